@@ -1,0 +1,29 @@
+# `make run` and `make test` work on a fresh machine: they create .venv and install first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -e .
+	touch $(STAMP)
+
+# Local try-out: uses ./escalation.toml if present, else the example policy.
+# Without ZENDESK_WEBHOOK_SECRET it allows unsigned webhooks (and says so loudly).
+run: $(STAMP)
+	ESCALATOR_RULES=$${ESCALATOR_RULES:-$$( [ -f escalation.toml ] && echo escalation.toml || echo examples/escalation.toml )} \
+	ESCALATOR_ALLOW_UNSIGNED=$${ESCALATOR_ALLOW_UNSIGNED:-1} \
+	$(BIN)/escalator run
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache escalator.db escalator.db-wal escalator.db-shm

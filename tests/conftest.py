@@ -1,0 +1,74 @@
+"""Shared fixtures: sample payloads, policy, settings, inboxes, Zendesk-style signing."""
+
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from zendesk_escalator.config import Settings
+from zendesk_escalator.inbox import Inbox
+from zendesk_escalator.policy import load_policy
+from zendesk_escalator.signature import sign
+
+SAMPLES = Path(__file__).parent / "samples"
+SECRET = "dGVzdC1zZWNyZXQtZm9yLXdlYmhvb2tz"
+API = "https://acme.zendesk.com/api/v2"
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def sample(name: str) -> dict:
+    """Load a recorded payload from tests/samples."""
+    return json.loads((SAMPLES / name).read_text())
+
+
+def signed_headers(body: bytes, secret: str = SECRET, when: datetime | None = None) -> dict:
+    """Headers exactly as Zendesk sends them for this body."""
+    timestamp = (when or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"X-Zendesk-Webhook-Signature": sign(secret, timestamp, body),
+            "X-Zendesk-Webhook-Signature-Timestamp": timestamp,
+            "Content-Type": "application/json"}
+
+
+@pytest.fixture
+def policy():
+    return load_policy(SAMPLES / "policy.toml")
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return Settings(subdomain="acme", email="bot@acme.example", api_token="t0ken",
+                    webhook_secrets=(SECRET,), database_url=f"sqlite:///{tmp_path}/inbox.db",
+                    rules_path=str(SAMPLES / "policy.toml"), api_timeout=2.0)
+
+
+def _pg_inbox():
+    inbox = Inbox(PG_URL)
+    inbox.create_schema()
+    with inbox.engine.begin() as conn:
+        conn.execute(text("DELETE FROM escalator_inbox"))
+    return inbox
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_inbox(request, tmp_path):
+    """The same tests on SQLite and, when TEST_DATABASE_URL is set, PostgreSQL."""
+    if request.param == "postgres":
+        if not PG_URL:
+            pytest.skip("TEST_DATABASE_URL not set: PostgreSQL tests skipped")
+        inbox = _pg_inbox()
+    else:
+        inbox = Inbox(f"sqlite:///{tmp_path}/inbox.db")
+        inbox.create_schema()
+    yield inbox
+    inbox.engine.dispose()
+
+
+@pytest.fixture
+def inbox(tmp_path):
+    inbox = Inbox(f"sqlite:///{tmp_path}/inbox.db")
+    inbox.create_schema()
+    yield inbox
+    inbox.engine.dispose()

@@ -1,0 +1,139 @@
+"""The `escalator` command: run, worker, simulate."""
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import plan, rules, schemas, snapshot
+from .actions import DryRunWriter, HintReader, ZendeskClient
+from .app import announce_modes, configure_logging, create_app
+from .config import Settings, load_settings
+from .errors import ConfigError, EscalatorError
+from .inbox import Inbox
+from .policy import Policy, load_policy
+from .processor import Processor
+from .worker import Worker
+
+
+def utcnow() -> datetime:
+    """The decision clock."""
+    return datetime.now(timezone.utc)
+
+
+def build_worker(settings: Settings, policy: Policy, inbox: Inbox) -> Worker:
+    """Wire a worker with its own Zendesk client (one per thread/process)."""
+    client = ZendeskClient(settings) if settings.has_credentials else None
+    reader = client or HintReader()
+    writer = DryRunWriter() if settings.dry_run else client
+    processor = Processor(reader, writer, policy, utcnow, dry_run=settings.dry_run)
+    return Worker(inbox, processor, max_attempts=settings.max_attempts,
+                  lease_seconds=settings.lease_seconds,
+                  api_calls=(lambda: len(client.calls)) if client else (lambda: 0))
+
+
+def cmd_worker(args) -> int:
+    """Run the queue worker alone (Procfile `worker:`)."""
+    settings = load_settings(web=False)
+    configure_logging(settings)
+    announce_modes(settings)
+    inbox = Inbox(settings.database_url)
+    inbox.create_schema()
+    worker = build_worker(settings, load_policy(settings.rules_path), inbox)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    worker.run(stop, poll_interval=args.poll_interval)
+    return 0
+
+
+def cmd_run(args) -> int:
+    """Serve the web app with gunicorn and run the worker in the same process."""
+    from gunicorn.app.base import BaseApplication
+
+    settings = load_settings()
+    policy = load_policy(settings.rules_path)  # fail before gunicorn starts
+    stop = threading.Event()
+
+    class Embedded(BaseApplication):
+        def load_config(self):
+            options = {"bind": f"{args.host}:{settings.port}", "workers": 1,
+                       "worker_class": "gthread", "threads": 8, "graceful_timeout": 30,
+                       "worker_exit": lambda *_: stop.set()}
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            # Runs in gunicorn's worker process, after the fork.
+            app = create_app(settings, policy)
+            worker = build_worker(settings, policy, app.extensions["escalator"].inbox)
+            threading.Thread(target=worker.run, args=(stop,), daemon=True, name="queue-worker").start()
+            return app
+
+    Embedded().run()
+    return 0
+
+
+def cmd_simulate(args) -> int:
+    """Print the decisions and the exact update for a payload; no side effects."""
+    policy = load_policy(args.rules)
+    body = json.loads(Path(args.payload).read_text(encoding="utf-8"))
+    note = schemas.load_event(body) if schemas.is_event_webhook(body) else schemas.load_trigger(body)
+    if args.ticket:
+        api = json.loads(Path(args.ticket).read_text(encoding="utf-8"))
+        ticket = snapshot.from_api(api, api)
+    else:
+        ticket = snapshot.from_notification(note)
+    now = utcnow()
+    fired = {name: check(ticket, policy) for name, check in rules.RULES.items()}
+    decision = rules.decide(ticket, policy, now)
+    report = {
+        "ticket_id": ticket.id,
+        "skipped_as_own_update": policy.integration_user_id is not None
+        and note.actor_id == policy.integration_user_id,
+        "rules": {name: (d.__dict__ | {"consume_tags": sorted(d.consume_tags)}) if d else None
+                  for name, d in fired.items()},
+        "state": rules.current_state(ticket, policy).__dict__,
+        "decision": decision.rule if decision else None,
+    }
+    if decision:
+        report["request"] = f"PUT /api/v2/tickets/{ticket.id}.json"
+        report["body"] = {"ticket": plan.build_update(ticket, decision, policy, now)}
+    print(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `escalator` console script."""
+    parser = argparse.ArgumentParser(prog="escalator", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="web + worker in one process (embedded default)")
+    run.add_argument("--host", default="0.0.0.0")
+    run.set_defaults(func=cmd_run)
+    work = sub.add_parser("worker", help="the queue worker alone")
+    work.add_argument("--poll-interval", type=float, default=0.5)
+    work.set_defaults(func=cmd_worker)
+    sim = sub.add_parser("simulate", help="show what a payload would do, without side effects")
+    sim.add_argument("payload", help="webhook body (trigger or event JSON)")
+    sim.add_argument("--ticket", help="ticket as the API returns it (ticket, users, comments)")
+    sim.add_argument("--rules", default=None, help="policy file (default: $ESCALATOR_RULES or escalation.toml)")
+    sim.set_defaults(func=cmd_simulate)
+    args = parser.parse_args(argv)
+    if getattr(args, "rules", "unset") is None:
+        args.rules = os.environ.get("ESCALATOR_RULES", "escalation.toml")
+    try:
+        return args.func(args)
+    except ConfigError as error:
+        print(f"escalator: configuration error: {error}", file=sys.stderr)
+        return 2
+    except (EscalatorError, OSError, ValueError) as error:
+        print(f"escalator: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""Settings from the environment (and a .env file), checked once at start-up."""
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+from .errors import ConfigError
+
+TRUE = {"1", "true", "yes", "on"}
+DEFAULT_DATABASE_URL = "sqlite:///escalator.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob the service reads from its environment."""
+
+    subdomain: str | None = None
+    email: str | None = None
+    api_token: str | None = None
+    oauth_token: str | None = None
+    webhook_secrets: tuple[str, ...] = ()
+    allow_unsigned: bool = False
+    api_url: str | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    rules_path: str = "escalation.toml"
+    dry_run: bool = False
+    admin_token: str | None = None
+    port: int = 8000
+    log_level: str = "INFO"
+    max_attempts: int = 8
+    lease_seconds: float = 60.0
+    api_timeout: float = 10.0
+    max_body_bytes: int = 256 * 1024
+
+    @property
+    def has_credentials(self) -> bool:
+        """True when we can call the Zendesk API at all."""
+        return bool(self.subdomain and (self.oauth_token or (self.email and self.api_token)))
+
+    @property
+    def zendesk_base_url(self) -> str:
+        """The API base: ZENDESK_API_URL when set, else https://{subdomain}.zendesk.com."""
+        return (self.api_url or f"https://{self.subdomain}.zendesk.com").rstrip("/")
+
+
+def load_settings(environ: dict | None = None, dotenv_path: str | None = ".env",
+                  web: bool = True) -> Settings:
+    """Read settings; ConfigError names the variable that is wrong.
+
+    Only the web side needs the webhook secret, so `web=False` skips that check.
+    """
+    if environ is None:
+        if dotenv_path and Path(dotenv_path).is_file():
+            load_dotenv(dotenv_path, override=False)
+        environ = dict(os.environ)
+    env = {key: value.strip() for key, value in environ.items() if value.strip()}
+    settings = Settings(
+        subdomain=env.get("ZENDESK_SUBDOMAIN"),
+        email=env.get("ZENDESK_EMAIL"),
+        api_token=env.get("ZENDESK_API_TOKEN"),
+        oauth_token=env.get("ZENDESK_OAUTH_TOKEN"),
+        webhook_secrets=tuple(s.strip() for s in env.get("ZENDESK_WEBHOOK_SECRET", "").split(",") if s.strip()),
+        allow_unsigned=env.get("ESCALATOR_ALLOW_UNSIGNED", "").lower() in TRUE,
+        api_url=env.get("ZENDESK_API_URL"),
+        database_url=env.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+        rules_path=env.get("ESCALATOR_RULES", "escalation.toml"),
+        dry_run=env.get("ESCALATOR_DRY_RUN", "").lower() in TRUE,
+        admin_token=env.get("ESCALATOR_ADMIN_TOKEN"),
+        port=_number(env, "PORT", 8000, int),
+        log_level=env.get("LOG_LEVEL", "INFO").upper(),
+        max_attempts=_number(env, "ESCALATOR_MAX_ATTEMPTS", 8, int),
+        lease_seconds=_number(env, "ESCALATOR_LEASE_SECONDS", 60.0, float),
+        api_timeout=_number(env, "ESCALATOR_API_TIMEOUT", 10.0, float),
+    )
+    _check(settings, web)
+    if not settings.has_credentials:
+        # Without credentials nothing can be sent: dry run is the only honest mode.
+        settings = replace(settings, dry_run=True)
+    return settings
+
+
+def _check(settings: Settings, web: bool) -> None:
+    if web and not settings.webhook_secrets and not settings.allow_unsigned:
+        raise ConfigError("ZENDESK_WEBHOOK_SECRET", "not set: refusing to accept unsigned webhooks "
+                          "(set ESCALATOR_ALLOW_UNSIGNED=1 for local development only)")
+    if settings.api_url and not settings.api_url.startswith(("http://", "https://")):
+        raise ConfigError("ZENDESK_API_URL", "must start with http:// or https://")
+    if settings.email and settings.api_token and not settings.subdomain:
+        raise ConfigError("ZENDESK_SUBDOMAIN", "required with ZENDESK_EMAIL and ZENDESK_API_TOKEN")
+    if settings.log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise ConfigError("LOG_LEVEL", f"unknown level {settings.log_level}")
+    if settings.max_attempts < 1 or settings.lease_seconds < 5:
+        raise ConfigError("ESCALATOR_MAX_ATTEMPTS/ESCALATOR_LEASE_SECONDS", "too small")
+
+
+def _number(env: dict, key: str, default, kind):
+    try:
+        return kind(env[key]) if key in env else default
+    except ValueError:
+        raise ConfigError(key, f"not a number: {env[key]!r}") from None
+

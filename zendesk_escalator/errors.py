@@ -1,0 +1,79 @@
+"""One exception family for the service; HTTP mapping lives in webhooks.py."""
+
+
+class EscalatorError(Exception):
+    """Base of every error the service raises on purpose."""
+
+
+class ConfigError(EscalatorError):
+    """A setting or policy key is missing or wrong; the service must not start."""
+
+    def __init__(self, key: str, problem: str):
+        super().__init__(f"{key}: {problem}")
+        self.key = key
+        self.problem = problem
+
+
+class SignatureError(EscalatorError):
+    """The webhook request is not signed by Zendesk with a configured secret."""
+
+
+class PayloadError(EscalatorError):
+    """The webhook body is not a payload we understand; `field` names the culprit."""
+
+    def __init__(self, field: str, problem: str):
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+class IgnoredPayload(EscalatorError):
+    """A well-formed payload that can never lead to an escalation."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class StorageUnavailable(EscalatorError):
+    """The inbox database cannot be reached; nothing was stored."""
+
+
+class ZendeskError(EscalatorError):
+    """A Zendesk API call failed."""
+
+    retryable = False
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
+class ZendeskUnavailable(ZendeskError):
+    """5xx, timeout or connection failure: try again later."""
+
+    retryable = True
+
+
+class ZendeskRateLimited(ZendeskError):
+    """429: try again after `retry_after` seconds (None when Zendesk did not say)."""
+
+    retryable = True
+
+    def __init__(self, retry_after: float | None):
+        super().__init__(f"rate limited (Retry-After: {retry_after})", 429)
+        self.retry_after = retry_after
+
+
+class ZendeskConflict(ZendeskError):
+    """409: the ticket changed since we read it (safe_update); re-read and re-decide."""
+
+    retryable = True
+
+
+class TicketNotFound(ZendeskError):
+    """404: the ticket was deleted or never existed; nothing to do."""
+
+
+class ZendeskRejected(ZendeskError):
+    """Another 4xx: Zendesk refused the request; retrying the same request won't help."""

@@ -1,0 +1,223 @@
+"""The durable inbox: the one module that owns SQL (SQLite or PostgreSQL)."""
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import (BigInteger, Column, Float, Index, Integer, MetaData, String, Table, Text,
+                        and_, create_engine, event, exists, func, or_, select, update, delete)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from .errors import StorageUnavailable
+
+PENDING, RUNNING, DONE, DEAD = "pending", "running", "done", "dead"
+OPEN = (PENDING, RUNNING)
+
+metadata = MetaData()
+inbox = Table(
+    "escalator_inbox", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("dedupe_key", String(255), nullable=False, unique=True),
+    Column("ticket_id", BigInteger, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("run_at", Float, nullable=False),
+    Column("lease_until", Float),
+    Column("lease_owner", String(64)),
+    Column("last_error", Text),
+    Column("result", Text),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Index("ix_escalator_inbox_due", "status", "run_at"),
+    Index("ix_escalator_inbox_ticket", "ticket_id", "id"),
+)
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """One accepted notification (or timer) as the worker sees it."""
+
+    id: int
+    kind: str
+    dedupe_key: str
+    ticket_id: int
+    payload: dict
+    status: str
+    attempts: int
+    run_at: float
+    last_error: str | None = None
+    result: dict | None = None
+
+
+class Inbox:
+    """Accept, claim, finish and retry rows; same code on SQLite and PostgreSQL."""
+
+    def __init__(self, database_url: str):
+        self.engine = make_engine(database_url)
+        self.is_postgres = self.engine.dialect.name == "postgresql"
+
+    def create_schema(self) -> None:
+        """Create the table if it does not exist yet."""
+        with self._guard():
+            metadata.create_all(self.engine)
+
+    def accept(self, kind: str, dedupe_key: str, ticket_id: int, payload: dict, now: float,
+               run_at: float | None = None) -> bool:
+        """Store one row durably; False when the dedupe key was seen before."""
+        row = dict(kind=kind, dedupe_key=dedupe_key, ticket_id=ticket_id,
+                   payload=json.dumps(payload), status=PENDING, attempts=0,
+                   run_at=now if run_at is None else run_at, created_at=now, updated_at=now)
+        try:
+            with self._guard(), self.engine.begin() as conn:
+                conn.execute(inbox.insert().values(**row))
+        except IntegrityError:
+            return False
+        return True
+
+    def claim(self, owner: str, now: float, lease_seconds: float,
+              max_attempts: int) -> list[InboxRow]:
+        """Lease the next due row plus the due rows of the same ticket behind it.
+
+        Only the oldest open row of a ticket is ever claimable, so one ticket is
+        never processed twice at once and its events keep their order. Rows that
+        arrived before this claim are coalesced: one fresh read covers them all.
+        """
+        with self._guard(), self.engine.begin() as conn:
+            while True:
+                head = conn.execute(self._next_due(now)).mappings().first()
+                if head is None:
+                    return []
+                if head["attempts"] < max_attempts:
+                    break
+                # A row whose worker died max_attempts times is poison: bury it.
+                self._finish(conn, [head["id"]], None, now, status=DEAD,
+                             last_error=f"lease expired {head['attempts']} times (worker killed?)")
+            ids = [head["id"], *conn.execute(
+                select(inbox.c.id).where(inbox.c.ticket_id == head["ticket_id"],
+                                         inbox.c.kind == head["kind"], inbox.c.id > head["id"],
+                                         inbox.c.status == PENDING, inbox.c.run_at <= now)
+            ).scalars()]
+            conn.execute(update(inbox).where(inbox.c.id.in_(ids)).values(
+                status=RUNNING, lease_owner=owner, lease_until=now + lease_seconds,
+                attempts=inbox.c.attempts + 1, updated_at=now))
+            rows = conn.execute(select(inbox).where(inbox.c.id.in_(ids)).order_by(inbox.c.id))
+            return [_row(r) for r in rows.mappings()]
+
+    def renew(self, rows: list[InboxRow], owner: str, now: float, lease_seconds: float) -> bool:
+        """Extend our lease; False when it was lost (expired and re-claimed)."""
+        with self._guard(), self.engine.begin() as conn:
+            done = conn.execute(update(inbox).where(*self._owned(rows, owner)).values(
+                lease_until=now + lease_seconds, updated_at=now))
+        return done.rowcount == len(rows)
+
+    def complete(self, rows: list[InboxRow], owner: str, now: float, result: dict) -> bool:
+        """Mark rows done with their outcome; False when the lease was lost."""
+        with self._guard(), self.engine.begin() as conn:
+            return self._finish(conn, [r.id for r in rows], owner, now, status=DONE,
+                                result=json.dumps(result), last_error=None)
+
+    def retry(self, rows: list[InboxRow], owner: str, now: float, delay: float, error: str) -> bool:
+        """Put rows back to pending, due after `delay` seconds."""
+        with self._guard(), self.engine.begin() as conn:
+            return self._finish(conn, [r.id for r in rows], owner, now, status=PENDING,
+                                run_at=now + delay, last_error=error)
+
+    def bury(self, rows: list[InboxRow], owner: str, now: float, error: str) -> bool:
+        """Mark rows dead: kept, visible, never retried automatically."""
+        with self._guard(), self.engine.begin() as conn:
+            return self._finish(conn, [r.id for r in rows], owner, now, status=DEAD, last_error=error)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per status."""
+        with self._guard(), self.engine.begin() as conn:
+            found = conn.execute(select(inbox.c.status, func.count()).group_by(inbox.c.status))
+            return {PENDING: 0, RUNNING: 0, DONE: 0, DEAD: 0, **dict(found.all())}
+
+    def rows(self, status: str | None = None, limit: int = 1000) -> list[InboxRow]:
+        """List rows, oldest first (for operators and tests)."""
+        query = select(inbox).order_by(inbox.c.id).limit(limit)
+        if status:
+            query = query.where(inbox.c.status == status)
+        with self._guard(), self.engine.begin() as conn:
+            return [_row(r) for r in conn.execute(query).mappings()]
+
+    def purge_done(self, before: float) -> int:
+        """Delete finished rows last touched before `before`; dead rows are kept."""
+        with self._guard(), self.engine.begin() as conn:
+            gone = conn.execute(delete(inbox).where(inbox.c.status == DONE,
+                                                    inbox.c.updated_at < before))
+        return gone.rowcount
+
+    def ping(self) -> None:
+        """Raise StorageUnavailable unless the database answers."""
+        with self._guard(), self.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+
+    def _next_due(self, now: float):
+        older = inbox.alias("older")
+        blocked = exists().where(older.c.ticket_id == inbox.c.ticket_id,
+                                 older.c.id < inbox.c.id, older.c.status.in_(OPEN))
+        due = or_(and_(inbox.c.status == PENDING, inbox.c.run_at <= now),
+                  and_(inbox.c.status == RUNNING, inbox.c.lease_until <= now))
+        query = select(inbox).where(due, ~blocked).order_by(inbox.c.run_at, inbox.c.id).limit(1)
+        return query.with_for_update(skip_locked=True) if self.is_postgres else query
+
+    @staticmethod
+    def _owned(rows: list[InboxRow], owner: str):
+        return inbox.c.id.in_([r.id for r in rows]), inbox.c.lease_owner == owner, inbox.c.status == RUNNING
+
+    @staticmethod
+    def _finish(conn: Connection, ids: list[int], owner: str | None, now: float, **values) -> bool:
+        conditions = [inbox.c.id.in_(ids)]
+        if owner is not None:
+            conditions += [inbox.c.lease_owner == owner, inbox.c.status == RUNNING]
+        done = conn.execute(update(inbox).where(*conditions).values(
+            lease_owner=None, lease_until=None, updated_at=now, **values))
+        return done.rowcount == len(ids)
+
+    def _guard(self):
+        return _StorageGuard()
+
+
+class _StorageGuard:
+    """Turn database outages into StorageUnavailable (integrity errors pass through)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, tb):
+        if isinstance(error, DBAPIError) and not isinstance(error, IntegrityError):
+            raise StorageUnavailable(f"database unavailable: {error.orig!r}") from error
+        return False
+
+
+def make_engine(database_url: str) -> Engine:
+    """Create an engine: SQLite with WAL + synchronous=FULL, or PostgreSQL via psycopg."""
+    if database_url.startswith(("postgres://", "postgresql://")):
+        database_url = "postgresql+psycopg://" + database_url.split("://", 1)[1]
+    if not database_url.startswith("sqlite"):
+        return create_engine(database_url, pool_pre_ping=True)
+    engine = create_engine(database_url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "busy_timeout=30000"):
+            dbapi_connection.execute(f"PRAGMA {pragma}")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        # Take the write lock up front so two claimers cannot both read the same row.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _row(r) -> InboxRow:
+    return InboxRow(id=r["id"], kind=r["kind"], dedupe_key=r["dedupe_key"],
+                    ticket_id=r["ticket_id"], payload=json.loads(r["payload"]),
+                    status=r["status"], attempts=r["attempts"], run_at=r["run_at"],
+                    last_error=r["last_error"],
+                    result=json.loads(r["result"]) if r["result"] else None)

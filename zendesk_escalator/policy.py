@@ -1,0 +1,255 @@
+"""The escalation policy: a TOML file validated with marshmallow at start-up."""
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from string import Template
+
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates
+
+from .errors import ConfigError
+from .schemas import first_error
+
+PRIORITIES = ("low", "normal", "high", "urgent")
+NOTE_PLACEHOLDERS = frozenset({"rule", "reason", "level", "level_name", "evidence", "actions", "quote"})
+DEFAULT_NOTE = """Escalated by zendesk-escalator: $rule (reason: $reason, level $level $level_name).
+
+Evidence:
+$evidence
+
+Actions: $actions
+$quote"""
+
+_slug = validate.Regexp(r"^[a-z0-9_]+$", error="use lower-case letters, digits and _ only")
+_priority = validate.OneOf(PRIORITIES)
+_id = validate.Range(min=1)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """Level and optional priority floor an escalation trigger applies."""
+
+    level: int = 1
+    priority: str | None = None
+
+
+@dataclass(frozen=True)
+class ImpactRule:
+    """An impact tag (e.g. production_down) mapped to a reason."""
+
+    tag: str
+    reason: str
+    level: int
+    priority: str | None = None
+
+
+@dataclass(frozen=True)
+class ManualRule:
+    """How an agent asks for escalation by hand."""
+
+    tag: str = "escalate"
+    level: int = 1
+    priority: str | None = None
+
+
+@dataclass(frozen=True)
+class Level:
+    """Hierarchical escalation: who is told at this level."""
+
+    level: int
+    name: str = ""
+    followers: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Route:
+    """Functional escalation: first matching route picks the group."""
+
+    group_id: int
+    assignee_id: int | None = None
+    tags: frozenset[str] = frozenset()
+    form_id: int | None = None
+    field_id: int | None = None
+    field_value: str | None = None
+
+
+@dataclass(frozen=True)
+class FieldIds:
+    """Ids of the escalation custom fields; each is optional."""
+
+    status: int | None = None
+    level: int | None = None
+    reason: int | None = None
+    escalated_at: int | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Everything the pure decision core needs to know about the admin's process."""
+
+    addresses: frozenset[str]
+    default_group_id: int | None = None
+    integration_user_id: int | None = None
+    escalated_tag: str = "escalated"
+    fields: FieldIds = field(default_factory=FieldIds)
+    active_value: str = "escalation_active"
+    requested_value: str = "escalation_requested"
+    cc: Trigger = field(default_factory=Trigger)
+    manual: ManualRule = field(default_factory=ManualRule)
+    impacts: tuple[ImpactRule, ...] = ()
+    levels: tuple[Level, ...] = ()
+    routes: tuple[Route, ...] = ()
+    note_template: str = DEFAULT_NOTE
+
+    def level(self, number: int) -> Level:
+        """Return the configured level, or a bare one."""
+        return next((lvl for lvl in self.levels if lvl.level == number), Level(number))
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class TriggerSchema(_Strict):
+    level = fields.Integer(load_default=1, validate=_id)
+    priority = fields.String(load_default=None, validate=_priority)
+
+    @post_load
+    def build(self, data, **_):
+        return Trigger(**data)
+
+
+class ManualSchema(TriggerSchema):
+    tag = fields.String(load_default="escalate", validate=_slug)
+
+    @post_load
+    def build(self, data, **_):
+        return ManualRule(**data)
+
+
+class ImpactSchema(_Strict):
+    tag = fields.String(required=True, validate=validate.Length(min=1))
+    reason = fields.String(required=True, validate=_slug)
+    level = fields.Integer(load_default=2, validate=_id)
+    priority = fields.String(load_default=None, validate=_priority)
+
+    @post_load
+    def build(self, data, **_):
+        return ImpactRule(**data)
+
+
+class LevelSchema(_Strict):
+    level = fields.Integer(required=True, validate=_id)
+    name = fields.String(load_default="")
+    followers = fields.List(fields.Integer(validate=_id), load_default=list)
+
+    @post_load
+    def build(self, data, **_):
+        return Level(data["level"], data["name"], tuple(data["followers"]))
+
+
+class FieldMatchSchema(_Strict):
+    id = fields.Integer(required=True, validate=_id)
+    value = fields.String(required=True)
+
+
+class RouteSchema(_Strict):
+    group_id = fields.Integer(required=True, validate=_id)
+    assignee_id = fields.Integer(load_default=None, validate=_id)
+    tags = fields.List(fields.String(), load_default=list)
+    form_id = fields.Integer(load_default=None, validate=_id)
+    field = fields.Nested(FieldMatchSchema, load_default=None)
+
+    @post_load
+    def build(self, data, **_):
+        match = data.pop("field") or {}
+        return Route(tags=frozenset(data.pop("tags")), field_id=match.get("id"),
+                     field_value=match.get("value"), **data)
+
+
+class FieldIdsSchema(_Strict):
+    status = fields.Integer(load_default=None, validate=_id)
+    level = fields.Integer(load_default=None, validate=_id)
+    reason = fields.Integer(load_default=None, validate=_id)
+    escalated_at = fields.Integer(load_default=None, validate=_id)
+
+    @post_load
+    def build(self, data, **_):
+        return FieldIds(**data)
+
+
+class FieldValuesSchema(_Strict):
+    active = fields.String(load_default="escalation_active", validate=validate.Length(min=1))
+    requested = fields.String(load_default="escalation_requested", validate=validate.Length(min=1))
+
+
+class EscalationSchema(_Strict):
+    addresses = fields.List(fields.Email(), required=True, validate=validate.Length(min=1))
+    default_group_id = fields.Integer(load_default=None, validate=_id)
+    integration_user_id = fields.Integer(load_default=None, validate=_id)
+    tag = fields.String(load_default="escalated", validate=_slug)
+    note_template = fields.String(load_default=DEFAULT_NOTE)
+
+    @validates("note_template")
+    def known_placeholders(self, value, **_):
+        try:
+            names = set(Template(value).get_identifiers())
+        except ValueError as error:
+            raise ValidationError(f"not a valid template: {error}") from None
+        unknown = names - NOTE_PLACEHOLDERS
+        if unknown:
+            raise ValidationError(
+                f"unknown placeholder(s) {sorted(unknown)}; use {sorted(NOTE_PLACEHOLDERS)}")
+
+
+class PolicySchema(_Strict):
+    escalation = fields.Nested(EscalationSchema, required=True)
+    fields_ = fields.Nested(FieldIdsSchema, data_key="fields", load_default=FieldIds)
+    field_values = fields.Nested(FieldValuesSchema, load_default=dict)
+    cc = fields.Nested(TriggerSchema, load_default=Trigger)
+    manual = fields.Nested(ManualSchema, load_default=ManualRule)
+    impact = fields.List(fields.Nested(ImpactSchema), load_default=list)
+    levels = fields.List(fields.Nested(LevelSchema), load_default=list)
+    routes = fields.List(fields.Nested(RouteSchema), load_default=list)
+
+    @post_load
+    def build(self, data, **_):
+        escalation = data["escalation"]
+        return Policy(
+            addresses=frozenset(a.lower() for a in escalation["addresses"]),
+            default_group_id=escalation["default_group_id"],
+            integration_user_id=escalation["integration_user_id"],
+            escalated_tag=escalation["tag"],
+            note_template=escalation["note_template"],
+            fields=data["fields_"],
+            active_value=data["field_values"].get("active", "escalation_active"),
+            requested_value=data["field_values"].get("requested", "escalation_requested"),
+            cc=data["cc"],
+            manual=data["manual"],
+            impacts=tuple(data["impact"]),
+            levels=tuple(data["levels"]),
+            routes=tuple(data["routes"]),
+        )
+
+
+def parse_policy(text: str) -> Policy:
+    """Parse and validate policy TOML; ConfigError names the offending key."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError("policy", f"not valid TOML: {error}") from None
+    try:
+        return PolicySchema().load(raw)
+    except ValidationError as error:
+        key, problem = first_error(error.messages)
+        raise ConfigError(key, problem) from None
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Read and validate the policy file."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError("ESCALATOR_RULES", f"cannot read policy file {path}: {error.strerror}") from None
+    return parse_policy(text)

@@ -1,0 +1,180 @@
+"""Load webhook bodies (trigger or event webhooks) into one Notification."""
+
+from dataclasses import asdict, dataclass, field
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from .errors import IgnoredPayload, PayloadError
+
+EVENT_PREFIX = "zen:event-type:"
+# Ticket events that can never start an escalation; every other ticket event is
+# processed, so new Zendesk event types fail open (we look) rather than closed.
+IRRELEVANT_TICKET_EVENTS = frozenset({
+    "ticket.subject_changed", "ticket.description_changed", "ticket.external_id_changed",
+    "ticket.brand_changed", "ticket.attachment_linked_to_comment",
+    "ticket.attachment_redacted_from_comment", "ticket.comment_redacted",
+    "ticket.comment_made_private", "ticket.marked_as_spam", "ticket.soft_deleted",
+    "ticket.permanently_deleted", "ticket.merged", "ticket.task_due_at_changed",
+})
+
+
+@dataclass(frozen=True)
+class Notification:
+    """What a webhook told us: which ticket, who acted, and optional hints."""
+
+    ticket_id: int
+    source: str  # "trigger" or "event"
+    event_type: str | None = None
+    actor_id: int | None = None
+    tags: tuple[str, ...] | None = None
+    priority: str | None = None
+    status: str | None = None
+    updated_at: str | None = None
+    cc_names: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """Return a JSON-ready dict for the inbox."""
+        data = asdict(self)
+        data["tags"] = list(self.tags) if self.tags is not None else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Notification":
+        """Rebuild from `to_dict` output."""
+        data = dict(data)
+        if data.get("tags") is not None:
+            data["tags"] = tuple(data["tags"])
+        return cls(**data)
+
+
+class OptionalInteger(fields.Integer):
+    """Integer that also accepts Zendesk's empty placeholder rendering ("")."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value in ("", None):
+            return None
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class TagList(fields.Field):
+    """Tags as a list or as Zendesk renders {{ticket.tags}}: one space-separated string."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            return tuple(value.split())
+        if isinstance(value, list) and all(isinstance(tag, str) for tag in value):
+            return tuple(value)
+        raise ValidationError("must be a list of strings or a space-separated string")
+
+
+class LowerString(fields.String):
+    """String hint normalised to lower case (event webhooks send enums upper-case)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        return text.lower() or None
+
+
+class TriggerBodySchema(Schema):
+    """The JSON body template documented in the README for trigger webhooks."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    ticket_id = fields.Integer(required=True, strict=False, validate=validate.Range(min=1))
+    actor_id = OptionalInteger(load_default=None)
+    tags = TagList(load_default=None)
+    priority = LowerString(load_default=None)
+    status = LowerString(load_default=None)
+    updated_at = fields.String(load_default=None)
+    cc_names = fields.String(load_default=None)
+
+
+class TicketDetailSchema(Schema):
+    """The `detail` object of a ticket event (ids arrive as strings)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    id = OptionalInteger(load_default=None, validate=validate.Range(min=1))
+    actor_id = OptionalInteger(load_default=None)
+    tags = TagList(load_default=None)
+    priority = LowerString(load_default=None, allow_none=True)
+    status = LowerString(load_default=None, allow_none=True)
+    updated_at = fields.String(load_default=None, allow_none=True)
+
+
+class EventEnvelopeSchema(Schema):
+    """The envelope Zendesk event webhooks share."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    type = fields.String(required=True)
+    id = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    account_id = OptionalInteger(load_default=None)
+    time = fields.String(load_default=None)
+    subject = fields.String(load_default=None)
+    detail = fields.Nested(TicketDetailSchema, load_default=dict)
+
+
+def is_event_webhook(body: object) -> bool:
+    """Tell event webhooks (typed envelope) from trigger webhooks."""
+    return isinstance(body, dict) and str(body.get("type", "")).startswith(EVENT_PREFIX)
+
+
+def load_trigger(body: object) -> Notification:
+    """Validate a trigger webhook body."""
+    data = _load(TriggerBodySchema(), body)
+    return Notification(source="trigger", **data)
+
+
+def load_event(body: object) -> Notification:
+    """Validate an event webhook; raise IgnoredPayload for events that cannot matter."""
+    envelope = _load(EventEnvelopeSchema(), body)
+    event_type = envelope["type"].removeprefix(EVENT_PREFIX)
+    if not event_type.startswith("ticket."):
+        raise IgnoredPayload(f"event type {envelope['type']} is not a ticket event")
+    if event_type in IRRELEVANT_TICKET_EVENTS:
+        raise IgnoredPayload(f"event type {envelope['type']} cannot start an escalation")
+    detail = envelope["detail"]
+    return Notification(
+        ticket_id=detail.get("id") or _ticket_id_from_subject(envelope.get("subject")),
+        source="event",
+        event_type=event_type,
+        actor_id=detail.get("actor_id"),
+        tags=detail.get("tags"),
+        priority=detail.get("priority"),
+        status=detail.get("status"),
+        updated_at=detail.get("updated_at"),
+        extra={"event_id": envelope["id"], "account_id": envelope.get("account_id")},
+    )
+
+
+def _ticket_id_from_subject(subject: str | None) -> int:
+    prefix = "zen:ticket:"
+    if subject and subject.startswith(prefix) and subject[len(prefix):].isdigit():
+        return int(subject[len(prefix):])
+    raise PayloadError("detail.id", "missing ticket id (neither detail.id nor subject zen:ticket:<id>)")
+
+
+def _load(schema: Schema, body: object) -> dict:
+    if not isinstance(body, dict):
+        raise PayloadError("body", "must be a JSON object")
+    try:
+        return schema.load(body)
+    except ValidationError as error:
+        field_name, problem = first_error(error.messages)
+        raise PayloadError(field_name, problem) from None
+
+
+def first_error(messages, prefix: str = "") -> tuple[str, str]:
+    """Flatten marshmallow's nested messages to ('detail.id', 'Not a valid integer.')."""
+    if isinstance(messages, dict):
+        key, value = next(iter(messages.items()))
+        name = f"{prefix}.{key}" if prefix else str(key)
+        return first_error(value, name)
+    if isinstance(messages, list) and messages:
+        return prefix or "body", str(messages[0])
+    return prefix or "body", str(messages)

@@ -1,0 +1,87 @@
+"""HTTP only: receive Zendesk webhooks, verify, validate, store, answer."""
+
+import hashlib
+import json
+import logging
+from datetime import datetime, timezone
+
+from flask import Blueprint, current_app, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from . import schemas, signature
+from .errors import (EscalatorError, IgnoredPayload, PayloadError, SignatureError,
+                     StorageUnavailable)
+
+log = logging.getLogger(__name__)
+bp = Blueprint("webhooks", __name__)
+RETRY_AFTER_SECONDS = 10
+
+
+@bp.post("/webhooks/zendesk")
+def receive_zendesk():
+    """Accept one webhook: 202 stored, 200 duplicate/ignored, 4xx refused, 503 retry later."""
+    services = current_app.extensions["escalator"]
+    raw = request.get_data(cache=False)  # raises 413 past MAX_CONTENT_LENGTH
+    if services.settings.webhook_secrets:
+        signature.verify(services.settings.webhook_secrets,
+                         request.headers.get("X-Zendesk-Webhook-Signature"),
+                         request.headers.get("X-Zendesk-Webhook-Signature-Timestamp"),
+                         raw, datetime.now(timezone.utc))
+    body = _json(raw)
+    if schemas.is_event_webhook(body):
+        note = schemas.load_event(body)
+        dedupe_key = f"event:{note.extra['event_id']}"
+    else:
+        note = schemas.load_trigger(body)
+        dedupe_key = _trigger_dedupe_key(raw)
+    stored = services.inbox.accept("notification", dedupe_key, note.ticket_id, note.to_dict(),
+                                   services.clock())
+    result = "accepted" if stored else "duplicate"
+    services.metrics.inc("escalator_webhooks_total", result=result)
+    return jsonify(status=result, ticket_id=note.ticket_id), 202 if stored else 200
+
+
+def error_response(error: Exception):
+    """Map our errors (and werkzeug's 413) to JSON answers; the one place that does so."""
+    services = current_app.extensions["escalator"]
+    headers = {}
+    if isinstance(error, RequestEntityTooLarge):
+        status, body = 413, {"error": "too_large",
+                             "message": f"body over {services.settings.max_body_bytes} bytes"}
+    elif isinstance(error, SignatureError):
+        status, body = 401, {"error": "bad_signature", "message": str(error)}
+    elif isinstance(error, PayloadError):
+        status, body = 400, {"error": "bad_payload", "field": error.field, "message": error.problem}
+    elif isinstance(error, IgnoredPayload):
+        status, body = 200, {"status": "ignored", "reason": error.reason}
+    elif isinstance(error, StorageUnavailable):
+        log.error("refusing webhook, inbox unavailable: %s", error)
+        status, body = 503, {"error": "storage_unavailable", "message": "try again later"}
+        headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    else:
+        log.exception("unexpected error", exc_info=error)
+        status, body = 500, {"error": "internal", "message": str(error)}
+    services.metrics.inc("escalator_webhooks_total", result=body.get("error") or body["status"])
+    return jsonify(body), status, headers
+
+
+def register(app) -> None:
+    """Attach the blueprint and its error mapping to the app."""
+    app.register_blueprint(bp)
+    app.register_error_handler(EscalatorError, error_response)
+    app.register_error_handler(RequestEntityTooLarge, error_response)
+
+
+def _json(raw: bytes):
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise PayloadError("body", f"malformed JSON: {error}") from None
+
+
+def _trigger_dedupe_key(raw: bytes) -> str:
+    invocation = request.headers.get("X-Zendesk-Webhook-Invocation-Id")
+    if invocation:
+        return f"invocation:{invocation}"
+    # No invocation id (a hand-made request): the same bytes twice are one delivery.
+    return f"body:{hashlib.sha256(raw).hexdigest()}"
