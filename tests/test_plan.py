@@ -1,0 +1,82 @@
+"""The exact body of the one PUT."""
+
+from dataclasses import replace
+from datetime import datetime, timezone
+
+from conftest import sample
+from zendesk_escalator.plan import build_update, route_for
+from zendesk_escalator.rules import decide
+from zendesk_escalator.snapshot import from_api
+
+NOW = datetime(2026, 11, 22, 9, 30, 5, tzinfo=timezone.utc)
+
+
+def cc_ticket():
+    return from_api(sample("ticket_cc.json"), sample("comments_cc.json"))
+
+
+def test_cc_escalation_body_exactly(policy):
+    snap = cc_ticket()
+    update = build_update(snap, decide(snap, policy, NOW), policy, NOW)
+    note = update.pop("comment")
+    assert update == {
+        "id": 35436,
+        "safe_update": True,
+        "updated_stamp": "2026-11-22T09:15:02Z",
+        # the billing route matches on custom field 360010000005; no lead: assignee cleared
+        "group_id": 360000000003,
+        "assignee_id": None,
+        "priority": "high",
+        "custom_fields": [
+            {"id": 360010000001, "value": "escalation_active"},
+            {"id": 360010000002, "value": 1},
+            {"id": 360010000003, "value": "customer_cc"},
+            {"id": 360010000004, "value": "2026-11-22T09:30:05Z"},
+        ],
+        "tags": ["billing", "vip", "escalated", "escalation_level_1", "escalation_reason_customer_cc"],
+    }  # follower 900000000011 of level 1 already follows: not sent again
+    assert note["public"] is False
+    body = note["body"]
+    assert "customer_cc" in body and "level 1 (team lead)" in body
+    assert "latest comment (#10004) was sent to escalation@acme.example" in body
+    assert "escalation@acme.example is CC'd on the ticket" in body
+    assert "> Looping in escalation@acme.example: this is blocking our month-end close.\n> Please call me." in body
+    assert "group → 360000000003" in body and "priority → high" in body
+
+
+def test_followers_added_and_priority_never_lowered(policy):
+    snap = replace(cc_ticket(), tags=("security_breach",), priority="urgent", follower_ids=frozenset())
+    update = build_update(snap, decide(snap, policy, NOW), policy, NOW)
+    assert "priority" not in update
+    assert update["followers"] == [{"user_id": u, "action": "put"}
+                                   for u in (900000000011, 900000000012, 900000000013)]
+    # security route comes first and names a lead
+    assert (update["group_id"], update["assignee_id"]) == (360000000002, 900000000021)
+
+
+def test_manual_tag_is_consumed_and_old_level_tags_replaced(policy):
+    snap = replace(cc_ticket(), latest_comment=None, cc_emails=frozenset(),
+                   tags=("escalate", "escalated", "escalation_level_0", "escalation_reason_old"))
+    update = build_update(snap, decide(snap, policy, NOW), policy, NOW)
+    assert update["tags"] == ["escalated", "escalation_level_1", "escalation_reason_manual"]
+
+
+def test_reescalation_keeps_first_escalation_time(policy):
+    fields = ((360010000001, "escalation_active"), (360010000002, 1), (360010000004, "2026-11-01T00:00:00Z"))
+    snap = replace(cc_ticket(), tags=("outage",), custom_fields=fields)
+    update = build_update(snap, decide(snap, policy, NOW), policy, NOW)
+    assert update["custom_fields"] == [{"id": 360010000002, "value": 2},
+                                       {"id": 360010000003, "value": "outage"}]
+
+
+def test_same_group_keeps_assignee_and_default_group_used(policy):
+    no_routes = replace(policy, routes=())
+    snap = replace(cc_ticket(), group_id=360000000001)
+    assert route_for(snap, no_routes).group_id == 360000000001
+    update = build_update(snap, decide(snap, no_routes, NOW), no_routes, NOW)
+    assert "group_id" not in update and "assignee_id" not in update
+
+
+def test_without_updated_at_no_safe_update(policy):
+    snap = replace(cc_ticket(), updated_at=None)
+    assert "safe_update" not in build_update(snap, decide(snap, policy, NOW), policy, NOW)

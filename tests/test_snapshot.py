@@ -1,0 +1,27 @@
+from conftest import sample
+from zendesk_escalator.schemas import Notification
+from zendesk_escalator.snapshot import from_api, from_notification
+
+
+def test_from_api_resolves_cc_emails_and_comment_recipients():
+    snap = from_api(sample("ticket_cc.json"), sample("comments_cc.json"))
+    assert snap.id == 35436
+    assert snap.cc_emails == frozenset({"escalation@acme.example"})
+    assert snap.follower_ids == frozenset({900000000011})
+    assert snap.latest_comment.id == 10004
+    assert snap.latest_comment.recipients == frozenset(
+        {"support@acme.zendesk.com", "escalation@acme.example"})
+    assert snap.latest_comment.body.startswith("Looping in")
+    assert snap.field(360010000005) == "billing"
+    assert snap.field(None) is None
+    assert snap.updated_at == "2026-11-22T09:15:02Z"
+
+
+def test_from_api_without_comments():
+    snap = from_api(sample("ticket_plain.json"), {"comments": []})
+    assert snap.latest_comment is None and snap.cc_emails == frozenset()
+
+
+def test_from_notification_uses_hints_only():
+    snap = from_notification(Notification(ticket_id=5, source="trigger", tags=("outage",), priority="low"))
+    assert (snap.id, snap.tags, snap.priority, snap.updated_at) == (5, ("outage",), "low", None)
