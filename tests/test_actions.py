@@ -1,0 +1,122 @@
+"""The Zendesk client against the HTTP layer (responses): reads, the one PUT, error mapping."""
+
+import json
+
+import pytest
+import requests
+import responses
+
+from conftest import API, sample
+from zendesk_escalator.actions import DryRunWriter, HintReader, ZendeskClient
+from zendesk_escalator.errors import (TicketNotFound, ZendeskConflict, ZendeskRateLimited,
+                                      ZendeskRejected, ZendeskUnavailable)
+from zendesk_escalator.schemas import Notification
+
+UPDATE = {"id": 35436, "safe_update": True, "updated_stamp": "2026-11-22T09:15:02Z",
+          "tags": ["a", "escalated"], "comment": {"body": "note", "public": False}}
+
+
+@pytest.fixture
+def client(settings):
+    return ZendeskClient(settings)
+
+
+@responses.activate
+def test_read_is_two_gets_with_users_and_latest_comment(client):
+    responses.get(f"{API}/tickets/35436.json", json=sample("ticket_cc.json"),
+                  match=[responses.matchers.query_param_matcher({"include": "users"})])
+    responses.get(f"{API}/tickets/35436/comments.json", json=sample("comments_cc.json"),
+                  match=[responses.matchers.query_param_matcher({"sort_order": "desc", "per_page": "1"})])
+    snap = client.read(35436)
+    assert snap.cc_emails == frozenset({"escalation@acme.example"})
+    assert snap.latest_comment.id == 10004
+    assert len(client.calls) == 2
+    auth = responses.calls[0].request.headers["Authorization"]
+    assert auth.startswith("Basic ")  # email/token:API_TOKEN, as Zendesk expects
+
+
+@responses.activate
+def test_apply_is_one_put_with_exact_body(client):
+    responses.put(f"{API}/tickets/35436.json", json={"ticket": {"id": 35436}, "audit": {"id": 1, "events": []}})
+    assert client.apply(dict(UPDATE)) == UPDATE
+    assert len(responses.calls) == 1
+    assert json.loads(responses.calls[0].request.body) == {"ticket": UPDATE}
+
+
+def test_api_url_override_rebases_every_call(settings):
+    from dataclasses import replace
+    client = ZendeskClient(replace(settings, api_url="http://127.0.0.1:8999/"))
+    with responses.RequestsMock() as mock:
+        mock.get("http://127.0.0.1:8999/api/v2/tickets/1.json", json=sample("ticket_plain.json"))
+        mock.get("http://127.0.0.1:8999/api/v2/tickets/1/comments.json", json={"comments": []})
+        mock.put("http://127.0.0.1:8999/api/v2/tickets/1.json", json={"ticket": {"id": 1}, "audit": {}})
+        client.read(1)
+        client.apply({"id": 1, "tags": []})
+    assert [method for method, _ in client.calls] == ["GET", "GET", "PUT"]
+
+
+@pytest.mark.parametrize("status, headers, body, error", [
+    (409, {}, {"error": "UpdateConflict", "description": "changed"}, ZendeskConflict),
+    (404, {}, {"error": "RecordNotFound"}, TicketNotFound),
+    (422, {}, {"error": "RecordInvalid", "details": {"group": ["invalid"]}}, ZendeskRejected),
+    (500, {}, {"error": "boom"}, ZendeskUnavailable),
+    (503, {}, "<html>maintenance</html>", ZendeskUnavailable),
+    (429, {}, {"error": "TooManyRequests"}, ZendeskRateLimited),
+])
+@responses.activate
+def test_put_errors_are_mapped(client, status, headers, body, error):
+    kwargs = {"json": body} if isinstance(body, dict) else {"body": body}
+    responses.put(f"{API}/tickets/35436.json", status=status, headers=headers, **kwargs)
+    with pytest.raises(error) as caught:
+        client.apply(dict(UPDATE))
+    assert caught.value.status == status
+    assert len(responses.calls) == 1  # never retried inside the client
+
+
+@responses.activate
+def test_429_retry_after_reaches_the_worker_without_sleeping(client):
+    responses.put(f"{API}/tickets/35436.json", status=429, headers={"Retry-After": "37"},
+                  json={"error": "TooManyRequests"})
+    with pytest.raises(ZendeskRateLimited) as caught:
+        client.apply(dict(UPDATE))
+    assert caught.value.retry_after == 37.0
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_read_errors_are_mapped(client):
+    responses.get(f"{API}/tickets/5.json", status=429, headers={"Retry-After": "12"}, json={})
+    with pytest.raises(ZendeskRateLimited) as caught:
+        client.read(5)
+    assert caught.value.retry_after == 12.0
+    responses.replace(responses.GET, f"{API}/tickets/5.json", status=404, json={"error": "RecordNotFound"})
+    with pytest.raises(TicketNotFound):
+        client.read(5)
+
+
+@responses.activate
+def test_timeouts_and_connection_errors_are_retryable(client):
+    responses.get(f"{API}/tickets/5.json", body=requests.Timeout("read timed out"))
+    responses.put(f"{API}/tickets/5.json", body=requests.ConnectionError("refused"))
+    with pytest.raises(ZendeskUnavailable, match="Timeout"):
+        client.read(5)
+    with pytest.raises(ZendeskUnavailable, match="ConnectionError"):
+        client.apply({"id": 5})
+
+
+def test_oauth_token_is_sent_as_bearer(settings):
+    from dataclasses import replace
+    client = ZendeskClient(replace(settings, api_token=None, email=None, oauth_token="oa"))
+    with responses.RequestsMock() as mock:
+        mock.get(f"{API}/tickets/1.json", json=sample("ticket_plain.json"))
+        mock.get(f"{API}/tickets/1/comments.json", json={"comments": []})
+        client.read(1)
+        assert mock.calls[0].request.headers["Authorization"] == "Bearer oa"
+
+
+@responses.activate
+def test_dry_run_writer_and_hint_reader_send_nothing():
+    assert DryRunWriter().apply({"id": 1, "tags": ["x"]}) == {"id": 1, "tags": ["x"]}
+    snap = HintReader().read(9, Notification(ticket_id=9, source="trigger", tags=("outage",)))
+    assert snap.tags == ("outage",)
+    assert len(responses.calls) == 0
