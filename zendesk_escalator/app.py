@@ -35,7 +35,11 @@ def create_app(settings: Settings | None = None, policy: Policy | None = None,
     configure_logging(settings)
     policy = policy or load_policy(settings.rules_path)
     inbox = inbox or Inbox(settings.database_url)
-    inbox.create_schema()
+    try:
+        inbox.create_schema()
+    except StorageUnavailable as error:
+        # Start anyway: /readyz says 503, webhooks get 503 + Retry-After, Zendesk retries.
+        log.error("inbox database unavailable at start-up: %s", error)
     announce_modes(settings)
 
     app = Flask(__name__)

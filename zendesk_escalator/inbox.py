@@ -57,11 +57,18 @@ class Inbox:
     def __init__(self, database_url: str):
         self.engine = make_engine(database_url)
         self.is_postgres = self.engine.dialect.name == "postgresql"
+        self._schema_ready = False
 
     def create_schema(self) -> None:
         """Create the table if it does not exist yet."""
         with self._guard():
             metadata.create_all(self.engine)
+        self._schema_ready = True
+
+    def _ensure_schema(self) -> None:
+        # The database may have been down at start-up: create the table on first use.
+        if not self._schema_ready:
+            self.create_schema()
 
     def accept(self, kind: str, dedupe_key: str, ticket_id: int, payload: dict, now: float,
                run_at: float | None = None) -> bool:
@@ -69,6 +76,7 @@ class Inbox:
         row = dict(kind=kind, dedupe_key=dedupe_key, ticket_id=ticket_id,
                    payload=json.dumps(payload), status=PENDING, attempts=0,
                    run_at=now if run_at is None else run_at, created_at=now, updated_at=now)
+        self._ensure_schema()
         try:
             with self._guard(), self.engine.begin() as conn:
                 conn.execute(inbox.insert().values(**row))
@@ -84,6 +92,7 @@ class Inbox:
         never processed twice at once and its events keep their order. Rows that
         arrived before this claim are coalesced: one fresh read covers them all.
         """
+        self._ensure_schema()
         with self._guard(), self.engine.begin() as conn:
             while True:
                 head = conn.execute(self._next_due(now)).mappings().first()

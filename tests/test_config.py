@@ -1,0 +1,54 @@
+import os
+
+import pytest
+
+from zendesk_escalator.config import load_settings
+from zendesk_escalator.errors import ConfigError
+
+FULL = {"ZENDESK_SUBDOMAIN": "acme", "ZENDESK_EMAIL": "bot@acme.example",
+        "ZENDESK_API_TOKEN": "t", "ZENDESK_WEBHOOK_SECRET": "s1, s2 ,"}
+
+
+def test_full_environment():
+    settings = load_settings(FULL)
+    assert settings.webhook_secrets == ("s1", "s2")
+    assert settings.has_credentials and not settings.dry_run
+    assert settings.zendesk_base_url == "https://acme.zendesk.com"
+    assert settings.database_url == "sqlite:///escalator.db"
+
+
+def test_no_secret_refuses_to_start():
+    with pytest.raises(ConfigError) as caught:
+        load_settings({**FULL, "ZENDESK_WEBHOOK_SECRET": ""})
+    assert caught.value.key == "ZENDESK_WEBHOOK_SECRET"
+
+
+def test_development_flag_allows_unsigned_and_worker_needs_no_secret():
+    assert load_settings({"ESCALATOR_ALLOW_UNSIGNED": "1"}).allow_unsigned
+    assert load_settings({**FULL, "ZENDESK_WEBHOOK_SECRET": ""}, web=False).has_credentials
+
+
+def test_no_credentials_forces_dry_run():
+    assert load_settings({"ZENDESK_WEBHOOK_SECRET": "s"}).dry_run
+
+
+def test_oauth_and_api_url_override():
+    settings = load_settings({"ZENDESK_SUBDOMAIN": "acme", "ZENDESK_OAUTH_TOKEN": "o",
+                              "ZENDESK_WEBHOOK_SECRET": "s", "ZENDESK_API_URL": "http://127.0.0.1:8999/"})
+    assert settings.has_credentials and settings.zendesk_base_url == "http://127.0.0.1:8999"
+
+
+@pytest.mark.parametrize("key, value", [("PORT", "eighty"), ("ZENDESK_API_URL", "ftp://x"),
+                                        ("LOG_LEVEL", "LOUD"), ("ESCALATOR_MAX_ATTEMPTS", "0")])
+def test_bad_values_name_the_variable(key, value):
+    with pytest.raises(ConfigError) as caught:
+        load_settings({**FULL, key: value})
+    assert key in caught.value.key
+
+
+def test_dotenv_file_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(os, "environ", {})  # load_dotenv writes here; keep it out of other tests
+    env_file = tmp_path / ".env"
+    env_file.write_text("ZENDESK_WEBHOOK_SECRET=from-dotenv\nESCALATOR_DRY_RUN=true\n")
+    settings = load_settings(dotenv_path=str(env_file))
+    assert settings.webhook_secrets == ("from-dotenv",) and settings.dry_run

@@ -1,0 +1,134 @@
+"""POST /webhooks/zendesk through Flask, signed like Zendesk signs."""
+
+import json
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from conftest import sample, signed_headers
+from zendesk_escalator.app import create_app
+from zendesk_escalator.errors import StorageUnavailable
+from zendesk_escalator.inbox import PENDING
+
+URL = "/webhooks/zendesk"
+
+
+@pytest.fixture
+def app(settings, policy, inbox):
+    return create_app(settings, policy, inbox)
+
+
+@pytest.fixture
+def http(app):
+    return app.test_client()
+
+
+def post(http, body, headers=None, invocation="inv-1"):
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    headers = headers if headers is not None else signed_headers(raw)
+    if invocation:
+        headers = {**headers, "X-Zendesk-Webhook-Invocation-Id": invocation}
+    return http.post(URL, data=raw, headers=headers)
+
+
+def test_trigger_webhook_is_stored_then_202(http, inbox):
+    answer = post(http, sample("trigger_body.json"))
+    assert answer.status_code == 202
+    assert answer.json == {"status": "accepted", "ticket_id": 35436}
+    row, = inbox.rows(PENDING)
+    assert (row.dedupe_key, row.ticket_id, row.payload["actor_id"]) == ("invocation:inv-1", 35436, 20978392)
+
+
+def test_event_webhook_dedupes_on_event_id(http, inbox):
+    body = sample("event_comment_added.json")
+    assert post(http, body, invocation="a").status_code == 202
+    again = post(http, body, invocation="b")
+    assert (again.status_code, again.json["status"]) == (200, "duplicate")
+    assert [r.dedupe_key for r in inbox.rows()] == ["event:cbe4028c-7239-495d-b020-f22348516046"]
+
+
+def test_trigger_retry_with_same_invocation_is_duplicate(http, inbox):
+    assert post(http, sample("trigger_body.json")).status_code == 202
+    assert post(http, sample("trigger_body.json")).status_code == 200
+    assert len(inbox.rows()) == 1
+
+
+def test_trigger_without_invocation_id_dedupes_on_body(http, inbox):
+    body = sample("trigger_body.json")
+    assert post(http, body, invocation=None).status_code == 202
+    assert post(http, body, invocation=None).status_code == 200
+    assert inbox.rows()[0].dedupe_key.startswith("body:")
+
+
+def test_unknown_event_type_is_ignored_and_not_stored(http, inbox):
+    answer = post(http, sample("event_user_created.json"))
+    assert (answer.status_code, answer.json["status"]) == (200, "ignored")
+    assert inbox.rows() == []
+
+
+@pytest.mark.parametrize("headers, message", [
+    ({}, "missing"),
+    ({"X-Zendesk-Webhook-Signature": "AAAA", "X-Zendesk-Webhook-Signature-Timestamp": "2026-11-22T09:15:00Z"}, "stale"),
+])
+def test_missing_or_stale_signature_is_401_and_nothing_stored(http, inbox, headers, message):
+    answer = post(http, sample("trigger_body.json"), headers=headers)
+    assert answer.status_code == 401 and message in answer.json["message"]
+    assert inbox.rows() == []
+
+
+def test_wrong_secret_and_tampered_body_are_401(http, inbox):
+    raw = json.dumps(sample("trigger_body.json")).encode()
+    assert post(http, raw, headers=signed_headers(raw, secret="other")).status_code == 401
+    assert post(http, raw + b" ", headers=signed_headers(raw)).status_code == 401
+    old = datetime.now(timezone.utc) - timedelta(minutes=6)
+    assert post(http, raw, headers=signed_headers(raw, when=old)).status_code == 401
+    assert inbox.rows() == []
+
+
+def test_rotated_secrets_both_accepted(settings, policy, inbox):
+    http = create_app(replace(settings, webhook_secrets=("new-secret", "old-secret")), policy, inbox).test_client()
+    raw = json.dumps(sample("trigger_body.json")).encode()
+    assert post(http, raw, headers=signed_headers(raw, secret="old-secret"), invocation="1").status_code == 202
+    assert post(http, raw, headers=signed_headers(raw, secret="new-secret"), invocation="2").status_code == 202
+
+
+@pytest.mark.parametrize("raw, field", [
+    (b"{not json", "body"),
+    (b"\xff\xfe", "body"),
+    (b"[]", "body"),
+    (b'{"priority": "high"}', "ticket_id"),
+    (b'{"ticket_id": "x"}', "ticket_id"),
+])
+def test_bad_payload_is_400_naming_the_field(http, inbox, raw, field):
+    answer = post(http, raw)
+    assert answer.status_code == 400
+    assert (answer.json["error"], answer.json["field"]) == ("bad_payload", field)
+    assert inbox.rows() == []
+
+
+def test_oversized_body_is_413_before_anything_else(http, inbox):
+    raw = b'{"ticket_id": 1, "pad": "' + b"x" * (256 * 1024) + b'"}'
+    answer = post(http, raw, headers={})  # not even signed: size is checked first
+    assert answer.status_code == 413 and answer.json["error"] == "too_large"
+    assert inbox.rows() == []
+
+
+def test_storage_down_is_503_with_retry_after(settings, policy, inbox, monkeypatch):
+    http = create_app(settings, policy, inbox).test_client()
+
+    def down(*args, **kwargs):
+        raise StorageUnavailable("database unavailable")
+
+    monkeypatch.setattr(inbox, "accept", down)
+    answer = post(http, sample("trigger_body.json"))
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "10"
+
+
+def test_unsigned_allowed_only_when_no_secret(settings, policy, inbox):
+    http = create_app(replace(settings, webhook_secrets=(), allow_unsigned=True), policy, inbox).test_client()
+    assert post(http, sample("trigger_body.json"), headers={}).status_code == 202
+
+
+def test_get_is_not_allowed(http):
+    assert http.get(URL).status_code == 405
