@@ -43,8 +43,9 @@ def fake():
     server.stop()
 
 
-@pytest.fixture
-def service(tmp_path, fake):
+@pytest.fixture(params=["procfile", "embedded"])
+def service(request, tmp_path, fake):
+    """The Procfile pair (gunicorn web + escalator worker) or `escalator run` alone."""
     port = free_port()
     env = {**os.environ, "ZENDESK_SUBDOMAIN": "acme", "ZENDESK_EMAIL": "bot@acme.example",
            "ZENDESK_API_TOKEN": "t0ken", "ZENDESK_WEBHOOK_SECRET": SECRET,
@@ -53,22 +54,24 @@ def service(tmp_path, fake):
     env.pop("ESCALATOR_DRY_RUN", None)
     logs = tmp_path / "logs"
     logs.mkdir()
-    web = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "zendesk_escalator.app:create_app()"],
-        env=env, cwd=tmp_path, stdout=open(logs / "web.out", "w"), stderr=subprocess.STDOUT)
-    worker = subprocess.Popen([str(BIN / "escalator"), "worker", "--poll-interval", "0.05"],
-                              env=env, cwd=tmp_path, stdout=open(logs / "worker.out", "w"),
-                              stderr=subprocess.STDOUT)
+    if request.param == "procfile":
+        commands = {"web": [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--no-control-socket",
+                            "zendesk_escalator.app:create_app()"],
+                    "worker": [str(BIN / "escalator"), "worker", "--poll-interval", "0.05"]}
+    else:
+        env["PORT"] = str(port)
+        commands = {"run": [str(BIN / "escalator"), "run", "--host", "127.0.0.1"]}
+    procs = [subprocess.Popen(cmd, env=env, cwd=tmp_path, stdout=open(logs / f"{name}.out", "w"),
+                              stderr=subprocess.STDOUT) for name, cmd in commands.items()]
     base = f"http://127.0.0.1:{port}"
     try:
-        assert wait_until(lambda: _ready(base)), (logs / "web.out").read_text()
+        assert wait_until(lambda: _ready(base)), [p.read_text() for p in logs.iterdir()]
         yield base
     finally:
-        for proc in (web, worker):
+        for proc in procs:
             proc.terminate()
-        for proc in (web, worker):
-            proc.wait(timeout=15)
+        for proc in procs:
+            assert proc.wait(timeout=15) == 0, "did not stop cleanly on SIGTERM"
         if os.environ.get("E2E_KEEP_LOGS"):
             shutil.copytree(logs, Path(os.environ["E2E_KEEP_LOGS"]), dirs_exist_ok=True)
 
@@ -108,6 +111,17 @@ def test_signed_cc_webhook_escalates_the_ticket_exactly_once(service, fake):
     assert _gets(fake) == 4  # 2 reads per processed event, nothing else
     stored = fake.tickets[35436]["ticket"]
     assert "escalated" in stored["tags"]
+
+
+def test_event_from_the_integration_user_costs_no_api_call(service, fake):
+    body = sample("event_comment_added.json")
+    body["detail"]["actor_id"] = "900000000001"  # integration_user_id in the policy
+    raw = json.dumps(body).encode()
+    assert requests.post(f"{service}/webhooks/zendesk", data=raw, headers=signed_headers(raw),
+                         timeout=5).status_code == 202
+    metrics = lambda: requests.get(f"{service}/metrics", timeout=2).text  # noqa: E731
+    assert wait_until(lambda: 'escalator_inbox_rows{status="done"} 1' in metrics())
+    assert fake.requests == []
 
 
 def test_bad_signature_never_reaches_zendesk(service, fake):

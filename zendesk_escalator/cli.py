@@ -63,7 +63,8 @@ def cmd_run(args) -> int:
         def load_config(self):
             options = {"bind": f"{args.host}:{settings.port}", "workers": 1,
                        "worker_class": "gthread", "threads": 8, "graceful_timeout": 30,
-                       "worker_exit": lambda *_: stop.set()}
+                       "control_socket_disable": True,
+                       "worker_exit": lambda _server, _worker: stop.set()}
             for key, value in options.items():
                 self.cfg.set(key, value)
 

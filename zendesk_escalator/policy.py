@@ -12,7 +12,7 @@ from .schemas import first_error
 
 PRIORITIES = ("low", "normal", "high", "urgent")
 NOTE_PLACEHOLDERS = frozenset({"rule", "reason", "level", "level_name", "evidence", "actions", "quote"})
-DEFAULT_NOTE = """Escalated by zendesk-escalator: $rule (reason: $reason, level $level $level_name).
+DEFAULT_NOTE = """Escalated by zendesk-escalator: rule $rule, reason $reason, level $level $level_name
 
 Evidence:
 $evidence
