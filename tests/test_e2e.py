@@ -1,44 +1,23 @@
-"""End to end with real processes: gunicorn web + `escalator worker` against a fake Zendesk."""
+"""End to end with real processes against a fake Zendesk on 127.0.0.1."""
 
 import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests
 
-from conftest import SAMPLES, SECRET, sample, signed_headers
+from conftest import sample, signed_headers
 from fake_zendesk import FakeZendesk
+from processes import Procs, free_port, service_env, wait_until
 
 pytestmark = pytest.mark.e2e
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(check, timeout=20.0, interval=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(interval)
-    return False
+TICKET = 35436
 
 
 @pytest.fixture
 def fake():
-    ticket_id = 35436
-    server = FakeZendesk({ticket_id: sample("ticket_cc.json")},
-                         {ticket_id: sample("comments_cc.json")["comments"]}).start()
+    server = FakeZendesk({TICKET: sample("ticket_cc.json")},
+                         {TICKET: sample("comments_cc.json")["comments"]}).start()
     yield server
     server.stop()
 
@@ -47,78 +26,47 @@ def fake():
 def service(request, tmp_path, fake):
     """The Procfile pair (gunicorn web + escalator worker) or `escalator run` alone."""
     port = free_port()
-    env = {**os.environ, "ZENDESK_SUBDOMAIN": "acme", "ZENDESK_EMAIL": "bot@acme.example",
-           "ZENDESK_API_TOKEN": "t0ken", "ZENDESK_WEBHOOK_SECRET": SECRET,
-           "ZENDESK_API_URL": fake.url, "DATABASE_URL": f"sqlite:///{tmp_path}/inbox.db",
-           "ESCALATOR_RULES": str(SAMPLES / "policy.toml"), "LOG_LEVEL": "INFO"}
-    env.pop("ESCALATOR_DRY_RUN", None)
-    logs = tmp_path / "logs"
-    logs.mkdir()
-    if request.param == "procfile":
-        commands = {"web": [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--no-control-socket",
-                            "zendesk_escalator.app:create_app()"],
-                    "worker": [str(BIN / "escalator"), "worker", "--poll-interval", "0.05"]}
-    else:
-        env["PORT"] = str(port)
-        commands = {"run": [str(BIN / "escalator"), "run", "--host", "127.0.0.1"]}
-    procs = [subprocess.Popen(cmd, env=env, cwd=tmp_path, stdout=open(logs / f"{name}.out", "w"),
-                              stderr=subprocess.STDOUT) for name, cmd in commands.items()]
-    base = f"http://127.0.0.1:{port}"
+    procs = Procs(service_env(fake.url, f"sqlite:///{tmp_path}/inbox.db"), tmp_path / "logs")
     try:
-        assert wait_until(lambda: _ready(base)), [p.read_text() for p in logs.iterdir()]
-        yield base
+        if request.param == "procfile":
+            procs.web(port)
+            procs.worker()
+        else:
+            procs.embedded(port)
+        yield f"http://127.0.0.1:{port}"
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            assert proc.wait(timeout=15) == 0, "did not stop cleanly on SIGTERM"
-        if os.environ.get("E2E_KEEP_LOGS"):
-            shutil.copytree(logs, Path(os.environ["E2E_KEEP_LOGS"]), dirs_exist_ok=True)
+        assert procs.stop_all() == [0] * len(procs.running), "did not stop cleanly on SIGTERM"
 
 
-def _ready(base: str) -> bool:
-    try:
-        return requests.get(f"{base}/readyz", timeout=1).status_code == 200
-    except requests.ConnectionError:
-        return False
+def post(base, body):
+    raw = json.dumps(body).encode()
+    return requests.post(f"{base}/webhooks/zendesk", data=raw, headers=signed_headers(raw), timeout=5)
 
 
 def test_signed_cc_webhook_escalates_the_ticket_exactly_once(service, fake):
-    raw = json.dumps(sample("event_comment_added.json")).encode()
-    first = requests.post(f"{service}/webhooks/zendesk", data=raw, headers=signed_headers(raw), timeout=5)
-    assert first.status_code == 202
-    # Zendesk retrying the same event is a duplicate; a second, different event
-    # for the same ticket finds it already escalated and changes nothing.
-    again = requests.post(f"{service}/webhooks/zendesk", data=raw, headers=signed_headers(raw), timeout=5)
-    assert again.status_code == 200
-    assert wait_until(lambda: len(fake.puts(35436)) == 1)
-    other = json.loads(raw)
-    other["id"] = "another-event"
-    raw2 = json.dumps(other).encode()
-    assert requests.post(f"{service}/webhooks/zendesk", data=raw2, headers=signed_headers(raw2),
-                         timeout=5).status_code == 202
-    assert wait_until(lambda: _gets(fake) >= 4)
+    event = sample("event_comment_added.json")
+    assert post(service, event).status_code == 202
+    assert post(service, event).status_code == 200  # Zendesk's retry of the same event
+    assert wait_until(lambda: len(fake.puts(TICKET)) == 1)
+    # A different event for the same ticket finds it escalated and changes nothing.
+    assert post(service, {**event, "id": "another-event"}).status_code == 202
+    assert wait_until(lambda: len(fake.seen("GET")) >= 4)
     time.sleep(0.5)
 
-    puts = fake.puts(35436)
-    assert len(puts) == 1
-    update = puts[0]["ticket"]
+    update, = [body["ticket"] for body in fake.puts(TICKET)]
     assert update["group_id"] == 360000000003 and update["priority"] == "high"
     assert update["tags"] == ["billing", "vip", "escalated", "escalation_level_1", "escalation_reason_customer_cc"]
     assert {"id": 360010000001, "value": "escalation_active"} in update["custom_fields"]
     assert update["comment"]["public"] is False
     assert "escalation@acme.example" in update["comment"]["body"]
-    assert _gets(fake) == 4  # 2 reads per processed event, nothing else
-    stored = fake.tickets[35436]["ticket"]
-    assert "escalated" in stored["tags"]
+    assert len(fake.seen("GET")) == 4  # 2 reads per processed event, nothing else
+    assert len(fake.notes(TICKET)) == 1
 
 
 def test_event_from_the_integration_user_costs_no_api_call(service, fake):
     body = sample("event_comment_added.json")
     body["detail"]["actor_id"] = "900000000001"  # integration_user_id in the policy
-    raw = json.dumps(body).encode()
-    assert requests.post(f"{service}/webhooks/zendesk", data=raw, headers=signed_headers(raw),
-                         timeout=5).status_code == 202
+    assert post(service, body).status_code == 202
     metrics = lambda: requests.get(f"{service}/metrics", timeout=2).text  # noqa: E731
     assert wait_until(lambda: 'escalator_inbox_rows{status="done"} 1' in metrics())
     assert fake.requests == []
@@ -131,8 +79,3 @@ def test_bad_signature_never_reaches_zendesk(service, fake):
     assert answer.status_code == 401
     time.sleep(0.5)
     assert fake.requests == []
-
-
-def _gets(fake) -> int:
-    with fake.lock:
-        return sum(1 for method, _, _ in fake.requests if method == "GET")

@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None, policy: Policy | None = None,
     except StorageUnavailable as error:
         # Start anyway: /readyz says 503, webhooks get 503 + Retry-After, Zendesk retries.
         log.error("inbox database unavailable at start-up: %s", error)
-    announce_modes(settings)
+    announce_modes(settings, policy)
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
@@ -77,8 +77,8 @@ def configure_logging(settings: Settings) -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
-def announce_modes(settings: Settings) -> None:
-    """Say loudly when the service is not doing the real thing."""
+def announce_modes(settings: Settings, policy: Policy) -> None:
+    """Say loudly when the service is not doing the real thing, or not all of it."""
     if not settings.webhook_secrets:
         log.warning("!!! ESCALATOR_ALLOW_UNSIGNED is set and ZENDESK_WEBHOOK_SECRET is not: "
                     "UNSIGNED WEBHOOKS ARE ACCEPTED. Never run like this in production. !!!")
@@ -86,3 +86,6 @@ def announce_modes(settings: Settings) -> None:
         why = "ESCALATOR_DRY_RUN is set" if settings.has_credentials else "no Zendesk credentials"
         log.warning("!!! DRY RUN (%s): tickets will NOT be updated; planned updates are "
                     "recorded in the inbox and logged. !!!", why)
+    if policy.integration_user_id is None:
+        log.warning("escalation.integration_user_id is not set in the policy: webhooks caused by "
+                    "our own updates will cost 2 API reads each instead of none")

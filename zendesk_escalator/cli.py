@@ -40,10 +40,10 @@ def cmd_worker(args) -> int:
     """Run the queue worker alone (Procfile `worker:`)."""
     settings = load_settings(web=False)
     configure_logging(settings)
-    announce_modes(settings)
-    inbox = Inbox(settings.database_url)
-    inbox.create_schema()
-    worker = build_worker(settings, load_policy(settings.rules_path), inbox)
+    policy = load_policy(settings.rules_path)
+    announce_modes(settings, policy)
+    inbox = Inbox(settings.database_url)  # the schema is created on first claim
+    worker = build_worker(settings, policy, inbox)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

@@ -1,0 +1,94 @@
+"""Start and stop the real service processes for end-to-end tests."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from conftest import SAMPLES, SECRET
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(check, timeout=20.0, interval=0.05) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(interval)
+    return False
+
+
+def service_env(fake_url: str, database_url: str, **overrides) -> dict:
+    env = {**os.environ, "ZENDESK_SUBDOMAIN": "acme", "ZENDESK_EMAIL": "bot@acme.example",
+           "ZENDESK_API_TOKEN": "t0ken", "ZENDESK_WEBHOOK_SECRET": SECRET,
+           "ZENDESK_API_URL": fake_url, "DATABASE_URL": database_url,
+           "ESCALATOR_RULES": str(SAMPLES / "policy.toml"), "LOG_LEVEL": "INFO"}
+    env.pop("ESCALATOR_DRY_RUN", None)
+    env.update({k: str(v) for k, v in overrides.items()})
+    return env
+
+
+class Procs:
+    """The processes of one test; all are stopped at the end."""
+
+    def __init__(self, env: dict, logs: Path):
+        self.env, self.logs = env, logs
+        logs.mkdir(parents=True, exist_ok=True)
+        self.running: list[subprocess.Popen] = []
+        self.count = 0
+
+    def spawn(self, name: str, cmd: list[str]) -> subprocess.Popen:
+        self.count += 1
+        out = open(self.logs / f"{self.count:03d}-{name}.log", "w")
+        proc = subprocess.Popen(cmd, env=self.env, cwd=self.logs, stdout=out, stderr=subprocess.STDOUT)
+        self.running.append(proc)
+        return proc
+
+    def web(self, port: int, workers: int = 2) -> subprocess.Popen:
+        proc = self.spawn("web", [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers",
+                                  str(workers), "--no-control-socket", "zendesk_escalator.app:create_app()"])
+        assert wait_until(lambda: ready(f"http://127.0.0.1:{port}")), self.tail()
+        return proc
+
+    def worker(self) -> subprocess.Popen:
+        return self.spawn("worker", [str(BIN / "escalator"), "worker", "--poll-interval", "0.05"])
+
+    def embedded(self, port: int) -> subprocess.Popen:
+        self.env["PORT"] = str(port)
+        proc = self.spawn("run", [str(BIN / "escalator"), "run", "--host", "127.0.0.1"])
+        assert wait_until(lambda: ready(f"http://127.0.0.1:{port}")), self.tail()
+        return proc
+
+    def stop(self, proc: subprocess.Popen, timeout: float = 15) -> int:
+        proc.terminate()
+        return proc.wait(timeout=timeout)
+
+    def stop_all(self) -> list[int]:
+        codes = []
+        for proc in self.running:
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in self.running:
+            codes.append(proc.wait(timeout=15))
+        return codes
+
+    def tail(self) -> str:
+        return "\n".join(p.read_text()[-2000:] for p in sorted(self.logs.glob("*.log")))
+
+
+def ready(base: str) -> bool:
+    try:
+        return requests.get(f"{base}/readyz", timeout=1).status_code == 200
+    except requests.ConnectionError:
+        return False
