@@ -50,8 +50,10 @@ class Procs:
 
     def spawn(self, name: str, cmd: list[str]) -> subprocess.Popen:
         self.count += 1
-        out = open(self.logs / f"{self.count:03d}-{name}.log", "w")
-        proc = subprocess.Popen(cmd, env=self.env, cwd=self.logs, stdout=out, stderr=subprocess.STDOUT)
+        log = self.logs / f"{self.count:03d}-{name}.log"
+        proc = subprocess.Popen(cmd, env=self.env, cwd=self.logs, stdout=open(log, "w"),
+                                stderr=subprocess.STDOUT)
+        proc.log = log
         self.running.append(proc)
         return proc
 
@@ -61,8 +63,11 @@ class Procs:
         assert wait_until(lambda: ready(f"http://127.0.0.1:{port}")), self.tail()
         return proc
 
-    def worker(self) -> subprocess.Popen:
-        return self.spawn("worker", [str(BIN / "escalator"), "worker", "--poll-interval", "0.05"])
+    def worker(self, wait: bool = True) -> subprocess.Popen:
+        proc = self.spawn("worker", [str(BIN / "escalator"), "worker", "--poll-interval", "0.05"])
+        if wait:  # until its signal handlers are in place
+            assert wait_until(lambda: " started" in proc.log.read_text()), self.tail()
+        return proc
 
     def embedded(self, port: int) -> subprocess.Popen:
         self.env["PORT"] = str(port)

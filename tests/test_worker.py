@@ -51,6 +51,7 @@ def test_retry_delay_backoff_jitter_and_retry_after():
     assert retry_delay(1, None, lambda: 0.0) == 1.0
     assert retry_delay(3, None, lambda: 1.0) == 8.0
     assert retry_delay(30, None, lambda: 1.0) == BACKOFF_CAP
+    assert retry_delay(2, None, lambda: 1.0, base=0.1) == 0.2
     assert retry_delay(1, 37.0, lambda: 0.5) == 37.5
 
 

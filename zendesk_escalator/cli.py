@@ -32,7 +32,7 @@ def build_worker(settings: Settings, policy: Policy, inbox: Inbox) -> Worker:
     writer = DryRunWriter() if settings.dry_run else client
     processor = Processor(reader, writer, policy, utcnow, dry_run=settings.dry_run)
     return Worker(inbox, processor, max_attempts=settings.max_attempts,
-                  lease_seconds=settings.lease_seconds,
+                  lease_seconds=settings.lease_seconds, retry_base=settings.retry_base_seconds,
                   api_calls=(lambda: len(client.calls)) if client else (lambda: 0))
 
 

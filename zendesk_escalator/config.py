@@ -32,6 +32,7 @@ class Settings:
     max_attempts: int = 8
     lease_seconds: float = 60.0
     api_timeout: float = 10.0
+    retry_base_seconds: float = 2.0
     max_body_bytes: int = 256 * 1024
 
     @property
@@ -73,6 +74,7 @@ def load_settings(environ: dict | None = None, dotenv_path: str | None = ".env",
         max_attempts=_number(env, "ESCALATOR_MAX_ATTEMPTS", 8, int),
         lease_seconds=_number(env, "ESCALATOR_LEASE_SECONDS", 60.0, float),
         api_timeout=_number(env, "ESCALATOR_API_TIMEOUT", 10.0, float),
+        retry_base_seconds=_number(env, "ESCALATOR_RETRY_BASE_SECONDS", 2.0, float),
     )
     _check(settings, web)
     if not settings.has_credentials:
@@ -91,8 +93,12 @@ def _check(settings: Settings, web: bool) -> None:
         raise ConfigError("ZENDESK_SUBDOMAIN", "required with ZENDESK_EMAIL and ZENDESK_API_TOKEN")
     if settings.log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
         raise ConfigError("LOG_LEVEL", f"unknown level {settings.log_level}")
-    if settings.max_attempts < 1 or settings.lease_seconds < 5:
-        raise ConfigError("ESCALATOR_MAX_ATTEMPTS/ESCALATOR_LEASE_SECONDS", "too small")
+    for key, value, low in (("ESCALATOR_MAX_ATTEMPTS", settings.max_attempts, 1),
+                            ("ESCALATOR_LEASE_SECONDS", settings.lease_seconds, 5),
+                            ("ESCALATOR_API_TIMEOUT", settings.api_timeout, 0.1),
+                            ("ESCALATOR_RETRY_BASE_SECONDS", settings.retry_base_seconds, 0.01)):
+        if value < low:
+            raise ConfigError(key, f"must be at least {low}")
 
 
 def _number(env: dict, key: str, default, kind):

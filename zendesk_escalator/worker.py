@@ -15,16 +15,17 @@ from .processor import Processor
 from .schemas import Notification
 
 log = logging.getLogger(__name__)
-BACKOFF_BASE, BACKOFF_CAP = 2.0, 900.0
+BACKOFF_CAP = 900.0
 RETENTION_SECONDS = 30 * 24 * 3600
 PURGE_EVERY = 3600.0
 
 
-def retry_delay(attempts: int, retry_after: float | None, rng: Callable[[], float]) -> float:
+def retry_delay(attempts: int, retry_after: float | None, rng: Callable[[], float],
+                base: float = 2.0) -> float:
     """Seconds until the next try: Zendesk's Retry-After if given, else exponential with jitter."""
     if retry_after is not None:
         return retry_after + rng()  # a little spread so retries do not arrive together
-    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempts - 1))
+    ceiling = min(BACKOFF_CAP, base * 2 ** (attempts - 1))
     return ceiling / 2 + rng() * ceiling / 2
 
 
@@ -32,10 +33,10 @@ class Worker:
     """Processes inbox rows one ticket at a time until told to stop."""
 
     def __init__(self, inbox: Inbox, processor: Processor, *, max_attempts: int,
-                 lease_seconds: float, clock: Callable[[], float] = time.time,
+                 lease_seconds: float, retry_base: float = 2.0, clock: Callable[[], float] = time.time,
                  rng: Callable[[], float] = random.random, api_calls: Callable[[], int] = lambda: 0):
         self.inbox, self.processor = inbox, processor
-        self.max_attempts, self.lease_seconds = max_attempts, lease_seconds
+        self.max_attempts, self.lease_seconds, self.retry_base = max_attempts, lease_seconds, retry_base
         self.clock, self.rng, self.api_calls = clock, rng, api_calls
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._last_purge = 0.0
@@ -90,7 +91,7 @@ class Worker:
             self.inbox.bury(rows, self.owner, self.clock(), message)
             return
         retry_after = error.retry_after if isinstance(error, ZendeskRateLimited) else None
-        delay = retry_delay(attempts, retry_after, self.rng)
+        delay = retry_delay(attempts, retry_after, self.rng, self.retry_base)
         log.warning("ticket %s: attempt %d failed (%s); retrying in %.1fs",
                     rows[0].ticket_id, attempts, message, delay)
         self.inbox.retry(rows, self.owner, self.clock(), delay, message)
