@@ -21,6 +21,8 @@ def test_trigger_minimal_and_unknown_keys_excluded():
     ({}, "ticket_id"),
     ({"ticket_id": "abc"}, "ticket_id"),
     ({"ticket_id": 0}, "ticket_id"),
+    ({"ticket_id": 2**63}, "ticket_id"),
+    ({"ticket_id": 1, "actor_id": 10**30}, "actor_id"),
     ({"ticket_id": 1, "tags": 5}, "tags"),
     ({"ticket_id": 1, "actor_id": "x"}, "actor_id"),
     ([1, 2], "body"),

@@ -8,7 +8,7 @@ from string import Template
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates
 
 from .errors import ConfigError
-from .schemas import first_error
+from .schemas import ID, first_error
 
 PRIORITIES = ("low", "normal", "high", "urgent")
 NOTE_PLACEHOLDERS = frozenset({"rule", "reason", "level", "level_name", "evidence", "actions", "quote"})
@@ -22,7 +22,7 @@ $quote"""
 
 _slug = validate.Regexp(r"^[a-z0-9_]+$", error="use lower-case letters, digits and _ only")
 _priority = validate.OneOf(PRIORITIES)
-_id = validate.Range(min=1)
+_id = ID
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,9 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from .errors import IgnoredPayload, PayloadError
 
 EVENT_PREFIX = "zen:event-type:"
+MAX_ID = 2**63 - 1  # Zendesk ids are 64-bit; larger numbers cannot be stored
+ID = validate.Range(min=1, max=MAX_ID)
+ANY_ID = validate.Range(min=-MAX_ID, max=MAX_ID)
 # Ticket events that can never start an escalation; every other ticket event is
 # processed, so new Zendesk event types fail open (we look) rather than closed.
 IRRELEVANT_TICKET_EVENTS = frozenset({
@@ -56,6 +59,10 @@ class OptionalInteger(fields.Integer):
             return None
         return super()._deserialize(value, attr, data, **kwargs)
 
+    def _validate(self, value):
+        if value is not None:
+            super()._validate(value)
+
 
 class TagList(fields.Field):
     """Tags as a list or as Zendesk renders {{ticket.tags}}: one space-separated string."""
@@ -82,8 +89,8 @@ class TriggerBodySchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    ticket_id = fields.Integer(required=True, strict=False, validate=validate.Range(min=1))
-    actor_id = OptionalInteger(load_default=None)
+    ticket_id = fields.Integer(required=True, strict=False, validate=ID)
+    actor_id = OptionalInteger(load_default=None, validate=ANY_ID)
     tags = TagList(load_default=None)
     priority = LowerString(load_default=None)
     status = LowerString(load_default=None)
@@ -97,8 +104,8 @@ class TicketDetailSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    id = OptionalInteger(load_default=None, validate=validate.Range(min=1))
-    actor_id = OptionalInteger(load_default=None)
+    id = OptionalInteger(load_default=None, validate=ID)
+    actor_id = OptionalInteger(load_default=None, validate=ANY_ID)
     tags = TagList(load_default=None)
     priority = LowerString(load_default=None, allow_none=True)
     status = LowerString(load_default=None, allow_none=True)
@@ -113,7 +120,7 @@ class EventEnvelopeSchema(Schema):
 
     type = fields.String(required=True)
     id = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    account_id = OptionalInteger(load_default=None)
+    account_id = OptionalInteger(load_default=None, validate=ANY_ID)
     time = fields.String(load_default=None)
     subject = fields.String(load_default=None)
     detail = fields.Nested(TicketDetailSchema, load_default=dict)
@@ -154,8 +161,9 @@ def load_event(body: object) -> Notification:
 
 def _ticket_id_from_subject(subject: str | None) -> int:
     prefix = "zen:ticket:"
-    if subject and subject.startswith(prefix) and subject[len(prefix):].isdigit():
-        return int(subject[len(prefix):])
+    number = subject[len(prefix):] if subject and subject.startswith(prefix) else ""
+    if number.isascii() and number.isdigit() and 0 < int(number) <= MAX_ID:
+        return int(number)
     raise PayloadError("detail.id", "missing ticket id (neither detail.id nor subject zen:ticket:<id>)")
 
 
