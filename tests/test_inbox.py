@@ -3,7 +3,6 @@
 import threading
 
 import pytest
-from sqlalchemy import text
 
 from zendesk_escalator.errors import StorageUnavailable
 from zendesk_escalator.inbox import DEAD, DONE, PENDING, Inbox
@@ -121,9 +120,3 @@ def test_unreachable_database_raises_storage_unavailable(tmp_path):
         broken.accept("notification", "a", 1, {}, 1.0)
     with pytest.raises(StorageUnavailable):
         broken.ping()
-
-
-def test_sqlite_is_durable_wal_full(inbox):
-    with inbox.engine.connect() as conn:
-        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL

@@ -1,14 +1,19 @@
 """The durable inbox: the one module that owns SQL (SQLite or PostgreSQL)."""
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import (BigInteger, Column, Float, Index, Integer, MetaData, String, Table, Text,
-                        and_, create_engine, event, exists, func, or_, select, update, delete)
-from sqlalchemy.engine import Connection, Engine
+                        and_, delete, exists, func, or_, select, update)
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from .database import make_engine, writer_lock
 from .errors import StorageUnavailable
+from .group_commit import GroupCommit
 
 PENDING, RUNNING, DONE, DEAD = "pending", "running", "done", "dead"
 OPEN = (PENDING, RUNNING)
@@ -57,11 +62,16 @@ class Inbox:
     def __init__(self, database_url: str):
         self.engine = make_engine(database_url)
         self.is_postgres = self.engine.dialect.name == "postgresql"
+        self._writer_lock = writer_lock(self.engine)
         self._schema_ready = False
+        self._accepts = GroupCommit(self._insert_batch)
+        insert = postgres_insert if self.is_postgres else sqlite_insert
+        self._insert_new = (insert(inbox).on_conflict_do_nothing(index_elements=["dedupe_key"])
+                            .returning(inbox.c.dedupe_key))
 
     def create_schema(self) -> None:
         """Create the table if it does not exist yet."""
-        with self._guard():
+        with _StorageGuard(), self._writer_lock():
             metadata.create_all(self.engine)
         self._schema_ready = True
 
@@ -72,17 +82,22 @@ class Inbox:
 
     def accept(self, kind: str, dedupe_key: str, ticket_id: int, payload: dict, now: float,
                run_at: float | None = None) -> bool:
-        """Store one row durably; False when the dedupe key was seen before."""
+        """Store one row durably (committed on return); False when the dedupe key was seen before."""
         row = dict(kind=kind, dedupe_key=dedupe_key, ticket_id=ticket_id,
                    payload=json.dumps(payload), status=PENDING, attempts=0,
                    run_at=now if run_at is None else run_at, created_at=now, updated_at=now)
         self._ensure_schema()
-        try:
-            with self._guard(), self.engine.begin() as conn:
-                conn.execute(inbox.insert().values(**row))
-        except IntegrityError:
-            return False
-        return True
+        return self._accepts.submit(row)
+
+    def _insert_batch(self, rows: list[dict]) -> list[bool]:
+        """Insert rows in one statement; False for each dedupe key already present."""
+        with self._transaction() as conn:
+            inserted = set(conn.execute(self._insert_new, rows).scalars())
+        results = []
+        for row in rows:  # a key twice in one batch: only its first delivery is new
+            results.append(row["dedupe_key"] in inserted)
+            inserted.discard(row["dedupe_key"])
+        return results
 
     def claim(self, owner: str, now: float, lease_seconds: float,
               max_attempts: int) -> list[InboxRow]:
@@ -93,7 +108,7 @@ class Inbox:
         arrived before this claim are coalesced: one fresh read covers them all.
         """
         self._ensure_schema()
-        with self._guard(), self.engine.begin() as conn:
+        with self._transaction() as conn:
             while True:
                 head = conn.execute(self._next_due(now)).mappings().first()
                 if head is None:
@@ -116,31 +131,31 @@ class Inbox:
 
     def renew(self, rows: list[InboxRow], owner: str, now: float, lease_seconds: float) -> bool:
         """Extend our lease; False when it was lost (expired and re-claimed)."""
-        with self._guard(), self.engine.begin() as conn:
+        with self._transaction() as conn:
             done = conn.execute(update(inbox).where(*self._owned(rows, owner)).values(
                 lease_until=now + lease_seconds, updated_at=now))
         return done.rowcount == len(rows)
 
     def complete(self, rows: list[InboxRow], owner: str, now: float, result: dict) -> bool:
         """Mark rows done with their outcome; False when the lease was lost."""
-        with self._guard(), self.engine.begin() as conn:
+        with self._transaction() as conn:
             return self._finish(conn, [r.id for r in rows], owner, now, status=DONE,
                                 result=json.dumps(result), last_error=None)
 
     def retry(self, rows: list[InboxRow], owner: str, now: float, delay: float, error: str) -> bool:
         """Put rows back to pending, due after `delay` seconds."""
-        with self._guard(), self.engine.begin() as conn:
+        with self._transaction() as conn:
             return self._finish(conn, [r.id for r in rows], owner, now, status=PENDING,
                                 run_at=now + delay, last_error=error)
 
     def bury(self, rows: list[InboxRow], owner: str, now: float, error: str) -> bool:
         """Mark rows dead: kept, visible, never retried automatically."""
-        with self._guard(), self.engine.begin() as conn:
+        with self._transaction() as conn:
             return self._finish(conn, [r.id for r in rows], owner, now, status=DEAD, last_error=error)
 
     def counts(self) -> dict[str, int]:
         """Rows per status."""
-        with self._guard(), self.engine.begin() as conn:
+        with self._transaction() as conn:
             found = conn.execute(select(inbox.c.status, func.count()).group_by(inbox.c.status))
             return {PENDING: 0, RUNNING: 0, DONE: 0, DEAD: 0, **dict(found.all())}
 
@@ -149,19 +164,19 @@ class Inbox:
         query = select(inbox).order_by(inbox.c.id).limit(limit)
         if status:
             query = query.where(inbox.c.status == status)
-        with self._guard(), self.engine.begin() as conn:
+        with self._transaction() as conn:
             return [_row(r) for r in conn.execute(query).mappings()]
 
     def purge_done(self, before: float) -> int:
         """Delete finished rows last touched before `before`; dead rows are kept."""
-        with self._guard(), self.engine.begin() as conn:
+        with self._transaction() as conn:
             gone = conn.execute(delete(inbox).where(inbox.c.status == DONE,
                                                     inbox.c.updated_at < before))
         return gone.rowcount
 
     def ping(self) -> None:
         """Raise StorageUnavailable unless the database answers."""
-        with self._guard(), self.engine.connect() as conn:
+        with _StorageGuard(), self.engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
 
     def _next_due(self, now: float):
@@ -186,8 +201,10 @@ class Inbox:
             lease_owner=None, lease_until=None, updated_at=now, **values))
         return done.rowcount == len(ids)
 
-    def _guard(self):
-        return _StorageGuard()
+    @contextmanager
+    def _transaction(self):
+        with _StorageGuard(), self._writer_lock(), self.engine.begin() as conn:
+            yield conn
 
 
 class _StorageGuard:
@@ -200,28 +217,6 @@ class _StorageGuard:
         if isinstance(error, DBAPIError) and not isinstance(error, IntegrityError):
             raise StorageUnavailable(f"database unavailable: {error.orig!r}") from error
         return False
-
-
-def make_engine(database_url: str) -> Engine:
-    """Create an engine: SQLite with WAL + synchronous=FULL, or PostgreSQL via psycopg."""
-    if database_url.startswith(("postgres://", "postgresql://")):
-        database_url = "postgresql+psycopg://" + database_url.split("://", 1)[1]
-    if not database_url.startswith("sqlite"):
-        return create_engine(database_url, pool_pre_ping=True)
-    engine = create_engine(database_url, connect_args={"timeout": 30, "check_same_thread": False})
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
-        for pragma in ("journal_mode=WAL", "synchronous=FULL", "busy_timeout=30000"):
-            dbapi_connection.execute(f"PRAGMA {pragma}")
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn):
-        # Take the write lock up front so two claimers cannot both read the same row.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-    return engine
 
 
 def _row(r) -> InboxRow:

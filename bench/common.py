@@ -1,0 +1,58 @@
+"""Helpers shared by the benchmarks: servers on loopback, signing, percentiles."""
+
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SECRET = "bench-secret"
+sys.path.insert(0, str(ROOT / "tests"))  # the fake Zendesk lives with the tests
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def gunicorn(app: str, port: int, env: dict, log: Path) -> subprocess.Popen:
+    """Start gunicorn with the settings the Procfile uses (2 workers here: 2 cores)."""
+    proc = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
+         "--worker-class", "gthread", "--threads", "8", "--no-control-socket", app],
+        env=env, cwd=ROOT, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/readyz", timeout=1).ok:
+                return proc
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit(f"server did not start; see {log}")
+
+
+def service_env(database_url: str, **extra) -> dict:
+    env = {**os.environ, "ZENDESK_WEBHOOK_SECRET": SECRET, "DATABASE_URL": database_url,
+           "ESCALATOR_RULES": str(ROOT / "tests" / "samples" / "policy.toml"), "LOG_LEVEL": "WARNING",
+           "PYTHONPATH": str(ROOT / "bench")}
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()}"

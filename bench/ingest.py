@@ -1,0 +1,125 @@
+"""Ingest benchmark: POST /webhooks/zendesk under gunicorn vs a bare Flask endpoint.
+
+Prints accepted webhooks per second and p50/p99 latency for both (same gunicorn
+settings, same machine, same run), their ratio, and the latency at a fixed
+100 requests/second. Bounded: a few seconds per phase, loopback only.
+
+    python bench/ingest.py [--seconds 8] [--database-url postgresql://...]
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import requests
+
+from common import ROOT, SECRET, free_port, gunicorn, machine, percentile, service_env
+
+from zendesk_escalator.signature import sign
+
+BODY = json.dumps({"ticket_id": "35436", "tags": "billing vip", "priority": "normal",
+                   "status": "open", "actor_id": "20978392"})
+
+
+def signed() -> dict:
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"BENCH_BODY": BODY, "BENCH_TIMESTAMP": stamp, "BENCH_SIGNATURE": sign(SECRET, stamp, BODY.encode())}
+
+
+def wrk(port: int, seconds: int, connections: int) -> dict:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(ROOT / "bench" / "webhook.lua"),
+         f"http://127.0.0.1:{port}/webhooks/zendesk"],
+        env={**os.environ, **signed()}, capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
+    line = next(l for l in out.splitlines() if l.startswith("RESULT"))
+    result = {k: float(v) for k, v in (part.split("=") for part in line.split()[1:])}
+    result["rps"] = result["requests"] / result["seconds"]
+    return result
+
+
+def fixed_rate(port: int, rate: float, seconds: float) -> dict:
+    """Open-loop load: one request every 1/rate s, each timed on its own thread."""
+    headers = {"Content-Type": "application/json"}
+    env = signed()
+    headers.update({"X-Zendesk-Webhook-Signature": env["BENCH_SIGNATURE"],
+                    "X-Zendesk-Webhook-Signature-Timestamp": env["BENCH_TIMESTAMP"]})
+    latencies, statuses, lock = [], [], threading.Lock()
+    session_local = threading.local()
+
+    def send(n: int):
+        session = getattr(session_local, "s", None) or requests.Session()
+        session_local.s = session
+        start = time.perf_counter()
+        answer = session.post(f"http://127.0.0.1:{port}/webhooks/zendesk", data=BODY,
+                              headers={**headers, "X-Zendesk-Webhook-Invocation-Id": f"fixed-{n}"}, timeout=10)
+        with lock:
+            latencies.append((time.perf_counter() - start) * 1000)
+            statuses.append(answer.status_code)
+
+    threads, begin = [], time.perf_counter()
+    for n in range(int(rate * seconds)):
+        time.sleep(max(0.0, begin + n / rate - time.perf_counter()))
+        thread = threading.Thread(target=send, args=(n,))
+        thread.start()
+        threads.append(thread)
+    for thread in threads:
+        thread.join()
+    return {"requests": len(latencies), "p50_ms": percentile(latencies, 50),
+            "p99_ms": percentile(latencies, 99), "non2xx": sum(s >= 300 for s in statuses)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; medians are reported")
+    parser.add_argument("--database-url", help="default: a fresh SQLite file (WAL, synchronous=FULL)")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk not found: install it (Debian: apt-get install wrk)")
+    work = Path(tempfile.mkdtemp(prefix="escalator-bench-"))
+    database_url = args.database_url or f"sqlite:///{work}/inbox.db"
+    rounds: dict[str, list] = {"bare Flask": [], "zendesk-escalator": []}
+    apps = {"bare Flask": "bare_app:create_bare_app()", "zendesk-escalator": "zendesk_escalator.app:create_app()"}
+    for _ in range(args.rounds):  # alternate, so machine noise hits both alike
+        for name, app in apps.items():
+            port = free_port()
+            server = gunicorn(app, port, service_env(database_url), work / f"{name.split()[0]}.log")
+            try:
+                wrk(port, 2, args.connections)  # warm-up
+                rounds[name].append({"max": wrk(port, args.seconds, args.connections),
+                                     "fixed": fixed_rate(port, 100, args.seconds)})
+            finally:
+                server.terminate()
+                server.wait()
+    report({name: median_round(runs) for name, runs in rounds.items()}, database_url, args.rounds)
+
+
+def median_round(runs: list[dict]) -> dict:
+    """The round with the median throughput (its latencies come with it)."""
+    return sorted(runs, key=lambda r: r["max"]["rps"])[len(runs) // 2]
+
+
+def report(results: dict, database_url: str, rounds: int) -> None:
+    print(f"machine: {machine()}")
+    print(f"storage: {database_url.split(':')[0]}; gunicorn 2 workers x 8 threads; wrk -t2 -c16, loopback;"
+          f" median of {rounds} alternating rounds")
+    print(f"{'':20} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} | {'@100/s p50':>10} {'p99':>7}")
+    for name, r in results.items():
+        m, f = r["max"], r["fixed"]
+        print(f"{name:20} {m['rps']:9.0f} {m['p50_ms']:8.2f} {m['p99_ms']:8.2f} {int(m['non2xx']):8d} |"
+              f" {f['p50_ms']:10.2f} {f['p99_ms']:7.2f}")
+    ratio = results["zendesk-escalator"]["max"]["rps"] / results["bare Flask"]["max"]["rps"]
+    print(f"ingest rate / bare Flask rate: {ratio:.2f} (target >= 0.5)")
+    print(f"p99 at 100 req/s: {results['zendesk-escalator']['fixed']['p99_ms']:.1f} ms (target < 50)")
+
+
+if __name__ == "__main__":
+    main()
