@@ -41,7 +41,7 @@ def gunicorn(app: str, port: int, env: dict, log: Path) -> subprocess.Popen:
 
 def service_env(database_url: str, **extra) -> dict:
     env = {**os.environ, "ZENDESK_WEBHOOK_SECRET": SECRET, "DATABASE_URL": database_url,
-           "ESCALATOR_RULES": str(ROOT / "tests" / "samples" / "policy.toml"), "LOG_LEVEL": "WARNING",
+           "ESCALATOR_RULES": str(ROOT / "tests" / "samples" / "policy.toml"), "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
            "PYTHONPATH": str(ROOT / "bench")}
     env.update({k: str(v) for k, v in extra.items()})
     return env

@@ -6,10 +6,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from zendesk_escalator.config import Settings
-from zendesk_escalator.inbox import Inbox
+from zendesk_escalator.inbox import Inbox, metadata
 from zendesk_escalator.policy import load_policy
 from zendesk_escalator.signature import sign
 
@@ -44,11 +43,11 @@ def settings(tmp_path):
                     rules_path=str(SAMPLES / "policy.toml"), api_timeout=2.0)
 
 
-def _pg_inbox():
+def fresh_pg_inbox() -> Inbox:
+    """The PostgreSQL inbox with its table dropped and created anew (the database persists)."""
     inbox = Inbox(PG_URL)
+    metadata.drop_all(inbox.engine)
     inbox.create_schema()
-    with inbox.engine.begin() as conn:
-        conn.execute(text("DELETE FROM escalator_inbox"))
     return inbox
 
 
@@ -58,7 +57,7 @@ def any_inbox(request, tmp_path):
     if request.param == "postgres":
         if not PG_URL:
             pytest.skip("TEST_DATABASE_URL not set: PostgreSQL tests skipped")
-        inbox = _pg_inbox()
+        inbox = fresh_pg_inbox()
     else:
         inbox = Inbox(f"sqlite:///{tmp_path}/inbox.db")
         inbox.create_schema()

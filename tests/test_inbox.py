@@ -114,6 +114,29 @@ def test_concurrent_claimers_never_share_a_row(any_inbox):
     assert sorted(claimed) == sorted(f"k{i}" for i in range(60))
 
 
+def test_processes_starting_together_create_the_schema_once(any_inbox):
+    from zendesk_escalator.inbox import metadata
+    url = any_inbox.engine.url.render_as_string(hide_password=False)
+    metadata.drop_all(any_inbox.engine)
+    errors, peers = [], [Inbox(url) for _ in range(6)]
+
+    def start(peer):
+        try:
+            peer.create_schema()
+        except Exception as error:  # noqa: BLE001 - any failure is the finding
+            errors.append(error)
+
+    threads = [threading.Thread(target=start, args=(peer,)) for peer in peers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert add(peers[0], "a", 1)
+    for peer in peers:
+        peer.engine.dispose()
+
+
 def test_unreachable_database_raises_storage_unavailable(tmp_path):
     broken = Inbox("postgresql://nobody@127.0.0.1:1/none?connect_timeout=1")
     with pytest.raises(StorageUnavailable):

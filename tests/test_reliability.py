@@ -14,7 +14,7 @@ import time
 import pytest
 import requests
 
-from conftest import PG_URL, sample, signed_headers
+from conftest import PG_URL, fresh_pg_inbox, sample, signed_headers
 from fake_zendesk import FakeZendesk, Fault, cc_ticket
 from processes import Procs, free_port, service_env, wait_until
 from zendesk_escalator.inbox import DEAD, DONE, Inbox
@@ -147,10 +147,7 @@ def test_zendesk_faults_are_survived(tmp_path):
 def test_postgres_scale_out_three_workers_two_webs():
     tickets = list(range(7001, 7031))
     fake = cc_fake(tickets, fault=lambda *_: Fault(delay=0.01))
-    inbox = Inbox(PG_URL)
-    inbox.create_schema()
-    with inbox.engine.begin() as conn:
-        conn.exec_driver_sql("DELETE FROM escalator_inbox")
+    inbox = fresh_pg_inbox()
     import tempfile
     from pathlib import Path
     logs = Path(tempfile.mkdtemp(prefix="escalator-pg-"))

@@ -43,12 +43,26 @@ def cmd_worker(args) -> int:
     policy = load_policy(settings.rules_path)
     announce_modes(settings, policy)
     inbox = Inbox(settings.database_url)  # the schema is created on first claim
-    worker = build_worker(settings, policy, inbox)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    worker.run(stop, poll_interval=args.poll_interval)
+    threads = start_workers(settings, policy, inbox, stop, args.threads, args.poll_interval)
+    for thread in threads:  # each finishes the ticket in hand, then returns
+        thread.join()
     return 0
+
+
+def start_workers(settings: Settings, policy: Policy, inbox: Inbox, stop: threading.Event,
+                  count: int, poll_interval: float = 0.2) -> list[threading.Thread]:
+    """Start `count` worker threads, each with its own Zendesk client."""
+    threads = []
+    for n in range(count):
+        worker = build_worker(settings, policy, inbox)
+        thread = threading.Thread(target=worker.run, args=(stop, poll_interval),
+                                  name=f"queue-worker-{n}", daemon=True)
+        thread.start()
+        threads.append(thread)
+    return threads
 
 
 def cmd_run(args) -> int:
@@ -71,8 +85,7 @@ def cmd_run(args) -> int:
         def load(self):
             # Runs in gunicorn's worker process, after the fork.
             app = create_app(settings, policy)
-            worker = build_worker(settings, policy, app.extensions["escalator"].inbox)
-            threading.Thread(target=worker.run, args=(stop,), daemon=True, name="queue-worker").start()
+            start_workers(settings, policy, app.extensions["escalator"].inbox, stop, args.threads)
             return app
 
     Embedded().run()
@@ -114,9 +127,13 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="web + worker in one process (embedded default)")
     run.add_argument("--host", default="0.0.0.0")
+    run.add_argument("--threads", type=int, default=2, help="queue worker threads (default 2)")
     run.set_defaults(func=cmd_run)
     work = sub.add_parser("worker", help="the queue worker alone")
-    work.add_argument("--poll-interval", type=float, default=0.5)
+    work.add_argument("--threads", type=int, default=4,
+                      help="tickets processed at once, each thread with its own Zendesk client (default 4)")
+    work.add_argument("--poll-interval", type=float, default=0.2,
+                      help="seconds to wait when nothing is due (default 0.2)")
     work.set_defaults(func=cmd_worker)
     sim = sub.add_parser("simulate", help="show what a payload would do, without side effects")
     sim.add_argument("payload", help="webhook body (trigger or event JSON)")

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import (BigInteger, Column, Float, Index, Integer, MetaData, String, Table, Text,
-                        and_, delete, exists, func, or_, select, update)
+                        and_, delete, exists, func, literal_column, select, text, update)
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -16,7 +16,13 @@ from .errors import StorageUnavailable
 from .group_commit import GroupCommit
 
 PENDING, RUNNING, DONE, DEAD = "pending", "running", "done", "dead"
-OPEN = (PENDING, RUNNING)
+SCHEMA_LOCK_KEY = 0x65736361  # arbitrary, constant: PostgreSQL advisory lock for create_schema
+
+
+def _is_open(table):
+    # Literal values, so SQLite and PostgreSQL can match the partial indexes below.
+    return table.c.status.in_([literal_column(f"'{PENDING}'"), literal_column(f"'{RUNNING}'")])
+
 
 metadata = MetaData()
 inbox = Table(
@@ -28,16 +34,21 @@ inbox = Table(
     Column("payload", Text, nullable=False),
     Column("status", String(16), nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
+    # When the row is next due: for pending rows the (re)try time, for running
+    # rows the end of the lease, after which another worker may take it over.
     Column("run_at", Float, nullable=False),
-    Column("lease_until", Float),
     Column("lease_owner", String(64)),
     Column("last_error", Text),
     Column("result", Text),
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
-    Index("ix_escalator_inbox_due", "status", "run_at"),
-    Index("ix_escalator_inbox_ticket", "ticket_id", "id"),
+    Index("ix_escalator_inbox_finished", "status", "updated_at"),
 )
+# Finished rows are kept for weeks; claiming must only ever look at the open ones.
+_OPEN_ROWS = text("status IN ('pending', 'running')")
+Index("ix_escalator_inbox_open_due", inbox.c.run_at, sqlite_where=_OPEN_ROWS, postgresql_where=_OPEN_ROWS)
+Index("ix_escalator_inbox_open_ticket", inbox.c.ticket_id, inbox.c.id,
+      sqlite_where=_OPEN_ROWS, postgresql_where=_OPEN_ROWS)
 
 
 @dataclass(frozen=True)
@@ -71,8 +82,10 @@ class Inbox:
 
     def create_schema(self) -> None:
         """Create the table if it does not exist yet."""
-        with _StorageGuard(), self._writer_lock():
-            metadata.create_all(self.engine)
+        with _StorageGuard(), self._writer_lock(), self.engine.begin() as conn:
+            if self.is_postgres:  # web and worker processes start together: one creates, others wait
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK_KEY})")
+            metadata.create_all(conn)
         self._schema_ready = True
 
     def _ensure_schema(self) -> None:
@@ -124,7 +137,7 @@ class Inbox:
                                          inbox.c.status == PENDING, inbox.c.run_at <= now)
             ).scalars()]
             conn.execute(update(inbox).where(inbox.c.id.in_(ids)).values(
-                status=RUNNING, lease_owner=owner, lease_until=now + lease_seconds,
+                status=RUNNING, lease_owner=owner, run_at=now + lease_seconds,
                 attempts=inbox.c.attempts + 1, updated_at=now))
             rows = conn.execute(select(inbox).where(inbox.c.id.in_(ids)).order_by(inbox.c.id))
             return [_row(r) for r in rows.mappings()]
@@ -133,7 +146,7 @@ class Inbox:
         """Extend our lease; False when it was lost (expired and re-claimed)."""
         with self._transaction() as conn:
             done = conn.execute(update(inbox).where(*self._owned(rows, owner)).values(
-                lease_until=now + lease_seconds, updated_at=now))
+                run_at=now + lease_seconds, updated_at=now))
         return done.rowcount == len(rows)
 
     def complete(self, rows: list[InboxRow], owner: str, now: float, result: dict) -> bool:
@@ -182,9 +195,8 @@ class Inbox:
     def _next_due(self, now: float):
         older = inbox.alias("older")
         blocked = exists().where(older.c.ticket_id == inbox.c.ticket_id,
-                                 older.c.id < inbox.c.id, older.c.status.in_(OPEN))
-        due = or_(and_(inbox.c.status == PENDING, inbox.c.run_at <= now),
-                  and_(inbox.c.status == RUNNING, inbox.c.lease_until <= now))
+                                 older.c.id < inbox.c.id, _is_open(older))
+        due = and_(_is_open(inbox), inbox.c.run_at <= now)
         query = select(inbox).where(due, ~blocked).order_by(inbox.c.run_at, inbox.c.id).limit(1)
         return query.with_for_update(skip_locked=True) if self.is_postgres else query
 
@@ -198,7 +210,7 @@ class Inbox:
         if owner is not None:
             conditions += [inbox.c.lease_owner == owner, inbox.c.status == RUNNING]
         done = conn.execute(update(inbox).where(*conditions).values(
-            lease_owner=None, lease_until=None, updated_at=now, **values))
+            lease_owner=None, updated_at=now, **values))
         return done.rowcount == len(ids)
 
     @contextmanager

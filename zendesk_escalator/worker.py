@@ -41,7 +41,7 @@ class Worker:
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._last_purge = 0.0
 
-    def run(self, stop: threading.Event, poll_interval: float = 0.5) -> None:
+    def run(self, stop: threading.Event, poll_interval: float = 0.2) -> None:
         """Work until `stop` is set; finishes the batch in hand first."""
         log.info("worker %s started", self.owner)
         while not stop.is_set():
