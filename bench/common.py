@@ -39,6 +39,16 @@ def gunicorn(app: str, port: int, env: dict, log: Path) -> subprocess.Popen:
     raise SystemExit(f"server did not start; see {log}")
 
 
+def scratch_database(database_url: str) -> str:
+    """Drop and recreate the inbox table: benchmark figures must not depend on leftovers."""
+    from zendesk_escalator.inbox import Inbox, metadata
+    inbox = Inbox(database_url)
+    metadata.drop_all(inbox.engine)
+    inbox.create_schema()
+    inbox.engine.dispose()
+    return database_url
+
+
 def service_env(database_url: str, **extra) -> dict:
     env = {**os.environ, "ZENDESK_WEBHOOK_SECRET": SECRET, "DATABASE_URL": database_url,
            "ESCALATOR_RULES": str(ROOT / "tests" / "samples" / "policy.toml"), "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),

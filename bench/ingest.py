@@ -20,7 +20,7 @@ from pathlib import Path
 
 import requests
 
-from common import ROOT, SECRET, free_port, gunicorn, machine, percentile, service_env
+from common import ROOT, SECRET, free_port, gunicorn, machine, percentile, scratch_database, service_env
 
 from zendesk_escalator.signature import sign
 
@@ -80,12 +80,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; medians are reported")
-    parser.add_argument("--database-url", help="default: a fresh SQLite file (WAL, synchronous=FULL)")
+    parser.add_argument("--database-url", help="a SCRATCH database: its escalator_inbox table is dropped "
+                        "(default: a fresh SQLite file, WAL, synchronous=FULL)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: install it (Debian: apt-get install wrk)")
     work = Path(tempfile.mkdtemp(prefix="escalator-bench-"))
-    database_url = args.database_url or f"sqlite:///{work}/inbox.db"
+    database_url = scratch_database(args.database_url or f"sqlite:///{work}/inbox.db")
     rounds: dict[str, list] = {"bare Flask": [], "zendesk-escalator": []}
     apps = {"bare Flask": "bare_app:create_bare_app()", "zendesk-escalator": "zendesk_escalator.app:create_app()"}
     for _ in range(args.rounds):  # alternate, so machine noise hits both alike
