@@ -77,3 +77,10 @@ def test_run_refuses_to_start_without_secret(capsys, monkeypatch, tmp_path):
 def test_subcommand_is_required(capsys):
     with pytest.raises(SystemExit):
         main([])
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "many"])
+def test_worker_threads_must_be_positive(capsys, value):
+    with pytest.raises(SystemExit):
+        main(["worker", "--threads", value])
+    assert "at least 1" in capsys.readouterr().err

@@ -121,16 +121,23 @@ def cmd_simulate(args) -> int:
     return 0
 
 
+def positive_int(text: str) -> int:
+    """argparse type: a whole number of at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `escalator` console script."""
     parser = argparse.ArgumentParser(prog="escalator", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="web + worker in one process (embedded default)")
     run.add_argument("--host", default="0.0.0.0")
-    run.add_argument("--threads", type=int, default=2, help="queue worker threads (default 2)")
+    run.add_argument("--threads", type=positive_int, default=2, help="queue worker threads (default 2)")
     run.set_defaults(func=cmd_run)
     work = sub.add_parser("worker", help="the queue worker alone")
-    work.add_argument("--threads", type=int, default=4,
+    work.add_argument("--threads", type=positive_int, default=4,
                       help="tickets processed at once, each thread with its own Zendesk client (default 4)")
     work.add_argument("--poll-interval", type=float, default=0.2,
                       help="seconds to wait when nothing is due (default 0.2)")
