@@ -54,30 +54,33 @@ def deliver(base: str, raw: bytes, attempts: int = 100, failures: list | None = 
 
 def test_sigkilled_workers_lose_nothing_and_duplicate_nothing(tmp_path):
     rng = random.Random(7)
-    tickets = list(range(5001, 5013))
+    tickets = list(range(5001, 5025))
     fake = cc_fake(tickets, fault=lambda *_: Fault(delay=rng.uniform(0.03, 0.12)))
     db = f"sqlite:///{tmp_path}/inbox.db"
     procs = Procs(service_env(fake.url, db, ESCALATOR_LEASE_SECONDS=5, ESCALATOR_MAX_ATTEMPTS=50),
                   tmp_path / "logs")
     port = free_port()
+    kills = 0
     try:
         procs.web(port)
         base = f"http://127.0.0.1:{port}"
         assert all(deliver(base, event(t, f"e-{t}")) == 202 for t in tickets)
-        kills = 0
-        for _ in range(12):
+        inbox = Inbox(db)
+        while kills < 12 and inbox.counts()[DONE] < len(tickets):
+            calls = len(fake.requests)
             worker = procs.worker(wait=False)
-            time.sleep(rng.uniform(0.3, 0.9))
+            # Kill it while it talks to Zendesk: that is the window where work can be lost.
+            wait_until(lambda: len(fake.requests) > calls, timeout=10)
+            time.sleep(rng.uniform(0.0, 0.3))
             worker.send_signal(signal.SIGKILL)
             worker.wait()
             kills += 1
         procs.worker()
-        inbox = Inbox(db)
         assert wait_until(lambda: inbox.counts()[DONE] == len(tickets), timeout=60), procs.tail()
     finally:
         procs.stop_all()
         fake.stop()
-    assert kills == 12
+    assert kills >= 6
     assert {t: len(fake.notes(t)) for t in tickets} == {t: 1 for t in tickets}
     reprocessed = [t for t in tickets if len(fake.seen("GET", t)) > 2]
     assert reprocessed, "no kill landed mid-processing: the test did not test anything"
