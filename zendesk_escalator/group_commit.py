@@ -3,57 +3,63 @@
 import threading
 from typing import Callable
 
-from .errors import StorageUnavailable
-
-WAIT_SECONDS = 30.0
-
 
 class _Waiter:
     def __init__(self, item):
         self.item, self.result, self.error, self.done = item, None, None, False
+        self.wake = threading.Event()
 
 
 class GroupCommit:
     """Run `commit(items) -> results` over everything submitted while the last commit ran.
 
-    The first caller to find no commit in progress becomes the leader: it commits
-    its own item together with whatever queued up, then hands over. Callers block
-    until the transaction holding their item has committed, so durability is
-    unchanged; throughput grows with concurrency instead of being capped at one
-    commit (one disk flush) per request, and nobody waits for a thread hand-off.
+    The first caller to find no commit in progress leads: it commits its own item
+    with whatever queued up, wakes those callers, and passes the lead to the first
+    caller that queued meanwhile. Callers return only once the transaction holding
+    their item has committed, so durability is unchanged; throughput grows with
+    concurrency instead of being capped at one commit (one disk flush) per request.
     """
 
     def __init__(self, commit: Callable[[list], list]):
         self.commit = commit
-        self._cond = threading.Condition()
+        self._lock = threading.Lock()
         self._queue: list[_Waiter] = []
         self._committing = False
 
     def submit(self, item):
         """Commit one item (possibly with others) and return its result, or raise its error."""
         waiter = _Waiter(item)
-        with self._cond:
+        with self._lock:
             self._queue.append(waiter)
-            while self._committing and not waiter.done:
-                if not self._cond.wait(WAIT_SECONDS):
-                    raise StorageUnavailable(f"no commit within {WAIT_SECONDS:.0f}s")
-            if not waiter.done:
-                batch, self._queue, self._committing = self._queue, [], True
-        if not waiter.done:
-            self._lead(batch)
+            leading, self._committing = not self._committing, True
+        if not leading:
+            # Bounded by the database's own timeouts: the leader always wakes us.
+            waiter.wake.wait()
+        if not waiter.done:  # we lead, from the start or handed over
+            self._lead()
         if waiter.error is not None:
             raise waiter.error
         return waiter.result
 
-    def _lead(self, batch: list[_Waiter]) -> None:
+    def _lead(self) -> None:
+        with self._lock:
+            batch, self._queue = self._queue, []
         try:
             for waiter, result in zip(batch, self.commit([w.item for w in batch])):
                 waiter.result = result
         except Exception as error:  # every caller of a failed transaction hears why
             for waiter in batch:
                 waiter.error = error
-        with self._cond:
-            for waiter in batch:
-                waiter.done = True
-            self._committing = False
-            self._cond.notify_all()
+        finally:  # whatever happened, nobody may be left waiting
+            self._hand_over(batch)
+
+    def _hand_over(self, batch: list[_Waiter]) -> None:
+        for waiter in batch:
+            waiter.done = True
+        with self._lock:
+            successor = self._queue[0] if self._queue else None
+            self._committing = successor is not None
+        for waiter in batch:
+            waiter.wake.set()
+        if successor is not None:
+            successor.wake.set()
