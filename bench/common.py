@@ -22,11 +22,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def gunicorn(app: str, port: int, env: dict, log: Path) -> subprocess.Popen:
-    """Start gunicorn with the settings the Procfile uses (2 workers here: 2 cores)."""
+def gunicorn(app: str, port: int, env: dict, log: Path, threads: int = 32) -> subprocess.Popen:
+    """Start gunicorn as the Procfile does (2 workers here: 2 cores)."""
     proc = subprocess.Popen(
         [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--worker-class", "gthread", "--threads", "8", "--no-control-socket", app],
+         "--worker-class", "gthread", "--threads", str(threads), "--no-control-socket", app],
         env=env, cwd=ROOT, stdout=open(log, "w"), stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:

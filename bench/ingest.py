@@ -78,7 +78,8 @@ def fixed_rate(port: int, rate: float, seconds: float) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=8)
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=32, help="gunicorn threads per worker, for both (Procfile: 32)")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; medians are reported")
     parser.add_argument("--database-url", help="a SCRATCH database: its escalator_inbox table is dropped "
                         "(default: a fresh SQLite file, WAL, synchronous=FULL)")
@@ -92,7 +93,8 @@ def main() -> None:
     for _ in range(args.rounds):  # alternate, so machine noise hits both alike
         for name, app in apps.items():
             port = free_port()
-            server = gunicorn(app, port, service_env(database_url), work / f"{name.split()[0]}.log")
+            server = gunicorn(app, port, service_env(database_url), work / f"{name.split()[0]}.log",
+                              threads=args.threads)
             try:
                 wrk(port, 2, args.connections)  # warm-up
                 rounds[name].append({"max": wrk(port, args.seconds, args.connections),
@@ -102,7 +104,7 @@ def main() -> None:
                 server.wait()
     ratios = [ours["max"]["rps"] / bare["max"]["rps"]
               for bare, ours in zip(rounds["bare Flask"], rounds["zendesk-escalator"])]
-    report({name: median_round(runs) for name, runs in rounds.items()}, database_url, args.rounds, ratios)
+    report({name: median_round(runs) for name, runs in rounds.items()}, database_url, args, ratios)
 
 
 def median_round(runs: list[dict]) -> dict:
@@ -110,10 +112,10 @@ def median_round(runs: list[dict]) -> dict:
     return sorted(runs, key=lambda r: r["max"]["rps"])[len(runs) // 2]
 
 
-def report(results: dict, database_url: str, rounds: int, ratios: list[float]) -> None:
+def report(results: dict, database_url: str, args, ratios: list[float]) -> None:
     print(f"machine: {machine()}")
-    print(f"storage: {database_url.split(':')[0]}; gunicorn 2 workers x 8 threads; wrk -t2 -c16, loopback;"
-          f" median of {rounds} alternating rounds")
+    print(f"storage: {database_url.split(':')[0]}; gunicorn 2 workers x {args.threads} threads;"
+          f" wrk -t2 -c{args.connections}, loopback; median of {args.rounds} alternating rounds")
     print(f"{'':20} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} | {'@100/s p50':>10} {'p99':>7}")
     for name, r in results.items():
         m, f = r["max"], r["fixed"]

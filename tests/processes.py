@@ -12,6 +12,7 @@ import requests
 from conftest import SAMPLES, SECRET
 
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -58,8 +59,11 @@ class Procs:
         return proc
 
     def web(self, port: int, workers: int = 2) -> subprocess.Popen:
-        proc = self.spawn("web", [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers",
-                                  str(workers), "--no-control-socket", "zendesk_escalator.app:create_app()"])
+        """The Procfile's own `web:` command, on loopback, with `workers` processes."""
+        command = procfile()["web"].replace("0.0.0.0", "127.0.0.1")
+        self.env.update(PORT=str(port), WEB_CONCURRENCY=str(workers),
+                        PATH=f"{BIN}:{self.env.get('PATH', '')}")
+        proc = self.spawn("web", ["bash", "-c", f"exec {command}"])
         assert wait_until(lambda: ready(f"http://127.0.0.1:{port}")), self.tail()
         return proc
 
@@ -90,6 +94,12 @@ class Procs:
 
     def tail(self) -> str:
         return "\n".join(p.read_text()[-2000:] for p in sorted(self.logs.glob("*.log")))
+
+
+def procfile() -> dict[str, str]:
+    """The process types of the Procfile: name -> command."""
+    lines = (ROOT / "Procfile").read_text().splitlines()
+    return dict(line.split(": ", 1) for line in lines if ": " in line)
 
 
 def ready(base: str) -> bool:

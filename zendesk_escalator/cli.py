@@ -76,7 +76,7 @@ def cmd_run(args) -> int:
     class Embedded(BaseApplication):
         def load_config(self):
             options = {"bind": f"{args.host}:{settings.port}", "workers": 1,
-                       "worker_class": "gthread", "threads": 8, "graceful_timeout": 30,
+                       "worker_class": "gthread", "threads": 32, "graceful_timeout": 30,
                        "control_socket_disable": True,
                        "worker_exit": lambda _server, _worker: stop.set()}
             for key, value in options.items():
