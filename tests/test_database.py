@@ -1,8 +1,10 @@
 import multiprocessing
 import time
 
+import pytest
 from sqlalchemy import text
 
+from conftest import PG_URL
 from zendesk_escalator.database import SqliteWriterLock, make_engine, writer_lock
 
 
@@ -42,3 +44,9 @@ def test_writer_lock_excludes_other_processes(tmp_path):
         waited = time.monotonic() - started
     child.join()
     assert waited >= 0.3
+
+
+@pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL not set: PostgreSQL tests skipped")
+def test_postgres_waits_are_bounded():
+    with make_engine(PG_URL).connect() as conn:
+        assert conn.execute(text("SHOW statement_timeout")).scalar() == "30s"

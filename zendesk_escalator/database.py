@@ -14,7 +14,10 @@ def make_engine(database_url: str) -> Engine:
     if database_url.startswith(("postgres://", "postgresql://")):
         database_url = "postgresql+psycopg://" + database_url.split("://", 1)[1]
     if not database_url.startswith("sqlite"):
-        return create_engine(database_url, pool_pre_ping=True)
+        # Bounded waits: a hung database must end in StorageUnavailable (503), never a
+        # request or worker that waits forever.
+        timeouts = {"connect_timeout": 10, "options": "-c statement_timeout=30000"}
+        return create_engine(database_url, pool_pre_ping=True, connect_args=timeouts)
     engine = create_engine(database_url, connect_args={"timeout": 30, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")

@@ -36,7 +36,7 @@ class GroupCommit:
             self._queue.append(waiter)
             leading, self._committing = not self._committing, True
         if not leading:
-            # Bounded by the database's own timeouts: the leader always wakes us.
+            # Bounded by the database timeouts (database.py): the leader always wakes us.
             waiter.wake.wait()
         if not waiter.done:  # we lead, from the start or handed over
             self._lead()
