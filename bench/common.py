@@ -2,24 +2,15 @@
 
 import os
 import platform
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import requests
-
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 SECRET = "bench-secret"
-sys.path.insert(0, str(ROOT / "tests"))  # the fake Zendesk lives with the tests
+sys.path.insert(0, str(ROOT / "tests"))  # the fake Zendesk and process helpers live with the tests
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from processes import BIN, free_port, ready, wait_until  # noqa: E402,F401  (re-exported)
 
 
 def gunicorn(app: str, port: int, env: dict, log: Path, threads: int = 32) -> subprocess.Popen:
@@ -28,13 +19,8 @@ def gunicorn(app: str, port: int, env: dict, log: Path, threads: int = 32) -> su
         [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
          "--worker-class", "gthread", "--threads", str(threads), "--no-control-socket", app],
         env=env, cwd=ROOT, stdout=open(log, "w"), stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/readyz", timeout=1).ok:
-                return proc
-        except requests.ConnectionError:
-            time.sleep(0.1)
+    if wait_until(lambda: ready(f"http://127.0.0.1:{port}"), timeout=20, interval=0.1):
+        return proc
     proc.kill()
     raise SystemExit(f"server did not start; see {log}")
 

@@ -19,9 +19,13 @@ PENDING, RUNNING, DONE, DEAD = "pending", "running", "done", "dead"
 SCHEMA_LOCK_KEY = 0x65736361  # arbitrary, constant: PostgreSQL advisory lock for create_schema
 
 
+# Open rows, spelled as literal SQL so that SQLite and PostgreSQL can match the
+# partial indexes below (a bound parameter would hide the values from the planner).
+_OPEN_LITERALS = [f"'{status}'" for status in (PENDING, RUNNING)]
+
+
 def _is_open(table):
-    # Literal values, so SQLite and PostgreSQL can match the partial indexes below.
-    return table.c.status.in_([literal_column(f"'{PENDING}'"), literal_column(f"'{RUNNING}'")])
+    return table.c.status.in_([literal_column(value) for value in _OPEN_LITERALS])
 
 
 metadata = MetaData()
@@ -45,7 +49,7 @@ inbox = Table(
     Index("ix_escalator_inbox_finished", "status", "updated_at"),
 )
 # Finished rows are kept for weeks; claiming must only ever look at the open ones.
-_OPEN_ROWS = text("status IN ('pending', 'running')")
+_OPEN_ROWS = text(f"status IN ({', '.join(_OPEN_LITERALS)})")
 Index("ix_escalator_inbox_open_due", inbox.c.run_at, sqlite_where=_OPEN_ROWS, postgresql_where=_OPEN_ROWS)
 Index("ix_escalator_inbox_open_ticket", inbox.c.ticket_id, inbox.c.id,
       sqlite_where=_OPEN_ROWS, postgresql_where=_OPEN_ROWS)

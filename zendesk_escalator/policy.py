@@ -22,7 +22,6 @@ $quote"""
 
 _slug = validate.Regexp(r"^[a-z0-9_]+$", error="use lower-case letters, digits and _ only")
 _priority = validate.OneOf(PRIORITIES)
-_id = ID
 
 
 @dataclass(frozen=True)
@@ -112,7 +111,7 @@ class _Strict(Schema):
 
 
 class TriggerSchema(_Strict):
-    level = fields.Integer(load_default=1, validate=_id)
+    level = fields.Integer(load_default=1, validate=ID)
     priority = fields.String(load_default=None, validate=_priority)
 
     @post_load
@@ -131,7 +130,7 @@ class ManualSchema(TriggerSchema):
 class ImpactSchema(_Strict):
     tag = fields.String(required=True, validate=validate.Length(min=1))
     reason = fields.String(required=True, validate=_slug)
-    level = fields.Integer(load_default=2, validate=_id)
+    level = fields.Integer(load_default=2, validate=ID)
     priority = fields.String(load_default=None, validate=_priority)
 
     @post_load
@@ -140,9 +139,9 @@ class ImpactSchema(_Strict):
 
 
 class LevelSchema(_Strict):
-    level = fields.Integer(required=True, validate=_id)
+    level = fields.Integer(required=True, validate=ID)
     name = fields.String(load_default="")
-    followers = fields.List(fields.Integer(validate=_id), load_default=list)
+    followers = fields.List(fields.Integer(validate=ID), load_default=list)
 
     @post_load
     def build(self, data, **_):
@@ -150,15 +149,15 @@ class LevelSchema(_Strict):
 
 
 class FieldMatchSchema(_Strict):
-    id = fields.Integer(required=True, validate=_id)
+    id = fields.Integer(required=True, validate=ID)
     value = fields.String(required=True)
 
 
 class RouteSchema(_Strict):
-    group_id = fields.Integer(required=True, validate=_id)
-    assignee_id = fields.Integer(load_default=None, validate=_id)
+    group_id = fields.Integer(required=True, validate=ID)
+    assignee_id = fields.Integer(load_default=None, validate=ID)
     tags = fields.List(fields.String(), load_default=list)
-    form_id = fields.Integer(load_default=None, validate=_id)
+    form_id = fields.Integer(load_default=None, validate=ID)
     field = fields.Nested(FieldMatchSchema, load_default=None)
 
     @post_load
@@ -169,10 +168,10 @@ class RouteSchema(_Strict):
 
 
 class FieldIdsSchema(_Strict):
-    status = fields.Integer(load_default=None, validate=_id)
-    level = fields.Integer(load_default=None, validate=_id)
-    reason = fields.Integer(load_default=None, validate=_id)
-    escalated_at = fields.Integer(load_default=None, validate=_id)
+    status = fields.Integer(load_default=None, validate=ID)
+    level = fields.Integer(load_default=None, validate=ID)
+    reason = fields.Integer(load_default=None, validate=ID)
+    escalated_at = fields.Integer(load_default=None, validate=ID)
 
     @post_load
     def build(self, data, **_):
@@ -186,8 +185,8 @@ class FieldValuesSchema(_Strict):
 
 class EscalationSchema(_Strict):
     addresses = fields.List(fields.Email(), required=True, validate=validate.Length(min=1))
-    default_group_id = fields.Integer(load_default=None, validate=_id)
-    integration_user_id = fields.Integer(load_default=None, validate=_id)
+    default_group_id = fields.Integer(load_default=None, validate=ID)
+    integration_user_id = fields.Integer(load_default=None, validate=ID)
     tag = fields.String(load_default="escalated", validate=_slug)
     note_template = fields.String(load_default=DEFAULT_NOTE)
 
