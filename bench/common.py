@@ -31,7 +31,7 @@ def scratch_database(database_url: str) -> str:
     inbox = Inbox(database_url)
     metadata.drop_all(inbox.engine)
     inbox.create_schema()
-    inbox.engine.dispose()
+    inbox.close()
     return database_url
 
 

@@ -62,7 +62,7 @@ def any_inbox(request, tmp_path):
         inbox = Inbox(f"sqlite:///{tmp_path}/inbox.db")
         inbox.create_schema()
     yield inbox
-    inbox.engine.dispose()
+    inbox.close()
 
 
 @pytest.fixture
@@ -70,4 +70,4 @@ def inbox(tmp_path):
     inbox = Inbox(f"sqlite:///{tmp_path}/inbox.db")
     inbox.create_schema()
     yield inbox
-    inbox.engine.dispose()
+    inbox.close()

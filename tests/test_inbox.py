@@ -104,7 +104,7 @@ def test_concurrent_claimers_never_share_a_row(any_inbox):
         while rows := peer.claim(name, 101.0, 60, 5):
             with lock:
                 claimed.extend(r.dedupe_key for r in rows)
-        peer.engine.dispose()
+        peer.close()
 
     threads = [threading.Thread(target=claimer, args=(f"w{i}",)) for i in range(4)]
     for t in threads:
@@ -134,7 +134,7 @@ def test_processes_starting_together_create_the_schema_once(any_inbox):
     assert errors == []
     assert add(peers[0], "a", 1)
     for peer in peers:
-        peer.engine.dispose()
+        peer.close()
 
 
 def test_unreachable_database_raises_storage_unavailable(tmp_path):

@@ -184,7 +184,7 @@ def test_postgres_scale_out_three_workers_two_webs():
         by_ticket.setdefault(row.ticket_id, []).append(row)
     for ticket_rows in by_ticket.values():  # one ticket's events finished in arrival order
         assert [r.id for r in ticket_rows] == sorted(r.id for r in ticket_rows)
-    inbox.engine.dispose()
+    inbox.close()
 
 
 def test_restarting_web_and_worker_under_load_loses_nothing(tmp_path):

@@ -6,14 +6,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import (BigInteger, Column, Float, Index, Integer, MetaData, String, Table, Text,
                         and_, delete, exists, func, literal_column, select, text, update)
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from .database import make_engine, writer_lock
 from .errors import StorageUnavailable
 from .group_commit import GroupCommit
+from .intake import Intake
 
 PENDING, RUNNING, DONE, DEAD = "pending", "running", "done", "dead"
 SCHEMA_LOCK_KEY = 0x65736361  # arbitrary, constant: PostgreSQL advisory lock for create_schema
@@ -55,6 +54,11 @@ Index("ix_escalator_inbox_open_ticket", inbox.c.ticket_id, inbox.c.id,
       sqlite_where=_OPEN_ROWS, postgresql_where=_OPEN_ROWS)
 
 
+# What accept() writes; the other columns start empty.
+_ACCEPTED_COLUMNS = ("kind", "dedupe_key", "ticket_id", "payload", "status", "attempts",
+                     "run_at", "created_at", "updated_at")
+
+
 @dataclass(frozen=True)
 class InboxRow:
     """One accepted notification (or timer) as the worker sees it."""
@@ -79,10 +83,13 @@ class Inbox:
         self.is_postgres = self.engine.dialect.name == "postgresql"
         self._writer_lock = writer_lock(self.engine)
         self._schema_ready = False
-        self._accepts = GroupCommit(self._insert_batch)
-        insert = postgres_insert if self.is_postgres else sqlite_insert
-        self._insert_new = (insert(inbox).on_conflict_do_nothing(index_elements=["dedupe_key"])
-                            .returning(inbox.c.dedupe_key))
+        self._intake = Intake(self.engine, inbox, _ACCEPTED_COLUMNS, key="dedupe_key")
+        self._accepts = GroupCommit(self._intake.insert)
+
+    def close(self) -> None:
+        """Close every connection (the inbox reconnects if used again)."""
+        self._intake.close()
+        self.engine.dispose()
 
     def create_schema(self) -> None:
         """Create the table if it does not exist yet."""
@@ -105,16 +112,6 @@ class Inbox:
                    run_at=now if run_at is None else run_at, created_at=now, updated_at=now)
         self._ensure_schema()
         return self._accepts.submit(row)
-
-    def _insert_batch(self, rows: list[dict]) -> list[bool]:
-        """Insert rows in one statement; False for each dedupe key already present."""
-        with self._transaction() as conn:
-            inserted = set(conn.execute(self._insert_new, rows).scalars())
-        results = []
-        for row in rows:  # a key twice in one batch: only its first delivery is new
-            results.append(row["dedupe_key"] in inserted)
-            inserted.discard(row["dedupe_key"])
-        return results
 
     def claim(self, owner: str, now: float, lease_seconds: float,
               max_attempts: int) -> list[InboxRow]:
