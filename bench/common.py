@@ -10,15 +10,20 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret"
 sys.path.insert(0, str(ROOT / "tests"))  # the fake Zendesk and process helpers live with the tests
 
-from processes import BIN, free_port, ready, wait_until  # noqa: E402,F401  (re-exported)
+from processes import BIN, free_port, procfile, ready, wait_until  # noqa: E402,F401  (re-exported)
 
 
-def gunicorn(app: str, port: int, env: dict, log: Path, threads: int = 32) -> subprocess.Popen:
-    """Start gunicorn as the Procfile does (2 workers here: 2 cores)."""
-    proc = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--worker-class", "gthread", "--threads", str(threads), "--no-control-socket", app],
-        env=env, cwd=ROOT, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+def gunicorn(app: str, port: int, env: dict, log: Path, extra_args: str = "") -> subprocess.Popen:
+    """Start the Procfile's `web:` command serving `app` (2 processes: 2 cores here).
+
+    `extra_args` are appended, so they override the Procfile's settings
+    (e.g. "--worker-class gthread --threads 32").
+    """
+    command = procfile()["web"].replace("0.0.0.0", "127.0.0.1").replace(
+        '"zendesk_escalator.app:create_app()"', f"'{app}' {extra_args}")
+    env = {**env, "PORT": str(port), "WEB_CONCURRENCY": "2", "PATH": f"{BIN}:{env.get('PATH', '')}"}
+    proc = subprocess.Popen(["bash", "-c", f"exec {command}"], env=env, cwd=ROOT,
+                            stdout=open(log, "w"), stderr=subprocess.STDOUT)
     if wait_until(lambda: ready(f"http://127.0.0.1:{port}"), timeout=20, interval=0.1):
         return proc
     proc.kill()

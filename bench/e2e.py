@@ -105,7 +105,7 @@ def main() -> None:
     gets = sum(1 for r in measured if r.method == "GET")
     puts = sum(1 for r in measured if r.method == "PUT")
     print(f"machine: {machine()}")
-    print(f"storage: {env['DATABASE_URL'].split(':')[0]}; web: gunicorn 2 workers x 32 threads; "
+    print(f"storage: {env['DATABASE_URL'].split(':')[0]}; web: the Procfile's gunicorn, 2 workers; "
           f"1 worker process (poll 0.2 s when idle); fake Zendesk on loopback")
     print(f"escalations: {len(latencies)}/{len(ids)} at {args.rate:.0f} webhooks/s")
     print(f"webhook -> update sent: p50 {percentile(latencies, 50):.0f} ms, p99 {percentile(latencies, 99):.0f} ms,"

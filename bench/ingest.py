@@ -79,7 +79,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--threads", type=int, default=32, help="gunicorn threads per worker, for both (Procfile: 32)")
+    parser.add_argument("--server-args", default="", help="gunicorn options added for both, overriding the "
+                        "Procfile's (e.g. \"--worker-class gthread --threads 32\")")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; medians are reported")
     parser.add_argument("--database-url", help="a SCRATCH database: its escalator_inbox table is dropped "
                         "(default: a fresh SQLite file, WAL, synchronous=FULL)")
@@ -94,7 +95,7 @@ def main() -> None:
         for name, app in apps.items():
             port = free_port()
             server = gunicorn(app, port, service_env(database_url), work / f"{name.split()[0]}.log",
-                              threads=args.threads)
+                              extra_args=args.server_args)
             try:
                 wrk(port, 2, args.connections)  # warm-up
                 rounds[name].append({"max": wrk(port, args.seconds, args.connections),
@@ -114,7 +115,7 @@ def median_round(runs: list[dict]) -> dict:
 
 def report(results: dict, database_url: str, args, ratios: list[float]) -> None:
     print(f"machine: {machine()}")
-    print(f"storage: {database_url.split(':')[0]}; gunicorn 2 workers x {args.threads} threads;"
+    print(f"storage: {database_url.split(':')[0]}; the Procfile's gunicorn, 2 workers {args.server_args};"
           f" wrk -t2 -c{args.connections}, loopback; median of {args.rounds} alternating rounds")
     print(f"{'':20} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} | {'@100/s p50':>10} {'p99':>7}")
     for name, r in results.items():

@@ -227,3 +227,36 @@ def test_restarting_web_and_worker_under_load_loses_nothing(tmp_path):
     assert len(answers) == len(events)
     assert len(inbox.rows(limit=10_000)) == len(events)
     assert {t: len(fake.notes(t)) for t in tickets} == {t: 1 for t in tickets}
+
+
+@pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL not set: PostgreSQL test skipped")
+def test_a_webhook_waiting_on_postgres_does_not_stall_the_web_process(tmp_path):
+    """The Procfile's web process waits for the database cooperatively: others are served meanwhile."""
+    import psycopg
+    inbox = fresh_pg_inbox()
+    procs = Procs(service_env("http://127.0.0.1:9", PG_URL), tmp_path / "logs")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    answers = []
+    try:
+        procs.web(port, workers=1)  # one process: a blocked event loop would block everything
+        with psycopg.connect(PG_URL) as blocker, psycopg.connect(PG_URL, autocommit=True) as watcher:
+            blocker.execute("LOCK TABLE escalator_inbox IN SHARE MODE")  # inserts wait for it
+            waiting = threading.Thread(target=lambda: answers.append(deliver(base, event(1, "held"))))
+            waiting.start()
+            assert wait_until(lambda: _waiting_inserts(watcher) == 1, timeout=10), procs.tail()
+            started = time.monotonic()
+            assert requests.get(f"{base}/healthz", timeout=5).status_code == 200
+            assert time.monotonic() - started < 1.0
+            assert answers == []  # still waiting for the lock
+        waiting.join(timeout=10)  # lock released with the blocker's transaction
+    finally:
+        procs.stop_all()
+    assert answers == [202]
+    assert [r.dedupe_key for r in inbox.rows()] == ["event:held"]
+    inbox.close()
+
+
+def _waiting_inserts(connection) -> int:
+    return connection.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                              "AND query LIKE 'INSERT INTO escalator_inbox%'").fetchone()[0]
