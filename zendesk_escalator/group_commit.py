@@ -20,7 +20,8 @@ class GroupCommit:
     their item has committed, so durability is unchanged; throughput grows with
     concurrency instead of being capped at one commit (one disk flush) per request.
     The leader lingers `linger` seconds first, so that callers arriving in the same
-    instant share its commit (measured: +10 % throughput under load, +1 ms latency).
+    instant share its commit (measured under full load: p99 25-35 ms instead of
+    80-130 ms, same throughput; +1 ms at low load).
     """
 
     def __init__(self, commit: Callable[[list], list], linger: float = 0.001):

@@ -55,7 +55,7 @@ Index("ix_escalator_inbox_open_ticket", inbox.c.ticket_id, inbox.c.id,
 
 
 # What accept() writes; the other columns start empty.
-_ACCEPTED_COLUMNS = ("kind", "dedupe_key", "ticket_id", "payload", "status", "attempts",
+ACCEPTED_COLUMNS = ("kind", "dedupe_key", "ticket_id", "payload", "status", "attempts",
                      "run_at", "created_at", "updated_at")
 
 
@@ -83,7 +83,7 @@ class Inbox:
         self.is_postgres = self.engine.dialect.name == "postgresql"
         self._writer_lock = writer_lock(self.engine)
         self._schema_ready = False
-        self._intake = Intake(self.engine, inbox, _ACCEPTED_COLUMNS, key="dedupe_key")
+        self._intake = Intake(self.engine, inbox, ACCEPTED_COLUMNS, key="dedupe_key")
         self._accepts = GroupCommit(self._intake.insert)
 
     def close(self) -> None:
