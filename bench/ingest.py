@@ -115,7 +115,8 @@ def median_round(runs: list[dict]) -> dict:
 
 def report(results: dict, database_url: str, args, ratios: list[float]) -> None:
     print(f"machine: {machine()}")
-    print(f"storage: {database_url.split(':')[0]}; the Procfile's gunicorn, 2 workers {args.server_args};"
+    server = f"the Procfile's gunicorn, 2 workers {args.server_args}".rstrip()
+    print(f"storage: {database_url.split(':')[0]}; {server};"
           f" wrk -t2 -c{args.connections}, loopback; median of {args.rounds} alternating rounds")
     print(f"{'':20} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} | {'@100/s p50':>10} {'p99':>7}")
     for name, r in results.items():

@@ -133,3 +133,19 @@ def test_run_loop_stops_when_told(worker, any_inbox):
     assert not thread.is_alive()
     assert any_inbox.rows(DONE)[0].result["status"] == "ignored"
     assert len(responses.calls) == 0
+
+
+@pytest.mark.parametrize("purges", [True, False])
+def test_finished_rows_are_purged_after_30_days_by_the_purging_worker_only(any_inbox, worker, clock, purges):
+    enqueue(any_inbox, "event:old", actor=None)
+    old = any_inbox.claim("someone", 1000.0, 60, 3)
+    any_inbox.complete(old, "someone", 1000.0, {"status": "done"})
+    clock.t = 1000.0 + 31 * 24 * 3600
+    worker.purges = purges
+    stop = threading.Event()
+    runner = threading.Thread(target=worker.run, args=(stop, 0.01))
+    runner.start()
+    stop.wait(0.3)
+    stop.set()
+    runner.join()
+    assert any_inbox.counts()[DONE] == (0 if purges else 1)

@@ -25,7 +25,7 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def build_worker(settings: Settings, policy: Policy, inbox: Inbox) -> Worker:
+def build_worker(settings: Settings, policy: Policy, inbox: Inbox, purges: bool = True) -> Worker:
     """Wire a worker with its own Zendesk client (one per thread/process)."""
     client = ZendeskClient(settings) if settings.has_credentials else None
     reader = client or HintReader()
@@ -33,7 +33,7 @@ def build_worker(settings: Settings, policy: Policy, inbox: Inbox) -> Worker:
     processor = Processor(reader, writer, policy, utcnow, dry_run=settings.dry_run)
     return Worker(inbox, processor, max_attempts=settings.max_attempts,
                   lease_seconds=settings.lease_seconds, retry_base=settings.retry_base_seconds,
-                  api_calls=(lambda: len(client.calls)) if client else (lambda: 0))
+                  api_calls=(lambda: len(client.calls)) if client else (lambda: 0), purges=purges)
 
 
 def cmd_worker(args) -> int:
@@ -57,7 +57,7 @@ def start_workers(settings: Settings, policy: Policy, inbox: Inbox, stop: thread
     """Start `count` worker threads, each with its own Zendesk client."""
     threads = []
     for n in range(count):
-        worker = build_worker(settings, policy, inbox)
+        worker = build_worker(settings, policy, inbox, purges=n == 0)  # one purger per process
         thread = threading.Thread(target=worker.run, args=(stop, poll_interval),
                                   name=f"queue-worker-{n}", daemon=True)
         thread.start()

@@ -10,6 +10,7 @@ from .errors import ConfigError
 
 TRUE = {"1", "true", "yes", "on"}
 DEFAULT_DATABASE_URL = "sqlite:///escalator.db"
+DEFAULT_RETRY_BASE_SECONDS = 2.0  # first retry after 1-2 s, doubling
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Settings:
     max_attempts: int = 8
     lease_seconds: float = 60.0
     api_timeout: float = 10.0
-    retry_base_seconds: float = 2.0
+    retry_base_seconds: float = DEFAULT_RETRY_BASE_SECONDS
     max_body_bytes: int = 256 * 1024
 
     @property
@@ -74,7 +75,7 @@ def load_settings(environ: dict | None = None, dotenv_path: str | None = ".env",
         max_attempts=_number(env, "ESCALATOR_MAX_ATTEMPTS", 8, int),
         lease_seconds=_number(env, "ESCALATOR_LEASE_SECONDS", 60.0, float),
         api_timeout=_number(env, "ESCALATOR_API_TIMEOUT", 10.0, float),
-        retry_base_seconds=_number(env, "ESCALATOR_RETRY_BASE_SECONDS", 2.0, float),
+        retry_base_seconds=_number(env, "ESCALATOR_RETRY_BASE_SECONDS", DEFAULT_RETRY_BASE_SECONDS, float),
     )
     _check(settings, web)
     if not settings.has_credentials:

@@ -1,4 +1,4 @@
-"""The durable inbox: the one module that owns SQL (SQLite or PostgreSQL)."""
+"""The durable inbox: its table and every query on it, but for the webhook insert (intake.py)."""
 
 import json
 from contextlib import contextmanager
@@ -56,7 +56,7 @@ Index("ix_escalator_inbox_open_ticket", inbox.c.ticket_id, inbox.c.id,
 
 # What accept() writes; the other columns start empty.
 ACCEPTED_COLUMNS = ("kind", "dedupe_key", "ticket_id", "payload", "status", "attempts",
-                     "run_at", "created_at", "updated_at")
+                    "run_at", "created_at", "updated_at")
 
 
 @dataclass(frozen=True)

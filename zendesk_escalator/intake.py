@@ -7,7 +7,8 @@ SQLite the write lock was held all that time. One INSERT run in autocommit is
 one atomic, durable transaction: SQLite takes and releases its write lock inside
 a single C call (so this path needs no writer flock), PostgreSQL answers in one
 round trip. The rows travel as one JSON array, so the SQL text never changes and
-both databases keep it prepared.
+both databases keep it prepared. The table comes from inbox.py, which owns the
+schema: names and types are read from it, never written here.
 """
 
 import json

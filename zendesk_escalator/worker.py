@@ -9,6 +9,7 @@ import time
 import uuid
 from typing import Callable
 
+from .config import DEFAULT_RETRY_BASE_SECONDS
 from .errors import StorageUnavailable, ZendeskError, ZendeskRateLimited
 from .inbox import Inbox, InboxRow
 from .processor import Processor
@@ -21,7 +22,7 @@ PURGE_EVERY = 3600.0
 
 
 def retry_delay(attempts: int, retry_after: float | None, rng: Callable[[], float],
-                base: float = 2.0) -> float:
+                base: float = DEFAULT_RETRY_BASE_SECONDS) -> float:
     """Seconds until the next try: Zendesk's Retry-After if given, else exponential with jitter."""
     if retry_after is not None:
         return retry_after + rng()  # a little spread so retries do not arrive together
@@ -33,11 +34,12 @@ class Worker:
     """Processes inbox rows one ticket at a time until told to stop."""
 
     def __init__(self, inbox: Inbox, processor: Processor, *, max_attempts: int,
-                 lease_seconds: float, retry_base: float = 2.0, clock: Callable[[], float] = time.time,
-                 rng: Callable[[], float] = random.random, api_calls: Callable[[], int] = lambda: 0):
+                 lease_seconds: float, retry_base: float = DEFAULT_RETRY_BASE_SECONDS,
+                 clock: Callable[[], float] = time.time, rng: Callable[[], float] = random.random,
+                 api_calls: Callable[[], int] = lambda: 0, purges: bool = True):
         self.inbox, self.processor = inbox, processor
         self.max_attempts, self.lease_seconds, self.retry_base = max_attempts, lease_seconds, retry_base
-        self.clock, self.rng, self.api_calls = clock, rng, api_calls
+        self.clock, self.rng, self.api_calls, self.purges = clock, rng, api_calls, purges
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._last_purge = 0.0
 
@@ -46,7 +48,8 @@ class Worker:
         log.info("worker %s started", self.owner)
         while not stop.is_set():
             try:
-                self._purge_now_and_then()
+                if self.purges:
+                    self._purge_now_and_then()
                 if not self.run_once():
                     stop.wait(poll_interval)
             except StorageUnavailable as error:
