@@ -143,3 +143,21 @@ def test_unreachable_database_raises_storage_unavailable(tmp_path):
         broken.accept("notification", "a", 1, {}, 1.0)
     with pytest.raises(StorageUnavailable):
         broken.ping()
+
+
+def test_reads_do_not_wait_for_a_sqlite_writer(inbox):
+    """/metrics and /readyz must answer while the worker holds SQLite's write lock."""
+    import sqlite3
+    add(inbox, "a", 1)
+    writer = sqlite3.connect(inbox.engine.url.database, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # as a worker transaction in progress
+    answers = []
+    reader = threading.Thread(target=lambda: answers.extend(
+        [inbox.counts()[PENDING], len(inbox.rows()), inbox.ping()]))
+    reader.start()
+    reader.join(timeout=2)
+    waited = reader.is_alive()
+    writer.rollback()
+    reader.join()
+    assert not waited
+    assert answers == [1, 1, None]

@@ -9,6 +9,9 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
 
+READ_ONLY = "escalator_read_only"  # execution option: this transaction only reads
+
+
 def make_engine(database_url: str) -> Engine:
     """Create an engine: SQLite with WAL + synchronous=FULL, or PostgreSQL via psycopg."""
     if database_url.startswith(("postgres://", "postgresql://")):
@@ -28,8 +31,10 @@ def make_engine(database_url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        # Take the write lock up front so two claimers cannot both read the same row.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the write lock up front so two claimers cannot both read the
+        # same row; readers (READ_ONLY) see a snapshot and never wait (WAL).
+        read_only = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 

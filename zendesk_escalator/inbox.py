@@ -9,7 +9,7 @@ from sqlalchemy import (BigInteger, Column, Float, Index, Integer, MetaData, Str
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from .database import make_engine, writer_lock
+from .database import READ_ONLY, make_engine, writer_lock
 from .errors import StorageUnavailable
 from .group_commit import GroupCommit
 from .intake import Intake
@@ -169,7 +169,7 @@ class Inbox:
 
     def counts(self) -> dict[str, int]:
         """Rows per status."""
-        with self._transaction() as conn:
+        with self._reading() as conn:
             found = conn.execute(select(inbox.c.status, func.count()).group_by(inbox.c.status))
             return {PENDING: 0, RUNNING: 0, DONE: 0, DEAD: 0, **dict(found.all())}
 
@@ -178,7 +178,7 @@ class Inbox:
         query = select(inbox).order_by(inbox.c.id).limit(limit)
         if status:
             query = query.where(inbox.c.status == status)
-        with self._transaction() as conn:
+        with self._reading() as conn:
             return [_row(r) for r in conn.execute(query).mappings()]
 
     def purge_done(self, before: float) -> int:
@@ -190,7 +190,7 @@ class Inbox:
 
     def ping(self) -> None:
         """Raise StorageUnavailable unless the database answers."""
-        with _StorageGuard(), self.engine.connect() as conn:
+        with self._reading() as conn:
             conn.exec_driver_sql("SELECT 1")
 
     def _next_due(self, now: float):
@@ -218,6 +218,13 @@ class Inbox:
     def _transaction(self):
         with _StorageGuard(), self._writer_lock(), self.engine.begin() as conn:
             yield conn
+
+    @contextmanager
+    def _reading(self):
+        """A transaction that only reads: on SQLite it never waits for a writer."""
+        with _StorageGuard(), self.engine.connect() as conn:
+            with conn.execution_options(**{READ_ONLY: True}).begin():
+                yield conn
 
 
 class _StorageGuard:
