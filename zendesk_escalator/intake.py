@@ -39,21 +39,23 @@ class Intake:
     def insert(self, rows: list[dict]) -> list[bool]:
         """Store rows durably; for each, True if new, False if its key was stored before.
 
-        A failed reused connection (the database restarted, say) is replaced and
-        the batch tried once more: the insert is idempotent, at worst a row the
-        lost attempt stored is then reported as a duplicate.
+        A lost connection (the database restarted, say) is replaced and the batch
+        tried once more: the insert is idempotent, at worst a row the lost attempt
+        stored is then reported as a duplicate. Other failures (a lock timeout, a
+        full disk) are not retried here: the webhook gets 503 and Zendesk retries.
         """
         for attempt in (1, 2):
-            reused = self._connection is not None
+            connection = self._driver()
             try:
-                return self._insert(self._driver(), rows)
+                return self._insert(connection, rows)
             except self._integrity_error:
                 raise  # a bug in what we insert, not an outage
             except self._driver_error as error:
+                lost = self.engine.dialect.is_disconnect(error, connection, None)
                 self.close()
-                if not reused or attempt == 2:
+                if not lost or attempt == 2:
                     raise StorageUnavailable(f"database unavailable: {error!r}") from error
-                log.warning("intake connection failed (%r); retrying on a new one", error)
+                log.warning("intake connection lost (%r); retrying on a new one", error)
 
     def close(self) -> None:
         """Drop the dedicated connection (the next insert opens a new one)."""
