@@ -27,7 +27,7 @@ class Intake:
     """Insert rows into `table`, skipping rows whose `key` is already stored."""
 
     def __init__(self, engine: Engine, table: Table, columns: tuple[str, ...], key: str):
-        self.engine, self.key = engine, key
+        self.engine = engine
         dbapi = engine.dialect.loaded_dbapi
         self._driver_error, self._integrity_error = dbapi.Error, dbapi.IntegrityError
         self._connection = None  # SQLAlchemy's proxy, kept out of the pool for our sole use
