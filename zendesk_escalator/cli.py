@@ -17,7 +17,7 @@ from .errors import ConfigError, EscalatorError
 from .inbox import Inbox
 from .policy import Policy, load_policy
 from .processor import Processor
-from .worker import Worker
+from .worker import POLL_INTERVAL, Worker
 
 
 def utcnow() -> datetime:
@@ -53,7 +53,7 @@ def cmd_worker(args) -> int:
 
 
 def start_workers(settings: Settings, policy: Policy, inbox: Inbox, stop: threading.Event,
-                  count: int, poll_interval: float = 0.2) -> list[threading.Thread]:
+                  count: int, poll_interval: float = POLL_INTERVAL) -> list[threading.Thread]:
     """Start `count` worker threads, each with its own Zendesk client."""
     threads = []
     for n in range(count):
@@ -139,8 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     work = sub.add_parser("worker", help="the queue worker alone")
     work.add_argument("--threads", type=positive_int, default=4,
                       help="tickets processed at once, each thread with its own Zendesk client (default 4)")
-    work.add_argument("--poll-interval", type=float, default=0.2,
-                      help="seconds to wait when nothing is due (default 0.2)")
+    work.add_argument("--poll-interval", type=float, default=POLL_INTERVAL,
+                      help=f"seconds to wait when nothing is due (default {POLL_INTERVAL})")
     work.set_defaults(func=cmd_worker)
     sim = sub.add_parser("simulate", help="show what a payload would do, without side effects")
     sim.add_argument("payload", help="webhook body (trigger or event JSON)")

@@ -9,8 +9,6 @@ from dotenv import load_dotenv
 from .errors import ConfigError
 
 TRUE = {"1", "true", "yes", "on"}
-DEFAULT_DATABASE_URL = "sqlite:///escalator.db"
-DEFAULT_RETRY_BASE_SECONDS = 2.0  # first retry after 1-2 s, doubling
 
 
 @dataclass(frozen=True)
@@ -24,7 +22,7 @@ class Settings:
     webhook_secrets: tuple[str, ...] = ()
     allow_unsigned: bool = False
     api_url: str | None = None
-    database_url: str = DEFAULT_DATABASE_URL
+    database_url: str = "sqlite:///escalator.db"
     rules_path: str = "escalation.toml"
     dry_run: bool = False
     admin_token: str | None = None
@@ -33,7 +31,7 @@ class Settings:
     max_attempts: int = 8
     lease_seconds: float = 60.0
     api_timeout: float = 10.0
-    retry_base_seconds: float = DEFAULT_RETRY_BASE_SECONDS
+    retry_base_seconds: float = 2.0  # first retry after 1-2 s, doubling
     max_body_bytes: int = 256 * 1024
 
     @property
@@ -58,6 +56,7 @@ def load_settings(environ: dict | None = None, dotenv_path: str | None = ".env",
             load_dotenv(dotenv_path, override=False)
         environ = dict(os.environ)
     env = {key: value.strip() for key, value in environ.items() if value.strip()}
+    # Unset variables fall back to the defaults written once, on Settings.
     settings = Settings(
         subdomain=env.get("ZENDESK_SUBDOMAIN"),
         email=env.get("ZENDESK_EMAIL"),
@@ -66,16 +65,16 @@ def load_settings(environ: dict | None = None, dotenv_path: str | None = ".env",
         webhook_secrets=tuple(s.strip() for s in env.get("ZENDESK_WEBHOOK_SECRET", "").split(",") if s.strip()),
         allow_unsigned=env.get("ESCALATOR_ALLOW_UNSIGNED", "").lower() in TRUE,
         api_url=env.get("ZENDESK_API_URL"),
-        database_url=env.get("DATABASE_URL", DEFAULT_DATABASE_URL),
-        rules_path=env.get("ESCALATOR_RULES", "escalation.toml"),
+        database_url=env.get("DATABASE_URL", Settings.database_url),
+        rules_path=env.get("ESCALATOR_RULES", Settings.rules_path),
         dry_run=env.get("ESCALATOR_DRY_RUN", "").lower() in TRUE,
         admin_token=env.get("ESCALATOR_ADMIN_TOKEN"),
-        port=_number(env, "PORT", 8000, int),
-        log_level=env.get("LOG_LEVEL", "INFO").upper(),
-        max_attempts=_number(env, "ESCALATOR_MAX_ATTEMPTS", 8, int),
-        lease_seconds=_number(env, "ESCALATOR_LEASE_SECONDS", 60.0, float),
-        api_timeout=_number(env, "ESCALATOR_API_TIMEOUT", 10.0, float),
-        retry_base_seconds=_number(env, "ESCALATOR_RETRY_BASE_SECONDS", DEFAULT_RETRY_BASE_SECONDS, float),
+        port=_number(env, "PORT", Settings.port, int),
+        log_level=env.get("LOG_LEVEL", Settings.log_level).upper(),
+        max_attempts=_number(env, "ESCALATOR_MAX_ATTEMPTS", Settings.max_attempts, int),
+        lease_seconds=_number(env, "ESCALATOR_LEASE_SECONDS", Settings.lease_seconds, float),
+        api_timeout=_number(env, "ESCALATOR_API_TIMEOUT", Settings.api_timeout, float),
+        retry_base_seconds=_number(env, "ESCALATOR_RETRY_BASE_SECONDS", Settings.retry_base_seconds, float),
     )
     _check(settings, web)
     if not settings.has_credentials:

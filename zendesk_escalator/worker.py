@@ -9,7 +9,7 @@ import time
 import uuid
 from typing import Callable
 
-from .config import DEFAULT_RETRY_BASE_SECONDS
+from .config import Settings
 from .errors import StorageUnavailable, ZendeskError, ZendeskRateLimited
 from .inbox import Inbox, InboxRow
 from .processor import Processor
@@ -19,10 +19,11 @@ log = logging.getLogger(__name__)
 BACKOFF_CAP = 900.0
 RETENTION_SECONDS = 30 * 24 * 3600
 PURGE_EVERY = 3600.0
+POLL_INTERVAL = 0.2  # seconds to wait when nothing is due
 
 
 def retry_delay(attempts: int, retry_after: float | None, rng: Callable[[], float],
-                base: float = DEFAULT_RETRY_BASE_SECONDS) -> float:
+                base: float = Settings.retry_base_seconds) -> float:
     """Seconds until the next try: Zendesk's Retry-After if given, else exponential with jitter."""
     if retry_after is not None:
         return retry_after + rng()  # a little spread so retries do not arrive together
@@ -34,7 +35,7 @@ class Worker:
     """Processes inbox rows one ticket at a time until told to stop."""
 
     def __init__(self, inbox: Inbox, processor: Processor, *, max_attempts: int,
-                 lease_seconds: float, retry_base: float = DEFAULT_RETRY_BASE_SECONDS,
+                 lease_seconds: float, retry_base: float = Settings.retry_base_seconds,
                  clock: Callable[[], float] = time.time, rng: Callable[[], float] = random.random,
                  api_calls: Callable[[], int] = lambda: 0, purges: bool = True):
         self.inbox, self.processor = inbox, processor
@@ -43,7 +44,7 @@ class Worker:
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._last_purge = 0.0
 
-    def run(self, stop: threading.Event, poll_interval: float = 0.2) -> None:
+    def run(self, stop: threading.Event, poll_interval: float = POLL_INTERVAL) -> None:
         """Work until `stop` is set; finishes the batch in hand first."""
         log.info("worker %s started", self.owner)
         while not stop.is_set():
