@@ -21,14 +21,15 @@ def make_engine(database_url: str) -> Engine:
         # request or worker that waits forever.
         timeouts = {"connect_timeout": 10, "options": "-c statement_timeout=30000"}
         return create_engine(database_url, pool_pre_ping=True, connect_args=timeouts)
-    # A write waits at most 10 s for SQLite's lock, then 503: well inside gunicorn's
-    # 30 s worker timeout, since a gevent web process waits in SQLite's C code.
+    # `timeout` is SQLite's busy timeout: a write waits at most 10 s for the lock, then
+    # 503; well inside gunicorn's 30 s worker timeout, since a gevent web process waits
+    # in SQLite's C code.
     engine = create_engine(database_url, connect_args={"timeout": 10, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
-        for pragma in ("journal_mode=WAL", "synchronous=FULL", "busy_timeout=10000"):
+        for pragma in ("journal_mode=WAL", "synchronous=FULL"):
             dbapi_connection.execute(f"PRAGMA {pragma}")
 
     @event.listens_for(engine, "begin")
