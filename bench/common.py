@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret"
 sys.path.insert(0, str(ROOT / "tests"))  # the fake Zendesk and process helpers live with the tests
 
-from processes import BIN, free_port, procfile, ready, wait_until  # noqa: E402,F401  (re-exported)
+from processes import BIN, free_port, ready, wait_until, web_command, web_env  # noqa: E402,F401  (re-exported)
 
 
 def gunicorn(app: str, port: int, env: dict, log: Path, extra_args: str = "") -> subprocess.Popen:
@@ -19,11 +19,8 @@ def gunicorn(app: str, port: int, env: dict, log: Path, extra_args: str = "") ->
     `extra_args` are appended, so they override the Procfile's settings
     (e.g. "--worker-class gthread --threads 32").
     """
-    command = procfile()["web"].replace("0.0.0.0", "127.0.0.1").replace(
-        '"zendesk_escalator.app:create_app()"', f"'{app}' {extra_args}")
-    env = {**env, "PORT": str(port), "WEB_CONCURRENCY": "2", "PATH": f"{BIN}:{env.get('PATH', '')}"}
-    proc = subprocess.Popen(["bash", "-c", f"exec {command}"], env=env, cwd=ROOT,
-                            stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(web_command(app, extra_args), env={**env, **web_env(port, workers=2)},
+                            cwd=ROOT, stdout=open(log, "w"), stderr=subprocess.STDOUT)
     if wait_until(lambda: ready(f"http://127.0.0.1:{port}"), timeout=20, interval=0.1):
         return proc
     proc.kill()

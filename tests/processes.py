@@ -60,10 +60,8 @@ class Procs:
 
     def web(self, port: int, workers: int = 2) -> subprocess.Popen:
         """The Procfile's own `web:` command, on loopback, with `workers` processes."""
-        command = procfile()["web"].replace("0.0.0.0", "127.0.0.1")
-        self.env.update(PORT=str(port), WEB_CONCURRENCY=str(workers),
-                        PATH=f"{BIN}:{self.env.get('PATH', '')}")
-        proc = self.spawn("web", ["bash", "-c", f"exec {command}"])
+        self.env.update(web_env(port, workers))
+        proc = self.spawn("web", web_command())
         assert wait_until(lambda: ready(f"http://127.0.0.1:{port}")), self.tail()
         return proc
 
@@ -100,6 +98,18 @@ def procfile() -> dict[str, str]:
     """The process types of the Procfile: name -> command."""
     lines = (ROOT / "Procfile").read_text().splitlines()
     return dict(line.split(": ", 1) for line in lines if ": " in line)
+
+
+def web_command(app: str = "zendesk_escalator.app:create_app()", extra_args: str = "") -> list[str]:
+    """The Procfile's `web:` command bound to loopback, serving `app`; `extra_args` override."""
+    command = procfile()["web"].replace("0.0.0.0", "127.0.0.1").replace(
+        '"zendesk_escalator.app:create_app()"', f"'{app}' {extra_args}")
+    return ["bash", "-c", f"exec {command}"]
+
+
+def web_env(port: int, workers: int) -> dict:
+    """What the Procfile's web command reads: its port, process count and our gunicorn."""
+    return {"PORT": str(port), "WEB_CONCURRENCY": str(workers), "PATH": f"{BIN}:{os.environ.get('PATH', '')}"}
 
 
 def ready(base: str) -> bool:
