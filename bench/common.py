@@ -29,7 +29,7 @@ def gunicorn(app: str, port: int, env: dict, log: Path, extra_args: str = "") ->
 
 def scratch_database(database_url: str) -> str:
     """Drop and recreate the inbox table: benchmark figures must not depend on leftovers."""
-    from zendesk_escalator.inbox import Inbox, metadata
+    from zendesk_escalator.store.inbox import Inbox, metadata
     inbox = Inbox(database_url)
     metadata.drop_all(inbox.engine)
     inbox.create_schema()

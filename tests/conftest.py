@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from zendesk_escalator.config import Settings
-from zendesk_escalator.inbox import Inbox, metadata
-from zendesk_escalator.policy import load_policy
+from zendesk_escalator.settings import Settings
+from zendesk_escalator.store.inbox import Inbox, metadata
+from zendesk_escalator.policy_file import load_policy
 from zendesk_escalator.signature import sign
 
 SAMPLES = Path(__file__).parent / "samples"

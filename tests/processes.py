@@ -115,5 +115,5 @@ def web_env(port: int, workers: int) -> dict:
 def ready(base: str) -> bool:
     try:
         return requests.get(f"{base}/readyz", timeout=1).status_code == 200
-    except requests.ConnectionError:
+    except requests.RequestException:  # not listening yet, or still importing the app
         return False

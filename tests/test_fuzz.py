@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import SECRET, sample, signed_headers
 from zendesk_escalator.app import create_app
-from zendesk_escalator.inbox import Inbox
+from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.signature import sign
 
 URL = "/webhooks/zendesk"

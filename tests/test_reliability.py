@@ -17,7 +17,7 @@ import requests
 from conftest import PG_URL, fresh_pg_inbox, sample, signed_headers
 from fake_zendesk import FakeZendesk, Fault, cc_ticket
 from processes import Procs, free_port, service_env, wait_until
-from zendesk_escalator.inbox import DEAD, DONE, Inbox
+from zendesk_escalator.store.inbox import DEAD, DONE, Inbox
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 INTEGRATION_USER = 900000000001

@@ -2,7 +2,8 @@ import pytest
 
 from conftest import sample
 from zendesk_escalator.errors import IgnoredPayload, PayloadError
-from zendesk_escalator.schemas import Notification, is_event_webhook, load_event, load_trigger
+from zendesk_escalator.core.notification import Notification
+from zendesk_escalator.schemas import is_event_webhook, load_event, load_trigger
 
 
 def test_trigger_body_from_template():

@@ -9,7 +9,7 @@ import pytest
 from conftest import sample, signed_headers
 from zendesk_escalator.app import create_app
 from zendesk_escalator.errors import StorageUnavailable
-from zendesk_escalator.inbox import PENDING
+from zendesk_escalator.store.inbox import PENDING
 
 URL = "/webhooks/zendesk"
 

@@ -6,34 +6,18 @@ import os
 import signal
 import sys
 import threading
-from datetime import datetime, timezone
 from pathlib import Path
 
-from . import plan, rules, schemas, snapshot
-from .actions import DryRunWriter, HintReader, ZendeskClient
-from .app import announce_modes, configure_logging, create_app
-from .config import Settings, load_settings
+from . import schemas
+from .app import create_app
+from .core import plan, rules, snapshot
 from .errors import ConfigError, EscalatorError
-from .inbox import Inbox
-from .policy import Policy, load_policy
-from .processor import Processor
-from .worker import POLL_INTERVAL, Worker
-
-
-def utcnow() -> datetime:
-    """The decision clock."""
-    return datetime.now(timezone.utc)
-
-
-def build_worker(settings: Settings, policy: Policy, inbox: Inbox, purges: bool = True) -> Worker:
-    """Wire a worker with its own Zendesk client (one per thread/process)."""
-    client = ZendeskClient(settings) if settings.has_credentials else None
-    reader = client or HintReader()
-    writer = DryRunWriter() if settings.dry_run else client
-    processor = Processor(reader, writer, policy, utcnow, dry_run=settings.dry_run)
-    return Worker(inbox, processor, max_attempts=settings.max_attempts,
-                  lease_seconds=settings.lease_seconds, retry_base=settings.retry_base_seconds,
-                  api_calls=(lambda: len(client.calls)) if client else (lambda: 0), purges=purges)
+from .policy_file import load_policy
+from .settings import load_settings
+from .store.inbox import Inbox
+from .wiring import announce_modes, configure_logging, start_workers, utcnow
+from .worker.loop import POLL_INTERVAL
+from .zendesk.stand_ins import HintReader
 
 
 def cmd_worker(args) -> int:
@@ -50,19 +34,6 @@ def cmd_worker(args) -> int:
     for thread in threads:  # each finishes the ticket in hand, then returns
         thread.join()
     return 0
-
-
-def start_workers(settings: Settings, policy: Policy, inbox: Inbox, stop: threading.Event,
-                  count: int, poll_interval: float = POLL_INTERVAL) -> list[threading.Thread]:
-    """Start `count` worker threads, each with its own Zendesk client."""
-    threads = []
-    for n in range(count):
-        worker = build_worker(settings, policy, inbox, purges=n == 0)  # one purger per process
-        thread = threading.Thread(target=worker.run, args=(stop, poll_interval),
-                                  name=f"queue-worker-{n}", daemon=True)
-        thread.start()
-        threads.append(thread)
-    return threads
 
 
 def cmd_run(args) -> int:
@@ -101,7 +72,7 @@ def cmd_simulate(args) -> int:
         api = json.loads(Path(args.ticket).read_text(encoding="utf-8"))
         ticket = snapshot.from_api(api, api)
     else:
-        ticket = snapshot.from_notification(note)
+        ticket = HintReader().read(note.ticket_id, note)
     now = utcnow()
     fired = {name: check(ticket, policy) for name, check in rules.RULES.items()}
     decision = rules.decide(ticket, policy, now)

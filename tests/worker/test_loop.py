@@ -8,10 +8,10 @@ import responses
 
 from conftest import API, sample
 from zendesk_escalator.actions import ZendeskClient
-from zendesk_escalator.inbox import DEAD, DONE, PENDING
-from zendesk_escalator.processor import Processor
-from zendesk_escalator.schemas import Notification
-from zendesk_escalator.worker import BACKOFF_CAP, Worker, retry_delay
+from zendesk_escalator.store.inbox import DEAD, DONE, PENDING
+from zendesk_escalator.worker.escalate import Processor
+from zendesk_escalator.core.notification import Notification
+from zendesk_escalator.worker.loop import BACKOFF_CAP, Worker, retry_delay
 
 NOW = datetime(2026, 11, 22, 9, 30, tzinfo=timezone.utc)
 

@@ -5,12 +5,12 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Callable, Protocol
 
-from .errors import TicketNotFound, ZendeskConflict
-from .plan import build_update
-from .policy import Policy
-from .rules import decide
-from .schemas import Notification
-from .snapshot import TicketSnapshot
+from ..errors import TicketNotFound, ZendeskConflict
+from ..core.plan import build_update
+from ..core.policy import Policy
+from ..core.rules import decide
+from ..core.notification import Notification
+from ..core.snapshot import TicketSnapshot
 
 log = logging.getLogger(__name__)
 CONFLICT_ROUNDS = 3  # a 409 means "re-read and re-decide", a few times before backing off

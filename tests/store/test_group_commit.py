@@ -5,7 +5,7 @@ import time
 import pytest
 
 from zendesk_escalator.errors import StorageUnavailable
-from zendesk_escalator.group_commit import GroupCommit
+from zendesk_escalator.store.group_commit import GroupCommit
 
 
 def test_each_caller_gets_its_own_result():

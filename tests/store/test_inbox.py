@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from zendesk_escalator.errors import StorageUnavailable
-from zendesk_escalator.inbox import DEAD, DONE, PENDING, Inbox
+from zendesk_escalator.store.inbox import DEAD, DONE, PENDING, Inbox
 
 
 def add(inbox, key, ticket, now=100.0, **kw):
@@ -115,7 +115,7 @@ def test_concurrent_claimers_never_share_a_row(any_inbox):
 
 
 def test_processes_starting_together_create_the_schema_once(any_inbox):
-    from zendesk_escalator.inbox import metadata
+    from zendesk_escalator.store.inbox import metadata
     url = any_inbox.engine.url.render_as_string(hide_password=False)
     metadata.drop_all(any_inbox.engine)
     errors, peers = [], [Inbox(url) for _ in range(6)]

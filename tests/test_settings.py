@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from zendesk_escalator.config import load_settings
+from zendesk_escalator.settings import load_settings
 from zendesk_escalator.errors import ConfigError
 
 FULL = {"ZENDESK_SUBDOMAIN": "acme", "ZENDESK_EMAIL": "bot@acme.example",

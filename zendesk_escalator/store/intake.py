@@ -18,7 +18,7 @@ from sqlalchemy import Table
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-from .errors import StorageUnavailable
+from ..errors import StorageUnavailable
 
 log = logging.getLogger(__name__)
 

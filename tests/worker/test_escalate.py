@@ -7,10 +7,11 @@ import pytest
 import responses
 
 from conftest import API, sample
-from zendesk_escalator.actions import DryRunWriter, HintReader, ZendeskClient
+from zendesk_escalator.actions import ZendeskClient
+from zendesk_escalator.zendesk.stand_ins import DryRunWriter, HintReader
 from zendesk_escalator.errors import ZendeskConflict, ZendeskRejected
-from zendesk_escalator.processor import Processor
-from zendesk_escalator.schemas import Notification
+from zendesk_escalator.worker.escalate import Processor
+from zendesk_escalator.core.notification import Notification
 
 NOW = datetime(2026, 11, 22, 9, 30, tzinfo=timezone.utc)
 CUSTOMER = Notification(ticket_id=35436, source="event", actor_id=20978392)

@@ -1,6 +1,6 @@
 import responses
 
-from zendesk_escalator.transport import ZendeskSession
+from zendesk_escalator.zendesk.transport import ZendeskSession
 
 
 @responses.activate

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from .database import READ_ONLY, make_engine, writer_lock
-from .errors import StorageUnavailable
+from ..errors import StorageUnavailable
 from .group_commit import GroupCommit
 from .intake import Intake
 

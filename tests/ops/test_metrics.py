@@ -1,4 +1,4 @@
-from zendesk_escalator.metrics import Metrics
+from zendesk_escalator.ops.metrics import Metrics
 
 
 def test_render_counters_and_inbox_gauges():

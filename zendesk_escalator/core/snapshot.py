@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass
 
-from .schemas import Notification
-
 
 @dataclass(frozen=True)
 class Comment:
@@ -61,12 +59,6 @@ def from_api(ticket_json: dict, comments_json: dict | None) -> TicketSnapshot:
         updated_at=ticket.get("updated_at"),
         latest_comment=_comment(comments[0]) if comments else None,
     )
-
-
-def from_notification(note: Notification) -> TicketSnapshot:
-    """Build a best-effort snapshot from webhook hints alone (dry run without credentials)."""
-    return TicketSnapshot(id=note.ticket_id, status=note.status, priority=note.priority,
-                          tags=note.tags or (), updated_at=note.updated_at)
 
 
 def _comment(raw: dict) -> Comment:

@@ -4,9 +4,9 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 from conftest import sample
-from zendesk_escalator.plan import build_update, route_for
-from zendesk_escalator.rules import decide
-from zendesk_escalator.snapshot import from_api
+from zendesk_escalator.core.plan import build_update, route_for
+from zendesk_escalator.core.rules import decide
+from zendesk_escalator.core.snapshot import from_api
 
 NOW = datetime(2026, 11, 22, 9, 30, 5, tzinfo=timezone.utc)
 

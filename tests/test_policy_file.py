@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 
 from zendesk_escalator.errors import ConfigError
-from zendesk_escalator.policy import DEFAULT_NOTE, load_policy, parse_policy
+from zendesk_escalator.core.policy import DEFAULT_NOTE
+from zendesk_escalator.policy_file import load_policy, parse_policy
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "escalation.toml"
 MINIMAL = '[escalation]\naddresses = ["Escalation@Acme.example"]\n'

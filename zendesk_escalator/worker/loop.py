@@ -9,11 +9,11 @@ import time
 import uuid
 from typing import Callable
 
-from .config import Settings
-from .errors import StorageUnavailable, ZendeskError, ZendeskRateLimited
-from .inbox import Inbox, InboxRow
-from .processor import Processor
-from .schemas import Notification
+from ..settings import Settings
+from ..errors import StorageUnavailable, ZendeskError, ZendeskRateLimited
+from ..store.inbox import Inbox, InboxRow
+from .escalate import Processor
+from ..core.notification import Notification
 
 log = logging.getLogger(__name__)
 BACKOFF_CAP = 900.0

@@ -1,6 +1,5 @@
 from conftest import sample
-from zendesk_escalator.schemas import Notification
-from zendesk_escalator.snapshot import from_api, from_notification
+from zendesk_escalator.core.snapshot import from_api
 
 
 def test_from_api_resolves_cc_emails_and_comment_recipients():
@@ -20,8 +19,3 @@ def test_from_api_resolves_cc_emails_and_comment_recipients():
 def test_from_api_without_comments():
     snap = from_api(sample("ticket_plain.json"), {"comments": []})
     assert snap.latest_comment is None and snap.cc_emails == frozenset()
-
-
-def test_from_notification_uses_hints_only():
-    snap = from_notification(Notification(ticket_id=5, source="trigger", tags=("outage",), priority="low"))
-    assert (snap.id, snap.tags, snap.priority, snap.updated_at) == (5, ("outage",), "low", None)

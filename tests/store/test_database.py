@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import text
 
 from conftest import PG_URL
-from zendesk_escalator.database import SqliteWriterLock, make_engine, writer_lock
+from zendesk_escalator.store.database import SqliteWriterLock, make_engine, writer_lock
 
 
 def test_sqlite_is_durable_wal_full(tmp_path):

@@ -3,8 +3,8 @@
 import pytest
 
 from conftest import PG_URL, fresh_pg_inbox
-from zendesk_escalator.inbox import ACCEPTED_COLUMNS, PENDING, inbox as inbox_table
-from zendesk_escalator.intake import Intake
+from zendesk_escalator.store.inbox import ACCEPTED_COLUMNS, PENDING, inbox as inbox_table
+from zendesk_escalator.store.intake import Intake
 
 BIGGEST_ID = 2**63 - 1
 

@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from zendesk_escalator.rules import current_state, decide
-from zendesk_escalator.snapshot import Comment, TicketSnapshot
+from zendesk_escalator.core.rules import current_state, decide
+from zendesk_escalator.core.snapshot import Comment, TicketSnapshot
 
 NOW = datetime(2026, 11, 22, 9, 30, tzinfo=timezone.utc)
 STATUS, LEVEL = 360010000001, 360010000002

@@ -8,7 +8,7 @@ import pytest
 from conftest import sample, signed_headers
 from zendesk_escalator.app import create_app
 from zendesk_escalator.errors import ConfigError
-from zendesk_escalator.inbox import Inbox
+from zendesk_escalator.store.inbox import Inbox
 
 
 def test_healthz_says_dry_run(settings, policy, inbox):

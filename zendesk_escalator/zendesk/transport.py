@@ -1,0 +1,70 @@
+"""The HTTP session under Zenpy and our reads: base-URL override, call counts, error mapping."""
+
+from contextlib import contextmanager
+
+import requests
+from zenpy.lib.exception import APIException, RatelimitBudgetExceeded
+
+from ..errors import (TicketNotFound, ZendeskConflict, ZendeskError, ZendeskRateLimited,
+                      ZendeskRejected, ZendeskUnavailable)
+
+
+class ZendeskSession(requests.Session):
+    """A requests session that Zenpy (and our raw reads) send every API call through."""
+
+    def __init__(self, canonical_base: str, api_base: str):
+        super().__init__()
+        # Zenpy always builds https://{subdomain}.zendesk.com/...; ZENDESK_API_URL
+        # (staging proxy, fake server in tests) replaces that prefix here.
+        self.canonical_base = canonical_base.rstrip("/")
+        self.api_base = api_base.rstrip("/")
+        self.calls: list[tuple[str, str]] = []
+        self.last_retry_after: float | None = None
+
+    def request(self, method, url, *args, **kwargs):
+        """Send one request to the configured base and record it."""
+        if url.startswith(self.canonical_base):
+            url = self.api_base + url[len(self.canonical_base):]
+        self.calls.append((method.upper(), url))
+        response = super().request(method, url, *args, **kwargs)
+        if response.status_code == 429:
+            self.last_retry_after = retry_after_seconds(response)
+        return response
+
+
+def retry_after_seconds(response: requests.Response) -> float | None:
+    """Parse Retry-After (seconds) from a response; None when absent or not a number."""
+    try:
+        return max(0.0, float(response.headers["Retry-After"]))
+    except (KeyError, ValueError):
+        return None
+
+
+def error_for_response(response: requests.Response) -> ZendeskError:
+    """Map a non-2xx answer to the error the worker knows how to handle."""
+    status = response.status_code
+    detail = f"Zendesk answered {status}: {response.text[:300]}"
+    if status == 429:
+        return ZendeskRateLimited(retry_after_seconds(response))
+    if status == 409:
+        return ZendeskConflict(detail, status)
+    if status == 404:
+        return TicketNotFound(detail, status)
+    if status >= 500:
+        return ZendeskUnavailable(detail, status)
+    return ZendeskRejected(detail, status)
+
+
+@contextmanager
+def translated_errors(session: ZendeskSession):
+    """Turn Zenpy's and requests' exceptions into our ZendeskError family."""
+    try:
+        yield
+    except RatelimitBudgetExceeded:
+        raise ZendeskRateLimited(session.last_retry_after) from None
+    except (APIException, requests.HTTPError) as error:
+        if error.response is None:
+            raise ZendeskUnavailable(str(error)) from None
+        raise error_for_response(error.response) from None
+    except (requests.Timeout, requests.ConnectionError) as error:
+        raise ZendeskUnavailable(f"{type(error).__name__}: {error}") from None
