@@ -1,9 +1,12 @@
+"""The policy file: validated at start-up, errors name the key, older keys still load."""
+
 from pathlib import Path
 
 import pytest
 
-from zendesk_escalator.errors import ConfigError
+from zendesk_escalator.core.conditions import When
 from zendesk_escalator.core.policy import DEFAULT_NOTE
+from zendesk_escalator.errors import ConfigError
 from zendesk_escalator.policy_file import load_policy, parse_policy
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "escalation.toml"
@@ -13,7 +16,8 @@ MINIMAL = '[escalation]\naddresses = ["Escalation@Acme.example"]\n'
 def test_shipped_example_is_valid():
     policy = load_policy(EXAMPLE)
     assert "escalation@acme.example" in policy.addresses
-    assert {i.tag for i in policy.impacts} >= {"production_down", "security_breach", "data_loss", "outage"}
+    assert {i.reason for i in policy.impacts} >= {"production_down", "security_breach", "data_loss", "outage"}
+    assert any(i.when.phrases for i in policy.impacts) and any(r.when.fields for r in policy.routes)
     assert policy.level(3).followers
 
 
@@ -31,7 +35,14 @@ def test_minimal_policy_has_sensible_defaults():
     (MINIMAL + 'typo_key = 1', "escalation.typo_key"),
     (MINIMAL + '[cc]\npriority = "asap"', "cc.priority"),
     (MINIMAL + '[[impact]]\ntag = "x"\nreason = "Has Spaces"', "impact.0.reason"),
+    (MINIMAL + '[[impact]]\nreason = "x"\nwhen = {}', "impact.0.when"),
+    (MINIMAL + '[[impact]]\nreason = "x"', "impact.0.when"),
+    (MINIMAL + '[[impact]]\nreason = "x"\nwhen = { tag_any = ["a"] }', "impact.0.when.tag_any"),
+    (MINIMAL + '[[impact]]\nreason = "x"\nwhen = { priority = "asap" }', "impact.0.when.priority.0"),
+    (MINIMAL + '[[impact]]\nreason = "x"\ntag = "a"\nwhen = { tags_any = ["b"] }', "impact.0.tag"),
     (MINIMAL + '[[routes]]\ntags = ["a"]', "routes.0.group_id"),
+    (MINIMAL + '[[routes]]\ngroup_id = 1\nwhen = { fields = { "abc" = "x" } }', "routes.0.when.fields.abc.key"),
+    (MINIMAL + '[[routes]]\ngroup_id = 1\nwhen = { fields = { "5" = { a = 1 } } }', "routes.0.when.fields.5.value.0"),
     (MINIMAL + '[fields]\nstatus = "abc"', "fields.status"),
     (MINIMAL.replace("]\n", "]\nnote_template = \"$who\"\n", 1), "escalation.note_template"),
     ("[escalation\n", "policy"),
@@ -46,3 +57,39 @@ def test_missing_file_names_the_variable(tmp_path):
     with pytest.raises(ConfigError) as caught:
         load_policy(tmp_path / "nope.toml")
     assert caught.value.key == "ESCALATOR_RULES"
+
+
+def test_one_when_condition_for_routes_and_impact():
+    policy = parse_policy(MINIMAL + """
+[[impact]]
+reason = "production_down"
+priority = "urgent"
+when = { priority = ["high", "urgent"], phrases = ["production down"], tags_none = "test" }
+
+[[routes]]
+group_id = 7
+when = { organization_id = 509974, fields = { "360010000005" = ["billing", "invoices"], "41" = true } }
+""")
+    impact, = policy.impacts
+    assert (impact.level, impact.when) == (2, When(priority=frozenset({"high", "urgent"}), tags_none=frozenset({"test"}),
+                                                    phrases=("production down",)))
+    route, = policy.routes
+    assert route.when == When(organization_id=frozenset({509974}),
+                              fields=((360010000005, frozenset({"billing", "invoices"})), (41, frozenset({"true"}))))
+
+
+def test_keys_of_release_0_1_0_still_load_as_when_conditions():
+    policy = parse_policy(MINIMAL + """
+[[impact]]
+tag = "outage"
+reason = "outage"
+
+[[routes]]
+tags = ["vip"]
+form_id = 5
+field = { id = 9, value = "billing" }
+group_id = 7
+""")
+    assert policy.impacts[0].when == When(tags_any=frozenset({"outage"}))
+    assert policy.routes[0].when == When(tags_any=frozenset({"vip"}), form_id=frozenset({5}),
+                                         fields=((9, frozenset({"billing"})),))

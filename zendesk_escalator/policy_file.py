@@ -4,20 +4,78 @@ import tomllib
 from pathlib import Path
 from string import Template
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, pre_load, validate, validates
 
+from .core.conditions import When
 from .core.policy import (DEFAULT_NOTE, NOTE_PLACEHOLDERS, PRIORITIES, FieldIds, ImpactRule, Level,
-                          ManualRule, Policy, Route, Trigger)
+                          ManualRule, Policy, Route, StatusValues, Trigger)
 from .errors import ConfigError
 from .schemas import ID, first_error
 
 _slug = validate.Regexp(r"^[a-z0-9_]+$", error="use lower-case letters, digits and _ only")
 _priority = validate.OneOf(PRIORITIES)
+_field_id = validate.Regexp(r"^[1-9][0-9]{0,18}$", error="a custom field id (digits)")
+
+
+def _scalar(value) -> None:
+    if not isinstance(value, (str, int, float, bool)):
+        raise ValidationError("a field value must be text, a number or true/false")
 
 
 class _Strict(Schema):
     class Meta:
         unknown = RAISE
+
+
+class _OneOrMany(fields.List):
+    """A list, or a single value standing for a list of one."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value if isinstance(value, list) else [value], attr, data, **kwargs)
+
+
+class WhenSchema(_Strict):
+    """The one condition type: every part that is set must hold."""
+
+    tags_any = _OneOrMany(fields.String(validate=validate.Length(min=1)), load_default=list)
+    tags_all = _OneOrMany(fields.String(validate=validate.Length(min=1)), load_default=list)
+    tags_none = _OneOrMany(fields.String(validate=validate.Length(min=1)), load_default=list)
+    priority = _OneOrMany(fields.String(validate=_priority), load_default=list)
+    form_id = _OneOrMany(fields.Integer(validate=ID), load_default=list)
+    organization_id = _OneOrMany(fields.Integer(validate=ID), load_default=list)
+    brand_id = _OneOrMany(fields.Integer(validate=ID), load_default=list)
+    fields_ = fields.Dict(data_key="fields", keys=fields.String(validate=_field_id),
+                          values=_OneOrMany(fields.Raw(validate=_scalar)), load_default=dict)
+    phrases = _OneOrMany(fields.String(validate=validate.Length(min=1)), load_default=list)
+
+    @post_load
+    def build(self, data, **_):
+        text = lambda values: frozenset(str(v).lower() if isinstance(v, bool) else str(v) for v in values)  # noqa: E731
+        return When(
+            tags_any=frozenset(data["tags_any"]), tags_all=frozenset(data["tags_all"]),
+            tags_none=frozenset(data["tags_none"]), priority=frozenset(data["priority"]),
+            form_id=frozenset(data["form_id"]), organization_id=frozenset(data["organization_id"]),
+            brand_id=frozenset(data["brand_id"]),
+            fields=tuple((int(fid), text(values)) for fid, values in data["fields_"].items()),
+            phrases=tuple(data["phrases"]))
+
+
+def _when_from_old_keys(data: dict, old: dict[str, str]) -> dict:
+    """Keys of release 0.1.0 become a `when`; mixing both forms is an error that says so."""
+    found = {key: data[key] for key in old if key in data}
+    if not found:
+        return data
+    if "when" in data:
+        raise ValidationError(f"use `when` alone; {', '.join(found)} are its older spelling "
+                              f"(see examples/escalation.toml)", field_name=next(iter(found)))
+    data = {k: v for k, v in data.items() if k not in found}
+    when = {}
+    for key, value in found.items():
+        if key == "field":  # field = {id, value} -> fields = {"<id>" = value}
+            value = {str(value.get("id")): value.get("value")} if isinstance(value, dict) else value
+        when[old[key]] = value
+    data["when"] = when
+    return data
 
 
 class TriggerSchema(_Strict):
@@ -38,10 +96,19 @@ class ManualSchema(TriggerSchema):
 
 
 class ImpactSchema(_Strict):
-    tag = fields.String(required=True, validate=validate.Length(min=1))
     reason = fields.String(required=True, validate=_slug)
     level = fields.Integer(load_default=2, validate=ID)
     priority = fields.String(load_default=None, validate=_priority)
+    when = fields.Nested(WhenSchema, required=True)
+
+    @pre_load
+    def older_keys(self, data, **_):
+        return _when_from_old_keys(data, {"tag": "tags_any"}) if isinstance(data, dict) else data
+
+    @validates("when")
+    def not_empty(self, value, **_):
+        if value == When():
+            raise ValidationError("an empty condition would escalate every ticket")
 
     @post_load
     def build(self, data, **_):
@@ -58,23 +125,19 @@ class LevelSchema(_Strict):
         return Level(data["level"], data["name"], tuple(data["followers"]))
 
 
-class FieldMatchSchema(_Strict):
-    id = fields.Integer(required=True, validate=ID)
-    value = fields.String(required=True)
-
-
 class RouteSchema(_Strict):
     group_id = fields.Integer(required=True, validate=ID)
     assignee_id = fields.Integer(load_default=None, validate=ID)
-    tags = fields.List(fields.String(), load_default=list)
-    form_id = fields.Integer(load_default=None, validate=ID)
-    field = fields.Nested(FieldMatchSchema, load_default=None)
+    when = fields.Nested(WhenSchema, load_default=When)
+
+    @pre_load
+    def older_keys(self, data, **_):
+        old = {"tags": "tags_any", "form_id": "form_id", "field": "fields"}
+        return _when_from_old_keys(data, old) if isinstance(data, dict) else data
 
     @post_load
     def build(self, data, **_):
-        match = data.pop("field") or {}
-        return Route(tags=frozenset(data.pop("tags")), field_id=match.get("id"),
-                     field_value=match.get("value"), **data)
+        return Route(**data)
 
 
 class FieldIdsSchema(_Strict):
@@ -89,8 +152,12 @@ class FieldIdsSchema(_Strict):
 
 
 class FieldValuesSchema(_Strict):
-    active = fields.String(load_default="escalation_active", validate=validate.Length(min=1))
-    requested = fields.String(load_default="escalation_requested", validate=validate.Length(min=1))
+    active = fields.String(load_default="escalation_active", validate=_slug)
+    requested = fields.String(load_default="escalation_requested", validate=_slug)
+
+    @post_load
+    def build(self, data, **_):
+        return StatusValues(**data)
 
 
 class EscalationSchema(_Strict):
@@ -115,7 +182,7 @@ class EscalationSchema(_Strict):
 class PolicySchema(_Strict):
     escalation = fields.Nested(EscalationSchema, required=True)
     fields_ = fields.Nested(FieldIdsSchema, data_key="fields", load_default=FieldIds)
-    field_values = fields.Nested(FieldValuesSchema, load_default=dict)
+    field_values = fields.Nested(FieldValuesSchema, load_default=StatusValues)
     cc = fields.Nested(TriggerSchema, load_default=Trigger)
     manual = fields.Nested(ManualSchema, load_default=ManualRule)
     impact = fields.List(fields.Nested(ImpactSchema), load_default=list)
@@ -132,8 +199,7 @@ class PolicySchema(_Strict):
             escalated_tag=escalation["tag"],
             note_template=escalation["note_template"],
             fields=data["fields_"],
-            active_value=data["field_values"].get("active", "escalation_active"),
-            requested_value=data["field_values"].get("requested", "escalation_requested"),
+            values=data["field_values"],
             cc=data["cc"],
             manual=data["manual"],
             impacts=tuple(data["impact"]),

@@ -2,7 +2,7 @@
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from .core.notification import Notification
+from .core.notification import CommentHint, Notification
 from .errors import IgnoredPayload, PayloadError
 
 EVENT_PREFIX = "zen:event-type:"
@@ -52,6 +52,17 @@ class LowerString(fields.String):
         return text.lower() or None
 
 
+class Role(fields.String):
+    """{{current_user.role}} ("End-user", "Agent", "Admin") as the API spells roles."""
+
+    SPELLINGS = {"enduser": "end-user", "administrator": "admin"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip().lower()
+        compact = "".join(ch for ch in text if ch.isalpha())
+        return self.SPELLINGS.get(compact, compact) or None
+
+
 class TriggerBodySchema(Schema):
     """The JSON body template documented in the README for trigger webhooks."""
 
@@ -64,7 +75,8 @@ class TriggerBodySchema(Schema):
     priority = LowerString(load_default=None)
     status = LowerString(load_default=None)
     updated_at = fields.String(load_default=None)
-    cc_names = fields.String(load_default=None)
+    actor_role = Role(load_default=None)
+    escalation_status = fields.String(load_default=None)
 
 
 class TicketDetailSchema(Schema):
@@ -81,6 +93,35 @@ class TicketDetailSchema(Schema):
     updated_at = fields.String(load_default=None, allow_none=True)
 
 
+class _Lenient(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class CommentAuthorSchema(_Lenient):
+    id = OptionalInteger(load_default=None, validate=ANY_ID)
+    is_staff = fields.Boolean(load_default=None, allow_none=True)
+
+
+class EventCommentSchema(_Lenient):
+    id = OptionalInteger(load_default=None, validate=ID)
+    body = fields.String(load_default=None, allow_none=True)
+    is_public = fields.Boolean(load_default=None, allow_none=True)
+    author = fields.Nested(CommentAuthorSchema, load_default=dict)
+
+
+class CustomFieldRefSchema(_Lenient):
+    id = OptionalInteger(load_default=None, validate=ID)
+
+
+class EventDataSchema(_Lenient):
+    """The `event` object: what changed (only the parts screening reads)."""
+
+    comment = fields.Nested(EventCommentSchema, load_default=None, allow_none=True)
+    tags_added = fields.List(fields.String(), load_default=None, allow_none=True)
+    custom_field = fields.Nested(CustomFieldRefSchema, load_default=None, allow_none=True)
+
+
 class EventEnvelopeSchema(Schema):
     """The envelope Zendesk event webhooks share."""
 
@@ -93,6 +134,7 @@ class EventEnvelopeSchema(Schema):
     time = fields.String(load_default=None)
     subject = fields.String(load_default=None)
     detail = fields.Nested(TicketDetailSchema, load_default=dict)
+    event = fields.Nested(EventDataSchema, load_default=dict)
 
 
 def is_event_webhook(body: object) -> bool:
@@ -118,7 +160,8 @@ def load_event(body: object) -> Notification:
         raise IgnoredPayload(f"event type {envelope['type']} is not a ticket event")
     if event_type in IRRELEVANT_TICKET_EVENTS:
         raise IgnoredPayload(f"event type {envelope['type']} cannot start an escalation")
-    detail = envelope["detail"]
+    detail, event = envelope["detail"], envelope["event"]
+    comment = event.get("comment")
     return Notification(
         ticket_id=detail.get("id") or _ticket_id_from_subject(envelope.get("subject")),
         source="event",
@@ -128,8 +171,17 @@ def load_event(body: object) -> Notification:
         priority=detail.get("priority"),
         status=detail.get("status"),
         updated_at=detail.get("updated_at"),
+        comment=_comment_hint(comment) if comment else None,
+        tags_added=tuple(event["tags_added"]) if event.get("tags_added") is not None else None,
+        field_id=(event.get("custom_field") or {}).get("id"),
         extra={"event_id": envelope["id"], "account_id": envelope.get("account_id")},
     )
+
+
+def _comment_hint(comment: dict) -> CommentHint:
+    author = comment.get("author") or {}
+    return CommentHint(id=comment.get("id"), author_id=author.get("id"), author_is_staff=author.get("is_staff"),
+                       public=comment.get("is_public"), body=comment.get("body"))
 
 
 def _ticket_id_from_subject(subject: str | None) -> int:

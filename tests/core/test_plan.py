@@ -1,23 +1,28 @@
-"""The exact body of the one PUT."""
+"""The exact body of the one PUT (before Zenpy: see tests/test_actions.py for the wire)."""
 
 from dataclasses import replace
 from datetime import datetime, timezone
 
 from conftest import sample
 from zendesk_escalator.core.plan import build_update, route_for
-from zendesk_escalator.core.rules import decide
-from zendesk_escalator.core.snapshot import from_api
+from zendesk_escalator.core.snapshot import comments_from_api, ticket_from_api
+from zendesk_escalator.core.triggers import escalation_rules
 
 NOW = datetime(2026, 11, 22, 9, 30, 5, tzinfo=timezone.utc)
+RULES = escalation_rules()
 
 
 def cc_ticket():
-    return from_api(sample("ticket_cc.json"), sample("comments_cc.json"))
+    new = comments_from_api(sample("comments_cc.json")).page[-1:]
+    return ticket_from_api(sample("ticket_cc.json"), new)
+
+
+def plan(snap, policy):
+    return build_update(snap, RULES.decide(snap, policy), policy, NOW)
 
 
 def test_cc_escalation_body_exactly(policy):
-    snap = cc_ticket()
-    update = build_update(snap, decide(snap, policy, NOW), policy, NOW)
+    update = plan(cc_ticket(), policy)
     note = update.pop("comment")
     assert update == {
         "id": 35436,
@@ -33,20 +38,21 @@ def test_cc_escalation_body_exactly(policy):
             {"id": 360010000003, "value": "customer_cc"},
             {"id": 360010000004, "value": "2026-11-22T09:30:05Z"},
         ],
-        "tags": ["billing", "vip", "escalated", "escalation_level_1", "escalation_reason_customer_cc"],
+        "tags": ["billing", "vip", "escalated", "escalation_level_1", "escalation_reason_customer_cc",
+                 "escalation_active"],
     }  # follower 900000000011 of level 1 already follows: not sent again
     assert note["public"] is False
     body = note["body"]
     assert "customer_cc" in body and "level 1 (team lead)" in body
-    assert "latest comment (#10004) was sent to escalation@acme.example" in body
+    assert "comment #10004 from the customer was sent to escalation@acme.example" in body
     assert "escalation@acme.example is CC'd on the ticket" in body
-    assert "> Looping in escalation@acme.example: this is blocking our month-end close.\n> Please call me." in body
-    assert "group → 360000000003" in body and "priority → high" in body
+    assert "> Looping in our escalation desk: this is blocking our month-end close.\n> Please call me." in body
+    assert "group → 360000000003" in body and "assignee cleared" in body and "priority → high" in body
 
 
 def test_followers_added_and_priority_never_lowered(policy):
     snap = replace(cc_ticket(), tags=("security_breach",), priority="urgent", follower_ids=frozenset())
-    update = build_update(snap, decide(snap, policy, NOW), policy, NOW)
+    update = plan(snap, policy)
     assert "priority" not in update
     assert update["followers"] == [{"user_id": u, "action": "put"}
                                    for u in (900000000011, 900000000012, 900000000013)]
@@ -54,29 +60,45 @@ def test_followers_added_and_priority_never_lowered(policy):
     assert (update["group_id"], update["assignee_id"]) == (360000000002, 900000000021)
 
 
+def test_without_ccs_and_followers_the_leads_become_collaborators(policy):
+    snap = replace(cc_ticket(), has_followers=False, follower_ids=frozenset())
+    update = plan(snap, policy)
+    assert "followers" not in update and update["additional_collaborators"] == [900000000011]
+
+
 def test_manual_tag_is_consumed_and_old_level_tags_replaced(policy):
-    snap = replace(cc_ticket(), latest_comment=None, cc_emails=frozenset(),
+    snap = replace(cc_ticket(), new_comments=(), cc_emails=frozenset(),
                    tags=("escalate", "escalated", "escalation_level_0", "escalation_reason_old"))
-    update = build_update(snap, decide(snap, policy, NOW), policy, NOW)
-    assert update["tags"] == ["escalated", "escalation_level_1", "escalation_reason_manual"]
+    assert plan(snap, policy)["tags"] == ["escalated", "escalation_level_1", "escalation_reason_manual",
+                                          "escalation_active"]
+
+
+def test_acknowledgement_clears_the_request_and_changes_nothing_else(policy):
+    fields = ((360010000001, "escalation_requested"), (360010000002, 2), (360010000003, "outage"))
+    snap = replace(cc_ticket(), new_comments=(), cc_emails=frozenset(), custom_fields=fields,
+                   tags=("escalated", "escalation_level_2", "escalation_reason_outage", "escalation_requested"))
+    update = plan(snap, policy)
+    note = update.pop("comment")
+    assert update == {"id": 35436, "safe_update": True, "updated_stamp": "2026-11-22T09:15:02Z",
+                      "custom_fields": [{"id": 360010000001, "value": "escalation_active"}],
+                      "tags": ["escalated", "escalation_level_2", "escalation_reason_outage", "escalation_active"]}
+    assert note["public"] is False and "already escalated at level 2 (outage)" in note["body"]
 
 
 def test_reescalation_keeps_first_escalation_time(policy):
     fields = ((360010000001, "escalation_active"), (360010000002, 1), (360010000004, "2026-11-01T00:00:00Z"))
     snap = replace(cc_ticket(), tags=("outage",), custom_fields=fields)
-    update = build_update(snap, decide(snap, policy, NOW), policy, NOW)
-    assert update["custom_fields"] == [{"id": 360010000002, "value": 2},
-                                       {"id": 360010000003, "value": "outage"}]
+    assert plan(snap, policy)["custom_fields"] == [{"id": 360010000002, "value": 2},
+                                                   {"id": 360010000003, "value": "outage"}]
 
 
 def test_same_group_keeps_assignee_and_default_group_used(policy):
     no_routes = replace(policy, routes=())
     snap = replace(cc_ticket(), group_id=360000000001)
     assert route_for(snap, no_routes).group_id == 360000000001
-    update = build_update(snap, decide(snap, no_routes, NOW), no_routes, NOW)
+    update = plan(snap, no_routes)
     assert "group_id" not in update and "assignee_id" not in update
 
 
 def test_without_updated_at_no_safe_update(policy):
-    snap = replace(cc_ticket(), updated_at=None)
-    assert "safe_update" not in build_update(snap, decide(snap, policy, NOW), policy, NOW)
+    assert "safe_update" not in plan(replace(cc_ticket(), updated_at=None), policy)

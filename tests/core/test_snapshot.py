@@ -1,21 +1,75 @@
+"""The ticket and its comments as the API returns them → snapshot; which comments are new."""
+
+from datetime import datetime, timezone
+
+import pytest
+
 from conftest import sample
-from zendesk_escalator.core.snapshot import from_api
+from zendesk_escalator.core.snapshot import (Comments, comments_from_api, new_since, parse_time,
+                                             ticket_from_api)
+
+DESK = "escalation@acme.example"
 
 
-def test_from_api_resolves_cc_emails_and_comment_recipients():
-    snap = from_api(sample("ticket_cc.json"), sample("comments_cc.json"))
-    assert snap.id == 35436
-    assert snap.cc_emails == frozenset({"escalation@acme.example"})
-    assert snap.follower_ids == frozenset({900000000011})
-    assert snap.latest_comment.id == 10004
-    assert snap.latest_comment.recipients == frozenset(
-        {"support@acme.zendesk.com", "escalation@acme.example"})
-    assert snap.latest_comment.body.startswith("Looping in")
-    assert snap.field(360010000005) == "billing"
-    assert snap.field(None) is None
-    assert snap.updated_at == "2026-11-22T09:15:02Z"
+def test_ticket_resolves_cc_ids_through_the_sideloaded_users():
+    snap = ticket_from_api(sample("ticket_cc.json"))
+    assert snap.id == 35436 and snap.cc_emails == frozenset({DESK})
+    assert snap.follower_ids == frozenset({900000000011}) and snap.has_followers
+    assert (snap.organization_id, snap.form_id, snap.field(360010000005)) == (509974, 360000144212, "billing")
+    assert snap.field(None) is None and snap.updated_at == "2026-11-22T09:15:02Z"
 
 
-def test_from_api_without_comments():
-    snap = from_api(sample("ticket_plain.json"), {"comments": []})
-    assert snap.latest_comment is None and snap.cc_emails == frozenset()
+def test_ticket_without_ccs_and_followers_uses_collaborators():
+    raw = sample("ticket_cc.json")
+    del raw["ticket"]["follower_ids"]
+    snap = ticket_from_api(raw)
+    assert not snap.has_followers and snap.follower_ids == frozenset({30000001})
+
+
+def test_comment_ccs_given_as_user_ids_are_resolved_and_addresses_still_accepted():
+    raw = sample("comments_cc.json")
+    latest = raw["comments"][-1]
+    latest["via"]["source"]["from"]["original_recipients"] = ["support@acme.zendesk.com"]
+    latest["via"]["source"]["to"]["email_ccs"] = [30000001, "deleted.user@customer.example", 99]
+    page = comments_from_api(raw).page
+    assert page[-1].recipients == frozenset({"support@acme.zendesk.com", DESK, "deleted.user@customer.example"})
+    assert [c.author_role for c in page] == ["end-user", "agent", "end-user"]
+    assert [c.by_customer for c in page] == [True, False, True]
+
+
+def test_an_unknown_author_counts_as_a_customer():
+    raw = {"comments": [{"id": 1, "author_id": 5, "body": "x", "public": True}]}
+    assert comments_from_api(raw).page[0].by_customer
+
+
+def newest_first(*ids_and_times) -> Comments:
+    raw = {"comments": [{"id": i, "author_id": 1, "body": str(i), "created_at": t} for i, t in ids_and_times]}
+    return comments_from_api(raw)
+
+
+PAGE = newest_first((5, "2026-11-22T10:05:00Z"), (4, "2026-11-22T10:04:00Z"),
+                    (3, "2026-11-22T10:00:00Z"), (2, "2026-11-22T09:00:00Z"))
+T = datetime(2026, 11, 22, 10, 4, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("mark, since, announced, expected", [
+    (3, None, frozenset(), [4, 5]),            # everything after the mark, oldest first
+    (5, T, frozenset(), []),                   # all examined already
+    (None, T, frozenset(), [4, 5]),            # no mark: since the change (less a minute)
+    (None, None, frozenset({2}), [2]),         # an event named its comment
+    (None, None, frozenset(), [5]),            # nothing known: the newest alone
+    (99, T, frozenset(), [4, 5]),              # mark fell off the page: since the change
+])
+def test_new_since(mark, since, announced, expected):
+    assert [c.id for c in new_since(PAGE, mark, since, announced)] == expected
+    assert PAGE.newest_id == 5
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026-11-22T09:15:02Z", datetime(2026, 11, 22, 9, 15, 2, tzinfo=timezone.utc)),
+    ("2026-11-22T09:15:02.411473588Z", datetime(2026, 11, 22, 9, 15, 2, 411473, tzinfo=timezone.utc)),
+    ("2026-11-22T10:15:02+01:00", datetime(2026, 11, 22, 9, 15, 2, tzinfo=timezone.utc)),
+    ("November 22, 2026 09:15", None), ("", None), (None, None),
+])
+def test_parse_time(text, expected):
+    assert parse_time(text) == expected

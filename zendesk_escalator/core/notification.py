@@ -1,39 +1,79 @@
-"""What a webhook told us: which ticket, who acted, and hints (pure)."""
+"""What a webhook told us (pure): which ticket, who acted, and the hints screening reads."""
 
-from dataclasses import dataclass, field
-from dataclasses import fields as dataclass_fields
+from dataclasses import dataclass, field, fields, replace
+
+STAFF_ROLES = frozenset({"agent", "admin"})
+# Event types whose hints say nothing a rule can screen on: fail open, read.
+CREATED = "ticket.created"
+COMMENT_ADDED = "ticket.comment_added"
+
+
+@dataclass(frozen=True)
+class CommentHint:
+    """The comment an event webhook announced (event.comment)."""
+
+    id: int | None = None
+    author_id: int | None = None
+    author_is_staff: bool | None = None
+    public: bool | None = None
+    body: str | None = None
 
 
 @dataclass(frozen=True)
 class Notification:
-    """What a webhook told us: which ticket, who acted, and optional hints."""
+    """One webhook: the ticket, who acted, and optional hints (None means unknown)."""
 
     ticket_id: int
     source: str  # "trigger" or "event"
-    event_type: str | None = None
+    event_type: str | None = None  # e.g. "ticket.comment_added"; None for trigger webhooks
     actor_id: int | None = None
+    actor_role: str | None = None  # "end-user", "agent" or "admin" (trigger: {{current_user.role}})
     tags: tuple[str, ...] | None = None
     priority: str | None = None
     status: str | None = None
     updated_at: str | None = None
-    cc_names: str | None = None
+    escalation_status: str | None = None  # trigger hint: the escalation status field's value
+    comment: CommentHint | None = None
+    tags_added: tuple[str, ...] | None = None
+    field_id: int | None = None  # ticket.custom_field_changed: which field
+    received_at: float | None = None  # set from the inbox row, not stored in the payload
     extra: dict = field(default_factory=dict)
+
+    @property
+    def by_staff(self) -> bool:
+        """True when hints show an agent or admin acted (False when unknown)."""
+        if self.comment is not None and self.comment.author_is_staff is not None:
+            return self.comment.author_is_staff
+        return self.actor_role in STAFF_ROLES
+
+    @property
+    def may_add_customer_comment(self) -> bool:
+        """Whether this change may have brought a new comment from the customer."""
+        if self.by_staff:
+            return False
+        if self.source == "trigger":
+            return True
+        return self.event_type in (COMMENT_ADDED, CREATED)
 
     def to_dict(self) -> dict:
         """Return a JSON-ready dict for the inbox."""
         # Flat fields only, so no dataclasses.asdict (a recursive deep copy, ~10x slower).
-        data = {name: getattr(self, name) for name in _NOTIFICATION_FIELDS}
-        data["tags"] = list(self.tags) if self.tags is not None else None
-        data["extra"] = dict(self.extra)
+        data = {name: getattr(self, name) for name in _STORED}
+        for name in ("tags", "tags_added"):
+            data[name] = list(data[name]) if data[name] is not None else None
+        data["comment"] = self.comment.__dict__ if self.comment else None
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Notification":
-        """Rebuild from `to_dict` output."""
-        data = dict(data)
-        if data.get("tags") is not None:
-            data["tags"] = tuple(data["tags"])
-        return cls(**data)
+    def from_dict(cls, data: dict, received_at: float | None = None) -> "Notification":
+        """Rebuild from `to_dict` output; keys of older releases (cc_names) are ignored."""
+        known = {name: data[name] for name in _STORED if name in data}
+        for name in ("tags", "tags_added"):
+            if known.get(name) is not None:
+                known[name] = tuple(known[name])
+        if known.get("comment"):
+            known["comment"] = CommentHint(**known["comment"])
+        return replace(cls(**known), received_at=received_at)
 
 
-_NOTIFICATION_FIELDS = tuple(f.name for f in dataclass_fields(Notification))
+_STORED = tuple(f.name for f in fields(Notification) if f.name != "received_at")

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from .conditions import When
+
 PRIORITIES = ("low", "normal", "high", "urgent")
 NOTE_PLACEHOLDERS = frozenset({"rule", "reason", "level", "level_name", "evidence", "actions", "quote"})
 DEFAULT_NOTE = """Escalated by zendesk-escalator: rule $rule, reason $reason, level $level $level_name
@@ -23,11 +25,11 @@ class Trigger:
 
 @dataclass(frozen=True)
 class ImpactRule:
-    """An impact tag (e.g. production_down) mapped to a reason."""
+    """A business-critical situation (production down, data loss, ...) and its escalation."""
 
-    tag: str
     reason: str
     level: int
+    when: When
     priority: str | None = None
 
 
@@ -55,10 +57,7 @@ class Route:
 
     group_id: int
     assignee_id: int | None = None
-    tags: frozenset[str] = frozenset()
-    form_id: int | None = None
-    field_id: int | None = None
-    field_value: str | None = None
+    when: When = field(default_factory=When)
 
 
 @dataclass(frozen=True)
@@ -72,6 +71,19 @@ class FieldIds:
 
 
 @dataclass(frozen=True)
+class StatusValues:
+    """Values of the escalation status field; for a drop-down they are its options' tags."""
+
+    active: str = "escalation_active"
+    requested: str = "escalation_requested"
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        """Every value the service knows, so that an old one's tag can be removed."""
+        return (self.active, self.requested)
+
+
+@dataclass(frozen=True)
 class Policy:
     """Everything the pure decision core needs to know about the admin's process."""
 
@@ -80,8 +92,7 @@ class Policy:
     integration_user_id: int | None = None
     escalated_tag: str = "escalated"
     fields: FieldIds = field(default_factory=FieldIds)
-    active_value: str = "escalation_active"
-    requested_value: str = "escalation_requested"
+    values: StatusValues = field(default_factory=StatusValues)
     cc: Trigger = field(default_factory=Trigger)
     manual: ManualRule = field(default_factory=ManualRule)
     impacts: tuple[ImpactRule, ...] = ()

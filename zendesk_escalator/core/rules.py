@@ -1,26 +1,27 @@
-"""Pure decision core: (ticket snapshot, policy, now) -> Decision or None.
+"""The rules registry (pure): screening, decide() and explain() share one Rules object.
 
-Rules live in a registry; each looks at the snapshot and returns a candidate
-Decision. The highest level wins, and nothing happens when the ticket is already
-escalated at that level or above ("not again").
+Each rule says what it needs to see for a notification (screen), whether new
+comments alone can already rule it out (comment_evidence), and what it decides
+on a full ticket (check). The highest level wins; a ticket already escalated at
+that level or above is not escalated again ("not again"), but an agent's request
+is always answered, so its tag never stays behind.
 """
 
-import re
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Callable
+from dataclasses import dataclass, field, replace
+from typing import Iterator, Protocol
 
+from .notification import Notification
 from .policy import Policy
-from .snapshot import TicketSnapshot
+from .snapshot import Comment, TicketSnapshot
+from .state import read_state
 
-LEVEL_TAG = "escalation_level_{}"
-REASON_TAG = "escalation_reason_{}"
-QUOTE_LIMIT = 1000
+COMMENTS, TICKET = "comments", "ticket"  # what a rule may need read
+NOTHING: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class Decision:
-    """One escalation to carry out, with the evidence that justifies it."""
+    """One change to carry out, with the evidence that justifies it."""
 
     rule: str
     reason: str
@@ -29,114 +30,71 @@ class Decision:
     evidence: tuple[str, ...] = ()
     quote: str | None = None
     consume_tags: frozenset[str] = field(default_factory=frozenset)
+    acknowledge_only: bool = False  # a request seen on a ticket escalated enough already
 
 
-@dataclass(frozen=True)
-class EscalationState:
-    """Where the ticket stands now, read from the escalation fields or tags."""
+class Rule(Protocol):
+    name: str
 
-    active: bool
-    level: int = 0
-    reason: str | None = None
+    def screen(self, note: Notification, policy: Policy) -> frozenset[str]:
+        """What must be read before this rule can decide on the change announced (empty: nothing)."""
 
+    def comment_evidence(self, comments: tuple[Comment, ...], notes: list[Notification], policy: Policy) -> bool:
+        """Whether the new comments leave this rule a chance (False: no ticket read needed)."""
 
-RuleCheck = Callable[[TicketSnapshot, Policy], "Decision | None"]
-RULES: dict[str, RuleCheck] = {}
-
-
-def rule(name: str) -> Callable[[RuleCheck], RuleCheck]:
-    """Register a rule under a stable name (shown in notes and `simulate`)."""
-    def register(check: RuleCheck) -> RuleCheck:
-        RULES[name] = check
-        return check
-    return register
+    def check(self, ticket: TicketSnapshot, policy: Policy) -> Decision | None:
+        """The escalation this rule asks for on this ticket, or None."""
 
 
-@rule("customer_cc")
-def customer_cc(ticket: TicketSnapshot, policy: Policy) -> Decision | None:
-    """The escalation address is CC'd, was a recipient of the latest comment, or got the email."""
-    comment = ticket.latest_comment
-    evidence = []
-    in_comment = sorted(policy.addresses & comment.recipients) if comment else []
-    if in_comment:
-        evidence.append(f"latest comment (#{comment.id}) was sent to {', '.join(in_comment)}")
-    on_ticket = sorted(policy.addresses & ticket.cc_emails)
-    if on_ticket:
-        evidence.append(f"{', '.join(on_ticket)} is CC'd on the ticket")
-    if ticket.recipient in policy.addresses:
-        evidence.append(f"the ticket was emailed to {ticket.recipient}")
-    if not evidence:
-        return None
-    return Decision("customer_cc", "customer_cc", policy.cc.level, policy.cc.priority,
-                    tuple(evidence), quote=_quote(comment))
+class Rules:
+    """An ordered registry; earlier rules win ties."""
 
+    def __init__(self):
+        self._rules: dict[str, Rule] = {}
 
-@rule("impact_tag")
-def impact_tag(ticket: TicketSnapshot, policy: Policy) -> Decision | None:
-    """A tag names a business-critical impact (production down, data loss, ...)."""
-    hits = [impact for impact in policy.impacts if impact.tag in ticket.tags]
-    if not hits:
-        return None
-    worst = max(hits, key=lambda impact: impact.level)
-    evidence = tuple(f"tag {impact.tag} → {impact.reason}" for impact in hits)
-    return Decision("impact_tag", worst.reason, worst.level, worst.priority, evidence)
+    def register(self, rule: Rule) -> Rule:
+        """Add a rule under its name."""
+        self._rules[rule.name] = rule
+        return rule
 
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self._rules.values())
 
-@rule("manual_request")
-def manual_request(ticket: TicketSnapshot, policy: Policy) -> Decision | None:
-    """An agent added the escalation tag or set the status field to 'requested'."""
-    manual = policy.manual
-    evidence = []
-    if manual.tag in ticket.tags:
-        evidence.append(f"an agent added the tag {manual.tag}")
-    if ticket.field(policy.fields.status) == policy.requested_value:
-        evidence.append(f"an agent set the escalation status to {policy.requested_value}")
-    if not evidence:
-        return None
-    return Decision("manual_request", "manual", manual.level, manual.priority,
-                    tuple(evidence), consume_tags=frozenset({manual.tag}))
+    def screen(self, notes: list[Notification], policy: Policy) -> dict[str, frozenset[str]]:
+        """Per rule that might fire, what must be read; empty when no read can lead to a decision."""
+        notes = [note for note in notes if note.status != "closed"]  # a closed ticket takes no update
+        needs: dict[str, frozenset[str]] = {}
+        for rule in self:
+            need = frozenset().union(*(rule.screen(note, policy) for note in notes))
+            if need:
+                needs[rule.name] = need
+        return needs
 
+    def comments_leave_a_chance(self, needs: dict[str, frozenset[str]], comments: tuple[Comment, ...],
+                                notes: list[Notification], policy: Policy) -> bool:
+        """False when every candidate waited only on comments and the comments rule it out."""
+        return any(TICKET in need or self._rules[name].comment_evidence(comments, notes, policy)
+                   for name, need in needs.items())
 
-def decide(ticket: TicketSnapshot, policy: Policy, now: datetime) -> Decision | None:
-    """Return the escalation this ticket needs now, or None."""
-    if ticket.status == "closed":  # closed tickets cannot be updated
-        return None
-    candidates = [d for check in RULES.values() if (d := check(ticket, policy))]
-    if not candidates:
-        return None
-    best = max(candidates, key=lambda d: d.level)  # first registered wins a tie
-    state = current_state(ticket, policy)
-    if state.active and best.level <= state.level:
-        return None
-    return best
+    def decide(self, ticket: TicketSnapshot, policy: Policy) -> Decision | None:
+        """Return the change this ticket needs now, or None."""
+        if ticket.status == "closed":  # a closed ticket accepts no note and no field change
+            return None
+        candidates = [d for rule in self if (d := rule.check(ticket, policy))]
+        if not candidates:
+            return None
+        best = max(candidates, key=lambda d: d.level)  # max() keeps the first of equals
+        consumed = frozenset().union(*(d.consume_tags for d in candidates))
+        seen = tuple(line for d in candidates if d.consume_tags and d is not best for line in d.evidence)
+        state = read_state(ticket, policy)
+        if state.active and best.level <= state.level:
+            request = next((d for d in candidates if d.consume_tags), None)
+            if request is None:
+                return None
+            return replace(request, level=state.level, reason=state.reason or request.reason,
+                           priority=None, consume_tags=consumed, acknowledge_only=True)
+        return replace(best, consume_tags=consumed, evidence=best.evidence + seen)
 
-
-def current_state(ticket: TicketSnapshot, policy: Policy) -> EscalationState:
-    """Read the escalation state from the custom fields, falling back to our tags."""
-    fields = policy.fields
-    active = (ticket.field(fields.status) == policy.active_value if fields.status
-              else policy.escalated_tag in ticket.tags)
-    level = _int(ticket.field(fields.level)) or _tag_suffix(ticket.tags, "escalation_level_(\\d+)")
-    reason = ticket.field(fields.reason) or _tag_suffix(ticket.tags, "escalation_reason_(\\w+)")
-    return EscalationState(active, int(level or 0), reason if isinstance(reason, str) else None)
-
-
-def _tag_suffix(tags: tuple[str, ...], pattern: str) -> str | None:
-    matches = (re.fullmatch(pattern, tag) for tag in tags)
-    return next((m.group(1) for m in matches if m), None)
-
-
-def _int(value: object) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
-def _quote(comment) -> str | None:
-    if comment is None or not comment.body.strip():
-        return None
-    text = comment.body.strip()
-    if len(text) > QUOTE_LIMIT:
-        text = text[:QUOTE_LIMIT].rstrip() + " …"
-    return text
+    def explain(self, ticket: TicketSnapshot, policy: Policy) -> dict[str, Decision | None]:
+        """What each rule concludes on its own (for `simulate`)."""
+        return {rule.name: rule.check(ticket, policy) for rule in self}

@@ -1,22 +1,35 @@
 """The ticket as read from the API, reduced to what the decision core needs (pure)."""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+CUSTOMER_ROLE = "end-user"
+# A webhook is sent after its change is saved; comments a little older than the
+# change it announces still belong to it (clock rounding, coalesced changes).
+SLACK = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
 class Comment:
-    """The latest comment: the request an escalation quotes."""
+    """One comment, with the addresses it was sent to resolved."""
 
     id: int | None
     author_id: int | None
     body: str
     public: bool
-    recipients: frozenset[str]  # lower-case email addresses it was sent to or CC'd to
+    recipients: frozenset[str]  # lower-case addresses: To, original recipients and email CCs
+    author_role: str | None = None  # "end-user", "agent", "admin"; None when the author is unknown
+    created_at: str | None = None
+
+    @property
+    def by_customer(self) -> bool:
+        """An end-user wrote it (an unknown author counts as one: fail open)."""
+        return self.author_role in (CUSTOMER_ROLE, None)
 
 
 @dataclass(frozen=True)
 class TicketSnapshot:
-    """One ticket at one moment; built from GET tickets/{id} (+users) and its latest comment."""
+    """One ticket at one moment, and the comments the service has not examined before."""
 
     id: int
     status: str | None = None
@@ -24,26 +37,48 @@ class TicketSnapshot:
     group_id: int | None = None
     assignee_id: int | None = None
     form_id: int | None = None
+    organization_id: int | None = None
+    brand_id: int | None = None
     recipient: str | None = None
     tags: tuple[str, ...] = ()
     custom_fields: tuple[tuple[int, object], ...] = ()
     cc_emails: frozenset[str] = frozenset()
     follower_ids: frozenset[int] = frozenset()
+    # Accounts without "CCs and followers" send no follower_ids and ignore `followers`.
+    has_followers: bool = True
     updated_at: str | None = None
-    latest_comment: Comment | None = None
+    new_comments: tuple[Comment, ...] = ()  # oldest first
+    comment_count: int | None = None
 
     def field(self, field_id: int | None) -> object:
         """Return a custom field's value (None when unset or not configured)."""
         return dict(self.custom_fields).get(field_id) if field_id else None
 
+    @property
+    def new_customer_comments(self) -> tuple[Comment, ...]:
+        """The new comments an end-user wrote."""
+        return tuple(c for c in self.new_comments if c.by_customer)
 
-def from_api(ticket_json: dict, comments_json: dict | None) -> TicketSnapshot:
-    """Build a snapshot from the raw show-ticket (include=users) and list-comments answers."""
+
+@dataclass(frozen=True)
+class Comments:
+    """One page of a ticket's comments, newest first, as read."""
+
+    page: tuple[Comment, ...]
+    count: int | None = None  # all comments of the ticket, when Zendesk says
+
+    @property
+    def newest_id(self) -> int | None:
+        """The id to remember as examined."""
+        return self.page[0].id if self.page else None
+
+
+def ticket_from_api(ticket_json: dict, comments: tuple[Comment, ...] = (),
+                    comment_count: int | None = None) -> TicketSnapshot:
+    """Build a snapshot from GET tickets/{id}.json?include=users and the new comments."""
     ticket = ticket_json["ticket"]
-    emails = {user["id"]: (user.get("email") or "").lower()
-              for user in ticket_json.get("users", []) if "id" in user}
+    emails = _emails(ticket_json.get("users"))
     cc_ids = set(ticket.get("email_cc_ids") or []) | set(ticket.get("collaborator_ids") or [])
-    comments = (comments_json or {}).get("comments") or []
     return TicketSnapshot(
         id=ticket["id"],
         status=ticket.get("status"),
@@ -51,30 +86,91 @@ def from_api(ticket_json: dict, comments_json: dict | None) -> TicketSnapshot:
         group_id=ticket.get("group_id"),
         assignee_id=ticket.get("assignee_id"),
         form_id=ticket.get("ticket_form_id"),
+        organization_id=ticket.get("organization_id"),
+        brand_id=ticket.get("brand_id"),
         recipient=(ticket.get("recipient") or "").lower() or None,
         tags=tuple(ticket.get("tags") or ()),
         custom_fields=tuple((f["id"], f.get("value")) for f in ticket.get("custom_fields") or ()),
         cc_emails=frozenset(emails[i] for i in cc_ids if emails.get(i)),
-        follower_ids=frozenset(ticket.get("follower_ids") or ()),
+        # Without "CCs and followers" there are no follower_ids; collaborators hold the agents.
+        follower_ids=frozenset(ticket.get("follower_ids", ticket.get("collaborator_ids")) or ()),
+        has_followers="follower_ids" in ticket,
         updated_at=ticket.get("updated_at"),
-        latest_comment=_comment(comments[0]) if comments else None,
+        new_comments=comments,
+        comment_count=comment_count,
     )
 
 
-def _comment(raw: dict) -> Comment:
+def comments_from_api(comments_json: dict) -> Comments:
+    """Parse GET tickets/{id}/comments.json?include=users (newest first)."""
+    users = comments_json.get("users")
+    emails, roles = _emails(users), {u["id"]: u.get("role") for u in users or () if "id" in u}
+    page = tuple(_comment(raw, emails, roles) for raw in comments_json.get("comments") or ())
+    return Comments(page, comments_json.get("count"))
+
+
+def new_since(comments: Comments, mark: int | None, since: datetime | None,
+              announced: frozenset[int] = frozenset()) -> tuple[Comment, ...]:
+    """The comments not examined before, oldest first.
+
+    With a mark (the newest comment examined last time), every comment after it;
+    without one, those the webhooks announced and any written since the first of
+    them (less SLACK). Without either, the newest comment alone.
+    """
+    page = comments.page
+    if mark is not None and any(c.id == mark for c in page):
+        fresh = page[:next(i for i, c in enumerate(page) if c.id == mark)]
+    elif since is not None or announced:
+        start = since - SLACK if since else None
+        fresh = tuple(c for c in page if c.id in announced
+                      or (start is not None and (parse_time(c.created_at) or start) >= start))
+    else:
+        fresh = page[:1]
+    return tuple(reversed(fresh))
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """Parse Zendesk's ISO 8601 timestamps (nanosecond fractions included); None if not one."""
+    if not value:
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    if "." in text:  # Python reads at most microseconds
+        head, _, rest = text.partition(".")
+        digits = "".join(ch for ch in rest if ch.isdigit())
+        text = f"{head}.{digits[:6]}{rest[len(digits):]}"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+
+def _emails(users: list | None) -> dict[int, str]:
+    return {u["id"]: (u.get("email") or "").lower() for u in users or () if "id" in u}
+
+
+def _comment(raw: dict, emails: dict[int, str], roles: dict[int, str]) -> Comment:
     return Comment(
         id=raw.get("id"),
         author_id=raw.get("author_id"),
         body=raw.get("plain_body") or raw.get("body") or "",
         public=bool(raw.get("public", True)),
-        recipients=frozenset(_recipients(raw.get("via") or {})),
+        recipients=frozenset(_recipients(raw.get("via") or {}, emails)),
+        author_role=roles.get(raw.get("author_id")),
+        created_at=raw.get("created_at"),
     )
 
 
-def _recipients(via: dict) -> set[str]:
-    """Collect every address an email comment went to: To, CC and original recipients."""
+def _recipients(via: dict, emails: dict[int, str]) -> set[str]:
+    """Every address an email comment went to: To, original recipients and CCs.
+
+    Zendesk lists a comment's CCs as user ids (resolved through the sideloaded
+    users); only a deleted user's CC is given as the address itself.
+    """
     source = via.get("source") or {}
     sent_from, sent_to = source.get("from") or {}, source.get("to") or {}
-    candidates = [sent_to.get("address"), *(sent_from.get("original_recipients") or []),
-                  *(sent_to.get("email_ccs") or [])]
+    candidates = [sent_to.get("address"), *(sent_from.get("original_recipients") or [])]
+    for cc in sent_to.get("email_ccs") or []:
+        candidates.append(emails.get(cc) if isinstance(cc, int) else cc)
     return {c.lower() for c in candidates if isinstance(c, str) and "@" in c}

@@ -1,0 +1,147 @@
+"""The handbook's escalation triggers as rules (pure): customer CC, impact, manual request."""
+
+from .notification import COMMENT_ADDED, CREATED, Notification
+from .policy import Policy
+from .rules import COMMENTS, NOTHING, TICKET, Decision, Rules
+from .snapshot import Comment, TicketSnapshot
+from .state import hinted_state
+
+QUOTE_LIMIT = 1000
+# Ticket events after which a CC of the escalation address can be new on the ticket.
+CC_EVENTS = frozenset({"ticket.email_ccs_changed", "ticket.followers_changed"})
+# Ticket events that never bring a comment, a CC or a request, whatever their content.
+QUIET_EVENTS = frozenset({
+    "ticket.status_changed", "ticket.priority_changed", "ticket.agent_assignment_changed",
+    "ticket.group_assignment_changed", "ticket.custom_status_changed", "ticket.tags_changed",
+    "ticket.custom_field_changed", "ticket.type_changed", "ticket.form_changed",
+    "ticket.organization_changed", "ticket.requester_changed", "ticket.submitter_changed",
+    "ticket.problem_link_changed", "ticket.next_sla_breach_changed", "ticket.sla_policy_changed",
+    "ticket.ola_policy_changed", "ticket.schedule_changed", "ticket.csat_requested",
+    "ticket.csat_received", "ticket.undeleted",
+})
+
+
+def escalated_enough(note: Notification, policy: Policy, level: int) -> bool:
+    """The webhook's tags show the ticket escalated at `level` or above already."""
+    state = hinted_state(note.tags, policy)
+    return bool(state and state.active and state.level >= level)
+
+
+class CustomerCc:
+    """The escalation address is CC'd, was a recipient of a new customer comment, or got the email."""
+
+    name = "customer_cc"
+
+    def screen(self, note: Notification, policy: Policy) -> frozenset[str]:
+        if escalated_enough(note, policy, policy.cc.level):
+            return NOTHING
+        if note.source == "trigger":  # a customer's change is nearly always a comment: read those first
+            return NOTHING if note.by_staff else frozenset({COMMENTS})
+        if note.event_type == COMMENT_ADDED:
+            return NOTHING if note.by_staff else frozenset({COMMENTS})
+        if note.event_type == CREATED:
+            return frozenset({COMMENTS, TICKET})
+        if note.event_type in CC_EVENTS:
+            return frozenset({TICKET})
+        return NOTHING if note.event_type in QUIET_EVENTS else frozenset({COMMENTS, TICKET})
+
+    def comment_evidence(self, comments: tuple[Comment, ...], notes: list[Notification], policy: Policy) -> bool:
+        customer = [c for c in comments if c.by_customer]
+        if customer:
+            return any(policy.addresses & c.recipients for c in customer)
+        # A trigger cannot say what the customer changed; with no new comment it may
+        # have been a CC added on the help center: look at the ticket.
+        return any(note.source == "trigger" for note in notes)
+
+    def check(self, ticket: TicketSnapshot, policy: Policy) -> Decision | None:
+        evidence, quoted = [], None
+        for comment in ticket.new_customer_comments:
+            hit = sorted(policy.addresses & comment.recipients)
+            if hit:
+                evidence.append(f"comment #{comment.id} from the customer was sent to {', '.join(hit)}")
+                quoted = comment
+        on_ticket = sorted(policy.addresses & ticket.cc_emails)
+        if on_ticket:
+            evidence.append(f"{', '.join(on_ticket)} is CC'd on the ticket")
+        if ticket.recipient in policy.addresses:
+            evidence.append(f"the ticket was emailed to {ticket.recipient}")
+        if not evidence:
+            return None
+        customer = ticket.new_customer_comments
+        quote = quote_of(quoted or (customer[-1] if customer else None))
+        return Decision(self.name, "customer_cc", policy.cc.level, policy.cc.priority, tuple(evidence), quote)
+
+
+class Impact:
+    """A business-critical situation: impact tags, priority, or words such as "production down"."""
+
+    name = "impact"
+
+    def screen(self, note: Notification, policy: Policy) -> frozenset[str]:
+        need = set()
+        for impact in policy.impacts:
+            if escalated_enough(note, policy, impact.level) or not impact.when.could_hold(note):
+                continue
+            # Words can only come with a new customer comment: read those first.
+            need.add(COMMENTS if impact.when.phrases else TICKET)
+        return frozenset(need)
+
+    def comment_evidence(self, comments: tuple[Comment, ...], notes: list[Notification], policy: Policy) -> bool:
+        probe = TicketSnapshot(id=0, new_comments=comments)
+        return any(impact.when.phrases_in(probe) for impact in policy.impacts if impact.when.phrases)
+
+    def check(self, ticket: TicketSnapshot, policy: Policy) -> Decision | None:
+        hits = [(impact, found) for impact in policy.impacts
+                if (found := impact.when.evidence(ticket)) is not None]
+        if not hits:
+            return None
+        worst, _ = max(hits, key=lambda hit: hit[0].level)
+        evidence = tuple(f"{line} → {impact.reason}" for impact, found in hits for line in found)
+        customer = ticket.new_customer_comments
+        quote = quote_of(customer[-1]) if worst.when.phrases and customer else None
+        return Decision(self.name, worst.reason, worst.level, worst.priority, evidence, quote)
+
+
+class ManualRequest:
+    """An agent asks by hand: the request tag, or the status field set to "requested"."""
+
+    name = "manual_request"
+
+    def screen(self, note: Notification, policy: Policy) -> frozenset[str]:
+        status_field = policy.fields.status
+        asked = (note.tags is None  # no hints: cannot tell, so look
+                 or policy.manual.tag in note.tags or policy.values.requested in note.tags
+                 or note.escalation_status == policy.values.requested
+                 or (status_field is not None and note.field_id == status_field))
+        return frozenset({TICKET}) if asked else NOTHING
+
+    def comment_evidence(self, comments: tuple[Comment, ...], notes: list[Notification], policy: Policy) -> bool:
+        return True
+
+    def check(self, ticket: TicketSnapshot, policy: Policy) -> Decision | None:
+        manual, evidence = policy.manual, []
+        if manual.tag in ticket.tags:
+            evidence.append(f"an agent added the tag {manual.tag}")
+        if policy.fields.status and ticket.field(policy.fields.status) == policy.values.requested:
+            evidence.append(f"an agent set the escalation status to {policy.values.requested}")
+        if not evidence:
+            return None
+        return Decision(self.name, "manual", manual.level, manual.priority, tuple(evidence),
+                        consume_tags=frozenset({manual.tag}))
+
+
+def quote_of(comment: Comment | None) -> str | None:
+    """The comment's text for the note, shortened."""
+    if comment is None or not comment.body.strip():
+        return None
+    text = comment.body.strip()
+    return text if len(text) <= QUOTE_LIMIT else text[:QUOTE_LIMIT].rstrip() + " …"
+
+
+def escalation_rules() -> Rules:
+    """The registry the worker and `simulate` both use."""
+    rules = Rules()
+    for rule in (CustomerCc(), Impact(), ManualRequest()):
+        rules.register(rule)
+    return rules
+
