@@ -1,4 +1,4 @@
-"""The Zendesk client against the HTTP layer (responses): reads, the one PUT, error mapping."""
+"""The one PUT through Zenpy, asserted on the JSON Zendesk receives; error mapping."""
 
 import json
 
@@ -7,7 +7,7 @@ import requests
 import responses
 
 from conftest import API, sample
-from zendesk_escalator.actions import ZendeskClient
+from zendesk_escalator.actions import ZendeskClient, wire_body
 from zendesk_escalator.errors import (TicketNotFound, ZendeskConflict, ZendeskRateLimited,
                                       ZendeskRejected, ZendeskUnavailable)
 
@@ -23,9 +23,20 @@ def client(settings):
 @responses.activate
 def test_apply_is_one_put_with_exact_body(client):
     responses.put(f"{API}/tickets/35436.json", json={"ticket": {"id": 35436}, "audit": {"id": 1, "events": []}})
-    assert client.apply(dict(UPDATE)) == UPDATE
+    assert client.apply(dict(UPDATE)) == {"ticket": UPDATE}
     assert len(responses.calls) == 1
     assert json.loads(responses.calls[0].request.body) == {"ticket": UPDATE}
+
+
+@responses.activate
+def test_nulls_reach_the_wire(client):
+    update = {**UPDATE, "group_id": 360000000003, "assignee_id": None,
+              "custom_fields": [{"id": 1, "value": None}], "additional_collaborators": [5]}
+    responses.put(f"{API}/tickets/35436.json", json={"ticket": {"id": 35436}, "audit": {"id": 1, "events": []}})
+    client.apply(dict(update))
+    sent = json.loads(responses.calls[0].request.body)
+    assert sent == {"ticket": update} and sent["ticket"]["assignee_id"] is None
+    assert wire_body(update) == sent  # what a dry run logs is what a real run sends
 
 
 def test_api_url_override_rebases_every_call(settings):
@@ -35,15 +46,19 @@ def test_api_url_override_rebases_every_call(settings):
         mock.get("http://127.0.0.1:8999/api/v2/tickets/1.json", json=sample("ticket_plain.json"))
         mock.get("http://127.0.0.1:8999/api/v2/tickets/1/comments.json", json={"comments": []})
         mock.put("http://127.0.0.1:8999/api/v2/tickets/1.json", json={"ticket": {"id": 1}, "audit": {}})
-        client.read(1)
+        client.ticket(1)
+        client.comments(1)
         client.apply({"id": 1, "tags": []})
-    assert [method for method, _ in client.calls] == ["GET", "GET", "PUT"]
+    assert client.session.calls == {("GET", "/api/v2/tickets/{id}.json", 200): 1,
+                                    ("GET", "/api/v2/tickets/{id}/comments.json", 200): 1,
+                                    ("PUT", "/api/v2/tickets/{id}.json", 200): 1}
 
 
 @pytest.mark.parametrize("status, headers, body, error", [
     (409, {}, {"error": "UpdateConflict", "description": "changed"}, ZendeskConflict),
     (404, {}, {"error": "RecordNotFound"}, TicketNotFound),
     (422, {}, {"error": "RecordInvalid", "details": {"group": ["invalid"]}}, ZendeskRejected),
+    (503, {"Retry-After": "30"}, {"error": "Maintenance"}, ZendeskUnavailable),
     (500, {}, {"error": "boom"}, ZendeskUnavailable),
     (503, {}, "<html>maintenance</html>", ZendeskUnavailable),
     (429, {}, {"error": "TooManyRequests"}, ZendeskRateLimited),
@@ -73,6 +88,19 @@ def test_timeouts_and_connection_errors_are_retryable(client):
     responses.get(f"{API}/tickets/5.json", body=requests.Timeout("read timed out"))
     responses.put(f"{API}/tickets/5.json", body=requests.ConnectionError("refused"))
     with pytest.raises(ZendeskUnavailable, match="Timeout"):
-        client.read(5)
+        client.ticket(5)
     with pytest.raises(ZendeskUnavailable, match="ConnectionError"):
         client.apply({"id": 5})
+
+
+@responses.activate
+def test_503_with_retry_after_and_422_details_reach_the_worker(client):
+    responses.put(f"{API}/tickets/1.json", status=503, headers={"Retry-After": "30"}, json={"error": "x"})
+    with pytest.raises(ZendeskUnavailable) as caught:
+        client.apply({"id": 1})
+    assert caught.value.retry_after == 30.0
+    body = {"error": "RecordInvalid", "details": {"assignee": [{"description": "Assignee: is not a member"}]}}
+    responses.replace(responses.PUT, f"{API}/tickets/1.json", status=422, json=body)
+    with pytest.raises(ZendeskRejected) as refused:
+        client.apply({"id": 1})
+    assert refused.value.body == body

@@ -1,7 +1,17 @@
-"""What the service does to tickets through Zenpy: the one PUT. The only module importing zenpy's client."""
+"""What the service does to tickets through Zenpy: the one PUT.
 
+Zenpy leaves out attributes given to a constructor as None, so a planned
+`"assignee_id": None` (clear the assignee) would silently vanish and Zendesk
+would answer 422. Every key is therefore set after construction, which Zenpy
+sends as written, nulls included.
+"""
+
+import json
+
+import requests
 from zenpy import Zenpy
 from zenpy.lib.api_objects import Ticket
+from zenpy.lib.util import dict_clean, json_encode_for_zendesk
 
 from .settings import Settings
 from .zendesk.reader import TicketReader
@@ -11,9 +21,12 @@ from .zendesk.transport import ZendeskSession, translated_errors
 class ZendeskClient(TicketReader):
     """Reads through our session and writes through Zenpy; one per worker thread or process."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, adapter: requests.adapters.BaseAdapter | None = None):
         canonical = f"https://{settings.subdomain}.zendesk.com"
         super().__init__(ZendeskSession(canonical, settings.zendesk_base_url), settings.api_timeout)
+        if adapter is not None:  # recorded answers (simulate) instead of the network
+            for prefix in ("http://", "https://"):
+                self.session.mount(prefix, adapter)
         self.zenpy = Zenpy(
             subdomain=settings.subdomain,
             email=settings.email,
@@ -25,13 +38,21 @@ class ZendeskClient(TicketReader):
             ratelimit_budget=0,  # fail fast on 429: the worker schedules the retry
         )
 
-    @property
-    def calls(self) -> list[tuple[str, str]]:
-        """Every API request sent so far, as (method, url)."""
-        return self.session.calls
-
     def apply(self, update: dict) -> dict:
-        """Send the update as one PUT; return what was sent."""
+        """Send the update as one PUT; return the body that went on the wire."""
         with translated_errors(self.session):
-            self.zenpy.tickets.update(Ticket(**update))
-        return update
+            self.zenpy.tickets.update(_ticket(update))
+        return wire_body(update)
+
+
+def wire_body(update: dict) -> dict:
+    """The JSON body Zenpy sends for this update (what Zendesk receives), nulls included."""
+    encoded = json.dumps(_ticket(update), default=json_encode_for_zendesk)
+    return {"ticket": json.loads(encoded, object_pairs_hook=dict_clean)}
+
+
+def _ticket(update: dict) -> Ticket:
+    ticket = Ticket(id=update["id"])
+    for key, value in update.items():
+        setattr(ticket, key, value)
+    return ticket

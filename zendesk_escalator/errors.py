@@ -50,9 +50,13 @@ class ZendeskError(EscalatorError):
 
 
 class ZendeskUnavailable(ZendeskError):
-    """5xx, timeout or connection failure: try again later."""
+    """5xx, timeout or connection failure: try again later (after `retry_after` when Zendesk said)."""
 
     retryable = True
+
+    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None):
+        super().__init__(message, status)
+        self.retry_after = retry_after
 
 
 class ZendeskRateLimited(ZendeskError):
@@ -77,3 +81,7 @@ class TicketNotFound(ZendeskError):
 
 class ZendeskRejected(ZendeskError):
     """Another 4xx: Zendesk refused the request; retrying the same request won't help."""
+
+    def __init__(self, message: str, status: int | None = None, body: dict | None = None):
+        super().__init__(message, status)
+        self.body = body or {}

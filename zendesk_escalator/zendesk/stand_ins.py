@@ -1,27 +1,81 @@
-"""Stand-ins for dry runs: a writer that sends nothing, a reader that uses webhook hints."""
+"""Stand-ins for Zendesk: a writer that sends nothing, a reader of webhook hints, recorded answers."""
 
+import json
 import logging
+from urllib.parse import parse_qs, urlparse
 
+import requests
+from requests.adapters import BaseAdapter
+
+from ..actions import wire_body
 from ..core.notification import Notification
-from ..core.snapshot import TicketSnapshot
 
 log = logging.getLogger(__name__)
 
 
 class DryRunWriter:
-    """Stands in for ZendeskClient.apply: returns the planned update, sends nothing."""
+    """Stands in for ZendeskClient.apply: logs the exact body as JSON, sends nothing."""
 
     def apply(self, update: dict) -> dict:
-        """Log and return the update that would have been sent."""
-        log.warning("DRY RUN: would update ticket %s: %s", update.get("id"), update)
-        return update
+        """Return (and log) the body that would have gone on the wire."""
+        body = wire_body(update)
+        log.warning("DRY RUN: would PUT /api/v2/tickets/%s.json %s", update.get("id"),
+                    json.dumps(body, ensure_ascii=False, sort_keys=True))
+        return body
 
 
 class HintReader:
-    """Stands in for TicketReader without credentials: uses the webhook's hints."""
+    """Stands in for TicketReader without credentials: the webhook's hints are all it knows."""
 
-    def read(self, ticket_id: int, hint: Notification | None = None) -> TicketSnapshot:
-        """Build a best-effort snapshot from the notification alone."""
+    def ticket(self, ticket_id: int, hint: Notification | None = None) -> dict:
+        """A ticket as the API would show it, built from the hints alone."""
         note = hint or Notification(ticket_id=ticket_id, source="trigger")
-        return TicketSnapshot(id=note.ticket_id, status=note.status, priority=note.priority,
-                              tags=note.tags or (), updated_at=note.updated_at)
+        return {"ticket": {"id": ticket_id, "status": note.status, "priority": note.priority,
+                           "tags": list(note.tags or ()), "updated_at": note.updated_at}}
+
+    def comments(self, ticket_id: int) -> dict:
+        """No comments can be known without the API."""
+        return {"comments": []}
+
+
+class RecordedZendesk(BaseAdapter):
+    """Answers GETs of one ticket and its comments from recorded API answers; keeps PUTs.
+
+    Comments are recorded as the API lists them by default, oldest first; they
+    are served in the order and page size the request asks for, as Zendesk would.
+    """
+
+    def __init__(self, ticket: dict, comments: dict | None = None):
+        super().__init__()
+        self.answers = {"ticket": ticket, "comments": comments or {"comments": []}}
+        self.sent: list[tuple[str, dict | None]] = []
+
+    def send(self, request, **kwargs):
+        """Answer one request locally."""
+        url = urlparse(request.url)
+        body = json.loads(request.body) if request.body else None
+        self.sent.append((f"{request.method} {url.path}", body))
+        if request.method == "PUT":
+            return _response(request, 200, {"ticket": body["ticket"], "audit": {"id": 0, "events": []}})
+        if url.path.endswith("/comments.json"):
+            return _response(request, 200, self._comments(parse_qs(url.query)))
+        return _response(request, 200, self.answers["ticket"])
+
+    def close(self):
+        """Nothing to release."""
+
+    def _comments(self, query: dict) -> dict:
+        recorded = self.answers["comments"]
+        comments = list(recorded.get("comments") or [])
+        if query.get("sort", [""])[0].startswith("-") or query.get("sort_order") == ["desc"]:
+            comments.reverse()
+        size = int((query.get("page[size]") or query.get("per_page") or ["100"])[0])
+        return {**recorded, "comments": comments[:size]}
+
+
+def _response(request, status: int, body: dict) -> requests.Response:
+    response = requests.Response()
+    response.status_code, response.request, response.url = status, request, request.url
+    response._content = json.dumps(body).encode()
+    response.headers["Content-Type"] = "application/json"
+    return response

@@ -1,5 +1,7 @@
 """The HTTP session under Zenpy and our reads: base-URL override, call counts, error mapping."""
 
+import re
+from collections import Counter
 from contextlib import contextmanager
 
 import requests
@@ -18,18 +20,38 @@ class ZendeskSession(requests.Session):
         # (staging proxy, fake server in tests) replaces that prefix here.
         self.canonical_base = canonical_base.rstrip("/")
         self.api_base = api_base.rstrip("/")
-        self.calls: list[tuple[str, str]] = []
+        # Counted, not kept: (method, endpoint, status) -> requests, for the life of the process.
+        self.calls: Counter[tuple[str, str, int | str]] = Counter()
         self.last_retry_after: float | None = None
 
+    @property
+    def total(self) -> int:
+        """Requests sent so far."""
+        return sum(self.calls.values())
+
     def request(self, method, url, *args, **kwargs):
-        """Send one request to the configured base and record it."""
+        """Send one request to the configured base and count it."""
         if url.startswith(self.canonical_base):
             url = self.api_base + url[len(self.canonical_base):]
-        self.calls.append((method.upper(), url))
-        response = super().request(method, url, *args, **kwargs)
+        key = (method.upper(), endpoint_of(url))
+        try:
+            response = super().request(method, url, *args, **kwargs)
+        except requests.RequestException as error:
+            self.calls[(*key, type(error).__name__)] += 1
+            raise
+        self.calls[(*key, response.status_code)] += 1
         if response.status_code == 429:
             self.last_retry_after = retry_after_seconds(response)
         return response
+
+
+def endpoint_of(url: str) -> str:
+    """The API path with ids replaced, e.g. /api/v2/tickets/{id}.json (bounded label values)."""
+    path = url.split("://", 1)[-1].split("/", 1)[-1].split("?", 1)[0]
+    return "/" + _ID.sub("{id}", path)
+
+
+_ID = re.compile(r"(?<=/)\d+(?=[/.]|$)")
 
 
 def retry_after_seconds(response: requests.Response) -> float | None:
@@ -51,8 +73,16 @@ def error_for_response(response: requests.Response) -> ZendeskError:
     if status == 404:
         return TicketNotFound(detail, status)
     if status >= 500:
-        return ZendeskUnavailable(detail, status)
-    return ZendeskRejected(detail, status)
+        return ZendeskUnavailable(detail, status, retry_after_seconds(response))
+    return ZendeskRejected(detail, status, _json(response))
+
+
+def _json(response: requests.Response) -> dict | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
 
 
 @contextmanager
