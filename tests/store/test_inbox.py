@@ -5,7 +5,8 @@ import threading
 import pytest
 
 from zendesk_escalator.errors import StorageUnavailable
-from zendesk_escalator.store.inbox import DEAD, DONE, PENDING, Inbox
+from conftest import drop_everything
+from zendesk_escalator.store.inbox import CRASH_LIMIT, DEAD, DONE, PENDING, Inbox
 
 
 def add(inbox, key, ticket, now=100.0, **kw):
@@ -20,36 +21,36 @@ def test_accept_dedupes(any_inbox):
 
 def test_claim_coalesces_one_ticket_and_leaves_others(any_inbox):
     add(any_inbox, "a", 1), add(any_inbox, "b", 1), add(any_inbox, "c", 2)
-    first = any_inbox.claim("w1", 101.0, 60, 5)
+    first = any_inbox.claim("w1", 101.0, 60)
     assert [(r.dedupe_key, r.attempts) for r in first] == [("a", 1), ("b", 1)]
-    second = any_inbox.claim("w2", 101.0, 60, 5)
+    second = any_inbox.claim("w2", 101.0, 60)
     assert [r.dedupe_key for r in second] == ["c"]
-    assert any_inbox.claim("w3", 101.0, 60, 5) == []
+    assert any_inbox.claim("w3", 101.0, 60) == []
 
 
 def test_one_ticket_never_runs_twice_and_keeps_order(any_inbox):
     add(any_inbox, "a", 1)
-    assert [r.dedupe_key for r in any_inbox.claim("w1", 101.0, 60, 5)] == ["a"]
+    assert [r.dedupe_key for r in any_inbox.claim("w1", 101.0, 60)] == ["a"]
     add(any_inbox, "b", 1, now=102.0)  # arrives while "a" is being processed
-    assert any_inbox.claim("w2", 103.0, 60, 5) == []
+    assert any_inbox.claim("w2", 103.0, 60) == []
 
 
 def test_backoff_blocks_later_rows_of_the_same_ticket(any_inbox):
     add(any_inbox, "a", 1)
-    rows = any_inbox.claim("w1", 101.0, 60, 5)
-    assert any_inbox.retry(rows, "w1", 102.0, 30.0, "ZendeskUnavailable: 503")
+    rows = any_inbox.claim("w1", 101.0, 60)
+    assert any_inbox.retry(rows, "w1", 102.0, 132.0, 9999.0, "ZendeskUnavailable: 503")
     add(any_inbox, "b", 1, now=103.0)
-    assert any_inbox.claim("w1", 110.0, 60, 5) == []
-    again = any_inbox.claim("w1", 133.0, 60, 5)
+    assert any_inbox.claim("w1", 110.0, 60) == []
+    again = any_inbox.claim("w1", 133.0, 60)
     assert [(r.dedupe_key, r.attempts, r.last_error) for r in again] == [
         ("a", 2, "ZendeskUnavailable: 503"), ("b", 1, None)]
 
 
 def test_expired_lease_is_reclaimed_and_old_owner_cannot_finish(any_inbox):
     add(any_inbox, "a", 1)
-    rows = any_inbox.claim("dead-worker", 101.0, 60, 5)
-    assert any_inbox.claim("w2", 150.0, 60, 5) == []
-    taken = any_inbox.claim("w2", 162.0, 60, 5)
+    rows = any_inbox.claim("dead-worker", 101.0, 60)
+    assert any_inbox.claim("w2", 150.0, 60) == []
+    taken = any_inbox.claim("w2", 162.0, 60)
     assert [(r.dedupe_key, r.attempts) for r in taken] == [("a", 2)]
     assert any_inbox.complete(rows, "dead-worker", 163.0, {"status": "x"}) is False
     assert any_inbox.renew(rows, "dead-worker", 163.0, 60) is False
@@ -59,34 +60,82 @@ def test_expired_lease_is_reclaimed_and_old_owner_cannot_finish(any_inbox):
 
 def test_renew_extends_the_lease(any_inbox):
     add(any_inbox, "a", 1)
-    rows = any_inbox.claim("w1", 101.0, 60, 5)
+    rows = any_inbox.claim("w1", 101.0, 60)
     assert any_inbox.renew(rows, "w1", 150.0, 60)
-    assert any_inbox.claim("w2", 170.0, 60, 5) == []
+    assert any_inbox.claim("w2", 170.0, 60) == []
 
 
-def test_poison_row_is_buried_after_max_attempts(any_inbox):
+def test_a_row_whose_worker_keeps_dying_is_buried_as_poison(any_inbox):
     add(any_inbox, "a", 1)
     now = 101.0
-    for _ in range(3):
-        assert any_inbox.claim("w", now, 10, 3)
+    for crashes in range(CRASH_LIMIT):
+        rows = any_inbox.claim("w", now, 10)
+        assert rows and rows[0].crashes == crashes
         now += 11  # worker "killed": lease expires
-    assert any_inbox.claim("w", now, 10, 3) == []
-    dead = any_inbox.rows(DEAD)
-    assert [(r.dedupe_key, r.attempts) for r in dead] == [("a", 3)]
-    assert "lease expired 3 times" in dead[0].last_error
+    assert any_inbox.claim("w", now, 10) == []
+    dead, = any_inbox.rows(DEAD)
+    assert (dead.dedupe_key, dead.attempts, dead.crashes) == ("a", CRASH_LIMIT, CRASH_LIMIT)
+    assert f"died {CRASH_LIMIT} times" in dead.last_error
+
+
+def test_failures_that_were_handled_are_not_crashes(any_inbox):
+    add(any_inbox, "a", 1)
+    now = 101.0
+    for _ in range(CRASH_LIMIT + 2):
+        rows = any_inbox.claim("w", now, 10)
+        assert any_inbox.retry(rows, "w", now, now + 1, now + 9999, "ZendeskUnavailable: 503")
+        now += 2
+    assert any_inbox.rows()[0].crashes == 0 and any_inbox.counts()[DEAD] == 0
+
+
+def test_hand_back_makes_rows_due_at_once_without_counting_the_attempt(any_inbox):
+    add(any_inbox, "a", 1), add(any_inbox, "b", 1)
+    rows = any_inbox.claim("stopping", 101.0, 60)
+    assert any_inbox.release(rows, "stopping", 102.0)
+    taken = any_inbox.claim("other", 102.0, 60)  # long before the lease would have expired
+    assert [(r.dedupe_key, r.attempts, r.crashes) for r in taken] == [("a", 1, 0), ("b", 1, 0)]
+    assert any_inbox.complete(rows, "stopping", 103.0, {}) is False  # the old owner cannot finish them
+    assert any_inbox.release(rows, "stopping", 103.0) is False
+
+
+def test_wake_makes_rows_held_back_by_an_outage_due(any_inbox):
+    add(any_inbox, "a", 1), add(any_inbox, "b", 2), add(any_inbox, "c", 3)
+    for row, error in zip([any_inbox.claim("w", 101.0, 60)[0] for _ in range(3)],
+                          ["ZendeskUnavailable: 503", "ZendeskRateLimited: 429", "ZendeskUnavailable: timeout"]):
+        any_inbox.retry([row], "w", 101.0, 400.0, 9999.0, error)
+    assert any_inbox.wake(150.0, "ZendeskUnavailable") == 2
+    assert sorted(r.ticket_id for r in any_inbox.rows(PENDING) if r.run_at == 150.0) == [1, 3]
+    assert any_inbox.rows()[1].deadline == 9999.0
+
+
+def test_comment_marks_are_kept_with_the_completion(any_inbox):
+    add(any_inbox, "a", 7)
+    rows = any_inbox.claim("w", 101.0, 60)
+    assert any_inbox.comment_mark(7) is None
+    assert any_inbox.complete(rows, "w", 102.0, {"status": "no_action"}, comment_mark=10004)
+    assert any_inbox.comment_mark(7) == 10004
+    add(any_inbox, "b", 7)
+    rows = any_inbox.claim("w", 103.0, 60)
+    any_inbox.complete(rows, "w", 104.0, {}, comment_mark=10009)
+    assert any_inbox.comment_mark(7) == 10009
+    add(any_inbox, "c", 7)
+    late = any_inbox.claim("w", 105.0, 60)
+    any_inbox.release(late, "w", 105.0)
+    assert any_inbox.complete(late, "w", 106.0, {}, comment_mark=1) is False
+    assert any_inbox.comment_mark(7) == 10009  # a lost lease writes no mark
 
 
 def test_timer_rows_wait_for_run_at(any_inbox):
     add(any_inbox, "t", 1, run_at=500.0)
-    assert any_inbox.claim("w", 499.0, 60, 5) == []
-    assert any_inbox.claim("w", 500.0, 60, 5)
+    assert any_inbox.claim("w", 499.0, 60) == []
+    assert any_inbox.claim("w", 500.0, 60)
 
 
 def test_purge_keeps_dead_and_recent_rows(any_inbox):
     for key in "abc":
         add(any_inbox, key, ord(key))
-    a, = any_inbox.claim("w", 101.0, 60, 5)
-    b, = any_inbox.claim("w", 101.0, 60, 5)
+    a, = any_inbox.claim("w", 101.0, 60)
+    b, = any_inbox.claim("w", 101.0, 60)
     any_inbox.complete([a], "w", 102.0, {})
     any_inbox.bury([b], "w", 102.0, "bad")
     assert any_inbox.purge_done(before=103.0) == 1
@@ -101,7 +150,7 @@ def test_concurrent_claimers_never_share_a_row(any_inbox):
 
     def claimer(name):
         peer = Inbox(str(any_inbox.engine.url.render_as_string(hide_password=False)))
-        while rows := peer.claim(name, 101.0, 60, 5):
+        while rows := peer.claim(name, 101.0, 60):
             with lock:
                 claimed.extend(r.dedupe_key for r in rows)
         peer.close()
@@ -114,15 +163,14 @@ def test_concurrent_claimers_never_share_a_row(any_inbox):
     assert sorted(claimed) == sorted(f"k{i}" for i in range(60))
 
 
-def test_processes_starting_together_create_the_schema_once(any_inbox):
-    from zendesk_escalator.store.inbox import metadata
+def test_processes_starting_together_migrate_the_schema_once(any_inbox):
     url = any_inbox.engine.url.render_as_string(hide_password=False)
-    metadata.drop_all(any_inbox.engine)
+    drop_everything(any_inbox)
     errors, peers = [], [Inbox(url) for _ in range(6)]
 
     def start(peer):
         try:
-            peer.create_schema()
+            peer.migrate()
         except Exception as error:  # noqa: BLE001 - any failure is the finding
             errors.append(error)
 

@@ -1,62 +1,27 @@
-"""The durable inbox: its table and every query on it, but for the webhook insert (intake.py)."""
+"""The durable inbox: every query on its rows (and the ticket marks they update), but the webhook insert (intake.py)."""
 
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import (BigInteger, Column, Float, Index, Integer, MetaData, String, Table, Text,
-                        and_, delete, exists, func, literal_column, select, text, update)
+from sqlalchemy import and_, delete, exists, func, literal_column, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from .database import READ_ONLY, make_engine, writer_lock
 from ..errors import StorageUnavailable
+from . import migrate
+from .database import READ_ONLY, make_engine, writer_lock
 from .group_commit import GroupCommit
 from .intake import Intake
+from .schema import DEAD, DONE, PENDING, RUNNING, inbox, tickets
 
-PENDING, RUNNING, DONE, DEAD = "pending", "running", "done", "dead"
-SCHEMA_LOCK_KEY = 0x65736361  # arbitrary, constant: PostgreSQL advisory lock for create_schema
-
-
-# Open rows, spelled as literal SQL so that SQLite and PostgreSQL can match the
-# partial indexes below (a bound parameter would hide the values from the planner).
-_OPEN_LITERALS = [f"'{status}'" for status in (PENDING, RUNNING)]
-
-
-def _is_open(table):
-    return table.c.status.in_([literal_column(value) for value in _OPEN_LITERALS])
-
-
-metadata = MetaData()
-inbox = Table(
-    "escalator_inbox", metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
-    Column("kind", String(32), nullable=False),
-    Column("dedupe_key", String(255), nullable=False, unique=True),
-    Column("ticket_id", BigInteger, nullable=False),
-    Column("payload", Text, nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("attempts", Integer, nullable=False, default=0),
-    # When the row is next due: for pending rows the (re)try time, for running
-    # rows the end of the lease, after which another worker may take it over.
-    Column("run_at", Float, nullable=False),
-    Column("lease_owner", String(64)),
-    Column("last_error", Text),
-    Column("result", Text),
-    Column("created_at", Float, nullable=False),
-    Column("updated_at", Float, nullable=False),
-    Index("ix_escalator_inbox_finished", "status", "updated_at"),
-)
-# Finished rows are kept for weeks; claiming must only ever look at the open ones.
-_OPEN_ROWS = text(f"status IN ({', '.join(_OPEN_LITERALS)})")
-Index("ix_escalator_inbox_open_due", inbox.c.run_at, sqlite_where=_OPEN_ROWS, postgresql_where=_OPEN_ROWS)
-Index("ix_escalator_inbox_open_ticket", inbox.c.ticket_id, inbox.c.id,
-      sqlite_where=_OPEN_ROWS, postgresql_where=_OPEN_ROWS)
-
-
-# What accept() writes; the other columns start empty.
+# A row whose worker died this many times while handling it is poison: it is buried.
+CRASH_LIMIT = 5
+# What accept() writes; the other columns start empty (or at their defaults).
 ACCEPTED_COLUMNS = ("kind", "dedupe_key", "ticket_id", "payload", "status", "attempts",
                     "run_at", "created_at", "updated_at")
+_OPEN = [literal_column(f"'{status}'") for status in (PENDING, RUNNING)]  # matches the partial indexes
 
 
 @dataclass(frozen=True)
@@ -71,8 +36,13 @@ class InboxRow:
     status: str
     attempts: int
     run_at: float
+    created_at: float = 0.0
+    updated_at: float = 0.0
+    lease_owner: str | None = None
     last_error: str | None = None
     result: dict | None = None
+    deadline: float | None = None
+    crashes: int = 0
 
 
 class Inbox:
@@ -91,18 +61,17 @@ class Inbox:
         self._intake.close()
         self.engine.dispose()
 
-    def create_schema(self) -> None:
-        """Create the table if it does not exist yet."""
-        with _StorageGuard(), self._writer_lock(), self.engine.begin() as conn:
-            if self.is_postgres:  # web and worker processes start together: one creates, others wait
-                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK_KEY})")
-            metadata.create_all(conn)
+    def migrate(self) -> str:
+        """Bring the database to the newest schema (migrations); return its revision."""
+        with _StorageGuard(), self._writer_lock():
+            revision = migrate.upgrade(self.engine)
         self._schema_ready = True
+        return revision
 
     def _ensure_schema(self) -> None:
-        # The database may have been down at start-up: create the table on first use.
+        # The database may have been down at start-up: migrate on first use.
         if not self._schema_ready:
-            self.create_schema()
+            self.migrate()
 
     def accept(self, kind: str, dedupe_key: str, ticket_id: int, payload: dict, now: float,
                run_at: float | None = None) -> bool:
@@ -113,13 +82,13 @@ class Inbox:
         self._ensure_schema()
         return self._accepts.submit(row)
 
-    def claim(self, owner: str, now: float, lease_seconds: float,
-              max_attempts: int) -> list[InboxRow]:
+    def claim(self, owner: str, now: float, lease_seconds: float) -> list[InboxRow]:
         """Lease the next due row plus the due rows of the same ticket behind it.
 
         Only the oldest open row of a ticket is ever claimable, so one ticket is
         never processed twice at once and its events keep their order. Rows that
         arrived before this claim are coalesced: one fresh read covers them all.
+        A running row found here has outlived its lease: its worker died.
         """
         self._ensure_schema()
         with self._transaction() as conn:
@@ -127,11 +96,11 @@ class Inbox:
                 head = conn.execute(self._next_due(now)).mappings().first()
                 if head is None:
                     return []
-                if head["attempts"] < max_attempts:
+                crashed = head["status"] == RUNNING
+                if not crashed or head["crashes"] + 1 < CRASH_LIMIT:
                     break
-                # A row whose worker died max_attempts times is poison: bury it.
-                self._finish(conn, [head["id"]], None, now, status=DEAD,
-                             last_error=f"lease expired {head['attempts']} times (worker killed?)")
+                self._finish(conn, [head["id"]], None, now, status=DEAD, crashes=head["crashes"] + 1,
+                             last_error=f"its worker died {head['crashes'] + 1} times while handling it (poison?)")
             ids = [head["id"], *conn.execute(
                 select(inbox.c.id).where(inbox.c.ticket_id == head["ticket_id"],
                                          inbox.c.kind == head["kind"], inbox.c.id > head["id"],
@@ -140,32 +109,58 @@ class Inbox:
             conn.execute(update(inbox).where(inbox.c.id.in_(ids)).values(
                 status=RUNNING, lease_owner=owner, run_at=now + lease_seconds,
                 attempts=inbox.c.attempts + 1, updated_at=now))
+            if crashed:
+                conn.execute(update(inbox).where(inbox.c.id == head["id"]).values(crashes=inbox.c.crashes + 1))
             rows = conn.execute(select(inbox).where(inbox.c.id.in_(ids)).order_by(inbox.c.id))
             return [_row(r) for r in rows.mappings()]
 
     def renew(self, rows: list[InboxRow], owner: str, now: float, lease_seconds: float) -> bool:
-        """Extend our lease; False when it was lost (expired and re-claimed)."""
+        """Extend our lease; False when it was lost (expired and re-claimed, or handed back)."""
         with self._transaction() as conn:
             done = conn.execute(update(inbox).where(*self._owned(rows, owner)).values(
                 run_at=now + lease_seconds, updated_at=now))
         return done.rowcount == len(rows)
 
-    def complete(self, rows: list[InboxRow], owner: str, now: float, result: dict) -> bool:
-        """Mark rows done with their outcome; False when the lease was lost."""
+    def complete(self, rows: list[InboxRow], owner: str, now: float, result: dict,
+                 comment_mark: int | None = None) -> bool:
+        """Mark rows done with their outcome (and remember the comments examined); False when the lease was lost."""
         with self._transaction() as conn:
-            return self._finish(conn, [r.id for r in rows], owner, now, status=DONE,
-                                result=json.dumps(result), last_error=None)
+            finished = self._finish(conn, [r.id for r in rows], owner, now, status=DONE,
+                                    result=json.dumps(result), last_error=None)
+            if finished and comment_mark is not None:
+                self._upsert_mark(conn, rows[0].ticket_id, comment_mark, now)
+            return finished
 
-    def retry(self, rows: list[InboxRow], owner: str, now: float, delay: float, error: str) -> bool:
-        """Put rows back to pending, due after `delay` seconds."""
+    def retry(self, rows: list[InboxRow], owner: str, now: float, run_at: float, deadline: float,
+              error: str) -> bool:
+        """Put rows back to pending, due at `run_at`; retries stop at `deadline`."""
         with self._transaction() as conn:
             return self._finish(conn, [r.id for r in rows], owner, now, status=PENDING,
-                                run_at=now + delay, last_error=error)
+                                run_at=run_at, deadline=deadline, last_error=error)
+
+    def wake(self, now: float, error_prefix: str) -> int:
+        """Make pending rows that last failed with this error due now (an outage is over)."""
+        with self._transaction() as conn:
+            woken = conn.execute(update(inbox).where(
+                inbox.c.status == PENDING, inbox.c.run_at > now,
+                inbox.c.last_error.startswith(error_prefix, autoescape=True)).values(run_at=now))
+        return woken.rowcount
+
+    def release(self, rows: list[InboxRow], owner: str, now: float) -> bool:
+        """Hand rows back at once (a worker stopping): due now, the attempt not counted."""
+        with self._transaction() as conn:
+            return self._finish(conn, [r.id for r in rows], owner, now, status=PENDING, run_at=now,
+                                attempts=inbox.c.attempts - 1)
 
     def bury(self, rows: list[InboxRow], owner: str, now: float, error: str) -> bool:
         """Mark rows dead: kept, visible, never retried automatically."""
         with self._transaction() as conn:
             return self._finish(conn, [r.id for r in rows], owner, now, status=DEAD, last_error=error)
+
+    def comment_mark(self, ticket_id: int) -> int | None:
+        """The newest comment of this ticket examined so far, if any."""
+        with self._reading() as conn:
+            return conn.execute(select(tickets.c.comment_mark).where(tickets.c.ticket_id == ticket_id)).scalar()
 
     def counts(self) -> dict[str, int]:
         """Rows per status."""
@@ -196,10 +191,16 @@ class Inbox:
     def _next_due(self, now: float):
         older = inbox.alias("older")
         blocked = exists().where(older.c.ticket_id == inbox.c.ticket_id,
-                                 older.c.id < inbox.c.id, _is_open(older))
-        due = and_(_is_open(inbox), inbox.c.run_at <= now)
+                                 older.c.id < inbox.c.id, older.c.status.in_(_OPEN))
+        due = and_(inbox.c.status.in_(_OPEN), inbox.c.run_at <= now)
         query = select(inbox).where(due, ~blocked).order_by(inbox.c.run_at, inbox.c.id).limit(1)
         return query.with_for_update(skip_locked=True) if self.is_postgres else query
+
+    def _upsert_mark(self, conn: Connection, ticket_id: int, comment_mark: int, now: float) -> None:
+        insert = (postgresql if self.is_postgres else sqlite).insert(tickets)
+        values = {"comment_mark": comment_mark, "updated_at": now}
+        conn.execute(insert.values(ticket_id=ticket_id, **values)
+                     .on_conflict_do_update(index_elements=[tickets.c.ticket_id], set_=values))
 
     @staticmethod
     def _owned(rows: list[InboxRow], owner: str):
@@ -243,5 +244,6 @@ def _row(r) -> InboxRow:
     return InboxRow(id=r["id"], kind=r["kind"], dedupe_key=r["dedupe_key"],
                     ticket_id=r["ticket_id"], payload=json.loads(r["payload"]),
                     status=r["status"], attempts=r["attempts"], run_at=r["run_at"],
-                    last_error=r["last_error"],
-                    result=json.loads(r["result"]) if r["result"] else None)
+                    created_at=r["created_at"], updated_at=r["updated_at"], lease_owner=r["lease_owner"], last_error=r["last_error"],
+                    result=json.loads(r["result"]) if r["result"] else None,
+                    deadline=r["deadline"], crashes=r["crashes"])

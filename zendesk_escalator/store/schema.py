@@ -1,0 +1,50 @@
+"""The tables as the newest migration leaves them; every query is written against these.
+
+Changes are made by a new migration in migrations/versions, then mirrored here.
+"""
+
+from sqlalchemy import BigInteger, Column, Float, Index, Integer, MetaData, String, Table, Text, text
+
+PENDING, RUNNING, DONE, DEAD = "pending", "running", "done", "dead"
+# Open rows, spelled as literal SQL so that SQLite and PostgreSQL can match the
+# partial indexes (a bound parameter would hide the values from the planner).
+OPEN_STATUSES_SQL = f"status IN ('{PENDING}', '{RUNNING}')"
+
+metadata = MetaData()
+
+inbox = Table(
+    "escalator_inbox", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("dedupe_key", String(255), nullable=False, unique=True),
+    Column("ticket_id", BigInteger, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    # When the row is next due: for pending rows the (re)try time, for running
+    # rows the end of the lease, after which another worker may take it over.
+    Column("run_at", Float, nullable=False),
+    Column("lease_owner", String(64)),
+    Column("last_error", Text),
+    Column("result", Text),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    # Retries stop at this moment (set at the first failure; Retry-After waits push it back).
+    Column("deadline", Float),
+    # Leases that expired while the row was in hand: its worker died (or hung) each time.
+    Column("crashes", Integer, nullable=False, server_default=text("0")),
+    Index("ix_escalator_inbox_finished", "status", "updated_at"),
+    Index("ix_escalator_inbox_open_due", "run_at",
+          sqlite_where=text(OPEN_STATUSES_SQL), postgresql_where=text(OPEN_STATUSES_SQL)),
+    Index("ix_escalator_inbox_open_ticket", "ticket_id", "id",
+          sqlite_where=text(OPEN_STATUSES_SQL), postgresql_where=text(OPEN_STATUSES_SQL)),
+)
+
+# What the service remembers about a ticket between webhooks.
+tickets = Table(
+    "escalator_tickets", metadata,
+    Column("ticket_id", BigInteger, primary_key=True, autoincrement=False),
+    # The newest comment examined: the next webhook examines only the comments after it.
+    Column("comment_mark", BigInteger),
+    Column("updated_at", Float, nullable=False),
+)
