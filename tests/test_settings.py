@@ -1,3 +1,6 @@
+"""Settings from the environment: defaults, refusals naming the variable, .env."""
+
+import logging
 import os
 
 import pytest
@@ -39,7 +42,8 @@ def test_oauth_and_api_url_override():
 
 
 @pytest.mark.parametrize("key, value", [("PORT", "eighty"), ("ZENDESK_API_URL", "ftp://x"),
-                                        ("LOG_LEVEL", "LOUD"), ("ESCALATOR_MAX_ATTEMPTS", "0")])
+                                        ("LOG_LEVEL", "LOUD"), ("ESCALATOR_RETRY_BUDGET_HOURS", "0"),
+                                        ("DATABASE_URL", "sqlite:////no/such/folder/escalator.db")])
 def test_bad_values_name_the_variable(key, value):
     with pytest.raises(ConfigError) as caught:
         load_settings({**FULL, key: value})
@@ -52,3 +56,17 @@ def test_dotenv_file_is_read(tmp_path, monkeypatch):
     env_file.write_text("ZENDESK_WEBHOOK_SECRET=from-dotenv\nESCALATOR_DRY_RUN=true\n")
     settings = load_settings(dotenv_path=str(env_file))
     assert settings.webhook_secrets == ("from-dotenv",) and settings.dry_run
+
+
+def test_retry_budget_replaces_max_attempts(caplog):
+    assert load_settings(FULL).retry_budget_hours == 24.0
+    with caplog.at_level(logging.WARNING):
+        settings = load_settings({**FULL, "ESCALATOR_MAX_ATTEMPTS": "8", "ESCALATOR_RETRY_BUDGET_HOURS": "2.5"})
+    assert settings.retry_budget_hours == 2.5
+    assert "ESCALATOR_MAX_ATTEMPTS is no longer used" in caplog.text
+
+
+def test_sqlite_folder_must_exist_but_the_file_need_not(tmp_path):
+    assert load_settings({**FULL, "DATABASE_URL": f"sqlite:///{tmp_path}/new.db"}).database_url.endswith("new.db")
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_settings({**FULL, "DATABASE_URL": f"sqlite:///{tmp_path}/missing/new.db"})

@@ -86,6 +86,34 @@ def test_wrong_secret_and_tampered_body_are_401(http, inbox):
     assert inbox.rows() == []
 
 
+def test_a_non_ascii_signature_header_is_401_not_500(http, inbox):
+    raw = json.dumps(sample("trigger_body.json")).encode()
+    headers = {**signed_headers(raw), "X-Zendesk-Webhook-Signature": "ü" * 44}
+    answer = post(http, raw, headers=headers)
+    assert (answer.status_code, answer.json["error"]) == (401, "bad_signature")
+    assert inbox.rows() == []
+
+
+def test_the_signature_is_checked_against_the_injected_clock(settings, policy, inbox):
+    then = datetime(2020, 1, 1, 12, 0, tzinfo=timezone.utc)
+    http = create_app(settings, policy, inbox, clock=lambda: then).test_client()
+    raw = json.dumps(sample("trigger_body.json")).encode()
+    assert post(http, raw, headers=signed_headers(raw, when=then), invocation="a").status_code == 202
+    assert post(http, raw, headers=signed_headers(raw), invocation="b").status_code == 401  # "now" is stale then
+    assert inbox.rows()[0].created_at == then.timestamp()
+
+
+def test_the_webhook_error_mapping_is_scoped_to_its_blueprint(app):
+    @app.get("/elsewhere")
+    def elsewhere():
+        raise StorageUnavailable("not a webhook")
+
+    answer = app.test_client().get("/elsewhere")
+    assert answer.status_code == 500 and "Retry-After" not in answer.headers  # Flask's own handling
+    metrics = app.test_client().get("/metrics").get_data(as_text=True)
+    assert 'result="storage_unavailable"' not in metrics
+
+
 def test_rotated_secrets_both_accepted(settings, policy, inbox):
     http = create_app(replace(settings, webhook_secrets=("new-secret", "old-secret")), policy, inbox).test_client()
     raw = json.dumps(sample("trigger_body.json")).encode()

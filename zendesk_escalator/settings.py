@@ -1,5 +1,6 @@
 """Settings from the environment (and a .env file), checked once at start-up."""
 
+import logging
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -8,6 +9,7 @@ from dotenv import load_dotenv
 
 from .errors import ConfigError
 
+log = logging.getLogger(__name__)
 TRUE = {"1", "true", "yes", "on"}
 
 
@@ -28,7 +30,7 @@ class Settings:
     admin_token: str | None = None
     port: int = 8000
     log_level: str = "INFO"
-    max_attempts: int = 8
+    retry_budget_hours: float = 24.0  # a failing row is retried this long, then dead
     lease_seconds: float = 60.0
     api_timeout: float = 10.0
     retry_base_seconds: float = 2.0  # first retry after 1-2 s, doubling
@@ -71,12 +73,15 @@ def load_settings(environ: dict | None = None, dotenv_path: str | None = ".env",
         admin_token=env.get("ESCALATOR_ADMIN_TOKEN"),
         port=_number(env, "PORT", Settings.port, int),
         log_level=env.get("LOG_LEVEL", Settings.log_level).upper(),
-        max_attempts=_number(env, "ESCALATOR_MAX_ATTEMPTS", Settings.max_attempts, int),
+        retry_budget_hours=_number(env, "ESCALATOR_RETRY_BUDGET_HOURS", Settings.retry_budget_hours, float),
         lease_seconds=_number(env, "ESCALATOR_LEASE_SECONDS", Settings.lease_seconds, float),
         api_timeout=_number(env, "ESCALATOR_API_TIMEOUT", Settings.api_timeout, float),
         retry_base_seconds=_number(env, "ESCALATOR_RETRY_BASE_SECONDS", Settings.retry_base_seconds, float),
     )
     _check(settings, web)
+    if "ESCALATOR_MAX_ATTEMPTS" in env:
+        log.warning("ESCALATOR_MAX_ATTEMPTS is no longer used: failed rows are retried for "
+                    "ESCALATOR_RETRY_BUDGET_HOURS (default 24), then marked dead")
     if not settings.has_credentials:
         # Without credentials nothing can be sent: dry run is the only honest mode.
         settings = replace(settings, dry_run=True)
@@ -93,12 +98,23 @@ def _check(settings: Settings, web: bool) -> None:
         raise ConfigError("ZENDESK_SUBDOMAIN", "required with ZENDESK_EMAIL and ZENDESK_API_TOKEN")
     if settings.log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
         raise ConfigError("LOG_LEVEL", f"unknown level {settings.log_level}")
-    for key, value, low in (("ESCALATOR_MAX_ATTEMPTS", settings.max_attempts, 1),
+    _check_sqlite_folder(settings.database_url)
+    for key, value, low in (("ESCALATOR_RETRY_BUDGET_HOURS", settings.retry_budget_hours, 0.001),
                             ("ESCALATOR_LEASE_SECONDS", settings.lease_seconds, 5),
                             ("ESCALATOR_API_TIMEOUT", settings.api_timeout, 0.1),
                             ("ESCALATOR_RETRY_BASE_SECONDS", settings.retry_base_seconds, 0.01)):
         if value < low:
             raise ConfigError(key, f"must be at least {low}")
+
+
+def _check_sqlite_folder(database_url: str) -> None:
+    """A SQLite file can be created, but not its folder: say so before anything starts."""
+    if not database_url.startswith("sqlite:///") or database_url in ("sqlite://", "sqlite:///:memory:"):
+        return
+    folder = Path(database_url.removeprefix("sqlite:///").split("?", 1)[0]).parent
+    if not folder.is_dir():
+        raise ConfigError("DATABASE_URL", f"the folder {folder} does not exist (create it, or point "
+                                          f"DATABASE_URL at another file)")
 
 
 def _number(env: dict, key: str, default, kind):

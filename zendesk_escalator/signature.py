@@ -21,6 +21,8 @@ def verify(secrets: tuple[str, ...], signature: str | None, timestamp: str | Non
     """Raise SignatureError unless one secret signed exactly these bytes recently."""
     if not signature or not timestamp:
         raise SignatureError("missing X-Zendesk-Webhook-Signature or -Timestamp header")
+    if not signature.isascii():  # a base64 digest is ASCII; anything else cannot match
+        raise SignatureError("signature does not match")
     sent_at = _parse_timestamp(timestamp)
     if abs(now - sent_at) > MAX_SKEW:
         raise SignatureError("stale signature timestamp (more than 5 minutes from now)")

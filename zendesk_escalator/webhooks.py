@@ -3,7 +3,6 @@
 import hashlib
 import json
 import logging
-from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -22,11 +21,12 @@ def receive_zendesk():
     """Accept one webhook: 202 stored, 200 duplicate/ignored, 4xx refused, 503 retry later."""
     services = current_app.extensions["escalator"]
     raw = request.get_data(cache=False)  # raises 413 past MAX_CONTENT_LENGTH
+    now = services.clock()
     if services.settings.webhook_secrets:
         signature.verify(services.settings.webhook_secrets,
                          request.headers.get("X-Zendesk-Webhook-Signature"),
                          request.headers.get("X-Zendesk-Webhook-Signature-Timestamp"),
-                         raw, datetime.now(timezone.utc))
+                         raw, now)
     body = _json(raw)
     if schemas.is_event_webhook(body):
         note = schemas.load_event(body)
@@ -35,7 +35,7 @@ def receive_zendesk():
         note = schemas.load_trigger(body)
         dedupe_key = _trigger_dedupe_key(raw)
     stored = services.inbox.accept("notification", dedupe_key, note.ticket_id, note.to_dict(),
-                                   services.clock())
+                                   now.timestamp())
     result = "accepted" if stored else "duplicate"
     services.metrics.inc("escalator_webhooks_total", result=result)
     return jsonify(status=result, ticket_id=note.ticket_id), 202 if stored else 200
@@ -65,11 +65,8 @@ def error_response(error: Exception):
     return jsonify(body), status, headers
 
 
-def register(app) -> None:
-    """Attach the blueprint and its error mapping to the app."""
-    app.register_blueprint(bp)
-    app.register_error_handler(EscalatorError, error_response)
-    app.register_error_handler(RequestEntityTooLarge, error_response)
+bp.register_error_handler(EscalatorError, error_response)
+bp.register_error_handler(RequestEntityTooLarge, error_response)
 
 
 def _json(raw: bytes):
