@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from zendesk_escalator.settings import Settings
-from zendesk_escalator.store.inbox import Inbox, metadata
 from zendesk_escalator.policy_file import load_policy
+from zendesk_escalator.settings import Settings
 from zendesk_escalator.signature import sign
+from zendesk_escalator.store.inbox import Inbox
+from zendesk_escalator.store.migrate import VERSION_TABLE
+from zendesk_escalator.store.schema import metadata
 
 SAMPLES = Path(__file__).parent / "samples"
 SECRET = "dGVzdC1zZWNyZXQtZm9yLXdlYmhvb2tz"
@@ -43,11 +45,18 @@ def settings(tmp_path):
                     rules_path=str(SAMPLES / "policy.toml"), api_timeout=2.0)
 
 
-def fresh_pg_inbox() -> Inbox:
-    """The PostgreSQL inbox with its table dropped and created anew (the database persists)."""
-    inbox = Inbox(PG_URL)
+def drop_everything(inbox: Inbox) -> None:
+    """Drop the service's tables and its migration record (the PostgreSQL database persists)."""
     metadata.drop_all(inbox.engine)
-    inbox.create_schema()
+    with inbox.engine.begin() as conn:
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {VERSION_TABLE}")
+
+
+def fresh_pg_inbox() -> Inbox:
+    """The PostgreSQL inbox with its tables dropped and migrated anew."""
+    inbox = Inbox(PG_URL)
+    drop_everything(inbox)
+    inbox.migrate()
     return inbox
 
 
@@ -60,7 +69,7 @@ def any_inbox(request, tmp_path):
         inbox = fresh_pg_inbox()
     else:
         inbox = Inbox(f"sqlite:///{tmp_path}/inbox.db")
-        inbox.create_schema()
+        inbox.migrate()
     yield inbox
     inbox.close()
 
@@ -68,6 +77,6 @@ def any_inbox(request, tmp_path):
 @pytest.fixture
 def inbox(tmp_path):
     inbox = Inbox(f"sqlite:///{tmp_path}/inbox.db")
-    inbox.create_schema()
+    inbox.migrate()
     yield inbox
     inbox.close()

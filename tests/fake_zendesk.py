@@ -1,8 +1,15 @@
-"""A small fake Zendesk API on 127.0.0.1 for end-to-end runs with real processes.
+"""A small fake Zendesk API on 127.0.0.1 for runs with real HTTP (in-process or real processes).
 
-Serves GET /api/v2/tickets/{id}.json, GET .../comments.json and PUT
-/api/v2/tickets/{id}.json with the Zendesk semantics that matter here: tags and
-custom fields replace, comments append, safe_update conflicts answer 409.
+It keeps the Zendesk semantics the service depends on:
+- GET tickets/{id}.json (?include=users sideloads the users the ticket names);
+- GET tickets/{id}/comments.json oldest first, or newest first with sort=-created_at
+  (cursor form) or sort_order=desc (offset form), page[size]/per_page, ?include=users;
+- PUT tickets/{id}.json: tags and custom fields replace, comments append, safe_update
+  answers 409 on a stale stamp, `"assignee_id": null` unassigns, an assignee who is not a
+  member of the ticket's group answers 422 (as Zendesk does), a drop-down field follows
+  the tags sent with it, `followers` are ignored on accounts without "CCs and followers"
+  (tickets without follower_ids) where `additional_collaborators` adds collaborators, and a
+  ticket at the comment limit answers 422 to any update that adds a comment.
 `fault` lets a test answer some requests with errors, Retry-After or delays.
 """
 
@@ -15,10 +22,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
+from urllib.parse import parse_qs, urlparse
 
 TICKET = re.compile(r"^/api/v2/tickets/(\d+)\.json$")
 COMMENTS = re.compile(r"^/api/v2/tickets/(\d+)/comments\.json$")
 NOTE_MARK = "Escalated by zendesk-escalator"
+INTEGRATION_USER = 900000000001
+NOT_A_MEMBER = {"error": "RecordInvalid", "description": "Record validation errors",
+                "details": {"assignee": [{"description": "Assignee: is invalid", "error": "InvalidValue"},
+                                         {"description": "Assignee: is not a member of the group"}]}}
+# Zendesk documents only "a 422 error" at the limit; this body is our stand-in.
+COMMENT_LIMIT_REACHED = {"error": "RecordInvalid", "description": "Record validation errors",
+                         "details": {"base": [{"description": "Comments limit reached for this ticket"}]}}
 
 
 @dataclass
@@ -39,16 +54,26 @@ class Seen:
     path: str
     body: dict | None
     at: float
+    query: dict = field(default_factory=dict)
     status: int = 0
 
 
 class FakeZendesk:
-    """Holds tickets and records every request; run with start() / stop()."""
+    """Holds tickets, comments, users and groups; records every request; start() / stop()."""
 
     def __init__(self, tickets: dict[int, dict], comments: dict[int, list] | None = None,
-                 fault: Callable[[str, str, int], Fault | None] | None = None):
-        self.tickets = copy.deepcopy(tickets)  # id -> {"ticket": ..., "users": [...]}
+                 fault: Callable[[str, str, int], Fault | None] | None = None,
+                 users: list[dict] | None = None, groups: dict[int, set[int]] | None = None,
+                 dropdowns: dict[int, list[str]] | None = None, comment_limit: int = 5000):
+        self.tickets = {tid: copy.deepcopy(t["ticket"]) for tid, t in tickets.items()}
+        self.users = {INTEGRATION_USER: {"id": INTEGRATION_USER, "name": "Escalator", "email": "bot@acme.example",
+                                         "role": "admin"}}
+        self.users.update({u["id"]: copy.deepcopy(u) for t in tickets.values() for u in t.get("users", [])})
+        self.users.update({u["id"]: copy.deepcopy(u) for u in users or []})
         self.comments = copy.deepcopy(comments or {})  # id -> [comment, ...] oldest first
+        self.groups = groups or {}  # group id -> member ids (groups not listed accept anyone)
+        self.dropdowns = dropdowns or {}  # field id -> option tags
+        self.comment_limit = comment_limit
         self.fault = fault
         self.requests: list[Seen] = []
         self.lock = threading.Lock()
@@ -75,7 +100,7 @@ class FakeZendesk:
                     and (ticket_id is None or f"/tickets/{ticket_id}" in r.path)]
 
     def puts(self, ticket_id: int) -> list[dict]:
-        """Bodies of the successful PUTs for one ticket."""
+        """Bodies of the successful PUTs for one ticket: what Zendesk received and applied."""
         return [r.body for r in self.seen("PUT", ticket_id) if r.status == 200]
 
     def notes(self, ticket_id: int) -> list[str]:
@@ -83,9 +108,20 @@ class FakeZendesk:
         with self.lock:
             return [c["body"] for c in self.comments.get(ticket_id, []) if c["body"].startswith(NOTE_MARK)]
 
-    def handle(self, method: str, path: str, body: dict | None) -> tuple[int, dict, dict]:
+    def add_comment(self, ticket_id: int, author_id: int, body: str, public: bool = True,
+                    via: dict | None = None) -> dict:
+        """Someone writes on the ticket (as the agent UI or an email would)."""
+        with self.lock:
+            return self._append_comment(ticket_id, author_id, body, public, via or {"channel": "web"})
+
+    def touch(self, ticket_id: int) -> None:
+        """Simulate an agent changing the ticket (next safe_update with the old stamp gets 409)."""
+        with self.lock:
+            self.tickets[ticket_id]["updated_at"] = _stamp()
+
+    def handle(self, method: str, path: str, query: dict, body: dict | None) -> tuple[int, dict, dict]:
         """Answer one request: (status, body, headers)."""
-        seen = Seen(method, path, body, time.monotonic())
+        seen = Seen(method, path, body, time.monotonic(), query)
         with self.lock:
             self.requests.append(seen)
             count = len(self.requests)
@@ -96,43 +132,94 @@ class FakeZendesk:
             seen.status = fault.status
             return fault.status, fault.body, fault.headers
         with self.lock:
-            seen.status, answer = self._answer(method, path, body)
+            seen.status, answer = self._answer(method, path, query, body)
         return seen.status, answer, {}
 
-    def _answer(self, method: str, path: str, body: dict | None) -> tuple[int, dict]:
+    def _answer(self, method: str, path: str, query: dict, body: dict | None) -> tuple[int, dict]:
         if method == "GET" and (m := TICKET.match(path)):
-            found = self.tickets.get(int(m.group(1)))
-            return (200, copy.deepcopy(found)) if found else (404, {"error": "RecordNotFound"})
+            ticket = self.tickets.get(int(m.group(1)))
+            if ticket is None:
+                return 404, {"error": "RecordNotFound", "description": "Not found"}
+            answer = {"ticket": copy.deepcopy(ticket)}
+            if "users" in query.get("include", ""):
+                answer["users"] = self._users(_ticket_user_ids(ticket))
+            return 200, answer
         if method == "GET" and (m := COMMENTS.match(path)):
-            latest = list(reversed(self.comments.get(int(m.group(1)), [])))[:1]
-            return 200, {"comments": copy.deepcopy(latest), "next_page": None, "previous_page": None}
+            return self._list_comments(int(m.group(1)), query)
         if method == "PUT" and (m := TICKET.match(path)) and int(m.group(1)) in self.tickets:
             return self._update(int(m.group(1)), body["ticket"])
         return 404, {"error": "InvalidEndpoint"}
 
-    def touch(self, ticket_id: int) -> None:
-        """Simulate an agent changing the ticket (next safe_update with the old stamp gets 409)."""
-        with self.lock:
-            self.tickets[ticket_id]["ticket"]["updated_at"] = _stamp()
+    def _list_comments(self, ticket_id: int, query: dict) -> tuple[int, dict]:
+        if ticket_id not in self.tickets:
+            return 404, {"error": "RecordNotFound", "description": "Not found"}
+        comments = list(self.comments.get(ticket_id, []))
+        if query.get("sort") == "-created_at" or query.get("sort_order") == "desc":
+            comments.reverse()
+        size = int(query.get("page[size]") or query.get("per_page") or 100)
+        page = copy.deepcopy(comments[:size])
+        answer = {"comments": page, "count": len(comments),
+                  "meta": {"has_more": len(comments) > size, "after_cursor": None, "before_cursor": None}}
+        if "users" in query.get("include", ""):
+            ids = {c.get("author_id") for c in page}
+            ids |= {cc for c in page for cc in (((c.get("via") or {}).get("source") or {}).get("to") or {})
+                    .get("email_ccs") or [] if isinstance(cc, int)}
+            answer["users"] = self._users(ids)
+        return 200, answer
 
     def _update(self, ticket_id: int, changes: dict) -> tuple[int, dict]:
-        ticket = self.tickets[ticket_id]["ticket"]
+        ticket = self.tickets[ticket_id]
         if changes.get("safe_update") and changes.get("updated_stamp") != ticket["updated_at"]:
             return 409, {"error": "UpdateConflict", "description": "Safe Update prevented the update"}
-        for key in ("group_id", "assignee_id", "priority", "tags"):
+        group = changes.get("group_id", ticket.get("group_id"))
+        assignee = changes.get("assignee_id", ticket.get("assignee_id"))
+        if assignee is not None and group in self.groups and assignee not in self.groups[group]:
+            return 422, copy.deepcopy(NOT_A_MEMBER)
+        if "comment" in changes and len(self.comments.get(ticket_id, [])) >= self.comment_limit:
+            return 422, copy.deepcopy(COMMENT_LIMIT_REACHED)
+        for key in ("group_id", "assignee_id", "priority"):
             if key in changes:
                 ticket[key] = changes[key]
-        values = {f["id"]: f["value"] for f in changes.get("custom_fields", [])}
-        for custom in ticket.get("custom_fields", []):
-            custom["value"] = values.pop(custom["id"], custom["value"])
-        followers = ticket.setdefault("follower_ids", [])
-        followers += [f["user_id"] for f in changes.get("followers", []) if f["user_id"] not in followers]
+        self._apply_fields_and_tags(ticket, changes)
+        if "follower_ids" in ticket:  # without "CCs and followers" Zendesk ignores `followers`
+            followers = ticket["follower_ids"]
+            followers += [f["user_id"] for f in changes.get("followers", []) if f["user_id"] not in followers]
+        collaborators = ticket.setdefault("collaborator_ids", [])
+        collaborators += [u for u in changes.get("additional_collaborators", []) if u not in collaborators]
         if "comment" in changes:
-            self.comments.setdefault(ticket_id, []).append(
-                {"id": 90000 + len(self.requests), "body": changes["comment"]["body"],
-                 "public": changes["comment"].get("public", True), "author_id": 900000000001, "via": {}})
+            note = changes["comment"]
+            self._append_comment(ticket_id, INTEGRATION_USER, note["body"], note.get("public", True), {"channel": "api"})
         ticket["updated_at"] = _stamp()
         return 200, {"ticket": copy.deepcopy(ticket), "audit": {"id": len(self.requests), "events": []}}
+
+    def _apply_fields_and_tags(self, ticket: dict, changes: dict) -> None:
+        """Custom fields replace by id; a drop-down's value is one of its option tags, both ways."""
+        current = {f["id"]: f for f in ticket.setdefault("custom_fields", [])}
+        tags = list(ticket.get("tags") or [])
+        for change in changes.get("custom_fields", []):
+            current.setdefault(change["id"], {"id": change["id"], "value": None})["value"] = change["value"]
+            if change["value"] in self.dropdowns.get(change["id"], ()):
+                tags.append(change["value"])
+        ticket["custom_fields"] = list(current.values())
+        if "tags" in changes:
+            tags = list(changes["tags"])  # the tags sent win: a drop-down follows them
+        for field_id, options in self.dropdowns.items():
+            chosen = next((tag for tag in tags if tag in options), None)
+            current.setdefault(field_id, {"id": field_id, "value": None})["value"] = chosen
+            tags = [tag for tag in tags if tag not in options or tag == chosen]
+        ticket["custom_fields"] = list(current.values())
+        ticket["tags"] = list(dict.fromkeys(tags))
+
+    def _append_comment(self, ticket_id: int, author_id: int, body: str, public: bool, via: dict) -> dict:
+        comments = self.comments.setdefault(ticket_id, [])
+        comment = {"id": 90000 + len(self.requests) * 10 + len(comments), "type": "Comment",
+                   "author_id": author_id, "body": body, "plain_body": body, "public": public,
+                   "via": via, "created_at": _stamp(seconds=True)}
+        comments.append(comment)
+        return comment
+
+    def _users(self, ids) -> list[dict]:
+        return [copy.deepcopy(self.users[i]) for i in sorted(i for i in ids if i in self.users)]
 
     def _handler(self):
         fake = self
@@ -141,7 +228,9 @@ class FakeZendesk:
             def _serve(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length)) if length else None
-                status, answer, headers = fake.handle(self.command, self.path.split("?")[0], body)
+                url = urlparse(self.path)
+                query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+                status, answer, headers = fake.handle(self.command, url.path, query, body)
                 data = json.dumps(answer).encode()
                 try:
                     self.send_response(status)
@@ -153,7 +242,7 @@ class FakeZendesk:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client timed out and went away: Zendesk applies the change anyway
 
-            do_GET = do_PUT = _serve
+            do_GET = do_PUT = do_POST = _serve
 
             def log_message(self, *args):
                 pass
@@ -161,8 +250,17 @@ class FakeZendesk:
         return Handler
 
 
-def _stamp() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def _ticket_user_ids(ticket: dict) -> set:
+    keys = ("requester_id", "submitter_id", "assignee_id")
+    ids = {ticket.get(key) for key in keys}
+    for key in ("collaborator_ids", "email_cc_ids", "follower_ids"):
+        ids |= set(ticket.get(key) or [])
+    return ids
+
+
+def _stamp(seconds: bool = False) -> str:
+    now = datetime.now(timezone.utc)
+    return now.strftime("%Y-%m-%dT%H:%M:%SZ") if seconds else now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def cc_ticket(ticket_id: int, template: dict, comments_template: dict) -> tuple[dict, list]:

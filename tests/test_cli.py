@@ -1,4 +1,4 @@
-"""`escalator simulate` and start-up errors of the console script."""
+"""`escalator simulate`, `migrate` and start-up errors of the console script."""
 
 import json
 
@@ -18,32 +18,42 @@ def simulate(capsys, *args):
 
 
 @responses.activate
-def test_simulate_with_ticket_prints_decisions_and_exact_update(capsys, tmp_path):
-    api = {**sample("ticket_cc.json"), **sample("comments_cc.json")}
-    ticket_file = tmp_path / "ticket.json"
-    ticket_file.write_text(json.dumps(api))
-    code, report = simulate(capsys, str(SAMPLES / "event_comment_added.json"), "--ticket", str(ticket_file))
+def test_simulate_runs_the_worker_code_on_recorded_answers_and_prints_the_wire_body(capsys, tmp_path):
+    ticket, comments = tmp_path / "ticket.json", tmp_path / "comments.json"
+    ticket.write_text(json.dumps(sample("ticket_cc.json")))
+    comments.write_text(json.dumps(sample("comments_cc.json")))  # as the API lists them: oldest first
+    code, report = simulate(capsys, str(SAMPLES / "event_comment_added.json"), "--ticket", str(ticket),
+                            "--comments", str(comments))
     assert code == 0
-    assert report["decision"] == "customer_cc"
-    assert report["rules"]["impact_tag"] is None
+    assert report["screening"] == {"customer_cc": ["comments"]}
+    assert report["reads"] == ["GET /api/v2/tickets/35436/comments.json", "GET /api/v2/tickets/35436.json"]
+    assert (report["outcome"]["status"], report["outcome"]["rule"]) == ("escalated", "customer_cc")
     assert report["request"] == "PUT /api/v2/tickets/35436.json"
-    assert report["body"]["ticket"]["group_id"] == 360000000003
-    assert report["body"]["ticket"]["comment"]["public"] is False
-    assert len(responses.calls) == 0  # no side effects
+    sent = report["body"]["ticket"]
+    assert "assignee_id" in sent and sent["assignee_id"] is None  # exactly as on the wire: nulls included
+    assert sent["group_id"] == 360000000003 and sent["comment"]["public"] is False
+    assert "comment #10004" in sent["comment"]["body"]
+    assert len(responses.calls) == 0  # nothing left the machine
 
 
 def test_simulate_from_payload_hints_only(capsys, tmp_path):
     payload = tmp_path / "p.json"
-    payload.write_text(json.dumps({"ticket_id": 9, "tags": "outage vip", "actor_id": "900000000001"}))
+    payload.write_text(json.dumps({"ticket_id": 9, "tags": "outage vip", "actor_role": "Agent"}))
     code, report = simulate(capsys, str(payload))
-    assert report["decision"] == "impact_tag"
-    assert report["skipped_as_own_update"] is True
+    assert report["outcome"]["rule"] == "impact"
     assert report["body"]["ticket"]["priority"] == "urgent"
+
+
+def test_simulate_own_update_is_ignored(capsys, tmp_path):
+    payload = tmp_path / "p.json"
+    payload.write_text(json.dumps({"ticket_id": 9, "tags": "outage", "actor_id": "900000000001"}))
+    code, report = simulate(capsys, str(payload))
+    assert report["outcome"]["status"] == "ignored" and "body" not in report
 
 
 def test_simulate_nothing_fires(capsys):
     code, report = simulate(capsys, str(SAMPLES / "trigger_body.json"))
-    assert code == 0 and report["decision"] is None and "body" not in report
+    assert code == 0 and report["outcome"]["status"] == "no_action" and "body" not in report
 
 
 def test_simulate_bad_payload_is_a_clear_error(capsys, tmp_path):
@@ -84,3 +94,18 @@ def test_worker_threads_must_be_positive(capsys, value):
     with pytest.raises(SystemExit):
         main(["worker", "--threads", value])
     assert "at least 1" in capsys.readouterr().err
+
+
+def test_a_missing_sqlite_folder_is_one_line_naming_database_url(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/no/such/folder/escalator.db")
+    assert main(["worker"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("escalator: configuration error: DATABASE_URL: the folder") and err.count("\n") == 1
+
+
+def test_migrate_brings_the_database_up_to_date(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/escalator.db")
+    assert main(["migrate"]) == 0
+    assert capsys.readouterr().out == "database at revision 0002\n"

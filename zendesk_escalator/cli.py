@@ -1,4 +1,4 @@
-"""The `escalator` command: run, worker, simulate."""
+"""The `escalator` command: argument parsing only; each subcommand calls one function."""
 
 import argparse
 import json
@@ -9,15 +9,17 @@ import threading
 from pathlib import Path
 
 from . import schemas
+from .actions import ZendeskClient
 from .app import create_app
-from .core import plan, rules, snapshot
+from .core.triggers import escalation_rules
 from .errors import ConfigError, EscalatorError
 from .policy_file import load_policy
-from .settings import load_settings
+from .settings import Settings, load_settings
 from .store.inbox import Inbox
-from .wiring import announce_modes, configure_logging, start_workers, utcnow
+from .wiring import WorkerPool, announce_modes, configure_logging, migrate_or_wait, utcnow
+from .worker.escalate import NotificationHandler
 from .worker.loop import POLL_INTERVAL
-from .zendesk.stand_ins import HintReader
+from .zendesk.stand_ins import DryRunWriter, HintReader, RecordedZendesk
 
 
 def cmd_worker(args) -> int:
@@ -26,13 +28,14 @@ def cmd_worker(args) -> int:
     configure_logging(settings)
     policy = load_policy(settings.rules_path)
     announce_modes(settings, policy)
-    inbox = Inbox(settings.database_url)  # the schema is created on first claim
-    stop = threading.Event()
+    inbox = Inbox(settings.database_url)
+    migrate_or_wait(inbox)
+    pool = WorkerPool(settings, policy, inbox, args.threads).start(args.poll_interval)
+    stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    threads = start_workers(settings, policy, inbox, stop, args.threads, args.poll_interval)
-    for thread in threads:  # each finishes the ticket in hand, then returns
-        thread.join()
+        signal.signal(signum, lambda *_: stopping.set())
+    stopping.wait()
+    pool.stop()
     return 0
 
 
@@ -42,54 +45,67 @@ def cmd_run(args) -> int:
 
     settings = load_settings()
     policy = load_policy(settings.rules_path)  # fail before gunicorn starts
-    stop = threading.Event()
+    pools: list[WorkerPool] = []
 
     class Embedded(BaseApplication):
         def load_config(self):
             options = {"bind": f"{args.host}:{settings.port}", "workers": 1,
                        "worker_class": "gthread", "threads": 32, "graceful_timeout": 30,
                        "control_socket_disable": True,
-                       "worker_exit": lambda _server, _worker: stop.set()}
+                       "worker_exit": lambda _server, _worker: [pool.stop() for pool in pools]}
             for key, value in options.items():
                 self.cfg.set(key, value)
 
         def load(self):
             # Runs in gunicorn's worker process, after the fork.
             app = create_app(settings, policy)
-            start_workers(settings, policy, app.extensions["escalator"].inbox, stop, args.threads)
+            inbox = app.extensions["escalator"].inbox
+            pools.append(WorkerPool(settings, policy, inbox, args.threads).start())
             return app
 
     Embedded().run()
     return 0
 
 
+def cmd_migrate(args) -> int:
+    """Bring the database to the newest schema and say which revision it is at."""
+    settings = load_settings(web=False)
+    configure_logging(settings)
+    print(f"database at revision {Inbox(settings.database_url).migrate()}")
+    return 0
+
+
 def cmd_simulate(args) -> int:
-    """Print the decisions and the exact update for a payload; no side effects."""
+    """Run the worker's own code on a payload (and recorded API answers); print what it would send."""
     policy = load_policy(args.rules)
     body = json.loads(Path(args.payload).read_text(encoding="utf-8"))
     note = schemas.load_event(body) if schemas.is_event_webhook(body) else schemas.load_trigger(body)
+    rules = escalation_rules()
     if args.ticket:
-        api = json.loads(Path(args.ticket).read_text(encoding="utf-8"))
-        ticket = snapshot.from_api(api, api)
-    else:
-        ticket = HintReader().read(note.ticket_id, note)
-    now = utcnow()
-    fired = {name: check(ticket, policy) for name, check in rules.RULES.items()}
-    decision = rules.decide(ticket, policy, now)
+        recorded = RecordedZendesk(_read_json(args.ticket), _read_json(args.comments) if args.comments else None)
+        reader = writer = ZendeskClient(Settings(subdomain="simulate", email="simulate", api_token="-"), recorded)
+    else:  # as the worker runs without credentials: the webhook's hints only
+        recorded, reader, writer = None, HintReader(), DryRunWriter()
+    outcome = NotificationHandler(reader, writer, policy, rules, utcnow).process([note])
+    sent = recorded.sent if recorded else []
+    result = outcome.to_dict()
+    result.pop("update", None)
     report = {
-        "ticket_id": ticket.id,
-        "skipped_as_own_update": policy.integration_user_id is not None
-        and note.actor_id == policy.integration_user_id,
-        "rules": {name: (d.__dict__ | {"consume_tags": sorted(d.consume_tags)}) if d else None
-                  for name, d in fired.items()},
-        "state": rules.current_state(ticket, policy).__dict__,
-        "decision": decision.rule if decision else None,
+        "ticket_id": note.ticket_id,
+        "screening": {name: sorted(need) for name, need in rules.screen([note], policy).items()},
+        "reads": [request for request, _ in sent if request.startswith("GET")],
+        "outcome": result,
     }
-    if decision:
-        report["request"] = f"PUT /api/v2/tickets/{ticket.id}.json"
-        report["body"] = {"ticket": plan.build_update(ticket, decision, policy, now)}
-    print(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+    if outcome.update is not None:
+        put = next(((r, b) for r, b in sent if r.startswith("PUT")), None)
+        report["request"] = put[0] if put else f"PUT /api/v2/tickets/{note.ticket_id}.json"
+        report["body"] = put[1] if put else outcome.update
+    print(json.dumps({k: v for k, v in report.items() if v is not None}, indent=2, ensure_ascii=False))
     return 0
+
+
+def _read_json(path: str) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def positive_int(text: str) -> int:
@@ -115,9 +131,13 @@ def main(argv: list[str] | None = None) -> int:
     work.set_defaults(func=cmd_worker)
     sim = sub.add_parser("simulate", help="show what a payload would do, without side effects")
     sim.add_argument("payload", help="webhook body (trigger or event JSON)")
-    sim.add_argument("--ticket", help="ticket as the API returns it (ticket, users, comments)")
+    sim.add_argument("--ticket", help="GET /api/v2/tickets/{id}.json?include=users, as the API returned it")
+    sim.add_argument("--comments", help="GET /api/v2/tickets/{id}/comments.json?include=users, as the API "
+                                        "returned it (oldest first)")
     sim.add_argument("--rules", default=None, help="policy file (default: $ESCALATOR_RULES or escalation.toml)")
     sim.set_defaults(func=cmd_simulate)
+    migrate = sub.add_parser("migrate", help="bring the database to the newest schema (also done at start-up)")
+    migrate.set_defaults(func=cmd_migrate)
     args = parser.parse_args(argv)
     if getattr(args, "rules", "unset") is None:
         args.rules = os.environ.get("ESCALATOR_RULES", "escalation.toml")

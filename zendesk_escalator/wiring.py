@@ -1,4 +1,4 @@
-"""Composition root: settings → clock, store, Zendesk client, processor, worker."""
+"""Composition root: settings → clock, store, Zendesk client, handlers, workers."""
 
 import logging
 import threading
@@ -9,20 +9,24 @@ from typing import Callable
 
 from .actions import ZendeskClient
 from .core.policy import Policy
+from .core.triggers import escalation_rules
 from .errors import StorageUnavailable
 from .ops.metrics import Metrics
 from .policy_file import load_policy
 from .settings import Settings, load_settings
 from .store.inbox import Inbox
-from .worker.escalate import Processor
-from .worker.loop import POLL_INTERVAL, Worker
+from .worker.escalate import NotificationHandler
+from .worker.handlers import Handlers
+from .worker.loop import POLL_INTERVAL, Breaker, Worker
 from .zendesk.stand_ins import DryRunWriter, HintReader
 
 log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]  # aware UTC datetimes; the one clock every part is given
+STOP_GRACE = 3.0  # seconds a stopping worker gives the tickets in hand to finish
 
 
 def utcnow() -> datetime:
-    """The decision clock."""
+    """The system clock."""
     return datetime.now(timezone.utc)
 
 
@@ -34,53 +38,83 @@ class Services:
     policy: Policy
     inbox: Inbox
     metrics: Metrics
-    clock: Callable[[], float]
+    clock: Clock
 
 
 def build_web_services(settings: Settings | None, policy: Policy | None, inbox: Inbox | None,
-                       clock: Callable[[], float] = time.time) -> Services:
+                       clock: Clock = utcnow) -> Services:
     """Settings, policy and inbox for the web app; raises ConfigError on bad ones."""
     settings = settings or load_settings()
     configure_logging(settings)
     policy = policy or load_policy(settings.rules_path)
     inbox = inbox or Inbox(settings.database_url)
-    try:
-        inbox.create_schema()
-    except StorageUnavailable as error:
-        # Start anyway: /readyz says 503, webhooks get 503 + Retry-After, Zendesk retries.
-        log.error("inbox database unavailable at start-up: %s", error)
+    migrate_or_wait(inbox)
     announce_modes(settings, policy)
     return Services(settings, policy, inbox, Metrics(), clock)
 
 
-def build_worker(settings: Settings, policy: Policy, inbox: Inbox, purges: bool = True) -> Worker:
-    """Wire a worker with its own Zendesk client (one per thread/process)."""
+def migrate_or_wait(inbox: Inbox) -> None:
+    """Bring the database up to date; if it is down, start anyway and migrate on first use."""
+    try:
+        inbox.migrate()
+    except StorageUnavailable as error:
+        # /readyz says 503, webhooks get 503 + Retry-After, Zendesk retries.
+        log.error("database unavailable at start-up: %s", error)
+
+
+def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock = utcnow,
+                 breaker: Breaker | None = None, purges: bool = True) -> Worker:
+    """Wire a worker with its own Zendesk client (one per thread: Zenpy is not thread-safe)."""
     client = ZendeskClient(settings) if settings.has_credentials else None
     reader = client or HintReader()
     writer = DryRunWriter() if settings.dry_run else client
-    processor = Processor(reader, writer, policy, utcnow, dry_run=settings.dry_run)
-    return Worker(inbox, processor, max_attempts=settings.max_attempts,
-                  lease_seconds=settings.lease_seconds, retry_base=settings.retry_base_seconds,
-                  api_calls=(lambda: len(client.calls)) if client else (lambda: 0), purges=purges)
+    handlers = Handlers(api_calls=(lambda: client.session.total) if client else (lambda: 0))
+    handlers.register("notification", NotificationHandler(
+        reader, writer, policy, escalation_rules(), clock, marks=inbox.comment_mark, dry_run=settings.dry_run))
+    return Worker(inbox, handlers, lease_seconds=settings.lease_seconds,
+                  retry_budget=settings.retry_budget_hours * 3600, retry_base=settings.retry_base_seconds,
+                  clock=clock, breaker=breaker, purges=purges)
 
 
-def start_workers(settings: Settings, policy: Policy, inbox: Inbox, stop: threading.Event,
-                  count: int, poll_interval: float = POLL_INTERVAL) -> list[threading.Thread]:
-    """Start `count` worker threads, each with its own Zendesk client."""
-    threads = []
-    for n in range(count):
-        worker = build_worker(settings, policy, inbox, purges=n == 0)  # one purger per process
-        thread = threading.Thread(target=worker.run, args=(stop, poll_interval),
-                                  name=f"queue-worker-{n}", daemon=True)
-        thread.start()
-        threads.append(thread)
-    return threads
+class WorkerPool:
+    """A process's worker threads: started together, stopped together, nothing left leased."""
+
+    def __init__(self, settings: Settings, policy: Policy, inbox: Inbox, count: int,
+                 clock: Clock = utcnow):
+        breaker = Breaker(settings.retry_base_seconds)  # Zendesk's health is shared by the threads
+        self.workers = [build_worker(settings, policy, inbox, clock, breaker, purges=n == 0)
+                        for n in range(count)]  # one purger per process
+        self.stop_event = threading.Event()
+        self.threads: list[threading.Thread] = []
+
+    def start(self, poll_interval: float = POLL_INTERVAL) -> "WorkerPool":
+        """Start one thread per worker."""
+        for n, worker in enumerate(self.workers):
+            thread = threading.Thread(target=worker.run, args=(self.stop_event, poll_interval),
+                                      name=f"queue-worker-{n}", daemon=True)
+            thread.start()
+            self.threads.append(thread)
+        return self
+
+    def stop(self, grace: float = STOP_GRACE) -> int:
+        """Stop claiming; let the tickets in hand finish for `grace` seconds, then hand the rest back.
+
+        A thread still waiting on Zendesk then is left behind (the process exits
+        under it): its rows are already pending again for another worker, and
+        if its update lands after all, the next worker's fresh read sees it.
+        """
+        self.stop_event.set()
+        deadline = time.monotonic() + grace
+        for thread in self.threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        return sum(worker.hand_back() for worker in self.workers)
 
 
 def configure_logging(settings: Settings) -> None:
     """Log to stderr at LOG_LEVEL (once per process)."""
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # it says "migrating" through us
 
 
 def announce_modes(settings: Settings, policy: Policy) -> None:
@@ -94,4 +128,4 @@ def announce_modes(settings: Settings, policy: Policy) -> None:
                     "recorded in the inbox and logged. !!!", why)
     if policy.integration_user_id is None:
         log.warning("escalation.integration_user_id is not set in the policy: webhooks caused by "
-                    "our own updates will cost 2 API reads each instead of none")
+                    "our own updates will be screened and may cost API reads instead of none")

@@ -1,4 +1,4 @@
-"""Processing one ticket end to end against the HTTP layer: calls counted."""
+"""The notification handler against the HTTP layer (responses): what each kind of change costs, 409s, 404s, dry runs."""
 
 import json
 from datetime import datetime, timezone
@@ -8,14 +8,21 @@ import responses
 
 from conftest import API, sample
 from zendesk_escalator.actions import ZendeskClient
-from zendesk_escalator.zendesk.stand_ins import DryRunWriter, HintReader
+from zendesk_escalator.core.notification import CommentHint, Notification
+from zendesk_escalator.core.triggers import escalation_rules
 from zendesk_escalator.errors import ZendeskConflict, ZendeskRejected
-from zendesk_escalator.worker.escalate import Processor
-from zendesk_escalator.core.notification import Notification
+from zendesk_escalator.worker.escalate import NotificationHandler
+from zendesk_escalator.zendesk.stand_ins import DryRunWriter, HintReader
 
 NOW = datetime(2026, 11, 22, 9, 30, tzinfo=timezone.utc)
-CUSTOMER = Notification(ticket_id=35436, source="event", actor_id=20978392)
+TICKET_URL, COMMENTS_URL = f"{API}/tickets/35436.json", f"{API}/tickets/35436/comments.json"
 OURSELVES = Notification(ticket_id=35436, source="event", actor_id=900000000001)
+
+
+def customer_reply(comment_id=10004, body="Looping in our escalation desk"):
+    return Notification(ticket_id=35436, source="event", event_type="ticket.comment_added", actor_id=20978392,
+                        tags=("billing", "vip"), updated_at="2026-11-22T09:15:02Z",
+                        comment=CommentHint(id=comment_id, author_id=20978392, author_is_staff=False, body=body))
 
 
 @pytest.fixture
@@ -23,107 +30,138 @@ def client(settings):
     return ZendeskClient(settings)
 
 
-def processor(client, policy, writer=None, dry_run=False):
-    return Processor(client, writer or client, policy, lambda: NOW, dry_run=dry_run)
+def handler(client, policy, writer=None, dry_run=False):
+    return NotificationHandler(client, writer or client, policy, escalation_rules(), lambda: NOW, dry_run=dry_run)
 
 
-def mock_cc_ticket(mock, ticket="ticket_cc.json", comments="comments_cc.json"):
-    mock.get(f"{API}/tickets/35436.json", json=sample(ticket))
-    mock.get(f"{API}/tickets/35436/comments.json", json=sample(comments))
+def serve_cc_ticket(mock, ticket="ticket_cc.json", comments="comments_cc.json"):
+    mock.get(TICKET_URL, json=sample(ticket))
+    newest_first = sample(comments)
+    newest_first["comments"].reverse()
+    mock.get(COMMENTS_URL, json=newest_first)
+
+
+def accept_puts(mock):
+    mock.put(TICKET_URL, json={"ticket": {"id": 35436}, "audit": {"id": 1, "events": []}})
+
+
+def methods(client):
+    return sorted((method, endpoint) for (method, endpoint, _), n in client.session.calls.items() for _ in range(n))
 
 
 @responses.activate
-def test_cc_escalation_costs_two_reads_and_one_write(client, policy):
-    mock_cc_ticket(responses)
-    responses.put(f"{API}/tickets/35436.json", json={"ticket": {"id": 35436}, "audit": {}})
-    outcome = processor(client, policy).process([CUSTOMER])
-    assert (outcome.status, outcome.rule) == ("escalated", "customer_cc")
-    assert [m for m, _ in client.calls] == ["GET", "GET", "PUT"]
-    sent = json.loads(responses.calls[2].request.body)["ticket"]
+def test_a_cc_escalation_costs_two_reads_and_one_write(client, policy):
+    serve_cc_ticket(responses)
+    accept_puts(responses)
+    outcome = handler(client, policy).process([customer_reply()])
+    assert (outcome.status, outcome.rule, outcome.comment_mark) == ("escalated", "customer_cc", 10004)
+    assert methods(client) == [("GET", "/api/v2/tickets/{id}.json"), ("GET", "/api/v2/tickets/{id}/comments.json"),
+                               ("PUT", "/api/v2/tickets/{id}.json")]
+    sent = json.loads(responses.calls[-1].request.body)["ticket"]
     assert sent["group_id"] == 360000000003 and sent["comment"]["public"] is False
+    assert outcome.update == {"ticket": sent}
 
 
 @responses.activate
-def test_own_update_costs_zero_calls(client, policy):
-    outcome = processor(client, policy).process([OURSELVES, OURSELVES])
-    assert outcome.status == "ignored"
-    assert client.calls == []
+def test_a_customer_reply_without_evidence_costs_one_read(client, policy):
+    no_cc = sample("comments_cc.json")
+    no_cc["comments"][-1]["via"] = {"channel": "web", "source": {"from": {}, "to": {}, "rel": None}}
+    no_cc["comments"].reverse()
+    responses.get(COMMENTS_URL, json=no_cc)
+    outcome = handler(client, policy).process([customer_reply(body="Any news?")])
+    assert (outcome.status, outcome.comment_mark) == ("no_action", 10004)
+    assert client.session.total == 1  # the ticket itself was never read
+
+
+@pytest.mark.parametrize("note", [
+    OURSELVES,
+    Notification(ticket_id=35436, source="event", event_type="ticket.comment_added", tags=("billing",),
+                 comment=CommentHint(id=5, author_is_staff=True, body="We are on it")),
+    Notification(ticket_id=35436, source="event", event_type="ticket.status_changed", tags=("billing",)),
+    Notification(ticket_id=35436, source="trigger", actor_role="agent", tags=("billing",), priority="high"),
+])
+@responses.activate
+def test_changes_that_cannot_escalate_cost_nothing(client, policy, note):
+    outcome = handler(client, policy).process([note, note])
+    assert outcome.status in ("ignored", "screened")
+    assert client.session.total == 0
 
 
 @responses.activate
-def test_coalesced_batch_with_one_foreign_event_reads_once(client, policy):
-    mock_cc_ticket(responses)
-    responses.put(f"{API}/tickets/35436.json", json={"ticket": {"id": 35436}, "audit": {}})
-    processor(client, policy).process([OURSELVES, CUSTOMER, CUSTOMER])
-    assert len(client.calls) == 3
+def test_an_impact_tag_reads_the_ticket_only(client, policy):
+    tagged = sample("ticket_cc.json")
+    tagged["ticket"]["tags"].append("outage")
+    responses.get(TICKET_URL, json=tagged)
+    accept_puts(responses)
+    note = Notification(ticket_id=35436, source="trigger", actor_role="agent", tags=("billing", "vip", "outage"))
+    assert handler(client, policy).process([note]).rule == "impact"
+    assert methods(client) == [("GET", "/api/v2/tickets/{id}.json"), ("PUT", "/api/v2/tickets/{id}.json")]
 
 
 @responses.activate
-def test_nothing_to_do_costs_two_reads_and_no_write(client, policy):
-    responses.get(f"{API}/tickets/35436.json", json=sample("ticket_plain.json"))
-    responses.get(f"{API}/tickets/35436/comments.json", json=sample("comments_plain.json"))
-    assert processor(client, policy).process([CUSTOMER]).status == "no_action"
-    assert [m for m, _ in client.calls] == ["GET", "GET"]
-
-
-@responses.activate
-def test_409_rereads_and_redecides(client, policy):
-    mock_cc_ticket(responses)
-    responses.put(f"{API}/tickets/35436.json", status=409, json={"error": "UpdateConflict"})
-    responses.put(f"{API}/tickets/35436.json", json={"ticket": {"id": 35436}, "audit": {}})
-    assert processor(client, policy).process([CUSTOMER]).status == "escalated"
-    assert [m for m, _ in client.calls] == ["GET", "GET", "PUT", "GET", "GET", "PUT"]
+def test_409_rereads_the_ticket_and_redecides(client, policy):
+    serve_cc_ticket(responses)
+    responses.put(TICKET_URL, status=409, json={"error": "UpdateConflict"})
+    accept_puts(responses)
+    assert handler(client, policy).process([customer_reply()]).status == "escalated"
+    assert [(c.request.method, c.request.url.split("?")[0]) for c in responses.calls] == [
+        ("GET", COMMENTS_URL), ("GET", TICKET_URL), ("PUT", TICKET_URL), ("GET", TICKET_URL), ("PUT", TICKET_URL)]
 
 
 @responses.activate
 def test_409_after_someone_else_escalated_means_no_second_note(client, policy):
-    responses.get(f"{API}/tickets/35436/comments.json", json=sample("comments_cc.json"))
-    responses.get(f"{API}/tickets/35436.json", json=sample("ticket_cc.json"))
+    newest_first = sample("comments_cc.json")
+    newest_first["comments"].reverse()
+    responses.get(COMMENTS_URL, json=newest_first)
+    responses.get(TICKET_URL, json=sample("ticket_cc.json"))
     escalated = sample("ticket_cc.json")
     escalated["ticket"]["custom_fields"][0]["value"] = "escalation_active"
     escalated["ticket"]["custom_fields"][1]["value"] = 1
-    responses.get(f"{API}/tickets/35436.json", json=escalated)
-    responses.put(f"{API}/tickets/35436.json", status=409, json={"error": "UpdateConflict"})
-    assert processor(client, policy).process([CUSTOMER]).status == "no_action"
-    assert [m for m, _ in client.calls].count("PUT") == 1
+    responses.get(TICKET_URL, json=escalated)
+    responses.put(TICKET_URL, status=409, json={"error": "UpdateConflict"})
+    assert handler(client, policy).process([customer_reply()]).status == "no_action"
+    assert [c.request.method for c in responses.calls].count("PUT") == 1
 
 
 @responses.activate
 def test_persistent_conflict_is_raised_for_the_worker(client, policy):
-    mock_cc_ticket(responses)
-    responses.put(f"{API}/tickets/35436.json", status=409, json={"error": "UpdateConflict"})
+    serve_cc_ticket(responses)
+    responses.put(TICKET_URL, status=409, json={"error": "UpdateConflict"})
     with pytest.raises(ZendeskConflict):
-        processor(client, policy).process([CUSTOMER])
-    assert [m for m, _ in client.calls].count("PUT") == 3
+        handler(client, policy).process([customer_reply()])
+    assert [c.request.method for c in responses.calls].count("PUT") == 3
 
 
 @responses.activate
 def test_deleted_ticket_is_done_not_retried(client, policy):
-    responses.get(f"{API}/tickets/35436.json", status=404, json={"error": "RecordNotFound"})
-    assert processor(client, policy).process([CUSTOMER]).status == "ticket_gone"
+    responses.get(COMMENTS_URL, status=404, json={"error": "RecordNotFound"})
+    assert handler(client, policy).process([customer_reply()]).status == "ticket_gone"
 
 
 @responses.activate
-def test_422_is_raised_as_permanent(client, policy):
-    mock_cc_ticket(responses)
-    responses.put(f"{API}/tickets/35436.json", status=422, json={"error": "RecordInvalid"})
+def test_a_422_naming_another_field_is_permanent_and_sent_once(client, policy):
+    serve_cc_ticket(responses)
+    responses.put(TICKET_URL, status=422, json={
+        "error": "RecordInvalid", "details": {"assignee": [{"description": "Assignee: is not a member of the group"}]}})
     with pytest.raises(ZendeskRejected) as caught:
-        processor(client, policy).process([CUSTOMER])
+        handler(client, policy).process([customer_reply()])
     assert not caught.value.retryable
+    assert [c.request.method for c in responses.calls].count("PUT") == 1
 
 
 @responses.activate
 def test_dry_run_reads_but_never_writes(client, policy):
-    mock_cc_ticket(responses)
-    outcome = processor(client, policy, writer=DryRunWriter(), dry_run=True).process([CUSTOMER])
+    serve_cc_ticket(responses)
+    outcome = handler(client, policy, writer=DryRunWriter(), dry_run=True).process([customer_reply()])
     assert outcome.status == "planned"
-    assert outcome.update["tags"][-1] == "escalation_reason_customer_cc"
-    assert [m for m, _ in client.calls] == ["GET", "GET"]
+    assert outcome.update["ticket"]["tags"][-2] == "escalation_reason_customer_cc"
+    assert [c.request.method for c in responses.calls] == ["GET", "GET"]
 
 
 @responses.activate
 def test_dry_run_without_credentials_uses_hints(policy):
     note = Notification(ticket_id=8, source="trigger", tags=("production_down",))
-    outcome = Processor(HintReader(), DryRunWriter(), policy, lambda: NOW, dry_run=True).process([note])
-    assert (outcome.status, outcome.update["priority"]) == ("planned", "urgent")
+    outcome = NotificationHandler(HintReader(), DryRunWriter(), policy, escalation_rules(), lambda: NOW,
+                                  dry_run=True).process([note])
+    assert (outcome.status, outcome.update["ticket"]["priority"]) == ("planned", "urgent")
     assert len(responses.calls) == 0

@@ -1,79 +1,126 @@
-"""Process the notifications of one ticket: read, decide, apply (I/O around the pure core)."""
+"""Handle a ticket's notifications: screen, read what the rules need, decide, write ONE update.
+
+Reads cost rate limit, so they are staged: nothing when the webhooks' hints
+rule every rule out; the new comments alone when only comments can bring the
+evidence (a customer's reply without the escalation address costs one read);
+the ticket only when a decision may follow.
+"""
 
 import logging
-from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Callable, Protocol
 
-from ..errors import TicketNotFound, ZendeskConflict
+from ..core.notification import Notification
 from ..core.plan import build_update
 from ..core.policy import Policy
-from ..core.rules import decide
-from ..core.notification import Notification
-from ..core.snapshot import TicketSnapshot
+from ..core.rules import COMMENTS, Rules
+from ..core.snapshot import Comment, comments_from_api, new_since, parse_time, ticket_from_api
+from ..errors import TicketNotFound, ZendeskConflict, ZendeskRejected
+from .handlers import Outcome
 
 log = logging.getLogger(__name__)
 CONFLICT_ROUNDS = 3  # a 409 means "re-read and re-decide", a few times before backing off
+NOTE_DROPPED = ("the internal note was left out: Zendesk refused a new comment (422; "
+                "a ticket holds at most 5,000 comments)")
+COMMENT_FIELDS = frozenset({"base", "comment", "comments"})
 
 
 class Reader(Protocol):
-    def read(self, ticket_id: int, hint: Notification | None = None) -> TicketSnapshot: ...
+    def ticket(self, ticket_id: int, hint: Notification | None = None) -> dict: ...
+
+    def comments(self, ticket_id: int) -> dict: ...
 
 
 class Writer(Protocol):
     def apply(self, update: dict) -> dict: ...
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What processing did, stored on the inbox row."""
+class NotificationHandler:
+    """Turns a ticket's notifications into at most one ticket update."""
 
-    status: str  # ignored | no_action | escalated | planned | ticket_gone
-    detail: str
-    rule: str | None = None
-    update: dict | None = None
+    def __init__(self, reader: Reader, writer: Writer, policy: Policy, rules: Rules,
+                 clock: Callable[[], datetime], marks: Callable[[int], int | None] = lambda _: None,
+                 dry_run: bool = False):
+        self.reader, self.writer, self.policy, self.rules = reader, writer, policy, rules
+        self.clock, self.marks, self.dry_run = clock, marks, dry_run
 
-    def to_dict(self) -> dict:
-        """JSON-ready form."""
-        return {k: v for k, v in asdict(self).items() if v is not None}
+    def handle(self, rows: list) -> Outcome:
+        """Handle claimed notification rows of one ticket."""
+        notes = [Notification.from_dict(row.payload, row.created_at) for row in rows]
+        return self.process(notes, self.marks(rows[0].ticket_id))
 
-
-class Processor:
-    """Turns notifications into at most one ticket update."""
-
-    def __init__(self, reader: Reader, writer: Writer, policy: Policy,
-                 now: Callable[[], datetime], dry_run: bool = False):
-        self.reader, self.writer, self.policy = reader, writer, policy
-        self.now, self.dry_run = now, dry_run
-
-    def process(self, notes: list[Notification]) -> Outcome:
+    def process(self, notes: list[Notification], comment_mark: int | None = None) -> Outcome:
         """Handle the notifications of one ticket (coalesced) and return the outcome."""
         relevant = [note for note in notes if not self._made_by_us(note)]
         if not relevant:
             return Outcome("ignored", "update made by the integration user (0 API calls)")
+        needs = self.rules.screen(relevant, self.policy)
+        if not needs:
+            return Outcome("screened", "no rule can fire on these changes (0 API calls)")
         ticket_id = relevant[-1].ticket_id
         try:
-            return self._escalate(ticket_id, relevant[-1])
+            return self._escalate(ticket_id, relevant, needs, comment_mark)
         except TicketNotFound:
             return Outcome("ticket_gone", f"ticket {ticket_id} no longer exists")
 
-    def _escalate(self, ticket_id: int, hint: Notification) -> Outcome:
+    def _escalate(self, ticket_id: int, notes: list[Notification], needs: dict,
+                  mark: int | None) -> Outcome:
+        new: tuple[Comment, ...] = ()
+        newest = None
+        if any(COMMENTS in need for need in needs.values()):
+            comments = comments_from_api(self.reader.comments(ticket_id))
+            new, newest = new_since(comments, mark, _since(notes), _announced(notes)), comments.newest_id
+            if not self.rules.comments_leave_a_chance(needs, new, notes, self.policy):
+                return Outcome("no_action", f"{len(new)} new comment(s), no evidence in them", comment_mark=newest)
         for round_ in range(1, CONFLICT_ROUNDS + 1):
-            ticket = self.reader.read(ticket_id, hint)
-            now = self.now()
-            decision = decide(ticket, self.policy, now)
+            ticket = ticket_from_api(self.reader.ticket(ticket_id, notes[-1]), new)
+            decision = self.rules.decide(ticket, self.policy)
             if decision is None:
-                return Outcome("no_action", "no rule fired, or already escalated at this level")
-            update = build_update(ticket, decision, self.policy, now)
+                return Outcome("no_action", "no rule fired, or already escalated at this level",
+                               comment_mark=newest)
+            update = build_update(ticket, decision, self.policy, self.clock())
             try:
-                sent = self.writer.apply(update)
+                sent, warnings = self._write(update)
             except ZendeskConflict:
                 log.info("ticket %s changed under us (409), re-reading (round %d)", ticket_id, round_)
                 continue
-            status = "planned" if self.dry_run else "escalated"
-            return Outcome(status, f"{decision.reason} at level {decision.level}", decision.rule, sent)
+            status = "planned" if self.dry_run else "acknowledged" if decision.acknowledge_only else "escalated"
+            return Outcome(status, f"{decision.reason} at level {decision.level}", decision.rule,
+                           decision.evidence, sent, newest, warnings)
         raise ZendeskConflict(f"ticket {ticket_id} kept changing during {CONFLICT_ROUNDS} rounds", 409)
+
+    def _write(self, update: dict) -> tuple[dict, tuple[str, ...]]:
+        try:
+            return self.writer.apply(update), ()
+        except ZendeskRejected as error:
+            if error.status != 422 or "comment" not in update or _names_other_fields(error.body):
+                raise
+            # A ticket at Zendesk's comment limit takes any change but a new comment.
+            log.warning("ticket %s: update refused with its note (%s); sending it without", update["id"], error)
+            without_note = {key: value for key, value in update.items() if key != "comment"}
+            return self.writer.apply(without_note), (NOTE_DROPPED,)
 
     def _made_by_us(self, note: Notification) -> bool:
         return (self.policy.integration_user_id is not None
                 and note.actor_id == self.policy.integration_user_id)
+
+
+def _since(notes: list[Notification]) -> datetime | None:
+    """The moment of the first change announced: its time in Zendesk, else when it arrived."""
+    moments = []
+    for note in notes:
+        moment = parse_time(note.updated_at)
+        if moment is None and note.received_at is not None:
+            moment = datetime.fromtimestamp(note.received_at, tz=timezone.utc)
+        if moment is not None:
+            moments.append(moment)
+    return min(moments, default=None)
+
+
+def _announced(notes: list[Notification]) -> frozenset[int]:
+    return frozenset(n.comment.id for n in notes if n.comment and n.comment.id is not None)
+
+
+def _names_other_fields(body: dict) -> bool:
+    details = body.get("details")
+    return isinstance(details, dict) and bool(details) and not set(details) <= COMMENT_FIELDS

@@ -1,48 +1,109 @@
-"""The queue worker: claim rows with a lease, process them, retry or bury failures."""
+"""The queue worker: claim rows with a lease, hand them to their kind's handler, retry or bury failures.
+
+Failures are retried by a time budget, not a count: a row dies only on a
+permanent answer or when its budget (24 h by default) is spent. While Zendesk is
+down or rate-limits the account, the process's workers pause together and send
+one probe at a time (the breaker), instead of every row hammering on its own;
+the first success wakes the rows the outage held back.
+"""
 
 import logging
 import os
 import random
 import socket
 import threading
-import time
 import uuid
+from datetime import datetime
 from typing import Callable
 
+from ..errors import StorageUnavailable, ZendeskError, ZendeskRateLimited, ZendeskUnavailable
 from ..settings import Settings
-from ..errors import StorageUnavailable, ZendeskError, ZendeskRateLimited
 from ..store.inbox import Inbox, InboxRow
-from .escalate import Processor
-from ..core.notification import Notification
+from .handlers import Handlers
 
 log = logging.getLogger(__name__)
-BACKOFF_CAP = 900.0
+# The schedule scales with ESCALATOR_RETRY_BASE_SECONDS (2 s by default):
+BACKOFF_CAP = 150  # × base: a row's own retries (a conflict, a bug) at most 5 minutes apart
+BREAKER_CAP = 30  # × base: while Zendesk is down one probe a minute, so its return is seen soon
 RETENTION_SECONDS = 30 * 24 * 3600
 PURGE_EVERY = 3600.0
 POLL_INTERVAL = 0.2  # seconds to wait when nothing is due
 
 
-def retry_delay(attempts: int, retry_after: float | None, rng: Callable[[], float],
-                base: float = Settings.retry_base_seconds) -> float:
-    """Seconds until the next try: Zendesk's Retry-After if given, else exponential with jitter."""
-    if retry_after is not None:
-        return retry_after + rng()  # a little spread so retries do not arrive together
-    ceiling = min(BACKOFF_CAP, base * 2 ** (attempts - 1))
+def retry_delay(attempts: int, rng: Callable[[], float], base: float = Settings.retry_base_seconds,
+                cap: float = BACKOFF_CAP) -> float:
+    """Seconds until a row's next try: exponential with jitter, at most `cap` × base."""
+    ceiling = base * min(cap, 2 ** (attempts - 1))
     return ceiling / 2 + rng() * ceiling / 2
+
+
+DOWN_STATUSES = frozenset({None, 502, 503, 504})  # no answer at all, or a gateway's: Zendesk is down
+
+
+def zendesk_is_down(error: Exception) -> bool:
+    """A failure that says Zendesk (or the account's rate limit) is unavailable, not this request."""
+    return isinstance(error, ZendeskRateLimited) or (
+        isinstance(error, ZendeskUnavailable) and error.status in DOWN_STATUSES)
+
+
+class Breaker:
+    """Shared by the worker threads of a process: while Zendesk is down, pause them all.
+
+    A Retry-After is account-wide, so it pauses at once, as told. Otherwise it
+    takes TRIP_AFTER failures in a row (any success in between resets the count),
+    so that one ticket that keeps failing does not hold up the others.
+    """
+
+    TRIP_AFTER = 3
+
+    def __init__(self, base: float = Settings.retry_base_seconds, cap: float = BREAKER_CAP):
+        self.base, self.cap = base, cap * base
+        self._lock = threading.Lock()
+        self._until, self._failures = 0.0, 0
+
+    def pause_left(self, now: float) -> float:
+        """Seconds to wait before claiming again (0 when closed)."""
+        with self._lock:
+            return max(0.0, self._until - now)
+
+    def failed(self, now: float, told: float | None) -> float:
+        """Zendesk is down or busy: pause as told, or longer after each failure in a row."""
+        with self._lock:
+            self._failures += 1
+            if told is not None:
+                pause = told
+            elif self._failures >= self.TRIP_AFTER:
+                pause = min(self.cap, self.base * 2 ** (self._failures - self.TRIP_AFTER))
+            else:
+                return 0.0
+            self._until = max(self._until, now + pause)
+            return pause
+
+    def succeeded(self) -> bool:
+        """Close again; True when it had been open (the outage is over)."""
+        with self._lock:
+            was_open, self._failures = self._failures > 0, 0
+            return was_open
 
 
 class Worker:
     """Processes inbox rows one ticket at a time until told to stop."""
 
-    def __init__(self, inbox: Inbox, processor: Processor, *, max_attempts: int,
-                 lease_seconds: float, retry_base: float = Settings.retry_base_seconds,
-                 clock: Callable[[], float] = time.time, rng: Callable[[], float] = random.random,
-                 api_calls: Callable[[], int] = lambda: 0, purges: bool = True):
-        self.inbox, self.processor = inbox, processor
-        self.max_attempts, self.lease_seconds, self.retry_base = max_attempts, lease_seconds, retry_base
-        self.clock, self.rng, self.api_calls, self.purges = clock, rng, api_calls, purges
+    def __init__(self, inbox: Inbox, handlers: Handlers, *, lease_seconds: float,
+                 retry_budget: float, retry_base: float = Settings.retry_base_seconds,
+                 clock: Callable[[], datetime], rng: Callable[[], float] = random.random,
+                 breaker: Breaker | None = None, purges: bool = True):
+        self.inbox, self.handlers = inbox, handlers
+        self.lease_seconds, self.retry_budget, self.retry_base = lease_seconds, retry_budget, retry_base
+        self.clock, self.rng, self.purges = clock, rng, purges
+        self.breaker = breaker or Breaker(retry_base)
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.in_hand: list[InboxRow] = []
         self._last_purge = 0.0
+
+    def now(self) -> float:
+        """The injected clock, as seconds since the epoch (the inbox's unit)."""
+        return self.clock().timestamp()
 
     def run(self, stop: threading.Event, poll_interval: float = POLL_INTERVAL) -> None:
         """Work until `stop` is set; finishes the batch in hand first."""
@@ -51,7 +112,10 @@ class Worker:
             try:
                 if self.purges:
                     self._purge_now_and_then()
-                if not self.run_once():
+                pause = self.breaker.pause_left(self.now())
+                if pause:
+                    stop.wait(min(pause, 5.0))
+                elif not self.run_once():
                     stop.wait(poll_interval)
             except StorageUnavailable as error:
                 log.error("inbox unavailable, retrying in 5s: %s", error)
@@ -60,18 +124,28 @@ class Worker:
 
     def run_once(self) -> bool:
         """Claim and handle one batch; False when nothing was due."""
-        rows = self.inbox.claim(self.owner, self.clock(), self.lease_seconds, self.max_attempts)
+        rows = self.inbox.claim(self.owner, self.now(), self.lease_seconds)
         if not rows:
             return False
-        with _LeaseKeeper(self, rows):
-            self._handle(rows)
+        self.in_hand = rows
+        try:
+            with _LeaseKeeper(self, rows):
+                self._handle(rows)
+        finally:
+            self.in_hand = []
         return True
 
+    def hand_back(self) -> int:
+        """Release the rows in hand so that another worker takes them now (on shutdown)."""
+        rows = self.in_hand
+        if rows and self.inbox.release(rows, self.owner, self.now()):
+            log.warning("ticket %s: handed back unfinished (worker stopping)", rows[0].ticket_id)
+            return len(rows)
+        return 0
+
     def _handle(self, rows: list[InboxRow]) -> None:
-        notes = [Notification.from_dict(row.payload) for row in rows]
-        calls_before = self.api_calls()
         try:
-            outcome = self.processor.process(notes)
+            outcome = self.handlers.handle(rows)
         except ZendeskError as error:
             self._failed(rows, error, retryable=error.retryable)
             return
@@ -81,27 +155,39 @@ class Worker:
             log.exception("unexpected error on ticket %s", rows[0].ticket_id)
             self._failed(rows, error, retryable=True)
             return
-        result = {**outcome.to_dict(), "api_calls": self.api_calls() - calls_before,
-                  "coalesced": len(rows)}
+        if self.breaker.succeeded():
+            woken = self.inbox.wake(self.now(), "ZendeskUnavailable")
+            log.info("Zendesk answers again: %d row(s) held back by the outage are due now", woken)
         log.info("ticket %s: %s (%s)", rows[0].ticket_id, outcome.status, outcome.detail)
-        if not self.inbox.complete(rows, self.owner, self.clock(), result):
+        if not self.inbox.complete(rows, self.owner, self.now(), outcome.to_dict(), outcome.comment_mark):
             log.warning("ticket %s: lease lost before completion", rows[0].ticket_id)
 
     def _failed(self, rows: list[InboxRow], error: Exception, retryable: bool) -> None:
-        attempts = max(row.attempts for row in rows)
+        now, ticket = self.now(), rows[0].ticket_id
         message = f"{type(error).__name__}: {error}"
-        if not retryable or attempts >= self.max_attempts:
-            log.error("ticket %s: giving up after %d attempt(s): %s", rows[0].ticket_id, attempts, message)
-            self.inbox.bury(rows, self.owner, self.clock(), message)
+        told = getattr(error, "retry_after", None)
+        if zendesk_is_down(error):
+            self.breaker.failed(now, told)
+        unavailable = isinstance(error, (ZendeskUnavailable, ZendeskRateLimited))
+        deadline = min(r.deadline for r in rows) if all(r.deadline for r in rows) else now + self.retry_budget
+        if told is not None:
+            deadline += told  # a wait Zendesk asked for does not use up the budget
+        if not retryable or now >= deadline:
+            why = "permanent answer" if not retryable else f"retried for {self.retry_budget / 3600:g} h"
+            log.error("ticket %s: giving up (%s): %s", ticket, why, message)
+            self.inbox.bury(rows, self.owner, now, message)
             return
-        retry_after = error.retry_after if isinstance(error, ZendeskRateLimited) else None
-        delay = retry_delay(attempts, retry_after, self.rng, self.retry_base)
-        log.warning("ticket %s: attempt %d failed (%s); retrying in %.1fs",
-                    rows[0].ticket_id, attempts, message, delay)
-        self.inbox.retry(rows, self.owner, self.clock(), delay, message)
+        attempts = max(r.attempts for r in rows)
+        delay = told + self.rng() if told is not None else retry_delay(
+            attempts, self.rng, self.retry_base, BREAKER_CAP if unavailable else BACKOFF_CAP)
+        run_at = min(now + delay, deadline)
+        if self.inbox.retry(rows, self.owner, now, run_at, deadline, message):
+            log.warning("ticket %s: attempt failed (%s); retrying in %.1fs", ticket, message, run_at - now)
+        else:
+            log.warning("ticket %s: attempt failed (%s) after its lease was lost", ticket, message)
 
     def _purge_now_and_then(self) -> None:
-        now = self.clock()
+        now = self.now()
         if now - self._last_purge >= PURGE_EVERY:
             self._last_purge = now
             purged = self.inbox.purge_done(now - RETENTION_SECONDS)
@@ -130,7 +216,7 @@ class _LeaseKeeper:
         w = self.worker
         while not self.stop.wait(w.lease_seconds / 3):
             try:
-                if not w.inbox.renew(self.rows, w.owner, w.clock(), w.lease_seconds):
+                if not w.inbox.renew(self.rows, w.owner, w.now(), w.lease_seconds):
                     log.warning("ticket %s: lease lost while processing", self.rows[0].ticket_id)
                     return
             except StorageUnavailable as error:
