@@ -10,7 +10,9 @@ It keeps the Zendesk semantics the service depends on:
   the tags sent with it, `followers` are ignored on accounts without "CCs and followers"
   (tickets without follower_ids) where `additional_collaborators` adds collaborators, and a
   ticket at the comment limit answers 422 to any update that adds a comment.
-`fault` lets a test answer some requests with errors, Retry-After or delays.
+`fault` lets a test answer some requests with errors, Retry-After or delays; `endpoints`
+adds more of the API (objects with answer(fake, method, path, query, body) -> (status, body)
+or None), each in its own module.
 """
 
 import copy
@@ -64,7 +66,8 @@ class FakeZendesk:
     def __init__(self, tickets: dict[int, dict], comments: dict[int, list] | None = None,
                  fault: Callable[[str, str, int], Fault | None] | None = None,
                  users: list[dict] | None = None, groups: dict[int, set[int]] | None = None,
-                 dropdowns: dict[int, list[str]] | None = None, comment_limit: int = 5000):
+                 dropdowns: dict[int, list[str]] | None = None, comment_limit: int = 5000,
+                 endpoints: list | None = None):
         self.tickets = {tid: copy.deepcopy(t["ticket"]) for tid, t in tickets.items()}
         self.users = {INTEGRATION_USER: {"id": INTEGRATION_USER, "name": "Escalator", "email": "bot@acme.example",
                                          "role": "admin"}}
@@ -74,6 +77,7 @@ class FakeZendesk:
         self.groups = groups or {}  # group id -> member ids (groups not listed accept anyone)
         self.dropdowns = dropdowns or {}  # field id -> option tags
         self.comment_limit = comment_limit
+        self.endpoints = list(endpoints or [])
         self.fault = fault
         self.requests: list[Seen] = []
         self.lock = threading.Lock()
@@ -148,6 +152,10 @@ class FakeZendesk:
             return self._list_comments(int(m.group(1)), query)
         if method == "PUT" and (m := TICKET.match(path)) and int(m.group(1)) in self.tickets:
             return self._update(int(m.group(1)), body["ticket"])
+        for endpoint in self.endpoints:
+            answer = endpoint.answer(self, method, path, query, body)
+            if answer is not None:
+                return answer
         return 404, {"error": "InvalidEndpoint"}
 
     def _list_comments(self, ticket_id: int, query: dict) -> tuple[int, dict]:
@@ -242,7 +250,7 @@ class FakeZendesk:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client timed out and went away: Zendesk applies the change anyway
 
-            do_GET = do_PUT = do_POST = _serve
+            do_GET = do_PUT = do_POST = do_PATCH = do_DELETE = _serve
 
             def log_message(self, *args):
                 pass

@@ -20,6 +20,20 @@ IRRELEVANT_TICKET_EVENTS = frozenset({
 })
 
 
+# The body a trigger's "Notify active webhook" action sends (documented in the README and
+# written by `escalator setup`): ids and single words only, never free text that could break
+# the JSON. Only ticket_id is required; the rest are hints for screening.
+TRIGGER_BODY_TEMPLATE = {
+    "ticket_id": "{{ticket.id}}",
+    "updated_at": "{{ticket.updated_at_with_timestamp}}",
+    "tags": "{{ticket.tags}}",
+    "priority": "{{ticket.priority}}",
+    "status": "{{ticket.status}}",
+    "actor_id": "{{current_user.id}}",
+    "actor_role": "{{current_user.role}}",
+}
+
+
 class OptionalInteger(fields.Integer):
     """Integer that also accepts Zendesk's empty placeholder rendering ("")."""
 
