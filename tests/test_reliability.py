@@ -14,7 +14,7 @@ import time
 import pytest
 import requests
 
-from conftest import PG_URL, fresh_pg_inbox, sample, signed_headers
+from conftest import PG_URL, drop_everything, fresh_pg_inbox, sample, signed_headers
 from fake_zendesk import FakeZendesk, Fault, cc_ticket
 from processes import Procs, free_port, service_env, wait_until
 from zendesk_escalator.store.inbox import DEAD, DONE, Inbox
@@ -261,3 +261,83 @@ def test_a_webhook_waiting_on_postgres_does_not_stall_the_web_process(tmp_path):
 def _waiting_inserts(connection) -> int:
     return connection.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
                               "AND query LIKE 'INSERT INTO escalator_inbox%'").fetchone()[0]
+
+
+def test_a_five_minute_zendesk_outage_ends_with_every_escalation_made(tmp_path):
+    """Default settings: during the outage the workers probe about once a minute, then catch up at once."""
+    outage = 300.0
+    started = time.monotonic()
+    down = lambda method, path, count: (  # noqa: E731
+        Fault(status=503, body={"error": "Unavailable"}) if time.monotonic() - started < outage else None)
+    early, late = list(range(9101, 9111)), list(range(9111, 9121))
+    fake = cc_fake(early + late, fault=down)
+    db = f"sqlite:///{tmp_path}/inbox.db"
+    procs = Procs(service_env(fake.url, db), tmp_path / "logs")
+    port = free_port()
+    try:
+        procs.web(port)
+        procs.worker()
+        base = f"http://127.0.0.1:{port}"
+        assert [deliver(base, event(t, f"o-{t}")) for t in early] == [202] * len(early)
+        time.sleep(max(0.0, started + outage / 2 - time.monotonic()))
+        assert [deliver(base, event(t, f"o-{t}")) for t in late] == [202] * len(late)
+        inbox = Inbox(db)
+        assert wait_until(lambda: inbox.counts()[DONE] == 20, timeout=outage + 180, interval=1), procs.tail()
+        recovered = time.monotonic() - started - outage
+    finally:
+        procs.stop_all()
+        fake.stop()
+    assert inbox.counts()[DEAD] == 0
+    assert {t: len(fake.notes(t)) for t in early + late} == {t: 1 for t in early + late}
+    during = [r for r in fake.requests if r.status == 503]
+    assert len(during) <= outage / 60 * 4 + 20, f"{len(during)} requests while Zendesk was down"
+    assert recovered <= 90, f"the last escalation came {recovered:.0f} s after Zendesk was back"
+
+
+@pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL not set: PostgreSQL test skipped")
+def test_a_sigtermed_workers_rows_are_taken_over_within_seconds_while_its_call_hangs(tmp_path):
+    ticket = 9201
+    first_call = threading.Event()
+
+    def hang_first(method, path, count):
+        if count == 1:
+            first_call.set()
+            return Fault(delay=60.0)  # the stopping worker's call never comes back in time
+        return None
+
+    fake = cc_fake([ticket], fault=hang_first)
+    inbox = fresh_pg_inbox()
+    procs = Procs(service_env(fake.url, PG_URL, ESCALATOR_API_TIMEOUT=120), tmp_path / "logs")
+    port = free_port()
+    try:
+        procs.web(port)
+        stopping = procs.worker()
+        assert deliver(f"http://127.0.0.1:{port}", event(ticket, "hang-1")) == 202
+        assert first_call.wait(10), procs.tail()
+        procs.worker()  # another worker, on another process: the lease (60 s) is far from over
+        sigterm_at = time.monotonic()
+        stopping.send_signal(signal.SIGTERM)
+        assert wait_until(lambda: inbox.counts()[DONE] == 1, timeout=20), procs.tail()
+        taken_over_in = time.monotonic() - sigterm_at
+        assert stopping.wait(timeout=10) == 0
+    finally:
+        procs.stop_all()
+        fake.stop()
+    assert taken_over_in < 10, f"taken over {taken_over_in:.1f} s after SIGTERM"
+    assert len(fake.notes(ticket)) == 1 and "handed back unfinished" in stopping.log.read_text()
+    inbox.close()
+
+
+@pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL not set: PostgreSQL test skipped")
+def test_a_worker_starts_quietly_on_a_fresh_postgres_database(tmp_path):
+    fresh = Inbox(PG_URL)
+    drop_everything(fresh)
+    fresh.close()
+    procs = Procs(service_env("http://127.0.0.1:9", PG_URL), tmp_path / "logs")
+    try:
+        worker = procs.worker()
+        time.sleep(1.0)
+        log = worker.log.read_text()
+    finally:
+        procs.stop_all()
+    assert " started" in log and " ERROR " not in log, log
