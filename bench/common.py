@@ -28,11 +28,12 @@ def gunicorn(app: str, port: int, env: dict, log: Path, extra_args: str = "") ->
 
 
 def scratch_database(database_url: str) -> str:
-    """Drop and recreate the inbox table: benchmark figures must not depend on leftovers."""
-    from zendesk_escalator.store.inbox import Inbox, metadata
+    """Drop the service's tables and migrate anew: benchmark figures must not depend on leftovers."""
+    from conftest import drop_everything
+    from zendesk_escalator.store.inbox import Inbox
     inbox = Inbox(database_url)
-    metadata.drop_all(inbox.engine)
-    inbox.create_schema()
+    drop_everything(inbox)
+    inbox.migrate()
     inbox.close()
     return database_url
 

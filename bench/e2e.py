@@ -1,11 +1,14 @@
-"""End-to-end benchmark: webhook received -> Zendesk update sent, and API calls per escalation.
+"""End-to-end benchmark: webhook received -> Zendesk update sent, and API reads per webhook.
 
 Starts the Procfile pair (gunicorn web + `escalator worker`) against a fake
-Zendesk on 127.0.0.1, sends CC webhooks for distinct tickets at a fixed rate,
-and times each from the POST to the PUT arriving at the fake. Then sends events
-caused by the integration user, which must cost no API call at all.
+Zendesk on 127.0.0.1. Phase 1 sends CC webhooks for distinct tickets at a fixed
+rate and times each from the POST to the PUT arriving at the fake; then events
+caused by the integration user, which must cost no API call at all. Phase 2 sends
+a realistic mix of everyday changes (bench/traffic.py), once as event webhooks and
+once as trigger webhooks, and counts the API reads per webhook, checking that
+every escalation in the mix was made.
 
-    python bench/e2e.py [--tickets 200] [--rate 20] [--database-url postgresql://...]
+    python bench/e2e.py [--tickets 200] [--rate 20] [--mix 1000] [--database-url postgresql://...]
 """
 
 import argparse
@@ -19,9 +22,11 @@ from pathlib import Path
 import requests
 
 from common import BIN, SECRET, free_port, gunicorn, machine, percentile, scratch_database, service_env
+from traffic import ESCALATING, mixed, plain_ticket
 
 from fake_zendesk import FakeZendesk, cc_ticket
 from zendesk_escalator.signature import sign
+from zendesk_escalator.store.inbox import Inbox
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "tests" / "samples"
@@ -39,11 +44,34 @@ def event(ticket_id: int, event_id: str, actor: str = "20978392") -> bytes:
     return json.dumps(body).encode()
 
 
-def post(base: str, raw: bytes) -> int:
+def post(base: str, raw: bytes, invocation: str | None = None) -> int:
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     headers = {"Content-Type": "application/json", "X-Zendesk-Webhook-Signature-Timestamp": stamp,
                "X-Zendesk-Webhook-Signature": sign(SECRET, stamp, raw)}
+    if invocation:
+        headers["X-Zendesk-Webhook-Invocation-Id"] = invocation
     return requests.post(f"{base}/webhooks/zendesk", data=raw, headers=headers, timeout=10).status_code
+
+
+def run_mix(base: str, fake: FakeZendesk, inbox: Inbox, tickets: list[int], count: int, kind: str,
+            rate: float) -> dict:
+    """Send `count` mixed webhooks of one kind; count the reads they cost and check the escalations."""
+    steps = mixed(tickets, count, kind)
+    calls_before, rows_before = len(fake.requests), len(inbox.rows(limit=1_000_000))
+    begin = time.monotonic()
+    for n, step in enumerate(steps):
+        time.sleep(max(0.0, begin + n / rate - time.monotonic()))
+        body = step.webhook(step.change(fake))
+        assert post(base, json.dumps(body).encode(), invocation=f"{kind}-{n}") == 202
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and inbox.counts()["done"] < rows_before + count:
+        time.sleep(0.2)
+    made = fake.requests[calls_before:]
+    escalated = {s.ticket_id for s in steps if s.kind in ESCALATING}
+    return {"kind": kind, "webhooks": count, "reads": sum(r.method == "GET" for r in made),
+            "writes": sum(r.method == "PUT" for r in made),
+            "by_kind": {name: sum(s.kind == name for s in steps) for name in sorted({s.kind for s in steps})},
+            "escalations": len(escalated), "made": sum(len(fake.notes(t)) == 1 for t in escalated)}
 
 
 def send_at_rate(base: str, bodies: list[tuple[int, bytes]], rate: float) -> dict[int, float]:
@@ -63,6 +91,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=200)
     parser.add_argument("--rate", type=float, default=20.0, help="webhooks per second")
+    parser.add_argument("--mix", type=int, default=1000, help="webhooks of the everyday mix, per webhook kind")
     parser.add_argument("--database-url", help="a SCRATCH database: its escalator_inbox table is dropped")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="escalator-e2e-"))
@@ -70,7 +99,9 @@ def main() -> None:
     tickets, comments = {}, {}
     for tid in [warmup, *ids]:
         tickets[tid], comments[tid] = cc_ticket(tid, load("ticket_cc.json"), load("comments_cc.json"))
-    fake = FakeZendesk(tickets, comments).start()
+    mix_tickets = {kind: list(range(start, start + 200)) for kind, start in (("event", 200_000), ("trigger", 300_000))}
+    tickets.update({tid: plain_ticket(tid) for ids_ in mix_tickets.values() for tid in ids_})
+    fake = FakeZendesk(tickets, comments, users=load("comments_cc.json")["users"]).start()
     env = service_env(scratch_database(args.database_url or f"sqlite:///{work}/inbox.db"), ZENDESK_SUBDOMAIN="acme",
                       ZENDESK_EMAIL="bot@acme.example", ZENDESK_API_TOKEN="t", ZENDESK_API_URL=fake.url)
     port = free_port()
@@ -95,6 +126,8 @@ def main() -> None:
         send_at_rate(base, own, args.rate)
         time.sleep(3)
         own_calls = len(fake.requests) - calls_before
+        inbox = Inbox(env["DATABASE_URL"])
+        mixes = [run_mix(base, fake, inbox, mix_tickets[kind], args.mix, kind, args.rate) for kind in mix_tickets]
     finally:
         worker.terminate()
         web.terminate()
@@ -102,6 +135,14 @@ def main() -> None:
         web.wait()
         fake.stop()
     measured = fake.requests[calls_warmup:calls_before]
+    report_latency(env, args, ids, latencies, waits, work_ms, measured, own, own_calls)
+    for mix in mixes:
+        print(f"everyday mix, {mix['kind']} webhooks: {mix['webhooks']} ({', '.join(f'{k} {v}' for k, v in mix['by_kind'].items())})")
+        print(f"  reads per webhook: {mix['reads'] / mix['webhooks']:.3f} ({mix['reads']} reads, {mix['writes']} writes); "
+              f"escalations made: {mix['made']}/{mix['escalations']}")
+
+
+def report_latency(env, args, ids, latencies, waits, work_ms, measured, own, own_calls) -> None:
     gets = sum(1 for r in measured if r.method == "GET")
     puts = sum(1 for r in measured if r.method == "PUT")
     print(f"machine: {machine()}")
