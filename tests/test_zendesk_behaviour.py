@@ -164,3 +164,17 @@ def test_a_ticket_at_the_comment_limit_is_escalated_without_the_note(tmp_path, s
     assert accepted.body["ticket"]["group_id"] == BILLING_GROUP
     result, = service.results()
     assert result["status"] == "escalated" and "5,000 comments" in result["warnings"][0]
+
+
+def test_the_customers_own_words_start_an_impact_escalation_but_an_agents_do_not(tmp_path, stop_later):
+    service, fake = make(tmp_path, stop_later, not_cc_on_ticket())
+    quoted = fake.add_comment(TICKET, AGENT, "The customer says production is down; checking.")
+    service.post(comment_event(TICKET, quoted, AGENT, True, "e-agent"))
+    service.work()
+    assert fake.puts(TICKET) == [] and len(fake.seen()) == 0  # screened out: no read at all
+    said = fake.add_comment(TICKET, CUSTOMER, "Our PRODUCTION is down since 9am!")
+    service.post(comment_event(TICKET, said, CUSTOMER, False, "e-customer"))
+    service.work()
+    sent, = fake.puts(TICKET)
+    assert sent["ticket"]["priority"] == "urgent" and "escalation_reason_production_down" in sent["ticket"]["tags"]
+    assert f'comment #{said["id"]} from the customer says "production is down"' in sent["ticket"]["comment"]["body"]
