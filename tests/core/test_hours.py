@@ -189,11 +189,11 @@ def test_touching_holidays_merge():
     (((600, 600),), (), "start < end"),
     (((-60, 60),), (), "start < end"),
     (((9000, 10081),), (), "start < end"),
-    (((1980.5, 2460),), (), "whole numbers"),
-    (((True, 2460),), (), "whole numbers"),
-    (((1980,),), (), "pair of week minutes"),
+    (((1980.5, 2460),), (), "pair of whole week minutes"),
+    (((True, 2460),), (), "pair of whole week minutes"),
+    (((1980,),), (), "pair of whole week minutes"),
     (WEEKDAYS_9_17, ((date(2026, 12, 26), date(2026, 12, 24)),), "ends before it starts"),
-    (WEEKDAYS_9_17, (("2026-12-24", "2026-12-26"),), "must be dates"),
+    (WEEKDAYS_9_17, (("2026-12-24", "2026-12-26"),), "pair of dates"),
     (WEEKDAYS_9_17, (date(2026, 12, 24),), "pair of dates"),
 ])
 def test_bad_schedules_say_why(intervals, holidays, problem):

@@ -137,31 +137,31 @@ def business_minutes_between(schedule: Schedule, start: datetime, end: datetime)
 def _spans_after(schedule: Schedule, moment: datetime) -> Iterator[Span]:
     """Yield the business time from a moment on, in order, span by span."""
     moment = _utc(moment)
-    day = moment.astimezone(schedule._zone).date()
-    while True:
-        holiday = schedule.holiday(day)
-        if holiday:
-            day = holiday[1] + ONE_DAY
-            continue
+    for day in _open_dates(schedule, moment, ONE_DAY):
         for start, end in _day_spans(schedule, day):
             if end > moment:
                 yield max(start, moment), end
-        day += ONE_DAY
 
 
 def _spans_before(schedule: Schedule, moment: datetime) -> Iterator[Span]:
     """Yield the business time before a moment, latest first, span by span."""
     moment = _utc(moment)
+    for day in _open_dates(schedule, moment, -ONE_DAY):
+        for start, end in reversed(_day_spans(schedule, day)):
+            if start < moment:
+                yield start, min(end, moment)
+
+
+def _open_dates(schedule: Schedule, moment: datetime, step: timedelta) -> Iterator[date]:
+    """Yield the local dates from a moment's on, forward or back, skipping holiday ranges whole."""
     day = moment.astimezone(schedule._zone).date()
     while True:
         holiday = schedule.holiday(day)
         if holiday:
-            day = holiday[0] - ONE_DAY
+            day = holiday[1] + ONE_DAY if step > timedelta(0) else holiday[0] - ONE_DAY
             continue
-        for start, end in reversed(_day_spans(schedule, day)):
-            if start < moment:
-                yield start, min(end, moment)
-        day -= ONE_DAY
+        yield day
+        day += step
 
 
 def _day_spans(schedule: Schedule, day: date) -> list[Span]:
@@ -170,25 +170,20 @@ def _day_spans(schedule: Schedule, day: date) -> list[Span]:
     before, after, change = _offset_change(schedule._zone, midnight)
     spans = []
     for start, end in schedule._days[day.weekday()]:
-        first = midnight + timedelta(minutes=start)
-        last = midnight + timedelta(minutes=end)
-        if change is None:
-            spans.append(((first - before).replace(tzinfo=timezone.utc), (last - before).replace(tzinfo=timezone.utc)))
-            continue
+        first, last = midnight + timedelta(minutes=start), midnight + timedelta(minutes=end)
         # Moments before the change show UTC + before, moments after it UTC + after:
         # in a gap part of the wall-clock interval never happens, in a fold part of it happens twice.
-        spans.append((first - before, min(last - before, change)))
-        spans.append((max(first - after, change), last - after))
+        spans += [(first - before, min(last - before, change)), (max(first - after, change), last - after)]
     # In a fold, the second pass of an early interval comes after the first pass of a later one.
     return sorted((s.replace(tzinfo=timezone.utc), e.replace(tzinfo=timezone.utc)) for s, e in spans if s < e)
 
 
-def _offset_change(zone: ZoneInfo, midnight: datetime) -> tuple[timedelta, timedelta, datetime | None]:
+def _offset_change(zone: ZoneInfo, midnight: datetime) -> tuple[timedelta, timedelta, datetime]:
     """Return the UTC offsets before and after a local date's offset change, and its naive UTC instant."""
     low, high = midnight - _MARGIN, midnight + ONE_DAY + _MARGIN
     before, after = _offset(zone, low), _offset(zone, high)
     if before == after:
-        return before, after, None
+        return before, after, datetime.max  # no change: every moment is "before" it
     while high - low > timedelta(seconds=1):  # changes happen on whole seconds
         middle = low + timedelta(seconds=(high - low).total_seconds() // 2)
         if _offset(zone, middle) == before:
@@ -209,12 +204,8 @@ def _utc(moment: datetime) -> datetime:
 
 
 def _checked_interval(interval) -> tuple[int, int]:
-    try:
-        start, end = interval
-    except (TypeError, ValueError):
-        raise ScheduleError(f"an interval is a pair of week minutes, not {interval!r}") from None
-    if not all(isinstance(m, int) and not isinstance(m, bool) for m in (start, end)):
-        raise ScheduleError(f"interval {interval!r}: week minutes are whole numbers")
+    start, end = _pair(interval, "an interval is a pair of whole week minutes",
+                       lambda m: isinstance(m, int) and not isinstance(m, bool))
     if not 0 <= start < end <= WEEK:
         raise ScheduleError(f"interval {start}-{end}: need 0 <= start < end <= {WEEK}")
     if start // DAY != (end - 1) // DAY:
@@ -223,15 +214,21 @@ def _checked_interval(interval) -> tuple[int, int]:
 
 
 def _checked_holiday(holiday) -> tuple[date, date]:
-    try:
-        first, last = holiday
-    except (TypeError, ValueError):
-        raise ScheduleError(f"a holiday is a pair of dates, not {holiday!r}") from None
-    if not all(isinstance(d, date) and not isinstance(d, datetime) for d in (first, last)):
-        raise ScheduleError(f"holiday {holiday!r}: first and last day must be dates")
+    first, last = _pair(holiday, "a holiday is a pair of dates (first and last day)",
+                        lambda d: isinstance(d, date) and not isinstance(d, datetime))
     if last < first:
         raise ScheduleError(f"holiday {first}..{last} ends before it starts")
     return first, last
+
+
+def _pair(value, what: str, fits) -> tuple:
+    try:
+        first, second = value
+    except (TypeError, ValueError):
+        raise ScheduleError(f"{what}, not {value!r}") from None
+    if not (fits(first) and fits(second)):
+        raise ScheduleError(f"{what}, not {value!r}")
+    return first, second
 
 
 def _merged(ranges: tuple[tuple[date, date], ...]) -> tuple[tuple[date, date], ...]:
