@@ -30,7 +30,8 @@ holidays = ["2026-12-24..2026-12-26", "2026-12-31 .. 2027-01-01", 2027-05-01]
 
 
 def test_a_schedule_loads_into_the_core_type():
-    schedules = load(EMEA + '\n[schedules.us]\ntime_zone = "Eastern Time (US & Canada)"\nhours.sunday = "00:00-24:00"\n')
+    us = '\n[schedules.us]\ntime_zone = "Eastern Time (US & Canada)"\nhours.sunday = "00:00-24:00"\n'
+    schedules = load(EMEA + us)
     assert schedules["emea"] == Schedule(
         "Europe/Berlin", ((1980, 2160), (2220, 2460), (3420, 3900), (9840, 10080)),
         ((date(2026, 12, 24), date(2026, 12, 26)), (date(2026, 12, 31), date(2027, 1, 1)),
