@@ -37,4 +37,6 @@ def loaded_after(statement: str) -> set[str]:
 
 def test_importing_the_core_loads_none_of_them():
     baseline = loaded_after("pass")  # what the interpreter itself loads (os, site hooks)
-    assert loaded_after("import zendesk_escalator.core.triggers, zendesk_escalator.core.plan") == baseline
+    core = "zendesk_escalator.core"
+    modules = f"{core}.triggers, {core}.plan, {core}.hours, {core}.schedule_api"
+    assert loaded_after(f"import {modules}") == baseline

@@ -1,0 +1,150 @@
+"""Business-hours schedules written in the policy file, validated with marshmallow into core.hours.Schedule.
+
+    [schedules.emea]
+    time_zone = "Europe/Berlin"            # IANA, or Zendesk's name such as "London"
+    hours = { monday = ["09:00-12:00", "13:00-17:00"], tuesday = "09:00-17:00" }
+    holidays = ["2026-12-24..2026-12-26", "2027-01-01"]   # local dates, ranges inclusive
+
+A day left out is closed; "24:00" ends a shift at midnight; errors name the key and the problem.
+"""
+
+import re
+from dataclasses import replace
+from datetime import date, datetime
+
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validates_schema
+
+from .core.hours import DAY, Schedule, ScheduleError
+from .core.zones import UnknownTimeZone, iana_zone
+
+DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")  # Zendesk's week order
+_SHIFT = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+_RANGE = ".."
+_NAME = re.compile(r"^[a-z0-9_]+$")
+
+
+def _known_zone(name: str) -> None:
+    try:
+        iana_zone(name)
+    except UnknownTimeZone as error:
+        raise ValidationError(str(error)) from None
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+class _Shift(fields.Field):
+    """A shift "HH:MM-HH:MM" within one day, as minutes from midnight."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> tuple[int, int]:
+        match = _SHIFT.match(value.strip()) if isinstance(value, str) else None
+        if not match:
+            raise ValidationError(f"{value!r} is not a shift: write \"HH:MM-HH:MM\", such as \"09:00-17:00\"")
+        start_h, start_m, end_h, end_m = map(int, match.groups())
+        start, end = start_h * 60 + start_m, end_h * 60 + end_m
+        if start_h > 23 or start_m > 59 or end_m > 59 or end > DAY:
+            raise ValidationError(f"{value!r}: times run from 00:00 to 24:00")
+        if end <= start:
+            raise ValidationError(f"{value!r} must end after it starts; a night shift is two shifts, "
+                                  f"one ending at 24:00 and one starting at 00:00 the next day")
+        return start, end
+
+
+class _OneOrMore(fields.List):
+    """A list, or one item standing for a list of one."""
+
+    def __init__(self, item: fields.Field):
+        super().__init__(item, load_default=list)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value if isinstance(value, list) else [value], attr, data, **kwargs)
+
+
+class _Holiday(fields.Field):
+    """A local date "2027-01-01", or an inclusive range "2026-12-24..2026-12-26"."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> tuple[date, date]:
+        if isinstance(value, date) and not isinstance(value, datetime):  # a TOML date written bare
+            return value, value
+        if not isinstance(value, str):
+            raise ValidationError(f"{value!r} is not a holiday: write \"2027-01-01\" or \"2026-12-24..2026-12-26\"")
+        first, _, last = value.partition(_RANGE)
+        try:
+            days = date.fromisoformat(first.strip()), date.fromisoformat((last or first).strip())
+        except ValueError:
+            raise ValidationError(f"{value!r} is not a holiday: write \"2027-01-01\" "
+                                  f"or \"2026-12-24..2026-12-26\"") from None
+        if days[1] < days[0]:
+            raise ValidationError(f"{value!r} ends before it starts")
+        return days
+
+
+class HoursSchema(Schema):
+    """A day's shifts by day name; a day left out is closed."""
+
+    class Meta:
+        unknown = RAISE
+
+    error_messages = {"unknown": f"not a day: use {', '.join(DAYS[1:] + DAYS[:1])}"}
+    sunday = _OneOrMore(_Shift())
+    monday = _OneOrMore(_Shift())
+    tuesday = _OneOrMore(_Shift())
+    wednesday = _OneOrMore(_Shift())
+    thursday = _OneOrMore(_Shift())
+    friday = _OneOrMore(_Shift())
+    saturday = _OneOrMore(_Shift())
+
+    @validates_schema
+    def no_overlap(self, data, **_):
+        for day, shifts in data.items():
+            ordered = sorted(shifts)
+            for (first, first_end), (second, second_end) in zip(ordered, ordered[1:]):
+                if second < first_end:
+                    raise ValidationError(f"shifts {_hhmm(first)}-{_hhmm(first_end)} and "
+                                          f"{_hhmm(second)}-{_hhmm(second_end)} overlap", field_name=day)
+
+
+class ScheduleSchema(Schema):
+    """One schedule: its time zone, weekly hours and holidays."""
+
+    class Meta:
+        unknown = RAISE
+
+    time_zone = fields.String(required=True, validate=_known_zone)
+    hours = fields.Nested(HoursSchema, required=True)
+    holidays = _OneOrMore(_Holiday())
+
+    @post_load
+    def build(self, data, **_) -> Schedule:
+        intervals = tuple((DAYS.index(day) * DAY + start, DAYS.index(day) * DAY + end)
+                          for day, shifts in data["hours"].items() for start, end in shifts)
+        try:
+            return Schedule(data["time_zone"], intervals, tuple(data["holidays"]))
+        except ScheduleError as error:  # shifts and holidays are checked above: only "no hours at all" is left
+            raise ValidationError(str(error), field_name="hours") from None
+
+
+class Schedules(fields.Field):
+    """The policy file's [schedules] section: schedules by name, each Schedule carrying its name."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> dict[str, Schedule]:
+        if not isinstance(value, dict):
+            raise ValidationError("expected tables of schedules by name, such as [schedules.emea]")
+        loaded, errors = {}, {}
+        for name, body in value.items():
+            try:
+                loaded[name] = replace(_load_schedule(name, body), name=name)
+            except ValidationError as error:
+                errors[name] = error.messages
+        if errors:
+            raise ValidationError(errors)
+        return loaded
+
+
+def _load_schedule(name: str, body) -> Schedule:
+    if not _NAME.match(name):
+        raise ValidationError("a schedule's name uses lower-case letters, digits and _ only")
+    if not isinstance(body, dict):
+        raise ValidationError("expected a table with time_zone, hours and holidays")
+    return ScheduleSchema().load(body)
