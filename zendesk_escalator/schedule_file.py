@@ -16,6 +16,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 
 from .core.hours import DAY, Schedule, ScheduleError
 from .core.zones import UnknownTimeZone, iana_zone
+from .schemas import OneOrMany
 
 DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")  # Zendesk's week order
 _SHIFT = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
@@ -51,16 +52,6 @@ class _Shift(fields.Field):
         return start, end
 
 
-class _OneOrMore(fields.List):
-    """A list, or one item standing for a list of one."""
-
-    def __init__(self, item: fields.Field):
-        super().__init__(item, load_default=list)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value if isinstance(value, list) else [value], attr, data, **kwargs)
-
-
 class _Holiday(fields.Field):
     """A local date "2027-01-01", or an inclusive range "2026-12-24..2026-12-26"."""
 
@@ -87,13 +78,13 @@ class HoursSchema(Schema):
         unknown = RAISE
 
     error_messages = {"unknown": f"not a day: use {', '.join(DAYS[1:] + DAYS[:1])}"}
-    sunday = _OneOrMore(_Shift())
-    monday = _OneOrMore(_Shift())
-    tuesday = _OneOrMore(_Shift())
-    wednesday = _OneOrMore(_Shift())
-    thursday = _OneOrMore(_Shift())
-    friday = _OneOrMore(_Shift())
-    saturday = _OneOrMore(_Shift())
+    sunday = OneOrMany(_Shift(), load_default=list)
+    monday = OneOrMany(_Shift(), load_default=list)
+    tuesday = OneOrMany(_Shift(), load_default=list)
+    wednesday = OneOrMany(_Shift(), load_default=list)
+    thursday = OneOrMany(_Shift(), load_default=list)
+    friday = OneOrMany(_Shift(), load_default=list)
+    saturday = OneOrMany(_Shift(), load_default=list)
 
     @validates_schema
     def no_overlap(self, data, **_):
@@ -113,7 +104,7 @@ class ScheduleSchema(Schema):
 
     time_zone = fields.String(required=True, validate=_known_zone)
     hours = fields.Nested(HoursSchema, required=True)
-    holidays = _OneOrMore(_Holiday())
+    holidays = OneOrMany(_Holiday(), load_default=list)
 
     @post_load
     def build(self, data, **_) -> Schedule:

@@ -34,6 +34,13 @@ TRIGGER_BODY_TEMPLATE = {
 }
 
 
+class OneOrMany(fields.List):
+    """A list, or a single value standing for a list of one (policy files: `priority = "urgent"`)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value if isinstance(value, list) else [value], attr, data, **kwargs)
+
+
 class OptionalInteger(fields.Integer):
     """Integer that also accepts Zendesk's empty placeholder rendering ("")."""
 

@@ -219,7 +219,7 @@ moments = st.one_of(near_a_change, anywhere)
 schedules = st.sampled_from(SCHEDULES)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)  # correctness, not speed: no deadline on a busy machine
 @given(schedules, moments, st.integers(-100_000, 100_000))
 def test_adding_then_measuring_gives_the_minutes_back(schedule, start, minutes):
     end = add_business_minutes(schedule, start, minutes)
@@ -230,6 +230,7 @@ def test_adding_then_measuring_gives_the_minutes_back(schedule, start, minutes):
         assert is_open(schedule, end)
 
 
+@settings(deadline=None)
 @given(schedules, moments)
 def test_next_opening_is_the_moment_itself_exactly_when_open(schedule, moment):
     opening = next_opening(schedule, moment)
@@ -237,6 +238,7 @@ def test_next_opening_is_the_moment_itself_exactly_when_open(schedule, moment):
     assert is_open(schedule, opening) and business_minutes_between(schedule, moment, opening) == 0
 
 
+@settings(deadline=None)
 @given(moments, st.integers(0, 3_000_000), st.sampled_from(["UTC", "America/New_York", "Australia/Lord_Howe"]))
 def test_a_calendar_schedule_is_calendar_arithmetic(start, minutes, zone):
     schedule = calendar_schedule(zone)
