@@ -1,16 +1,22 @@
 """The policy file: TOML validated with marshmallow into core.policy types; errors name the key."""
 
+import re
 import tomllib
+from datetime import timedelta
 from pathlib import Path
 from string import Template
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, pre_load, validate, validates
+from marshmallow import (RAISE, Schema, ValidationError, fields, post_load, pre_load, validate, validates,
+                         validates_schema)
 
 from .core.conditions import When
-from .core.policy import (DEFAULT_NOTE, NOTE_PLACEHOLDERS, PRIORITIES, FieldIds, ImpactRule, Level,
-                          ManualRule, Policy, Route, StatusValues, Trigger)
+from .core.policy import (DEFAULT_NOTE, NOTE_PLACEHOLDERS, PRIORITIES, FallbackTarget, FieldIds,
+                          ImpactRule, Level, ManualRule, Policy, Route, SlaPolicy, StatusValues, Trigger,
+                          WarnRule)
+from .core.zones import iana_zone
 from .errors import ConfigError
-from .schemas import ID, first_error
+from .schedule_file import Schedules
+from .schemas import ID, OneOrMany, first_error
 
 _slug = validate.Regexp(r"^[a-z0-9_]+$", error="use lower-case letters, digits and _ only")
 _priority = validate.OneOf(PRIORITIES)
@@ -27,26 +33,36 @@ class _Strict(Schema):
         unknown = RAISE
 
 
-class _OneOrMany(fields.List):
-    """A list, or a single value standing for a list of one."""
+class Duration(fields.Field):
+    """A span of time: "90s", "30m", "4h", "1d", "1h30m", or a number of minutes."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value if isinstance(value, list) else [value], attr, data, **kwargs)
+    PART = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|m|min|s)")
+    UNITS = {"d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1),
+             "min": timedelta(minutes=1), "s": timedelta(seconds=1)}
+
+    def _deserialize(self, value, attr, data, **kwargs) -> timedelta:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+            return timedelta(minutes=value)
+        text = value.strip().lower() if isinstance(value, str) else ""
+        parts = self.PART.findall(text)
+        if not parts or self.PART.sub("", text).strip():
+            raise ValidationError('a duration such as "30m", "4h", "1d" or "1h30m"')
+        return sum((float(n) * self.UNITS[unit] for n, unit in parts), timedelta(0))
 
 
 class WhenSchema(_Strict):
     """The one condition type: every part that is set must hold."""
 
-    tags_any = _OneOrMany(fields.String(validate=validate.Length(min=1)), load_default=list)
-    tags_all = _OneOrMany(fields.String(validate=validate.Length(min=1)), load_default=list)
-    tags_none = _OneOrMany(fields.String(validate=validate.Length(min=1)), load_default=list)
-    priority = _OneOrMany(fields.String(validate=_priority), load_default=list)
-    form_id = _OneOrMany(fields.Integer(validate=ID), load_default=list)
-    organization_id = _OneOrMany(fields.Integer(validate=ID), load_default=list)
-    brand_id = _OneOrMany(fields.Integer(validate=ID), load_default=list)
+    tags_any = OneOrMany(fields.String(validate=validate.Length(min=1)), load_default=list)
+    tags_all = OneOrMany(fields.String(validate=validate.Length(min=1)), load_default=list)
+    tags_none = OneOrMany(fields.String(validate=validate.Length(min=1)), load_default=list)
+    priority = OneOrMany(fields.String(validate=_priority), load_default=list)
+    form_id = OneOrMany(fields.Integer(validate=ID), load_default=list)
+    organization_id = OneOrMany(fields.Integer(validate=ID), load_default=list)
+    brand_id = OneOrMany(fields.Integer(validate=ID), load_default=list)
     fields_ = fields.Dict(data_key="fields", keys=fields.String(validate=_field_id),
-                          values=_OneOrMany(fields.Raw(validate=_scalar)), load_default=dict)
-    phrases = _OneOrMany(fields.String(validate=validate.Length(min=1)), load_default=list)
+                          values=OneOrMany(fields.Raw(validate=_scalar)), load_default=dict)
+    phrases = OneOrMany(fields.String(validate=validate.Length(min=1)), load_default=list)
 
     @post_load
     def build(self, data, **_):
@@ -179,6 +195,61 @@ class EscalationSchema(_Strict):
                 f"unknown placeholder(s) {sorted(unknown)}; use {sorted(NOTE_PLACEHOLDERS)}")
 
 
+class WarnSchema(_Strict):
+    before = Duration(required=True)
+    when = fields.Nested(WhenSchema, load_default=When)
+    metric = fields.String(load_default=None, validate=_slug)
+
+    @post_load
+    def build(self, data, **_):
+        return WarnRule(**data)
+
+
+class FallbackSchema(_Strict):
+    first_reply = Duration(required=True)
+    when = fields.Nested(WhenSchema, load_default=When)
+    schedule = fields.String(load_default=None, validate=validate.Length(min=1))
+
+    @post_load
+    def build(self, data, **_):
+        return FallbackTarget(**data)
+
+
+def _zone(name: str) -> None:
+    try:
+        iana_zone(name)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+
+
+class SlaSchema(_Strict):
+    """[sla]: act on Zendesk's own SLA clock (and the service's fallback targets)."""
+
+    enabled = fields.Boolean(load_default=True)
+    metrics = OneOrMany(fields.String(validate=_slug), load_default=list)
+    warn_before = Duration(load_default=timedelta(minutes=30), allow_none=True)
+    warn = fields.List(fields.Nested(WarnSchema), load_default=list)
+    stages = OneOrMany(fields.Integer(validate=validate.Range(min=1, max=99)), load_default=list)
+    warning_level = fields.Integer(load_default=1, validate=ID)
+    breach_level = fields.Integer(load_default=2, validate=ID)
+    breach_priority = fields.String(load_default=None, validate=_priority)
+    grace = Duration(load_default=timedelta(0))
+    repeat_every = Duration(load_default=timedelta(hours=1), allow_none=True)
+    max_level = fields.Integer(load_default=3, validate=ID)
+    time_zone = fields.String(load_default="UTC", validate=_zone)
+    fallback = fields.List(fields.Nested(FallbackSchema), load_default=list)
+
+    @validates_schema
+    def levels_in_order(self, data, **_):
+        if not data["warning_level"] <= data["breach_level"] <= data["max_level"]:
+            raise ValidationError("must hold: warning_level <= breach_level <= max_level", "breach_level")
+
+    @post_load
+    def build(self, data, **_):
+        return SlaPolicy(**{**data, "metrics": frozenset(data["metrics"]), "warn": tuple(data["warn"]),
+                            "stages": tuple(sorted(set(data["stages"]))), "fallback": tuple(data["fallback"])})
+
+
 class PolicySchema(_Strict):
     escalation = fields.Nested(EscalationSchema, required=True)
     fields_ = fields.Nested(FieldIdsSchema, data_key="fields", load_default=FieldIds)
@@ -188,6 +259,16 @@ class PolicySchema(_Strict):
     impact = fields.List(fields.Nested(ImpactSchema), load_default=list)
     levels = fields.List(fields.Nested(LevelSchema), load_default=list)
     routes = fields.List(fields.Nested(RouteSchema), load_default=list)
+    sla = fields.Nested(SlaSchema, load_default=SlaPolicy)
+    schedules = Schedules(load_default=dict)
+
+    @validates_schema
+    def schedules_named_exist(self, data, **_):
+        for n, target in enumerate(data["sla"].fallback):
+            if target.schedule and target.schedule not in data["schedules"]:
+                known = ", ".join(sorted(data["schedules"])) or "none"
+                raise ValidationError(f"no [schedules.{target.schedule}] in the policy (known: {known})",
+                                      f"sla.fallback.{n}.schedule")
 
     @post_load
     def build(self, data, **_):
@@ -205,6 +286,8 @@ class PolicySchema(_Strict):
             impacts=tuple(data["impact"]),
             levels=tuple(data["levels"]),
             routes=tuple(data["routes"]),
+            sla=data["sla"],
+            schedules=data["schedules"],
         )
 
 

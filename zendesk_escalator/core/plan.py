@@ -21,7 +21,8 @@ def build_update(ticket: TicketSnapshot, decision: Decision, policy: Policy, now
     if decision.acknowledge_only:
         return _acknowledgement(ticket, decision, policy, update)
     actions: list[str] = []
-    update.update(_assignment(ticket, route_for(ticket, policy), actions))
+    if decision.reassign:
+        update.update(_assignment(ticket, route_for(ticket, policy), actions))
     if _raises(ticket.priority, decision.priority):
         update["priority"] = decision.priority
         actions.append(f"priority → {decision.priority}")

@@ -1,6 +1,7 @@
 """The escalation policy as plain dataclasses (pure): what the decision core reads."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from .conditions import When
 
@@ -71,6 +72,43 @@ class FieldIds:
 
 
 @dataclass(frozen=True)
+class WarnRule:
+    """How long before a breach to warn, for the tickets (and metric) it names."""
+
+    before: timedelta
+    when: When = field(default_factory=When)
+    metric: str | None = None
+
+
+@dataclass(frozen=True)
+class FallbackTarget:
+    """The service's own first-reply target, for accounts without Zendesk SLA policies."""
+
+    first_reply: timedelta
+    when: When = field(default_factory=When)
+    schedule: str | None = None  # a schedule of the policy; None: calendar time
+
+
+@dataclass(frozen=True)
+class SlaPolicy:
+    """Acting on Zendesk's own SLA clock: warn before a breach, escalate at it, and again later."""
+
+    enabled: bool = False
+    metrics: frozenset[str] = frozenset()  # the Zendesk metrics to act on; empty: all of them
+    warn_before: timedelta | None = timedelta(minutes=30)
+    warn: tuple[WarnRule, ...] = ()  # first match wins over warn_before
+    stages: tuple[int, ...] = ()  # also warn at these percentages of the target
+    warning_level: int = 1
+    breach_level: int = 2
+    breach_priority: str | None = None
+    grace: timedelta = timedelta(0)
+    repeat_every: timedelta | None = timedelta(hours=1)  # still breached: next level, every ...
+    max_level: int = 3
+    time_zone: str = "UTC"  # for the notes (UTC is always shown too)
+    fallback: tuple[FallbackTarget, ...] = ()
+
+
+@dataclass(frozen=True)
 class StatusValues:
     """Values of the escalation status field; for a drop-down they are its options' tags."""
 
@@ -99,6 +137,8 @@ class Policy:
     levels: tuple[Level, ...] = ()
     routes: tuple[Route, ...] = ()
     note_template: str = DEFAULT_NOTE
+    sla: SlaPolicy = field(default_factory=SlaPolicy)
+    schedules: dict = field(default_factory=dict)  # name -> core.hours.Schedule
 
     def level(self, number: int) -> Level:
         """Return the configured level, or a bare one."""

@@ -31,6 +31,7 @@ class Decision:
     quote: str | None = None
     consume_tags: frozenset[str] = field(default_factory=frozenset)
     acknowledge_only: bool = False  # a request seen on a ticket escalated enough already
+    reassign: bool = True  # functional escalation (routing table); False: only tell the level
 
 
 class Rule(Protocol):

@@ -28,6 +28,15 @@ class Comment:
 
 
 @dataclass(frozen=True)
+class Metric:
+    """One SLA metric of the ticket, as Zendesk's own clock has it (ticket.slas.policy_metrics)."""
+
+    name: str  # first_reply_time, next_reply_time, periodic_update_time, ...
+    stage: str  # active, paused or achieved
+    breach_at: datetime | None
+
+
+@dataclass(frozen=True)
 class TicketSnapshot:
     """One ticket at one moment, and the comments the service has not examined before."""
 
@@ -49,6 +58,9 @@ class TicketSnapshot:
     updated_at: str | None = None
     new_comments: tuple[Comment, ...] = ()  # oldest first
     comment_count: int | None = None
+    created_at: datetime | None = None
+    sla_metrics: tuple[Metric, ...] = ()  # empty: no SLA policy applies (or slas were not read)
+    agent_replies: int | None = None  # public agent replies (metric_set.replies), None when not read
 
     def field(self, field_id: int | None) -> object:
         """Return a custom field's value (None when unset or not configured)."""
@@ -98,6 +110,9 @@ def ticket_from_api(ticket_json: dict, comments: tuple[Comment, ...] = (),
         updated_at=ticket.get("updated_at"),
         new_comments=comments,
         comment_count=comment_count,
+        created_at=parse_time(ticket.get("created_at")),
+        sla_metrics=_metrics(ticket.get("slas")),
+        agent_replies=_replies(ticket_json.get("metric_set") or ticket.get("metric_set")),
     )
 
 
@@ -144,6 +159,19 @@ def parse_time(value: str | None) -> datetime | None:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
+
+
+def _metrics(slas: dict | None) -> tuple[Metric, ...]:
+    found = []
+    for raw in (slas or {}).get("policy_metrics") or ():
+        if isinstance(raw, dict) and raw.get("metric"):
+            found.append(Metric(raw["metric"], str(raw.get("stage") or "").lower(), parse_time(raw.get("breach_at"))))
+    return tuple(found)
+
+
+def _replies(metric_set: dict | None) -> int | None:
+    replies = (metric_set or {}).get("replies")
+    return replies if isinstance(replies, int) else None
 
 
 def _emails(users: list | None) -> dict[int, str]:

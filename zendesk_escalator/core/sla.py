@@ -1,0 +1,178 @@
+"""SLA timers from Zendesk's own clock, the re-check at fire time, and what to do then (pure).
+
+Zendesk's `breach_at` is the truth: the service never recomputes it, it only
+offsets from it (warn 30 minutes before, act at the breach plus a grace, remind
+later). Every timer is keyed by ticket, metric, the breach it is for and its
+moment, so a moved breach makes new timers and an old one, when it fires, finds
+itself stale and does nothing. Accounts without SLA policies get the service's own
+first-reply target instead, counted in business hours when the policy names a
+schedule.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from .hours import Schedule, add_business_minutes, calendar_schedule
+from .policy import FallbackTarget, Policy
+from .rules import Decision
+from .snapshot import TicketSnapshot
+from .state import read_state
+from .zones import iana_zone
+
+WARNING, BREACH = "sla_warning", "sla_breach"
+OWN_TARGET = "first_reply_target"  # the metric name of the service's own fallback target
+NAMES = {"first_reply_time": "first reply time", "next_reply_time": "next reply time",
+         "periodic_update_time": "periodic update time", "pausable_update_time": "pausable update time",
+         "requester_wait_time": "requester wait time", "agent_work_time": "agent work time",
+         OWN_TARGET: "first reply target"}
+DONE_STATUSES = frozenset({"solved", "closed", "deleted"})
+
+
+@dataclass(frozen=True)
+class Timer:
+    """A moment to act on one metric of one ticket."""
+
+    kind: str  # sla_warning | sla_breach
+    ticket_id: int
+    metric: str
+    breach_at: datetime  # the breach this timer is for
+    fire_at: datetime  # when to act
+    stage: str  # what the note says it is: "30 min before", "75 % of the target", "at the breach"
+    round: int = 0  # breach timers: 0 at the breach, n for the reminder n periods after it
+
+    @property
+    def key(self) -> str:
+        """Its dedupe key: a moved breach or moment is a new timer."""
+        return f"timer:{self.kind}:{self.ticket_id}:{self.metric}:{_epoch(self.breach_at)}:{_epoch(self.fire_at)}"
+
+    def to_payload(self) -> dict:
+        """JSON-ready form for the inbox row."""
+        return {"kind": self.kind, "ticket_id": self.ticket_id, "metric": self.metric,
+                "breach_at": _epoch(self.breach_at), "fire_at": _epoch(self.fire_at),
+                "stage": self.stage, "round": self.round}
+
+    @classmethod
+    def from_payload(cls, data: dict) -> "Timer":
+        """Rebuild from `to_payload` output."""
+        return cls(data["kind"], data["ticket_id"], data["metric"], _moment(data["breach_at"]),
+                   _moment(data["fire_at"]), data["stage"], data.get("round", 0))
+
+
+def timers_for(ticket: TicketSnapshot, policy: Policy, now: datetime,
+               targets: dict[str, tuple[float, Schedule]] | None = None) -> list[Timer]:
+    """The timers this ticket needs (moments already past fire at once); none when it needs none.
+
+    `targets` holds, per metric, the target applied to the ticket (minutes, and the
+    schedule they count in); only percentage stages need it.
+    """
+    sla = policy.sla
+    if not sla.enabled or ticket.status in DONE_STATUSES:
+        return []
+    breaches = {m.name: m.breach_at for m in ticket.sla_metrics
+                if m.stage == "active" and m.breach_at and (not sla.metrics or m.name in sla.metrics)}
+    if not ticket.sla_metrics and (own := own_target(ticket, policy)):
+        breaches[OWN_TARGET] = own
+    return [timer for metric, breach_at in breaches.items()
+            for timer in _metric_timers(ticket, metric, breach_at, policy, now, (targets or {}).get(metric))]
+
+
+def own_target(ticket: TicketSnapshot, policy: Policy) -> datetime | None:
+    """The service's own first-reply deadline, while no agent has replied publicly."""
+    target = next((t for t in policy.sla.fallback if t.when.evidence(ticket) is not None), None)
+    if target is None or ticket.created_at is None or ticket.agent_replies != 0:
+        return None
+    return add_business_minutes(_schedule(target, policy), ticket.created_at, target.first_reply / timedelta(minutes=1))
+
+
+def stale_because(timer: Timer, ticket: TicketSnapshot, policy: Policy) -> str | None:
+    """Why a timer must not act on the ticket as read just now; None when it must."""
+    if ticket.status in DONE_STATUSES:
+        return f"the ticket is {ticket.status}"
+    if timer.metric == OWN_TARGET:
+        if ticket.agent_replies:
+            return "an agent has replied"
+        current = own_target(ticket, policy)
+    else:
+        metric = next((m for m in ticket.sla_metrics if m.name == timer.metric), None)
+        if metric is None or metric.stage != "active":
+            return f"{NAMES.get(timer.metric, timer.metric)} is {metric.stage if metric else 'no longer measured'}"
+        current = metric.breach_at
+    if current != timer.breach_at:
+        return "the breach time has moved"
+    return None
+
+
+def decide_timer(timer: Timer, ticket: TicketSnapshot, policy: Policy, now: datetime) -> Decision:
+    """The update a due, fresh timer asks for: a warning, the breach, or a reminder one level up."""
+    sla, state = policy.sla, read_state(ticket, policy)
+    name, when = NAMES.get(timer.metric, timer.metric), _both_zones(timer.breach_at, sla.time_zone)
+    if timer.kind == WARNING:
+        evidence = f"{name} breaches at {when}: {_span(timer.breach_at - now)} left ({timer.stage})"
+        level = max(state.level, sla.warning_level) if state.active else sla.warning_level
+        return Decision("sla_warning", state.reason if state.active else WARNING, level,
+                        evidence=(evidence,), reassign=False)
+    late = _span(now - timer.breach_at)
+    if timer.round == 0:
+        level = max(state.level, sla.breach_level) if state.active else sla.breach_level
+        return Decision("sla_breach", BREACH, level, sla.breach_priority,
+                        (f"{name} breached at {when}, {late} ago",))
+    level = min(sla.max_level, max(state.level, sla.breach_level) + 1)
+    return Decision("sla_breach", BREACH, level, sla.breach_priority,
+                    (f"{name} still breached and unanswered: breached at {when}, {late} ago",), reassign=False)
+
+
+def _metric_timers(ticket: TicketSnapshot, metric: str, breach_at: datetime, policy: Policy, now: datetime,
+                   target: tuple[float, Schedule] | None) -> list[Timer]:
+    sla, make = policy.sla, lambda kind, at, stage, n=0: Timer(kind, ticket.id, metric, breach_at, at, stage, n)
+    timers = []
+    if breach_at > now:  # warnings make sense only before the breach
+        if before := _warn_before(ticket, metric, policy):
+            timers.append(make(WARNING, breach_at - before, f"{_span(before)} before"))
+        if target:
+            minutes, schedule = target
+            timers += [make(WARNING, add_business_minutes(schedule, breach_at, -(100 - pct) / 100 * minutes),
+                            f"{pct} % of the target") for pct in sla.stages]
+    breach = breach_at + sla.grace
+    timers.append(make(BREACH, breach, "at the breach" if not sla.grace else f"{_span(sla.grace)} after the breach"))
+    if sla.repeat_every and breach <= now and read_state(ticket, policy).level < sla.max_level:
+        # The next reminder still to come (one missed while nobody watched is not sent late).
+        n = int((now - breach) / sla.repeat_every) + 1
+        at = breach + n * sla.repeat_every
+        timers.append(make(BREACH, at, f"{_span(at - breach_at)} after the breach", n))
+    return timers
+
+
+def _warn_before(ticket: TicketSnapshot, metric: str, policy: Policy) -> timedelta | None:
+    for rule in policy.sla.warn:
+        if (rule.metric in (None, metric)) and rule.when.evidence(ticket) is not None:
+            return rule.before
+    return policy.sla.warn_before
+
+
+def _schedule(target: FallbackTarget, policy: Policy) -> Schedule:
+    return policy.schedules[target.schedule] if target.schedule else calendar_schedule()
+
+
+def _both_zones(moment: datetime, zone: str) -> str:
+    utc = moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    if iana_zone(zone) == "UTC":
+        return utc
+    local = moment.astimezone(ZoneInfo(iana_zone(zone)))
+    return f"{local.strftime('%Y-%m-%d %H:%M %Z')} ({utc})"
+
+
+def _span(delta: timedelta) -> str:
+    minutes = max(0, round(delta.total_seconds() / 60))
+    days, minutes = divmod(minutes, 1440)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
+    return " ".join(p for p in parts if p) or "0 min"
+
+
+def _epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def _moment(epoch: int) -> datetime:
+    return datetime.fromtimestamp(epoch, tz=timezone.utc)
