@@ -6,7 +6,7 @@ import pytest
 
 from zendesk_escalator.errors import StorageUnavailable
 from conftest import drop_everything
-from zendesk_escalator.store.inbox import CRASH_LIMIT, DEAD, DONE, PENDING, Inbox
+from zendesk_escalator.store.inbox import CRASH_LIMIT, DEAD, DONE, PENDING, RUNNING, Inbox
 
 
 def add(inbox, key, ticket, now=100.0, **kw):
@@ -35,15 +35,37 @@ def test_one_ticket_never_runs_twice_and_keeps_order(any_inbox):
     assert any_inbox.claim("w2", 103.0, 60) == []
 
 
-def test_backoff_blocks_later_rows_of_the_same_ticket(any_inbox):
+def test_a_row_not_yet_due_holds_back_nothing_but_a_due_older_row_goes_first(any_inbox):
     add(any_inbox, "a", 1)
     rows = any_inbox.claim("w1", 101.0, 60)
     assert any_inbox.retry(rows, "w1", 102.0, 132.0, 9999.0, "ZendeskUnavailable: 503")
-    add(any_inbox, "b", 1, now=103.0)
-    assert any_inbox.claim("w1", 110.0, 60) == []
-    again = any_inbox.claim("w1", 133.0, 60)
-    assert [(r.dedupe_key, r.attempts, r.last_error) for r in again] == [
-        ("a", 2, "ZendeskUnavailable: 503"), ("b", 1, None)]
+    add(any_inbox, "t", 1, now=103.0, run_at=5000.0)  # a timer for much later
+    add(any_inbox, "b", 1, now=104.0)
+    assert [r.dedupe_key for r in any_inbox.claim("w1", 110.0, 60)] == ["b"]  # not held back by "a" nor "t"
+    any_inbox.complete(any_inbox.rows(RUNNING), "w1", 111.0, {})
+    add(any_inbox, "c", 1, now=120.0)
+    again = any_inbox.claim("w1", 133.0, 60)  # "a" is due again and older than "c": it goes first
+    assert [(r.dedupe_key, r.attempts, r.last_error) for r in again] == [("a", 2, "ZendeskUnavailable: 503"), ("c", 1, None)]
+
+
+def test_timers_of_many_tickets_are_claimed_together_but_never_beside_a_ticket_in_hand(any_inbox):
+    add(any_inbox, "note-2", 2, now=95.0, run_at=95.0)
+    assert [r.dedupe_key for r in any_inbox.claim("w1", 96.0, 60)] == ["note-2"]  # ticket 2 in w1's hands
+    for ticket in (1, 2, 3):
+        any_inbox.schedule([{"kind": "timer", "dedupe_key": f"timer:{ticket}", "ticket_id": ticket,
+                             "payload": {"n": ticket}, "run_at": 100.0}], 97.0)
+    timers = any_inbox.claim("w2", 101.0, 60)
+    assert sorted(r.dedupe_key for r in timers) == ["timer:1", "timer:3"]  # ticket 2 is in w1's hands
+    assert any_inbox.schedule([{"kind": "timer", "dedupe_key": "timer:1", "ticket_id": 1, "payload": {},
+                                "run_at": 1.0}], 102.0) == 0  # a key is stored once
+
+
+def test_supersede_finishes_the_plans_that_changed(any_inbox):
+    rows = [{"kind": "timer", "dedupe_key": key, "ticket_id": ticket, "payload": {}, "run_at": 500.0}
+            for key, ticket in (("t1-old", 1), ("t1-new", 1), ("t2", 2))]
+    any_inbox.schedule(rows, 90.0)
+    assert any_inbox.supersede("timer", [1, 2], {"t1-new", "t2"}, 100.0) == 1
+    assert {r.dedupe_key: r.status for r in any_inbox.rows()} == {"t1-old": DONE, "t1-new": PENDING, "t2": PENDING}
 
 
 def test_expired_lease_is_reclaimed_and_old_owner_cannot_finish(any_inbox):

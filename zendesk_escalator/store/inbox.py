@@ -4,7 +4,7 @@ import json
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, exists, func, literal_column, select, update
+from sqlalchemy import and_, delete, exists, func, literal_column, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -18,6 +18,9 @@ from .schema import DEAD, DONE, PENDING, RUNNING, inbox, tickets
 
 # A row whose worker died this many times while handling it is poison: it is buried.
 CRASH_LIMIT = 5
+# Timer rows of many tickets are claimed together, so that one read (show_many) re-checks them all.
+BATCHED_KINDS = frozenset({"timer"})
+BATCH = 100
 # What accept() writes; the other columns start empty (or at their defaults).
 ACCEPTED_COLUMNS = ("kind", "dedupe_key", "ticket_id", "payload", "status", "attempts",
                     "run_at", "created_at", "updated_at")
@@ -83,12 +86,15 @@ class Inbox:
         return self._accepts.submit(row)
 
     def claim(self, owner: str, now: float, lease_seconds: float) -> list[InboxRow]:
-        """Lease the next due row plus the due rows of the same ticket behind it.
+        """Lease the next due row plus the due rows that can go with it.
 
-        Only the oldest open row of a ticket is ever claimable, so one ticket is
-        never processed twice at once and its events keep their order. Rows that
-        arrived before this claim are coalesced: one fresh read covers them all.
-        A running row found here has outlived its lease: its worker died.
+        A row is claimable when it is due, no row of its ticket is in a worker's
+        hands, and no older row of its ticket is due: one ticket is never processed
+        twice at once, and its due rows keep their order. A row that is not due yet
+        (a timer for tomorrow, a retry in backoff) holds back nothing. The due rows
+        of the same ticket and kind are coalesced (one fresh read covers them all);
+        timers of up to BATCH tickets go together. A running row found here has
+        outlived its lease: its worker died.
         """
         self._ensure_schema()
         with self._transaction() as conn:
@@ -101,11 +107,15 @@ class Inbox:
                     break
                 self._finish(conn, [head["id"]], None, now, status=DEAD, crashes=head["crashes"] + 1,
                              last_error=f"its worker died {head['crashes'] + 1} times while handling it (poison?)")
-            ids = [head["id"], *conn.execute(
-                select(inbox.c.id).where(inbox.c.ticket_id == head["ticket_id"],
-                                         inbox.c.kind == head["kind"], inbox.c.id > head["id"],
-                                         inbox.c.status == PENDING, inbox.c.run_at <= now)
-            ).scalars()]
+            if head["kind"] in BATCHED_KINDS:
+                ids = [head["id"], *conn.execute(self._next_due(now, head["kind"], BATCH).with_only_columns(
+                    inbox.c.id).where(inbox.c.id != head["id"], inbox.c.status == PENDING)).scalars()]
+            else:
+                ids = [head["id"], *conn.execute(
+                    select(inbox.c.id).where(inbox.c.ticket_id == head["ticket_id"],
+                                             inbox.c.kind == head["kind"], inbox.c.id > head["id"],
+                                             inbox.c.status == PENDING, inbox.c.run_at <= now)
+                ).scalars()]
             conn.execute(update(inbox).where(inbox.c.id.in_(ids)).values(
                 status=RUNNING, lease_owner=owner, run_at=now + lease_seconds,
                 attempts=inbox.c.attempts + 1, updated_at=now))
@@ -113,6 +123,29 @@ class Inbox:
                 conn.execute(update(inbox).where(inbox.c.id == head["id"]).values(crashes=inbox.c.crashes + 1))
             rows = conn.execute(select(inbox).where(inbox.c.id.in_(ids)).order_by(inbox.c.id))
             return [_row(r) for r in rows.mappings()]
+
+    def schedule(self, rows: list[dict], now: float) -> int:
+        """Store timer or job rows (kind, dedupe_key, ticket_id, payload, run_at) not stored yet; return how many were new."""
+        if not rows:
+            return 0
+        values = [dict(row, payload=json.dumps(row["payload"]), status=PENDING, attempts=0, created_at=now,
+                       updated_at=now) for row in rows]
+        self._ensure_schema()
+        insert = (postgresql if self.is_postgres else sqlite).insert(inbox)
+        with self._transaction() as conn:
+            done = conn.execute(insert.on_conflict_do_nothing(index_elements=[inbox.c.dedupe_key]), values)
+        return max(done.rowcount, 0)
+
+    def supersede(self, kind: str, ticket_ids: list[int], keep: set[str], now: float) -> int:
+        """Finish the pending rows of `kind` for these tickets whose key is not in `keep` (plans changed)."""
+        if not ticket_ids:
+            return 0
+        with self._transaction() as conn:
+            done = conn.execute(update(inbox).where(
+                inbox.c.kind == kind, inbox.c.status == PENDING, inbox.c.ticket_id.in_(ticket_ids),
+                inbox.c.dedupe_key.not_in(keep or {""})).values(
+                status=DONE, result=json.dumps({"status": "superseded"}), updated_at=now))
+        return done.rowcount
 
     def renew(self, rows: list[InboxRow], owner: str, now: float, lease_seconds: float) -> bool:
         """Extend our lease; False when it was lost (expired and re-claimed, or handed back)."""
@@ -188,12 +221,16 @@ class Inbox:
         with self._reading() as conn:
             conn.exec_driver_sql("SELECT 1")
 
-    def _next_due(self, now: float):
-        older = inbox.alias("older")
-        blocked = exists().where(older.c.ticket_id == inbox.c.ticket_id,
-                                 older.c.id < inbox.c.id, older.c.status.in_(_OPEN))
-        due = and_(inbox.c.status.in_(_OPEN), inbox.c.run_at <= now)
-        query = select(inbox).where(due, ~blocked).order_by(inbox.c.run_at, inbox.c.id).limit(1)
+    def _next_due(self, now: float, kind: str | None = None, limit: int = 1):
+        other = inbox.alias("other")
+        in_hand = and_(other.c.status == RUNNING, other.c.run_at > now)  # a live lease
+        due = and_(other.c.status.in_(_OPEN), other.c.run_at <= now)
+        blocked = exists().where(other.c.ticket_id == inbox.c.ticket_id, other.c.id != inbox.c.id,
+                                 or_(in_hand, and_(due, other.c.id < inbox.c.id)))
+        query = select(inbox).where(inbox.c.status.in_(_OPEN), inbox.c.run_at <= now, ~blocked)
+        if kind is not None:
+            query = query.where(inbox.c.kind == kind)
+        query = query.order_by(inbox.c.run_at, inbox.c.id).limit(limit)
         return query.with_for_update(skip_locked=True) if self.is_postgres else query
 
     def _upsert_mark(self, conn: Connection, ticket_id: int, comment_mark: int, now: float) -> None:

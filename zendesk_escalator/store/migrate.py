@@ -34,11 +34,16 @@ def upgrade(engine: Engine) -> str:
             log.info("database made by release 0.1.0: recording it as revision %s", FIRST_RELEASE)
             command.stamp(config, FIRST_RELEASE)
             current = FIRST_RELEASE
-        head = ScriptDirectory.from_config(config).get_current_head()
+        head = head_revision()
         if current != head:
             log.info("migrating the database from %s to %s", current or "empty", head)
             command.upgrade(config, "head")
         return head
+
+
+def head_revision() -> str:
+    """The newest migration's revision: where upgrade() brings every database."""
+    return ScriptDirectory.from_config(_config(None)).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -48,3 +48,11 @@ tickets = Table(
     Column("comment_mark", BigInteger),
     Column("updated_at", Float, nullable=False),
 )
+
+# Where the change feed and the sweep stand (an incremental export cursor, a search cursor).
+cursors = Table(
+    "escalator_cursors", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
