@@ -13,10 +13,11 @@ from .actions import ZendeskClient
 from .app import create_app
 from .core.triggers import escalation_rules
 from .errors import ConfigError, EscalatorError
+from .ops.setup import run_setup
 from .policy_file import load_policy
 from .settings import Settings, load_settings
 from .store.inbox import Inbox
-from .wiring import WorkerPool, announce_modes, configure_logging, migrate_or_wait, utcnow
+from .wiring import WorkerPool, announce_modes, build_admin, configure_logging, migrate_or_wait, utcnow
 from .worker.escalate import NotificationHandler
 from .worker.loop import POLL_INTERVAL
 from .zendesk.stand_ins import DryRunWriter, HintReader, RecordedZendesk
@@ -104,6 +105,13 @@ def cmd_simulate(args) -> int:
     return 0
 
 
+def cmd_setup(args) -> int:
+    """Create or update the escalation fields, the webhook, its trigger category and triggers."""
+    settings = load_settings(web=False)
+    return run_setup(build_admin(settings), load_policy(args.rules), args.url, args.dry_run,
+                     settings.webhook_secrets)
+
+
 def _read_json(path: str) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
@@ -138,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     sim.set_defaults(func=cmd_simulate)
     migrate = sub.add_parser("migrate", help="bring the database to the newest schema (also done at start-up)")
     migrate.set_defaults(func=cmd_migrate)
+    _operator_commands(sub)
     args = parser.parse_args(argv)
     if getattr(args, "rules", "unset") is None:
         args.rules = os.environ.get("ESCALATOR_RULES", "escalation.toml")
@@ -149,6 +158,17 @@ def main(argv: list[str] | None = None) -> int:
     except (EscalatorError, OSError, ValueError) as error:
         print(f"escalator: {error}", file=sys.stderr)
         return 1
+
+
+def _operator_commands(sub) -> None:
+    """setup."""
+    rules = {"default": None, "help": "policy file (default: $ESCALATOR_RULES or escalation.toml)"}
+    setup = sub.add_parser("setup", help="create or update the fields, webhook and triggers in Zendesk")
+    setup.add_argument("--url", required=True, help="the service's webhook address, "
+                                                    "e.g. https://escalator.example.com/webhooks/zendesk")
+    setup.add_argument("--dry-run", action="store_true", help="print the plan; send no change to Zendesk")
+    setup.add_argument("--rules", **rules)
+    setup.set_defaults(func=cmd_setup)
 
 
 if __name__ == "__main__":
