@@ -13,6 +13,7 @@ from .actions import ZendeskClient
 from .app import create_app
 from .core.triggers import escalation_rules
 from .errors import ConfigError, EscalatorError
+from .ops.check import run_check
 from .ops.setup import run_setup
 from .policy_file import load_policy
 from .settings import Settings, load_settings
@@ -112,6 +113,11 @@ def cmd_setup(args) -> int:
                      settings.webhook_secrets)
 
 
+def cmd_check(args) -> int:
+    """Check the policy, the credentials, the role and what the policy names in Zendesk."""
+    return run_check(load_settings(web=False), args.rules, build_admin)
+
+
 def _read_json(path: str) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
@@ -161,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _operator_commands(sub) -> None:
-    """setup."""
+    """setup, check."""
     rules = {"default": None, "help": "policy file (default: $ESCALATOR_RULES or escalation.toml)"}
     setup = sub.add_parser("setup", help="create or update the fields, webhook and triggers in Zendesk")
     setup.add_argument("--url", required=True, help="the service's webhook address, "
@@ -169,6 +175,9 @@ def _operator_commands(sub) -> None:
     setup.add_argument("--dry-run", action="store_true", help="print the plan; send no change to Zendesk")
     setup.add_argument("--rules", **rules)
     setup.set_defaults(func=cmd_setup)
+    check = sub.add_parser("check", help="check the policy and everything it names against Zendesk")
+    check.add_argument("--rules", **rules)
+    check.set_defaults(func=cmd_check)
 
 
 if __name__ == "__main__":
