@@ -14,6 +14,7 @@ from .app import create_app
 from .core.triggers import escalation_rules
 from .errors import ConfigError, EscalatorError
 from .ops.check import run_check
+from .ops.dead_letters import dead_letters
 from .ops.setup import run_setup
 from .policy_file import load_policy
 from .settings import Settings, load_settings
@@ -118,6 +119,13 @@ def cmd_check(args) -> int:
     return run_check(load_settings(web=False), args.rules, build_admin)
 
 
+def cmd_dead_letters(args) -> int:
+    """List, show or retry the inbox rows that failed for good."""
+    settings = load_settings(web=False)
+    return dead_letters(Inbox(settings.database_url), args.action, args.id, utcnow(),
+                        settings.retry_budget_hours * 3600)
+
+
 def _read_json(path: str) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
@@ -154,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     migrate.set_defaults(func=cmd_migrate)
     _operator_commands(sub)
     args = parser.parse_args(argv)
+    if args.command == "dead-letters":
+        _check_row_id(parser, args)
     if getattr(args, "rules", "unset") is None:
         args.rules = os.environ.get("ESCALATOR_RULES", "escalation.toml")
     try:
@@ -166,8 +176,17 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def _check_row_id(parser, args) -> None:
+    """show and retry take one row id; retry takes --all instead."""
+    wants_id = args.action == "show" or (args.action == "retry" and not args.all)
+    if wants_id and args.id is None:
+        parser.error(f"dead-letters {args.action} needs a row id" + (" or --all" if args.action == "retry" else ""))
+    if args.id is not None and (args.action == "list" or args.all):
+        parser.error("dead-letters: give a row id to show or retry, or --all to retry every dead row")
+
+
 def _operator_commands(sub) -> None:
-    """setup, check."""
+    """setup, check, dead-letters."""
     rules = {"default": None, "help": "policy file (default: $ESCALATOR_RULES or escalation.toml)"}
     setup = sub.add_parser("setup", help="create or update the fields, webhook and triggers in Zendesk")
     setup.add_argument("--url", required=True, help="the service's webhook address, "
@@ -178,6 +197,11 @@ def _operator_commands(sub) -> None:
     check = sub.add_parser("check", help="check the policy and everything it names against Zendesk")
     check.add_argument("--rules", **rules)
     check.set_defaults(func=cmd_check)
+    dead = sub.add_parser("dead-letters", help="list, show or retry inbox rows that failed for good")
+    dead.add_argument("action", choices=["list", "show", "retry"])
+    dead.add_argument("id", nargs="?", type=positive_int, help="the row id (show, retry)")
+    dead.add_argument("--all", action="store_true", help="retry every dead row")
+    dead.set_defaults(func=cmd_dead_letters)
 
 
 if __name__ == "__main__":
