@@ -15,6 +15,7 @@ from .core.triggers import escalation_rules
 from .errors import ConfigError, EscalatorError
 from .ops.check import run_check
 from .ops.dead_letters import dead_letters
+from .ops.send_test import send_test
 from .ops.setup import run_setup
 from .policy_file import load_policy
 from .settings import Settings, load_settings
@@ -126,6 +127,13 @@ def cmd_dead_letters(args) -> int:
                         settings.retry_budget_hours * 3600)
 
 
+def cmd_send_test(args) -> int:
+    """Post a signed trigger body for one ticket to the service and explain the answer."""
+    settings = load_settings(web=False)
+    url = args.url or f"http://127.0.0.1:{settings.port}/webhooks/zendesk"
+    return send_test(url, args.ticket, settings.webhook_secrets, utcnow())
+
+
 def _read_json(path: str) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
@@ -186,7 +194,7 @@ def _check_row_id(parser, args) -> None:
 
 
 def _operator_commands(sub) -> None:
-    """setup, check, dead-letters."""
+    """setup, check, dead-letters, send-test."""
     rules = {"default": None, "help": "policy file (default: $ESCALATOR_RULES or escalation.toml)"}
     setup = sub.add_parser("setup", help="create or update the fields, webhook and triggers in Zendesk")
     setup.add_argument("--url", required=True, help="the service's webhook address, "
@@ -202,6 +210,10 @@ def _operator_commands(sub) -> None:
     dead.add_argument("id", nargs="?", type=positive_int, help="the row id (show, retry)")
     dead.add_argument("--all", action="store_true", help="retry every dead row")
     dead.set_defaults(func=cmd_dead_letters)
+    send = sub.add_parser("send-test", help="post a signed test webhook for one ticket to the service")
+    send.add_argument("--ticket", required=True, type=positive_int, help="the ticket id to put in the body")
+    send.add_argument("--url", help="the webhook address (default http://127.0.0.1:$PORT/webhooks/zendesk)")
+    send.set_defaults(func=cmd_send_test)
 
 
 if __name__ == "__main__":
