@@ -12,7 +12,7 @@ import itertools
 import re
 from datetime import datetime, timezone
 
-from fake_zendesk import INTEGRATION_USER
+from fake_zendesk import INTEGRATION_USER, FakeZendesk
 
 FORBIDDEN = {"error": "Forbidden", "description": "You do not have access to this page. Please contact the "
                                                  "account owner of this help desk for further help."}
@@ -24,6 +24,17 @@ ROLE_VALUES = [{"value": "end_user", "title": "(end user)", "enabled": True},
                {"value": "agent", "title": "(agent)", "enabled": True},
                {"value": "admin", "title": "(administrator)", "enabled": True}]
 FIELD_TYPES = {"text", "textarea", "checkbox", "date", "integer", "decimal", "regexp", "tagger", "multiselect"}
+
+
+def serve(fake: FakeZendesk, admin: "FakeAdmin", users=()) -> FakeZendesk:
+    """Put a fresh admin API on a running fake: no requests seen yet, an admin integration user, these users."""
+    fake.requests.clear()
+    fake.fault = None
+    fake.users = {INTEGRATION_USER: {"id": INTEGRATION_USER, "name": "Escalator", "email": "bot@acme.example",
+                                     "role": "admin", "active": True}}
+    fake.users.update({u["id"]: copy.deepcopy(u) for u in users})
+    fake.endpoints[:] = [admin]
+    return fake
 
 
 def invalid(name: str, description: str) -> tuple[int, dict]:

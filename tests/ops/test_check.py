@@ -5,10 +5,9 @@ import re
 
 import pytest
 
-from conftest import SAMPLES
-from fake_admin import FakeAdmin
-from fake_zendesk import INTEGRATION_USER, Fault, FakeZendesk
-from test_policy_names import EXTRA_ROUTE
+from conftest import EXTRA_ROUTE, SAMPLES
+from fake_admin import FakeAdmin, serve
+from fake_zendesk import INTEGRATION_USER, Fault
 from zendesk_escalator.ops.check import CHECKS, OK, Context, Row, run_check, run_checks
 from zendesk_escalator.policy_file import parse_policy
 from zendesk_escalator.settings import Settings
@@ -31,27 +30,10 @@ ACCOUNT = {"groups": GROUPS, "fields": FIELDS, "forms": [{"id": 360000144212, "n
            "organizations": [{"id": 509974, "name": "Big"}, {"id": 509975, "name": "Bigger"}]}
 
 
-@pytest.fixture(scope="module")
-def server():
-    fake = FakeZendesk({}).start()
-    yield fake
-    fake.stop()
-
-
 @pytest.fixture
-def zendesk(server):
+def zendesk(fake_server):
     """A healthy account; a test spoils what it is about."""
-
-    def start(**changes) -> FakeZendesk:
-        server.requests.clear()
-        server.fault = None
-        server.users = {u["id"]: copy.deepcopy(u) for u in AGENTS}
-        server.users[INTEGRATION_USER] = {"id": INTEGRATION_USER, "name": "Escalator", "email": "bot@acme.example",
-                                          "role": "admin", "active": True}
-        server.endpoints[:] = [FakeAdmin(**{**copy.deepcopy(ACCOUNT), **changes})]
-        return server
-
-    return start
+    return lambda **changes: serve(fake_server, FakeAdmin(**{**copy.deepcopy(ACCOUNT), **changes}), AGENTS)
 
 
 def check(tmp_path, capsys, fake, policy_text=None, **settings):

@@ -2,17 +2,11 @@
 
 from pathlib import Path
 
-from conftest import SAMPLES
+from conftest import EXTRA_ROUTE, SAMPLES
 from core.test_purity import FORBIDDEN, imported_modules
 from zendesk_escalator.ops import policy_names
 from zendesk_escalator.ops.policy_names import names_in
 from zendesk_escalator.policy_file import parse_policy
-
-EXTRA_ROUTE = """
-[[routes]]
-group_id = 360000000004
-when = { form_id = 360000144212, brand_id = [360002783572], organization_id = [509974, 509975] }
-"""
 
 
 def test_it_does_no_io():

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from fake_admin import FakeAdmin
-from fake_zendesk import INTEGRATION_USER, FakeZendesk
+from fake_admin import FakeAdmin, serve
+from fake_zendesk import INTEGRATION_USER
 from zendesk_escalator.cli import main
 from zendesk_escalator.core.policy import FieldIds
 from zendesk_escalator.errors import ZendeskAdminError
@@ -21,24 +21,10 @@ EXAMPLE = str(Path(__file__).parents[2] / "examples" / "escalation.toml")
 TITLES = ["ticket created", "customer update", "escalation requested", "impact level 2", "impact level 3"]
 
 
-@pytest.fixture(scope="module")
-def server():
-    fake = FakeZendesk({}).start()
-    yield fake
-    fake.stop()
-
-
 @pytest.fixture
-def zendesk(server):
-    """A fresh fake admin API on the module's server (starting a server per test costs half a second)."""
-
-    def start(**options) -> FakeZendesk:
-        server.requests.clear()
-        server.endpoints[:] = [FakeAdmin(**options)]
-        server.users[INTEGRATION_USER]["role"] = "admin"
-        return server
-
-    return start
+def zendesk(fake_server):
+    """A fresh fake admin API: start(**FakeAdmin options)."""
+    return lambda **options: serve(fake_server, FakeAdmin(**options))
 
 
 @pytest.fixture

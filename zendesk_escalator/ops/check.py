@@ -79,12 +79,24 @@ def check_role(ctx: Context) -> list[Row]:
                 f"cannot run; escalations by CC, impact and request still work")]
 
 
-def check_groups(ctx: Context) -> list[Row]:
-    """Every group the policy names exists."""
-    if not ctx.names.groups:
-        return []
-    groups = {g["id"]: g for g in ctx.admin.groups()}
-    return [_found(f"group {gid}", groups.get(gid), where) for gid, where in ctx.names.groups.items()]
+def _exists(kind: str, label: str, read: Callable[[Context, dict], list[dict]]) -> Check:
+    """A check that every object of `kind` the policy names is among those `read` finds, and active."""
+
+    def check(ctx: Context) -> list[Row]:
+        named = getattr(ctx.names, kind)
+        if not named:
+            return []  # nothing named, nothing read
+        found = {item["id"]: item for item in read(ctx, named)}
+        return [_found(f"{label} {object_id}", found.get(object_id), where) for object_id, where in named.items()]
+
+    check.__name__, check.__doc__ = f"check_{kind}", f"Every {label} the policy names exists and is active."
+    return check
+
+
+check_groups = _exists("groups", "group", lambda ctx, ids: ctx.admin.groups())
+check_forms = _exists("forms", "form", lambda ctx, ids: ctx.admin.ticket_forms())
+check_brands = _exists("brands", "brand", lambda ctx, ids: ctx.admin.brands())
+check_organizations = _exists("organizations", "organization", lambda ctx, ids: ctx.admin.organizations(ids))
 
 
 def check_users(ctx: Context) -> list[Row]:
@@ -134,30 +146,6 @@ def _option_rows(names: Names, fields: dict) -> list[Row]:
             detail = "an option" if status == OK else "not an option of this drop-down"
             rows.append(Row(status, f"field {fid} = {value}", f"{detail} ({_places(where)})"))
     return rows
-
-
-def check_forms(ctx: Context) -> list[Row]:
-    """Every ticket form the policy names exists and is active."""
-    if not ctx.names.forms:
-        return []
-    forms = {f["id"]: f for f in ctx.admin.ticket_forms()}
-    return [_found(f"form {fid}", forms.get(fid), where) for fid, where in ctx.names.forms.items()]
-
-
-def check_brands(ctx: Context) -> list[Row]:
-    """Every brand the policy names exists and is active."""
-    if not ctx.names.brands:
-        return []
-    brands = {b["id"]: b for b in ctx.admin.brands()}
-    return [_found(f"brand {bid}", brands.get(bid), where) for bid, where in ctx.names.brands.items()]
-
-
-def check_organizations(ctx: Context) -> list[Row]:
-    """Every organization the policy names exists."""
-    if not ctx.names.organizations:
-        return []
-    found = {o["id"]: o for o in ctx.admin.organizations(ctx.names.organizations)}
-    return [_found(f"organization {oid}", found.get(oid), where) for oid, where in ctx.names.organizations.items()]
 
 
 CHECKS: list[Check] = [check_credentials, check_integration_user, check_role, check_groups, check_users,
