@@ -29,7 +29,7 @@ FIELD_TYPES = {"text", "textarea", "checkbox", "date", "integer", "decimal", "re
 def serve(fake: FakeZendesk, admin: "FakeAdmin", users=()) -> FakeZendesk:
     """Put a fresh admin API on a running fake: no requests seen yet, an admin integration user, these users."""
     fake.requests.clear()
-    fake.fault = None
+    fake.fault, fake.groups = None, {}
     fake.users = {INTEGRATION_USER: {"id": INTEGRATION_USER, "name": "Escalator", "email": "bot@acme.example",
                                      "role": "admin", "active": True}}
     fake.users.update({u["id"]: copy.deepcopy(u) for u in users})
@@ -61,6 +61,7 @@ class FakeAdmin:
             ("GET", r"/api/v2/users/me\.json", lambda fake, q, b: (200, {"user": fake.users[INTEGRATION_USER]})),
             ("GET", r"/api/v2/users/show_many\.json", self._users),
             ("GET", r"/api/v2/organizations/show_many\.json", self._organizations),
+            ("GET", r"/api/v2/users/(\d+)/group_memberships\.json", self._memberships),
             ("GET", r"/api/v2/groups\.json", lambda fake, q, b: page(self.groups, "groups", q)),
             ("GET", r"/api/v2/brands\.json", lambda fake, q, b: page(self.brands, "brands", q)),
             ("GET", r"/api/v2/ticket_forms\.json", lambda fake, q, b: offset(self.forms, "ticket_forms")),
@@ -107,6 +108,12 @@ class FakeAdmin:
     def _users(self, fake, query, body):
         wanted = [int(i) for i in query["ids"].split(",")]
         return offset([fake.users[i] for i in wanted if i in fake.users], "users")
+
+    def _memberships(self, fake, query, body, user_id):
+        """From the fake's own membership table, the one its ticket updates enforce (422)."""
+        groups = sorted(gid for gid, members in fake.groups.items() if int(user_id) in members)
+        return page([{"id": gid * 10, "user_id": int(user_id), "group_id": gid, "default": False} for gid in groups],
+                    "group_memberships", query)
 
     def _organizations(self, fake, query, body):
         wanted = {int(i) for i in query["ids"].split(",")}

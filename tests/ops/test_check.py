@@ -33,7 +33,13 @@ ACCOUNT = {"groups": GROUPS, "fields": FIELDS, "forms": [{"id": 360000144212, "n
 @pytest.fixture
 def zendesk(fake_server):
     """A healthy account; a test spoils what it is about."""
-    return lambda **changes: serve(fake_server, FakeAdmin(**{**copy.deepcopy(ACCOUNT), **changes}), AGENTS)
+
+    def start(**changes):
+        fake = serve(fake_server, FakeAdmin(**{**copy.deepcopy(ACCOUNT), **changes}), AGENTS)
+        fake.groups[360000000002] = {900000000021}  # the security lead of routes[1] is in its group
+        return fake
+
+    return start
 
 
 def check(tmp_path, capsys, fake, policy_text=None, **settings):
@@ -50,13 +56,14 @@ def test_a_healthy_account_is_all_ok_in_one_call_per_kind(zendesk, tmp_path, cap
     fake = zendesk()
     code, rows, lines = check(tmp_path, capsys, fake)
     assert code == 0 and set(rows.values()) == {OK}, lines
-    # policy, credentials, integration user, role, 4 groups, 5 users, 5 fields, 3 options, form, brand, 2 orgs
-    assert len(rows) == 4 + 4 + 5 + 5 + 3 + 1 + 1 + 2
+    # policy, credentials, integration user, role, 4 groups, 5 users, a lead, 5 fields, 3 options, form, brand, 2 orgs
+    assert len(rows) == 4 + 4 + 5 + 1 + 5 + 3 + 1 + 1 + 2
     assert [r.path for r in fake.requests] == [
-        "/api/v2/users/me.json", "/api/v2/groups.json", "/api/v2/users/show_many.json", "/api/v2/ticket_fields.json",
+        "/api/v2/users/me.json", "/api/v2/groups.json", "/api/v2/users/show_many.json",
+        "/api/v2/users/900000000021/group_memberships.json", "/api/v2/ticket_fields.json",
         "/api/v2/ticket_forms.json", "/api/v2/brands.json", "/api/v2/organizations/show_many.json"]
     assert fake.requests[2].query["ids"] == "900000000001,900000000011,900000000012,900000000013,900000000021"
-    assert lines[-1] == "0 problem(s); Zendesk API calls: 7"
+    assert lines[-1] == "0 problem(s); Zendesk API calls: 8"
 
 
 def test_each_problem_is_a_row_and_the_exit_code_says_so(zendesk, tmp_path, capsys):
@@ -78,7 +85,15 @@ def test_each_problem_is_a_row_and_the_exit_code_says_so(zendesk, tmp_path, caps
     assert "Head is an end-user, not an agent: cannot be assigned or follow as a lead (levels[3].followers)" in text
     assert "Escalation level is a date field; decimal or integer or text is needed (fields.level)" in text
     assert "not an option of this drop-down (field_values.requested)" in text
-    assert lines[-1] == "8 problem(s); Zendesk API calls: 7"
+    assert lines[-1] == "8 problem(s); Zendesk API calls: 7"  # the missing lead's groups are not read
+
+
+def test_a_lead_outside_the_routes_group_is_a_problem(zendesk, tmp_path, capsys):
+    fake = zendesk()
+    fake.groups[360000000002] = {900000000011}
+    code, rows, lines = check(tmp_path, capsys, fake)
+    assert (code, rows["routes[1] lead"]) == (1, "PROBLEM")
+    assert "user 900000000021 is NOT a member of group 360000000002: Zendesk would refuse" in "\n".join(lines)
 
 
 def test_the_integration_user_must_be_the_user_of_the_credentials(zendesk, tmp_path, capsys):

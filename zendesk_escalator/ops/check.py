@@ -47,6 +47,10 @@ class Context:
     def me(self) -> dict:
         return self.read("me", self.admin.me)
 
+    def users(self) -> dict[int, dict]:
+        """The users the policy names, by id (read in batches of 100, once)."""
+        return self.read("users", lambda: {u["id"]: u for u in self.admin.users(self.names.users)})
+
 
 Check = Callable[[Context], list[Row]]
 
@@ -103,8 +107,7 @@ def check_users(ctx: Context) -> list[Row]:
     """Every user the policy names exists, is active, and is an agent (followers, assignees)."""
     if not ctx.names.users:
         return []
-    users = {u["id"]: u for u in ctx.admin.users(ctx.names.users)}
-    rows = []
+    users, rows = ctx.users(), []
     for uid, where in ctx.names.users.items():
         user, subject = users.get(uid), f"user {uid}"
         if user and (not user.get("active", True) or user.get("suspended")):
@@ -114,6 +117,22 @@ def check_users(ctx: Context) -> list[Row]:
                                               f"assigned or follow as a lead ({_places(where)})"))
         else:
             rows.append(_found(subject, user, where, f" ({user.get('role')})" if user else ""))
+    return rows
+
+
+def check_assignees(ctx: Context) -> list[Row]:
+    """A route's escalation lead belongs to its group: Zendesk refuses the update (422) otherwise."""
+    routes = [(n, r) for n, r in enumerate(ctx.policy.routes, 1) if r.assignee_id is not None]
+    users, rows = ctx.users() if routes else {}, []
+    for n, route in routes:
+        if route.assignee_id not in users:
+            continue  # reported by check_users
+        member_of = ctx.read(f"groups of {route.assignee_id}", lambda uid=route.assignee_id: {
+            m["group_id"] for m in ctx.admin.group_memberships(uid)})
+        status, verb = (OK, "is") if route.group_id in member_of else (PROBLEM, "is NOT")
+        rows.append(Row(status, f"routes[{n}] lead", f"user {route.assignee_id} {verb} a member of group "
+                                                    f"{route.group_id}" + ("" if status == OK else
+                                                    ": Zendesk would refuse the escalation update (422)")))
     return rows
 
 
@@ -149,7 +168,7 @@ def _option_rows(names: Names, fields: dict) -> list[Row]:
 
 
 CHECKS: list[Check] = [check_credentials, check_integration_user, check_role, check_groups, check_users,
-                       check_fields, check_forms, check_brands, check_organizations]
+                       check_assignees, check_fields, check_forms, check_brands, check_organizations]
 
 
 def run_checks(ctx: Context, checks: list[Check] = CHECKS) -> list[Row]:

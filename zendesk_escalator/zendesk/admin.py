@@ -27,6 +27,10 @@ class ZendeskAdmin:
         """GET organizations/show_many.json, 100 ids a call."""
         return self._show_many("/api/v2/organizations/show_many.json", "organizations", ids)
 
+    def group_memberships(self, user_id: int) -> list[dict]:
+        """The groups one agent belongs to (cursor pages of 100)."""
+        return self._pages(f"/api/v2/users/{user_id}/group_memberships.json", "group_memberships")
+
     def groups(self) -> list[dict]:
         """Every group (cursor pages of 100)."""
         return self._pages("/api/v2/groups.json", "groups")
