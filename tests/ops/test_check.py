@@ -63,7 +63,7 @@ def test_a_healthy_account_is_all_ok_in_one_call_per_kind(zendesk, tmp_path, cap
         "/api/v2/users/900000000021/group_memberships.json", "/api/v2/ticket_fields.json",
         "/api/v2/ticket_forms.json", "/api/v2/brands.json", "/api/v2/organizations/show_many.json"]
     assert fake.requests[2].query["ids"] == "900000000001,900000000011,900000000012,900000000013,900000000021"
-    assert lines[-1] == "0 problem(s); Zendesk API calls: 8"
+    assert lines[-1] == "0 problem(s), 0 warning(s); Zendesk API calls: 8"
 
 
 def test_each_problem_is_a_row_and_the_exit_code_says_so(zendesk, tmp_path, capsys):
@@ -85,7 +85,7 @@ def test_each_problem_is_a_row_and_the_exit_code_says_so(zendesk, tmp_path, caps
     assert "Head is an end-user, not an agent: cannot be assigned or follow as a lead (levels[3].followers)" in text
     assert "Escalation level is a date field; decimal or integer or text is needed (fields.level)" in text
     assert "not an option of this drop-down (field_values.requested)" in text
-    assert lines[-1] == "8 problem(s); Zendesk API calls: 7"  # the missing lead's groups are not read
+    assert lines[-1] == "8 problem(s), 0 warning(s); Zendesk API calls: 7"  # the missing lead's groups are not read
 
 
 def test_a_lead_outside_the_routes_group_is_a_problem(zendesk, tmp_path, capsys):
@@ -102,7 +102,7 @@ def test_the_integration_user_must_be_the_user_of_the_credentials(zendesk, tmp_p
                                                                      "integration_user_id = 900000000011"))
     assert rows["integration user"] == "PROBLEM"
     code, rows, lines = check(tmp_path, capsys, zendesk(), text.replace("integration_user_id = 900000000001", ""))
-    assert (code, rows["integration user"]) == (0, "WARN")
+    assert (code, rows["integration user"], lines[-1][:26]) == (0, "WARN", "0 problem(s), 1 warning(s)")
     assert "set it to 900000000001" in "\n".join(lines)
 
 

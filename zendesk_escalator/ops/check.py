@@ -45,6 +45,7 @@ class Context:
 
     @property
     def me(self) -> dict:
+        """The user of these credentials (GET users/me, once)."""
         return self.read("me", self.admin.me)
 
     def users(self) -> dict[int, dict]:
@@ -180,7 +181,7 @@ def run_checks(ctx: Context, checks: list[Check] = CHECKS) -> list[Row]:
         except ZendeskAdminError as error:
             rows.append(Row(PROBLEM, check.__name__.removeprefix("check_"), error.meaning))
             if check is check_credentials:
-                rows.append(Row(PROBLEM, "the rest", "not checked: Zendesk must accept the credentials first"))
+                rows.append(Row(PROBLEM, "the rest", "not checked: Zendesk must answer the credentials first"))
                 break
     return rows
 
@@ -204,9 +205,9 @@ def _report(rows: list[Row], admin: ZendeskAdmin | None) -> int:
     width = max(len(row.subject) for row in rows)
     for row in rows:
         print(f"{row.status:<8} {row.subject:<{width}}  {row.detail}")
-    problems = sum(row.status == PROBLEM for row in rows)
+    problems, warnings = (sum(row.status == status for row in rows) for status in (PROBLEM, WARN))
     calls = f"; Zendesk API calls: {admin.session.total}" if admin else ""
-    print(f"{problems} problem(s){calls}")
+    print(f"{problems} problem(s), {warnings} warning(s){calls}")
     return 1 if problems else 0
 
 

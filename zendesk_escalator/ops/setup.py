@@ -22,7 +22,7 @@ def run_setup(admin: ZendeskAdmin, policy: Policy, url: str, dry_run: bool,
     webhook = plan_webhook(admin.webhooks(NAME), url)
     category = plan_category(admin.trigger_categories())
     definitions = admin.trigger_definitions()
-    apply = _Apply(admin, dry_run)
+    apply = _Apply(dry_run)
     field_ids = {role: apply(step, admin.create_ticket_field, admin.update_ticket_field)
                  for role, step in fields.items()}
     webhook_id = apply(webhook, admin.create_webhook, admin.update_webhook)
@@ -45,8 +45,8 @@ def run_setup(admin: ZendeskAdmin, policy: Policy, url: str, dry_run: bool,
 class _Apply:
     """Carry out one step (or, in a dry run, only say it); return the object's id."""
 
-    def __init__(self, admin: ZendeskAdmin, dry_run: bool):
-        self.admin, self.dry_run = admin, dry_run
+    def __init__(self, dry_run: bool):
+        self.dry_run = dry_run
 
     def __call__(self, step: Step, create, update):
         verb = step.action if self.dry_run else DONE[step.action]
@@ -55,9 +55,9 @@ class _Apply:
             object_id = f"<new {step.kind} id>" if self.dry_run else create(step.body)["id"]
         elif step.action == UPDATE and not self.dry_run:
             update(step.id, step.body)
-        why = f"  ({step.why})" if step.why else ""
+        why = f" ({step.why})" if step.why else ""
         shown = f" [{object_id}]" if object_id is not None and not str(object_id).startswith("<") else ""
-        print(f"  {verb:<10} {step.kind:<9} {step.name}{shown}{why}")
+        print(f"  {verb:<10} {step.kind:<9} {step.name + shown:<52}{why}".rstrip())
         return object_id
 
 

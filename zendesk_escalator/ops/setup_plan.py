@@ -46,7 +46,8 @@ def plan_fields(policy: Policy, found: list[dict]) -> dict[str, Step]:
         wanted_id = getattr(policy.fields, role)
         field = (next((f for f in custom if f["id"] == wanted_id), None)
                  or next((f for f in custom if f.get("title", "").lower() == title.lower()), None))
-        steps[role] = _field_step(role, field, _desired_field(kind, title, policy))
+        steps[role] = _field_step(field, _desired_field(kind, title, policy),
+                                  f"[fields] {role} = {wanted_id} not found" if wanted_id else "")
     return steps
 
 
@@ -60,9 +61,9 @@ def _desired_field(kind: str, title: str, policy: Policy) -> dict:
     return field
 
 
-def _field_step(role: str, field: dict | None, desired: dict) -> Step:
+def _field_step(field: dict | None, desired: dict, missing: str) -> Step:
     if field is None:
-        return Step("field", desired["title"], CREATE, desired, why=f"[fields] {role}")
+        return Step("field", desired["title"], CREATE, desired, why=missing)
     changes, why = {}, []
     if not field.get("active", True):
         changes["active"], why = True, ["inactive"]
