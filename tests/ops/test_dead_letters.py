@@ -82,5 +82,3 @@ def test_through_the_command_line(tmp_path, monkeypatch, capsys):
     assert capsys.readouterr().out.strip() == "No dead rows."
     assert main(["dead-letters", "retry", "7"]) == 1
     assert capsys.readouterr().err.strip() == "escalator: no inbox row 7"
-    with pytest.raises(SystemExit):
-        main(["dead-letters", "show"])
