@@ -78,7 +78,7 @@ def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock 
 
 
 def build_admin(settings: Settings) -> ZendeskAdmin:
-    """The admin API for setup and check, authenticated as the worker is."""
+    """Build the admin API for setup and check, authenticated as the worker is."""
     if not settings.has_credentials:
         raise ConfigError("ZENDESK_SUBDOMAIN", "Zendesk credentials are needed: ZENDESK_SUBDOMAIN with "
                                                "ZENDESK_EMAIL and ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN)")

@@ -33,7 +33,7 @@ def unset(policy):
     return replace(policy, fields=FieldIds())
 
 
-def setup(fake, policy, url=URL, dry_run=False, secrets=()):
+def set_up(fake, policy, url=URL, dry_run=False, secrets=()):
     settings = Settings(subdomain="acme", email="bot@acme.example", api_token="t0ken", api_url=fake.url)
     admin = build_admin(settings)
     run_setup(admin, policy, url, dry_run, secrets)
@@ -47,7 +47,7 @@ def writes(fake, since: int = 0) -> list:
 
 def test_first_run_creates_everything_with_the_documented_trigger_body(zendesk, unset, capsys):
     fake = zendesk()
-    session = setup(fake, unset)
+    session = set_up(fake, unset)
     sent = writes(fake)
     fields = [body["ticket_field"] for method, path, body in sent if path == "/api/v2/ticket_fields.json"]
     assert [(f["type"], f["title"]) for f in fields] == [("tagger", "Escalation status"), ("integer", "Escalation level"),
@@ -74,9 +74,9 @@ def test_first_run_creates_everything_with_the_documented_trigger_body(zendesk, 
 
 def test_second_run_finds_everything_and_writes_nothing(zendesk, unset, capsys):
     fake = zendesk()
-    setup(fake, unset)
+    set_up(fake, unset)
     before = len(fake.requests)
-    session = setup(fake, unset)
+    session = set_up(fake, unset)
     assert fake.requests[before:] and all(r.method == "GET" for r in fake.requests[before:])
     assert session.total == 6  # fields, webhooks, categories, definitions, triggers of the category, secret
     out = capsys.readouterr().out.split("zendesk-escalator setup for")[2]
@@ -85,9 +85,9 @@ def test_second_run_finds_everything_and_writes_nothing(zendesk, unset, capsys):
 
 def test_a_new_endpoint_updates_only_the_webhook(zendesk, unset):
     fake = zendesk()
-    setup(fake, unset)
+    set_up(fake, unset)
     before = len(fake.requests)
-    setup(fake, unset, url="https://moved.example.com/webhooks/zendesk")
+    set_up(fake, unset, url="https://moved.example.com/webhooks/zendesk")
     (webhook_id,) = fake.endpoints[0].webhooks
     assert writes(fake, before) == [
         ("PATCH", f"/api/v2/webhooks/{webhook_id}", {"webhook": {"endpoint": "https://moved.example.com/webhooks/zendesk"}})]
@@ -95,13 +95,13 @@ def test_a_new_endpoint_updates_only_the_webhook(zendesk, unset):
 
 def test_dry_run_sends_no_write_and_says_what_it_would_do(zendesk, unset, capsys):
     fake = zendesk()
-    setup(fake, unset, dry_run=True)
+    set_up(fake, unset, dry_run=True)
     assert writes(fake) == []
     out = capsys.readouterr().out
     assert "DRY RUN" in out and out.count("  create ") == 4 + 1 + 1 + len(TITLES)
-    setup(fake, unset)
+    set_up(fake, unset)
     before = len(fake.requests)
-    setup(fake, unset, url="https://moved.example.com/webhooks/zendesk", dry_run=True)
+    set_up(fake, unset, url="https://moved.example.com/webhooks/zendesk", dry_run=True)
     assert writes(fake, before) == []
     assert "  update     webhook   zendesk-escalator" in capsys.readouterr().out
 
@@ -111,7 +111,7 @@ def test_the_admins_field_options_are_kept_when_ours_is_added(zendesk, policy):
               "custom_field_options": [{"id": 5, "name": "Active", "value": "escalation_active"},
                                        {"id": 6, "name": "Watching", "value": "escalation_watch"}]}
     fake = zendesk(fields=[status])
-    setup(fake, policy)
+    set_up(fake, policy)
     (put,) = [body for method, path, body in writes(fake) if path == "/api/v2/ticket_fields/360010000001.json"]
     assert put == {"ticket_field": {"custom_field_options": [
         {"id": 5, "name": "Active", "value": "escalation_active"}, {"id": 6, "name": "Watching", "value": "escalation_watch"},
@@ -120,7 +120,7 @@ def test_the_admins_field_options_are_kept_when_ours_is_added(zendesk, policy):
 
 def test_loop_guard_falls_back_to_update_via_and_says_so(zendesk, unset, capsys):
     fake = zendesk(offers_integration_user=False)
-    setup(fake, unset)
+    set_up(fake, unset)
     triggers = [body["trigger"] for method, path, body in writes(fake) if path == "/api/v2/triggers.json"]
     via = {"field": "current_via_id", "operator": "is_not", "value": "5"}
     assert all(via in t["conditions"]["all"] and all(c["field"] != "role" or c["value"] == "end_user"
@@ -130,7 +130,7 @@ def test_loop_guard_falls_back_to_update_via_and_says_so(zendesk, unset, capsys)
 
 def test_without_an_integration_user_in_the_policy_the_credentials_user_is_guarded(zendesk, unset):
     fake = zendesk()
-    session = setup(fake, replace(unset, integration_user_id=None))
+    session = set_up(fake, replace(unset, integration_user_id=None))
     assert session.calls[("GET", "/api/v2/users/me.json", 200)] == 1
     (created, *_) = [body["trigger"] for method, path, body in writes(fake) if path == "/api/v2/triggers.json"]
     assert {"field": "role", "operator": "is_not", "value": str(INTEGRATION_USER)} in created["conditions"]["all"]
@@ -138,8 +138,8 @@ def test_without_an_integration_user_in_the_policy_the_credentials_user_is_guard
 
 def test_an_account_without_trigger_categories(zendesk, unset, capsys):
     fake = zendesk(categories_enabled=False)
-    setup(fake, unset)
-    setup(fake, unset)
+    set_up(fake, unset)
+    set_up(fake, unset)
     triggers = fake.endpoints[0].triggers.values()
     assert len(triggers) == len(TITLES) and all(t["category_id"] is None for t in triggers)
     assert "Trigger categories are not enabled" in capsys.readouterr().out
@@ -147,10 +147,10 @@ def test_an_account_without_trigger_categories(zendesk, unset, capsys):
 
 def test_a_secret_already_set_is_not_printed_again(zendesk, policy, capsys):
     fake = zendesk()
-    setup(fake, policy)
+    set_up(fake, policy)
     (webhook_id,) = fake.endpoints[0].webhooks
     capsys.readouterr()
-    setup(fake, policy, secrets=(f"secret-of-{webhook_id}", "old"))
+    set_up(fake, policy, secrets=(f"secret-of-{webhook_id}", "old"))
     out = capsys.readouterr().out
     assert "already holds this webhook's secret" in out and "ZENDESK_WEBHOOK_SECRET=" not in out
 
@@ -159,7 +159,7 @@ def test_403_says_the_user_is_not_an_admin(zendesk, unset):
     fake = zendesk()
     fake.users[INTEGRATION_USER]["role"] = "agent"
     with pytest.raises(ZendeskAdminError) as caught:
-        setup(fake, unset)
+        set_up(fake, unset)
     assert caught.value.request == "POST /api/v2/ticket_fields.json" and "must be an admin" in str(caught.value)
 
 
@@ -179,5 +179,5 @@ def test_422_shows_zendesks_details_through_the_command(zendesk, monkeypatch, ca
 def test_a_url_that_is_not_the_webhook_address_is_refused_before_any_call(zendesk, unset):
     fake = zendesk()
     with pytest.raises(Exception, match="/webhooks/zendesk"):
-        setup(fake, unset, url="esc.example.com")
+        set_up(fake, unset, url="esc.example.com")
     assert fake.requests == []
