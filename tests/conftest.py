@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from fake_zendesk import FakeZendesk
 from zendesk_escalator.policy_file import load_policy
 from zendesk_escalator.settings import Settings
 from zendesk_escalator.signature import sign
@@ -18,6 +19,12 @@ SAMPLES = Path(__file__).parent / "samples"
 SECRET = "dGVzdC1zZWNyZXQtZm9yLXdlYmhvb2tz"
 API = "https://acme.zendesk.com/api/v2"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+# Appended to the sample policy: a route naming a form, a brand and organizations (for `check`).
+EXTRA_ROUTE = """
+[[routes]]
+group_id = 360000000004
+when = { form_id = 360000144212, brand_id = [360002783572], organization_id = [509974, 509975] }
+"""
 
 
 def sample(name: str) -> dict:
@@ -80,3 +87,11 @@ def inbox(tmp_path):
     inbox.migrate()
     yield inbox
     inbox.close()
+
+
+@pytest.fixture(scope="module")
+def fake_server():
+    """One fake Zendesk for a test module (each costs half a second to stop); tests reset what they use."""
+    fake = FakeZendesk({}).start()
+    yield fake
+    fake.stop()

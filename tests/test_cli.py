@@ -110,3 +110,27 @@ def test_migrate_brings_the_database_up_to_date(capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/escalator.db")
     assert main(["migrate"]) == 0
     assert capsys.readouterr().out == f"database at revision {head_revision()}\n"
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["dead-letters", "show"], "dead-letters show needs a row id"),
+    (["dead-letters", "retry"], "dead-letters retry needs a row id or --all"),
+    (["dead-letters", "retry", "3", "--all"], "give a row id to show or retry, or --all"),
+    (["dead-letters", "list", "3"], "give a row id to show or retry, or --all"),
+    (["setup"], "the following arguments are required: --url"),
+    (["send-test"], "the following arguments are required: --ticket"),
+])
+def test_operator_commands_refuse_incomplete_arguments(capsys, argv, says):
+    with pytest.raises(SystemExit):
+        main(argv)
+    assert says in capsys.readouterr().err
+
+
+def test_setup_and_check_without_credentials_say_what_is_missing(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    for key in ("ZENDESK_SUBDOMAIN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN", "ZENDESK_OAUTH_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
+    assert main(["setup", "--url", "https://esc.example/webhooks/zendesk", "--rules", POLICY]) == 2
+    assert "Zendesk credentials are needed" in capsys.readouterr().err
+    assert main(["check", "--rules", POLICY]) == 1
+    assert "PROBLEM  credentials" in capsys.readouterr().out

@@ -13,10 +13,14 @@ from .actions import ZendeskClient
 from .app import create_app
 from .core.triggers import escalation_rules
 from .errors import ConfigError, EscalatorError
+from .ops.check import run_check
+from .ops.dead_letters import dead_letters
+from .ops.send_test import send_test
+from .ops.setup import run_setup
 from .policy_file import load_policy
 from .settings import Settings, load_settings
 from .store.inbox import Inbox
-from .wiring import WorkerPool, announce_modes, configure_logging, migrate_or_wait, utcnow
+from .wiring import WorkerPool, announce_modes, build_admin, configure_logging, migrate_or_wait, utcnow
 from .worker.escalate import NotificationHandler
 from .worker.loop import POLL_INTERVAL
 from .zendesk.stand_ins import DryRunWriter, HintReader, RecordedZendesk
@@ -104,6 +108,32 @@ def cmd_simulate(args) -> int:
     return 0
 
 
+def cmd_setup(args) -> int:
+    """Create or update the escalation fields, the webhook, its trigger category and triggers."""
+    settings = load_settings(web=False)
+    return run_setup(build_admin(settings), load_policy(args.rules), args.url, args.dry_run,
+                     settings.webhook_secrets)
+
+
+def cmd_check(args) -> int:
+    """Check the policy, the credentials, the role and what the policy names in Zendesk."""
+    return run_check(load_settings(web=False), args.rules, build_admin)
+
+
+def cmd_dead_letters(args) -> int:
+    """List, show or retry the inbox rows that failed for good."""
+    settings = load_settings(web=False)
+    return dead_letters(Inbox(settings.database_url), args.action, args.id, utcnow(),
+                        settings.retry_budget_hours * 3600)
+
+
+def cmd_send_test(args) -> int:
+    """Post a signed trigger body for one ticket to the service and explain the answer."""
+    settings = load_settings(web=False)
+    url = args.url or f"http://127.0.0.1:{settings.port}/webhooks/zendesk"
+    return send_test(url, args.ticket, settings.webhook_secrets, utcnow())
+
+
 def _read_json(path: str) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
@@ -138,7 +168,10 @@ def main(argv: list[str] | None = None) -> int:
     sim.set_defaults(func=cmd_simulate)
     migrate = sub.add_parser("migrate", help="bring the database to the newest schema (also done at start-up)")
     migrate.set_defaults(func=cmd_migrate)
+    _operator_commands(sub)
     args = parser.parse_args(argv)
+    if args.command == "dead-letters":
+        _check_row_id(parser, args)
     if getattr(args, "rules", "unset") is None:
         args.rules = os.environ.get("ESCALATOR_RULES", "escalation.toml")
     try:
@@ -149,6 +182,38 @@ def main(argv: list[str] | None = None) -> int:
     except (EscalatorError, OSError, ValueError) as error:
         print(f"escalator: {error}", file=sys.stderr)
         return 1
+
+
+def _check_row_id(parser, args) -> None:
+    """show and retry take one row id; retry takes --all instead."""
+    wants_id = args.action == "show" or (args.action == "retry" and not args.all)
+    if wants_id and args.id is None:
+        parser.error(f"dead-letters {args.action} needs a row id" + (" or --all" if args.action == "retry" else ""))
+    if args.id is not None and (args.action == "list" or args.all):
+        parser.error("dead-letters: give a row id to show or retry, or --all to retry every dead row")
+
+
+def _operator_commands(sub) -> None:
+    """setup, check, dead-letters, send-test."""
+    rules = {"default": None, "help": "policy file (default: $ESCALATOR_RULES or escalation.toml)"}
+    setup = sub.add_parser("setup", help="create or update the fields, webhook and triggers in Zendesk")
+    setup.add_argument("--url", required=True, help="the service's webhook address, "
+                                                    "e.g. https://escalator.example.com/webhooks/zendesk")
+    setup.add_argument("--dry-run", action="store_true", help="print the plan; send no change to Zendesk")
+    setup.add_argument("--rules", **rules)
+    setup.set_defaults(func=cmd_setup)
+    check = sub.add_parser("check", help="check the policy and everything it names against Zendesk")
+    check.add_argument("--rules", **rules)
+    check.set_defaults(func=cmd_check)
+    dead = sub.add_parser("dead-letters", help="list, show or retry inbox rows that failed for good")
+    dead.add_argument("action", choices=["list", "show", "retry"])
+    dead.add_argument("id", nargs="?", type=positive_int, help="the row id (show, retry)")
+    dead.add_argument("--all", action="store_true", help="retry every dead row")
+    dead.set_defaults(func=cmd_dead_letters)
+    send = sub.add_parser("send-test", help="post a signed test webhook for one ticket to the service")
+    send.add_argument("--ticket", required=True, type=positive_int, help="the ticket id to put in the body")
+    send.add_argument("--url", help="the webhook address (default http://127.0.0.1:$PORT/webhooks/zendesk)")
+    send.set_defaults(func=cmd_send_test)
 
 
 if __name__ == "__main__":

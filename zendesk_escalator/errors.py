@@ -85,3 +85,11 @@ class ZendeskRejected(ZendeskError):
     def __init__(self, message: str, status: int | None = None, body: dict | None = None):
         super().__init__(message, status)
         self.body = body or {}
+
+
+class ZendeskAdminError(ZendeskError):
+    """An admin call (setup, check) failed; the message says what it means in plain words."""
+
+    def __init__(self, request: str, status: int | None, meaning: str, body: dict | None = None):
+        super().__init__(f"{request}: {meaning}", status)
+        self.request, self.meaning, self.body = request, meaning, body or {}

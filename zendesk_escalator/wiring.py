@@ -10,7 +10,7 @@ from typing import Callable
 from .actions import ZendeskClient
 from .core.policy import Policy
 from .core.triggers import escalation_rules
-from .errors import StorageUnavailable
+from .errors import ConfigError, StorageUnavailable
 from .ops.metrics import Metrics
 from .policy_file import load_policy
 from .settings import Settings, load_settings
@@ -18,6 +18,7 @@ from .store.inbox import Inbox
 from .worker.escalate import NotificationHandler
 from .worker.handlers import Handlers
 from .worker.loop import POLL_INTERVAL, Breaker, Worker
+from .zendesk.admin import ZendeskAdmin
 from .zendesk.stand_ins import DryRunWriter, HintReader
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,14 @@ def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock 
     return Worker(inbox, handlers, lease_seconds=settings.lease_seconds,
                   retry_budget=settings.retry_budget_hours * 3600, retry_base=settings.retry_base_seconds,
                   clock=clock, breaker=breaker, purges=purges)
+
+
+def build_admin(settings: Settings) -> ZendeskAdmin:
+    """Build the admin API for setup and check, authenticated as the worker is."""
+    if not settings.has_credentials:
+        raise ConfigError("ZENDESK_SUBDOMAIN", "Zendesk credentials are needed: ZENDESK_SUBDOMAIN with "
+                                               "ZENDESK_EMAIL and ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN)")
+    return ZendeskAdmin(ZendeskClient(settings).session, settings.api_timeout)
 
 
 class WorkerPool:

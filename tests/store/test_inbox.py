@@ -165,6 +165,31 @@ def test_purge_keeps_dead_and_recent_rows(any_inbox):
     assert add(any_inbox, "a", 97) is True  # purged keys are forgotten
 
 
+def test_revive_queues_dead_rows_again_with_their_history(any_inbox):
+    add(any_inbox, "a", 1), add(any_inbox, "b", 2), add(any_inbox, "c", 3)
+    for owner in ("w1", "w2"):
+        any_inbox.bury(any_inbox.claim(owner, 101.0, 60), owner, 102.0, "ZendeskRejected: 422")
+    assert any_inbox.revive([any_inbox.rows(DEAD)[0].id], 200.0, deadline=500.0) == 1
+    (row,) = any_inbox.rows(PENDING, row_id=1)
+    assert (row.run_at, row.deadline, row.attempts, row.last_error, row.lease_owner) == (
+        200.0, 500.0, 1, "ZendeskRejected: 422", None)
+    claimed = [r.dedupe_key for _ in range(2) for r in any_inbox.claim("w3", 200.0, 60)]
+    assert sorted(claimed) == ["a", "c"]
+    assert any_inbox.revive([3], 200.0, 500.0) == 0  # running, not dead: left alone
+    assert any_inbox.revive(None, 201.0, 501.0) == 1  # every dead row: "b"
+    assert any_inbox.rows(DEAD) == []
+
+
+def test_a_revived_poison_row_gets_a_fresh_crash_count(any_inbox):
+    add(any_inbox, "a", 1)
+    for n in range(CRASH_LIMIT):
+        any_inbox.claim(f"w{n}", 100.0 + 100 * n, 60)
+    assert any_inbox.claim("w", 100.0 + 100 * CRASH_LIMIT, 60) == [] and any_inbox.rows(DEAD)
+    any_inbox.revive(None, 1000.0, 2000.0)
+    (row,) = any_inbox.claim("w", 1000.0, 60)
+    assert row.crashes == 0 and "its worker died" in row.last_error
+
+
 def test_concurrent_claimers_never_share_a_row(any_inbox):
     for i in range(60):
         add(any_inbox, f"k{i}", i % 20)

@@ -201,13 +201,27 @@ class Inbox:
             found = conn.execute(select(inbox.c.status, func.count()).group_by(inbox.c.status))
             return {PENDING: 0, RUNNING: 0, DONE: 0, DEAD: 0, **dict(found.all())}
 
-    def rows(self, status: str | None = None, limit: int = 1000) -> list[InboxRow]:
-        """List rows, oldest first (for operators and tests)."""
+    def rows(self, status: str | None = None, limit: int = 1000, row_id: int | None = None) -> list[InboxRow]:
+        """List rows (or the one with `row_id`), oldest first (for operators and tests)."""
         query = select(inbox).order_by(inbox.c.id).limit(limit)
         if status:
             query = query.where(inbox.c.status == status)
+        if row_id is not None:
+            query = query.where(inbox.c.id == row_id)
         with self._reading() as conn:
             return [_row(r) for r in conn.execute(query).mappings()]
+
+    def revive(self, row_ids: list[int] | None, now: float, deadline: float) -> int:
+        """Dead rows (these, or all when None) back to pending, due now, retried until `deadline`.
+
+        The attempts and last error stay as a record of what happened; the crash
+        count starts again, or the next crash would bury the row at once.
+        """
+        dead = [inbox.c.status == DEAD] + ([inbox.c.id.in_(row_ids)] if row_ids is not None else [])
+        with self._transaction() as conn:
+            revived = conn.execute(update(inbox).where(*dead).values(
+                status=PENDING, run_at=now, deadline=deadline, crashes=0, lease_owner=None, updated_at=now))
+        return revived.rowcount
 
     def purge_done(self, before: float) -> int:
         """Delete finished rows last touched before `before`; dead rows are kept."""

@@ -1,0 +1,223 @@
+"""`escalator check`: the policy, the credentials and the role, and everything the policy names in Zendesk.
+
+Checks are functions in a list (CHECKS); each returns rows of a table. Later
+checks (schedules, ...) are added by appending to the list.
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+from ..core.policy import Policy
+from ..errors import ConfigError, ZendeskAdminError
+from ..policy_file import load_policy
+from ..settings import Settings
+from ..zendesk.admin import ZendeskAdmin
+from .policy_names import Names, names_in
+
+OK, WARN, PROBLEM = "OK", "WARN", "PROBLEM"
+# Field types the service can write its values into, per [fields] role.
+FIELD_TYPES = {"status": {"tagger", "text"}, "level": {"integer", "decimal", "text"},
+               "reason": {"text", "textarea"}, "escalated_at": {"text", "textarea"}}
+AGENT_ROLES = {"agent", "admin"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table."""
+
+    status: str
+    subject: str
+    detail: str
+
+
+class Context:
+    """What the checks share: the policy, what it names, and the admin API (each list read once)."""
+
+    def __init__(self, policy: Policy, admin: ZendeskAdmin):
+        self.policy, self.admin, self.names = policy, admin, names_in(policy)
+        self._read: dict[str, object] = {}
+
+    def read(self, name: str, fetch: Callable[[], object]):
+        """Read once, however many checks ask."""
+        if name not in self._read:
+            self._read[name] = fetch()
+        return self._read[name]
+
+    @property
+    def me(self) -> dict:
+        """The user of these credentials (GET users/me, once)."""
+        return self.read("me", self.admin.me)
+
+    def users(self) -> dict[int, dict]:
+        """The users the policy names, by id (read in batches of 100, once)."""
+        return self.read("users", lambda: {u["id"]: u for u in self.admin.users(self.names.users)})
+
+
+Check = Callable[[Context], list[Row]]
+
+
+def check_credentials(ctx: Context) -> list[Row]:
+    """Zendesk answers these credentials."""
+    me = ctx.me
+    return [Row(OK, "credentials", f"Zendesk answers as {me.get('name')} <{me.get('email')}> (user {me['id']})")]
+
+
+def check_integration_user(ctx: Context) -> list[Row]:
+    """The policy's integration_user_id is the user of these credentials."""
+    me, wanted = ctx.me["id"], ctx.policy.integration_user_id
+    if wanted is None:
+        return [Row(WARN, "integration user", f"escalation.integration_user_id is not set: set it to {me}, so "
+                                              f"that webhooks caused by the service's own updates cost no API call")]
+    if wanted != me:
+        return [Row(PROBLEM, "integration user", f"escalation.integration_user_id is {wanted}, but these "
+                    f"credentials are user {me}: the service's own updates would not be recognised")]
+    return [Row(OK, "integration user", f"{me} is the user of these credentials")]
+
+
+def check_role(ctx: Context) -> list[Row]:
+    """An admin: the SLA engine's incremental export (and setup) need one."""
+    role = ctx.me.get("role")
+    if role == "admin":
+        return [Row(OK, "role", "admin")]
+    return [Row(PROBLEM, "role", f"{role}: an admin is needed. Without one the SLA engine cannot read the "
+                f"incremental ticket export (SLA warnings and breaches go unseen) and `escalator setup` "
+                f"cannot run; escalations by CC, impact and request still work")]
+
+
+def _exists(kind: str, label: str, read: Callable[[Context, dict], list[dict]]) -> Check:
+    """A check that every object of `kind` the policy names is among those `read` finds, and active."""
+
+    def check(ctx: Context) -> list[Row]:
+        named = getattr(ctx.names, kind)
+        if not named:
+            return []  # nothing named, nothing read
+        found = {item["id"]: item for item in read(ctx, named)}
+        return [_found(f"{label} {object_id}", found.get(object_id), where) for object_id, where in named.items()]
+
+    check.__name__, check.__doc__ = f"check_{kind}", f"Every {label} the policy names exists and is active."
+    return check
+
+
+check_groups = _exists("groups", "group", lambda ctx, ids: ctx.admin.groups())
+check_forms = _exists("forms", "form", lambda ctx, ids: ctx.admin.ticket_forms())
+check_brands = _exists("brands", "brand", lambda ctx, ids: ctx.admin.brands())
+check_organizations = _exists("organizations", "organization", lambda ctx, ids: ctx.admin.organizations(ids))
+
+
+def check_users(ctx: Context) -> list[Row]:
+    """Every user the policy names exists, is active, and is an agent (followers, assignees)."""
+    if not ctx.names.users:
+        return []
+    users, rows = ctx.users(), []
+    for uid, where in ctx.names.users.items():
+        user, subject = users.get(uid), f"user {uid}"
+        if user and (not user.get("active", True) or user.get("suspended")):
+            rows.append(Row(PROBLEM, subject, f"{user.get('name')} is deleted or suspended ({_places(where)})"))
+        elif user and user.get("role") not in AGENT_ROLES:
+            rows.append(Row(PROBLEM, subject, f"{user.get('name')} is an end-user, not an agent: cannot be "
+                                              f"assigned or follow as a lead ({_places(where)})"))
+        else:
+            rows.append(_found(subject, user, where, f" ({user.get('role')})" if user else ""))
+    return rows
+
+
+def check_assignees(ctx: Context) -> list[Row]:
+    """A route's escalation lead belongs to its group: Zendesk refuses the update (422) otherwise."""
+    routes = [(n, r) for n, r in enumerate(ctx.policy.routes, 1) if r.assignee_id is not None]
+    users, rows = ctx.users() if routes else {}, []
+    for n, route in routes:
+        if route.assignee_id not in users:
+            continue  # reported by check_users
+        member_of = ctx.read(f"groups of {route.assignee_id}", lambda uid=route.assignee_id: {
+            m["group_id"] for m in ctx.admin.group_memberships(uid)})
+        status, verb = (OK, "is") if route.group_id in member_of else (PROBLEM, "is NOT")
+        rows.append(Row(status, f"routes[{n}] lead", f"user {route.assignee_id} {verb} a member of group "
+                                                    f"{route.group_id}" + ("" if status == OK else
+                                                    ": Zendesk would refuse the escalation update (422)")))
+    return rows
+
+
+def check_fields(ctx: Context) -> list[Row]:
+    """Every custom field the policy names exists with a usable type, and each drop-down value is an option."""
+    if not ctx.names.fields:
+        return []
+    fields = ctx.read("fields", lambda: {f["id"]: f for f in ctx.admin.ticket_fields()})
+    rows = []
+    for fid, where in ctx.names.fields.items():
+        field, subject = fields.get(fid), f"field {fid}"
+        allowed = set().union(*(FIELD_TYPES.get(w.removeprefix("fields."), set()) for w in where)) or None
+        if field and allowed and field.get("type") not in allowed:
+            rows.append(Row(PROBLEM, subject, f"{field.get('title')} is a {field.get('type')} field; "
+                                              f"{' or '.join(sorted(allowed))} is needed ({_places(where)})"))
+        else:
+            rows.append(_found(subject, field, where, f" ({field.get('type')})" if field else ""))
+    return rows + _option_rows(ctx.names, fields)
+
+
+def _option_rows(names: Names, fields: dict) -> list[Row]:
+    rows = []
+    for fid, values in names.options.items():
+        field = fields.get(fid)
+        if not field or field.get("type") not in ("tagger", "multiselect"):
+            continue  # a text field takes any value; a missing field is reported above
+        offered = {o.get("value") for o in field.get("custom_field_options") or []}
+        for value, where in values.items():
+            status = OK if value in offered else PROBLEM
+            detail = "an option" if status == OK else "not an option of this drop-down"
+            rows.append(Row(status, f"field {fid} = {value}", f"{detail} ({_places(where)})"))
+    return rows
+
+
+CHECKS: list[Check] = [check_credentials, check_integration_user, check_role, check_groups, check_users,
+                       check_assignees, check_fields, check_forms, check_brands, check_organizations]
+
+
+def run_checks(ctx: Context, checks: list[Check] = CHECKS) -> list[Row]:
+    """Run each check; a failed call is a problem row, and without credentials the rest is not run."""
+    rows: list[Row] = []
+    for check in checks:
+        try:
+            rows += check(ctx)
+        except ZendeskAdminError as error:
+            rows.append(Row(PROBLEM, check.__name__.removeprefix("check_"), error.meaning))
+            if check is check_credentials:
+                rows.append(Row(PROBLEM, "the rest", "not checked: Zendesk must answer the credentials first"))
+                break
+    return rows
+
+
+def run_check(settings: Settings, rules_path: str, build_admin: Callable[[Settings], ZendeskAdmin]) -> int:
+    """Check the policy file, then Zendesk; print the table; 1 when there is a problem."""
+    try:
+        policy = load_policy(rules_path)
+    except ConfigError as error:
+        return _report([Row(PROBLEM, "policy", f"{rules_path}: {error}")], None)
+    rows = [Row(OK, "policy", f"{rules_path} is valid")]
+    if not settings.has_credentials:
+        rows.append(Row(PROBLEM, "credentials", "not set: ZENDESK_SUBDOMAIN with ZENDESK_EMAIL and "
+                                                "ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN)"))
+        return _report(rows, None)
+    admin = build_admin(settings)
+    return _report(rows + run_checks(Context(policy, admin)), admin)
+
+
+def _report(rows: list[Row], admin: ZendeskAdmin | None) -> int:
+    width = max(len(row.subject) for row in rows)
+    for row in rows:
+        print(f"{row.status:<8} {row.subject:<{width}}  {row.detail}")
+    problems, warnings = (sum(row.status == status for row in rows) for status in (PROBLEM, WARN))
+    calls = f"; Zendesk API calls: {admin.session.total}" if admin else ""
+    print(f"{problems} problem(s), {warnings} warning(s){calls}")
+    return 1 if problems else 0
+
+
+def _found(subject: str, found: dict | None, where: list[str], extra: str = "") -> Row:
+    if found is None:
+        return Row(PROBLEM, subject, f"not found ({_places(where)})")
+    if found.get("active") is False:
+        return Row(PROBLEM, subject, f"{found.get('name') or found.get('title')} is inactive ({_places(where)})")
+    return Row(OK, subject, f"{found.get('name') or found.get('title')}{extra} ({_places(where)})")
+
+
+def _places(where: list[str]) -> str:
+    return ", ".join(where)

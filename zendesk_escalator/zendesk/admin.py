@@ -1,0 +1,188 @@
+"""Zendesk's admin API as raw JSON: what `setup` writes and `check` reads, errors in plain words."""
+
+from urllib.parse import parse_qsl, urlsplit
+
+from ..errors import ZendeskAdminError, ZendeskError, ZendeskRateLimited, ZendeskUnavailable
+from .transport import ZendeskSession, error_for_response, translated_errors
+
+PAGE_SIZE = 100  # Zendesk's largest page, and the most ids show_many takes at once
+MAX_PAGES = 50  # a guard against a server that always says "more"
+
+
+class ZendeskAdmin:
+    """One method per admin call; every call is one request, counted by the session."""
+
+    def __init__(self, session: ZendeskSession, timeout: float):
+        self.session, self.timeout = session, timeout
+
+    def me(self) -> dict:
+        """GET /api/v2/users/me.json: the user of these credentials."""
+        return self._call("GET", "/api/v2/users/me.json")["user"]
+
+    def users(self, ids) -> list[dict]:
+        """GET users/show_many.json, 100 ids a call; unknown ids are simply absent."""
+        return self._show_many("/api/v2/users/show_many.json", "users", ids)
+
+    def organizations(self, ids) -> list[dict]:
+        """GET organizations/show_many.json, 100 ids a call."""
+        return self._show_many("/api/v2/organizations/show_many.json", "organizations", ids)
+
+    def group_memberships(self, user_id: int) -> list[dict]:
+        """The groups one agent belongs to (cursor pages of 100)."""
+        return self._pages(f"/api/v2/users/{user_id}/group_memberships.json", "group_memberships")
+
+    def groups(self) -> list[dict]:
+        """Every group (cursor pages of 100)."""
+        return self._pages("/api/v2/groups.json", "groups")
+
+    def brands(self) -> list[dict]:
+        """Every brand (cursor pages of 100)."""
+        return self._pages("/api/v2/brands.json", "brands")
+
+    def ticket_forms(self) -> list[dict]:
+        """Every ticket form, active or not (one call: this list is not paginated)."""
+        return self._call("GET", "/api/v2/ticket_forms.json")["ticket_forms"]
+
+    def ticket_fields(self) -> list[dict]:
+        """Every ticket field with its drop-down options (one call: unpaginated, it returns them all)."""
+        return self._call("GET", "/api/v2/ticket_fields.json")["ticket_fields"]
+
+    def create_ticket_field(self, field: dict) -> dict:
+        """POST /api/v2/ticket_fields.json."""
+        return self._call("POST", "/api/v2/ticket_fields.json", {"ticket_field": field})["ticket_field"]
+
+    def update_ticket_field(self, field_id: int, changes: dict) -> dict:
+        """PUT /api/v2/ticket_fields/{id}.json (options sent replace the field's options)."""
+        return self._call("PUT", f"/api/v2/ticket_fields/{field_id}.json", {"ticket_field": changes})["ticket_field"]
+
+    def webhooks(self, name: str) -> list[dict]:
+        """Webhooks whose name contains `name`."""
+        return self._pages("/api/v2/webhooks", "webhooks", {"filter[name_contains]": name})
+
+    def create_webhook(self, webhook: dict) -> dict:
+        """POST /api/v2/webhooks."""
+        return self._call("POST", "/api/v2/webhooks", {"webhook": webhook})["webhook"]
+
+    def update_webhook(self, webhook_id: str, changes: dict) -> None:
+        """PATCH /api/v2/webhooks/{id}: only the keys sent change (authentication set by hand stays)."""
+        self._call("PATCH", f"/api/v2/webhooks/{webhook_id}", {"webhook": changes})
+
+    def signing_secret(self, webhook_id: str) -> str:
+        """GET /api/v2/webhooks/{id}/signing_secret."""
+        return self._call("GET", f"/api/v2/webhooks/{webhook_id}/signing_secret")["signing_secret"]["secret"]
+
+    def trigger_categories(self) -> list[dict] | None:
+        """Every trigger category; None when the account has no categories."""
+        try:
+            return self._pages("/api/v2/trigger_categories.json", "trigger_categories")
+        except ZendeskAdminError as error:
+            if error.status == 403 and "TriggerCategoriesNotEnabled" in str(error.body):
+                return None
+            raise
+
+    def create_trigger_category(self, category: dict) -> dict:
+        """POST /api/v2/trigger_categories.json."""
+        body = {"trigger_category": category}
+        return self._call("POST", "/api/v2/trigger_categories.json", body)["trigger_category"]
+
+    def triggers(self, category_id: str | None) -> list[dict]:
+        """The triggers of one category (every trigger when there are no categories)."""
+        params = {"category_id": category_id} if category_id else {}
+        return self._pages("/api/v2/triggers.json", "triggers", params)
+
+    def trigger_definitions(self) -> dict:
+        """GET /api/v2/triggers/definitions.json: the conditions and the values each one offers."""
+        return self._call("GET", "/api/v2/triggers/definitions.json")["definitions"]
+
+    def create_trigger(self, trigger: dict) -> dict:
+        """POST /api/v2/triggers.json."""
+        return self._call("POST", "/api/v2/triggers.json", {"trigger": trigger})["trigger"]
+
+    def update_trigger(self, trigger_id: int, trigger: dict) -> dict:
+        """PUT /api/v2/triggers/{id}.json."""
+        return self._call("PUT", f"/api/v2/triggers/{trigger_id}.json", {"trigger": trigger})["trigger"]
+
+    def _show_many(self, path: str, key: str, ids) -> list[dict]:
+        ids = sorted(set(ids))
+        found = []
+        for start in range(0, len(ids), PAGE_SIZE):
+            batch = ",".join(str(i) for i in ids[start:start + PAGE_SIZE])
+            found += self._call("GET", path, params={"ids": batch})[key]
+        return found
+
+    def _pages(self, path: str, key: str, params: dict | None = None) -> list[dict]:
+        """Follow cursor pages (meta.has_more, links.next) until the last one."""
+        params = {**(params or {}), "page[size]": PAGE_SIZE}
+        items: list[dict] = []
+        for _ in range(MAX_PAGES):
+            page = self._call("GET", path, params=params)
+            items += page.get(key) or []
+            following = (page.get("links") or {}).get("next")
+            if not (page.get("meta") or {}).get("has_more") or not following:
+                break
+            params = dict(parse_qsl(urlsplit(following).query))
+        return items
+
+    def _call(self, method: str, path: str, body: dict | None = None, params: dict | None = None) -> dict:
+        request = f"{method} {path}"
+        try:
+            with translated_errors(self.session):
+                response = self.session.request(method, self.session.canonical_base + path, params=params,
+                                                json=body, timeout=self.timeout)
+            if not response.ok:
+                raise error_for_response(response)
+        except ZendeskError as error:
+            raise ZendeskAdminError(request, error.status, plain_words(error), getattr(error, "body", None)) from None
+        if response.status_code == 204 or not response.content:
+            return {}
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict):
+            raise ZendeskAdminError(request, response.status_code, "the answer is not a JSON object "
+                                    "(is ZENDESK_SUBDOMAIN or ZENDESK_API_URL right?)")
+        return answer
+
+
+def plain_words(error: ZendeskError) -> str:
+    """Say what a failed admin call means and what to do about it."""
+    status, body = error.status, getattr(error, "body", None) or {}
+    zendesk_says = details(body)
+    said = f" Zendesk says: {zendesk_says}" if zendesk_says else ""
+    if isinstance(error, ZendeskRateLimited):
+        wait = f"in {error.retry_after:g} seconds" if error.retry_after is not None else "in a minute"
+        return f"Zendesk's rate limit was reached (429): try again {wait}."
+    if isinstance(error, ZendeskUnavailable):
+        return f"Zendesk did not answer properly ({status or error}): try again later."
+    if status == 401:
+        return ("Zendesk refused the credentials (401): check ZENDESK_SUBDOMAIN, ZENDESK_EMAIL and "
+                "ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN)." + said)
+    if status == 403:
+        return ("the integration user may not do this (403): it must be an admin. Make the user of "
+                "ZENDESK_EMAIL an admin in Admin Center > People, or use an admin's API token." + said)
+    if status == 404:
+        return "not found (404): it may have been deleted meanwhile." + said
+    if status == 422:
+        return f"Zendesk rejected the request (422):{said or ' no details given.'}"
+    return f"Zendesk refused the request ({status}).{said}"
+
+
+def details(body: dict) -> str:
+    """Zendesk's error body as one readable line (classic `details` or the newer `errors` list)."""
+    lines = []
+    for name, problems in (body.get("details") or {}).items():
+        for problem in problems if isinstance(problems, list) else [problems]:
+            text = problem.get("description") or problem.get("error") if isinstance(problem, dict) else problem
+            lines.append(f"{name}: {text}")
+    for problem in body.get("errors") or []:
+        if isinstance(problem, dict):
+            parts = [problem.get("field") or "", problem.get("title") or problem.get("code") or "",
+                     problem.get("detail") or problem.get("message") or ""]
+            lines.append(" — ".join(part for part in parts if part))
+    error = body.get("error")
+    if not lines and isinstance(error, dict):
+        lines.append(" — ".join(str(v) for v in (error.get("title"), error.get("message")) if v))
+    if not lines:
+        lines.append(" — ".join(str(v) for v in (error, body.get("description")) if isinstance(v, str)))
+    return "; ".join(line for line in lines if line)
