@@ -58,6 +58,7 @@ class Seen:
     at: float
     query: dict = field(default_factory=dict)
     status: int = 0
+    when: float = 0.0  # the fake's own clock (injected in tests that move time)
 
 
 class FakeZendesk:
@@ -67,7 +68,7 @@ class FakeZendesk:
                  fault: Callable[[str, str, int], Fault | None] | None = None,
                  users: list[dict] | None = None, groups: dict[int, set[int]] | None = None,
                  dropdowns: dict[int, list[str]] | None = None, comment_limit: int = 5000,
-                 endpoints: list | None = None):
+                 endpoints: list | None = None, clock: Callable[[], float] = time.time):
         self.tickets = {tid: copy.deepcopy(t["ticket"]) for tid, t in tickets.items()}
         self.users = {INTEGRATION_USER: {"id": INTEGRATION_USER, "name": "Escalator", "email": "bot@acme.example",
                                          "role": "admin"}}
@@ -78,6 +79,8 @@ class FakeZendesk:
         self.dropdowns = dropdowns or {}  # field id -> option tags
         self.comment_limit = comment_limit
         self.endpoints = list(endpoints or [])
+        self.clock = clock  # Zendesk's time: timestamps it writes, windows it keeps
+        self.metric_sets: dict[int, dict] = {}  # ticket id -> its metric set (replies, ...)
         self.fault = fault
         self.requests: list[Seen] = []
         self.lock = threading.Lock()
@@ -116,16 +119,17 @@ class FakeZendesk:
                     via: dict | None = None) -> dict:
         """Someone writes on the ticket (as the agent UI or an email would)."""
         with self.lock:
+            self.changed(self.tickets[ticket_id])
             return self._append_comment(ticket_id, author_id, body, public, via or {"channel": "web"})
 
     def touch(self, ticket_id: int) -> None:
         """Simulate an agent changing the ticket (next safe_update with the old stamp gets 409)."""
         with self.lock:
-            self.tickets[ticket_id]["updated_at"] = _stamp()
+            self.changed(self.tickets[ticket_id])
 
     def handle(self, method: str, path: str, query: dict, body: dict | None) -> tuple[int, dict, dict]:
         """Answer one request: (status, body, headers)."""
-        seen = Seen(method, path, body, time.monotonic(), query)
+        seen = Seen(method, path, body, time.monotonic(), query, when=self.clock())
         with self.lock:
             self.requests.append(seen)
             count = len(self.requests)
@@ -197,8 +201,13 @@ class FakeZendesk:
         if "comment" in changes:
             note = changes["comment"]
             self._append_comment(ticket_id, INTEGRATION_USER, note["body"], note.get("public", True), {"channel": "api"})
-        ticket["updated_at"] = _stamp()
+        self.changed(ticket)
         return 200, {"ticket": copy.deepcopy(ticket), "audit": {"id": len(self.requests), "events": []}}
+
+    def changed(self, ticket: dict) -> None:
+        """Stamp a change as Zendesk does: updated_at, and generated_timestamp for the exports."""
+        ticket["updated_at"] = _stamp(self.clock())
+        ticket["generated_timestamp"] = int(self.clock())
 
     def _apply_fields_and_tags(self, ticket: dict, changes: dict) -> None:
         """Custom fields replace by id; a drop-down's value is one of its option tags, both ways."""
@@ -222,7 +231,7 @@ class FakeZendesk:
         comments = self.comments.setdefault(ticket_id, [])
         comment = {"id": 90000 + len(self.requests) * 10 + len(comments), "type": "Comment",
                    "author_id": author_id, "body": body, "plain_body": body, "public": public,
-                   "via": via, "created_at": _stamp(seconds=True)}
+                   "via": via, "created_at": _stamp(self.clock(), seconds=True)}
         comments.append(comment)
         return comment
 
@@ -266,8 +275,8 @@ def _ticket_user_ids(ticket: dict) -> set:
     return ids
 
 
-def _stamp(seconds: bool = False) -> str:
-    now = datetime.now(timezone.utc)
+def _stamp(epoch: float, seconds: bool = False) -> str:
+    now = datetime.fromtimestamp(epoch, tz=timezone.utc)
     return now.strftime("%Y-%m-%dT%H:%M:%SZ") if seconds else now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 

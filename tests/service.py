@@ -47,7 +47,7 @@ class Service:
         self.inbox = Inbox(self.settings.database_url)
         self.app = create_app(self.settings, self.policy, self.inbox, self.clock)
         self.http = self.app.test_client()
-        self.worker = build_worker(self.settings, self.policy, self.inbox, self.clock)
+        self.worker = build_worker(self.settings, self.policy, self.inbox, self.clock, sleep=self.clock.advance)
 
     def post(self, body: dict, invocation: str | None = None):
         """Deliver one webhook as Zendesk does (signed with the injected clock's time)."""
@@ -56,6 +56,10 @@ class Service:
         if invocation:
             headers["X-Zendesk-Webhook-Invocation-Id"] = invocation
         return self.http.post("/webhooks/zendesk", data=raw, headers=headers)
+
+    def at(self, moment: datetime) -> None:
+        """Let time pass (never backwards) to `moment`."""
+        self.clock.advance(max(0.0, (moment - self.clock()).total_seconds()))
 
     def work(self, rounds: int = 20) -> int:
         """Let the worker handle every due row; return how many batches it handled."""

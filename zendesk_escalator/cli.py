@@ -20,7 +20,8 @@ from .ops.setup import run_setup
 from .policy_file import load_policy
 from .settings import Settings, load_settings
 from .store.inbox import Inbox
-from .wiring import WorkerPool, announce_modes, build_admin, configure_logging, migrate_or_wait, utcnow
+from .wiring import (WorkerPool, announce_modes, build_admin, configure_logging, migrate_or_wait,
+                     report_feed_access, utcnow)
 from .worker.escalate import NotificationHandler
 from .worker.loop import POLL_INTERVAL
 from .zendesk.stand_ins import DryRunWriter, HintReader, RecordedZendesk
@@ -32,6 +33,7 @@ def cmd_worker(args) -> int:
     configure_logging(settings)
     policy = load_policy(settings.rules_path)
     announce_modes(settings, policy)
+    report_feed_access(settings, policy)
     inbox = Inbox(settings.database_url)
     migrate_or_wait(inbox)
     pool = WorkerPool(settings, policy, inbox, args.threads).start(args.poll_interval)

@@ -34,6 +34,8 @@ class Settings:
     lease_seconds: float = 60.0
     api_timeout: float = 10.0
     retry_base_seconds: float = 2.0  # first retry after 1-2 s, doubling
+    sweep_hours: float = 24.0  # how often every unsolved ticket's SLA timers are checked again
+    sweep_rate: float = 5.0  # API requests a minute the sweep may spend while it runs
     max_body_bytes: int = 256 * 1024
 
     @property
@@ -77,6 +79,8 @@ def load_settings(environ: dict | None = None, dotenv_path: str | None = ".env",
         lease_seconds=_number(env, "ESCALATOR_LEASE_SECONDS", Settings.lease_seconds, float),
         api_timeout=_number(env, "ESCALATOR_API_TIMEOUT", Settings.api_timeout, float),
         retry_base_seconds=_number(env, "ESCALATOR_RETRY_BASE_SECONDS", Settings.retry_base_seconds, float),
+        sweep_hours=_number(env, "ESCALATOR_SWEEP_HOURS", Settings.sweep_hours, float),
+        sweep_rate=_number(env, "ESCALATOR_SWEEP_RATE", Settings.sweep_rate, float),
     )
     _check(settings, web)
     if "ESCALATOR_MAX_ATTEMPTS" in env:
@@ -102,7 +106,9 @@ def _check(settings: Settings, web: bool) -> None:
     for key, value, low in (("ESCALATOR_RETRY_BUDGET_HOURS", settings.retry_budget_hours, 0.001),
                             ("ESCALATOR_LEASE_SECONDS", settings.lease_seconds, 5),
                             ("ESCALATOR_API_TIMEOUT", settings.api_timeout, 0.1),
-                            ("ESCALATOR_RETRY_BASE_SECONDS", settings.retry_base_seconds, 0.01)):
+                            ("ESCALATOR_RETRY_BASE_SECONDS", settings.retry_base_seconds, 0.01),
+                            ("ESCALATOR_SWEEP_HOURS", settings.sweep_hours, 0.01),
+                            ("ESCALATOR_SWEEP_RATE", settings.sweep_rate, 0.1)):
         if value < low:
             raise ConfigError(key, f"must be at least {low}")
 

@@ -10,14 +10,19 @@ from typing import Callable
 from .actions import ZendeskClient
 from .core.policy import Policy
 from .core.triggers import escalation_rules
-from .errors import ConfigError, StorageUnavailable
+from .errors import ConfigError, EscalatorError, StorageUnavailable
 from .ops.metrics import Metrics
 from .policy_file import load_policy
 from .settings import Settings, load_settings
+from .store.cursors import Cursors
 from .store.inbox import Inbox
 from .worker.escalate import NotificationHandler
+from .worker.feed import ChangeFeed
 from .worker.handlers import Handlers
 from .worker.loop import POLL_INTERVAL, Breaker, Worker
+from .worker.periodic import Periodic
+from .worker.sweep import Sweep
+from .worker.timers import TimerHandler, TimerPlanner
 from .zendesk.admin import ZendeskAdmin
 from .zendesk.stand_ins import DryRunWriter, HintReader
 
@@ -64,7 +69,8 @@ def migrate_or_wait(inbox: Inbox) -> None:
 
 
 def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock = utcnow,
-                 breaker: Breaker | None = None, purges: bool = True) -> Worker:
+                 breaker: Breaker | None = None, purges: bool = True,
+                 sleep: Callable[[float], None] = time.sleep) -> Worker:
     """Wire a worker with its own Zendesk client (one per thread: Zenpy is not thread-safe)."""
     client = ZendeskClient(settings) if settings.has_credentials else None
     reader = client or HintReader()
@@ -72,9 +78,41 @@ def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock 
     handlers = Handlers(api_calls=(lambda: client.session.total) if client else (lambda: 0))
     handlers.register("notification", NotificationHandler(
         reader, writer, policy, escalation_rules(), clock, marks=inbox.comment_mark, dry_run=settings.dry_run))
+    if client is not None:  # SLA tracking reads Zendesk: not without credentials
+        handlers.register("timer", TimerHandler(client, writer, policy, clock, sleep, dry_run=settings.dry_run))
+    handlers.register("periodic", Periodic(inbox, clock, periodic_jobs(settings, policy, inbox, clock, client)))
     return Worker(inbox, handlers, lease_seconds=settings.lease_seconds,
                   retry_budget=settings.retry_budget_hours * 3600, retry_base=settings.retry_base_seconds,
                   clock=clock, breaker=breaker, purges=purges)
+
+
+def periodic_jobs(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock,
+                  reader: ZendeskClient | None) -> list:
+    """The periodic jobs this installation runs (none of the SLA ones without credentials)."""
+    if not (policy.sla.enabled and settings.has_credentials):
+        return []
+    planner = TimerPlanner(inbox, policy, clock)
+    return [ChangeFeed(reader, Cursors(inbox), planner, clock),
+            Sweep(reader, planner, clock, every=settings.sweep_hours * 3600, rate=settings.sweep_rate)]
+
+
+def report_feed_access(settings: Settings, policy: Policy) -> None:
+    """Say at start whether SLA tracking has the change feed (an admin's) or only the sweep."""
+    if not (policy.sla.enabled and settings.has_credentials):
+        return
+    try:
+        role = build_admin(settings).me().get("role")
+    except EscalatorError as error:
+        log.warning("could not tell whether the integration user is an admin (%s): the change feed "
+                    "will say so when it runs", error)
+        return
+    if role == "admin":
+        log.info("SLA tracking: the integration user is an admin, so the change feed (incremental "
+                 "export) keeps timers within a minute or two of each change")
+    else:
+        log.warning("SLA tracking: the integration user is not an admin (role %s): the incremental "
+                    "export is refused, so only the sweep keeps timers, every %g h; make it an admin "
+                    "for minute precision", role, settings.sweep_hours)
 
 
 def build_admin(settings: Settings) -> ZendeskAdmin:

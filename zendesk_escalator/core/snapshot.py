@@ -116,6 +116,13 @@ def ticket_from_api(ticket_json: dict, comments: tuple[Comment, ...] = (),
     )
 
 
+def tickets_from_api(answer: dict) -> dict[int, TicketSnapshot]:
+    """Snapshots from a list answer (show_many, incremental export), metric sets matched by ticket id."""
+    metric_sets = {m.get("ticket_id"): m for m in answer.get("metric_sets") or () if isinstance(m, dict)}
+    return {raw["id"]: ticket_from_api({"ticket": raw, "metric_set": metric_sets.get(raw["id"])})
+            for raw in answer.get("tickets") or () if isinstance(raw, dict) and "id" in raw}
+
+
 def comments_from_api(comments_json: dict) -> Comments:
     """Parse GET tickets/{id}/comments.json?include=users (newest first)."""
     users = comments_json.get("users")

@@ -97,7 +97,7 @@ class Inbox:
         outlived its lease: its worker died.
         """
         self._ensure_schema()
-        with self._transaction() as conn:
+        with self.transaction() as conn:
             while True:
                 head = conn.execute(self._next_due(now)).mappings().first()
                 if head is None:
@@ -132,7 +132,7 @@ class Inbox:
                        updated_at=now) for row in rows]
         self._ensure_schema()
         insert = (postgresql if self.is_postgres else sqlite).insert(inbox)
-        with self._transaction() as conn:
+        with self.transaction() as conn:
             done = conn.execute(insert.on_conflict_do_nothing(index_elements=[inbox.c.dedupe_key]), values)
         return max(done.rowcount, 0)
 
@@ -140,7 +140,7 @@ class Inbox:
         """Finish the pending rows of `kind` for these tickets whose key is not in `keep` (plans changed)."""
         if not ticket_ids:
             return 0
-        with self._transaction() as conn:
+        with self.transaction() as conn:
             done = conn.execute(update(inbox).where(
                 inbox.c.kind == kind, inbox.c.status == PENDING, inbox.c.ticket_id.in_(ticket_ids),
                 inbox.c.dedupe_key.not_in(keep or {""})).values(
@@ -149,7 +149,7 @@ class Inbox:
 
     def renew(self, rows: list[InboxRow], owner: str, now: float, lease_seconds: float) -> bool:
         """Extend our lease; False when it was lost (expired and re-claimed, or handed back)."""
-        with self._transaction() as conn:
+        with self.transaction() as conn:
             done = conn.execute(update(inbox).where(*self._owned(rows, owner)).values(
                 run_at=now + lease_seconds, updated_at=now))
         return done.rowcount == len(rows)
@@ -157,7 +157,7 @@ class Inbox:
     def complete(self, rows: list[InboxRow], owner: str, now: float, result: dict,
                  comment_mark: int | None = None) -> bool:
         """Mark rows done with their outcome (and remember the comments examined); False when the lease was lost."""
-        with self._transaction() as conn:
+        with self.transaction() as conn:
             finished = self._finish(conn, [r.id for r in rows], owner, now, status=DONE,
                                     result=json.dumps(result), last_error=None)
             if finished and comment_mark is not None:
@@ -167,13 +167,13 @@ class Inbox:
     def retry(self, rows: list[InboxRow], owner: str, now: float, run_at: float, deadline: float,
               error: str) -> bool:
         """Put rows back to pending, due at `run_at`; retries stop at `deadline`."""
-        with self._transaction() as conn:
+        with self.transaction() as conn:
             return self._finish(conn, [r.id for r in rows], owner, now, status=PENDING,
                                 run_at=run_at, deadline=deadline, last_error=error)
 
     def wake(self, now: float, error_prefix: str) -> int:
         """Make pending rows that last failed with this error due now (an outage is over)."""
-        with self._transaction() as conn:
+        with self.transaction() as conn:
             woken = conn.execute(update(inbox).where(
                 inbox.c.status == PENDING, inbox.c.run_at > now,
                 inbox.c.last_error.startswith(error_prefix, autoescape=True)).values(run_at=now))
@@ -181,23 +181,23 @@ class Inbox:
 
     def release(self, rows: list[InboxRow], owner: str, now: float) -> bool:
         """Hand rows back at once (a worker stopping): due now, the attempt not counted."""
-        with self._transaction() as conn:
+        with self.transaction() as conn:
             return self._finish(conn, [r.id for r in rows], owner, now, status=PENDING, run_at=now,
                                 attempts=inbox.c.attempts - 1)
 
     def bury(self, rows: list[InboxRow], owner: str, now: float, error: str) -> bool:
         """Mark rows dead: kept, visible, never retried automatically."""
-        with self._transaction() as conn:
+        with self.transaction() as conn:
             return self._finish(conn, [r.id for r in rows], owner, now, status=DEAD, last_error=error)
 
     def comment_mark(self, ticket_id: int) -> int | None:
         """The newest comment of this ticket examined so far, if any."""
-        with self._reading() as conn:
+        with self.reading() as conn:
             return conn.execute(select(tickets.c.comment_mark).where(tickets.c.ticket_id == ticket_id)).scalar()
 
     def counts(self) -> dict[str, int]:
         """Rows per status."""
-        with self._reading() as conn:
+        with self.reading() as conn:
             found = conn.execute(select(inbox.c.status, func.count()).group_by(inbox.c.status))
             return {PENDING: 0, RUNNING: 0, DONE: 0, DEAD: 0, **dict(found.all())}
 
@@ -208,7 +208,7 @@ class Inbox:
             query = query.where(inbox.c.status == status)
         if row_id is not None:
             query = query.where(inbox.c.id == row_id)
-        with self._reading() as conn:
+        with self.reading() as conn:
             return [_row(r) for r in conn.execute(query).mappings()]
 
     def revive(self, row_ids: list[int] | None, now: float, deadline: float) -> int:
@@ -218,21 +218,21 @@ class Inbox:
         count starts again, or the next crash would bury the row at once.
         """
         dead = [inbox.c.status == DEAD] + ([inbox.c.id.in_(row_ids)] if row_ids is not None else [])
-        with self._transaction() as conn:
+        with self.transaction() as conn:
             revived = conn.execute(update(inbox).where(*dead).values(
                 status=PENDING, run_at=now, deadline=deadline, crashes=0, lease_owner=None, updated_at=now))
         return revived.rowcount
 
     def purge_done(self, before: float) -> int:
         """Delete finished rows last touched before `before`; dead rows are kept."""
-        with self._transaction() as conn:
+        with self.transaction() as conn:
             gone = conn.execute(delete(inbox).where(inbox.c.status == DONE,
                                                     inbox.c.updated_at < before))
         return gone.rowcount
 
     def ping(self) -> None:
         """Raise StorageUnavailable unless the database answers."""
-        with self._reading() as conn:
+        with self.reading() as conn:
             conn.exec_driver_sql("SELECT 1")
 
     def _next_due(self, now: float, kind: str | None = None, limit: int = 1):
@@ -267,12 +267,13 @@ class Inbox:
         return done.rowcount == len(ids)
 
     @contextmanager
-    def _transaction(self):
+    def transaction(self):
+        """A write transaction (the store's other modules use it too)."""
         with _StorageGuard(), self._writer_lock(), self.engine.begin() as conn:
             yield conn
 
     @contextmanager
-    def _reading(self):
+    def reading(self):
         """A transaction that only reads: on SQLite it never waits for a writer."""
         with _StorageGuard(), self.engine.connect() as conn:
             with conn.execution_options(**{READ_ONLY: True}).begin():

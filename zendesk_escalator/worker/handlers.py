@@ -1,4 +1,4 @@
-"""Row kind → handler; every handler answers with an Outcome, stored on its rows."""
+"""Row kind → handler; a handler answers with an Outcome for its rows (or one per group of them)."""
 
 from dataclasses import asdict, dataclass, field, replace
 from typing import Callable, Protocol
@@ -15,7 +15,7 @@ class Outcome:
     update: dict | None = None  # the body sent (or, in a dry run, planned)
     comment_mark: int | None = None  # the newest comment examined, remembered for next time
     warnings: tuple[str, ...] = field(default_factory=tuple)
-    api_calls: int | None = None
+    api_calls: int | None = None  # of the whole batch, when several tickets were handled together
     coalesced: int | None = None
 
     def to_dict(self) -> dict:
@@ -23,9 +23,13 @@ class Outcome:
         return {k: v for k, v in asdict(self).items() if v not in (None, ())}
 
 
+# Rows and how they ended: an Outcome, or the error they must be retried (or buried) for.
+Handled = tuple[list, "Outcome | Exception"]
+
+
 class Handler(Protocol):
-    def handle(self, rows: list) -> Outcome:
-        """Handle claimed rows of one kind and one ticket."""
+    def handle(self, rows: list) -> "Outcome | list[Handled]":
+        """Handle claimed rows of one kind: one outcome for all, or one per group."""
 
 
 class Handlers:
@@ -39,12 +43,25 @@ class Handlers:
         """Handle rows of `kind` with `handler`."""
         self._by_kind[kind] = handler
 
-    def handle(self, rows: list) -> Outcome:
-        """Dispatch rows (all of one kind) to their handler."""
+    def handler(self, kind: str) -> Handler:
+        """The handler registered for `kind`."""
+        return self._by_kind[kind]
+
+    def start(self) -> None:
+        """Let the handlers that schedule work of their own (periodic jobs) do so."""
+        for handler in self._by_kind.values():
+            if hasattr(handler, "start"):
+                handler.start()
+
+    def handle(self, rows: list) -> list[Handled]:
+        """Dispatch rows (all of one kind) to their handler; each group with how it ended."""
         try:
             handler = self._by_kind[rows[0].kind]
         except KeyError:  # written by a newer release, say: keep it for a worker that knows it
             raise LookupError(f"no handler for rows of kind {rows[0].kind!r}") from None
         before = self.api_calls()
-        outcome = handler.handle(rows)
-        return replace(outcome, api_calls=self.api_calls() - before, coalesced=len(rows))
+        answer = handler.handle(rows)
+        groups = [(rows, answer)] if isinstance(answer, Outcome) else answer
+        calls = self.api_calls() - before
+        return [(group, replace(result, api_calls=calls, coalesced=len(group)) if isinstance(result, Outcome)
+                 else result) for group, result in groups]

@@ -108,8 +108,12 @@ class Worker:
     def run(self, stop: threading.Event, poll_interval: float = POLL_INTERVAL) -> None:
         """Work until `stop` is set; finishes the batch in hand first."""
         log.info("worker %s started", self.owner)
+        started = not self.purges  # the purging worker (one a process) also schedules the periodic jobs
         while not stop.is_set():
             try:
+                if not started:
+                    self.handlers.start()
+                    started = True
                 if self.purges:
                     self._purge_now_and_then()
                 pause = self.breaker.pause_left(self.now())
@@ -145,22 +149,24 @@ class Worker:
 
     def _handle(self, rows: list[InboxRow]) -> None:
         try:
-            outcome = self.handlers.handle(rows)
-        except ZendeskError as error:
-            self._failed(rows, error, retryable=error.retryable)
-            return
+            results = self.handlers.handle(rows)
         except StorageUnavailable:
             raise
-        except Exception as error:  # a bug or an unforeseen answer: keep the row, retry later
-            log.exception("unexpected error on ticket %s", rows[0].ticket_id)
-            self._failed(rows, error, retryable=True)
+        except Exception as error:  # a Zendesk error, a bug or an unforeseen answer
+            if not isinstance(error, ZendeskError):
+                log.exception("unexpected error on ticket %s", rows[0].ticket_id)
+            self._failed(rows, error, retryable=getattr(error, "retryable", True))
             return
         if self.breaker.succeeded():
             woken = self.inbox.wake(self.now(), "ZendeskUnavailable")
             log.info("Zendesk answers again: %d row(s) held back by the outage are due now", woken)
-        log.info("ticket %s: %s (%s)", rows[0].ticket_id, outcome.status, outcome.detail)
-        if not self.inbox.complete(rows, self.owner, self.now(), outcome.to_dict(), outcome.comment_mark):
-            log.warning("ticket %s: lease lost before completion", rows[0].ticket_id)
+        for group, result in results:
+            if isinstance(result, Exception):
+                self._failed(group, result, retryable=getattr(result, "retryable", True))
+                continue
+            log.info("ticket %s: %s (%s)", group[0].ticket_id, result.status, result.detail)
+            if not self.inbox.complete(group, self.owner, self.now(), result.to_dict(), result.comment_mark):
+                log.warning("ticket %s: lease lost before completion", group[0].ticket_id)
 
     def _failed(self, rows: list[InboxRow], error: Exception, retryable: bool) -> None:
         now, ticket = self.now(), rows[0].ticket_id

@@ -6,17 +6,40 @@ from .transport import ZendeskSession, error_for_response, translated_errors
 
 # One page of the newest comments is one request; a webhook rarely follows more than a few.
 COMMENTS_PAGE = 100
+SHOW_MANY = 100  # the most tickets show_many returns
+SLA_SIDELOADS = "slas,metric_sets"  # Zendesk's SLA clock, and the public agent replies
 
 
 class TicketReader:
-    """Two reads, each one GET: the ticket with its users, and its newest comments with theirs."""
+    """Every read is one GET: a ticket, its comments, many tickets, a page of an export."""
 
     def __init__(self, session: ZendeskSession, timeout: float):
         self.session, self.timeout = session, timeout
 
-    def ticket(self, ticket_id: int, hint: Notification | None = None) -> dict:
+    def ticket(self, ticket_id: int, hint: Notification | None = None, include: str = "users") -> dict:
         """GET /api/v2/tickets/{id}.json?include=users (users resolve the CC ids)."""
-        return self._get_json(f"/api/v2/tickets/{ticket_id}.json", {"include": "users"})
+        return self._get_json(f"/api/v2/tickets/{ticket_id}.json", {"include": include})
+
+    def tickets(self, ids: list[int], include: str = SLA_SIDELOADS) -> dict:
+        """GET tickets/show_many.json for up to 100 ids (missing tickets are simply absent)."""
+        if len(ids) > SHOW_MANY:
+            raise ValueError(f"show_many takes at most {SHOW_MANY} ids, not {len(ids)}")
+        return self._get_json("/api/v2/tickets/show_many.json",
+                              {"ids": ",".join(map(str, ids)), "include": include})
+
+    def changed_tickets(self, cursor: str | None, start_time: int | None, include: str | None = SLA_SIDELOADS) -> dict:
+        """One page (up to 1000) of the incremental ticket export: tickets changed after the cursor."""
+        params = {"cursor": cursor} if cursor else {"start_time": start_time}
+        if include:
+            params["include"] = include
+        return self._get_json("/api/v2/incremental/tickets/cursor.json", params)
+
+    def search_export(self, query: str, cursor: str | None = None, size: int = 1000) -> dict:
+        """One page of the search export (tickets matching `query`, ids and fields, no sideloads)."""
+        params = {"query": query, "filter[type]": "ticket", "page[size]": size}
+        if cursor:
+            params["page[after]"] = cursor
+        return self._get_json("/api/v2/search/export.json", params)
 
     def comments(self, ticket_id: int) -> dict:
         """GET the newest comments first, with their authors and CC'd users."""

@@ -1,0 +1,73 @@
+"""Periodic jobs as inbox rows: each run once per slot across every worker, each scheduling the next.
+
+A job's row is keyed by its name and slot (its run time divided by its period),
+so however many workers schedule the same slot, one row exists and one run
+happens; chains started by different processes meet on the same keys. A job's
+rows share a ticket id of their own (a small negative number), so one job never
+runs twice at once and two jobs never wait for each other.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable, Protocol
+
+from ..store.inbox import Inbox, InboxRow
+from .handlers import Outcome
+
+log = logging.getLogger(__name__)
+KIND = "periodic"
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What a run did, and when (and with what) the job wants to run next."""
+
+    detail: str
+    next_in: float | None = None  # seconds; None: the job's next slot
+    next_payload: dict = field(default_factory=dict)  # a chained step (e.g. a sweep's cursor)
+
+
+class Job(Protocol):
+    name: str
+    every: float  # seconds between runs
+    ticket_id: int  # its own negative "ticket", so that its runs queue behind each other
+
+    def run(self, payload: dict) -> JobResult:
+        """Do one run."""
+
+
+class Periodic:
+    """The handler of periodic rows, and the scheduler of every job's next run."""
+
+    def __init__(self, inbox: Inbox, clock: Callable[[], datetime], jobs: list[Job]):
+        self.inbox, self.clock = inbox, clock
+        self.jobs = {job.name: job for job in jobs}
+
+    def start(self) -> int:
+        """Schedule every job's current slot (a worker starting); return how many were new."""
+        now = self.clock().timestamp()
+        return self.inbox.schedule([self._row(job, now, {}) for job in self.jobs.values()], now)
+
+    def handle(self, rows: list[InboxRow]) -> Outcome:
+        """Run the job once for its due rows (slots missed while no worker ran are run as one)."""
+        payload = rows[-1].payload
+        job = self.jobs.get(payload["job"])
+        if job is None:
+            return Outcome("ignored", f"no job named {payload['job']!r} here (policy changed?)")
+        result = job.run(payload)
+        now = self.clock().timestamp()
+        run_at = now + result.next_in if result.next_in is not None else _next_slot(job, now)
+        self.inbox.schedule([self._row(job, run_at, result.next_payload)], now)
+        return Outcome("done", result.detail)
+
+    @staticmethod
+    def _row(job: Job, run_at: float, chained: dict) -> dict:
+        slot = int(run_at // job.every)
+        key = f"{KIND}:{job.name}:{slot}" + (f":{chained['step']}" if "step" in chained else "")
+        return {"kind": KIND, "dedupe_key": key, "ticket_id": job.ticket_id,
+                "payload": {"job": job.name, **chained}, "run_at": run_at}
+
+
+def _next_slot(job: Job, now: float) -> float:
+    return (int(now // job.every) + 1) * job.every

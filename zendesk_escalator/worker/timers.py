@@ -1,0 +1,106 @@
+"""SLA timers: planned from tickets read by the feed or the sweep; acted on when due, after a re-check.
+
+A timer row is due LOOKAHEAD before its moment, so the timers of the next minute
+are claimed together and re-checked with one read (show_many, 100 tickets a call).
+Each still-valid timer then acts at its moment exactly, through the one-PUT path;
+the update carries safe_update, so an agent's reply in between answers 409 and
+the ticket is read again before anything is sent.
+"""
+
+import logging
+import time
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Callable
+
+from ..core.plan import build_update
+from ..core.policy import Policy
+from ..core.sla import BREACH, Timer, decide_timer, stale_because, timers_for
+from ..core.snapshot import TicketSnapshot, ticket_from_api, tickets_from_api
+from ..errors import TicketNotFound, ZendeskConflict, ZendeskError
+from ..store.inbox import Inbox, InboxRow
+from ..zendesk.reader import SHOW_MANY
+from .escalate import Reader, Writer
+from .handlers import Handled, Outcome
+
+log = logging.getLogger(__name__)
+LOOKAHEAD = timedelta(seconds=60)
+KIND = "timer"
+
+
+class TimerPlanner:
+    """Turns tickets as just read into timer rows: new plans stored, changed plans superseded."""
+
+    def __init__(self, inbox: Inbox, policy: Policy, clock: Callable[[], datetime]):
+        self.inbox, self.policy, self.clock = inbox, policy, clock
+
+    def plan(self, tickets: dict[int, TicketSnapshot]) -> int:
+        """Store the timers these tickets need now; return how many were new."""
+        now = self.clock()
+        timers = [t for ticket in tickets.values() for t in timers_for(ticket, self.policy, now)]
+        rows = [{"kind": KIND, "dedupe_key": t.key, "ticket_id": t.ticket_id, "payload": t.to_payload(),
+                 "run_at": max(now, t.fire_at - LOOKAHEAD).timestamp()} for t in timers]
+        new = self.inbox.schedule(rows, now.timestamp())
+        self.inbox.supersede(KIND, list(tickets), {t.key for t in timers}, now.timestamp())
+        return new
+
+
+class TimerHandler:
+    """Re-checks due timers together and acts on those still valid, each at its moment."""
+
+    def __init__(self, reader: Reader, writer: Writer, policy: Policy, clock: Callable[[], datetime],
+                 sleep: Callable[[float], None] = time.sleep, dry_run: bool = False):
+        self.reader, self.writer, self.policy = reader, writer, policy
+        self.clock, self.sleep, self.dry_run = clock, sleep, dry_run
+
+    def handle(self, rows: list[InboxRow]) -> list[Handled]:
+        """Handle the claimed timer rows of many tickets; one result per ticket."""
+        by_ticket: dict[int, list[InboxRow]] = defaultdict(list)
+        for row in rows:
+            by_ticket[row.ticket_id].append(row)
+        read = self._read(list(by_ticket))
+        order = sorted(by_ticket, key=lambda tid: min(r.run_at for r in by_ticket[tid]))
+        return [(by_ticket[tid], self._ticket(by_ticket[tid], read.get(tid))) for tid in order]
+
+    def _read(self, ticket_ids: list[int]) -> dict[int, TicketSnapshot]:
+        found = {}
+        for start in range(0, len(ticket_ids), SHOW_MANY):
+            found.update(tickets_from_api(self.reader.tickets(ticket_ids[start:start + SHOW_MANY])))
+        return found
+
+    def _ticket(self, rows: list[InboxRow], ticket: TicketSnapshot | None) -> "Outcome | Exception":
+        if ticket is None:
+            return Outcome("ticket_gone", f"ticket {rows[0].ticket_id} was not found")
+        timers = [Timer.from_payload(row.payload) for row in rows]
+        fresh = [t for t in timers if not stale_because(t, ticket, self.policy)]
+        if not fresh:
+            return Outcome("stale", stale_because(timers[0], ticket, self.policy))
+        # Several due at once (a ticket seen late): the most serious alone speaks.
+        timer = max(fresh, key=lambda t: (t.kind == BREACH, t.round, t.fire_at))
+        wait = (timer.fire_at - self.clock()).total_seconds()
+        if wait > 0:
+            self.sleep(wait)  # at most LOOKAHEAD: the rows' leases are renewed meanwhile
+        try:
+            return self._act(timer, ticket)
+        except TicketNotFound:
+            return Outcome("ticket_gone", f"ticket {timer.ticket_id} no longer exists")
+        except ZendeskError as error:
+            return error
+
+    def _act(self, timer: Timer, ticket: TicketSnapshot) -> Outcome:
+        for _ in range(3):  # a 409 means someone changed the ticket: read it again, re-check, re-decide
+            reason = stale_because(timer, ticket, self.policy)
+            if reason:
+                return Outcome("stale", reason)
+            decision = decide_timer(timer, ticket, self.policy, self.clock())
+            update = build_update(ticket, decision, self.policy, self.clock())
+            try:
+                sent = self.writer.apply(update)
+            except ZendeskConflict:
+                log.info("ticket %s changed before its %s (409): reading it again", timer.ticket_id, timer.kind)
+                ticket = ticket_from_api(self.reader.ticket(timer.ticket_id, include="slas,metric_sets"))
+                continue
+            status = "planned" if self.dry_run else "escalated"
+            return Outcome(status, f"{timer.kind} ({timer.stage}) at level {decision.level}", decision.rule,
+                           decision.evidence, sent)
+        raise ZendeskConflict(f"ticket {timer.ticket_id} kept changing", 409)
