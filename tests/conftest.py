@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# In-process tests count in memory; prometheus_client picks its mode when first imported, below.
+os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+
 from zendesk_escalator.policy_file import load_policy
 from zendesk_escalator.settings import Settings
 from zendesk_escalator.signature import sign

@@ -36,6 +36,7 @@ def service_env(fake_url: str, database_url: str, **overrides) -> dict:
            "ZENDESK_API_URL": fake_url, "DATABASE_URL": database_url,
            "ESCALATOR_RULES": str(SAMPLES / "policy.toml"), "LOG_LEVEL": "INFO"}
     env.pop("ESCALATOR_DRY_RUN", None)
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # Procs gives each test its own
     env.update({k: str(v) for k, v in overrides.items()})
     return env
 
@@ -46,6 +47,7 @@ class Procs:
     def __init__(self, env: dict, logs: Path):
         self.env, self.logs = env, logs
         logs.mkdir(parents=True, exist_ok=True)
+        env.setdefault("PROMETHEUS_MULTIPROC_DIR", str(logs / "prometheus"))  # shared by this test's processes only
         self.running: list[subprocess.Popen] = []
         self.count = 0
 
@@ -104,7 +106,7 @@ def web_command(app: str = "zendesk_escalator.app:create_app()", extra_args: str
     """The Procfile's `web:` command bound to loopback, serving `app`; `extra_args` override."""
     command = procfile()["web"].replace("0.0.0.0", "127.0.0.1").replace(
         '"zendesk_escalator.app:create_app()"', f"'{app}' {extra_args}")
-    return ["bash", "-c", f"exec {command}"]
+    return ["bash", "-c", f"exec env {command}"]  # env: the command may start with VAR=value
 
 
 def web_env(port: int, workers: int) -> dict:

@@ -36,9 +36,8 @@ def receive_zendesk():
         dedupe_key = _trigger_dedupe_key(raw)
     stored = services.inbox.accept("notification", dedupe_key, note.ticket_id, note.to_dict(),
                                    now.timestamp())
-    result = "accepted" if stored else "duplicate"
-    services.metrics.inc("escalator_webhooks_total", result=result)
-    return jsonify(status=result, ticket_id=note.ticket_id), 202 if stored else 200
+    return _answer({"status": "accepted" if stored else "duplicate", "ticket_id": note.ticket_id},
+                   202 if stored else 200)
 
 
 def error_response(error: Exception):
@@ -61,12 +60,18 @@ def error_response(error: Exception):
     else:
         log.exception("unexpected error", exc_info=error)
         status, body = 500, {"error": "internal", "message": str(error)}
-    services.metrics.inc("escalator_webhooks_total", result=body.get("error") or body["status"])
-    return jsonify(body), status, headers
+    return _answer(body, status, headers)
 
 
 bp.register_error_handler(EscalatorError, error_response)
 bp.register_error_handler(RequestEntityTooLarge, error_response)
+
+
+def _answer(body: dict, status: int, headers: dict | None = None):
+    """Count the answer; return it as Flask takes it."""
+    result = body.get("error") or body["status"]
+    current_app.extensions["escalator"].metrics.webhook(result)
+    return jsonify(body), status, headers or {}
 
 
 def _json(raw: bytes):

@@ -11,6 +11,7 @@ from .actions import ZendeskClient
 from .core.policy import Policy
 from .core.triggers import escalation_rules
 from .errors import StorageUnavailable
+from .ops.figures import Figures, inbox_figures
 from .ops.metrics import Metrics
 from .policy_file import load_policy
 from .settings import Settings, load_settings
@@ -39,6 +40,7 @@ class Services:
     inbox: Inbox
     metrics: Metrics
     clock: Clock
+    figures: Figures  # business gauges for /metrics; features register theirs
 
 
 def build_web_services(settings: Settings | None, policy: Policy | None, inbox: Inbox | None,
@@ -50,7 +52,7 @@ def build_web_services(settings: Settings | None, policy: Policy | None, inbox: 
     inbox = inbox or Inbox(settings.database_url)
     migrate_or_wait(inbox)
     announce_modes(settings, policy)
-    return Services(settings, policy, inbox, Metrics(), clock)
+    return Services(settings, policy, inbox, Metrics(), clock, inbox_figures(inbox, clock))
 
 
 def migrate_or_wait(inbox: Inbox) -> None:
@@ -63,9 +65,10 @@ def migrate_or_wait(inbox: Inbox) -> None:
 
 
 def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock = utcnow,
-                 breaker: Breaker | None = None, purges: bool = True) -> Worker:
+                 breaker: Breaker | None = None, purges: bool = True, metrics: Metrics | None = None) -> Worker:
     """Wire a worker with its own Zendesk client (one per thread: Zenpy is not thread-safe)."""
-    client = ZendeskClient(settings) if settings.has_credentials else None
+    metrics = metrics or Metrics()
+    client = ZendeskClient(settings, on_call=metrics.zendesk_call) if settings.has_credentials else None
     reader = client or HintReader()
     writer = DryRunWriter() if settings.dry_run else client
     handlers = Handlers(api_calls=(lambda: client.session.total) if client else (lambda: 0))
@@ -73,16 +76,17 @@ def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock 
         reader, writer, policy, escalation_rules(), clock, marks=inbox.comment_mark, dry_run=settings.dry_run))
     return Worker(inbox, handlers, lease_seconds=settings.lease_seconds,
                   retry_budget=settings.retry_budget_hours * 3600, retry_base=settings.retry_base_seconds,
-                  clock=clock, breaker=breaker, purges=purges)
+                  clock=clock, breaker=breaker, purges=purges, metrics=metrics)
 
 
 class WorkerPool:
     """A process's worker threads: started together, stopped together, nothing left leased."""
 
     def __init__(self, settings: Settings, policy: Policy, inbox: Inbox, count: int,
-                 clock: Clock = utcnow):
+                 clock: Clock = utcnow, metrics: Metrics | None = None):
         breaker = Breaker(settings.retry_base_seconds)  # Zendesk's health is shared by the threads
-        self.workers = [build_worker(settings, policy, inbox, clock, breaker, purges=n == 0)
+        metrics = metrics or Metrics()  # one per process
+        self.workers = [build_worker(settings, policy, inbox, clock, breaker, purges=n == 0, metrics=metrics)
                         for n in range(count)]  # one purger per process
         self.stop_event = threading.Event()
         self.threads: list[threading.Thread] = []
