@@ -14,11 +14,12 @@ from .app import create_app
 from .core.triggers import escalation_rules
 from .errors import ConfigError, EscalatorError
 from .ops import multiproc
+from .ops.logs import configure_logging
 from .ops.metrics import Metrics, serve
 from .policy_file import load_policy
 from .settings import Settings, load_settings
 from .store.inbox import Inbox
-from .wiring import WorkerPool, announce_modes, configure_logging, migrate_or_wait, utcnow
+from .wiring import WorkerPool, announce_modes, migrate_or_wait, utcnow
 from .worker.escalate import NotificationHandler
 from .worker.loop import POLL_INTERVAL
 from .zendesk.stand_ins import DryRunWriter, HintReader, RecordedZendesk
@@ -62,6 +63,7 @@ def cmd_run(args) -> int:
                        "worker_class": "gthread", "threads": 32, "graceful_timeout": 30,
                        "control_socket_disable": True,
                        "on_starting": gunicorn_conf.on_starting, "child_exit": gunicorn_conf.child_exit,
+                       "logger_class": gunicorn_conf.Logger,
                        "worker_exit": lambda _server, _worker: [pool.stop() for pool in pools]}
             for key, value in options.items():
                 self.cfg.set(key, value)

@@ -12,6 +12,7 @@ from .core.policy import Policy
 from .core.triggers import escalation_rules
 from .errors import StorageUnavailable
 from .ops.figures import Figures, inbox_figures
+from .ops.logs import configure_logging
 from .ops.metrics import Metrics
 from .policy_file import load_policy
 from .settings import Settings, load_settings
@@ -112,13 +113,6 @@ class WorkerPool:
         for thread in self.threads:
             thread.join(max(0.0, deadline - time.monotonic()))
         return sum(worker.hand_back() for worker in self.workers)
-
-
-def configure_logging(settings: Settings) -> None:
-    """Log to stderr at LOG_LEVEL (once per process)."""
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # it says "migrating" through us
 
 
 def announce_modes(settings: Settings, policy: Policy) -> None:

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Callable
 
 from ..errors import StorageUnavailable, ZendeskError, ZendeskRateLimited, ZendeskUnavailable
+from ..ops.logs import decision_fields
 from ..ops.metrics import Metrics
 from ..settings import Settings
 from ..store.inbox import Inbox, InboxRow
@@ -160,7 +161,8 @@ class Worker:
         if self.breaker.succeeded():
             woken = self.inbox.wake(self.now(), "ZendeskUnavailable")
             log.info("Zendesk answers again: %d row(s) held back by the outage are due now", woken)
-        log.info("ticket %s: %s (%s)", rows[0].ticket_id, outcome.status, outcome.detail)
+        log.info("ticket %s: %s (%s)", rows[0].ticket_id, outcome.status, outcome.detail,
+                 extra=decision_fields(rows, outcome))
         self.metrics.handled(rows, outcome, self.now())
         if not self.inbox.complete(rows, self.owner, self.now(), outcome.to_dict(), outcome.comment_mark):
             log.warning("ticket %s: lease lost before completion", rows[0].ticket_id)
