@@ -67,8 +67,8 @@ class Procs:
         assert wait_until(lambda: ready(f"http://127.0.0.1:{port}")), self.tail()
         return proc
 
-    def worker(self, wait: bool = True) -> subprocess.Popen:
-        proc = self.spawn("worker", [str(BIN / "escalator"), "worker", "--poll-interval", "0.05"])
+    def worker(self, *options: str, wait: bool = True) -> subprocess.Popen:
+        proc = self.spawn("worker", [str(BIN / "escalator"), "worker", "--poll-interval", "0.05", *options])
         if wait:  # until its signal handlers are in place
             assert wait_until(lambda: " started" in proc.log.read_text()), self.tail()
         return proc
