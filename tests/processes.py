@@ -96,6 +96,14 @@ class Procs:
         return "\n".join(p.read_text()[-2000:] for p in sorted(self.logs.glob("*.log")))
 
 
+def python(code: str, **env: str) -> str:
+    """Run `code` in a fresh interpreter with these environment variables added; return what it printed."""
+    done = subprocess.run([sys.executable, "-c", code], env={**os.environ, **env}, cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def procfile() -> dict[str, str]:
     """The process types of the Procfile: name -> command."""
     lines = (ROOT / "Procfile").read_text().splitlines()

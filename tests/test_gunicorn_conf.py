@@ -1,23 +1,32 @@
 """The gunicorn hooks: the metrics directory held by the master, dead workers forgotten, gunicorn's lines in our format."""
 
 import json
-from types import SimpleNamespace
 
 from gunicorn.config import Config
 
+from processes import python
 from zendesk_escalator import gunicorn_conf
 from zendesk_escalator.ops import multiproc
 
+MASTER = """
+from pathlib import Path
+from types import SimpleNamespace
+from zendesk_escalator import gunicorn_conf
+arbiter = SimpleNamespace()
+gunicorn_conf.on_starting(arbiter)
+print(arbiter.escalator_metrics_dir.path, arbiter.escalator_metrics_dir.wiped)
+Path(arbiter.escalator_metrics_dir.path, "gauge_livemax_99.db").write_bytes(b"x")
+gunicorn_conf.child_exit(arbiter, SimpleNamespace(pid=99))
+print(sorted(p.name for p in Path(arbiter.escalator_metrics_dir.path).iterdir()))
+"""
 
-def test_the_master_holds_the_directory_and_forgets_dead_workers(tmp_path, monkeypatch):
-    monkeypatch.setenv(multiproc.ENV, str(tmp_path / "metrics"))
-    arbiter = SimpleNamespace()
-    gunicorn_conf.on_starting(arbiter)
-    assert arbiter.escalator_metrics_dir.path == str(tmp_path / "metrics")
-    (tmp_path / "metrics" / "gauge_livemax_99.db").write_bytes(b"x")
-    gunicorn_conf.child_exit(arbiter, SimpleNamespace(pid=99))
-    assert not (tmp_path / "metrics" / "gauge_livemax_99.db").exists()
-    arbiter.escalator_metrics_dir.close()
+
+def test_the_master_holds_the_directory_and_forgets_dead_workers(tmp_path):
+    directory = tmp_path / "metrics"
+    (tmp_path / "metrics").mkdir()
+    (tmp_path / "metrics" / "counter_98.db").write_bytes(b"x")  # of an earlier run
+    printed = python(MASTER, **{multiproc.ENV: str(directory)}).splitlines()
+    assert printed == [f"{directory} True", "['in-use.lock']"]
 
 
 def test_gunicorn_lines_follow_log_format(monkeypatch, capsys):

@@ -1,8 +1,9 @@
 """The directory where prometheus_client's multiprocess mode keeps each process's counts.
 
 prometheus_client decides on multiprocess mode when it is first imported, from
-PROMETHEUS_MULTIPROC_DIR, so the variable comes from the environment (the
-Procfile sets a default) and is never set here. What is done here: create the
+PROMETHEUS_MULTIPROC_DIR, so the variable must come from the process's
+environment (the Procfile sets a default) and is never set here; one set
+later (from .env) is ignored, with a warning. What is done here: create the
 directory, start it afresh when a new run begins, and forget dead processes.
 
 A new run begins when no process uses the directory any more. Every process
@@ -16,17 +17,22 @@ backwards under a running service (a restarted worker beside a running web).
 
 import fcntl
 import glob
+import logging
 import os
 
+from prometheus_client import values
 from prometheus_client.multiprocess import mark_process_dead
+
+log = logging.getLogger(__name__)
 
 ENV = "PROMETHEUS_MULTIPROC_DIR"
 LOCK_FILE = "in-use.lock"  # not *.db: prometheus_client reads only those
 
 
 def directory() -> str | None:
-    """The shared directory, or None when each process reports only its own counts."""
-    return os.environ.get(ENV) or None
+    """The shared directory if prometheus_client counts in one, else None (each process reports its own)."""
+    # What the library decided at its import, not the variable now: the two differ when .env set it late.
+    return os.environ.get(ENV) if values.ValueClass._multiprocess else None
 
 
 class DirectoryInUse:
@@ -51,6 +57,9 @@ def prepare() -> DirectoryInUse | None:
     creates a metric: the files of a run are only wiped while nobody writes them.
     """
     path = directory()
+    if os.environ.get(ENV) and not path:
+        log.warning("%s was set after the process started (in .env?) and is ignored: each process reports "
+                    "only its own counts. Set it in the environment the process starts with.", ENV)
     return DirectoryInUse(path) if path else None
 
 
