@@ -5,10 +5,10 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pytest
-
 # In-process tests count in memory; prometheus_client picks its mode when first imported, below.
 os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+
+import pytest
 
 from zendesk_escalator.policy_file import load_policy
 from zendesk_escalator.settings import Settings

@@ -162,17 +162,17 @@ class Inbox:
         with self._reading() as conn:
             return conn.execute(select(tickets.c.comment_mark).where(tickets.c.ticket_id == ticket_id)).scalar()
 
-    def counts(self) -> dict[str, int]:
-        """Rows per status."""
-        with self._reading() as conn:
-            found = conn.execute(select(inbox.c.status, func.count()).group_by(inbox.c.status))
-            return {PENDING: 0, RUNNING: 0, DONE: 0, DEAD: 0, **dict(found.all())}
-
     def oldest_due(self, now: float) -> float | None:
         """When the longest-waiting due row (pending, or running past its lease) fell due; None when none is."""
         with self._reading() as conn:
             return conn.execute(select(func.min(inbox.c.run_at)).where(
                 inbox.c.status.in_(_OPEN), inbox.c.run_at <= now)).scalar()
+
+    def counts(self) -> dict[str, int]:
+        """Rows per status."""
+        with self._reading() as conn:
+            found = conn.execute(select(inbox.c.status, func.count()).group_by(inbox.c.status))
+            return {PENDING: 0, RUNNING: 0, DONE: 0, DEAD: 0, **dict(found.all())}
 
     def rows(self, status: str | None = None, limit: int = 1000) -> list[InboxRow]:
         """List rows, oldest first (for operators and tests)."""
