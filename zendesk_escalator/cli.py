@@ -14,12 +14,11 @@ from .app import create_app
 from .core.triggers import escalation_rules
 from .errors import ConfigError, EscalatorError
 from .ops import multiproc
-from .ops.logs import configure_logging
 from .ops.metrics import Metrics, serve
 from .policy_file import load_policy
 from .settings import Settings, load_settings
 from .store.inbox import Inbox
-from .wiring import WorkerPool, announce_modes, migrate_or_wait, utcnow
+from .wiring import WorkerPool, announce_modes, configure_logging, migrate_or_wait, utcnow
 from .worker.escalate import NotificationHandler
 from .worker.loop import POLL_INTERVAL
 from .zendesk.stand_ins import DryRunWriter, HintReader, RecordedZendesk
