@@ -16,14 +16,20 @@ from service import TICKET, Service, cc_fake
 from zendesk_escalator.ops.metrics import Metrics, serve
 
 
+@pytest.fixture
+def fake():
+    server = cc_fake()
+    yield server
+    server.stop()
+
+
 def scrape(service: Service) -> Scrape:
     answer = service.http.get("/metrics")
     assert answer.status_code == 200 and answer.content_type.startswith("text/plain; version=0.0.4")
     return Scrape(answer.get_data(as_text=True))
 
 
-def test_webhook_answers_are_counted_by_result(tmp_path):
-    fake = cc_fake()
+def test_webhook_answers_are_counted_by_result(tmp_path, fake):
     service = Service(tmp_path, fake)
     event = sample("event_comment_added.json")
     service.post(event)
@@ -31,20 +37,17 @@ def test_webhook_answers_are_counted_by_result(tmp_path):
     service.post({**event, "type": "zen:event-type:user.created"})
     service.http.post("/webhooks/zendesk", data=b"{}", headers={"Content-Type": "application/json"})
     found = scrape(service)
-    fake.stop()
     assert found.families["escalator_webhooks"].type == "counter"
     assert [found.value("escalator_webhooks_total", result=result)
             for result in ("accepted", "duplicate", "ignored", "bad_signature")] == [1, 1, 1, 1]
 
 
-def test_a_worker_run_counts_its_decision_calls_and_latency(tmp_path):
-    fake = cc_fake()
+def test_a_worker_run_counts_its_decision_calls_and_latency(tmp_path, fake):
     service = Service(tmp_path, fake)
     service.post(sample("event_comment_added.json"))
     service.clock.advance(3)  # received → handled
     service.work()
     found = scrape(service)
-    fake.stop()
     assert found.value("escalator_decisions_total", kind="notification", rule="customer_cc", outcome="escalated") == 1
     assert len(fake.requests) == 3
     assert found.by("escalator_zendesk_calls_total", "method", "endpoint", "status") == {
@@ -55,15 +58,13 @@ def test_a_worker_run_counts_its_decision_calls_and_latency(tmp_path):
     assert found.value("escalator_processing_latency_seconds_bucket", le="5.0") == 1
 
 
-def test_a_webhook_of_our_own_update_is_a_decision_without_a_rule(tmp_path):
-    fake = cc_fake()
+def test_a_webhook_of_our_own_update_is_a_decision_without_a_rule(tmp_path, fake):
     service = Service(tmp_path, fake)
     event = sample("event_comment_added.json")
     event["detail"]["actor_id"] = str(INTEGRATION_USER)
     service.post(event)
     service.work()
     found = scrape(service)
-    fake.stop()
     assert found.value("escalator_decisions_total", kind="notification", rule="none", outcome="ignored") == 1
     assert found.total("escalator_zendesk_calls_total") == 0
 
@@ -102,13 +103,6 @@ def test_serve_shows_this_process_counts_and_no_database_figures():
                        status=200) == 1
     assert "escalator_inbox_rows" not in found.families and "escalator_inbox_up" not in found.families
 
-
-
-@pytest.fixture
-def fake():
-    server = cc_fake()
-    yield server
-    server.stop()
 
 
 def post_events(base: str, count: int, first: int = 0) -> list[int]:
