@@ -14,7 +14,9 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 
 # Local try-out: uses ./escalation.toml if present, else the example policy.
 # Without ZENDESK_WEBHOOK_SECRET it allows unsigned webhooks (and says so loudly).
+# Logs are text for a person reading a terminal (production's default is JSON).
 run: $(STAMP)
+	LOG_FORMAT=$${LOG_FORMAT:-text} \
 	ESCALATOR_RULES=$${ESCALATOR_RULES:-$$( [ -f escalation.toml ] && echo escalation.toml || echo examples/escalation.toml )} \
 	ESCALATOR_ALLOW_UNSIGNED=$${ESCALATOR_ALLOW_UNSIGNED:-1} \
 	$(BIN)/escalator run

@@ -5,6 +5,9 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
+# In-process tests count in memory; prometheus_client picks its mode when first imported, below.
+os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+
 import pytest
 
 from fake_zendesk import FakeZendesk

@@ -36,6 +36,7 @@ def service_env(fake_url: str, database_url: str, **overrides) -> dict:
            "ZENDESK_API_URL": fake_url, "DATABASE_URL": database_url,
            "ESCALATOR_RULES": str(SAMPLES / "policy.toml"), "LOG_LEVEL": "INFO"}
     env.pop("ESCALATOR_DRY_RUN", None)
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # Procs gives each test its own
     env.update({k: str(v) for k, v in overrides.items()})
     return env
 
@@ -46,6 +47,7 @@ class Procs:
     def __init__(self, env: dict, logs: Path):
         self.env, self.logs = env, logs
         logs.mkdir(parents=True, exist_ok=True)
+        env.setdefault("PROMETHEUS_MULTIPROC_DIR", str(logs / "prometheus"))  # shared by this test's processes only
         self.running: list[subprocess.Popen] = []
         self.count = 0
 
@@ -65,8 +67,8 @@ class Procs:
         assert wait_until(lambda: ready(f"http://127.0.0.1:{port}")), self.tail()
         return proc
 
-    def worker(self, wait: bool = True) -> subprocess.Popen:
-        proc = self.spawn("worker", [str(BIN / "escalator"), "worker", "--poll-interval", "0.05"])
+    def worker(self, *options: str, wait: bool = True) -> subprocess.Popen:
+        proc = self.spawn("worker", [str(BIN / "escalator"), "worker", "--poll-interval", "0.05", *options])
         if wait:  # until its signal handlers are in place
             assert wait_until(lambda: " started" in proc.log.read_text()), self.tail()
         return proc
@@ -94,6 +96,14 @@ class Procs:
         return "\n".join(p.read_text()[-2000:] for p in sorted(self.logs.glob("*.log")))
 
 
+def python(code: str, **env: str) -> str:
+    """Run `code` in a fresh interpreter with these environment variables added; return what it printed."""
+    done = subprocess.run([sys.executable, "-c", code], env={**os.environ, **env}, cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def procfile() -> dict[str, str]:
     """The process types of the Procfile: name -> command."""
     lines = (ROOT / "Procfile").read_text().splitlines()
@@ -104,7 +114,7 @@ def web_command(app: str = "zendesk_escalator.app:create_app()", extra_args: str
     """The Procfile's `web:` command bound to loopback, serving `app`; `extra_args` override."""
     command = procfile()["web"].replace("0.0.0.0", "127.0.0.1").replace(
         '"zendesk_escalator.app:create_app()"', f"'{app}' {extra_args}")
-    return ["bash", "-c", f"exec {command}"]
+    return ["bash", "-c", f"exec env {command}"]  # env: the command may start with VAR=value
 
 
 def web_env(port: int, workers: int) -> dict:

@@ -47,7 +47,9 @@ class Service:
         self.inbox = Inbox(self.settings.database_url)
         self.app = create_app(self.settings, self.policy, self.inbox, self.clock)
         self.http = self.app.test_client()
-        self.worker = build_worker(self.settings, self.policy, self.inbox, self.clock, sleep=self.clock.advance)
+        self.metrics = self.app.extensions["escalator"].metrics  # one set per process, as in `escalator run`
+        self.worker = build_worker(self.settings, self.policy, self.inbox, self.clock, metrics=self.metrics,
+                                   sleep=self.clock.advance)
 
     def post(self, body: dict, invocation: str | None = None):
         """Deliver one webhook as Zendesk does (signed with the injected clock's time)."""

@@ -70,3 +70,11 @@ def test_sqlite_folder_must_exist_but_the_file_need_not(tmp_path):
     assert load_settings({**FULL, "DATABASE_URL": f"sqlite:///{tmp_path}/new.db"}).database_url.endswith("new.db")
     with pytest.raises(ConfigError, match="does not exist"):
         load_settings({**FULL, "DATABASE_URL": f"sqlite:///{tmp_path}/missing/new.db"})
+
+
+def test_log_format_is_json_unless_told_and_only_json_or_text():
+    assert load_settings(FULL).log_format == "json"
+    assert load_settings({**FULL, "LOG_FORMAT": "Text"}).log_format == "text"
+    with pytest.raises(ConfigError) as caught:
+        load_settings({**FULL, "LOG_FORMAT": "xml"})
+    assert caught.value.key == "LOG_FORMAT"

@@ -7,6 +7,7 @@ sends as written, nulls included.
 """
 
 import json
+from typing import Callable
 
 import requests
 from zenpy import Zenpy
@@ -21,9 +22,10 @@ from .zendesk.transport import ZendeskSession, translated_errors
 class ZendeskClient(TicketReader):
     """Reads through our session and writes through Zenpy; one per worker thread or process."""
 
-    def __init__(self, settings: Settings, adapter: requests.adapters.BaseAdapter | None = None):
+    def __init__(self, settings: Settings, adapter: requests.adapters.BaseAdapter | None = None,
+                 on_call: Callable[[str, str, int | str], None] | None = None):
         canonical = f"https://{settings.subdomain}.zendesk.com"
-        super().__init__(ZendeskSession(canonical, settings.zendesk_base_url), settings.api_timeout)
+        super().__init__(ZendeskSession(canonical, settings.zendesk_base_url, on_call), settings.api_timeout)
         if adapter is not None:  # recorded answers (simulate) instead of the network
             for prefix in ("http://", "https://"):
                 self.session.mount(prefix, adapter)

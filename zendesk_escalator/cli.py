@@ -8,13 +8,15 @@ import sys
 import threading
 from pathlib import Path
 
-from . import schemas
+from . import gunicorn_conf, schemas
 from .actions import ZendeskClient
 from .app import create_app
 from .core.triggers import escalation_rules
 from .errors import ConfigError, EscalatorError
+from .ops import multiproc
 from .ops.check import run_check
 from .ops.dead_letters import dead_letters
+from .ops.metrics import Metrics, serve
 from .ops.send_test import send_test
 from .ops.setup import run_setup
 from .policy_file import load_policy
@@ -36,12 +38,19 @@ def cmd_worker(args) -> int:
     report_feed_access(settings, policy)
     inbox = Inbox(settings.database_url)
     migrate_or_wait(inbox)
-    pool = WorkerPool(settings, policy, inbox, args.threads).start(args.poll_interval)
+    in_use = multiproc.prepare()  # before the first metric is created
+    metrics = Metrics()
+    pool = WorkerPool(settings, policy, inbox, args.threads, metrics=metrics).start(args.poll_interval)
+    server = serve(metrics, args.metrics_port, args.metrics_host) if args.metrics_port else None
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
     stopping.wait()
     pool.stop()
+    if server:
+        server.shutdown()
+    if in_use:
+        in_use.close()
     return 0
 
 
@@ -58,6 +67,8 @@ def cmd_run(args) -> int:
             options = {"bind": f"{args.host}:{settings.port}", "workers": 1,
                        "worker_class": "gthread", "threads": 32, "graceful_timeout": 30,
                        "control_socket_disable": True,
+                       "on_starting": gunicorn_conf.on_starting, "child_exit": gunicorn_conf.child_exit,
+                       "logger_class": gunicorn_conf.Logger,
                        "worker_exit": lambda _server, _worker: [pool.stop() for pool in pools]}
             for key, value in options.items():
                 self.cfg.set(key, value)
@@ -65,8 +76,8 @@ def cmd_run(args) -> int:
         def load(self):
             # Runs in gunicorn's worker process, after the fork.
             app = create_app(settings, policy)
-            inbox = app.extensions["escalator"].inbox
-            pools.append(WorkerPool(settings, policy, inbox, args.threads).start())
+            services = app.extensions["escalator"]  # its metrics: one set per process
+            pools.append(WorkerPool(settings, policy, services.inbox, args.threads, metrics=services.metrics).start())
             return app
 
     Embedded().run()
@@ -160,6 +171,10 @@ def main(argv: list[str] | None = None) -> int:
                       help="tickets processed at once, each thread with its own Zendesk client (default 4)")
     work.add_argument("--poll-interval", type=float, default=POLL_INTERVAL,
                       help=f"seconds to wait when nothing is due (default {POLL_INTERVAL})")
+    work.add_argument("--metrics-port", type=positive_int, default=None,
+                      help="serve this worker's own counts at :PORT/metrics, for a worker on a machine "
+                           "without a web process (default: none; on one machine the web's /metrics has them)")
+    work.add_argument("--metrics-host", default="0.0.0.0", help="address for --metrics-port (default 0.0.0.0)")
     work.set_defaults(func=cmd_worker)
     sim = sub.add_parser("simulate", help="show what a payload would do, without side effects")
     sim.add_argument("payload", help="webhook body (trigger or event JSON)")

@@ -30,6 +30,7 @@ class Settings:
     admin_token: str | None = None
     port: int = 8000
     log_level: str = "INFO"
+    log_format: str = "json"  # one JSON object a line, for log pipelines; `make run` sets text
     retry_budget_hours: float = 24.0  # a failing row is retried this long, then dead
     lease_seconds: float = 60.0
     api_timeout: float = 10.0
@@ -75,6 +76,7 @@ def load_settings(environ: dict | None = None, dotenv_path: str | None = ".env",
         admin_token=env.get("ESCALATOR_ADMIN_TOKEN"),
         port=_number(env, "PORT", Settings.port, int),
         log_level=env.get("LOG_LEVEL", Settings.log_level).upper(),
+        log_format=env.get("LOG_FORMAT", Settings.log_format).lower(),
         retry_budget_hours=_number(env, "ESCALATOR_RETRY_BUDGET_HOURS", Settings.retry_budget_hours, float),
         lease_seconds=_number(env, "ESCALATOR_LEASE_SECONDS", Settings.lease_seconds, float),
         api_timeout=_number(env, "ESCALATOR_API_TIMEOUT", Settings.api_timeout, float),
@@ -102,6 +104,8 @@ def _check(settings: Settings, web: bool) -> None:
         raise ConfigError("ZENDESK_SUBDOMAIN", "required with ZENDESK_EMAIL and ZENDESK_API_TOKEN")
     if settings.log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
         raise ConfigError("LOG_LEVEL", f"unknown level {settings.log_level}")
+    if settings.log_format not in {"json", "text"}:
+        raise ConfigError("LOG_FORMAT", f"must be json or text, not {settings.log_format}")
     _check_sqlite_folder(settings.database_url)
     for key, value, low in (("ESCALATOR_RETRY_BUDGET_HOURS", settings.retry_budget_hours, 0.001),
                             ("ESCALATOR_LEASE_SECONDS", settings.lease_seconds, 5),

@@ -3,8 +3,9 @@
 import hashlib
 import json
 import logging
+import time
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import schemas, signature
@@ -20,6 +21,7 @@ RETRY_AFTER_SECONDS = 10
 def receive_zendesk():
     """Accept one webhook: 202 stored, 200 duplicate/ignored, 4xx refused, 503 retry later."""
     services = current_app.extensions["escalator"]
+    g.webhook_started = time.perf_counter()
     raw = request.get_data(cache=False)  # raises 413 past MAX_CONTENT_LENGTH
     now = services.clock()
     if services.settings.webhook_secrets:
@@ -28,7 +30,9 @@ def receive_zendesk():
                          request.headers.get("X-Zendesk-Webhook-Signature-Timestamp"),
                          raw, now)
     body = _json(raw)
-    if schemas.is_event_webhook(body):
+    event = schemas.is_event_webhook(body)
+    g.webhook_source = body["type"] if event else "trigger"
+    if event:
         note = schemas.load_event(body)
         dedupe_key = f"event:{note.extra['event_id']}"
     else:
@@ -36,9 +40,8 @@ def receive_zendesk():
         dedupe_key = _trigger_dedupe_key(raw)
     stored = services.inbox.accept("notification", dedupe_key, note.ticket_id, note.to_dict(),
                                    now.timestamp())
-    result = "accepted" if stored else "duplicate"
-    services.metrics.inc("escalator_webhooks_total", result=result)
-    return jsonify(status=result, ticket_id=note.ticket_id), 202 if stored else 200
+    return _answer({"status": "accepted" if stored else "duplicate", "ticket_id": note.ticket_id},
+                   202 if stored else 200)
 
 
 def error_response(error: Exception):
@@ -61,12 +64,23 @@ def error_response(error: Exception):
     else:
         log.exception("unexpected error", exc_info=error)
         status, body = 500, {"error": "internal", "message": str(error)}
-    services.metrics.inc("escalator_webhooks_total", result=body.get("error") or body["status"])
-    return jsonify(body), status, headers
+    return _answer(body, status, headers)
 
 
 bp.register_error_handler(EscalatorError, error_response)
 bp.register_error_handler(RequestEntityTooLarge, error_response)
+
+
+def _answer(body: dict, status: int, headers: dict | None = None):
+    """Count the answer and log it, one line per webhook (no header, no body: nothing secret)."""
+    result = body.get("error") or body["status"]
+    current_app.extensions["escalator"].metrics.webhook(result)
+    milliseconds = (time.perf_counter() - g.get("webhook_started", time.perf_counter())) * 1000
+    fields = {"ticket_id": body.get("ticket_id"), "source": g.get("webhook_source"), "result": result,
+              "status": status, "duration_ms": round(milliseconds, 2)}
+    log.log(logging.INFO if status < 400 else logging.WARNING, "webhook %s (%d) for ticket %s in %.1f ms",
+            result, status, fields["ticket_id"], milliseconds, extra=fields)
+    return jsonify(body), status, headers or {}
 
 
 def _json(raw: bytes):

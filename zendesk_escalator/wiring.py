@@ -11,6 +11,8 @@ from .actions import ZendeskClient
 from .core.policy import Policy
 from .core.triggers import escalation_rules
 from .errors import ConfigError, EscalatorError, StorageUnavailable
+from .ops.figures import Figures, inbox_figures
+from .ops.logs import configure_logging
 from .ops.metrics import Metrics
 from .policy_file import load_policy
 from .settings import Settings, load_settings
@@ -45,6 +47,7 @@ class Services:
     inbox: Inbox
     metrics: Metrics
     clock: Clock
+    figures: Figures  # business gauges for /metrics; features register theirs
 
 
 def build_web_services(settings: Settings | None, policy: Policy | None, inbox: Inbox | None,
@@ -56,7 +59,7 @@ def build_web_services(settings: Settings | None, policy: Policy | None, inbox: 
     inbox = inbox or Inbox(settings.database_url)
     migrate_or_wait(inbox)
     announce_modes(settings, policy)
-    return Services(settings, policy, inbox, Metrics(), clock)
+    return Services(settings, policy, inbox, Metrics(), clock, inbox_figures(inbox, clock))
 
 
 def migrate_or_wait(inbox: Inbox) -> None:
@@ -69,10 +72,11 @@ def migrate_or_wait(inbox: Inbox) -> None:
 
 
 def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock = utcnow,
-                 breaker: Breaker | None = None, purges: bool = True,
+                 breaker: Breaker | None = None, purges: bool = True, metrics: Metrics | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> Worker:
     """Wire a worker with its own Zendesk client (one per thread: Zenpy is not thread-safe)."""
-    client = ZendeskClient(settings) if settings.has_credentials else None
+    metrics = metrics or Metrics()
+    client = ZendeskClient(settings, on_call=metrics.zendesk_call) if settings.has_credentials else None
     reader = client or HintReader()
     writer = DryRunWriter() if settings.dry_run else client
     handlers = Handlers(api_calls=(lambda: client.session.total) if client else (lambda: 0))
@@ -83,7 +87,7 @@ def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock 
     handlers.register("periodic", Periodic(inbox, clock, periodic_jobs(settings, policy, inbox, clock, client)))
     return Worker(inbox, handlers, lease_seconds=settings.lease_seconds,
                   retry_budget=settings.retry_budget_hours * 3600, retry_base=settings.retry_base_seconds,
-                  clock=clock, breaker=breaker, purges=purges)
+                  clock=clock, breaker=breaker, purges=purges, metrics=metrics)
 
 
 def periodic_jobs(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock,
@@ -127,9 +131,10 @@ class WorkerPool:
     """A process's worker threads: started together, stopped together, nothing left leased."""
 
     def __init__(self, settings: Settings, policy: Policy, inbox: Inbox, count: int,
-                 clock: Clock = utcnow):
+                 clock: Clock = utcnow, metrics: Metrics | None = None):
         breaker = Breaker(settings.retry_base_seconds)  # Zendesk's health is shared by the threads
-        self.workers = [build_worker(settings, policy, inbox, clock, breaker, purges=n == 0)
+        metrics = metrics or Metrics()  # one per process
+        self.workers = [build_worker(settings, policy, inbox, clock, breaker, purges=n == 0, metrics=metrics)
                         for n in range(count)]  # one purger per process
         self.stop_event = threading.Event()
         self.threads: list[threading.Thread] = []
@@ -155,13 +160,6 @@ class WorkerPool:
         for thread in self.threads:
             thread.join(max(0.0, deadline - time.monotonic()))
         return sum(worker.hand_back() for worker in self.workers)
-
-
-def configure_logging(settings: Settings) -> None:
-    """Log to stderr at LOG_LEVEL (once per process)."""
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # it says "migrating" through us
 
 
 def announce_modes(settings: Settings, policy: Policy) -> None:

@@ -256,3 +256,15 @@ def test_reads_do_not_wait_for_a_sqlite_writer(inbox):
     reader.join()
     assert not waited
     assert answers == [1, 1, None]
+
+
+def test_oldest_due_is_the_longest_waiting_open_row_that_is_due(any_inbox):
+    assert any_inbox.oldest_due(1000.0) is None
+    add(any_inbox, "later", 1, now=100.0, run_at=2000.0)  # not due yet
+    add(any_inbox, "due", 2, now=300.0)
+    add(any_inbox, "done", 3, now=50.0)
+    any_inbox.complete(any_inbox.claim("w1", 60.0, 60), "w1", 61.0, {})
+    assert any_inbox.oldest_due(1000.0) == 300.0
+    any_inbox.claim("w2", 400.0, 60)  # "due" is leased until 460 …
+    assert any_inbox.oldest_due(450.0) is None
+    assert any_inbox.oldest_due(1000.0) == 460.0  # … and due again once its lease has run out

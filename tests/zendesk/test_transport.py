@@ -59,3 +59,16 @@ def test_remembers_retry_after_of_a_429():
     assert session.last_retry_after == 17.0
     session.get("https://acme.zendesk.com/b")
     assert session.last_retry_after is None
+
+
+@responses.activate
+def test_each_call_is_told_with_its_answer_or_error():
+    responses.get("https://acme.zendesk.com/api/v2/tickets/1.json", status=429, json={})
+    responses.get("https://acme.zendesk.com/api/v2/tickets/2.json", body=requests.ConnectionError("refused"))
+    told = []
+    session = ZendeskSession("https://acme.zendesk.com", "https://acme.zendesk.com",
+                             on_call=lambda *call: told.append(call))
+    session.get("https://acme.zendesk.com/api/v2/tickets/1.json")
+    with pytest.raises(requests.ConnectionError):
+        session.get("https://acme.zendesk.com/api/v2/tickets/2.json")
+    assert told == [("GET", "/api/v2/tickets/{id}.json", 429), ("GET", "/api/v2/tickets/{id}.json", "ConnectionError")]

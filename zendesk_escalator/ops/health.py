@@ -1,8 +1,10 @@
 """Operator endpoints: /healthz (process up), /readyz (database reachable), /metrics."""
 
 from flask import Blueprint, current_app, jsonify
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
 from ..errors import StorageUnavailable
+from .metrics import exposition
 
 bp = Blueprint("health", __name__)
 
@@ -25,10 +27,6 @@ def readyz():
 
 @bp.get("/metrics")
 def metrics():
-    """Prometheus text: webhook answers of this process, inbox rows of all processes."""
+    """Prometheus text: the counts of this machine's processes, business figures from the database."""
     services = current_app.extensions["escalator"]
-    try:
-        counts = services.inbox.counts()
-    except StorageUnavailable:
-        counts = None
-    return services.metrics.render(counts), 200, {"Content-Type": "text/plain; version=0.0.4"}
+    return exposition(services.metrics, services.figures), 200, {"Content-Type": CONTENT_TYPE_PLAIN_0_0_4}

@@ -1,35 +1,105 @@
-"""Process-local counters rendered as Prometheus text, plus inbox gauges from the database."""
+"""What this process did, counted with prometheus_client, and the Prometheus text of /metrics.
 
-import threading
-from collections import Counter
+Each process counts its own work: webhooks answered (web), decisions, Zendesk
+calls and waits (worker). With PROMETHEUS_MULTIPROC_DIR set (the Procfile sets
+it) prometheus_client keeps these counts in one file per process in that
+directory, and /metrics adds up the files of every process there: all web
+processes of a gunicorn, and the worker of the same machine (multiproc.py
+prepares the directory). Figures about the whole installation come from the
+database at scrape time instead (figures.py).
+"""
+
+import logging
+
+from prometheus_client import (CollectorRegistry, Counter, Histogram, disable_created_metrics, generate_latest,
+                               start_http_server)
+from prometheus_client.multiprocess import MultiProcessCollector
+
+from . import multiproc
+
+log = logging.getLogger(__name__)
+# The same series in both modes: multiprocess mode has no *_created samples, so none at all.
+disable_created_metrics()
+# Webhook received → handled: a poll interval when all is well, minutes to hours through retries.
+LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600)
+NOTIFICATION = "notification"  # the row kind of webhooks: the only kind whose age is a webhook's latency
 
 
 class Metrics:
-    """Thread-safe labelled counters."""
+    """This process's counters; one per process (in multiprocess mode two would overwrite each other's counts)."""
 
     def __init__(self):
-        self._lock = threading.Lock()
-        self._counts: Counter = Counter()
+        # registry=None: a scrape builds its own registry (exposition), so tests and
+        # processes never share prometheus_client's global one.
+        self.webhooks = Counter("escalator_webhooks", "Webhook requests by answer.", ["result"], registry=None)
+        self.decisions = Counter("escalator_decisions", "Handled batches of inbox rows (one ticket each) "
+                                 "by row kind, rule that fired (none) and outcome.",
+                                 ["kind", "rule", "outcome"], registry=None)
+        self.zendesk_calls = Counter("escalator_zendesk_calls", "Zendesk API requests by method, endpoint "
+                                     "and answer (HTTP status, or the error when none came).",
+                                     ["method", "endpoint", "status"], registry=None)
+        self.waits = Counter("escalator_zendesk_waits", "Pauses of all worker threads of a process: Zendesk "
+                             "asked to wait (retry_after: 429 or 5xx with Retry-After) or failed in a row "
+                             "(breaker).", ["reason"], registry=None)
+        self.wait_seconds = Counter("escalator_zendesk_wait_seconds", "Seconds of those pauses.",
+                                    ["reason"], registry=None)
+        self.latency = Histogram("escalator_processing_latency_seconds", "Webhook received (stored) to "
+                                 "handled by a worker, per webhook.", buckets=LATENCY_BUCKETS, registry=None)
 
-    def inc(self, name: str, **labels: str) -> None:
-        """Add one to the counter `name` with these labels."""
-        key = (name, tuple(sorted(labels.items())))
-        with self._lock:
-            self._counts[key] += 1
+    def webhook(self, result: str) -> None:
+        """Count one webhook answer (accepted, duplicate, ignored, bad_signature …)."""
+        self.webhooks.labels(result).inc()
 
-    def render(self, inbox_counts: dict[str, int] | None) -> str:
-        """Return the Prometheus text exposition."""
-        lines = ["# HELP escalator_webhooks_total Webhook requests by answer.",
-                 "# TYPE escalator_webhooks_total counter"]
-        with self._lock:
-            items = sorted(self._counts.items())
-        for (name, labels), value in items:
-            label_text = ",".join(f'{k}="{v}"' for k, v in labels)
-            lines.append(f"{name}{{{label_text}}} {value}")
-        if inbox_counts is not None:
-            lines += ["# HELP escalator_inbox_rows Inbox rows by status (all processes).",
-                      "# TYPE escalator_inbox_rows gauge"]
-            lines += [f'escalator_inbox_rows{{status="{status}"}} {count}'
-                      for status, count in sorted(inbox_counts.items())]
-        lines.append(f"escalator_inbox_up {0 if inbox_counts is None else 1}")
-        return "\n".join(lines) + "\n"
+    def handled(self, rows: list, outcome, now: float) -> None:
+        """Count one decision; time each webhook of the batch from its arrival to `now`."""
+        kind = rows[0].kind
+        self.decisions.labels(kind, outcome.rule or "none", outcome.status).inc()
+        if kind == NOTIFICATION:
+            for row in rows:
+                self.latency.observe(max(0.0, now - row.created_at))
+
+    def zendesk_call(self, method: str, endpoint: str, status: int | str) -> None:
+        """Count one Zendesk API request (the session calls this for each)."""
+        self.zendesk_calls.labels(method, endpoint, str(status)).inc()
+
+    def paused(self, seconds: float, told: float | None) -> None:
+        """Count a pause of the worker threads (none when `seconds` is 0)."""
+        if seconds > 0:
+            reason = "breaker" if told is None else "retry_after"
+            self.waits.labels(reason).inc()
+            self.wait_seconds.labels(reason).inc(seconds)
+
+    def collect(self):
+        """Yield this process's metrics (the Collector protocol of prometheus_client)."""
+        for metric in (self.webhooks, self.decisions, self.zendesk_calls, self.waits, self.wait_seconds,
+                       self.latency):
+            yield from metric.collect()
+
+
+def exposition(metrics: Metrics, *collectors) -> bytes:
+    """The /metrics text: the counts of every process sharing the directory (else this one's), then `collectors`."""
+    registry = CollectorRegistry(auto_describe=False)
+    if multiproc.directory():
+        MultiProcessCollector(registry)  # this process's files are among them
+    else:
+        registry.register(metrics)
+    for collector in collectors:
+        registry.register(collector)
+    return generate_latest(registry)
+
+
+def serve(metrics: Metrics, port: int, host: str = "0.0.0.0"):
+    """Serve this process's own counts on host:port, in a daemon thread; return the server (to shut down).
+
+    For a worker on a machine without a web process: Prometheus pulls, so such
+    a worker is one more scrape target. Chosen over a Pushgateway, which is made
+    for batch jobs and keeps a dead worker's last values forever, and over
+    counting in the database, which would cost a write per Zendesk call on the
+    database the webhooks need. It serves no database figures: those come from
+    /metrics of the web, once, so that a sum over targets counts nothing twice.
+    """
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(metrics)
+    server, _thread = start_http_server(port, host, registry=registry)
+    log.info("this process's metrics at http://%s:%d/metrics", host, port)
+    return server

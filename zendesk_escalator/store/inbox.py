@@ -195,6 +195,12 @@ class Inbox:
         with self.reading() as conn:
             return conn.execute(select(tickets.c.comment_mark).where(tickets.c.ticket_id == ticket_id)).scalar()
 
+    def oldest_due(self, now: float) -> float | None:
+        """When the longest-waiting due row (pending, or running past its lease) fell due; None when none is."""
+        with self.reading() as conn:
+            return conn.execute(select(func.min(inbox.c.run_at)).where(
+                inbox.c.status.in_(_OPEN), inbox.c.run_at <= now)).scalar()
+
     def counts(self) -> dict[str, int]:
         """Rows per status."""
         with self.reading() as conn:

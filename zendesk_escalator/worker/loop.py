@@ -17,6 +17,8 @@ from datetime import datetime
 from typing import Callable
 
 from ..errors import StorageUnavailable, ZendeskError, ZendeskRateLimited, ZendeskUnavailable
+from ..ops.logs import decision_fields
+from ..ops.metrics import Metrics
 from ..settings import Settings
 from ..store.inbox import Inbox, InboxRow
 from .handlers import Handlers
@@ -92,11 +94,12 @@ class Worker:
     def __init__(self, inbox: Inbox, handlers: Handlers, *, lease_seconds: float,
                  retry_budget: float, retry_base: float = Settings.retry_base_seconds,
                  clock: Callable[[], datetime], rng: Callable[[], float] = random.random,
-                 breaker: Breaker | None = None, purges: bool = True):
+                 breaker: Breaker | None = None, purges: bool = True, metrics: Metrics | None = None):
         self.inbox, self.handlers = inbox, handlers
         self.lease_seconds, self.retry_budget, self.retry_base = lease_seconds, retry_budget, retry_base
         self.clock, self.rng, self.purges = clock, rng, purges
         self.breaker = breaker or Breaker(retry_base)
+        self.metrics = metrics or Metrics()
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.in_hand: list[InboxRow] = []
         self._last_purge = 0.0
@@ -164,7 +167,9 @@ class Worker:
             if isinstance(result, Exception):
                 self._failed(group, result, retryable=getattr(result, "retryable", True))
                 continue
-            log.info("ticket %s: %s (%s)", group[0].ticket_id, result.status, result.detail)
+            log.info("ticket %s: %s (%s)", group[0].ticket_id, result.status, result.detail,
+                     extra=decision_fields(group, result))
+            self.metrics.handled(group, result, self.now())
             if not self.inbox.complete(group, self.owner, self.now(), result.to_dict(), result.comment_mark):
                 log.warning("ticket %s: lease lost before completion", group[0].ticket_id)
 
@@ -173,7 +178,7 @@ class Worker:
         message = f"{type(error).__name__}: {error}"
         told = getattr(error, "retry_after", None)
         if zendesk_is_down(error):
-            self.breaker.failed(now, told)
+            self.metrics.paused(self.breaker.failed(now, told), told)
         unavailable = isinstance(error, (ZendeskUnavailable, ZendeskRateLimited))
         deadline = min(r.deadline for r in rows) if all(r.deadline for r in rows) else now + self.retry_budget
         if told is not None:

@@ -3,6 +3,7 @@
 import re
 from collections import Counter
 from contextlib import contextmanager
+from typing import Callable
 
 import requests
 from zenpy.lib.exception import APIException, RatelimitBudgetExceeded
@@ -14,7 +15,8 @@ from ..errors import (TicketNotFound, ZendeskConflict, ZendeskError, ZendeskRate
 class ZendeskSession(requests.Session):
     """A requests session that Zenpy (and our raw reads) send every API call through."""
 
-    def __init__(self, canonical_base: str, api_base: str):
+    def __init__(self, canonical_base: str, api_base: str,
+                 on_call: Callable[[str, str, int | str], None] | None = None):
         super().__init__()
         # Zenpy always builds https://{subdomain}.zendesk.com/...; ZENDESK_API_URL
         # (staging proxy, fake server in tests) replaces that prefix here.
@@ -22,6 +24,7 @@ class ZendeskSession(requests.Session):
         self.api_base = api_base.rstrip("/")
         # Counted, not kept: (method, endpoint, status) -> requests, for the life of the process.
         self.calls: Counter[tuple[str, str, int | str]] = Counter()
+        self.on_call = on_call  # told of each call too (metrics), as (method, endpoint, status)
         self.last_retry_after: float | None = None
 
     @property
@@ -37,12 +40,17 @@ class ZendeskSession(requests.Session):
         try:
             response = super().request(method, url, *args, **kwargs)
         except requests.RequestException as error:
-            self.calls[(*key, type(error).__name__)] += 1
+            self._count(*key, type(error).__name__)
             raise
-        self.calls[(*key, response.status_code)] += 1
+        self._count(*key, response.status_code)
         if response.status_code == 429:
             self.last_retry_after = retry_after_seconds(response)
         return response
+
+    def _count(self, method: str, endpoint: str, status: int | str) -> None:
+        self.calls[(method, endpoint, status)] += 1
+        if self.on_call:
+            self.on_call(method, endpoint, status)
 
 
 def endpoint_of(url: str) -> str:

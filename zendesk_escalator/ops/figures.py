@@ -1,0 +1,82 @@
+"""Business figures, read from the database when /metrics is scraped: the same whichever process serves them.
+
+A process only knows what it did itself; the inbox (and later the SLA timers
+and escalation states) is shared by every process on every machine, so
+figures about it are read where they live, at scrape time. Features register
+theirs on the one Figures of the web services, e.g. (SLA engine):
+
+    services.figures.register("escalator_sla_breaches", "Tickets past an SLA target, by metric.",
+                              ["metric"], lambda now: store.breaches_by_metric(now))
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+from prometheus_client.core import GaugeMetricFamily
+
+from ..errors import StorageUnavailable
+
+UP = "escalator_inbox_up"  # the name dashboards know; it says whether the database answered
+
+Values = dict[str | tuple[str, ...], float] | float | None  # by label values; a number when unlabelled
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One gauge: its name, help, label names, and how to read its values at `now` (epoch seconds)."""
+
+    name: str
+    documentation: str
+    labels: tuple[str, ...]
+    read: Callable[[float], Values]
+
+    def family(self, now: float) -> GaugeMetricFamily:
+        """Read the values and return them as a gauge family."""
+        values = self.read(now)
+        if not self.labels:
+            return GaugeMetricFamily(self.name, self.documentation, value=values or 0)
+        family = GaugeMetricFamily(self.name, self.documentation, labels=self.labels)
+        for key, value in sorted((values or {}).items()):
+            family.add_metric(key if isinstance(key, tuple) else (key,), value)
+        return family
+
+
+class Figures:
+    """The registry of business gauges; a prometheus_client collector."""
+
+    def __init__(self, clock: Callable):
+        self.clock = clock
+        self._figures: dict[str, Figure] = {}
+
+    def register(self, name: str, documentation: str, labels: list[str] | tuple[str, ...],
+                 read: Callable[[float], Values]) -> None:
+        """Read this gauge at each scrape; `read(now)` returns {label values: value}, or a number."""
+        if name in self._figures or name == UP:
+            raise ValueError(f"figure {name} is registered already")
+        self._figures[name] = Figure(name, documentation, tuple(labels), read)
+
+    def collect(self):
+        """Read every figure; all or none, with escalator_inbox_up saying which."""
+        now = self.clock().timestamp()
+        try:
+            # One failure means the database is away: stop, do not wait out a timeout per figure.
+            families, up = [figure.family(now) for figure in self._figures.values()], 1
+        except StorageUnavailable:
+            families, up = [], 0
+        yield from families
+        yield GaugeMetricFamily(UP, "1 when the database answered this scrape, else 0 (and no figures).", value=up)
+
+
+def inbox_figures(inbox, clock: Callable) -> Figures:
+    """The registry with what exists today: inbox depth by status and the lag of the oldest due row."""
+    figures = Figures(clock)
+    figures.register("escalator_inbox_rows", "Inbox rows by status (all processes).", ["status"],
+                     lambda now: inbox.counts())
+    figures.register("escalator_inbox_oldest_due_seconds", "How long the longest-waiting due row has been "
+                     "due (0 when none is): how far the workers are behind.", [],
+                     lambda now: _age(inbox.oldest_due(now), now))
+    return figures
+
+
+def _age(since: float | None, now: float) -> float:
+    return 0.0 if since is None else max(0.0, now - since)
