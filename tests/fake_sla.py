@@ -23,9 +23,10 @@ UNSOLVED = ("new", "open", "pending", "hold")
 class SlaEndpoints:
     """The SLA part of the fake Zendesk; its clock is the fake's."""
 
-    def __init__(self, refuse_sideloads: bool = False, export_limit: int = 10):
+    def __init__(self, refuse_sideloads: bool = False, export_limit: int = 10, schedule: dict | None = None):
         self.refuse_sideloads, self.export_limit = refuse_sideloads, export_limit
         self.export_calls: deque[float] = deque()
+        self.schedule = schedule  # the account's default schedule, as the Schedules API answers it
 
     # --- what agents and customers do -------------------------------------------------
     def start_clock(self, fake, ticket_id: int, metric: str = "first_reply_time", minutes: float | None = None,
@@ -35,6 +36,12 @@ class SlaEndpoints:
         start = at if at is not None else fake.clock()
         target = minutes if minutes is not None else TARGETS[ticket.get("priority") or "normal"]
         breach = datetime.fromtimestamp(start, tz=timezone.utc) + timedelta(minutes=target)
+        event_metric = "reply_time" if metric in ("first_reply_time", "next_reply_time") else metric
+        ticket.setdefault("metric_events", {})[event_metric] = [
+            {"id": 1, "ticket_id": ticket_id, "metric": event_metric, "instance_id": 1, "type": "apply_sla",
+             "time": datetime.fromtimestamp(start, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "deleted": False,
+             "sla": {"target": target, "business_hours": False, "target_in_seconds": int(target * 60),
+                     "policy": {"id": 5, "title": "Standard", "description": None}}}]
         self._set(fake, ticket_id, metric, "active", breach)
         return breach
 
@@ -68,6 +75,10 @@ class SlaEndpoints:
             return 200, self._listed(fake, found, query, {"next_page": None, "previous_page": None, "count": len(found)})
         if path == "/api/v2/search/export.json":
             return self._search(fake, query)
+        if path == "/api/v2/business_hours/schedules.json" and self.schedule:
+            return 200, {"schedules": [self.schedule]}
+        if path.startswith("/api/v2/business_hours/schedules/") and path.endswith("/holidays.json") and self.schedule:
+            return 200, {"holidays": self.schedule.get("holidays", [])}
         return None
 
     def _export(self, fake, query: dict):
@@ -116,6 +127,8 @@ class SlaEndpoints:
                 ticket.pop("slas", None)
             else:
                 ticket.setdefault("slas", {"policy_metrics": []})
+            if "metric_events" not in include:
+                ticket.pop("metric_events", None)
         answer["tickets"] = listed
         if "metric_sets" in include:
             answer["metric_sets"] = [{"ticket_id": t["id"], **fake.metric_sets.get(t["id"], {"replies": 0})}

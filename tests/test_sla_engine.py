@@ -198,3 +198,29 @@ def test_the_services_own_first_reply_target_where_zendesk_has_no_sla(world):
     assert [round(at) for at, _ in puts_at(fake, 1)] == [90, 120]
     assert "first reply target breached" in puts_at(fake, 1)[1][1]["comment"]["body"]
     assert [round(at) for at, _ in puts_at(fake, 2)] == [90]  # warned, then answered: no breach
+
+
+def test_percentage_stages_from_the_target_zendesk_applied(world):
+    service, fake, sla = world([ticket(1)], SLA.replace("[sla]", "[sla]\nstages = [75, 90]"))
+    sla.start_clock(fake, 1)  # a 60 min target, in calendar time
+    minutes(service, 62)
+    stage_notes = [(round(at), body["comment"]["body"]) for at, body in puts_at(fake, 1)]
+    assert [at for at, _ in stage_notes] == [30, 45, 54, 60]  # warn_before, 75 %, 90 %, the breach
+    assert "(75 % of the target)" in stage_notes[1][1] and "(90 % of the target)" in stage_notes[2][1]
+    assert any(r.query.get("include", "").endswith("metric_events") for r in fake.seen("GET"))
+
+
+def test_the_services_own_target_counts_in_the_accounts_zendesk_schedule(world):
+    weekdays = [{"start_time": day * 1440 + 540, "end_time": day * 1440 + 1020} for day in range(1, 6)]
+    office = {"id": 7, "name": "Office", "time_zone": "Berlin", "intervals": weekdays,
+              "holidays": [{"id": 1, "name": "Works outing", "start_date": "2026-11-30", "end_date": "2026-11-30"}]}
+    own = SLA + '\n[[sla.fallback]]\nfirst_reply = "2h"\nschedule = "zendesk"\n'
+    friday_4pm = datetime(2026, 11, 27, 15, 0, tzinfo=timezone.utc)  # 16:00 in Berlin
+    service, fake, sla = world([ticket(1, created=friday_4pm)], own, sla=SlaEndpoints(schedule=office))
+    service.at(friday_4pm)
+    fake.metric_sets[1] = {"replies": 0}
+    fake.changed(fake.tickets[1])
+    minutes(service, 3)
+    breach, = [r.payload for r in service.inbox.rows(limit=10_000) if r.payload.get("kind") == "sla_breach"]
+    # 1 h on Friday, the holiday Monday skipped, 1 h on Tuesday: 10:00 in Berlin
+    assert datetime.fromtimestamp(breach["breach_at"], tz=timezone.utc) == datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)

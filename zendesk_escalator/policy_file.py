@@ -40,7 +40,9 @@ class Duration(fields.Field):
     UNITS = {"d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1),
              "min": timedelta(minutes=1), "s": timedelta(seconds=1)}
 
-    def _deserialize(self, value, attr, data, **kwargs) -> timedelta:
+    def _deserialize(self, value, attr, data, **kwargs) -> timedelta | None:
+        if value is False and self.allow_none:
+            return None  # "false": this moment is turned off
         if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
             return timedelta(minutes=value)
         text = value.strip().lower() if isinstance(value, str) else ""
@@ -230,6 +232,7 @@ class SlaSchema(_Strict):
     warn_before = Duration(load_default=timedelta(minutes=30), allow_none=True)
     warn = fields.List(fields.Nested(WarnSchema), load_default=list)
     stages = OneOrMany(fields.Integer(validate=validate.Range(min=1, max=99)), load_default=list)
+    schedule = fields.String(load_default="zendesk", validate=validate.Length(min=1))
     warning_level = fields.Integer(load_default=1, validate=ID)
     breach_level = fields.Integer(load_default=2, validate=ID)
     breach_priority = fields.String(load_default=None, validate=_priority)
@@ -264,11 +267,12 @@ class PolicySchema(_Strict):
 
     @validates_schema
     def schedules_named_exist(self, data, **_):
-        for n, target in enumerate(data["sla"].fallback):
-            if target.schedule and target.schedule not in data["schedules"]:
-                known = ", ".join(sorted(data["schedules"])) or "none"
-                raise ValidationError(f"no [schedules.{target.schedule}] in the policy (known: {known})",
-                                      f"sla.fallback.{n}.schedule")
+        named = [("sla.schedule", data["sla"].schedule)]
+        named += [(f"sla.fallback.{n}.schedule", t.schedule) for n, t in enumerate(data["sla"].fallback)]
+        for key, name in named:
+            if name and name != "zendesk" and name not in data["schedules"]:
+                known = ", ".join(["zendesk", *sorted(data["schedules"])])
+                raise ValidationError(f"no [schedules.{name}] in the policy (known: {known})", key)
 
     @post_load
     def build(self, data, **_):

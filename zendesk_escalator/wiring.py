@@ -24,6 +24,7 @@ from .worker.handlers import Handlers
 from .worker.loop import POLL_INTERVAL, Breaker, Worker
 from .worker.periodic import Periodic
 from .worker.sweep import Sweep
+from .worker.schedules import AccountSchedule, ScheduleJob
 from .worker.timers import TimerHandler, TimerPlanner
 from .zendesk.admin import ZendeskAdmin
 from .zendesk.stand_ins import DryRunWriter, HintReader
@@ -83,7 +84,8 @@ def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock 
     handlers.register("notification", NotificationHandler(
         reader, writer, policy, escalation_rules(), clock, marks=inbox.comment_mark, dry_run=settings.dry_run))
     if client is not None:  # SLA tracking reads Zendesk: not without credentials
-        handlers.register("timer", TimerHandler(client, writer, policy, clock, sleep, dry_run=settings.dry_run))
+        handlers.register("timer", TimerHandler(client, writer, policy, clock, sleep, dry_run=settings.dry_run,
+                                                account=AccountSchedule(Cursors(inbox))))
     handlers.register("periodic", Periodic(inbox, clock, periodic_jobs(settings, policy, inbox, clock, client)))
     return Worker(inbox, handlers, lease_seconds=settings.lease_seconds,
                   retry_budget=settings.retry_budget_hours * 3600, retry_base=settings.retry_base_seconds,
@@ -95,8 +97,10 @@ def periodic_jobs(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock
     """The periodic jobs this installation runs (none of the SLA ones without credentials)."""
     if not (policy.sla.enabled and settings.has_credentials):
         return []
-    planner = TimerPlanner(inbox, policy, clock)
-    return [ChangeFeed(reader, Cursors(inbox), planner, clock),
+    cursors = Cursors(inbox)
+    planner = TimerPlanner(inbox, policy, clock, AccountSchedule(cursors))
+    # The schedule first: at a first start the feed's first reads should count in it.
+    return [ScheduleJob(reader, cursors, clock), ChangeFeed(reader, cursors, planner, clock),
             Sweep(reader, planner, clock, every=settings.sweep_hours * 3600, rate=settings.sweep_rate)]
 
 

@@ -9,7 +9,7 @@ from zendesk_escalator.core.conditions import When
 from zendesk_escalator.core.hours import Schedule
 from zendesk_escalator.core.policy import FallbackTarget, SlaPolicy, WarnRule
 from zendesk_escalator.core.sla import BREACH, OWN_TARGET, WARNING, Timer, decide_timer, stale_because, timers_for
-from zendesk_escalator.core.snapshot import Metric, TicketSnapshot
+from zendesk_escalator.core.snapshot import Metric, Target, TicketSnapshot, ticket_from_api
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 BREACH_AT = NOW + timedelta(hours=2)
@@ -66,12 +66,26 @@ def test_per_priority_warnings_grace_and_only_the_metrics_asked_for(sla_policy):
 def test_percentage_stages_count_back_from_the_breach_in_the_targets_hours(sla_policy):
     sla = replace(sla_policy.sla, stages=(75, 90), warn_before=None)
     weekdays_9_to_17 = Schedule("UTC", tuple((day * 1440 + 540, day * 1440 + 1020) for day in range(1, 6)))
-    timers = timers_for(ticket(active()), replace(sla_policy, sla=sla), NOW,
-                        targets={"first_reply_time": (240.0, weekdays_9_to_17)})
+    applied = ticket(active(), sla_targets=(Target("reply_time", 240.0, True),))
+    timers = timers_for(applied, replace(sla_policy, sla=sla), NOW, account=weekdays_9_to_17)
     # breach Monday 12:00; a 4 h business target: 75 % is 1 h before, 90 % 24 min before
     assert plan(timers) == [(BREACH, "first_reply_time", 120 * MIN, "at the breach", 0),
                             (WARNING, "first_reply_time", 60 * MIN, "75 % of the target", 0),
                             (WARNING, "first_reply_time", 96 * MIN, "90 % of the target", 0)]
+    calendar = ticket(active(), sla_targets=(Target("reply_time", 240.0, False),))
+    assert [t.fire_at - NOW for t in timers_for(calendar, replace(sla_policy, sla=sla), NOW)
+            if t.kind == WARNING] == [60 * MIN, 96 * MIN]  # 75 % of 4 calendar hours: 1 h before the breach
+    not_read_yet = timers_for(applied, replace(sla_policy, sla=sla), NOW)  # the account's schedule unknown
+    assert plan(not_read_yet) == [(BREACH, "first_reply_time", 120 * MIN, "at the breach", 0)]
+
+
+def test_apply_sla_metric_events_give_the_targets():
+    raw = {"ticket": {"id": 1, "metric_events": {"reply_time": [
+        {"id": 1, "ticket_id": 1, "metric": "reply_time", "instance_id": 1, "type": "activate", "time": "x"},
+        {"id": 2, "ticket_id": 1, "metric": "reply_time", "instance_id": 1, "type": "apply_sla", "time": "x",
+         "sla": {"target": 240, "business_hours": True, "policy": {"id": 5, "title": "Gold"}, "target_in_seconds": 14400}}],
+        "resolution_time": [{"id": 3, "type": "measure"}]}}}
+    assert ticket_from_api(raw).sla_targets == (Target("reply_time", 240.0, True),)
 
 
 def test_after_the_breach_the_next_reminder_until_the_top_level(sla_policy):

@@ -86,7 +86,7 @@ class FallbackTarget:
 
     first_reply: timedelta
     when: When = field(default_factory=When)
-    schedule: str | None = None  # a schedule of the policy; None: calendar time
+    schedule: str | None = None  # a [schedules.<name>] of the policy, or "zendesk"; None: calendar time
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,7 @@ class SlaPolicy:
     warn_before: timedelta | None = timedelta(minutes=30)
     warn: tuple[WarnRule, ...] = ()  # first match wins over warn_before
     stages: tuple[int, ...] = ()  # also warn at these percentages of the target
+    schedule: str = "zendesk"  # what business-hours targets count in: the account's schedule, or a policy one
     warning_level: int = 1
     breach_level: int = 2
     breach_priority: str | None = None

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from .hours import Schedule, add_business_minutes, calendar_schedule
-from .policy import FallbackTarget, Policy
+from .policy import Policy
 from .rules import Decision
 from .snapshot import TicketSnapshot
 from .state import read_state
@@ -27,6 +27,9 @@ NAMES = {"first_reply_time": "first reply time", "next_reply_time": "next reply 
          "requester_wait_time": "requester wait time", "agent_work_time": "agent work time",
          OWN_TARGET: "first reply target"}
 DONE_STATUSES = frozenset({"solved", "closed", "deleted"})
+# Policy metrics and the metric-event names their targets come under (Zendesk's own mapping).
+EVENT_METRIC = {"first_reply_time": "reply_time", "next_reply_time": "reply_time"}
+ACCOUNT_SCHEDULE = "zendesk"  # a schedule name meaning: the account's default Zendesk schedule
 
 
 @dataclass(frozen=True)
@@ -60,39 +63,47 @@ class Timer:
 
 
 def timers_for(ticket: TicketSnapshot, policy: Policy, now: datetime,
-               targets: dict[str, tuple[float, Schedule]] | None = None) -> list[Timer]:
+               account: Schedule | None = None) -> list[Timer]:
     """The timers this ticket needs (moments already past fire at once); none when it needs none.
 
-    `targets` holds, per metric, the target applied to the ticket (minutes, and the
-    schedule they count in); only percentage stages need it.
+    `account` is the account's default Zendesk schedule, when it has been read: the
+    business hours of targets counted in them, unless the policy names another.
     """
     sla = policy.sla
     if not sla.enabled or ticket.status in DONE_STATUSES:
         return []
     breaches = {m.name: m.breach_at for m in ticket.sla_metrics
                 if m.stage == "active" and m.breach_at and (not sla.metrics or m.name in sla.metrics)}
-    if not ticket.sla_metrics and (own := own_target(ticket, policy)):
+    if not ticket.sla_metrics and (own := own_target(ticket, policy, account)):
         breaches[OWN_TARGET] = own
     return [timer for metric, breach_at in breaches.items()
-            for timer in _metric_timers(ticket, metric, breach_at, policy, now, (targets or {}).get(metric))]
+            for timer in _metric_timers(ticket, metric, breach_at, policy, now, _target(ticket, metric, policy, account))]
 
 
-def own_target(ticket: TicketSnapshot, policy: Policy) -> datetime | None:
+def own_target(ticket: TicketSnapshot, policy: Policy, account: Schedule | None = None) -> datetime | None:
     """The service's own first-reply deadline, while no agent has replied publicly."""
     target = next((t for t in policy.sla.fallback if t.when.evidence(ticket) is not None), None)
     if target is None or ticket.created_at is None or ticket.agent_replies != 0:
         return None
-    return add_business_minutes(_schedule(target, policy), ticket.created_at, target.first_reply / timedelta(minutes=1))
+    schedule = schedule_named(target.schedule, policy, account) if target.schedule else calendar_schedule()
+    if schedule is None:
+        return None  # the account's schedule is not read yet: the next read plans it
+    return add_business_minutes(schedule, ticket.created_at, target.first_reply / timedelta(minutes=1))
 
 
-def stale_because(timer: Timer, ticket: TicketSnapshot, policy: Policy) -> str | None:
+def schedule_named(name: str | None, policy: Policy, account: Schedule | None) -> Schedule | None:
+    """A schedule of the policy, or the account's Zendesk one (None while it is not known)."""
+    return account if name in (None, ACCOUNT_SCHEDULE) else policy.schedules.get(name)
+
+
+def stale_because(timer: Timer, ticket: TicketSnapshot, policy: Policy, account: Schedule | None = None) -> str | None:
     """Why a timer must not act on the ticket as read just now; None when it must."""
     if ticket.status in DONE_STATUSES:
         return f"the ticket is {ticket.status}"
     if timer.metric == OWN_TARGET:
         if ticket.agent_replies:
             return "an agent has replied"
-        current = own_target(ticket, policy)
+        current = own_target(ticket, policy, account)
     else:
         metric = next((m for m in ticket.sla_metrics if m.name == timer.metric), None)
         if metric is None or metric.stage != "active":
@@ -150,8 +161,17 @@ def _warn_before(ticket: TicketSnapshot, metric: str, policy: Policy) -> timedel
     return policy.sla.warn_before
 
 
-def _schedule(target: FallbackTarget, policy: Policy) -> Schedule:
-    return policy.schedules[target.schedule] if target.schedule else calendar_schedule()
+def _target(ticket: TicketSnapshot, metric: str, policy: Policy,
+            account: Schedule | None) -> tuple[float, Schedule] | None:
+    """The target applied to the metric, in the schedule it counts in; None when not known."""
+    if not policy.sla.stages:
+        return None
+    event_metric = EVENT_METRIC.get(metric, metric)
+    target = next((t for t in ticket.sla_targets if t.metric == event_metric), None)
+    if target is None:
+        return None
+    schedule = schedule_named(policy.sla.schedule, policy, account) if target.business_hours else calendar_schedule()
+    return (target.minutes, schedule) if schedule else None
 
 
 def _both_zones(moment: datetime, zone: str) -> str:

@@ -37,6 +37,15 @@ class Metric:
 
 
 @dataclass(frozen=True)
+class Target:
+    """The SLA target Zendesk applied to a metric (its latest apply_sla metric event)."""
+
+    metric: str  # the metric event's name: reply_time, agent_work_time, ...
+    minutes: float
+    business_hours: bool
+
+
+@dataclass(frozen=True)
 class TicketSnapshot:
     """One ticket at one moment, and the comments the service has not examined before."""
 
@@ -61,6 +70,7 @@ class TicketSnapshot:
     created_at: datetime | None = None
     sla_metrics: tuple[Metric, ...] = ()  # empty: no SLA policy applies (or slas were not read)
     agent_replies: int | None = None  # public agent replies (metric_set.replies), None when not read
+    sla_targets: tuple[Target, ...] = ()  # from include=metric_events; Zendesk may write them minutes late
 
     def field(self, field_id: int | None) -> object:
         """Return a custom field's value (None when unset or not configured)."""
@@ -113,6 +123,7 @@ def ticket_from_api(ticket_json: dict, comments: tuple[Comment, ...] = (),
         created_at=parse_time(ticket.get("created_at")),
         sla_metrics=_metrics(ticket.get("slas")),
         agent_replies=_replies(ticket_json.get("metric_set") or ticket.get("metric_set")),
+        sla_targets=_targets(ticket.get("metric_events")),
     )
 
 
@@ -174,6 +185,17 @@ def _metrics(slas: dict | None) -> tuple[Metric, ...]:
         if isinstance(raw, dict) and raw.get("metric"):
             found.append(Metric(raw["metric"], str(raw.get("stage") or "").lower(), parse_time(raw.get("breach_at"))))
     return tuple(found)
+
+
+def _targets(metric_events: dict | None) -> tuple[Target, ...]:
+    """The latest apply_sla of each metric (metric_events is keyed by metric name)."""
+    found = {}
+    for metric, events in (metric_events or {}).items() if isinstance(metric_events, dict) else ():
+        for event in events or ():
+            sla = event.get("sla") if isinstance(event, dict) and event.get("type") == "apply_sla" else None
+            if isinstance(sla, dict) and isinstance(sla.get("target"), (int, float)):
+                found[metric] = Target(metric, float(sla["target"]), bool(sla.get("business_hours")))
+    return tuple(found.values())
 
 
 def _replies(metric_set: dict | None) -> int | None:

@@ -16,10 +16,10 @@ from typing import Callable
 from ..core.snapshot import TicketSnapshot, tickets_from_api
 from ..errors import ZendeskRejected
 from ..store.cursors import Cursors
-from ..zendesk.reader import SHOW_MANY, SLA_SIDELOADS
+from ..zendesk.reader import SHOW_MANY
 from .escalate import Reader
 from .periodic import JobResult
-from .timers import TimerPlanner
+from .timers import TimerPlanner, sideloads
 
 log = logging.getLogger(__name__)
 CURSOR = "sla_feed"
@@ -35,7 +35,7 @@ class ChangeFeed:
     def __init__(self, reader: Reader, cursors: Cursors, planner: TimerPlanner,
                  clock: Callable[[], datetime], lookback: timedelta = timedelta(days=7)):
         self.reader, self.cursors, self.planner, self.clock = reader, cursors, planner, clock
-        self.lookback, self.include = lookback, SLA_SIDELOADS
+        self.lookback, self.include = lookback, sideloads(planner.policy)
 
     def run(self, payload: dict) -> JobResult:
         """Read the changed tickets (a few pages at most) and plan their timers."""
@@ -68,7 +68,8 @@ class ChangeFeed:
         tickets = {}  # no SLA sideload here: read these tickets again, 100 at a time
         ids = [t["id"] for t in raw if t.get("status") not in ("closed", "deleted")]
         for first in range(0, len(ids), SHOW_MANY):
-            tickets.update(tickets_from_api(self.reader.tickets(ids[first:first + SHOW_MANY])))
+            tickets.update(tickets_from_api(self.reader.tickets(ids[first:first + SHOW_MANY],
+                                                                sideloads(self.planner.policy))))
         gone = {t["id"]: TicketSnapshot(id=t["id"], status=t.get("status")) for t in raw if t["id"] not in tickets}
         return {**gone, **tickets}
 

@@ -16,7 +16,7 @@ from ..core.snapshot import tickets_from_api
 from ..zendesk.reader import SHOW_MANY
 from .escalate import Reader
 from .periodic import JobResult
-from .timers import TimerPlanner
+from .timers import TimerPlanner, sideloads
 
 log = logging.getLogger(__name__)
 QUERY = "status<solved"  # new, open, pending and on-hold tickets
@@ -40,7 +40,8 @@ class Sweep:
         ids = [r["id"] for r in page.get("results") or () if isinstance(r, dict) and "id" in r]
         new = 0
         for first in range(0, len(ids), SHOW_MANY):
-            new += self.planner.plan(tickets_from_api(self.reader.tickets(ids[first:first + SHOW_MANY])))
+            chunk = self.reader.tickets(ids[first:first + SHOW_MANY], sideloads(self.planner.policy))
+            new += self.planner.plan(tickets_from_api(chunk))
         calls = 1 + -(-len(ids) // SHOW_MANY)
         detail = f"sweep page {step + 1}: {len(ids)} unsolved ticket(s), {new} timer(s) made or repaired"
         meta = page.get("meta") or {}

@@ -19,7 +19,8 @@ from ..core.sla import BREACH, Timer, decide_timer, stale_because, timers_for
 from ..core.snapshot import TicketSnapshot, ticket_from_api, tickets_from_api
 from ..errors import TicketNotFound, ZendeskConflict, ZendeskError
 from ..store.inbox import Inbox, InboxRow
-from ..zendesk.reader import SHOW_MANY
+from ..core.hours import Schedule
+from ..zendesk.reader import SHOW_MANY, SLA_SIDELOADS, TARGET_SIDELOADS
 from .escalate import Reader, Writer
 from .handlers import Handled, Outcome
 
@@ -28,16 +29,22 @@ LOOKAHEAD = timedelta(seconds=60)
 KIND = "timer"
 
 
+def sideloads(policy: Policy) -> str:
+    """What to read with each ticket: the SLA clock, replies, and the targets when stages need them."""
+    return TARGET_SIDELOADS if policy.sla.stages else SLA_SIDELOADS
+
+
 class TimerPlanner:
     """Turns tickets as just read into timer rows: new plans stored, changed plans superseded."""
 
-    def __init__(self, inbox: Inbox, policy: Policy, clock: Callable[[], datetime]):
-        self.inbox, self.policy, self.clock = inbox, policy, clock
+    def __init__(self, inbox: Inbox, policy: Policy, clock: Callable[[], datetime],
+                 account: Callable[[], Schedule | None] = lambda: None):
+        self.inbox, self.policy, self.clock, self.account = inbox, policy, clock, account
 
     def plan(self, tickets: dict[int, TicketSnapshot]) -> int:
         """Store the timers these tickets need now; return how many were new."""
-        now = self.clock()
-        timers = [t for ticket in tickets.values() for t in timers_for(ticket, self.policy, now)]
+        now, account = self.clock(), self.account()
+        timers = [t for ticket in tickets.values() for t in timers_for(ticket, self.policy, now, account)]
         rows = [{"kind": KIND, "dedupe_key": t.key, "ticket_id": t.ticket_id, "payload": t.to_payload(),
                  "run_at": max(now, t.fire_at - LOOKAHEAD).timestamp()} for t in timers]
         new = self.inbox.schedule(rows, now.timestamp())
@@ -49,9 +56,10 @@ class TimerHandler:
     """Re-checks due timers together and acts on those still valid, each at its moment."""
 
     def __init__(self, reader: Reader, writer: Writer, policy: Policy, clock: Callable[[], datetime],
-                 sleep: Callable[[float], None] = time.sleep, dry_run: bool = False):
+                 sleep: Callable[[float], None] = time.sleep, dry_run: bool = False,
+                 account: Callable[[], Schedule | None] = lambda: None):
         self.reader, self.writer, self.policy = reader, writer, policy
-        self.clock, self.sleep, self.dry_run = clock, sleep, dry_run
+        self.clock, self.sleep, self.dry_run, self.account = clock, sleep, dry_run, account
 
     def handle(self, rows: list[InboxRow]) -> list[Handled]:
         """Handle the claimed timer rows of many tickets; one result per ticket."""
@@ -65,16 +73,17 @@ class TimerHandler:
     def _read(self, ticket_ids: list[int]) -> dict[int, TicketSnapshot]:
         found = {}
         for start in range(0, len(ticket_ids), SHOW_MANY):
-            found.update(tickets_from_api(self.reader.tickets(ticket_ids[start:start + SHOW_MANY])))
+            found.update(tickets_from_api(self.reader.tickets(ticket_ids[start:start + SHOW_MANY],
+                                                              sideloads(self.policy))))
         return found
 
     def _ticket(self, rows: list[InboxRow], ticket: TicketSnapshot | None) -> "Outcome | Exception":
         if ticket is None:
             return Outcome("ticket_gone", f"ticket {rows[0].ticket_id} was not found")
-        timers = [Timer.from_payload(row.payload) for row in rows]
-        fresh = [t for t in timers if not stale_because(t, ticket, self.policy)]
+        timers, account = [Timer.from_payload(row.payload) for row in rows], self.account()
+        fresh = [t for t in timers if not stale_because(t, ticket, self.policy, account)]
         if not fresh:
-            return Outcome("stale", stale_because(timers[0], ticket, self.policy))
+            return Outcome("stale", stale_because(timers[0], ticket, self.policy, account))
         # Several due at once (a ticket seen late): the most serious alone speaks.
         timer = max(fresh, key=lambda t: (t.kind == BREACH, t.round, t.fire_at))
         wait = (timer.fire_at - self.clock()).total_seconds()
@@ -89,7 +98,7 @@ class TimerHandler:
 
     def _act(self, timer: Timer, ticket: TicketSnapshot) -> Outcome:
         for _ in range(3):  # a 409 means someone changed the ticket: read it again, re-check, re-decide
-            reason = stale_because(timer, ticket, self.policy)
+            reason = stale_because(timer, ticket, self.policy, self.account())
             if reason:
                 return Outcome("stale", reason)
             decision = decide_timer(timer, ticket, self.policy, self.clock())
@@ -98,7 +107,7 @@ class TimerHandler:
                 sent = self.writer.apply(update)
             except ZendeskConflict:
                 log.info("ticket %s changed before its %s (409): reading it again", timer.ticket_id, timer.kind)
-                ticket = ticket_from_api(self.reader.ticket(timer.ticket_id, include="slas,metric_sets"))
+                ticket = ticket_from_api(self.reader.ticket(timer.ticket_id, include=sideloads(self.policy)))
                 continue
             status = "planned" if self.dry_run else "escalated"
             return Outcome(status, f"{timer.kind} ({timer.stage}) at level {decision.level}", decision.rule,

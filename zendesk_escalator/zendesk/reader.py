@@ -8,6 +8,7 @@ from .transport import ZendeskSession, error_for_response, translated_errors
 COMMENTS_PAGE = 100
 SHOW_MANY = 100  # the most tickets show_many returns
 SLA_SIDELOADS = "slas,metric_sets"  # Zendesk's SLA clock, and the public agent replies
+TARGET_SIDELOADS = SLA_SIDELOADS + ",metric_events"  # and the targets applied (percentage stages)
 
 
 class TicketReader:
@@ -33,6 +34,14 @@ class TicketReader:
         if include:
             params["include"] = include
         return self._get_json("/api/v2/incremental/tickets/cursor.json", params)
+
+    def schedules(self) -> dict:
+        """GET /api/v2/business_hours/schedules.json (the first is the account's default)."""
+        return self._get_json("/api/v2/business_hours/schedules.json", {})
+
+    def holidays(self, schedule_id: int) -> dict:
+        """GET a schedule's holidays."""
+        return self._get_json(f"/api/v2/business_hours/schedules/{schedule_id}/holidays.json", {})
 
     def search_export(self, query: str, cursor: str | None = None, size: int = 1000) -> dict:
         """One page of the search export (tickets matching `query`, ids and fields, no sideloads)."""
