@@ -18,9 +18,10 @@ from .policy_file import load_policy
 from .settings import Settings, load_settings
 from .store.cursors import Cursors
 from .store.inbox import Inbox
-from .worker.escalate import NotificationHandler
+from .worker.escalate import CommentLimitWriter, NotificationHandler
 from .worker.feed import ChangeFeed
 from .worker.handlers import Handlers
+from .worker.lifecycle import Lifecycle, LifecycleHandler
 from .worker.loop import POLL_INTERVAL, Breaker, Worker
 from .worker.periodic import Periodic
 from .worker.sweep import Sweep
@@ -79,13 +80,16 @@ def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock 
     metrics = metrics or Metrics()
     client = ZendeskClient(settings, on_call=metrics.zendesk_call) if settings.has_credentials else None
     reader = client or HintReader()
-    writer = DryRunWriter() if settings.dry_run else client
+    writer = CommentLimitWriter(DryRunWriter() if settings.dry_run else client)
+    lifecycle = Lifecycle(inbox, reader, writer, policy, clock)
     handlers = Handlers(api_calls=(lambda: client.session.total) if client else (lambda: 0))
     handlers.register("notification", NotificationHandler(
-        reader, writer, policy, escalation_rules(), clock, marks=inbox.comment_mark, dry_run=settings.dry_run))
+        reader, writer, policy, escalation_rules(), clock, marks=inbox.comment_mark, dry_run=settings.dry_run,
+        lifecycle=lifecycle))
+    handlers.register("lifecycle", LifecycleHandler(lifecycle))
     if client is not None:  # SLA tracking reads Zendesk: not without credentials
         handlers.register("timer", TimerHandler(client, writer, policy, clock, sleep, dry_run=settings.dry_run,
-                                                account=AccountSchedule(Cursors(inbox))))
+                                                account=AccountSchedule(Cursors(inbox)), lifecycle=lifecycle))
     handlers.register("periodic", Periodic(inbox, clock, periodic_jobs(settings, policy, inbox, clock, client)))
     return Worker(inbox, handlers, lease_seconds=settings.lease_seconds,
                   retry_budget=settings.retry_budget_hours * 3600, retry_base=settings.retry_base_seconds,

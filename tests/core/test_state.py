@@ -37,8 +37,12 @@ def test_written_tags_agree_with_the_drop_down_value(policy):
                             custom_fields=((STATUS, "escalation_requested"),))
     assert escalated_tags(ticket, policy, 2, "outage", frozenset({"escalate"})) == [
         "vip", "escalated", "escalation_level_2", "escalation_reason_outage", "escalation_active"]
-    no_status_field = replace(policy, fields=type(policy.fields)())
-    assert "escalation_active" not in escalated_tags(ticket, no_status_field, 2, "outage")
+    no_status_field = replace(policy, fields=type(policy.fields)())  # the phase tag then tells the phase
+    assert escalated_tags(ticket, no_status_field, 2, "outage")[-1] == "escalation_active"
+    assert escalated_tags(ticket, policy, 2, "outage", phase="monitoring")[-4:] == [
+        "escalated", "escalation_level_2", "escalation_reason_outage", "escalation_monitoring"]
+    closed = escalated_tags(ticket, policy, 2, "outage", phase="closed")
+    assert "escalated" not in closed and closed[-1] == "escalation_closed"
 
 
 def test_written_fields_change_only_what_differs_and_keep_the_first_time(policy):

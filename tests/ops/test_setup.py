@@ -53,7 +53,9 @@ def test_first_run_creates_everything_with_the_documented_trigger_body(zendesk, 
     assert [(f["type"], f["title"]) for f in fields] == [("tagger", "Escalation status"), ("integer", "Escalation level"),
                                                          ("text", "Escalation reason"), ("text", "Escalated at")]
     assert fields[0]["custom_field_options"] == [{"name": "Escalation active", "value": "escalation_active"},
-                                                 {"name": "Escalation requested", "value": "escalation_requested"}]
+                                                 {"name": "Escalation requested", "value": "escalation_requested"},
+                                                 {"name": "Escalation monitoring", "value": "escalation_monitoring"},
+                                                 {"name": "Escalation closed", "value": "escalation_closed"}]
     (webhook,) = [body["webhook"] for method, path, body in sent if path == "/api/v2/webhooks"]
     assert {k: webhook[k] for k in ("endpoint", "http_method", "request_format", "subscriptions")} == {
         "endpoint": URL, "http_method": "POST", "request_format": "json", "subscriptions": ["conditional_ticket_events"]}
@@ -115,7 +117,9 @@ def test_the_admins_field_options_are_kept_when_ours_is_added(zendesk, policy):
     (put,) = [body for method, path, body in writes(fake) if path == "/api/v2/ticket_fields/360010000001.json"]
     assert put == {"ticket_field": {"custom_field_options": [
         {"id": 5, "name": "Active", "value": "escalation_active"}, {"id": 6, "name": "Watching", "value": "escalation_watch"},
-        {"name": "Escalation requested", "value": "escalation_requested"}]}}
+        {"name": "Escalation requested", "value": "escalation_requested"},
+        {"name": "Escalation monitoring", "value": "escalation_monitoring"},
+        {"name": "Escalation closed", "value": "escalation_closed"}]}}
 
 
 def test_loop_guard_falls_back_to_update_via_and_says_so(zendesk, unset, capsys):

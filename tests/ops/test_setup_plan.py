@@ -88,7 +88,8 @@ def status_field(**overrides) -> dict:
 
 def test_fields_are_found_by_the_policy_id_even_when_renamed(policy):
     renamed = status_field(title="Escalation (do not edit)", custom_field_options=[
-        {"id": 11, "name": "A", "value": "escalation_active"}, {"id": 12, "name": "R", "value": "escalation_requested"}])
+        {"id": 11, "name": "A", "value": "escalation_active"}, {"id": 12, "name": "R", "value": "escalation_requested"},
+        {"id": 13, "name": "M", "value": "escalation_monitoring"}, {"id": 14, "name": "C", "value": "escalation_closed"}])
     steps = plan_fields(policy, [renamed])
     assert (steps["status"].action, steps["status"].id) == (UNCHANGED, 360010000001)
     assert {role: step.action for role, step in steps.items() if role != "status"} == dict.fromkeys(
@@ -99,10 +100,13 @@ def test_a_missing_option_is_added_and_the_admins_options_are_kept(policy):
     mine = {"id": 13, "name": "Watch", "value": "escalation_watch"}
     step = plan_fields(replace(policy, fields=FieldIds()), [
         status_field(active=False, custom_field_options=[status_field()["custom_field_options"][0], mine])])["status"]
-    assert step.action == UPDATE and step.why == "inactive; options escalation_requested missing"
+    assert step.action == UPDATE and step.why == ("inactive; options escalation_requested, escalation_monitoring, "
+                                                  "escalation_closed missing")
     assert step.body == {"active": True, "custom_field_options": [
         {"id": 11, "name": "Escalation active", "value": "escalation_active"}, mine,
-        {"name": "Escalation requested", "value": "escalation_requested"}]}
+        {"name": "Escalation requested", "value": "escalation_requested"},
+        {"name": "Escalation monitoring", "value": "escalation_monitoring"},
+        {"name": "Escalation closed", "value": "escalation_closed"}]}
 
 
 def test_system_fields_are_never_taken_for_ours(policy):

@@ -19,7 +19,7 @@ def build_update(ticket: TicketSnapshot, decision: Decision, policy: Policy, now
         # Zendesk answers 409 if someone else changed the ticket since our read.
         update.update(safe_update=True, updated_stamp=ticket.updated_at)
     if decision.acknowledge_only:
-        return _acknowledgement(ticket, decision, policy, update)
+        return _acknowledgement(ticket, decision, policy)
     actions: list[str] = []
     if decision.reassign:
         update.update(_assignment(ticket, route_for(ticket, policy), actions))
@@ -30,8 +30,24 @@ def build_update(ticket: TicketSnapshot, decision: Decision, policy: Policy, now
     if fields:
         update["custom_fields"] = fields
     update["tags"] = escalated_tags(ticket, policy, decision.level, decision.reason, decision.consume_tags)
-    update.update(_followers(ticket, policy.level(decision.level).followers, actions))
-    update["comment"] = {"body": render_note(decision, policy, actions), "public": False}
+    update.update(_followers(ticket, policy.level(decision.level).followers + decision.followers, actions))
+    note = "\n".join((render_note(decision, policy, actions), *decision.notes))
+    update["comment"] = {"body": note, "public": False}
+    return update
+
+
+def lifecycle_update(ticket: TicketSnapshot, policy: Policy, phase: str, level: int, reason: str, note: str,
+                     followers: tuple[int, ...] = (), consumed: frozenset[str] = frozenset()) -> dict:
+    """A lifecycle change as one update: the phase in the fields and tags, followers, one internal note."""
+    update: dict = {"id": ticket.id}
+    if ticket.updated_at:
+        update.update(safe_update=True, updated_stamp=ticket.updated_at)
+    fields = escalated_fields(ticket, policy, level, reason, "", phase)
+    if fields:
+        update["custom_fields"] = fields
+    update["tags"] = escalated_tags(ticket, policy, level, reason, consumed, phase)
+    update.update(_followers(ticket, followers, []))
+    update["comment"] = {"body": note, "public": False}
     return update
 
 
@@ -60,18 +76,13 @@ def render_note(decision: Decision, policy: Policy, actions: list[str]) -> str:
     ).strip()
 
 
-def _acknowledgement(ticket: TicketSnapshot, decision: Decision, policy: Policy, update: dict) -> dict:
+def _acknowledgement(ticket: TicketSnapshot, decision: Decision, policy: Policy) -> dict:
     """Clear an agent's request on a ticket escalated enough already: tags, status, one short note."""
     state = read_state(ticket, policy)
-    fields = escalated_fields(ticket, policy, state.level, state.reason or decision.reason, "")
-    if fields:
-        update["custom_fields"] = fields  # "requested" back to "active"; the first time is kept
-    update["tags"] = escalated_tags(ticket, policy, state.level, state.reason or decision.reason,
-                                    decision.consume_tags)
-    note = ACKNOWLEDGED.format(evidence="; ".join(decision.evidence), level=decision.level,
-                               reason=decision.reason)
-    update["comment"] = {"body": note, "public": False}
-    return update
+    note = ACKNOWLEDGED.format(evidence="; ".join(decision.evidence), level=decision.level, reason=decision.reason)
+    # "requested" back to the phase it was in; the first escalation time is kept
+    return lifecycle_update(ticket, policy, state.phase if state.active else "active", state.level,
+                            state.reason or decision.reason, note, consumed=decision.consume_tags)
 
 
 def _assignment(ticket: TicketSnapshot, route: Route | None, actions: list) -> dict:

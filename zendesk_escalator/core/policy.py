@@ -111,15 +111,51 @@ class SlaPolicy:
 
 @dataclass(frozen=True)
 class StatusValues:
-    """Values of the escalation status field; for a drop-down they are its options' tags."""
+    """Values of the escalation status field (one per lifecycle state); for a drop-down, its options' tags."""
 
     active: str = "escalation_active"
     requested: str = "escalation_requested"
+    monitoring: str = "escalation_monitoring"
+    closed: str = "escalation_closed"
 
     @property
     def all(self) -> tuple[str, ...]:
         """Every value the service knows, so that an old one's tag can be removed."""
-        return (self.active, self.requested)
+        return (self.active, self.requested, self.monitoring, self.closed)
+
+    def of(self, state: str) -> str:
+        """The value standing for a lifecycle state (requested, active, monitoring, closed)."""
+        return getattr(self, state)
+
+
+@dataclass(frozen=True)
+class OwnerRule:
+    """Who owns an escalation: the first rule whose condition (and level) matches."""
+
+    user_id: int
+    when: When = field(default_factory=When)
+    level: int | None = None  # only at this level; None: any
+
+
+@dataclass(frozen=True)
+class LifecyclePolicy:
+    """An escalation's life after it opens: owner, communication plan, monitoring, close and review."""
+
+    enabled: bool = False
+    owners: tuple[OwnerRule, ...] = ()
+    cadence: tuple[tuple[str, timedelta], ...] = ()  # priority -> how often the customer hears from us
+    cadence_schedule: str | None = None  # count the cadence in these business hours; None: calendar time
+    missed_updates: int = 2  # after this many missed updates in a row, raise a level
+    monitoring: timedelta = timedelta(days=3)
+    reopen_raises_level: bool = False
+    deescalate_tag: str = "deescalate"
+    agreement_phrases: tuple[str, ...] = ("customer agreed", "customer agrees", "customer confirmed",
+                                          "agreed to de-escalate", "ok to de-escalate", "ok to close")
+    review_followup: bool = False  # the ticket was closed before the review: a follow-up ticket holds it
+
+    def every(self, priority: str | None) -> timedelta | None:
+        """The update cadence for this priority (None: no communication plan)."""
+        return dict(self.cadence).get(priority or "normal")
 
 
 @dataclass(frozen=True)
@@ -139,6 +175,7 @@ class Policy:
     routes: tuple[Route, ...] = ()
     note_template: str = DEFAULT_NOTE
     sla: SlaPolicy = field(default_factory=SlaPolicy)
+    lifecycle: LifecyclePolicy = field(default_factory=LifecyclePolicy)
     schedules: dict = field(default_factory=dict)  # name -> core.hours.Schedule
 
     def level(self, number: int) -> Level:

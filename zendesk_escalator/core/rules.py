@@ -32,6 +32,9 @@ class Decision:
     consume_tags: frozenset[str] = field(default_factory=frozenset)
     acknowledge_only: bool = False  # a request seen on a ticket escalated enough already
     reassign: bool = True  # functional escalation (routing table); False: only tell the level
+    keys: frozenset[str] = field(default_factory=frozenset)  # the evidence, as keys an episode consumes
+    notes: tuple[str, ...] = ()  # more lines for the note (owner, communication plan, checklist)
+    followers: tuple[int, ...] = ()  # more people to follow the ticket (the owner)
 
 
 class Rule(Protocol):
@@ -74,14 +77,20 @@ class Rules:
     def comments_leave_a_chance(self, needs: dict[str, frozenset[str]], comments: tuple[Comment, ...],
                                 notes: list[Notification], policy: Policy) -> bool:
         """False when every candidate waited only on comments and the comments rule it out."""
-        return any(TICKET in need or self._rules[name].comment_evidence(comments, notes, policy)
-                   for name, need in needs.items())
+        return any(TICKET in need or name not in self._rules
+                   or self._rules[name].comment_evidence(comments, notes, policy) for name, need in needs.items())
 
-    def decide(self, ticket: TicketSnapshot, policy: Policy) -> Decision | None:
-        """Return the change this ticket needs now, or None."""
+    def decide(self, ticket: TicketSnapshot, policy: Policy,
+               consumed: frozenset[str] = frozenset()) -> Decision | None:
+        """Return the change this ticket needs now, or None.
+
+        Evidence an earlier, closed escalation used up (`consumed`) never starts
+        another one: only a candidate with some new evidence counts.
+        """
         if ticket.status == "closed":  # a closed ticket accepts no note and no field change
             return None
-        candidates = [d for rule in self if (d := rule.check(ticket, policy))]
+        candidates = [d for rule in self if (d := rule.check(ticket, policy))
+                      and not (d.keys and d.keys <= consumed)]
         if not candidates:
             return None
         best = max(candidates, key=lambda d: d.level)  # max() keeps the first of equals

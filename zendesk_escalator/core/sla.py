@@ -18,6 +18,7 @@ from .policy import Policy
 from .rules import Decision
 from .snapshot import TicketSnapshot
 from .state import read_state
+from .text import span
 from .zones import iana_zone
 
 WARNING, BREACH = "sla_warning", "sla_breach"
@@ -119,11 +120,11 @@ def decide_timer(timer: Timer, ticket: TicketSnapshot, policy: Policy, now: date
     sla, state = policy.sla, read_state(ticket, policy)
     name, when = NAMES.get(timer.metric, timer.metric), _both_zones(timer.breach_at, sla.time_zone)
     if timer.kind == WARNING:
-        evidence = f"{name} breaches at {when}: {_span(timer.breach_at - now)} left ({timer.stage})"
+        evidence = f"{name} breaches at {when}: {span(timer.breach_at - now)} left ({timer.stage})"
         level = max(state.level, sla.warning_level) if state.active else sla.warning_level
         return Decision("sla_warning", state.reason if state.active else WARNING, level,
                         evidence=(evidence,), reassign=False)
-    late = _span(now - timer.breach_at)
+    late = span(now - timer.breach_at)
     if timer.round == 0:
         level = max(state.level, sla.breach_level) if state.active else sla.breach_level
         return Decision("sla_breach", BREACH, level, sla.breach_priority,
@@ -139,18 +140,18 @@ def _metric_timers(ticket: TicketSnapshot, metric: str, breach_at: datetime, pol
     timers = []
     if breach_at > now:  # warnings make sense only before the breach
         if before := _warn_before(ticket, metric, policy):
-            timers.append(make(WARNING, breach_at - before, f"{_span(before)} before"))
+            timers.append(make(WARNING, breach_at - before, f"{span(before)} before"))
         if target:
             minutes, schedule = target
             timers += [make(WARNING, add_business_minutes(schedule, breach_at, -(100 - pct) / 100 * minutes),
                             f"{pct} % of the target") for pct in sla.stages]
     breach = breach_at + sla.grace
-    timers.append(make(BREACH, breach, "at the breach" if not sla.grace else f"{_span(sla.grace)} after the breach"))
+    timers.append(make(BREACH, breach, "at the breach" if not sla.grace else f"{span(sla.grace)} after the breach"))
     if sla.repeat_every and breach <= now and read_state(ticket, policy).level < sla.max_level:
         # The next reminder still to come (one missed while nobody watched is not sent late).
         n = int((now - breach) / sla.repeat_every) + 1
         at = breach + n * sla.repeat_every
-        timers.append(make(BREACH, at, f"{_span(at - breach_at)} after the breach", n))
+        timers.append(make(BREACH, at, f"{span(at - breach_at)} after the breach", n))
     return timers
 
 
@@ -180,14 +181,6 @@ def _both_zones(moment: datetime, zone: str) -> str:
         return utc
     local = moment.astimezone(ZoneInfo(iana_zone(zone)))
     return f"{local.strftime('%Y-%m-%d %H:%M %Z')} ({utc})"
-
-
-def _span(delta: timedelta) -> str:
-    minutes = max(0, round(delta.total_seconds() / 60))
-    days, minutes = divmod(minutes, 1440)
-    hours, minutes = divmod(minutes, 60)
-    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
-    return " ".join(p for p in parts if p) or "0 min"
 
 
 def _epoch(moment: datetime) -> int:

@@ -54,22 +54,26 @@ class CustomerCc:
         return any(note.source == "trigger" for note in notes)
 
     def check(self, ticket: TicketSnapshot, policy: Policy) -> Decision | None:
-        evidence, quoted = [], None
+        evidence, keys, quoted = [], set(), None
         for comment in ticket.new_customer_comments:
             hit = sorted(policy.addresses & comment.recipients)
             if hit:
                 evidence.append(f"comment #{comment.id} from the customer was sent to {', '.join(hit)}")
+                keys.add(f"comment:{comment.id}")
                 quoted = comment
         on_ticket = sorted(policy.addresses & ticket.cc_emails)
         if on_ticket:
             evidence.append(f"{', '.join(on_ticket)} is CC'd on the ticket")
+            keys |= {f"cc:{address}" for address in on_ticket}
         if ticket.recipient in policy.addresses:
             evidence.append(f"the ticket was emailed to {ticket.recipient}")
+            keys.add(f"recipient:{ticket.recipient}")
         if not evidence:
             return None
         customer = ticket.new_customer_comments
         quote = quote_of(quoted or (customer[-1] if customer else None))
-        return Decision(self.name, "customer_cc", policy.cc.level, policy.cc.priority, tuple(evidence), quote)
+        return Decision(self.name, "customer_cc", policy.cc.level, policy.cc.priority, tuple(evidence), quote,
+                        keys=frozenset(keys))
 
 
 class Impact:
@@ -99,7 +103,8 @@ class Impact:
         evidence = tuple(f"{line} → {impact.reason}" for impact, found in hits for line in found)
         customer = ticket.new_customer_comments
         quote = quote_of(customer[-1]) if worst.when.phrases and customer else None
-        return Decision(self.name, worst.reason, worst.level, worst.priority, evidence, quote)
+        return Decision(self.name, worst.reason, worst.level, worst.priority, evidence, quote,
+                        keys=frozenset(key for impact, _ in hits for key in _impact_keys(impact.when, ticket)))
 
 
 class ManualRequest:
@@ -128,6 +133,15 @@ class ManualRequest:
             return None
         return Decision(self.name, "manual", manual.level, manual.priority, tuple(evidence),
                         consume_tags=frozenset({manual.tag}))
+
+
+def _impact_keys(when, ticket: TicketSnapshot) -> set[str]:
+    """What made an impact rule hold: its tags on the ticket, the comments with its words, or the rest."""
+    keys = {f"tag:{tag}" for tag in when.tags_any & set(ticket.tags)} | {f"tag:{tag}" for tag in when.tags_all}
+    if when.phrases:
+        keys |= {f"comment:{c.id}" for c in ticket.new_customer_comments
+                 if when.phrases_in(TicketSnapshot(id=ticket.id, new_comments=(c,)))}
+    return keys or {f"impact:{sorted(when.priority)}:{ticket.priority}"}
 
 
 def quote_of(comment: Comment | None) -> str | None:

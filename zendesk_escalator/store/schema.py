@@ -56,3 +56,24 @@ cursors = Table(
     Column("value", Text, nullable=False),
     Column("updated_at", Float, nullable=False),
 )
+
+# One row per escalation episode of a ticket; `record` holds its trigger, evidence, history
+# (state and level changes with time and cause), communication plan, consumed evidence
+# and review, as JSON (core/lifecycle.Episode).
+escalations = Table(
+    "escalator_escalations", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("ticket_id", BigInteger, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("opened_at", Float, nullable=False),
+    Column("closed_at", Float),
+    Column("level", Integer, nullable=False),
+    Column("reason", String(64), nullable=False),
+    Column("owner_id", BigInteger),
+    Column("record", Text, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Index("ix_escalator_escalations_ticket", "ticket_id", "id"),
+    Index("ix_escalator_escalations_open", "ticket_id", unique=True,
+          sqlite_where=text("state != 'closed'"), postgresql_where=text("state != 'closed'")),
+    Index("ix_escalator_escalations_state", "state", "updated_at"),
+)

@@ -8,15 +8,20 @@ the ticket only when a decision may follow.
 
 import logging
 from datetime import datetime, timezone
-from typing import Callable, Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from ..core.notification import Notification
-from ..core.plan import build_update
+from ..core.lifecycle import CLOSED, Episode
+from ..core.lifecycle import screen as lifecycle_screen
+from ..core.transitions import on_ticket
 from ..core.policy import Policy
 from ..core.rules import COMMENTS, Rules
 from ..core.snapshot import Comment, comments_from_api, new_since, parse_time, ticket_from_api
 from ..errors import TicketNotFound, ZendeskConflict, ZendeskRejected
 from .handlers import Outcome
+
+if TYPE_CHECKING:  # the lifecycle's worker side uses this module's Reader and Writer
+    from .lifecycle import Lifecycle
 
 log = logging.getLogger(__name__)
 CONFLICT_ROUNDS = 3  # a 409 means "re-read and re-decide", a few times before backing off
@@ -35,14 +40,39 @@ class Writer(Protocol):
     def apply(self, update: dict) -> dict: ...
 
 
+class CommentLimitWriter:
+    """A writer that sends an update once more without its note when only the note is refused.
+
+    A ticket at Zendesk's 5,000-comment limit answers 422 to any update that adds
+    a comment, and takes every other change: the escalation goes out, the outcome
+    says the note was left out.
+    """
+
+    def __init__(self, writer: Writer):
+        self.writer = writer
+        self.warnings: list[str] = []
+
+    def apply(self, update: dict) -> dict:
+        """Send the update; without its note if only the note is refused."""
+        try:
+            return self.writer.apply(update)
+        except ZendeskRejected as error:
+            if error.status != 422 or "comment" not in update or _names_other_fields(error.body):
+                raise
+            log.warning("ticket %s: update refused with its note (%s); sending it without", update["id"], error)
+            self.warnings.append(NOTE_DROPPED)
+            return self.writer.apply({key: value for key, value in update.items() if key != "comment"})
+
+
 class NotificationHandler:
-    """Turns a ticket's notifications into at most one ticket update."""
+    """Turns a ticket's notifications into at most one ticket update (one lifecycle step)."""
 
     def __init__(self, reader: Reader, writer: Writer, policy: Policy, rules: Rules,
                  clock: Callable[[], datetime], marks: Callable[[int], int | None] = lambda _: None,
-                 dry_run: bool = False):
-        self.reader, self.writer, self.policy, self.rules = reader, writer, policy, rules
-        self.clock, self.marks, self.dry_run = clock, marks, dry_run
+                 dry_run: bool = False, lifecycle: "Lifecycle | None" = None):
+        self.reader, self.policy, self.rules = reader, policy, rules
+        self.writer = writer if isinstance(writer, CommentLimitWriter) else CommentLimitWriter(writer)
+        self.clock, self.marks, self.dry_run, self.lifecycle = clock, marks, dry_run, lifecycle
 
     def handle(self, rows: list) -> Outcome:
         """Handle claimed notification rows of one ticket."""
@@ -54,17 +84,20 @@ class NotificationHandler:
         relevant = [note for note in notes if not self._made_by_us(note)]
         if not relevant:
             return Outcome("ignored", "update made by the integration user (0 API calls)")
+        ticket_id = relevant[-1].ticket_id
+        episode = self.lifecycle.current(ticket_id) if self.lifecycle else None
         needs = self.rules.screen(relevant, self.policy)
+        if lifecycle_need := lifecycle_screen(relevant, episode, self.policy):
+            needs["lifecycle"] = lifecycle_need
         if not needs:
             return Outcome("screened", "no rule can fire on these changes (0 API calls)")
-        ticket_id = relevant[-1].ticket_id
         try:
-            return self._escalate(ticket_id, relevant, needs, comment_mark)
+            return self._escalate(ticket_id, relevant, needs, comment_mark, episode)
         except TicketNotFound:
             return Outcome("ticket_gone", f"ticket {ticket_id} no longer exists")
 
     def _escalate(self, ticket_id: int, notes: list[Notification], needs: dict,
-                  mark: int | None) -> Outcome:
+                  mark: int | None, episode: Episode | None) -> Outcome:
         new: tuple[Comment, ...] = ()
         newest = None
         if any(COMMENTS in need for need in needs.values()):
@@ -72,33 +105,26 @@ class NotificationHandler:
             new, newest = new_since(comments, mark, _since(notes), _announced(notes)), comments.newest_id
             if not self.rules.comments_leave_a_chance(needs, new, notes, self.policy):
                 return Outcome("no_action", f"{len(new)} new comment(s), no evidence in them", comment_mark=newest)
+        consumed = episode.consumed if episode and episode.state == CLOSED else frozenset()
         for round_ in range(1, CONFLICT_ROUNDS + 1):
             ticket = ticket_from_api(self.reader.ticket(ticket_id, notes[-1]), new)
-            decision = self.rules.decide(ticket, self.policy)
-            if decision is None:
+            decision = self.rules.decide(ticket, self.policy, consumed)
+            move = on_ticket(ticket, episode, decision, self.policy, self.clock())
+            if move is None:
                 return Outcome("no_action", "no rule fired, or already escalated at this level",
                                comment_mark=newest)
-            update = build_update(ticket, decision, self.policy, self.clock())
+            self.writer.warnings.clear()
             try:
-                sent, warnings = self._write(update)
+                sent = self.lifecycle.carry_out(move, ticket) if self.lifecycle else self.writer.apply(move.update)
             except ZendeskConflict:
                 log.info("ticket %s changed under us (409), re-reading (round %d)", ticket_id, round_)
                 continue
-            status = "planned" if self.dry_run else "acknowledged" if decision.acknowledge_only else "escalated"
-            return Outcome(status, f"{decision.reason} at level {decision.level}", decision.rule,
-                           decision.evidence, sent, newest, warnings)
+            status = "planned" if self.dry_run else move.cause
+            rule, detail = (decision.rule, f"{decision.reason} at level {decision.level}") if decision \
+                else ("lifecycle", move.cause)
+            return Outcome(status, detail, rule, decision.evidence if decision else (), sent, newest,
+                           tuple(self.writer.warnings))
         raise ZendeskConflict(f"ticket {ticket_id} kept changing during {CONFLICT_ROUNDS} rounds", 409)
-
-    def _write(self, update: dict) -> tuple[dict, tuple[str, ...]]:
-        try:
-            return self.writer.apply(update), ()
-        except ZendeskRejected as error:
-            if error.status != 422 or "comment" not in update or _names_other_fields(error.body):
-                raise
-            # A ticket at Zendesk's comment limit takes any change but a new comment.
-            log.warning("ticket %s: update refused with its note (%s); sending it without", update["id"], error)
-            without_note = {key: value for key, value in update.items() if key != "comment"}
-            return self.writer.apply(without_note), (NOTE_DROPPED,)
 
     def _made_by_us(self, note: Notification) -> bool:
         return (self.policy.integration_user_id is not None

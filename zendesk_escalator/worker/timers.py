@@ -11,9 +11,9 @@ import logging
 import time
 from collections import defaultdict
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from ..core.plan import build_update
+from ..core.transitions import on_ticket
 from ..core.policy import Policy
 from ..core.sla import BREACH, Timer, decide_timer, stale_because, timers_for
 from ..core.snapshot import TicketSnapshot, ticket_from_api, tickets_from_api
@@ -23,6 +23,9 @@ from ..core.hours import Schedule
 from ..zendesk.reader import SHOW_MANY, SLA_SIDELOADS, TARGET_SIDELOADS
 from .escalate import Reader, Writer
 from .handlers import Handled, Outcome
+
+if TYPE_CHECKING:
+    from .lifecycle import Lifecycle
 
 log = logging.getLogger(__name__)
 LOOKAHEAD = timedelta(seconds=60)
@@ -57,9 +60,10 @@ class TimerHandler:
 
     def __init__(self, reader: Reader, writer: Writer, policy: Policy, clock: Callable[[], datetime],
                  sleep: Callable[[float], None] = time.sleep, dry_run: bool = False,
-                 account: Callable[[], Schedule | None] = lambda: None):
+                 account: Callable[[], Schedule | None] = lambda: None, lifecycle: "Lifecycle | None" = None):
         self.reader, self.writer, self.policy = reader, writer, policy
         self.clock, self.sleep, self.dry_run, self.account = clock, sleep, dry_run, account
+        self.lifecycle = lifecycle
 
     def handle(self, rows: list[InboxRow]) -> list[Handled]:
         """Handle the claimed timer rows of many tickets; one result per ticket."""
@@ -102,9 +106,10 @@ class TimerHandler:
             if reason:
                 return Outcome("stale", reason)
             decision = decide_timer(timer, ticket, self.policy, self.clock())
-            update = build_update(ticket, decision, self.policy, self.clock())
+            episode = self.lifecycle.current(ticket.id) if self.lifecycle else None
+            move = on_ticket(ticket, episode, decision, self.policy, self.clock())
             try:
-                sent = self.writer.apply(update)
+                sent = self.lifecycle.carry_out(move, ticket) if self.lifecycle else self.writer.apply(move.update)
             except ZendeskConflict:
                 log.info("ticket %s changed before its %s (409): reading it again", timer.ticket_id, timer.kind)
                 ticket = ticket_from_api(self.reader.ticket(timer.ticket_id, include=sideloads(self.policy)))

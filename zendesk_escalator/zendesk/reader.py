@@ -35,6 +35,10 @@ class TicketReader:
             params["include"] = include
         return self._get_json("/api/v2/incremental/tickets/cursor.json", params)
 
+    def audits(self, ticket_id: int) -> dict:
+        """GET a ticket's audits (100, the most a page holds) with their authors (for a review)."""
+        return self._get_json(f"/api/v2/tickets/{ticket_id}/audits.json", {"include": "users", "page[size]": 100})
+
     def schedules(self) -> dict:
         """GET /api/v2/business_hours/schedules.json (the first is the account's default)."""
         return self._get_json("/api/v2/business_hours/schedules.json", {})

@@ -14,9 +14,9 @@ from datetime import date, datetime
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validates_schema
 
-from .core.hours import DAY, Schedule, ScheduleError
-from .core.zones import UnknownTimeZone, iana_zone
-from .schemas import OneOrMany
+from ..core.hours import DAY, Schedule, ScheduleError
+from ..core.zones import UnknownTimeZone, iana_zone
+from ..schemas import OneOrMany
 
 DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")  # Zendesk's week order
 _SHIFT = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")

@@ -1,0 +1,17 @@
+"""How the notes write durations and moments (pure)."""
+
+from datetime import datetime, timedelta
+
+
+def span(delta: timedelta) -> str:
+    """A duration as a person reads it: "2 d 3 h 5 min", "45 min", "0 min"."""
+    minutes = max(0, round(delta.total_seconds() / 60))
+    days, minutes = divmod(minutes, 1440)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
+    return " ".join(p for p in parts if p) or "0 min"
+
+
+def utc(moment: datetime | None) -> str:
+    """A moment in UTC to the minute ("—" when there is none)."""
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "—"

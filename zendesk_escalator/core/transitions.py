@@ -1,0 +1,124 @@
+"""What each lifecycle step does to the ticket (pure): the one update, the record after it, the moments to watch."""
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from .hours import Schedule
+from .lifecycle import (ACTIVE, CLOSED, DEESCALATED, MONITORED, MONITORING, REOPENED, SOLVED, UNSOLVED, Episode,
+                        agreement, deescalation_asked, escalated, next_state, plan_lines, update_due)
+from .plan import build_update, lifecycle_update
+from .policy import Policy
+from .rules import Decision
+from .snapshot import TicketSnapshot
+from .text import span, utc
+
+MONITORING_END, UPDATE_DUE = "monitoring_end", "update_due"
+
+
+@dataclass(frozen=True)
+class Move:
+    """One lifecycle step: the update to send (None: none), the episode after it, the moments to watch."""
+
+    cause: str
+    update: dict | None
+    episode: Episode | None
+    watch: tuple[tuple[str, datetime], ...] = ()
+    needs_review: bool = False  # a close: the review needs the ticket's audits before the update is built
+
+
+def on_ticket(ticket: TicketSnapshot, episode: Episode | None, decision: Decision | None, policy: Policy,
+              now: datetime, schedules: dict[str, Schedule] | None = None) -> Move | None:
+    """The step this ticket asks for now: escalate, monitor, re-escalate, de-escalate, or nothing."""
+    if decision is not None and not decision.acknowledge_only:
+        return _escalate(ticket, episode, decision, policy, now, schedules)
+    if decision is not None:
+        return Move("acknowledged", build_update(ticket, decision, policy, now), episode)
+    if episode is None or episode.state == CLOSED or not policy.lifecycle.enabled:
+        return None
+    if deescalation_asked(ticket, policy):
+        return _deescalate(ticket, episode, policy, now)
+    if next_state(episode.state, SOLVED) and ticket.status == "solved":
+        return _monitor(ticket, episode, policy, now)
+    if next_state(episode.state, REOPENED) and ticket.status in UNSOLVED:
+        return _reopen(ticket, episode, policy, now, schedules)
+    return None
+
+
+def closing(ticket: TicketSnapshot, episode: Episode, review: str, policy: Policy) -> dict | None:
+    """The close's update: the closed phase and the review, or only the tags on a closed ticket."""
+    consumed = frozenset({policy.lifecycle.deescalate_tag})
+    if ticket.status == "closed":  # a closed ticket takes tags only: the review stays in the service
+        return {"id": ticket.id, "tags": lifecycle_update(ticket, policy, CLOSED, episode.level, episode.reason,
+                                                          "", consumed=consumed)["tags"]}
+    return lifecycle_update(ticket, policy, CLOSED, episode.level, episode.reason, review, consumed=consumed)
+
+
+def monitoring_ended(ticket: TicketSnapshot, episode: Episode, now: datetime) -> Episode | None:
+    """The episode closed after a quiet monitoring period (None: it is not monitoring any more)."""
+    if episode.state != MONITORING or ticket.status in UNSOLVED:
+        return None
+    return episode.moved(now, CLOSED, MONITORED, "monitoring ended without recurrence")
+
+
+def reminder(ticket: TicketSnapshot, episode: Episode, last_update: datetime | None, policy: Policy,
+             now: datetime, schedules: dict[str, Schedule] | None = None) -> Move:
+    """An update fell due: nothing when the customer heard from us in time; else a reminder (and a level)."""
+    since = max(filter(None, (last_update, episode.history[-1].at if episode.history else None)), default=now)
+    due = update_due(since, ticket, policy, schedules)
+    if due is None or due > now or episode.state != ACTIVE:
+        return Move("on_plan", None, episode, ((UPDATE_DUE, due),) if due and episode.state == ACTIVE else ())
+    missed = episode.missed_updates + 1
+    raise_level = missed >= policy.lifecycle.missed_updates
+    level = min(episode.level + 1, max([lvl.level for lvl in policy.levels] + [episode.level + 1])) \
+        if raise_level else episode.level
+    moved = replace(episode.moved(now, ACTIVE, "reminder", f"update missed ({missed})", level),
+                    missed_updates=0 if raise_level else missed)
+    followers = policy.level(level).followers + ((episode.owner_id,) if episode.owner_id else ())
+    note = (f"Communication plan: no public update to the customer since {utc(since)} "
+            f"({span(now - since)}); an update was due by {utc(due)}."
+            + (f" {missed} missed in a row: escalated to level {level}." if raise_level else ""))
+    update = lifecycle_update(ticket, policy, ACTIVE, level, episode.reason, note, followers)
+    return Move("reminder", update, moved, ((UPDATE_DUE, update_due(now, ticket, policy, schedules)),))
+
+
+def _escalate(ticket, episode, decision, policy, now, schedules) -> Move:
+    moved = escalated(episode, decision, ticket, policy, now) if policy.lifecycle.enabled else None
+    if moved is not None:
+        decision = replace(decision, notes=decision.notes + plan_lines(moved, ticket, policy, now, schedules),
+                           followers=decision.followers + ((moved.owner_id,) if moved.owner_id else ()))
+    due = update_due(now, ticket, policy, schedules) if moved else None
+    cause = moved.history[-1].cause if moved else "escalated"
+    return Move(cause, build_update(ticket, decision, policy, now), moved, ((UPDATE_DUE, due),) if due else ())
+
+
+def _monitor(ticket, episode, policy, now) -> Move:
+    until = now + policy.lifecycle.monitoring
+    moved = episode.moved(now, MONITORING, SOLVED, f"monitoring until {utc(until)}")
+    note = (f"Escalation monitoring: the ticket is solved; if the problem recurs (a reply from the customer "
+            f"reopens it) it is re-escalated; otherwise the escalation closes with a review on {utc(until)}.")
+    update = lifecycle_update(ticket, policy, MONITORING, episode.level, episode.reason, note)
+    return Move(SOLVED, update, moved, ((MONITORING_END, until),))
+
+
+def _reopen(ticket, episode, policy, now, schedules) -> Move:
+    level = episode.level + 1 if policy.lifecycle.reopen_raises_level else episode.level
+    moved = episode.moved(now, ACTIVE, REOPENED, "the problem recurred while monitoring", level, episode.reason)
+    followers = policy.level(level).followers + ((episode.owner_id,) if episode.owner_id else ())
+    note = "\n".join((f"Re-escalated: the ticket was reopened during monitoring (the problem recurred). "
+                      f"Level {level}, reason {episode.reason}.", *plan_lines(moved, ticket, policy, now, schedules)))
+    update = lifecycle_update(ticket, policy, ACTIVE, level, episode.reason, note, followers)
+    due = update_due(now, ticket, policy, schedules)
+    return Move(REOPENED, update, moved, ((UPDATE_DUE, due),) if due else ())
+
+
+def _deescalate(ticket, episode, policy, now) -> Move:
+    found = agreement(ticket, policy)
+    if found:
+        return Move(DEESCALATED, None, episode.moved(now, CLOSED, DEESCALATED, found), needs_review=True)
+    phrases = ", ".join(f'"{p}"' for p in policy.lifecycle.agreement_phrases[:3])
+    note = (f"De-escalation not done: it needs an internal note from the agent recording the customer's "
+            f"agreement (e.g. {phrases}). Add that note and ask again; nothing else changed.")
+    consumed = frozenset({policy.lifecycle.deescalate_tag})
+    update = lifecycle_update(ticket, policy, episode.state, episode.level, episode.reason, note, consumed=consumed)
+    return Move("deescalation_refused", update, episode)
+

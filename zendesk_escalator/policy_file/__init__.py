@@ -1,0 +1,186 @@
+"""The policy file: TOML validated with marshmallow into core.policy types; errors name the key."""
+
+import tomllib
+from pathlib import Path
+from string import Template
+
+from marshmallow import ValidationError, fields, post_load, pre_load, validate, validates, validates_schema
+
+from ..core.conditions import When
+from ..core.policy import (DEFAULT_NOTE, NOTE_PLACEHOLDERS, FieldIds, ImpactRule, Level, LifecyclePolicy,
+                           ManualRule, Policy, Route, SlaPolicy, StatusValues, Trigger)
+from ..errors import ConfigError
+from .schedules import Schedules
+from ..schemas import ID, first_error
+from .common import Strict, WhenSchema, priority, slug, when_from_old_keys
+from .lifecycle import LifecycleSchema
+from .sla import SlaSchema
+
+
+class TriggerSchema(Strict):
+    level = fields.Integer(load_default=1, validate=ID)
+    priority = fields.String(load_default=None, validate=priority)
+
+    @post_load
+    def build(self, data, **_):
+        return Trigger(**data)
+
+
+class ManualSchema(TriggerSchema):
+    tag = fields.String(load_default="escalate", validate=slug)
+
+    @post_load
+    def build(self, data, **_):
+        return ManualRule(**data)
+
+
+class ImpactSchema(Strict):
+    reason = fields.String(required=True, validate=slug)
+    level = fields.Integer(load_default=2, validate=ID)
+    priority = fields.String(load_default=None, validate=priority)
+    when = fields.Nested(WhenSchema, required=True)
+
+    @pre_load
+    def older_keys(self, data, **_):
+        return when_from_old_keys(data, {"tag": "tags_any"}) if isinstance(data, dict) else data
+
+    @validates("when")
+    def not_empty(self, value, **_):
+        if value == When():
+            raise ValidationError("an empty condition would escalate every ticket")
+
+    @post_load
+    def build(self, data, **_):
+        return ImpactRule(**data)
+
+
+class LevelSchema(Strict):
+    level = fields.Integer(required=True, validate=ID)
+    name = fields.String(load_default="")
+    followers = fields.List(fields.Integer(validate=ID), load_default=list)
+
+    @post_load
+    def build(self, data, **_):
+        return Level(data["level"], data["name"], tuple(data["followers"]))
+
+
+class RouteSchema(Strict):
+    group_id = fields.Integer(required=True, validate=ID)
+    assignee_id = fields.Integer(load_default=None, validate=ID)
+    when = fields.Nested(WhenSchema, load_default=When)
+
+    @pre_load
+    def older_keys(self, data, **_):
+        old = {"tags": "tags_any", "form_id": "form_id", "field": "fields"}
+        return when_from_old_keys(data, old) if isinstance(data, dict) else data
+
+    @post_load
+    def build(self, data, **_):
+        return Route(**data)
+
+
+class FieldIdsSchema(Strict):
+    status = fields.Integer(load_default=None, validate=ID)
+    level = fields.Integer(load_default=None, validate=ID)
+    reason = fields.Integer(load_default=None, validate=ID)
+    escalated_at = fields.Integer(load_default=None, validate=ID)
+
+    @post_load
+    def build(self, data, **_):
+        return FieldIds(**data)
+
+
+class FieldValuesSchema(Strict):
+    active = fields.String(load_default="escalation_active", validate=slug)
+    requested = fields.String(load_default="escalation_requested", validate=slug)
+    monitoring = fields.String(load_default="escalation_monitoring", validate=slug)
+    closed = fields.String(load_default="escalation_closed", validate=slug)
+
+    @post_load
+    def build(self, data, **_):
+        return StatusValues(**data)
+
+
+class EscalationSchema(Strict):
+    addresses = fields.List(fields.Email(), required=True, validate=validate.Length(min=1))
+    default_group_id = fields.Integer(load_default=None, validate=ID)
+    integration_user_id = fields.Integer(load_default=None, validate=ID)
+    tag = fields.String(load_default="escalated", validate=slug)
+    note_template = fields.String(load_default=DEFAULT_NOTE)
+
+    @validates("note_template")
+    def known_placeholders(self, value, **_):
+        try:
+            names = set(Template(value).get_identifiers())
+        except ValueError as error:
+            raise ValidationError(f"not a valid template: {error}") from None
+        unknown = names - NOTE_PLACEHOLDERS
+        if unknown:
+            raise ValidationError(
+                f"unknown placeholder(s) {sorted(unknown)}; use {sorted(NOTE_PLACEHOLDERS)}")
+
+
+class PolicySchema(Strict):
+    escalation = fields.Nested(EscalationSchema, required=True)
+    fields_ = fields.Nested(FieldIdsSchema, data_key="fields", load_default=FieldIds)
+    field_values = fields.Nested(FieldValuesSchema, load_default=StatusValues)
+    cc = fields.Nested(TriggerSchema, load_default=Trigger)
+    manual = fields.Nested(ManualSchema, load_default=ManualRule)
+    impact = fields.List(fields.Nested(ImpactSchema), load_default=list)
+    levels = fields.List(fields.Nested(LevelSchema), load_default=list)
+    routes = fields.List(fields.Nested(RouteSchema), load_default=list)
+    sla = fields.Nested(SlaSchema, load_default=SlaPolicy)
+    lifecycle = fields.Nested(LifecycleSchema, load_default=LifecyclePolicy)
+    schedules = Schedules(load_default=dict)
+
+    @validates_schema
+    def schedules_named_exist(self, data, **_):
+        named = [("sla.schedule", data["sla"].schedule), ("lifecycle.cadence_schedule", data["lifecycle"].cadence_schedule)]
+        named += [(f"sla.fallback.{n}.schedule", t.schedule) for n, t in enumerate(data["sla"].fallback)]
+        for key, name in named:
+            if name and name != "zendesk" and name not in data["schedules"]:
+                known = ", ".join(["zendesk", *sorted(data["schedules"])])
+                raise ValidationError(f"no [schedules.{name}] in the policy (known: {known})", key)
+
+    @post_load
+    def build(self, data, **_):
+        escalation = data["escalation"]
+        return Policy(
+            addresses=frozenset(a.lower() for a in escalation["addresses"]),
+            default_group_id=escalation["default_group_id"],
+            integration_user_id=escalation["integration_user_id"],
+            escalated_tag=escalation["tag"],
+            note_template=escalation["note_template"],
+            fields=data["fields_"],
+            values=data["field_values"],
+            cc=data["cc"],
+            manual=data["manual"],
+            impacts=tuple(data["impact"]),
+            levels=tuple(data["levels"]),
+            routes=tuple(data["routes"]),
+            sla=data["sla"],
+            lifecycle=data["lifecycle"],
+            schedules=data["schedules"],
+        )
+
+
+def parse_policy(text: str) -> Policy:
+    """Parse and validate policy TOML; ConfigError names the offending key."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError("policy", f"not valid TOML: {error}") from None
+    try:
+        return PolicySchema().load(raw)
+    except ValidationError as error:
+        key, problem = first_error(error.messages)
+        raise ConfigError(key, problem) from None
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Read and validate the policy file."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError("ESCALATOR_RULES", f"cannot read policy file {path}: {error.strerror}") from None
+    return parse_policy(text)

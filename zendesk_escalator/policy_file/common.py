@@ -1,0 +1,89 @@
+"""What every section of the policy file shares: strict schemas, durations, the `when` condition."""
+
+import re
+from datetime import timedelta
+
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
+
+from ..core.conditions import When
+from ..core.policy import PRIORITIES
+from ..schemas import ID, OneOrMany
+
+slug = validate.Regexp(r"^[a-z0-9_]+$", error="use lower-case letters, digits and _ only")
+priority = validate.OneOf(PRIORITIES)
+_field_id = validate.Regexp(r"^[1-9][0-9]{0,18}$", error="a custom field id (digits)")
+
+
+def _scalar(value) -> None:
+    if not isinstance(value, (str, int, float, bool)):
+        raise ValidationError("a field value must be text, a number or true/false")
+
+
+class Strict(Schema):
+    """Unknown keys are errors that name them (a typo must not pass unnoticed)."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class Duration(fields.Field):
+    """A span of time: "90s", "30m", "4h", "1d", "1h30m", or a number of minutes."""
+
+    PART = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|m|min|s)")
+    UNITS = {"d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1),
+             "min": timedelta(minutes=1), "s": timedelta(seconds=1)}
+
+    def _deserialize(self, value, attr, data, **kwargs) -> timedelta | None:
+        if value is False and self.allow_none:
+            return None  # "false": this moment is turned off
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+            return timedelta(minutes=value)
+        text = value.strip().lower() if isinstance(value, str) else ""
+        parts = self.PART.findall(text)
+        if not parts or self.PART.sub("", text).strip():
+            raise ValidationError('a duration such as "30m", "4h", "1d" or "1h30m"')
+        return sum((float(n) * self.UNITS[unit] for n, unit in parts), timedelta(0))
+
+
+class WhenSchema(Strict):
+    """The one condition type: every part that is set must hold."""
+
+    tags_any = OneOrMany(fields.String(validate=validate.Length(min=1)), load_default=list)
+    tags_all = OneOrMany(fields.String(validate=validate.Length(min=1)), load_default=list)
+    tags_none = OneOrMany(fields.String(validate=validate.Length(min=1)), load_default=list)
+    priority = OneOrMany(fields.String(validate=priority), load_default=list)
+    form_id = OneOrMany(fields.Integer(validate=ID), load_default=list)
+    organization_id = OneOrMany(fields.Integer(validate=ID), load_default=list)
+    brand_id = OneOrMany(fields.Integer(validate=ID), load_default=list)
+    fields_ = fields.Dict(data_key="fields", keys=fields.String(validate=_field_id),
+                          values=OneOrMany(fields.Raw(validate=_scalar)), load_default=dict)
+    phrases = OneOrMany(fields.String(validate=validate.Length(min=1)), load_default=list)
+
+    @post_load
+    def build(self, data, **_):
+        text = lambda values: frozenset(str(v).lower() if isinstance(v, bool) else str(v) for v in values)  # noqa: E731
+        return When(
+            tags_any=frozenset(data["tags_any"]), tags_all=frozenset(data["tags_all"]),
+            tags_none=frozenset(data["tags_none"]), priority=frozenset(data["priority"]),
+            form_id=frozenset(data["form_id"]), organization_id=frozenset(data["organization_id"]),
+            brand_id=frozenset(data["brand_id"]),
+            fields=tuple((int(fid), text(values)) for fid, values in data["fields_"].items()),
+            phrases=tuple(data["phrases"]))
+
+
+def when_from_old_keys(data: dict, old: dict[str, str]) -> dict:
+    """Keys of release 0.1.0 become a `when`; mixing both forms is an error that says so."""
+    found = {key: data[key] for key in old if key in data}
+    if not found:
+        return data
+    if "when" in data:
+        raise ValidationError(f"use `when` alone; {', '.join(found)} are its older spelling "
+                              f"(see examples/escalation.toml)", field_name=next(iter(found)))
+    data = {k: v for k, v in data.items() if k not in found}
+    when = {}
+    for key, value in found.items():
+        if key == "field":  # field = {id, value} -> fields = {"<id>" = value}
+            value = {str(value.get("id")): value.get("value")} if isinstance(value, dict) else value
+        when[old[key]] = value
+    data["when"] = when
+    return data

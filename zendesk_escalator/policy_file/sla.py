@@ -1,0 +1,67 @@
+"""[sla]: acting on Zendesk's own SLA clock, and the service's fallback targets."""
+
+from datetime import timedelta
+
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
+
+from ..core.conditions import When
+from ..core.policy import FallbackTarget, SlaPolicy, WarnRule
+from ..core.zones import iana_zone
+from ..schemas import ID, OneOrMany
+from .common import Duration, Strict, WhenSchema, priority, slug
+
+
+class WarnSchema(Strict):
+    before = Duration(required=True)
+    when = fields.Nested(WhenSchema, load_default=When)
+    metric = fields.String(load_default=None, validate=slug)
+
+    @post_load
+    def build(self, data, **_):
+        return WarnRule(**data)
+
+
+class FallbackSchema(Strict):
+    first_reply = Duration(required=True)
+    when = fields.Nested(WhenSchema, load_default=When)
+    schedule = fields.String(load_default=None, validate=validate.Length(min=1))
+
+    @post_load
+    def build(self, data, **_):
+        return FallbackTarget(**data)
+
+
+def _zone(name: str) -> None:
+    try:
+        iana_zone(name)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+
+
+class SlaSchema(Strict):
+    """[sla]: act on Zendesk's own SLA clock (and the service's fallback targets)."""
+
+    enabled = fields.Boolean(load_default=True)
+    metrics = OneOrMany(fields.String(validate=slug), load_default=list)
+    warn_before = Duration(load_default=timedelta(minutes=30), allow_none=True)
+    warn = fields.List(fields.Nested(WarnSchema), load_default=list)
+    stages = OneOrMany(fields.Integer(validate=validate.Range(min=1, max=99)), load_default=list)
+    schedule = fields.String(load_default="zendesk", validate=validate.Length(min=1))
+    warning_level = fields.Integer(load_default=1, validate=ID)
+    breach_level = fields.Integer(load_default=2, validate=ID)
+    breach_priority = fields.String(load_default=None, validate=priority)
+    grace = Duration(load_default=timedelta(0))
+    repeat_every = Duration(load_default=timedelta(hours=1), allow_none=True)
+    max_level = fields.Integer(load_default=3, validate=ID)
+    time_zone = fields.String(load_default="UTC", validate=_zone)
+    fallback = fields.List(fields.Nested(FallbackSchema), load_default=list)
+
+    @validates_schema
+    def levels_in_order(self, data, **_):
+        if not data["warning_level"] <= data["breach_level"] <= data["max_level"]:
+            raise ValidationError("must hold: warning_level <= breach_level <= max_level", "breach_level")
+
+    @post_load
+    def build(self, data, **_):
+        return SlaPolicy(**{**data, "metrics": frozenset(data["metrics"]), "warn": tuple(data["warn"]),
+                            "stages": tuple(sorted(set(data["stages"]))), "fallback": tuple(data["fallback"])})

@@ -1,0 +1,68 @@
+"""Escalation episodes: one row per escalation of a ticket, its timeline and review as JSON."""
+
+import json
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from ..core.lifecycle import CLOSED, Episode
+from .inbox import Inbox
+from .schema import escalations
+
+
+class Escalations:
+    """Episodes of the tickets: the open one, the closed ones' consumed evidence, summaries."""
+
+    def __init__(self, inbox: Inbox):
+        self.inbox = inbox
+
+    def current(self, ticket_id: int) -> Episode | None:
+        """The ticket's open episode, else its latest closed one (its consumed evidence counts), else None."""
+        with self.inbox.reading() as conn:
+            row = conn.execute(select(escalations).where(escalations.c.ticket_id == ticket_id)
+                               .order_by(escalations.c.id.desc()).limit(1)).mappings().first()
+        return _episode(row) if row else None
+
+    def save(self, episode: Episode, now: datetime) -> Episode:
+        """Store the episode (new or changed); return it with its id."""
+        values = {"ticket_id": episode.ticket_id, "state": episode.state, "opened_at": episode.opened_at.timestamp(),
+                  "closed_at": episode.closed_at.timestamp() if episode.closed_at else None,
+                  "level": episode.level, "reason": episode.reason, "owner_id": episode.owner_id,
+                  "record": json.dumps(episode.to_record()), "updated_at": now.timestamp()}
+        with self.inbox.transaction() as conn:
+            if episode.id is None:
+                new_id = conn.execute(escalations.insert().values(**values)).inserted_primary_key[0]
+                return replace(episode, id=new_id)
+            conn.execute(escalations.update().where(escalations.c.id == episode.id).values(**values))
+        return episode
+
+    def get(self, episode_id: int) -> Episode | None:
+        """One episode by id."""
+        with self.inbox.reading() as conn:
+            row = conn.execute(select(escalations).where(escalations.c.id == episode_id)).mappings().first()
+        return _episode(row) if row else None
+
+    def open_ones(self, limit: int = 500) -> list[Episode]:
+        """Open episodes, the longest-open first (dashboard, report)."""
+        with self.inbox.reading() as conn:
+            rows = conn.execute(select(escalations).where(escalations.c.state != CLOSED)
+                                .order_by(escalations.c.opened_at).limit(limit)).mappings()
+            return [_episode(row) for row in rows]
+
+    def changed_since(self, since: datetime, limit: int = 5000) -> list[Episode]:
+        """Episodes opened, moved or closed since a moment (report)."""
+        with self.inbox.reading() as conn:
+            rows = conn.execute(select(escalations).where(escalations.c.updated_at >= since.timestamp())
+                                .order_by(escalations.c.opened_at).limit(limit)).mappings()
+            return [_episode(row) for row in rows]
+
+    def by_state(self) -> dict[str, int]:
+        """How many episodes are in each state (metrics)."""
+        with self.inbox.reading() as conn:
+            found = conn.execute(select(escalations.c.state, func.count()).group_by(escalations.c.state))
+            return dict(found.all())
+
+
+def _episode(row) -> Episode:
+    return Episode.from_record(row, json.loads(row["record"]))

@@ -1,0 +1,111 @@
+"""Carry out lifecycle steps (the update, the record, the moments to watch) and handle lifecycle timers.
+
+A lifecycle timer row says "monitoring of episode E ends at T" or "an update to
+the customer is due at T"; it is keyed by kind, ticket, episode and moment, and a
+step that moves on supersedes the ticket's others. At its moment the handler
+reads the ticket (and its comments, or its audits for a review) and takes the
+step the pure core decides, as one update.
+"""
+
+import logging
+from dataclasses import replace
+from datetime import datetime
+from typing import Callable
+
+from ..core.lifecycle import CLOSED, Episode
+from ..core.policy import Policy
+from ..core.review import render_review, summarize_audits
+from ..core.snapshot import comments_from_api, parse_time, ticket_from_api
+from ..core.transitions import MONITORING_END, UPDATE_DUE, Move, closing, monitoring_ended, reminder
+from ..errors import TicketNotFound
+from ..store.escalations import Escalations
+from ..store.inbox import Inbox, InboxRow
+from .escalate import Reader, Writer
+from .handlers import Outcome
+
+log = logging.getLogger(__name__)
+KIND = "lifecycle"
+
+
+class Lifecycle:
+    """The I/O around the pure lifecycle: audits for reviews, the one update, the record, the timers."""
+
+    def __init__(self, inbox: Inbox, reader: Reader, writer: Writer, policy: Policy,
+                 clock: Callable[[], datetime]):
+        self.inbox, self.reader, self.writer, self.policy, self.clock = inbox, reader, writer, policy, clock
+        self.episodes = Escalations(inbox)
+
+    def current(self, ticket_id: int) -> Episode | None:
+        """The ticket's open episode, or its last closed one."""
+        return self.episodes.current(ticket_id)
+
+    def carry_out(self, move: Move, ticket) -> dict | None:
+        """Send the step's update, keep the record, schedule its moments; return the body sent."""
+        update, episode = move.update, move.episode
+        if move.needs_review:
+            review = render_review(episode, self._audits(ticket.id, episode.opened_at), self.policy, self.clock())
+            episode = replace(episode, review=review)
+            update = closing(ticket, episode, review, self.policy)
+        sent = self.writer.apply(update) if update else None
+        if episode is not None:
+            episode = self.episodes.save(episode, self.clock())
+            self._watch(episode, move.watch)
+        return sent
+
+    def _audits(self, ticket_id: int, since: datetime):
+        try:
+            return summarize_audits(self.reader.audits(ticket_id), since)
+        except TicketNotFound:
+            raise
+        except Exception as error:  # the review goes out anyway, saying what is missing
+            log.warning("ticket %s: audits not read for the review (%s)", ticket_id, error)
+            return None
+
+    def _watch(self, episode: Episode, moments: tuple) -> None:
+        now = self.clock().timestamp()
+        rows = [{"kind": KIND, "dedupe_key": f"{KIND}:{kind}:{episode.ticket_id}:{episode.id}:{int(at.timestamp())}",
+                 "ticket_id": episode.ticket_id, "payload": {"kind": kind, "episode_id": episode.id,
+                                                             "at": at.timestamp()}, "run_at": at.timestamp()}
+                for kind, at in moments if at is not None]
+        if episode.state == CLOSED or rows:
+            self.inbox.supersede(KIND, [episode.ticket_id], {row["dedupe_key"] for row in rows}, now)
+        self.inbox.schedule(rows, now)
+
+
+class LifecycleHandler:
+    """Handles lifecycle timers: monitoring that ends, an update to the customer that falls due."""
+
+    def __init__(self, lifecycle: Lifecycle):
+        self.lifecycle = lifecycle
+
+    def handle(self, rows: list[InboxRow]) -> Outcome:
+        """Take the step the latest due timer of this ticket asks for (the others are older moments)."""
+        payload = max((row.payload for row in rows), key=lambda p: p["at"])
+        ticket_id = rows[0].ticket_id
+        episode = self.lifecycle.current(ticket_id)
+        if episode is None or episode.id != payload["episode_id"] or episode.state == CLOSED:
+            return Outcome("stale", "the escalation has moved on")
+        try:
+            ticket = ticket_from_api(self.lifecycle.reader.ticket(ticket_id))
+            move = self._move(payload["kind"], ticket, episode)
+        except TicketNotFound:
+            return Outcome("ticket_gone", f"ticket {ticket_id} no longer exists")
+        if move is None:
+            return Outcome("stale", f"{payload['kind']}: nothing to do (the ticket is {ticket.status})")
+        sent = self.lifecycle.carry_out(move, ticket)
+        return Outcome(move.cause, f"{payload['kind']} of episode {episode.id}", "lifecycle", update=sent)
+
+    def _move(self, kind: str, ticket, episode: Episode) -> Move | None:
+        now, policy = self.lifecycle.clock(), self.lifecycle.policy
+        if kind == MONITORING_END:
+            closed = monitoring_ended(ticket, episode, now)
+            return Move("closed", None, closed, needs_review=True) if closed else None
+        if kind == UPDATE_DUE:
+            return reminder(ticket, episode, self._last_public_update(ticket.id), policy, now)
+        raise LookupError(f"no lifecycle timer of kind {kind!r}")
+
+    def _last_public_update(self, ticket_id: int) -> datetime | None:
+        """When an agent last wrote publicly (the newest page of comments, one read)."""
+        comments = comments_from_api(self.lifecycle.reader.comments(ticket_id)).page
+        return max((parse_time(c.created_at) for c in comments if c.public and not c.by_customer and c.created_at),
+                   default=None)
