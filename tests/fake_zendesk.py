@@ -81,6 +81,7 @@ class FakeZendesk:
         self.endpoints = list(endpoints or [])
         self.clock = clock  # Zendesk's time: timestamps it writes, windows it keeps
         self.metric_sets: dict[int, dict] = {}  # ticket id -> its metric set (replies, ...)
+        self.status_log: dict[int, list[dict]] = {}  # ticket id -> status changes, for the audits
         self.fault = fault
         self.requests: list[Seen] = []
         self.lock = threading.Lock()
@@ -119,8 +120,23 @@ class FakeZendesk:
                     via: dict | None = None) -> dict:
         """Someone writes on the ticket (as the agent UI or an email would)."""
         with self.lock:
-            self.changed(self.tickets[ticket_id])
+            ticket = self.tickets[ticket_id]
+            if self.users.get(author_id, {}).get("role") == "end-user" and ticket.get("status") in ("pending", "solved"):
+                self._set_status(ticket, "open", author_id)  # Zendesk reopens a ticket the customer answers
+            self.changed(ticket)
             return self._append_comment(ticket_id, author_id, body, public, via or {"channel": "web"})
+
+    def set_status(self, ticket_id: int, status: str, author_id: int) -> None:
+        """An agent changes the status (solves, puts on hold ...)."""
+        with self.lock:
+            self._set_status(self.tickets[ticket_id], status, author_id)
+            self.changed(self.tickets[ticket_id])
+
+    def _set_status(self, ticket: dict, status: str, author_id: int) -> None:
+        self.status_log.setdefault(ticket["id"], []).append(
+            {"at": _stamp(self.clock(), seconds=True), "author_id": author_id, "value": status,
+             "previous_value": ticket.get("status")})
+        ticket["status"] = status
 
     def touch(self, ticket_id: int) -> None:
         """Simulate an agent changing the ticket (next safe_update with the old stamp gets 409)."""
@@ -192,6 +208,8 @@ class FakeZendesk:
         for key in ("group_id", "assignee_id", "priority"):
             if key in changes:
                 ticket[key] = changes[key]
+        if "status" in changes and changes["status"] != ticket.get("status"):
+            self._set_status(ticket, changes["status"], INTEGRATION_USER)
         self._apply_fields_and_tags(ticket, changes)
         if "follower_ids" in ticket:  # without "CCs and followers" Zendesk ignores `followers`
             followers = ticket["follower_ids"]

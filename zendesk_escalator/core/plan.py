@@ -23,7 +23,7 @@ def build_update(ticket: TicketSnapshot, decision: Decision, policy: Policy, now
     actions: list[str] = []
     if decision.reassign:
         update.update(_assignment(ticket, route_for(ticket, policy), actions))
-    if _raises(ticket.priority, decision.priority):
+    if priority_after(ticket, decision) != ticket.priority:
         update["priority"] = decision.priority
         actions.append(f"priority → {decision.priority}")
     fields = escalated_fields(ticket, policy, decision.level, decision.reason, now.strftime("%Y-%m-%dT%H:%M:%SZ"))
@@ -34,6 +34,11 @@ def build_update(ticket: TicketSnapshot, decision: Decision, policy: Policy, now
     note = "\n".join((render_note(decision, policy, actions), *decision.notes))
     update["comment"] = {"body": note, "public": False}
     return update
+
+
+def priority_after(ticket: TicketSnapshot, decision: Decision) -> str | None:
+    """The ticket's priority once the decision is carried out (it only ever rises)."""
+    return decision.priority if _raises(ticket.priority, decision.priority) else ticket.priority
 
 
 def lifecycle_update(ticket: TicketSnapshot, policy: Policy, phase: str, level: int, reason: str, note: str,

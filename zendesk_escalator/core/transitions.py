@@ -6,7 +6,7 @@ from datetime import datetime
 from .hours import Schedule
 from .lifecycle import (ACTIVE, CLOSED, DEESCALATED, MONITORED, MONITORING, REOPENED, SOLVED, UNSOLVED, Episode,
                         agreement, deescalation_asked, escalated, next_state, plan_lines, update_due)
-from .plan import build_update, lifecycle_update
+from .plan import build_update, lifecycle_update, priority_after
 from .policy import Policy
 from .rules import Decision
 from .snapshot import TicketSnapshot
@@ -83,10 +83,11 @@ def reminder(ticket: TicketSnapshot, episode: Episode, last_update: datetime | N
 
 def _escalate(ticket, episode, decision, policy, now, schedules) -> Move:
     moved = escalated(episode, decision, ticket, policy, now) if policy.lifecycle.enabled else None
+    raised = replace(ticket, priority=priority_after(ticket, decision))  # the cadence follows the new priority
     if moved is not None:
-        decision = replace(decision, notes=decision.notes + plan_lines(moved, ticket, policy, now, schedules),
+        decision = replace(decision, notes=decision.notes + plan_lines(moved, raised, policy, now, schedules),
                            followers=decision.followers + ((moved.owner_id,) if moved.owner_id else ()))
-    due = update_due(now, ticket, policy, schedules) if moved else None
+    due = update_due(now, raised, policy, schedules) if moved else None
     cause = moved.history[-1].cause if moved else "escalated"
     return Move(cause, build_update(ticket, decision, policy, now), moved, ((UPDATE_DUE, due),) if due else ())
 
