@@ -6,7 +6,7 @@ minute and allows 10 requests a minute (429 with Retry-After beyond); pages hold
 to 1000 tickets; `include=slas` nests `slas.policy_metrics` in each ticket and
 `include=metric_sets` adds a top-level `metric_sets` list (or, with `refuse_sideloads`,
 the export answers 400 to any include). show_many takes up to 100 ids and leaves
-missing ones out; the search export lists unsolved tickets (`status<solved`).
+missing ones out; the search export is fake_search's.
 The SLA model: a first reply target from creation, a next reply target from each
 customer reply, both achieved by an agent's public reply, as Zendesk measures them.
 """
@@ -16,8 +16,9 @@ import copy
 from collections import deque
 from datetime import datetime, timedelta, timezone
 
+from fake_search import search_export
+
 TARGETS = {"urgent": 60, "high": 240, "normal": 480, "low": 1440}  # minutes, calendar time
-UNSOLVED = ("new", "open", "pending", "hold")
 
 
 class SlaEndpoints:
@@ -74,7 +75,7 @@ class SlaEndpoints:
             found = [fake.tickets[i] for i in ids if i in fake.tickets]
             return 200, self._listed(fake, found, query, {"next_page": None, "previous_page": None, "count": len(found)})
         if path == "/api/v2/search/export.json":
-            return self._search(fake, query)
+            return search_export(fake, query)
         if path == "/api/v2/business_hours/schedules.json" and self.schedule:
             return 200, {"schedules": [self.schedule]}
         if path.startswith("/api/v2/business_hours/schedules/") and path.endswith("/holidays.json") and self.schedule:
@@ -104,19 +105,6 @@ class SlaEndpoints:
                   "after_url": f"{fake.url}/api/v2/incremental/tickets/cursor.json?cursor={_encode(last)}",
                   "end_of_stream": len(page) < int(query.get("per_page", 1000))}
         return 200, self._listed(fake, [fake.tickets[tid] for _, tid in page], query, answer)
-
-    def _search(self, fake, query: dict):
-        if query.get("query") != "status<solved" or query.get("filter[type]") != "ticket":
-            return 400, {"error": "InvalidSearch", "description": "unsupported by the fake"}
-        unsolved = sorted((tid for tid, t in fake.tickets.items() if t.get("status") in UNSOLVED), reverse=True)
-        start = int(query.get("page[after]", "0"))
-        size = int(query.get("page[size]", 100))
-        chunk = unsolved[start:start + size]
-        more = start + size < len(unsolved)
-        return 200, {"results": [{"id": tid, "result_type": "ticket", "status": fake.tickets[tid]["status"]}
-                                 for tid in chunk], "facets": None, "links": {"prev": None, "next": None},
-                     "meta": {"has_more": more, "after_cursor": str(start + size) if more else None,
-                              "before_cursor": None}}
 
     @staticmethod
     def _listed(fake, tickets: list[dict], query: dict, answer: dict) -> dict:

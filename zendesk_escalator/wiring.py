@@ -24,6 +24,7 @@ from .worker.handlers import Handlers
 from .worker.lifecycle import Lifecycle, LifecycleHandler
 from .worker.loop import POLL_INTERVAL, Breaker, Worker
 from .worker.periodic import Periodic
+from .worker.recurring import RecurringCheck
 from .worker.sweep import Sweep
 from .worker.schedules import AccountSchedule, ScheduleJob
 from .worker.timers import TimerHandler, TimerPlanner
@@ -98,14 +99,19 @@ def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock 
 
 def periodic_jobs(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock,
                   reader: ZendeskClient | None) -> list:
-    """The periodic jobs this installation runs (none of the SLA ones without credentials)."""
-    if not (policy.sla.enabled and settings.has_credentials):
+    """The periodic jobs this installation runs (none without credentials: they all read Zendesk)."""
+    if not settings.has_credentials:
         return []
-    cursors = Cursors(inbox)
-    planner = TimerPlanner(inbox, policy, clock, AccountSchedule(cursors))
-    # The schedule first: at a first start the feed's first reads should count in it.
-    return [ScheduleJob(reader, cursors, clock), ChangeFeed(reader, cursors, planner, clock),
-            Sweep(reader, planner, clock, every=settings.sweep_hours * 3600, rate=settings.sweep_rate)]
+    jobs: list = []
+    if policy.sla.enabled:
+        cursors = Cursors(inbox)
+        planner = TimerPlanner(inbox, policy, clock, AccountSchedule(cursors))
+        # The schedule first: at a first start the feed's first reads should count in it.
+        jobs += [ScheduleJob(reader, cursors, clock), ChangeFeed(reader, cursors, planner, clock),
+                 Sweep(reader, planner, clock, every=settings.sweep_hours * 3600, rate=settings.sweep_rate)]
+    if policy.recurring.enabled:
+        jobs.append(RecurringCheck(reader, inbox, policy, clock))
+    return jobs
 
 
 def report_feed_access(settings: Settings, policy: Policy) -> None:

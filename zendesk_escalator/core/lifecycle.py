@@ -151,6 +151,8 @@ def screen(notes: list[Notification], episode: Episode | None, policy: Policy) -
         return NOTHING
     need = set()
     for note in notes:
+        if note.referral:  # a request the service raised: the rules read what it needs
+            continue
         deescalate = note.tags is None or policy.lifecycle.deescalate_tag in note.tags \
             or policy.values.closed in note.tags or (policy.fields.status and note.field_id == policy.fields.status)
         if deescalate:

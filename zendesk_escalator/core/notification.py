@@ -6,6 +6,15 @@ STAFF_ROLES = frozenset({"agent", "admin"})
 # Event types whose hints say nothing a rule can screen on: fail open, read.
 CREATED = "ticket.created"
 COMMENT_ADDED = "ticket.comment_added"
+REFERRAL = "referral"  # a notification the service raised itself, for another ticket than the one it saw
+
+
+@dataclass(frozen=True)
+class Referral:
+    """A request about this ticket found elsewhere: a run of recurring incidents, an escalation email."""
+
+    kind: str
+    data: dict = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,16 @@ class Notification:
         if self.source == "trigger":
             return True
         return self.event_type in (COMMENT_ADDED, CREATED)
+
+    @property
+    def referral(self) -> Referral | None:
+        """The request this notification delivers, when the service raised it itself."""
+        return Referral(self.event_type or "", self.extra) if self.source == REFERRAL else None
+
+    @classmethod
+    def refer(cls, ticket_id: int, kind: str, data: dict) -> "Notification":
+        """A notification the service raises for a ticket: the request `kind` with its `data`."""
+        return cls(ticket_id=ticket_id, source=REFERRAL, event_type=kind, extra=data)
 
     def to_dict(self) -> dict:
         """Return a JSON-ready dict for the inbox."""

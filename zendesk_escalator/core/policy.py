@@ -159,6 +159,20 @@ class LifecyclePolicy:
 
 
 @dataclass(frozen=True)
+class RecurringPolicy:
+    """Recurring incidents: an organization's run of urgent or high tickets escalates the newest of them."""
+
+    enabled: bool = False
+    count: int = 3  # this many tickets or more ...
+    within: timedelta = timedelta(days=7)  # ... created within this long
+    priorities: frozenset[str] = frozenset({"urgent", "high"})
+    level: int = 2
+    reason: str = "recurring_incidents"
+    priority: str | None = None
+    check_every: timedelta = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
 class Policy:
     """Everything the pure decision core needs to know about the admin's process."""
 
@@ -176,6 +190,7 @@ class Policy:
     note_template: str = DEFAULT_NOTE
     sla: SlaPolicy = field(default_factory=SlaPolicy)
     lifecycle: LifecyclePolicy = field(default_factory=LifecyclePolicy)
+    recurring: RecurringPolicy = field(default_factory=RecurringPolicy)
     schedules: dict = field(default_factory=dict)  # name -> core.hours.Schedule
 
     def level(self, number: int) -> Level:

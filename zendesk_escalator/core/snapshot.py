@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from .notification import Referral
+
 CUSTOMER_ROLE = "end-user"
 # A webhook is sent after its change is saved; comments a little older than the
 # change it announces still belong to it (clock rounding, coalesced changes).
@@ -71,6 +73,11 @@ class TicketSnapshot:
     sla_metrics: tuple[Metric, ...] = ()  # empty: no SLA policy applies (or slas were not read)
     agent_replies: int | None = None  # public agent replies (metric_set.replies), None when not read
     sla_targets: tuple[Target, ...] = ()  # from include=metric_events; Zendesk may write them minutes late
+    referrals: tuple[Referral, ...] = ()  # requests about this ticket the service found elsewhere
+
+    def referred(self, kind: str) -> Referral | None:
+        """The latest request of this kind delivered with the ticket's notifications (None: none)."""
+        return next((r for r in reversed(self.referrals) if r.kind == kind), None)
 
     def field(self, field_id: int | None) -> object:
         """Return a custom field's value (None when unset or not configured)."""

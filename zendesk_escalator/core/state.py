@@ -55,6 +55,12 @@ def hinted_state(tags: tuple[str, ...] | None, policy: Policy) -> EscalationStat
                            _phase_from_tags(tags, policy))
 
 
+def escalated_enough(tags: tuple[str, ...] | None, policy: Policy, level: int) -> bool:
+    """A webhook's tags show the ticket escalated at `level` or above already."""
+    state = hinted_state(tags, policy)
+    return bool(state and state.active and state.level >= level)
+
+
 def escalated_fields(ticket: TicketSnapshot, policy: Policy, level: int, reason: str,
                      now_text: str, phase: str = "active") -> list[dict]:
     """The custom fields of an escalation in `phase`, only those whose value changes."""

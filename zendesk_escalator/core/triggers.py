@@ -1,10 +1,11 @@
-"""The handbook's escalation triggers as rules (pure): customer CC, impact, manual request."""
+"""The handbook's escalation triggers as rules (pure): customer CC, impact, manual request, recurrence."""
 
 from .notification import COMMENT_ADDED, CREATED, Notification
 from .policy import Policy
 from .rules import COMMENTS, NOTHING, TICKET, Decision, Rules
 from .snapshot import Comment, TicketSnapshot
-from .state import hinted_state
+from .recurring import RecurringIncidents
+from .state import escalated_enough
 
 QUOTE_LIMIT = 1000
 # Ticket events after which a CC of the escalation address can be new on the ticket.
@@ -21,19 +22,13 @@ QUIET_EVENTS = frozenset({
 })
 
 
-def escalated_enough(note: Notification, policy: Policy, level: int) -> bool:
-    """The webhook's tags show the ticket escalated at `level` or above already."""
-    state = hinted_state(note.tags, policy)
-    return bool(state and state.active and state.level >= level)
-
-
 class CustomerCc:
     """The escalation address is CC'd, was a recipient of a new customer comment, or got the email."""
 
     name = "customer_cc"
 
     def screen(self, note: Notification, policy: Policy) -> frozenset[str]:
-        if escalated_enough(note, policy, policy.cc.level):
+        if escalated_enough(note.tags, policy, policy.cc.level):
             return NOTHING
         if note.source == "trigger":  # a customer's change is nearly always a comment: read those first
             return NOTHING if note.by_staff else frozenset({COMMENTS})
@@ -84,7 +79,7 @@ class Impact:
     def screen(self, note: Notification, policy: Policy) -> frozenset[str]:
         need = set()
         for impact in policy.impacts:
-            if escalated_enough(note, policy, impact.level) or not impact.when.could_hold(note):
+            if escalated_enough(note.tags, policy, impact.level) or not impact.when.could_hold(note):
                 continue
             # Words can only come with a new customer comment: read those first.
             need.add(COMMENTS if impact.when.phrases else TICKET)
@@ -155,7 +150,7 @@ def quote_of(comment: Comment | None) -> str | None:
 def escalation_rules() -> Rules:
     """The registry the worker and `simulate` both use."""
     rules = Rules()
-    for rule in (CustomerCc(), Impact(), ManualRequest()):
+    for rule in (CustomerCc(), Impact(), ManualRequest(), RecurringIncidents()):
         rules.register(rule)
     return rules
 

@@ -8,12 +8,13 @@ from marshmallow import ValidationError, fields, post_load, pre_load, validate, 
 
 from ..core.conditions import When
 from ..core.policy import (DEFAULT_NOTE, NOTE_PLACEHOLDERS, FieldIds, ImpactRule, Level, LifecyclePolicy,
-                           ManualRule, Policy, Route, SlaPolicy, StatusValues, Trigger)
+                           ManualRule, Policy, RecurringPolicy, Route, SlaPolicy, StatusValues, Trigger)
 from ..errors import ConfigError
 from .schedules import Schedules
 from ..schemas import ID, first_error
 from .common import Strict, WhenSchema, priority, slug, when_from_old_keys
 from .lifecycle import LifecycleSchema
+from .recurring import RecurringSchema
 from .sla import SlaSchema
 
 
@@ -131,6 +132,7 @@ class PolicySchema(Strict):
     routes = fields.List(fields.Nested(RouteSchema), load_default=list)
     sla = fields.Nested(SlaSchema, load_default=SlaPolicy)
     lifecycle = fields.Nested(LifecycleSchema, load_default=LifecyclePolicy)
+    recurring = fields.Nested(RecurringSchema, load_default=RecurringPolicy)
     schedules = Schedules(load_default=dict)
 
     @validates_schema
@@ -160,6 +162,7 @@ class PolicySchema(Strict):
             routes=tuple(data["routes"]),
             sla=data["sla"],
             lifecycle=data["lifecycle"],
+            recurring=data["recurring"],
             schedules=data["schedules"],
         )
 

@@ -7,6 +7,7 @@ the ticket only when a decision may follow.
 """
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Callable, Protocol
 
@@ -107,7 +108,8 @@ class NotificationHandler:
                 return Outcome("no_action", f"{len(new)} new comment(s), no evidence in them", comment_mark=newest)
         consumed = episode.consumed if episode and episode.state == CLOSED else frozenset()
         for round_ in range(1, CONFLICT_ROUNDS + 1):
-            ticket = ticket_from_api(self.reader.ticket(ticket_id, notes[-1]), new)
+            ticket = replace(ticket_from_api(self.reader.ticket(ticket_id, notes[-1]), new),
+                             referrals=tuple(note.referral for note in notes if note.referral))
             decision = self.rules.decide(ticket, self.policy, consumed)
             move = on_ticket(ticket, episode, decision, self.policy, self.clock())
             if move is None:

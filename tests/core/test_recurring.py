@@ -1,0 +1,79 @@
+"""Recurring incidents, the pure part: the query, the runs, the rule on the newest ticket."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from zendesk_escalator.core.notification import Notification
+from zendesk_escalator.core.policy import Policy, RecurringPolicy
+from zendesk_escalator.core.recurring import (RECURRING, RecurringIncidents, incidents_from_search, referral,
+                                              runs, search_query)
+from zendesk_escalator.core.snapshot import TicketSnapshot
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+POLICY = Policy(addresses=frozenset({"escalations@acme.example"}),
+                recurring=RecurringPolicy(enabled=True, count=3, within=timedelta(days=7)))
+
+
+def found(ticket_id, org=7, priority="high", days_ago=1.0, subject="Checkout fails"):
+    created = (NOW - timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"id": ticket_id, "organization_id": org, "priority": priority, "created_at": created,
+            "subject": subject, "result_type": "ticket"}
+
+
+@pytest.mark.parametrize("priorities, query", [
+    (frozenset({"urgent", "high"}), "created>2026-11-15 priority>normal"),
+    (frozenset({"urgent"}), "created>2026-11-15 priority>high"),
+    (frozenset({"low", "urgent"}), "created>2026-11-15"),
+])
+def test_the_query_reaches_a_day_further_and_narrows_by_the_lowest_priority(priorities, query):
+    policy = Policy(addresses=POLICY.addresses, recurring=RecurringPolicy(enabled=True, priorities=priorities))
+    assert search_query(policy, NOW) == query
+
+
+def test_a_run_is_count_tickets_of_one_organization_within_the_window_oldest_first():
+    results = [found(1, days_ago=6.9), found(2, days_ago=3), found(3, days_ago=0.1),
+               found(4, days_ago=7.1),  # just outside the window
+               found(5, priority="normal"), found(6, org=8), found(7, org=8), found(8, org=None),
+               found(9, org=8, priority="urgent", days_ago=0.2)]
+    assert [[i.id for i in run] for run in runs(incidents_from_search(results), POLICY, NOW)] == [[1, 2, 3], [6, 7, 9]]
+
+
+def test_two_tickets_are_not_a_run_of_three_and_duplicates_count_once():
+    results = [found(1), found(2), found(2)]
+    assert runs(incidents_from_search(results), POLICY, NOW) == []
+
+
+def test_malformed_search_results_are_skipped():
+    results = [None, {"id": 1}, {"id": 2, "organization_id": 7, "priority": "high", "created_at": "yesterday"},
+               found(3)]
+    assert [i.id for i in incidents_from_search(results)] == [3]
+
+
+def snapshot_with(run, **ticket):
+    note = referral(run)
+    return TicketSnapshot(id=note.ticket_id, status=ticket.get("status", "open"),
+                          priority=ticket.get("priority", "high"), referrals=(note.referral,))
+
+
+def test_the_rule_escalates_the_newest_ticket_listing_the_run():
+    run = runs(incidents_from_search([found(1, days_ago=3), found(2, days_ago=2), found(3)]), POLICY, NOW)[0]
+    decision = RecurringIncidents().check(snapshot_with(run), POLICY)
+    assert (decision.rule, decision.reason, decision.level) == (RECURRING, "recurring_incidents", 2)
+    assert decision.evidence[0] == "3 urgent/high tickets from organization 7 within 7 d; this one is the newest:"
+    assert decision.evidence[1] == "#1 (high, created 2026-11-20 09:00 UTC): Checkout fails"
+    assert decision.keys == frozenset({"recurring:7:3"})
+
+
+@pytest.mark.parametrize("change", [{"status": "solved"}, {"status": "closed"}, {"priority": "normal"}])
+def test_a_ticket_that_moved_on_since_the_check_is_left_alone(change):
+    run = runs(incidents_from_search([found(1), found(2), found(3)]), POLICY, NOW)[0]
+    assert RecurringIncidents().check(snapshot_with(run, **change), POLICY) is None
+
+
+def test_without_a_referral_the_rule_never_reads_or_fires():
+    rule = RecurringIncidents()
+    assert rule.check(TicketSnapshot(id=1, status="open", priority="urgent"), POLICY) is None
+    assert rule.screen(Notification(ticket_id=1, source="event", event_type="ticket.created"), POLICY) == frozenset()
+    run = runs(incidents_from_search([found(1), found(2), found(3)]), POLICY, NOW)[0]
+    assert rule.screen(referral(run), POLICY) == frozenset({"ticket"})
