@@ -97,7 +97,8 @@ def test_snippet_finders(finder, text, expected):
 def test_a_snippet_is_cut_to_the_words_around_its_match():
     text = "Some long introduction that goes on and on and on and on, until the revenue we lose adds up to a lot " \
            "more than anyone here is able to say."
-    assert clues.impact(text) == ("…goes on and on and on and on, until the revenue we lose adds up to a lot more than…",)
+    expected = "…goes on and on and on and on, until the revenue we lose adds up to a lot more than…"
+    assert clues.impact(text) == (expected,)
     long_word = "x" * 60
     assert clues.impact(f"{long_word} lost our revenue-{long_word}") == (f"…lost our revenue-{'x' * 39}…",)
 

@@ -60,9 +60,11 @@ def test_split_quoted(text, fresh, first_quoted):
     assert (quoted.splitlines() or [None])[0] == first_quoted
 
 
+def non_empty_lines(text: str) -> list[str]:
+    return sorted(line for line in text.splitlines() if line)
+
+
 @given(st.text())
 def test_every_line_ends_up_on_one_side(text):
     fresh, quoted = split_quoted(text)
-    def lines(part):
-        return sorted(line for line in part.splitlines() if line)
-    assert lines(fresh + "\n" + quoted) == lines(text)
+    assert non_empty_lines(fresh + "\n" + quoted) == non_empty_lines(text)

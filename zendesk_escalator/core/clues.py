@@ -7,14 +7,16 @@ English words only. Every pattern bounds its repetitions: the text is untrusted.
 
 import re
 
+from .mailtext import EMAIL
+
 _I = re.IGNORECASE
 _SPACE = r"[^\S\r\n]{1,3}"
 
-EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 _PHONE = re.compile(r"(?<![\w+/.,-])(?:\+|\b00)?\(?[0-9][0-9 ()./-]{5,24}[0-9](?![0-9]|[^\W_]|[.,/:-][0-9])")
+# "Phone:", "Tel.", "M:", "call me on" … up to the number, on its line.
 _PHONE_LABEL = re.compile(r"(?:\b(?:phone|tel|telephone|mobile|mob|cell|cellphone|call|direct|office|landline"
-                          r"|whatsapp)\b\.?|\b(?:t|m|p|ph):)[^\S\r\n]{0,3}:?[^\S\r\n]{0,3}(?:[\w()]+[^\S\r\n]{1,3}){0,2}$",
-                          _I)
+                          r"|whatsapp)\b\.?|\b(?:t|m|p|ph):){0}:?{0}(?:[\w()]+[^\S\r\n]{{1,3}}){{0,2}}$"
+                          .format(r"[^\S\r\n]{0,3}"), _I)
 _US_PHONE = re.compile(r"\([0-9]{3}\)[^\S\r\n]?[0-9]{3}[-. ][0-9]{4}")
 _DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{2,4}")
 
@@ -101,10 +103,12 @@ def phones(text: str) -> tuple[str, ...]:
     for match in _PHONE.finditer(text):
         number = match.group(0).strip()
         digits = sum(ch.isdigit() for ch in number)
-        line_before = text[text.rfind("\n", 0, match.start()) + 1:match.start()]
         if not 7 <= digits <= 15 or _DATE_LIKE.search(number):
             continue
-        if _PHONE_LABEL.search(line_before[-40:]) or number[0] == "+" and digits >= 8 or number.startswith("00") and digits >= 10 or _US_PHONE.search(number):
+        line_before = text[max(0, match.start() - 40):match.start()].rpartition("\n")[2]
+        labelled = bool(_PHONE_LABEL.search(line_before))
+        international = number[0] == "+" and digits >= 8 or number.startswith("00") and digits >= 10
+        if labelled or international or _US_PHONE.search(number):
             found.append(number)
     return _unique(found)
 
@@ -140,8 +144,9 @@ def environments(text: str) -> tuple[str, ...]:
 def steps(text: str) -> tuple[str, ...]:
     """"Steps to reproduce" and its kin, or a numbered list that starts at 1."""
     found = [" ".join(m.group(0).lower().split()) for m in _STEPS.finditer(text)]
-    numbers = [int(m.group(1)) for m in _NUMBERED.finditer(text)]
-    run = next((n for n in range(1, 100) if n not in numbers), 1) - 1 if 1 in numbers else 0
+    numbers, run = {int(m.group(1)) for m in _NUMBERED.finditer(text)}, 0
+    while run + 1 in numbers:
+        run += 1
     if run >= 2:
         found.append(f"numbered steps 1-{run}")
     return _unique(found)

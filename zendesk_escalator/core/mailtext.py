@@ -12,6 +12,7 @@ from html import unescape
 LIMIT = 100_000
 # Recognised by split_quoted; plain_text puts it where an HTML quote starts.
 QUOTE_MARK = "----- Quoted message -----"
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 
 _TAGS = ("a|abbr|b|blockquote|body|br|center|code|div|em|font|h[1-6]|head|hr|html|i|img|li|meta|ol|p|pre"
          "|small|span|strong|table|tbody|td|th|thead|title|tr|u|ul")

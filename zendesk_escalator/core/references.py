@@ -10,7 +10,7 @@ notification quotes the case it is about). English words only.
 
 import re
 
-from .mailtext import LIMIT, plain_text, split_quoted
+from .mailtext import EMAIL, LIMIT, plain_text, split_quoted
 
 MAX_ID = 2**63 - 1
 # Numbers need this many digits ("case 1" is a test plan's first case, "#1" a ranking) unless a case
@@ -23,7 +23,8 @@ NOT_A_CASE = frozenset((
     "extension pr mr commit build version release chapter section figure question option jira servicenow "
     "github gitlab redmine bugzilla internal test use edge corner base upper lower "
     "color colour background bgcolor border fill stroke").split())  # the last: CSS colours ("color: #333333")
-# Without "#" or "no.", these before the case word mean the idiom or the verb: "in case 500 users…", "we request 300 seats".
+# Without "#" or "no.", these before the case word mean the idiom or the verb:
+# "in case 500 users…", "we request 300 seats".
 IDIOMS = {
     "case": frozenset("in this that which any each either every our my your their worst best".split()),
     "request": frozenset("to i we you they please will would can could may might should must shall not also "
@@ -45,7 +46,6 @@ _URL = re.compile(r"(?:\bhttps?://|(?<![\w.@/:-])(?=[a-z0-9-]+(?:\.[a-z0-9-]+)+/
                   re.IGNORECASE)
 _TICKET_PATH = re.compile(r"/(?:agent/(?:\#/)?tickets|tickets|requests|hc/(?:[a-z]{2,3}(?:-[a-z0-9]{2,4})?/)?requests"
                           r"|api/v2/tickets)/(?P<number>[1-9][0-9]{0,18})(?:\.json)?(?:[/?#].*)?", re.IGNORECASE)
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _TRAILING = ".,;:!?"
 
 
@@ -68,7 +68,7 @@ def _ids(text: str, hosts: frozenset[str]) -> list[int]:
     for match in _URL.finditer(text):
         if (ticket_id := _url_id(match, hosts)) is not None:
             found.append((match.start(), ticket_id))
-    text = _blank(_EMAIL, _blank(_URL, text))
+    text = _blank(EMAIL, _blank(_URL, text))
     found += _written_ids(text)
     return [ticket_id for _, ticket_id in sorted(found)]
 
