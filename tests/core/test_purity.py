@@ -38,5 +38,5 @@ def loaded_after(statement: str) -> set[str]:
 def test_importing_the_core_loads_none_of_them():
     baseline = loaded_after("pass")  # what the interpreter itself loads (os, site hooks)
     core = "zendesk_escalator.core"
-    modules = f"{core}.triggers, {core}.plan, {core}.hours, {core}.schedule_api"
+    modules = f"{core}.triggers, {core}.plan, {core}.hours, {core}.schedule_api, {core}.references, {core}.checklist"
     assert loaded_after(f"import {modules}") == baseline
