@@ -235,3 +235,10 @@ def test_an_unreadable_schedule_is_said_in_the_header(world):
     fake, run = world(policy_extra=STAGES)  # the fake has no schedule to give: 404
     code, report, _, _ = run()
     assert code == 0 and report["cannot_tell"][0].startswith("the account's schedule could not be read")
+
+
+def test_without_an_sla_section_the_metric_events_are_not_read(world):
+    fake, run = world(policy_extra="")
+    code, report, _, _ = run()
+    assert not [r for r in fake.requests if "metric_events" in r.path or "business_hours" in r.path]
+    assert {f["rule"] for f in report["findings"]} == {"customer_cc", "impact", "manual_request"}
