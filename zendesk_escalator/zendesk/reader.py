@@ -35,15 +35,6 @@ class TicketReader:
             params["include"] = include
         return self._get_json("/api/v2/incremental/tickets/cursor.json", params)
 
-    def ticket_events(self, start_time: int) -> dict:
-        """One page of the incremental ticket event export (time-based), each update with its comments."""
-        return self._get_json("/api/v2/incremental/ticket_events.json",
-                              {"start_time": start_time, "include": "comment_events"})
-
-    def metric_events(self, start_time: int) -> dict:
-        """One page of the incremental ticket metric event export (time-based, oldest first)."""
-        return self._get_json("/api/v2/incremental/ticket_metric_events.json", {"start_time": start_time})
-
     def schedules(self) -> dict:
         """GET /api/v2/business_hours/schedules.json (the first is the account's default)."""
         return self._get_json("/api/v2/business_hours/schedules.json", {})
@@ -58,6 +49,15 @@ class TicketReader:
         if cursor:
             params["page[after]"] = cursor
         return self._get_json("/api/v2/search/export.json", params)
+
+    def ticket_events(self, start_time: int) -> dict:
+        """One page of the incremental ticket event export (time-based), each update with its comments."""
+        return self._get_json("/api/v2/incremental/ticket_events.json",
+                              {"start_time": start_time, "include": "comment_events"})
+
+    def metric_events(self, start_time: int) -> dict:
+        """One page of the incremental ticket metric event export (time-based, oldest first)."""
+        return self._get_json("/api/v2/incremental/ticket_metric_events.json", {"start_time": start_time})
 
     def comments(self, ticket_id: int) -> dict:
         """GET the newest comments first, with their authors and CC'd users."""
