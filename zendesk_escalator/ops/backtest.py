@@ -59,7 +59,7 @@ class Backtest:
         ids = set()
         for event in events:
             ids.add(event.get("updater_id"))
-            for child in event.get("child_events") or ():
+            for child in (c for c in event.get("child_events") or () if isinstance(c, dict)):
                 ids.add(child.get("author_id"))
                 via = child.get("via") if isinstance(child.get("via"), dict) else {}
                 ids.update(((via.get("source") or {}).get("to") or {}).get("email_ccs") or ())
