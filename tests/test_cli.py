@@ -132,7 +132,7 @@ def test_operator_commands_refuse_incomplete_arguments(capsys, argv, says):
     assert says in capsys.readouterr().err
 
 
-def test_setup_and_check_without_credentials_say_what_is_missing(capsys, monkeypatch, tmp_path):
+def test_setup_check_and_backtest_without_credentials_say_what_is_missing(capsys, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     for key in ("ZENDESK_SUBDOMAIN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN", "ZENDESK_OAUTH_TOKEN"):
         monkeypatch.delenv(key, raising=False)
@@ -140,6 +140,8 @@ def test_setup_and_check_without_credentials_say_what_is_missing(capsys, monkeyp
     assert "Zendesk credentials are needed" in capsys.readouterr().err
     assert main(["check", "--rules", POLICY]) == 1
     assert "PROBLEM  credentials" in capsys.readouterr().out
+    assert main(["backtest", "--since", "30d", "--rules", POLICY]) == 2
+    assert "backtest reads Zendesk" in capsys.readouterr().err
 
 
 @pytest.fixture
@@ -170,11 +172,3 @@ def test_backtest_prints_a_table_or_json_and_writes_nothing(capsys, zendesk_hist
     assert [(f["ticket_id"], f["rule"], f["level"]) for f in report["findings"]] == [(35436, "customer_cc", 1)]
     assert report["summary"]["by_rule"] == {"customer_cc": 1}
     assert {r.method for r in fake.requests} == {"GET"} and not (tmp_path / "escalator.db").exists()
-
-
-def test_backtest_without_credentials_says_what_is_missing(capsys, monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)
-    for key in ("ZENDESK_SUBDOMAIN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN", "ZENDESK_OAUTH_TOKEN"):
-        monkeypatch.delenv(key, raising=False)
-    assert main(["backtest", "--since", "30d", "--rules", POLICY]) == 2
-    assert "backtest reads Zendesk" in capsys.readouterr().err
