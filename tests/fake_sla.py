@@ -82,7 +82,8 @@ class SlaEndpoints:
             return 200, {"holidays": self.schedule.get("holidays", [])}
         return None
 
-    def _export(self, fake, query: dict):
+    def over_limit(self, fake):
+        """429 (without Retry-After, as a stand-in) past the exports' limit a minute, shared by all of them."""
         now = fake.clock()
         while self.export_calls and self.export_calls[0] <= now - 60:
             self.export_calls.popleft()
@@ -90,6 +91,12 @@ class SlaEndpoints:
             return 429, {"error": "APIRateLimitExceeded",
                          "description": "Number of allowed incremental export API requests per minute exceeded"}
         self.export_calls.append(now)
+        return None
+
+    def _export(self, fake, query: dict):
+        now = fake.clock()
+        if refused := self.over_limit(fake):
+            return refused
         if query.get("include") and self.refuse_sideloads:
             return 400, {"error": "InvalidInclude", "description": "include is not supported here"}
         if "cursor" in query:

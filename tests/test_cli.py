@@ -1,11 +1,14 @@
 """`escalator simulate`, `migrate` and start-up errors of the console script."""
 
 import json
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import responses
 
 from conftest import SAMPLES, sample
+from fake_history import HistoryEndpoints, audit, comment
+from fake_zendesk import FakeZendesk
 from zendesk_escalator.cli import main
 from zendesk_escalator.store.migrate import head_revision
 
@@ -119,6 +122,9 @@ def test_migrate_brings_the_database_up_to_date(capsys, monkeypatch, tmp_path):
     (["dead-letters", "list", "3"], "give a row id to show or retry, or --all"),
     (["setup"], "the following arguments are required: --url"),
     (["send-test"], "the following arguments are required: --ticket"),
+    (["backtest"], "the following arguments are required: --since"),
+    *[(["backtest", "--since", since], 'a period such as "30d", "12h" or "2w"')
+      for since in ("30", "0d", "30 days", "1y")],
 ])
 def test_operator_commands_refuse_incomplete_arguments(capsys, argv, says):
     with pytest.raises(SystemExit):
@@ -126,7 +132,7 @@ def test_operator_commands_refuse_incomplete_arguments(capsys, argv, says):
     assert says in capsys.readouterr().err
 
 
-def test_setup_and_check_without_credentials_say_what_is_missing(capsys, monkeypatch, tmp_path):
+def test_setup_check_and_backtest_without_credentials_say_what_is_missing(capsys, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     for key in ("ZENDESK_SUBDOMAIN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN", "ZENDESK_OAUTH_TOKEN"):
         monkeypatch.delenv(key, raising=False)
@@ -134,3 +140,35 @@ def test_setup_and_check_without_credentials_say_what_is_missing(capsys, monkeyp
     assert "Zendesk credentials are needed" in capsys.readouterr().err
     assert main(["check", "--rules", POLICY]) == 1
     assert "PROBLEM  credentials" in capsys.readouterr().out
+    assert main(["backtest", "--since", "30d", "--rules", POLICY]) == 2
+    assert "backtest reads Zendesk" in capsys.readouterr().err
+
+
+@pytest.fixture
+def zendesk_history(monkeypatch, tmp_path):
+    """A fake Zendesk whose history is two days old, and the environment that points the command at it."""
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    when = now - timedelta(days=2)
+    cc = audit(35436, when, 20978392, comment(20978392, "Looping in our escalation desk.", when, ccs=(30000001,)))
+    fake = FakeZendesk({35436: sample("ticket_cc.json")}, endpoints=[HistoryEndpoints([cc])]).start()
+    monkeypatch.chdir(tmp_path)  # no .env here
+    for key, value in {"ZENDESK_SUBDOMAIN": "acme", "ZENDESK_EMAIL": "bot@acme.example", "ZENDESK_API_TOKEN": "t0ken",
+                       "ZENDESK_API_URL": fake.url, "DATABASE_URL": f"sqlite:///{tmp_path}/escalator.db"}.items():
+        monkeypatch.setenv(key, value)
+    yield fake, when
+    fake.stop()
+
+
+def test_backtest_prints_a_table_or_json_and_writes_nothing(capsys, zendesk_history, tmp_path):
+    fake, when = zendesk_history
+    assert main(["backtest", "--since", "7d", "--rules", POLICY]) == 0
+    table = capsys.readouterr().out
+    row = next(line for line in table.splitlines() if line.startswith("35436"))
+    assert row.split() == ["35436", when.strftime("%Y-%m-%d"), when.strftime("%H:%M"), "escalated", "1",
+                           "customer_cc", "customer_cc"]
+    assert "(7 days)" in table.splitlines()[0] and "What history cannot tell:" in table
+    assert main(["backtest", "--since", "1w", "--format", "json", "--rules", POLICY]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [(f["ticket_id"], f["rule"], f["level"]) for f in report["findings"]] == [(35436, "customer_cc", 1)]
+    assert report["summary"]["by_rule"] == {"customer_cc": 1}
+    assert {r.method for r in fake.requests} == {"GET"} and not (tmp_path / "escalator.db").exists()

@@ -3,9 +3,11 @@
 import argparse
 import json
 import os
+import re
 import signal
 import sys
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 from . import gunicorn_conf, schemas
@@ -14,6 +16,7 @@ from .app import create_app
 from .core.triggers import escalation_rules
 from .errors import ConfigError, EscalatorError
 from .ops import multiproc
+from .ops.backtest import run_backtest
 from .ops.check import run_check
 from .ops.dead_letters import dead_letters
 from .ops.metrics import Metrics, serve
@@ -27,6 +30,9 @@ from .wiring import (WorkerPool, announce_modes, build_admin, configure_logging,
 from .worker.escalate import NotificationHandler
 from .worker.loop import POLL_INTERVAL
 from .zendesk.stand_ins import DryRunWriter, HintReader, RecordedZendesk
+
+
+PERIOD_UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1)}
 
 
 def cmd_worker(args) -> int:
@@ -147,6 +153,11 @@ def cmd_send_test(args) -> int:
     return send_test(url, args.ticket, settings.webhook_secrets, utcnow())
 
 
+def cmd_backtest(args) -> int:
+    """Replay a past period with the policy and print what it would have escalated; writes nothing."""
+    return run_backtest(load_settings(web=False), args.rules, args.since, args.format, utcnow)
+
+
 def _read_json(path: str) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
@@ -156,6 +167,14 @@ def positive_int(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
     return int(text)
+
+
+def period(text: str) -> timedelta:
+    """argparse type: how far back, such as 30d, 12h or 2w."""
+    found = re.fullmatch(r"\s*(\d+)\s*([wdh])\s*", text.lower())
+    if not found or int(found.group(1)) < 1:
+        raise argparse.ArgumentTypeError(f'a period such as "30d", "12h" or "2w", not {text!r}')
+    return int(found.group(1)) * PERIOD_UNITS[found.group(2)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -211,7 +230,7 @@ def _check_row_id(parser, args) -> None:
 
 
 def _operator_commands(sub) -> None:
-    """setup, check, dead-letters, send-test."""
+    """setup, check, dead-letters, send-test, backtest."""
     rules = {"default": None, "help": "policy file (default: $ESCALATOR_RULES or escalation.toml)"}
     setup = sub.add_parser("setup", help="create or update the fields, webhook and triggers in Zendesk")
     setup.add_argument("--url", required=True, help="the service's webhook address, "
@@ -231,6 +250,11 @@ def _operator_commands(sub) -> None:
     send.add_argument("--ticket", required=True, type=positive_int, help="the ticket id to put in the body")
     send.add_argument("--url", help="the webhook address (default http://127.0.0.1:$PORT/webhooks/zendesk)")
     send.set_defaults(func=cmd_send_test)
+    back = sub.add_parser("backtest", help="what the policy would have escalated in a past period (writes nothing)")
+    back.add_argument("--since", required=True, type=period, help='how far back: "30d", "12h", "2w"')
+    back.add_argument("--format", choices=["table", "json"], default="table", help="table (default) or json")
+    back.add_argument("--rules", **rules)
+    back.set_defaults(func=cmd_backtest)
 
 
 if __name__ == "__main__":

@@ -48,3 +48,14 @@ def test_oauth_token_is_sent_as_bearer(settings):
         mock.get(f"{API}/tickets/1.json", json=sample("ticket_plain.json"))
         client.ticket(1)
         assert mock.calls[0].request.headers["Authorization"] == "Bearer oa"
+
+
+@responses.activate
+def test_the_history_exports_are_one_get_a_page(client):
+    responses.get(f"{API}/incremental/ticket_events.json", json={"ticket_events": [], "end_of_stream": True},
+                  match=[query_param_matcher({"start_time": "1761296400", "include": "comment_events"})])
+    responses.get(f"{API}/incremental/ticket_metric_events.json", json={"ticket_metric_events": []},
+                  match=[query_param_matcher({"start_time": "1761296400"})])
+    assert client.ticket_events(1761296400) == {"ticket_events": [], "end_of_stream": True}
+    assert client.metric_events(1761296400) == {"ticket_metric_events": []}
+    assert client.session.total == 2 and {c.request.method for c in responses.calls} == {"GET"}

@@ -143,10 +143,22 @@ def tickets_from_api(answer: dict) -> dict[int, TicketSnapshot]:
 
 def comments_from_api(comments_json: dict) -> Comments:
     """Parse GET tickets/{id}/comments.json?include=users (newest first)."""
-    users = comments_json.get("users")
-    emails, roles = _emails(users), {u["id"]: u.get("role") for u in users or () if "id" in u}
-    page = tuple(_comment(raw, emails, roles) for raw in comments_json.get("comments") or ())
+    people = People.of(comments_json.get("users"))
+    page = tuple(comment_from_api(raw, people) for raw in comments_json.get("comments") or ())
     return Comments(page, comments_json.get("count"))
+
+
+@dataclass(frozen=True)
+class People:
+    """Users by id, as sideloaded or read: their addresses (lower-case) and roles."""
+
+    emails: dict[int, str]
+    roles: dict[int, str | None]
+
+    @classmethod
+    def of(cls, users: list | None) -> "People":
+        """Index a list of user objects."""
+        return cls(_emails(users), {u["id"]: u.get("role") for u in users or () if "id" in u})
 
 
 def new_since(comments: Comments, mark: int | None, since: datetime | None,
@@ -214,14 +226,16 @@ def _emails(users: list | None) -> dict[int, str]:
     return {u["id"]: (u.get("email") or "").lower() for u in users or () if "id" in u}
 
 
-def _comment(raw: dict, emails: dict[int, str], roles: dict[int, str]) -> Comment:
+def comment_from_api(raw: dict, people: People) -> Comment:
+    """One comment object (comments API, or a Comment event of the ticket events export)."""
+    via = raw.get("via")
     return Comment(
         id=raw.get("id"),
         author_id=raw.get("author_id"),
         body=raw.get("plain_body") or raw.get("body") or "",
         public=bool(raw.get("public", True)),
-        recipients=frozenset(_recipients(raw.get("via") or {}, emails)),
-        author_role=roles.get(raw.get("author_id")),
+        recipients=frozenset(_recipients(via if isinstance(via, dict) else {}, people.emails)),
+        author_role=people.roles.get(raw.get("author_id")),
         created_at=raw.get("created_at"),
     )
 

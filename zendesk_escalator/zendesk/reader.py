@@ -54,6 +54,15 @@ class TicketReader:
             params["page[after]"] = cursor
         return self._get_json("/api/v2/search/export.json", params)
 
+    def ticket_events(self, start_time: int) -> dict:
+        """One page of the incremental ticket event export (time-based), each update with its comments."""
+        return self._get_json("/api/v2/incremental/ticket_events.json",
+                              {"start_time": start_time, "include": "comment_events"})
+
+    def metric_events(self, start_time: int) -> dict:
+        """One page of the incremental ticket metric event export (time-based, oldest first)."""
+        return self._get_json("/api/v2/incremental/ticket_metric_events.json", {"start_time": start_time})
+
     def comments(self, ticket_id: int) -> dict:
         """GET the newest comments first, with their authors and CC'd users."""
         return self._get_json(f"/api/v2/tickets/{ticket_id}/comments.json",
