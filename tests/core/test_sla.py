@@ -150,3 +150,11 @@ def test_the_decisions_warn_then_escalate_then_raise_the_level(sla_policy):
     reminder = replace(breach, round=1, fire_at=breach.fire_at + timedelta(hours=1))
     again = decide_timer(reminder, at_level_2, sla_policy, reminder.fire_at)
     assert (again.level, again.reassign) == (3, False) and "still breached and unanswered" in again.evidence[0]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Etc/UTC"])
+def test_notes_in_utc_name_the_moment_once(sla_policy, zone):
+    in_utc = replace(sla_policy, sla=replace(sla_policy.sla, time_zone=zone))
+    warning = min(timers_for(ticket(active()), in_utc, NOW), key=lambda t: t.fire_at)
+    assert decide_timer(warning, ticket(active()), in_utc, warning.fire_at).evidence == (
+        "first reply time breaches at 2026-11-23 12:00 UTC: 30 min left (30 min before)",)

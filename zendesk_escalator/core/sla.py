@@ -175,9 +175,12 @@ def _target(ticket: TicketSnapshot, metric: str, policy: Policy,
     return (target.minutes, schedule) if schedule else None
 
 
+UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "UCT", "Universal", "Zulu"})
+
+
 def _both_zones(moment: datetime, zone: str) -> str:
     utc = moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    if iana_zone(zone) == "UTC":
+    if iana_zone(zone) in UTC_NAMES:  # Zendesk's "UTC" is Rails' name for Etc/UTC
         return utc
     local = moment.astimezone(ZoneInfo(iana_zone(zone)))
     return f"{local.strftime('%Y-%m-%d %H:%M %Z')} ({utc})"
