@@ -1,6 +1,7 @@
 """Start and stop the real service processes for end-to-end tests."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -34,7 +35,8 @@ def service_env(fake_url: str, database_url: str, **overrides) -> dict:
     env = {**os.environ, "ZENDESK_SUBDOMAIN": "acme", "ZENDESK_EMAIL": "bot@acme.example",
            "ZENDESK_API_TOKEN": "t0ken", "ZENDESK_WEBHOOK_SECRET": SECRET,
            "ZENDESK_API_URL": fake_url, "DATABASE_URL": database_url,
-           "ESCALATOR_RULES": str(SAMPLES / "policy.toml"), "LOG_LEVEL": "INFO"}
+           "ESCALATOR_RULES": str(SAMPLES / "policy.toml"), "LOG_LEVEL": "INFO",
+           "PYTHONPATH": str(ROOT)}  # this checkout's code, whatever the venv's editable install points at
     env.pop("ESCALATOR_DRY_RUN", None)
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # Procs gives each test its own
     env.update({k: str(v) for k, v in overrides.items()})
@@ -55,7 +57,7 @@ class Procs:
         self.count += 1
         log = self.logs / f"{self.count:03d}-{name}.log"
         proc = subprocess.Popen(cmd, env=self.env, cwd=self.logs, stdout=open(log, "w"),
-                                stderr=subprocess.STDOUT)
+                                stderr=subprocess.STDOUT, start_new_session=True)  # its own group: killpg
         proc.log = log
         self.running.append(proc)
         return proc
@@ -84,12 +86,19 @@ class Procs:
         return proc.wait(timeout=timeout)
 
     def stop_all(self) -> list[int]:
-        codes = []
+        """SIGTERM every process and return the exit codes; one still running 15 s later is killed
+        with its children (-9 in the codes), so a hung shutdown fails a test that checks the codes
+        and never leaves processes behind."""
         for proc in self.running:
             if proc.poll() is None:
                 proc.terminate()
+        codes = []
         for proc in self.running:
-            codes.append(proc.wait(timeout=15))
+            try:
+                codes.append(proc.wait(timeout=15))
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                codes.append(proc.wait(timeout=15))
         return codes
 
     def tail(self) -> str:

@@ -220,3 +220,18 @@ def test_a_ticket_zendesk_closed_first_keeps_its_review_in_the_service(world):
     last = fake.puts(TICKET)[-1]["ticket"]
     assert set(last) == {"id", "tags"} and "escalation_closed" in last["tags"]  # a closed ticket takes tags only
     assert episode(service).review.startswith("Post-escalation review")
+
+
+def test_the_note_lists_the_request_checklist_and_one_public_reply_asks_for_what_is_missing(world):
+    service, fake = world(LIFECYCLE + "\n[checklist]\nask_customer = true\n")
+    escalate_by_cc(service, fake)
+    escalation, reply = [body["ticket"] for body in fake.puts(TICKET)]
+    assert "Escalation request checklist: 2 of 8 items present." in escalation["comment"]["body"]
+    assert "- Technical contact: phone number missing (found: Dana Customer; dana@customer.example)" in escalation["comment"]["body"]
+    assert "- Problem with steps to reproduce" in escalation["comment"]["body"]
+    assert reply == {"id": TICKET, "comment": {"public": True, "body": reply["comment"]["body"]}}
+    assert reply["comment"]["body"].startswith("Hello,\n\nThank you for your escalation request.")
+    assert "- the problem, with the steps to reproduce it" in reply["comment"]["body"]
+    service.post(tags_event(fake, "vip"))
+    service.work()
+    assert len(fake.puts(TICKET)) == 2  # asked once

@@ -47,6 +47,14 @@ class ZendeskClient(TicketReader):
         return wire_body(update)
 
 
+    def merge(self, target_id: int, source_id: int, target_comment: str, source_comment: str) -> dict:
+        """Merge one ticket into another (private comments on both); return the job status Zendesk started."""
+        with translated_errors(self.session):
+            job = self.zenpy.tickets.merge(target_id, [source_id], target_comment=target_comment,
+                                           source_comment=source_comment)
+        return job.to_dict() if hasattr(job, "to_dict") else dict(job or {})
+
+
 def wire_body(update: dict) -> dict:
     """The JSON body Zenpy sends for this update (what Zendesk receives), nulls included."""
     encoded = json.dumps(_ticket(update), default=json_encode_for_zendesk)

@@ -3,7 +3,7 @@
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Callable
 
@@ -23,6 +23,7 @@ from .worker.feed import ChangeFeed
 from .worker.handlers import Handlers
 from .worker.lifecycle import Lifecycle, LifecycleHandler
 from .worker.loop import POLL_INTERVAL, Breaker, Worker
+from .worker.email import MERGE, EmailLinker, MergeFollower
 from .worker.periodic import Periodic
 from .worker.recurring import RecurringCheck
 from .worker.sweep import Sweep
@@ -79,16 +80,20 @@ def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock 
                  sleep: Callable[[float], None] = time.sleep) -> Worker:
     """Wire a worker with its own Zendesk client (one per thread: Zenpy is not thread-safe)."""
     metrics = metrics or Metrics()
+    if settings.subdomain:  # an email's link to a case on this account names it
+        policy = replace(policy, email=replace(policy.email, hosts=policy.email.hosts | {settings.subdomain}))
     client = ZendeskClient(settings, on_call=metrics.zendesk_call) if settings.has_credentials else None
     reader = client or HintReader()
     writer = CommentLimitWriter(DryRunWriter() if settings.dry_run else client)
     lifecycle = Lifecycle(inbox, reader, writer, policy, clock)
     handlers = Handlers(api_calls=(lambda: client.session.total) if client else (lambda: 0))
+    emails = EmailLinker(reader, writer, inbox, policy, clock)
     handlers.register("notification", NotificationHandler(
         reader, writer, policy, escalation_rules(), clock, marks=inbox.comment_mark, dry_run=settings.dry_run,
-        lifecycle=lifecycle))
+        lifecycle=lifecycle, emails=emails))
     handlers.register("lifecycle", LifecycleHandler(lifecycle))
-    if client is not None:  # SLA tracking reads Zendesk: not without credentials
+    if client is not None:  # SLA tracking and merge jobs read Zendesk: not without credentials
+        handlers.register(MERGE, MergeFollower(client, writer, inbox, clock))
         handlers.register("timer", TimerHandler(client, writer, policy, clock, sleep, dry_run=settings.dry_run,
                                                 account=AccountSchedule(Cursors(inbox)), lifecycle=lifecycle))
     handlers.register("periodic", Periodic(inbox, clock, periodic_jobs(settings, policy, inbox, clock, client)))

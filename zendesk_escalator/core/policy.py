@@ -173,6 +173,25 @@ class RecurringPolicy:
 
 
 @dataclass(frozen=True)
+class EmailPolicy:
+    """Escalation by email: a new ticket sent to an escalation address about an existing case."""
+
+    enabled: bool = True
+    after_linking: str = "solve"  # the email's own ticket, once the case is escalated: "solve" or "merge"
+    hosts: frozenset[str] = frozenset()  # the account's subdomain and help center hosts (ticket URLs)
+    linked_tag: str = "escalation_email_linked"
+
+
+@dataclass(frozen=True)
+class ChecklistPolicy:
+    """The escalation request checklist: what a customer's request has and lacks."""
+
+    enabled: bool = True
+    ask_customer: bool = False  # one public reply asking for what is missing
+    own_domains: frozenset[str] = frozenset()  # the support organisation's; the escalation addresses' too
+
+
+@dataclass(frozen=True)
 class Policy:
     """Everything the pure decision core needs to know about the admin's process."""
 
@@ -191,6 +210,8 @@ class Policy:
     sla: SlaPolicy = field(default_factory=SlaPolicy)
     lifecycle: LifecyclePolicy = field(default_factory=LifecyclePolicy)
     recurring: RecurringPolicy = field(default_factory=RecurringPolicy)
+    email: EmailPolicy = field(default_factory=EmailPolicy)
+    checklist: ChecklistPolicy = field(default_factory=ChecklistPolicy)
     schedules: dict = field(default_factory=dict)  # name -> core.hours.Schedule
 
     def level(self, number: int) -> Level:

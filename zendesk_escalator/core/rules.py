@@ -12,11 +12,20 @@ from typing import Iterator, Protocol
 
 from .notification import Notification
 from .policy import Policy
-from .snapshot import Comment, TicketSnapshot
+from .snapshot import Comment, Person, TicketSnapshot
 from .state import read_state
 
 COMMENTS, TICKET = "comments", "ticket"  # what a rule may need read
 NOTHING: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Request:
+    """A customer's escalation request in full (the CC'd comment, the email), for the request checklist."""
+
+    text: str
+    subject: str = ""
+    sender: Person | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,7 @@ class Decision:
     keys: frozenset[str] = field(default_factory=frozenset)  # the evidence, as keys an episode consumes
     notes: tuple[str, ...] = ()  # more lines for the note (owner, communication plan, checklist)
     followers: tuple[int, ...] = ()  # more people to follow the ticket (the owner)
+    request: Request | None = None  # the customer's request, when a customer asked
 
 
 class Rule(Protocol):

@@ -48,6 +48,15 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Person:
+    """A user as the ticket's users sideload has them (the requester, for the request checklist)."""
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
 class TicketSnapshot:
     """One ticket at one moment, and the comments the service has not examined before."""
 
@@ -60,6 +69,10 @@ class TicketSnapshot:
     organization_id: int | None = None
     brand_id: int | None = None
     recipient: str | None = None
+    subject: str = ""
+    description: str = ""  # the first comment's text, as Zendesk keeps it on the ticket
+    requester_id: int | None = None
+    requester: Person | None = None
     tags: tuple[str, ...] = ()
     custom_fields: tuple[tuple[int, object], ...] = ()
     cc_emails: frozenset[str] = frozenset()
@@ -118,6 +131,10 @@ def ticket_from_api(ticket_json: dict, comments: tuple[Comment, ...] = (),
         organization_id=ticket.get("organization_id"),
         brand_id=ticket.get("brand_id"),
         recipient=(ticket.get("recipient") or "").lower() or None,
+        subject=str(ticket.get("subject") or ""),
+        description=str(ticket.get("description") or ""),
+        requester_id=ticket.get("requester_id"),
+        requester=_person(ticket_json.get("users"), ticket.get("requester_id")),
         tags=tuple(ticket.get("tags") or ()),
         custom_fields=tuple((f["id"], f.get("value")) for f in ticket.get("custom_fields") or ()),
         cc_emails=frozenset(emails[i] for i in cc_ids if emails.get(i)),
@@ -220,6 +237,11 @@ def _targets(metric_events: dict | None) -> tuple[Target, ...]:
 def _replies(metric_set: dict | None) -> int | None:
     replies = (metric_set or {}).get("replies")
     return replies if isinstance(replies, int) else None
+
+
+def _person(users: list | None, user_id: int | None) -> Person | None:
+    user = next((u for u in users or () if isinstance(u, dict) and u.get("id") == user_id), None)
+    return Person(user.get("name"), (user.get("email") or "").lower() or None, user.get("phone")) if user else None
 
 
 def _emails(users: list | None) -> dict[int, str]:

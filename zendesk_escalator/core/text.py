@@ -15,3 +15,9 @@ def span(delta: timedelta) -> str:
 def utc(moment: datetime | None) -> str:
     """A moment in UTC to the minute ("—" when there is none)."""
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "—"
+
+
+def shortened(text: str, limit: int = 1000) -> str:
+    """Text for a note, cut at `limit` characters (with " …" when cut)."""
+    text = text.strip()
+    return text if len(text) <= limit else text[:limit].rstrip() + " …"

@@ -3,11 +3,13 @@
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from .checklist import render_customer_request, render_note
 from .hours import Schedule
 from .lifecycle import (ACTIVE, CLOSED, DEESCALATED, MONITORED, MONITORING, REOPENED, SOLVED, UNSOLVED, Episode,
                         agreement, deescalation_asked, escalated, next_state, plan_lines, update_due)
 from .plan import build_update, lifecycle_update, priority_after
 from .policy import Policy
+from .request_check import checklist_for
 from .rules import Decision
 from .snapshot import TicketSnapshot
 from .text import span, utc
@@ -24,6 +26,7 @@ class Move:
     episode: Episode | None
     watch: tuple[tuple[str, datetime], ...] = ()
     needs_review: bool = False  # a close: the review needs the ticket's audits before the update is built
+    reply: str | None = None  # a public reply to send after the update (the checklist's missing items)
 
 
 def on_ticket(ticket: TicketSnapshot, episode: Episode | None, decision: Decision | None, policy: Policy,
@@ -82,6 +85,10 @@ def reminder(ticket: TicketSnapshot, episode: Episode, last_update: datetime | N
 
 
 def _escalate(ticket, episode, decision, policy, now, schedules) -> Move:
+    checklist = checklist_for(decision, ticket, policy)
+    if checklist is not None:
+        decision = replace(decision, notes=decision.notes + (render_note(checklist),))
+    reply = render_customer_request(checklist) if checklist and policy.checklist.ask_customer else None
     moved = escalated(episode, decision, ticket, policy, now) if policy.lifecycle.enabled else None
     raised = replace(ticket, priority=priority_after(ticket, decision))  # the cadence follows the new priority
     if moved is not None:
@@ -89,7 +96,8 @@ def _escalate(ticket, episode, decision, policy, now, schedules) -> Move:
                            followers=decision.followers + ((moved.owner_id,) if moved.owner_id else ()))
     due = update_due(now, raised, policy, schedules) if moved else None
     cause = moved.history[-1].cause if moved else "escalated"
-    return Move(cause, build_update(ticket, decision, policy, now), moved, ((UPDATE_DUE, due),) if due else ())
+    return Move(cause, build_update(ticket, decision, policy, now), moved, ((UPDATE_DUE, due),) if due else (),
+                reply=reply)
 
 
 def _monitor(ticket, episode, policy, now) -> Move:

@@ -1,13 +1,14 @@
-"""The handbook's escalation triggers as rules (pure): customer CC, impact, manual request, recurrence."""
+"""The handbook's escalation triggers as rules (pure): customer CC, impact, manual request, email, recurrence."""
 
 from .notification import COMMENT_ADDED, CREATED, Notification
 from .policy import Policy
-from .rules import COMMENTS, NOTHING, TICKET, Decision, Rules
+from .rules import COMMENTS, NOTHING, TICKET, Decision, Request, Rules
 from .snapshot import Comment, TicketSnapshot
+from .escalation_email import EscalationEmail
 from .recurring import RecurringIncidents
 from .state import escalated_enough
+from .text import shortened
 
-QUOTE_LIMIT = 1000
 # Ticket events after which a CC of the escalation address can be new on the ticket.
 CC_EVENTS = frozenset({"ticket.email_ccs_changed", "ticket.followers_changed"})
 # Ticket events that never bring a comment, a CC or a request, whatever their content.
@@ -66,9 +67,11 @@ class CustomerCc:
         if not evidence:
             return None
         customer = ticket.new_customer_comments
-        quote = quote_of(quoted or (customer[-1] if customer else None))
-        return Decision(self.name, "customer_cc", policy.cc.level, policy.cc.priority, tuple(evidence), quote,
-                        keys=frozenset(keys))
+        asked = quoted or (customer[-1] if customer else None)
+        text = asked.body if asked else ticket.description  # an email to the desk: the ticket's first comment
+        request = Request(text, ticket.subject, ticket.requester) if text.strip() else None
+        return Decision(self.name, "customer_cc", policy.cc.level, policy.cc.priority, tuple(evidence),
+                        quote_of(asked), keys=frozenset(keys), request=request)
 
 
 class Impact:
@@ -141,16 +144,13 @@ def _impact_keys(when, ticket: TicketSnapshot) -> set[str]:
 
 def quote_of(comment: Comment | None) -> str | None:
     """The comment's text for the note, shortened."""
-    if comment is None or not comment.body.strip():
-        return None
-    text = comment.body.strip()
-    return text if len(text) <= QUOTE_LIMIT else text[:QUOTE_LIMIT].rstrip() + " …"
+    return shortened(comment.body) if comment is not None and comment.body.strip() else None
 
 
 def escalation_rules() -> Rules:
     """The registry the worker and `simulate` both use."""
     rules = Rules()
-    for rule in (CustomerCc(), Impact(), ManualRequest(), RecurringIncidents()):
+    for rule in (CustomerCc(), Impact(), ManualRequest(), EscalationEmail(), RecurringIncidents()):
         rules.register(rule)
     return rules
 

@@ -7,14 +7,16 @@ from string import Template
 from marshmallow import ValidationError, fields, post_load, pre_load, validate, validates, validates_schema
 
 from ..core.conditions import When
-from ..core.policy import (DEFAULT_NOTE, NOTE_PLACEHOLDERS, FieldIds, ImpactRule, Level, LifecyclePolicy,
-                           ManualRule, Policy, RecurringPolicy, Route, SlaPolicy, StatusValues, Trigger)
+from ..core.policy import (DEFAULT_NOTE, NOTE_PLACEHOLDERS, ChecklistPolicy, EmailPolicy, FieldIds, ImpactRule,
+                           Level, LifecyclePolicy, ManualRule, Policy, RecurringPolicy, Route, SlaPolicy,
+                           StatusValues, Trigger)
 from ..errors import ConfigError
-from .schedules import Schedules
 from ..schemas import ID, first_error
 from .common import Strict, WhenSchema, priority, slug, when_from_old_keys
 from .lifecycle import LifecycleSchema
 from .recurring import RecurringSchema
+from .requests import ChecklistSchema, EmailSchema
+from .schedules import Schedules
 from .sla import SlaSchema
 
 
@@ -133,6 +135,8 @@ class PolicySchema(Strict):
     sla = fields.Nested(SlaSchema, load_default=SlaPolicy)
     lifecycle = fields.Nested(LifecycleSchema, load_default=LifecyclePolicy)
     recurring = fields.Nested(RecurringSchema, load_default=RecurringPolicy)
+    email = fields.Nested(EmailSchema, load_default=EmailPolicy)
+    checklist = fields.Nested(ChecklistSchema, load_default=ChecklistPolicy)
     schedules = Schedules(load_default=dict)
 
     @validates_schema
@@ -163,6 +167,8 @@ class PolicySchema(Strict):
             sla=data["sla"],
             lifecycle=data["lifecycle"],
             recurring=data["recurring"],
+            email=data["email"],
+            checklist=data["checklist"],
             schedules=data["schedules"],
         )
 

@@ -17,11 +17,13 @@ from ..core.lifecycle import screen as lifecycle_screen
 from ..core.transitions import on_ticket
 from ..core.policy import Policy
 from ..core.rules import COMMENTS, Rules
-from ..core.snapshot import Comment, comments_from_api, new_since, parse_time, ticket_from_api
+from ..core.escalation_email import referred_cases, spent, unlinked_lines
+from ..core.snapshot import Comment, TicketSnapshot, comments_from_api, new_since, parse_time, ticket_from_api
 from ..errors import TicketNotFound, ZendeskConflict, ZendeskRejected
 from .handlers import Outcome
 
-if TYPE_CHECKING:  # the lifecycle's worker side uses this module's Reader and Writer
+if TYPE_CHECKING:  # the lifecycle's and the emails' worker side use this module's Reader and Writer
+    from .email import EmailLinker
     from .lifecycle import Lifecycle
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,8 @@ class Reader(Protocol):
 
 class Writer(Protocol):
     def apply(self, update: dict) -> dict: ...
+
+    def merge(self, target_id: int, source_id: int, target_comment: str, source_comment: str) -> dict: ...
 
 
 class CommentLimitWriter:
@@ -64,16 +68,20 @@ class CommentLimitWriter:
             self.warnings.append(NOTE_DROPPED)
             return self.writer.apply({key: value for key, value in update.items() if key != "comment"})
 
+    def merge(self, target_id: int, source_id: int, target_comment: str, source_comment: str) -> dict:
+        """Merge tickets (no note of ours to leave out)."""
+        return self.writer.merge(target_id, source_id, target_comment, source_comment)
+
 
 class NotificationHandler:
     """Turns a ticket's notifications into at most one ticket update (one lifecycle step)."""
 
     def __init__(self, reader: Reader, writer: Writer, policy: Policy, rules: Rules,
                  clock: Callable[[], datetime], marks: Callable[[int], int | None] = lambda _: None,
-                 dry_run: bool = False, lifecycle: "Lifecycle | None" = None):
+                 dry_run: bool = False, lifecycle: "Lifecycle | None" = None, emails: "EmailLinker | None" = None):
         self.reader, self.policy, self.rules = reader, policy, rules
         self.writer = writer if isinstance(writer, CommentLimitWriter) else CommentLimitWriter(writer)
-        self.clock, self.marks, self.dry_run, self.lifecycle = clock, marks, dry_run, lifecycle
+        self.clock, self.marks, self.dry_run, self.lifecycle, self.emails = clock, marks, dry_run, lifecycle, emails
 
     def handle(self, rows: list) -> Outcome:
         """Handle claimed notification rows of one ticket."""
@@ -110,23 +118,31 @@ class NotificationHandler:
         for round_ in range(1, CONFLICT_ROUNDS + 1):
             ticket = replace(ticket_from_api(self.reader.ticket(ticket_id, notes[-1]), new),
                              referrals=tuple(note.referral for note in notes if note.referral))
-            decision = self.rules.decide(ticket, self.policy, consumed)
-            move = on_ticket(ticket, episode, decision, self.policy, self.clock())
-            if move is None:
-                return Outcome("no_action", "no rule fired, or already escalated at this level",
-                               comment_mark=newest)
-            self.writer.warnings.clear()
             try:
-                sent = self.lifecycle.carry_out(move, ticket) if self.lifecycle else self.writer.apply(move.update)
+                return replace(self._step(ticket, episode, consumed), comment_mark=newest)
             except ZendeskConflict:
                 log.info("ticket %s changed under us (409), re-reading (round %d)", ticket_id, round_)
-                continue
-            status = "planned" if self.dry_run else move.cause
-            rule, detail = (decision.rule, f"{decision.reason} at level {decision.level}") if decision \
-                else ("lifecycle", move.cause)
-            return Outcome(status, detail, rule, decision.evidence if decision else (), sent, newest,
-                           tuple(self.writer.warnings))
         raise ZendeskConflict(f"ticket {ticket_id} kept changing during {CONFLICT_ROUNDS} rounds", 409)
+
+    def _step(self, ticket: TicketSnapshot, episode: Episode | None, consumed: frozenset[str]) -> Outcome:
+        """Decide on the ticket as read and carry the step out (ZendeskConflict: read again)."""
+        decision = self.rules.decide(ticket, self.policy, consumed | spent(ticket, self.policy))
+        cases = referred_cases(ticket, decision, episode is None, self.policy)
+        if cases is not None and self.emails is not None:
+            linked = self.emails.link(ticket, cases)
+            if isinstance(linked, Outcome):
+                return linked
+            decision = replace(decision, notes=decision.notes + unlinked_lines(cases, linked))
+        move = on_ticket(ticket, episode, decision, self.policy, self.clock())
+        if move is None:
+            return Outcome("no_action", "no rule fired, or already escalated at this level")
+        self.writer.warnings.clear()
+        sent = self.lifecycle.carry_out(move, ticket) if self.lifecycle else self.writer.apply(move.update)
+        status = "planned" if self.dry_run else move.cause
+        rule, detail = (decision.rule, f"{decision.reason} at level {decision.level}") if decision \
+            else ("lifecycle", move.cause)
+        return Outcome(status, detail, rule, decision.evidence if decision else (), sent,
+                       warnings=tuple(self.writer.warnings))
 
     def _made_by_us(self, note: Notification) -> bool:
         return (self.policy.integration_user_id is not None

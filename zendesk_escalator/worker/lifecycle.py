@@ -47,6 +47,8 @@ class Lifecycle:
             episode = replace(episode, review=review)
             update = closing(ticket, episode, review, self.policy)
         sent = self.writer.apply(update) if update else None
+        if move.reply:  # a second update: one update holds one comment, and the note is internal
+            self.writer.apply({"id": ticket.id, "comment": {"body": move.reply, "public": True}})
         if episode is not None:
             episode = self.episodes.save(episode, self.clock())
             self._watch(episode, move.watch)
@@ -105,7 +107,11 @@ class LifecycleHandler:
         raise LookupError(f"no lifecycle timer of kind {kind!r}")
 
     def _last_public_update(self, ticket_id: int) -> datetime | None:
-        """When an agent last wrote publicly (the newest page of comments, one read)."""
+        """When an agent last wrote publicly (the newest page of comments, one read).
+
+        The service's own public replies (the checklist's questions) ask; they are no update.
+        """
+        ours = self.lifecycle.policy.integration_user_id
         comments = comments_from_api(self.lifecycle.reader.comments(ticket_id)).page
-        return max((parse_time(c.created_at) for c in comments if c.public and not c.by_customer and c.created_at),
-                   default=None)
+        return max((parse_time(c.created_at) for c in comments
+                    if c.public and not c.by_customer and c.created_at and c.author_id != ours), default=None)

@@ -63,6 +63,10 @@ class TicketReader:
         """One page of the incremental ticket metric event export (time-based, oldest first)."""
         return self._get_json("/api/v2/incremental/ticket_metric_events.json", {"start_time": start_time})
 
+    def job_status(self, job_id: str) -> dict:
+        """GET a background job's status (a merge): queued, working, completed or failed."""
+        return self._get_json(f"/api/v2/job_statuses/{job_id}.json", {})
+
     def comments(self, ticket_id: int) -> dict:
         """GET the newest comments first, with their authors and CC'd users."""
         return self._get_json(f"/api/v2/tickets/{ticket_id}/comments.json",

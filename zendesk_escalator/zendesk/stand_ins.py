@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 
 
 class DryRunWriter:
-    """Stands in for ZendeskClient.apply: logs the exact body as JSON, sends nothing."""
+    """Stands in for ZendeskClient's writes: logs the exact body as JSON, sends nothing."""
 
     def apply(self, update: dict) -> dict:
         """Return (and log) the body that would have gone on the wire."""
@@ -22,6 +22,11 @@ class DryRunWriter:
         log.warning("DRY RUN: would PUT /api/v2/tickets/%s.json %s", update.get("id"),
                     json.dumps(body, ensure_ascii=False, sort_keys=True))
         return body
+
+    def merge(self, target_id: int, source_id: int, target_comment: str, source_comment: str) -> dict:
+        """Log the merge that would have been asked for; no job to follow."""
+        log.warning("DRY RUN: would POST /api/v2/tickets/%s/merge.json (ids [%s])", target_id, source_id)
+        return {"status": "dry run"}
 
 
 class HintReader:

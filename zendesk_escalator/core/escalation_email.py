@@ -1,0 +1,118 @@
+"""Escalation by email (pure): a new ticket sent to an escalation address about an existing case.
+
+Zendesk turns an email to the escalation address into a new ticket. When that
+email names a case ("#1234", "case 1234", the case's URL), the case is what must
+be escalated: the email is referred to it (the EscalationEmail rule escalates the
+case with the email as the request), and the email's own ticket gets a note
+linking the case and is solved or merged into it. A case that does not exist, is
+closed, or belongs to another organization (and another requester) is not
+linked: the email's ticket is escalated itself and its note asks the team to
+link it by hand, so nothing is lost.
+"""
+
+from .mailtext import LIMIT
+from .notification import Notification
+from .policy import Policy
+from .references import find_references
+from .rules import NOTHING, TICKET, Decision, Request
+from .snapshot import Comment, Person, TicketSnapshot
+from .state import escalated_enough
+from .text import shortened
+
+EMAIL = "escalation_email"  # the kind of the referral, and the rule's name
+MAX_CANDIDATES = 3  # the cases read, at most, to find one to link (one GET each)
+
+
+def referred_cases(ticket: TicketSnapshot, decision: Decision | None, first_time: bool,
+                   policy: Policy) -> tuple[int, ...] | None:
+    """The cases this ticket's escalation email names (maybe none); None when it is not an email to link.
+
+    An escalation email is a ticket sent to an escalation address that was never
+    escalated or linked before (`first_time`, and not tagged as linked).
+    """
+    if not policy.email.enabled or decision is None or decision.acknowledge_only \
+            or f"recipient:{ticket.recipient}" not in decision.keys:
+        return None
+    if not first_time or policy.email.linked_tag in ticket.tags:
+        return None
+    found = find_references(ticket.subject, ticket.description, policy.email.hosts)
+    return tuple(case for case in found if case != ticket.id)[:MAX_CANDIDATES]
+
+
+def spent(ticket: TicketSnapshot, policy: Policy) -> frozenset[str]:
+    """The evidence a linked escalation email used up: its ticket's recipient never escalates it again."""
+    return frozenset({f"recipient:{ticket.recipient}"}) if policy.email.linked_tag in ticket.tags else frozenset()
+
+
+def unfit(case: TicketSnapshot, email: TicketSnapshot) -> str | None:
+    """Why this case cannot take the email's escalation (None: it can)."""
+    if case.status == "closed":
+        return f"#{case.id} is closed (a closed ticket cannot be escalated; a follow-up ticket can)"
+    if case.organization_id != email.organization_id and case.requester_id != email.requester_id:
+        return f"#{case.id} belongs to another organization than the sender's"
+    return None
+
+
+def referral(case_id: int, email: TicketSnapshot) -> Notification:
+    """The notification that brings the email to its case."""
+    sender = email.requester or Person()
+    return Notification.refer(case_id, EMAIL, {
+        "email_ticket": email.id, "subject": email.subject[:1000], "body": email.description[:LIMIT],
+        "sender": {"name": sender.name, "email": sender.email, "phone": sender.phone}})
+
+
+def linked_update(email: TicketSnapshot, case_id: int, policy: Policy, solve: bool) -> dict:
+    """The email ticket's one update: the note linking the case, the tag, and solved (unless merged later)."""
+    then = ("This ticket is solved: follow the escalation on the case." if solve
+            else "This ticket is being merged into the case.")
+    update = {"id": email.id, "tags": sorted({*email.tags, policy.email.linked_tag}),
+              "comment": {"body": f"Escalation email for case #{case_id}: the case is escalated with this email "
+                                  f"as the request. {then}", "public": False}}
+    if email.updated_at:
+        update.update(safe_update=True, updated_stamp=email.updated_at)
+    if solve:
+        update["status"] = "solved"
+    return update
+
+
+def merge_comments(email_id: int, case_id: int) -> tuple[str, str]:
+    """The private comments Zendesk writes on the case and on the email's ticket when merging."""
+    return (f"Escalation email #{email_id} merged into this case.",
+            f"Merged into case #{case_id}, which is escalated with this email as the request.")
+
+
+def unlinked_lines(cases: tuple[int, ...], problems: list[str]) -> tuple[str, ...]:
+    """What the email ticket's own escalation note says about the case it could not be linked to."""
+    why = "; ".join(problems) if problems else "the email names no case (#1234, case 1234, or the case's URL)"
+    return (f"Escalation email not linked to a case: {why}.",
+            "If it is about an existing case, link it by hand: merge this ticket into the case, "
+            "or add the escalation tag on the case.")
+
+
+class EscalationEmail:
+    """The rule: an escalation email referred to this case escalates it, the email being the request."""
+
+    name = EMAIL
+
+    def screen(self, note: Notification, policy: Policy) -> frozenset[str]:
+        referred = note.referral is not None and note.referral.kind == EMAIL
+        if not referred or escalated_enough(note.tags, policy, policy.cc.level):
+            return NOTHING
+        return frozenset({TICKET})
+
+    def comment_evidence(self, comments: tuple[Comment, ...], notes: list[Notification], policy: Policy) -> bool:
+        return False  # the email is in the referral, not among the case's comments
+
+    def check(self, ticket: TicketSnapshot, policy: Policy) -> Decision | None:
+        found = ticket.referred(EMAIL)
+        if found is None or ticket.status == "closed":
+            return None
+        data = found.data
+        sender = Person(**{k: v for k, v in (data.get("sender") or {}).items() if k in ("name", "email", "phone")})
+        evidence = f"escalation email #{data.get('email_ticket')} from {sender.email or 'an unknown sender'}"
+        if data.get("subject"):
+            evidence += f": {data['subject'][:200]}"
+        body = str(data.get("body") or "")
+        return Decision(self.name, "customer_cc", policy.cc.level, policy.cc.priority, (evidence,),
+                        shortened(body) or None, keys=frozenset({f"email:{data.get('email_ticket')}"}),
+                        request=Request(body, str(data.get("subject") or ""), sender))
