@@ -63,7 +63,7 @@ def dashboard():
 
 
 def _gather(services):
-    """Read what the page shows (every read bounded) and build its view model."""
+    """Read what the page shows and build its view model."""
     now = services.clock()
     overview = Overview(services.inbox)
     episodes = Escalations(services.inbox).open_ones()
