@@ -43,11 +43,17 @@ def test_oauth_and_api_url_override():
 
 @pytest.mark.parametrize("key, value", [("PORT", "eighty"), ("ZENDESK_API_URL", "ftp://x"),
                                         ("LOG_LEVEL", "LOUD"), ("ESCALATOR_RETRY_BUDGET_HOURS", "0"),
-                                        ("DATABASE_URL", "sqlite:////no/such/folder/escalator.db")])
+                                        ("DATABASE_URL", "sqlite:////no/such/folder/escalator.db"),
+                                        ("ESCALATOR_ADMIN_TOKEN", "short-token")])
 def test_bad_values_name_the_variable(key, value):
     with pytest.raises(ConfigError) as caught:
         load_settings({**FULL, key: value})
     assert key in caught.value.key
+
+
+def test_admin_token_opens_the_dashboard_only_when_set():
+    assert load_settings(FULL).admin_token is None
+    assert load_settings({**FULL, "ESCALATOR_ADMIN_TOKEN": " a-long-enough-token "}).admin_token == "a-long-enough-token"
 
 
 def test_dotenv_file_is_read(tmp_path, monkeypatch):

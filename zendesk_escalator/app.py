@@ -3,7 +3,7 @@
 from flask import Flask
 
 from . import webhooks
-from .ops import health
+from .ops import dashboard, health
 from .core.policy import Policy
 from .settings import Settings
 from .store.inbox import Inbox
@@ -19,4 +19,5 @@ def create_app(settings: Settings | None = None, policy: Policy | None = None,
     app.extensions["escalator"] = services
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(dashboard.bp)
     return app

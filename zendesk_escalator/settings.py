@@ -11,6 +11,8 @@ from .errors import ConfigError
 
 log = logging.getLogger(__name__)
 TRUE = {"1", "true", "yes", "on"}
+# The admin token guards customer data on /dashboard: a short one could be guessed.
+SHORTEST_ADMIN_TOKEN = 16
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,7 @@ class Settings:
     database_url: str = "sqlite:///escalator.db"
     rules_path: str = "escalation.toml"
     dry_run: bool = False
-    admin_token: str | None = None
+    admin_token: str | None = None  # opens /dashboard; without it the dashboard is off
     port: int = 8000
     log_level: str = "INFO"
     log_format: str = "json"  # one JSON object a line, for log pipelines; `make run` sets text
@@ -98,6 +100,9 @@ def _check(settings: Settings, web: bool) -> None:
     if web and not settings.webhook_secrets and not settings.allow_unsigned:
         raise ConfigError("ZENDESK_WEBHOOK_SECRET", "not set: refusing to accept unsigned webhooks "
                           "(set ESCALATOR_ALLOW_UNSIGNED=1 for local development only)")
+    if settings.admin_token is not None and len(settings.admin_token) < SHORTEST_ADMIN_TOKEN:
+        raise ConfigError("ESCALATOR_ADMIN_TOKEN", f"too short: use at least {SHORTEST_ADMIN_TOKEN} random "
+                          "characters, e.g. from: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
     if settings.api_url and not settings.api_url.startswith(("http://", "https://")):
         raise ConfigError("ZENDESK_API_URL", "must start with http:// or https://")
     if settings.email and settings.api_token and not settings.subdomain:

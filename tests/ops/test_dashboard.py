@@ -1,0 +1,175 @@
+"""GET /dashboard through the public path: signed webhooks in, the real worker, then the page as an admin sees it."""
+
+import copy
+import html
+import logging
+import re
+from dataclasses import replace
+from datetime import datetime, timezone
+
+import pytest
+
+from conftest import SAMPLES, sample
+from fake_audits import AuditEndpoints
+from fake_sla import SlaEndpoints
+from fake_zendesk import Fault, FakeZendesk
+from service import CUSTOMER, TICKET, Clock, Service, comment_event
+from zendesk_escalator.app import create_app
+from zendesk_escalator.core.lifecycle import ACTIVE, Episode
+from zendesk_escalator.ops.dashboard import COOKIE
+from zendesk_escalator.policy_file import parse_policy
+from zendesk_escalator.store.escalations import Escalations
+from zendesk_escalator.store.inbox import Inbox
+
+TOKEN = "dashboard-token-0123456789"
+START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+POLICY = """
+[lifecycle]
+cadence = { high = "2h" }
+
+[[lifecycle.owners]]
+user_id = 900000000031
+
+[sla]
+warn_before = "30m"
+"""
+FAILING = 77  # a ticket whose reads fail with 500: its row is retried
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture
+def world(tmp_path):
+    """The service (admin token set) before a fake Zendesk with an SLA clock, time injected."""
+    made = []
+
+    def make(**settings):
+        clock = Clock(START)
+        comments = sample("comments_cc.json")
+        fake = FakeZendesk({TICKET: sample("ticket_cc.json")}, {TICKET: comments["comments"]}, users=comments["users"],
+                           endpoints=[AuditEndpoints(), sla := SlaEndpoints()], clock=lambda: clock().timestamp(),
+                           fault=lambda method, path, _: Fault(500) if f"/tickets/{FAILING}" in path else None).start()
+        fake.tickets[TICKET].update(email_cc_ids=[], collaborator_ids=[])
+        made.append(fake)
+        policy = parse_policy((SAMPLES / "policy.toml").read_text() + POLICY)
+        service = Service(tmp_path, fake, policy, clock, **{"admin_token": TOKEN, **settings})
+        service.worker.handlers.start()  # as a starting worker does: the periodic jobs (SLA sweep and feed)
+        return service, fake, sla
+
+    yield make
+    for fake in made:
+        fake.stop()
+
+
+def escalated_three_hours_ago(service, fake, sla):
+    """A customer's reply CCs the escalation desk at START (its SLA clock running); 3 h 10 min pass."""
+    sla.start_clock(fake, TICKET)  # normal priority: the first reply is due in 8 h, at 17:00
+    cc = copy.deepcopy(sample("comments_cc.json")["comments"][-1])
+    written = fake.add_comment(TICKET, CUSTOMER, "Please escalate.", via=cc["via"])
+    event = comment_event(TICKET, written, CUSTOMER, False, f"e-{written['id']}", tags=fake.tickets[TICKET]["tags"])
+    assert service.post(event).status_code == 202
+    failing = {**sample("trigger_body.json"), "ticket_id": str(FAILING), "tags": "escalate"}
+    assert service.post(failing).status_code == 202
+    service.work()
+    service.clock.advance(3 * 3600 + 10 * 60)
+
+
+def bearer(token: str = TOKEN) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def section(page: str, name: str) -> str:
+    """The visible text of one section of the page, whitespace folded."""
+    found = re.search(rf'<section id="{name}">(.*?)</section>', page, re.S).group(1)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", found)).split())
+
+
+def test_refused_while_no_admin_token_is_set(settings, policy, inbox):
+    http = create_app(settings, policy, inbox).test_client()
+    for headers in ({}, bearer()):
+        answer = http.get("/dashboard", headers=headers)
+        assert answer.status_code == 403 and "ESCALATOR_ADMIN_TOKEN" in answer.get_data(as_text=True)
+    assert http.get(f"/dashboard?token={TOKEN}").status_code == 403
+
+
+def test_a_missing_or_wrong_token_is_401_and_the_token_is_never_logged(world, caplog):
+    service, _, _ = world()
+    caplog.set_level(logging.DEBUG)
+    for path, headers in (("/dashboard", {}), ("/dashboard", bearer("wrong-token-0123456789")),
+                          ("/dashboard", {"Authorization": f"Basic {TOKEN}"}), ("/dashboard?token=nope", {}),
+                          ("/dashboard?token=ünïcode", {})):
+        answer = service.http.get(path, headers=headers)
+        assert answer.status_code == 401, path
+        assert answer.headers["WWW-Authenticate"].startswith("Bearer") and TOKEN not in answer.get_data(as_text=True)
+    service.http.set_cookie(COOKIE, TOKEN, path="/dashboard")  # the token itself is not the cookie
+    assert service.http.get("/dashboard").status_code == 401
+    assert service.http.get("/dashboard", headers=bearer()).status_code == 200
+    assert service.http.get(f"/dashboard?token={TOKEN}").status_code == 303
+    assert TOKEN not in caplog.text
+
+
+def test_the_token_in_the_address_once_gives_a_cookie_and_leaves_the_address(world):
+    service, _, _ = world()
+    answer = service.http.get(f"/dashboard?token={TOKEN}")
+    assert answer.status_code == 303 and answer.headers["Location"] == "/dashboard"
+    cookie = answer.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/dashboard" in cookie
+    assert TOKEN not in cookie
+    assert service.http.get("/dashboard").status_code == 200  # the test client keeps the cookie
+    rotated = create_app(replace(service.settings, admin_token="x" * 20), service.policy, service.inbox,
+                         service.clock).test_client()
+    rotated.set_cookie(COOKIE, service.http.get_cookie(COOKIE, path="/dashboard").value, path="/dashboard")
+    assert rotated.get("/dashboard").status_code == 401  # a new token voids the old cookies
+
+
+def test_the_page_shows_the_escalation_its_clocks_the_decision_the_inbox_and_the_chart(world):
+    service, fake, sla = world()
+    escalated_three_hours_ago(service, fake, sla)
+    answer = service.http.get("/dashboard", headers=bearer())
+    assert answer.status_code == 200 and answer.mimetype == "text/html"
+    assert answer.headers["Cache-Control"] == "no-store" and "default-src 'none'" in answer.headers[
+        "Content-Security-Policy"]
+    page = answer.get_data(as_text=True)
+    active = section(page, "active")
+    assert (f"#{TICKET} active 1 (team lead) customer_cc user 900000000031 3 h 10 min 4 h 50 min left "
+            "customer update due, 1 h 10 min overdue") in active
+    assert f'href="https://acme.zendesk.com/agent/tickets/{TICKET}"' in page
+    assert 'title="first reply time, breach at 2026-11-23 17:00 UTC"' in page
+    decisions = section(page, "decisions")
+    assert f"3 h 10 min ago #{TICKET} escalated (notification) customer_cc customer_cc at level 1" in decisions
+    assert "from the customer was sent to escalation@acme.example" in decisions
+    counts = service.inbox.counts()
+    health = section(page, "health")
+    assert f"{counts['pending']} pending" in health and "1 retrying" in health and f"{counts['dead']} dead" in health
+    assert "oldest due row waiting" in health and counts["pending"] >= 3  # SLA timers, lifecycle timer, retry
+    chart = re.search(r'<section id="chart">.*?</section>', page, re.S).group(0)
+    assert "1 in all" in chart and chart.count("<rect ") == 1 and "2026-11-23: 1 × customer_cc" in chart
+    assert "customer_cc (1)" in section(page, "chart") and "11-10" in chart and "11-23" in chart
+
+
+def test_customer_and_ticket_data_is_escaped(world):
+    service, _, _ = world()
+    now = service.clock()
+    Escalations(service.inbox).save(Episode(99, ACTIVE, now, 2, HOSTILE, HOSTILE, (HOSTILE,)), now)
+    service.inbox.accept("notification", "hostile", 99, {}, now.timestamp())
+    rows = service.inbox.claim("test", now.timestamp(), 60)
+    service.inbox.complete(rows, "test", now.timestamp(), {"status": "escalated", "rule": HOSTILE, "detail": HOSTILE,
+                                                            "evidence": [HOSTILE], "warnings": [HOSTILE]})
+    page = service.http.get("/dashboard", headers=bearer()).get_data(as_text=True)
+    assert "<script" not in page and "<img" not in page and "onerror=alert(1)>" not in page
+    assert page.count("&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;") >= 6  # reason, rule, chart, decision
+    assert HOSTILE in section(page, "active") and HOSTILE in section(page, "decisions")
+
+
+def test_an_empty_installation_says_so(world):
+    service, _, _ = world()
+    page = service.http.get("/dashboard", headers=bearer()).get_data(as_text=True)
+    assert "No open escalations." in page and "No decisions yet." in page
+    assert "no escalations in these days" in page and "0 in all" in page
+
+
+def test_database_down_after_the_token_is_a_503(settings, policy):
+    broken = Inbox("postgresql://nobody@127.0.0.1:1/none?connect_timeout=1")
+    http = create_app(replace(settings, admin_token=TOKEN), policy, broken).test_client()
+    assert http.get("/dashboard").status_code == 401
+    answer = http.get("/dashboard", headers=bearer())
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "10"

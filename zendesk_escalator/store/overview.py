@@ -1,0 +1,55 @@
+"""The dashboard's reads: pending timers of the open escalations, recent decisions, retries, openings per day."""
+
+import json
+from datetime import datetime
+
+from sqlalchemy import func, select, text
+
+from ..core.dashboard_view import Decided, InboxHealth, Moment
+from .inbox import Inbox
+from .schema import DONE, OPEN_STATUSES_SQL, PENDING, escalations, inbox
+
+MOMENT_KINDS = ("timer", "lifecycle")  # SLA timers and lifecycle timers (worker/timers.py, worker/lifecycle.py)
+# Outcomes are stored by json.dumps with its default separators; only decisions carry a rule
+# (a "rule" inside a string would be escaped as \"rule\" and not match).
+HAS_RULE = '%"rule": %'
+
+
+class Overview:
+    """Read-only queries for the dashboard, bounded so that a large inbox stays cheap to show."""
+
+    def __init__(self, store: Inbox):
+        self.store = store
+
+    def moments(self, ticket_ids: list[int]) -> list[Moment]:
+        """The open timer rows (SLA and lifecycle) of these tickets."""
+        if not ticket_ids:
+            return []
+        # Spelled like the partial index on open rows, so that the database can use it.
+        query = select(inbox.c.ticket_id, inbox.c.kind, inbox.c.payload).where(
+            text(OPEN_STATUSES_SQL), inbox.c.kind.in_(MOMENT_KINDS), inbox.c.ticket_id.in_(ticket_ids))
+        with self.store.reading() as conn:
+            return [Moment(row.ticket_id, row.kind, json.loads(row.payload)) for row in conn.execute(query)]
+
+    def decisions(self, limit: int = 25) -> list[Decided]:
+        """The newest finished rows whose outcome names a rule, newest first."""
+        query = (select(inbox.c.ticket_id, inbox.c.kind, inbox.c.updated_at, inbox.c.result)
+                 .where(inbox.c.status == DONE, inbox.c.result.like(HAS_RULE))
+                 .order_by(inbox.c.updated_at.desc(), inbox.c.id.desc()).limit(limit))
+        with self.store.reading() as conn:
+            return [Decided(row.ticket_id, row.kind, row.updated_at, json.loads(row.result))
+                    for row in conn.execute(query)]
+
+    def health(self, now: float) -> InboxHealth:
+        """Rows by status, pending rows that failed before (retrying), and the oldest due moment."""
+        with self.store.reading() as conn:
+            retrying = conn.execute(select(func.count()).select_from(inbox).where(
+                inbox.c.status == PENDING, inbox.c.last_error.is_not(None))).scalar()
+        return InboxHealth(self.store.counts(), retrying, self.store.oldest_due(now))
+
+    def opened_since(self, since: datetime) -> list[tuple[float, str]]:
+        """(opened at, reason) of the episodes opened since a moment."""
+        query = select(escalations.c.opened_at, escalations.c.reason).where(
+            escalations.c.opened_at >= since.timestamp())
+        with self.store.reading() as conn:
+            return [(row.opened_at, row.reason) for row in conn.execute(query)]
