@@ -8,12 +8,13 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from conftest import sample, signed_headers
+from conftest import SAMPLES, sample, signed_headers
 from fake_zendesk import Fault, INTEGRATION_USER
 from processes import Procs, free_port, service_env, wait_until
 from scrape import Scrape
 from service import TICKET, Service, cc_fake
 from zendesk_escalator.ops.metrics import Metrics, serve
+from zendesk_escalator.policy_file import parse_policy
 
 
 @pytest.fixture
@@ -56,6 +57,18 @@ def test_a_worker_run_counts_its_decision_calls_and_latency(tmp_path, fake):
     assert found.value("escalator_processing_latency_seconds_sum") == 3
     assert found.value("escalator_processing_latency_seconds_bucket", le="2.5") == 0
     assert found.value("escalator_processing_latency_seconds_bucket", le="5.0") == 1
+
+
+def test_escalations_by_state_and_the_timers_they_set_are_read_from_the_database(tmp_path, fake):
+    policy = parse_policy((SAMPLES / "policy.toml").read_text() + '[lifecycle]\ncadence = { high = "2h" }\n')
+    service = Service(tmp_path, fake, policy)
+    assert scrape(service).by("escalator_escalations", "state") == {}
+    service.post(sample("event_comment_added.json"))
+    service.work()
+    found = scrape(service)
+    assert found.by("escalator_escalations", "state") == {("active",): 1}
+    assert found.value("escalator_inbox_pending", kind="lifecycle") == 1  # the next update to the customer is due
+    assert found.value("escalator_inbox_up") == 1
 
 
 def test_a_webhook_of_our_own_update_is_a_decision_without_a_rule(tmp_path, fake):

@@ -1,12 +1,8 @@
 """Business figures, read from the database when /metrics is scraped: the same whichever process serves them.
 
-A process only knows what it did itself; the inbox (and later the SLA timers
-and escalation states) is shared by every process on every machine, so
-figures about it are read where they live, at scrape time. Features register
-theirs on the one Figures of the web services, e.g. (SLA engine):
-
-    services.figures.register("escalator_sla_breaches", "Tickets past an SLA target, by metric.",
-                              ["metric"], lambda now: store.breaches_by_metric(now))
+A process only knows what it did itself; the inbox, its SLA and lifecycle
+timers and the escalation episodes are shared by every process on every
+machine, so figures about them are read where they live, at scrape time.
 """
 
 from dataclasses import dataclass
@@ -15,6 +11,8 @@ from typing import Callable
 from prometheus_client.core import GaugeMetricFamily
 
 from ..errors import StorageUnavailable
+from ..store.escalations import Escalations
+from ..store.overview import Overview
 
 UP = "escalator_inbox_up"  # the name dashboards know; it says whether the database answered
 
@@ -68,13 +66,20 @@ class Figures:
 
 
 def inbox_figures(inbox, clock: Callable) -> Figures:
-    """The registry with what exists today: inbox depth by status and the lag of the oldest due row."""
+    """The registry: inbox depth by status and by kind (SLA and lifecycle timers set), the lag of the oldest
+    due row, and escalations by lifecycle state."""
     figures = Figures(clock)
+    overview, episodes = Overview(inbox), Escalations(inbox)
     figures.register("escalator_inbox_rows", "Inbox rows by status (all processes).", ["status"],
                      lambda now: inbox.counts())
     figures.register("escalator_inbox_oldest_due_seconds", "How long the longest-waiting due row has been "
                      "due (0 when none is): how far the workers are behind.", [],
                      lambda now: _age(inbox.oldest_due(now), now))
+    figures.register("escalator_inbox_pending", "Pending inbox rows by kind: notification (webhooks waiting), "
+                     "timer (SLA warnings and breaches set), lifecycle (reminders, monitoring ends), periodic, "
+                     "merge.", ["kind"], lambda now: overview.pending_by_kind())
+    figures.register("escalator_escalations", "Escalation episodes by state (requested, active, monitoring, "
+                     "closed).", ["state"], lambda now: episodes.by_state())
     return figures
 
 

@@ -1,4 +1,5 @@
-"""The dashboard's reads: pending timers of the open escalations, recent decisions, retries, openings per day."""
+"""The dashboard's and /metrics' reads: pending timers of the open escalations, recent decisions, retries,
+openings per day, pending rows by kind."""
 
 import json
 from datetime import datetime
@@ -46,6 +47,12 @@ class Overview:
             retrying = conn.execute(select(func.count()).select_from(inbox).where(
                 inbox.c.status == PENDING, inbox.c.last_error.is_not(None))).scalar()
         return InboxHealth(self.store.counts(), retrying, self.store.oldest_due(now))
+
+    def pending_by_kind(self) -> dict[str, int]:
+        """Pending rows by kind: webhooks waiting, SLA and lifecycle timers set, jobs scheduled."""
+        query = select(inbox.c.kind, func.count()).where(inbox.c.status == PENDING).group_by(inbox.c.kind)
+        with self.store.reading() as conn:
+            return dict(conn.execute(query).all())
 
     def opened_since(self, since: datetime) -> list[tuple[float, str]]:
         """(opened at, reason) of the episodes opened since a moment."""
