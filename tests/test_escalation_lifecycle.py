@@ -208,6 +208,17 @@ def test_redelivered_webhooks_and_a_second_worker_take_each_step_once(world, tmp
     assert sum(note.startswith("Post-escalation review") for note in notes(fake)) == 1
 
 
+def test_a_restarted_worker_keeps_the_plan_a_killed_one_made(world, tmp_path):
+    service, fake = world()
+    escalate_by_cc(service, fake)
+    service.close()  # the worker is gone; its timers are in the store
+    restarted = Service(tmp_path, fake, service.policy, service.clock)
+    restarted.at(START + timedelta(hours=2, minutes=1))
+    restarted.work()
+    assert notes(fake)[-1].startswith("Communication plan: no public update to the customer since 2026-11-23 09:00 UTC")
+    assert episode(restarted).missed_updates == 1
+
+
 def test_a_ticket_zendesk_closed_first_keeps_its_review_in_the_service(world):
     service, fake = world()
     escalate_by_cc(service, fake)
