@@ -1,7 +1,7 @@
 """The escalation policy as plain dataclasses (pure): what the decision core reads."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 
 from .conditions import When
 
@@ -159,6 +159,18 @@ class LifecyclePolicy:
 
 
 @dataclass(frozen=True)
+class ReportPolicy:
+    """The daily status report: when, in which time zone, and where it goes (off unless a destination is set)."""
+
+    enabled: bool = False
+    daily_at: time = time(8, 0)  # local time in `time_zone`
+    time_zone: str = "UTC"
+    ticket_id: int | None = None  # post it as an internal note on this ticket, or
+    email: str | None = None  # create a ticket addressed to this person (Zendesk emails it)
+    name: str | None = None  # the requester's name, should Zendesk create the user
+
+
+@dataclass(frozen=True)
 class Policy:
     """Everything the pure decision core needs to know about the admin's process."""
 
@@ -176,6 +188,7 @@ class Policy:
     note_template: str = DEFAULT_NOTE
     sla: SlaPolicy = field(default_factory=SlaPolicy)
     lifecycle: LifecyclePolicy = field(default_factory=LifecyclePolicy)
+    report: ReportPolicy = field(default_factory=ReportPolicy)
     schedules: dict = field(default_factory=dict)  # name -> core.hours.Schedule
 
     def level(self, number: int) -> Level:

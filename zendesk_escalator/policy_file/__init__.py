@@ -8,12 +8,13 @@ from marshmallow import ValidationError, fields, post_load, pre_load, validate, 
 
 from ..core.conditions import When
 from ..core.policy import (DEFAULT_NOTE, NOTE_PLACEHOLDERS, FieldIds, ImpactRule, Level, LifecyclePolicy,
-                           ManualRule, Policy, Route, SlaPolicy, StatusValues, Trigger)
+                           ManualRule, Policy, ReportPolicy, Route, SlaPolicy, StatusValues, Trigger)
 from ..errors import ConfigError
 from .schedules import Schedules
 from ..schemas import ID, first_error
 from .common import Strict, WhenSchema, priority, slug, when_from_old_keys
 from .lifecycle import LifecycleSchema
+from .report import ReportSchema
 from .sla import SlaSchema
 
 
@@ -131,6 +132,7 @@ class PolicySchema(Strict):
     routes = fields.List(fields.Nested(RouteSchema), load_default=list)
     sla = fields.Nested(SlaSchema, load_default=SlaPolicy)
     lifecycle = fields.Nested(LifecycleSchema, load_default=LifecyclePolicy)
+    report = fields.Nested(ReportSchema, load_default=ReportPolicy)
     schedules = Schedules(load_default=dict)
 
     @validates_schema
@@ -141,6 +143,13 @@ class PolicySchema(Strict):
             if name and name != "zendesk" and name not in data["schedules"]:
                 known = ", ".join(["zendesk", *sorted(data["schedules"])])
                 raise ValidationError(f"no [schedules.{name}] in the policy (known: {known})", key)
+
+    @validates_schema
+    def report_ticket_has_an_assignee(self, data, **_):
+        report = data["report"]
+        if report.enabled and report.email and data["escalation"]["integration_user_id"] is None:
+            raise ValidationError("needs escalation.integration_user_id: the report's ticket is assigned to it "
+                                  "and solved at once, so that it stays out of the agents' queues", "report.email")
 
     @post_load
     def build(self, data, **_):
@@ -160,6 +169,7 @@ class PolicySchema(Strict):
             routes=tuple(data["routes"]),
             sla=data["sla"],
             lifecycle=data["lifecycle"],
+            report=data["report"],
             schedules=data["schedules"],
         )
 
