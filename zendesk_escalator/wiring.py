@@ -18,6 +18,7 @@ from .policy_file import load_policy
 from .settings import Settings, load_settings
 from .store.cursors import Cursors
 from .store.inbox import Inbox
+from .worker.daily_report import DailyReport
 from .worker.escalate import CommentLimitWriter, NotificationHandler
 from .worker.feed import ChangeFeed
 from .worker.handlers import Handlers
@@ -98,14 +99,23 @@ def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock 
 
 def periodic_jobs(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock,
                   reader: ZendeskClient | None) -> list:
-    """The periodic jobs this installation runs (none of the SLA ones without credentials)."""
+    """The periodic jobs this installation runs: the SLA ones need credentials, the report runs when asked for."""
+    jobs = [daily_report(settings, policy, inbox, clock, reader)] if policy.report.enabled else []
     if not (policy.sla.enabled and settings.has_credentials):
-        return []
+        return jobs
     cursors = Cursors(inbox)
     planner = TimerPlanner(inbox, policy, clock, AccountSchedule(cursors))
     # The schedule first: at a first start the feed's first reads should count in it.
     return [ScheduleJob(reader, cursors, clock), ChangeFeed(reader, cursors, planner, clock),
-            Sweep(reader, planner, clock, every=settings.sweep_hours * 3600, rate=settings.sweep_rate)]
+            Sweep(reader, planner, clock, every=settings.sweep_hours * 3600, rate=settings.sweep_rate), *jobs]
+
+
+def daily_report(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock,
+                 client: ZendeskClient | None) -> DailyReport:
+    """The daily report job: it writes without the escalations' comment-limit fallback (no note, no report)."""
+    admin = ZendeskAdmin(client.session, settings.api_timeout) if client else None
+    dry_run = settings.dry_run or client is None
+    return DailyReport(inbox, policy, clock, DryRunWriter() if dry_run else client, client, admin, dry_run=dry_run)
 
 
 def report_feed_access(settings: Settings, policy: Policy) -> None:

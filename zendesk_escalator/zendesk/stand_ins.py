@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 
 
 class DryRunWriter:
-    """Stands in for ZendeskClient.apply: logs the exact body as JSON, sends nothing."""
+    """Stands in for ZendeskClient.apply and create_ticket: logs the exact body as JSON, sends nothing."""
 
     def apply(self, update: dict) -> dict:
         """Return (and log) the body that would have gone on the wire."""
@@ -22,6 +22,12 @@ class DryRunWriter:
         log.warning("DRY RUN: would PUT /api/v2/tickets/%s.json %s", update.get("id"),
                     json.dumps(body, ensure_ascii=False, sort_keys=True))
         return body
+
+    def create_ticket(self, ticket: dict, idempotency_key: str) -> tuple[dict, bool]:
+        """Log the new ticket that would have been created; create nothing."""
+        log.warning("DRY RUN: would POST /api/v2/tickets.json (Idempotency-Key %s) %s", idempotency_key,
+                    json.dumps({"ticket": ticket}, ensure_ascii=False, sort_keys=True))
+        return ticket, False
 
 
 class HintReader:
