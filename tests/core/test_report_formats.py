@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 from datetime import timedelta
 
-from core.test_report import POLICY, SINCE, UNTIL, ago, episode, timer
+from report_cases import POLICY, SINCE, UNTIL, ago, episode, timer
 from zendesk_escalator.core.lifecycle import ACTIVE, CLOSED, MONITORING
 from zendesk_escalator.core.policy import ReportPolicy
 from zendesk_escalator.core.report import ACTED, ENDED, build_report
