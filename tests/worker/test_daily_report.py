@@ -146,12 +146,14 @@ def test_a_create_repeated_within_two_hours_makes_no_second_ticket(world, later,
     assert second.status == (201 if answer == "hit" else 400)
 
 
-def test_a_dry_run_builds_the_report_and_sends_nothing(world, caplog):
-    service, fake = world(NOTE, busy=False, dry_run=True)
+@pytest.mark.parametrize("extra, would", [(NOTE, "PUT /api/v2/tickets/4.json"), (MAIL, "POST /api/v2/tickets.json")])
+def test_a_dry_run_builds_the_report_and_sends_nothing(world, caplog, extra, would):
+    service, fake = world(extra, busy=False, dry_run=True)
     at(service, EIGHT)
-    assert notes(fake) == []
-    assert report_row(service).result["detail"].startswith("DRY RUN, not sent: Escalations: daily report of")
-    assert "DRY RUN: would PUT /api/v2/tickets/4.json" in caplog.text
+    assert notes(fake) == [] and not fake.seen("POST")
+    detail = report_row(service).result["detail"]
+    assert detail.startswith("DRY RUN, not sent: Escalations: daily report of 2026-11-23: ") and "#None" not in detail
+    assert f"DRY RUN: would {would}" in caplog.text
 
 
 def job(daily_at: time, zone: str) -> DailyReport:

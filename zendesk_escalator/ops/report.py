@@ -15,7 +15,7 @@ from typing import Callable, ContextManager, TextIO
 import click
 
 from ..actions import ZendeskClient
-from ..core.lifecycle import Episode
+from ..core.lifecycle import CLOSED, Episode
 from ..core.policy import Policy
 from ..core.report import ACTED, ENDED, FAILED, WAITING, Report, SlaTimer, build_report
 from ..core.report_formats import FORMATS
@@ -51,20 +51,18 @@ def gather(inbox: Inbox, since: datetime, progress: Progress | None = None) -> t
     timers = []
     with (progress or _quiet)(history.count(TIMER, floor)) as advance:
         for page in history.pages(TIMER, floor):
-            timers += [timer for row in page if (timer := sla_timer(row)) is not None]
+            timers += [sla_timer(row) for row in page]
             advance(len(page))
     return list(episodes.values()), timers
 
 
-def sla_timer(row: InboxRow) -> SlaTimer | None:
+def sla_timer(row: InboxRow) -> SlaTimer:
     """An SLA timer row as the report counts it: acted only when its own kind spoke.
 
     Timers of one ticket due together share one outcome, in which the most
     serious alone acted: a warning that came with its breach did not act.
     """
     payload, result = row.payload, row.result or {}
-    if payload.get("kind") is None:
-        return None
     if row.status in (PENDING, RUNNING):
         state = WAITING
     elif row.status == DEAD:
@@ -77,7 +75,7 @@ def sla_timer(row: InboxRow) -> SlaTimer | None:
 
 def owner_names(admin: ZendeskAdmin | None, episodes: list[Episode]) -> dict[int, str]:
     """The names of the open episodes' owners (one request per 100); none without `admin` or when refused."""
-    ids = sorted({e.owner_id for e in episodes if e.owner_id})
+    ids = sorted({e.owner_id for e in episodes if e.owner_id and e.state != CLOSED})
     if admin is None or not ids:
         return {}
     try:

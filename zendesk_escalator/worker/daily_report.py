@@ -40,7 +40,7 @@ class ReportWriter(Protocol):
 class DailyReport:
     """The periodic job that builds the last 24 hours' report and delivers it as the policy says."""
 
-    name, every, ticket_id = "daily_report", 24 * 3600.0, -4
+    name, every, ticket_id = "daily_report", 24 * 3600.0, -4  # its slots are local dates (slot), not `every`
 
     def __init__(self, inbox: Inbox, policy: Policy, clock: Callable[[], datetime], writer: ReportWriter,
                  reader: Reader | None = None, admin: ZendeskAdmin | None = None, dry_run: bool = False):
@@ -60,7 +60,7 @@ class DailyReport:
     def run(self, payload: dict) -> JobResult:
         """Build the report of the last 24 hours and send it, once for this slot."""
         until = self.clock()
-        slot = payload.get("slot") or self.slot(until.timestamp())
+        slot = payload["slot"]  # the day it is for, even when run late
         report = make_report(self.inbox, self.policy, until - PERIOD, until, self.admin)
         title = f"Escalations: daily report of {slot}"
         text = render_markdown(report, title)
@@ -90,4 +90,5 @@ class DailyReport:
             if error.status == 400 and error.body.get("error") == KEY_USED:
                 return f"already sent to {email}"
             raise
-        return f"{'already ' if replayed else ''}sent to {email} as ticket #{created.get('id')}"
+        made = f" as ticket #{created['id']}" if created.get("id") else ""  # a dry run makes none
+        return f"{'already ' if replayed else ''}sent to {email}{made}"
