@@ -39,7 +39,8 @@ NOT_A_MEMBER = {"error": "RecordInvalid", "description": "Record validation erro
 # Zendesk documents only "a 422 error" at the limit; this body is our stand-in.
 COMMENT_LIMIT_REACHED = {"error": "RecordInvalid", "description": "Record validation errors",
                          "details": {"base": [{"description": "Comments limit reached for this ticket"}]}}
-KEY_MISMATCH = {"error": "IdempotentRequestError", "description": "Request parameters don't match the given idempotency key"}
+KEY_MISMATCH = {"error": "IdempotentRequestError",
+                "description": "Request parameters don't match the given idempotency key"}
 IDEMPOTENCY_WINDOW = 2 * 3600
 
 

@@ -52,15 +52,18 @@ def render_csv(report: Report) -> str:
     """One figure a row: metric, by (a grouping or a statistic), key, label, value; durations in minutes."""
     rows = [("period", "since", "", "", _iso(report.since)), ("period", "until", "", "", _iso(report.until)),
             ("period", "time_zone", "", "", report.time_zone),
-            ("opened", "", "", "", report.opened), *(("opened", "reason", k, "", n) for k, n in report.opened_by_reason),
-            ("closed", "", "", "", report.closed), *(("closed", "cause", k, "", n) for k, n in report.closed_by_cause),
+            ("opened", "", "", "", report.opened),
+            *(("opened", "reason", key, "", n) for key, n in report.opened_by_reason),
+            ("closed", "", "", "", report.closed),
+            *(("closed", "cause", key, "", n) for key, n in report.closed_by_cause),
             ("re_escalated", "", "", "", report.re_escalated),
             *_duration_rows("time_closed_minutes", report.time_closed),
             *_duration_rows("time_active_closed_minutes", report.time_active_closed),
             ("open_active", "", "", "", report.open_active), ("open_monitoring", "", "", "", report.open_monitoring)]
     for by, tallies in (("level", report.by_level), ("owner", report.by_owner)):
         for t in tallies:
-            rows += [("open_active", by, t.key, t.label, t.active), ("open_monitoring", by, t.key, t.label, t.monitoring)]
+            rows += [("open_active", by, t.key, t.label, t.active),
+                     ("open_monitoring", by, t.key, t.label, t.monitoring)]
     rows += [*_duration_rows("open_age_minutes", report.open_age),
              *(("open_longest", "ticket", o.ticket_id, f"level {o.level}, {o.state}, {o.reason}, {o.owner}",
                 _minutes(o.age)) for o in report.longest_open)]
