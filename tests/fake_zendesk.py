@@ -4,6 +4,9 @@ It keeps the Zendesk semantics the service depends on:
 - GET tickets/{id}.json (?include=users sideloads the users the ticket names);
 - GET tickets/{id}/comments.json oldest first, or newest first with sort=-created_at
   (cursor form) or sort_order=desc (offset form), page[size]/per_page, ?include=users;
+- POST tickets.json creates a ticket (and its requester, by email), with Zendesk's Idempotency-Key:
+  kept two hours; the same body answers the first ticket (x-idempotency-lookup: hit),
+  another body 400 IdempotentRequestError;
 - PUT tickets/{id}.json: tags and custom fields replace, comments append, safe_update
   answers 409 on a stale stamp, `"assignee_id": null` unassigns, an assignee who is not a
   member of the ticket's group answers 422 (as Zendesk does), a drop-down field follows
@@ -36,6 +39,9 @@ NOT_A_MEMBER = {"error": "RecordInvalid", "description": "Record validation erro
 # Zendesk documents only "a 422 error" at the limit; this body is our stand-in.
 COMMENT_LIMIT_REACHED = {"error": "RecordInvalid", "description": "Record validation errors",
                          "details": {"base": [{"description": "Comments limit reached for this ticket"}]}}
+KEY_MISMATCH = {"error": "IdempotentRequestError",
+                "description": "Request parameters don't match the given idempotency key"}
+IDEMPOTENCY_WINDOW = 2 * 3600
 
 
 @dataclass
@@ -44,7 +50,7 @@ class Fault:
 
     status: int | None = None  # None: answer normally (after `delay`)
     body: dict = field(default_factory=lambda: {"error": "Injected"})
-    headers: dict = field(default_factory=dict)
+    headers: dict = field(default_factory=dict)  # names in lower case
     delay: float = 0.0
 
 
@@ -59,6 +65,7 @@ class Seen:
     query: dict = field(default_factory=dict)
     status: int = 0
     when: float = 0.0  # the fake's own clock (injected in tests that move time)
+    headers: dict = field(default_factory=dict)  # names in lower case
 
 
 class FakeZendesk:
@@ -82,6 +89,7 @@ class FakeZendesk:
         self.clock = clock  # Zendesk's time: timestamps it writes, windows it keeps
         self.metric_sets: dict[int, dict] = {}  # ticket id -> its metric set (replies, ...)
         self.status_log: dict[int, list[dict]] = {}  # ticket id -> status changes, for the audits
+        self.idempotency: dict[str, tuple[float, dict, int]] = {}  # key -> (when, body, ticket id created)
         self.fault = fault
         self.requests: list[Seen] = []
         self.lock = threading.Lock()
@@ -143,9 +151,10 @@ class FakeZendesk:
         with self.lock:
             self.changed(self.tickets[ticket_id])
 
-    def handle(self, method: str, path: str, query: dict, body: dict | None) -> tuple[int, dict, dict]:
+    def handle(self, method: str, path: str, query: dict, body: dict | None,
+               headers: dict | None = None) -> tuple[int, dict, dict]:
         """Answer one request: (status, body, headers)."""
-        seen = Seen(method, path, body, time.monotonic(), query, when=self.clock())
+        seen = Seen(method, path, body, time.monotonic(), query, when=self.clock(), headers=headers or {})
         with self.lock:
             self.requests.append(seen)
             count = len(self.requests)
@@ -156,8 +165,40 @@ class FakeZendesk:
             seen.status = fault.status
             return fault.status, fault.body, fault.headers
         with self.lock:
+            if method == "POST" and path == "/api/v2/tickets.json":
+                seen.status, answer, extra = self._create(body, seen.headers.get("idempotency-key"))
+                return seen.status, answer, extra
             seen.status, answer = self._answer(method, path, query, body)
         return seen.status, answer, {}
+
+    def _create(self, body: dict, key: str | None) -> tuple[int, dict, dict]:
+        kept = self.idempotency.get(key) if key else None
+        if kept and self.clock() - kept[0] < IDEMPOTENCY_WINDOW:
+            if kept[1] != body:
+                return 400, copy.deepcopy(KEY_MISMATCH), {}
+            return 201, {"ticket": copy.deepcopy(self.tickets[kept[2]])}, {"x-idempotency-lookup": "hit"}
+        fields = copy.deepcopy(body["ticket"])
+        note, requester = fields.pop("comment"), fields.pop("requester", None)
+        ticket = {"id": max(self.tickets, default=0) + 1, "status": "new", "tags": [], "custom_fields": [],
+                  "submitter_id": INTEGRATION_USER, "requester_id": self._user_for(requester), **fields}
+        self.tickets[ticket["id"]] = ticket
+        self.changed(ticket)
+        ticket["created_at"] = ticket["updated_at"]
+        self._append_comment(ticket["id"], INTEGRATION_USER, note["body"], note.get("public", True), {"channel": "api"})
+        if key:
+            self.idempotency[key] = (self.clock(), copy.deepcopy(body), ticket["id"])
+        return 201, {"ticket": copy.deepcopy(ticket)}, {"x-idempotency-lookup": "miss"} if key else {}
+
+    def _user_for(self, requester: dict | None) -> int:
+        """The requester's id: the user with that address, or one created on the fly as Zendesk does."""
+        if not requester:
+            return INTEGRATION_USER
+        found = next((u["id"] for u in self.users.values() if u.get("email") == requester["email"]), None)
+        if found is None:
+            found = max(self.users) + 1
+            self.users[found] = {"id": found, "name": requester.get("name") or requester["email"],
+                                 "email": requester["email"], "role": "end-user"}
+        return found
 
     def _answer(self, method: str, path: str, query: dict, body: dict | None) -> tuple[int, dict]:
         if method == "GET" and (m := TICKET.match(path)):
@@ -265,7 +306,8 @@ class FakeZendesk:
                 body = json.loads(self.rfile.read(length)) if length else None
                 url = urlparse(self.path)
                 query = {k: v[-1] for k, v in parse_qs(url.query).items()}
-                status, answer, headers = fake.handle(self.command, url.path, query, body)
+                status, answer, headers = fake.handle(self.command, url.path, query, body,
+                                                     {k.lower(): v for k, v in self.headers.items()})
                 data = json.dumps(answer).encode()
                 try:
                     self.send_response(status)

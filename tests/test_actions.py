@@ -104,3 +104,26 @@ def test_503_with_retry_after_and_422_details_reach_the_worker(client):
     with pytest.raises(ZendeskRejected) as refused:
         client.apply({"id": 1})
     assert refused.value.body == body
+
+
+@responses.activate
+def test_a_new_ticket_is_one_post_with_its_idempotency_key(client):
+    ticket = {"subject": "Daily report", "comment": {"body": "text", "public": True},
+              "requester": {"email": "csm@acme.example", "name": "Casey"}}
+    responses.post(f"{API}/tickets.json", status=201, json={"ticket": {"id": 50001, **ticket}},
+                   headers={"x-idempotency-lookup": "miss"})
+    responses.post(f"{API}/tickets.json", status=201, json={"ticket": {"id": 50001, **ticket}},
+                   headers={"x-idempotency-lookup": "hit"})
+    assert client.create_ticket(ticket, "report-2026-11-23") == ({"id": 50001, **ticket}, False)
+    assert client.create_ticket(ticket, "report-2026-11-23")[1] is True  # Zendesk replayed the first create
+    sent = responses.calls[0].request
+    assert json.loads(sent.body) == {"ticket": ticket} and sent.headers["Idempotency-Key"] == "report-2026-11-23"
+
+
+@responses.activate
+def test_a_key_used_with_another_body_is_a_400_the_caller_can_read(client):
+    responses.post(f"{API}/tickets.json", status=400, json={
+        "error": "IdempotentRequestError", "description": "Request parameters don't match the given idempotency key"})
+    with pytest.raises(ZendeskRejected) as raised:
+        client.create_ticket({"subject": "x", "comment": {"body": "y"}}, "k")
+    assert raised.value.status == 400 and raised.value.body["error"] == "IdempotentRequestError"

@@ -1,4 +1,4 @@
-"""What the service does to tickets through Zenpy: the one PUT.
+"""What the service does to tickets: the one PUT through Zenpy; a new ticket (the daily report) by a raw POST.
 
 Zenpy leaves out attributes given to a constructor as None, so a planned
 `"assignee_id": None` (clear the assignee) would silently vanish and Zendesk
@@ -16,7 +16,9 @@ from zenpy.lib.util import dict_clean, json_encode_for_zendesk
 
 from .settings import Settings
 from .zendesk.reader import TicketReader
-from .zendesk.transport import ZendeskSession, translated_errors
+from .zendesk.transport import ZendeskSession, error_for_response, translated_errors
+
+REPLAYED = "hit"  # x-idempotency-lookup: Zendesk answered from an earlier create with the same key
 
 
 class ZendeskClient(TicketReader):
@@ -45,6 +47,19 @@ class ZendeskClient(TicketReader):
         with translated_errors(self.session):
             self.zenpy.tickets.update(_ticket(update))
         return wire_body(update)
+
+    def create_ticket(self, ticket: dict, idempotency_key: str) -> tuple[dict, bool]:
+        """POST one new ticket (Zenpy cannot send an Idempotency-Key); return it, and whether it was a replay.
+
+        Zendesk keeps the key for two hours: the same key with the same body answers
+        with the ticket created first; with another body, 400 IdempotentRequestError.
+        """
+        with translated_errors(self.session):
+            response = self.session.post(self.session.canonical_base + "/api/v2/tickets.json", json={"ticket": ticket},
+                                         headers={"Idempotency-Key": idempotency_key}, timeout=self.timeout)
+        if not response.ok:
+            raise error_for_response(response)
+        return response.json()["ticket"], response.headers.get("x-idempotency-lookup") == REPLAYED
 
 
     def merge(self, target_id: int, source_id: int, target_comment: str, source_comment: str) -> dict:

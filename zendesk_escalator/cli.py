@@ -13,6 +13,7 @@ from pathlib import Path
 from . import gunicorn_conf, schemas
 from .actions import ZendeskClient
 from .app import create_app
+from .core.report_formats import FORMATS
 from .core.triggers import escalation_rules
 from .errors import ConfigError, EscalatorError
 from .ops import multiproc
@@ -20,6 +21,7 @@ from .ops.backtest import run_backtest
 from .ops.check import run_check
 from .ops.dead_letters import dead_letters
 from .ops.metrics import Metrics, serve
+from .ops.report import run_report
 from .ops.send_test import send_test
 from .ops.setup import run_setup
 from .policy_file import load_policy
@@ -139,6 +141,11 @@ def cmd_check(args) -> int:
     return run_check(load_settings(web=False), args.rules, build_admin)
 
 
+def cmd_report(args) -> int:
+    """Print the status of every escalation over a period, from the service's store."""
+    return run_report(load_settings(web=False), load_policy(args.rules), args.since, args.format, utcnow)
+
+
 def cmd_dead_letters(args) -> int:
     """List, show or retry the inbox rows that failed for good."""
     settings = load_settings(web=False)
@@ -230,7 +237,7 @@ def _check_row_id(parser, args) -> None:
 
 
 def _operator_commands(sub) -> None:
-    """setup, check, dead-letters, send-test, backtest."""
+    """setup, check, dead-letters, send-test, backtest, report."""
     rules = {"default": None, "help": "policy file (default: $ESCALATOR_RULES or escalation.toml)"}
     setup = sub.add_parser("setup", help="create or update the fields, webhook and triggers in Zendesk")
     setup.add_argument("--url", required=True, help="the service's webhook address, "
@@ -246,6 +253,13 @@ def _operator_commands(sub) -> None:
     dead.add_argument("id", nargs="?", type=positive_int, help="the row id (show, retry)")
     dead.add_argument("--all", action="store_true", help="retry every dead row")
     dead.set_defaults(func=cmd_dead_letters)
+    report = sub.add_parser("report", help="the status of every escalation: opened, closed, open by level and "
+                                           "owner, breaches avoided, time in escalation")
+    report.add_argument("--since", type=period, default=timedelta(hours=24),
+                        help='the period, back from now: "24h" (default), "7d", "2w"')
+    report.add_argument("--format", choices=sorted(FORMATS), default="markdown", help="markdown (default), csv or json")
+    report.add_argument("--rules", **rules)
+    report.set_defaults(func=cmd_report)
     send = sub.add_parser("send-test", help="post a signed test webhook for one ticket to the service")
     send.add_argument("--ticket", required=True, type=positive_int, help="the ticket id to put in the body")
     send.add_argument("--url", help="the webhook address (default http://127.0.0.1:$PORT/webhooks/zendesk)")

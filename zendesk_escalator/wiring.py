@@ -18,16 +18,17 @@ from .policy_file import load_policy
 from .settings import Settings, load_settings
 from .store.cursors import Cursors
 from .store.inbox import Inbox
+from .worker.daily_report import DailyReport
+from .worker.email import MERGE, EmailLinker, MergeFollower
 from .worker.escalate import CommentLimitWriter, NotificationHandler
 from .worker.feed import ChangeFeed
 from .worker.handlers import Handlers
 from .worker.lifecycle import Lifecycle, LifecycleHandler
 from .worker.loop import POLL_INTERVAL, Breaker, Worker
-from .worker.email import MERGE, EmailLinker, MergeFollower
 from .worker.periodic import Periodic
 from .worker.recurring import RecurringCheck
-from .worker.sweep import Sweep
 from .worker.schedules import AccountSchedule, ScheduleJob
+from .worker.sweep import Sweep
 from .worker.timers import TimerHandler, TimerPlanner
 from .zendesk.admin import ZendeskAdmin
 from .zendesk.stand_ins import DryRunWriter, HintReader
@@ -104,19 +105,28 @@ def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock 
 
 def periodic_jobs(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock,
                   reader: ZendeskClient | None) -> list:
-    """The periodic jobs this installation runs (none without credentials: they all read Zendesk)."""
+    """The periodic jobs this installation runs: those reading Zendesk need credentials, the report runs when
+    asked for (a dry run without credentials)."""
+    jobs: list = [daily_report(settings, policy, inbox, clock, reader)] if policy.report.enabled else []
     if not settings.has_credentials:
-        return []
-    jobs: list = []
+        return jobs
     if policy.sla.enabled:
         cursors = Cursors(inbox)
         planner = TimerPlanner(inbox, policy, clock, AccountSchedule(cursors))
         # The schedule first: at a first start the feed's first reads should count in it.
-        jobs += [ScheduleJob(reader, cursors, clock), ChangeFeed(reader, cursors, planner, clock),
-                 Sweep(reader, planner, clock, every=settings.sweep_hours * 3600, rate=settings.sweep_rate)]
+        jobs = [ScheduleJob(reader, cursors, clock), ChangeFeed(reader, cursors, planner, clock),
+                Sweep(reader, planner, clock, every=settings.sweep_hours * 3600, rate=settings.sweep_rate), *jobs]
     if policy.recurring.enabled:
         jobs.append(RecurringCheck(reader, inbox, policy, clock))
     return jobs
+
+
+def daily_report(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock,
+                 client: ZendeskClient | None) -> DailyReport:
+    """The daily report job: it writes without the escalations' comment-limit fallback (no note, no report)."""
+    admin = ZendeskAdmin(client.session, settings.api_timeout) if client else None
+    dry_run = settings.dry_run or client is None
+    return DailyReport(inbox, policy, clock, DryRunWriter() if dry_run else client, client, admin, dry_run=dry_run)
 
 
 def report_feed_access(settings: Settings, policy: Policy) -> None:

@@ -40,3 +40,11 @@ def test_recorded_answers_are_served_in_the_order_asked_and_puts_kept():
     assert session.put(f"{base}.json", json={"ticket": {"id": 35436}}).status_code == 200
     assert [request for request, _ in recorded.sent] == [
         "GET /api/v2/tickets/35436/comments.json", "GET /api/v2/tickets/35436.json", "PUT /api/v2/tickets/35436.json"]
+
+
+def test_dry_run_logs_a_new_ticket_and_creates_nothing(caplog):
+    ticket = {"subject": "Daily report", "comment": {"body": "text", "public": True}}
+    with caplog.at_level(logging.WARNING):
+        assert DryRunWriter().create_ticket(ticket, "report-2026-11-23") == (ticket, False)
+    assert "DRY RUN: would POST /api/v2/tickets.json (Idempotency-Key report-2026-11-23)" in caplog.text
+    assert '"subject": "Daily report"' in caplog.text

@@ -1,7 +1,7 @@
 """The escalation policy as plain dataclasses (pure): what the decision core reads."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 
 from .conditions import When
 
@@ -192,6 +192,18 @@ class ChecklistPolicy:
 
 
 @dataclass(frozen=True)
+class ReportPolicy:
+    """The daily status report: when, in which time zone, and where it goes (off unless a destination is set)."""
+
+    enabled: bool = False
+    daily_at: time = time(8, 0)  # local time in `time_zone`
+    time_zone: str = "UTC"
+    ticket_id: int | None = None  # post it as an internal note on this ticket, or
+    email: str | None = None  # create a ticket addressed to this person (Zendesk emails it)
+    name: str | None = None  # the requester's name, should Zendesk create the user
+
+
+@dataclass(frozen=True)
 class Policy:
     """Everything the pure decision core needs to know about the admin's process."""
 
@@ -212,6 +224,7 @@ class Policy:
     recurring: RecurringPolicy = field(default_factory=RecurringPolicy)
     email: EmailPolicy = field(default_factory=EmailPolicy)
     checklist: ChecklistPolicy = field(default_factory=ChecklistPolicy)
+    report: ReportPolicy = field(default_factory=ReportPolicy)
     schedules: dict = field(default_factory=dict)  # name -> core.hours.Schedule
 
     def level(self, number: int) -> Level:

@@ -8,13 +8,14 @@ from marshmallow import ValidationError, fields, post_load, pre_load, validate, 
 
 from ..core.conditions import When
 from ..core.policy import (DEFAULT_NOTE, NOTE_PLACEHOLDERS, ChecklistPolicy, EmailPolicy, FieldIds, ImpactRule,
-                           Level, LifecyclePolicy, ManualRule, Policy, RecurringPolicy, Route, SlaPolicy,
-                           StatusValues, Trigger)
+                           Level, LifecyclePolicy, ManualRule, Policy, RecurringPolicy, ReportPolicy, Route,
+                           SlaPolicy, StatusValues, Trigger)
 from ..errors import ConfigError
 from ..schemas import ID, first_error
 from .common import Strict, WhenSchema, priority, slug, when_from_old_keys
 from .lifecycle import LifecycleSchema
 from .recurring import RecurringSchema
+from .report import ReportSchema
 from .requests import ChecklistSchema, EmailSchema
 from .schedules import Schedules
 from .sla import SlaSchema
@@ -137,6 +138,7 @@ class PolicySchema(Strict):
     recurring = fields.Nested(RecurringSchema, load_default=RecurringPolicy)
     email = fields.Nested(EmailSchema, load_default=EmailPolicy)
     checklist = fields.Nested(ChecklistSchema, load_default=ChecklistPolicy)
+    report = fields.Nested(ReportSchema, load_default=ReportPolicy)
     schedules = Schedules(load_default=dict)
 
     @validates_schema
@@ -147,6 +149,13 @@ class PolicySchema(Strict):
             if name and name != "zendesk" and name not in data["schedules"]:
                 known = ", ".join(["zendesk", *sorted(data["schedules"])])
                 raise ValidationError(f"no [schedules.{name}] in the policy (known: {known})", key)
+
+    @validates_schema
+    def report_ticket_has_an_assignee(self, data, **_):
+        report = data["report"]
+        if report.enabled and report.email and data["escalation"]["integration_user_id"] is None:
+            raise ValidationError("needs escalation.integration_user_id: the report's ticket is assigned to it "
+                                  "and solved at once, so that it stays out of the agents' queues", "report.email")
 
     @post_load
     def build(self, data, **_):
@@ -169,6 +178,7 @@ class PolicySchema(Strict):
             recurring=data["recurring"],
             email=data["email"],
             checklist=data["checklist"],
+            report=data["report"],
             schedules=data["schedules"],
         )
 

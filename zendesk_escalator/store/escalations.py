@@ -43,15 +43,15 @@ class Escalations:
             row = conn.execute(select(escalations).where(escalations.c.id == episode_id)).mappings().first()
         return _episode(row) if row else None
 
-    def open_ones(self, limit: int = 500) -> list[Episode]:
-        """Open episodes, the longest-open first (dashboard, report)."""
+    def open_ones(self, limit: int | None = 500) -> list[Episode]:
+        """Open episodes, the longest-open first (dashboard; the report takes them all: limit None)."""
         with self.inbox.reading() as conn:
             rows = conn.execute(select(escalations).where(escalations.c.state != CLOSED)
                                 .order_by(escalations.c.opened_at).limit(limit)).mappings()
             return [_episode(row) for row in rows]
 
-    def changed_since(self, since: datetime, limit: int = 5000) -> list[Episode]:
-        """Episodes opened, moved or closed since a moment (report)."""
+    def changed_since(self, since: datetime, limit: int | None = 5000) -> list[Episode]:
+        """Episodes opened, moved or closed since a moment (report; limit None: all of them)."""
         with self.inbox.reading() as conn:
             rows = conn.execute(select(escalations).where(escalations.c.updated_at >= since.timestamp())
                                 .order_by(escalations.c.opened_at).limit(limit)).mappings()

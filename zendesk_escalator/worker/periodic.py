@@ -1,16 +1,17 @@
 """Periodic jobs as inbox rows: each run once per slot across every worker, each scheduling the next.
 
-A job's row is keyed by its name and slot (its run time divided by its period),
-so however many workers schedule the same slot, one row exists and one run
-happens; chains started by different processes meet on the same keys. A job's
-rows share a ticket id of their own (a small negative number), so one job never
-runs twice at once and two jobs never wait for each other.
+A job's row is keyed by its name and slot (its run time divided by its period,
+or for a job on the calendar the local date it runs on), so however many workers
+schedule the same slot, one row exists and one run happens; chains started by
+different processes meet on the same keys. A job's rows share a ticket id of their
+own (a small negative number), so one job never runs twice at once and two jobs
+never wait for each other.
 """
 
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Protocol
+from typing import Callable, Protocol, runtime_checkable
 
 from ..store.inbox import Inbox, InboxRow
 from .handlers import Outcome
@@ -37,6 +38,17 @@ class Job(Protocol):
         """Do one run."""
 
 
+@runtime_checkable
+class CalendarJob(Job, Protocol):
+    """A job at a wall-clock moment (the daily report): not at start-up, and one slot a local day."""
+
+    def next_run(self, after: float) -> float:
+        """The first moment of the job strictly after `after`."""
+
+    def slot(self, run_at: float) -> str:
+        """The slot a moment of the job belongs to (its local date); it goes in the row's payload too."""
+
+
 class Periodic:
     """The handler of periodic rows, and the scheduler of every job's next run."""
 
@@ -47,7 +59,7 @@ class Periodic:
     def start(self) -> int:
         """Schedule every job's current slot (a worker starting); return how many were new."""
         now = self.clock().timestamp()
-        return self.inbox.schedule([self._row(job, now, {}) for job in self.jobs.values()], now)
+        return self.inbox.schedule([self._row(job, _first_run(job, now), {}) for job in self.jobs.values()], now)
 
     def handle(self, rows: list[InboxRow]) -> Outcome:
         """Run the job once for its due rows (slots missed while no worker ran are run as one)."""
@@ -55,6 +67,9 @@ class Periodic:
         job = self.jobs.get(payload["job"])
         if job is None:
             return Outcome("ignored", f"no job named {payload['job']!r} here (policy changed?)")
+        if isinstance(job, CalendarJob):  # its next day does not wait on this run: a failed day stops no other
+            now = self.clock().timestamp()
+            self.inbox.schedule([self._row(job, job.next_run(now), {})], now)
         result = job.run(payload)
         now = self.clock().timestamp()
         run_at = now + result.next_in if result.next_in is not None else _next_slot(job, now)
@@ -63,11 +78,18 @@ class Periodic:
 
     @staticmethod
     def _row(job: Job, run_at: float, chained: dict) -> dict:
-        slot = int(run_at // job.every)
+        on_calendar = isinstance(job, CalendarJob)
+        slot = job.slot(run_at) if on_calendar else int(run_at // job.every)
         key = f"{KIND}:{job.name}:{slot}" + (f":{chained['step']}" if "step" in chained else "")
-        return {"kind": KIND, "dedupe_key": key, "ticket_id": job.ticket_id,
-                "payload": {"job": job.name, **chained}, "run_at": run_at}
+        payload = {"job": job.name, **({"slot": slot} if on_calendar else {}), **chained}
+        return {"kind": KIND, "dedupe_key": key, "ticket_id": job.ticket_id, "payload": payload, "run_at": run_at}
+
+
+def _first_run(job: Job, now: float) -> float:
+    return job.next_run(now) if isinstance(job, CalendarJob) else now
 
 
 def _next_slot(job: Job, now: float) -> float:
+    if isinstance(job, CalendarJob):
+        return job.next_run(now)
     return (int(now // job.every) + 1) * job.every

@@ -28,6 +28,12 @@ class DryRunWriter:
         log.warning("DRY RUN: would POST /api/v2/tickets/%s/merge.json (ids [%s])", target_id, source_id)
         return {"status": "dry run"}
 
+    def create_ticket(self, ticket: dict, idempotency_key: str) -> tuple[dict, bool]:
+        """Log the new ticket that would have been created; create nothing."""
+        log.warning("DRY RUN: would POST /api/v2/tickets.json (Idempotency-Key %s) %s", idempotency_key,
+                    json.dumps({"ticket": ticket}, ensure_ascii=False, sort_keys=True))
+        return ticket, False
+
 
 class HintReader:
     """Stands in for TicketReader without credentials: the webhook's hints are all it knows."""

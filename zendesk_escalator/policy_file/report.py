@@ -1,0 +1,53 @@
+"""[report]: the daily status report, posted on a ticket or sent as a new ticket to an address."""
+
+import re
+from datetime import time
+
+from marshmallow import ValidationError, fields, post_load, validates_schema
+
+from ..core.policy import ReportPolicy
+from ..core.zones import UnknownTimeZone, iana_zone
+from ..schemas import ID
+from .common import Strict
+
+_HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+class _TimeOfDay(fields.Field):
+    """A local time "HH:MM"."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> time:
+        match = _HHMM.match(value.strip()) if isinstance(value, str) else None
+        if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+            raise ValidationError(f'{value!r} is not a time of day: write "HH:MM", such as "08:00"')
+        return time(int(match.group(1)), int(match.group(2)))
+
+
+def _zone(name: str) -> None:
+    try:
+        iana_zone(name)
+    except UnknownTimeZone as error:
+        raise ValidationError(str(error)) from None
+
+
+class ReportSchema(Strict):
+    """[report]: when the daily report goes out, and where."""
+
+    enabled = fields.Boolean(load_default=True)
+    daily_at = _TimeOfDay(load_default=lambda: time(8, 0))
+    time_zone = fields.String(load_default="UTC", validate=_zone)
+    ticket_id = fields.Integer(load_default=None, validate=ID)
+    email = fields.Email(load_default=None)
+    name = fields.String(load_default=None)
+
+    @validates_schema
+    def one_destination(self, data, **_):
+        if data["enabled"] and (data["ticket_id"] is None) == (data["email"] is None):
+            raise ValidationError("set ticket_id (an internal note on that ticket) or email (a new ticket to "
+                                  "that address), one of the two", "ticket_id")
+        if data["name"] is not None and data["email"] is None:
+            raise ValidationError("name is the requester's name for `email`: set email too", "name")
+
+    @post_load
+    def build(self, data, **_):
+        return ReportPolicy(**data)
