@@ -233,6 +233,23 @@ def test_a_ticket_zendesk_closed_first_keeps_its_review_in_the_service(world):
     assert episode(service).review.startswith("Post-escalation review")
 
 
+def test_a_closed_ticket_gets_its_review_in_a_follow_up_ticket_where_the_policy_asks(world):
+    service, fake = world(LIFECYCLE.replace('monitoring = "3d"', 'monitoring = "3d"\nreview_followup = true'))
+    escalate_by_cc(service, fake)
+    fake.set_status(TICKET, "solved", AGENT)
+    service.post(status_event(fake, "solved"))
+    service.work()
+    fake.set_status(TICKET, "closed", AGENT)
+    service.at(START + timedelta(days=3, minutes=5))
+    service.work()
+    created, = [r for r in fake.seen("POST") if r.path == "/api/v2/tickets.json"]
+    followup = created.body["ticket"]
+    assert followup["via_followup_source_id"] == TICKET and followup["assignee_id"] == 900000000031
+    assert followup["comment"]["public"] is False and followup["comment"]["body"] == episode(service).review
+    assert followup["subject"] == f"Post-escalation review of #{TICKET}: Dashboard down"
+    assert created.headers["idempotency-key"] == f"zendesk-escalator-review-{episode(service).id}"
+
+
 def test_the_note_lists_the_request_checklist_and_one_public_reply_asks_for_what_is_missing(world):
     service, fake = world(LIFECYCLE + "\n[checklist]\nask_customer = true\n")
     escalate_by_cc(service, fake)

@@ -61,7 +61,6 @@ class ZendeskClient(TicketReader):
             raise error_for_response(response)
         return response.json()["ticket"], response.headers.get("x-idempotency-lookup") == REPLAYED
 
-
     def merge(self, target_id: int, source_id: int, target_comment: str, source_comment: str) -> dict:
         """Merge one ticket into another (private comments on both); return the job status Zendesk started."""
         with translated_errors(self.session):

@@ -56,6 +56,18 @@ def closing(ticket: TicketSnapshot, episode: Episode, review: str, policy: Polic
     return lifecycle_update(ticket, policy, CLOSED, episode.level, episode.reason, review, consumed=consumed)
 
 
+def review_followup(ticket: TicketSnapshot, episode: Episode, review: str, policy: Policy) -> dict | None:
+    """The follow-up ticket that holds the review of a ticket closed before it (None: not asked for)."""
+    if ticket.status != "closed" or not policy.lifecycle.review_followup:
+        return None
+    followup = {"subject": f"Post-escalation review of #{ticket.id}: {ticket.subject}"[:250],
+                "comment": {"body": review, "public": False}, "via_followup_source_id": ticket.id,
+                "tags": ["escalator_review"]}
+    if episode.owner_id:
+        followup["assignee_id"] = episode.owner_id
+    return followup
+
+
 def monitoring_ended(ticket: TicketSnapshot, episode: Episode, now: datetime) -> Episode | None:
     """The episode closed after a quiet monitoring period (None: it is not monitoring any more)."""
     if episode.state != MONITORING or ticket.status in UNSOLVED:

@@ -44,6 +44,8 @@ class Writer(Protocol):
 
     def merge(self, target_id: int, source_id: int, target_comment: str, source_comment: str) -> dict: ...
 
+    def create_ticket(self, ticket: dict, idempotency_key: str) -> tuple[dict, bool]: ...
+
 
 class CommentLimitWriter:
     """A writer that sends an update once more without its note when only the note is refused.
@@ -71,6 +73,10 @@ class CommentLimitWriter:
     def merge(self, target_id: int, source_id: int, target_comment: str, source_comment: str) -> dict:
         """Merge tickets (no note of ours to leave out)."""
         return self.writer.merge(target_id, source_id, target_comment, source_comment)
+
+    def create_ticket(self, ticket: dict, idempotency_key: str) -> tuple[dict, bool]:
+        """Create a ticket (its first comment is the whole point: nothing to leave out)."""
+        return self.writer.create_ticket(ticket, idempotency_key)
 
 
 class NotificationHandler:

@@ -16,7 +16,7 @@ from ..core.lifecycle import CLOSED, Episode
 from ..core.policy import Policy
 from ..core.review import render_review, summarize_audits
 from ..core.snapshot import comments_from_api, parse_time, ticket_from_api
-from ..core.transitions import MONITORING_END, UPDATE_DUE, Move, closing, monitoring_ended, reminder
+from ..core.transitions import MONITORING_END, UPDATE_DUE, Move, closing, monitoring_ended, reminder, review_followup
 from ..errors import TicketNotFound
 from ..store.escalations import Escalations
 from ..store.inbox import Inbox, InboxRow
@@ -46,6 +46,10 @@ class Lifecycle:
             review = render_review(episode, self._audits(ticket.id, episode.opened_at), self.policy, self.clock())
             episode = replace(episode, review=review)
             update = closing(ticket, episode, review, self.policy)
+            if followup := review_followup(ticket, episode, review, self.policy):
+                # One key per episode: a retry within Zendesk's two hours finds the ticket made before.
+                made, _ = self.writer.create_ticket(followup, f"zendesk-escalator-review-{episode.id}")
+                log.info("ticket %s: review written to follow-up ticket %s", ticket.id, made.get("id"))
         sent = self.writer.apply(update) if update else None
         if move.reply:  # a second update: one update holds one comment, and the note is internal
             self.writer.apply({"id": ticket.id, "comment": {"body": move.reply, "public": True}})
