@@ -47,9 +47,10 @@ class FakeAdmin:
     """Ticket fields, webhooks, trigger categories, triggers, and the lists `check` reads."""
 
     def __init__(self, groups=(), forms=(), brands=(), organizations=(), fields=(), webhooks=(),
-                 categories=(), triggers=(), offers_integration_user: bool = True, categories_enabled: bool = True):
+                 categories=(), triggers=(), offers_integration_user: bool = True, categories_enabled: bool = True,
+                 schedules=()):
         self.groups, self.forms, self.brands = list(groups), list(forms), list(brands)
-        self.organizations = list(organizations)
+        self.organizations, self.schedules = list(organizations), list(schedules)
         self.fields = {f["id"]: copy.deepcopy(f) for f in [*SYSTEM_FIELDS, *fields]}
         self.webhooks = {w["id"]: copy.deepcopy(w) for w in webhooks}
         self.secrets = {w["id"]: f"secret-of-{w['id']}" for w in webhooks}
@@ -64,6 +65,7 @@ class FakeAdmin:
             ("GET", r"/api/v2/users/(\d+)/group_memberships\.json", self._memberships),
             ("GET", r"/api/v2/groups\.json", lambda fake, q, b: page(self.groups, "groups", q)),
             ("GET", r"/api/v2/brands\.json", lambda fake, q, b: page(self.brands, "brands", q)),
+            ("GET", r"/api/v2/business_hours/schedules\.json", lambda fake, q, b: (200, {"schedules": self.schedules})),
             ("GET", r"/api/v2/ticket_forms\.json", lambda fake, q, b: offset(self.forms, "ticket_forms")),
             ("GET", r"/api/v2/ticket_fields\.json", lambda fake, q, b: offset(list(self.fields.values()),
                                                                                  "ticket_fields")),

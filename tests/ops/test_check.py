@@ -136,3 +136,36 @@ def test_later_checks_join_the_list(zendesk):
     rows = run_checks(ctx, [*CHECKS[:1], schedules])
     assert [row.subject for row in rows] == ["credentials", "schedule"]
     assert len(fake.requests) == 1  # users/me read once for both
+
+
+LIFECYCLE_POLICY = """
+[lifecycle]
+cadence = { high = "8h" }
+cadence_schedule = "zendesk"
+
+[[lifecycle.owners]]
+user_id = 900000000031
+
+[report]
+ticket_id = 35436
+"""
+
+
+def test_owners_lifecycle_values_the_account_schedule_and_the_report_ticket_are_checked(zendesk, tmp_path, capsys):
+    owner = {"id": 900000000031, "name": "Olga Owner", "role": "agent", "active": True}
+    fake = zendesk(schedules=[{"id": 1, "name": "Office", "time_zone": "Europe/Berlin"}])
+    fake.users[owner["id"]] = owner
+    fake.tickets[35436] = {"id": 35436, "subject": "Daily escalation status", "status": "open"}
+    text = (SAMPLES / "policy.toml").read_text() + EXTRA_ROUTE + LIFECYCLE_POLICY
+    code, rows, lines = check(tmp_path, capsys, fake, text)
+    assert rows["user 900000000031"] == OK
+    assert rows["field 360010000001 = escalation_monitoring"] == "PROBLEM"  # the drop-down lacks the lifecycle's
+    assert rows["field 360010000001 = escalation_closed"] == "PROBLEM"      # values: `setup` adds them
+    assert rows["zendesk schedule"] == OK and rows["ticket 35436"] == OK
+    assert code == 1
+
+    fake.tickets[35436]["status"] = "closed"
+    fake.endpoints[0].schedules.clear()
+    code, rows, lines = check(tmp_path, capsys, fake, text)
+    assert rows["zendesk schedule"] == "PROBLEM" and rows["ticket 35436"] == "PROBLEM"
+    assert any("is closed: it takes no note" in line for line in lines)

@@ -1,7 +1,6 @@
 """`escalator check`: the policy, the credentials and the role, and everything the policy names in Zendesk.
 
-Checks are functions in a list (CHECKS); each returns rows of a table. Later
-checks (schedules, ...) are added by appending to the list.
+Checks are functions in a list (CHECKS); each returns rows of a table.
 """
 
 from dataclasses import dataclass
@@ -168,8 +167,38 @@ def _option_rows(names: Names, fields: dict) -> list[Row]:
     return rows
 
 
+def check_schedules(ctx: Context) -> list[Row]:
+    """The account has a Zendesk schedule where the policy counts business hours in it."""
+    if not ctx.names.schedules:
+        return []
+    schedules = ctx.admin.schedules()
+    if not schedules:
+        return [Row(PROBLEM, "zendesk schedule", f"the account has no business-hours schedule, so these count in "
+                                                f"calendar time: {_places(ctx.names.schedules)}; add one in Admin "
+                                                f"Center (Objects and rules > Schedules) or name a [schedules.<name>]")]
+    first = schedules[0]
+    return [Row(OK, "zendesk schedule", f"{first.get('name')} ({first.get('time_zone')}), the account's default "
+                                        f"({_places(ctx.names.schedules)})")]
+
+
+def check_tickets(ctx: Context) -> list[Row]:
+    """Every ticket the policy names exists and can still take a note (not closed)."""
+    rows = []
+    for ticket_id, where in ctx.names.tickets.items():
+        ticket, subject = ctx.admin.ticket(ticket_id), f"ticket {ticket_id}"
+        if ticket is None:
+            rows.append(Row(PROBLEM, subject, f"not found ({_places(where)})"))
+        elif ticket.get("status") == "closed":
+            rows.append(Row(PROBLEM, subject, f"{ticket.get('subject')} is closed: it takes no note; name an open "
+                                              f"ticket ({_places(where)})"))
+        else:
+            rows.append(Row(OK, subject, f"{ticket.get('subject')} ({ticket.get('status')}) ({_places(where)})"))
+    return rows
+
+
 CHECKS: list[Check] = [check_credentials, check_integration_user, check_role, check_groups, check_users,
-                       check_assignees, check_fields, check_forms, check_brands, check_organizations]
+                       check_assignees, check_fields, check_forms, check_brands, check_organizations,
+                       check_schedules, check_tickets]
 
 
 def run_checks(ctx: Context, checks: list[Check] = CHECKS) -> list[Row]:

@@ -18,6 +18,8 @@ class Names:
     forms: Places = field(default_factory=dict)
     brands: Places = field(default_factory=dict)
     organizations: Places = field(default_factory=dict)
+    tickets: Places = field(default_factory=dict)
+    schedules: list[str] = field(default_factory=list)  # keys that count in the account's Zendesk schedule
     options: dict[int, dict[str, list[str]]] = field(default_factory=dict)  # field id -> value -> where
 
     def add(self, kind: str, object_id: int | None, where: str) -> None:
@@ -37,8 +39,9 @@ def names_in(policy: Policy) -> Names:
     names.add("users", policy.integration_user_id, "escalation.integration_user_id")
     for role in ("status", "level", "reason", "escalated_at"):
         names.add("fields", getattr(policy.fields, role), f"fields.{role}")
-    if policy.fields.status:
-        for key in ("active", "requested"):
+    if policy.fields.status:  # monitoring and closed are written only by the lifecycle
+        keys = ("active", "requested", "monitoring", "closed") if policy.lifecycle.enabled else ("active", "requested")
+        for key in keys:
             names.add_option(policy.fields.status, getattr(policy.values, key), f"field_values.{key}")
     for level in policy.levels:
         for user in level.followers:
@@ -49,7 +52,26 @@ def names_in(policy: Policy) -> Names:
         _when(names, route.when, f"routes[{n}].when")
     for n, impact in enumerate(policy.impacts, 1):
         _when(names, impact.when, f"impact[{n}].when")
+    if policy.lifecycle.enabled:
+        for n, owner in enumerate(policy.lifecycle.owners, 1):
+            names.add("users", owner.user_id, f"lifecycle.owners[{n}].user_id")
+            _when(names, owner.when, f"lifecycle.owners[{n}].when")
+    if policy.report.enabled:
+        names.add("tickets", policy.report.ticket_id, "report.ticket_id")
+    names.schedules = _zendesk_schedule_keys(policy)
     return names
+
+
+def _zendesk_schedule_keys(policy: Policy) -> list[str]:
+    """The keys whose business hours are the account's Zendesk schedule."""
+    keys = []
+    if policy.sla.enabled:
+        keys += ["sla.schedule"] if policy.sla.schedule == "zendesk" else []
+        keys += [f"sla.fallback[{n}].schedule" for n, target in enumerate(policy.sla.fallback, 1)
+                 if target.schedule == "zendesk"]
+    if policy.lifecycle.enabled and policy.lifecycle.cadence_schedule == "zendesk":
+        keys.append("lifecycle.cadence_schedule")
+    return keys
 
 
 def _when(names: Names, when: When, where: str) -> None:

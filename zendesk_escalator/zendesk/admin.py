@@ -43,6 +43,19 @@ class ZendeskAdmin:
         """Every ticket form, active or not (one call: this list is not paginated)."""
         return self._call("GET", "/api/v2/ticket_forms.json")["ticket_forms"]
 
+    def schedules(self) -> list[dict]:
+        """The account's business-hours schedules (the first is the default)."""
+        return self._call("GET", "/api/v2/business_hours/schedules.json").get("schedules") or []
+
+    def ticket(self, ticket_id: int) -> dict | None:
+        """One ticket, or None when there is no such ticket."""
+        try:
+            return self._call("GET", f"/api/v2/tickets/{ticket_id}.json").get("ticket")
+        except ZendeskAdminError as error:
+            if error.status == 404:
+                return None
+            raise
+
     def ticket_fields(self) -> list[dict]:
         """Every ticket field with its drop-down options (one call: unpaginated, it returns them all)."""
         return self._call("GET", "/api/v2/ticket_fields.json")["ticket_fields"]
