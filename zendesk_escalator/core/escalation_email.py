@@ -14,9 +14,8 @@ from .mailtext import LIMIT
 from .notification import Notification
 from .policy import Policy
 from .references import find_references
-from .rules import NOTHING, TICKET, Decision, Request
-from .snapshot import Comment, Person, TicketSnapshot
-from .state import escalated_enough
+from .rules import Decision, ReferralRule, Request
+from .snapshot import Person, TicketSnapshot
 from .text import shortened
 
 EMAIL = "escalation_email"  # the kind of the referral, and the rule's name
@@ -89,19 +88,13 @@ def unlinked_lines(cases: tuple[int, ...], problems: list[str]) -> tuple[str, ..
             "or add the escalation tag on the case.")
 
 
-class EscalationEmail:
+class EscalationEmail(ReferralRule):
     """The rule: an escalation email referred to this case escalates it, the email being the request."""
 
     name = EMAIL
 
-    def screen(self, note: Notification, policy: Policy) -> frozenset[str]:
-        referred = note.referral is not None and note.referral.kind == EMAIL
-        if not referred or escalated_enough(note.tags, policy, policy.cc.level):
-            return NOTHING
-        return frozenset({TICKET})
-
-    def comment_evidence(self, comments: tuple[Comment, ...], notes: list[Notification], policy: Policy) -> bool:
-        return False  # the email is in the referral, not among the case's comments
+    def level(self, policy: Policy) -> int:
+        return policy.cc.level
 
     def check(self, ticket: TicketSnapshot, policy: Policy) -> Decision | None:
         found = ticket.referred(EMAIL)

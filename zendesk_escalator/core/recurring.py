@@ -13,9 +13,8 @@ from itertools import groupby
 
 from .notification import Notification
 from .policy import PRIORITIES, Policy
-from .rules import NOTHING, TICKET, Decision
-from .snapshot import Comment, TicketSnapshot, parse_time
-from .state import escalated_enough
+from .rules import Decision, ReferralRule
+from .snapshot import TicketSnapshot, parse_time
 from .text import span, utc
 
 RECURRING = "recurring_incidents"  # the kind of the referral the check delivers
@@ -82,19 +81,13 @@ def run_key(organization_id: int, newest_id: int) -> str:
     return f"recurring:{organization_id}:{newest_id}"
 
 
-class RecurringIncidents:
+class RecurringIncidents(ReferralRule):
     """The rule: a run of recurring incidents referred to this ticket, its newest, escalates it."""
 
     name = RECURRING
 
-    def screen(self, note: Notification, policy: Policy) -> frozenset[str]:
-        referred = note.referral is not None and note.referral.kind == RECURRING
-        if not referred or escalated_enough(note.tags, policy, policy.recurring.level):
-            return NOTHING
-        return frozenset({TICKET})
-
-    def comment_evidence(self, comments: tuple[Comment, ...], notes: list[Notification], policy: Policy) -> bool:
-        return False  # comments never make a run
+    def level(self, policy: Policy) -> int:
+        return policy.recurring.level
 
     def check(self, ticket: TicketSnapshot, policy: Policy) -> Decision | None:
         found = ticket.referred(RECURRING)

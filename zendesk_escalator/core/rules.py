@@ -13,7 +13,7 @@ from typing import Iterator, Protocol
 from .notification import Notification
 from .policy import Policy
 from .snapshot import Comment, Person, TicketSnapshot
-from .state import read_state
+from .state import escalated_enough, read_state
 
 COMMENTS, TICKET = "comments", "ticket"  # what a rule may need read
 NOTHING: frozenset[str] = frozenset()
@@ -58,6 +58,26 @@ class Rule(Protocol):
 
     def check(self, ticket: TicketSnapshot, policy: Policy) -> Decision | None:
         """The escalation this rule asks for on this ticket, or None."""
+
+
+class ReferralRule:
+    """A rule on a request the service raised itself for this ticket (a referral of the rule's own name):
+    it needs the ticket read, never the comments."""
+
+    name: str
+
+    def level(self, policy: Policy) -> int:
+        """The level the rule escalates at (a ticket escalated that high already needs nothing)."""
+        raise NotImplementedError
+
+    def screen(self, note: Notification, policy: Policy) -> frozenset[str]:
+        referred = note.referral is not None and note.referral.kind == self.name
+        if not referred or escalated_enough(note.tags, policy, self.level(policy)):
+            return NOTHING
+        return frozenset({TICKET})
+
+    def comment_evidence(self, comments: tuple[Comment, ...], notes: list[Notification], policy: Policy) -> bool:
+        return False  # the request is in the referral, not among the ticket's comments
 
 
 class Rules:

@@ -7,6 +7,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 
 from ..core.conditions import When
 from ..core.policy import PRIORITIES
+from ..core.zones import UnknownTimeZone, iana_zone
 from ..schemas import ID, OneOrMany
 
 slug = validate.Regexp(r"^[a-z0-9_]+$", error="use lower-case letters, digits and _ only")
@@ -87,3 +88,11 @@ def when_from_old_keys(data: dict, old: dict[str, str]) -> dict:
         when[old[key]] = value
     data["when"] = when
     return data
+
+
+def known_zone(name: str) -> None:
+    """Validate a time zone: an IANA name, or Zendesk's own ("Eastern Time (US & Canada)")."""
+    try:
+        iana_zone(name)
+    except UnknownTimeZone as error:
+        raise ValidationError(str(error)) from None

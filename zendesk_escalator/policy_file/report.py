@@ -6,9 +6,8 @@ from datetime import time
 from marshmallow import ValidationError, fields, post_load, validates_schema
 
 from ..core.policy import ReportPolicy
-from ..core.zones import UnknownTimeZone, iana_zone
 from ..schemas import ID
-from .common import Strict
+from .common import Strict, known_zone
 
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 
@@ -23,19 +22,13 @@ class _TimeOfDay(fields.Field):
         return time(int(match.group(1)), int(match.group(2)))
 
 
-def _zone(name: str) -> None:
-    try:
-        iana_zone(name)
-    except UnknownTimeZone as error:
-        raise ValidationError(str(error)) from None
-
 
 class ReportSchema(Strict):
     """[report]: when the daily report goes out, and where."""
 
     enabled = fields.Boolean(load_default=True)
     daily_at = _TimeOfDay(load_default=lambda: time(8, 0))
-    time_zone = fields.String(load_default="UTC", validate=_zone)
+    time_zone = fields.String(load_default="UTC", validate=known_zone)
     ticket_id = fields.Integer(load_default=None, validate=ID)
     email = fields.Email(load_default=None)
     name = fields.String(load_default=None)

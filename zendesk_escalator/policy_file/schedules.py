@@ -15,20 +15,14 @@ from datetime import date, datetime
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validates_schema
 
 from ..core.hours import DAY, Schedule, ScheduleError
-from ..core.zones import UnknownTimeZone, iana_zone
 from ..schemas import OneOrMany
+from .common import known_zone
 
 DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")  # Zendesk's week order
 _SHIFT = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 _RANGE = ".."
 _NAME = re.compile(r"^[a-z0-9_]+$")
 
-
-def _known_zone(name: str) -> None:
-    try:
-        iana_zone(name)
-    except UnknownTimeZone as error:
-        raise ValidationError(str(error)) from None
 
 
 def _hhmm(minutes: int) -> str:
@@ -102,7 +96,7 @@ class ScheduleSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    time_zone = fields.String(required=True, validate=_known_zone)
+    time_zone = fields.String(required=True, validate=known_zone)
     hours = fields.Nested(HoursSchema, required=True)
     holidays = OneOrMany(_Holiday(), load_default=list)
 

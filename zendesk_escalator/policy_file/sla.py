@@ -6,9 +6,8 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 
 from ..core.conditions import When
 from ..core.policy import FallbackTarget, SlaPolicy, WarnRule
-from ..core.zones import iana_zone
 from ..schemas import ID, OneOrMany
-from .common import Duration, Strict, WhenSchema, priority, slug
+from .common import Duration, Strict, WhenSchema, known_zone, priority, slug
 
 
 class WarnSchema(Strict):
@@ -31,12 +30,6 @@ class FallbackSchema(Strict):
         return FallbackTarget(**data)
 
 
-def _zone(name: str) -> None:
-    try:
-        iana_zone(name)
-    except ValueError as error:
-        raise ValidationError(str(error)) from None
-
 
 class SlaSchema(Strict):
     """[sla]: act on Zendesk's own SLA clock (and the service's fallback targets)."""
@@ -53,7 +46,7 @@ class SlaSchema(Strict):
     grace = Duration(load_default=timedelta(0))
     repeat_every = Duration(load_default=timedelta(hours=1), allow_none=True)
     max_level = fields.Integer(load_default=3, validate=ID)
-    time_zone = fields.String(load_default="UTC", validate=_zone)
+    time_zone = fields.String(load_default="UTC", validate=known_zone)
     fallback = fields.List(fields.Nested(FallbackSchema), load_default=list)
 
     @validates_schema
