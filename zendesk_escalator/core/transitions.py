@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Callable
 
 from .hours import Schedule
 from .lifecycle import (ACTIVE, CLOSED, DEESCALATED, MONITORED, MONITORING, REOPENED, SOLVED, UNSOLVED, Episode,
@@ -58,6 +59,20 @@ def monitoring_ended(ticket: TicketSnapshot, episode: Episode, now: datetime) ->
     if episode.state != MONITORING or ticket.status in UNSOLVED:
         return None
     return episode.moved(now, CLOSED, MONITORED, "monitoring ended without recurrence")
+
+
+def on_timer(kind: str, ticket: TicketSnapshot, episode: Episode, policy: Policy, now: datetime,
+             last_update: Callable[[], datetime | None]) -> Move | None:
+    """The step a lifecycle moment asks for: the close after quiet monitoring, or a reminder when an update is due.
+
+    `last_update` gives when an agent last wrote publicly; it is asked only for a reminder (a read).
+    """
+    if kind == MONITORING_END:
+        closed = monitoring_ended(ticket, episode, now)
+        return Move("closed", None, closed, needs_review=True) if closed else None
+    if kind == UPDATE_DUE:
+        return reminder(ticket, episode, last_update(), policy, now)
+    raise LookupError(f"no lifecycle timer of kind {kind!r}")
 
 
 def reminder(ticket: TicketSnapshot, episode: Episode, last_update: datetime | None, policy: Policy,
