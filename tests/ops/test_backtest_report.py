@@ -4,7 +4,7 @@ import json
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
-from zendesk_escalator.core.backtest import Finding
+from zendesk_escalator.core.backtest_findings import Finding
 from zendesk_escalator.ops.backtest_report import LIMITS, Report, render_json, render_table
 
 END = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)

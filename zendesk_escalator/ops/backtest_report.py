@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..core.backtest import Finding, summarize
+from ..core.backtest_findings import Finding, summarize
 
 # What a replay of Zendesk's exports cannot know; said in every output and in docs/BACKTEST.md.
 LIMITS = (
