@@ -30,7 +30,7 @@ from ..errors import ConfigError, EscalatorError, TicketNotFound, ZendeskError, 
 from ..policy_file import load_policy
 from ..settings import Settings
 from ..zendesk.admin import ZendeskAdmin
-from .backtest_report import Report, render_json, render_table
+from .backtest_report import Report, limits, render_json, render_table
 from .export_pages import Exports, Progress
 
 
@@ -109,7 +109,7 @@ def run_backtest(settings: Settings, rules_path: str, since: timedelta, form: st
         raise EscalatorError(_refusal(error)) from None
     findings = replay(histories.values(), policy, escalation_rules(), end, account)
     report = Report(start, end, rules_path, len(histories), sum(len(h.changes) for h in histories.values()),
-                    client.session.calls, exports.waited, findings, backtest.notes)
+                    client.session.calls, exports.waited, findings, backtest.notes, limits(policy))
     out.write(render_table(report) if form == "table" else render_json(report))
     return 0
 
