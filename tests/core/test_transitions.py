@@ -43,3 +43,13 @@ def test_an_update_due_reads_the_last_update_and_reminds_when_it_is_late(planned
     assert late.cause == "reminder" and late.update["comment"]["body"].startswith("Communication plan: no public")
     with pytest.raises(LookupError):
         on_timer("sla_breach", TICKET, episode, planned, NOW, never_asked)
+
+
+def test_missed_updates_raise_a_level_up_to_the_highest_the_policy_names(planned):
+    episode = replace(escalated(None, DECISION, TICKET, planned, NOW), missed_updates=1)
+    late = NOW + timedelta(hours=2)
+    assert on_timer(UPDATE_DUE, TICKET, episode, planned, late, lambda: None).episode.level == 2
+    top = replace(episode, level=3)  # the sample policy's levels go to 3
+    move = on_timer(UPDATE_DUE, TICKET, top, planned, late, lambda: None)
+    assert move.episode.level == 3 and move.episode.missed_updates == 0
+    assert move.update["comment"]["body"].endswith("2 missed in a row; level 3 is the highest already.")
