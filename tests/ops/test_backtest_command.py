@@ -287,7 +287,10 @@ def lifecycle_history():
         audit(203, day(12, 11), CUSTOMER, comment(CUSTOMER, "Thanks, all good now.", day(12, 11))),
         *(audit(300 + n, day(14 + n, 9), CUSTOMER, create("status", "new"), create("priority", "high"),
                 comment(CUSTOMER, "Checkout fails again.", day(14 + n, 9))) for n in (1, 2, 3)),
+        *(audit(300 + n, day(14 + n, 9, 30), AGENT, comment(AGENT, "Looking into it.", day(14 + n, 9, 30)))
+          for n in (1, 2)),
         audit(304, day(17, 10), CUSTOMER, create("status", "new"), create("priority", "high")),
+        audit(304, day(17, 10, 30), AGENT, comment(AGENT, "Looking into it.", day(17, 10, 30))),
         audit(302, day(17, 9, 30), AGENT, change("priority", "urgent", "high")),
         audit(303, day(17, 10), AGENT, comment(AGENT, "Rolled back the release.", day(17, 10)),
               change("status", "solved", "new")),
