@@ -210,4 +210,8 @@ def test_a_recurring_run_escalates_its_newest_ticket_once(policy):
     assert found[0].evidence[3] == "#13 (high, created 2026-11-16 10:00 UTC): Checkout fails (13)"
     again = replay(histories + [created(16, 200)], recurring, RULES, UNTIL)
     assert [(f.ticket_id, int((f.at - T0) / MIN)) for f in again] == [(13, 90), (16, 200)]  # a new newest: once more
+    moved = created(11, 0, org=6)  # into the organization later: its run is found then
+    moved.changes.append(Change(90, 11, T0 + 90 * MIN, AGENT, "agent", (FieldChange("organization_id", 5, 6),)))
+    assert [(f.ticket_id, int((f.at - T0) / MIN)) for f in replay([moved] + histories[1:], recurring, RULES,
+                                                                  UNTIL)] == [(13, 90)]
     assert replay(histories, policy, RULES, UNTIL) == []  # without [recurring]

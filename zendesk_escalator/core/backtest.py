@@ -16,6 +16,7 @@ kept, so the next decision sees what the worker's fresh read and its store would
 
 import heapq
 import itertools
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Iterable
@@ -80,6 +81,7 @@ class Replay:
         self.planned: set = set()  # every timer and moment planned: each acts once, as its inbox row does
         self.referred: set[str] = set()  # a run is referred once, as its inbox row's key (run_key) makes it
         self.tickets: dict[int, Replayed] = {}
+        self.organizations: dict[int | None, set[int]] = defaultdict(set)  # the recurring check looks at one
         self.findings: list[Finding] = []
 
     def run(self, histories: Iterable[TicketHistory], until: datetime) -> list[Finding]:
@@ -87,6 +89,7 @@ class Replay:
         for history in histories:
             ticket = Replayed(history, start_state(history.ticket, history.changes))
             self.tickets[ticket.id] = ticket
+            self.organizations[ticket.state.organization_id].add(ticket.id)
             for change in history.changes:
                 if not _by_us(change, self.policy):
                     self._push(change.at, CHANGE, ticket, change)
@@ -109,7 +112,9 @@ class Replay:
             self._plan(ticket, at)
             if self.policy.recurring.enabled and ((kind == CHANGE and item.created)
                                                    or _incident(ticket.state) != before):
-                self._refer_runs(at)
+                self.organizations[before[0]].discard(ticket.id)
+                self.organizations[ticket.state.organization_id].add(ticket.id)
+                self._refer_runs(ticket.state.organization_id, at)
         return sorted(self.findings, key=lambda f: (f.at, f.ticket_id))
 
     def _change(self, ticket: Replayed, change: Change, at: datetime) -> None:
@@ -172,12 +177,13 @@ class Replay:
                 self.planned.add(timer.key)
                 self._push(max(timer.fire_at, at), TIMER, ticket, timer)
 
-    def _refer_runs(self, at: datetime) -> None:
-        """The recurring check as of `at`: each new run is referred to its newest ticket."""
-        incidents = [Incident(t.state.id, t.state.organization_id, t.state.priority, t.state.created_at,
-                              t.history.subject) for t in self.tickets.values()
-                     if t.state.organization_id and t.state.priority and t.state.created_at
-                     and t.state.created_at <= at]
+    def _refer_runs(self, organization_id: int | None, at: datetime) -> None:
+        """The recurring check as of `at`, for the organization whose ticket changed (no other run can be new)."""
+        if not organization_id:  # a ticket without one is in no run
+            return
+        members = (self.tickets[ticket_id] for ticket_id in self.organizations[organization_id])
+        incidents = [Incident(t.id, organization_id, t.state.priority, t.state.created_at, t.history.subject)
+                     for t in members if t.state.priority and t.state.created_at and t.state.created_at <= at]
         for run in runs(incidents, self.policy, at):
             key = run_key(run[-1].organization_id, run[-1].id)
             if key not in self.referred:
