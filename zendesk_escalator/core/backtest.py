@@ -8,9 +8,9 @@ then the lifecycle step core/transitions.py takes on it. The SLA clock is read a
 each moment it changed and its timers are planned and re-checked at their moment
 (core/sla.py), as the feed and the timer handler do; the lifecycle's moments (an
 update due, monitoring's end) are taken at theirs, as its timer handler takes
-them. With [recurring], a ticket's creation or priority change runs the check
-over the tickets as they then were, and a new run is referred to its newest
-ticket. Each step's update is applied to the replayed ticket and its episode
+them. With [recurring], a ticket's creation, or a change of its priority or
+organization, runs the check over the tickets as they then were, and a new run
+is referred to its newest ticket. Each step's update is applied to the replayed ticket and its episode
 kept, so the next decision sees what the worker's fresh read and its store would.
 """
 
@@ -97,25 +97,25 @@ class Replay:
                 self._push(at, CLOCK, ticket, None)
         while self.queue and self.queue[0][0] <= until:
             at, kind, ticket_id, _, item = heapq.heappop(self.queue)
-            ticket = self.tickets[ticket_id]
-            metrics, targets = clocks_at(ticket.history.clocks, at)
-            ticket.state = replace(ticket.state, sla_metrics=metrics, sla_targets=targets)
-            before = _incident(ticket.state)
-            if kind == CHANGE:
-                self._change(ticket, item, at)
-            elif kind == REFERRAL:  # the service's own notification: no comments, the run with the ticket
-                self._notified(ticket, replace(ticket.state, referrals=(item.referral,)), [item], at)
-            elif kind == TIMER:
-                self._timers(ticket, [item] + self._also_due(ticket, at), at)
-            elif kind == MOMENT:
-                self._moment(ticket, item, at)
-            self._plan(ticket, at)
-            if self.policy.recurring.enabled and ((kind == CHANGE and item.created)
-                                                   or _incident(ticket.state) != before):
-                self.organizations[before[0]].discard(ticket.id)
-                self.organizations[ticket.state.organization_id].add(ticket.id)
-                self._refer_runs(ticket.state.organization_id, at)
+            self._take(self.tickets[ticket_id], kind, item, at)
         return sorted(self.findings, key=lambda f: (f.at, f.ticket_id))
+
+    def _take(self, ticket: Replayed, kind: int, item, at: datetime) -> None:
+        """One thing that happened to the ticket at `at`, then the timers and the runs it may lead to."""
+        metrics, targets = clocks_at(ticket.history.clocks, at)
+        ticket.state = replace(ticket.state, sla_metrics=metrics, sla_targets=targets)
+        before = _incident(ticket.state)
+        if kind == CHANGE:
+            self._change(ticket, item, at)
+        elif kind == REFERRAL:  # the service's own notification: no comments, the run with the ticket
+            self._notified(ticket, replace(ticket.state, referrals=(item.referral,)), [item], at)
+        elif kind == TIMER:
+            self._timers(ticket, [item] + self._also_due(ticket, at), at)
+        elif kind == MOMENT:
+            self._moment(ticket, item, at)
+        self._plan(ticket, at)
+        if self.policy.recurring.enabled and ((kind == CHANGE and item.created) or _incident(ticket.state) != before):
+            self._refer_runs(ticket, before[0], at)
 
     def _change(self, ticket: Replayed, change: Change, at: datetime) -> None:
         ticket.state = apply_change(ticket.state, change)
@@ -177,8 +177,11 @@ class Replay:
                 self.planned.add(timer.key)
                 self._push(max(timer.fire_at, at), TIMER, ticket, timer)
 
-    def _refer_runs(self, organization_id: int | None, at: datetime) -> None:
-        """The recurring check as of `at`, for the organization whose ticket changed (no other run can be new)."""
+    def _refer_runs(self, ticket: Replayed, was_in: int | None, at: datetime) -> None:
+        """The recurring check as of `at`, for the changed ticket's organization (no other run can be new)."""
+        organization_id = ticket.state.organization_id
+        self.organizations[was_in].discard(ticket.id)
+        self.organizations[organization_id].add(ticket.id)
         if not organization_id:  # a ticket without one is in no run
             return
         members = (self.tickets[ticket_id] for ticket_id in self.organizations[organization_id])
