@@ -1,4 +1,5 @@
-"""Replaying a ticket through the worker's core: screened, decided, planned, applied; SLA timers at their moment."""
+"""Replaying tickets through the worker's core: screened, decided, the lifecycle's step, applied; SLA timers and
+lifecycle moments at their moment; recurring runs referred to their newest ticket."""
 
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
@@ -6,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from fake_zendesk import INTEGRATION_USER
-from zendesk_escalator.core.backtest import (Finding, TicketHistory, decide_change, notification_of, replay,
-                                             summarize)
-from zendesk_escalator.core.policy import FallbackTarget, SlaPolicy
+from zendesk_escalator.core.backtest import TicketHistory, decide_change, notification_of, replay
+from zendesk_escalator.core.backtest_findings import Finding
+from zendesk_escalator.core.policy import FallbackTarget, LifecyclePolicy, OwnerRule, RecurringPolicy, SlaPolicy
 from zendesk_escalator.core.replay import Change, FieldChange
 from zendesk_escalator.core.sla_history import MetricHistory
 from zendesk_escalator.core.snapshot import Comment, Target, TicketSnapshot
@@ -35,9 +36,9 @@ def outcome(findings: list[Finding]) -> list[tuple]:
     return [(int((f.at - T0) / MIN), f.kind, f.rule, f.reason, f.level) for f in findings]
 
 
-def run(policy, *changes, ticket=None, clocks=()):
+def run(policy, *changes, ticket=None, clocks=(), until=UNTIL):
     ticket = ticket or TicketSnapshot(id=7, status="open", priority="normal", tags=("vip",))
-    return outcome(replay(TicketHistory(ticket, list(changes), list(clocks)), policy, RULES, UNTIL))
+    return outcome(replay([TicketHistory(ticket, list(changes), list(clocks))], policy, RULES, until))
 
 
 def test_a_cc_escalates_once_and_a_later_cc_is_not_escalated_again(policy):
@@ -69,7 +70,8 @@ def test_a_change_is_screened_as_the_worker_screens_its_webhook(policy):
     emailed = TicketSnapshot(id=7, status="open", recipient="escalation@acme.example")
     agent = by(1, AGENT, said("a reply", "agent"))
     assert RULES.decide(emailed, policy) is not None  # the ticket alone would escalate ...
-    assert decide_change(emailed, agent, policy, RULES) is None  # ... but an agent's reply is screened out
+    note = notification_of(agent, emailed, policy)
+    assert decide_change(emailed, [note], None, policy, RULES, T0) == (None, None)  # ... but not on an agent's reply
     assert run(policy, agent, by(2, CUSTOMER), ticket=emailed) == [(2, "escalated", "customer_cc", "customer_cc", 1)]
 
 
@@ -130,12 +132,86 @@ def test_the_policys_own_first_reply_target_for_a_ticket_born_in_the_period(sla)
         (90, "escalated", "sla_warning", "sla_warning", 1)]
 
 
-def test_the_summary_counts_escalations_and_raises_by_rule_reason_level_and_day():
-    at = T0
-    findings = [Finding(1, at, "escalated", "impact", "outage", 2), Finding(1, at + MIN, "raised", "impact", "data_loss", 3),
-                Finding(2, at + timedelta(days=1), "escalated", "customer_cc", "customer_cc", 1),
-                Finding(2, at + timedelta(days=1), "acknowledged", "manual_request", "customer_cc", 1)]
-    assert summarize(findings) == {
-        "tickets": 2, "escalations": 2, "raises": 1, "other_updates": 1,
-        "by_rule": {"customer_cc": 1, "impact": 2}, "by_reason": {"customer_cc": 1, "data_loss": 1, "outage": 1},
-        "by_level": {"1": 1, "2": 1, "3": 1}, "per_day": {"2026-11-16": 1, "2026-11-17": 1}}
+CC = frozenset({"escalation@acme.example"})
+HOUR = timedelta(hours=1)
+
+
+@pytest.fixture
+def lifecycle(policy):
+    return replace(policy, lifecycle=LifecyclePolicy(enabled=True, owners=(OwnerRule(900000000031),),
+                                                     cadence=(("high", timedelta(hours=2)),),
+                                                     monitoring=timedelta(days=1)))
+
+
+def status(minutes: int, actor: int, now: str, was: str, *comments: Comment) -> Change:
+    return by(minutes, actor, *comments, fields=(FieldChange("status", now, was),))
+
+
+def test_lifecycle_solved_goes_to_monitoring_and_a_customers_reply_re_escalates(lifecycle):
+    escalate, update = by(1, CUSTOMER, said("please escalate", to=CC)), by(30, AGENT, said("On it.", "agent"))
+    solved = status(60, AGENT, "solved", "open")
+    again = status(180, CUSTOMER, "open", "solved", said("It is broken again."))
+    assert run(lifecycle, escalate, update, solved, again, until=T0 + 4 * HOUR) == [
+        (1, "escalated", "customer_cc", "customer_cc", 1), (60, "monitoring", "lifecycle", "customer_cc", 1),
+        (180, "re-escalated", "lifecycle", "customer_cc", 1)]  # monitoring's end (day 2) was superseded
+    quiet = replay([TicketHistory(TicketSnapshot(id=7, status="open"), [escalate, update, solved])], lifecycle,
+                   RULES, UNTIL)
+    assert [(f.kind, f.evidence) for f in quiet[1:]] == [
+        ("monitoring", ("the ticket was solved: monitoring until 2026-11-17 10:00 UTC",)),
+        ("closed", ("monitoring ended without recurrence", "closed: the review would be written from the "
+                                                          "ticket's audits"))]
+    assert quiet[-1].at == T0 + 60 * MIN + timedelta(days=1)
+
+
+def test_lifecycle_missed_updates_remind_then_raise_a_level_and_an_update_in_time_moves_the_plan(lifecycle):
+    escalate = by(1, CUSTOMER, said("please escalate", to=CC))
+    assert run(lifecycle, escalate, until=T0 + 5 * HOUR) == [
+        (1, "escalated", "customer_cc", "customer_cc", 1), (121, "reminder", "lifecycle", "customer_cc", 1),
+        (241, "reminder", "lifecycle", "customer_cc", 2)]
+    assert run(lifecycle, escalate, by(100, AGENT, said("Deploying the fix.", "agent")), until=T0 + 4 * HOUR) == [
+        (1, "escalated", "customer_cc", "customer_cc", 1), (220, "reminder", "lifecycle", "customer_cc", 1)]
+    reminder = replay([TicketHistory(TicketSnapshot(id=7, status="open"), [escalate])], lifecycle, RULES,
+                      T0 + 3 * HOUR)[-1]
+    assert reminder.evidence == ("Communication plan: no public update to the customer since 2026-11-16 09:01 UTC "
+                                 "(2 h); an update was due by 2026-11-16 11:01 UTC.",)
+
+
+def test_lifecycle_evidence_a_closed_escalation_used_never_opens_another(lifecycle):
+    desk = TicketSnapshot(id=7, status="open", priority="normal", cc_emails=CC)  # the desk stays CC'd
+    agreed = by(10, AGENT, said("customer agreed to de-escalate", "agent", public=False), tags_added=("deescalate",))
+    assert run(lifecycle, by(1), by(5, AGENT, tags_added=("deescalate",)), agreed, by(20), ticket=desk,
+               until=T0 + HOUR) == [
+        (1, "escalated", "customer_cc", "customer_cc", 1), (5, "refused", "lifecycle", "customer_cc", 1),
+        (10, "de-escalated", "lifecycle", "customer_cc", 1)]  # the customer's change at 20 brings nothing new
+    again = by(20, CUSTOMER, said("again", to=CC))
+    assert run(lifecycle, by(1), agreed, again, ticket=desk, until=T0 + HOUR)[-1] == (
+        20, "escalated", "customer_cc", "customer_cc", 1)  # a new request: a new episode
+    without = replace(lifecycle, lifecycle=LifecyclePolicy())  # no [lifecycle]: no close, nothing consumed
+    assert run(without, by(1), agreed, by(20), ticket=desk) == [(1, "escalated", "customer_cc", "customer_cc", 1)]
+
+
+def created(ticket_id: int, minutes: int, priority: str = "high", org: int = 5) -> TicketHistory:
+    birth = Change(minutes, ticket_id, T0 + minutes * MIN, CUSTOMER, "end-user",
+                   (FieldChange("status", "new"), FieldChange("priority", priority)), created=True)
+    ticket = TicketSnapshot(id=ticket_id, status="new", priority=priority, organization_id=org,
+                            created_at=T0 + minutes * MIN)
+    return TicketHistory(ticket, [birth], subject=f"Checkout fails ({ticket_id})")
+
+
+def test_a_recurring_run_escalates_its_newest_ticket_once(policy):
+    recurring = replace(policy, recurring=RecurringPolicy(enabled=True, count=3, within=timedelta(days=1)))
+    raised = created(11, 0, "normal")
+    raised.changes.append(Change(90, 11, T0 + 90 * MIN, AGENT, "agent", (FieldChange("priority", "high", "normal"),)))
+    histories = [raised, created(12, 30), created(13, 60), created(14, 120, org=6), created(15, 150, "low")]
+    found = replay(histories, recurring, RULES, UNTIL)
+    assert [(f.ticket_id, int((f.at - T0) / MIN), f.kind, f.rule, f.level) for f in found] == [
+        (13, 90, "escalated", "recurring_incidents", 2)]  # 11 turned high at 90: the run's newest is 13
+    assert found[0].evidence[0] == "3 urgent/high tickets from organization 5 within 1 d; this one is the newest:"
+    assert found[0].evidence[3] == "#13 (high, created 2026-11-16 10:00 UTC): Checkout fails (13)"
+    again = replay(histories + [created(16, 200)], recurring, RULES, UNTIL)
+    assert [(f.ticket_id, int((f.at - T0) / MIN)) for f in again] == [(13, 90), (16, 200)]  # a new newest: once more
+    moved = created(11, 0, org=6)  # into the organization later: its run is found then
+    moved.changes.append(Change(90, 11, T0 + 90 * MIN, AGENT, "agent", (FieldChange("organization_id", 5, 6),)))
+    assert [(f.ticket_id, int((f.at - T0) / MIN)) for f in replay([moved] + histories[1:], recurring, RULES,
+                                                                  UNTIL)] == [(13, 90)]
+    assert replay(histories, policy, RULES, UNTIL) == []  # without [recurring]

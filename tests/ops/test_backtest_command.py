@@ -31,8 +31,9 @@ def day(month_day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 11, month_day, hour, minute, tzinfo=timezone.utc)
 
 
-def ticket(ticket_id: int, created: datetime, tags=(), priority="normal", status="open", fields=()) -> dict:
+def ticket(ticket_id: int, created: datetime, tags=(), priority="normal", status="open", fields=(), org=None) -> dict:
     return {"ticket": {"id": ticket_id, "status": status, "priority": priority, "group_id": 98738,
+                       "organization_id": org, "subject": f"Checkout fails ({ticket_id})",
                        "assignee_id": AGENT, "requester_id": CUSTOMER, "tags": list(tags), "follower_ids": [],
                        "collaborator_ids": [], "email_cc_ids": [], "created_at": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
                        "updated_at": NOW.strftime("%Y-%m-%dT%H:%M:%SZ"), "generated_timestamp": int(NOW.timestamp()) - 3600,
@@ -242,3 +243,98 @@ def test_without_an_sla_section_the_metric_events_are_not_read(world):
     code, report, _, _ = run()
     assert not [r for r in fake.requests if "metric_events" in r.path or "business_hours" in r.path]
     assert {f["rule"] for f in report["findings"]} == {"customer_cc", "impact", "manual_request"}
+
+
+LIFECYCLE = """
+[lifecycle]
+monitoring = "3d"
+missed_updates = 2
+cadence = { high = "2h", urgent = "1h" }
+
+[[lifecycle.owners]]
+user_id = 900000000031
+
+[recurring]
+count = 3
+within = "7d"
+"""
+ORG = 509974
+
+
+def lifecycle_history():
+    """Escalated, solved, reopened, solved, closed (201); updates missed (202); de-escalated, its tag kept (203);
+    a run of three high tickets of one organization (301-303) beside another organization's (304)."""
+    old = datetime(2026, 10, 1, tzinfo=timezone.utc)
+    tickets = [ticket(201, old, status="solved"), ticket(202, old, status="closed"), ticket(203, old, ["outage"]),
+               *(ticket(300 + n, day(14 + n, 9), priority="high", org=ORG) for n in (1, 2, 3)),
+               ticket(304, day(17, 10), priority="high", org=777)]
+    cc = dict(ccs=(DESK,))
+    events = [
+        audit(201, day(2, 10), CUSTOMER, comment(CUSTOMER, "Please escalate, checkout is failing.", day(2, 10), **cc)),
+        audit(201, day(2, 10, 30), AGENT, comment(AGENT, "Looking into it now.", day(2, 10, 30))),
+        audit(201, day(2, 11), AGENT, change("status", "solved", "open")),
+        audit(201, day(3, 9), CUSTOMER, comment(CUSTOMER, "It is broken again.", day(3, 9)),
+              change("status", "open", "solved")),
+        audit(201, day(3, 9, 30), AGENT, comment(AGENT, "Fixed for good this time.", day(3, 9, 30))),
+        audit(201, day(3, 10), AGENT, change("status", "solved", "open")),
+        audit(202, day(8, 9), CUSTOMER, comment(CUSTOMER, "Escalating: nobody answers.", day(8, 9), **cc)),
+        audit(202, day(8, 14), AGENT, comment(AGENT, "Solved by the restart.", day(8, 14)),
+              change("status", "solved", "open")),
+        audit(202, day(12, 8), AGENT, change("status", "closed", "solved")),
+        audit(203, day(12, 9), AGENT, change("tags", ["outage"], [])),
+        audit(203, day(12, 9, 30), AGENT, comment(AGENT, "Called Dana: customer agreed to de-escalate.", day(12, 9, 30),
+                                                  public=False), change("tags", ["outage", "deescalate"], ["outage"])),
+        audit(203, day(12, 11), CUSTOMER, comment(CUSTOMER, "Thanks, all good now.", day(12, 11))),
+        *(audit(300 + n, day(14 + n, 9), CUSTOMER, create("status", "new"), create("priority", "high"),
+                comment(CUSTOMER, "Checkout fails again.", day(14 + n, 9))) for n in (1, 2, 3)),
+        *(audit(300 + n, day(14 + n, 9, 30), AGENT, comment(AGENT, "Looking into it.", day(14 + n, 9, 30)))
+          for n in (1, 2)),
+        audit(304, day(17, 10), CUSTOMER, create("status", "new"), create("priority", "high")),
+        audit(304, day(17, 10, 30), AGENT, comment(AGENT, "Looking into it.", day(17, 10, 30))),
+        audit(302, day(17, 9, 30), AGENT, change("priority", "urgent", "high")),
+        audit(303, day(17, 10), AGENT, comment(AGENT, "Rolled back the release.", day(17, 10)),
+              change("status", "solved", "new")),
+    ]
+    return tickets, events
+
+
+def test_the_lifecycle_and_recurring_incidents_as_the_worker_would_have_taken_them(world):
+    tickets, events = lifecycle_history()
+    fake, run = world(tickets=tickets, events=events, metrics=[], policy_extra=LIFECYCLE)
+    code, report, _, _ = run()
+    assert code == 0
+    assert [(f[0], f[1][5:16], f[2], f[3], f[5]) for f in found(report)] == [
+        (201, "11-02T10:00", "escalated", "customer_cc", 1), (201, "11-02T11:00", "monitoring", "lifecycle", 1),
+        (201, "11-03T09:00", "re-escalated", "lifecycle", 1),  # the customer's reply reopened it
+        (201, "11-03T10:00", "monitoring", "lifecycle", 1), (201, "11-06T10:00", "closed", "lifecycle", 1),
+        (202, "11-08T09:00", "escalated", "customer_cc", 1), (202, "11-08T11:00", "reminder", "lifecycle", 1),
+        (202, "11-08T13:00", "reminder", "lifecycle", 2),  # the second missed update in a row: a level up
+        (202, "11-08T14:00", "monitoring", "lifecycle", 2), (202, "11-11T14:00", "closed", "lifecycle", 2),
+        (203, "11-12T09:00", "escalated", "impact", 2),
+        (203, "11-12T09:30", "de-escalated", "lifecycle", 2),  # the outage tag stays; it opens nothing at 11:00
+        (303, "11-17T09:00", "escalated", "recurring_incidents", 2),  # once, though 302's priority changed since
+        (303, "11-17T10:00", "monitoring", "lifecycle", 2), (303, "11-20T10:00", "closed", "lifecycle", 2)]
+    by_step = {(f["ticket_id"], f["at"]): f["evidence"] for f in report["findings"]}
+    assert by_step[(201, "2026-11-06T10:00:00Z")] == [
+        "monitoring ended without recurrence", "closed: the review would be written from the ticket's audits"]
+    assert by_step[(202, "2026-11-08T13:00:00Z")] == [
+        "Communication plan: no public update to the customer since 2026-11-08 11:00 UTC (2 h); an update was due "
+        "by 2026-11-08 13:00 UTC. 2 missed in a row: escalated to level 2."]
+    assert by_step[(303, "2026-11-17T09:00:00Z")][:2] == [
+        "3 urgent/high tickets from organization 509974 within 7 d; this one is the newest:",
+        "#301 (high, created 2026-11-15 09:00 UTC): Checkout fails (301)"]
+    assert report["summary"]["lifecycle"] == {"closed": 3, "de-escalated": 1, "monitoring": 4, "re-escalated": 1,
+                                              "reminder": 2}
+    assert report["cannot_tell"][-2].startswith("Lifecycle: escalations already open when the period began")
+    assert report["cannot_tell"][-1].startswith("Recurring incidents: a ticket created before the period")
+
+
+def test_the_table_names_each_lifecycle_step(world):
+    tickets, events = lifecycle_history()
+    fake, run = world(tickets=tickets, events=events, metrics=[], policy_extra=LIFECYCLE)
+    code, text, _, _ = run(form="table")
+    lines = text.splitlines()
+    row = lines.index(next(line for line in lines if line.startswith("201 ") and "re-escalated" in line))
+    assert lines[row].split()[:6] == ["201", "2026-11-03", "09:00", "re-escalated", "1", "lifecycle"]
+    assert lines[row + 1].strip() == "- the ticket was reopened while monitoring: the problem recurred"
+    assert "  lifecycle:       closed 3, de-escalated 1, monitoring 4, re-escalated 1, reminder 2" in lines

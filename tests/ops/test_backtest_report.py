@@ -2,10 +2,12 @@
 
 import json
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from zendesk_escalator.core.backtest import Finding
-from zendesk_escalator.ops.backtest_report import LIMITS, Report, render_json, render_table
+from zendesk_escalator.core.backtest_findings import Finding
+from zendesk_escalator.core.policy import LifecyclePolicy, RecurringPolicy
+from zendesk_escalator.ops.backtest_report import LIMITS, Report, limits, render_json, render_table
 
 END = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 CALLS = Counter({("GET", "/api/v2/incremental/ticket_events.json", 200): 3,
@@ -53,3 +55,21 @@ def test_the_json_has_every_finding_the_calls_and_the_limits():
                                    "rule": "sla_breach", "reason": "sla_breach", "level": 2, "stage": "at the breach",
                                    "evidence": ["first reply time breached at 2026-11-03 08:00 UTC, 0 min ago"]}
     assert body["cannot_tell"] == list(LIMITS) and body["summary"]["by_level"] == {"1": 1, "2": 1}
+
+
+def test_lifecycle_and_recurring_limits_only_when_the_policy_has_them(policy):
+    assert limits(policy) == LIMITS
+    both = replace(policy, lifecycle=LifecyclePolicy(enabled=True),
+                   recurring=RecurringPolicy(enabled=True, within=timedelta(days=7)))
+    extra = limits(both)[len(LIMITS):]
+    assert extra[0].startswith("Lifecycle: escalations already open when the period began")
+    assert "a run in the period's first 7 d may be missed" in extra[1]
+
+
+def test_lifecycle_steps_get_their_own_summary_line():
+    steps = FINDINGS + [Finding(7, datetime(2026, 11, 4, 9, 0, tzinfo=timezone.utc), "monitoring", "lifecycle",
+                                "customer_cc", 1, ("the ticket was solved: monitoring until 2026-11-07 09:00 UTC",))]
+    lines = render_table(report(findings=steps)).splitlines()
+    assert "  lifecycle:       monitoring 1" in lines
+    assert "Summary: 2 ticket(s) escalated; 1 escalation(s), 1 level raise(s), 1 other update(s)" in lines
+    assert "lifecycle:" not in render_table(report())

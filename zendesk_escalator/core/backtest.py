@@ -1,53 +1,42 @@
-"""What the policy would have done to a ticket over a past period, by the worker's own core (pure).
+"""What the policy would have done over a past period, by the worker's own core (pure).
 
-Every change of the ticket is handed to the rules as the worker gets it (a
-trigger webhook with the change's hints): screened, its comments looked at,
-then decided on the ticket as it was just after the change. The SLA clock is
-read at each moment it changed, and timers are planned and re-checked at their
-moment by core/sla.py, as the worker's feed and timer handler do. Each update
-the service would have sent is applied to the replayed ticket, so the next
-decision sees it escalated, exactly as the worker's fresh read would.
+Every ticket of the period is replayed on one timeline, in the order things
+happened. Each change is handed to the rules as the worker gets it (a trigger
+webhook with the change's hints): screened with the lifecycle's own screen,
+its comments looked at, decided with the evidence a closed escalation used up,
+then the lifecycle step core/transitions.py takes on it. The SLA clock is read at
+each moment it changed and its timers are planned and re-checked at their moment
+(core/sla.py), as the feed and the timer handler do; the lifecycle's moments (an
+update due, monitoring's end) are taken at theirs, as its timer handler takes
+them. With [recurring], a ticket's creation, or a change of its priority or
+organization, runs the check over the tickets as they then were, and a new run
+is referred to its newest ticket. Each step's update is applied to the replayed ticket and its episode
+kept, so the next decision sees what the worker's fresh read and its store would.
 """
 
 import heapq
 import itertools
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Iterable
 
+from .backtest_findings import Finding, finding_of
 from .hours import Schedule
+from .lifecycle import CLOSED, Episode
+from .lifecycle import screen as lifecycle_screen
 from .notification import Notification
-from .plan import build_update
 from .policy import Policy
+from .recurring import Incident, referral, run_key, runs
 from .replay import Change, apply_change, apply_update, start_state
 from .rules import COMMENTS, Decision, Rules
 from .sla import BREACH, Timer, decide_timer, stale_because, timers_for
 from .sla_history import MetricHistory, clocks_at, moments
-from .snapshot import TicketSnapshot
-from .state import read_state
+from .snapshot import TicketSnapshot, parse_time
+from .transitions import Move, closing, on_ticket, on_timer
 
-ESCALATING = ("escalated", "raised")  # what the summaries count
-CHANGE, CLOCK, TIMER = 0, 1, 2  # at one moment: the change first, then the clock, then timers
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One update the service would have sent: when, what kind, which rule, and on what evidence."""
-
-    ticket_id: int
-    at: datetime
-    kind: str  # escalated (the first time), raised (a higher level), acknowledged (a request seen), noted
-    rule: str
-    reason: str
-    level: int
-    evidence: tuple[str, ...] = ()
-    stage: str | None = None  # SLA timers: "30 min before", "75 % of the target", "at the breach"
-
-    def to_dict(self) -> dict:
-        """JSON-ready form."""
-        data = {"ticket_id": self.ticket_id, "at": self.at.strftime("%Y-%m-%dT%H:%M:%SZ"), "kind": self.kind,
-                "rule": self.rule, "reason": self.reason, "level": self.level, "evidence": list(self.evidence)}
-        return data | ({"stage": self.stage} if self.stage else {})
+# At one moment: changes first, then the referrals they lead to, the clock, SLA timers, lifecycle moments.
+CHANGE, REFERRAL, CLOCK, TIMER, MOMENT = range(5)
 
 
 @dataclass
@@ -57,45 +46,176 @@ class TicketHistory:
     ticket: TicketSnapshot
     changes: list[Change] = field(default_factory=list)
     clocks: list[MetricHistory] = field(default_factory=list)
+    subject: str = ""  # today's: a recurring run's evidence lists it
 
 
-def replay(history: TicketHistory, policy: Policy, rules: Rules, until: datetime,
+@dataclass
+class Replayed:
+    """One ticket as the replay has it now: the ticket, its episode, its pending lifecycle moments."""
+
+    history: TicketHistory
+    state: TicketSnapshot
+    episode: Episode | None = None
+    last_update: datetime | None = None  # the latest public comment by an agent: what a reminder reads
+    moments: set = field(default_factory=set)  # a later step supersedes them, as it does the inbox rows
+
+    @property
+    def id(self) -> int:
+        """The ticket's id."""
+        return self.history.ticket.id
+
+
+def replay(histories: Iterable[TicketHistory], policy: Policy, rules: Rules, until: datetime,
            account: Schedule | None = None) -> list[Finding]:
-    """The updates the policy would have made to this ticket, in order, up to `until`."""
-    state, findings, planned = start_state(history.ticket, history.changes), [], set()
-    order = itertools.count()
-    queue = [(c.at, CHANGE, next(order), c) for c in history.changes if not _by_us(c, policy)]
-    queue += [(at, CLOCK, next(order), None) for at in moments(history.clocks)]
-    heapq.heapify(queue)
-    while queue and queue[0][0] <= until:
-        at, kind, _, item = heapq.heappop(queue)
-        metrics, targets = clocks_at(history.clocks, at)
-        state, timer, decision = replace(state, sla_metrics=metrics, sla_targets=targets), None, None
+    """The updates the policy would have made to these tickets up to `until`, in order."""
+    return Replay(policy, rules, account).run(histories, until)
+
+
+class Replay:
+    """One timeline of every ticket: what happens next, in order, and what the service would have done."""
+
+    def __init__(self, policy: Policy, rules: Rules, account: Schedule | None = None):
+        self.policy, self.rules, self.account = policy, rules, account
+        self.queue: list = []
+        self.order, self.episode_ids = itertools.count(), itertools.count(1)
+        self.planned: set = set()  # every timer and moment planned: each acts once, as its inbox row does
+        self.referred: set[str] = set()  # a run is referred once, as its inbox row's key (run_key) makes it
+        self.tickets: dict[int, Replayed] = {}
+        self.organizations: dict[int | None, set[int]] = defaultdict(set)  # the recurring check looks at one
+        self.findings: list[Finding] = []
+
+    def run(self, histories: Iterable[TicketHistory], until: datetime) -> list[Finding]:
+        """Replay everything up to `until`; the findings in order."""
+        for history in histories:
+            ticket = Replayed(history, start_state(history.ticket, history.changes))
+            self.tickets[ticket.id] = ticket
+            self.organizations[ticket.state.organization_id].add(ticket.id)
+            for change in history.changes:
+                if not _by_us(change, self.policy):
+                    self._push(change.at, CHANGE, ticket, change)
+            for at in moments(history.clocks):
+                self._push(at, CLOCK, ticket, None)
+        while self.queue and self.queue[0][0] <= until:
+            at, kind, ticket_id, _, item = heapq.heappop(self.queue)
+            self._take(self.tickets[ticket_id], kind, item, at)
+        return sorted(self.findings, key=lambda f: (f.at, f.ticket_id))
+
+    def _take(self, ticket: Replayed, kind: int, item, at: datetime) -> None:
+        """One thing that happened to the ticket at `at`, then the timers and the runs it may lead to."""
+        metrics, targets = clocks_at(ticket.history.clocks, at)
+        ticket.state = replace(ticket.state, sla_metrics=metrics, sla_targets=targets)
+        before = _incident(ticket.state)
         if kind == CHANGE:
-            state = apply_change(state, item)
-            decision = decide_change(state, item, policy, rules)
+            self._change(ticket, item, at)
+        elif kind == REFERRAL:  # the service's own notification: no comments, the run with the ticket
+            self._notified(ticket, replace(ticket.state, referrals=(item.referral,)), [item], at)
         elif kind == TIMER:
-            timer, decision = _due([item] + _also_due(queue, at), state, policy, at, account)
-        if decision is not None:
-            findings.append(_finding(state, decision, policy, at, timer))
-            state = apply_update(state, build_update(state, decision, policy, at))
-        for new in timers_for(state, policy, at, account):
-            if new.key not in planned:  # a timer acts once, as its inbox row does
-                planned.add(new.key)
-                heapq.heappush(queue, (max(new.fire_at, at), TIMER, next(order), new))
-    return findings
+            self._timers(ticket, [item] + self._also_due(ticket, at), at)
+        elif kind == MOMENT:
+            self._moment(ticket, item, at)
+        self._plan(ticket, at)
+        if self.policy.recurring.enabled and ((kind == CHANGE and item.created) or _incident(ticket.state) != before):
+            self._refer_runs(ticket, before[0], at)
+
+    def _change(self, ticket: Replayed, change: Change, at: datetime) -> None:
+        ticket.state = apply_change(ticket.state, change)
+        spoken = [parse_time(c.created_at) or change.at for c in change.comments if c.public and not c.by_customer]
+        ticket.last_update = max(spoken + ([ticket.last_update] if ticket.last_update else []), default=None)
+        self._notified(ticket, ticket.state, [notification_of(change, ticket.state, self.policy)], at)
+        ticket.state = replace(ticket.state, new_comments=())  # examined: the worker's comment mark moves on
+
+    def _notified(self, ticket: Replayed, state: TicketSnapshot, notes: list[Notification], at: datetime) -> None:
+        decision, move = decide_change(state, notes, ticket.episode, self.policy, self.rules, at)
+        self._carry_out(ticket, move, decision, at)
+
+    def _timers(self, ticket: Replayed, timers: list[Timer], at: datetime) -> None:
+        """SLA timers at their moment, re-checked on the ticket as it then was; the most serious speaks."""
+        fresh = [t for t in timers if not stale_because(t, ticket.state, self.policy, self.account)]
+        if fresh:
+            timer = max(fresh, key=lambda t: (t.kind == BREACH, t.round, t.fire_at))
+            decision = decide_timer(timer, ticket.state, self.policy, at)
+            move = on_ticket(ticket.state, ticket.episode, decision, self.policy, at)
+            self._carry_out(ticket, move, decision, at, timer)
+
+    def _moment(self, ticket: Replayed, key: tuple, at: datetime) -> None:
+        """A lifecycle moment, unless a later step superseded it or the escalation moved on."""
+        kind, _, episode_id, _ = key
+        episode = ticket.episode
+        if key not in ticket.moments or episode is None or episode.id != episode_id or episode.state == CLOSED:
+            return
+        ticket.moments.discard(key)
+        move = on_timer(kind, ticket.state, episode, self.policy, at, lambda: ticket.last_update)
+        self._carry_out(ticket, move, None, at)
+
+    def _carry_out(self, ticket: Replayed, move: Move | None, decision: Decision | None, at: datetime,
+                   timer: Timer | None = None) -> None:
+        """Record the step, apply its update to the ticket, keep its episode and its moments."""
+        if move is None:
+            return
+        finding = finding_of(ticket.state, move, decision, self.policy, at, timer)
+        if finding is not None:
+            self.findings.append(finding)
+        # A close's review needs the ticket's audits: its text is left out, its fields and tags are not.
+        update = closing(ticket.state, move.episode, "", self.policy) if move.needs_review else move.update
+        if update:
+            ticket.state = apply_update(ticket.state, update)
+        episode = move.episode
+        if episode is None:
+            return
+        ticket.episode = episode = episode if episode.id is not None else replace(episode, id=next(self.episode_ids))
+        keys = {(kind, ticket.id, episode.id, moment) for kind, moment in move.watch if moment is not None}
+        if episode.state == CLOSED or keys:
+            ticket.moments &= keys
+        for key in keys - self.planned:
+            self.planned.add(key)
+            ticket.moments.add(key)
+            self._push(max(key[3], at), MOMENT, ticket, key)
+
+    def _plan(self, ticket: Replayed, at: datetime) -> None:
+        for timer in timers_for(ticket.state, self.policy, at, self.account):
+            if timer.key not in self.planned:
+                self.planned.add(timer.key)
+                self._push(max(timer.fire_at, at), TIMER, ticket, timer)
+
+    def _refer_runs(self, ticket: Replayed, was_in: int | None, at: datetime) -> None:
+        """The recurring check as of `at`, for the changed ticket's organization (no other run can be new)."""
+        organization_id = ticket.state.organization_id
+        self.organizations[was_in].discard(ticket.id)
+        self.organizations[organization_id].add(ticket.id)
+        if not organization_id:  # a ticket without one is in no run
+            return
+        members = (self.tickets[ticket_id] for ticket_id in self.organizations[organization_id])
+        incidents = [Incident(t.id, organization_id, t.state.priority, t.state.created_at, t.history.subject)
+                     for t in members if t.state.priority and t.state.created_at and t.state.created_at <= at]
+        for run in runs(incidents, self.policy, at):
+            key = run_key(run[-1].organization_id, run[-1].id)
+            if key not in self.referred:
+                self.referred.add(key)
+                self._push(at, REFERRAL, self.tickets[run[-1].id], referral(run))
+
+    def _also_due(self, ticket: Replayed, at: datetime) -> list[Timer]:
+        """The ticket's other timers of the same moment: the handler takes them together."""
+        due = []
+        while self.queue and self.queue[0][:3] == (at, TIMER, ticket.id):
+            due.append(heapq.heappop(self.queue)[4])
+        return due
+
+    def _push(self, at: datetime, kind: int, ticket: Replayed, item) -> None:
+        heapq.heappush(self.queue, (at, kind, ticket.id, next(self.order), item))
 
 
-def decide_change(state: TicketSnapshot, change: Change, policy: Policy, rules: Rules) -> Decision | None:
-    """What the worker decides on this change's webhook: screened, comments looked at, then decided."""
-    notes = [notification_of(change, state, policy)]
+def decide_change(state: TicketSnapshot, notes: list[Notification], episode: Episode | None, policy: Policy,
+                  rules: Rules, now: datetime) -> tuple[Decision | None, Move | None]:
+    """What the worker does with these webhooks: screened, comments looked at, decided, the lifecycle's step."""
     needs = rules.screen(notes, policy)
-    if not needs:
-        return None
-    if any(COMMENTS in need for need in needs.values()) and not rules.comments_leave_a_chance(
-            needs, state.new_comments, notes, policy):
-        return None
-    return rules.decide(state, policy)
+    if lifecycle_need := lifecycle_screen(notes, episode, policy):
+        needs["lifecycle"] = lifecycle_need
+    if not needs or (any(COMMENTS in need for need in needs.values())
+                     and not rules.comments_leave_a_chance(needs, state.new_comments, notes, policy)):
+        return None, None
+    consumed = episode.consumed if episode and episode.state == CLOSED else frozenset()
+    decision = rules.decide(state, policy, consumed)
+    return decision, on_ticket(state, episode, decision, policy, now)
 
 
 def notification_of(change: Change, state: TicketSnapshot, policy: Policy) -> Notification:
@@ -107,49 +227,9 @@ def notification_of(change: Change, state: TicketSnapshot, policy: Policy) -> No
                         escalation_status=state.field(status_field) if status_field else None)
 
 
-def summarize(findings: list[Finding]) -> dict:
-    """Counts by rule, reason and level of the escalations and raises; tickets first escalated per day."""
-    counted = [f for f in findings if f.kind in ESCALATING]
-    first: dict[int, Finding] = {}
-    for finding in sorted(counted, key=lambda f: f.at):
-        first.setdefault(finding.ticket_id, finding)
-    per_day = Counter(f.at.strftime("%Y-%m-%d") for f in first.values())
-    return {"tickets": len(first), "escalations": sum(f.kind == "escalated" for f in counted),
-            "raises": sum(f.kind == "raised" for f in counted),
-            "other_updates": len(findings) - len(counted),
-            "by_rule": dict(sorted(Counter(f.rule for f in counted).items())),
-            "by_reason": dict(sorted(Counter(f.reason for f in counted).items())),
-            "by_level": {str(k): v for k, v in sorted(Counter(f.level for f in counted).items())},
-            "per_day": dict(sorted(per_day.items()))}
-
-
-def _also_due(queue: list, at: datetime) -> list[Timer]:
-    """The other timers of the same moment: the handler takes them together."""
-    due = []
-    while queue and queue[0][0] == at and queue[0][1] == TIMER:
-        due.append(heapq.heappop(queue)[3])
-    return due
-
-
-def _due(timers: list[Timer], state: TicketSnapshot, policy: Policy, at: datetime,
-         account: Schedule | None) -> tuple[Timer | None, Decision | None]:
-    """Timers at their moment, re-checked on the ticket as it then was; the most serious speaks."""
-    fresh = [t for t in timers if not stale_because(t, state, policy, account)]
-    if not fresh:
-        return None, None
-    timer = max(fresh, key=lambda t: (t.kind == BREACH, t.round, t.fire_at))
-    return timer, decide_timer(timer, state, policy, at)
-
-
-def _finding(state: TicketSnapshot, decision: Decision, policy: Policy, at: datetime,
-             timer: Timer | None) -> Finding:
-    before = read_state(state, policy)
-    if decision.acknowledge_only:
-        kind = "acknowledged"
-    else:
-        kind = "escalated" if not before.active else "raised" if decision.level > before.level else "noted"
-    return Finding(state.id, at, kind, decision.rule, decision.reason, decision.level, decision.evidence,
-                   timer.stage if timer else None)
+def _incident(state: TicketSnapshot) -> tuple:
+    """What the recurring check sees of a ticket."""
+    return state.organization_id, state.priority
 
 
 def _by_us(change: Change, policy: Policy) -> bool:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Callable
 
 from .checklist import render_customer_request, render_note
 from .hours import Schedule
@@ -75,6 +76,20 @@ def monitoring_ended(ticket: TicketSnapshot, episode: Episode, now: datetime) ->
     return episode.moved(now, CLOSED, MONITORED, "monitoring ended without recurrence")
 
 
+def on_timer(kind: str, ticket: TicketSnapshot, episode: Episode, policy: Policy, now: datetime,
+             last_update: Callable[[], datetime | None]) -> Move | None:
+    """The step a lifecycle moment asks for: the close after quiet monitoring, or a reminder when an update is due.
+
+    `last_update` gives when an agent last wrote publicly; it is asked only for a reminder (a read).
+    """
+    if kind == MONITORING_END:
+        closed = monitoring_ended(ticket, episode, now)
+        return Move("closed", None, closed, needs_review=True) if closed else None
+    if kind == UPDATE_DUE:
+        return reminder(ticket, episode, last_update(), policy, now)
+    raise LookupError(f"no lifecycle timer of kind {kind!r}")
+
+
 def reminder(ticket: TicketSnapshot, episode: Episode, last_update: datetime | None, policy: Policy,
              now: datetime, schedules: dict[str, Schedule] | None = None) -> Move:
     """An update fell due: nothing when the customer heard from us in time; else a reminder (and a level)."""
@@ -84,14 +99,16 @@ def reminder(ticket: TicketSnapshot, episode: Episode, last_update: datetime | N
         return Move("on_plan", None, episode, ((UPDATE_DUE, due),) if due and episode.state == ACTIVE else ())
     missed = episode.missed_updates + 1
     raise_level = missed >= policy.lifecycle.missed_updates
-    level = min(episode.level + 1, max([lvl.level for lvl in policy.levels] + [episode.level + 1])) \
-        if raise_level else episode.level
+    # Up to the highest level the policy names (beyond it no one more is told); without levels, one up.
+    top = max((lvl.level for lvl in policy.levels), default=episode.level + 1)
+    level = max(episode.level, min(episode.level + 1, top)) if raise_level else episode.level
     moved = replace(episode.moved(now, ACTIVE, "reminder", f"update missed ({missed})", level),
                     missed_updates=0 if raise_level else missed)
     followers = policy.level(level).followers + ((episode.owner_id,) if episode.owner_id else ())
+    raised = (f" {missed} missed in a row: escalated to level {level}." if level > episode.level
+              else f" {missed} missed in a row; level {level} is the highest already.")
     note = (f"Communication plan: no public update to the customer since {utc(since)} "
-            f"({span(now - since)}); an update was due by {utc(due)}."
-            + (f" {missed} missed in a row: escalated to level {level}." if raise_level else ""))
+            f"({span(now - since)}); an update was due by {utc(due)}." + (raised if raise_level else ""))
     update = lifecycle_update(ticket, policy, ACTIVE, level, episode.reason, note, followers)
     return Move("reminder", update, moved, ((UPDATE_DUE, update_due(now, ticket, policy, schedules)),))
 

@@ -5,9 +5,10 @@ It reads, with GETs only: the incremental ticket events export with the comments
 state of each ticket changed, one request per 1000 tickets), the users who wrote
 or were CC'd (one request per 100), and with an [sla] policy the incremental
 metric events export (Zendesk's SLA clock) and, when business hours count, the
-account's schedule (two requests). Each ticket is then replayed through the
-worker's own core (core/backtest.py). No ticket update is sent and no database
-is opened.
+account's schedule (two requests). The tickets are then replayed together, in
+the order things happened, through the worker's own core (core/backtest.py): its
+rules, lifecycle steps, SLA timers and recurring check. No ticket update is sent
+and no database is opened.
 """
 
 import sys
@@ -16,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Callable, TextIO
 
 from ..actions import ZendeskClient
-from ..core.backtest import Finding, TicketHistory, replay
+from ..core.backtest import TicketHistory, replay
 from ..core.hours import Schedule
 from ..core.policy import Policy
 from ..core.replay import changes_from_export
@@ -29,7 +30,7 @@ from ..errors import ConfigError, EscalatorError, TicketNotFound, ZendeskError, 
 from ..policy_file import load_policy
 from ..settings import Settings
 from ..zendesk.admin import ZendeskAdmin
-from .backtest_report import Report, render_json, render_table
+from .backtest_report import Report, limits, render_json, render_table
 from .export_pages import Exports, Progress
 
 
@@ -49,10 +50,11 @@ class Backtest:
             metric_events = self.exports.time_based("metric events", self.client.metric_events,
                                                     "ticket_metric_events", since)
             clocks = histories_from_export(metric_events, start)
-        today = tickets_from_api({"tickets": list(self.exports.tickets(since))})
+        raw = list(self.exports.tickets(since))
+        today, subjects = tickets_from_api({"tickets": raw}), {t.get("id"): str(t.get("subject") or "") for t in raw}
         changes = changes_from_export(events, People.of(self.users(events)))
-        return {tid: TicketHistory(today.get(tid) or TicketSnapshot(id=tid), changes.get(tid, []), clocks.get(tid, []))
-                for tid in sorted(set(changes) | set(clocks))}
+        return {tid: TicketHistory(today.get(tid) or TicketSnapshot(id=tid), changes.get(tid, []), clocks.get(tid, []),
+                                   subjects.get(tid, "")) for tid in sorted(set(changes) | set(clocks))}
 
     def users(self, events: list[dict]) -> list[dict]:
         """The users who changed, wrote on or were CC'd on these tickets: their roles and addresses."""
@@ -105,11 +107,9 @@ def run_backtest(settings: Settings, rules_path: str, since: timedelta, form: st
         account = backtest.account_schedule()
     except ZendeskRejected as error:
         raise EscalatorError(_refusal(error)) from None
-    rules = escalation_rules()
-    findings: list[Finding] = sorted((f for h in histories.values() for f in replay(h, policy, rules, end, account)),
-                                     key=lambda f: (f.at, f.ticket_id))
+    findings = replay(histories.values(), policy, escalation_rules(), end, account)
     report = Report(start, end, rules_path, len(histories), sum(len(h.changes) for h in histories.values()),
-                    client.session.calls, exports.waited, findings, backtest.notes)
+                    client.session.calls, exports.waited, findings, backtest.notes, limits(policy))
     out.write(render_table(report) if form == "table" else render_json(report))
     return 0
 

@@ -5,7 +5,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..core.backtest import Finding, summarize
+from ..core.backtest_findings import Finding, summarize
+from ..core.policy import Policy
+from ..core.text import span
 
 # What a replay of Zendesk's exports cannot know; said in every output and in docs/BACKTEST.md.
 LIMITS = (
@@ -23,6 +25,20 @@ LIMITS = (
     "own first-reply target applies only to tickets created in the period.",
     "Zendesk's exports leave out the last minute.",
 )
+LIFECYCLE_LIMIT = ("Lifecycle: escalations already open when the period began are kept in the service's database, "
+                   "not in the exports, so their monitoring, reminders and close are left out; a close's review "
+                   "needs the ticket's audits and is not written.")
+RECURRING_LIMIT = ("Recurring incidents: a ticket created before the period and not changed in it is not in the "
+                   "exports, so a run in the period's first {within} may be missed; organizations and priorities "
+                   "before the period are today's with the period's changes undone.")
+
+
+def limits(policy: Policy) -> tuple[str, ...]:
+    """What history cannot tell for this policy: the lifecycle and recurring incidents only when enabled."""
+    extra = [LIFECYCLE_LIMIT] if policy.lifecycle.enabled else []
+    if policy.recurring.enabled:
+        extra.append(RECURRING_LIMIT.format(within=span(policy.recurring.within)))
+    return LIMITS + tuple(extra)
 
 
 @dataclass
@@ -38,6 +54,7 @@ class Report:
     waited: float  # seconds spent waiting for the exports' rate limit
     findings: list[Finding]
     notes: list[str] = field(default_factory=list)  # what this run could not read
+    limits: tuple[str, ...] = LIMITS  # what history cannot tell, for the policy tried
 
     def api(self) -> dict:
         """The API calls it cost, by endpoint; 429s included."""
@@ -53,7 +70,7 @@ def render_json(report: Report) -> str:
     """Everything, for a program."""
     body = {"period": {"start": _iso(report.start), "end": _iso(report.end)}, "policy": report.rules_path,
             "replayed": {"tickets": report.tickets, "updates": report.updates}, "api_calls": report.api(),
-            "cannot_tell": list(report.notes) + list(LIMITS), "findings": [f.to_dict() for f in report.findings],
+            "cannot_tell": list(report.notes) + list(report.limits), "findings": [f.to_dict() for f in report.findings],
             "summary": summarize(report.findings)}
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
@@ -66,7 +83,7 @@ def render_table(report: Report) -> str:
              f"Replayed {report.updates} update(s) of {report.tickets} ticket(s); Zendesk API calls: {api['total']} "
              f"(GET only; {api['rate_limited']} answered 429; {api['waited_seconds']:g} s waited for the limit)",
              "What history cannot tell:"]
-    lines += [f"  - {note}" for note in list(report.notes) + list(LIMITS)]
+    lines += [f"  - {note}" for note in list(report.notes) + list(report.limits)]
     lines.append("")
     lines += _findings(report.findings) if report.findings else ["Nothing would have been escalated."]
     return "\n".join(lines + [""] + _summary(summarize(report.findings))) + "\n"
@@ -89,7 +106,9 @@ def _summary(summary: dict) -> list[str]:
     lines = [f"Summary: {summary['tickets']} ticket(s) escalated; {summary['escalations']} escalation(s), "
              f"{summary['raises']} level raise(s), {summary['other_updates']} other update(s)"]
     for title, key in (("by rule", "by_rule"), ("by reason", "by_reason"), ("by level", "by_level"),
-                       ("tickets per day", "per_day")):
+                       ("tickets per day", "per_day"), ("lifecycle", "lifecycle")):
+        if key not in summary:  # lifecycle steps, only when there were any
+            continue
         counts = ", ".join(f"{name} {count}" for name, count in summary[key].items()) or "-"
         lines.append(f"  {title + ':':<16} {counts}")
     return lines

@@ -16,7 +16,7 @@ from ..core.lifecycle import CLOSED, Episode
 from ..core.policy import Policy
 from ..core.review import render_review, summarize_audits
 from ..core.snapshot import comments_from_api, parse_time, ticket_from_api
-from ..core.transitions import MONITORING_END, UPDATE_DUE, Move, closing, monitoring_ended, reminder, review_followup
+from ..core.transitions import Move, closing, on_timer, review_followup
 from ..errors import TicketNotFound
 from ..store.escalations import Escalations
 from ..store.inbox import Inbox, InboxRow
@@ -93,22 +93,14 @@ class LifecycleHandler:
             return Outcome("stale", "the escalation has moved on")
         try:
             ticket = ticket_from_api(self.lifecycle.reader.ticket(ticket_id))
-            move = self._move(payload["kind"], ticket, episode)
+            move = on_timer(payload["kind"], ticket, episode, self.lifecycle.policy, self.lifecycle.clock(),
+                            lambda: self._last_public_update(ticket_id))
         except TicketNotFound:
             return Outcome("ticket_gone", f"ticket {ticket_id} no longer exists")
         if move is None:
             return Outcome("stale", f"{payload['kind']}: nothing to do (the ticket is {ticket.status})")
         sent = self.lifecycle.carry_out(move, ticket)
         return Outcome(move.cause, f"{payload['kind']} of episode {episode.id}", "lifecycle", update=sent)
-
-    def _move(self, kind: str, ticket, episode: Episode) -> Move | None:
-        now, policy = self.lifecycle.clock(), self.lifecycle.policy
-        if kind == MONITORING_END:
-            closed = monitoring_ended(ticket, episode, now)
-            return Move("closed", None, closed, needs_review=True) if closed else None
-        if kind == UPDATE_DUE:
-            return reminder(ticket, episode, self._last_public_update(ticket.id), policy, now)
-        raise LookupError(f"no lifecycle timer of kind {kind!r}")
 
     def _last_public_update(self, ticket_id: int) -> datetime | None:
         """When an agent last wrote publicly (the newest page of comments, one read).
