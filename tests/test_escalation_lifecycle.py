@@ -162,6 +162,16 @@ def test_missed_updates_bring_reminders_then_the_next_level(world):
     assert {900000000011, 900000000012, 900000000031} <= set(fake.tickets[TICKET]["follower_ids"])
 
 
+def test_a_solve_no_webhook_told_of_starts_monitoring_at_the_next_moment_instead_of_a_reminder(world):
+    service, fake = world()
+    escalate_by_cc(service, fake)
+    fake.set_status(TICKET, "solved", AGENT)  # no trigger called the service
+    service.at(START + timedelta(hours=2, minutes=1))
+    service.work()
+    assert notes(fake)[-1].startswith("Escalation monitoring: the ticket is solved")
+    assert episode(service).state == MONITORING and field(fake, STATUS) == "escalation_monitoring"
+
+
 def test_an_update_in_time_moves_the_plan_on_without_a_note(world):
     service, fake = world()
     escalate_by_cc(service, fake)

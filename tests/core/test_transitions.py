@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from zendesk_escalator.core.lifecycle import CLOSED, MONITORED, MONITORING, escalated
+from zendesk_escalator.core.lifecycle import ACTIVE, CLOSED, MONITORED, MONITORING, REOPENED, escalated
 from zendesk_escalator.core.policy import LifecyclePolicy
 from zendesk_escalator.core.rules import Decision
 from zendesk_escalator.core.snapshot import TicketSnapshot
@@ -32,7 +32,8 @@ def test_monitoring_ends_with_a_close_that_needs_the_review(planned):
                     never_asked)
     assert (move.cause, move.update, move.needs_review, move.episode.state) == ("closed", None, True, CLOSED)
     assert move.episode.history[-1].cause == MONITORED
-    assert on_timer(MONITORING_END, TICKET, episode, planned, NOW, never_asked) is None  # reopened meanwhile
+    reopened = on_timer(MONITORING_END, TICKET, episode, planned, NOW, never_asked)  # no webhook told of it
+    assert (reopened.cause, reopened.episode.state) == (REOPENED, ACTIVE)
 
 
 def test_an_update_due_reads_the_last_update_and_reminds_when_it_is_late(planned):

@@ -60,6 +60,18 @@ def test_triggers_are_narrow_and_each_carries_the_loop_guard(policy):
         {"field": "current_tags", "operator": "not_includes", "value": "escalation_level_3"}]
 
 
+def test_with_a_lifecycle_an_agents_solve_reopen_or_de_escalation_of_an_escalated_ticket_calls_too(policy):
+    assert "escalation lifecycle" not in by_title(desired_triggers(policy, "01HWEB", "10001", GUARD))
+    lifecycle = replace(policy, lifecycle=replace(policy.lifecycle, enabled=True))
+    trigger = next(t for t in desired_triggers(lifecycle, "01HWEB", "10001", GUARD)
+                   if t["title"] == "zendesk-escalator: escalation lifecycle")
+    assert trigger["conditions"] == {
+        "all": [{"field": "update_type", "operator": "is", "value": "Change"},
+                {"field": "current_tags", "operator": "includes", "value": "escalated"}, GUARD],
+        "any": [{"field": "status", "operator": "changed"},
+                {"field": "current_tags", "operator": "includes", "value": "deescalate escalation_closed"}]}
+
+
 def test_every_trigger_calls_the_webhook_with_the_documented_body(policy):
     for trigger in desired_triggers(policy, "01HWEB", "10001", GUARD):
         (action,) = trigger["actions"]

@@ -81,7 +81,11 @@ def on_timer(kind: str, ticket: TicketSnapshot, episode: Episode, policy: Policy
     """The step a lifecycle moment asks for: the close after quiet monitoring, or a reminder when an update is due.
 
     `last_update` gives when an agent last wrote publicly; it is asked only for a reminder (a read).
+    A change no webhook told of (solved, reopened, a de-escalation) is taken first: the timer's read saw it.
     """
+    missed = on_ticket(ticket, episode, None, policy, now)
+    if missed is not None:
+        return missed
     if kind == MONITORING_END:
         closed = monitoring_ended(ticket, episode, now)
         return Move("closed", None, closed, needs_review=True) if closed else None

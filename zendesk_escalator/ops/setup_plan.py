@@ -140,15 +140,23 @@ def desired_triggers(policy: Policy, webhook_id: str, category_id: str | None, g
         if exclude_tags:  # stop once the service escalated at this level or above
             conditions.append(_tags("not_includes", [LEVEL_TAG.format(n) for n in _levels(policy) if n >= level]))
         wanted.append((f"impact level {level}", f"An impact tag of level {level} was added.", conditions))
-    return [_trigger(title, why, conditions, guard, webhook_id, category_id) for title, why, conditions in wanted]
+    triggers = [_trigger(title, why, conditions, guard, webhook_id, category_id) for title, why, conditions in wanted]
+    if policy.lifecycle.enabled:  # an agent's solve, reopen or de-escalation of an escalated ticket
+        triggers.append(_trigger(
+            "escalation lifecycle", "An escalated ticket was solved or reopened, or an agent asked to de-escalate: "
+            "monitoring, re-escalation and close follow it.", [changed, _tags("includes", [policy.escalated_tag])],
+            guard, webhook_id, category_id,
+            any_of=[{"field": "status", "operator": "changed"},
+                    _tags("includes", [policy.lifecycle.deescalate_tag, policy.values.closed])]))
+    return triggers
 
 
 def _trigger(title: str, why: str, conditions: list[dict], guard: dict, webhook_id: str,
-             category_id: str | None) -> dict:
+             category_id: str | None, any_of: list[dict] | None = None) -> dict:
     if all(c["field"] != guard["field"] for c in conditions):  # "end-user" already excludes the integration user
         conditions = [*conditions, guard]
     trigger = {"title": f"{NAME}: {title}", "active": True, "description": f"{why} Written by {NAME} setup.",
-               "conditions": {"all": conditions, "any": []},
+               "conditions": {"all": conditions, "any": any_of or []},
                "actions": [{"field": "notification_webhook", "value": [webhook_id, TRIGGER_BODY]}]}
     if category_id is not None:
         trigger["category_id"] = str(category_id)
