@@ -224,3 +224,23 @@ def test_the_services_own_target_counts_in_the_accounts_zendesk_schedule(world):
     breach, = [r.payload for r in service.inbox.rows(limit=10_000) if r.payload.get("kind") == "sla_breach"]
     # 1 h on Friday, the holiday Monday skipped, 1 h on Tuesday: 10:00 in Berlin
     assert datetime.fromtimestamp(breach["breach_at"], tz=timezone.utc) == datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+
+
+def test_a_feed_run_that_fails_for_good_does_not_stop_the_feed(world, caplog):
+    class BrokenAtFirst(SlaEndpoints):
+        broken = True
+
+        def answer(self, fake, method, path, query, body):
+            if self.broken and path.endswith("/incremental/tickets/cursor.json"):
+                return 404, {"error": "InvalidEndpoint", "description": "Not found"}
+            return super().answer(fake, method, path, query, body)
+
+    sla = BrokenAtFirst()
+    service, fake, _ = world([ticket(1)], sla=sla)
+    service.worker.handlers.handler("periodic").jobs.pop("sla_sweep")  # the feed alone keeps the timers
+    sla.start_clock(fake, 1)
+    minutes(service, 2)
+    assert "job sla_feed: giving up (permanent answer)" in caplog.text  # that run is a dead letter ...
+    sla.broken = False
+    minutes(service, 60)
+    assert [round(at) for at, _ in puts_at(fake, 1)] == [30, 60]  # ... and the next minute's run went on

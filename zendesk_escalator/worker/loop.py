@@ -22,6 +22,7 @@ from ..ops.metrics import Metrics
 from ..settings import Settings
 from ..store.inbox import Inbox, InboxRow
 from .handlers import Handlers
+from .periodic import KIND as PERIODIC
 
 log = logging.getLogger(__name__)
 # The schedule scales with ESCALATOR_RETRY_BASE_SECONDS (2 s by default):
@@ -146,7 +147,7 @@ class Worker:
         """Release the rows in hand so that another worker takes them now (on shutdown)."""
         rows = self.in_hand
         if rows and self.inbox.release(rows, self.owner, self.now()):
-            log.warning("ticket %s: handed back unfinished (worker stopping)", rows[0].ticket_id)
+            log.warning("%s: handed back unfinished (worker stopping)", subject(rows[0]))
             return len(rows)
         return 0
 
@@ -157,7 +158,7 @@ class Worker:
             raise
         except Exception as error:  # a Zendesk error, a bug or an unforeseen answer
             if not isinstance(error, ZendeskError):
-                log.exception("unexpected error on ticket %s", rows[0].ticket_id)
+                log.exception("unexpected error on %s", subject(rows[0]))
             self._failed(rows, error, retryable=getattr(error, "retryable", True))
             return
         if self.breaker.succeeded():
@@ -167,14 +168,14 @@ class Worker:
             if isinstance(result, Exception):
                 self._failed(group, result, retryable=getattr(result, "retryable", True))
                 continue
-            log.info("ticket %s: %s (%s)", group[0].ticket_id, result.status, result.detail,
+            log.info("%s: %s (%s)", subject(group[0]), result.status, result.detail,
                      extra=decision_fields(group, result))
             self.metrics.handled(group, result, self.now())
             if not self.inbox.complete(group, self.owner, self.now(), result.to_dict(), result.comment_mark):
-                log.warning("ticket %s: lease lost before completion", group[0].ticket_id)
+                log.warning("%s: lease lost before completion", subject(group[0]))
 
     def _failed(self, rows: list[InboxRow], error: Exception, retryable: bool) -> None:
-        now, ticket = self.now(), rows[0].ticket_id
+        now, ticket = self.now(), subject(rows[0])
         message = f"{type(error).__name__}: {error}"
         told = getattr(error, "retry_after", None)
         if zendesk_is_down(error):
@@ -185,7 +186,7 @@ class Worker:
             deadline += told  # a wait Zendesk asked for does not use up the budget
         if not retryable or now >= deadline:
             why = "permanent answer" if not retryable else f"retried for {self.retry_budget / 3600:g} h"
-            log.error("ticket %s: giving up (%s): %s", ticket, why, message)
+            log.error("%s: giving up (%s): %s", ticket, why, message)
             self.inbox.bury(rows, self.owner, now, message)
             return
         attempts = max(r.attempts for r in rows)
@@ -193,9 +194,9 @@ class Worker:
             attempts, self.rng, self.retry_base, BREAKER_CAP if unavailable else BACKOFF_CAP)
         run_at = min(now + delay, deadline)
         if self.inbox.retry(rows, self.owner, now, run_at, deadline, message):
-            log.warning("ticket %s: attempt failed (%s); retrying in %.1fs", ticket, message, run_at - now)
+            log.warning("%s: attempt failed (%s); retrying in %.1fs", ticket, message, run_at - now)
         else:
-            log.warning("ticket %s: attempt failed (%s) after its lease was lost", ticket, message)
+            log.warning("%s: attempt failed (%s) after its lease was lost", ticket, message)
 
     def _purge_now_and_then(self) -> None:
         now = self.now()
@@ -204,6 +205,12 @@ class Worker:
             purged = self.inbox.purge_done(now - RETENTION_SECONDS)
             if purged:
                 log.info("purged %d finished rows older than 30 days", purged)
+
+
+def subject(row: InboxRow) -> str:
+    """How the log names a row's work: its periodic job, or its ticket."""
+    job = row.payload.get("job") if row.kind == PERIODIC else None
+    return f"job {job}" if job else f"ticket {row.ticket_id}"
 
 
 class _LeaseKeeper:
@@ -228,7 +235,7 @@ class _LeaseKeeper:
         while not self.stop.wait(w.lease_seconds / 3):
             try:
                 if not w.inbox.renew(self.rows, w.owner, w.now(), w.lease_seconds):
-                    log.warning("ticket %s: lease lost while processing", self.rows[0].ticket_id)
+                    log.warning("%s: lease lost while processing", subject(self.rows[0]))
                     return
             except StorageUnavailable as error:
                 log.error("lease renewal failed: %s", error)

@@ -70,7 +70,14 @@ class Periodic:
         if isinstance(job, CalendarJob):  # its next day does not wait on this run: a failed day stops no other
             now = self.clock().timestamp()
             self.inbox.schedule([self._row(job, job.next_run(now), {})], now)
-        result = job.run(payload)
+        try:
+            result = job.run(payload)
+        except Exception:
+            # This run retries, or becomes a dead letter, on its own row; the job's next slot
+            # is booked anyway, so that one run failing for good never stops the job.
+            now = self.clock().timestamp()
+            self.inbox.schedule([self._row(job, _next_slot(job, now), {})], now)
+            raise
         now = self.clock().timestamp()
         run_at = now + result.next_in if result.next_in is not None else _next_slot(job, now)
         self.inbox.schedule([self._row(job, run_at, result.next_payload)], now)
