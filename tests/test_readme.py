@@ -5,6 +5,8 @@ import re
 import shlex
 from pathlib import Path
 
+import pytest
+
 from zendesk_escalator.cli import main
 from zendesk_escalator.schemas import TRIGGER_BODY_TEMPLATE, load_trigger
 
@@ -32,5 +34,14 @@ def test_the_simulate_example_runs_and_escalates(capsys, monkeypatch):
 
 def test_every_setting_the_code_reads_is_documented():
     code = "\n".join(p.read_text() for p in (ROOT / "zendesk_escalator").rglob("*.py"))
-    read = set(re.findall(r'"((?:ZENDESK|ESCALATOR)_[A-Z_]+)"', code)) - {"ESCALATOR_MAX_ATTEMPTS"}
+    read = set(re.findall(r'"((?:ZENDESK|ESCALATOR|LOG)_[A-Z_]+|PROMETHEUS_MULTIPROC_DIR)"', code)) - {"ESCALATOR_MAX_ATTEMPTS"}
     assert read and {name for name in read if f"`{name}`" not in README} == set()
+
+
+def test_every_command_the_readme_names_exists(capsys):
+    named = set(re.findall(r"`escalator ([a-z-]+)", README)) | set(re.findall(r"\$ escalator ([a-z-]+)", README))
+    assert {"setup", "check", "send-test", "report", "dead-letters", "backtest"} <= named
+    for command in named:
+        with pytest.raises(SystemExit) as done:
+            main([command, "--help"])
+        assert done.value.code == 0, command
