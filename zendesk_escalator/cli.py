@@ -84,6 +84,7 @@ def cmd_run(args) -> int:
         def load(self):
             # Runs in gunicorn's worker process, after the fork.
             app = create_app(settings, policy)
+            report_feed_access(settings, policy)
             services = app.extensions["escalator"]  # its metrics: one set per process
             pools.append(WorkerPool(settings, policy, services.inbox, args.threads, metrics=services.metrics).start())
             return app
