@@ -39,6 +39,10 @@ NOT_A_MEMBER = {"error": "RecordInvalid", "description": "Record validation erro
 # Zendesk documents only "a 422 error" at the limit; this body is our stand-in.
 COMMENT_LIMIT_REACHED = {"error": "RecordInvalid", "description": "Record validation errors",
                          "details": {"base": [{"description": "Comments limit reached for this ticket"}]}}
+# A closed ticket takes only tags, subject and priority (shared/reference/sla-lifecycle-operator.md).
+CLOSED_EDITABLE = frozenset({"id", "tags", "subject", "priority", "safe_update", "updated_stamp"})
+CLOSED_PREVENTS_UPDATE = {"error": "RecordInvalid", "description": "Record validation errors",
+                          "details": {"status": [{"description": "Status: closed prevents ticket update"}]}}
 KEY_MISMATCH = {"error": "IdempotentRequestError",
                 "description": "Request parameters don't match the given idempotency key"}
 IDEMPOTENCY_WINDOW = 2 * 3600
@@ -240,6 +244,8 @@ class FakeZendesk:
         ticket = self.tickets[ticket_id]
         if changes.get("safe_update") and changes.get("updated_stamp") != ticket["updated_at"]:
             return 409, {"error": "UpdateConflict", "description": "Safe Update prevented the update"}
+        if ticket.get("status") == "closed" and set(changes) - CLOSED_EDITABLE:
+            return 422, copy.deepcopy(CLOSED_PREVENTS_UPDATE)
         group = changes.get("group_id", ticket.get("group_id"))
         assignee = changes.get("assignee_id", ticket.get("assignee_id"))
         if assignee is not None and group in self.groups and assignee not in self.groups[group]:
