@@ -50,11 +50,11 @@ def create(field: str, value) -> dict:
 
 
 def comment(author_id: int, body: str, at: datetime, public: bool = True, to: str = "support@acme.zendesk.com",
-            ccs: tuple[int, ...] = (), original: tuple[str, ...] = ()) -> dict:
-    """A comment of an update, as the comment_events sideload gives it (an email when it has CCs)."""
+            ccs: tuple[int, ...] = (), original: tuple[str, ...] = (), emailed: bool = False) -> dict:
+    """A comment of an update, as the comment_events sideload gives it (an email when emailed or it has CCs)."""
     source = {"from": {}, "to": {}, "rel": None}
     channel = "web"
-    if ccs or original:
+    if emailed or ccs or original:
         channel = "email"
         source = {"from": {"address": "dana@customer.example", "name": "Dana Customer",
                            "original_recipients": [to, *original]},

@@ -3,11 +3,12 @@
 import logging
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
 from .actions import ZendeskClient
+from .core.escalation_email import with_account_host
 from .core.policy import Policy
 from .core.triggers import escalation_rules
 from .errors import ConfigError, EscalatorError, StorageUnavailable
@@ -81,8 +82,7 @@ def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock 
                  sleep: Callable[[float], None] = time.sleep) -> Worker:
     """Wire a worker with its own Zendesk client (one per thread: Zenpy is not thread-safe)."""
     metrics = metrics or Metrics()
-    if settings.subdomain:  # an email's link to a case on this account names it
-        policy = replace(policy, email=replace(policy.email, hosts=policy.email.hosts | {settings.subdomain}))
+    policy = with_account_host(policy, settings.subdomain)
     client = ZendeskClient(settings, on_call=metrics.zendesk_call) if settings.has_credentials else None
     reader = client or HintReader()
     writer = CommentLimitWriter(DryRunWriter() if settings.dry_run else client)

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from fake_zendesk import INTEGRATION_USER
-from zendesk_escalator.core.backtest import TicketHistory, decide_change, notification_of, replay
+from zendesk_escalator.core.backtest import TicketHistory, replay
+from zendesk_escalator.core.backtest_change import decide_change, notification_of
 from zendesk_escalator.core.backtest_findings import Finding
 from zendesk_escalator.core.policy import FallbackTarget, LifecyclePolicy, OwnerRule, RecurringPolicy, SlaPolicy
 from zendesk_escalator.core.replay import Change, FieldChange
@@ -71,7 +72,7 @@ def test_a_change_is_screened_as_the_worker_screens_its_webhook(policy):
     agent = by(1, AGENT, said("a reply", "agent"))
     assert RULES.decide(emailed, policy) is not None  # the ticket alone would escalate ...
     note = notification_of(agent, emailed, policy)
-    assert decide_change(emailed, [note], None, policy, RULES, T0) == (None, None)  # ... but not on an agent's reply
+    assert decide_change(emailed, [note], None, policy, RULES, T0, str) == (None, None, None)  # ... but not on an agent's reply
     assert run(policy, agent, by(2, CUSTOMER), ticket=emailed) == [(2, "escalated", "customer_cc", "customer_cc", 1)]
 
 

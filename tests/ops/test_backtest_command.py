@@ -338,3 +338,74 @@ def test_the_table_names_each_lifecycle_step(world):
     assert lines[row].split()[:6] == ["201", "2026-11-03", "09:00", "re-escalated", "1", "lifecycle"]
     assert lines[row + 1].strip() == "- the ticket was reopened while monitoring: the problem recurred"
     assert "  lifecycle:       closed 3, de-escalated 1, monitoring 4, re-escalated 1, reminder 2" in lines
+
+
+ESCALATIONS = "escalation@acme.example"
+CASE, EMAIL, OLD_CASE = 401, 402, 77
+EMAIL_BODY = "Hello escalation team,\n\n{case} is still failing: checkout returns 500 in production.\n\nDana Customer"
+
+
+def emailed(ticket_id: int, created: datetime, body: str) -> dict:
+    """A ticket Zendesk made of an email to the escalation address (via email, its recipient, subject, first comment)."""
+    raw = ticket(ticket_id, created, status="new")
+    raw["ticket"].update(recipient=ESCALATIONS, subject="Escalation: checkout down", description=body,
+                         via={"channel": "email", "source": {
+                             "from": {"address": "dana@customer.example", "name": "Dana Customer"},
+                             "to": {"address": ESCALATIONS, "name": "Escalations"}, "rel": None}})
+    return raw
+
+
+def email_history(reference: str, old_case_status: str = "open"):
+    """A case changed in the period (401), one it did not change (77), and an escalation email naming one (402)."""
+    old = datetime(2026, 10, 1, tzinfo=timezone.utc)
+    unchanged = ticket(OLD_CASE, datetime(2026, 9, 1, tzinfo=timezone.utc), status=old_case_status)
+    unchanged["ticket"]["generated_timestamp"] = int(old.timestamp())  # not in the period's ticket export
+    body = EMAIL_BODY.format(case=reference)
+    tickets = [ticket(CASE, old), unchanged, emailed(EMAIL, day(4, 10), body)]
+    events = [audit(CASE, day(3, 9), CUSTOMER, comment(CUSTOMER, "Checkout still fails.", day(3, 9))),
+              audit(EMAIL, day(4, 10), CUSTOMER, create("status", "new"), create("priority", "normal"),
+                    comment(CUSTOMER, body, day(4, 10), to=ESCALATIONS, emailed=True), via="Mail")]
+    return tickets, events
+
+
+def test_an_escalation_email_escalates_the_case_it_names(world):
+    tickets, events = email_history(f"Case #{CASE}")
+    fake, run = world(tickets=tickets, events=events, metrics=[], policy_extra="")
+    code, report, _, _ = run()
+    assert found(report) == [(CASE, "2026-11-04T10:00:00Z", "escalated", "escalation_email", "customer_cc", 1)]
+    assert report["findings"][0]["evidence"] == [
+        "escalation email #402 from dana@customer.example: Escalation: checkout down"]
+    assert not [r for r in fake.requests if "show_many" in r.path and "tickets" in r.path]  # the export had it
+
+
+def test_a_case_the_period_did_not_change_is_read_once_by_id(world):
+    tickets, events = email_history(f"https://acme.zendesk.com/agent/tickets/{OLD_CASE}")
+    fake, run = world(tickets=tickets, events=events, metrics=[], policy_extra="")
+    code, report, _, _ = run()
+    assert found(report) == [(OLD_CASE, "2026-11-04T10:00:00Z", "escalated", "escalation_email", "customer_cc", 1)]
+    read, = [r for r in fake.requests if r.path == "/api/v2/tickets/show_many.json"]
+    assert read.query["ids"] == str(OLD_CASE)
+    assert report["api_calls"]["by_endpoint"]["GET /api/v2/tickets/show_many.json"] == 1
+    assert {r.method for r in fake.requests} == {"GET"}
+
+
+@pytest.mark.parametrize("reference, old_case_status, why", [
+    ("Case #999999", "open", "#999999 does not exist"),
+    (f"ticket #{OLD_CASE}", "closed", f"#{OLD_CASE} is closed (a closed ticket cannot be escalated; "
+                                      "a follow-up ticket can)"),
+    ("our checkout", "open", "the email names no case (#1234, case 1234, or the case's URL)")])
+def test_an_email_no_case_can_take_is_escalated_itself_saying_why(world, reference, old_case_status, why):
+    tickets, events = email_history(reference, old_case_status)
+    fake, run = world(tickets=tickets, events=events, metrics=[], policy_extra="")
+    code, report, _, _ = run()
+    assert found(report) == [(EMAIL, "2026-11-04T10:00:00Z", "escalated", "customer_cc", "customer_cc", 1)]
+    assert f"Escalation email not linked to a case: {why}." in report["findings"][0]["evidence"]
+
+
+def test_without_escalation_by_email_the_email_is_only_escalated_itself(world):
+    tickets, events = email_history(f"Case #{CASE}")
+    fake, run = world(tickets=tickets, events=events, metrics=[], policy_extra="\n[email]\nenabled = false\n")
+    code, report, _, _ = run()
+    assert found(report) == [(EMAIL, "2026-11-04T10:00:00Z", "escalated", "customer_cc", "customer_cc", 1)]
+    assert not any("not linked" in line for line in report["findings"][0]["evidence"])
+    assert not [r for r in fake.requests if r.path == "/api/v2/tickets/show_many.json"]

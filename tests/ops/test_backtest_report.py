@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 from zendesk_escalator.core.backtest_findings import Finding
 from zendesk_escalator.core.policy import LifecyclePolicy, RecurringPolicy
-from zendesk_escalator.ops.backtest_report import LIMITS, Report, limits, render_json, render_table
+from zendesk_escalator.ops.backtest_report import EMAIL_LIMIT, LIMITS, Report, limits, render_json, render_table
 
 END = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 CALLS = Counter({("GET", "/api/v2/incremental/ticket_events.json", 200): 3,
@@ -57,9 +57,11 @@ def test_the_json_has_every_finding_the_calls_and_the_limits():
     assert body["cannot_tell"] == list(LIMITS) and body["summary"]["by_level"] == {"1": 1, "2": 1}
 
 
-def test_lifecycle_and_recurring_limits_only_when_the_policy_has_them(policy):
-    assert limits(policy) == LIMITS
-    both = replace(policy, lifecycle=LifecyclePolicy(enabled=True),
+def test_email_lifecycle_and_recurring_limits_only_when_the_policy_has_them(policy):
+    without_email = replace(policy, email=replace(policy.email, enabled=False))
+    assert limits(without_email) == LIMITS
+    assert limits(policy) == LIMITS + (EMAIL_LIMIT,)
+    both = replace(without_email, lifecycle=LifecyclePolicy(enabled=True),
                    recurring=RecurringPolicy(enabled=True, within=timedelta(days=7)))
     extra = limits(both)[len(LIMITS):]
     assert extra[0].startswith("Lifecycle: escalations already open when the period began")

@@ -10,8 +10,11 @@ each moment it changed and its timers are planned and re-checked at their moment
 update due, monitoring's end) are taken at theirs, as its timer handler takes
 them. With [recurring], a ticket's creation, or a change of its priority or
 organization, runs the check over the tickets as they then were, and a new run
-is referred to its newest ticket. Each step's update is applied to the replayed ticket and its episode
-kept, so the next decision sees what the worker's fresh read and its store would.
+is referred to its newest ticket. An escalation email is linked to the case it names
+(core/escalation_email.py's by_email, on the case as it then was, or as read when the
+period did not change it) and referred to the case at once, as the worker's referral
+row is. Each step's update is applied to the replayed ticket and its episode kept, so
+the next decision sees what the worker's fresh read and its store would.
 """
 
 import heapq
@@ -21,15 +24,17 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Iterable
 
+from . import escalation_email
+from .backtest_change import decide_change, notification_of
 from .backtest_findings import Finding, finding_of
+from .escalation_email import linked_update, named_cases
 from .hours import Schedule
 from .lifecycle import CLOSED, Episode
-from .lifecycle import screen as lifecycle_screen
 from .notification import Notification
 from .policy import Policy
 from .recurring import Incident, referral, run_key, runs
 from .replay import Change, apply_change, apply_update, start_state
-from .rules import COMMENTS, Decision, Rules
+from .rules import Decision, Rules
 from .sla import BREACH, Timer, decide_timer, stale_because, timers_for
 from .sla_history import MetricHistory, clocks_at, moments
 from .snapshot import TicketSnapshot, parse_time
@@ -66,16 +71,28 @@ class Replayed:
 
 
 def replay(histories: Iterable[TicketHistory], policy: Policy, rules: Rules, until: datetime,
-           account: Schedule | None = None) -> list[Finding]:
-    """The updates the policy would have made to these tickets up to `until`, in order."""
-    return Replay(policy, rules, account).run(histories, until)
+           account: Schedule | None = None, unchanged: dict[int, TicketSnapshot] | None = None) -> list[Finding]:
+    """The updates the policy would have made to these tickets up to `until`, in order.
+
+    `unchanged`: the cases the period's escalation emails name that it did not change, as read today.
+    """
+    return Replay(policy, rules, account, unchanged).run(histories, until)
+
+
+def cases_to_read(histories: list[TicketHistory], policy: Policy) -> list[int]:
+    """The cases the period's escalation emails may name that the exports do not hold (to read by id)."""
+    if not policy.email.enabled:
+        return []
+    named = {case for h in histories if h.ticket.recipient in policy.addresses for case in named_cases(h.ticket, policy)}
+    return sorted(named - {h.ticket.id for h in histories})
 
 
 class Replay:
     """One timeline of every ticket: what happens next, in order, and what the service would have done."""
 
-    def __init__(self, policy: Policy, rules: Rules, account: Schedule | None = None):
-        self.policy, self.rules, self.account = policy, rules, account
+    def __init__(self, policy: Policy, rules: Rules, account: Schedule | None = None,
+                 unchanged: dict[int, TicketSnapshot] | None = None):
+        self.policy, self.rules, self.account, self.unchanged = policy, rules, account, unchanged or {}
         self.queue: list = []
         self.order, self.episode_ids = itertools.count(), itertools.count(1)
         self.planned: set = set()  # every timer and moment planned: each acts once, as its inbox row does
@@ -125,8 +142,26 @@ class Replay:
         ticket.state = replace(ticket.state, new_comments=())  # examined: the worker's comment mark moves on
 
     def _notified(self, ticket: Replayed, state: TicketSnapshot, notes: list[Notification], at: datetime) -> None:
-        decision, move = decide_change(state, notes, ticket.episode, self.policy, self.rules, at)
+        decision, move, case_id = decide_change(state, notes, ticket.episode, self.policy, self.rules, at,
+                                                lambda named: self._case(named, at))
+        if case_id is not None:
+            self._link(ticket, case_id, at)
         self._carry_out(ticket, move, decision, at)
+
+    def _case(self, case_id: int, at: datetime) -> TicketSnapshot | str:
+        """A case an escalation email names, as it was at `at`, or why there is none."""
+        if case_id not in self.tickets and case_id in self.unchanged:
+            self.tickets[case_id] = Replayed(TicketHistory(self.unchanged[case_id]), self.unchanged[case_id])
+        case = self.tickets.get(case_id)
+        if case is None or (case.state.created_at is not None and case.state.created_at > at):
+            return f"#{case_id} does not exist"
+        return case.state
+
+    def _link(self, email: Replayed, case_id: int, at: datetime) -> None:
+        """The email's ticket is linked (and solved, or merged later); the case is referred the email at once."""
+        solve = self.policy.email.after_linking != "merge"
+        self._push(at, REFERRAL, self.tickets[case_id], escalation_email.referral(case_id, email.state))
+        email.state = apply_update(email.state, linked_update(email.state, case_id, self.policy, solve))
 
     def _timers(self, ticket: Replayed, timers: list[Timer], at: datetime) -> None:
         """SLA timers at their moment, re-checked on the ticket as it then was; the most serious speaks."""
@@ -202,29 +237,6 @@ class Replay:
 
     def _push(self, at: datetime, kind: int, ticket: Replayed, item) -> None:
         heapq.heappush(self.queue, (at, kind, ticket.id, next(self.order), item))
-
-
-def decide_change(state: TicketSnapshot, notes: list[Notification], episode: Episode | None, policy: Policy,
-                  rules: Rules, now: datetime) -> tuple[Decision | None, Move | None]:
-    """What the worker does with these webhooks: screened, comments looked at, decided, the lifecycle's step."""
-    needs = rules.screen(notes, policy)
-    if lifecycle_need := lifecycle_screen(notes, episode, policy):
-        needs["lifecycle"] = lifecycle_need
-    if not needs or (any(COMMENTS in need for need in needs.values())
-                     and not rules.comments_leave_a_chance(needs, state.new_comments, notes, policy)):
-        return None, None
-    consumed = episode.consumed if episode and episode.state == CLOSED else frozenset()
-    decision = rules.decide(state, policy, consumed)
-    return decision, on_ticket(state, episode, decision, policy, now)
-
-
-def notification_of(change: Change, state: TicketSnapshot, policy: Policy) -> Notification:
-    """The trigger webhook this change would have sent (the README's body, with its hints)."""
-    status_field = policy.fields.status
-    return Notification(ticket_id=change.ticket_id, source="trigger", actor_id=change.actor_id,
-                        actor_role=change.actor_role, tags=state.tags, priority=state.priority,
-                        status=state.status, updated_at=state.updated_at,
-                        escalation_status=state.field(status_field) if status_field else None)
 
 
 def _incident(state: TicketSnapshot) -> tuple:

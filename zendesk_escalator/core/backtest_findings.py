@@ -81,8 +81,9 @@ def _escalation(ticket: TicketSnapshot, decision: Decision, policy: Policy, at: 
         kind = "acknowledged"
     else:
         kind = "escalated" if not before.active else "raised" if decision.level > before.level else "noted"
-    return Finding(ticket.id, at, kind, decision.rule, decision.reason, decision.level, decision.evidence,
-                   timer.stage if timer else None)
+    # The decision's own lines of the note (why an escalation email was not linked) say what an agent would read.
+    return Finding(ticket.id, at, kind, decision.rule, decision.reason, decision.level,
+                   decision.evidence + decision.notes, timer.stage if timer else None)
 
 
 def _said(move: Move) -> tuple[str, ...]:

@@ -10,6 +10,9 @@ linked: the email's ticket is escalated itself and its note asks the team to
 link it by hand, so nothing is lost.
 """
 
+from dataclasses import replace
+from typing import Callable
+
 from .mailtext import LIMIT
 from .notification import Notification
 from .policy import Policy
@@ -34,8 +37,40 @@ def referred_cases(ticket: TicketSnapshot, decision: Decision | None, first_time
         return None
     if not first_time or policy.email.linked_tag in ticket.tags:
         return None
+    return named_cases(ticket, policy)
+
+
+def named_cases(ticket: TicketSnapshot, policy: Policy) -> tuple[int, ...]:
+    """The cases the ticket's subject and first comment name (itself left out), as many as are looked at."""
     found = find_references(ticket.subject, ticket.description, policy.email.hosts)
     return tuple(case for case in found if case != ticket.id)[:MAX_CANDIDATES]
+
+
+def by_email(email: TicketSnapshot, decision: Decision | None, first_time: bool, policy: Policy,
+             read: Callable[[int], TicketSnapshot | str]) -> tuple[int | None, Decision | None]:
+    """The case an escalation email is linked to (then None), else the decision on its own ticket.
+
+    `read` gives a named case, or why it cannot be had; the first case fit to take
+    the email wins. An email that links no case is escalated itself, its note saying why.
+    """
+    cases = referred_cases(email, decision, first_time, policy)
+    if cases is None:
+        return None, decision
+    problems = []
+    for case_id in cases:
+        case = read(case_id)
+        why = case if isinstance(case, str) else unfit(case, email)
+        if why is None:
+            return case_id, None
+        problems.append(why)
+    return None, replace(decision, notes=decision.notes + unlinked_lines(cases, problems))
+
+
+def with_account_host(policy: Policy, subdomain: str | None) -> Policy:
+    """The policy with the account's own subdomain among the hosts whose ticket URLs name cases."""
+    if not subdomain:
+        return policy
+    return replace(policy, email=replace(policy.email, hosts=policy.email.hosts | {subdomain}))
 
 
 def spent(ticket: TicketSnapshot, policy: Policy) -> frozenset[str]:

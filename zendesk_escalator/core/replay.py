@@ -125,7 +125,7 @@ def apply_update(state: TicketSnapshot, update: dict) -> TicketSnapshot:
     fields.update({f["id"]: f["value"] for f in update.get("custom_fields") or ()})
     followers = set(state.follower_ids) | {f["user_id"] for f in update.get("followers") or ()}
     followers |= set(update.get("additional_collaborators") or ())
-    direct = {key: update[key] for key in ("priority", "group_id", "assignee_id") if key in update}
+    direct = {key: update[key] for key in ("priority", "group_id", "assignee_id", "status") if key in update}
     return replace(state, tags=tuple(update.get("tags", state.tags)), custom_fields=tuple(fields.items()),
                    follower_ids=frozenset(followers), new_comments=(), **direct)
 

@@ -134,7 +134,7 @@ def ticket_from_api(ticket_json: dict, comments: tuple[Comment, ...] = (),
         subject=str(ticket.get("subject") or ""),
         description=str(ticket.get("description") or ""),
         requester_id=ticket.get("requester_id"),
-        requester=_person(ticket_json.get("users"), ticket.get("requester_id")),
+        requester=person_of(ticket_json.get("users"), ticket.get("requester_id")),
         tags=tuple(ticket.get("tags") or ()),
         custom_fields=tuple((f["id"], f.get("value")) for f in ticket.get("custom_fields") or ()),
         cc_emails=frozenset(emails[i] for i in cc_ids if emails.get(i)),
@@ -239,7 +239,8 @@ def _replies(metric_set: dict | None) -> int | None:
     return replies if isinstance(replies, int) else None
 
 
-def _person(users: list | None, user_id: int | None) -> Person | None:
+def person_of(users: list | None, user_id: int | None) -> Person | None:
+    """The user of this id among user objects, as a Person (None: not among them)."""
     user = next((u for u in users or () if isinstance(u, dict) and u.get("id") == user_id), None)
     return Person(user.get("name"), (user.get("email") or "").lower() or None, user.get("phone")) if user else None
 

@@ -5,7 +5,8 @@ It reads, with GETs only: the incremental ticket events export with the comments
 state of each ticket changed, one request per 1000 tickets), the users who wrote
 or were CC'd (one request per 100), and with an [sla] policy the incremental
 metric events export (Zendesk's SLA clock) and, when business hours count, the
-account's schedule (two requests). The tickets are then replayed together, in
+account's schedule (two requests); with [email], the cases the period's escalation
+emails name that it did not change (one request per 100). The tickets are then replayed together, in
 the order things happened, through the worker's own core (core/backtest.py): its
 rules, lifecycle steps, SLA timers and recurring check. No ticket update is sent
 and no database is opened.
@@ -13,23 +14,26 @@ and no database is opened.
 
 import sys
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Callable, TextIO
 
 from ..actions import ZendeskClient
-from ..core.backtest import TicketHistory, replay
+from ..core.backtest import TicketHistory, cases_to_read, replay
+from ..core.escalation_email import with_account_host
 from ..core.hours import Schedule
 from ..core.policy import Policy
 from ..core.replay import changes_from_export
 from ..core.schedule_api import schedule_from_zendesk
 from ..core.sla import ACCOUNT_SCHEDULE
 from ..core.sla_history import histories_from_export
-from ..core.snapshot import People, TicketSnapshot, tickets_from_api
+from ..core.snapshot import People, TicketSnapshot, person_of, tickets_from_api
 from ..core.triggers import escalation_rules
 from ..errors import ConfigError, EscalatorError, TicketNotFound, ZendeskError, ZendeskRejected
 from ..policy_file import load_policy
 from ..settings import Settings
 from ..zendesk.admin import ZendeskAdmin
+from ..zendesk.reader import SHOW_MANY
 from .backtest_report import Report, limits, render_json, render_table
 from .export_pages import Exports, Progress
 
@@ -50,9 +54,12 @@ class Backtest:
             metric_events = self.exports.time_based("metric events", self.client.metric_events,
                                                     "ticket_metric_events", since)
             clocks = histories_from_export(metric_events, start)
-        raw = list(self.exports.tickets(since))
-        today, subjects = tickets_from_api({"tickets": raw}), {t.get("id"): str(t.get("subject") or "") for t in raw}
-        changes = changes_from_export(events, People.of(self.users(events)))
+        raw, users = list(self.exports.tickets(since)), self.users(events)
+        # The requester named (an escalation email's sender); not today's CCs, which the period may not have had.
+        today = {tid: replace(t, requester=person_of(users, t.requester_id))
+                 for tid, t in tickets_from_api({"tickets": raw}).items()}
+        subjects = {t.get("id"): str(t.get("subject") or "") for t in raw}
+        changes = changes_from_export(events, People.of(users))
         return {tid: TicketHistory(today.get(tid) or TicketSnapshot(id=tid), changes.get(tid, []), clocks.get(tid, []),
                                    subjects.get(tid, "")) for tid in sorted(set(changes) | set(clocks))}
 
@@ -67,6 +74,14 @@ class Backtest:
                 ids.update(((via.get("source") or {}).get("to") or {}).get("email_ccs") or ())
         known = sorted(i for i in ids if isinstance(i, int) and not isinstance(i, bool) and i > 0)
         return ZendeskAdmin(self.client.session, self.client.timeout).users(known) if known else []
+
+    def unchanged_cases(self, histories: list[TicketHistory]) -> dict[int, TicketSnapshot]:
+        """The cases the period's escalation emails name that it did not change: as they are today, so as then."""
+        ids, found = cases_to_read(histories, self.policy), {}
+        for first in range(0, len(ids), SHOW_MANY):
+            chunk = ids[first:first + SHOW_MANY]
+            found.update(tickets_from_api(self.exports.call("cases", lambda: self.client.tickets(chunk), paced=False)))
+        return found
 
     def account_schedule(self) -> Schedule | None:
         """The account's default schedule, when the policy counts anything in it."""
@@ -93,7 +108,7 @@ def run_backtest(settings: Settings, rules_path: str, since: timedelta, form: st
                  out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Replay the period with the policy of `rules_path`; print the table or the JSON; 0 when it ran."""
     out, err = out or sys.stdout, err or sys.stderr  # looked up now: tests and pipes replace them
-    policy = load_policy(rules_path)
+    policy = with_account_host(load_policy(rules_path), settings.subdomain)
     if not settings.has_credentials:
         raise ConfigError("ZENDESK_SUBDOMAIN", "backtest reads Zendesk: ZENDESK_SUBDOMAIN with ZENDESK_EMAIL and "
                                                "ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN) are needed")
@@ -104,10 +119,11 @@ def run_backtest(settings: Settings, rules_path: str, since: timedelta, form: st
     backtest = Backtest(client, policy, exports)
     try:
         histories = backtest.histories(start)
+        unchanged = backtest.unchanged_cases(list(histories.values()))
         account = backtest.account_schedule()
     except ZendeskRejected as error:
         raise EscalatorError(_refusal(error)) from None
-    findings = replay(histories.values(), policy, escalation_rules(), end, account)
+    findings = replay(histories.values(), policy, escalation_rules(), end, account, unchanged)
     report = Report(start, end, rules_path, len(histories), sum(len(h.changes) for h in histories.values()),
                     client.session.calls, exports.waited, findings, backtest.notes, limits(policy))
     out.write(render_table(report) if form == "table" else render_json(report))

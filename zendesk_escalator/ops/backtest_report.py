@@ -33,9 +33,16 @@ RECURRING_LIMIT = ("Recurring incidents: a ticket created before the period and 
                    "before the period are today's with the period's changes undone.")
 
 
+EMAIL_LIMIT = ("Escalation emails: the email's subject and first comment are today's; a case the period did not "
+               "change is taken as it is today; the email's own ticket, once linked, is solved or merged without "
+               "a line of its own.")
+
+
 def limits(policy: Policy) -> tuple[str, ...]:
-    """What history cannot tell for this policy: the lifecycle and recurring incidents only when enabled."""
-    extra = [LIFECYCLE_LIMIT] if policy.lifecycle.enabled else []
+    """What history cannot tell for this policy: escalation emails, the lifecycle, recurring incidents when enabled."""
+    extra = [EMAIL_LIMIT] if policy.email.enabled else []
+    if policy.lifecycle.enabled:
+        extra.append(LIFECYCLE_LIMIT)
     if policy.recurring.enabled:
         extra.append(RECURRING_LIMIT.format(within=span(policy.recurring.within)))
     return LIMITS + tuple(extra)

@@ -1,5 +1,7 @@
 """Link an escalation email to its case: read the cases it names, refer the email, solve or merge its ticket.
 
+Which case is chosen is core/escalation_email.py's by_email, as in the backtest.
+
 Each case named is one GET (three at most). The referral row is stored before
 the email's ticket is updated and is keyed by both tickets, so a retry after a
 failure in between refers the email once. Merging is a Zendesk job: the
@@ -11,7 +13,7 @@ import logging
 from datetime import datetime
 from typing import Callable
 
-from ..core.escalation_email import EMAIL, linked_update, merge_comments, referral, unfit
+from ..core.escalation_email import EMAIL, linked_update, merge_comments, referral
 from ..core.policy import Policy
 from ..core.snapshot import TicketSnapshot, ticket_from_api
 from ..errors import TicketNotFound, ZendeskRejected
@@ -25,32 +27,23 @@ FIRST_POLL, LONGEST_POLL, GIVE_UP_AFTER = 5.0, 300.0, 6 * 3600.0  # seconds; Zen
 
 
 class EmailLinker:
-    """Finds the case an escalation email can be linked to, and links it."""
+    """Reads the cases an escalation email names, and links it to the one chosen."""
 
     def __init__(self, reader: Reader, writer: Writer, inbox: Inbox, policy: Policy,
                  clock: Callable[[], datetime]):
         self.reader, self.writer, self.inbox, self.policy, self.clock = reader, writer, inbox, policy, clock
 
-    def link(self, email: TicketSnapshot, cases: tuple[int, ...]) -> Outcome | list[str]:
-        """Link the email to the first case that can take it; else say why none could."""
-        problems = []
-        for case_id in cases:
-            try:
-                case = ticket_from_api(self.reader.ticket(case_id))
-            except TicketNotFound:
-                problems.append(f"#{case_id} does not exist")
-                continue
-            except ZendeskRejected as error:  # 403: a ticket the integration user may not see
-                problems.append(f"#{case_id} cannot be read by the integration user ({error.status})")
-                continue
-            why = unfit(case, email)
-            if why:
-                problems.append(why)
-                continue
-            return self._link(email, case.id)
-        return problems
+    def read(self, case_id: int) -> TicketSnapshot | str:
+        """A case named by an escalation email (one GET), or why it cannot be read."""
+        try:
+            return ticket_from_api(self.reader.ticket(case_id))
+        except TicketNotFound:
+            return f"#{case_id} does not exist"
+        except ZendeskRejected as error:  # 403: a ticket the integration user may not see
+            return f"#{case_id} cannot be read by the integration user ({error.status})"
 
-    def _link(self, email: TicketSnapshot, case_id: int) -> Outcome:
+    def link(self, email: TicketSnapshot, case_id: int) -> Outcome:
+        """Refer the email to its case, and solve (or merge) the email's ticket."""
         now = self.clock().timestamp()
         self.inbox.schedule([{"kind": "notification", "dedupe_key": f"{EMAIL}:{email.id}:{case_id}",
                               "ticket_id": case_id, "payload": referral(case_id, email).to_dict(),

@@ -17,7 +17,7 @@ from ..core.lifecycle import screen as lifecycle_screen
 from ..core.transitions import on_ticket
 from ..core.policy import Policy
 from ..core.rules import COMMENTS, Rules
-from ..core.escalation_email import referred_cases, spent, unlinked_lines
+from ..core.escalation_email import by_email, spent
 from ..core.snapshot import Comment, TicketSnapshot, comments_from_api, new_since, parse_time, ticket_from_api
 from ..errors import TicketNotFound, ZendeskConflict, ZendeskRejected
 from .handlers import Outcome
@@ -133,12 +133,10 @@ class NotificationHandler:
     def _step(self, ticket: TicketSnapshot, episode: Episode | None, consumed: frozenset[str]) -> Outcome:
         """Decide on the ticket as read and carry the step out (ZendeskConflict: read again)."""
         decision = self.rules.decide(ticket, self.policy, consumed | spent(ticket, self.policy))
-        cases = referred_cases(ticket, decision, episode is None, self.policy)
-        if cases is not None and self.emails is not None:
-            linked = self.emails.link(ticket, cases)
-            if isinstance(linked, Outcome):
-                return linked
-            decision = replace(decision, notes=decision.notes + unlinked_lines(cases, linked))
+        if self.emails is not None:
+            case_id, decision = by_email(ticket, decision, episode is None, self.policy, self.emails.read)
+            if case_id is not None:
+                return self.emails.link(ticket, case_id)
         move = on_ticket(ticket, episode, decision, self.policy, self.clock())
         if move is None:
             return Outcome("no_action", "no rule fired, or already escalated at this level")
