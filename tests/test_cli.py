@@ -144,6 +144,17 @@ def test_setup_check_and_backtest_without_credentials_say_what_is_missing(capsys
     assert "backtest reads Zendesk" in capsys.readouterr().err
 
 
+def test_the_commands_take_the_policy_named_in_dot_env_as_the_service_does(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    for key in ("ZENDESK_SUBDOMAIN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN", "ZENDESK_OAUTH_TOKEN", "ESCALATOR_RULES"):
+        monkeypatch.setenv(key, "")  # restored after the test, which .env would otherwise leave set
+        monkeypatch.delenv(key)
+    (tmp_path / "ours.toml").write_text((SAMPLES / "policy.toml").read_text())
+    (tmp_path / ".env").write_text("ESCALATOR_RULES=ours.toml\n")
+    assert main(["check"]) == 1  # no credentials: a problem, but the policy is the one .env names
+    assert "ours.toml is valid" in capsys.readouterr().out
+
+
 @pytest.fixture
 def zendesk_history(monkeypatch, tmp_path):
     """A fake Zendesk whose history is two days old, and the environment that points the command at it."""

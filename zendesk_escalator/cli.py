@@ -25,7 +25,7 @@ from .ops.report import run_report
 from .ops.send_test import send_test
 from .ops.setup import run_setup
 from .policy_file import load_policy
-from .settings import Settings, load_settings
+from .settings import Settings, load_settings, read_dotenv
 from .store.inbox import Inbox
 from .wiring import (WorkerPool, announce_modes, build_admin, configure_logging, migrate_or_wait,
                      report_feed_access, utcnow)
@@ -217,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "dead-letters":
         _check_row_id(parser, args)
     if getattr(args, "rules", "unset") is None:
+        read_dotenv()  # ESCALATOR_RULES may be there, as for the service
         args.rules = os.environ.get("ESCALATOR_RULES", "escalation.toml")
     try:
         return args.func(args)

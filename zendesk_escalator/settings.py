@@ -52,6 +52,12 @@ class Settings:
         return (self.api_url or f"https://{self.subdomain}.zendesk.com").rstrip("/")
 
 
+def read_dotenv(path: str | None = ".env") -> None:
+    """Put a .env file's variables in the environment; the real environment wins."""
+    if path and Path(path).is_file():
+        load_dotenv(path, override=False)
+
+
 def load_settings(environ: dict | None = None, dotenv_path: str | None = ".env",
                   web: bool = True) -> Settings:
     """Read settings; ConfigError names the variable that is wrong.
@@ -59,8 +65,7 @@ def load_settings(environ: dict | None = None, dotenv_path: str | None = ".env",
     Only the web side needs the webhook secret, so `web=False` skips that check.
     """
     if environ is None:
-        if dotenv_path and Path(dotenv_path).is_file():
-            load_dotenv(dotenv_path, override=False)
+        read_dotenv(dotenv_path)
         environ = dict(os.environ)
     env = {key: value.strip() for key, value in environ.items() if value.strip()}
     # Unset variables fall back to the defaults written once, on Settings.
