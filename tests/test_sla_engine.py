@@ -124,6 +124,17 @@ def test_a_moved_breach_replans_and_the_old_timers_do_nothing(world):
     assert {r.payload["kind"] for r in superseded} == {"sla_warning", "sla_breach"}
 
 
+def test_a_breach_that_moves_back_to_its_first_time_is_watched_again(world):
+    service, fake, sla = world([ticket(1)])
+    sla.start_clock(fake, 1)  # urgent: 10:00
+    minutes(service, 5)
+    sla.start_clock(fake, 1, minutes=240, at=START.timestamp())  # lowered to high: 13:00, the 10:00 timers superseded
+    minutes(service, 5)
+    sla.start_clock(fake, 1, minutes=60, at=START.timestamp())  # raised back: 10:00 again, the same moments
+    minutes(service, 62)
+    assert [round(at) for at, _ in puts_at(fake, 1)] == [30, 60]
+
+
 def test_two_workers_and_redelivered_plans_never_fire_twice(world, tmp_path):
     service, fake, sla = world([ticket(1), ticket(2)])
     other = Service(tmp_path, fake, service.policy, service.clock)  # a second worker on the same database

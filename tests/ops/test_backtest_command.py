@@ -79,7 +79,8 @@ def world(tmp_path):
     """The fake Zendesk with the history above, a clock the backtest's sleep moves, and a runner."""
     made = []
 
-    def make(tickets=None, events=None, metrics=None, page_size=3, policy_extra=SLA, fault=None, schedule=None):
+    def make(tickets=None, events=None, metrics=None, page_size=3, policy_extra=SLA, fault=None, schedule=None,
+             policy=None):
         default_tickets, default_events, default_metrics = history()
         clock = Clock(NOW)
         endpoints = HistoryEndpoints(default_events if events is None else events,
@@ -89,7 +90,7 @@ def world(tmp_path):
                            users=USERS, endpoints=[endpoints], clock=lambda: clock().timestamp(), fault=fault).start()
         made.append(fake)
         rules = tmp_path / "policy.toml"
-        rules.write_text((SAMPLES / "policy.toml").read_text() + policy_extra)
+        rules.write_text(policy or (SAMPLES / "policy.toml").read_text() + policy_extra)
         settings = Settings(subdomain="acme", email="bot@acme.example", api_token="t0ken", api_url=fake.url,
                             database_url=f"sqlite:///{tmp_path}/escalator.db")
 
@@ -409,3 +410,13 @@ def test_without_escalation_by_email_the_email_is_only_escalated_itself(world):
     assert found(report) == [(EMAIL, "2026-11-04T10:00:00Z", "escalated", "customer_cc", "customer_cc", 1)]
     assert not any("not linked" in line for line in report["findings"][0]["evidence"])
     assert not [r for r in fake.requests if r.path == "/api/v2/tickets/show_many.json"]
+
+
+def test_a_reminder_at_a_moment_a_raise_had_cancelled_still_comes(world):
+    # With the example policy, 103's raise to level 3 (12 Nov 16:00) re-plans its next update; a later
+    # reminder (13 Nov 12:00) names a moment the raise had superseded (14:00): it must still come.
+    schedule = json.loads((SAMPLES / "schedule.json").read_text())["schedule"]
+    _, run = world(policy=(SAMPLES.parent.parent / "examples" / "escalation.toml").read_text(), schedule=schedule)
+    code, report, _, _ = run()
+    reminders = [f["at"] for f in report["findings"] if f["ticket_id"] == 103 and f["kind"] == "reminder"]
+    assert code == 0 and {"2026-11-13T12:00:00Z", "2026-11-13T14:00:00Z", "2026-11-16T10:00:00Z"} <= set(reminders)

@@ -95,7 +95,8 @@ class Replay:
         self.policy, self.rules, self.account, self.unchanged = policy, rules, account, unchanged or {}
         self.queue: list = []
         self.order, self.episode_ids = itertools.count(), itertools.count(1)
-        self.planned: set = set()  # every timer and moment planned: each acts once, as its inbox row does
+        self.planned: set = set()  # every SLA timer planned: each acts once, as its inbox row does
+        self.moments_run: set = set()  # a moment acts once; one superseded before its time may be planned again
         self.referred: set[str] = set()  # a run is referred once, as its inbox row's key (run_key) makes it
         self.tickets: dict[int, Replayed] = {}
         self.organizations: dict[int | None, set[int]] = defaultdict(set)  # the recurring check looks at one
@@ -179,6 +180,7 @@ class Replay:
         if key not in ticket.moments or episode is None or episode.id != episode_id or episode.state == CLOSED:
             return
         ticket.moments.discard(key)
+        self.moments_run.add(key)
         move = on_timer(kind, ticket.state, episode, self.policy, at, lambda: ticket.last_update)
         self._carry_out(ticket, move, None, at)
 
@@ -201,8 +203,7 @@ class Replay:
         keys = {(kind, ticket.id, episode.id, moment) for kind, moment in move.watch if moment is not None}
         if episode.state == CLOSED or keys:
             ticket.moments &= keys
-        for key in keys - self.planned:
-            self.planned.add(key)
+        for key in keys - ticket.moments - self.moments_run:
             ticket.moments.add(key)
             self._push(max(key[3], at), MOMENT, ticket, key)
 

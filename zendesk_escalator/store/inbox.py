@@ -21,6 +21,7 @@ CRASH_LIMIT = 5
 # Timer rows of many tickets are claimed together, so that one read (show_many) re-checks them all.
 BATCHED_KINDS = frozenset({"timer"})
 BATCH = 100
+SUPERSEDED = json.dumps({"status": "superseded"})  # the result of a timer whose plan changed before it ran
 # What accept() writes; the other columns start empty (or at their defaults).
 ACCEPTED_COLUMNS = ("kind", "dedupe_key", "ticket_id", "payload", "status", "attempts",
                     "run_at", "created_at", "updated_at")
@@ -125,7 +126,11 @@ class Inbox:
             return [_row(r) for r in rows.mappings()]
 
     def schedule(self, rows: list[dict], now: float) -> int:
-        """Store timer or job rows (kind, dedupe_key, ticket_id, payload, run_at) not stored yet; return how many were new."""
+        """Store timer or job rows (kind, dedupe_key, ticket_id, payload, run_at) not stored yet; return how many were new.
+
+        A row that was superseded is planned again (a breach time that moved back, a
+        reminder at a moment a raise had cancelled); a row that ran never runs twice.
+        """
         if not rows:
             return 0
         values = [dict(row, payload=json.dumps(row["payload"]), status=PENDING, attempts=0, created_at=now,
@@ -134,7 +139,21 @@ class Inbox:
         insert = (postgresql if self.is_postgres else sqlite).insert(inbox)
         with self.transaction() as conn:
             done = conn.execute(insert.on_conflict_do_nothing(index_elements=[inbox.c.dedupe_key]), values)
-        return max(done.rowcount, 0)
+            new = max(done.rowcount, 0)
+            if new < len(values):
+                new += self._revive(conn, values, now)
+        return new
+
+    @staticmethod
+    def _revive(conn, values: list[dict], now: float) -> int:
+        by_key = {row["dedupe_key"]: row for row in values}
+        superseded = conn.execute(select(inbox.c.id, inbox.c.dedupe_key).where(
+            inbox.c.dedupe_key.in_(list(by_key)), inbox.c.status == DONE, inbox.c.result == SUPERSEDED)).all()
+        for row_id, key in superseded:
+            conn.execute(update(inbox).where(inbox.c.id == row_id).values(
+                status=PENDING, payload=by_key[key]["payload"], run_at=by_key[key]["run_at"], attempts=0,
+                result=None, last_error=None, updated_at=now))
+        return len(superseded)
 
     def supersede(self, kind: str, ticket_ids: list[int], keep: set[str], now: float) -> int:
         """Finish the pending rows of `kind` for these tickets whose key is not in `keep` (plans changed)."""
@@ -144,7 +163,7 @@ class Inbox:
             done = conn.execute(update(inbox).where(
                 inbox.c.kind == kind, inbox.c.status == PENDING, inbox.c.ticket_id.in_(ticket_ids),
                 inbox.c.dedupe_key.not_in(keep or {""})).values(
-                status=DONE, result=json.dumps({"status": "superseded"}), updated_at=now))
+                status=DONE, result=SUPERSEDED, updated_at=now))
         return done.rowcount
 
     def renew(self, rows: list[InboxRow], owner: str, now: float, lease_seconds: float) -> bool:
