@@ -109,7 +109,7 @@ def _assignment(ticket: TicketSnapshot, route: Route | None, actions: list) -> d
 
 
 def _followers(ticket: TicketSnapshot, wanted: tuple[int, ...], actions: list) -> dict:
-    new = [uid for uid in wanted if uid not in ticket.follower_ids]
+    new = list(dict.fromkeys(uid for uid in wanted if uid not in ticket.follower_ids))  # an owner may lead the level too
     if not new:
         return {}
     actions.append(f"followers added: {', '.join(map(str, new))}")
