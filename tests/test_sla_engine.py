@@ -135,6 +135,15 @@ def test_a_breach_that_moves_back_to_its_first_time_is_watched_again(world):
     assert [round(at) for at, _ in puts_at(fake, 1)] == [30, 60]
 
 
+def test_a_breach_moved_earlier_after_its_escalation_is_not_escalated_again(world):
+    service, fake, sla = world([ticket(1)])
+    sla.start_clock(fake, 1)  # 10:00
+    minutes(service, 62)
+    sla.start_clock(fake, 1, minutes=45, at=START.timestamp())  # Zendesk moved it to 09:45 (say, the priority rose)
+    minutes(service, 5)
+    assert [round(at) for at, _ in puts_at(fake, 1)] == [30, 60]  # the warning and the one breach escalation
+
+
 def test_two_workers_and_redelivered_plans_never_fire_twice(world, tmp_path):
     service, fake, sla = world([ticket(1), ticket(2)])
     other = Service(tmp_path, fake, service.policy, service.clock)  # a second worker on the same database
