@@ -180,8 +180,15 @@ def test_422_shows_zendesks_details_through_the_command(zendesk, monkeypatch, ca
         "base: Tag escalation_active is already used by another field")
 
 
-def test_a_url_that_is_not_the_webhook_address_is_refused_before_any_call(zendesk, unset):
+@pytest.mark.parametrize("url", ["esc.example.com", "https://esc.example.com/webhooks/zendesk/",
+                                 "https://esc.example.com/webhooks/zendesk?x=1", "https:///webhooks/zendesk"])
+def test_a_url_that_is_not_the_webhook_address_is_refused_before_any_call(zendesk, unset, url):
     fake = zendesk()
-    with pytest.raises(Exception, match="/webhooks/zendesk"):
-        set_up(fake, unset, url="esc.example.com")
+    with pytest.raises(Exception, match="ending in /webhooks/zendesk"):
+        set_up(fake, unset, url=url)
     assert fake.requests == []
+
+
+def test_a_plain_http_address_is_set_up_with_a_warning(zendesk, unset, capsys):
+    set_up(zendesk(), unset, url="http://esc.example.com/webhooks/zendesk", dry_run=True)
+    assert "Warning: http:// sends every webhook, ticket data included, unencrypted" in capsys.readouterr().out

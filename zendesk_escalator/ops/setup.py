@@ -1,5 +1,7 @@
 """`escalator setup`: the escalation fields, the webhook, its trigger category and triggers, idempotently."""
 
+from urllib.parse import urlsplit
+
 from ..core.policy import Policy
 from ..errors import ConfigError
 from ..zendesk.admin import ZendeskAdmin
@@ -8,15 +10,22 @@ from .setup_plan import (CREATE, NAME, UNCHANGED, UPDATE, Step, can_exclude_tags
 
 DONE = {CREATE: "created", UPDATE: "updated", UNCHANGED: "unchanged"}
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
+WEBHOOK_PATH = "/webhooks/zendesk"
 
 
 def run_setup(admin: ZendeskAdmin, policy: Policy, url: str, dry_run: bool,
               secrets: tuple[str, ...] = ()) -> int:
     """Find, then create or update what is missing or differs; print what was done (or would be)."""
-    if not url.startswith(("https://", "http://")) or "/webhooks/zendesk" not in url:
-        raise ConfigError("--url", f"expected the service's webhook address, e.g. "
-                                   f"https://escalator.example.com/webhooks/zendesk, not {url!r}")
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.netloc or not parts.path.endswith(WEBHOOK_PATH) \
+            or parts.query or parts.fragment:
+        raise ConfigError("--url", f"expected the service's webhook address, ending in {WEBHOOK_PATH} (the "
+                                   f"service answers nowhere else), e.g. https://escalator.example.com{WEBHOOK_PATH}, "
+                                   f"not {url!r}")
     print(f"{NAME} setup for {url}" + (" — DRY RUN: nothing will be sent" if dry_run else ""))
+    if parts.scheme == "http":
+        print("Warning: http:// sends every webhook, ticket data included, unencrypted; serve the service over "
+              "https (a proxy in front is fine).")
     user_id = policy.integration_user_id or admin.me()["id"]
     fields = plan_fields(policy, admin.ticket_fields())
     webhook = plan_webhook(admin.webhooks(NAME), url)
@@ -68,7 +77,9 @@ def _explain_guard(named: bool, user_id: int) -> None:
     else:
         print(f"Loop guard: Zendesk does not offer the integration user ({user_id}) in the \"Current user\" "
               f"condition, so each trigger has \"Update via is not Web service\" instead. This also ignores "
-              f"updates made by other API integrations (e.g. an app that adds an impact tag).")
+              f"updates made by other API integrations (e.g. an app that adds an impact tag). If {user_id} is not "
+              f"the user of these credentials (`escalator check` compares them), correct integration_user_id and "
+              f"run setup again.")
 
 
 def _explain_secret(admin: ZendeskAdmin, webhook: Step, webhook_id, dry_run: bool,
