@@ -35,6 +35,9 @@ from .zendesk.stand_ins import DryRunWriter, HintReader, RecordedZendesk
 
 
 PERIOD_UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1)}
+DESCRIPTION = ("zendesk-escalator: the webhook target that escalates Zendesk tickets (run, worker), "
+               "and the tools to set it up and operate it. Settings come from the environment and ./.env; "
+               "the policy from --rules, $ESCALATOR_RULES or ./escalation.toml.")
 
 
 def cmd_worker(args) -> int:
@@ -187,7 +190,7 @@ def period(text: str) -> timedelta:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `escalator` console script."""
-    parser = argparse.ArgumentParser(prog="escalator", description=__doc__)
+    parser = argparse.ArgumentParser(prog="escalator", description=DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="web + worker in one process (embedded default)")
     run.add_argument("--host", default="0.0.0.0")

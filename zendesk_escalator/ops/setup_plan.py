@@ -194,7 +194,7 @@ def plan_triggers(desired: list[dict], found: list[dict]) -> list[Step]:
                           trigger if differs else None, current, ", ".join(differs)))
     for title, stale in by_title.items():
         if title and title.startswith(f"{NAME}:") and stale.get("active"):
-            steps.append(Step("trigger", title, UPDATE, {"active": False}, stale, "no longer needed: deactivated"))
+            steps.append(Step("trigger", title, UPDATE, {"active": False}, stale, "no longer needed: active → false"))
     return steps
 
 
