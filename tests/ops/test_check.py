@@ -25,7 +25,10 @@ FIELDS = [
     {"id": 360010000004, "type": "text", "title": "Escalated at", "active": True},
     {"id": 360010000005, "type": "tagger", "title": "Topic", "active": True,
      "custom_field_options": [{"id": 3, "name": "Billing", "value": "billing"}]}]
-ACCOUNT = {"groups": GROUPS, "fields": FIELDS, "forms": [{"id": 360000144212, "name": "Outage", "active": True}],
+WEBHOOK = {"id": "01HZ0000000000000000000001", "name": "zendesk-escalator", "status": "active",
+           "endpoint": "https://esc.example.com/webhooks/zendesk", "subscriptions": ["conditional_ticket_events"]}
+SECRET = f"secret-of-{WEBHOOK['id']}"  # what the fake's signing_secret answers
+ACCOUNT = {"groups": GROUPS, "fields": FIELDS, "webhooks": [WEBHOOK], "forms": [{"id": 360000144212, "name": "Outage", "active": True}],
            "brands": [{"id": 360002783572, "name": "Acme", "active": True}],
            "organizations": [{"id": 509974, "name": "Big"}, {"id": 509975, "name": "Bigger"}]}
 
@@ -45,7 +48,8 @@ def zendesk(fake_server):
 def check(tmp_path, capsys, fake, policy_text=None, **settings):
     rules = tmp_path / "policy.toml"
     rules.write_text(policy_text or (SAMPLES / "policy.toml").read_text() + EXTRA_ROUTE)
-    base = Settings(subdomain="acme", email="bot@acme.example", api_token="t0ken", api_url=fake.url)
+    base = Settings(subdomain="acme", email="bot@acme.example", api_token="t0ken", api_url=fake.url,
+                    webhook_secrets=("an-old-one", SECRET))
     code = run_check(Settings(**{**base.__dict__, **settings}), str(rules), build_admin)
     lines = capsys.readouterr().out.splitlines()
     rows = {subject: status for status, subject, _ in (re.split(r"\s{2,}", line, maxsplit=2) for line in lines[:-1])}
@@ -57,13 +61,14 @@ def test_a_healthy_account_is_all_ok_in_one_call_per_kind(zendesk, tmp_path, cap
     code, rows, lines = check(tmp_path, capsys, fake)
     assert code == 0 and set(rows.values()) == {OK}, lines
     # policy, credentials, integration user, role, 4 groups, 5 users, a lead, 5 fields, 3 options, form, brand, 2 orgs
-    assert len(rows) == 4 + 4 + 5 + 1 + 5 + 3 + 1 + 1 + 2
+    assert len(rows) == 4 + 4 + 5 + 1 + 5 + 3 + 1 + 1 + 2 + 1
     assert [r.path for r in fake.requests] == [
         "/api/v2/users/me.json", "/api/v2/groups.json", "/api/v2/users/show_many.json",
         "/api/v2/users/900000000021/group_memberships.json", "/api/v2/ticket_fields.json",
-        "/api/v2/ticket_forms.json", "/api/v2/brands.json", "/api/v2/organizations/show_many.json"]
+        "/api/v2/ticket_forms.json", "/api/v2/brands.json", "/api/v2/organizations/show_many.json",
+        "/api/v2/webhooks", f"/api/v2/webhooks/{WEBHOOK['id']}/signing_secret"]
     assert fake.requests[2].query["ids"] == "900000000001,900000000011,900000000012,900000000013,900000000021"
-    assert lines[-1] == "0 problem(s), 0 warning(s); Zendesk API calls: 8"
+    assert lines[-1] == "0 problem(s), 0 warning(s); Zendesk API calls: 10"
 
 
 def test_each_problem_is_a_row_and_the_exit_code_says_so(zendesk, tmp_path, capsys):
@@ -85,7 +90,7 @@ def test_each_problem_is_a_row_and_the_exit_code_says_so(zendesk, tmp_path, caps
     assert "Head is an end-user, not an agent: cannot be assigned or follow as a lead (levels[3].followers)" in text
     assert "Escalation level is a date field; decimal or integer or text is needed (fields.level)" in text
     assert "not an option of this drop-down (field_values.requested)" in text
-    assert lines[-1] == "8 problem(s), 0 warning(s); Zendesk API calls: 7"  # the missing lead's groups are not read
+    assert lines[-1] == "8 problem(s), 0 warning(s); Zendesk API calls: 9"  # the missing lead's groups are not read
 
 
 def test_a_lead_outside_the_routes_group_is_a_problem(zendesk, tmp_path, capsys):
@@ -169,3 +174,17 @@ def test_owners_lifecycle_values_the_account_schedule_and_the_report_ticket_are_
     code, rows, lines = check(tmp_path, capsys, fake, text)
     assert rows["zendesk schedule"] == "PROBLEM" and rows["ticket 35436"] == "PROBLEM"
     assert any("is closed: it takes no note" in line for line in lines)
+
+
+@pytest.mark.parametrize("secrets, webhooks, status, says", [
+    (("not-it",), [WEBHOOK], "PROBLEM", "ZENDESK_WEBHOOK_SECRET does not hold this webhook's signing secret"),
+    ((), [WEBHOOK], "PROBLEM", "ZENDESK_WEBHOOK_SECRET is not set here"),
+    ((SECRET,), [dict(WEBHOOK, status="inactive")], "PROBLEM", "inactive: Zendesk calls nothing"),
+    ((SECRET,), [], "WARN", "none named zendesk-escalator: run `escalator setup`"),
+])
+def test_the_webhook_must_sign_with_a_secret_the_service_holds(zendesk, tmp_path, capsys, secrets, webhooks,
+                                                               status, says):
+    code, rows, lines = check(tmp_path, capsys, zendesk(webhooks=webhooks), webhook_secrets=secrets)
+    webhook_lines = [line for line in lines if re.match(r"^\S+\s+webhook", line)]
+    assert any(line.startswith(status) and says in line for line in webhook_lines), webhook_lines
+    assert code == (1 if status == "PROBLEM" else 0)

@@ -12,6 +12,7 @@ from ..policy_file import load_policy
 from ..settings import Settings
 from ..zendesk.admin import ZendeskAdmin
 from .policy_names import Names, names_in
+from .setup_plan import NAME
 
 OK, WARN, PROBLEM = "OK", "WARN", "PROBLEM"
 # Field types the service can write its values into, per [fields] role.
@@ -32,8 +33,8 @@ class Row:
 class Context:
     """What the checks share: the policy, what it names, and the admin API (each list read once)."""
 
-    def __init__(self, policy: Policy, admin: ZendeskAdmin):
-        self.policy, self.admin, self.names = policy, admin, names_in(policy)
+    def __init__(self, policy: Policy, admin: ZendeskAdmin, secrets: tuple[str, ...] = ()):
+        self.policy, self.admin, self.names, self.secrets = policy, admin, names_in(policy), secrets
         self._read: dict[str, object] = {}
 
     def read(self, name: str, fetch: Callable[[], object]):
@@ -181,6 +182,26 @@ def check_schedules(ctx: Context) -> list[Row]:
                                         f"({_places(ctx.names.schedules)})")]
 
 
+def check_webhook(ctx: Context) -> list[Row]:
+    """The webhook `setup` made is active and signs with a secret the service holds (else every call is a 401)."""
+    hooks = [w for w in ctx.admin.webhooks(NAME) if w.get("name") == NAME]
+    if not hooks:
+        return [Row(WARN, "webhook", f"none named {NAME}: run `escalator setup` (a webhook made by hand is not "
+                                     f"checked: its signing secret must be in ZENDESK_WEBHOOK_SECRET)")]
+    rows = []
+    for hook in hooks:
+        subject, secret = f"webhook {hook['id']}", ctx.admin.signing_secret(hook["id"])
+        if hook.get("status") != "active":
+            rows.append(Row(PROBLEM, subject, "inactive: Zendesk calls nothing; activate it (or run setup)"))
+        if secret in ctx.secrets:
+            rows.append(Row(OK, subject, f"{hook.get('endpoint')}, signed with a secret of ZENDESK_WEBHOOK_SECRET"))
+        else:
+            state = "does not hold" if ctx.secrets else "is not set here, so it cannot hold"
+            rows.append(Row(PROBLEM, subject, f"ZENDESK_WEBHOOK_SECRET {state} this webhook's signing secret: the "
+                                              f"service would answer 401 to every call; `escalator setup` prints it"))
+    return rows
+
+
 def check_tickets(ctx: Context) -> list[Row]:
     """Every ticket the policy names exists and can still take a note (not closed)."""
     rows = []
@@ -198,7 +219,7 @@ def check_tickets(ctx: Context) -> list[Row]:
 
 CHECKS: list[Check] = [check_credentials, check_integration_user, check_role, check_groups, check_users,
                        check_assignees, check_fields, check_forms, check_brands, check_organizations,
-                       check_schedules, check_tickets]
+                       check_schedules, check_tickets, check_webhook]
 
 
 def run_checks(ctx: Context, checks: list[Check] = CHECKS) -> list[Row]:
@@ -227,7 +248,7 @@ def run_check(settings: Settings, rules_path: str, build_admin: Callable[[Settin
                                                 "ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN)"))
         return _report(rows, None)
     admin = build_admin(settings)
-    return _report(rows + run_checks(Context(policy, admin)), admin)
+    return _report(rows + run_checks(Context(policy, admin, settings.webhook_secrets)), admin)
 
 
 def _report(rows: list[Row], admin: ZendeskAdmin | None) -> int:
