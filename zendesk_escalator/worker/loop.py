@@ -175,7 +175,7 @@ class Worker:
                 log.warning("%s: lease lost before completion", subject(group[0]))
 
     def _failed(self, rows: list[InboxRow], error: Exception, retryable: bool) -> None:
-        now, ticket = self.now(), subject(rows[0])
+        now, what = self.now(), subject(rows[0])
         message = f"{type(error).__name__}: {error}"
         told = getattr(error, "retry_after", None)
         if zendesk_is_down(error):
@@ -186,7 +186,7 @@ class Worker:
             deadline += told  # a wait Zendesk asked for does not use up the budget
         if not retryable or now >= deadline:
             why = "permanent answer" if not retryable else f"retried for {self.retry_budget / 3600:g} h"
-            log.error("%s: giving up (%s): %s", ticket, why, message)
+            log.error("%s: giving up (%s): %s", what, why, message)
             self.inbox.bury(rows, self.owner, now, message)
             return
         attempts = max(r.attempts for r in rows)
@@ -194,9 +194,9 @@ class Worker:
             attempts, self.rng, self.retry_base, BREAKER_CAP if unavailable else BACKOFF_CAP)
         run_at = min(now + delay, deadline)
         if self.inbox.retry(rows, self.owner, now, run_at, deadline, message):
-            log.warning("%s: attempt failed (%s); retrying in %.1fs", ticket, message, run_at - now)
+            log.warning("%s: attempt failed (%s); retrying in %.1fs", what, message, run_at - now)
         else:
-            log.warning("%s: attempt failed (%s) after its lease was lost", ticket, message)
+            log.warning("%s: attempt failed (%s) after its lease was lost", what, message)
 
     def _purge_now_and_then(self) -> None:
         now = self.now()
