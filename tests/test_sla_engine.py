@@ -103,7 +103,7 @@ def test_an_agent_reply_just_before_the_breach_means_no_alarm(world):
         sla.agent_replied(fake, 1)  # 20 s before the breach: the export cannot have shown it yet
         service.clock.advance(seconds)
 
-    service.at(START + timedelta(minutes=59, seconds=10))
+    service.at(START + timedelta(minutes=59, seconds=40))  # the breach's minute is claimed, re-checked, waited for
     timer_handler.sleep = agent_replies_while_the_worker_waits
     service.work()
     timer_handler.sleep = service.clock.advance
@@ -111,6 +111,23 @@ def test_an_agent_reply_just_before_the_breach_means_no_alarm(world):
     assert len(puts_at(fake, 1)) == 1  # no false alarm
     refused = [r for r in fake.seen("PUT", 1) if r.status == 409]
     assert len(refused) == 1  # safe_update caught the change; the ticket was read again, found achieved
+
+
+def test_the_moments_of_one_minute_are_re_checked_with_one_read_and_acted_on_in_their_order(world):
+    service, fake, sla = world([ticket(n) for n in range(1, 7)])
+    for tid in range(1, 7):  # warnings at 09:30:48, 09:30:40 ... 09:30:08: seconds apart, in one minute
+        sla.start_clock(fake, tid, minutes=60, at=START.timestamp() + 8 * (7 - tid))
+    minutes(service, 25)  # the feed plans them
+    moments = []
+    service.worker.handlers.handler("timer").sleep = moments.append  # time moves only with the polling below
+    before = len(fake.requests)
+    for _ in range(8 * 60):  # 09:25 to 09:33, a second at a time, as the polling worker sees it
+        service.clock.advance(1)
+        service.work()
+    rechecks = [r.query["ids"] for r in fake.requests[before:] if r.path.endswith("/show_many.json")]
+    assert rechecks == ["1,2,3,4,5,6"]  # one read for the minute, not one per moment
+    assert [int(r.path.split("/")[-1].split(".")[0]) for r in fake.seen("PUT")] == [6, 5, 4, 3, 2, 1]
+    assert [round(s) for s in moments] == [38, 46, 54, 62, 70, 78]  # from the claim at 09:29:30 to each moment
 
 
 def test_a_moved_breach_replans_and_the_old_timers_do_nothing(world):
