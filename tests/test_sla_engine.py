@@ -2,6 +2,7 @@
 Zendesk's SLA clock, time injected and shared, assertions on what Zendesk received and when.
 """
 
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -188,6 +189,21 @@ def test_the_sweep_makes_timers_the_feed_did_not(world):
     assert {tid: [round(at) for at, _ in puts_at(fake, tid)] for tid in range(1, 4)} == {t: [30, 60] for t in range(1, 4)}
     searched = [r for r in fake.seen("GET") if r.path.endswith("/search/export.json")]
     assert searched and searched[0].query["query"] == "status<solved"
+
+
+def test_the_sweep_spends_at_most_its_rate_in_any_minute(world):
+    service, fake, sla = world([ticket(n) for n in range(1, 251)], sweep_rate=2.0)
+    for tid in range(1, 251):
+        sla.start_clock(fake, tid)
+    service.worker.handlers.handler("periodic").jobs.pop("sla_feed")  # the sweep's requests alone
+    for _ in range(180):  # a second at a time, as the polling worker sees it
+        service.clock.advance(1)
+        service.work()
+    swept = [r.when for r in fake.seen("GET") if r.path.endswith(("/search/export.json", "/show_many.json"))]
+    per_minute = Counter(int((when - START.timestamp()) // 60) for when in swept)
+    assert len(swept) == 4 and max(per_minute.values()) == 2  # one page, 3 reads: 30 s apart, not at once
+    timers = {r.ticket_id for r in service.inbox.rows(limit=10_000) if r.kind == "timer"}
+    assert timers == set(range(1, 251))
 
 
 def test_an_integration_user_that_is_no_admin_pauses_the_feed_and_says_why(world, caplog):
