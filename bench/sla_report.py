@@ -2,9 +2,10 @@
 
 Every request is classified from what the fake received: the change feed (the
 incremental export), the sweep (search export pages and the show_many reads of
-their ids, told apart by SweepTap), the re-check (any other ticket read: show_many
-of due timers, a ticket read again after a 409), writes (ticket updates) and other
-(the account's schedule, the start-up role check).
+their ids, told apart by SweepTap), the re-check (show_many of due timers), a
+ticket read again after its update answered 409 (a cost of that action, like the
+write, so counted apart from steady-state tracking), writes (ticket updates) and
+other (the account's schedule, the start-up role check).
 """
 
 from collections import Counter
@@ -15,9 +16,11 @@ from fake_sla import SlaEndpoints
 from fake_zendesk import Seen
 from sla_world import Moment
 
-KINDS = ("feed", "re-check", "sweep", "writes", "other")
-LABELS = {"feed": "change feed (incremental export)", "re-check": "re-check (show_many, reads after a 409)",
-          "sweep": "sweep (search export + show_many)", "writes": "writes (ticket updates)", "other": "other"}
+KINDS = ("feed", "re-check", "sweep", "other", "after 409", "writes")
+TRACKING = ("feed", "re-check", "sweep", "other")  # what the target of 10 a minute is about
+LABELS = {"feed": "change feed (incremental export)", "re-check": "re-check of due timers (show_many)",
+          "sweep": "sweep (search export + show_many)", "other": "other (schedule, role check)",
+          "after 409": "ticket read again after a 409 (per action)", "writes": "writes (ticket updates, 409s too)"}
 READS_TARGET, DELAY_TARGET = 10, 60.0
 
 
@@ -46,9 +49,9 @@ def kind_of(request: Seen, sweep_chunks: set[str]) -> str:
         return "sweep"
     if request.method == "PUT":
         return "writes"
-    if path.endswith("show_many.json") or path.startswith("/api/v2/tickets/"):
+    if path.endswith("show_many.json"):
         return "re-check"
-    return "other"
+    return "after 409" if path.startswith("/api/v2/tickets/") else "other"
 
 
 @dataclass
@@ -105,12 +108,14 @@ def report(figures: Figures, moments: list[Moment], setup: dict) -> list[str]:
         lines.append(f"delay moment -> update: p50 {percentile(d, 50):.1f} s, p99 {p99:.1f} s, max {max(d):.1f} s "
                      f"(target p99 <= {DELAY_TARGET:.0f} s: {_met(p99 <= DELAY_TARGET and not figures.missing)})")
     lines.append(f"requests per minute over the run's {setup['minutes']} full minutes (mean / max):")
-    for kind in KINDS:
-        counts = figures.per_minute[kind]
-        lines.append(f"  {LABELS[kind]:<42} {sum(counts) / len(counts):5.1f} / {max(counts)}")
-    reads = [sum(figures.per_minute[k][n] for k in KINDS if k != "writes") for n in range(setup["minutes"])]
-    lines.append(f"  {'all reads (SLA tracking)':<42} {sum(reads) / len(reads):5.1f} / {max(reads)} "
-                 f"(target <= {READS_TARGET} a minute besides writes: {_met(max(reads) <= READS_TARGET)})")
+    reads = [sum(figures.per_minute[k][n] for k in TRACKING) for n in range(setup["minutes"])]
+    rows = [(LABELS[k], figures.per_minute[k]) for k in TRACKING]
+    rows += [("SLA tracking (feed + re-check + sweep + other)", reads)]
+    rows += [(LABELS[k], figures.per_minute[k]) for k in KINDS if k not in TRACKING]
+    for label, counts in rows:
+        lines.append(f"  {label:<46} {sum(counts) / len(counts):5.1f} / {max(counts)}"
+                     + (f" (target <= {READS_TARGET} a minute besides actions: {_met(max(reads) <= READS_TARGET)})"
+                        if counts is reads else ""))
     refused = ", ".join(f"{name} {n}" for name, n in figures.refused.items()) or "none"
     lines.append(f"429 answers: {sum(figures.refused.values())} ({refused})")
     lines.append(f"false alarms: {len(figures.false_alarms)} (target 0: {_met(not figures.false_alarms)})")
