@@ -119,8 +119,8 @@ def test_the_moments_of_one_minute_are_re_checked_with_one_read_and_acted_on_in_
     for tid in range(1, 7):  # warnings at 09:30:48, 09:30:40 ... 09:30:08: seconds apart, in one minute
         sla.start_clock(fake, tid, minutes=60, at=START.timestamp() + 8 * (7 - tid))
     minutes(service, 25)  # the feed plans them
-    moments = []
-    service.worker.handlers.handler("timer").sleep = moments.append  # time moves only with the polling below
+    waits = []
+    service.worker.handlers.handler("timer").sleep = waits.append  # time moves only with the polling below
     before = len(fake.requests)
     for _ in range(8 * 60):  # 09:25 to 09:33, a second at a time, as the polling worker sees it
         service.clock.advance(1)
@@ -128,7 +128,7 @@ def test_the_moments_of_one_minute_are_re_checked_with_one_read_and_acted_on_in_
     rechecks = [r.query["ids"] for r in fake.requests[before:] if r.path.endswith("/show_many.json")]
     assert rechecks == ["1,2,3,4,5,6"]  # one read for the minute, not one per moment
     assert [int(r.path.split("/")[-1].split(".")[0]) for r in fake.seen("PUT")] == [6, 5, 4, 3, 2, 1]
-    assert [round(s) for s in moments] == [38, 46, 54, 62, 70, 78]  # from the claim at 09:29:30 to each moment
+    assert [round(s) for s in waits] == [38, 46, 54, 62, 70, 78]  # from the claim at 09:29:30 to each moment
 
 
 def test_a_moved_breach_replans_and_the_old_timers_do_nothing(world):
