@@ -25,9 +25,11 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 # Benchmarks (loopback only, bounded in time); ingest needs wrk (Debian: apt-get install wrk).
+# sla takes about 20 minutes: two runs of 8 minutes in real time (10,000 and 100,000 tickets).
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/e2e.py
+	$(BIN)/python bench/sla.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache escalator.db escalator.db-wal escalator.db-shm

@@ -41,7 +41,8 @@ def scratch_database(database_url: str) -> str:
 def service_env(database_url: str, **extra) -> dict:
     env = {**os.environ, "ZENDESK_WEBHOOK_SECRET": SECRET, "DATABASE_URL": database_url,
            "ESCALATOR_RULES": str(ROOT / "tests" / "samples" / "policy.toml"), "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
-           "PYTHONPATH": str(ROOT / "bench")}
+           # this checkout's code (whatever the venv's editable install points at), and bench/ for bare_app
+           "PYTHONPATH": os.pathsep.join((str(ROOT), str(ROOT / "bench")))}
     env.update({k: str(v) for k, v in extra.items()})
     return env
 

@@ -131,6 +131,11 @@ class SlaEndpoints:
         return answer
 
 
+def cursor_at(epoch: int) -> str:
+    """The export cursor of a client that has read every change before `epoch` (a feed in steady state)."""
+    return _encode((epoch, 0))
+
+
 def _encode(key: tuple[int, int]) -> str:
     return base64.b64encode(f"{key[0]}.0||{key[1]}|".encode()).decode()
 

@@ -2,6 +2,7 @@
 Zendesk's SLA clock, time injected and shared, assertions on what Zendesk received and when.
 """
 
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -103,7 +104,7 @@ def test_an_agent_reply_just_before_the_breach_means_no_alarm(world):
         sla.agent_replied(fake, 1)  # 20 s before the breach: the export cannot have shown it yet
         service.clock.advance(seconds)
 
-    service.at(START + timedelta(minutes=59, seconds=10))
+    service.at(START + timedelta(minutes=59, seconds=40))  # the breach's minute is claimed, re-checked, waited for
     timer_handler.sleep = agent_replies_while_the_worker_waits
     service.work()
     timer_handler.sleep = service.clock.advance
@@ -111,6 +112,23 @@ def test_an_agent_reply_just_before_the_breach_means_no_alarm(world):
     assert len(puts_at(fake, 1)) == 1  # no false alarm
     refused = [r for r in fake.seen("PUT", 1) if r.status == 409]
     assert len(refused) == 1  # safe_update caught the change; the ticket was read again, found achieved
+
+
+def test_the_moments_of_one_minute_are_re_checked_with_one_read_and_acted_on_in_their_order(world):
+    service, fake, sla = world([ticket(n) for n in range(1, 7)])
+    for tid in range(1, 7):  # warnings at 09:30:48, 09:30:40 ... 09:30:08: seconds apart, in one minute
+        sla.start_clock(fake, tid, minutes=60, at=START.timestamp() + 8 * (7 - tid))
+    minutes(service, 25)  # the feed plans them
+    waits = []
+    service.worker.handlers.handler("timer").sleep = waits.append  # time moves only with the polling below
+    before = len(fake.requests)
+    for _ in range(8 * 60):  # 09:25 to 09:33, a second at a time, as the polling worker sees it
+        service.clock.advance(1)
+        service.work()
+    rechecks = [r.query["ids"] for r in fake.requests[before:] if r.path.endswith("/show_many.json")]
+    assert rechecks == ["1,2,3,4,5,6"]  # one read for the minute, not one per moment
+    assert [int(r.path.split("/")[-1].split(".")[0]) for r in fake.seen("PUT")] == [6, 5, 4, 3, 2, 1]
+    assert [round(s) for s in waits] == [38, 46, 54, 62, 70, 78]  # from the claim at 09:29:30 to each moment
 
 
 def test_a_moved_breach_replans_and_the_old_timers_do_nothing(world):
@@ -191,6 +209,21 @@ def test_the_sweep_makes_timers_the_feed_did_not(world):
     assert {tid: [round(at) for at, _ in puts_at(fake, tid)] for tid in range(1, 4)} == {t: [30, 60] for t in range(1, 4)}
     searched = [r for r in fake.seen("GET") if r.path.endswith("/search/export.json")]
     assert searched and searched[0].query["query"] == "status<solved"
+
+
+def test_the_sweep_spends_at_most_its_rate_in_any_minute(world):
+    service, fake, sla = world([ticket(n) for n in range(1, 251)], sweep_rate=2.0)
+    for tid in range(1, 251):
+        sla.start_clock(fake, tid)
+    service.worker.handlers.handler("periodic").jobs.pop("sla_feed")  # the sweep's requests alone
+    for _ in range(180):  # a second at a time, as the polling worker sees it
+        service.clock.advance(1)
+        service.work()
+    swept = [r.when for r in fake.seen("GET") if r.path.endswith(("/search/export.json", "/show_many.json"))]
+    per_minute = Counter(int((when - START.timestamp()) // 60) for when in swept)
+    assert len(swept) == 4 and max(per_minute.values()) == 2  # one page, 3 reads: 30 s apart, not at once
+    timers = {r.ticket_id for r in service.inbox.rows(limit=10_000) if r.kind == "timer"}
+    assert timers == set(range(1, 251))
 
 
 def test_an_integration_user_that_is_no_admin_pauses_the_feed_and_says_why(world, caplog):

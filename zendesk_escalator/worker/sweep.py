@@ -4,8 +4,9 @@ At start and then every `every` seconds, the sweep walks the search export of
 unsolved tickets (1000 ids a page) and reads them with show_many (100 a call),
 planning their timers as the feed does: timers missing after a first start, an
 outage of the feed or a bug are made, stale ones superseded. It is paced to
-`rate` requests a minute, one page per run, so that even 100,000 open tickets
-cost the account only a few requests a minute while it runs.
+`rate` requests a minute, one request per run (a page's ids wait in the chained
+run's payload), so that even 100,000 open tickets cost the account at most `rate`
+requests in any minute while it runs, never a page's 11 at once.
 """
 
 import logging
@@ -34,20 +35,21 @@ class Sweep:
         self.every, self.rate = every, rate
 
     def run(self, payload: dict) -> JobResult:
-        """Sweep one page; chain the next one, paced, or end the sweep."""
-        step = payload.get("step", 0)
-        page = self.reader.search_export(QUERY, payload.get("cursor"), PAGE)
-        ids = [r["id"] for r in page.get("results") or () if isinstance(r, dict) and "id" in r]
-        new = 0
-        for first in range(0, len(ids), SHOW_MANY):
-            chunk = self.reader.tickets(ids[first:first + SHOW_MANY], sideloads(self.planner.policy))
-            new += self.planner.plan(tickets_from_api(chunk))
-        calls = 1 + -(-len(ids) // SHOW_MANY)
-        detail = f"sweep page {step + 1}: {len(ids)} unsolved ticket(s), {new} timer(s) made or repaired"
-        meta = page.get("meta") or {}
-        if meta.get("has_more") and meta.get("after_cursor"):
-            # Wait as long as these calls are worth at the sweep's rate (its cursor lives an hour).
-            return JobResult(detail, next_in=60.0 * calls / self.rate,
-                             next_payload={"cursor": meta["after_cursor"], "step": step + 1})
-        log.info("sweep done: %d page(s)", step + 1)
+        """One request: a page of ids, or the next 100 of them read; chain the next run, paced, or end."""
+        step, ids, cursor = payload.get("step", 0), payload.get("ids"), payload.get("cursor")
+        if ids is None:
+            page = self.reader.search_export(QUERY, cursor, PAGE)
+            ids = [r["id"] for r in page.get("results") or () if isinstance(r, dict) and "id" in r]
+            meta = page.get("meta") or {}
+            cursor = meta["after_cursor"] if meta.get("has_more") and meta.get("after_cursor") else None
+            detail = f"sweep step {step + 1}: {len(ids)} unsolved ticket(s) listed"
+        else:
+            chunk, ids = ids[:SHOW_MANY], ids[SHOW_MANY:]
+            new = self.planner.plan(tickets_from_api(self.reader.tickets(chunk, sideloads(self.planner.policy))))
+            detail = f"sweep step {step + 1}: {len(chunk)} ticket(s) read, {new} timer(s) made or repaired"
+        if ids or cursor:  # the search export's cursor lives an hour: at the default rate a page takes 2 minutes
+            return JobResult(detail, next_in=60.0 / self.rate,
+                             next_payload={"step": step + 1, **({"ids": ids} if ids else {}),
+                                           **({"cursor": cursor} if cursor else {})})
+        log.info("sweep done: %d step(s)", step + 1)
         return JobResult(detail + "; sweep done")

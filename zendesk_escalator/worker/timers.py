@@ -1,16 +1,19 @@
 """SLA timers: planned from tickets read by the feed or the sweep; acted on when due, after a re-check.
 
-A timer row is due LOOKAHEAD before its moment, so the timers of the next minute
-are claimed together and re-checked with one read (show_many, 100 tickets a call).
-Each still-valid timer then acts at its moment exactly, through the one-PUT path;
-the update carries safe_update, so an agent's reply in between answers 409 and
-the ticket is read again before anything is sent.
+The timers of one clock minute are due together, LOOKAHEAD before that minute
+starts: one claim (timers of up to BATCH tickets) and one read (show_many, 100
+tickets a call) re-check them all, so the re-check costs about one request a
+minute however many moments fall in it. Were each row due LOOKAHEAD before its
+own moment, moments seconds apart would be claimed apart, each with its own read.
+Each still-valid timer then acts at its moment exactly, in the order of the
+moments, through the one-PUT path; the update carries safe_update, so an agent's
+reply in between answers 409 and the ticket is read again before anything is sent.
 """
 
 import logging
 import time
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Callable
 
 from ..core.transitions import on_ticket
@@ -28,13 +31,21 @@ if TYPE_CHECKING:
     from .lifecycle import Lifecycle
 
 log = logging.getLogger(__name__)
-LOOKAHEAD = timedelta(seconds=60)
+# A minute's batch is claimed this long before the minute: time for the claim and the read, while the
+# worker thread it holds (sleeping until each moment) stays at most LOOKAHEAD + 60 s away from webhooks.
+LOOKAHEAD = timedelta(seconds=30)
 KIND = "timer"
+_AT_ONCE = datetime.min.replace(tzinfo=timezone.utc)  # an outcome without a timer: nothing to wait for
 
 
 def sideloads(policy: Policy) -> str:
     """What to read with each ticket: the SLA clock, replies, and the targets when stages need them."""
     return TARGET_SIDELOADS if policy.sla.stages else SLA_SIDELOADS
+
+
+def due_at(fire_at: datetime) -> datetime:
+    """When a timer's row falls due: LOOKAHEAD before the start of its moment's minute."""
+    return fire_at.replace(second=0, microsecond=0) - LOOKAHEAD
 
 
 class TimerPlanner:
@@ -49,7 +60,7 @@ class TimerPlanner:
         now, account = self.clock(), self.account()
         timers = [t for ticket in tickets.values() for t in timers_for(ticket, self.policy, now, account)]
         rows = [{"kind": KIND, "dedupe_key": t.key, "ticket_id": t.ticket_id, "payload": t.to_payload(),
-                 "run_at": max(now, t.fire_at - LOOKAHEAD).timestamp()} for t in timers]
+                 "run_at": max(now, due_at(t.fire_at)).timestamp()} for t in timers]
         new = self.inbox.schedule(rows, now.timestamp())
         self.inbox.supersede(KIND, list(tickets), {t.key for t in timers}, now.timestamp())
         return new
@@ -71,8 +82,10 @@ class TimerHandler:
         for row in rows:
             by_ticket[row.ticket_id].append(row)
         read = self._read(list(by_ticket))
-        order = sorted(by_ticket, key=lambda tid: min(r.run_at for r in by_ticket[tid]))
-        return [(by_ticket[tid], self._ticket(by_ticket[tid], read.get(tid))) for tid in order]
+        chosen = {tid: self._choose(rows, read.get(tid)) for tid, rows in by_ticket.items()}
+        # A minute's moments are acted on one after the other: each in turn, at its own moment.
+        order = sorted(chosen, key=lambda tid: chosen[tid].fire_at if isinstance(chosen[tid], Timer) else _AT_ONCE)
+        return [(by_ticket[tid], self._ticket(chosen[tid], read.get(tid))) for tid in order]
 
     def _read(self, ticket_ids: list[int]) -> dict[int, TicketSnapshot]:
         found = {}
@@ -81,7 +94,8 @@ class TimerHandler:
                                                               sideloads(self.policy))))
         return found
 
-    def _ticket(self, rows: list[InboxRow], ticket: TicketSnapshot | None) -> "Outcome | Exception":
+    def _choose(self, rows: list[InboxRow], ticket: TicketSnapshot | None) -> "Timer | Outcome":
+        """The timer that acts on this ticket, or why none does."""
         if ticket is None:
             return Outcome("ticket_gone", f"ticket {rows[0].ticket_id} was not found")
         timers, account = [Timer.from_payload(row.payload) for row in rows], self.account()
@@ -89,10 +103,14 @@ class TimerHandler:
         if not fresh:
             return Outcome("stale", stale_because(timers[0], ticket, self.policy, account))
         # Several due at once (a ticket seen late): the most serious alone speaks.
-        timer = max(fresh, key=lambda t: (t.kind == BREACH, t.round, t.fire_at))
+        return max(fresh, key=lambda t: (t.kind == BREACH, t.round, t.fire_at))
+
+    def _ticket(self, timer: "Timer | Outcome", ticket: TicketSnapshot | None) -> "Outcome | Exception":
+        if isinstance(timer, Outcome):
+            return timer
         wait = (timer.fire_at - self.clock()).total_seconds()
         if wait > 0:
-            self.sleep(wait)  # at most LOOKAHEAD: the rows' leases are renewed meanwhile
+            self.sleep(wait)  # at most LOOKAHEAD + 60 s: the rows' leases are renewed meanwhile
         try:
             return self._act(timer, ticket)
         except TicketNotFound:
