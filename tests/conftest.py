@@ -22,6 +22,16 @@ SAMPLES = Path(__file__).parent / "samples"
 SECRET = "dGVzdC1zZWNyZXQtZm9yLXdlYmhvb2tz"
 API = "https://acme.zendesk.com/api/v2"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+# Appended to the sample policy: a lifecycle with a short cadence and one owner.
+LIFECYCLE = """
+[lifecycle]
+monitoring = "3d"
+missed_updates = 2
+cadence = { high = "2h", urgent = "1h" }
+
+[[lifecycle.owners]]
+user_id = 900000000031
+"""
 # Appended to the sample policy: a route naming a form, a brand and organizations (for `check`).
 EXTRA_ROUTE = """
 [[routes]]

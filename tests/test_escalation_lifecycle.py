@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import SAMPLES, sample
+from conftest import LIFECYCLE, SAMPLES, sample
 from fake_audits import AuditEndpoints
 from fake_zendesk import FakeZendesk
 from service import AGENT, CUSTOMER, TICKET, Clock, Service, comment_event
@@ -16,15 +16,6 @@ from zendesk_escalator.policy_file import parse_policy
 from zendesk_escalator.store.escalations import Escalations
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
-LIFECYCLE = """
-[lifecycle]
-monitoring = "3d"
-missed_updates = 2
-cadence = { high = "2h", urgent = "1h" }
-
-[[lifecycle.owners]]
-user_id = 900000000031
-"""
 STATUS, LEVEL = 360010000001, 360010000002
 
 

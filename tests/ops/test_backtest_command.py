@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import SAMPLES
+from conftest import LIFECYCLE, SAMPLES
 from fake_history import HistoryEndpoints, audit, change, comment, create, metric
 from fake_zendesk import INTEGRATION_USER, Fault, FakeZendesk
 from service import Clock
@@ -246,15 +246,7 @@ def test_without_an_sla_section_the_metric_events_are_not_read(world):
     assert {f["rule"] for f in report["findings"]} == {"customer_cc", "impact", "manual_request"}
 
 
-LIFECYCLE = """
-[lifecycle]
-monitoring = "3d"
-missed_updates = 2
-cadence = { high = "2h", urgent = "1h" }
-
-[[lifecycle.owners]]
-user_id = 900000000031
-
+LIFECYCLE_RECURRING = LIFECYCLE + """
 [recurring]
 count = 3
 within = "7d"
@@ -301,7 +293,7 @@ def lifecycle_history():
 
 def test_the_lifecycle_and_recurring_incidents_as_the_worker_would_have_taken_them(world):
     tickets, events = lifecycle_history()
-    fake, run = world(tickets=tickets, events=events, metrics=[], policy_extra=LIFECYCLE)
+    fake, run = world(tickets=tickets, events=events, metrics=[], policy_extra=LIFECYCLE_RECURRING)
     code, report, _, _ = run()
     assert code == 0
     assert [(f[0], f[1][5:16], f[2], f[3], f[5]) for f in found(report)] == [
@@ -332,7 +324,7 @@ def test_the_lifecycle_and_recurring_incidents_as_the_worker_would_have_taken_th
 
 def test_the_table_names_each_lifecycle_step(world):
     tickets, events = lifecycle_history()
-    fake, run = world(tickets=tickets, events=events, metrics=[], policy_extra=LIFECYCLE)
+    fake, run = world(tickets=tickets, events=events, metrics=[], policy_extra=LIFECYCLE_RECURRING)
     code, text, _, _ = run(form="table")
     lines = text.splitlines()
     row = lines.index(next(line for line in lines if line.startswith("201 ") and "re-escalated" in line))
