@@ -12,7 +12,7 @@ from ..policy_file import load_policy
 from ..settings import Settings
 from ..zendesk.admin import ZendeskAdmin
 from .policy_names import Names, names_in
-from .setup_plan import NAME
+from .setup_plan import NAME, our_webhook
 
 OK, WARN, PROBLEM = "OK", "WARN", "PROBLEM"
 # Field types the service can write its values into, per [fields] role.
@@ -184,21 +184,19 @@ def check_schedules(ctx: Context) -> list[Row]:
 
 def check_webhook(ctx: Context) -> list[Row]:
     """The webhook `setup` made is active and signs with a secret the service holds (else every call is a 401)."""
-    hooks = [w for w in ctx.admin.webhooks(NAME) if w.get("name") == NAME]
-    if not hooks:
+    hook = our_webhook(ctx.admin.webhooks(NAME))
+    if hook is None:
         return [Row(WARN, "webhook", f"none named {NAME}: run `escalator setup` (a webhook made by hand is not "
                                      f"checked: its signing secret must be in ZENDESK_WEBHOOK_SECRET)")]
-    rows = []
-    for hook in hooks:
-        subject, secret = f"webhook {hook['id']}", ctx.admin.signing_secret(hook["id"])
-        if hook.get("status") != "active":
-            rows.append(Row(PROBLEM, subject, "inactive: Zendesk calls nothing; activate it (or run setup)"))
-        if secret in ctx.secrets:
-            rows.append(Row(OK, subject, f"{hook.get('endpoint')}, signed with a secret of ZENDESK_WEBHOOK_SECRET"))
-        else:
-            state = "does not hold" if ctx.secrets else "is not set here, so it cannot hold"
-            rows.append(Row(PROBLEM, subject, f"ZENDESK_WEBHOOK_SECRET {state} this webhook's signing secret: the "
-                                              f"service would answer 401 to every call; `escalator setup` prints it"))
+    rows, subject = [], f"webhook {hook['id']}"
+    if hook.get("status") != "active":
+        rows.append(Row(PROBLEM, subject, "inactive: Zendesk calls nothing; activate it (or run setup)"))
+    if ctx.admin.signing_secret(hook["id"]) in ctx.secrets:
+        rows.append(Row(OK, subject, f"{hook.get('endpoint')}, signed with a secret of ZENDESK_WEBHOOK_SECRET"))
+    else:
+        state = "does not hold" if ctx.secrets else "is not set here, so it cannot hold"
+        rows.append(Row(PROBLEM, subject, f"ZENDESK_WEBHOOK_SECRET {state} this webhook's signing secret: the "
+                                          f"service would answer 401 to every call; `escalator setup` prints it"))
     return rows
 
 

@@ -78,13 +78,18 @@ def _field_step(field: dict | None, desired: dict, missing: str) -> Step:
     return Step("field", field.get("title", desired["title"]), action, changes or None, field, "; ".join(why))
 
 
+def our_webhook(found: list[dict]) -> dict | None:
+    """The webhook setup made among those found: named NAME, called by triggers (not an event webhook)."""
+    return next((w for w in found if w.get("name") == NAME
+                 and "conditional_ticket_events" in (w.get("subscriptions") or [])), None)
+
+
 def plan_webhook(found: list[dict], url: str) -> Step:
     """Our webhook is the one named NAME that triggers can call (a trigger webhook, not an event one)."""
     desired = {"name": NAME, "status": "active", "endpoint": url, "http_method": "POST",
                "request_format": "json", "subscriptions": ["conditional_ticket_events"],
                "description": f"Ticket notifications for {NAME}; called by the triggers of the {NAME} category."}
-    ours = next((w for w in found if w.get("name") == NAME
-                 and "conditional_ticket_events" in (w.get("subscriptions") or [])), None)
+    ours = our_webhook(found)
     if ours is None:
         return Step("webhook", NAME, CREATE, desired)
     changes = {k: desired[k] for k in ("endpoint", "http_method", "request_format", "status")
