@@ -112,11 +112,11 @@ def stale_because(timer: Timer, ticket: TicketSnapshot, policy: Policy, account:
         current = metric.breach_at
     if current != timer.breach_at:
         return "the breach time has moved"
-    state = read_state(ticket, policy)
-    if timer.kind == BREACH and timer.round == 0 and state.active and state.reason == BREACH \
-            and state.level >= policy.sla.breach_level:
-        # A breach Zendesk moved after it was escalated (e.g. our own priority raise changed the target).
-        return f"already escalated for an SLA breach at level {state.level}"
+    if timer.kind == BREACH and timer.round == 0:
+        state = read_state(ticket, policy)
+        if state.active and state.reason == BREACH and state.level >= policy.sla.breach_level:
+            # A breach Zendesk moved after it was escalated (e.g. our own priority raise changed the target).
+            return f"already escalated for an SLA breach at level {state.level}"
     return None
 
 
