@@ -61,12 +61,6 @@ def world(tmp_path):
         fake.stop()
 
 
-def minutes(service, count: int) -> None:
-    for _ in range(count):
-        service.clock.advance(60)
-        service.work()
-
-
 def puts_at(fake, ticket_id: int) -> list[float]:
     return [round((r.when - START.timestamp()) / 60) for r in fake.seen("PUT", ticket_id) if r.status == 200]
 
@@ -75,7 +69,7 @@ def puts_at(fake, ticket_id: int) -> list[float]:
 def test_a_ticket_seen_before_the_schedule_is_known_is_planned_once_it_is(world, schedule_failures):
     service, fake = world(schedule_failures)
     service.work()  # the first start: the schedule read fails (or not), the feed plans, the sweep lists
-    minutes(service, 65)
+    service.minutes(65)
     answers = [r.status for r in fake.seen("GET") if r.path == SCHEDULES]
     assert answers[:schedule_failures + 1] == [500] * schedule_failures + [200]
     assert puts_at(fake, 1) == [30, 60]  # warned 30 min before 10:00 UTC, escalated at it
