@@ -8,7 +8,7 @@ from zendesk_escalator.core.snapshot import TicketSnapshot
 from zendesk_escalator.policy_file import parse_policy
 from zendesk_escalator.store.cursors import Cursors
 from zendesk_escalator.store.inbox import Inbox
-from zendesk_escalator.worker.schedules import AccountSchedule
+from zendesk_escalator.worker.schedules import READS_A_MINUTE, AccountSchedule, ScheduleJob
 from zendesk_escalator.worker.timers import TimerPlanner
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -27,7 +27,7 @@ def inbox_at(tmp_path) -> Inbox:
 
 
 def timers(inbox: Inbox) -> list[str]:
-    return sorted(row.dedupe_key for row in inbox.rows() if row.kind == "timer")
+    return sorted(row.dedupe_key for row in inbox.rows(limit=10_000) if row.kind == "timer")
 
 
 def test_an_unknown_schedule_is_looked_up_again_at_once_a_known_one_kept_for_minutes(tmp_path):
@@ -73,3 +73,34 @@ def test_a_schedule_kept_while_the_planner_looked_plans_the_waiting_tickets_at_o
     assert TimerPlanner(inbox, POLICY, lambda: NOW, KeptMeanwhile()).plan({1: WAITING}) == 2
     assert [key.split(":")[1] for key in timers(inbox)] == ["sla_breach", "sla_warning"]
     assert account.waiting() == []
+
+
+class Zendesk:
+    """The reads the schedule job makes, counted."""
+
+    def __init__(self):
+        self.shown: list[int] = []
+
+    def schedules(self):
+        return {"schedules": [OFFICE]}
+
+    def holidays(self, schedule_id):
+        return {"holidays": []}
+
+    def tickets(self, ids, include):
+        self.shown.append(len(ids))
+        return {"tickets": [{"id": i, "status": "new", "priority": "high", "created_at": "2026-11-23T08:00:00Z"}
+                            for i in ids], "metric_sets": [{"ticket_id": i, "replies": 0} for i in ids]}
+
+
+def test_many_tickets_that_waited_are_read_a_few_hundred_a_minute(tmp_path):
+    inbox = inbox_at(tmp_path)
+    account, zendesk = AccountSchedule(Cursors(inbox)), Zendesk()
+    account.wait(list(range(1, 701)), NOW.timestamp())  # a long outage of the schedule read, the sweep going on
+    job = ScheduleJob(zendesk, account, TimerPlanner(inbox, POLICY, lambda: NOW, account), lambda: NOW)
+    first = job.run({})
+    assert zendesk.shown == [100] * READS_A_MINUTE and first.next_in == 60.0 and first.next_payload == {"step": 1}
+    assert "500 ticket(s) that waited for it read, 1000 timer(s) made; 200 more next minute" in first.detail
+    last = job.run(first.next_payload)
+    assert zendesk.shown == [100] * (READS_A_MINUTE + 2) and last.next_in is None and account.waiting() == []
+    assert len(timers(inbox)) == 1400

@@ -5,7 +5,7 @@ hours, and the service's own targets with `schedule = "zendesk"`) count in it.
 Two requests an hour: the schedules, and the default one's holidays. A ticket
 read while the schedule is not known yet (the first start, a failed read) is
 remembered, and planned by the run that keeps the schedule: one show_many per
-100 such tickets, once.
+100 such tickets, once, at most READS_A_MINUTE a minute.
 """
 
 import json
@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 KEY = "zendesk_schedule"
 AWAITING = "awaiting_schedule:"  # a mark per ticket whose timers wait for the schedule
 CACHE_SECONDS = 300.0
+# Reads of the tickets that waited, a minute: many wait only after a long outage of the schedule read, and
+# reading them all at once would spend a large part of the account's limit in one burst.
+READS_A_MINUTE = 5
 
 
 class AccountSchedule:
@@ -76,6 +79,8 @@ class ScheduleJob:
 
     def run(self, payload: dict) -> JobResult:
         """Read and keep the default schedule (with its holidays); plan the tickets that waited for it."""
+        if payload.get("step"):  # the schedule was kept a minute ago: plan the next tickets that waited
+            return self._plan_waiting("", payload["step"])
         try:
             schedules = self.reader.schedules().get("schedules") or []
         except ZendeskRejected as error:
@@ -84,17 +89,24 @@ class ScheduleJob:
             return self._unknown("the account has no schedule")
         default = schedules[0]
         self.account.keep(default, self.reader.holidays(default["id"]), self.clock().timestamp())
-        return JobResult(f"schedule {default.get('name')!r} ({default.get('time_zone')}) kept" + self._plan_waiting())
+        return self._plan_waiting(f"schedule {default.get('name')!r} ({default.get('time_zone')}) kept", 0)
 
     def _unknown(self, why: str) -> JobResult:
         """No schedule to count in: what waited for one waits no more (the next sweep reads it again)."""
         self.account.planned(self.account.waiting())
         return JobResult(f"{why}: business hours unknown")
 
-    def _plan_waiting(self) -> str:
+    def _plan_waiting(self, kept: str, step: int) -> JobResult:
+        """Read and plan the tickets that waited, 100 a read and READS_A_MINUTE reads a run, the rest chained."""
         waiting, new = self.account.waiting(), 0
-        for first in range(0, len(waiting), SHOW_MANY):
-            chunk = waiting[first:first + SHOW_MANY]
+        now_planned = waiting[:READS_A_MINUTE * SHOW_MANY]
+        for first in range(0, len(now_planned), SHOW_MANY):
+            chunk = now_planned[first:first + SHOW_MANY]
             new += self.planner.plan(tickets_from_api(self.reader.tickets(chunk, sideloads(self.planner.policy))))
             self.account.planned(chunk)
-        return f"; {len(waiting)} ticket(s) that waited for it read, {new} timer(s) made" if waiting else ""
+        detail = "; ".join(filter(None, (kept, f"{len(now_planned)} ticket(s) that waited for it read, "
+                                              f"{new} timer(s) made" if waiting else "")))
+        if len(waiting) > len(now_planned):
+            return JobResult(f"{detail}; {len(waiting) - len(now_planned)} more next minute", next_in=60.0,
+                             next_payload={"step": step + 1})
+        return JobResult(detail or "no ticket waited for the schedule")
