@@ -179,3 +179,18 @@ def test_without_the_table_no_search_is_made(world, tmp_path):
     policy, clock, fake = world([ticket(101, 6), ticket(102, 3), ticket(103, 0.5)], extra="")
     started(tmp_path, policy, clock, fake).work()
     assert searches(fake) == [] and fake.seen("PUT") == []
+
+
+def test_the_audits_read_are_bounded_each_check_and_the_run_waits_until_all_are_told(world, tmp_path):
+    """25 tickets an earlier release escalated (its tags, no record), high as their customers made them."""
+    earlier = [ticket(200 + n, 6 - n / 10) for n in range(25)]
+    for raw in earlier:
+        raw["ticket"]["tags"] = ["escalated", "escalation_level_1"]
+    policy, clock, fake = world(earlier + [ticket(300, 0.1)])
+    service = started(tmp_path, policy, clock, fake)
+    service.work()
+    assert len(audit_reads(fake)) == 20 and recurring_puts(fake) == []  # 5 not told yet: the run waits
+    clock.advance(600)
+    service.work()
+    assert len(audit_reads(fake)) == 25 and recurring_puts(fake) == [300]  # its newest, not a told one
+    assert "26 urgent/high tickets" in fake.puts(300)[0]["ticket"]["comment"]["body"]

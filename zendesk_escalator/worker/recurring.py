@@ -93,24 +93,31 @@ class RecurringCheck:
         return results
 
     def _as_people_set_them(self, incidents: list[Incident]) -> tuple[list[Incident], int]:
-        """The incidents at the priority people set; one not told yet is left out. Also the audit reads spent."""
-        counted, reads = [], 0
+        """The incidents at the priority people set, and the audit reads spent.
+
+        An organization with a ticket not told yet waits for a later check, or its run
+        could go to another ticket than its newest.
+        """
+        counted, reads, waiting = [], 0, set()
         for incident in incidents:
             if not self._escalated_by_us(incident):
                 counted.append(incident)
                 continue
+            if self.policy.integration_user_id is None:
+                continue  # nothing tells the service's changes from people's: not counted
             told = self.told.get(incident.id)
             if told is None or told[0] != incident.updated_at:
-                if reads >= MAX_AUDITS or self.policy.integration_user_id is None:
-                    continue  # the service's own changes cannot be told apart (yet): not counted
+                if reads >= MAX_AUDITS:
+                    waiting.add(incident.organization_id)
+                    continue
                 reads += 1
                 told = self.told[incident.id] = (incident.updated_at, self._priority_set_by_people(incident.id))
             if told[1] is not UNTOLD:
                 counted.append(replace(incident, priority=told[1]))
-        if reads >= MAX_AUDITS:
-            log.info("recurring check: %d audit reads spent; the other tickets the service escalated count "
-                     "from the next check", reads)
-        return counted, reads
+        if waiting:
+            log.info("recurring check: %d audit reads spent, %d organization(s) wait for a later check",
+                     reads, len(waiting))
+        return [i for i in counted if i.organization_id not in waiting], reads
 
     def _priority_set_by_people(self, ticket_id: int) -> object:
         try:
