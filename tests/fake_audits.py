@@ -32,7 +32,7 @@ class AuditEndpoints:
                     "events": [{"id": 10 ** 9 + n, "type": "Change", "field_name": name, "value": change["value"],
                                 "previous_value": change["previous_value"]}]}
                    for n, (name, change) in enumerate(changes)]
-        audits.insert(0, _creation(fake.tickets[ticket_id], fake.priority_log.get(ticket_id, [])))  # first of its second
+        audits.insert(0, _creation(fake.tickets[ticket_id], fake.priority_log.get(ticket_id, [])))  # first
         audits.sort(key=lambda audit: audit["created_at"])
         authors = {audit["author_id"] for audit in audits}
         return 200, {"audits": audits, "users": [fake.users[a] for a in sorted(authors) if a in fake.users],

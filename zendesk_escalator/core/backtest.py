@@ -11,8 +11,8 @@ update due, monitoring's end) are taken at theirs, as its timer handler takes
 them. With [recurring], a ticket's creation, or a change of its priority or
 organization, runs the check over the tickets as they then were (at the priority
 people set: the replay's own raises do not count), and a run is referred to its
-newest ticket as the worker's check refers it. An escalation email is linked to the case it names
-(core/escalation_email.py's by_email, on the case as it then was, or as read when the
+newest ticket as the worker's check refers it. An escalation email is linked to the
+case it names (core/escalation_email.py's by_email, on the case as it then was, or as read when the
 period did not change it) and referred to the case at once, as the worker's referral
 row is. Each step's update is applied to the replayed ticket and its episode kept, so
 the next decision sees what the worker's fresh read and its store would.
@@ -129,9 +129,9 @@ class Replay:
         if kind == CHANGE:
             self._change(ticket, item, at)
         elif kind == REFERRAL:  # the service's own notification: no comments, the run with the ticket
-            moved = self._notified(ticket, replace(ticket.state, referrals=(item.referral,)), [item], at)
-            if item.referral.kind == RECURRING and not moved:
-                self._came_to_nothing(item, at)
+            if not self._notified(ticket, replace(ticket.state, referrals=(item.referral,)), [item], at) \
+                    and item.referral.kind == RECURRING:
+                self._came_to_nothing(item)
         elif kind == TIMER:
             self._timers(ticket, [item] + self._also_due(ticket, at), at)
         elif kind == MOMENT:
@@ -232,16 +232,12 @@ class Replay:
         members = (self.tickets[ticket_id] for ticket_id in self.organizations[organization_id])
         incidents = [Incident(t.id, organization_id, t.priority_by_people, t.state.created_at, t.history.subject)
                      for t in members if t.priority_by_people and t.state.created_at and t.state.created_at <= at]
-        last = lambda organization: self.referred.get(organization, (None,))[0]  # noqa: E731
-        for run in to_refer(incidents, self.policy, at, last, self._in_escalation):
+        for run in to_refer(incidents, self.policy, at, lambda org: self.referred.get(org, (None,))[0],
+                            lambda ticket_id: _in_escalation(self.tickets[ticket_id].episode)):
             self.referred[organization_id] = (at, run_key(organization_id, run[-1].id))
             self._push(at, REFERRAL, self.tickets[run[-1].id], referral(run))
 
-    def _in_escalation(self, ticket_id: int) -> bool:
-        episode = self.tickets[ticket_id].episode
-        return episode is not None and episode.state != CLOSED
-
-    def _came_to_nothing(self, note: Notification, at: datetime) -> None:
+    def _came_to_nothing(self, note: Notification) -> None:
         """A run whose newest ticket moved on before its turn: the organization's next run is a new one."""
         organization_id = note.referral.data.get("organization_id")
         if self.referred.get(organization_id, (None, None))[1] == run_key(organization_id, note.ticket_id):
@@ -261,6 +257,10 @@ class Replay:
 def _incident(ticket: Replayed) -> tuple:
     """What the recurring check sees of a ticket."""
     return ticket.state.organization_id, ticket.priority_by_people
+
+
+def _in_escalation(episode: Episode | None) -> bool:
+    return episode is not None and episode.state != CLOSED
 
 
 def _by_us(change: Change, policy: Policy) -> bool:
