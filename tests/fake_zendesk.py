@@ -93,6 +93,7 @@ class FakeZendesk:
         self.clock = clock  # Zendesk's time: timestamps it writes, windows it keeps
         self.metric_sets: dict[int, dict] = {}  # ticket id -> its metric set (replies, ...)
         self.status_log: dict[int, list[dict]] = {}  # ticket id -> status changes, for the audits
+        self.priority_log: dict[int, list[dict]] = {}  # ticket id -> priority changes, for the audits
         self.idempotency: dict[str, tuple[float, dict, int]] = {}  # key -> (when, body, ticket id created)
         self.fault = fault
         self.requests: list[Seen] = []
@@ -149,6 +150,19 @@ class FakeZendesk:
             {"at": _stamp(self.clock(), seconds=True), "author_id": author_id, "value": status,
              "previous_value": ticket.get("status")})
         ticket["status"] = status
+
+    def set_priority(self, ticket_id: int, priority: str, author_id: int) -> None:
+        """Someone changes the priority (an agent in the UI, or the customer's web form)."""
+        with self.lock:
+            self._set_priority(self.tickets[ticket_id], priority, author_id)
+            self.changed(self.tickets[ticket_id])
+
+    def _set_priority(self, ticket: dict, priority: str | None, author_id: int) -> None:
+        if priority != ticket.get("priority"):
+            self.priority_log.setdefault(ticket["id"], []).append(
+                {"at": _stamp(self.clock(), seconds=True), "author_id": author_id, "value": priority,
+                 "previous_value": ticket.get("priority")})
+        ticket["priority"] = priority
 
     def touch(self, ticket_id: int) -> None:
         """Simulate an agent changing the ticket (next safe_update with the old stamp gets 409)."""
@@ -252,9 +266,11 @@ class FakeZendesk:
             return 422, copy.deepcopy(NOT_A_MEMBER)
         if "comment" in changes and len(self.comments.get(ticket_id, [])) >= self.comment_limit:
             return 422, copy.deepcopy(COMMENT_LIMIT_REACHED)
-        for key in ("group_id", "assignee_id", "priority"):
+        for key in ("group_id", "assignee_id"):
             if key in changes:
                 ticket[key] = changes[key]
+        if "priority" in changes:
+            self._set_priority(ticket, changes["priority"], INTEGRATION_USER)
         if "status" in changes and changes["status"] != ticket.get("status"):
             self._set_status(ticket, changes["status"], INTEGRATION_USER)
         self._apply_fields_and_tags(ticket, changes)

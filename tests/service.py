@@ -70,6 +70,12 @@ class Service:
             handled += 1
         return handled
 
+    def minutes(self, count: int) -> None:
+        """Let `count` minutes pass, the worker doing whatever falls due each minute."""
+        for _ in range(count):
+            self.clock.advance(60)
+            self.work()
+
     def results(self) -> list[dict]:
         """The outcomes stored on the inbox rows, oldest first."""
         return [row.result for row in self.inbox.rows()]

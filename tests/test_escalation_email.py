@@ -62,7 +62,7 @@ def world(tmp_path):
              merge: MergeEndpoints | None = None, fault=None, **email):
         cc = sample("comments_cc.json")
         case = copy.deepcopy(sample("ticket_cc.json"))
-        case["ticket"].update(email_cc_ids=[], collaborator_ids=[], **(case_changes or {}))
+        case["ticket"].update({"email_cc_ids": [], "collaborator_ids": [], **(case_changes or {})})
         fake = FakeZendesk({CASE: case, EMAIL: email_ticket(body, **email)},
                            {CASE: cc["comments"][:2], EMAIL: [email_comment(body)]},
                            users=cc["users"] + [{"id": 555, "name": "Stranger", "email": "s@other.example",
@@ -89,7 +89,7 @@ def test_the_case_named_is_escalated_with_the_email_and_the_email_ticket_is_link
     assert {"id": 360010000001, "value": "escalation_active"} in escalation["custom_fields"]
     note = escalation["comment"]
     assert note["public"] is False
-    assert f"escalation email #{EMAIL} from dana@customer.example: Escalation: checkout down" in note["body"]
+    assert f'- escalation email #{EMAIL} from dana@customer.example: "Escalation: checkout down"\n' in note["body"]
     assert "> case #35436 is still failing" in note["body"]  # the email is the request
     assert "Escalation request checklist: 8 of 8 items present." in note["body"]
     linked, = fake.puts(EMAIL)
@@ -118,7 +118,7 @@ def test_a_redelivered_webhook_and_a_failed_update_link_and_escalate_once(world)
     (BODY.format(case=CASE), {"status": "closed"},
      f"#{CASE} is closed (a closed ticket cannot be escalated; a follow-up ticket can)"),
     (BODY.format(case=CASE), {"organization_id": 1, "requester_id": 555},
-     f"#{CASE} belongs to another organization than the sender's"),
+     f"#{CASE} is not the sender's: they are not its requester, one of its CCs or a member of its organization"),
 ])
 def test_an_email_that_cannot_be_linked_is_escalated_itself_and_asks_to_link_it_by_hand(world, body, changes,
                                                                                        problem):
@@ -130,6 +130,48 @@ def test_an_email_that_cannot_be_linked_is_escalated_itself_and_asks_to_link_it_
     assert {"id": 360010000001, "value": "escalation_active"} in escalation["custom_fields"]
     assert f"Escalation email not linked to a case: {problem}." in escalation["comment"]["body"]
     assert "link it by hand: merge this ticket into the case" in escalation["comment"]["body"]
+
+
+def test_a_customer_without_an_organization_cannot_escalate_another_customers_case(world):
+    """B2C: ticket ids are sequential, and "no organization" on both sides is no shared organization."""
+    service, fake = world(case_changes={"organization_id": None, "requester_id": 555}, org=None)
+    service.post(created_event(EMAIL))
+    service.work()
+    assert fake.puts(CASE) == [] and fake.tickets[CASE]["tags"] == sample("ticket_cc.json")["ticket"]["tags"]
+    escalation = fake.puts(EMAIL)[0]["ticket"]
+    assert "status" not in escalation and "escalation_email_linked" not in escalation["tags"]
+    assert (f"Escalation email not linked to a case: #{CASE} is not the sender's: they are not its requester, "
+            "one of its CCs or a member of its organization.") in escalation["comment"]["body"]
+
+
+@pytest.mark.parametrize("case_changes, sender_org", [
+    ({"organization_id": None}, None),  # the sender is the case's requester
+    ({"organization_id": 1, "requester_id": 555, "email_cc_ids": [CUSTOMER]}, None),  # one of its email CCs
+    ({"organization_id": None, "requester_id": 555, "collaborator_ids": [CUSTOMER]}, None),  # a collaborator
+    ({"requester_id": 555}, 509974),  # a member of the case's organization
+])
+def test_a_sender_with_a_say_on_the_case_escalates_it(world, case_changes, sender_org):
+    service, fake = world(case_changes=case_changes, org=sender_org)
+    service.post(created_event(EMAIL))
+    service.work()
+    assert len(fake.puts(CASE)) == 1 and fake.puts(EMAIL)[0]["ticket"]["status"] == "solved"
+
+
+@pytest.mark.parametrize("subject", [
+    "Checkout down\nEscalation owner: user 235323",
+    "Checkout down\r\nEscalated by zendesk-escalator (rule manual_request)",
+    "Checkout down\u2028Escalation owner: user 235323\u2029- an agent added the tag escalate",
+])
+def test_the_emails_subject_is_quoted_like_its_body(world, subject):
+    service, fake = world()
+    fake.tickets[EMAIL]["subject"] = subject
+    service.post(created_event(EMAIL))
+    service.work()
+    note = fake.puts(CASE)[0]["ticket"]["comment"]["body"]
+    for line in note.splitlines():
+        assert not line.startswith(("Escalation owner: user 235323", "Escalated by zendesk-escalator (rule manual",
+                                    "- an agent added")), note
+    assert '- escalation email #35500 from dana@customer.example: "Checkout down Escal' in note
 
 
 def test_merge_mode_follows_the_job_to_its_end(world):

@@ -112,9 +112,11 @@ def periodic_jobs(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock
         return jobs
     if policy.sla.enabled:
         cursors = Cursors(inbox)
-        planner = TimerPlanner(inbox, policy, clock, AccountSchedule(cursors))
-        # The schedule first: at a first start the feed's first reads should count in it.
-        jobs = [ScheduleJob(reader, cursors, clock), ChangeFeed(reader, cursors, planner, clock),
+        account = AccountSchedule(cursors)
+        planner = TimerPlanner(inbox, policy, clock, account)
+        # The schedule first: at a first start the feed's first reads should count in it (those read
+        # before it is known are planned when it is).
+        jobs = [ScheduleJob(reader, account, planner, clock), ChangeFeed(reader, cursors, planner, clock),
                 Sweep(reader, planner, clock, every=settings.sweep_hours * 3600, rate=settings.sweep_rate), *jobs]
     if policy.recurring.enabled:
         jobs.append(RecurringCheck(reader, inbox, policy, clock))

@@ -209,10 +209,29 @@ def test_a_recurring_run_escalates_its_newest_ticket_once(policy):
         (13, 90, "escalated", "recurring_incidents", 2)]  # 11 turned high at 90: the run's newest is 13
     assert found[0].evidence[0] == "3 urgent/high tickets from organization 5 within 1 d; this one is the newest:"
     assert found[0].evidence[3] == "#13 (high, created 2026-11-16 10:00 UTC): Checkout fails (13)"
-    again = replay(histories + [created(16, 200)], recurring, RULES, UNTIL)
-    assert [(f.ticket_id, int((f.at - T0) / MIN)) for f in again] == [(13, 90), (16, 200)]  # a new newest: once more
+    grown = histories + [created(16, 200)]  # the run grows within its window: the same run
+    assert [(f.ticket_id, int((f.at - T0) / MIN)) for f in replay(grown, recurring, RULES, UNTIL)] == [(13, 90)]
+    later = grown + [created(17, 1540), created(18, 1550)]  # a day after the referral: 16 to 18 are a new run
+    assert [(f.ticket_id, int((f.at - T0) / MIN)) for f in replay(later, recurring, RULES, UNTIL)] == [
+        (13, 90), (18, 1550)]
     moved = created(11, 0, org=6)  # into the organization later: its run is found then
     moved.changes.append(Change(90, 11, T0 + 90 * MIN, AGENT, "agent", (FieldChange("organization_id", 5, 6),)))
     assert [(f.ticket_id, int((f.at - T0) / MIN)) for f in replay([moved] + histories[1:], recurring, RULES,
                                                                   UNTIL)] == [(13, 90)]
     assert replay(histories, policy, RULES, UNTIL) == []  # without [recurring]
+
+
+def test_a_priority_the_replay_raised_itself_makes_no_run_and_an_open_escalation_is_not_escalated_again(policy):
+    recurring = replace(policy, recurring=RecurringPolicy(enabled=True, count=3, within=timedelta(days=1)))
+    cc = frozenset({"escalation@acme.example"})
+    escalated = [created(11, 0, "normal"), created(12, 30, "normal"), created(13, 60, "normal")]
+    for history in escalated:  # each CC'd by its customer: escalated, and raised to high, by the policy
+        history.changes.append(Change(5, history.ticket.id, history.ticket.created_at + 5 * MIN, CUSTOMER,
+                                      "end-user", comments=(said("escalate please", to=cc),)))
+    assert [(f.ticket_id, f.rule) for f in replay(escalated, recurring, RULES, UNTIL)] == [
+        (11, "customer_cc"), (12, "customer_cc"), (13, "customer_cc")]
+    asked = [created(11, 0), created(12, 30), escalated[2]]  # 13 raised to high by its CC, at 65
+    asked[2].changes.append(Change(6, 13, T0 + 70 * MIN, AGENT, "agent",
+                                   (FieldChange("priority", "urgent", "high"),)))  # then urgent by its agent
+    found = replay(asked, replace(recurring, lifecycle=LifecyclePolicy(enabled=True)), RULES, UNTIL)
+    assert [(f.ticket_id, f.rule) for f in found] == [(13, "customer_cc")]  # its escalation is open: not again

@@ -6,8 +6,8 @@ import pytest
 
 from zendesk_escalator.core.notification import Notification
 from zendesk_escalator.core.policy import Policy, RecurringPolicy
-from zendesk_escalator.core.recurring import (RECURRING, RecurringIncidents, incidents_from_search, referral,
-                                              runs, search_query)
+from zendesk_escalator.core.recurring import (RECURRING, RecurringIncidents, incidents_from_search,
+                                              priority_set_by_people, referral, runs, search_query, to_refer)
 from zendesk_escalator.core.snapshot import TicketSnapshot
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -77,3 +77,40 @@ def test_without_a_referral_the_rule_never_reads_or_fires():
     assert rule.screen(Notification(ticket_id=1, source="event", event_type="ticket.created"), POLICY) == frozenset()
     run = runs(incidents_from_search([found(1), found(2), found(3)]), POLICY, NOW)[0]
     assert rule.screen(referral(run), POLICY) == frozenset({"ticket"})
+
+
+def test_a_ticket_escalated_since_the_check_is_not_escalated_again_as_recurring():
+    run = runs(incidents_from_search([found(1), found(2), found(3)]), POLICY, NOW)[0]
+    escalated = snapshot_with(run)
+    escalated = TicketSnapshot(**{**escalated.__dict__, "tags": ("escalated", "escalation_level_1")})
+    assert RecurringIncidents().check(escalated, POLICY) is None
+
+
+def test_an_organization_is_referred_once_a_window_and_not_for_a_ticket_in_an_escalation():
+    incidents = incidents_from_search([found(1, days_ago=3), found(2, days_ago=2), found(3), found(4, org=8),
+                                       found(5, org=8), found(6, org=8)])
+    never = lambda _: None  # noqa: E731
+    assert [run[-1].id for run in to_refer(incidents, POLICY, NOW, never, lambda _: False)] == [3, 6]
+    lately = {7: NOW - timedelta(days=6.9), 8: NOW - timedelta(days=7)}.get
+    assert [run[-1].id for run in to_refer(incidents, POLICY, NOW, lately, lambda _: False)] == [6]
+    assert [run[-1].id for run in to_refer(incidents, POLICY, NOW, never, lambda tid: tid == 6)] == [3]
+
+
+SERVICE, AGENT, CUSTOMER = 900, 235323, 20978392
+
+
+def audit(author, *events):
+    return {"author_id": author, "events": [{"type": kind, "field_name": name, "value": value}
+                                            for kind, name, value in events]}
+
+
+@pytest.mark.parametrize("audits, priority", [
+    ([audit(CUSTOMER, ("Create", "priority", "normal")), audit(SERVICE, ("Change", "priority", "high"))], "normal"),
+    ([audit(CUSTOMER, ("Create", "priority", "high")), audit(SERVICE, ("Change", "priority", "urgent"))], "high"),
+    ([audit(CUSTOMER, ("Create", "priority", "normal")), audit(SERVICE, ("Change", "priority", "high")),
+      audit(AGENT, ("Change", "priority", "urgent"))], "urgent"),
+    ([audit(CUSTOMER, ("Create", "status", "new")), audit(SERVICE, ("Change", "priority", "high"))], None),
+    ([audit(AGENT, ("Create", "priority", "")), audit(AGENT, ("Comment", "priority", "urgent"))], None),
+])
+def test_the_priority_people_set_is_read_from_the_audits_leaving_the_services_changes_out(audits, priority):
+    assert priority_set_by_people({"audits": audits}, SERVICE) == priority

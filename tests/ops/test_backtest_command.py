@@ -367,7 +367,7 @@ def test_an_escalation_email_escalates_the_case_it_names(world):
     code, report, _, _ = run()
     assert found(report) == [(CASE, "2026-11-04T10:00:00Z", "escalated", "escalation_email", "customer_cc", 1)]
     assert report["findings"][0]["evidence"] == [
-        "escalation email #402 from dana@customer.example: Escalation: checkout down"]
+        'escalation email #402 from dana@customer.example: "Escalation: checkout down"']
     assert not [r for r in fake.requests if "show_many" in r.path and "tickets" in r.path]  # the export had it
 
 

@@ -9,9 +9,10 @@ each moment it changed and its timers are planned and re-checked at their moment
 (core/sla.py), as the feed and the timer handler do; the lifecycle's moments (an
 update due, monitoring's end) are taken at theirs, as its timer handler takes
 them. With [recurring], a ticket's creation, or a change of its priority or
-organization, runs the check over the tickets as they then were, and a new run
-is referred to its newest ticket. An escalation email is linked to the case it names
-(core/escalation_email.py's by_email, on the case as it then was, or as read when the
+organization, runs the check over the tickets as they then were (at the priority
+people set: the replay's own raises do not count), and a run is referred to its
+newest ticket as the worker's check refers it. An escalation email is linked to the
+case it names (core/escalation_email.py's by_email, on the case as it then was, or as read when the
 period did not change it) and referred to the case at once, as the worker's referral
 row is. Each step's update is applied to the replayed ticket and its episode kept, so
 the next decision sees what the worker's fresh read and its store would.
@@ -32,7 +33,7 @@ from .hours import Schedule
 from .lifecycle import CLOSED, Episode
 from .notification import Notification
 from .policy import Policy
-from .recurring import Incident, referral, run_key, runs
+from .recurring import RECURRING, Incident, referral, run_key, to_refer
 from .replay import Change, apply_change, apply_update, start_state
 from .rules import Decision, Rules
 from .sla import BREACH, Timer, decide_timer, stale_because, timers_for
@@ -61,6 +62,7 @@ class Replayed:
     history: TicketHistory
     state: TicketSnapshot
     episode: Episode | None = None
+    priority_by_people: str | None = None  # what the recurring check counts: the replay's own raises left out
     last_update: datetime | None = None  # the latest public comment by an agent: what a reminder reads
     moments: set = field(default_factory=set)  # a later step supersedes them, as it does the inbox rows
 
@@ -97,7 +99,7 @@ class Replay:
         self.order, self.episode_ids = itertools.count(), itertools.count(1)
         self.planned: set = set()  # every SLA timer planned: each acts once, as its inbox row does
         self.moments_run: set = set()  # a moment acts once; one superseded before its time may be planned again
-        self.referred: set[str] = set()  # a run is referred once, as its inbox row's key (run_key) makes it
+        self.referred: dict[int, tuple[datetime, str]] = {}  # an organization's last run referred: when, its key
         self.tickets: dict[int, Replayed] = {}
         self.organizations: dict[int | None, set[int]] = defaultdict(set)  # the recurring check looks at one
         self.findings: list[Finding] = []
@@ -105,7 +107,8 @@ class Replay:
     def run(self, histories: Iterable[TicketHistory], until: datetime) -> list[Finding]:
         """Replay everything up to `until`; the findings in order."""
         for history in histories:
-            ticket = Replayed(history, start_state(history.ticket, history.changes))
+            state = start_state(history.ticket, history.changes)
+            ticket = Replayed(history, state, priority_by_people=state.priority)
             self.tickets[ticket.id] = ticket
             self.organizations[ticket.state.organization_id].add(ticket.id)
             for change in history.changes:
@@ -122,32 +125,38 @@ class Replay:
         """One thing that happened to the ticket at `at`, then the timers and the runs it may lead to."""
         metrics, targets = clocks_at(ticket.history.clocks, at)
         ticket.state = replace(ticket.state, sla_metrics=metrics, sla_targets=targets)
-        before = _incident(ticket.state)
+        before = _incident(ticket)
         if kind == CHANGE:
             self._change(ticket, item, at)
         elif kind == REFERRAL:  # the service's own notification: no comments, the run with the ticket
-            self._notified(ticket, replace(ticket.state, referrals=(item.referral,)), [item], at)
+            if not self._notified(ticket, replace(ticket.state, referrals=(item.referral,)), [item], at) \
+                    and item.referral.kind == RECURRING:
+                self._came_to_nothing(item)
         elif kind == TIMER:
             self._timers(ticket, [item] + self._also_due(ticket, at), at)
         elif kind == MOMENT:
             self._moment(ticket, item, at)
         self._plan(ticket, at)
-        if self.policy.recurring.enabled and ((kind == CHANGE and item.created) or _incident(ticket.state) != before):
+        if self.policy.recurring.enabled and ((kind == CHANGE and item.created) or _incident(ticket) != before):
             self._refer_runs(ticket, before[0], at)
 
     def _change(self, ticket: Replayed, change: Change, at: datetime) -> None:
         ticket.state = apply_change(ticket.state, change)
+        if any(f.name == "priority" for f in change.fields):  # a person's (or another tool's) change
+            ticket.priority_by_people = ticket.state.priority
         spoken = [parse_time(c.created_at) or change.at for c in change.comments if c.public and not c.by_customer]
         ticket.last_update = max(spoken + ([ticket.last_update] if ticket.last_update else []), default=None)
         self._notified(ticket, ticket.state, [notification_of(change, ticket.state, self.policy)], at)
         ticket.state = replace(ticket.state, new_comments=())  # examined: the worker's comment mark moves on
 
-    def _notified(self, ticket: Replayed, state: TicketSnapshot, notes: list[Notification], at: datetime) -> None:
+    def _notified(self, ticket: Replayed, state: TicketSnapshot, notes: list[Notification], at: datetime) -> bool:
+        """Decide on the notifications and carry the step out; whether there was one."""
         decision, move, case_id = decide_change(state, notes, ticket.episode, self.policy, self.rules, at,
                                                 lambda named: self._case(named, at))
         if case_id is not None:
             self._link(ticket, case_id, at)
         self._carry_out(ticket, move, decision, at)
+        return move is not None or case_id is not None
 
     def _case(self, case_id: int, at: datetime) -> TicketSnapshot | str:
         """A case an escalation email names, as it was at `at`, or why there is none."""
@@ -221,13 +230,18 @@ class Replay:
         if not organization_id:  # a ticket without one is in no run
             return
         members = (self.tickets[ticket_id] for ticket_id in self.organizations[organization_id])
-        incidents = [Incident(t.id, organization_id, t.state.priority, t.state.created_at, t.history.subject)
-                     for t in members if t.state.priority and t.state.created_at and t.state.created_at <= at]
-        for run in runs(incidents, self.policy, at):
-            key = run_key(run[-1].organization_id, run[-1].id)
-            if key not in self.referred:
-                self.referred.add(key)
-                self._push(at, REFERRAL, self.tickets[run[-1].id], referral(run))
+        incidents = [Incident(t.id, organization_id, t.priority_by_people, t.state.created_at, t.history.subject)
+                     for t in members if t.priority_by_people and t.state.created_at and t.state.created_at <= at]
+        for run in to_refer(incidents, self.policy, at, lambda org: self.referred.get(org, (None,))[0],
+                            lambda ticket_id: _in_escalation(self.tickets[ticket_id].episode)):
+            self.referred[organization_id] = (at, run_key(organization_id, run[-1].id))
+            self._push(at, REFERRAL, self.tickets[run[-1].id], referral(run))
+
+    def _came_to_nothing(self, note: Notification) -> None:
+        """A run whose newest ticket moved on before its turn: the organization's next run is a new one."""
+        organization_id = note.referral.data.get("organization_id")
+        if self.referred.get(organization_id, (None, None))[1] == run_key(organization_id, note.ticket_id):
+            del self.referred[organization_id]
 
     def _also_due(self, ticket: Replayed, at: datetime) -> list[Timer]:
         """The ticket's other timers of the same moment: the handler takes them together."""
@@ -240,9 +254,13 @@ class Replay:
         heapq.heappush(self.queue, (at, kind, ticket.id, next(self.order), item))
 
 
-def _incident(state: TicketSnapshot) -> tuple:
+def _incident(ticket: Replayed) -> tuple:
     """What the recurring check sees of a ticket."""
-    return state.organization_id, state.priority
+    return ticket.state.organization_id, ticket.priority_by_people
+
+
+def _in_escalation(episode: Episode | None) -> bool:
+    return episode is not None and episode.state != CLOSED
 
 
 def _by_us(change: Change, policy: Policy) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from . import clues
 from .mailtext import LIMIT, plain_text, split_quoted
 from .references import account_host, find_references
+from .text import one_line
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def render_note(checklist: Checklist) -> str:
     present = [f for f in checklist.findings if f.present]
     lines = [f"Escalation request checklist: {len(present)} of {len(checklist.findings)} items present."]
     if present:
-        lines += ["Present:", *(f"- {f.item.label}: {'; '.join(f.evidence)}" for f in present)]
+        lines += ["Present:", *(f"- {f.item.label}: {_shown(f.evidence)}" for f in present)]
     if checklist.missing:
         lines += ["Missing:", *(_missing_line(f) for f in checklist.missing)]
     return "\n".join(lines)
@@ -179,7 +180,12 @@ def _missing_line(finding: Finding) -> str:
     if len(finding.missing) == len(finding.item.parts):
         return f"- {finding.item.label}"
     wanted = ", ".join(part.label for part in finding.missing)
-    return f"- {finding.item.label}: {wanted} missing (found: {'; '.join(finding.evidence)})"
+    return f"- {finding.item.label}: {wanted} missing (found: {_shown(finding.evidence)})"
+
+
+def _shown(evidence: tuple[str, ...]) -> str:
+    """The customer's words found, each on the item's one line (a line break in them would start a line)."""
+    return "; ".join(one_line(e) for e in evidence)
 
 
 def _asks(finding: Finding) -> list[str]:

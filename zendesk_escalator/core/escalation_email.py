@@ -4,10 +4,14 @@ Zendesk turns an email to the escalation address into a new ticket. When that
 email names a case ("#1234", "case 1234", the case's URL), the case is what must
 be escalated: the email is referred to it (the EscalationEmail rule escalates the
 case with the email as the request), and the email's own ticket gets a note
-linking the case and is solved or merged into it. A case that does not exist, is
-closed, or belongs to another organization (and another requester) is not
-linked: the email's ticket is escalated itself and its note asks the team to
-link it by hand, so nothing is lost.
+linking the case and is solved or merged into it. Ticket ids are sequential, so
+naming a case proves nothing: the sender must have a say on it, as its requester,
+one of its CCs, or a member of its organization (a case without one has only its
+requester and CCs). A case that does not exist, is closed, or is not the sender's
+is not linked: the email's ticket is escalated itself and its note asks the team
+to link it by hand, so nothing is lost. The email's subject and body are the
+customer's words: the note quotes the subject on one line, in quotation marks, and
+the body line by line.
 """
 
 from dataclasses import replace
@@ -19,7 +23,7 @@ from .policy import Policy
 from .references import find_references
 from .rules import Decision, ReferralRule, Request
 from .snapshot import Person, TicketSnapshot
-from .text import shortened
+from .text import customer_lines, one_line, shortened
 
 EMAIL = "escalation_email"  # the kind of the referral, and the rule's name
 MAX_CANDIDATES = 3  # the cases read, at most, to find one to link (one GET each)
@@ -82,9 +86,23 @@ def unfit(case: TicketSnapshot, email: TicketSnapshot) -> str | None:
     """Why this case cannot take the email's escalation (None: it can)."""
     if case.status == "closed":
         return f"#{case.id} is closed (a closed ticket cannot be escalated; a follow-up ticket can)"
-    if case.organization_id != email.organization_id and case.requester_id != email.requester_id:
-        return f"#{case.id} belongs to another organization than the sender's"
+    if not has_a_say(email, case):
+        return (f"#{case.id} is not the sender's: they are not its requester, one of its CCs or a member of "
+                f"its organization")
     return None
+
+
+def has_a_say(email: TicketSnapshot, case: TicketSnapshot) -> bool:
+    """The email's sender (its requester) is the case's requester, CC'd on it, or in its organization.
+
+    "No organization" on both sides is no shared organization: on an account without
+    organizations any customer could otherwise escalate any other's case.
+    """
+    sender = email.requester_id
+    if sender is None:
+        return False
+    return (sender == case.requester_id or sender in case.cc_ids
+            or (case.organization_id is not None and case.organization_id == email.organization_id))
 
 
 def referral(case_id: int, email: TicketSnapshot) -> Notification:
@@ -137,10 +155,11 @@ class EscalationEmail(ReferralRule):
             return None
         data = found.data
         sender = Person(**{k: v for k, v in (data.get("sender") or {}).items() if k in ("name", "email", "phone")})
-        evidence = f"escalation email #{data.get('email_ticket')} from {sender.email or 'an unknown sender'}"
-        if data.get("subject"):
-            evidence += f": {data['subject'][:200]}"
-        body = str(data.get("body") or "")
+        subject, body = str(data.get("subject") or ""), str(data.get("body") or "")
+        address = one_line(sender.email or "") or "an unknown sender"
+        evidence = f"escalation email #{data.get('email_ticket')} from {address}"
+        if one_line(subject):  # in quotation marks, on the evidence's one line: it can start no line of its own
+            evidence += f': "{one_line(subject)[:200]}"'
         return Decision(self.name, "customer_cc", policy.cc.level, policy.cc.priority, (evidence,),
-                        shortened(body) or None, keys=frozenset({f"email:{data.get('email_ticket')}"}),
-                        request=Request(body, str(data.get("subject") or ""), sender))
+                        customer_lines(shortened(body)) or None, keys=frozenset({f"email:{data.get('email_ticket')}"}),
+                        request=Request(body, subject, sender))

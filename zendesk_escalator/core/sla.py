@@ -81,6 +81,15 @@ def timers_for(ticket: TicketSnapshot, policy: Policy, now: datetime,
             for timer in _metric_timers(ticket, metric, breach_at, policy, now, _target(ticket, metric, policy, account))]
 
 
+def awaits_account_schedule(ticket: TicketSnapshot, policy: Policy, now: datetime) -> bool:
+    """Whether this ticket needs a timer that counts in the account's Zendesk schedule (while it is not known).
+
+    Any schedule standing in for it plans more timers than none: a fallback target, or a stage of a
+    target in business hours.
+    """
+    return len(timers_for(ticket, policy, now, calendar_schedule())) > len(timers_for(ticket, policy, now))
+
+
 def own_target(ticket: TicketSnapshot, policy: Policy, account: Schedule | None = None) -> datetime | None:
     """The service's own first-reply deadline, while no agent has replied publicly."""
     target = next((t for t in policy.sla.fallback if t.when.evidence(ticket) is not None), None)

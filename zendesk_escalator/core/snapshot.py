@@ -76,6 +76,7 @@ class TicketSnapshot:
     tags: tuple[str, ...] = ()
     custom_fields: tuple[tuple[int, object], ...] = ()
     cc_emails: frozenset[str] = frozenset()
+    cc_ids: frozenset[int] = frozenset()  # the users CC'd (email CCs, collaborators), known without their addresses
     follower_ids: frozenset[int] = frozenset()
     # Accounts without "CCs and followers" send no follower_ids and ignore `followers`.
     has_followers: bool = True
@@ -138,6 +139,7 @@ def ticket_from_api(ticket_json: dict, comments: tuple[Comment, ...] = (),
         tags=tuple(ticket.get("tags") or ()),
         custom_fields=tuple((f["id"], f.get("value")) for f in ticket.get("custom_fields") or ()),
         cc_emails=frozenset(emails[i] for i in cc_ids if emails.get(i)),
+        cc_ids=frozenset(cc_ids),
         # Without "CCs and followers" there are no follower_ids; collaborators hold the agents.
         follower_ids=frozenset(ticket.get("follower_ids", ticket.get("collaborator_ids")) or ()),
         has_followers="follower_ids" in ticket,

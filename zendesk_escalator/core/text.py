@@ -1,5 +1,6 @@
-"""How the notes write durations and moments (pure)."""
+"""How the notes write durations, moments and the customer's own words (pure)."""
 
+import unicodedata
 from datetime import datetime, timedelta
 
 
@@ -21,3 +22,21 @@ def shortened(text: str, limit: int = 1000) -> str:
     """Text for a note, cut at `limit` characters (with " …" when cut)."""
     text = text.strip()
     return text if len(text) <= limit else text[:limit].rstrip() + " …"
+
+
+def customer_lines(text: str) -> str:
+    """Customer text as lines a note can quote: every line break Python knows made a newline, and the
+    characters that do not show (controls, bidi overrides, zero-width ones) left out.
+
+    A note that prefixes each of these lines with "> " leaves no customer line looking like its own.
+    """
+    return "\n".join(_visible(line) for line in text.splitlines())
+
+
+def one_line(text: str) -> str:
+    """Customer text on one line, its runs of white space (line breaks included) one space each."""
+    return " ".join(word for word in map(_visible, text.split()) if word)
+
+
+def _visible(text: str) -> str:
+    return "".join(c for c in text if c == "\t" or unicodedata.category(c) not in ("Cc", "Cf"))

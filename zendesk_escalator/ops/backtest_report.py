@@ -33,9 +33,9 @@ RECURRING_LIMIT = ("Recurring incidents: a ticket created before the period and 
                    "before the period are today's with the period's changes undone.")
 
 
-EMAIL_LIMIT = ("Escalation emails: the email's subject and first comment are today's; a case the period did not "
-               "change is taken as it is today; the email's own ticket, once linked, is solved or merged without "
-               "a line of its own.")
+EMAIL_LIMIT = ("Escalation emails: the email's subject and first comment are today's, and so are a case's CCs "
+               "(who may escalate it); a case the period did not change is taken as it is today; the email's own "
+               "ticket, once linked, is solved or merged without a line of its own.")
 
 
 def limits(policy: Policy) -> tuple[str, ...]:

@@ -1,13 +1,15 @@
-"""Where the change feed and the sweep stand, kept across restarts and shared by every worker."""
+"""Where the change feed and the sweep stand, and what waits for the account's schedule; kept across
+restarts and shared by every worker."""
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .inbox import Inbox
 from .schema import cursors
 
 
 class Cursors:
-    """Named positions: an incremental export cursor, a search export cursor, ..."""
+    """Named positions (an incremental export cursor, a search export cursor, ...) and named marks."""
 
     def __init__(self, inbox: Inbox):
         self.inbox = inbox
@@ -23,3 +25,24 @@ class Cursors:
             changed = conn.execute(cursors.update().where(cursors.c.name == name).values(value=value, updated_at=now))
             if changed.rowcount == 0:
                 conn.execute(cursors.insert().values(name=name, value=value, updated_at=now))
+
+    def mark(self, names: list[str], now: float) -> None:
+        """Set these marks (those set already stay as they are: two workers may mark the same one)."""
+        if not names:
+            return
+        insert = (postgresql if self.inbox.is_postgres else sqlite).insert(cursors)
+        with self.inbox.transaction() as conn:
+            conn.execute(insert.on_conflict_do_nothing(index_elements=[cursors.c.name]),
+                         [{"name": name, "value": "", "updated_at": now} for name in names])
+
+    def marked(self, prefix: str) -> list[str]:
+        """The names set under `prefix`, in order."""
+        with self.inbox.reading() as conn:
+            return list(conn.execute(select(cursors.c.name).where(cursors.c.name.startswith(prefix, autoescape=True))
+                                     .order_by(cursors.c.name)).scalars())
+
+    def unmark(self, names: list[str]) -> None:
+        """Clear these marks."""
+        if names:
+            with self.inbox.transaction() as conn:
+                conn.execute(delete(cursors).where(cursors.c.name.in_(names)))

@@ -226,13 +226,16 @@ class Inbox:
             found = conn.execute(select(inbox.c.status, func.count()).group_by(inbox.c.status))
             return {PENDING: 0, RUNNING: 0, DONE: 0, DEAD: 0, **dict(found.all())}
 
-    def rows(self, status: str | None = None, limit: int = 1000, row_id: int | None = None) -> list[InboxRow]:
-        """List rows (or the one with `row_id`), oldest first (for operators and tests)."""
+    def rows(self, status: str | None = None, limit: int = 1000, row_id: int | None = None,
+             dedupe_key: str | None = None) -> list[InboxRow]:
+        """List rows (or the one with `row_id`, or with `dedupe_key`), oldest first."""
         query = select(inbox).order_by(inbox.c.id).limit(limit)
         if status:
             query = query.where(inbox.c.status == status)
         if row_id is not None:
             query = query.where(inbox.c.id == row_id)
+        if dedupe_key is not None:
+            query = query.where(inbox.c.dedupe_key == dedupe_key)
         with self.reading() as conn:
             return [_row(r) for r in conn.execute(query).mappings()]
 

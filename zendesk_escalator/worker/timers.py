@@ -14,11 +14,11 @@ import logging
 import time
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from ..core.transitions import on_ticket
 from ..core.policy import Policy
-from ..core.sla import BREACH, Timer, decide_timer, stale_because, timers_for
+from ..core.sla import BREACH, Timer, awaits_account_schedule, decide_timer, stale_because, timers_for
 from ..core.snapshot import TicketSnapshot, ticket_from_api, tickets_from_api
 from ..errors import TicketNotFound, ZendeskConflict, ZendeskError
 from ..store.inbox import Inbox, InboxRow
@@ -48,16 +48,49 @@ def due_at(fire_at: datetime) -> datetime:
     return fire_at.replace(second=0, microsecond=0) - LOOKAHEAD
 
 
+class AccountSchedule(Protocol):
+    def __call__(self) -> Schedule | None:
+        """The account's Zendesk schedule, None while it is not known."""
+
+    def wait(self, ticket_ids: list[int], now: float) -> None:
+        """Remember tickets to plan again once the schedule is known."""
+
+    def planned(self, ticket_ids: list[int]) -> None:
+        """These tickets wait no more."""
+
+
 class TimerPlanner:
     """Turns tickets as just read into timer rows: new plans stored, changed plans superseded."""
 
     def __init__(self, inbox: Inbox, policy: Policy, clock: Callable[[], datetime],
-                 account: Callable[[], Schedule | None] = lambda: None):
+                 account: AccountSchedule | None = None):
         self.inbox, self.policy, self.clock, self.account = inbox, policy, clock, account
 
     def plan(self, tickets: dict[int, TicketSnapshot]) -> int:
-        """Store the timers these tickets need now; return how many were new."""
-        now, account = self.clock(), self.account()
+        """Store the timers these tickets need now; return how many were new.
+
+        A ticket whose timers count in the account's schedule, not known yet, is
+        remembered for the schedule job to plan when it keeps the schedule.
+        """
+        now, account = self.clock(), self.account() if self.account else None
+        new = self._store(tickets, now, account)
+        if account is None and self.account is not None:
+            new += self._wait_for_schedule(tickets, now)
+        return new
+
+    def _wait_for_schedule(self, tickets: dict[int, TicketSnapshot], now: datetime) -> int:
+        waiting = [tid for tid, ticket in tickets.items() if awaits_account_schedule(ticket, self.policy, now)]
+        if not waiting:
+            return 0
+        self.account.wait(waiting, now.timestamp())
+        # The schedule job may have kept the schedule, and planned the tickets waiting then, since it was
+        # looked up: these would wait for its next run. Plan them now (planned twice is planned once).
+        if (account := self.account()) is None:
+            return 0
+        self.account.planned(waiting)
+        return self._store({tid: tickets[tid] for tid in waiting}, now, account)
+
+    def _store(self, tickets: dict[int, TicketSnapshot], now: datetime, account: Schedule | None) -> int:
         timers = [t for ticket in tickets.values() for t in timers_for(ticket, self.policy, now, account)]
         rows = [{"kind": KIND, "dedupe_key": t.key, "ticket_id": t.ticket_id, "payload": t.to_payload(),
                  "run_at": max(now, due_at(t.fire_at)).timestamp()} for t in timers]
