@@ -1,7 +1,9 @@
 """`escalator simulate`, `migrate` and start-up errors of the console script."""
 
 import json
+import tomllib
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 import responses
@@ -9,6 +11,7 @@ import responses
 from conftest import SAMPLES, sample
 from fake_history import HistoryEndpoints, audit, comment
 from fake_zendesk import FakeZendesk
+from zendesk_escalator import __version__
 from zendesk_escalator.cli import main
 from zendesk_escalator.store.migrate import head_revision
 
@@ -200,3 +203,14 @@ def test_a_starting_worker_says_whether_sla_tracking_has_the_change_feed(caplog,
     policy = parse_policy((SAMPLES / "policy.toml").read_text() + '[sla]\nwarn_before = "30m"\n')
     report_feed_access(Settings(subdomain="acme", email="bot@acme.example", api_token="t0ken"), policy)
     assert says in caplog.text and len(responses.calls) == 1
+
+
+def test_version_is_the_packages_one_place(capsys):
+    """`escalator --version` and pyproject read the same __version__; release 0.1.0 is behind us."""
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out == f"escalator {__version__}\n"
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]
+    assert "version" not in project and project["dynamic"] == ["version"]
+    assert __version__ != "0.1.0"

@@ -10,7 +10,7 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
-from . import gunicorn_conf, schemas
+from . import __version__, gunicorn_conf, schemas
 from .actions import ZendeskClient
 from .app import create_app
 from .core.report_formats import FORMATS
@@ -191,6 +191,7 @@ def period(text: str) -> timedelta:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `escalator` console script."""
     parser = argparse.ArgumentParser(prog="escalator", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="web + worker in one process (embedded default)")
     run.add_argument("--host", default="0.0.0.0")
