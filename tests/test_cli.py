@@ -111,11 +111,28 @@ def test_a_missing_sqlite_folder_is_one_line_naming_database_url(capsys, monkeyp
     assert err.startswith("escalator: configuration error: DATABASE_URL: the folder") and err.count("\n") == 1
 
 
-def test_migrate_brings_the_database_up_to_date(capsys, monkeypatch, tmp_path):
+def test_migrate_brings_the_database_up_to_date_and_says_so_in_text(capsys, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/escalator.db")
+    monkeypatch.delenv("LOG_FORMAT", raising=False)
     assert main(["migrate"]) == 0
-    assert capsys.readouterr().out == f"database at revision {head_revision()}\n"
+    out = capsys.readouterr()
+    assert out.out == f"database at revision {head_revision()}\n"
+    assert out.err == f"migrating the database from empty to {head_revision()}\n"  # for a person, not JSON
+
+
+def test_operator_commands_log_json_only_when_asked(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/escalator.db")
+    monkeypatch.setenv("LOG_FORMAT", "json")
+    assert main(["migrate"]) == 0
+    line = json.loads(capsys.readouterr().err)
+    assert (line["level"], line["message"]) == ("INFO", f"migrating the database from empty to {head_revision()}")
+    monkeypatch.delenv("LOG_FORMAT")
+    payload = tmp_path / "p.json"
+    payload.write_text(json.dumps({"ticket_id": 9, "tags": "outage", "actor_role": "Agent"}))
+    assert main(["simulate", str(payload), "--rules", POLICY]) == 0
+    assert capsys.readouterr().err.startswith("escalator: warning: DRY RUN: would PUT /api/v2/tickets/9.json {")
 
 
 @pytest.mark.parametrize("argv, says", [

@@ -98,14 +98,14 @@ def cmd_run(args) -> int:
 
 def cmd_migrate(args) -> int:
     """Bring the database to the newest schema and say which revision it is at."""
-    settings = load_settings(web=False)
-    configure_logging(settings)
+    settings = operator_settings()
     print(f"database at revision {Inbox(settings.database_url).migrate()}")
     return 0
 
 
 def cmd_simulate(args) -> int:
     """Run the worker's own code on a payload (and recorded API answers); print what it would send."""
+    operator_settings()
     policy = load_policy(args.rules)
     body = json.loads(Path(args.payload).read_text(encoding="utf-8"))
     note = schemas.load_event(body) if schemas.is_event_webhook(body) else schemas.load_trigger(body)
@@ -135,38 +135,45 @@ def cmd_simulate(args) -> int:
 
 def cmd_setup(args) -> int:
     """Create or update the escalation fields, the webhook, its trigger category and triggers."""
-    settings = load_settings(web=False)
+    settings = operator_settings()
     return run_setup(build_admin(settings), load_policy(args.rules), args.url, args.dry_run,
                      settings.webhook_secrets)
 
 
 def cmd_check(args) -> int:
     """Check the policy, the credentials, the role and what the policy names in Zendesk."""
-    return run_check(load_settings(web=False), args.rules, build_admin)
+    return run_check(operator_settings(), args.rules, build_admin)
 
 
 def cmd_report(args) -> int:
     """Print the status of every escalation over a period, from the service's store."""
-    return run_report(load_settings(web=False), load_policy(args.rules), args.since, args.format, utcnow)
+    return run_report(operator_settings(), load_policy(args.rules), args.since, args.format, utcnow)
 
 
 def cmd_dead_letters(args) -> int:
     """List, show or retry the inbox rows that failed for good."""
-    settings = load_settings(web=False)
+    settings = operator_settings()
     return dead_letters(Inbox(settings.database_url), args.action, args.id, utcnow(),
                         settings.retry_budget_hours * 3600)
 
 
 def cmd_send_test(args) -> int:
     """Post a signed trigger body for one ticket to the service and explain the answer."""
-    settings = load_settings(web=False)
+    settings = operator_settings()
     url = args.url or f"http://127.0.0.1:{settings.port}/webhooks/zendesk"
     return send_test(url, args.ticket, settings.webhook_secrets, utcnow())
 
 
 def cmd_backtest(args) -> int:
     """Replay a past period with the policy and print what it would have escalated; writes nothing."""
-    return run_backtest(load_settings(web=False), args.rules, args.since, args.format, utcnow)
+    return run_backtest(operator_settings(), args.rules, args.since, args.format, utcnow)
+
+
+def operator_settings() -> Settings:
+    """The settings of a command a person runs: its log lines are plain text unless LOG_FORMAT asks otherwise."""
+    settings = load_settings(web=False)  # reads .env, where LOG_FORMAT may be
+    configure_logging(settings, person=not os.environ.get("LOG_FORMAT", "").strip())
+    return settings
 
 
 def _read_json(path: str) -> dict:
