@@ -188,3 +188,38 @@ def test_the_webhook_must_sign_with_a_secret_the_service_holds(zendesk, tmp_path
     webhook_lines = [line for line in lines if re.match(r"^\S+\s+webhook", line)]
     assert any(line.startswith(status) and says in line for line in webhook_lines), webhook_lines
     assert code == (1 if status == "PROBLEM" else 0)
+
+
+def row_detail(lines: list[str], subject: str) -> str:
+    """The detail of the row about `subject`."""
+    return next(re.split(r"\s{2,}", line, maxsplit=2)[2] for line in lines if re.match(rf"^\S+\s+{re.escape(subject)}\s", line))
+
+
+def test_a_missing_field_or_option_row_names_the_fix(zendesk, tmp_path, capsys):
+    fields = [f for f in copy.deepcopy(FIELDS) if f["id"] not in (360010000002, 360010000005)]
+    fields[0]["custom_field_options"].pop()  # no "requested" option
+    code, rows, lines = check(tmp_path, capsys, zendesk(fields=fields))
+    assert row_detail(lines, "field 360010000002") == (
+        "not found (fields.level): run `escalator setup`, which creates the field and prints its id for [fields], "
+        "or correct the id")
+    assert row_detail(lines, "field 360010000005") == (
+        "not found (routes[2].when.fields): correct the id (Admin Center > Objects and rules > Tickets > Fields "
+        "shows each field's id)")
+    assert row_detail(lines, "field 360010000001 = escalation_requested") == (
+        "not an option of this drop-down (field_values.requested): run `escalator setup`, which adds it (the "
+        "field's other options stay)")
+    fields = copy.deepcopy(FIELDS)
+    fields[4]["custom_field_options"][0]["value"] = "invoices"
+    code, rows, lines = check(tmp_path, capsys, zendesk(fields=fields))
+    assert row_detail(lines, "field 360010000005 = billing") == (
+        "not an option of this drop-down (routes[2].when.fields): add it to the field in Admin Center > Objects and "
+        "rules > Tickets > Fields, or correct the value")
+
+
+def test_every_row_numbers_a_policy_list_from_1_by_its_place_in_the_file(zendesk, tmp_path, capsys):
+    text = (SAMPLES / "policy.toml").read_text()
+    levels = text[text.index("[[levels]]"):text.index("# Functional escalation")]
+    only_level_3 = '[[levels]]\nlevel = 3\nname = "head"\nfollowers = [900000000013]\n\n'
+    code, rows, lines = check(tmp_path, capsys, zendesk(), text.replace(levels, only_level_3) + EXTRA_ROUTE)
+    assert row_detail(lines, "user 900000000013") == "Head (agent) (levels[1].followers)"
+    assert not any(re.search(r"\w\.\d", line) for line in lines[1:]), lines  # never impact.0 style

@@ -19,6 +19,7 @@ OK, WARN, PROBLEM = "OK", "WARN", "PROBLEM"
 FIELD_TYPES = {"status": {"tagger", "text"}, "level": {"integer", "decimal", "text"},
                "reason": {"text", "textarea"}, "escalated_at": {"text", "textarea"}}
 AGENT_ROLES = {"agent", "admin"}
+FIELDS_PAGE = "Admin Center > Objects and rules > Tickets > Fields"
 
 
 @dataclass(frozen=True)
@@ -146,12 +147,20 @@ def check_fields(ctx: Context) -> list[Row]:
     for fid, where in ctx.names.fields.items():
         field, subject = fields.get(fid), f"field {fid}"
         allowed = set().union(*(FIELD_TYPES.get(w.removeprefix("fields."), set()) for w in where)) or None
-        if field and allowed and field.get("type") not in allowed:
+        if field is None:
+            rows.append(Row(PROBLEM, subject, f"not found ({_places(where)}): {_field_fix(where)}"))
+        elif allowed and field.get("type") not in allowed:
             rows.append(Row(PROBLEM, subject, f"{field.get('title')} is a {field.get('type')} field; "
                                               f"{' or '.join(sorted(allowed))} is needed ({_places(where)})"))
         else:
-            rows.append(_found(subject, field, where, f" ({field.get('type')})" if field else ""))
+            rows.append(_found(subject, field, where, f" ({field.get('type')})"))
     return rows + _option_rows(ctx.names, fields)
+
+
+def _field_fix(where: list[str]) -> str:
+    if any(place.startswith("fields.") for place in where):  # one of setup's fields
+        return "run `escalator setup`, which creates the field and prints its id for [fields], or correct the id"
+    return f"correct the id ({FIELDS_PAGE} shows each field's id)"
 
 
 def _option_rows(names: Names, fields: dict) -> list[Row]:
@@ -162,9 +171,14 @@ def _option_rows(names: Names, fields: dict) -> list[Row]:
             continue  # a text field takes any value; a missing field is reported above
         offered = {o.get("value") for o in field.get("custom_field_options") or []}
         for value, where in values.items():
-            status = OK if value in offered else PROBLEM
-            detail = "an option" if status == OK else "not an option of this drop-down"
-            rows.append(Row(status, f"field {fid} = {value}", f"{detail} ({_places(where)})"))
+            subject = f"field {fid} = {value}"
+            if value in offered:
+                rows.append(Row(OK, subject, f"an option ({_places(where)})"))
+            else:
+                fix = ("run `escalator setup`, which adds it (the field's other options stay)"
+                       if all(place.startswith("field_values.") for place in where)
+                       else f"add it to the field in {FIELDS_PAGE}, or correct the value")
+                rows.append(Row(PROBLEM, subject, f"not an option of this drop-down ({_places(where)}): {fix}"))
     return rows
 
 
