@@ -12,6 +12,7 @@ import itertools
 import re
 from datetime import datetime, timezone
 
+from fake_webhook_test import WebhookTester, private, refused_address
 from fake_zendesk import INTEGRATION_USER, FakeZendesk
 
 FORBIDDEN = {"error": "Forbidden", "description": "You do not have access to this page. Please contact the "
@@ -48,7 +49,7 @@ class FakeAdmin:
 
     def __init__(self, groups=(), forms=(), brands=(), organizations=(), fields=(), webhooks=(),
                  categories=(), triggers=(), offers_integration_user: bool = True, categories_enabled: bool = True,
-                 schedules=()):
+                 schedules=(), network: dict | None = None):
         self.groups, self.forms, self.brands = list(groups), list(forms), list(brands)
         self.organizations, self.schedules = list(organizations), list(schedules)
         self.fields = {f["id"]: copy.deepcopy(f) for f in [*SYSTEM_FIELDS, *fields]}
@@ -58,6 +59,7 @@ class FakeAdmin:
         self.triggers = {t["id"]: copy.deepcopy(t) for t in triggers}
         self.offers_integration_user, self.categories_enabled = offers_integration_user, categories_enabled
         self._ids = itertools.count(7000000001)
+        self.tester = WebhookTester(network)  # its `network` is the fake's internet: who answers at an address
         self.routes = [
             ("GET", r"/api/v2/users/me\.json", lambda fake, q, b: (200, {"user": fake.users[INTEGRATION_USER]})),
             ("GET", r"/api/v2/users/show_many\.json", self._users),
@@ -73,6 +75,7 @@ class FakeAdmin:
             ("PUT", r"/api/v2/ticket_fields/(\d+)\.json", self._update_field),
             ("GET", r"/api/v2/webhooks", self._list_webhooks),
             ("POST", r"/api/v2/webhooks", self._create_webhook),
+            ("POST", r"/api/v2/webhooks/test", self._test_webhook),
             ("PATCH", r"/api/v2/webhooks/(\w+)", self._patch_webhook),
             ("GET", r"/api/v2/webhooks/(\w+)/signing_secret", self._secret),
             ("GET", r"/api/v2/trigger_categories\.json", self._list_categories),
@@ -170,9 +173,8 @@ class FakeAdmin:
 
     def _create_webhook(self, fake, query, body):
         webhook = body["webhook"]
-        if not str(webhook.get("endpoint", "")).startswith(("https://", "http://")):
-            return 400, {"errors": [{"code": "InvalidInput", "title": "Invalid endpoint URL",
-                                     "source": {"pointer": "/webhook/endpoint"}}]}
+        if not str(webhook.get("endpoint", "")).startswith(("https://", "http://")) or private(webhook["endpoint"]):
+            return refused_address("/webhook/endpoint")
         stored = {"id": f"01HZ{next(self._ids):022d}", **webhook, "created_at": _stamps()["created_at"],
                   "created_by": str(INTEGRATION_USER)}
         self.webhooks[stored["id"]], self.secrets[stored["id"]] = stored, f"secret-of-{stored['id']}"
@@ -181,8 +183,21 @@ class FakeAdmin:
     def _patch_webhook(self, fake, query, body, webhook_id):
         if webhook_id not in self.webhooks:
             return 404, {"errors": [{"code": "WebhookNotFound", "title": "Webhook not found"}]}
+        if private(body["webhook"].get("endpoint") or "https://public.example"):
+            return refused_address("/webhook/endpoint")
         self.webhooks[webhook_id].update(body["webhook"])
         return 204, {}
+
+    def _test_webhook(self, fake, query, body):
+        """Zendesk sends the request (with an existing webhook's settings and secret) and passes on the answer."""
+        hook = self.webhooks.get(query.get("webhook_id")) if "webhook_id" in query else {}
+        if hook is None:
+            return 404, {"errors": [{"code": "WebhookNotFound", "title": "Webhook not found"}]}
+        if not isinstance((body or {}).get("request"), dict):
+            return 400, {"errors": [{"code": "InvalidInput", "title": "request is required"}]}
+        request = {**{k: hook[k] for k in ("endpoint", "http_method", "request_format") if k in hook},
+                   **body["request"]}
+        return self.tester.answer(request, self.secrets.get(hook.get("id")))
 
     def _secret(self, fake, query, body, webhook_id):
         if webhook_id not in self.secrets:

@@ -68,9 +68,9 @@ class ZendeskAdmin:
         """PUT /api/v2/ticket_fields/{id}.json (options sent replace the field's options)."""
         return self._call("PUT", f"/api/v2/ticket_fields/{field_id}.json", {"ticket_field": changes})["ticket_field"]
 
-    def webhooks(self, name: str) -> list[dict]:
-        """Webhooks whose name contains `name`."""
-        return self._pages("/api/v2/webhooks", "webhooks", {"filter[name_contains]": name})
+    def webhooks(self, name: str | None = None) -> list[dict]:
+        """Webhooks whose name contains `name` (every webhook without one)."""
+        return self._pages("/api/v2/webhooks", "webhooks", {"filter[name_contains]": name} if name else None)
 
     def create_webhook(self, webhook: dict) -> dict:
         """POST /api/v2/webhooks."""
@@ -79,6 +79,14 @@ class ZendeskAdmin:
     def update_webhook(self, webhook_id: str, changes: dict) -> None:
         """PATCH /api/v2/webhooks/{id}: only the keys sent change (authentication set by hand stays)."""
         self._call("PATCH", f"/api/v2/webhooks/{webhook_id}", {"webhook": changes})
+
+    def test_webhook(self, request: dict, webhook_id: str | None = None) -> dict:
+        """POST /api/v2/webhooks/test: Zendesk sends `request` (signed as an existing webhook); what it got back.
+
+        The answer is Zendesk's `response`: the endpoint's `status_code`, `headers` and `payload`.
+        """
+        params = {"webhook_id": webhook_id} if webhook_id else None
+        return self._call("POST", "/api/v2/webhooks/test", {"request": request}, params).get("response") or {}
 
     def signing_secret(self, webhook_id: str) -> str:
         """GET /api/v2/webhooks/{id}/signing_secret."""
