@@ -49,12 +49,13 @@ class FakeAdmin:
 
     def __init__(self, groups=(), forms=(), brands=(), organizations=(), fields=(), webhooks=(),
                  categories=(), triggers=(), offers_integration_user: bool = True, categories_enabled: bool = True,
-                 schedules=(), network: dict | None = None):
+                 schedules=(), network: dict | None = None, new_secret: str | None = None):
         self.groups, self.forms, self.brands = list(groups), list(forms), list(brands)
         self.organizations, self.schedules = list(organizations), list(schedules)
         self.fields = {f["id"]: copy.deepcopy(f) for f in [*SYSTEM_FIELDS, *fields]}
         self.webhooks = {w["id"]: copy.deepcopy(w) for w in webhooks}
         self.secrets = {w["id"]: f"secret-of-{w['id']}" for w in webhooks}
+        self.new_secret = new_secret  # a new webhook's secret (Zendesk makes a random one; tests need to know it)
         self.categories = {c["id"]: copy.deepcopy(c) for c in categories}
         self.triggers = {t["id"]: copy.deepcopy(t) for t in triggers}
         self.offers_integration_user, self.categories_enabled = offers_integration_user, categories_enabled
@@ -177,7 +178,8 @@ class FakeAdmin:
             return refused_address("/webhook/endpoint")
         stored = {"id": f"01HZ{next(self._ids):022d}", **webhook, "created_at": _stamps()["created_at"],
                   "created_by": str(INTEGRATION_USER)}
-        self.webhooks[stored["id"]], self.secrets[stored["id"]] = stored, f"secret-of-{stored['id']}"
+        self.webhooks[stored["id"]] = stored
+        self.secrets[stored["id"]] = self.new_secret or f"secret-of-{stored['id']}"
         return 201, {"webhook": copy.deepcopy(stored)}
 
     def _patch_webhook(self, fake, query, body, webhook_id):

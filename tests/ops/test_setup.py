@@ -6,25 +6,38 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SECRET
 from fake_admin import FakeAdmin, serve
+from fake_webhook_test import REFUSED, flask_server, page
 from fake_zendesk import INTEGRATION_USER
+from zendesk_escalator.app import create_app
 from zendesk_escalator.cli import main
 from zendesk_escalator.core.policy import FieldIds
 from zendesk_escalator.errors import ZendeskAdminError
 from zendesk_escalator.ops.setup import run_setup
 from zendesk_escalator.schemas import TRIGGER_BODY_TEMPLATE
 from zendesk_escalator.settings import Settings
+from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.wiring import build_admin
 
 URL = "https://esc.example.com/webhooks/zendesk"
+MOVED = "https://moved.example.com/webhooks/zendesk"
 EXAMPLE = str(Path(__file__).parents[2] / "examples" / "escalation.toml")
 TITLES = ["ticket created", "customer update", "escalation requested", "impact level 2", "impact level 3"]
 
 
 @pytest.fixture
-def zendesk(fake_server):
-    """A fresh fake admin API: start(**FakeAdmin options)."""
-    return lambda **options: serve(fake_server, FakeAdmin(**options))
+def service(tmp_path, policy):
+    """The service's web app at an address, holding SECRET (what the fake gives a new webhook as its secret)."""
+    settings = Settings(webhook_secrets=(SECRET,), database_url=f"sqlite:///{tmp_path}/service.db")
+    return flask_server(create_app(settings, policy, Inbox(settings.database_url)).test_client())
+
+
+@pytest.fixture
+def zendesk(fake_server, service):
+    """A fresh fake admin API, the service answering at URL: start(**FakeAdmin options)."""
+    network = {URL: service, MOVED: service}
+    return lambda **options: serve(fake_server, FakeAdmin(**{"network": network, "new_secret": SECRET, **options}))
 
 
 @pytest.fixture
@@ -33,16 +46,17 @@ def unset(policy):
     return replace(policy, fields=FieldIds())
 
 
-def set_up(fake, policy, url=URL, dry_run=False, secrets=()):
+def set_up(fake, policy, url=URL, dry_run=False, secrets=(), code=0):
     settings = Settings(subdomain="acme", email="bot@acme.example", api_token="t0ken", api_url=fake.url)
     admin = build_admin(settings)
-    run_setup(admin, policy, url, dry_run, secrets)
+    assert run_setup(admin, policy, url, dry_run, secrets) == code
     return admin.session
 
 
 def writes(fake, since: int = 0) -> list:
-    """What was sent to change something: (method, path, JSON body)."""
-    return [(r.method, r.path, r.body) for r in fake.requests[since:] if r.method != "GET"]
+    """What was sent to change something: (method, path, JSON body); Zendesk's webhook tests change nothing."""
+    return [(r.method, r.path, r.body) for r in fake.requests[since:]
+            if r.method != "GET" and r.path != "/api/v2/webhooks/test"]
 
 
 def test_first_run_creates_everything_with_the_documented_trigger_body(zendesk, unset, capsys):
@@ -67,11 +81,12 @@ def test_first_run_creates_everything_with_the_documented_trigger_body(zendesk, 
         assert trigger["category_id"] == category_id
         assert trigger["actions"][0]["value"][0] == webhook_id
         assert json.loads(trigger["actions"][0]["value"][1]) == TRIGGER_BODY_TEMPLATE
-    assert session.total == 5 + len(sent)  # fields, webhooks, categories, definitions, secret; no trigger list
+    # fields, webhooks, categories, definitions, secret, a test before and after the webhook; no trigger list
+    assert session.total == 5 + 2 + len(sent)
     out = capsys.readouterr().out
     status_id = next(f["id"] for f in admin_api.fields.values() if f["title"] == "Escalation status")
     assert f"[fields]\nstatus = {status_id}\n" in out
-    assert f"ZENDESK_WEBHOOK_SECRET=secret-of-{webhook_id}" in out
+    assert f"ZENDESK_WEBHOOK_SECRET={SECRET}" in out
 
 
 def test_second_run_finds_everything_and_writes_nothing(zendesk, unset, capsys):
@@ -79,8 +94,8 @@ def test_second_run_finds_everything_and_writes_nothing(zendesk, unset, capsys):
     set_up(fake, unset)
     before = len(fake.requests)
     session = set_up(fake, unset)
-    assert fake.requests[before:] and all(r.method == "GET" for r in fake.requests[before:])
-    assert session.total == 6  # fields, webhooks, categories, definitions, triggers of the category, secret
+    assert fake.requests[before:] and writes(fake, before) == []
+    assert session.total == 7  # fields, webhooks, categories, definitions, triggers of the category, secret, test
     out = capsys.readouterr().out.split("zendesk-escalator setup for")[2]
     assert out.count("unchanged") == 4 + 1 + 1 + len(TITLES) and "  created " not in out
 
@@ -152,9 +167,8 @@ def test_an_account_without_trigger_categories(zendesk, unset, capsys):
 def test_a_secret_already_set_is_not_printed_again(zendesk, policy, capsys):
     fake = zendesk()
     set_up(fake, policy)
-    (webhook_id,) = fake.endpoints[0].webhooks
     capsys.readouterr()
-    set_up(fake, policy, secrets=(f"secret-of-{webhook_id}", "old"))
+    set_up(fake, policy, secrets=(SECRET, "old"))
     out = capsys.readouterr().out
     assert "already holds this webhook's secret" in out and "ZENDESK_WEBHOOK_SECRET=" not in out
 
@@ -175,7 +189,7 @@ def test_422_shows_zendesks_details_through_the_command(zendesk, monkeypatch, ca
                        "ZENDESK_API_URL": fake.url}.items():
         monkeypatch.setenv(key, value)
     assert main(["setup", "--url", URL, "--rules", EXAMPLE]) == 1
-    assert capsys.readouterr().err.strip() == (
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (  # before it, the service's own log line
         "escalator: POST /api/v2/ticket_fields.json: Zendesk rejected the request (422): Zendesk says: "
         "base: Tag escalation_active is already used by another field")
 
@@ -189,6 +203,53 @@ def test_a_url_that_is_not_the_webhook_address_is_refused_before_any_call(zendes
     assert fake.requests == []
 
 
-def test_a_plain_http_address_is_set_up_with_a_warning(zendesk, unset, capsys):
-    set_up(zendesk(), unset, url="http://esc.example.com/webhooks/zendesk", dry_run=True)
+def test_a_plain_http_address_is_set_up_with_a_warning(zendesk, unset, service, capsys):
+    plain = "http://esc.example.com/webhooks/zendesk"
+    set_up(zendesk(network={plain: service}), unset, url=plain, dry_run=True)
     assert "Warning: http:// sends every webhook, ticket data included, unencrypted" in capsys.readouterr().out
+
+
+def test_setup_refuses_an_address_zendesk_will_not_call_or_where_the_service_does_not_answer(zendesk, unset, capsys):
+    for url, network, says in [
+        ("https://127.0.0.1:8000/webhooks/zendesk", {}, "Zendesk refuses to call https://127.0.0.1:8000/webhooks/"
+                                                        "zendesk (Invalid endpoint URL — The endpoint must be a public "
+                                                        "address): Zendesk calls only public addresses"),
+        (URL, {URL: page(404, "<h1>Not Found</h1>")}, f"{URL} answered 404 (<h1>Not Found</h1>), not as the service "
+                                                      f"answers"),
+    ]:
+        fake = zendesk(network=network)
+        set_up(fake, unset, url=url, code=1)
+        assert writes(fake) == [] and [r.path for r in fake.requests][-1] == "/api/v2/webhooks/test"
+        out = capsys.readouterr().out
+        assert f"Webhook test: {says}" in out and out.rstrip().endswith("Nothing was changed.")
+
+
+def test_triggers_wait_until_zendesk_reaches_the_service_with_the_webhooks_signature(zendesk, unset, service, capsys):
+    fake = zendesk(network={URL: REFUSED})  # the service does not run yet (it needs the secret setup prints)
+    set_up(fake, unset, code=1)
+    made = {path for method, path, body in writes(fake)}
+    assert made == {"/api/v2/ticket_fields.json", "/api/v2/webhooks"}  # no category, no trigger calls it yet
+    out = capsys.readouterr().out
+    assert "  held back  trigger   zendesk-escalator: customer update" in out
+    assert "Webhook test: Zendesk cannot reach the service at https://esc.example.com/webhooks/zendesk: it got 503 (" in out
+    assert ("Triggers held back: what they send would be lost until Zendesk reaches the service. Put the values "
+            "below where the service runs, (re)start it, then run `escalator setup` again.") in out
+    assert f"ZENDESK_WEBHOOK_SECRET={SECRET}" in out
+    fake.endpoints[0].tester.network[URL] = service  # started, with the secret
+    before = len(fake.requests)
+    set_up(fake, unset)
+    assert [body["trigger"]["title"] for method, path, body in writes(fake, before) if path == "/api/v2/triggers.json"] \
+        == [f"zendesk-escalator: {title}" for title in TITLES]
+    assert "Webhook test: Zendesk's test reached the service at " in capsys.readouterr().out
+
+
+def test_a_working_webhook_is_not_moved_to_an_address_where_the_service_does_not_answer(zendesk, unset, capsys):
+    fake = zendesk()
+    set_up(fake, unset)
+    before = len(fake.requests)
+    set_up(fake, unset, url="https://gone.example.com/webhooks/zendesk", code=1)
+    assert writes(fake, before) == []
+    test = fake.requests[-1]
+    assert (test.path, test.query) == ("/api/v2/webhooks/test", {"webhook_id": next(iter(fake.endpoints[0].webhooks))})
+    assert "Webhook test: Zendesk cannot reach the service at https://gone.example.com/webhooks/zendesk" in \
+        capsys.readouterr().out
