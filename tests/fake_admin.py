@@ -12,6 +12,7 @@ import itertools
 import re
 from datetime import datetime, timezone
 
+from fake_forms_views import FormsAndViews
 from fake_webhook_test import WebhookTester, private, refused_address
 from fake_zendesk import INTEGRATION_USER, FakeZendesk
 
@@ -44,13 +45,14 @@ def invalid(name: str, description: str) -> tuple[int, dict]:
                  "details": {name: [{"description": description, "error": "InvalidValue"}]}}
 
 
-class FakeAdmin:
-    """Ticket fields, webhooks, trigger categories, triggers, and the lists `check` reads."""
+class FakeAdmin(FormsAndViews):
+    """Ticket fields, webhooks, trigger categories, triggers, forms and views, and the lists `check` reads."""
 
     def __init__(self, groups=(), forms=(), brands=(), organizations=(), fields=(), webhooks=(),
                  categories=(), triggers=(), offers_integration_user: bool = True, categories_enabled: bool = True,
-                 schedules=(), network: dict | None = None, new_secret: str | None = None):
-        self.groups, self.forms, self.brands = list(groups), list(forms), list(brands)
+                 schedules=(), network: dict | None = None, new_secret: str | None = None, views=(),
+                 forms_enabled: bool = True):
+        self.groups, self.forms, self.brands = list(groups), copy.deepcopy(list(forms)), list(brands)
         self.organizations, self.schedules = list(organizations), list(schedules)
         self.fields = {f["id"]: copy.deepcopy(f) for f in [*SYSTEM_FIELDS, *fields]}
         self.webhooks = {w["id"]: copy.deepcopy(w) for w in webhooks}
@@ -59,6 +61,7 @@ class FakeAdmin:
         self.categories = {c["id"]: copy.deepcopy(c) for c in categories}
         self.triggers = {t["id"]: copy.deepcopy(t) for t in triggers}
         self.offers_integration_user, self.categories_enabled = offers_integration_user, categories_enabled
+        self.forms_enabled = forms_enabled  # False: the plan has no ticket forms (assumed: a 403 to listing them)
         self._ids = itertools.count(7000000001)
         self.tester = WebhookTester(network)  # its `network` is the fake's internet: who answers at an address
         self.routes = [
@@ -69,22 +72,28 @@ class FakeAdmin:
             ("GET", r"/api/v2/groups\.json", lambda fake, q, b: page(self.groups, "groups", q)),
             ("GET", r"/api/v2/brands\.json", lambda fake, q, b: page(self.brands, "brands", q)),
             ("GET", r"/api/v2/business_hours/schedules\.json", lambda fake, q, b: (200, {"schedules": self.schedules})),
-            ("GET", r"/api/v2/ticket_forms\.json", lambda fake, q, b: offset(self.forms, "ticket_forms")),
+            ("GET", r"/api/v2/ticket_forms\.json", lambda fake, q, b: offset(self.forms, "ticket_forms")
+             if self.forms_enabled else (403, copy.deepcopy(FORBIDDEN))),
             ("GET", r"/api/v2/ticket_fields\.json", lambda fake, q, b: offset(list(self.fields.values()),
                                                                                  "ticket_fields")),
             ("POST", r"/api/v2/ticket_fields\.json", self._create_field),
             ("PUT", r"/api/v2/ticket_fields/(\d+)\.json", self._update_field),
+            ("DELETE", r"/api/v2/ticket_fields/(\d+)\.json", self._delete_field),
             ("GET", r"/api/v2/webhooks", self._list_webhooks),
             ("POST", r"/api/v2/webhooks", self._create_webhook),
             ("POST", r"/api/v2/webhooks/test", self._test_webhook),
             ("PATCH", r"/api/v2/webhooks/(\w+)", self._patch_webhook),
+            ("DELETE", r"/api/v2/webhooks/(\w+)", lambda fake, q, b, i: self._delete(self.webhooks, i)),
             ("GET", r"/api/v2/webhooks/(\w+)/signing_secret", self._secret),
             ("GET", r"/api/v2/trigger_categories\.json", self._list_categories),
             ("POST", r"/api/v2/trigger_categories\.json", self._create_category),
+            ("DELETE", r"/api/v2/trigger_categories/(\w+)\.json", self._delete_category),
             ("GET", r"/api/v2/triggers/definitions\.json", lambda fake, q, b: (200, self.definitions())),
             ("GET", r"/api/v2/triggers\.json", self._list_triggers),
             ("POST", r"/api/v2/triggers\.json", self._create_trigger),
             ("PUT", r"/api/v2/triggers/(\d+)\.json", self._update_trigger),
+            ("DELETE", r"/api/v2/triggers/(\d+)\.json", lambda fake, q, b, i: self._delete(self.triggers, int(i))),
+            *self.forms_and_views(views),
         ]
 
     def answer(self, fake, method: str, path: str, query: dict, body: dict | None):
@@ -153,6 +162,23 @@ class FakeAdmin:
             changes = {**changes, "custom_field_options": self._options(changes["custom_field_options"])}
         field.update(changes, updated_at=_stamps()["updated_at"])
         return 200, {"ticket_field": copy.deepcopy(field)}
+
+    def _delete_field(self, fake, query, body, field_id):
+        """Deleting a field takes it off every form too."""
+        for form in self.forms:
+            form["ticket_field_ids"] = [i for i in form.get("ticket_field_ids") or [] if i != int(field_id)]
+        return self._delete(self.fields, int(field_id))
+
+    def _delete_category(self, fake, query, body, category_id):
+        if any(t.get("category_id") == category_id for t in self.triggers.values()):  # assumed wording
+            return 400, {"errors": [{"code": "CategoryNotEmpty", "title": "The category still holds triggers"}]}
+        return self._delete(self.categories, category_id)
+
+    @staticmethod
+    def _delete(objects: dict, object_id):
+        if objects.pop(object_id, None) is None:
+            return 404, {"error": "RecordNotFound", "description": "Not found"}
+        return 204, {}
 
     def _option_problem(self, field_id, options, kind):
         if kind not in ("tagger", "multiselect"):

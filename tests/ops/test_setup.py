@@ -81,8 +81,9 @@ def test_first_run_creates_everything_with_the_documented_trigger_body(zendesk, 
         assert trigger["category_id"] == category_id
         assert trigger["actions"][0]["value"][0] == webhook_id
         assert json.loads(trigger["actions"][0]["value"][1]) == TRIGGER_BODY_TEMPLATE
-    # fields, webhooks, categories, definitions, secret, a test before and after the webhook; no trigger list
-    assert session.total == 5 + 2 + len(sent)
+    # fields, webhooks, forms, views, categories, definitions, secret, a test before and after the webhook;
+    # no trigger list
+    assert session.total == 7 + 2 + len(sent)
     out = capsys.readouterr().out
     status_id = next(f["id"] for f in admin_api.fields.values() if f["title"] == "Escalation status")
     assert f"[fields]\nstatus = {status_id}\n" in out
@@ -95,9 +96,9 @@ def test_second_run_finds_everything_and_writes_nothing(zendesk, unset, capsys):
     before = len(fake.requests)
     session = set_up(fake, unset)
     assert fake.requests[before:] and writes(fake, before) == []
-    assert session.total == 7  # fields, webhooks, categories, definitions, triggers of the category, secret, test
+    assert session.total == 9  # fields, webhooks, forms, views, categories, definitions, triggers, secret, test
     out = capsys.readouterr().out.split("zendesk-escalator setup for")[2]
-    assert out.count("unchanged") == 4 + 1 + 1 + len(TITLES) and "  created " not in out
+    assert out.count("unchanged") == 4 + 1 + 1 + 1 + len(TITLES) and "  created " not in out  # fields, view …
 
 
 def test_a_new_endpoint_updates_only_the_webhook(zendesk, unset):
@@ -115,7 +116,7 @@ def test_dry_run_sends_no_write_and_says_what_it_would_do(zendesk, unset, capsys
     set_up(fake, unset, dry_run=True)
     assert writes(fake) == []
     out = capsys.readouterr().out
-    assert "DRY RUN" in out and out.count("  create ") == 4 + 1 + 1 + len(TITLES)
+    assert "DRY RUN" in out and out.count("  create ") == 4 + 1 + 1 + 1 + len(TITLES)  # fields, view, webhook …
     set_up(fake, unset)
     before = len(fake.requests)
     set_up(fake, unset, url="https://moved.example.com/webhooks/zendesk", dry_run=True)
@@ -228,7 +229,8 @@ def test_triggers_wait_until_zendesk_reaches_the_service_with_the_webhooks_signa
     fake = zendesk(network={URL: REFUSED})  # the service does not run yet (it needs the secret setup prints)
     set_up(fake, unset, code=1)
     made = {path for method, path, body in writes(fake)}
-    assert made == {"/api/v2/ticket_fields.json", "/api/v2/webhooks"}  # no category, no trigger calls it yet
+    # the fields, the view and the webhook; no category, no trigger calls it yet
+    assert made == {"/api/v2/ticket_fields.json", "/api/v2/views.json", "/api/v2/webhooks"}
     out = capsys.readouterr().out
     assert "  held back  trigger   zendesk-escalator: customer update" in out
     assert "Webhook test: Zendesk cannot reach the service at https://esc.example.com/webhooks/zendesk: it got 503 (" in out
@@ -253,3 +255,66 @@ def test_a_working_webhook_is_not_moved_to_an_address_where_the_service_does_not
     assert (test.path, test.query) == ("/api/v2/webhooks/test", {"webhook_id": next(iter(fake.endpoints[0].webhooks))})
     assert "Webhook test: Zendesk cannot reach the service at https://gone.example.com/webhooks/zendesk" in \
         capsys.readouterr().out
+
+
+FORMS = [{"id": 360000001, "name": "Default Ticket Form", "default": True, "active": True, "position": 0,
+          "ticket_field_ids": [34, 35]},
+         {"id": 360000002, "name": "Billing", "default": False, "active": True, "position": 1,
+          "ticket_field_ids": [35, 34]},
+         {"id": 360000003, "name": "Old returns", "default": False, "active": False, "position": 2,
+          "ticket_field_ids": [34]}]
+
+
+def test_the_escalation_fields_go_on_every_active_form_and_agents_get_the_shared_view(zendesk, unset, capsys):
+    fake = zendesk(forms=FORMS)
+    set_up(fake, unset)
+    admin_api = fake.endpoints[0]
+    ours = [f["id"] for f in admin_api.fields.values() if f.get("removable")]  # status, level, reason, escalated at
+    puts = {path: body for method, path, body in writes(fake) if path.startswith("/api/v2/ticket_forms/")}
+    assert puts == {"/api/v2/ticket_forms/360000001.json": {"ticket_form": {"ticket_field_ids": [34, 35, *ours]}},
+                    "/api/v2/ticket_forms/360000002.json": {"ticket_form": {"ticket_field_ids": [35, 34, *ours]}}}
+    (view,) = [body["view"] for method, path, body in writes(fake) if path == "/api/v2/views.json"]
+    status, level, reason, escalated_at = ours
+    assert view == {
+        "title": "Escalations", "active": True,
+        "description": "Open escalations (active or monitoring), by level, oldest first. Written by zendesk-escalator setup.",
+        "all": [{"field": "status", "operator": "less_than", "value": "closed"},
+                {"field": "current_tags", "operator": "includes", "value": "escalated"}],
+        "any": [],
+        "output": {"columns": ["nice_id", "description", "organization", "assignee", "priority", level, status,
+                               escalated_at, "created", "updated"],
+                   "group_by": level, "group_order": "desc", "sort_by": escalated_at, "sort_order": "asc"}}
+    assert "restriction" not in view  # shared with every agent
+    out = capsys.readouterr().out
+    assert "  updated    form      Default Ticket Form [360000001]" in out
+    assert "(adds Escalation status, Escalation level, Escalation reason, Escalated at)" in out
+    before = len(fake.requests)
+    set_up(fake, unset)
+    assert writes(fake, before) == []  # a second run changes nothing
+
+
+def test_a_dry_run_lists_the_forms_it_would_change_and_a_changed_view_is_put_back(zendesk, policy, capsys):
+    fake = zendesk(forms=FORMS, fields=[{"id": fid, "type": kind, "title": title, "active": True, "removable": True}
+                                        for fid, kind, title in [(360010000002, "integer", "Escalation level"),
+                                                                 (360010000003, "text", "Escalation reason"),
+                                                                 (360010000004, "text", "Escalated at")]])
+    set_up(fake, policy, dry_run=True)
+    out = capsys.readouterr().out
+    assert "  update     form      Billing [360000002]" in out and "Old returns" not in out
+    assert "(adds Escalation status, Escalation level, Escalation reason, Escalated at)" in out
+    assert "  create     view      Escalations" in out and writes(fake) == []
+    set_up(fake, policy)
+    (view,) = fake.endpoints[0].views.values()
+    view["conditions"]["all"].pop()  # an admin's edit: every open ticket
+    before = len(fake.requests)
+    set_up(fake, policy)
+    assert [(method, path) for method, path, body in writes(fake, before)] == [
+        ("PUT", f"/api/v2/views/{view['id']}.json")]
+    assert view["conditions"]["all"][1] == {"field": "current_tags", "operator": "includes", "value": "escalated"}
+
+
+def test_an_account_that_lists_no_ticket_forms_is_set_up_without_them(zendesk, unset, capsys):
+    fake = zendesk(forms=FORMS, forms_enabled=False)
+    set_up(fake, unset)
+    assert not any(path.startswith("/api/v2/ticket_forms/") for method, path, body in writes(fake))
+    assert "Ticket forms: Zendesk would not list them (403)" in capsys.readouterr().out

@@ -1,11 +1,13 @@
-"""`escalator setup`: the escalation fields, the webhook, its trigger category and triggers, idempotently."""
+"""`escalator setup`: the escalation fields (on every ticket form), the view, the webhook, its trigger category and
+triggers, idempotently."""
 
 from urllib.parse import urlsplit
 
 from ..core.policy import Policy
-from ..errors import ConfigError
+from ..errors import ConfigError, ZendeskAdminError
 from ..zendesk.admin import ZendeskAdmin
 from .reach import NOT_THE_SERVICE, REACHED, REFUSED, SERVICE_ERROR, SIGNATURE, UNTESTED, Reach, explain, probe
+from .setup_agents import VIEW_TITLE, desired_view, plan_forms, plan_view
 from .setup_plan import (CREATE, NAME, UNCHANGED, UPDATE, Step, can_exclude_tags, desired_triggers,
                          fields_snippet, loop_guard, plan_category, plan_fields, plan_triggers, plan_webhook)
 
@@ -36,11 +38,15 @@ def run_setup(admin: ZendeskAdmin, policy: Policy, url: str, dry_run: bool,
     if _refused(first, webhook):
         print(f"Webhook test: {explain(first, url)}\nNothing was changed.")
         return 1
+    forms, views = _ticket_forms(admin), admin.views(VIEW_TITLE)
     category = plan_category(admin.trigger_categories())
     definitions = admin.trigger_definitions()
     apply = _Apply(dry_run)
     field_ids = {role: apply(step, admin.create_ticket_field, admin.update_ticket_field)
                  for role, step in fields.items()}
+    for step in plan_forms(forms, field_ids):
+        apply(step, None, admin.update_ticket_form)
+    apply(plan_view(desired_view(policy, field_ids), views), admin.create_view, admin.update_view)
     webhook_id = apply(webhook, admin.create_webhook, admin.update_webhook)
     reach = first if webhook.id or dry_run else probe(admin, url, webhook_id)
     apply.hold = not (_connects(reach) or (dry_run and webhook.action == CREATE and reach.verdict == SIGNATURE))
@@ -56,12 +62,25 @@ def run_setup(admin: ZendeskAdmin, policy: Policy, url: str, dry_run: bool,
         print(f"Triggers held back: what they send would be lost until Zendesk reaches the service. Put the values "
               f"below where the service runs, (re)start it, then run `escalator setup` again.")
     _explain_guard(named, user_id)
+    if forms is None:
+        print("Ticket forms: Zendesk would not list them (403), so the escalation fields were not added to any; "
+              "on an account with one form every field shows on it, otherwise add them to each form by hand.")
     if category is None:
         print("Trigger categories are not enabled on this account: the triggers were left without one.")
     _explain_secret(admin, webhook, webhook_id, dry_run, secrets)
     _explain_fields(policy, field_ids)
     _count(admin)
     return 1 if apply.hold else 0
+
+
+def _ticket_forms(admin: ZendeskAdmin) -> list[dict] | None:
+    """The account's ticket forms; None when Zendesk will not list them (a plan without ticket forms)."""
+    try:
+        return admin.ticket_forms()
+    except ZendeskAdminError as error:
+        if error.status == 403:
+            return None
+        raise
 
 
 def _check_url(url: str) -> None:
@@ -155,4 +174,5 @@ def _count(admin: ZendeskAdmin) -> None:
     tests = sum(n for (_, path, _), n in calls.items() if path == TEST_PATH)
     writes = sum(n for (method, path, _), n in calls.items() if method in WRITES and path != TEST_PATH)
     total = sum(calls.values())
-    print(f"Zendesk API calls: {total} ({total - writes - tests} reads, {tests} webhook tests, {writes} writes)")
+    print(f"Zendesk API calls: {total} ({total - writes - tests} reads, {tests} webhook test{'' if tests == 1 else 's'}, "
+          f"{writes} writes)")
