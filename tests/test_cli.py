@@ -140,7 +140,9 @@ def test_operator_commands_log_json_only_when_asked(capsys, monkeypatch, tmp_pat
     (["dead-letters", "retry"], "dead-letters retry needs a row id or --all"),
     (["dead-letters", "retry", "3", "--all"], "give a row id to show or retry, or --all"),
     (["dead-letters", "list", "3"], "give a row id to show or retry, or --all"),
-    (["setup"], "the following arguments are required: --url"),
+    (["setup"], "setup needs --url (the service's webhook address), or --remove"),
+    (["setup", "--url", "https://esc.example/webhooks/zendesk", "--fields"], "--fields goes with --remove"),
+    (["setup", "--url", "https://esc.example/webhooks/zendesk", "--remove"], "not both"),
     (["send-test"], "the following arguments are required: --ticket"),
     (["backtest"], "the following arguments are required: --since"),
     *[(["backtest", "--since", since], 'a period such as "30d", "12h" or "2w"')

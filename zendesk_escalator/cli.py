@@ -24,6 +24,7 @@ from .ops.metrics import Metrics, serve
 from .ops.report import run_report
 from .ops.send_test import send_test
 from .ops.setup import run_setup
+from .ops.setup_remove import run_remove
 from .policy_file import load_policy
 from .settings import Settings, load_settings, read_dotenv
 from .store.inbox import Inbox
@@ -134,10 +135,13 @@ def cmd_simulate(args) -> int:
 
 
 def cmd_setup(args) -> int:
-    """Create or update the escalation fields, the webhook, its trigger category and triggers."""
+    """Create or update the escalation fields, the view, the webhook, its trigger category and triggers (or remove
+    them)."""
     settings = operator_settings()
-    return run_setup(build_admin(settings), load_policy(args.rules), args.url, args.dry_run,
-                     settings.webhook_secrets)
+    admin, policy = build_admin(settings), load_policy(args.rules)
+    if args.remove:
+        return run_remove(admin, policy, args.dry_run, args.fields)
+    return run_setup(admin, policy, args.url, args.dry_run, settings.webhook_secrets)
 
 
 def cmd_check(args) -> int:
@@ -227,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "dead-letters":
         _check_row_id(parser, args)
+    if args.command == "setup":
+        _check_setup(parser, args)
     if getattr(args, "rules", "unset") is None:
         read_dotenv()  # ESCALATOR_RULES may be there, as for the service
         args.rules = os.environ.get("ESCALATOR_RULES", "escalation.toml")
@@ -249,13 +255,26 @@ def _check_row_id(parser, args) -> None:
         parser.error("dead-letters: give a row id to show or retry, or --all to retry every dead row")
 
 
+def _check_setup(parser, args) -> None:
+    """setup takes --url, or --remove (and --fields only with --remove)."""
+    if args.remove and args.url:
+        parser.error("setup: give --url to set up, or --remove to take away what setup made, not both")
+    if not args.remove and not args.url:
+        parser.error("setup needs --url (the service's webhook address), or --remove")
+    if args.fields and not args.remove:
+        parser.error("setup: --fields goes with --remove")
+
+
 def _operator_commands(sub) -> None:
     """setup, check, dead-letters, send-test, backtest, report."""
     rules = {"default": None, "help": "policy file (default: $ESCALATOR_RULES or escalation.toml)"}
-    setup = sub.add_parser("setup", help="create or update the fields, webhook and triggers in Zendesk")
-    setup.add_argument("--url", required=True, help="the service's webhook address, "
-                                                    "e.g. https://escalator.example.com/webhooks/zendesk")
+    setup = sub.add_parser("setup", help="create or update the fields, view, webhook and triggers in Zendesk")
+    setup.add_argument("--url", help="the service's webhook address, e.g. https://escalator.example.com/webhooks/zendesk")
     setup.add_argument("--dry-run", action="store_true", help="print the plan; send no change to Zendesk")
+    setup.add_argument("--remove", action="store_true", help="delete what setup made (triggers, category, view, "
+                                                             "webhook); the escalation fields stay")
+    setup.add_argument("--fields", action="store_true", help="with --remove: delete the escalation fields too, "
+                                                             "and the escalation history they hold")
     setup.add_argument("--rules", **rules)
     setup.set_defaults(func=cmd_setup)
     check = sub.add_parser("check", help="check the policy and everything it names against Zendesk")

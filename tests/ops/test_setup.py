@@ -318,3 +318,39 @@ def test_an_account_that_lists_no_ticket_forms_is_set_up_without_them(zendesk, u
     set_up(fake, unset)
     assert not any(path.startswith("/api/v2/ticket_forms/") for method, path, body in writes(fake))
     assert "Ticket forms: Zendesk would not list them (403)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("categories", [True, False])
+def test_setup_remove_takes_away_what_setup_made_and_keeps_the_fields_unless_asked(zendesk, unset, monkeypatch,
+                                                                                    capsys, categories):
+    admins_view = {"id": 42, "title": "Escalations", "description": "Our own", "active": True,
+                   "conditions": {"all": [], "any": []}, "execution": {}}
+    admins_trigger = {"id": 43, "title": "Notify managers", "active": True, "category_id": None,
+                      "conditions": {"all": [], "any": []}, "actions": []}
+    fake = zendesk(forms=FORMS, views=[admins_view], triggers=[admins_trigger], categories_enabled=categories)
+    set_up(fake, unset)
+    admin_api = fake.endpoints[0]
+    ours = [f["id"] for f in admin_api.fields.values() if f.get("removable")]
+    for key, value in {"ZENDESK_SUBDOMAIN": "acme", "ZENDESK_EMAIL": "bot@acme.example", "ZENDESK_API_TOKEN": "t",
+                       "ZENDESK_API_URL": fake.url}.items():
+        monkeypatch.setenv(key, value)
+    capsys.readouterr()
+    before = len(fake.requests)
+    assert main(["setup", "--remove", "--dry-run", "--rules", EXAMPLE]) == 0
+    out = capsys.readouterr().out
+    made = len(TITLES) + categories + 1 + 1  # the triggers, their category, the view, the webhook
+    assert writes(fake, before) == [] and out.count("  delete     ") == made
+    assert "stop it" not in out
+    assert main(["setup", "--remove", "--rules", EXAMPLE]) == 0
+    deleted = [path for method, path, body in writes(fake, before) if method == "DELETE"]
+    assert len(deleted) == made and deleted[-1].startswith("/api/v2/webhooks/")
+    assert list(admin_api.triggers) == [43] and list(admin_api.views) == [42] and admin_api.webhooks == {}
+    assert admin_api.categories == {}
+    assert all(set(ours) <= set(form["ticket_field_ids"]) for form in admin_api.forms[:2])  # history kept
+    out = capsys.readouterr().out
+    assert "Kept: the escalation fields Escalation status [" in out
+    assert main(["setup", "--remove", "--rules", EXAMPLE]) == 0
+    assert "Nothing that setup makes was found: nothing to remove." in capsys.readouterr().out
+    assert main(["setup", "--remove", "--fields", "--rules", EXAMPLE]) == 0
+    assert not set(ours) & set(admin_api.fields) and not any(set(ours) & set(f["ticket_field_ids"])
+                                                             for f in admin_api.forms)

@@ -69,7 +69,7 @@ def run_setup(admin: ZendeskAdmin, policy: Policy, url: str, dry_run: bool,
         print("Trigger categories are not enabled on this account: the triggers were left without one.")
     _explain_secret(admin, webhook, webhook_id, dry_run, secrets)
     _explain_fields(policy, field_ids)
-    _count(admin)
+    count_calls(admin)
     return 1 if apply.hold else 0
 
 
@@ -169,7 +169,8 @@ def _explain_fields(policy: Policy, ids: dict) -> None:
         print(fields_snippet(ids))
 
 
-def _count(admin: ZendeskAdmin) -> None:
+def count_calls(admin: ZendeskAdmin) -> None:
+    """Say how many calls the run cost: reads, webhook tests (which change nothing), writes."""
     calls = admin.session.calls
     tests = sum(n for (_, path, _), n in calls.items() if path == TEST_PATH)
     writes = sum(n for (method, path, _), n in calls.items() if method in WRITES and path != TEST_PATH)

@@ -47,9 +47,14 @@ def desired_view(policy: Policy, field_ids: dict[str, object]) -> dict:
                        "sort_by": escalated_at if escalated_at is not None else "created", "sort_order": "asc"}}
 
 
+def our_view(found: list[dict]) -> dict | None:
+    """The view setup made: titled "Escalations", its description saying setup wrote it (an admin's own is not)."""
+    return next((v for v in found if v.get("title") == VIEW_TITLE and NAME in (v.get("description") or "")), None)
+
+
 def plan_view(desired: dict, found: list[dict]) -> Step:
-    """Ours is the view titled "Escalations" whose description says setup wrote it; update only what differs."""
-    ours = next((v for v in found if v.get("title") == VIEW_TITLE and NAME in (v.get("description") or "")), None)
+    """Find ours; create it, or update only what differs."""
+    ours = our_view(found)
     if ours is None:
         return Step("view", VIEW_TITLE, CREATE, desired)
     have = {"active": ours.get("active"), "all": (ours.get("conditions") or {}).get("all"),
