@@ -10,16 +10,13 @@ them (422 otherwise); without `restriction` it is shared with every agent.
 import copy
 import itertools
 
+from fake_shapes import invalid, not_found
+
 VIEW_ANCHORS = {"status", "type", "group_id", "assignee_id", "requester_id"}
 COLUMNS = {"assigned", "assignee", "due_date", "group", "nice_id", "updated", "updated_assignee", "updated_requester",
            "updated_by_type", "organization", "priority", "created", "requester", "locale_id", "satisfaction_score",
            "solved", "status", "description", "submitter", "ticket_form", "type", "brand", "custom_status_id"}
 NOT_GROUPED = {"description", "submitter", "custom_status_id"}
-
-
-def _invalid(name: str, description: str) -> tuple[int, dict]:
-    return 422, {"error": "RecordInvalid", "description": "Record validation errors",
-                 "details": {name: [{"description": description, "error": "InvalidValue"}]}}
 
 
 class FormsAndViews:
@@ -41,11 +38,11 @@ class FormsAndViews:
     def _update_form(self, fake, query, body, form_id):
         form = next((f for f in self.forms if f["id"] == int(form_id)), None)
         if form is None:
-            return 404, {"error": "RecordNotFound", "description": "Not found"}
+            return not_found()
         ids = body["ticket_form"].get("ticket_field_ids", form.get("ticket_field_ids"))
         unknown = [i for i in ids or [] if i not in self.fields]
         if unknown:
-            return _invalid("ticket_field_ids", f"Ticket field ids: {unknown[0]} is not a ticket field")
+            return invalid("ticket_field_ids", f"Ticket field ids: {unknown[0]} is not a ticket field")
         form.update(body["ticket_form"])
         return 200, {"ticket_form": copy.deepcopy(form)}
 
@@ -67,7 +64,7 @@ class FormsAndViews:
     def _update_view(self, fake, query, body, view_id):
         stored = self.views.get(int(view_id))
         if stored is None:
-            return 404, {"error": "RecordNotFound", "description": "Not found"}
+            return not_found()
         problem = self._view_problem({"title": stored["title"], "all": stored["conditions"]["all"], **body["view"]})
         if problem:
             return problem
@@ -75,25 +72,25 @@ class FormsAndViews:
 
     def _delete_view(self, fake, query, body, view_id):
         if self.views.pop(int(view_id), None) is None:
-            return 404, {"error": "RecordNotFound", "description": "Not found"}
+            return not_found()
         return 204, {}
 
     def _view_problem(self, view: dict):
         if not view.get("title"):
-            return _invalid("title", "Title: cannot be blank")
+            return invalid("title", "Title: cannot be blank")
         if not any(c.get("field") in VIEW_ANCHORS for c in view.get("all") or []):
-            return _invalid("base", "All conditions: must check status, type, group, assignee or requester")
+            return invalid("base", "All conditions: must check status, type, group, assignee or requester")
         output = view.get("output") or {}
         columns = [str(c) for c in output.get("columns") or []]
         if len(columns) > 10:
-            return _invalid("output", "Columns: at most 10")
+            return invalid("output", "Columns: at most 10")
         known = COLUMNS | {str(i) for i in self.fields}
         for column in columns + [str(output[k]) for k in ("group_by", "sort_by") if output.get(k) is not None]:
             if column not in known:
-                return _invalid("output", f"Columns: {column} is not a column")
+                return invalid("output", f"Columns: {column} is not a column")
         for key in ("group_by", "sort_by"):
             if output.get(key) is not None and (str(output[key]) not in columns or output[key] in NOT_GROUPED):
-                return _invalid("output", f"{key}: {output[key]} cannot be used")
+                return invalid("output", f"{key}: {output[key]} cannot be used")
         return None
 
     def _written(self, stored: dict, view: dict) -> dict:

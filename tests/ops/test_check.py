@@ -7,7 +7,7 @@ import pytest
 
 from conftest import EXTRA_ROUTE, SAMPLES
 from fake_admin import FakeAdmin, serve
-from fake_webhook_test import TLS, flask_server, json_page, page
+from fake_webhooks import TLS, flask_server, json_page, web_page
 from fake_zendesk import INTEGRATION_USER, Fault
 from zendesk_escalator.app import create_app
 from zendesk_escalator.ops.check import CHECKS, OK, Context, Row, run_check, run_checks
@@ -312,7 +312,7 @@ def test_another_webhook_or_trigger_calling_the_service_is_named_to_deactivate(z
 def test_zendesk_itself_must_reach_the_service_and_pass_its_signature(zendesk, service, tmp_path, capsys,
                                                                       at_the_address, status, says):
     app, inbox = service(secrets=("another-secret",) if at_the_address == "another secret" else (SECRET,))
-    server = {"the service": app, "another secret": app, TLS: TLS, "a web page": page(404, "<h1>Not Found</h1>"),
+    server = {"the service": app, "another secret": app, TLS: TLS, "a web page": web_page(404, "<h1>Not Found</h1>"),
               "release 0.1.0": json_page(400, {"error": "bad_payload", "field": "ticket_id",
                                                "message": "Missing data for required field."})}
     network = {WEBHOOK["endpoint"]: server[at_the_address]} if at_the_address in server else {}

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import SECRET
 from fake_admin import FakeAdmin, serve
-from fake_webhook_test import REFUSED, flask_server, page
+from fake_webhooks import REFUSED, flask_server, web_page
 from fake_zendesk import INTEGRATION_USER
 from zendesk_escalator.app import create_app
 from zendesk_escalator.cli import main
@@ -215,7 +215,7 @@ def test_setup_refuses_an_address_zendesk_will_not_call_or_where_the_service_doe
         ("https://127.0.0.1:8000/webhooks/zendesk", {}, "Zendesk refuses to call https://127.0.0.1:8000/webhooks/"
                                                         "zendesk (Invalid endpoint URL — The endpoint must be a public "
                                                         "address): Zendesk calls only public addresses"),
-        (URL, {URL: page(404, "<h1>Not Found</h1>")}, f"{URL} answered 404 (<h1>Not Found</h1>), not as the service "
+        (URL, {URL: web_page(404, "<h1>Not Found</h1>")}, f"{URL} answered 404 (<h1>Not Found</h1>), not as the service "
                                                       f"answers"),
     ]:
         fake = zendesk(network=network)
