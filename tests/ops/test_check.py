@@ -37,7 +37,8 @@ GUARD = {"field": "role", "operator": "is_not", "value": str(INTEGRATION_USER)}
 POLICY = parse_policy((SAMPLES / "policy.toml").read_text() + EXTRA_ROUTE)
 TRIGGERS = [{"id": 7000000200 + n, **trigger} for n, trigger in  # as setup made them for this policy
             enumerate(desired_triggers(POLICY, WEBHOOK["id"], CATEGORY["id"], GUARD), 1)]
-ACCOUNT = {"groups": GROUPS, "fields": FIELDS, "webhooks": [WEBHOOK], "forms": [{"id": 360000144212, "name": "Outage", "active": True}],
+FORM = {"id": 360000144212, "name": "Outage", "active": True, "ticket_field_ids": [34, 35, *(f["id"] for f in FIELDS)]}
+ACCOUNT = {"groups": GROUPS, "fields": FIELDS, "webhooks": [WEBHOOK], "forms": [FORM],
            "brands": [{"id": 360002783572, "name": "Acme", "active": True}],
            "organizations": [{"id": 509974, "name": "Big"}, {"id": 509975, "name": "Bigger"}],
            "categories": [CATEGORY], "triggers": TRIGGERS}
@@ -101,7 +102,7 @@ def test_each_problem_is_a_row_and_the_exit_code_says_so(zendesk, tmp_path, caps
     fields[0]["custom_field_options"].pop()  # no "requested" option
     fields[1]["type"] = "date"
     fake = zendesk(groups=GROUPS[:2] + GROUPS[3:], fields=fields, brands=[],
-                   forms=[{"id": 360000144212, "name": "Outage", "active": False}])
+                   forms=[dict(FORM, active=False)])
     fake.users[900000000013]["role"] = "end-user"
     del fake.users[900000000021]
     fake.users[INTEGRATION_USER]["role"] = "agent"
@@ -341,3 +342,13 @@ def test_a_private_address_is_refused_by_zendesk_and_a_failing_test_is_a_warning
     assert (code, rows["webhook test"]) == (0, "WARN")
     assert row_detail(lines, "webhook test") == ("Zendesk's webhook test could not run: Zendesk's rate limit was "
                                                  "reached (429): try again in 30 seconds.")
+
+
+def test_a_form_agents_use_without_the_status_field_is_a_warning(zendesk, tmp_path, capsys):
+    billing = {"id": 360000144213, "name": "Billing", "active": True, "ticket_field_ids": [34, 35]}
+    retired = dict(billing, id=360000144214, active=False)
+    code, rows, lines = check(tmp_path, capsys, zendesk(forms=[FORM, billing, retired]))
+    assert (code, rows["form 360000144213"]) == (0, "WARN") and "form 360000144214" not in rows
+    assert row_detail(lines, "form 360000144213") == (
+        "\"Billing\" does not show the escalation status field (360010000001): agents on it cannot ask for escalation "
+        "with it (the request tag still works); `escalator setup` adds it")

@@ -63,7 +63,7 @@ def _exists(kind: str, label: str, read: Callable[[Context, dict], list[dict]]) 
 
 
 check_groups = _exists("groups", "group", lambda ctx, ids: ctx.admin.groups())
-check_forms = _exists("forms", "form", lambda ctx, ids: ctx.admin.ticket_forms())
+check_forms = _exists("forms", "form", lambda ctx, ids: ctx.read("ticket forms", ctx.admin.ticket_forms))
 check_brands = _exists("brands", "brand", lambda ctx, ids: ctx.admin.brands())
 check_organizations = _exists("organizations", "organization", lambda ctx, ids: ctx.admin.organizations(ids))
 

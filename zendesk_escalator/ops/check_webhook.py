@@ -1,5 +1,5 @@
-"""`escalator check`: the way in. The webhook and triggers `setup` made, Zendesk reaching the service, and
-other webhooks or triggers that call the service's address.
+"""`escalator check`: the way in. The webhook and triggers `setup` made, Zendesk reaching the service, other
+webhooks or triggers that call the service's address, and the status field on every form agents use.
 
 A trigger deleted, deactivated or edited, or a webhook the service cannot verify,
 stops escalations without any error anywhere: these rows are where it shows.
@@ -7,6 +7,7 @@ stops escalations without any error anywhere: these rows are where it shows.
 
 from urllib.parse import urlsplit
 
+from ..errors import ZendeskAdminError
 from .check_context import OK, PROBLEM, WARN, Context, Row
 from .reach import REACHED, SERVICE_ERROR, UNTESTED, explain, probe
 from .setup_plan import CREATE, NAME, UPDATE, can_exclude_tags, desired_triggers, loop_guard, plan_triggers
@@ -86,7 +87,24 @@ def check_callers(ctx: Context) -> list[Row]:
     return rows
 
 
-WEBHOOK_CHECKS = [check_webhook, check_webhook_test, check_triggers, check_callers]
+def check_forms_offer_status(ctx: Context) -> list[Row]:
+    """Every active ticket form shows the escalation status field: on one without it agents cannot set "requested"."""
+    status = ctx.policy.fields.status
+    if status is None:
+        return []
+    try:
+        forms = ctx.read("ticket forms", ctx.admin.ticket_forms)
+    except ZendeskAdminError as error:
+        if error.status == 403:  # a plan without ticket forms: its one form shows every field
+            return []
+        raise
+    return [Row(WARN, f"form {form['id']}", f"\"{form.get('name')}\" does not show the escalation status field "
+                                            f"({status}): agents on it cannot ask for escalation with it (the request "
+                                            f"tag still works); `escalator setup` adds it")
+            for form in forms if form.get("active", True) and status not in (form.get("ticket_field_ids") or [])]
+
+
+WEBHOOK_CHECKS = [check_webhook, check_webhook_test, check_triggers, check_callers, check_forms_offer_status]
 
 
 def _trigger_row(step) -> Row:
