@@ -59,6 +59,7 @@ class FakeAdmin(FormsAndViews, Webhooks):
             ("GET", r"/api/v2/users/show_many\.json", self._users),
             ("GET", r"/api/v2/organizations/show_many\.json", self._organizations),
             ("GET", r"/api/v2/users/(\d+)/group_memberships\.json", self._memberships),
+            ("POST", r"/api/v2/group_memberships\.json", self._join),
             ("GET", r"/api/v2/groups\.json", lambda fake, q, b: page(self.groups, "groups", q)),
             ("GET", r"/api/v2/brands\.json", lambda fake, q, b: page(self.brands, "brands", q)),
             ("GET", r"/api/v2/business_hours/schedules\.json", lambda fake, q, b: (200, {"schedules": self.schedules})),
@@ -114,6 +115,12 @@ class FakeAdmin(FormsAndViews, Webhooks):
         groups = sorted(gid for gid, members in fake.groups.items() if int(user_id) in members)
         return page([{"id": gid * 10, "user_id": int(user_id), "group_id": gid, "default": False} for gid in groups],
                     "group_memberships", query)
+
+    def _join(self, fake, query, body):
+        """An admin adds an agent to a group (Admin Center, or this API)."""
+        membership = body["group_membership"]
+        fake.groups.setdefault(int(membership["group_id"]), set()).add(int(membership["user_id"]))
+        return 201, {"group_membership": {"id": next(self._ids), "default": False, **membership}}
 
     def _organizations(self, fake, query, body):
         wanted = {int(i) for i in query["ids"].split(",")}
