@@ -50,17 +50,9 @@ def run_setup(admin: ZendeskAdmin, policy: Policy, url: str, dry_run: bool,
     webhook_id = apply(webhook, admin.create_webhook, admin.update_webhook)
     reach = first if webhook.id or dry_run else probe(admin, url, webhook_id)
     apply.hold = not (_connects(reach) or (dry_run and webhook.action == CREATE and reach.verdict == SIGNATURE))
-    category_id = apply(category, admin.create_trigger_category, None) if category else None
-    # A category created just now holds no triggers; without categories, every trigger is looked at.
-    found = [] if category and category.action == CREATE else admin.triggers(category_id)
     guard, named = loop_guard(definitions, user_id)
-    wanted = desired_triggers(policy, webhook_id, category_id, guard, can_exclude_tags(definitions))
-    for step in plan_triggers(wanted, found):
-        apply(step, admin.create_trigger, admin.update_trigger)
-    _explain_reach(reach, url, unsigned=webhook.action == CREATE and dry_run)
-    if apply.hold:
-        print(f"Triggers held back: what they send would be lost until Zendesk reaches the service. Put the values "
-              f"below where the service runs, (re)start it, then run `escalator setup` again.")
+    _set_up_triggers(apply, admin, policy, category, webhook_id, guard, can_exclude_tags(definitions))
+    _explain_reach(reach, url, unsigned=webhook.action == CREATE and dry_run, held=apply.hold)
     _explain_guard(named, user_id)
     if forms is None:
         print("Ticket forms: Zendesk would not list them (403), so the escalation fields were not added to any; "
@@ -71,6 +63,16 @@ def run_setup(admin: ZendeskAdmin, policy: Policy, url: str, dry_run: bool,
     _explain_fields(policy, field_ids)
     count_calls(admin)
     return 1 if apply.hold else 0
+
+
+def _set_up_triggers(apply: "_Apply", admin: ZendeskAdmin, policy: Policy, category: Step | None, webhook_id,
+                     guard: dict, exclude_tags: bool) -> None:
+    """The category, then the triggers that call the webhook (held back with `apply`, when it holds)."""
+    category_id = apply(category, admin.create_trigger_category, None) if category else None
+    # A category created just now holds no triggers; without categories, every trigger is looked at.
+    found = [] if category and category.action == CREATE else admin.triggers(category_id)
+    for step in plan_triggers(desired_triggers(policy, webhook_id, category_id, guard, exclude_tags), found):
+        apply(step, admin.create_trigger, admin.update_trigger)
 
 
 def _ticket_forms(admin: ZendeskAdmin) -> list[dict] | None:
@@ -124,12 +126,15 @@ class _Apply:
         return object_id
 
 
-def _explain_reach(reach: Reach, url: str, unsigned: bool) -> None:
+def _explain_reach(reach: Reach, url: str, unsigned: bool, held: bool) -> None:
     if unsigned and reach.verdict == SIGNATURE:  # a dry run's test before the webhook (and its secret) exists
         print(f"Webhook test: Zendesk reached the service at {url} (its 401 to this unsigned test is expected: the "
               f"webhook's signing secret exists once setup creates it)")
     else:
         print(f"Webhook test: {explain(reach, url)}")
+    if held:
+        print("Triggers held back: what they send would be lost until Zendesk reaches the service. Put the values "
+              "below where the service runs, (re)start it, then run `escalator setup` again.")
 
 
 def _explain_guard(named: bool, user_id: int) -> None:
