@@ -9,7 +9,7 @@ import pytest
 from conftest import SECRET
 from fake_admin import FakeAdmin, serve
 from fake_webhooks import REFUSED, flask_server, web_page
-from fake_zendesk import INTEGRATION_USER
+from fake_zendesk import INTEGRATION_USER, Fault
 from zendesk_escalator.app import create_app
 from zendesk_escalator.cli import main
 from zendesk_escalator.core.policy import FieldIds
@@ -117,6 +117,8 @@ def test_dry_run_sends_no_write_and_says_what_it_would_do(zendesk, unset, capsys
     assert writes(fake) == []
     out = capsys.readouterr().out
     assert "DRY RUN" in out and out.count("  create ") == 4 + 1 + 1 + 1 + len(TITLES)  # fields, view, webhook …
+    assert (f"Webhook test: Zendesk reached the service at {URL} (its 401 to this unsigned test is expected: the "
+            f"webhook's signing secret exists once setup creates it)") in out  # no webhook yet, so no signature
     set_up(fake, unset)
     before = len(fake.requests)
     set_up(fake, unset, url="https://moved.example.com/webhooks/zendesk", dry_run=True)
@@ -354,3 +356,13 @@ def test_setup_remove_takes_away_what_setup_made_and_keeps_the_fields_unless_ask
     assert main(["setup", "--remove", "--fields", "--rules", EXAMPLE]) == 0
     assert not set(ours) & set(admin_api.fields) and not any(set(ours) & set(f["ticket_field_ids"])
                                                              for f in admin_api.forms)
+
+
+def test_setup_goes_on_and_says_so_when_zendesk_cannot_run_the_test(zendesk, unset, capsys):
+    fake = zendesk()
+    fake.fault = lambda method, path, n: Fault(503, {"error": "ServiceUnavailable"}) \
+        if path == "/api/v2/webhooks/test" else None
+    set_up(fake, unset)
+    assert len([1 for method, path, body in writes(fake) if path == "/api/v2/triggers.json"]) == len(TITLES)
+    assert "Webhook test: Zendesk's webhook test could not run: Zendesk did not answer properly (503): try again " \
+           "later." in capsys.readouterr().out
