@@ -10,8 +10,10 @@ invalid records answer 422 with `details`, as Zendesk does.
 import copy
 import itertools
 import re
-from datetime import datetime, timezone
 
+from fake_forms_views import FormsAndViews
+from fake_shapes import invalid, not_found, offset, page, stamps
+from fake_webhooks import Webhooks
 from fake_zendesk import INTEGRATION_USER, FakeZendesk
 
 FORBIDDEN = {"error": "Forbidden", "description": "You do not have access to this page. Please contact the "
@@ -37,50 +39,47 @@ def serve(fake: FakeZendesk, admin: "FakeAdmin", users=()) -> FakeZendesk:
     return fake
 
 
-def invalid(name: str, description: str) -> tuple[int, dict]:
-    """422 as Zendesk words a record it refuses."""
-    return 422, {"error": "RecordInvalid", "description": "Record validation errors",
-                 "details": {name: [{"description": description, "error": "InvalidValue"}]}}
-
-
-class FakeAdmin:
-    """Ticket fields, webhooks, trigger categories, triggers, and the lists `check` reads."""
+class FakeAdmin(FormsAndViews, Webhooks):
+    """Ticket fields, webhooks, trigger categories, triggers, forms and views, and the lists `check` reads."""
 
     def __init__(self, groups=(), forms=(), brands=(), organizations=(), fields=(), webhooks=(),
                  categories=(), triggers=(), offers_integration_user: bool = True, categories_enabled: bool = True,
-                 schedules=()):
-        self.groups, self.forms, self.brands = list(groups), list(forms), list(brands)
+                 schedules=(), network: dict | None = None, new_secret: str | None = None, views=(),
+                 forms_enabled: bool = True):
+        self.groups, self.forms, self.brands = list(groups), copy.deepcopy(list(forms)), list(brands)
         self.organizations, self.schedules = list(organizations), list(schedules)
         self.fields = {f["id"]: copy.deepcopy(f) for f in [*SYSTEM_FIELDS, *fields]}
-        self.webhooks = {w["id"]: copy.deepcopy(w) for w in webhooks}
-        self.secrets = {w["id"]: f"secret-of-{w['id']}" for w in webhooks}
         self.categories = {c["id"]: copy.deepcopy(c) for c in categories}
         self.triggers = {t["id"]: copy.deepcopy(t) for t in triggers}
         self.offers_integration_user, self.categories_enabled = offers_integration_user, categories_enabled
+        self.forms_enabled = forms_enabled  # False: the plan has no ticket forms (assumed: a 403 to listing them)
         self._ids = itertools.count(7000000001)
         self.routes = [
             ("GET", r"/api/v2/users/me\.json", lambda fake, q, b: (200, {"user": fake.users[INTEGRATION_USER]})),
             ("GET", r"/api/v2/users/show_many\.json", self._users),
             ("GET", r"/api/v2/organizations/show_many\.json", self._organizations),
             ("GET", r"/api/v2/users/(\d+)/group_memberships\.json", self._memberships),
+            ("POST", r"/api/v2/group_memberships\.json", self._join),
             ("GET", r"/api/v2/groups\.json", lambda fake, q, b: page(self.groups, "groups", q)),
             ("GET", r"/api/v2/brands\.json", lambda fake, q, b: page(self.brands, "brands", q)),
             ("GET", r"/api/v2/business_hours/schedules\.json", lambda fake, q, b: (200, {"schedules": self.schedules})),
-            ("GET", r"/api/v2/ticket_forms\.json", lambda fake, q, b: offset(self.forms, "ticket_forms")),
+            ("GET", r"/api/v2/ticket_forms\.json", lambda fake, q, b: offset(self.forms, "ticket_forms")
+             if self.forms_enabled else (403, copy.deepcopy(FORBIDDEN))),
             ("GET", r"/api/v2/ticket_fields\.json", lambda fake, q, b: offset(list(self.fields.values()),
                                                                                  "ticket_fields")),
             ("POST", r"/api/v2/ticket_fields\.json", self._create_field),
             ("PUT", r"/api/v2/ticket_fields/(\d+)\.json", self._update_field),
-            ("GET", r"/api/v2/webhooks", self._list_webhooks),
-            ("POST", r"/api/v2/webhooks", self._create_webhook),
-            ("PATCH", r"/api/v2/webhooks/(\w+)", self._patch_webhook),
-            ("GET", r"/api/v2/webhooks/(\w+)/signing_secret", self._secret),
+            ("DELETE", r"/api/v2/ticket_fields/(\d+)\.json", self._delete_field),
+            *self.webhook_routes(webhooks, network, new_secret),
             ("GET", r"/api/v2/trigger_categories\.json", self._list_categories),
             ("POST", r"/api/v2/trigger_categories\.json", self._create_category),
+            ("DELETE", r"/api/v2/trigger_categories/(\w+)\.json", self._delete_category),
             ("GET", r"/api/v2/triggers/definitions\.json", lambda fake, q, b: (200, self.definitions())),
             ("GET", r"/api/v2/triggers\.json", self._list_triggers),
             ("POST", r"/api/v2/triggers\.json", self._create_trigger),
             ("PUT", r"/api/v2/triggers/(\d+)\.json", self._update_trigger),
+            ("DELETE", r"/api/v2/triggers/(\d+)\.json", lambda fake, q, b, i: self._delete(self.triggers, int(i))),
+            *self.forms_and_views(views),
         ]
 
     def answer(self, fake, method: str, path: str, query: dict, body: dict | None):
@@ -117,6 +116,12 @@ class FakeAdmin:
         return page([{"id": gid * 10, "user_id": int(user_id), "group_id": gid, "default": False} for gid in groups],
                     "group_memberships", query)
 
+    def _join(self, fake, query, body):
+        """An admin adds an agent to a group (Admin Center, or this API)."""
+        membership = body["group_membership"]
+        fake.groups.setdefault(int(membership["group_id"]), set()).add(int(membership["user_id"]))
+        return 201, {"group_membership": {"id": next(self._ids), "default": False, **membership}}
+
     def _organizations(self, fake, query, body):
         wanted = {int(i) for i in query["ids"].split(",")}
         return offset([o for o in self.organizations if o["id"] in wanted], "organizations")
@@ -132,7 +137,7 @@ class FakeAdmin:
             return problem
         stored = {"id": next(self._ids), "type": field["type"], "title": field["title"], "raw_title": field["title"],
                   "description": field.get("description", ""), "active": field.get("active", True),
-                  "required": False, "removable": True, "position": 9999, "tag": None, **_stamps()}
+                  "required": False, "removable": True, "position": 9999, "tag": None, **stamps()}
         if field["type"] in ("tagger", "multiselect"):
             stored["custom_field_options"] = self._options(field["custom_field_options"])
         self.fields[stored["id"]] = stored
@@ -141,14 +146,31 @@ class FakeAdmin:
     def _update_field(self, fake, query, body, field_id):
         field, changes = self.fields.get(int(field_id)), body["ticket_field"]
         if field is None:
-            return 404, {"error": "RecordNotFound", "description": "Not found"}
+            return not_found()
         if "custom_field_options" in changes:
             problem = self._option_problem(field["id"], changes["custom_field_options"], field["type"])
             if problem:
                 return problem
             changes = {**changes, "custom_field_options": self._options(changes["custom_field_options"])}
-        field.update(changes, updated_at=_stamps()["updated_at"])
+        field.update(changes, updated_at=stamps()["updated_at"])
         return 200, {"ticket_field": copy.deepcopy(field)}
+
+    def _delete_field(self, fake, query, body, field_id):
+        """Deleting a field takes it off every form too."""
+        for form in self.forms:
+            form["ticket_field_ids"] = [i for i in form.get("ticket_field_ids") or [] if i != int(field_id)]
+        return self._delete(self.fields, int(field_id))
+
+    def _delete_category(self, fake, query, body, category_id):
+        if any(t.get("category_id") == category_id for t in self.triggers.values()):  # assumed wording
+            return 400, {"errors": [{"code": "CategoryNotEmpty", "title": "The category still holds triggers"}]}
+        return self._delete(self.categories, category_id)
+
+    @staticmethod
+    def _delete(objects: dict, object_id):
+        if objects.pop(object_id, None) is None:
+            return not_found()
+        return 204, {}
 
     def _option_problem(self, field_id, options, kind):
         if kind not in ("tagger", "multiselect"):
@@ -164,31 +186,6 @@ class FakeAdmin:
         return [{"id": o.get("id") or next(self._ids), "name": o["name"], "raw_name": o["name"],
                  "value": o["value"], "default": False, "position": n} for n, o in enumerate(options)]
 
-    def _list_webhooks(self, fake, query, body):
-        name = query.get("filter[name_contains]", "")
-        return page([w for w in self.webhooks.values() if name in w["name"]], "webhooks", query)
-
-    def _create_webhook(self, fake, query, body):
-        webhook = body["webhook"]
-        if not str(webhook.get("endpoint", "")).startswith(("https://", "http://")):
-            return 400, {"errors": [{"code": "InvalidInput", "title": "Invalid endpoint URL",
-                                     "source": {"pointer": "/webhook/endpoint"}}]}
-        stored = {"id": f"01HZ{next(self._ids):022d}", **webhook, "created_at": _stamps()["created_at"],
-                  "created_by": str(INTEGRATION_USER)}
-        self.webhooks[stored["id"]], self.secrets[stored["id"]] = stored, f"secret-of-{stored['id']}"
-        return 201, {"webhook": copy.deepcopy(stored)}
-
-    def _patch_webhook(self, fake, query, body, webhook_id):
-        if webhook_id not in self.webhooks:
-            return 404, {"errors": [{"code": "WebhookNotFound", "title": "Webhook not found"}]}
-        self.webhooks[webhook_id].update(body["webhook"])
-        return 204, {}
-
-    def _secret(self, fake, query, body, webhook_id):
-        if webhook_id not in self.secrets:
-            return 404, {"errors": [{"code": "WebhookNotFound", "title": "Webhook not found"}]}
-        return 200, {"signing_secret": {"secret": self.secrets[webhook_id], "algorithm": "SHA256"}}
-
     def _list_categories(self, fake, query, body):
         if not self.categories_enabled:
             return 403, copy.deepcopy(NO_CATEGORIES)
@@ -196,7 +193,7 @@ class FakeAdmin:
 
     def _create_category(self, fake, query, body):
         stored = {"id": str(next(self._ids)), "name": body["trigger_category"]["name"],
-                  "position": len(self.categories), **_stamps()}
+                  "position": len(self.categories), **stamps()}
         self.categories[stored["id"]] = stored
         return 200, {"trigger_category": copy.deepcopy(stored)}
 
@@ -213,18 +210,18 @@ class FakeAdmin:
         stored = {"id": next(self._ids), "title": trigger["title"], "raw_title": trigger["title"],
                   "active": trigger.get("active", True), "default": False, "description": trigger.get("description"),
                   "position": len(self.triggers) + 1, "conditions": trigger["conditions"],
-                  "actions": trigger["actions"], "category_id": trigger.get("category_id"), **_stamps()}
+                  "actions": trigger["actions"], "category_id": trigger.get("category_id"), **stamps()}
         self.triggers[stored["id"]] = stored
         return 201, {"trigger": copy.deepcopy(stored)}
 
     def _update_trigger(self, fake, query, body, trigger_id):
         stored = self.triggers.get(int(trigger_id))
         if stored is None:
-            return 404, {"error": "RecordNotFound", "description": "Not found"}
+            return not_found()
         problem = self._trigger_problem({**stored, **body["trigger"]})
         if problem:
             return problem
-        stored.update(body["trigger"], updated_at=_stamps()["updated_at"])
+        stored.update(body["trigger"], updated_at=stamps()["updated_at"])
         return 200, {"trigger": copy.deepcopy(stored)}
 
     def _trigger_problem(self, trigger):
@@ -241,23 +238,3 @@ class FakeAdmin:
             return invalid("category_id", "Category: can't be found")
         return None
 
-
-def page(items: list, key: str, query: dict) -> tuple[int, dict]:
-    """One cursor page (page[size], page[after]) as Zendesk shapes it."""
-    size = int(query.get("page[size]", 100))
-    start = int(query.get("page[after]", 0))
-    chunk, more = items[start:start + size], start + size < len(items)
-    after = str(start + size) if more else None
-    link = f"https://acme.zendesk.com/api/v2/{key}.json?page%5Bafter%5D={after}&page%5Bsize%5D={size}"
-    return 200, {key: copy.deepcopy(chunk), "meta": {"has_more": more, "after_cursor": after, "before_cursor": None},
-                 "links": {"prev": None, "next": link if more else None}}
-
-
-def offset(items: list, key: str) -> tuple[int, dict]:
-    """An unpaginated list, as the offset form shapes it."""
-    return 200, {key: copy.deepcopy(items), "next_page": None, "previous_page": None, "count": len(items)}
-
-
-def _stamps() -> dict:
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {"created_at": now, "updated_at": now}

@@ -1,7 +1,9 @@
 """`escalator simulate`, `migrate` and start-up errors of the console script."""
 
 import json
+import tomllib
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 import responses
@@ -9,6 +11,7 @@ import responses
 from conftest import SAMPLES, sample
 from fake_history import HistoryEndpoints, audit, comment
 from fake_zendesk import FakeZendesk
+from zendesk_escalator import __version__
 from zendesk_escalator.cli import main
 from zendesk_escalator.store.migrate import head_revision
 
@@ -108,11 +111,28 @@ def test_a_missing_sqlite_folder_is_one_line_naming_database_url(capsys, monkeyp
     assert err.startswith("escalator: configuration error: DATABASE_URL: the folder") and err.count("\n") == 1
 
 
-def test_migrate_brings_the_database_up_to_date(capsys, monkeypatch, tmp_path):
+def test_migrate_brings_the_database_up_to_date_and_says_so_in_text(capsys, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/escalator.db")
+    monkeypatch.delenv("LOG_FORMAT", raising=False)
     assert main(["migrate"]) == 0
-    assert capsys.readouterr().out == f"database at revision {head_revision()}\n"
+    out = capsys.readouterr()
+    assert out.out == f"database at revision {head_revision()}\n"
+    assert out.err == f"migrating the database from empty to {head_revision()}\n"  # for a person, not JSON
+
+
+def test_operator_commands_log_json_only_when_asked(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/escalator.db")
+    monkeypatch.setenv("LOG_FORMAT", "json")
+    assert main(["migrate"]) == 0
+    line = json.loads(capsys.readouterr().err)
+    assert (line["level"], line["message"]) == ("INFO", f"migrating the database from empty to {head_revision()}")
+    monkeypatch.delenv("LOG_FORMAT")
+    payload = tmp_path / "p.json"
+    payload.write_text(json.dumps({"ticket_id": 9, "tags": "outage", "actor_role": "Agent"}))
+    assert main(["simulate", str(payload), "--rules", POLICY]) == 0
+    assert capsys.readouterr().err.startswith("escalator: warning: DRY RUN: would PUT /api/v2/tickets/9.json {")
 
 
 @pytest.mark.parametrize("argv, says", [
@@ -120,7 +140,9 @@ def test_migrate_brings_the_database_up_to_date(capsys, monkeypatch, tmp_path):
     (["dead-letters", "retry"], "dead-letters retry needs a row id or --all"),
     (["dead-letters", "retry", "3", "--all"], "give a row id to show or retry, or --all"),
     (["dead-letters", "list", "3"], "give a row id to show or retry, or --all"),
-    (["setup"], "the following arguments are required: --url"),
+    (["setup"], "setup needs --url (the service's webhook address), or --remove"),
+    (["setup", "--url", "https://esc.example/webhooks/zendesk", "--fields"], "--fields goes with --remove"),
+    (["setup", "--url", "https://esc.example/webhooks/zendesk", "--remove"], "not both"),
     (["send-test"], "the following arguments are required: --ticket"),
     (["backtest"], "the following arguments are required: --since"),
     *[(["backtest", "--since", since], 'a period such as "30d", "12h" or "2w"')
@@ -200,3 +222,14 @@ def test_a_starting_worker_says_whether_sla_tracking_has_the_change_feed(caplog,
     policy = parse_policy((SAMPLES / "policy.toml").read_text() + '[sla]\nwarn_before = "30m"\n')
     report_feed_access(Settings(subdomain="acme", email="bot@acme.example", api_token="t0ken"), policy)
     assert says in caplog.text and len(responses.calls) == 1
+
+
+def test_version_is_the_packages_one_place(capsys):
+    """`escalator --version` and pyproject read the same __version__; release 0.1.0 is behind us."""
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out == f"escalator {__version__}\n"
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]
+    assert "version" not in project and project["dynamic"] == ["version"]
+    assert __version__ != "0.1.0"

@@ -160,3 +160,14 @@ def test_unsigned_allowed_only_when_no_secret(settings, policy, inbox):
 
 def test_get_is_not_allowed(http):
     assert http.get(URL).status_code == 405
+
+
+def test_zendesks_test_request_with_the_test_body_is_answered_200_and_stores_nothing(http, inbox):
+    body = {"test": "zendesk-escalator"}  # what `check` and `setup` ask Zendesk to send
+    answer = post(http, body, invocation=None)
+    assert (answer.status_code, answer.json["status"], answer.json["service"]) == (200, "test", "zendesk-escalator")
+    assert inbox.rows() == []
+    raw = json.dumps(body).encode()
+    assert post(http, raw, headers=signed_headers(raw, secret="not-the-secret")).status_code == 401
+    missing = post(http, {"test": "something else"})
+    assert (missing.status_code, missing.json["field"]) == (400, "ticket_id")

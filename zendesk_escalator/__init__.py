@@ -1,3 +1,4 @@
 """Automatic, visible support-case escalation for Zendesk."""
 
-__version__ = "0.1.0"
+# The release, read by pyproject.toml (packaging) and `escalator --version`; raise it with each release.
+__version__ = "0.2.0"

@@ -10,7 +10,7 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
-from . import gunicorn_conf, schemas
+from . import __version__, gunicorn_conf, schemas
 from .actions import ZendeskClient
 from .app import create_app
 from .core.report_formats import FORMATS
@@ -24,6 +24,7 @@ from .ops.metrics import Metrics, serve
 from .ops.report import run_report
 from .ops.send_test import send_test
 from .ops.setup import run_setup
+from .ops.setup_remove import run_remove
 from .policy_file import load_policy
 from .settings import Settings, load_settings, read_dotenv
 from .store.inbox import Inbox
@@ -98,14 +99,14 @@ def cmd_run(args) -> int:
 
 def cmd_migrate(args) -> int:
     """Bring the database to the newest schema and say which revision it is at."""
-    settings = load_settings(web=False)
-    configure_logging(settings)
+    settings = operator_settings()
     print(f"database at revision {Inbox(settings.database_url).migrate()}")
     return 0
 
 
 def cmd_simulate(args) -> int:
     """Run the worker's own code on a payload (and recorded API answers); print what it would send."""
+    operator_settings()
     policy = load_policy(args.rules)
     body = json.loads(Path(args.payload).read_text(encoding="utf-8"))
     note = schemas.load_event(body) if schemas.is_event_webhook(body) else schemas.load_trigger(body)
@@ -134,39 +135,49 @@ def cmd_simulate(args) -> int:
 
 
 def cmd_setup(args) -> int:
-    """Create or update the escalation fields, the webhook, its trigger category and triggers."""
-    settings = load_settings(web=False)
-    return run_setup(build_admin(settings), load_policy(args.rules), args.url, args.dry_run,
-                     settings.webhook_secrets)
+    """Create or update the escalation fields, the view, the webhook, its trigger category and triggers (or remove
+    them)."""
+    settings = operator_settings()
+    admin, policy = build_admin(settings), load_policy(args.rules)
+    if args.remove:
+        return run_remove(admin, policy, args.dry_run, args.fields)
+    return run_setup(admin, policy, args.url, args.dry_run, settings.webhook_secrets)
 
 
 def cmd_check(args) -> int:
     """Check the policy, the credentials, the role and what the policy names in Zendesk."""
-    return run_check(load_settings(web=False), args.rules, build_admin)
+    return run_check(operator_settings(), args.rules, build_admin)
 
 
 def cmd_report(args) -> int:
     """Print the status of every escalation over a period, from the service's store."""
-    return run_report(load_settings(web=False), load_policy(args.rules), args.since, args.format, utcnow)
+    return run_report(operator_settings(), load_policy(args.rules), args.since, args.format, utcnow)
 
 
 def cmd_dead_letters(args) -> int:
     """List, show or retry the inbox rows that failed for good."""
-    settings = load_settings(web=False)
+    settings = operator_settings()
     return dead_letters(Inbox(settings.database_url), args.action, args.id, utcnow(),
                         settings.retry_budget_hours * 3600)
 
 
 def cmd_send_test(args) -> int:
     """Post a signed trigger body for one ticket to the service and explain the answer."""
-    settings = load_settings(web=False)
+    settings = operator_settings()
     url = args.url or f"http://127.0.0.1:{settings.port}/webhooks/zendesk"
     return send_test(url, args.ticket, settings.webhook_secrets, utcnow())
 
 
 def cmd_backtest(args) -> int:
     """Replay a past period with the policy and print what it would have escalated; writes nothing."""
-    return run_backtest(load_settings(web=False), args.rules, args.since, args.format, utcnow)
+    return run_backtest(operator_settings(), args.rules, args.since, args.format, utcnow)
+
+
+def operator_settings() -> Settings:
+    """The settings of a command a person runs: its log lines are plain text unless LOG_FORMAT asks otherwise."""
+    settings = load_settings(web=False)  # reads .env, where LOG_FORMAT may be
+    configure_logging(settings, person=not os.environ.get("LOG_FORMAT", "").strip())
+    return settings
 
 
 def _read_json(path: str) -> dict:
@@ -191,6 +202,7 @@ def period(text: str) -> timedelta:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `escalator` console script."""
     parser = argparse.ArgumentParser(prog="escalator", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="web + worker in one process (embedded default)")
     run.add_argument("--host", default="0.0.0.0")
@@ -219,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "dead-letters":
         _check_row_id(parser, args)
+    if args.command == "setup":
+        _check_setup(parser, args)
     if getattr(args, "rules", "unset") is None:
         read_dotenv()  # ESCALATOR_RULES may be there, as for the service
         args.rules = os.environ.get("ESCALATOR_RULES", "escalation.toml")
@@ -241,13 +255,26 @@ def _check_row_id(parser, args) -> None:
         parser.error("dead-letters: give a row id to show or retry, or --all to retry every dead row")
 
 
+def _check_setup(parser, args) -> None:
+    """setup takes --url, or --remove (and --fields only with --remove)."""
+    if args.remove and args.url:
+        parser.error("setup: give --url to set up, or --remove to take away what setup made, not both")
+    if not args.remove and not args.url:
+        parser.error("setup needs --url (the service's webhook address), or --remove")
+    if args.fields and not args.remove:
+        parser.error("setup: --fields goes with --remove")
+
+
 def _operator_commands(sub) -> None:
     """setup, check, dead-letters, send-test, backtest, report."""
     rules = {"default": None, "help": "policy file (default: $ESCALATOR_RULES or escalation.toml)"}
-    setup = sub.add_parser("setup", help="create or update the fields, webhook and triggers in Zendesk")
-    setup.add_argument("--url", required=True, help="the service's webhook address, "
-                                                    "e.g. https://escalator.example.com/webhooks/zendesk")
+    setup = sub.add_parser("setup", help="create or update the fields, view, webhook and triggers in Zendesk")
+    setup.add_argument("--url", help="the service's webhook address, e.g. https://escalator.example.com/webhooks/zendesk")
     setup.add_argument("--dry-run", action="store_true", help="print the plan; send no change to Zendesk")
+    setup.add_argument("--remove", action="store_true", help="delete what setup made (triggers, category, view, "
+                                                             "webhook); the escalation fields stay")
+    setup.add_argument("--fields", action="store_true", help="with --remove: delete the escalation fields too, "
+                                                             "and the escalation history they hold")
     setup.add_argument("--rules", **rules)
     setup.set_defaults(func=cmd_setup)
     check = sub.add_parser("check", help="check the policy and everything it names against Zendesk")

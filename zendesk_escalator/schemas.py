@@ -34,6 +34,15 @@ TRIGGER_BODY_TEMPLATE = {
 }
 
 
+# The body `escalator check` and `setup` ask Zendesk's webhook test to send: answered 200, never stored.
+TEST_BODY = {"test": "zendesk-escalator"}
+
+
+def is_test(body) -> bool:
+    """Whether a webhook body is Zendesk's test request made by `check` or `setup` (or by hand with TEST_BODY)."""
+    return body == TEST_BODY
+
+
 class OneOrMany(fields.List):
     """A list, or a single value standing for a list of one (policy files: `priority = "urgent"`)."""
 

@@ -7,10 +7,14 @@ import pytest
 
 from conftest import EXTRA_ROUTE, SAMPLES
 from fake_admin import FakeAdmin, serve
+from fake_webhooks import TLS, flask_server, json_page, web_page
 from fake_zendesk import INTEGRATION_USER, Fault
+from zendesk_escalator.app import create_app
 from zendesk_escalator.ops.check import CHECKS, OK, Context, Row, run_check, run_checks
+from zendesk_escalator.ops.setup_plan import desired_triggers
 from zendesk_escalator.policy_file import parse_policy
 from zendesk_escalator.settings import Settings
+from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.wiring import build_admin
 
 GROUPS = [{"id": gid, "name": name} for gid, name in [(360000000001, "Tier 2"), (360000000002, "Security"),
@@ -28,17 +32,37 @@ FIELDS = [
 WEBHOOK = {"id": "01HZ0000000000000000000001", "name": "zendesk-escalator", "status": "active",
            "endpoint": "https://esc.example.com/webhooks/zendesk", "subscriptions": ["conditional_ticket_events"]}
 SECRET = f"secret-of-{WEBHOOK['id']}"  # what the fake's signing_secret answers
-ACCOUNT = {"groups": GROUPS, "fields": FIELDS, "webhooks": [WEBHOOK], "forms": [{"id": 360000144212, "name": "Outage", "active": True}],
+CATEGORY = {"id": "7000000100", "name": "zendesk-escalator", "position": 0}
+GUARD = {"field": "role", "operator": "is_not", "value": str(INTEGRATION_USER)}
+POLICY = parse_policy((SAMPLES / "policy.toml").read_text() + EXTRA_ROUTE)
+TRIGGERS = [{"id": 7000000200 + n, **trigger} for n, trigger in  # as setup made them for this policy
+            enumerate(desired_triggers(POLICY, WEBHOOK["id"], CATEGORY["id"], GUARD), 1)]
+FORM = {"id": 360000144212, "name": "Outage", "active": True, "ticket_field_ids": [34, 35, *(f["id"] for f in FIELDS)]}
+ACCOUNT = {"groups": GROUPS, "fields": FIELDS, "webhooks": [WEBHOOK], "forms": [FORM],
            "brands": [{"id": 360002783572, "name": "Acme", "active": True}],
-           "organizations": [{"id": 509974, "name": "Big"}, {"id": 509975, "name": "Bigger"}]}
+           "organizations": [{"id": 509974, "name": "Big"}, {"id": 509975, "name": "Bigger"}],
+           "categories": [CATEGORY], "triggers": TRIGGERS}
 
 
 @pytest.fixture
-def zendesk(fake_server):
-    """A healthy account; a test spoils what it is about."""
+def service(tmp_path):
+    """The service's web app holding `secrets`, as it answers at the webhook's address; and its inbox."""
 
-    def start(**changes):
-        fake = serve(fake_server, FakeAdmin(**{**copy.deepcopy(ACCOUNT), **changes}), AGENTS)
+    def start(secrets=(SECRET,)):
+        settings = Settings(webhook_secrets=secrets, database_url=f"sqlite:///{tmp_path}/service.db")
+        inbox = Inbox(settings.database_url)
+        return flask_server(create_app(settings, POLICY, inbox).test_client()), inbox
+
+    return start
+
+
+@pytest.fixture
+def zendesk(fake_server, service):
+    """A healthy account, the service answering at its webhook's address; a test spoils what it is about."""
+
+    def start(network=None, **changes):
+        network = {WEBHOOK["endpoint"]: service()[0]} if network is None else network
+        fake = serve(fake_server, FakeAdmin(**{**copy.deepcopy(ACCOUNT), **changes}, network=network), AGENTS)
         fake.groups[360000000002] = {900000000021}  # the security lead of routes[1] is in its group
         return fake
 
@@ -60,15 +84,17 @@ def test_a_healthy_account_is_all_ok_in_one_call_per_kind(zendesk, tmp_path, cap
     fake = zendesk()
     code, rows, lines = check(tmp_path, capsys, fake)
     assert code == 0 and set(rows.values()) == {OK}, lines
-    # policy, credentials, integration user, role, 4 groups, 5 users, a lead, 5 fields, 3 options, form, brand, 2 orgs
-    assert len(rows) == 4 + 4 + 5 + 1 + 5 + 3 + 1 + 1 + 2 + 1
+    # policy, credentials, integration user, role, 4 groups, 5 users, a lead, 5 fields, 3 options, form, brand, 2 orgs,
+    # the webhook, its test, 5 triggers
+    assert len(rows) == 4 + 4 + 5 + 1 + 5 + 3 + 1 + 1 + 2 + 1 + 1 + 5
     assert [r.path for r in fake.requests] == [
         "/api/v2/users/me.json", "/api/v2/groups.json", "/api/v2/users/show_many.json",
         "/api/v2/users/900000000021/group_memberships.json", "/api/v2/ticket_fields.json",
         "/api/v2/ticket_forms.json", "/api/v2/brands.json", "/api/v2/organizations/show_many.json",
-        "/api/v2/webhooks", f"/api/v2/webhooks/{WEBHOOK['id']}/signing_secret"]
+        "/api/v2/webhooks", f"/api/v2/webhooks/{WEBHOOK['id']}/signing_secret", "/api/v2/webhooks/test",
+        "/api/v2/trigger_categories.json", "/api/v2/triggers/definitions.json", "/api/v2/triggers.json"]
     assert fake.requests[2].query["ids"] == "900000000001,900000000011,900000000012,900000000013,900000000021"
-    assert lines[-1] == "0 problem(s), 0 warning(s); Zendesk API calls: 10"
+    assert lines[-1] == "0 problem(s), 0 warning(s); Zendesk API calls: 14"
 
 
 def test_each_problem_is_a_row_and_the_exit_code_says_so(zendesk, tmp_path, capsys):
@@ -76,7 +102,7 @@ def test_each_problem_is_a_row_and_the_exit_code_says_so(zendesk, tmp_path, caps
     fields[0]["custom_field_options"].pop()  # no "requested" option
     fields[1]["type"] = "date"
     fake = zendesk(groups=GROUPS[:2] + GROUPS[3:], fields=fields, brands=[],
-                   forms=[{"id": 360000144212, "name": "Outage", "active": False}])
+                   forms=[dict(FORM, active=False)])
     fake.users[900000000013]["role"] = "end-user"
     del fake.users[900000000021]
     fake.users[INTEGRATION_USER]["role"] = "agent"
@@ -90,7 +116,7 @@ def test_each_problem_is_a_row_and_the_exit_code_says_so(zendesk, tmp_path, caps
     assert "Head is an end-user, not an agent: cannot be assigned or follow as a lead (levels[3].followers)" in text
     assert "Escalation level is a date field; decimal or integer or text is needed (fields.level)" in text
     assert "not an option of this drop-down (field_values.requested)" in text
-    assert lines[-1] == "8 problem(s), 0 warning(s); Zendesk API calls: 9"  # the missing lead's groups are not read
+    assert lines[-1] == "8 problem(s), 1 warning(s); Zendesk API calls: 13"  # no lead groups read; an agent cannot test
 
 
 def test_a_lead_outside_the_routes_group_is_a_problem(zendesk, tmp_path, capsys):
@@ -188,3 +214,141 @@ def test_the_webhook_must_sign_with_a_secret_the_service_holds(zendesk, tmp_path
     webhook_lines = [line for line in lines if re.match(r"^\S+\s+webhook", line)]
     assert any(line.startswith(status) and says in line for line in webhook_lines), webhook_lines
     assert code == (1 if status == "PROBLEM" else 0)
+
+
+def row_detail(lines: list[str], subject: str) -> str:
+    """The detail of the row about `subject`."""
+    return next(re.split(r"\s{2,}", line, maxsplit=2)[2] for line in lines if re.match(rf"^\S+\s+{re.escape(subject)}\s", line))
+
+
+def test_a_missing_field_or_option_row_names_the_fix(zendesk, tmp_path, capsys):
+    fields = [f for f in copy.deepcopy(FIELDS) if f["id"] not in (360010000002, 360010000005)]
+    fields[0]["custom_field_options"].pop()  # no "requested" option
+    code, rows, lines = check(tmp_path, capsys, zendesk(fields=fields))
+    assert row_detail(lines, "field 360010000002") == (
+        "not found (fields.level): run `escalator setup`, which creates the field and prints its id for [fields], "
+        "or correct the id")
+    assert row_detail(lines, "field 360010000005") == (
+        "not found (routes[2].when.fields): correct the id (Admin Center > Objects and rules > Tickets > Fields "
+        "shows each field's id)")
+    assert row_detail(lines, "field 360010000001 = escalation_requested") == (
+        "not an option of this drop-down (field_values.requested): run `escalator setup`, which adds it (the "
+        "field's other options stay)")
+    fields = copy.deepcopy(FIELDS)
+    fields[4]["custom_field_options"][0]["value"] = "invoices"
+    code, rows, lines = check(tmp_path, capsys, zendesk(fields=fields))
+    assert row_detail(lines, "field 360010000005 = billing") == (
+        "not an option of this drop-down (routes[2].when.fields): add it to the field in Admin Center > Objects and "
+        "rules > Tickets > Fields, or correct the value")
+
+
+def test_every_row_numbers_a_policy_list_from_1_by_its_place_in_the_file(zendesk, tmp_path, capsys):
+    text = (SAMPLES / "policy.toml").read_text()
+    levels = text[text.index("[[levels]]"):text.index("# Functional escalation")]
+    only_level_3 = '[[levels]]\nlevel = 3\nname = "head"\nfollowers = [900000000013]\n\n'
+    code, rows, lines = check(tmp_path, capsys, zendesk(), text.replace(levels, only_level_3) + EXTRA_ROUTE)
+    assert row_detail(lines, "user 900000000013") == "Head (agent) (levels[1].followers)"
+    assert not any(re.search(r"\w\.\d", line) for line in lines[1:]), lines  # never impact.0 style
+
+
+def test_a_trigger_setup_made_that_is_deleted_deactivated_or_edited_is_a_problem_with_its_fix(zendesk, tmp_path, capsys):
+    triggers = copy.deepcopy(TRIGGERS)
+    del triggers[0]  # ticket created
+    triggers[0]["active"] = False  # customer update
+    triggers[1]["conditions"]["all"] = triggers[1]["conditions"]["all"][:1]  # escalation requested, on every change
+    triggers[2]["actions"][0]["value"][0] = "01HZ0000000000000000000999"  # impact level 2 calls another webhook
+    code, rows, lines = check(tmp_path, capsys, zendesk(triggers=triggers))
+    assert code == 1
+    assert row_detail(lines, "trigger ticket created") == (
+        "missing: new tickets (emailed to or CC'ing an escalation address, or with an impact tag) never reach the "
+        "service; `escalator setup` creates it again")
+    assert row_detail(lines, "trigger customer update") == (
+        "inactive [7000000202]: customers' replies (a CC of an escalation address, \"production down\") never reach "
+        "the service; `escalator setup` activates it")
+    assert row_detail(lines, "trigger escalation requested") == (
+        "edited [7000000203] (conditions differ from what setup makes): agents' requests for escalation may no "
+        "longer reach the service; `escalator setup` restores it")
+    assert row_detail(lines, "trigger impact level 2").startswith("edited [7000000204] (actions differ")
+    assert (rows["trigger impact level 3"], lines[-1][:27]) == (OK, "4 problem(s), 0 warning(s);")
+
+
+HAND_MADE = {"id": "01GZ0000000000000000000010", "name": "Escalator (0.1.0)", "status": "active",
+             "endpoint": "https://ESC.example.com:443/webhooks/zendesk/", "subscriptions": ["conditional_ticket_events"]}
+EVERY_UPDATE = {"id": 360001, "title": "Escalator: every update", "active": True, "category_id": "1",
+                "conditions": {"all": [{"field": "update_type", "operator": "is", "value": "Change"}], "any": []},
+                "actions": [{"field": "notification_webhook", "value": [HAND_MADE["id"], '{"ticket_id": "{{ticket.id}}"}']}]}
+
+
+def test_another_webhook_or_trigger_calling_the_service_is_named_to_deactivate(zendesk, tmp_path, capsys):
+    own_trigger = {**copy.deepcopy(EVERY_UPDATE), "id": 360002, "title": "Tell the escalator about urgent tickets",
+                   "actions": [{"field": "notification_webhook", "value": [WEBHOOK["id"], "{}"]}]}
+    off = {**copy.deepcopy(HAND_MADE), "id": "01GZ0000000000000000000011", "status": "inactive"}
+    elsewhere = {**copy.deepcopy(HAND_MADE), "id": "01GZ0000000000000000000012", "endpoint": "https://crm.example.com/hook"}
+    fake = zendesk(webhooks=[WEBHOOK, HAND_MADE, off, elsewhere], triggers=[*TRIGGERS, EVERY_UPDATE, own_trigger],
+                   categories=[CATEGORY, {"id": "1", "name": "Notifications"}])
+    code, rows, lines = check(tmp_path, capsys, fake)
+    assert code == 0 and lines[-1][:27] == "0 problem(s), 2 warning(s);"
+    assert row_detail(lines, f"webhook {HAND_MADE['id']}") == (
+        "\"Escalator (0.1.0)\" also calls the service (trigger 360001 \"Escalator: every update\"): each change is "
+        "sent to it again; deactivate it and its triggers in Admin Center > Apps and integrations > Webhooks and "
+        "Admin Center > Objects and rules > Triggers")
+    assert row_detail(lines, "trigger 360002") == (
+        "\"Tell the escalator about urgent tickets\" is not one of setup's but calls the service too: each change it "
+        "matches is sent again; deactivate it in Admin Center > Objects and rules > Triggers")
+    assert f"webhook {off['id']}" not in rows and f"webhook {elsewhere['id']}" not in rows
+
+
+@pytest.mark.parametrize("at_the_address, status, says", [
+    ("the service", OK, "Zendesk's test reached the service at https://esc.example.com/webhooks/zendesk: 200, "
+                        "signature accepted"),
+    ("another secret", "PROBLEM", "which answered 401 (signature does not match): its ZENDESK_WEBHOOK_SECRET does "
+                                  "not hold the webhook's signing secret, so it refuses every webhook"),
+    (TLS, "PROBLEM", "Zendesk cannot reach the service at https://esc.example.com/webhooks/zendesk: it got 503 "
+                     "(upstream connect error"),
+    ("nothing", "PROBLEM", "it got 503 (DNS resolution failure). Is the service running"),
+    ("a web page", "PROBLEM", "answered 404 (<h1>Not Found</h1>), not as the service answers"),
+    ("release 0.1.0", "WARN", "Zendesk reached the service at https://esc.example.com/webhooks/zendesk, which "
+                              "answered 400 (Missing data for required field.)"),
+])
+def test_zendesk_itself_must_reach_the_service_and_pass_its_signature(zendesk, service, tmp_path, capsys,
+                                                                      at_the_address, status, says):
+    app, inbox = service(secrets=("another-secret",) if at_the_address == "another secret" else (SECRET,))
+    server = {"the service": app, "another secret": app, TLS: TLS, "a web page": web_page(404, "<h1>Not Found</h1>"),
+              "release 0.1.0": json_page(400, {"error": "bad_payload", "field": "ticket_id",
+                                               "message": "Missing data for required field."})}
+    network = {WEBHOOK["endpoint"]: server[at_the_address]} if at_the_address in server else {}
+    fake = zendesk(network=network)
+    code, rows, lines = check(tmp_path, capsys, fake)
+    assert rows["webhook test"] == status and says in row_detail(lines, "webhook test")
+    (test,) = [r for r in fake.requests if r.path == "/api/v2/webhooks/test"]
+    assert test.query == {"webhook_id": WEBHOOK["id"]} and test.body == {"request": {
+        "endpoint": WEBHOOK["endpoint"], "http_method": "POST", "request_format": "json",
+        "payload": '{"test": "zendesk-escalator"}'}}
+    (sent,) = fake.endpoints[0].tester.delivered
+    assert sent[2]["X-Zendesk-Webhook-Signature"]  # signed as the webhook signs
+    assert inbox.rows() == []  # a test escalates nothing
+
+
+def test_a_private_address_is_refused_by_zendesk_and_a_failing_test_is_a_warning(zendesk, tmp_path, capsys):
+    private = dict(WEBHOOK, endpoint="https://10.1.2.3/webhooks/zendesk")
+    code, rows, lines = check(tmp_path, capsys, zendesk(webhooks=[private]))
+    assert rows["webhook test"] == "PROBLEM" and row_detail(lines, "webhook test") == (
+        "Zendesk refuses to call https://10.1.2.3/webhooks/zendesk (Invalid endpoint URL — The endpoint must be a "
+        "public address): Zendesk calls only public addresses, not localhost or a private network")
+    fake = zendesk()
+    fake.fault = lambda method, path, n: Fault(429, {"error": "TooManyRequests"}, {"retry-after": "30"}) \
+        if path == "/api/v2/webhooks/test" else None
+    code, rows, lines = check(tmp_path, capsys, fake)
+    assert (code, rows["webhook test"]) == (0, "WARN")
+    assert row_detail(lines, "webhook test") == ("Zendesk's webhook test could not run: Zendesk's rate limit was "
+                                                 "reached (429): try again in 30 seconds.")
+
+
+def test_a_form_agents_use_without_the_status_field_is_a_warning(zendesk, tmp_path, capsys):
+    billing = {"id": 360000144213, "name": "Billing", "active": True, "ticket_field_ids": [34, 35]}
+    retired = dict(billing, id=360000144214, active=False)
+    code, rows, lines = check(tmp_path, capsys, zendesk(forms=[FORM, billing, retired]))
+    assert (code, rows["form 360000144213"]) == (0, "WARN") and "form 360000144214" not in rows
+    assert row_detail(lines, "form 360000144213") == (
+        "\"Billing\" does not show the escalation status field (360010000001): agents on it cannot ask for escalation "
+        "with it (the request tag still works); `escalator setup` adds it")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from core.test_purity import FORBIDDEN, imported_modules
 from zendesk_escalator.core.policy import FieldIds
-from zendesk_escalator.ops import setup_plan
+from zendesk_escalator.ops import setup_agents, setup_plan
 from zendesk_escalator.ops.setup_plan import (CREATE, UNCHANGED, UPDATE, can_exclude_tags, desired_triggers,
                                               loop_guard, plan_category, plan_fields, plan_triggers, plan_webhook)
 from zendesk_escalator.schemas import TRIGGER_BODY_TEMPLATE
@@ -29,8 +29,8 @@ def by_title(triggers) -> dict:
 
 
 def test_the_plan_does_no_io():
-    found = imported_modules(Path(setup_plan.__file__)) & FORBIDDEN
-    assert found == set()
+    for module in (setup_plan, setup_agents):
+        assert imported_modules(Path(module.__file__)) & FORBIDDEN == set(), module
 
 
 def test_loop_guard_names_the_integration_user_when_zendesk_offers_it():

@@ -3,57 +3,21 @@
 Checks are functions in a list (CHECKS); each returns rows of a table.
 """
 
-from dataclasses import dataclass
 from typing import Callable
 
-from ..core.policy import Policy
 from ..errors import ConfigError, ZendeskAdminError
 from ..policy_file import load_policy
 from ..settings import Settings
 from ..zendesk.admin import ZendeskAdmin
-from .policy_names import Names, names_in
-from .setup_plan import NAME, our_webhook
+from .check_context import OK, PROBLEM, WARN, Check, Context, Row, places
+from .check_webhook import WEBHOOK_CHECKS
+from .policy_names import Names
 
-OK, WARN, PROBLEM = "OK", "WARN", "PROBLEM"
 # Field types the service can write its values into, per [fields] role.
 FIELD_TYPES = {"status": {"tagger", "text"}, "level": {"integer", "decimal", "text"},
                "reason": {"text", "textarea"}, "escalated_at": {"text", "textarea"}}
 AGENT_ROLES = {"agent", "admin"}
-
-
-@dataclass(frozen=True)
-class Row:
-    """One line of the table."""
-
-    status: str
-    subject: str
-    detail: str
-
-
-class Context:
-    """What the checks share: the policy, what it names, and the admin API (each list read once)."""
-
-    def __init__(self, policy: Policy, admin: ZendeskAdmin, secrets: tuple[str, ...] = ()):
-        self.policy, self.admin, self.names, self.secrets = policy, admin, names_in(policy), secrets
-        self._read: dict[str, object] = {}
-
-    def read(self, name: str, fetch: Callable[[], object]):
-        """Read once, however many checks ask."""
-        if name not in self._read:
-            self._read[name] = fetch()
-        return self._read[name]
-
-    @property
-    def me(self) -> dict:
-        """The user of these credentials (GET users/me, once)."""
-        return self.read("me", self.admin.me)
-
-    def users(self) -> dict[int, dict]:
-        """The users the policy names, by id (read in batches of 100, once)."""
-        return self.read("users", lambda: {u["id"]: u for u in self.admin.users(self.names.users)})
-
-
-Check = Callable[[Context], list[Row]]
+FIELDS_PAGE = "Admin Center > Objects and rules > Tickets > Fields"
 
 
 def check_credentials(ctx: Context) -> list[Row]:
@@ -99,7 +63,7 @@ def _exists(kind: str, label: str, read: Callable[[Context, dict], list[dict]]) 
 
 
 check_groups = _exists("groups", "group", lambda ctx, ids: ctx.admin.groups())
-check_forms = _exists("forms", "form", lambda ctx, ids: ctx.admin.ticket_forms())
+check_forms = _exists("forms", "form", lambda ctx, ids: ctx.read("ticket forms", ctx.admin.ticket_forms))
 check_brands = _exists("brands", "brand", lambda ctx, ids: ctx.admin.brands())
 check_organizations = _exists("organizations", "organization", lambda ctx, ids: ctx.admin.organizations(ids))
 
@@ -112,10 +76,10 @@ def check_users(ctx: Context) -> list[Row]:
     for uid, where in ctx.names.users.items():
         user, subject = users.get(uid), f"user {uid}"
         if user and (not user.get("active", True) or user.get("suspended")):
-            rows.append(Row(PROBLEM, subject, f"{user.get('name')} is deleted or suspended ({_places(where)})"))
+            rows.append(Row(PROBLEM, subject, f"{user.get('name')} is deleted or suspended ({places(where)})"))
         elif user and user.get("role") not in AGENT_ROLES:
             rows.append(Row(PROBLEM, subject, f"{user.get('name')} is an end-user, not an agent: cannot be "
-                                              f"assigned or follow as a lead ({_places(where)})"))
+                                              f"assigned or follow as a lead ({places(where)})"))
         else:
             rows.append(_found(subject, user, where, f" ({user.get('role')})" if user else ""))
     return rows
@@ -146,12 +110,20 @@ def check_fields(ctx: Context) -> list[Row]:
     for fid, where in ctx.names.fields.items():
         field, subject = fields.get(fid), f"field {fid}"
         allowed = set().union(*(FIELD_TYPES.get(w.removeprefix("fields."), set()) for w in where)) or None
-        if field and allowed and field.get("type") not in allowed:
+        if field is None:
+            rows.append(Row(PROBLEM, subject, f"not found ({places(where)}): {_field_fix(where)}"))
+        elif allowed and field.get("type") not in allowed:
             rows.append(Row(PROBLEM, subject, f"{field.get('title')} is a {field.get('type')} field; "
-                                              f"{' or '.join(sorted(allowed))} is needed ({_places(where)})"))
+                                              f"{' or '.join(sorted(allowed))} is needed ({places(where)})"))
         else:
-            rows.append(_found(subject, field, where, f" ({field.get('type')})" if field else ""))
+            rows.append(_found(subject, field, where, f" ({field.get('type')})"))
     return rows + _option_rows(ctx.names, fields)
+
+
+def _field_fix(where: list[str]) -> str:
+    if any(place.startswith("fields.") for place in where):  # one of setup's fields
+        return "run `escalator setup`, which creates the field and prints its id for [fields], or correct the id"
+    return f"correct the id ({FIELDS_PAGE} shows each field's id)"
 
 
 def _option_rows(names: Names, fields: dict) -> list[Row]:
@@ -162,9 +134,14 @@ def _option_rows(names: Names, fields: dict) -> list[Row]:
             continue  # a text field takes any value; a missing field is reported above
         offered = {o.get("value") for o in field.get("custom_field_options") or []}
         for value, where in values.items():
-            status = OK if value in offered else PROBLEM
-            detail = "an option" if status == OK else "not an option of this drop-down"
-            rows.append(Row(status, f"field {fid} = {value}", f"{detail} ({_places(where)})"))
+            subject = f"field {fid} = {value}"
+            if value in offered:
+                rows.append(Row(OK, subject, f"an option ({places(where)})"))
+            else:
+                fix = ("run `escalator setup`, which adds it (the field's other options stay)"
+                       if all(place.startswith("field_values.") for place in where)
+                       else f"add it to the field in {FIELDS_PAGE}, or correct the value")
+                rows.append(Row(PROBLEM, subject, f"not an option of this drop-down ({places(where)}): {fix}"))
     return rows
 
 
@@ -175,29 +152,11 @@ def check_schedules(ctx: Context) -> list[Row]:
     schedules = ctx.admin.schedules()
     if not schedules:
         return [Row(PROBLEM, "zendesk schedule", f"the account has no business-hours schedule, so these count in "
-                                                f"calendar time: {_places(ctx.names.schedules)}; add one in Admin "
+                                                f"calendar time: {places(ctx.names.schedules)}; add one in Admin "
                                                 f"Center (Objects and rules > Schedules) or name a [schedules.<name>]")]
     first = schedules[0]
     return [Row(OK, "zendesk schedule", f"{first.get('name')} ({first.get('time_zone')}), the account's default "
-                                        f"({_places(ctx.names.schedules)})")]
-
-
-def check_webhook(ctx: Context) -> list[Row]:
-    """The webhook `setup` made is active and signs with a secret the service holds (else every call is a 401)."""
-    hook = our_webhook(ctx.admin.webhooks(NAME))
-    if hook is None:
-        return [Row(WARN, "webhook", f"none named {NAME}: run `escalator setup` (a webhook made by hand is not "
-                                     f"checked: its signing secret must be in ZENDESK_WEBHOOK_SECRET)")]
-    rows, subject = [], f"webhook {hook['id']}"
-    if hook.get("status") != "active":
-        rows.append(Row(PROBLEM, subject, "inactive: Zendesk calls nothing; activate it (or run setup)"))
-    if ctx.admin.signing_secret(hook["id"]) in ctx.secrets:
-        rows.append(Row(OK, subject, f"{hook.get('endpoint')}, signed with a secret of ZENDESK_WEBHOOK_SECRET"))
-    else:
-        state = "does not hold" if ctx.secrets else "is not set here, so it cannot hold"
-        rows.append(Row(PROBLEM, subject, f"ZENDESK_WEBHOOK_SECRET {state} this webhook's signing secret: the "
-                                          f"service would answer 401 to every call; `escalator setup` prints it"))
-    return rows
+                                        f"({places(ctx.names.schedules)})")]
 
 
 def check_tickets(ctx: Context) -> list[Row]:
@@ -206,18 +165,18 @@ def check_tickets(ctx: Context) -> list[Row]:
     for ticket_id, where in ctx.names.tickets.items():
         ticket, subject = ctx.admin.ticket(ticket_id), f"ticket {ticket_id}"
         if ticket is None:
-            rows.append(Row(PROBLEM, subject, f"not found ({_places(where)})"))
+            rows.append(Row(PROBLEM, subject, f"not found ({places(where)})"))
         elif ticket.get("status") == "closed":
             rows.append(Row(PROBLEM, subject, f"{ticket.get('subject')} is closed: it takes no note; name an open "
-                                              f"ticket ({_places(where)})"))
+                                              f"ticket ({places(where)})"))
         else:
-            rows.append(Row(OK, subject, f"{ticket.get('subject')} ({ticket.get('status')}) ({_places(where)})"))
+            rows.append(Row(OK, subject, f"{ticket.get('subject')} ({ticket.get('status')}) ({places(where)})"))
     return rows
 
 
 CHECKS: list[Check] = [check_credentials, check_integration_user, check_role, check_groups, check_users,
                        check_assignees, check_fields, check_forms, check_brands, check_organizations,
-                       check_schedules, check_tickets, check_webhook]
+                       check_schedules, check_tickets, *WEBHOOK_CHECKS]
 
 
 def run_checks(ctx: Context, checks: list[Check] = CHECKS) -> list[Row]:
@@ -261,11 +220,7 @@ def _report(rows: list[Row], admin: ZendeskAdmin | None) -> int:
 
 def _found(subject: str, found: dict | None, where: list[str], extra: str = "") -> Row:
     if found is None:
-        return Row(PROBLEM, subject, f"not found ({_places(where)})")
+        return Row(PROBLEM, subject, f"not found ({places(where)})")
     if found.get("active") is False:
-        return Row(PROBLEM, subject, f"{found.get('name') or found.get('title')} is inactive ({_places(where)})")
-    return Row(OK, subject, f"{found.get('name') or found.get('title')}{extra} ({_places(where)})")
-
-
-def _places(where: list[str]) -> str:
-    return ", ".join(where)
+        return Row(PROBLEM, subject, f"{found.get('name') or found.get('title')} is inactive ({places(where)})")
+    return Row(OK, subject, f"{found.get('name') or found.get('title')}{extra} ({places(where)})")

@@ -1,5 +1,8 @@
 """Logs to stderr, one JSON object a line (LOG_FORMAT=json) or text; the settings' secrets never appear.
 
+The service (`run`, `worker`) logs JSON unless LOG_FORMAT=text; the commands a person runs
+log plain lines unless LOG_FORMAT is set (json for a pipeline, text for timestamps).
+
 Lines that carry data pass it as `extra=` fields (decision_fields for the
 worker's one line per ticket; the webhook blueprint's one line per request):
 JSON shows them as keys, text shows the message alone.
@@ -38,14 +41,27 @@ class RedactingFormatter(logging.Formatter):
         return line
 
 
-def configure_logging(settings, stream=None) -> None:
-    """Log at LOG_LEVEL in LOG_FORMAT to stderr (or `stream`); a second call replaces the first's handler."""
+class PersonFormatter(logging.Formatter):
+    """Lines for a person at a terminal: the message, and what kind of trouble it is when it is one."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The message; a warning or error says so first, as the command's own errors do."""
+        line = super().format(record)
+        return f"escalator: {record.levelname.lower()}: {line}" if record.levelno >= logging.WARNING else line
+
+
+def configure_logging(settings, stream=None, person: bool = False) -> None:
+    """Log at LOG_LEVEL in LOG_FORMAT (or, for a `person`, plain lines) to stderr (or `stream`).
+
+    A second call replaces the first's handler.
+    """
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "escalator", False)]:
         root.removeHandler(old)
     handler = logging.StreamHandler(stream)  # None: stderr
     handler.escalator = True
-    handler.setFormatter(line_formatter(settings))
+    handler.setFormatter(RedactingFormatter(PersonFormatter(), secrets_of(settings)) if person
+                         else line_formatter(settings))
     root.addHandler(handler)
     root.setLevel(settings.log_level)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # it says "migrating" through us

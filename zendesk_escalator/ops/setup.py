@@ -1,73 +1,140 @@
-"""`escalator setup`: the escalation fields, the webhook, its trigger category and triggers, idempotently."""
+"""`escalator setup`: the escalation fields (on every ticket form), the view, the webhook, its trigger category and
+triggers, idempotently."""
 
 from urllib.parse import urlsplit
 
 from ..core.policy import Policy
-from ..errors import ConfigError
+from ..errors import ConfigError, ZendeskAdminError
 from ..zendesk.admin import ZendeskAdmin
+from .reach import NOT_THE_SERVICE, REACHED, REFUSED, SERVICE_ERROR, SIGNATURE, UNTESTED, Reach, explain, probe
+from .setup_agents import VIEW_TITLE, desired_view, plan_forms, plan_view
 from .setup_plan import (CREATE, NAME, UNCHANGED, UPDATE, Step, can_exclude_tags, desired_triggers,
                          fields_snippet, loop_guard, plan_category, plan_fields, plan_triggers, plan_webhook)
 
 DONE = {CREATE: "created", UPDATE: "updated", UNCHANGED: "unchanged"}
+HELD = "held back"
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 WEBHOOK_PATH = "/webhooks/zendesk"
+TEST_PATH = "/api/v2/webhooks/test"  # a POST that changes nothing
 
 
 def run_setup(admin: ZendeskAdmin, policy: Policy, url: str, dry_run: bool,
               secrets: tuple[str, ...] = ()) -> int:
-    """Find, then create or update what is missing or differs; print what was done (or would be)."""
+    """Find, then create or update what is missing or differs; print what was done (or would be).
+
+    Zendesk's webhook test comes first: an address Zendesk will not call, or where something
+    else answers, is refused before anything is written; the triggers (which would call the
+    service) wait until Zendesk reaches it with the webhook's signature. 1 when either happened.
+    """
+    _check_url(url)
+    print(f"{NAME} setup for {url}" + (" — DRY RUN: nothing will be changed" if dry_run else ""))
+    if urlsplit(url).scheme == "http":
+        print("Warning: http:// sends every webhook, ticket data included, unencrypted; serve the service over "
+              "https (a proxy in front is fine).")
+    user_id = policy.integration_user_id or admin.me()["id"]
+    fields = plan_fields(policy, admin.ticket_fields())
+    webhook = plan_webhook(admin.webhooks(NAME), url)
+    first = probe(admin, url, webhook.id)  # signed as the webhook signs, when it exists
+    if _refused(first, webhook):
+        print(f"Webhook test: {explain(first, url)}\nNothing was changed.")
+        return 1
+    forms, views = _ticket_forms(admin), admin.views(VIEW_TITLE)
+    category = plan_category(admin.trigger_categories())
+    definitions = admin.trigger_definitions()
+    apply = _Apply(dry_run)
+    field_ids = {role: apply(step, admin.create_ticket_field, admin.update_ticket_field)
+                 for role, step in fields.items()}
+    for step in plan_forms(forms, field_ids):
+        apply(step, None, admin.update_ticket_form)
+    apply(plan_view(desired_view(policy, field_ids), views), admin.create_view, admin.update_view)
+    webhook_id = apply(webhook, admin.create_webhook, admin.update_webhook)
+    reach = first if webhook.id or dry_run else probe(admin, url, webhook_id)
+    apply.hold = not (_connects(reach) or (dry_run and webhook.action == CREATE and reach.verdict == SIGNATURE))
+    guard, named = loop_guard(definitions, user_id)
+    _set_up_triggers(apply, admin, policy, category, webhook_id, guard, can_exclude_tags(definitions))
+    _explain_reach(reach, url, unsigned=webhook.action == CREATE and dry_run, held=apply.hold)
+    _explain_guard(named, user_id)
+    if forms is None:
+        print("Ticket forms: Zendesk would not list them (403), so the escalation fields were not added to any; "
+              "on an account with one form every field shows on it, otherwise add them to each form by hand.")
+    if category is None:
+        print("Trigger categories are not enabled on this account: the triggers were left without one.")
+    _explain_secret(admin, webhook, webhook_id, dry_run, secrets)
+    _explain_fields(policy, field_ids)
+    count_calls(admin)
+    return 1 if apply.hold else 0
+
+
+def _set_up_triggers(apply: "_Apply", admin: ZendeskAdmin, policy: Policy, category: Step | None, webhook_id,
+                     guard: dict, exclude_tags: bool) -> None:
+    """The category, then the triggers that call the webhook (held back with `apply`, when it holds)."""
+    category_id = apply(category, admin.create_trigger_category, None) if category else None
+    # A category created just now holds no triggers; without categories, every trigger is looked at.
+    found = [] if category and category.action == CREATE else admin.triggers(category_id)
+    for step in plan_triggers(desired_triggers(policy, webhook_id, category_id, guard, exclude_tags), found):
+        apply(step, admin.create_trigger, admin.update_trigger)
+
+
+def _ticket_forms(admin: ZendeskAdmin) -> list[dict] | None:
+    """The account's ticket forms; None when Zendesk will not list them (a plan without ticket forms)."""
+    try:
+        return admin.ticket_forms()
+    except ZendeskAdminError as error:
+        if error.status == 403:
+            return None
+        raise
+
+
+def _check_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.netloc or not parts.path.endswith(WEBHOOK_PATH) \
             or parts.query or parts.fragment:
         raise ConfigError("--url", f"expected the service's webhook address, ending in {WEBHOOK_PATH} (the "
                                    f"service answers nowhere else), e.g. https://escalator.example.com{WEBHOOK_PATH}, "
                                    f"not {url!r}")
-    print(f"{NAME} setup for {url}" + (" — DRY RUN: nothing will be sent" if dry_run else ""))
-    if parts.scheme == "http":
-        print("Warning: http:// sends every webhook, ticket data included, unencrypted; serve the service over "
-              "https (a proxy in front is fine).")
-    user_id = policy.integration_user_id or admin.me()["id"]
-    fields = plan_fields(policy, admin.ticket_fields())
-    webhook = plan_webhook(admin.webhooks(NAME), url)
-    category = plan_category(admin.trigger_categories())
-    definitions = admin.trigger_definitions()
-    apply = _Apply(dry_run)
-    field_ids = {role: apply(step, admin.create_ticket_field, admin.update_ticket_field)
-                 for role, step in fields.items()}
-    webhook_id = apply(webhook, admin.create_webhook, admin.update_webhook)
-    category_id = apply(category, admin.create_trigger_category, None) if category else None
-    # A category created just now holds no triggers; without categories, every trigger is looked at.
-    found = [] if category and category.action == CREATE else admin.triggers(category_id)
-    guard, named = loop_guard(definitions, user_id)
-    wanted = desired_triggers(policy, webhook_id, category_id, guard, can_exclude_tags(definitions))
-    for step in plan_triggers(wanted, found):
-        apply(step, admin.create_trigger, admin.update_trigger)
-    _explain_guard(named, user_id)
-    if category is None:
-        print("Trigger categories are not enabled on this account: the triggers were left without one.")
-    _explain_secret(admin, webhook, webhook_id, dry_run, secrets)
-    _explain_fields(policy, field_ids)
-    _count(admin)
-    return 0
+
+
+def _connects(reach: Reach) -> bool:
+    """Zendesk's signed test reached the service (or could not run, which is no reason to stop)."""
+    return reach.verdict in (REACHED, SERVICE_ERROR, UNTESTED)
+
+
+def _refused(reach: Reach, webhook: Step) -> bool:
+    """Nothing is written for an address Zendesk will not call or where something else answers, and a webhook
+    is not moved to where the service does not answer."""
+    moving = webhook.action == UPDATE and "endpoint" in (webhook.body or {})
+    return reach.verdict in (REFUSED, NOT_THE_SERVICE) or (moving and not _connects(reach))
 
 
 class _Apply:
-    """Carry out one step (or, in a dry run, only say it); return the object's id."""
+    """Carry out one step (or, in a dry run or while held back, only say it); return the object's id."""
 
     def __init__(self, dry_run: bool):
-        self.dry_run = dry_run
+        self.dry_run, self.hold = dry_run, False
 
     def __call__(self, step: Step, create, update):
-        verb = step.action if self.dry_run else DONE[step.action]
+        held = self.hold and step.action != UNCHANGED
+        verb = HELD if held else step.action if self.dry_run else DONE[step.action]
         object_id = step.id
         if step.action == CREATE:
-            object_id = f"<new {step.kind} id>" if self.dry_run else create(step.body)["id"]
-        elif step.action == UPDATE and not self.dry_run:
+            object_id = f"<new {step.kind} id>" if self.dry_run or held else create(step.body)["id"]
+        elif step.action == UPDATE and not (self.dry_run or held):
             update(step.id, step.body)
         why = f" ({step.why})" if step.why else ""
         shown = f" [{object_id}]" if object_id is not None and not str(object_id).startswith("<") else ""
         print(f"  {verb:<10} {step.kind:<9} {step.name + shown:<52}{why}".rstrip())
         return object_id
+
+
+def _explain_reach(reach: Reach, url: str, unsigned: bool, held: bool) -> None:
+    if unsigned and reach.verdict == SIGNATURE:  # a dry run's test before the webhook (and its secret) exists
+        print(f"Webhook test: Zendesk reached the service at {url} (its 401 to this unsigned test is expected: the "
+              f"webhook's signing secret exists once setup creates it)")
+    else:
+        print(f"Webhook test: {explain(reach, url)}")
+    if held:
+        print("Triggers held back: what they send would be lost until Zendesk reaches the service. Put the values "
+              "below where the service runs, (re)start it, then run `escalator setup` again.")
 
 
 def _explain_guard(named: bool, user_id: int) -> None:
@@ -107,8 +174,11 @@ def _explain_fields(policy: Policy, ids: dict) -> None:
         print(fields_snippet(ids))
 
 
-def _count(admin: ZendeskAdmin) -> None:
+def count_calls(admin: ZendeskAdmin) -> None:
+    """Say how many calls the run cost: reads, webhook tests (which change nothing), writes."""
     calls = admin.session.calls
-    writes = sum(n for (method, _, _), n in calls.items() if method in WRITES)
+    tests = sum(n for (_, path, _), n in calls.items() if path == TEST_PATH)
+    writes = sum(n for (method, path, _), n in calls.items() if method in WRITES and path != TEST_PATH)
     total = sum(calls.values())
-    print(f"Zendesk API calls: {total} ({total - writes} reads, {writes} writes)")
+    print(f"Zendesk API calls: {total} ({total - writes - tests} reads, {tests} webhook test{'' if tests == 1 else 's'}, "
+          f"{writes} writes)")

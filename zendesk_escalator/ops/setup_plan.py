@@ -194,7 +194,7 @@ def plan_triggers(desired: list[dict], found: list[dict]) -> list[Step]:
             steps.append(Step("trigger", trigger["title"], CREATE, trigger))
             continue
         differs = [key for key in ("active", "description", "category_id", "conditions", "actions")
-                   if key in trigger and _canonical(key, current.get(key)) != _canonical(key, trigger[key])]
+                   if key in trigger and canonical(key, current.get(key)) != canonical(key, trigger[key])]
         steps.append(Step("trigger", trigger["title"], UPDATE if differs else UNCHANGED,
                           trigger if differs else None, current, ", ".join(differs)))
     for title, stale in by_title.items():
@@ -203,7 +203,7 @@ def plan_triggers(desired: list[dict], found: list[dict]) -> list[Step]:
     return steps
 
 
-def _canonical(key: str, value):
+def canonical(key: str, value):
     """Compare as Zendesk means it: ids as text, tag lists as sets, the webhook body as JSON."""
     if key == "category_id":
         return None if value is None else str(value)

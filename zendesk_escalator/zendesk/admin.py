@@ -43,6 +43,26 @@ class ZendeskAdmin:
         """Every ticket form, active or not (one call: this list is not paginated)."""
         return self._call("GET", "/api/v2/ticket_forms.json")["ticket_forms"]
 
+    def update_ticket_form(self, form_id: int, changes: dict) -> dict:
+        """PUT /api/v2/ticket_forms/{id}.json (`ticket_field_ids` sent replace the form's list)."""
+        return self._call("PUT", f"/api/v2/ticket_forms/{form_id}.json", {"ticket_form": changes})["ticket_form"]
+
+    def views(self, title: str) -> list[dict]:
+        """Views whose title matches `title` (GET views/search.json: one page holds them)."""
+        return self._call("GET", "/api/v2/views/search.json", params={"query": title}).get("views") or []
+
+    def create_view(self, view: dict) -> dict:
+        """POST /api/v2/views.json (a view without `restriction` is shared with every agent)."""
+        return self._call("POST", "/api/v2/views.json", {"view": view})["view"]
+
+    def update_view(self, view_id: int, view: dict) -> dict:
+        """PUT /api/v2/views/{id}.json (conditions sent replace the view's: send them all)."""
+        return self._call("PUT", f"/api/v2/views/{view_id}.json", {"view": view})["view"]
+
+    def delete(self, path: str) -> None:
+        """DELETE one object, e.g. /api/v2/triggers/{id}.json (204)."""
+        self._call("DELETE", path)
+
     def schedules(self) -> list[dict]:
         """The account's business-hours schedules (the first is the default)."""
         return self._call("GET", "/api/v2/business_hours/schedules.json").get("schedules") or []
@@ -68,9 +88,9 @@ class ZendeskAdmin:
         """PUT /api/v2/ticket_fields/{id}.json (options sent replace the field's options)."""
         return self._call("PUT", f"/api/v2/ticket_fields/{field_id}.json", {"ticket_field": changes})["ticket_field"]
 
-    def webhooks(self, name: str) -> list[dict]:
-        """Webhooks whose name contains `name`."""
-        return self._pages("/api/v2/webhooks", "webhooks", {"filter[name_contains]": name})
+    def webhooks(self, name: str | None = None) -> list[dict]:
+        """Webhooks whose name contains `name` (every webhook without one)."""
+        return self._pages("/api/v2/webhooks", "webhooks", {"filter[name_contains]": name} if name else None)
 
     def create_webhook(self, webhook: dict) -> dict:
         """POST /api/v2/webhooks."""
@@ -79,6 +99,14 @@ class ZendeskAdmin:
     def update_webhook(self, webhook_id: str, changes: dict) -> None:
         """PATCH /api/v2/webhooks/{id}: only the keys sent change (authentication set by hand stays)."""
         self._call("PATCH", f"/api/v2/webhooks/{webhook_id}", {"webhook": changes})
+
+    def test_webhook(self, request: dict, webhook_id: str | None = None) -> dict:
+        """POST /api/v2/webhooks/test: Zendesk sends `request` (signed as an existing webhook); what it got back.
+
+        The answer is Zendesk's `response`: the endpoint's `status_code`, `headers` and `payload`.
+        """
+        params = {"webhook_id": webhook_id} if webhook_id else None
+        return self._call("POST", "/api/v2/webhooks/test", {"request": request}, params).get("response") or {}
 
     def signing_secret(self, webhook_id: str) -> str:
         """GET /api/v2/webhooks/{id}/signing_secret."""

@@ -1,0 +1,60 @@
+"""What every check of `escalator check` shares: the row it returns and the context it reads (each list once)."""
+
+from dataclasses import dataclass
+from typing import Callable
+
+from ..core.policy import Policy
+from ..zendesk.admin import ZendeskAdmin
+from .policy_names import names_in
+from .setup_plan import our_webhook
+
+OK, WARN, PROBLEM = "OK", "WARN", "PROBLEM"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table."""
+
+    status: str
+    subject: str
+    detail: str
+
+
+class Context:
+    """What the checks share: the policy, what it names, and the admin API (each list read once)."""
+
+    def __init__(self, policy: Policy, admin: ZendeskAdmin, secrets: tuple[str, ...] = ()):
+        self.policy, self.admin, self.names, self.secrets = policy, admin, names_in(policy), secrets
+        self._read: dict[str, object] = {}
+
+    def read(self, name: str, fetch: Callable[[], object]):
+        """Read once, however many checks ask."""
+        if name not in self._read:
+            self._read[name] = fetch()
+        return self._read[name]
+
+    @property
+    def me(self) -> dict:
+        """The user of these credentials (GET users/me, once)."""
+        return self.read("me", self.admin.me)
+
+    def users(self) -> dict[int, dict]:
+        """The users the policy names, by id (read in batches of 100, once)."""
+        return self.read("users", lambda: {u["id"]: u for u in self.admin.users(self.names.users)})
+
+    def webhooks(self) -> list[dict]:
+        """Every webhook of the account (pages of 100, once)."""
+        return self.read("webhooks", self.admin.webhooks)
+
+    @property
+    def our_webhook(self) -> dict | None:
+        """The webhook `setup` made, if any."""
+        return our_webhook(self.webhooks())
+
+
+Check = Callable[[Context], list[Row]]
+
+
+def places(where: list[str]) -> str:
+    """The policy keys that name something, for a row."""
+    return ", ".join(where)
