@@ -135,6 +135,28 @@ def test_bad_payload_is_400_naming_the_field(http, inbox, raw, field):
     assert inbox.rows() == []
 
 
+@pytest.mark.parametrize("raw, problem", [
+    (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),  # 200 KB: a RecursionError in the parser (was a 500)
+    (b'{"ticket_id": 1, "tags": ' + b'{"a": ' * 30_000 + b"1" + b"}" * 30_000 + b"}", "nested too deeply"),
+    (b'{"ticket_id": NaN}', "NaN is not a JSON value"),
+    (b'{"ticket_id": 1, "x": Infinity}', "Infinity is not a JSON value"),
+    (b'{"ticket_id": 1, "x": 1e309}', "1e309 is out of range"),
+    (b'{"ticket_id": 5, "ticket_id": 6}', "'ticket_id' appears twice"),
+    (b'{"ticket_id": 1, "updated_at": "\xed\xa0\x80"}', "malformed JSON"),  # a lone surrogate is not UTF-8
+])
+def test_a_body_that_is_not_strict_json_is_400_with_the_json_error(http, inbox, raw, problem):
+    answer = post(http, raw)
+    assert (answer.status_code, answer.json["error"], answer.json["field"]) == (400, "bad_payload", "body")
+    assert problem in answer.json["message"]
+    assert inbox.rows() == []
+
+
+def test_a_nested_event_type_is_not_read_as_text(http, inbox):
+    deep = "[" * 900 + "]" * 900  # parses; str() of it would recurse past the limit inside the request
+    answer = post(http, f'{{"ticket_id": 1, "type": {deep}}}'.encode())
+    assert answer.status_code == 202 and inbox.rows()[0].ticket_id == 1
+
+
 def test_oversized_body_is_413_before_anything_else(http, inbox):
     raw = b'{"ticket_id": 1, "pad": "' + b"x" * (256 * 1024) + b'"}'
     answer = post(http, raw, headers={})  # not even signed: size is checked first

@@ -160,7 +160,8 @@ class EventEnvelopeSchema(Schema):
 
 def is_event_webhook(body: object) -> bool:
     """Tell event webhooks (typed envelope) from trigger webhooks."""
-    return isinstance(body, dict) and str(body.get("type", "")).startswith(EVENT_PREFIX)
+    kind = body.get("type") if isinstance(body, dict) else None
+    return isinstance(kind, str) and kind.startswith(EVENT_PREFIX)
 
 
 # Schemas hold no per-load state; building one per request costs more than the load itself.

@@ -3,7 +3,9 @@
 import hashlib
 import json
 import logging
+import math
 import time
+from collections import Counter
 
 from flask import Blueprint, current_app, g, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -84,10 +86,38 @@ def _answer(body: dict, status: int, headers: dict | None = None):
 
 
 def _json(raw: bytes):
+    """Parse strict JSON: UTF-8 only; NaN, Infinity, numbers beyond a double and keys given twice refused.
+
+    Python's parser takes all of these (bytes that are not UTF-8 too, and of two
+    keys it keeps the last, where another reader may keep the first); a body nested
+    deeper than Python recurses is refused as well.
+    """
     try:
-        return json.loads(raw)
+        return json.loads(raw.decode("utf-8"), parse_constant=_not_json, parse_float=_finite,
+                          object_pairs_hook=_unique_keys)
+    except RecursionError:
+        raise PayloadError("body", "malformed JSON: nested too deeply") from None
     except (ValueError, UnicodeDecodeError) as error:
         raise PayloadError("body", f"malformed JSON: {error}") from None
+
+
+def _not_json(token: str):
+    raise ValueError(f"{token} is not a JSON value")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"number {text[:40]} is out of range")
+    return number
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    body = dict(pairs)
+    if len(body) < len(pairs):
+        twice = next(key for key, count in Counter(key for key, _ in pairs).items() if count > 1)
+        raise ValueError(f"key {twice[:40]!r} appears twice in one object")
+    return body
 
 
 def _trigger_dedupe_key(raw: bytes) -> str:
