@@ -3,6 +3,7 @@
 import json
 import socket
 import time
+import uuid
 
 import pytest
 from hypothesis import strategies as st
@@ -129,6 +130,46 @@ def test_signed_bodies_of_every_class_get_a_json_answer_and_never_5xx(settings_f
     assert answer.status_code in (200, 202, 400, 413), answer.get_data(as_text=True)[:300]
     assert answer.is_json and (answer.status_code < 400) == ("error" not in answer.json)
     assert stored(settings_fuzz) == before + (answer.status_code == 202)
+
+
+ID_PATHS = {"trigger_body.json": [("ticket_id",), ("actor_id",)],
+            "event_comment_added.json": [("detail", "id"), ("detail", "actor_id"), ("account_id",),
+                                         ("event", "comment", "id"), ("event", "comment", "author", "id")]}
+ACTORS = {("actor_id",), ("detail", "actor_id"), ("event", "comment", "author", "id")}
+ids = (st.none() | st.booleans() | st.integers(min_value=-2**80, max_value=2**80) | st.text(max_size=20)
+       | st.floats(allow_nan=False, allow_infinity=False) | st.from_regex(r"[-+ ]?[0-9٠-٩_]{1,22} ?", fullmatch=True)
+       | st.lists(st.integers(1, 9), max_size=1) | st.sampled_from(["١٢٣", "1_000", " 12 ", "+12", "0012", "12\n", "-1", "", 1.0, 1.5, -1, True])
+       | st.integers(min_value=1, max_value=2**63 - 1) | st.integers(min_value=1, max_value=2**63 - 1).map(str))
+
+
+def expected_id(value, path: tuple):
+    """What a strict reader makes of an id: the number, None when unknown (optional ids only), or refused."""
+    if path != ("ticket_id",) and (value is None or value == ""):
+        return None
+    if path in ACTORS and (value == "-1" or (type(value) is int and value == -1)):
+        return -1
+    if type(value) is int or (isinstance(value, str) and value.isascii() and value.isdigit() and value[:1] != "0"):
+        return int(value) if 1 <= int(value) <= 2**63 - 1 else "refused"
+    return "refused"
+
+
+@fuzz(400, name=st.sampled_from(sorted(ID_PATHS)), pick=st.integers(0, 4), value=ids)
+def test_an_id_is_a_positive_integer_or_its_ascii_digits_and_nothing_else(settings_fuzz, name, pick, value):
+    path = ID_PATHS[name][pick % len(ID_PATHS[name])]
+    expected = expected_id(value, path)
+    body = {**sample(name), "id" if name.startswith("event") else "updated_at": str(uuid.uuid4())}  # never a duplicate
+    raw = json.dumps(mutate(body, list(path), value)).encode()
+    answer = settings_fuzz.test_client().post(URL, data=raw, headers=signed_headers(raw))
+    if expected == "refused":
+        assert (answer.status_code, answer.json["field"]) == (400, ".".join(path)), answer.json
+        return
+    assert answer.status_code == 202, answer.json
+    payload = settings_fuzz.extensions["escalator"].inbox.rows()[-1].payload
+    stored_value = {("ticket_id",): payload["ticket_id"], ("detail", "id"): payload["ticket_id"],
+                    ("event", "comment", "id"): (payload["comment"] or {}).get("id"),
+                    ("event", "comment", "author", "id"): (payload["comment"] or {}).get("author_id"),
+                    ("account_id",): payload["extra"].get("account_id")}.get(path, payload["actor_id"])
+    assert stored_value == (expected if expected is not None or path != ("detail", "id") else 35436)
 
 
 @fuzz(base=st.sampled_from(SAMPLES), flip=st.integers(min_value=0, max_value=10_000))

@@ -157,6 +157,14 @@ def test_a_nested_event_type_is_not_read_as_text(http, inbox):
     assert answer.status_code == 202 and inbox.rows()[0].ticket_id == 1
 
 
+def test_an_event_id_the_database_cannot_hold_is_400_not_5xx(settings, policy, any_inbox):
+    """PostgreSQL refuses NUL in text: the key made of such an id failed the insert (503, Zendesk retrying)."""
+    http = create_app(settings, policy, any_inbox).test_client()
+    answer = post(http, {**sample("event_comment_added.json"), "id": "cbe4028c\u0000"})
+    assert (answer.status_code, answer.json["field"]) == (400, "id")
+    assert any_inbox.rows() == []
+
+
 def test_oversized_body_is_413_before_anything_else(http, inbox):
     raw = b'{"ticket_id": 1, "pad": "' + b"x" * (256 * 1024) + b'"}'
     answer = post(http, raw, headers={})  # not even signed: size is checked first

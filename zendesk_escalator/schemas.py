@@ -1,5 +1,7 @@
 """Load webhook bodies (trigger or event webhooks) into one core Notification."""
 
+import re
+
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from .core.notification import CommentHint, Notification
@@ -8,7 +10,9 @@ from .errors import IgnoredPayload, PayloadError
 EVENT_PREFIX = "zen:event-type:"
 MAX_ID = 2**63 - 1  # Zendesk ids are 64-bit; larger numbers cannot be stored
 ID = validate.Range(min=1, max=MAX_ID)
-ANY_ID = validate.Range(min=-MAX_ID, max=MAX_ID)
+ID_DIGITS = re.compile(r"[1-9][0-9]{0,18}")  # no sign, space, "_", leading zero or non-ASCII digit
+SYSTEM_USER = -1  # the actor of Zendesk's own changes (an automation), per the API reference
+EVENT_ID = validate.Regexp(r"^[\x21-\x7e]{1,200}\Z", error="an event id: 1 to 200 visible ASCII characters")
 # Ticket events that can never start an escalation; every other ticket event is
 # processed, so new Zendesk event types fail open (we look) rather than closed.
 IRRELEVANT_TICKET_EVENTS = frozenset({
@@ -41,17 +45,39 @@ class OneOrMany(fields.List):
         return super()._deserialize(value if isinstance(value, list) else [value], attr, data, **kwargs)
 
 
-class OptionalInteger(fields.Integer):
-    """Integer that also accepts Zendesk's empty placeholder rendering ("")."""
+def zendesk_id(value: object) -> int:
+    """A positive 64-bit id, as a JSON integer or its ASCII digits; ValidationError for anything else.
+
+    Nothing is coerced: 1.5, "+12", " 12 ", "1_000" and "١٢٣" would all have
+    named some other ticket than the one Zendesk meant.
+    """
+    if type(value) is int:
+        number = value
+    elif isinstance(value, str) and ID_DIGITS.fullmatch(value):
+        number = int(value)
+    else:
+        raise ValidationError("must be a positive integer id: a JSON integer or a string of ASCII digits")
+    if not 1 <= number <= MAX_ID:
+        raise ValidationError(f"must be an id from 1 to {MAX_ID}")
+    return number
+
+
+class ZendeskId(fields.Field):
+    """A Zendesk id (see zendesk_id); optional ones take Zendesk's empty placeholder rendering ("") as unknown.
+
+    `actor=True`: the id of who acted, which is -1 when Zendesk itself did.
+    """
+
+    def __init__(self, *, actor: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.actor = actor
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if value in ("", None):
+        if value == "" and self.allow_none:
             return None
-        return super()._deserialize(value, attr, data, **kwargs)
-
-    def _validate(self, value):
-        if value is not None:
-            super()._validate(value)
+        if self.actor and (value == str(SYSTEM_USER) or (type(value) is int and value == SYSTEM_USER)):
+            return SYSTEM_USER
+        return zendesk_id(value)
 
 
 class TagList(fields.Field):
@@ -90,8 +116,8 @@ class TriggerBodySchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    ticket_id = fields.Integer(required=True, strict=False, validate=ID)
-    actor_id = OptionalInteger(load_default=None, validate=ANY_ID)
+    ticket_id = ZendeskId(required=True)
+    actor_id = ZendeskId(load_default=None, actor=True)
     tags = TagList(load_default=None)
     priority = LowerString(load_default=None)
     status = LowerString(load_default=None)
@@ -106,8 +132,8 @@ class TicketDetailSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    id = OptionalInteger(load_default=None, validate=ID)
-    actor_id = OptionalInteger(load_default=None, validate=ANY_ID)
+    id = ZendeskId(load_default=None)
+    actor_id = ZendeskId(load_default=None, actor=True)
     tags = TagList(load_default=None)
     priority = LowerString(load_default=None, allow_none=True)
     status = LowerString(load_default=None, allow_none=True)
@@ -120,19 +146,19 @@ class _Lenient(Schema):
 
 
 class CommentAuthorSchema(_Lenient):
-    id = OptionalInteger(load_default=None, validate=ANY_ID)
+    id = ZendeskId(load_default=None, actor=True)
     is_staff = fields.Boolean(load_default=None, allow_none=True)
 
 
 class EventCommentSchema(_Lenient):
-    id = OptionalInteger(load_default=None, validate=ID)
+    id = ZendeskId(load_default=None)
     body = fields.String(load_default=None, allow_none=True)
     is_public = fields.Boolean(load_default=None, allow_none=True)
     author = fields.Nested(CommentAuthorSchema, load_default=dict)
 
 
 class CustomFieldRefSchema(_Lenient):
-    id = OptionalInteger(load_default=None, validate=ID)
+    id = ZendeskId(load_default=None)
 
 
 class EventDataSchema(_Lenient):
@@ -150,8 +176,8 @@ class EventEnvelopeSchema(Schema):
         unknown = EXCLUDE
 
     type = fields.String(required=True)
-    id = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    account_id = OptionalInteger(load_default=None, validate=ANY_ID)
+    id = fields.String(required=True, validate=EVENT_ID)
+    account_id = ZendeskId(load_default=None)
     time = fields.String(load_default=None)
     subject = fields.String(load_default=None)
     detail = fields.Nested(TicketDetailSchema, load_default=dict)
@@ -208,10 +234,11 @@ def _comment_hint(comment: dict) -> CommentHint:
 
 def _ticket_id_from_subject(subject: str | None) -> int:
     prefix = "zen:ticket:"
-    number = subject[len(prefix):] if subject and subject.startswith(prefix) else ""
-    if number.isascii() and number.isdigit() and 0 < int(number) <= MAX_ID:
-        return int(number)
-    raise PayloadError("detail.id", "missing ticket id (neither detail.id nor subject zen:ticket:<id>)")
+    number = subject[len(prefix):] if subject and subject.startswith(prefix) else None
+    try:
+        return zendesk_id(number)
+    except ValidationError:
+        raise PayloadError("detail.id", "missing ticket id (neither detail.id nor subject zen:ticket:<id>)") from None
 
 
 def _load(schema: Schema, body: object) -> dict:
