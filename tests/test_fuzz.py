@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import SECRET, sample, signed_headers
 from fuzzing import fuzz
+from service import Clock
 from zendesk_escalator.app import create_app
 from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.signature import sign
@@ -170,6 +171,41 @@ def test_an_id_is_a_positive_integer_or_its_ascii_digits_and_nothing_else(settin
                     ("event", "comment", "author", "id"): (payload["comment"] or {}).get("author_id"),
                     ("account_id",): payload["extra"].get("account_id")}.get(path, payload["actor_id"])
     assert stored_value == (expected if expected is not None or path != ("detail", "id") else 35436)
+
+
+@pytest.fixture
+def clocked_app(settings, policy, tmp_path):
+    clock = Clock()
+    return create_app(settings, policy, Inbox(f"sqlite:///{tmp_path}/replays.db"), clock=clock), clock
+
+
+@fuzz(200, steps=st.lists(st.tuples(st.sampled_from(["deliver", "replay", "retry"]), st.integers(0, 2), st.integers(0, 90),
+                                    st.sampled_from(["same", "fresh", "none", "another"])), min_size=1, max_size=10))
+def test_replays_and_zendesks_retries_store_each_update_once(clocked_app, steps):
+    """Deliveries of template bodies; replays (same bytes and signature, any invocation header, within 5 minutes:
+    older ones are stale, 401) and Zendesk's retries (same body and invocation id, a new timestamp)."""
+    app, clock = clocked_app
+    http, nonce, sent, stored_bodies = app.test_client(), uuid.uuid4().hex, [], set()
+    for action, pick, wait, header in steps:
+        clock.advance(wait)
+        if action == "deliver" or not sent:
+            raw = json.dumps({**sample("trigger_body.json"), "updated_at": f"{nonce}-{pick}"}).encode()
+            sent.append((raw, signed_headers(raw, when=clock()), uuid.uuid4().hex, clock()))
+            expected = 200 if raw in stored_bodies else 202
+            raw, headers, invocation, _ = sent[-1]
+        elif action == "retry":
+            raw, _, invocation, _ = sent[pick % len(sent)]
+            headers, expected = signed_headers(raw, when=clock()), 200
+        else:
+            raw, headers, original, at = sent[pick % len(sent)]
+            invocation = {"same": original, "fresh": uuid.uuid4().hex, "none": None, "another": sent[0][2]}[header]
+            expected = 401 if (clock() - at).total_seconds() > 300 else 200
+        if invocation:
+            headers = {**headers, "X-Zendesk-Webhook-Invocation-Id": invocation}
+        assert http.post(URL, data=raw, headers=headers).status_code == expected, (action, header)
+        stored_bodies.add(raw)
+    rows = [r for r in app.extensions["escalator"].inbox.rows() if r.payload["updated_at"].startswith(nonce)]
+    assert len(rows) == len(stored_bodies)
 
 
 @fuzz(base=st.sampled_from(SAMPLES), flip=st.integers(min_value=0, max_value=10_000))

@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import schemas, signature
+from .core.notification import Notification
 from .errors import (EscalatorError, IgnoredPayload, PayloadError, SignatureError,
                      StorageUnavailable)
 
@@ -39,7 +40,7 @@ def receive_zendesk():
         dedupe_key = f"event:{note.extra['event_id']}"
     else:
         note = schemas.load_trigger(body)
-        dedupe_key = _trigger_dedupe_key(raw)
+        dedupe_key = _trigger_dedupe_key(raw, note, signed=bool(services.settings.webhook_secrets))
     stored = services.inbox.accept("notification", dedupe_key, note.ticket_id, note.to_dict(),
                                    now.timestamp())
     return _answer({"status": "accepted" if stored else "duplicate", "ticket_id": note.ticket_id},
@@ -120,9 +121,19 @@ def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
     return body
 
 
-def _trigger_dedupe_key(raw: bytes) -> str:
-    invocation = request.headers.get("X-Zendesk-Webhook-Invocation-Id")
-    if invocation:
-        return f"invocation:{invocation}"
-    # No invocation id (a hand-made request): the same bytes twice are one delivery.
-    return f"body:{hashlib.sha256(raw).hexdigest()}"
+def _trigger_dedupe_key(raw: bytes, note: Notification, signed: bool) -> str:
+    """Name a trigger delivery by what Zendesk signed, never by a header anyone may change.
+
+    A body that names its update (updated_at, as the documented template does) is the
+    delivery: Zendesk's retries resend it under a new signature timestamp, a replay
+    sends it under any invocation id, and both are duplicates. A body without one is
+    told apart by its signature timestamp: a replay is a duplicate, while Zendesk's
+    retry of it (a new timestamp) is stored again and handled idempotently. Unsigned
+    (a local try-out) nothing is signed: the invocation id stands in for the timestamp.
+    """
+    header = "X-Zendesk-Webhook-Signature-Timestamp" if signed else "X-Zendesk-Webhook-Invocation-Id"
+    moment = None if note.updated_at else request.headers.get(header)
+    if not moment:
+        return f"body:{hashlib.sha256(raw).hexdigest()}"
+    digest = hashlib.sha256(moment.encode() + b"\n" + raw).hexdigest()
+    return f"{'signed' if signed else 'invocation'}:{digest}"
