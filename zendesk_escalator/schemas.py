@@ -63,7 +63,14 @@ def zendesk_id(value: object) -> int:
 
 
 class ZendeskId(fields.Field):
-    """A Zendesk id (see zendesk_id); optional ones take Zendesk's empty placeholder rendering ("") as unknown.
+    """A Zendesk id (see zendesk_id)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return zendesk_id(value)
+
+
+class RenderedId(ZendeskId):
+    """An id a webhook sends as a placeholder renders it: "" (rendered empty) is unknown.
 
     `actor=True`: the id of who acted, which is -1 when Zendesk itself did.
     """
@@ -73,11 +80,11 @@ class ZendeskId(fields.Field):
         self.actor = actor
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if value == "" and self.allow_none:
+        if value == "":
             return None
         if self.actor and (value == str(SYSTEM_USER) or (type(value) is int and value == SYSTEM_USER)):
             return SYSTEM_USER
-        return zendesk_id(value)
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class TagList(fields.Field):
@@ -117,7 +124,7 @@ class TriggerBodySchema(Schema):
         unknown = EXCLUDE
 
     ticket_id = ZendeskId(required=True)
-    actor_id = ZendeskId(load_default=None, actor=True)
+    actor_id = RenderedId(load_default=None, actor=True)
     tags = TagList(load_default=None)
     priority = LowerString(load_default=None)
     status = LowerString(load_default=None)
@@ -132,8 +139,8 @@ class TicketDetailSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    id = ZendeskId(load_default=None)
-    actor_id = ZendeskId(load_default=None, actor=True)
+    id = RenderedId(load_default=None)
+    actor_id = RenderedId(load_default=None, actor=True)
     tags = TagList(load_default=None)
     priority = LowerString(load_default=None, allow_none=True)
     status = LowerString(load_default=None, allow_none=True)
@@ -146,19 +153,19 @@ class _Lenient(Schema):
 
 
 class CommentAuthorSchema(_Lenient):
-    id = ZendeskId(load_default=None, actor=True)
+    id = RenderedId(load_default=None, actor=True)
     is_staff = fields.Boolean(load_default=None, allow_none=True)
 
 
 class EventCommentSchema(_Lenient):
-    id = ZendeskId(load_default=None)
+    id = RenderedId(load_default=None)
     body = fields.String(load_default=None, allow_none=True)
     is_public = fields.Boolean(load_default=None, allow_none=True)
     author = fields.Nested(CommentAuthorSchema, load_default=dict)
 
 
 class CustomFieldRefSchema(_Lenient):
-    id = ZendeskId(load_default=None)
+    id = RenderedId(load_default=None)
 
 
 class EventDataSchema(_Lenient):
@@ -177,7 +184,7 @@ class EventEnvelopeSchema(Schema):
 
     type = fields.String(required=True)
     id = fields.String(required=True, validate=EVENT_ID)
-    account_id = ZendeskId(load_default=None)
+    account_id = RenderedId(load_default=None)
     time = fields.String(load_default=None)
     subject = fields.String(load_default=None)
     detail = fields.Nested(TicketDetailSchema, load_default=dict)
@@ -252,10 +259,16 @@ def _load(schema: Schema, body: object) -> dict:
 
 
 def first_error(messages, prefix: str = "") -> tuple[str, str]:
-    """Flatten marshmallow's nested messages to ('detail.id', 'Not a valid integer.')."""
+    """Flatten marshmallow's nested messages to ('impact[2].when.priority[1]', 'Must be one of ...').
+
+    A list's entries are counted from 1, as the file's reader counts them.
+    """
     if isinstance(messages, dict):
         key, value = next(iter(messages.items()))
-        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(key, int):
+            name = f"{prefix}[{key + 1}]"
+        else:
+            name = f"{prefix}.{key}" if prefix else str(key)
         return first_error(value, name)
     if isinstance(messages, list) and messages:
         return prefix or "body", str(messages[0])

@@ -43,9 +43,9 @@ def names_in(policy: Policy) -> Names:
         keys = ("active", "requested", "monitoring", "closed") if policy.lifecycle.enabled else ("active", "requested")
         for key in keys:
             names.add_option(policy.fields.status, getattr(policy.values, key), f"field_values.{key}")
-    for level in policy.levels:
+    for n, level in enumerate(policy.levels, 1):
         for user in level.followers:
-            names.add("users", user, f"levels[{level.level}].followers")
+            names.add("users", user, f"levels[{n}].followers")
     for n, route in enumerate(policy.routes, 1):
         names.add("groups", route.group_id, f"routes[{n}].group_id")
         names.add("users", route.assignee_id, f"routes[{n}].assignee_id")
