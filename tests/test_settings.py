@@ -163,3 +163,12 @@ def test_a_number_setting_is_refused_naming_it_or_read_finite_and_within_bounds(
     number = getattr(settings, NUMBERS[key])
     assert math.isfinite(number) and number > 0 and (key != "PORT" or (type(number) is int and number <= 65535))
 
+
+def test_escalator_run_listens_on_host_else_everywhere_but_only_here_while_unsigned():
+    assert load_settings(FULL).listen_host == "0.0.0.0"
+    assert load_settings({"ESCALATOR_ALLOW_UNSIGNED": "1"}).listen_host == "127.0.0.1"
+    assert load_settings({"ESCALATOR_ALLOW_UNSIGNED": "1", "HOST": "0.0.0.0"}).listen_host == "0.0.0.0"
+    assert load_settings({**FULL, "HOST": "10.0.0.5"}).listen_host == "10.0.0.5"
+    with pytest.raises(ConfigError) as caught:
+        load_settings({**FULL, "HOST": "0.0.0.0:8000 --reload"})
+    assert caught.value.key == "HOST"

@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 TRUE = {"1", "true", "yes", "on"}
 # The admin token guards customer data on /dashboard: a short one could be guessed.
 SHORTEST_ADMIN_TOKEN = 16
+LOOPBACK, EVERY_INTERFACE = "127.0.0.1", "0.0.0.0"
 DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?")  # ASCII digits: no sign, exponent, "_", nan or inf
 SUBDOMAIN = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 ZENDESK_HOST = re.compile(r"(?:https?://)?([^./]+)\.zendesk\.com/?")  # "acme.zendesk.com", "https://acme.zendesk.com/"
@@ -39,6 +40,7 @@ class Settings:
     rules_path: str = "escalation.toml"
     dry_run: bool = False
     admin_token: str | None = None  # opens /dashboard; without it the dashboard is off
+    host: str | None = None  # where `escalator run` listens; see listen_host
     port: int = 8000
     log_level: str = "INFO"
     log_format: str = "json"  # one JSON object a line, for log pipelines; `make run` sets text
@@ -54,6 +56,11 @@ class Settings:
     def has_credentials(self) -> bool:
         """True when we can call the Zendesk API at all."""
         return bool((self.subdomain or self.api_url) and (self.oauth_token or (self.email and self.api_token)))
+
+    @property
+    def listen_host(self) -> str:
+        """HOST, else every interface; while unsigned webhooks are accepted, this machine only."""
+        return self.host or (EVERY_INTERFACE if self.webhook_secrets else LOOPBACK)
 
     @property
     def client_subdomain(self) -> str:
@@ -95,6 +102,7 @@ def load_settings(environ: dict | None = None, dotenv_path: str | None = ".env",
         rules_path=env.get("ESCALATOR_RULES", Settings.rules_path),
         dry_run=env.get("ESCALATOR_DRY_RUN", "").lower() in TRUE,
         admin_token=env.get("ESCALATOR_ADMIN_TOKEN"),
+        host=env.get("HOST"),
         port=int(_number(env, "PORT", Settings.port)),
         log_level=env.get("LOG_LEVEL", Settings.log_level).upper(),
         log_format=env.get("LOG_FORMAT", Settings.log_format).lower(),
@@ -127,6 +135,9 @@ def _check(settings: Settings, web: bool) -> None:
     if settings.email and settings.api_token and not (settings.subdomain or settings.api_url):
         raise ConfigError("ZENDESK_SUBDOMAIN", "required with ZENDESK_EMAIL and ZENDESK_API_TOKEN "
                                                "(the name before .zendesk.com, e.g. acme for acme.zendesk.com)")
+    if settings.host is not None and not re.fullmatch(r"[A-Za-z0-9.:\[\]_-]+", settings.host):
+        raise ConfigError("HOST", f"{settings.host[:80]!r} is not an address: 127.0.0.1 (this machine), "
+                                  f"0.0.0.0 (every interface) or a host name")
     if settings.log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
         raise ConfigError("LOG_LEVEL", f"unknown level {settings.log_level}")
     if settings.log_format not in {"json", "text"}:
