@@ -13,7 +13,8 @@ from ..core.policy import (DEFAULT_NOTE, NOTE_PLACEHOLDERS, ChecklistPolicy, Ema
                            SlaPolicy, StatusValues, Trigger)
 from ..core.rules import Decision
 from ..errors import ConfigError
-from ..schemas import ZendeskId, first_error
+from ..ids import ZendeskId
+from ..schemas import first_error
 from .across import levels_described, one_role_per_field
 from .common import LevelNumber, Strict, WhenSchema, priority, slug, when_from_old_keys
 from .lifecycle import LifecycleSchema

@@ -9,7 +9,8 @@ from ..core.conditions import When
 from ..core.policy import PRIORITIES
 from ..core.text import span as span_text
 from ..core.zones import UnknownTimeZone, iana_zone
-from ..schemas import OneOrMany, ZendeskId, zendesk_id
+from ..ids import ZendeskId, zendesk_id
+from ..schemas import OneOrMany
 
 slug = validate.Regexp(r"^[a-z0-9_]+\Z", error="use lower-case letters, digits and _ only")
 priority = validate.OneOf(PRIORITIES)

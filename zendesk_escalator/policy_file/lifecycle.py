@@ -6,7 +6,7 @@ from marshmallow import ValidationError, fields, post_load, validate
 
 from ..core.conditions import When
 from ..core.policy import PRIORITIES, LifecyclePolicy, OwnerRule
-from ..schemas import ZendeskId
+from ..ids import ZendeskId
 from .common import POSITIVE, Duration, LevelNumber, Strict, WhenSchema, slug, words
 
 

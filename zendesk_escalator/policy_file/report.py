@@ -6,7 +6,7 @@ from datetime import time
 from marshmallow import ValidationError, fields, post_load, validates_schema
 
 from ..core.policy import ReportPolicy
-from ..schemas import ZendeskId
+from ..ids import ZendeskId
 from .common import Strict, known_zone
 
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
