@@ -13,9 +13,11 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	touch $(STAMP)
 
 # Local try-out: uses ./escalation.toml if present, else the example policy.
-# Without ZENDESK_WEBHOOK_SECRET it allows unsigned webhooks (and says so loudly).
+# Without ZENDESK_WEBHOOK_SECRET it allows unsigned webhooks (and says so loudly),
+# so it listens on 127.0.0.1 only unless HOST says otherwise (HOST=0.0.0.0).
 # Logs are text for a person reading a terminal (production's default is JSON).
 run: $(STAMP)
+	HOST=$${HOST:-127.0.0.1} \
 	LOG_FORMAT=$${LOG_FORMAT:-text} \
 	ESCALATOR_RULES=$${ESCALATOR_RULES:-$$( [ -f escalation.toml ] && echo escalation.toml || echo examples/escalation.toml )} \
 	ESCALATOR_ALLOW_UNSIGNED=$${ESCALATOR_ALLOW_UNSIGNED:-1} \

@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import requests
@@ -24,40 +24,65 @@ from common import ROOT, SECRET, free_port, gunicorn, machine, percentile, scrat
 
 from zendesk_escalator.signature import sign
 
-BODY = json.dumps({"ticket_id": "35436", "tags": "billing vip", "priority": "normal",
-                   "status": "open", "actor_id": "20978392"})
+BODY = {"ticket_id": "35436", "updated_at": "", "tags": "billing vip", "priority": "normal", "status": "open",
+        "actor_id": "20978392", "actor_role": "End-user"}
+MOST_PER_SECOND = 20_000  # more than either side answers here: wrk never runs out of new deliveries
+EPOCH = datetime(2026, 11, 22, 9, 15, tzinfo=timezone.utc)
 
 
-def signed() -> dict:
+def delivery(n: int) -> bytes:
+    """The n-th new update of the ticket: the body names its moment, so every one is a new delivery to store."""
+    return json.dumps({**BODY, "updated_at": (EPOCH + timedelta(microseconds=n)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")}).encode()
+
+
+def signed(body: bytes) -> dict:
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {"BENCH_BODY": BODY, "BENCH_TIMESTAMP": stamp, "BENCH_SIGNATURE": sign(SECRET, stamp, BODY.encode())}
+    return {"Content-Type": "application/json", "X-Zendesk-Webhook-Signature-Timestamp": stamp,
+            "X-Zendesk-Webhook-Signature": sign(SECRET, stamp, body)}
 
 
-def wrk(port: int, seconds: int, connections: int) -> dict:
+def signed_deliveries(path: Path, count: int, start: int) -> Path:
+    """Write `count` signed deliveries for wrk, one a line: timestamp, signature, body."""
+    with path.open("w") as out:
+        for n in range(start, start + count):
+            body = delivery(n)
+            headers = signed(body)
+            out.write(f"{headers['X-Zendesk-Webhook-Signature-Timestamp']}\t"
+                      f"{headers['X-Zendesk-Webhook-Signature']}\t{body.decode()}\n")
+    return path
+
+
+def wrk(port: int, seconds: int, connections: int, work: Path) -> dict:
+    # Deliveries numbered apart for each run, so that no run repeats an earlier one's.
+    wrk.runs = getattr(wrk, "runs", 0) + 1
+    count = (seconds + 1) * MOST_PER_SECOND
+    deliveries = signed_deliveries(work / "deliveries.tsv", count, start=wrk.runs * count)
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(ROOT / "bench" / "webhook.lua"),
          f"http://127.0.0.1:{port}/webhooks/zendesk"],
-        env={**os.environ, **signed()}, capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
+        env={**os.environ, "BENCH_DELIVERIES": str(deliveries), "BENCH_THREADS": "2"},
+        capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
     line = next(l for l in out.splitlines() if l.startswith("RESULT"))
     result = {k: float(v) for k, v in (part.split("=") for part in line.split()[1:])}
+    if result["resent"]:
+        raise SystemExit(f"wrk ran out of new deliveries ({result['resent']:.0f} sent again): raise MOST_PER_SECOND")
     result["rps"] = result["requests"] / result["seconds"]
     return result
 
 
 def fixed_rate(port: int, rate: float, seconds: float) -> dict:
     """Open-loop load: one request every 1/rate s, each timed on its own thread."""
-    headers = {"Content-Type": "application/json"}
-    env = signed()
-    headers.update({"X-Zendesk-Webhook-Signature": env["BENCH_SIGNATURE"],
-                    "X-Zendesk-Webhook-Signature-Timestamp": env["BENCH_TIMESTAMP"]})
+    fixed_rate.runs = getattr(fixed_rate, "runs", 0) + 1
     latencies, statuses, lock = [], [], threading.Lock()
     session_local = threading.local()
 
     def send(n: int):
         session = getattr(session_local, "s", None) or requests.Session()
         session_local.s = session
+        body = delivery(10**9 + fixed_rate.runs * 10**6 + n)  # never one of wrk's
+        headers = signed(body)
         start = time.perf_counter()
-        answer = session.post(f"http://127.0.0.1:{port}/webhooks/zendesk", data=BODY,
+        answer = session.post(f"http://127.0.0.1:{port}/webhooks/zendesk", data=body,
                               headers={**headers, "X-Zendesk-Webhook-Invocation-Id": f"fixed-{n}"}, timeout=10)
         with lock:
             latencies.append((time.perf_counter() - start) * 1000)
@@ -97,8 +122,8 @@ def main() -> None:
             server = gunicorn(app, port, service_env(database_url), work / f"{name.split()[0]}.log",
                               extra_args=args.server_args)
             try:
-                wrk(port, 2, args.connections)  # warm-up
-                rounds[name].append({"max": wrk(port, args.seconds, args.connections),
+                wrk(port, 2, args.connections, work)  # warm-up
+                rounds[name].append({"max": wrk(port, args.seconds, args.connections, work),
                                      "fixed": fixed_rate(port, 100, args.seconds)})
             finally:
                 server.terminate()

@@ -133,5 +133,7 @@ def _trigger(ticket: int, name: str, event_id: str, seen: dict) -> dict:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # To the microsecond: two changes of one ticket within a second must not render the same trigger
+    # body, which would be one delivery to the service (Zendesk's own stamps are to the second).
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 

@@ -10,6 +10,7 @@ os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
 
 import pytest
 
+import fuzzing
 from fake_zendesk import FakeZendesk
 from zendesk_escalator.policy_file import load_policy
 from zendesk_escalator.settings import Settings
@@ -38,6 +39,13 @@ EXTRA_ROUTE = """
 group_id = 360000000004
 when = { form_id = 360000144212, brand_id = [360002783572], organization_id = [509974, 509975] }
 """
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how many cases the fuzz tests tried (printed with -q too)."""
+    if fuzzing.TRIED:
+        terminalreporter.write_sep("-", "fuzz cases tried")
+        fuzzing.summary(terminalreporter.write_line)
 
 
 def sample(name: str) -> dict:

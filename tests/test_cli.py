@@ -74,7 +74,7 @@ def test_bad_policy_exits_2_naming_the_key(capsys, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('[escalation]\naddresses = ["x"]\n')
     assert main(["simulate", str(SAMPLES / "trigger_body.json"), "--rules", str(bad)]) == 2
-    assert "escalation.addresses.0" in capsys.readouterr().err
+    assert "escalation.addresses[1]" in capsys.readouterr().err
 
 
 def test_worker_refuses_to_start_with_bad_settings(capsys, monkeypatch):

@@ -45,3 +45,10 @@ def test_every_command_the_readme_names_exists(capsys):
         with pytest.raises(SystemExit) as done:
             main([command, "--help"])
         assert done.value.code == 0, command
+
+
+def test_the_configuration_table_gives_each_number_its_range():
+    from zendesk_escalator.settings import RANGES
+    rows = {row.split("|")[1].strip(" `"): row for row in README.splitlines() if row.startswith("| `")}
+    for name, (_, low, high) in RANGES.items():
+        assert f"{low:g} to {high:g}" in rows[name], name

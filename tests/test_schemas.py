@@ -36,6 +36,62 @@ def test_trigger_errors_name_the_field(body, field):
     assert caught.value.field == field
 
 
+LENIENT = [1.5, "١٢٣", "1_000", " 12 ", "+12", "0012", "12\n", "1e3", 12.0, True, 0, -5, 2**63, [12], {"id": 12}]
+
+
+@pytest.mark.parametrize("value", LENIENT)
+def test_a_trigger_ticket_id_is_a_positive_integer_or_ascii_digits_only(value):
+    with pytest.raises(PayloadError) as caught:
+        load_trigger({"ticket_id": value})
+    assert caught.value.field == "ticket_id"
+
+
+@pytest.mark.parametrize("path", [("detail", "id"), ("detail", "actor_id"), ("account_id",), ("event", "comment", "id"),
+                                  ("event", "comment", "author", "id")])
+@pytest.mark.parametrize("value", LENIENT)
+def test_every_id_of_an_event_is_read_as_strictly(path, value):
+    body = sample("event_comment_added.json")
+    *parents, key = path
+    target = body
+    for name in parents:
+        target = target[name]
+    target[key] = value
+    with pytest.raises(PayloadError) as caught:
+        load_event(body)
+    assert caught.value.field == ".".join(path)
+
+
+def test_the_custom_field_id_of_an_event_is_read_as_strictly():
+    body = sample("event_comment_added.json")
+    body["type"], body["event"] = "zen:event-type:ticket.custom_field_changed", {"custom_field": {"id": "1_000"}}
+    with pytest.raises(PayloadError) as caught:
+        load_event(body)
+    assert caught.value.field == "event.custom_field.id"
+
+
+@pytest.mark.parametrize("value, ticket_id", [(12, 12), ("12", 12), (2**63 - 1, 2**63 - 1), ("9223372036854775807", 2**63 - 1)])
+def test_ids_as_zendesk_sends_them_are_read(value, ticket_id):
+    assert load_trigger({"ticket_id": value}).ticket_id == ticket_id
+
+
+@pytest.mark.parametrize("value", [-1, "-1"])
+def test_an_actor_of_minus_one_is_zendesk_itself(value):
+    """The API reference: an actor_id of "-1" is a Zendesk system user, such as an automation's action."""
+    assert load_trigger({"ticket_id": 1, "actor_id": value}).actor_id == -1
+    body = sample("event_comment_added.json")
+    body["detail"]["actor_id"] = body["event"]["comment"]["author"]["id"] = value
+    note = load_event(body)
+    assert (note.actor_id, note.comment.author_id) == (-1, -1)
+
+
+@pytest.mark.parametrize("event_id", ["", " cbe4028c ", "cbe4028c\n", "cbe4028c\x00", "é" * 10, "x" * 201])
+def test_an_event_id_is_visible_ascii(event_id):
+    body = {**sample("event_comment_added.json"), "id": event_id}
+    with pytest.raises(PayloadError) as caught:
+        load_event(body)
+    assert caught.value.field == "id"
+
+
 def test_event_webhook_comment_added():
     body = sample("event_comment_added.json")
     assert is_event_webhook(body)

@@ -1,10 +1,16 @@
 """Settings from the environment: defaults, refusals naming the variable, .env."""
 
+import json
 import logging
+import math
 import os
 
 import pytest
+import responses
+from hypothesis import strategies as st
 
+from fuzzing import fuzz
+from zendesk_escalator.actions import ZendeskClient
 from zendesk_escalator.settings import load_settings
 from zendesk_escalator.errors import ConfigError
 
@@ -84,3 +90,85 @@ def test_log_format_is_json_unless_told_and_only_json_or_text():
     with pytest.raises(ConfigError) as caught:
         load_settings({**FULL, "LOG_FORMAT": "xml"})
     assert caught.value.key == "LOG_FORMAT"
+
+
+@pytest.mark.parametrize("key, value, problem", [
+    ("ESCALATOR_LEASE_SECONDS", "nan", "is not a number"),  # every comparison with nan is false: it passed
+    ("ESCALATOR_SWEEP_RATE", "inf", "is not a number"),
+    ("ESCALATOR_API_TIMEOUT", "1e3", "is not a number"),
+    ("ESCALATOR_RETRY_BASE_SECONDS", "-1", "is not a number"),
+    ("ESCALATOR_SWEEP_HOURS", "1_000", "is not a number"),
+    ("PORT", "٨٠٠٠", "is not a number"),  # int() reads Arabic-Indic digits as 8000
+    ("PORT", "8000.5", "is not a number"),
+    ("PORT", "99999", "out of range: 1 to 65535"),
+    ("PORT", "0", "out of range"),
+    ("ESCALATOR_LEASE_SECONDS", "86400000", "out of range: 5 to 3600 (seconds)"),
+    ("ESCALATOR_RETRY_BUDGET_HOURS", "100000", "out of range"),
+    ("ESCALATOR_SWEEP_RATE", "100000", "out of range"),
+])
+def test_a_number_is_ascii_digits_within_its_range(key, value, problem):
+    with pytest.raises(ConfigError) as caught:
+        load_settings({**FULL, key: value})
+    assert caught.value.key == key and problem in caught.value.problem
+
+
+def test_numbers_within_their_ranges_are_read():
+    settings = load_settings({**FULL, "PORT": "65535", "ESCALATOR_LEASE_SECONDS": "90", "ESCALATOR_SWEEP_RATE": "0.5"})
+    assert (settings.port, settings.lease_seconds, settings.sweep_rate) == (65535, 90.0, 0.5)
+
+
+@pytest.mark.parametrize("value", ["globex", "Globex", "globex.zendesk.com", "https://globex.zendesk.com",
+                                   "https://globex.zendesk.com/", "GLOBEX.ZENDESK.COM"])
+def test_the_subdomain_is_the_name_before_zendesk_com(value):
+    settings = load_settings({**FULL, "ZENDESK_SUBDOMAIN": value})
+    assert (settings.subdomain, settings.zendesk_base_url) == ("globex", "https://globex.zendesk.com")
+
+
+@pytest.mark.parametrize("value", ["support.globex.com", "globex.zendesk.com/agent", "https://globex", "glo bex",
+                                   "globex_co", "-globex", "https://globex.zendesk.com.evil.example"])
+def test_a_subdomain_that_is_no_account_name_says_what_to_write(value):
+    with pytest.raises(ConfigError) as caught:
+        load_settings({**FULL, "ZENDESK_SUBDOMAIN": value})
+    assert caught.value.key == "ZENDESK_SUBDOMAIN" and "the name before .zendesk.com" in caught.value.problem
+
+
+def test_the_subdomain_is_not_required_when_the_api_url_is_set():
+    """The API address names the account: reads and Zenpy's writes go there."""
+    settings = load_settings({"ZENDESK_EMAIL": "bot@acme.example", "ZENDESK_API_TOKEN": "t0ken",
+                              "ZENDESK_WEBHOOK_SECRET": "s", "ZENDESK_API_URL": "https://proxy.acme.example/zd"})
+    assert settings.has_credentials and not settings.dry_run
+    client = ZendeskClient(settings)
+    with responses.RequestsMock() as zendesk:
+        zendesk.get("https://proxy.acme.example/zd/api/v2/tickets/35436.json", json={"ticket": {"id": 35436}})
+        zendesk.put("https://proxy.acme.example/zd/api/v2/tickets/35436.json", json={"ticket": {"id": 35436}})
+        assert client.ticket(35436)["ticket"]["id"] == 35436
+        client.apply({"id": 35436, "priority": "high"})
+        assert json.loads(zendesk.calls[1].request.body)["ticket"]["priority"] == "high"
+
+
+NUMBERS = {"PORT": "port", "ESCALATOR_RETRY_BUDGET_HOURS": "retry_budget_hours", "ESCALATOR_LEASE_SECONDS": "lease_seconds",
+           "ESCALATOR_API_TIMEOUT": "api_timeout", "ESCALATOR_RETRY_BASE_SECONDS": "retry_base_seconds",
+           "ESCALATOR_SWEEP_HOURS": "sweep_hours", "ESCALATOR_SWEEP_RATE": "sweep_rate"}
+
+
+@fuzz(300, key=st.sampled_from(sorted(NUMBERS)), value=st.one_of(
+    st.text(min_size=1, max_size=12), st.floats().map(str), st.integers(-10**6, 10**7).map(str),
+    st.decimals(allow_nan=True).map(str), st.sampled_from(["nan", "NaN", "inf", "-inf", "Infinity", "1e309", "0x10"])))
+def test_a_number_setting_is_refused_naming_it_or_read_finite_and_within_bounds(key, value):
+    try:
+        settings = load_settings({**FULL, key: value})
+    except ConfigError as error:
+        assert error.key == key and error.problem
+        return
+    number = getattr(settings, NUMBERS[key])
+    assert math.isfinite(number) and number > 0 and (key != "PORT" or (type(number) is int and number <= 65535))
+
+
+def test_escalator_run_listens_on_host_else_everywhere_but_only_here_while_unsigned():
+    assert load_settings(FULL).listen_host == "0.0.0.0"
+    assert load_settings({"ESCALATOR_ALLOW_UNSIGNED": "1"}).listen_host == "127.0.0.1"
+    assert load_settings({"ESCALATOR_ALLOW_UNSIGNED": "1", "HOST": "0.0.0.0"}).listen_host == "0.0.0.0"
+    assert load_settings({**FULL, "HOST": "10.0.0.5"}).listen_host == "10.0.0.5"
+    with pytest.raises(ConfigError) as caught:
+        load_settings({**FULL, "HOST": "0.0.0.0:8000 --reload"})
+    assert caught.value.key == "HOST"

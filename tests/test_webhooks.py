@@ -1,5 +1,6 @@
 """POST /webhooks/zendesk through Flask, signed like Zendesk signs."""
 
+import hashlib
 import json
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
@@ -7,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from conftest import sample, signed_headers
+from service import Clock
 from zendesk_escalator.app import create_app
 from zendesk_escalator.errors import StorageUnavailable
 from zendesk_escalator.store.inbox import PENDING
@@ -37,7 +39,9 @@ def test_trigger_webhook_is_stored_then_202(http, inbox):
     assert answer.status_code == 202
     assert answer.json == {"status": "accepted", "ticket_id": 35436}
     row, = inbox.rows(PENDING)
-    assert (row.dedupe_key, row.ticket_id, row.payload["actor_id"]) == ("invocation:inv-1", 35436, 20978392)
+    raw = json.dumps(sample("trigger_body.json")).encode()
+    assert (row.dedupe_key, row.ticket_id, row.payload["actor_id"]) == (
+        f"body:{hashlib.sha256(raw).hexdigest()}", 35436, 20978392)
 
 
 def test_event_webhook_dedupes_on_event_id(http, inbox):
@@ -48,10 +52,40 @@ def test_event_webhook_dedupes_on_event_id(http, inbox):
     assert [r.dedupe_key for r in inbox.rows()] == ["event:cbe4028c-7239-495d-b020-f22348516046"]
 
 
-def test_trigger_retry_with_same_invocation_is_duplicate(http, inbox):
-    assert post(http, sample("trigger_body.json")).status_code == 202
-    assert post(http, sample("trigger_body.json")).status_code == 200
+def test_zendesks_retry_of_a_trigger_delivery_is_a_duplicate(settings, policy, inbox):
+    """A retry keeps the invocation id and the body, under a new signature timestamp (the attempt's time)."""
+    clock = Clock()
+    http = create_app(settings, policy, inbox, clock=clock).test_client()
+    raw = json.dumps(sample("trigger_body.json")).encode()
+    assert post(http, raw, headers=signed_headers(raw, when=clock()), invocation="inv-1").status_code == 202
+    clock.advance(40)  # the first answer was lost (a timeout, say); Zendesk tries again
+    again = post(http, raw, headers=signed_headers(raw, when=clock()), invocation="inv-1")
+    assert (again.status_code, again.json["status"]) == (200, "duplicate")
     assert len(inbox.rows()) == 1
+
+
+@pytest.mark.parametrize("invocation", ["inv-2", "a-new-one-each-time", None])
+def test_a_replayed_trigger_delivery_is_a_duplicate_whatever_its_invocation_header(http, inbox, invocation):
+    """The invocation id is not signed: a captured request sent again within 5 minutes is the same delivery."""
+    raw = json.dumps(sample("trigger_body.json")).encode()
+    headers = signed_headers(raw)
+    assert post(http, raw, headers=headers, invocation="inv-1").status_code == 202
+    replay = post(http, raw, headers=headers, invocation=invocation)
+    assert (replay.status_code, replay.json["status"]) == (200, "duplicate")
+    assert len(inbox.rows()) == 1
+
+
+def test_a_body_without_updated_at_is_told_apart_by_its_signature_timestamp(settings, policy, inbox):
+    """A hand-made template without {{ticket.updated_at_with_timestamp}}: replays are duplicates, later deliveries not."""
+    clock = Clock()
+    http = create_app(settings, policy, inbox, clock=clock).test_client()
+    raw = json.dumps({"ticket_id": "35436"}).encode()
+    first = signed_headers(raw, when=clock())
+    assert post(http, raw, headers=first, invocation="inv-1").status_code == 202
+    assert post(http, raw, headers=first, invocation="inv-2").status_code == 200  # a replay
+    clock.advance(60)
+    assert post(http, raw, headers=signed_headers(raw, when=clock()), invocation="inv-3").status_code == 202
+    assert [row.dedupe_key.split(":")[0] for row in inbox.rows()] == ["signed", "signed"]
 
 
 def test_trigger_without_invocation_id_dedupes_on_body(http, inbox):
@@ -116,9 +150,9 @@ def test_the_webhook_error_mapping_is_scoped_to_its_blueprint(app):
 
 def test_rotated_secrets_both_accepted(settings, policy, inbox):
     http = create_app(replace(settings, webhook_secrets=("new-secret", "old-secret")), policy, inbox).test_client()
-    raw = json.dumps(sample("trigger_body.json")).encode()
-    assert post(http, raw, headers=signed_headers(raw, secret="old-secret"), invocation="1").status_code == 202
-    assert post(http, raw, headers=signed_headers(raw, secret="new-secret"), invocation="2").status_code == 202
+    for secret, updated_at in (("old-secret", "2026-11-22T09:15:02Z"), ("new-secret", "2026-11-22T09:16:40Z")):
+        raw = json.dumps({**sample("trigger_body.json"), "updated_at": updated_at}).encode()
+        assert post(http, raw, headers=signed_headers(raw, secret=secret), invocation=None).status_code == 202
 
 
 @pytest.mark.parametrize("raw, field", [
@@ -133,6 +167,36 @@ def test_bad_payload_is_400_naming_the_field(http, inbox, raw, field):
     assert answer.status_code == 400
     assert (answer.json["error"], answer.json["field"]) == ("bad_payload", field)
     assert inbox.rows() == []
+
+
+@pytest.mark.parametrize("raw, problem", [
+    (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),  # 200 KB: a RecursionError in the parser (was a 500)
+    (b'{"ticket_id": 1, "tags": ' + b'{"a": ' * 30_000 + b"1" + b"}" * 30_000 + b"}", "nested too deeply"),
+    (b'{"ticket_id": NaN}', "NaN is not a JSON value"),
+    (b'{"ticket_id": 1, "x": Infinity}', "Infinity is not a JSON value"),
+    (b'{"ticket_id": 1, "x": 1e309}', "1e309 is out of range"),
+    (b'{"ticket_id": 5, "ticket_id": 6}', "'ticket_id' appears twice"),
+    (b'{"ticket_id": 1, "updated_at": "\xed\xa0\x80"}', "malformed JSON"),  # a lone surrogate is not UTF-8
+])
+def test_a_body_that_is_not_strict_json_is_400_with_the_json_error(http, inbox, raw, problem):
+    answer = post(http, raw)
+    assert (answer.status_code, answer.json["error"], answer.json["field"]) == (400, "bad_payload", "body")
+    assert problem in answer.json["message"]
+    assert inbox.rows() == []
+
+
+def test_a_nested_event_type_is_not_read_as_text(http, inbox):
+    deep = "[" * 900 + "]" * 900  # parses; str() of it would recurse past the limit inside the request
+    answer = post(http, f'{{"ticket_id": 1, "type": {deep}}}'.encode())
+    assert answer.status_code == 202 and inbox.rows()[0].ticket_id == 1
+
+
+def test_an_event_id_the_database_cannot_hold_is_400_not_5xx(settings, policy, any_inbox):
+    """PostgreSQL refuses NUL in text: the key made of such an id failed the insert (503, Zendesk retrying)."""
+    http = create_app(settings, policy, any_inbox).test_client()
+    answer = post(http, {**sample("event_comment_added.json"), "id": "cbe4028c\u0000"})
+    assert (answer.status_code, answer.json["field"]) == (400, "id")
+    assert any_inbox.rows() == []
 
 
 def test_oversized_body_is_413_before_anything_else(http, inbox):

@@ -26,13 +26,13 @@ class ZendeskClient(TicketReader):
 
     def __init__(self, settings: Settings, adapter: requests.adapters.BaseAdapter | None = None,
                  on_call: Callable[[str, str, int | str], None] | None = None):
-        canonical = f"https://{settings.subdomain}.zendesk.com"
+        canonical = f"https://{settings.client_subdomain}.zendesk.com"
         super().__init__(ZendeskSession(canonical, settings.zendesk_base_url, on_call), settings.api_timeout)
         if adapter is not None:  # recorded answers (simulate) instead of the network
             for prefix in ("http://", "https://"):
                 self.session.mount(prefix, adapter)
         self.zenpy = Zenpy(
-            subdomain=settings.subdomain,
+            subdomain=settings.client_subdomain,
             email=settings.email,
             token=None if settings.oauth_token else settings.api_token,
             oauth_token=settings.oauth_token,

@@ -28,7 +28,7 @@ from .ops.setup_remove import run_remove
 from .policy_file import load_policy
 from .settings import Settings, load_settings, read_dotenv
 from .store.inbox import Inbox
-from .wiring import (WorkerPool, announce_modes, build_admin, configure_logging, migrate_or_wait,
+from .wiring import (WorkerPool, announce_address, announce_modes, build_admin, configure_logging, migrate_or_wait,
                      report_feed_access, utcnow)
 from .worker.escalate import NotificationHandler
 from .worker.loop import POLL_INTERVAL
@@ -72,11 +72,12 @@ def cmd_run(args) -> int:
 
     settings = load_settings()
     policy = load_policy(settings.rules_path)  # fail before gunicorn starts
+    host = args.host or settings.listen_host
     pools: list[WorkerPool] = []
 
     class Embedded(BaseApplication):
         def load_config(self):
-            options = {"bind": f"{args.host}:{settings.port}", "workers": 1,
+            options = {"bind": f"{host}:{settings.port}", "workers": 1,
                        "worker_class": "gthread", "threads": 32, "graceful_timeout": 30,
                        "control_socket_disable": True,
                        "on_starting": gunicorn_conf.on_starting, "child_exit": gunicorn_conf.child_exit,
@@ -88,6 +89,7 @@ def cmd_run(args) -> int:
         def load(self):
             # Runs in gunicorn's worker process, after the fork.
             app = create_app(settings, policy)
+            announce_address(settings, host)
             report_feed_access(settings, policy)
             services = app.extensions["escalator"]  # its metrics: one set per process
             pools.append(WorkerPool(settings, policy, services.inbox, args.threads, metrics=services.metrics).start())
@@ -205,7 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="web + worker in one process (embedded default)")
-    run.add_argument("--host", default="0.0.0.0")
+    run.add_argument("--host", default=None, help="address to listen on (default: $HOST, else 0.0.0.0; "
+                                                 "127.0.0.1 while unsigned webhooks are accepted)")
     run.add_argument("--threads", type=positive_int, default=2, help="queue worker threads (default 2)")
     run.set_defaults(func=cmd_run)
     work = sub.add_parser("worker", help="the queue worker alone")

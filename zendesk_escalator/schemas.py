@@ -4,11 +4,10 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from .core.notification import CommentHint, Notification
 from .errors import IgnoredPayload, PayloadError
+from .ids import RenderedId, ZendeskId, zendesk_id
 
 EVENT_PREFIX = "zen:event-type:"
-MAX_ID = 2**63 - 1  # Zendesk ids are 64-bit; larger numbers cannot be stored
-ID = validate.Range(min=1, max=MAX_ID)
-ANY_ID = validate.Range(min=-MAX_ID, max=MAX_ID)
+EVENT_ID = validate.Regexp(r"^[\x21-\x7e]{1,200}\Z", error="an event id: 1 to 200 visible ASCII characters")
 # Ticket events that can never start an escalation; every other ticket event is
 # processed, so new Zendesk event types fail open (we look) rather than closed.
 IRRELEVANT_TICKET_EVENTS = frozenset({
@@ -50,19 +49,6 @@ class OneOrMany(fields.List):
         return super()._deserialize(value if isinstance(value, list) else [value], attr, data, **kwargs)
 
 
-class OptionalInteger(fields.Integer):
-    """Integer that also accepts Zendesk's empty placeholder rendering ("")."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if value in ("", None):
-            return None
-        return super()._deserialize(value, attr, data, **kwargs)
-
-    def _validate(self, value):
-        if value is not None:
-            super()._validate(value)
-
-
 class TagList(fields.Field):
     """Tags as a list or as Zendesk renders {{ticket.tags}}: one space-separated string."""
 
@@ -99,8 +85,8 @@ class TriggerBodySchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    ticket_id = fields.Integer(required=True, strict=False, validate=ID)
-    actor_id = OptionalInteger(load_default=None, validate=ANY_ID)
+    ticket_id = ZendeskId(required=True)
+    actor_id = RenderedId(load_default=None, actor=True)
     tags = TagList(load_default=None)
     priority = LowerString(load_default=None)
     status = LowerString(load_default=None)
@@ -115,8 +101,8 @@ class TicketDetailSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    id = OptionalInteger(load_default=None, validate=ID)
-    actor_id = OptionalInteger(load_default=None, validate=ANY_ID)
+    id = RenderedId(load_default=None)
+    actor_id = RenderedId(load_default=None, actor=True)
     tags = TagList(load_default=None)
     priority = LowerString(load_default=None, allow_none=True)
     status = LowerString(load_default=None, allow_none=True)
@@ -129,19 +115,19 @@ class _Lenient(Schema):
 
 
 class CommentAuthorSchema(_Lenient):
-    id = OptionalInteger(load_default=None, validate=ANY_ID)
+    id = RenderedId(load_default=None, actor=True)
     is_staff = fields.Boolean(load_default=None, allow_none=True)
 
 
 class EventCommentSchema(_Lenient):
-    id = OptionalInteger(load_default=None, validate=ID)
+    id = RenderedId(load_default=None)
     body = fields.String(load_default=None, allow_none=True)
     is_public = fields.Boolean(load_default=None, allow_none=True)
     author = fields.Nested(CommentAuthorSchema, load_default=dict)
 
 
 class CustomFieldRefSchema(_Lenient):
-    id = OptionalInteger(load_default=None, validate=ID)
+    id = RenderedId(load_default=None)
 
 
 class EventDataSchema(_Lenient):
@@ -159,8 +145,8 @@ class EventEnvelopeSchema(Schema):
         unknown = EXCLUDE
 
     type = fields.String(required=True)
-    id = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    account_id = OptionalInteger(load_default=None, validate=ANY_ID)
+    id = fields.String(required=True, validate=EVENT_ID)
+    account_id = RenderedId(load_default=None)
     time = fields.String(load_default=None)
     subject = fields.String(load_default=None)
     detail = fields.Nested(TicketDetailSchema, load_default=dict)
@@ -169,7 +155,8 @@ class EventEnvelopeSchema(Schema):
 
 def is_event_webhook(body: object) -> bool:
     """Tell event webhooks (typed envelope) from trigger webhooks."""
-    return isinstance(body, dict) and str(body.get("type", "")).startswith(EVENT_PREFIX)
+    kind = body.get("type") if isinstance(body, dict) else None
+    return isinstance(kind, str) and kind.startswith(EVENT_PREFIX)
 
 
 # Schemas hold no per-load state; building one per request costs more than the load itself.
@@ -216,10 +203,11 @@ def _comment_hint(comment: dict) -> CommentHint:
 
 def _ticket_id_from_subject(subject: str | None) -> int:
     prefix = "zen:ticket:"
-    number = subject[len(prefix):] if subject and subject.startswith(prefix) else ""
-    if number.isascii() and number.isdigit() and 0 < int(number) <= MAX_ID:
-        return int(number)
-    raise PayloadError("detail.id", "missing ticket id (neither detail.id nor subject zen:ticket:<id>)")
+    number = subject[len(prefix):] if subject and subject.startswith(prefix) else None
+    try:
+        return zendesk_id(number)
+    except ValidationError:
+        raise PayloadError("detail.id", "missing ticket id (neither detail.id nor subject zen:ticket:<id>)") from None
 
 
 def _load(schema: Schema, body: object) -> dict:
@@ -233,10 +221,16 @@ def _load(schema: Schema, body: object) -> dict:
 
 
 def first_error(messages, prefix: str = "") -> tuple[str, str]:
-    """Flatten marshmallow's nested messages to ('detail.id', 'Not a valid integer.')."""
+    """Flatten marshmallow's nested messages to ('impact[2].when.priority[1]', 'Must be one of ...').
+
+    A list's entries are counted from 1, as the file's reader counts them.
+    """
     if isinstance(messages, dict):
         key, value = next(iter(messages.items()))
-        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(key, int):
+            name = f"{prefix}[{key + 1}]"
+        else:
+            name = f"{prefix}.{key}" if prefix else str(key)
         return first_error(value, name)
     if isinstance(messages, list) and messages:
         return prefix or "body", str(messages[0])

@@ -2,6 +2,7 @@
 
 import logging
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -13,6 +14,15 @@ log = logging.getLogger(__name__)
 TRUE = {"1", "true", "yes", "on"}
 # The admin token guards customer data on /dashboard: a short one could be guessed.
 SHORTEST_ADMIN_TOKEN = 16
+LOOPBACK, EVERY_INTERFACE = "127.0.0.1", "0.0.0.0"
+DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?")  # ASCII digits: no sign, exponent, "_", nan or inf
+SUBDOMAIN = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+ZENDESK_HOST = re.compile(r"(?:https?://)?([^./]+)\.zendesk\.com/?")  # "acme.zendesk.com", "https://acme.zendesk.com/"
+# Each number's unit and the range it must fall in; outside it is a typo, not a choice.
+RANGES = {"PORT": ("a TCP port", 1, 65535), "ESCALATOR_RETRY_BUDGET_HOURS": ("hours", 0.001, 720),
+          "ESCALATOR_LEASE_SECONDS": ("seconds", 5, 3600), "ESCALATOR_API_TIMEOUT": ("seconds", 0.1, 600),
+          "ESCALATOR_RETRY_BASE_SECONDS": ("seconds", 0.01, 3600), "ESCALATOR_SWEEP_HOURS": ("hours", 0.01, 720),
+          "ESCALATOR_SWEEP_RATE": ("requests a minute", 0.1, 2500)}
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,7 @@ class Settings:
     rules_path: str = "escalation.toml"
     dry_run: bool = False
     admin_token: str | None = None  # opens /dashboard; without it the dashboard is off
+    host: str | None = None  # where `escalator run` listens; see listen_host
     port: int = 8000
     log_level: str = "INFO"
     log_format: str = "json"  # one JSON object a line, for log pipelines; `make run` sets text
@@ -44,7 +55,17 @@ class Settings:
     @property
     def has_credentials(self) -> bool:
         """True when we can call the Zendesk API at all."""
-        return bool(self.subdomain and (self.oauth_token or (self.email and self.api_token)))
+        return bool((self.subdomain or self.api_url) and (self.oauth_token or (self.email and self.api_token)))
+
+    @property
+    def listen_host(self) -> str:
+        """HOST, else every interface; while unsigned webhooks are accepted, this machine only."""
+        return self.host or (EVERY_INTERFACE if self.webhook_secrets else LOOPBACK)
+
+    @property
+    def client_subdomain(self) -> str:
+        """The subdomain Zenpy builds URLs on; with ZENDESK_API_URL alone a stand-in, since the session replaces it."""
+        return self.subdomain or "api"
 
     @property
     def zendesk_base_url(self) -> str:
@@ -70,7 +91,7 @@ def load_settings(environ: dict | None = None, dotenv_path: str | None = ".env",
     env = {key: value.strip() for key, value in environ.items() if value.strip()}
     # Unset variables fall back to the defaults written once, on Settings.
     settings = Settings(
-        subdomain=env.get("ZENDESK_SUBDOMAIN"),
+        subdomain=_subdomain(env.get("ZENDESK_SUBDOMAIN")),
         email=env.get("ZENDESK_EMAIL"),
         api_token=env.get("ZENDESK_API_TOKEN"),
         oauth_token=env.get("ZENDESK_OAUTH_TOKEN"),
@@ -81,15 +102,16 @@ def load_settings(environ: dict | None = None, dotenv_path: str | None = ".env",
         rules_path=env.get("ESCALATOR_RULES", Settings.rules_path),
         dry_run=env.get("ESCALATOR_DRY_RUN", "").lower() in TRUE,
         admin_token=env.get("ESCALATOR_ADMIN_TOKEN"),
-        port=_number(env, "PORT", Settings.port, int),
+        host=env.get("HOST"),
+        port=int(_number(env, "PORT", Settings.port)),
         log_level=env.get("LOG_LEVEL", Settings.log_level).upper(),
         log_format=env.get("LOG_FORMAT", Settings.log_format).lower(),
-        retry_budget_hours=_number(env, "ESCALATOR_RETRY_BUDGET_HOURS", Settings.retry_budget_hours, float),
-        lease_seconds=_number(env, "ESCALATOR_LEASE_SECONDS", Settings.lease_seconds, float),
-        api_timeout=_number(env, "ESCALATOR_API_TIMEOUT", Settings.api_timeout, float),
-        retry_base_seconds=_number(env, "ESCALATOR_RETRY_BASE_SECONDS", Settings.retry_base_seconds, float),
-        sweep_hours=_number(env, "ESCALATOR_SWEEP_HOURS", Settings.sweep_hours, float),
-        sweep_rate=_number(env, "ESCALATOR_SWEEP_RATE", Settings.sweep_rate, float),
+        retry_budget_hours=_number(env, "ESCALATOR_RETRY_BUDGET_HOURS", Settings.retry_budget_hours),
+        lease_seconds=_number(env, "ESCALATOR_LEASE_SECONDS", Settings.lease_seconds),
+        api_timeout=_number(env, "ESCALATOR_API_TIMEOUT", Settings.api_timeout),
+        retry_base_seconds=_number(env, "ESCALATOR_RETRY_BASE_SECONDS", Settings.retry_base_seconds),
+        sweep_hours=_number(env, "ESCALATOR_SWEEP_HOURS", Settings.sweep_hours),
+        sweep_rate=_number(env, "ESCALATOR_SWEEP_RATE", Settings.sweep_rate),
     )
     _check(settings, web)
     if "ESCALATOR_MAX_ATTEMPTS" in env:
@@ -110,21 +132,17 @@ def _check(settings: Settings, web: bool) -> None:
                           "characters, e.g. from: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
     if settings.api_url and not settings.api_url.startswith(("http://", "https://")):
         raise ConfigError("ZENDESK_API_URL", "must start with http:// or https://")
-    if settings.email and settings.api_token and not settings.subdomain:
-        raise ConfigError("ZENDESK_SUBDOMAIN", "required with ZENDESK_EMAIL and ZENDESK_API_TOKEN")
+    if settings.email and settings.api_token and not (settings.subdomain or settings.api_url):
+        raise ConfigError("ZENDESK_SUBDOMAIN", "required with ZENDESK_EMAIL and ZENDESK_API_TOKEN "
+                                               "(the name before .zendesk.com, e.g. acme for acme.zendesk.com)")
+    if settings.host is not None and not re.fullmatch(r"[A-Za-z0-9.:\[\]_-]+", settings.host):
+        raise ConfigError("HOST", f"{settings.host[:80]!r} is not an address: 127.0.0.1 (this machine), "
+                                  f"0.0.0.0 (every interface) or a host name")
     if settings.log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
         raise ConfigError("LOG_LEVEL", f"unknown level {settings.log_level}")
     if settings.log_format not in {"json", "text"}:
         raise ConfigError("LOG_FORMAT", f"must be json or text, not {settings.log_format}")
     _check_sqlite_folder(settings.database_url)
-    for key, value, low in (("ESCALATOR_RETRY_BUDGET_HOURS", settings.retry_budget_hours, 0.001),
-                            ("ESCALATOR_LEASE_SECONDS", settings.lease_seconds, 5),
-                            ("ESCALATOR_API_TIMEOUT", settings.api_timeout, 0.1),
-                            ("ESCALATOR_RETRY_BASE_SECONDS", settings.retry_base_seconds, 0.01),
-                            ("ESCALATOR_SWEEP_HOURS", settings.sweep_hours, 0.01),
-                            ("ESCALATOR_SWEEP_RATE", settings.sweep_rate, 0.1)):
-        if value < low:
-            raise ConfigError(key, f"must be at least {low}")
 
 
 def _check_sqlite_folder(database_url: str) -> None:
@@ -137,9 +155,28 @@ def _check_sqlite_folder(database_url: str) -> None:
                                           f"DATABASE_URL at another file)")
 
 
-def _number(env: dict, key: str, default, kind):
-    try:
-        return kind(env[key]) if key in env else default
-    except ValueError:
-        raise ConfigError(key, f"not a number: {env[key]!r}") from None
+def _number(env: dict, key: str, default: float) -> float:
+    """A number within its RANGES entry: ASCII digits, a decimal point for fractions, nothing else."""
+    if key not in env:
+        return default
+    unit, low, high = RANGES[key]
+    text = env[key]
+    if not DECIMAL.fullmatch(text) or (isinstance(default, int) and "." in text):
+        raise ConfigError(key, f"{text[:40]!r} is not a number: write digits, such as {default:g}")
+    value = float(text)
+    if not low <= value <= high:
+        raise ConfigError(key, f"{text} is out of range: {low:g} to {high:g} ({unit})")
+    return value
+
+
+def _subdomain(value: str | None) -> str | None:
+    """The account's name as in acme.zendesk.com; its address (https://acme.zendesk.com) gives the same."""
+    if value is None:
+        return None
+    host = ZENDESK_HOST.fullmatch(value.lower())
+    name = host.group(1) if host else value.lower()
+    if not SUBDOMAIN.fullmatch(name):
+        raise ConfigError("ZENDESK_SUBDOMAIN", f"{value[:80]!r} is not an account name: use the name before "
+                                               f".zendesk.com (acme for acme.zendesk.com)")
+    return name
 

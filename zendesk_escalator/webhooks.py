@@ -3,12 +3,15 @@
 import hashlib
 import json
 import logging
+import math
 import time
+from collections import Counter
 
 from flask import Blueprint, current_app, g, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import schemas, signature
+from .core.notification import Notification
 from .errors import (EscalatorError, IgnoredPayload, PayloadError, SignatureError,
                      StorageUnavailable)
 
@@ -41,7 +44,7 @@ def receive_zendesk():
         dedupe_key = f"event:{note.extra['event_id']}"
     else:
         note = schemas.load_trigger(body)
-        dedupe_key = _trigger_dedupe_key(raw)
+        dedupe_key = _trigger_dedupe_key(raw, note, signed=bool(services.settings.webhook_secrets))
     stored = services.inbox.accept("notification", dedupe_key, note.ticket_id, note.to_dict(),
                                    now.timestamp())
     return _answer({"status": "accepted" if stored else "duplicate", "ticket_id": note.ticket_id},
@@ -88,15 +91,53 @@ def _answer(body: dict, status: int, headers: dict | None = None):
 
 
 def _json(raw: bytes):
+    """Parse strict JSON: UTF-8 only; NaN, Infinity, numbers beyond a double and keys given twice refused.
+
+    Python's parser takes all of these (bytes that are not UTF-8 too, and of two
+    keys it keeps the last, where another reader may keep the first); a body nested
+    deeper than Python recurses is refused as well.
+    """
     try:
-        return json.loads(raw)
+        return json.loads(raw.decode("utf-8"), parse_constant=_not_json, parse_float=_finite,
+                          object_pairs_hook=_unique_keys)
+    except RecursionError:
+        raise PayloadError("body", "malformed JSON: nested too deeply") from None
     except (ValueError, UnicodeDecodeError) as error:
         raise PayloadError("body", f"malformed JSON: {error}") from None
 
 
-def _trigger_dedupe_key(raw: bytes) -> str:
-    invocation = request.headers.get("X-Zendesk-Webhook-Invocation-Id")
-    if invocation:
-        return f"invocation:{invocation}"
-    # No invocation id (a hand-made request): the same bytes twice are one delivery.
-    return f"body:{hashlib.sha256(raw).hexdigest()}"
+def _not_json(token: str):
+    raise ValueError(f"{token} is not a JSON value")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"number {text[:40]} is out of range")
+    return number
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    body = dict(pairs)
+    if len(body) < len(pairs):
+        twice = next(key for key, count in Counter(key for key, _ in pairs).items() if count > 1)
+        raise ValueError(f"key {twice[:40]!r} appears twice in one object")
+    return body
+
+
+def _trigger_dedupe_key(raw: bytes, note: Notification, signed: bool) -> str:
+    """Name a trigger delivery by what Zendesk signed, never by a header anyone may change.
+
+    A body that names its update (updated_at, as the documented template does) is the
+    delivery: Zendesk's retries resend it under a new signature timestamp, a replay
+    sends it under any invocation id, and both are duplicates. A body without one is
+    told apart by its signature timestamp: a replay is a duplicate, while Zendesk's
+    retry of it (a new timestamp) is stored again and handled idempotently. Unsigned
+    (a local try-out) nothing is signed: the invocation id stands in for the timestamp.
+    """
+    header = "X-Zendesk-Webhook-Signature-Timestamp" if signed else "X-Zendesk-Webhook-Invocation-Id"
+    moment = None if note.updated_at else request.headers.get(header)
+    if not moment:
+        return f"body:{hashlib.sha256(raw).hexdigest()}"
+    digest = hashlib.sha256(moment.encode() + b"\n" + raw).hexdigest()
+    return f"{'signed' if signed else 'invocation'}:{digest}"

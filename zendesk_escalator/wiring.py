@@ -193,6 +193,18 @@ class WorkerPool:
         return sum(worker.hand_back() for worker in self.workers)
 
 
+def announce_address(settings: Settings, host: str) -> None:
+    """Say where `escalator run` listens, and who can reach it from there."""
+    where = f"http://{host}:{settings.port}"
+    if host in ("127.0.0.1", "localhost", "::1"):
+        log.info("listening on %s: this machine only (set HOST=0.0.0.0 to listen on every interface)", where)
+    elif not settings.webhook_secrets:
+        log.warning("listening on %s while UNSIGNED WEBHOOKS ARE ACCEPTED: anyone who reaches it can "
+                    "post one (HOST=127.0.0.1 keeps it to this machine)", where)
+    else:
+        log.info("listening on %s", where)
+
+
 def announce_modes(settings: Settings, policy: Policy) -> None:
     """Say loudly when the service is not doing the real thing, or not all of it."""
     if not settings.webhook_secrets:

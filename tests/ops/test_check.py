@@ -153,6 +153,23 @@ def test_a_bad_policy_is_the_only_row_and_costs_no_call(zendesk, tmp_path, capsy
     assert lines[0].startswith("PROBLEM  policy") and "escalation.addresses: Not a valid list." in lines[0]
 
 
+@pytest.mark.parametrize("old, new, message", [
+    ('warn_before = "30m"', 'warn_before = "99999999999999999999d"', "sla.warn_before: too long"),  # was an OverflowError
+    ('holidays = ["2026-12-24..2026-12-26", "2027-01-01"]', 'holidays = ["2027-01-01", "9999-12-31"]',
+     "schedules.office.holidays[2]: '9999-12-31': holidays fall in the years 1970 to 2999"),  # was an OverflowError
+    ('# note_template = "Escalated', 'note_template = "Costs $ 5"\n# "', "escalation.note_template: Invalid placeholder"),
+    ('phrases = ["production down", "production is down", "prod is down"]', 'phrases = " "',
+     "impact[2].when.phrases[1]: ' ' has no word in it"),
+])
+def test_check_refuses_what_would_fail_at_run_time_naming_the_key(zendesk, tmp_path, capsys, old, new, message):
+    example = (SAMPLES.parent.parent / "examples" / "escalation.toml").read_text()
+    assert old in example
+    fake = zendesk()
+    code, rows, lines = check(tmp_path, capsys, fake, example.replace(old, new, 1))
+    assert (code, rows, fake.requests) == (1, {"policy": "PROBLEM"}, [])
+    assert message in lines[0]
+
+
 def test_without_credentials_only_the_policy_is_checked(zendesk, tmp_path, capsys):
     fake = zendesk()
     code, rows, lines = check(tmp_path, capsys, fake, api_token=None)

@@ -46,5 +46,5 @@ def test_metrics_count_answers_and_rows(settings, policy, inbox):
 def test_bad_policy_file_stops_start_up(settings, tmp_path):
     bad = tmp_path / "escalation.toml"
     bad.write_text('[escalation]\naddresses = ["nope"]\n')
-    with pytest.raises(ConfigError, match="escalation.addresses.0"):
+    with pytest.raises(ConfigError, match=r"escalation\.addresses\[1\]"):
         create_app(replace(settings, rules_path=str(bad)))

@@ -35,3 +35,9 @@ def test_every_id_is_listed_once_with_every_place_that_names_it():
 def test_a_policy_without_fields_names_no_options():
     names = names_in(parse_policy('[escalation]\naddresses = ["e@acme.example"]\n'))
     assert (names.groups, names.users, names.fields, names.options) == ({}, {}, {}, {})
+
+
+def test_a_levels_entry_is_named_by_its_place_in_the_file_as_every_list_entry_is():
+    names = names_in(parse_policy('[escalation]\naddresses = ["e@acme.example"]\n'
+                                  '[[levels]]\nlevel = 2\nfollowers = [7]\n[[levels]]\nlevel = 1\nfollowers = [8]\n'))
+    assert names.users == {7: ["levels[1].followers"], 8: ["levels[2].followers"]}

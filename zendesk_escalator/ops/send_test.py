@@ -23,7 +23,7 @@ def trigger_body(ticket_id: int, now: datetime) -> dict:
 
 
 def signed_request(body: bytes, secret: str | None, now: datetime) -> dict:
-    """The headers Zendesk sends with a webhook (a fresh invocation id, so it is never a duplicate)."""
+    """The headers Zendesk sends with a webhook (a fresh invocation id, as each of Zendesk's deliveries has)."""
     headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "zendesk-escalator send-test",
                "X-Zendesk-Webhook-Invocation-Id": f"send-test-{uuid.uuid4().hex}"}
     if secret:

@@ -7,12 +7,16 @@ from string import Template
 from marshmallow import ValidationError, fields, post_load, pre_load, validate, validates, validates_schema
 
 from ..core.conditions import When
+from ..core.plan import render_note
 from ..core.policy import (DEFAULT_NOTE, NOTE_PLACEHOLDERS, ChecklistPolicy, EmailPolicy, FieldIds, ImpactRule,
                            Level, LifecyclePolicy, ManualRule, Policy, RecurringPolicy, ReportPolicy, Route,
                            SlaPolicy, StatusValues, Trigger)
+from ..core.rules import Decision
 from ..errors import ConfigError
-from ..schemas import ID, first_error
-from .common import Strict, WhenSchema, priority, slug, when_from_old_keys
+from ..ids import ZendeskId
+from ..schemas import first_error
+from .across import levels_described, one_role_per_field
+from .common import LevelNumber, Strict, WhenSchema, priority, slug, when_from_old_keys
 from .lifecycle import LifecycleSchema
 from .recurring import RecurringSchema
 from .report import ReportSchema
@@ -22,7 +26,7 @@ from .sla import SlaSchema
 
 
 class TriggerSchema(Strict):
-    level = fields.Integer(load_default=1, validate=ID)
+    level = LevelNumber(load_default=1)
     priority = fields.String(load_default=None, validate=priority)
 
     @post_load
@@ -40,7 +44,7 @@ class ManualSchema(TriggerSchema):
 
 class ImpactSchema(Strict):
     reason = fields.String(required=True, validate=slug)
-    level = fields.Integer(load_default=2, validate=ID)
+    level = LevelNumber(load_default=2)
     priority = fields.String(load_default=None, validate=priority)
     when = fields.Nested(WhenSchema, required=True)
 
@@ -59,9 +63,9 @@ class ImpactSchema(Strict):
 
 
 class LevelSchema(Strict):
-    level = fields.Integer(required=True, validate=ID)
+    level = LevelNumber(required=True)
     name = fields.String(load_default="")
-    followers = fields.List(fields.Integer(validate=ID), load_default=list)
+    followers = fields.List(ZendeskId(), load_default=list)
 
     @post_load
     def build(self, data, **_):
@@ -69,8 +73,8 @@ class LevelSchema(Strict):
 
 
 class RouteSchema(Strict):
-    group_id = fields.Integer(required=True, validate=ID)
-    assignee_id = fields.Integer(load_default=None, validate=ID)
+    group_id = ZendeskId(required=True)
+    assignee_id = ZendeskId(load_default=None)
     when = fields.Nested(WhenSchema, load_default=When)
 
     @pre_load
@@ -84,10 +88,10 @@ class RouteSchema(Strict):
 
 
 class FieldIdsSchema(Strict):
-    status = fields.Integer(load_default=None, validate=ID)
-    level = fields.Integer(load_default=None, validate=ID)
-    reason = fields.Integer(load_default=None, validate=ID)
-    escalated_at = fields.Integer(load_default=None, validate=ID)
+    status = ZendeskId(load_default=None)
+    level = ZendeskId(load_default=None)
+    reason = ZendeskId(load_default=None)
+    escalated_at = ZendeskId(load_default=None)
 
     @post_load
     def build(self, data, **_):
@@ -107,21 +111,21 @@ class FieldValuesSchema(Strict):
 
 class EscalationSchema(Strict):
     addresses = fields.List(fields.Email(), required=True, validate=validate.Length(min=1))
-    default_group_id = fields.Integer(load_default=None, validate=ID)
-    integration_user_id = fields.Integer(load_default=None, validate=ID)
+    default_group_id = ZendeskId(load_default=None)
+    integration_user_id = ZendeskId(load_default=None)
     tag = fields.String(load_default="escalated", validate=slug)
     note_template = fields.String(load_default=DEFAULT_NOTE)
 
     @validates("note_template")
-    def known_placeholders(self, value, **_):
-        try:
-            names = set(Template(value).get_identifiers())
-        except ValueError as error:
-            raise ValidationError(f"not a valid template: {error}") from None
-        unknown = names - NOTE_PLACEHOLDERS
+    def renders(self, value, **_):
+        unknown = set(Template(value).get_identifiers()) - NOTE_PLACEHOLDERS
         if unknown:
             raise ValidationError(
                 f"unknown placeholder(s) {sorted(unknown)}; use {sorted(NOTE_PLACEHOLDERS)}")
+        try:
+            sample_note(value)
+        except ValueError as error:  # Template's words for a "$" that starts no placeholder
+            raise ValidationError(f'{error}: a "$" starts a placeholder; write "$$" for a dollar sign') from None
 
 
 class PolicySchema(Strict):
@@ -144,11 +148,16 @@ class PolicySchema(Strict):
     @validates_schema
     def schedules_named_exist(self, data, **_):
         named = [("sla.schedule", data["sla"].schedule), ("lifecycle.cadence_schedule", data["lifecycle"].cadence_schedule)]
-        named += [(f"sla.fallback.{n}.schedule", t.schedule) for n, t in enumerate(data["sla"].fallback)]
+        named += [(f"sla.fallback[{n}].schedule", t.schedule) for n, t in enumerate(data["sla"].fallback, 1)]
         for key, name in named:
             if name and name != "zendesk" and name not in data["schedules"]:
                 known = ", ".join(["zendesk", *sorted(data["schedules"])])
                 raise ValidationError(f"no [schedules.{name}] in the policy (known: {known})", key)
+
+    @validates_schema
+    def across_sections(self, data, **_):
+        levels_described(data)
+        one_role_per_field(data)
 
     @validates_schema
     def report_ticket_has_an_assignee(self, data, **_):
@@ -181,6 +190,12 @@ class PolicySchema(Strict):
             report=data["report"],
             schedules=data["schedules"],
         )
+
+
+def sample_note(template: str) -> str:
+    """The note an escalation writes with this template, rendered with sample values (ValueError if it cannot be)."""
+    decision = Decision(rule="cc", reason="customer_cc", level=2, evidence=("sample evidence",), quote="sample request")
+    return render_note(decision, Policy(addresses=frozenset(), note_template=template), ["group → 1"])
 
 
 def parse_policy(text: str) -> Policy:

@@ -7,12 +7,35 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 
 from ..core.conditions import When
 from ..core.policy import PRIORITIES
+from ..core.text import span as span_text
 from ..core.zones import UnknownTimeZone, iana_zone
-from ..schemas import ID, OneOrMany
+from ..ids import ZendeskId, zendesk_id
+from ..schemas import OneOrMany
 
-slug = validate.Regexp(r"^[a-z0-9_]+$", error="use lower-case letters, digits and _ only")
+slug = validate.Regexp(r"^[a-z0-9_]+\Z", error="use lower-case letters, digits and _ only")
 priority = validate.OneOf(PRIORITIES)
-_field_id = validate.Regexp(r"^[1-9][0-9]{0,18}$", error="a custom field id (digits)")
+LONGEST = timedelta(days=365)  # no duration in a policy means more; longer ones overflowed date arithmetic
+POSITIVE = timedelta.resolution  # a Duration's `shortest` when it must be longer than zero
+
+
+def _field_id(value: str) -> None:
+    try:
+        zendesk_id(value)
+    except ValidationError:
+        raise ValidationError("a custom field id (digits)") from None
+
+
+class LevelNumber(fields.Integer):
+    """An escalation level: a whole number from 1 to 99."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, validate=validate.Range(min=1, max=99), **kwargs)
+
+
+def words(value: str) -> None:
+    """A phrase: at least one letter or digit (spaces alone would match nearly every comment)."""
+    if not re.search(r"\w", value):
+        raise ValidationError(f"{value!r} has no word in it: a phrase needs letters or digits")
 
 
 def _scalar(value) -> None:
@@ -28,22 +51,36 @@ class Strict(Schema):
 
 
 class Duration(fields.Field):
-    """A span of time: "90s", "30m", "4h", "1d", "1h30m", or a number of minutes."""
+    """A span of time written with its unit: "90s", "30m", "4h", "1d", "1h30m"; at most 365 days.
+
+    `shortest`: the least it may be (POSITIVE: longer than zero); zero when not given.
+    A bare number is refused: it does not say whether it means minutes or seconds.
+    """
 
     PART = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|m|min|s)")
-    UNITS = {"d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1),
-             "min": timedelta(minutes=1), "s": timedelta(seconds=1)}
+    SECONDS = {"d": 86400, "h": 3600, "m": 60, "min": 60, "s": 1}
+
+    def __init__(self, *, shortest: timedelta = timedelta(0), **kwargs):
+        super().__init__(**kwargs)
+        self.shortest = shortest
 
     def _deserialize(self, value, attr, data, **kwargs) -> timedelta | None:
         if value is False and self.allow_none:
             return None  # "false": this moment is turned off
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
-            return timedelta(minutes=value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise ValidationError(f'{value} has no unit: write "{value}m" for minutes (or s, h, d)')
         text = value.strip().lower() if isinstance(value, str) else ""
         parts = self.PART.findall(text)
         if not parts or self.PART.sub("", text).strip():
             raise ValidationError('a duration such as "30m", "4h", "1d" or "1h30m"')
-        return sum((float(n) * self.UNITS[unit] for n, unit in parts), timedelta(0))
+        seconds = sum(float(n) * self.SECONDS[unit] for n, unit in parts)  # a float: never an overflow
+        if seconds > LONGEST.total_seconds():
+            raise ValidationError(f"too long: at most {LONGEST.days}d")
+        span = timedelta(seconds=seconds)
+        if span < self.shortest:
+            least = "longer than zero" if self.shortest == POSITIVE else f"at least {span_text(self.shortest)}"
+            raise ValidationError(f"{value} is too short: {least}")
+        return span
 
 
 class WhenSchema(Strict):
@@ -53,12 +90,12 @@ class WhenSchema(Strict):
     tags_all = OneOrMany(fields.String(validate=validate.Length(min=1)), load_default=list)
     tags_none = OneOrMany(fields.String(validate=validate.Length(min=1)), load_default=list)
     priority = OneOrMany(fields.String(validate=priority), load_default=list)
-    form_id = OneOrMany(fields.Integer(validate=ID), load_default=list)
-    organization_id = OneOrMany(fields.Integer(validate=ID), load_default=list)
-    brand_id = OneOrMany(fields.Integer(validate=ID), load_default=list)
+    form_id = OneOrMany(ZendeskId(), load_default=list)
+    organization_id = OneOrMany(ZendeskId(), load_default=list)
+    brand_id = OneOrMany(ZendeskId(), load_default=list)
     fields_ = fields.Dict(data_key="fields", keys=fields.String(validate=_field_id),
                           values=OneOrMany(fields.Raw(validate=_scalar)), load_default=dict)
-    phrases = OneOrMany(fields.String(validate=validate.Length(min=1)), load_default=list)
+    phrases = OneOrMany(fields.String(validate=words), load_default=list)
 
     @post_load
     def build(self, data, **_):

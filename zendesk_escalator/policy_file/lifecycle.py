@@ -2,18 +2,25 @@
 
 from datetime import timedelta
 
-from marshmallow import ValidationError, fields, post_load, validate, validates
+from marshmallow import ValidationError, fields, post_load, validate
 
 from ..core.conditions import When
 from ..core.policy import PRIORITIES, LifecyclePolicy, OwnerRule
-from ..schemas import ID
-from .common import Duration, Strict, WhenSchema, slug
+from ..ids import ZendeskId
+from .common import POSITIVE, Duration, LevelNumber, Strict, WhenSchema, slug, words
+
+
+def _agreement(value: str) -> None:
+    """Agreement phrases are looked for as text in the agent's note: three characters at least, a word among them."""
+    words(value)
+    if len(value.strip()) < 3:
+        raise ValidationError(f"{value!r} is too short: 3 characters at least")
 
 
 class OwnerSchema(Strict):
-    user_id = fields.Integer(required=True, validate=ID)
+    user_id = ZendeskId(required=True)
     when = fields.Nested(WhenSchema, load_default=When)
-    level = fields.Integer(load_default=None, validate=ID)
+    level = LevelNumber(load_default=None)
 
     @post_load
     def build(self, data, **_):
@@ -25,21 +32,16 @@ class LifecycleSchema(Strict):
 
     enabled = fields.Boolean(load_default=True)
     owners = fields.List(fields.Nested(OwnerSchema), load_default=list)
-    cadence = fields.Dict(keys=fields.String(validate=validate.OneOf(PRIORITIES)), values=Duration(),
+    cadence = fields.Dict(keys=fields.String(validate=validate.OneOf(PRIORITIES)), values=Duration(shortest=POSITIVE),
                           load_default=dict)
     cadence_schedule = fields.String(load_default=None, validate=validate.Length(min=1))
-    missed_updates = fields.Integer(load_default=2, validate=ID)
+    missed_updates = fields.Integer(load_default=2, strict=True, validate=validate.Range(min=1))
     monitoring = Duration(load_default=timedelta(days=3))
     reopen_raises_level = fields.Boolean(load_default=False)
     deescalate_tag = fields.String(load_default="deescalate", validate=slug)
-    agreement_phrases = fields.List(fields.String(validate=validate.Length(min=3)),
+    agreement_phrases = fields.List(fields.String(validate=_agreement),
                                     load_default=lambda: list(LifecyclePolicy.agreement_phrases))
     review_followup = fields.Boolean(load_default=False)
-
-    @validates("cadence")
-    def positive(self, value, **_):
-        if any(every <= timedelta(0) for every in value.values()):
-            raise ValidationError("every cadence must be longer than zero")
 
     @post_load
     def build(self, data, **_):

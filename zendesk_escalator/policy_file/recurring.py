@@ -5,8 +5,7 @@ from datetime import timedelta
 from marshmallow import ValidationError, fields, post_load, validate, validates
 
 from ..core.policy import PRIORITIES, RecurringPolicy
-from ..schemas import ID
-from .common import Duration, Strict, priority, slug
+from .common import Duration, LevelNumber, Strict, priority, slug
 
 # Ticket rows are kept 30 days: a longer window would let a set the service acted on come back.
 LONGEST_WINDOW = timedelta(days=30)
@@ -16,11 +15,11 @@ class RecurringSchema(Strict):
     """Recurring incidents: `count` tickets or more of one organization within `within`."""
 
     enabled = fields.Boolean(load_default=True)
-    count = fields.Integer(load_default=3, validate=validate.Range(min=2))
+    count = fields.Integer(load_default=3, validate=validate.Range(min=2), strict=True)
     within = Duration(load_default=timedelta(days=7))
     priorities = fields.List(fields.String(validate=validate.OneOf(PRIORITIES)), load_default=["urgent", "high"],
                              validate=validate.Length(min=1))
-    level = fields.Integer(load_default=2, validate=ID)
+    level = LevelNumber(load_default=2)
     reason = fields.String(load_default="recurring_incidents", validate=slug)
     priority = fields.String(load_default=None, validate=priority)
     check_every = Duration(load_default=timedelta(minutes=10))

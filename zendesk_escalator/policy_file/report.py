@@ -6,7 +6,7 @@ from datetime import time
 from marshmallow import ValidationError, fields, post_load, validates_schema
 
 from ..core.policy import ReportPolicy
-from ..schemas import ID
+from ..ids import ZendeskId
 from .common import Strict, known_zone
 
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -29,7 +29,7 @@ class ReportSchema(Strict):
     enabled = fields.Boolean(load_default=True)
     daily_at = _TimeOfDay(load_default=lambda: time(8, 0))
     time_zone = fields.String(load_default="UTC", validate=known_zone)
-    ticket_id = fields.Integer(load_default=None, validate=ID)
+    ticket_id = ZendeskId(load_default=None)
     email = fields.Email(load_default=None)
     name = fields.String(load_default=None)
 

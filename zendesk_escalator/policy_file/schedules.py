@@ -10,7 +10,7 @@ A day left out is closed; "24:00" ends a shift at midnight; errors name the key 
 
 import re
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validates_schema
 
@@ -21,7 +21,9 @@ from .common import known_zone
 DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")  # Zendesk's week order
 _SHIFT = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 _RANGE = ".."
-_NAME = re.compile(r"^[a-z0-9_]+$")
+_NAME = re.compile(r"^[a-z0-9_]+\Z")
+# Dates far from these overflowed the date arithmetic of business hours (a day after 9999-12-31).
+FIRST_YEAR, LAST_YEAR, LONGEST_HOLIDAY = 1970, 2999, timedelta(days=366)
 
 
 
@@ -50,19 +52,25 @@ class _Holiday(fields.Field):
     """A local date "2027-01-01", or an inclusive range "2026-12-24..2026-12-26"."""
 
     def _deserialize(self, value, attr, data, **kwargs) -> tuple[date, date]:
+        days, shown = self._days(value), repr(str(value))
+        if days[1] < days[0]:
+            raise ValidationError(f"{shown} ends before it starts")
+        if not (FIRST_YEAR <= days[0].year and days[1].year <= LAST_YEAR):
+            raise ValidationError(f"{shown}: holidays fall in the years {FIRST_YEAR} to {LAST_YEAR}")
+        if days[1] - days[0] >= LONGEST_HOLIDAY:
+            raise ValidationError(f"{shown} is longer than a year: a holiday closes days, not the schedule")
+        return days
+
+    @staticmethod
+    def _days(value) -> tuple[date, date]:
         if isinstance(value, date) and not isinstance(value, datetime):  # a TOML date written bare
             return value, value
-        if not isinstance(value, str):
-            raise ValidationError(f"{value!r} is not a holiday: write \"2027-01-01\" or \"2026-12-24..2026-12-26\"")
-        first, _, last = value.partition(_RANGE)
+        first, _, last = value.partition(_RANGE) if isinstance(value, str) else ("", "", "")
         try:
-            days = date.fromisoformat(first.strip()), date.fromisoformat((last or first).strip())
+            return date.fromisoformat(first.strip()), date.fromisoformat((last or first).strip())
         except ValueError:
             raise ValidationError(f"{value!r} is not a holiday: write \"2027-01-01\" "
                                   f"or \"2026-12-24..2026-12-26\"") from None
-        if days[1] < days[0]:
-            raise ValidationError(f"{value!r} ends before it starts")
-        return days
 
 
 class HoursSchema(Schema):

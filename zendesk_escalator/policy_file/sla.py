@@ -6,12 +6,12 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 
 from ..core.conditions import When
 from ..core.policy import FallbackTarget, SlaPolicy, WarnRule
-from ..schemas import ID, OneOrMany
-from .common import Duration, Strict, WhenSchema, known_zone, priority, slug
+from ..schemas import OneOrMany
+from .common import POSITIVE, Duration, LevelNumber, Strict, WhenSchema, known_zone, priority, slug
 
 
 class WarnSchema(Strict):
-    before = Duration(required=True)
+    before = Duration(required=True, shortest=POSITIVE)
     when = fields.Nested(WhenSchema, load_default=When)
     metric = fields.String(load_default=None, validate=slug)
 
@@ -21,7 +21,7 @@ class WarnSchema(Strict):
 
 
 class FallbackSchema(Strict):
-    first_reply = Duration(required=True)
+    first_reply = Duration(required=True, shortest=POSITIVE)
     when = fields.Nested(WhenSchema, load_default=When)
     schedule = fields.String(load_default=None, validate=validate.Length(min=1))
 
@@ -36,16 +36,16 @@ class SlaSchema(Strict):
 
     enabled = fields.Boolean(load_default=True)
     metrics = OneOrMany(fields.String(validate=slug), load_default=list)
-    warn_before = Duration(load_default=timedelta(minutes=30), allow_none=True)
+    warn_before = Duration(load_default=timedelta(minutes=30), allow_none=True, shortest=POSITIVE)
     warn = fields.List(fields.Nested(WarnSchema), load_default=list)
-    stages = OneOrMany(fields.Integer(validate=validate.Range(min=1, max=99)), load_default=list)
+    stages = OneOrMany(fields.Integer(strict=True, validate=validate.Range(min=1, max=99)), load_default=list)
     schedule = fields.String(load_default="zendesk", validate=validate.Length(min=1))
-    warning_level = fields.Integer(load_default=1, validate=ID)
-    breach_level = fields.Integer(load_default=2, validate=ID)
+    warning_level = LevelNumber(load_default=1)
+    breach_level = LevelNumber(load_default=2)
     breach_priority = fields.String(load_default=None, validate=priority)
     grace = Duration(load_default=timedelta(0))
-    repeat_every = Duration(load_default=timedelta(hours=1), allow_none=True)
-    max_level = fields.Integer(load_default=3, validate=ID)
+    repeat_every = Duration(load_default=timedelta(hours=1), allow_none=True, shortest=timedelta(minutes=1))
+    max_level = LevelNumber(load_default=3)
     time_zone = fields.String(load_default="UTC", validate=known_zone)
     fallback = fields.List(fields.Nested(FallbackSchema), load_default=list)
 
