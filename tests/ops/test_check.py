@@ -262,8 +262,10 @@ def test_a_missing_field_or_option_row_names_the_fix(zendesk, tmp_path, capsys):
 def test_every_row_numbers_a_policy_list_from_1_by_its_place_in_the_file(zendesk, tmp_path, capsys):
     text = (SAMPLES / "policy.toml").read_text()
     levels = text[text.index("[[levels]]"):text.index("# Functional escalation")]
-    only_level_3 = '[[levels]]\nlevel = 3\nname = "head"\nfollowers = [900000000013]\n\n'
-    code, rows, lines = check(tmp_path, capsys, zendesk(), text.replace(levels, only_level_3) + EXTRA_ROUTE)
+    level_3_first = ('[[levels]]\nlevel = 3\nname = "head"\nfollowers = [900000000013]\n\n'
+                     '[[levels]]\nlevel = 1\nfollowers = [900000000011]\n\n'
+                     '[[levels]]\nlevel = 2\nfollowers = [900000000012]\n\n')
+    code, rows, lines = check(tmp_path, capsys, zendesk(), text.replace(levels, level_3_first) + EXTRA_ROUTE)
     assert row_detail(lines, "user 900000000013") == "Head (agent) (levels[1].followers)"
     assert not any(re.search(r"\w\.\d", line) for line in lines[1:]), lines  # never impact.0 style
 
