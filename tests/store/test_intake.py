@@ -48,6 +48,7 @@ def test_a_dropped_connection_is_replaced_and_the_batch_retried():
     with psycopg.connect(PG_URL, autocommit=True) as admin:  # as a database restart would
         killed = admin.execute(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+            " AND datname = current_database()"
             " AND query LIKE 'INSERT INTO escalator_inbox%'").fetchone()[0]
     assert killed == 1
     assert intake.insert([row("after"), row("before")]) == [True, False]
