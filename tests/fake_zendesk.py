@@ -13,6 +13,7 @@ It keeps the Zendesk semantics the service depends on:
   the tags sent with it, `followers` are ignored on accounts without "CCs and followers"
   (tickets without follower_ids) where `additional_collaborators` adds collaborators, and a
   ticket at the comment limit answers 422 to any update that adds a comment.
+Every request it receives is checked against Zendesk's API description (contract_check.py).
 `fault` lets a test answer some requests with errors, Retry-After or delays; `endpoints`
 adds more of the API (objects with answer(fake, method, path, query, body) -> (status, body)
 or None), each in its own module.
@@ -28,6 +29,8 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 from urllib.parse import parse_qs, urlparse
+
+import contract_check
 
 TICKET = re.compile(r"^/api/v2/tickets/(\d+)\.json$")
 COMMENTS = re.compile(r"^/api/v2/tickets/(\d+)/comments\.json$")
@@ -100,6 +103,7 @@ class FakeZendesk:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        contract_check.served.add(self.url.removeprefix("http://"))
 
     @property
     def url(self) -> str:
@@ -309,7 +313,9 @@ class FakeZendesk:
         class Handler(BaseHTTPRequestHandler):
             def _serve(self):
                 length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length)) if length else None
+                raw = self.rfile.read(length) if length else None
+                contract_check.check(contract_check.SERVER, self.command, self.path, raw)
+                body = json.loads(raw) if raw else None
                 url = urlparse(self.path)
                 query = {k: v[-1] for k, v in parse_qs(url.query).items()}
                 status, answer, headers = fake.handle(self.command, url.path, query, body,
