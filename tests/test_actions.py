@@ -13,7 +13,7 @@ from zendesk_escalator.errors import (TicketNotFound, ZendeskConflict, ZendeskRa
 
 UPDATE = {"id": 35436, "safe_update": True, "updated_stamp": "2026-11-22T09:15:02Z",
           "tags": ["a", "escalated"], "comment": {"body": "note", "public": False}}
-BODY = {key: value for key, value in UPDATE.items() if key != "id"}  # Update Ticket declares no id: the address names it
+BODY = {key: value for key, value in UPDATE.items() if key != "id"}  # Update Ticket declares no id: the URL has it
 
 
 @pytest.fixture

@@ -101,7 +101,7 @@ def test_an_admin_opens_the_dashboard_in_a_browser(service, fake, browser):
     assert browser.title == "zendesk-escalator · sign in"
     browser.find_element(By.ID, "token").send_keys(TOKEN)
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()  # POST with its CSRF field
-    assert browser.current_url == f"{service}/dashboard"  # the token never was in the address; a cookie holds the session
+    assert browser.current_url == f"{service}/dashboard"  # the token never was in the address; a cookie keeps us in
     assert browser.title == "zendesk-escalator · dashboard"
     active = browser.find_element(By.ID, "active").text
     assert f"#{TICKET}" in active and "customer_cc" in active and "user 900000000031" in active

@@ -75,8 +75,8 @@ class Contract:
         self.documents = [doc for doc, _ in documents]
         for gap in gaps.PATCHES:
             _put(self.documents[0], gap.pointer, gap.value(self.documents[0]) if callable(gap.value) else gap.value)
-        self.operations = sorted((op for n, (doc, prefix) in enumerate(documents) for op in _operations(doc, prefix, n)),
-                                 key=lambda op: op.template.count("{"))  # literal paths win: show_many, not {id}
+        found = (op for n, (doc, prefix) in enumerate(documents) for op in _operations(doc, prefix, n))
+        self.operations = sorted(found, key=lambda op: op.template.count("{"))  # literal paths win: show_many, not {id}
 
     def operation(self, method: str, path: str) -> Operation | None:
         """The operation a request names; a trailing `.json` is optional, as Zendesk serves both."""
@@ -98,6 +98,9 @@ class Contract:
             if name == "include" and sideloads is not None:
                 for unknown in sorted({v for value in values for v in value.split(",")} - sideloads):
                     yield f"sideload: include={unknown} is not a documented sideload ({page})"
+            elif name == "include" and name not in op.params:
+                yield (f"sideload: {op.operation_id} documents no sideloads here; if its page does, list them in "
+                       "zendesk_gaps.SIDELOADS with the page")
             elif name in op.integers and not all(v.isdigit() for v in values):
                 yield f"query: {name}={values} is declared as an integer"
             elif name not in op.params and not (op.method == "GET" and name in gaps.PAGINATION):
@@ -159,7 +162,8 @@ def _json_schema(schema: dict, doc: dict, close: bool = True, seen: tuple = ()) 
     out = {key: schema[key] for key in SAME if key in schema}
     if "items" in schema:
         out["items"] = _json_schema(schema["items"], doc, True, seen)
-    writable = {name: sub for name, sub in schema.get("properties", {}).items() if not _resolve(doc, sub).get("readOnly")}
+    writable = {name: sub for name, sub in schema.get("properties", {}).items()
+                if not _resolve(doc, sub).get("readOnly")}  # a request may not set a read-only property
     if writable:
         out["properties"] = {name: _json_schema(sub, doc, True, seen) for name, sub in writable.items()}
     if schema.get("required"):
