@@ -63,7 +63,7 @@ def test_the_newest_of_a_run_is_escalated_once_with_the_run_in_its_note(world, t
                                  ticket(105, 1, priority="normal"), ticket(106, 1, org=OTHER_ORG)])
     service = started(tmp_path, policy, clock, fake)
     service.work()
-    assert [body["ticket"]["id"] for body in (r.body for r in fake.seen("PUT"))] == [103]
+    assert [r.path for r in fake.seen("PUT")] == ["/api/v2/tickets/103.json"]
     update = fake.puts(103)[0]["ticket"]
     assert {"id": LEVEL, "value": 2} in update["custom_fields"] and "escalated" in update["tags"]
     note = update["comment"]
@@ -89,7 +89,7 @@ def test_a_new_ticket_makes_a_new_run_whose_newest_is_escalated(world, tmp_path)
     fake.tickets[104] = ticket(104, 0)["ticket"]
     clock.advance(600)
     service.work()
-    assert [r.body["ticket"]["id"] for r in fake.seen("PUT")] == [103, 104]
+    assert [r.path for r in fake.seen("PUT")] == ["/api/v2/tickets/103.json", "/api/v2/tickets/104.json"]
     assert "4 urgent/high tickets" in fake.puts(104)[0]["ticket"]["comment"]["body"]
 
 
