@@ -9,8 +9,11 @@ from pathlib import Path
 os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
 
 import pytest
+import requests
 
+import contract_check
 import fuzzing
+import zendesk_contract
 from fake_zendesk import FakeZendesk
 from zendesk_escalator.policy_file import load_policy
 from zendesk_escalator.settings import Settings
@@ -116,3 +119,38 @@ def fake_server():
     fake = FakeZendesk({}).start()
     yield fake
     fake.stop()
+
+
+def pytest_configure(config):
+    requests.Session.send = contract_check.checked_send  # and FakeZendesk checks what reaches it
+
+
+def pytest_unconfigure(config):
+    requests.Session.send = contract_check.original_send
+
+
+@pytest.fixture(autouse=True)
+def zendesk_contract_kept():
+    """Fail the test if a request it made the service send is not what Zendesk's API description allows."""
+    yield
+    found = contract_check.take_problems()
+    if found:
+        pytest.fail("requests that break Zendesk's API description (tests/zendesk_contract.py; known gaps in "
+                    "tests/zendesk_gaps.py):\n" + "\n".join(f"- {p}" for p in found), pytrace=False)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if contract_check.problems:  # sent after the last test's teardown (a module's fake stopping, say)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not zendesk_contract.available():
+        terminalreporter.write_line(f"Zendesk contract: NOT checked ({zendesk_contract.OAS} is missing; set "
+                                    "ZENDESK_OAS_DIR to the folder of Zendesk's OpenAPI description)")
+        return
+    doors = ", ".join(f"{n} {door}" for door, n in sorted(contract_check.checked.items())) or "none"
+    terminalreporter.write_line(f"Zendesk contract: {sum(contract_check.checked.values())} requests checked "
+                                f"against Zendesk's API description ({doors})")
+    for problem in contract_check.take_problems():
+        terminalreporter.write_line(f"  after the last test: {problem}")

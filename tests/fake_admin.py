@@ -14,10 +14,8 @@ import re
 from fake_forms_views import FormsAndViews
 from fake_shapes import invalid, not_found, offset, page, stamps
 from fake_webhooks import Webhooks
-from fake_zendesk import INTEGRATION_USER, FakeZendesk
+from fake_zendesk import FORBIDDEN, INTEGRATION_USER, FakeZendesk
 
-FORBIDDEN = {"error": "Forbidden", "description": "You do not have access to this page. Please contact the "
-                                                 "account owner of this help desk for further help."}
 NO_CATEGORIES = {"errors": [{"code": "TriggerCategoriesNotEnabled",
                              "title": "Ticket trigger categories are not enabled for your account"}]}
 SYSTEM_FIELDS = [{"id": 34, "type": "subject", "title": "Subject", "active": True, "removable": False},

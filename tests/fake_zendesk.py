@@ -13,11 +13,15 @@ It keeps the Zendesk semantics the service depends on:
   the tags sent with it, `followers` are ignored on accounts without "CCs and followers"
   (tickets without follower_ids) where `additional_collaborators` adds collaborators, and a
   ticket at the comment limit answers 422 to any update that adds a comment.
+Every request it receives is checked against Zendesk's API description (contract_check.py).
+`token` makes it refuse other API tokens (401), `hidden` tickets and an integration user who is no
+longer an agent get 403, and users/me.json says who the credentials are.
 `fault` lets a test answer some requests with errors, Retry-After or delays; `endpoints`
 adds more of the API (objects with answer(fake, method, path, query, body) -> (status, body)
 or None), each in its own module.
 """
 
+import base64
 import copy
 import json
 import re
@@ -28,6 +32,8 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 from urllib.parse import parse_qs, urlparse
+
+import contract_check
 
 TICKET = re.compile(r"^/api/v2/tickets/(\d+)\.json$")
 COMMENTS = re.compile(r"^/api/v2/tickets/(\d+)/comments\.json$")
@@ -43,6 +49,10 @@ COMMENT_LIMIT_REACHED = {"error": "RecordInvalid", "description": "Record valida
 CLOSED_EDITABLE = frozenset({"id", "tags", "subject", "priority", "safe_update", "updated_stamp"})
 CLOSED_PREVENTS_UPDATE = {"error": "RecordInvalid", "description": "Record validation errors",
                           "details": {"status": [{"description": "Status: closed prevents ticket update"}]}}
+NOT_AUTHENTICATED = {"error": "Couldn't authenticate you"}  # Zendesk's 401 body for a wrong email or token
+FORBIDDEN = {"error": "Forbidden", "description": "You do not have access to this page. Please contact the "
+                                                 "account owner of this help desk for further help."}
+STAFF = ("agent", "admin")
 KEY_MISMATCH = {"error": "IdempotentRequestError",
                 "description": "Request parameters don't match the given idempotency key"}
 IDEMPOTENCY_WINDOW = 2 * 3600
@@ -96,11 +106,14 @@ class FakeZendesk:
         self.priority_log: dict[int, list[dict]] = {}  # ticket id -> priority changes, for the audits
         self.idempotency: dict[str, tuple[float, dict, int]] = {}  # key -> (when, body, ticket id created)
         self.fault = fault
+        self.token: str | None = None  # when set, only this API token (with any email) authenticates: else 401
+        self.hidden: set[int] = set()  # tickets the integration user may not see: 403
         self.requests: list[Seen] = []
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        contract_check.served.add(self.url.removeprefix("http://"))
 
     @property
     def url(self) -> str:
@@ -183,11 +196,31 @@ class FakeZendesk:
             seen.status = fault.status
             return fault.status, fault.body, fault.headers
         with self.lock:
+            refused = self._refusal(path, seen.headers)
+            if refused:
+                seen.status = refused[0]
+                return *refused, {}
             if method == "POST" and path == "/api/v2/tickets.json":
                 seen.status, answer, extra = self._create(body, seen.headers.get("idempotency-key"))
                 return seen.status, answer, extra
             seen.status, answer = self._answer(method, path, query, body)
         return seen.status, answer, {}
+
+    def _refusal(self, path: str, headers: dict) -> tuple[int, dict] | None:
+        """401 for credentials other than `token`; 403 when the integration user may not see this ticket."""
+        if self.token is not None:
+            kind, _, value = headers.get("authorization", "").partition(" ")
+            try:
+                secret = base64.b64decode(value).decode().partition("/token:")[2] if kind == "Basic" else None
+            except ValueError:
+                secret = None
+            if secret != self.token:
+                return 401, dict(NOT_AUTHENTICATED)
+        ticket = re.match(r"^/api/v2/tickets/(\d+)[/.]", path)
+        user = self.users[INTEGRATION_USER]
+        if ticket and (int(ticket.group(1)) in self.hidden or user.get("role") not in STAFF):
+            return 403, copy.deepcopy(FORBIDDEN)
+        return None
 
     def _create(self, body: dict, key: str | None) -> tuple[int, dict, dict]:
         kept = self.idempotency.get(key) if key else None
@@ -219,6 +252,8 @@ class FakeZendesk:
         return found
 
     def _answer(self, method: str, path: str, query: dict, body: dict | None) -> tuple[int, dict]:
+        if method == "GET" and path == "/api/v2/users/me.json":
+            return 200, {"user": copy.deepcopy(self.users[INTEGRATION_USER])}
         if method == "GET" and (m := TICKET.match(path)):
             ticket = self.tickets.get(int(m.group(1)))
             if ticket is None:
@@ -325,7 +360,9 @@ class FakeZendesk:
         class Handler(BaseHTTPRequestHandler):
             def _serve(self):
                 length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length)) if length else None
+                raw = self.rfile.read(length) if length else None
+                contract_check.check(contract_check.SERVER, self.command, self.path, raw)
+                body = json.loads(raw) if raw else None
                 url = urlparse(self.path)
                 query = {k: v[-1] for k, v in parse_qs(url.query).items()}
                 status, answer, headers = fake.handle(self.command, url.path, query, body,

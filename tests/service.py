@@ -6,6 +6,7 @@ inbox, and asserts on what the fake Zendesk received (the JSON on the wire).
 
 import copy
 import json
+import re
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
@@ -101,3 +102,10 @@ def comment_event(ticket_id: int, comment: dict, author_id: int, is_staff: bool,
     body["event"]["comment"] = {"id": str(comment["id"]), "body": comment["body"], "is_public": comment["public"],
                                 "author": {"id": str(author_id), "is_staff": is_staff, "name": "someone"}}
     return body
+
+
+def sign_in(http, token: str, **request):
+    """Sign in to the dashboard as a browser does: GET the form, POST the token with its CSRF field."""
+    form = http.get("/dashboard", **request).get_data(as_text=True)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+    return http.post("/dashboard/sign-in", data={"token": token, "csrf": csrf}, **request)

@@ -230,7 +230,7 @@ def test_a_ticket_zendesk_closed_first_keeps_its_review_in_the_service(world):
     service.at(START + timedelta(days=3, minutes=5))
     service.work()
     last = fake.puts(TICKET)[-1]["ticket"]
-    assert set(last) == {"id", "tags"} and "escalation_closed" in last["tags"]  # a closed ticket takes tags only
+    assert set(last) == {"tags"} and "escalation_closed" in last["tags"]  # a closed ticket takes tags only
     assert episode(service).review.startswith("Post-escalation review")
 
 
@@ -258,7 +258,7 @@ def test_the_note_lists_the_request_checklist_and_one_public_reply_asks_for_what
     assert "Escalation request checklist: 2 of 8 items present." in escalation["comment"]["body"]
     assert "- Technical contact: phone number missing (found: Dana Customer; dana@customer.example)" in escalation["comment"]["body"]
     assert "- Problem with steps to reproduce" in escalation["comment"]["body"]
-    assert reply == {"id": TICKET, "comment": {"public": True, "body": reply["comment"]["body"]}}
+    assert reply == {"comment": {"public": True, "body": reply["comment"]["body"]}}
     assert reply["comment"]["body"].startswith("Hello,\n\nThank you for your escalation request.")
     assert "- the problem, with the steps to reproduce it" in reply["comment"]["body"]
     service.post(tags_event(fake, "vip"))

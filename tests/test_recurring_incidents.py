@@ -66,7 +66,7 @@ def test_the_newest_of_a_run_is_escalated_once_with_the_run_in_its_note(world, t
                                  ticket(105, 1, priority="normal"), ticket(106, 1, org=OTHER_ORG)])
     service = started(tmp_path, policy, clock, fake)
     service.work()
-    assert [body["ticket"]["id"] for body in (r.body for r in fake.seen("PUT"))] == [103]
+    assert [r.path for r in fake.seen("PUT")] == ["/api/v2/tickets/103.json"]
     update = fake.puts(103)[0]["ticket"]
     assert {"id": LEVEL, "value": 2} in update["custom_fields"] and "escalated" in update["tags"]
     note = update["comment"]
@@ -87,7 +87,7 @@ def test_the_newest_of_a_run_is_escalated_once_with_the_run_in_its_note(world, t
 
 def recurring_puts(fake) -> list[int]:
     """The tickets the recurring rule escalated, in order."""
-    return [r.body["ticket"]["id"] for r in fake.seen("PUT") if r.status == 200
+    return [int(r.path.split("/")[-1].split(".")[0]) for r in fake.seen("PUT") if r.status == 200
             and "rule recurring_incidents" in r.body["ticket"].get("comment", {}).get("body", "")]
 
 

@@ -1,18 +1,15 @@
-"""What the service does to tickets: the one PUT through Zenpy; a new ticket (the daily report) by a raw POST.
+"""What the service does to tickets: the one PUT and a new ticket (the daily report) sent as written; a merge
+through Zenpy.
 
-Zenpy leaves out attributes given to a constructor as None, so a planned
-`"assignee_id": None` (clear the assignee) would silently vanish and Zendesk
-would answer 422. Every key is therefore set after construction, which Zenpy
-sends as written, nulls included.
+The update is sent as planned, nulls included (`"assignee_id": null` clears the
+assignee), and without the ticket's id, which the address names: Update Ticket
+declares no `id` (Zenpy's update put it in the body, where Zendesk ignores it).
 """
 
-import json
 from typing import Callable
 
 import requests
 from zenpy import Zenpy
-from zenpy.lib.api_objects import Ticket
-from zenpy.lib.util import dict_clean, json_encode_for_zendesk
 
 from .settings import Settings
 from .zendesk.reader import TicketReader
@@ -44,9 +41,13 @@ class ZendeskClient(TicketReader):
 
     def apply(self, update: dict) -> dict:
         """Send the update as one PUT; return the body that went on the wire."""
+        body = wire_body(update)
         with translated_errors(self.session):
-            self.zenpy.tickets.update(_ticket(update))
-        return wire_body(update)
+            response = self.session.put(f"{self.session.canonical_base}/api/v2/tickets/{update['id']}.json",
+                                        json=body, timeout=self.timeout)
+        if not response.ok:
+            raise error_for_response(response)
+        return body
 
     def create_ticket(self, ticket: dict, idempotency_key: str) -> tuple[dict, bool]:
         """POST one new ticket (Zenpy cannot send an Idempotency-Key); return it, and whether it was a replay.
@@ -70,13 +71,5 @@ class ZendeskClient(TicketReader):
 
 
 def wire_body(update: dict) -> dict:
-    """The JSON body Zenpy sends for this update (what Zendesk receives), nulls included."""
-    encoded = json.dumps(_ticket(update), default=json_encode_for_zendesk)
-    return {"ticket": json.loads(encoded, object_pairs_hook=dict_clean)}
-
-
-def _ticket(update: dict) -> Ticket:
-    ticket = Ticket(id=update["id"])
-    for key, value in update.items():
-        setattr(ticket, key, value)
-    return ticket
+    """The JSON body of the update's PUT (what Zendesk receives): every key but the id, nulls included."""
+    return {"ticket": {key: value for key, value in update.items() if key != "id"}}

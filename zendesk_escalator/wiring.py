@@ -17,8 +17,10 @@ from .ops.logs import configure_logging
 from .ops.metrics import Metrics
 from .policy_file import load_policy
 from .settings import Settings, load_settings
+from .store.credential_state import CredentialStates
 from .store.cursors import Cursors
 from .store.inbox import Inbox
+from .worker.credentials import Credentials
 from .worker.daily_report import DailyReport
 from .worker.email import MERGE, EmailLinker, MergeFollower
 from .worker.escalate import CommentLimitWriter, NotificationHandler
@@ -79,9 +81,11 @@ def migrate_or_wait(inbox: Inbox) -> None:
 
 def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock = utcnow,
                  breaker: Breaker | None = None, purges: bool = True, metrics: Metrics | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> Worker:
+                 sleep: Callable[[float], None] = time.sleep, credentials: Credentials | None = None) -> Worker:
     """Wire a worker with its own Zendesk client (one per thread: Zenpy is not thread-safe)."""
     metrics = metrics or Metrics()
+    if settings.has_credentials and credentials is None:
+        credentials = Credentials(settings, CredentialStates(inbox))
     policy = with_account_host(policy, settings.subdomain)
     client = ZendeskClient(settings, on_call=metrics.zendesk_call) if settings.has_credentials else None
     reader = client or HintReader()
@@ -100,7 +104,8 @@ def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock 
     handlers.register("periodic", Periodic(inbox, clock, periodic_jobs(settings, policy, inbox, clock, client)))
     return Worker(inbox, handlers, lease_seconds=settings.lease_seconds,
                   retry_budget=settings.retry_budget_hours * 3600, retry_base=settings.retry_base_seconds,
-                  clock=clock, breaker=breaker, purges=purges, metrics=metrics)
+                  clock=clock, breaker=breaker, purges=purges, metrics=metrics,
+                  credentials=credentials if client else None, whoami=client.current_user if client else None)
 
 
 def periodic_jobs(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock,
@@ -165,8 +170,10 @@ class WorkerPool:
                  clock: Clock = utcnow, metrics: Metrics | None = None):
         breaker = Breaker(settings.retry_base_seconds)  # Zendesk's health is shared by the threads
         metrics = metrics or Metrics()  # one per process
-        self.workers = [build_worker(settings, policy, inbox, clock, breaker, purges=n == 0, metrics=metrics)
-                        for n in range(count)]  # one purger per process
+        # So is what Zendesk says of the credentials.
+        credentials = Credentials(settings, CredentialStates(inbox)) if settings.has_credentials else None
+        self.workers = [build_worker(settings, policy, inbox, clock, breaker, purges=n == 0, metrics=metrics,
+                                     credentials=credentials) for n in range(count)]  # one purger per process
         self.stop_event = threading.Event()
         self.threads: list[threading.Thread] = []
 

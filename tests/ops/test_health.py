@@ -13,11 +13,12 @@ from zendesk_escalator.store.inbox import Inbox
 
 def test_healthz_says_dry_run(settings, policy, inbox):
     http = create_app(replace(settings, dry_run=True), policy, inbox).test_client()
-    assert http.get("/healthz").json == {"status": "ok", "dry_run": True}
+    assert http.get("/healthz").json == {"status": "ok", "dry_run": True, "zendesk_credentials": "unknown"}
 
 
 def test_readyz_follows_the_database(settings, policy, inbox):
-    assert create_app(settings, policy, inbox).test_client().get("/readyz").status_code == 200
+    answer = create_app(settings, policy, inbox).test_client().get("/readyz")
+    assert answer.status_code == 200 and answer.json == {"status": "ready", "zendesk_credentials": "unknown"}
 
 
 def test_database_down_at_start_up_answers_503_not_crash(settings, policy):

@@ -134,7 +134,7 @@ def test_the_admins_field_options_are_kept_when_ours_is_added(zendesk, policy):
     set_up(fake, policy)
     (put,) = [body for method, path, body in writes(fake) if path == "/api/v2/ticket_fields/360010000001.json"]
     assert put == {"ticket_field": {"custom_field_options": [
-        {"id": 5, "name": "Active", "value": "escalation_active"}, {"id": 6, "name": "Watching", "value": "escalation_watch"},
+        {"name": "Active", "value": "escalation_active"}, {"name": "Watching", "value": "escalation_watch"},
         {"name": "Escalation requested", "value": "escalation_requested"},
         {"name": "Escalation monitoring", "value": "escalation_monitoring"},
         {"name": "Escalation closed", "value": "escalation_closed"}]}}

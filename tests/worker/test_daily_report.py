@@ -61,7 +61,7 @@ def test_at_eight_in_berlin_the_report_is_an_internal_note_on_the_managers_ticke
     assert notes(fake) == []
     at(service, EIGHT)
     (sent,) = notes(fake)
-    assert set(sent) == {"id", "comment"} and sent["comment"]["public"] is False
+    assert set(sent) == {"comment"} and sent["comment"]["public"] is False
     body = sent["comment"]["body"]
     assert body.startswith("# Escalations: daily report of 2026-11-23\n\n2026-11-22 08:00 CET – 2026-11-23 08:00 CET")
     assert "- Opened: 3 (sla_warning 2, manual 1)" in body and "- Dana Lee: 2 active" in body

@@ -11,6 +11,11 @@ from zendesk_escalator.wiring import build_admin
 from zendesk_escalator.zendesk.admin import details
 
 
+# The smallest trigger Create Trigger accepts (title, conditions, actions).
+TRIGGER = {"title": "t", "conditions": {"all": [{"field": "status", "operator": "is", "value": "new"}]},
+           "actions": [{"field": "status", "value": "open"}]}
+
+
 @pytest.fixture
 def admin(settings):
     return build_admin(settings)
@@ -19,7 +24,7 @@ def admin(settings):
 def fail(admin, method, path, **answer) -> ZendeskAdminError:
     responses.add(method, f"{API}{path}", **answer)
     with pytest.raises(ZendeskAdminError) as caught:
-        admin.ticket_fields() if method == "GET" else admin.create_trigger({"title": "t"})
+        admin.ticket_fields() if method == "GET" else admin.create_trigger(TRIGGER)
     return caught.value
 
 

@@ -15,7 +15,7 @@ from zendesk_escalator.zendesk.stand_ins import DryRunWriter, HintReader, Record
 def test_dry_run_logs_the_exact_body_as_json_and_sends_nothing(caplog):
     with caplog.at_level(logging.WARNING):
         body = DryRunWriter().apply({"id": 1, "tags": ["x"], "assignee_id": None})
-    assert body == {"ticket": {"id": 1, "tags": ["x"], "assignee_id": None}}
+    assert body == {"ticket": {"tags": ["x"], "assignee_id": None}}  # the address names the ticket
     logged = caplog.records[-1].getMessage()
     assert logged.startswith("DRY RUN: would PUT /api/v2/tickets/1.json ")
     assert json.loads(logged.split(".json ", 1)[1]) == body
@@ -37,7 +37,7 @@ def test_recorded_answers_are_served_in_the_order_asked_and_puts_kept():
     newest = session.get(f"{base}/comments.json", params={"sort": "-created_at", "page[size]": 2}).json()
     assert [c["id"] for c in newest["comments"]] == [10004, 10002] and newest["users"]
     assert session.get(f"{base}.json").json()["ticket"]["id"] == 35436
-    assert session.put(f"{base}.json", json={"ticket": {"id": 35436}}).status_code == 200
+    assert session.put(f"{base}.json", json={"ticket": {"tags": ["x"]}}).status_code == 200
     assert [request for request, _ in recorded.sent] == [
         "GET /api/v2/tickets/35436/comments.json", "GET /api/v2/tickets/35436.json", "PUT /api/v2/tickets/35436.json"]
 

@@ -1,13 +1,12 @@
 """GET /dashboard: open escalations, recent decisions, inbox health and a chart, for ESCALATOR_ADMIN_TOKEN holders.
 
-The token opens it three ways: `Authorization: Bearer <token>` (scripts),
-`?token=<token>` once in a browser's address bar (answered with a cookie and a
-redirect that takes the token out of the address), or that cookie. The cookie
-holds an HMAC of the token, not the token, and a new token voids it.
+A browser signs in with the token through a small form (POST /dashboard/sign-in,
+with a CSRF token) and gets a session cookie that ends after 12 hours or when
+the token changes (sessions.py); scripts send `Authorization: Bearer <token>`.
+The token is never accepted in the address, where logs and history keep it.
 """
 
-import hashlib
-import hmac
+import secrets
 from datetime import timedelta
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -16,42 +15,37 @@ from ..core.dashboard_view import DAYS, build
 from ..errors import StorageUnavailable
 from ..store.escalations import Escalations
 from ..store.overview import Overview
+from .sessions import SESSION_HOURS, SessionSigner, Throttle, same, secure_cookie
 
 bp = Blueprint("dashboard", __name__)
 COOKIE = "escalator_dashboard"
-COOKIE_HOURS = 12
+CSRF_COOKIE = "escalator_sign_in"  # the sign-in form's CSRF token, sent back as a form field (double submit)
 HEADERS = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",  # ticket links must not carry the address out
     "X-Content-Type-Options": "nosniff",
     # No script, nothing from elsewhere: ticket data on the page can do nothing even if it slipped escaping.
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-                               "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+                               "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
 }
 OFF = ("The dashboard is off: set ESCALATOR_ADMIN_TOKEN (at least 16 random characters) "
        "and restart the web process to enable it.\n")
-DENIED = ("A valid admin token is needed: open /dashboard?token=<ESCALATOR_ADMIN_TOKEN> once "
-          f"(a cookie then keeps this browser in for {COOKIE_HOURS} h), "
-          "or send the header Authorization: Bearer <ESCALATOR_ADMIN_TOKEN>.\n")
 
 
 @bp.get("/dashboard")
 def dashboard():
-    """The page, for holders of the admin token; 403 when no token is configured, 401 without it."""
+    """The page, for holders of the admin token; 403 when no token is configured, else the sign-in form (401)."""
     services = current_app.extensions["escalator"]
-    token = services.settings.admin_token
+    token, now = services.settings.admin_token, services.clock().timestamp()
     if not token:
         return _text(OFF, 403)
-    if "token" in request.args:
-        if not _same(request.args["token"], token):
-            return _denied()
-        answer = redirect(url_for(".dashboard"), 303)
-        answer.set_cookie(COOKIE, _cookie_value(token), max_age=COOKIE_HOURS * 3600, path=url_for(".dashboard"),
-                          secure=request.is_secure, httponly=True, samesite="Strict")
-        answer.headers.update(HEADERS)
-        return answer
-    if not (_bearer_ok(token) or _same(request.cookies.get(COOKIE, ""), _cookie_value(token))):
-        return _denied()
+    if "Authorization" in request.headers:
+        scheme, _, given = request.headers["Authorization"].partition(" ")
+        refused = _check_guess(given if scheme.lower() == "bearer" else None, token, now)
+        if refused:
+            return refused
+    elif not SessionSigner(token).valid(request.cookies.get(COOKIE, ""), now):
+        return _sign_in_page(401)
     try:
         view = _gather(services)
     except StorageUnavailable as error:
@@ -62,6 +56,54 @@ def dashboard():
     return page, 200, HEADERS
 
 
+@bp.post("/dashboard/sign-in")
+def sign_in():
+    """Check the token the form sent (throttled, CSRF-checked); a right one gets a session cookie."""
+    services = current_app.extensions["escalator"]
+    token, now = services.settings.admin_token, services.clock().timestamp()
+    if not token:
+        return _text(OFF, 403)
+    form_token = request.form.get("csrf", "")
+    if not form_token or not same(form_token, request.cookies.get(CSRF_COOKIE, "")):
+        return _sign_in_page(403, "The sign-in form expired or came from elsewhere: sign in again.")
+    refused = _check_guess(request.form.get("token", ""), token, now, form=True)
+    if refused:
+        return refused
+    answer = redirect(url_for(".dashboard"), 303)
+    answer.set_cookie(COOKIE, SessionSigner(token).new(now), max_age=SESSION_HOURS * 3600, **_cookie_options())
+    answer.delete_cookie(CSRF_COOKIE, path=url_for(".dashboard"))
+    answer.headers.update(HEADERS)
+    return answer
+
+
+def _check_guess(given: str | None, token: str, now: float, form: bool = False):
+    """None when the token is right; else the answer: 429 while this address is throttled, 401 for a wrong one."""
+    throttle = current_app.extensions.setdefault("escalator_sign_in_throttle", Throttle())
+    address = request.remote_addr or "unknown"
+    wait = throttle.wait(address, now)
+    if wait:
+        return _text(f"Too many wrong tokens from {address}: try again in {wait} s.\n", 429, {"Retry-After": str(wait)})
+    if given is not None and same(given.strip(), token):
+        return None
+    throttle.missed(address, now)
+    return _sign_in_page(401, "That is not the admin token." if form else "")
+
+
+def _sign_in_page(status: int, problem: str = ""):
+    """The sign-in form with a fresh CSRF token (also in a cookie only this site's forms send back)."""
+    csrf = secrets.token_urlsafe(24)
+    answer = current_app.make_response((render_template("sign_in.html", csrf=csrf, problem=problem,
+                                                        hours=SESSION_HOURS), status))
+    answer.headers.update({**HEADERS, "WWW-Authenticate": 'Bearer realm="escalator dashboard"'})
+    answer.set_cookie(CSRF_COOKIE, csrf, max_age=3600, **_cookie_options())
+    return answer
+
+
+def _cookie_options() -> dict:
+    return {"path": url_for(".dashboard"), "httponly": True, "samesite": "Strict",
+            "secure": secure_cookie(request.scheme, request.remote_addr, request.headers)}
+
+
 def _gather(services):
     """Read what the page shows and build its view model."""
     now = services.clock()
@@ -70,24 +112,6 @@ def _gather(services):
     return build(episodes, overview.moments([e.ticket_id for e in episodes]), overview.decisions(),
                  overview.health(now.timestamp()), overview.opened_since(now - timedelta(days=DAYS)), now,
                  {level.level: level.name for level in services.policy.levels if level.name})
-
-
-def _bearer_ok(token: str) -> bool:
-    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-    return scheme.lower() == "bearer" and _same(given.strip(), token)
-
-
-def _same(given: str, expected: str) -> bool:
-    """Constant-time comparison (bytes: compare_digest refuses non-ASCII str)."""
-    return hmac.compare_digest(given.encode(), expected.encode())
-
-
-def _cookie_value(token: str) -> str:
-    return hmac.new(token.encode(), b"escalator dashboard cookie", hashlib.sha256).hexdigest()
-
-
-def _denied():
-    return _text(DENIED, 401, {"WWW-Authenticate": 'Bearer realm="escalator dashboard"'})
 
 
 def _text(message: str, status: int, headers: dict | None = None) -> tuple:

@@ -11,6 +11,7 @@ from typing import Callable
 from prometheus_client.core import GaugeMetricFamily
 
 from ..errors import StorageUnavailable
+from ..store.credential_state import STATES, CredentialStates
 from ..store.escalations import Escalations
 from ..store.overview import Overview
 
@@ -67,7 +68,7 @@ class Figures:
 
 def inbox_figures(inbox, clock: Callable) -> Figures:
     """The registry: inbox depth by status and by kind (SLA and lifecycle timers set), the lag of the oldest
-    due row, and escalations by lifecycle state."""
+    due row, escalations by lifecycle state, and the Zendesk credentials' state."""
     figures = Figures(clock)
     overview, episodes = Overview(inbox), Escalations(inbox)
     figures.register("escalator_inbox_rows", "Inbox rows by status (all processes).", ["status"],
@@ -80,8 +81,17 @@ def inbox_figures(inbox, clock: Callable) -> Figures:
                      "merge.", ["kind"], lambda now: overview.pending_by_kind())
     figures.register("escalator_escalations", "Escalation episodes by state (requested, active, monitoring, "
                      "closed).", ["state"], lambda now: episodes.by_state())
+    credentials = CredentialStates(inbox)
+    figures.register("escalator_zendesk_credentials", "1 for the state of the Zendesk credentials as the workers "
+                     "last saw it (ok, rejected: 401, not_agent: the user lost its role, unknown: no call yet), "
+                     "0 for the others.", ["state"],
+                     lambda now: _one_of(STATES, credentials.read().state))
     return figures
 
 
 def _age(since: float | None, now: float) -> float:
     return 0.0 if since is None else max(0.0, now - since)
+
+
+def _one_of(states: tuple[str, ...], current: str) -> dict[str, float]:
+    return {state: float(state == current) for state in states}

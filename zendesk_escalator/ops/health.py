@@ -1,9 +1,10 @@
-"""Operator endpoints: /healthz (process up), /readyz (database reachable), /metrics."""
+"""Operator endpoints: /healthz (process up), /readyz (database reachable, Zendesk credentials accepted), /metrics."""
 
 from flask import Blueprint, current_app, jsonify
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
 from ..errors import StorageUnavailable
+from ..store.credential_state import CredentialStates
 from .metrics import exposition
 
 bp = Blueprint("health", __name__)
@@ -11,18 +12,29 @@ bp = Blueprint("health", __name__)
 
 @bp.get("/healthz")
 def healthz():
-    """The process is up; say whether it only plans updates."""
-    return jsonify(status="ok", dry_run=current_app.extensions["escalator"].settings.dry_run)
+    """The process is up (200 whatever Zendesk says: a restart fixes no token); say what it knows of Zendesk."""
+    services = current_app.extensions["escalator"]
+    answer = {"status": "ok", "dry_run": services.settings.dry_run}
+    try:
+        credentials = CredentialStates(services.inbox).read()
+    except StorageUnavailable:
+        return jsonify(answer)
+    answer["zendesk_credentials"] = credentials.state
+    if credentials.refused:
+        answer["problem"] = credentials.reason
+    return jsonify(answer)
 
 
 @bp.get("/readyz")
 def readyz():
-    """Ready when the database answers."""
+    """Ready when the database answers and the workers' last word on the Zendesk credentials was not a refusal."""
     try:
-        current_app.extensions["escalator"].inbox.ping()
+        credentials = CredentialStates(current_app.extensions["escalator"].inbox).read()
     except StorageUnavailable as error:
         return jsonify(status="unavailable", error=str(error)), 503
-    return jsonify(status="ready")
+    if credentials.refused:
+        return jsonify(status="unavailable", error=credentials.reason, zendesk_credentials=credentials.state), 503
+    return jsonify(status="ready", zendesk_credentials=credentials.state)
 
 
 @bp.get("/metrics")

@@ -39,8 +39,8 @@ class Metrics:
                                      "and answer (HTTP status, or the error when none came).",
                                      ["method", "endpoint", "status"], registry=None)
         self.waits = Counter("escalator_zendesk_waits", "Pauses of all worker threads of a process: Zendesk "
-                             "asked to wait (retry_after: 429 or 5xx with Retry-After) or failed in a row "
-                             "(breaker).", ["reason"], registry=None)
+                             "asked to wait (retry_after: 429 or 5xx with Retry-After), failed in a row "
+                             "(breaker) or refused the credentials (credentials).", ["reason"], registry=None)
         self.wait_seconds = Counter("escalator_zendesk_wait_seconds", "Seconds of those pauses.",
                                     ["reason"], registry=None)
         self.latency = Histogram("escalator_processing_latency_seconds", "Webhook received (stored) to "
@@ -62,10 +62,10 @@ class Metrics:
         """Count one Zendesk API request (the session calls this for each)."""
         self.zendesk_calls.labels(method, endpoint, str(status)).inc()
 
-    def paused(self, seconds: float, told: float | None) -> None:
+    def paused(self, seconds: float, told: float | None, reason: str | None = None) -> None:
         """Count a pause of the worker threads (none when `seconds` is 0)."""
         if seconds > 0:
-            reason = "breaker" if told is None else "retry_after"
+            reason = reason or ("breaker" if told is None else "retry_after")
             self.waits.labels(reason).inc()
             self.wait_seconds.labels(reason).inc(seconds)
 

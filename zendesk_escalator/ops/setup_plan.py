@@ -71,7 +71,7 @@ def _field_step(field: dict | None, desired: dict, missing: str) -> Step:
     have = {option["value"] for option in options}
     missing = [o for o in desired.get("custom_field_options", []) if o["value"] not in have]
     if missing and field.get("type") == "tagger":  # the options sent replace the list: keep the admin's
-        kept = [{k: o[k] for k in ("id", "name", "value") if k in o} for o in options]
+        kept = [{"name": o["name"], "value": o["value"]} for o in options]  # an option's id is read-only
         changes["custom_field_options"] = kept + missing
         why.append("options " + ", ".join(o["value"] for o in missing) + " missing")
     action = UPDATE if changes else UNCHANGED

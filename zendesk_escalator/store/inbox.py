@@ -198,6 +198,14 @@ class Inbox:
                 inbox.c.last_error.startswith(error_prefix, autoescape=True)).values(run_at=now))
         return woken.rowcount
 
+    def hold(self, rows: list[InboxRow], owner: str, now: float, run_at: float, error: str) -> bool:
+        """Put rows back until `run_at` for a cause that is not theirs: the attempt not counted, the budget
+        (deadline) moved back by the wait."""
+        with self.transaction() as conn:
+            return self._finish(conn, [r.id for r in rows], owner, now, status=PENDING, run_at=run_at,
+                                attempts=inbox.c.attempts - 1, deadline=inbox.c.deadline + (run_at - now),
+                                last_error=error)
+
     def release(self, rows: list[InboxRow], owner: str, now: float) -> bool:
         """Hand rows back at once (a worker stopping): due now, the attempt not counted."""
         with self.transaction() as conn:

@@ -49,7 +49,8 @@ tickets = Table(
     Column("updated_at", Float, nullable=False),
 )
 
-# Where the change feed and the sweep stand (an incremental export cursor, a search cursor).
+# Where the change feed and the sweep stand (an incremental export cursor, a search cursor), and other
+# small named values every process shares (the Zendesk credential state, store/credential_state.py).
 cursors = Table(
     "escalator_cursors", metadata,
     Column("name", String(64), primary_key=True),

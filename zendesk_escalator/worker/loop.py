@@ -4,7 +4,9 @@ Failures are retried by a time budget, not a count: a row dies only on a
 permanent answer or when its budget (24 h by default) is spent. While Zendesk is
 down or rate-limits the account, the process's workers pause together and send
 one probe at a time (the breaker), instead of every row hammering on its own;
-the first success wakes the rows the outage held back.
+the first success wakes the rows the outage held back. A refusal of the
+account's credentials (credentials.py) pauses them the same way and holds the
+rows without spending their budget.
 """
 
 import logging
@@ -21,7 +23,8 @@ from ..ops.logs import decision_fields
 from ..ops.metrics import Metrics
 from ..settings import Settings
 from ..store.inbox import Inbox, InboxRow
-from .handlers import Handlers
+from .credentials import HELD, Credentials
+from .handlers import Handlers, Outcome
 from .periodic import KIND as PERIODIC
 
 log = logging.getLogger(__name__)
@@ -95,12 +98,14 @@ class Worker:
     def __init__(self, inbox: Inbox, handlers: Handlers, *, lease_seconds: float,
                  retry_budget: float, retry_base: float = Settings.retry_base_seconds,
                  clock: Callable[[], datetime], rng: Callable[[], float] = random.random,
-                 breaker: Breaker | None = None, purges: bool = True, metrics: Metrics | None = None):
+                 breaker: Breaker | None = None, purges: bool = True, metrics: Metrics | None = None,
+                 credentials: Credentials | None = None, whoami: Callable[[], dict] | None = None):
         self.inbox, self.handlers = inbox, handlers
         self.lease_seconds, self.retry_budget, self.retry_base = lease_seconds, retry_budget, retry_base
         self.clock, self.rng, self.purges = clock, rng, purges
         self.breaker = breaker or Breaker(retry_base)
         self.metrics = metrics or Metrics()
+        self.credentials, self.whoami = credentials, whoami  # shared by the process; this thread's client asks
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.in_hand: list[InboxRow] = []
         self._last_purge = 0.0
@@ -164,6 +169,9 @@ class Worker:
         if self.breaker.succeeded():
             woken = self.inbox.wake(self.now(), "ZendeskUnavailable")
             log.info("Zendesk answers again: %d row(s) held back by the outage are due now", woken)
+        if self.credentials and any(isinstance(r, Outcome) and r.api_calls for _, r in results) \
+                and self.credentials.succeeded(self.now()):
+            self.inbox.wake(self.now(), HELD)
         for group, result in results:
             if isinstance(result, Exception):
                 self._failed(group, result, retryable=getattr(result, "retryable", True))
@@ -178,6 +186,10 @@ class Worker:
         now, what = self.now(), subject(rows[0])
         message = f"{type(error).__name__}: {error}"
         told = getattr(error, "retry_after", None)
+        refusal = self.credentials and self.credentials.refusal(error, self.whoami, now)
+        if refusal:
+            self._hold(rows, refusal)
+            return
         if zendesk_is_down(error):
             self.metrics.paused(self.breaker.failed(now, told), told)
         unavailable = isinstance(error, (ZendeskUnavailable, ZendeskRateLimited))
@@ -197,6 +209,14 @@ class Worker:
             log.warning("%s: attempt failed (%s); retrying in %.1fs", what, message, run_at - now)
         else:
             log.warning("%s: attempt failed (%s) after its lease was lost", what, message)
+
+    def _hold(self, rows: list[InboxRow], refusal) -> None:
+        """Zendesk refuses the account's credentials: pause every thread, keep the rows (budget untouched)."""
+        now = self.now()
+        pause = self.breaker.failed(now, self.retry_base * BREAKER_CAP)
+        self.metrics.paused(pause, None, reason="credentials")
+        self.inbox.hold(rows, self.owner, now, now + pause, f"{HELD}: {refusal.reason}")
+        self.credentials.refused(refusal, now, len(rows))
 
     def _purge_now_and_then(self) -> None:
         now = self.now()

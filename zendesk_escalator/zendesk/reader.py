@@ -67,6 +67,10 @@ class TicketReader:
         """GET a background job's status (a merge): queued, working, completed or failed."""
         return self._get_json(f"/api/v2/job_statuses/{job_id}.json", {})
 
+    def current_user(self) -> dict:
+        """GET /api/v2/users/me.json: who these credentials are (401 when Zendesk refuses them)."""
+        return self._get_json("/api/v2/users/me.json", {})
+
     def comments(self, ticket_id: int) -> dict:
         """GET the newest comments first, with their authors and CC'd users."""
         return self._get_json(f"/api/v2/tickets/{ticket_id}/comments.json",

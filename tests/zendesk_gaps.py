@@ -1,0 +1,111 @@
+"""Where Zendesk's OpenAPI description falls short of Zendesk's documented API: the one list, each with its source.
+
+The contract check (zendesk_contract.py) applies these to the description before it
+checks a request. Add a gap only with the documentation page it rests on; a request
+that needs an undocumented one is a wrong request, to be fixed in the service.
+"""
+
+from dataclasses import dataclass
+
+DOCS = "https://developer.zendesk.com"
+TICKETS = f"{DOCS}/api-reference/ticketing/tickets/tickets/"
+MANAGING = f"{DOCS}/documentation/ticketing/managing-tickets/creating-and-updating-tickets/"
+SCHEDULES = f"{DOCS}/api-reference/ticketing/ticket-management/schedules/"
+FIELDS = f"{DOCS}/api-reference/ticketing/tickets/ticket_fields/"
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Replace what the description holds at `pointer` (a JSON pointer) by `value` (or what `value(description)`
+    returns), as `page` documents."""
+
+    pointer: str
+    value: object
+    page: str
+    why: str
+
+
+def _operation(operation_id: str, *params: str) -> dict:
+    """A GET operation the description lacks, with its query parameters (strings)."""
+    return {"get": {"operationId": operation_id,
+                    "parameters": [{"name": name, "in": "query", "schema": {"type": "string"}} for name in params]}}
+
+
+def _body(name: str, schema: str) -> dict:
+    """A JSON request body `{name: <schema>}` the description leaves out."""
+    return {"content": {"application/json": {"schema": {"type": "object", "required": [name], "properties": {
+        name: {"$ref": f"#/components/schemas/{schema}"}}}}}}
+
+
+def _partial(schema: str):
+    """The schema without its required properties: an update sends only what changes."""
+    return lambda description: {key: value for key, value in description["components"]["schemas"][schema].items()
+                                if key != "required"}
+
+
+NULLABLE_ID = {"type": "integer", "nullable": True}
+# Update Ticket's properties, also reached by Create Ticket (its allOf includes them).
+UPDATE = "/components/schemas/TicketUpdateInput/properties"
+
+PATCHES = (
+    Gap(f"{UPDATE}/custom_fields/items",
+        {"type": "object", "required": ["id", "value"],
+         "properties": {"id": {"type": "integer"}, "value": {"nullable": True}}},
+        f"{MANAGING}#setting-custom-field-values",
+        'items are {"id": <int>, "value": <any>}; the description reuses the ticket-field definition'),
+    Gap("/components/schemas/FollowerObject/properties/user_id", {"type": "integer"}, f"{MANAGING}#setting-followers",
+        "a number in every documented example; the description says string"),
+    Gap(f"{UPDATE}/assignee_id", NULLABLE_ID, f"{TICKETS}#updating-tickets", "null unassigns"),
+    Gap(f"{UPDATE}/group_id", NULLABLE_ID, f"{TICKETS}#updating-tickets", "null removes the group"),
+    Gap(f"{UPDATE}/additional_collaborators/items",
+        {"anyOf": [{"type": "integer"}, {"type": "string", "format": "email"},
+                   {"$ref": "#/components/schemas/CollaboratorObject"}]},
+        f"{MANAGING}#setting-collaborators",
+        "numeric ids, emails or {name, email} objects (the property's own description says so; its items "
+        "allow objects only)"),
+    Gap("/components/schemas/TicketCreateInput/allOf/1/properties/requester",
+        {"type": "object", "required": ["email"], "properties": {
+            "locale_id": {"type": "integer"}, "name": {"type": "string"}, "email": {"type": "string"}}},
+        f"{TICKETS}#creating-a-ticket-with-a-new-requester", "a new requester by name and email"),
+    Gap("/paths/~1api~1v2~1ticket_fields/post/requestBody", _body("ticket_field", "TicketFieldObject"),
+        f"{FIELDS}#create-ticket-field", 'Create Ticket Field takes {"ticket_field": {...}}; no body is described'),
+    Gap("/components/schemas/TicketFieldUpdate", _partial("TicketFieldObject"), f"{FIELDS}#update-ticket-field",
+        "an update names only what changes (the page's example sends a title alone)"),
+    Gap("/paths/~1api~1v2~1ticket_fields~1{ticket_field_id}/put/requestBody",
+        _body("ticket_field", "TicketFieldUpdate"), f"{FIELDS}#update-ticket-field",
+        'Update Ticket Field takes {"ticket_field": {...}}; no body is described'),
+    Gap("/paths/~1api~1v2~1users~1{user_id}~1group_memberships", _operation("ListUserGroupMemberships"),
+        f"{DOCS}/api-reference/ticketing/groups/group_memberships/#list-memberships",
+        "a user's memberships: the description folds the documented paths into /api/v2/group_memberships"),
+    Gap("/paths/~1api~1v2~1business_hours~1schedules", _operation("ListSchedules"),
+        f"{SCHEDULES}#list-schedules", "the schedules API is documented but absent"),
+    Gap("/paths/~1api~1v2~1business_hours~1schedules~1{schedule_id}", _operation("ShowSchedule"),
+        f"{SCHEDULES}#show-schedule", "the schedules API is documented but absent"),
+    Gap("/paths/~1api~1v2~1business_hours~1schedules~1{schedule_id}~1holidays", _operation("ListHolidays"),
+        f"{SCHEDULES}#list-holidays-for-a-schedule", "the schedules API is documented but absent"),
+)
+
+# Paths are written without `.json` in the description; Zendesk serves both forms.
+JSON_SUFFIX_PAGE = f"{DOCS}/api-reference/introduction/requests/"
+
+# Pagination and sort parameters, documented once for every list endpoint ("Pagination"), rarely declared.
+PAGINATION = frozenset({"page[size]", "page[after]", "page[before]", "per_page", "page", "sort", "sort_by",
+                        "sort_order"})
+PAGINATION_PAGE = f"{DOCS}/api-reference/introduction/pagination/"
+
+# Sideloads (`include`) documented in prose per endpoint ("Side-loading" and each endpoint's page).
+SIDELOADING = f"{DOCS}/documentation/ticketing/using-the-zendesk-api/side_loading/"
+TICKET_SIDELOADS = frozenset({"users", "groups", "organizations", "last_audits", "metric_sets", "dates",
+                              "sharing_agreements", "comment_count", "incident_counts", "ticket_forms",
+                              "metric_events", "slas"})
+SIDELOADS = {
+    "ShowTicket": (TICKET_SIDELOADS, SIDELOADING),
+    "TicketsShowMany": (TICKET_SIDELOADS, SIDELOADING),
+    "IncrementalTicketExportCursor": (TICKET_SIDELOADS, f"{DOCS}/api-reference/ticketing/ticket-management/"
+                                                        "incremental_exports/#sideloading"),
+    "ListTicketComments": (frozenset({"users"}), f"{DOCS}/api-reference/ticketing/tickets/ticket_comments/"),
+    "ListAuditsForTicket": (frozenset({"users", "groups", "organizations", "tickets"}),
+                            f"{DOCS}/api-reference/ticketing/tickets/ticket_audits/#list-audits-for-a-ticket"),
+    "IncrementalTicketEvents": (frozenset({"comment_events"}), f"{DOCS}/api-reference/ticketing/"
+                                "ticket-management/incremental_exports/#incremental-ticket-event-export"),
+}
