@@ -74,7 +74,8 @@ class Contract:
     def __init__(self, documents: list[tuple[dict, str]]):
         self.documents = [doc for doc, _ in documents]
         for gap in gaps.PATCHES:
-            _put(self.documents[0], gap.pointer, gap.value(self.documents[0]) if callable(gap.value) else gap.value)
+            doc = self.documents[gap.document]
+            _put(doc, gap.pointer, gap.value(doc) if callable(gap.value) else gap.value)
         found = (op for n, (doc, prefix) in enumerate(documents) for op in _operations(doc, prefix, n))
         self.operations = sorted(found, key=lambda op: op.template.count("{"))  # literal paths win: show_many, not {id}
 
