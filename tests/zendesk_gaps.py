@@ -13,6 +13,17 @@ MANAGING = f"{DOCS}/documentation/ticketing/managing-tickets/creating-and-updati
 SCHEDULES = f"{DOCS}/api-reference/ticketing/ticket-management/schedules/"
 FIELDS = f"{DOCS}/api-reference/ticketing/tickets/ticket_fields/"
 WEBHOOKS = f"{DOCS}/api-reference/webhooks/webhooks-api/webhooks/"
+VIEWS = f"{DOCS}/api-reference/ticketing/business-rules/views/"
+FORMS = f"{DOCS}/api-reference/ticketing/tickets/ticket_forms/"
+# A view is written with `all`, `any` and `output` ("Create View": "View input"), and read back as
+# `conditions` and `execution`.
+VIEW_INPUT = {"type": "object", "properties": {
+    "title": {"type": "string"}, "description": {"type": "string"}, "active": {"type": "boolean"},
+    "position": {"type": "integer"}, "restriction": {"type": "object", "nullable": True},
+    "all": {"type": "array", "items": {"type": "object"}}, "any": {"type": "array", "items": {"type": "object"}},
+    "output": {"type": "object", "properties": {
+        "columns": {"type": "array"}, "group_by": {}, "group_order": {"type": "string"}, "sort_by": {},
+        "sort_order": {"type": "string"}}}}}
 
 
 @dataclass(frozen=True)
@@ -93,6 +104,19 @@ PATCHES = (
         f"{WEBHOOKS}#test-webhook",
         'the page\'s example sends {"request": {endpoint, http_method, request_format, payload}} (as Zenpy 2.0.57\'s '
         'webhooks.test does); this hand-written description says "webhook"', document=1),
+    Gap("/paths/~1api~1v2~1views/post/requestBody",
+        {"content": {"application/json": {"schema": {"type": "object", "required": ["view"],
+                                                     "properties": {"view": dict(VIEW_INPUT, required=["title"])}}}}},
+        f"{VIEWS}#create-view", 'Create View takes {"view": {title, all, any, output …}}; no body is described'),
+    Gap("/paths/~1api~1v2~1views~1{view_id}/put/requestBody",
+        {"content": {"application/json": {"schema": {"type": "object", "required": ["view"],
+                                                     "properties": {"view": VIEW_INPUT}}}}},
+        f"{VIEWS}#update-view", 'Update View takes {"view": {…}} as Create View does; no body is described'),
+    Gap("/components/schemas/TicketFormUpdate", _partial("TicketFormObject"), f"{FORMS}#update-ticket-form",
+        "an update names only what changes (e.g. ticket_field_ids)"),
+    Gap("/paths/~1api~1v2~1ticket_forms~1{ticket_form_id}/put/requestBody",
+        _body("ticket_form", "TicketFormUpdate"), f"{FORMS}#update-ticket-form",
+        'Update Ticket Form takes {"ticket_form": {...}}; no body is described'),
 )
 
 # Paths are written without `.json` in the description; Zendesk serves both forms.
