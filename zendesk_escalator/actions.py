@@ -1,4 +1,5 @@
-"""What the service does to tickets: the one PUT through Zenpy; a new ticket (the daily report) by a raw POST.
+"""What the service does to tickets: the one PUT through Zenpy; a new ticket (the daily report) and a closed
+ticket's tags (Update Many Tickets) by raw requests.
 
 Zenpy leaves out attributes given to a constructor as None, so a planned
 `"assignee_id": None` (clear the assignee) would silently vanish and Zendesk
@@ -7,6 +8,7 @@ sends as written, nulls included.
 """
 
 import json
+import logging
 from typing import Callable
 
 import requests
@@ -18,6 +20,7 @@ from .settings import Settings
 from .zendesk.reader import TicketReader
 from .zendesk.transport import ZendeskSession, error_for_response, translated_errors
 
+log = logging.getLogger(__name__)
 REPLAYED = "hit"  # x-idempotency-lookup: Zendesk answered from an earlier create with the same key
 
 
@@ -61,12 +64,35 @@ class ZendeskClient(TicketReader):
             raise error_for_response(response)
         return response.json()["ticket"], response.headers.get("x-idempotency-lookup") == REPLAYED
 
+    def tag_closed(self, update: dict) -> dict:
+        """Add and remove a closed ticket's tags; return the body sent.
+
+        A closed ticket takes no single-ticket update; Zendesk's tags documentation
+        names Update Many Tickets (`?ids=`, with additional_tags and remove_tags) for
+        it. The answer is a job, not followed: the tags only mirror what the service
+        already recorded.
+        """
+        body = bulk_tags_body(update)
+        with translated_errors(self.session):
+            response = self.session.put(self.session.canonical_base + "/api/v2/tickets/update_many.json",
+                                        params={"ids": str(update["id"])}, json=body, timeout=self.timeout)
+        if not response.ok:
+            raise error_for_response(response)
+        job = response.json().get("job_status") or {}
+        log.info("ticket %s is closed: its tags are set by Update Many Tickets (job %s)", update["id"], job.get("id"))
+        return body
+
     def merge(self, target_id: int, source_id: int, target_comment: str, source_comment: str) -> dict:
         """Merge one ticket into another (private comments on both); return the job status Zendesk started."""
         with translated_errors(self.session):
             job = self.zenpy.tickets.merge(target_id, [source_id], target_comment=target_comment,
                                            source_comment=source_comment)
         return job.to_dict() if hasattr(job, "to_dict") else dict(job or {})
+
+
+def bulk_tags_body(update: dict) -> dict:
+    """The Update Many Tickets body that adds and removes a closed ticket's tags."""
+    return {"ticket": {key: update[key] for key in ("additional_tags", "remove_tags") if update.get(key)}}
 
 
 def wire_body(update: dict) -> dict:
