@@ -20,6 +20,7 @@ from .ops import multiproc
 from .ops.backtest import run_backtest
 from .ops.check import run_check
 from .ops.dead_letters import dead_letters
+from .ops.fields_moved import service_database
 from .ops.metrics import Metrics, serve
 from .ops.report import run_report
 from .ops.send_test import send_test
@@ -137,7 +138,7 @@ def cmd_setup(args) -> int:
     """Create or update the escalation fields, the webhook, its trigger category and triggers."""
     settings = load_settings(web=False)
     return run_setup(build_admin(settings), load_policy(args.rules), args.url, args.dry_run,
-                     settings.webhook_secrets)
+                     settings.webhook_secrets, service_database(settings.database_url), utcnow())
 
 
 def cmd_check(args) -> int:

@@ -10,7 +10,9 @@ from ..core.policy import Policy
 from ..errors import ConfigError, ZendeskAdminError
 from ..policy_file import load_policy
 from ..settings import Settings
+from ..store.inbox import Inbox
 from ..zendesk.admin import ZendeskAdmin
+from .fields_moved import check_line, service_database
 from .policy_names import Names, names_in
 from .setup_plan import NAME, our_webhook
 
@@ -33,8 +35,9 @@ class Row:
 class Context:
     """What the checks share: the policy, what it names, and the admin API (each list read once)."""
 
-    def __init__(self, policy: Policy, admin: ZendeskAdmin, secrets: tuple[str, ...] = ()):
+    def __init__(self, policy: Policy, admin: ZendeskAdmin, secrets: tuple[str, ...] = (), inbox: Inbox | None = None):
         self.policy, self.admin, self.names, self.secrets = policy, admin, names_in(policy), secrets
+        self.inbox = inbox  # the service's database, when it is here
         self._read: dict[str, object] = {}
 
     def read(self, name: str, fetch: Callable[[], object]):
@@ -168,6 +171,12 @@ def _option_rows(names: Names, fields: dict) -> list[Row]:
     return rows
 
 
+def check_escalation_fields(ctx: Context) -> list[Row]:
+    """The open escalations were written to the fields [fields] names (else `setup` carries them over)."""
+    said = check_line(ctx.inbox, ctx.policy) if ctx.inbox else None
+    return [Row(OK if said[0] else WARN, "escalation fields", said[1])] if said else []
+
+
 def check_schedules(ctx: Context) -> list[Row]:
     """The account has a Zendesk schedule where the policy counts business hours in it."""
     if not ctx.names.schedules:
@@ -216,8 +225,8 @@ def check_tickets(ctx: Context) -> list[Row]:
 
 
 CHECKS: list[Check] = [check_credentials, check_integration_user, check_role, check_groups, check_users,
-                       check_assignees, check_fields, check_forms, check_brands, check_organizations,
-                       check_schedules, check_tickets, check_webhook]
+                       check_assignees, check_fields, check_escalation_fields, check_forms, check_brands,
+                       check_organizations, check_schedules, check_tickets, check_webhook]
 
 
 def run_checks(ctx: Context, checks: list[Check] = CHECKS) -> list[Row]:
@@ -246,7 +255,8 @@ def run_check(settings: Settings, rules_path: str, build_admin: Callable[[Settin
                                                 "ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN)"))
         return _report(rows, None)
     admin = build_admin(settings)
-    return _report(rows + run_checks(Context(policy, admin, settings.webhook_secrets)), admin)
+    context = Context(policy, admin, settings.webhook_secrets, service_database(settings.database_url))
+    return _report(rows + run_checks(context), admin)
 
 
 def _report(rows: list[Row], admin: ZendeskAdmin | None) -> int:

@@ -1,10 +1,13 @@
 """`escalator setup`: the escalation fields, the webhook, its trigger category and triggers, idempotently."""
 
+from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from ..core.policy import Policy
 from ..errors import ConfigError
+from ..store.inbox import Inbox
 from ..zendesk.admin import ZendeskAdmin
+from .fields_moved import carry_over_lines
 from .setup_plan import (CREATE, NAME, UNCHANGED, UPDATE, Step, can_exclude_tags, desired_triggers,
                          fields_snippet, loop_guard, plan_category, plan_fields, plan_triggers, plan_webhook)
 
@@ -14,8 +17,11 @@ WEBHOOK_PATH = "/webhooks/zendesk"
 
 
 def run_setup(admin: ZendeskAdmin, policy: Policy, url: str, dry_run: bool,
-              secrets: tuple[str, ...] = ()) -> int:
-    """Find, then create or update what is missing or differs; print what was done (or would be)."""
+              secrets: tuple[str, ...] = (), inbox: Inbox | None = None, now: datetime | None = None) -> int:
+    """Find, then create or update what is missing or differs; print what was done (or would be).
+
+    With the service's database (`inbox`), open escalations are carried over to fields with new ids.
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.netloc or not parts.path.endswith(WEBHOOK_PATH) \
             or parts.query or parts.fragment:
@@ -47,6 +53,8 @@ def run_setup(admin: ZendeskAdmin, policy: Policy, url: str, dry_run: bool,
         print("Trigger categories are not enabled on this account: the triggers were left without one.")
     _explain_secret(admin, webhook, webhook_id, dry_run, secrets)
     _explain_fields(policy, field_ids)
+    for line in carry_over_lines(inbox, policy, field_ids, dry_run, now or datetime.now(timezone.utc)):
+        print(line)
     _count(admin)
     return 0
 
