@@ -87,7 +87,7 @@ def test_setup_carries_open_escalations_over_to_a_re_created_field_at_a_paced_ra
         assert "escalated" in repair.body["ticket"]["tags"] and repair.body["ticket"]["safe_update"] is True
     assert [round(r.when - repairs[0].when) for r in repairs] == [0, 1, 2]  # paced: far below 100 a minute
     status, detail = checked(service, service.policy)  # [fields] still names the deleted field
-    assert status == "WARN" and f"status {new_status} → {STATUS}" in detail
+    assert status == "WARN" and f"status: [fields] {STATUS}, last written {new_status}" in detail
     moved = replace(service.policy, fields=replace(service.policy.fields, status=new_status))
     assert checked(service, moved)[0] == "OK"
     assert "Open escalations" not in setup(service, fake, capsys)  # a second run: nothing more to carry

@@ -34,9 +34,10 @@ def check_line(inbox: Inbox, policy: Policy) -> tuple[bool, str] | None:
         count = len(Escalations(inbox).open_ones(limit=None))
     except StorageUnavailable as error:
         return False, f"the service's database could not be read ({error})"
-    return False, (f"[fields] differs from the fields the escalations were last written to ({_text(moves)}): "
-                   f"{count} open escalation(s) show the old ones; `escalator setup` finds the fields and "
-                   f"rewrites theirs, one update a second")
+    moved = ", ".join(f"{role}: [fields] {new}, last written {old}" for role, (old, new) in moves.items())
+    return False, (f"[fields] names other fields than the service last wrote ({moved}), {count} escalation(s) "
+                   f"open: `escalator setup` finds the fields, carries the open escalations over to them and "
+                   f"prints the [fields] table for the policy")
 
 
 def carry_over_lines(inbox: Inbox | None, policy: Policy, found: dict[str, object], dry_run: bool,
@@ -57,6 +58,8 @@ def carry_over_lines(inbox: Inbox | None, policy: Policy, found: dict[str, objec
         count = len(Escalations(inbox).open_ones(limit=None))
         return [f"Open escalations: {count} show the old fields ({_text(moves)}); a real run rewrites them."]
     queued = carry_over(inbox, after, now)
+    if not queued:
+        return []
     return [f"Open escalations: {queued} showed the old fields ({_text(moves)}): the service rewrites their "
             f"fields and tags, one update every {PACE:g} s (about {ceil(queued * PACE / 60)} min), whether or not "
             f"[fields] names the new ids yet."]
