@@ -52,8 +52,9 @@ CASES = [
     ("already active higher level", ticket(new_comments=(CC_COMMENT,)), None, None, None, active(3)),
     ("the mirror emptied: the episode still says escalated", ticket(tags=("outage",), custom_fields=()),
      None, None, None, active(2)),
-    ("the mirror says escalated, the episode closed: decided anew", ticket(tags=("outage",), custom_fields=shows_active(3)),
-     "impact", "outage", 2, Standing(False, 3, "outage", "closed", recorded=True)),
+    ("the mirror says escalated, the episode closed: decided anew",
+     ticket(tags=("outage",), custom_fields=shows_active(3)), "impact", "outage", 2,
+     Standing(False, 3, "outage", "closed", recorded=True)),
 ]
 
 

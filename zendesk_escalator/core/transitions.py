@@ -169,7 +169,8 @@ def _reopen(ticket, episode, policy, now, schedules) -> Move:
                           episode.latest_reason)
     followers = policy.level(level).followers + ((episode.owner_id,) if episode.owner_id else ())
     note = "\n".join((f"Re-escalated: the ticket was reopened during monitoring (the problem recurred). "
-                      f"Level {level}, reason {episode.latest_reason}.", *plan_lines(moved, ticket, policy, now, schedules)))
+                      f"Level {level}, reason {moved.latest_reason}.",
+                      *plan_lines(moved, ticket, policy, now, schedules)))
     update = lifecycle_update(ticket, policy, moved.mirror, note, followers)
     due = update_due(now, ticket, policy, schedules)
     return Move(REOPENED, update, moved, ((UPDATE_DUE, due),) if due else ())

@@ -66,4 +66,5 @@ def carry_over_lines(inbox: Inbox | None, policy: Policy, found: dict[str, objec
 
 
 def _text(moves: dict[str, tuple[int, int | None]]) -> str:
-    return ", ".join(f"{role} {old} → {new if new is not None else 'a new field'}" for role, (old, new) in moves.items())
+    return ", ".join(f"{role} {old} → {new if new is not None else 'a new field'}"
+                     for role, (old, new) in moves.items())

@@ -138,7 +138,8 @@ class TimerHandler:
                 ticket = ticket_from_api(self.reader.ticket(timer.ticket_id, include=sideloads(self.policy)))
                 continue
             if decision is None:
-                return Outcome(move.cause, f"{timer.kind} ({timer.stage}): {move.cause} first", "lifecycle", update=sent)
+                return Outcome(move.cause, f"{timer.kind} ({timer.stage}): {move.cause} first", "lifecycle",
+                               update=sent)
             status = "planned" if self.dry_run else "escalated"
             return Outcome(status, f"{timer.kind} ({timer.stage}) at level {decision.level}", decision.rule,
                            decision.evidence, sent)
