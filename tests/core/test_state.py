@@ -23,8 +23,10 @@ LEVEL_3 = ("escalated", "escalation_level_3", "escalation_reason_data_loss")
     (LEVEL_3 + ("escalation_monitoring",), (), Mirror("monitoring", 3, "data_loss", None)),
     # An agent asks again on an escalated ticket: still the escalation it was.
     (("escalated", "escalation_level_1"), ((STATUS, "escalation_requested"),), Mirror("active", 1, "unknown", None)),
-    # Unreadable values: a level that is no number, a reason that is no text.
-    (("escalated",), ((LEVEL, "high"), (REASON, 7)), Mirror("active", 1, "unknown", None)),
+    # Unreadable values: a level that is no number (the tag's then), a reason that is no text.
+    (("escalated", "escalation_level_2"), ((LEVEL, "high"), (REASON, 7)), Mirror("active", 2, "unknown", None)),
+    (("escalated",), (), None),  # the tag alone, without the level the service writes with it: an agent's own
+    (("escalation_active",), (), Mirror("active", 1, "unknown", None)),  # the status value's tag
 ])
 def test_what_the_mirror_shows_to_adopt(policy, tags, fields, expected):
     assert shown(TicketSnapshot(id=1, tags=tags, custom_fields=fields), policy) == expected

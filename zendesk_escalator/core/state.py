@@ -63,7 +63,7 @@ def screened(standing: Standing, tags: tuple[str, ...] | None, policy: Policy) -
     """The standing screening takes for one webhook: the record's; without one, what the webhook's tags show."""
     if standing.recorded or tags is None:
         return standing
-    escalated, phase = policy.escalated_tag in tags, _phase_from_tags(tags, policy, skip_requested=True)
+    escalated, phase = policy.escalated_tag in tags, _value_phase(tags, policy)
     if escalated and phase not in ESCALATED_PHASES:
         phase = "active"
     return Standing(escalated, int(_tag_value(tags, _LEVEL) or 0), _tag_value(tags, _REASON), phase)
@@ -73,14 +73,15 @@ def shown(ticket: TicketSnapshot, policy: Policy) -> Mirror | None:
     """The escalation the ticket's fields and tags show (None: none), for a ticket without a record to adopt."""
     ids = policy.fields
     phase = _phase(ticket.field(ids.status), policy) if ids.status else None
-    if phase not in ESCALATED_PHASES:  # empty, requested or unreadable: the tags may still tell
-        phase = _phase_from_tags(ticket.tags, policy, skip_requested=True)
-    if phase not in ESCALATED_PHASES and policy.escalated_tag not in ticket.tags:
+    if phase not in ESCALATED_PHASES:  # empty, requested or unreadable: the status value's tag may still tell
+        phase = _value_phase(ticket.tags, policy)
+    level = _int(ticket.field(ids.level)) or _int(_tag_value(ticket.tags, _LEVEL))
+    # Or the tags the service writes: the escalation tag with a level (that tag alone may be an agent's own).
+    if phase not in ESCALATED_PHASES and not (policy.escalated_tag in ticket.tags and level):
         return None
-    level = _int(ticket.field(ids.level)) or _int(_tag_value(ticket.tags, _LEVEL)) or 1
     reason = ticket.field(ids.reason) or _tag_value(ticket.tags, _REASON)
     at = ticket.field(ids.escalated_at)
-    return Mirror(phase if phase in ESCALATED_PHASES else "active", level,
+    return Mirror(phase if phase in ESCALATED_PHASES else "active", level or 1,
                   reason if isinstance(reason, str) and reason.strip() else UNKNOWN_REASON,
                   at if isinstance(at, str) else None)
 
@@ -139,12 +140,9 @@ def _phase(value: object, policy: Policy) -> str | None:
     return next((phase for phase in PHASES if value == policy.values.of(phase)), None)
 
 
-def _phase_from_tags(tags, policy: Policy, skip_requested: bool = False) -> str | None:
-    found = [phase for phase in ("closed", "monitoring", "active", "requested") if policy.values.of(phase) in tags
-             and not (skip_requested and phase == "requested")]
-    if found:
-        return found[0]
-    return "active" if policy.escalated_tag in tags else None
+def _value_phase(tags, policy: Policy) -> str | None:
+    """The phase a status value among the tags shows (a drop-down's option is a tag); "requested" is a request."""
+    return next((phase for phase in ("closed", "monitoring", "active") if policy.values.of(phase) in tags), None)
 
 
 def _tag_value(tags, pattern: re.Pattern) -> str | None:

@@ -6,7 +6,7 @@ service sends, and the agents' way to ask. docs/ARCHITECTURE.md holds the same
 table in prose; the worker, `simulate` and the backtest all take their rows here.
 
   episode says   ticket shows                                   row
-  no record      fields or tags show an escalation              adopted first (history step "adopted"), then as "open"
+  no record      an escalation (state.shown: fields or tags)    adopted first (history step "adopted"), then as "open"
   none, closed   closed                                         NOTHING: a closed ticket takes no escalation
   none, closed   anything else                                  RULES decide; a closed one's evidence counts no more
   open           closed (Zendesk closed it)                     CLOSED_IN_ZENDESK: closed in the service, review kept
