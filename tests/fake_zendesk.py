@@ -11,8 +11,12 @@ It keeps the Zendesk semantics the service depends on:
   answers 409 on a stale stamp, `"assignee_id": null` unassigns, an assignee who is not a
   member of the ticket's group answers 422 (as Zendesk does), a drop-down field follows
   the tags sent with it, `followers` are ignored on accounts without "CCs and followers"
-  (tickets without follower_ids) where `additional_collaborators` adds collaborators, and a
-  ticket at the comment limit answers 422 to any update that adds a comment.
+  (tickets without follower_ids) where `additional_collaborators` adds collaborators, a
+  ticket at the comment limit answers 422 to any update that adds a comment, and a closed
+  ticket answers 422 "closed prevents ticket update" to any update;
+- PUT tickets/update_many.json?ids=… with {"ticket": {"additional_tags": […], "remove_tags": […]}}
+  (bulk mode) answers a queued job_status and adds and removes those tags, closed tickets
+  included: Zendesk's tags documentation names this endpoint for a closed ticket's tags.
 Every request it receives is checked against Zendesk's API description (contract_check.py).
 `token` makes it refuse other API tokens (401), `hidden` tickets and an integration user who is no
 longer an agent get 403, and users/me.json says who the credentials are.
@@ -36,6 +40,7 @@ from urllib.parse import parse_qs, urlparse
 import contract_check
 
 TICKET = re.compile(r"^/api/v2/tickets/(\d+)\.json$")
+UPDATE_MANY = "/api/v2/tickets/update_many.json"
 COMMENTS = re.compile(r"^/api/v2/tickets/(\d+)/comments\.json$")
 NOTE_MARK = "Escalated by zendesk-escalator"
 INTEGRATION_USER = 900000000001
@@ -45,8 +50,8 @@ NOT_A_MEMBER = {"error": "RecordInvalid", "description": "Record validation erro
 # Zendesk documents only "a 422 error" at the limit; this body is our stand-in.
 COMMENT_LIMIT_REACHED = {"error": "RecordInvalid", "description": "Record validation errors",
                          "details": {"base": [{"description": "Comments limit reached for this ticket"}]}}
-# A closed ticket takes only tags, subject and priority (shared/reference/sla-lifecycle-operator.md).
-CLOSED_EDITABLE = frozenset({"id", "tags", "subject", "priority", "safe_update", "updated_stamp"})
+# A closed ticket takes no single-ticket update ("To update tags for closed tickets, use the Update Many
+# Tickets endpoint": developer.zendesk.com, Tags); Zendesk's answer as the issue report saw it.
 CLOSED_PREVENTS_UPDATE = {"error": "RecordInvalid", "description": "Record validation errors",
                           "details": {"status": [{"description": "Status: closed prevents ticket update"}]}}
 NOT_AUTHENTICATED = {"error": "Couldn't authenticate you"}  # Zendesk's 401 body for a wrong email or token
@@ -177,6 +182,13 @@ class FakeZendesk:
                  "previous_value": ticket.get("priority")})
         ticket["priority"] = priority
 
+
+    def set_field(self, ticket_id: int, field_id: int, value) -> None:
+        """An agent sets a custom field (a drop-down's option tag follows, as in Zendesk)."""
+        with self.lock:
+            self._apply_fields_and_tags(self.tickets[ticket_id], {"custom_fields": [{"id": field_id, "value": value}]})
+            self.changed(self.tickets[ticket_id])
+
     def touch(self, ticket_id: int) -> None:
         """Simulate an agent changing the ticket (next safe_update with the old stamp gets 409)."""
         with self.lock:
@@ -266,6 +278,8 @@ class FakeZendesk:
             return self._list_comments(int(m.group(1)), query)
         if method == "PUT" and (m := TICKET.match(path)) and int(m.group(1)) in self.tickets:
             return self._update(int(m.group(1)), body["ticket"])
+        if method == "PUT" and path == UPDATE_MANY and "ids" in query:
+            return self._update_many([int(i) for i in query["ids"].split(",")], body["ticket"])
         for endpoint in self.endpoints:
             answer = endpoint.answer(self, method, path, query, body)
             if answer is not None:
@@ -293,7 +307,7 @@ class FakeZendesk:
         ticket = self.tickets[ticket_id]
         if changes.get("safe_update") and changes.get("updated_stamp") != ticket["updated_at"]:
             return 409, {"error": "UpdateConflict", "description": "Safe Update prevented the update"}
-        if ticket.get("status") == "closed" and set(changes) - CLOSED_EDITABLE:
+        if ticket.get("status") == "closed":
             return 422, copy.deepcopy(CLOSED_PREVENTS_UPDATE)
         group = changes.get("group_id", ticket.get("group_id"))
         assignee = changes.get("assignee_id", ticket.get("assignee_id"))
@@ -320,6 +334,19 @@ class FakeZendesk:
         self.changed(ticket)
         return 200, {"ticket": copy.deepcopy(ticket), "audit": {"id": len(self.requests), "events": []}}
 
+    def _update_many(self, ids: list[int], changes: dict) -> tuple[int, dict]:
+        """Bulk mode, tags only; Zendesk runs the job later, the fake at once (the answer says queued)."""
+        if set(changes) - {"additional_tags", "remove_tags"}:
+            return 400, {"error": "InvalidEndpoint", "description": "only additional_tags and remove_tags are faked"}
+        for ticket in (self.tickets[i] for i in ids if i in self.tickets):
+            kept = [t for t in ticket.get("tags") or [] if t not in changes.get("remove_tags", [])]
+            ticket["tags"] = kept + [t for t in changes.get("additional_tags", []) if t not in kept]
+            self.changed(ticket)
+        job = f"bulk-{len(self.requests)}"
+        return 200, {"job_status": {"id": job, "url": f"https://acme.zendesk.com/api/v2/job_statuses/{job}.json",
+                                    "job_type": "Bulk Update", "status": "queued", "total": len(ids),
+                                    "progress": None, "message": None, "results": None}}
+
     def changed(self, ticket: dict) -> None:
         """Stamp a change as Zendesk does: updated_at, and generated_timestamp for the exports."""
         ticket["updated_at"] = _stamp(self.clock())
@@ -331,8 +358,10 @@ class FakeZendesk:
         tags = list(ticket.get("tags") or [])
         for change in changes.get("custom_fields", []):
             current.setdefault(change["id"], {"id": change["id"], "value": None})["value"] = change["value"]
-            if change["value"] in self.dropdowns.get(change["id"], ()):
-                tags.append(change["value"])
+            options = self.dropdowns.get(change["id"], ())
+            if change["id"] in self.dropdowns:  # the new option's tag replaces the old one's
+                tags = [tag for tag in tags if tag not in options] + ([change["value"]] if change["value"] in options
+                                                                       else [])
         ticket["custom_fields"] = list(current.values())
         if "tags" in changes:
             tags = list(changes["tags"])  # the tags sent win: a drop-down follows them

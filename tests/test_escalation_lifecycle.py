@@ -220,20 +220,6 @@ def test_a_restarted_worker_keeps_the_plan_a_killed_one_made(world, tmp_path):
     assert episode(restarted).missed_updates == 1
 
 
-def test_a_ticket_zendesk_closed_first_keeps_its_review_in_the_service(world):
-    service, fake = world()
-    escalate_by_cc(service, fake)
-    fake.set_status(TICKET, "solved", AGENT)
-    service.post(status_event(fake, "solved"))
-    service.work()
-    fake.set_status(TICKET, "closed", AGENT)  # Zendesk's automation closed it before monitoring ended
-    service.at(START + timedelta(days=3, minutes=5))
-    service.work()
-    last = fake.puts(TICKET)[-1]["ticket"]
-    assert set(last) == {"tags"} and "escalation_closed" in last["tags"]  # a closed ticket takes tags only
-    assert episode(service).review.startswith("Post-escalation review")
-
-
 def test_a_closed_ticket_gets_its_review_in_a_follow_up_ticket_where_the_policy_asks(world):
     service, fake = world(LIFECYCLE.replace('monitoring = "3d"', 'monitoring = "3d"\nreview_followup = true'))
     escalate_by_cc(service, fake)

@@ -1,11 +1,12 @@
-"""What the service does to tickets: the one PUT and a new ticket (the daily report) sent as written; a merge
-through Zenpy.
+"""What the service does to tickets: the one PUT, a new ticket (the daily report) and a closed ticket's tags
+(Update Many Tickets) sent as written; a merge through Zenpy.
 
 The update is sent as planned, nulls included (`"assignee_id": null` clears the
 assignee), and without the ticket's id, which the address names: Update Ticket
 declares no `id` (Zenpy's update put it in the body, where Zendesk ignores it).
 """
 
+import logging
 from typing import Callable
 
 import requests
@@ -15,6 +16,7 @@ from .settings import Settings
 from .zendesk.reader import TicketReader
 from .zendesk.transport import ZendeskSession, error_for_response, translated_errors
 
+log = logging.getLogger(__name__)
 REPLAYED = "hit"  # x-idempotency-lookup: Zendesk answered from an earlier create with the same key
 
 
@@ -62,12 +64,35 @@ class ZendeskClient(TicketReader):
             raise error_for_response(response)
         return response.json()["ticket"], response.headers.get("x-idempotency-lookup") == REPLAYED
 
+    def tag_closed(self, update: dict) -> dict:
+        """Add and remove a closed ticket's tags; return the body sent.
+
+        A closed ticket takes no single-ticket update; Zendesk's tags documentation
+        names Update Many Tickets (`?ids=`, with additional_tags and remove_tags) for
+        it. The answer is a job, not followed: the tags only mirror what the service
+        already recorded.
+        """
+        body = bulk_tags_body(update)
+        with translated_errors(self.session):
+            response = self.session.put(self.session.canonical_base + "/api/v2/tickets/update_many.json",
+                                        params={"ids": str(update["id"])}, json=body, timeout=self.timeout)
+        if not response.ok:
+            raise error_for_response(response)
+        job = response.json().get("job_status") or {}
+        log.info("ticket %s is closed: its tags are set by Update Many Tickets (job %s)", update["id"], job.get("id"))
+        return body
+
     def merge(self, target_id: int, source_id: int, target_comment: str, source_comment: str) -> dict:
         """Merge one ticket into another (private comments on both); return the job status Zendesk started."""
         with translated_errors(self.session):
             job = self.zenpy.tickets.merge(target_id, [source_id], target_comment=target_comment,
                                            source_comment=source_comment)
         return job.to_dict() if hasattr(job, "to_dict") else dict(job or {})
+
+
+def bulk_tags_body(update: dict) -> dict:
+    """The Update Many Tickets body that adds and removes a closed ticket's tags."""
+    return {"ticket": {key: update[key] for key in ("additional_tags", "remove_tags") if update.get(key)}}
 
 
 def wire_body(update: dict) -> dict:

@@ -20,6 +20,7 @@ from .ops import multiproc
 from .ops.backtest import run_backtest
 from .ops.check import run_check
 from .ops.dead_letters import dead_letters
+from .ops.fields_moved import service_database
 from .ops.metrics import Metrics, serve
 from .ops.report import run_report
 from .ops.send_test import send_test
@@ -143,7 +144,8 @@ def cmd_setup(args) -> int:
     admin, policy = build_admin(settings), load_policy(args.rules)
     if args.remove:
         return run_remove(admin, policy, args.dry_run, args.fields)
-    return run_setup(admin, policy, args.url, args.dry_run, settings.webhook_secrets)
+    return run_setup(admin, policy, args.url, args.dry_run, settings.webhook_secrets,
+                     service_database(settings.database_url), utcnow())
 
 
 def cmd_check(args) -> int:

@@ -75,6 +75,10 @@ class ZendeskConflict(ZendeskError):
     retryable = True
 
 
+class TicketClosed(ZendeskConflict):
+    """422 "closed prevents ticket update": Zendesk closed the ticket since we read it; re-read and re-decide."""
+
+
 class TicketNotFound(ZendeskError):
     """404: the ticket was deleted or never existed; nothing to do."""
 

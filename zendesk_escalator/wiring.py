@@ -28,6 +28,8 @@ from .worker.feed import ChangeFeed
 from .worker.handlers import Handlers
 from .worker.lifecycle import Lifecycle, LifecycleHandler
 from .worker.loop import POLL_INTERVAL, Breaker, Worker
+from .worker.mirror import KIND as MIRROR
+from .worker.mirror import MirrorRepair
 from .worker.periodic import Periodic
 from .worker.recurring import RecurringCheck
 from .worker.schedules import AccountSchedule, ScheduleJob
@@ -97,8 +99,9 @@ def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock 
         reader, writer, policy, escalation_rules(), clock, marks=inbox.comment_mark, dry_run=settings.dry_run,
         lifecycle=lifecycle, emails=emails))
     handlers.register("lifecycle", LifecycleHandler(lifecycle))
-    if client is not None:  # SLA tracking and merge jobs read Zendesk: not without credentials
+    if client is not None:  # SLA tracking, merge jobs and mirror repairs read Zendesk: not without credentials
         handlers.register(MERGE, MergeFollower(client, writer, inbox, clock))
+        handlers.register(MIRROR, MirrorRepair(inbox, client, writer, policy, clock))
         handlers.register("timer", TimerHandler(client, writer, policy, clock, sleep, dry_run=settings.dry_run,
                                                 account=AccountSchedule(Cursors(inbox)), lifecycle=lifecycle))
     handlers.register("periodic", Periodic(inbox, clock, periodic_jobs(settings, policy, inbox, clock, client)))

@@ -187,8 +187,9 @@ def test_lifecycle_evidence_a_closed_escalation_used_never_opens_another(lifecyc
     again = by(20, CUSTOMER, said("again", to=CC))
     assert run(lifecycle, by(1), agreed, again, ticket=desk, until=T0 + HOUR)[-1] == (
         20, "escalated", "customer_cc", "customer_cc", 1)  # a new request: a new episode
-    without = replace(lifecycle, lifecycle=LifecyclePolicy())  # no [lifecycle]: no close, nothing consumed
-    assert run(without, by(1), agreed, by(20), ticket=desk) == [(1, "escalated", "customer_cc", "customer_cc", 1)]
+    without = replace(lifecycle, lifecycle=LifecyclePolicy())  # no [lifecycle]: an agent's de-escalation still closes
+    assert run(without, by(1), agreed, by(20), ticket=desk) == [
+        (1, "escalated", "customer_cc", "customer_cc", 1), (10, "de-escalated", "lifecycle", "customer_cc", 1)]
 
 
 def created(ticket_id: int, minutes: int, priority: str = "high", org: int = 5) -> TicketHistory:

@@ -6,6 +6,7 @@ from zendesk_escalator.core.backtest_findings import REVIEW, Finding, finding_of
 from zendesk_escalator.core.lifecycle import CLOSED, DEESCALATED, MONITORING, REOPENED, escalated
 from zendesk_escalator.core.rules import Decision
 from zendesk_escalator.core.snapshot import TicketSnapshot
+from zendesk_escalator.core.state import NOT_ESCALATED, Standing
 from zendesk_escalator.core.transitions import Move
 
 T0 = datetime(2026, 11, 16, 9, 0, tzinfo=timezone.utc)
@@ -14,12 +15,12 @@ TICKET = TicketSnapshot(id=7, status="open")
 CC = Decision("customer_cc", "customer_cc", 1, evidence=("comment #5 from the customer was sent to x",))
 
 
-def test_escalations_by_the_state_before_the_step(policy):
-    escalated_already = TicketSnapshot(id=7, custom_fields=((360010000001, "escalation_active"), (360010000002, 1)))
-    assert finding_of(TICKET, Move("escalated", {}, None), CC, policy, T0).kind == "escalated"
-    assert finding_of(escalated_already, Move("escalated", {}, None), CC, policy, T0).kind == "noted"
+def test_escalations_by_the_episode_before_the_step():
+    escalated_already = Standing(True, 1, "customer_cc", "active", recorded=True)
+    assert finding_of(TICKET, NOT_ESCALATED, Move("escalated", {}, None), CC, T0).kind == "escalated"
+    assert finding_of(TICKET, escalated_already, Move("escalated", {}, None), CC, T0).kind == "noted"
     raised = Decision("impact", "outage", 2)
-    assert finding_of(escalated_already, Move("escalated", {}, None), raised, policy, T0).kind == "raised"
+    assert finding_of(TICKET, escalated_already, Move("escalated", {}, None), raised, T0).kind == "raised"
 
 
 def test_lifecycle_steps_say_what_the_episode_records(policy):
@@ -27,11 +28,12 @@ def test_lifecycle_steps_say_what_the_episode_records(policy):
     monitoring = episode.moved(T0 + MIN, MONITORING, "solved", "monitoring until 2026-11-19 09:01 UTC")
     reopened = monitoring.moved(T0 + 2 * MIN, "active", REOPENED, "the problem recurred while monitoring")
     agreed = episode.moved(T0 + MIN, CLOSED, DEESCALATED, "comment #9: customer agreed")
-    found = [finding_of(TICKET, Move("solved", {}, monitoring), None, policy, T0),
-             finding_of(TICKET, Move(REOPENED, {}, reopened), None, policy, T0),
-             finding_of(TICKET, Move("re-escalated", {}, reopened), Decision("impact", "outage", 2), policy, T0),
-             finding_of(TICKET, Move(DEESCALATED, None, agreed, needs_review=True), None, policy, T0),
-             finding_of(TICKET, Move("deescalation_refused", {}, episode), None, policy, T0)]
+    found = [finding_of(TICKET, episode.standing, Move("solved", {}, monitoring), None, T0),
+             finding_of(TICKET, episode.standing, Move(REOPENED, {}, reopened), None, T0),
+             finding_of(TICKET, episode.standing, Move("re-escalated", {}, reopened), Decision("impact", "outage", 2),
+                        T0),
+             finding_of(TICKET, episode.standing, Move(DEESCALATED, None, agreed, needs_review=True), None, T0),
+             finding_of(TICKET, episode.standing, Move("deescalation_refused", {}, episode), None, T0)]
     assert [(f.kind, f.rule, f.reason, f.evidence) for f in found] == [
         ("monitoring", "lifecycle", "customer_cc", ("the ticket was solved: monitoring until 2026-11-19 09:01 UTC",)),
         ("re-escalated", "lifecycle", "customer_cc",
@@ -40,7 +42,7 @@ def test_lifecycle_steps_say_what_the_episode_records(policy):
         ("de-escalated", "lifecycle", "customer_cc", ("the customer's agreement: comment #9: customer agreed", REVIEW)),
         ("refused", "lifecycle", "customer_cc",
          ("de-escalation asked without an agent's note recording the customer's agreement",))]
-    assert finding_of(TICKET, Move("on_plan", None, episode), None, policy, T0) is None  # nothing sent
+    assert finding_of(TICKET, episode.standing, Move("on_plan", None, episode), None, T0) is None  # nothing sent
 
 
 def test_the_summary_counts_escalations_and_raises_by_rule_reason_level_and_day():

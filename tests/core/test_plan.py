@@ -4,11 +4,13 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 from conftest import sample
-from zendesk_escalator.core.plan import build_update, route_for
+from zendesk_escalator.core.lifecycle import ACTIVE, Episode, escalated, standing_of
+from zendesk_escalator.core.plan import build_update, mirror_update, route_for
 from zendesk_escalator.core.snapshot import comments_from_api, ticket_from_api
 from zendesk_escalator.core.triggers import escalation_rules
 
 NOW = datetime(2026, 11, 22, 9, 30, 5, tzinfo=timezone.utc)
+FIRST = datetime(2026, 11, 1, tzinfo=timezone.utc)
 RULES = escalation_rules()
 
 
@@ -17,8 +19,15 @@ def cc_ticket():
     return ticket_from_api(sample("ticket_cc.json"), new)
 
 
-def plan(snap, policy):
-    return build_update(snap, RULES.decide(snap, policy), policy, NOW)
+def plan(snap, policy, episode=None):
+    """The update for the rules' decision, the fields and tags showing the episode after it."""
+    decision = RULES.decide(snap, policy, standing_of(episode))
+    after = episode if decision.acknowledge_only else escalated(episode, decision, snap, policy, NOW)
+    return build_update(snap, decision, policy, after.mirror)
+
+
+def open_episode(level, reason):
+    return Episode(35436, ACTIVE, FIRST, level, reason, "impact", id=1)
 
 
 def test_cc_escalation_body_exactly(policy):
@@ -69,7 +78,7 @@ def test_without_ccs_and_followers_the_leads_become_collaborators(policy):
 def test_a_follower_named_twice_is_added_once(policy):
     snap = replace(cc_ticket(), has_followers=False, follower_ids=frozenset())
     owner_too = replace(RULES.decide(snap, policy), followers=(900000000011,))  # the owner also leads the level
-    update = build_update(snap, owner_too, policy, NOW)
+    update = build_update(snap, owner_too, policy, escalated(None, owner_too, snap, policy, NOW).mirror)
     assert update["additional_collaborators"] == [900000000011]
     assert "followers added: 900000000011" in update["comment"]["body"] and "011, 9" not in update["comment"]["body"]
 
@@ -82,10 +91,11 @@ def test_manual_tag_is_consumed_and_old_level_tags_replaced(policy):
 
 
 def test_acknowledgement_clears_the_request_and_changes_nothing_else(policy):
-    fields = ((360010000001, "escalation_requested"), (360010000002, 2), (360010000003, "outage"))
+    fields = ((360010000001, "escalation_requested"), (360010000002, 2), (360010000003, "outage"),
+              (360010000004, "2026-11-01T00:00:00Z"))
     snap = replace(cc_ticket(), new_comments=(), cc_emails=frozenset(), custom_fields=fields,
                    tags=("escalated", "escalation_level_2", "escalation_reason_outage", "escalation_requested"))
-    update = plan(snap, policy)
+    update = plan(snap, policy, open_episode(2, "outage"))
     note = update.pop("comment")
     assert update == {"id": 35436, "safe_update": True, "updated_stamp": "2026-11-22T09:15:02Z",
                       "custom_fields": [{"id": 360010000001, "value": "escalation_active"}],
@@ -96,8 +106,28 @@ def test_acknowledgement_clears_the_request_and_changes_nothing_else(policy):
 def test_reescalation_keeps_first_escalation_time(policy):
     fields = ((360010000001, "escalation_active"), (360010000002, 1), (360010000004, "2026-11-01T00:00:00Z"))
     snap = replace(cc_ticket(), tags=("outage",), custom_fields=fields)
-    assert plan(snap, policy)["custom_fields"] == [{"id": 360010000002, "value": 2},
-                                                   {"id": 360010000003, "value": "outage"}]
+    assert plan(snap, policy, open_episode(1, "customer_cc"))["custom_fields"] == [
+        {"id": 360010000002, "value": 2}, {"id": 360010000003, "value": "outage"}]
+
+
+def test_an_emptied_or_re_created_field_is_written_again_from_the_episode(policy):
+    snap = replace(cc_ticket(), tags=("outage", "escalated", "escalation_level_2"), custom_fields=())
+    update = plan(snap, policy, open_episode(1, "customer_cc"))
+    assert update["custom_fields"] == [
+        {"id": 360010000001, "value": "escalation_active"}, {"id": 360010000002, "value": 2},
+        {"id": 360010000003, "value": "outage"}, {"id": 360010000004, "value": "2026-11-01T00:00:00Z"}]
+
+
+def test_a_mirror_repair_writes_only_fields_and_tags_and_nothing_when_they_agree(policy):
+    episode = open_episode(2, "outage")
+    snap = replace(cc_ticket(), tags=("vip",), custom_fields=())
+    repair = mirror_update(snap, policy, episode.mirror)
+    assert set(repair) == {"id", "safe_update", "updated_stamp", "custom_fields", "tags"}
+    assert repair["tags"] == ["vip", "escalated", "escalation_level_2", "escalation_reason_outage",
+                              "escalation_active"]
+    repaired = replace(snap, tags=tuple(repair["tags"]),
+                       custom_fields=tuple((f["id"], f["value"]) for f in repair["custom_fields"]))
+    assert mirror_update(repaired, policy, episode.mirror) is None
 
 
 def test_same_group_keeps_assignee_and_default_group_used(policy):

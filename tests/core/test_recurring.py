@@ -9,6 +9,7 @@ from zendesk_escalator.core.policy import Policy, RecurringPolicy
 from zendesk_escalator.core.recurring import (RECURRING, RecurringIncidents, incidents_from_search,
                                               priority_set_by_people, referral, runs, search_query, to_refer)
 from zendesk_escalator.core.snapshot import TicketSnapshot
+from zendesk_escalator.core.state import NOT_ESCALATED, Standing
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 POLICY = Policy(addresses=frozenset({"escalations@acme.example"}),
@@ -74,9 +75,12 @@ def test_a_ticket_that_moved_on_since_the_check_is_left_alone(change):
 def test_without_a_referral_the_rule_never_reads_or_fires():
     rule = RecurringIncidents()
     assert rule.check(TicketSnapshot(id=1, status="open", priority="urgent"), POLICY) is None
-    assert rule.screen(Notification(ticket_id=1, source="event", event_type="ticket.created"), POLICY) == frozenset()
+    created = Notification(ticket_id=1, source="event", event_type="ticket.created")
+    assert rule.screen(created, POLICY, NOT_ESCALATED) == frozenset()
     run = runs(incidents_from_search([found(1), found(2), found(3)]), POLICY, NOW)[0]
-    assert rule.screen(referral(run), POLICY) == frozenset({"ticket"})
+    assert rule.screen(referral(run), POLICY, NOT_ESCALATED) == frozenset({"ticket"})
+    escalated_already = Standing(True, 2, "outage", "active", recorded=True)  # the episode's word, not the tags
+    assert rule.screen(referral(run), POLICY, escalated_already) == frozenset()
 
 
 def test_a_ticket_escalated_since_the_check_is_not_escalated_again_as_recurring():

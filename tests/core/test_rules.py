@@ -5,6 +5,7 @@ from dataclasses import replace
 import pytest
 
 from zendesk_escalator.core.snapshot import Comment, TicketSnapshot
+from zendesk_escalator.core.state import NOT_ESCALATED, Standing
 from zendesk_escalator.core.triggers import escalation_rules
 
 STATUS, LEVEL, REASON = 360010000001, 360010000002, 360010000003
@@ -22,11 +23,17 @@ def ticket(**changes) -> TicketSnapshot:
 
 
 def active(level, reason="outage"):
+    """The episode's word: escalated at `level`."""
+    return Standing(True, level, reason, "active", recorded=True)
+
+
+def shows_active(level, reason="outage"):
+    """The ticket's mirror: escalated at `level` (only the agents' requests are read from it)."""
     return ((STATUS, "escalation_active"), (LEVEL, level), (REASON, reason))
 
 
 CASES = [
-    # (name, ticket, expected rule, reason, level)
+    # (name, ticket, expected rule, reason, level[, standing])
     ("nothing", ticket(), None, None, None),
     ("cc on ticket", ticket(cc_emails=frozenset({DESK})), "customer_cc", "customer_cc", 1),
     ("cc in a new customer comment", ticket(new_comments=(CC_COMMENT,)), "customer_cc", "customer_cc", 1),
@@ -40,16 +47,21 @@ CASES = [
     ("manual field", ticket(custom_fields=((STATUS, "escalation_requested"),)), "manual_request", "manual", 1),
     ("impact beats cc", ticket(tags=("outage",), new_comments=(CC_COMMENT,)), "impact", "outage", 2),
     ("closed ticket", ticket(status="closed", tags=("outage",)), None, None, None),
-    ("already active same level", ticket(tags=("outage",), custom_fields=active(2)), None, None, None),
-    ("already active lower level: re-escalate",
-     ticket(tags=("data_loss",), custom_fields=active("1")), "impact", "data_loss", 3),
-    ("already active higher level", ticket(new_comments=(CC_COMMENT,), custom_fields=active(3)), None, None, None),
+    ("already active same level", ticket(tags=("outage",)), None, None, None, active(2)),
+    ("already active lower level: re-escalate", ticket(tags=("data_loss",)), "impact", "data_loss", 3, active(1)),
+    ("already active higher level", ticket(new_comments=(CC_COMMENT,)), None, None, None, active(3)),
+    ("the mirror emptied: the episode still says escalated", ticket(tags=("outage",), custom_fields=()),
+     None, None, None, active(2)),
+    ("the mirror says escalated, the episode closed: decided anew",
+     ticket(tags=("outage",), custom_fields=shows_active(3)), "impact", "outage", 2,
+     Standing(False, 3, "outage", "closed", recorded=True)),
 ]
 
 
-@pytest.mark.parametrize("name, snap, rule, reason, level", CASES, ids=[c[0] for c in CASES])
-def test_decide(policy, name, snap, rule, reason, level):
-    decision = RULES.decide(snap, policy)
+@pytest.mark.parametrize("name, snap, rule, reason, level, standing",
+                         [case + (NOT_ESCALATED,) * (6 - len(case)) for case in CASES], ids=[c[0] for c in CASES])
+def test_decide(policy, name, snap, rule, reason, level, standing):
+    decision = RULES.decide(snap, policy, standing)
     if rule is None:
         assert decision is None
     else:
@@ -69,7 +81,7 @@ def test_long_quote_is_shortened(policy):
 
 
 def test_a_request_on_a_ticket_escalated_enough_is_acknowledged_and_consumed(policy):
-    decision = RULES.decide(ticket(tags=("outage", "escalate"), custom_fields=active(2)), policy)
+    decision = RULES.decide(ticket(tags=("outage", "escalate")), policy, active(2))
     assert (decision.rule, decision.acknowledge_only, decision.level, decision.reason) == (
         "manual_request", True, 2, "outage")
     assert decision.consume_tags == frozenset({"escalate"}) and decision.priority is None

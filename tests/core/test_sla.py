@@ -10,6 +10,7 @@ from zendesk_escalator.core.hours import Schedule
 from zendesk_escalator.core.policy import FallbackTarget, SlaPolicy, WarnRule
 from zendesk_escalator.core.sla import BREACH, OWN_TARGET, WARNING, Timer, decide_timer, stale_because, timers_for
 from zendesk_escalator.core.snapshot import Metric, Target, TicketSnapshot, ticket_from_api
+from zendesk_escalator.core.state import Standing
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 BREACH_AT = NOW + timedelta(hours=2)
@@ -93,8 +94,14 @@ def test_after_the_breach_the_next_reminder_until_the_top_level(sla_policy):
     assert plan(timers_for(breached, sla_policy, NOW)) == [
         (BREACH, "first_reply_time", -70 * MIN, "at the breach", 0),  # fires at once
         (BREACH, "first_reply_time", 50 * MIN, "2 h after the breach", 2)]  # no warning: too late; the 1 h one passed
-    at_top = replace(breached, custom_fields=((360010000001, "escalation_active"), (360010000002, 3)))
-    assert plan(timers_for(at_top, sla_policy, NOW)) == [(BREACH, "first_reply_time", -70 * MIN, "at the breach", 0)]
+    at_breach, reminder = sorted(timers_for(breached, sla_policy, NOW), key=lambda t: t.round)
+    # The episode, not the ticket's fields, says whether the top level is reached: the reminder then stands down.
+    at_top = Standing(True, 3, BREACH, "active", recorded=True)
+    assert stale_because(reminder, breached, sla_policy, standing=at_top) == (
+        "already at level 3, the highest a breach raises to")
+    assert stale_because(reminder, breached, sla_policy, standing=replace(at_top, level=2)) is None
+    assert stale_because(at_breach, breached, sla_policy, standing=replace(at_top, level=2)) == (
+        "already escalated for an SLA breach at level 2")  # a breach Zendesk moved after its escalation
 
 
 def test_keys_follow_the_breach_so_a_moved_breach_makes_new_timers(sla_policy):
@@ -146,9 +153,9 @@ def test_the_decisions_warn_then_escalate_then_raise_the_level(sla_policy):
     assert (escalated.reason, escalated.level, escalated.reassign) == (BREACH, 2, True)
     assert escalated.evidence == ("first reply time breached at 2026-11-23 13:00 CET (2026-11-23 12:00 UTC), "
                                   "2 min ago",)
-    at_level_2 = ticket(active(), custom_fields=((360010000001, "escalation_active"), (360010000002, 2)))
+    at_level_2 = Standing(True, 2, BREACH, "active", recorded=True)
     reminder = replace(breach, round=1, fire_at=breach.fire_at + timedelta(hours=1))
-    again = decide_timer(reminder, at_level_2, sla_policy, reminder.fire_at)
+    again = decide_timer(reminder, ticket(active()), sla_policy, reminder.fire_at, at_level_2)
     assert (again.level, again.reassign) == (3, False) and "still breached and unanswered" in again.evidence[0]
 
 

@@ -1,55 +1,89 @@
-"""The escalation state: read from fields (or tags), written to fields and tags in agreement."""
+"""The mirror: written from the episode in agreement (fields and tags), read back only as requests and for adoption."""
 
 from dataclasses import replace
 
 import pytest
 
 from zendesk_escalator.core.snapshot import TicketSnapshot
-from zendesk_escalator.core.state import escalated_fields, escalated_tags, hinted_state, read_state
+from zendesk_escalator.core.state import (NOT_ESCALATED, Mirror, Standing, asked_to_deescalate, asked_to_escalate,
+                                          mirror_fields, mirror_tags, screened, shown)
 
 STATUS, LEVEL, REASON, AT = 360010000001, 360010000002, 360010000003, 360010000004
+LEVEL_3 = ("escalated", "escalation_level_3", "escalation_reason_data_loss")
 
 
 @pytest.mark.parametrize("tags, fields, expected", [
-    ((), (), (False, 0, None, False)),
-    (("escalated", "escalation_level_2", "escalation_reason_outage"), (), (False, 2, "outage", False)),
-    ((), ((STATUS, "escalation_active"), (LEVEL, "2"), (REASON, "outage")), (True, 2, "outage", False)),
-    ((), ((STATUS, "escalation_requested"),), (False, 0, None, True)),
-    # An agent asks again on an escalated ticket: still active, and a request.
-    (("escalated", "escalation_level_1"), ((STATUS, "escalation_requested"), (LEVEL, 1)), (True, 1, None, True)),
+    ((), (), None),
+    ((), ((STATUS, "escalation_requested"),), None),  # a request, not an escalation
+    (("escalation_closed", "escalation_level_2"), ((STATUS, "escalation_closed"),), None),  # one that ended
+    ((), ((STATUS, "escalation_active"), (LEVEL, "2"), (REASON, "outage"), (AT, "2026-11-01T10:00:00Z")),
+     Mirror("active", 2, "outage", "2026-11-01T10:00:00Z")),
+    # A re-created (empty) status field: the tags still show the escalation.
+    (LEVEL_3, ((STATUS, None),), Mirror("active", 3, "data_loss", None)),
+    (LEVEL_3 + ("escalation_monitoring",), (), Mirror("monitoring", 3, "data_loss", None)),
+    # An agent asks again on an escalated ticket: still the escalation it was.
+    (("escalated", "escalation_level_1"), ((STATUS, "escalation_requested"),), Mirror("active", 1, "unknown", None)),
+    # Unreadable values: a level that is no number (the tag's then), a reason that is no text.
+    (("escalated", "escalation_level_2"), ((LEVEL, "high"), (REASON, 7)), Mirror("active", 2, "unknown", None)),
+    (("escalated",), (), None),  # the tag alone, without the level the service writes with it: an agent's own
+    (("escalation_active",), (), Mirror("active", 1, "unknown", None)),  # the status value's tag
 ])
-def test_read_state_from_fields(policy, tags, fields, expected):
-    state = read_state(TicketSnapshot(id=1, tags=tags, custom_fields=fields), policy)
-    assert (state.active, state.level, state.reason, state.requested) == expected
+def test_what_the_mirror_shows_to_adopt(policy, tags, fields, expected):
+    assert shown(TicketSnapshot(id=1, tags=tags, custom_fields=fields), policy) == expected
 
 
-def test_read_state_from_tags_without_fields(policy):
+def test_without_fields_the_tags_alone_show_it(policy):
     no_fields = replace(policy, fields=type(policy.fields)())
-    state = read_state(TicketSnapshot(id=1, tags=("escalated", "escalation_level_3", "escalation_reason_data_loss")),
-                       no_fields)
-    assert (state.active, state.level, state.reason) == (True, 3, "data_loss")
-    assert hinted_state(("escalated", "escalation_level_3"), policy).level == 3
-    assert hinted_state(None, policy) is None
+    assert shown(TicketSnapshot(id=1, tags=LEVEL_3), no_fields) == Mirror("active", 3, "data_loss", None)
+
+
+def test_a_record_outranks_what_a_webhook_s_tags_show(policy):
+    recorded = Standing(True, 2, "outage", "active", recorded=True)
+    assert screened(recorded, (), policy) is recorded  # a mirror emptied by an agent: still escalated
+    assert screened(NOT_ESCALATED, LEVEL_3, policy) == Standing(True, 3, "data_loss", "active")
+    assert screened(NOT_ESCALATED, None, policy) is NOT_ESCALATED  # no hints: nothing to screen out with
+    assert screened(NOT_ESCALATED, LEVEL_3, policy).covers(3) and not NOT_ESCALATED.covers(1)
+
+
+@pytest.mark.parametrize("tags, fields, escalate, deescalate", [
+    ((), (), (), False),
+    (("escalate",), (), ("an agent added the tag escalate",), False),
+    ((), ((STATUS, "escalation_requested"),), ("an agent set the escalation status to escalation_requested",), False),
+    (("escalation_requested",), (), ("an agent set the escalation status to escalation_requested",), False),
+    (("deescalate",), (), (), True),
+    ((), ((STATUS, "escalation_closed"),), (), True),  # the field route is the tag route
+    (("escalation_closed",), (), (), True),  # a drop-down's value is a tag
+    (LEVEL_3 + ("escalation_active",), ((STATUS, "escalation_active"),), (), False),  # the mirror asks nothing
+])
+def test_agents_requests_are_read_from_field_or_tag(policy, tags, fields, escalate, deescalate):
+    ticket = TicketSnapshot(id=1, tags=tags, custom_fields=fields)
+    assert asked_to_escalate(ticket, policy) == escalate
+    assert asked_to_deescalate(ticket, policy) is deescalate
 
 
 def test_written_tags_agree_with_the_drop_down_value(policy):
     ticket = TicketSnapshot(id=1, tags=("vip", "escalation_requested", "escalate", "escalation_level_1"),
                             custom_fields=((STATUS, "escalation_requested"),))
-    assert escalated_tags(ticket, policy, 2, "outage", frozenset({"escalate"})) == [
+    active = Mirror("active", 2, "outage", None)
+    assert mirror_tags(ticket, policy, active, frozenset({"escalate"})) == [
         "vip", "escalated", "escalation_level_2", "escalation_reason_outage", "escalation_active"]
     no_status_field = replace(policy, fields=type(policy.fields)())  # the phase tag then tells the phase
-    assert escalated_tags(ticket, no_status_field, 2, "outage")[-1] == "escalation_active"
-    assert escalated_tags(ticket, policy, 2, "outage", phase="monitoring")[-4:] == [
+    assert mirror_tags(ticket, no_status_field, active)[-1] == "escalation_active"
+    assert mirror_tags(ticket, policy, replace(active, phase="monitoring"))[-4:] == [
         "escalated", "escalation_level_2", "escalation_reason_outage", "escalation_monitoring"]
-    closed = escalated_tags(ticket, policy, 2, "outage", phase="closed")
+    closed = mirror_tags(ticket, policy, replace(active, phase="closed"))
     assert "escalated" not in closed and closed[-1] == "escalation_closed"
 
 
-def test_written_fields_change_only_what_differs_and_keep_the_first_time(policy):
-    fresh = TicketSnapshot(id=1)
-    assert escalated_fields(fresh, policy, 1, "customer_cc", "2026-11-22T09:30:05Z") == [
+def test_written_fields_show_the_episode_and_change_only_what_differs(policy):
+    mirror = Mirror("active", 1, "customer_cc", "2026-11-22T09:30:05Z")
+    assert mirror_fields(TicketSnapshot(id=1), policy, mirror) == [
         {"id": STATUS, "value": "escalation_active"}, {"id": LEVEL, "value": 1},
         {"id": REASON, "value": "customer_cc"}, {"id": AT, "value": "2026-11-22T09:30:05Z"}]
-    active = TicketSnapshot(id=1, custom_fields=((STATUS, "escalation_active"), (LEVEL, 1), (AT, "earlier")))
-    assert escalated_fields(active, policy, 2, "outage", "now") == [
-        {"id": LEVEL, "value": 2}, {"id": REASON, "value": "outage"}]
+    shown_already = TicketSnapshot(id=1, custom_fields=((STATUS, "escalation_active"), (LEVEL, "1"),
+                                                        (REASON, "customer_cc"), (AT, "2026-11-22T09:30:05Z")))
+    assert mirror_fields(shown_already, policy, mirror) == []  # a number field read back as text is the same
+    changed_by_hand = replace(shown_already, custom_fields=((STATUS, "escalation_closed"), (AT, "yesterday")))
+    assert mirror_fields(changed_by_hand, policy, replace(mirror, level=2)) == [
+        {"id": STATUS, "value": "escalation_active"}, {"id": LEVEL, "value": 2},
+        {"id": REASON, "value": "customer_cc"}, {"id": AT, "value": "2026-11-22T09:30:05Z"}]

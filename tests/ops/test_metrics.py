@@ -184,8 +184,10 @@ def test_escalator_run_shows_its_web_and_worker_counts(tmp_path, fake):
         procs.embedded(port)
         assert post_events(base, 1) == [202]
         assert wait_until(lambda: len(fake.puts(TICKET)) == 1)
+        # The row is finished (its episode kept) a moment after Zendesk got the update.
+        assert wait_until(lambda: scrape_url(f"{base}/metrics").value(
+            "escalator_decisions_total", kind="notification", rule="customer_cc", outcome="escalated") == 1)
         found = scrape_url(f"{base}/metrics")
     finally:
         procs.stop_all()
     assert found.value("escalator_webhooks_total", result="accepted") == 1
-    assert found.value("escalator_decisions_total", kind="notification", rule="customer_cc", outcome="escalated") == 1

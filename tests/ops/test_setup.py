@@ -23,7 +23,8 @@ from zendesk_escalator.wiring import build_admin
 URL = "https://esc.example.com/webhooks/zendesk"
 MOVED = "https://moved.example.com/webhooks/zendesk"
 EXAMPLE = str(Path(__file__).parents[2] / "examples" / "escalation.toml")
-TITLES = ["ticket created", "customer update", "escalation requested", "impact level 2", "impact level 3"]
+TITLES = ["ticket created", "customer update", "escalation requested", "impact level 2", "impact level 3",
+          "escalation lifecycle"]
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from core.test_purity import FORBIDDEN, imported_modules
 from zendesk_escalator.core.policy import FieldIds
 from zendesk_escalator.ops import setup_agents, setup_plan
@@ -60,10 +62,10 @@ def test_triggers_are_narrow_and_each_carries_the_loop_guard(policy):
         {"field": "current_tags", "operator": "not_includes", "value": "escalation_level_3"}]
 
 
-def test_with_a_lifecycle_an_agents_solve_reopen_or_de_escalation_of_an_escalated_ticket_calls_too(policy):
-    assert "escalation lifecycle" not in by_title(desired_triggers(policy, "01HWEB", "10001", GUARD))
-    lifecycle = replace(policy, lifecycle=replace(policy.lifecycle, enabled=True))
-    trigger = next(t for t in desired_triggers(lifecycle, "01HWEB", "10001", GUARD)
+@pytest.mark.parametrize("lifecycle", [True, False])  # without one, an agent's de-escalation closes an episode too
+def test_an_agents_solve_reopen_or_de_escalation_of_an_escalated_ticket_calls_too(policy, lifecycle):
+    policy = replace(policy, lifecycle=replace(policy.lifecycle, enabled=lifecycle))
+    trigger = next(t for t in desired_triggers(policy, "01HWEB", "10001", GUARD)
                    if t["title"] == "zendesk-escalator: escalation lifecycle")
     assert trigger["conditions"] == {
         "all": [{"field": "update_type", "operator": "is", "value": "Change"},

@@ -148,8 +148,11 @@ def test_a_zendesk_outage_of_an_hour_ends_with_the_escalation_made_and_no_dead_r
             return 503, {}, '{"error": "Unavailable"}'
         if request.method == "PUT":
             return 200, {}, '{"ticket": {"id": 1}, "audit": {}}'
-        name = "comments_cc.json" if "comments" in request.url else "ticket_cc.json"
-        return 200, {}, json.dumps(sample(name))
+        if "comments" in request.url:
+            return 200, {}, json.dumps(sample("comments_cc.json"))
+        ticket = sample("ticket_cc.json")
+        ticket["ticket"]["id"] = int(re.search(r"/tickets/(\d+)", request.url).group(1))  # the ticket asked for
+        return 200, {}, json.dumps(ticket)
 
     for method in (responses.GET, responses.PUT):
         responses.add_callback(method, re.compile(f"{API}/tickets/.*"), callback=zendesk)

@@ -30,7 +30,7 @@ from .backtest_change import decide_change, notification_of
 from .backtest_findings import Finding, finding_of
 from .escalation_email import linked_update, named_cases
 from .hours import Schedule
-from .lifecycle import CLOSED, Episode
+from .lifecycle import CLOSED, Episode, standing_of
 from .notification import Notification
 from .policy import Policy
 from .recurring import RECURRING, Incident, referral, run_key, to_refer
@@ -39,7 +39,8 @@ from .rules import Decision, Rules
 from .sla import BREACH, Timer, decide_timer, stale_because, timers_for
 from .sla_history import MetricHistory, clocks_at, moments
 from .snapshot import TicketSnapshot, parse_time
-from .transitions import Move, closing, on_ticket, on_timer
+from .state_table import adopt
+from .transitions import Move, before_rules, closing, on_ticket, on_timer
 
 # At one moment: changes first, then the referrals they lead to, the clock, SLA timers, lifecycle moments.
 CHANGE, REFERRAL, CLOCK, TIMER, MOMENT = range(5)
@@ -174,12 +175,16 @@ class Replay:
         email.state = apply_update(email.state, linked_update(email.state, case_id, self.policy, solve))
 
     def _timers(self, ticket: Replayed, timers: list[Timer], at: datetime) -> None:
-        """SLA timers at their moment, re-checked on the ticket as it then was; the most serious speaks."""
-        fresh = [t for t in timers if not stale_because(t, ticket.state, self.policy, self.account)]
+        """SLA timers at their moment, re-checked on the ticket and its episode as they then were; the most
+        serious speaks (after a Zendesk close or an agent's de-escalation, which come first)."""
+        episode = adopt(ticket.state, ticket.episode, self.policy, at)
+        standing = standing_of(episode)
+        fresh = [t for t in timers if not stale_because(t, ticket.state, self.policy, self.account, standing)]
         if fresh:
             timer = max(fresh, key=lambda t: (t.kind == BREACH, t.round, t.fire_at))
-            decision = decide_timer(timer, ticket.state, self.policy, at)
-            move = on_ticket(ticket.state, ticket.episode, decision, self.policy, at)
+            move = before_rules(ticket.state, episode, self.policy, at)
+            decision = None if move else decide_timer(timer, ticket.state, self.policy, at, standing)
+            move = move or on_ticket(ticket.state, episode, decision, self.policy, at)
             self._carry_out(ticket, move, decision, at, timer)
 
     def _moment(self, ticket: Replayed, key: tuple, at: datetime) -> None:
@@ -198,7 +203,8 @@ class Replay:
         """Record the step, apply its update to the ticket, keep its episode and its moments."""
         if move is None:
             return
-        finding = finding_of(ticket.state, move, decision, self.policy, at, timer)
+        before = standing_of(adopt(ticket.state, ticket.episode, self.policy, at))
+        finding = finding_of(ticket.state, before, move, decision, at, timer)
         if finding is not None:
             self.findings.append(finding)
         # A close's review needs the ticket's audits: its text is left out, its fields and tags are not.

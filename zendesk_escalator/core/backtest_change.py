@@ -1,24 +1,27 @@
 """One change of the replay as the worker takes it (pure): the webhook it would have sent, screened, decided.
 
 The worker's own path (worker/escalate.py) in the same order: the rules' and the
-lifecycle's screens, the new comments looked at, the decision (leaving out the
-evidence a closed escalation or a linked escalation email used up), then either
-the case an escalation email is linked to (core/escalation_email.py's by_email)
-or the lifecycle's step on the decision (core/transitions.py).
+lifecycle's screens against the episode, the new comments looked at, an escalation
+made before the period adopted (core/state_table.py), a Zendesk close or an agent's
+de-escalation taken before any rule, the decision (leaving out the evidence a closed
+escalation or a linked escalation email used up), then either the case an escalation
+email is linked to (core/escalation_email.py's by_email) or the lifecycle's step on
+the decision (core/transitions.py).
 """
 
 from datetime import datetime
 from typing import Callable
 
 from .escalation_email import by_email, spent
-from .lifecycle import CLOSED, Episode
+from .lifecycle import CLOSED, Episode, standing_of
 from .lifecycle import screen as lifecycle_screen
 from .notification import Notification
 from .policy import Policy
 from .replay import Change
 from .rules import COMMENTS, Decision, Rules
 from .snapshot import TicketSnapshot
-from .transitions import Move, on_ticket
+from .state_table import adopt
+from .transitions import Move, before_rules, on_ticket
 
 
 def decide_change(state: TicketSnapshot, notes: list[Notification], episode: Episode | None, policy: Policy,
@@ -26,14 +29,17 @@ def decide_change(state: TicketSnapshot, notes: list[Notification], episode: Epi
                   ) -> tuple[Decision | None, Move | None, int | None]:
     """What the worker does with these webhooks: screened, comments looked at, decided, then the lifecycle's
     step, or the case an escalation email is linked to (`read` gives the cases it names)."""
-    needs = rules.screen(notes, policy)
-    if lifecycle_need := lifecycle_screen(notes, episode, policy):
+    needs = rules.screen(notes, policy, standing_of(episode))
+    if lifecycle_need := lifecycle_screen(notes, standing_of(episode), policy):
         needs["lifecycle"] = lifecycle_need
     if not needs or (any(COMMENTS in need for need in needs.values())
                      and not rules.comments_leave_a_chance(needs, state.new_comments, notes, policy)):
         return None, None, None
+    episode = adopt(state, episode, policy, now)
+    if first := before_rules(state, episode, policy, now):
+        return None, first, None
     consumed = episode.consumed if episode and episode.state == CLOSED else frozenset()
-    decision = rules.decide(state, policy, consumed | spent(state, policy))
+    decision = rules.decide(state, policy, standing_of(episode), consumed | spent(state, policy))
     case_id, decision = by_email(state, decision, episode is None, policy, read)
     if case_id is not None:
         return None, None, case_id

@@ -5,18 +5,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .lifecycle import DEESCALATED, REOPENED, SOLVED
-from .policy import Policy
 from .rules import Decision
 from .sla import Timer
 from .snapshot import TicketSnapshot
-from .state import read_state
+from .state import Standing
+from .state_table import CLOSED_IN_ZENDESK
 from .transitions import Move
 
 ESCALATING = ("escalated", "raised")  # what the summaries count
 RE_ESCALATED = "re-escalated"
 # A lifecycle step's cause (core/transitions.py) -> what the finding calls it; "on_plan" sends nothing.
 STEPS = {RE_ESCALATED: RE_ESCALATED, REOPENED: RE_ESCALATED, SOLVED: "monitoring", "reminder": "reminder",
-         "deescalation_refused": "refused", DEESCALATED: "de-escalated", "closed": "closed"}
+         "deescalation_refused": "refused", DEESCALATED: "de-escalated", "closed": "closed",
+         CLOSED_IN_ZENDESK: "closed"}
 REVIEW = "closed: the review would be written from the ticket's audits"
 
 
@@ -40,11 +41,11 @@ class Finding:
         return data | ({"stage": self.stage} if self.stage else {})
 
 
-def finding_of(ticket: TicketSnapshot, move: Move, decision: Decision | None, policy: Policy, at: datetime,
+def finding_of(ticket: TicketSnapshot, before: Standing, move: Move, decision: Decision | None, at: datetime,
                timer: Timer | None = None) -> Finding | None:
-    """What a step on this ticket (as it was before the step) says; None when it sends nothing."""
+    """What a step on this ticket (and its episode's standing before the step) says; None when it sends nothing."""
     if decision is not None and move.cause != RE_ESCALATED:
-        return _escalation(ticket, decision, policy, at, timer)
+        return _escalation(ticket, before, decision, at, timer)
     kind, episode = STEPS.get(move.cause), move.episode
     if kind is None:
         return None
@@ -74,13 +75,12 @@ def summarize(findings: list[Finding]) -> dict:
     return summary | ({"lifecycle": dict(sorted(steps.items()))} if steps else {})
 
 
-def _escalation(ticket: TicketSnapshot, decision: Decision, policy: Policy, at: datetime,
+def _escalation(ticket: TicketSnapshot, before: Standing, decision: Decision, at: datetime,
                 timer: Timer | None) -> Finding:
-    before = read_state(ticket, policy)
     if decision.acknowledge_only:
         kind = "acknowledged"
     else:
-        kind = "escalated" if not before.active else "raised" if decision.level > before.level else "noted"
+        kind = "escalated" if not before.escalated else "raised" if decision.level > before.level else "noted"
     # The decision's own lines of the note (why an escalation email was not linked) say what an agent would read.
     return Finding(ticket.id, at, kind, decision.rule, decision.reason, decision.level,
                    decision.evidence + decision.notes, timer.stage if timer else None)

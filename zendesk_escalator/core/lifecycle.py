@@ -14,8 +14,9 @@ from datetime import datetime, timedelta, timezone
 from .hours import Schedule, add_business_minutes, calendar_schedule
 from .notification import Notification
 from .policy import Policy
-from .rules import COMMENTS, NOTHING, TICKET, Decision
+from .rules import COMMENTS, TICKET, Decision
 from .snapshot import TicketSnapshot
+from .state import ESCALATED_PHASES, NOT_ESCALATED, Mirror, Standing, screened
 from .text import span
 
 REQUESTED, ACTIVE, MONITORING, CLOSED = "requested", "active", "monitoring", "closed"
@@ -80,6 +81,22 @@ class Episode:
         return replace(self, state=state, level=level, history=self.history + (step,),
                        closed_at=at if state == CLOSED else self.closed_at)
 
+    @property
+    def latest_reason(self) -> str:
+        """The reason of the latest escalation (a raise may give another than the opening's)."""
+        return next((step.reason for step in reversed(self.history) if step.reason), self.reason)
+
+    @property
+    def standing(self) -> Standing:
+        """Where the escalation stands, for the service's decisions."""
+        return Standing(self.state in ESCALATED_PHASES, self.level, self.latest_reason, self.state, recorded=True)
+
+    @property
+    def mirror(self) -> Mirror:
+        """What the ticket's escalation fields and tags must show of this episode."""
+        phase = ACTIVE if self.state == REQUESTED else self.state
+        return Mirror(phase, self.level, self.latest_reason, self.opened_at.strftime("%Y-%m-%dT%H:%M:%SZ"))
+
     def to_record(self) -> dict:
         """JSON-ready form of what the columns do not hold."""
         return {"rule": self.rule, "evidence": list(self.evidence), "missed_updates": self.missed_updates,
@@ -99,6 +116,11 @@ class Episode:
                    review=record.get("review"), closed_at=_moment(row["closed_at"]) if row["closed_at"] else None)
 
 
+def standing_of(episode: Episode | None) -> Standing:
+    """The standing of a ticket's episode (not escalated, and no record, without one)."""
+    return episode.standing if episode is not None else NOT_ESCALATED
+
+
 def escalated(episode: Episode | None, decision: Decision, ticket: TicketSnapshot, policy: Policy,
               now: datetime) -> Episode:
     """The episode after an escalation: opened (or re-opened, or raised), owned, evidence consumed."""
@@ -109,7 +131,7 @@ def escalated(episode: Episode | None, decision: Decision, ticket: TicketSnapsho
                           decision.evidence, consumed=consumed)
     cause = "re-escalated" if episode.state == MONITORING else ESCALATED
     moved = episode.moved(now, ACTIVE, cause, detail, max(episode.level, decision.level), decision.reason)
-    owner = owner_for(ticket, moved.level, policy) or moved.owner_id
+    owner = (owner_for(ticket, moved.level, policy) if policy.lifecycle.enabled else None) or moved.owner_id
     return replace(moved, owner_id=owner, consumed=moved.consumed | decision.keys, missed_updates=0)
 
 
@@ -145,28 +167,32 @@ def update_due(since: datetime, ticket: TicketSnapshot, policy: Policy,
     return add_business_minutes(schedule or calendar_schedule(), since, every / timedelta(minutes=1))
 
 
-def screen(notes: list[Notification], episode: Episode | None, policy: Policy) -> frozenset[str]:
-    """What must be read for the lifecycle to move on these webhooks (nothing without an open episode)."""
-    if episode is None or episode.state == CLOSED:
-        return NOTHING
+def screen(notes: list[Notification], standing: Standing, policy: Policy) -> frozenset[str]:
+    """What must be read for an open escalation to move on these webhooks (nothing while none is open).
+
+    An agent's de-escalation and Zendesk closing the ticket count with or without
+    [lifecycle]; a solve or a reopen only with it. Without a record, the webhook's
+    tags may show an escalation to adopt, so its requests are never screened out.
+    """
     need = set()
     for note in notes:
-        if note.referral:  # a request the service raised: the rules read what it needs
+        seen = screened(standing, note.tags, policy)
+        if note.referral or not seen.escalated:  # nothing open to move (a referral: its rule reads what it needs)
             continue
-        deescalate = note.tags is None or policy.lifecycle.deescalate_tag in note.tags \
-            or policy.values.closed in note.tags or (policy.fields.status and note.field_id == policy.fields.status)
-        if deescalate:
+        if _may_deescalate(note, policy):
             need |= {TICKET, COMMENTS}  # an agent's note must record the customer's agreement
-        if note.status is None or (episode.state == ACTIVE and note.status == "solved") \
-                or (episode.state == MONITORING and (note.status in UNSOLVED or note.may_add_customer_comment)):
+        if note.status == "closed" or policy.lifecycle.enabled and (
+                note.status is None or (seen.phase == ACTIVE and note.status == "solved")
+                or (seen.phase == MONITORING and (note.status in UNSOLVED or note.may_add_customer_comment))):
             need.add(TICKET)
     return frozenset(need)
 
 
-def deescalation_asked(ticket: TicketSnapshot, policy: Policy) -> bool:
-    """An agent asks to de-escalate: the tag, or the status field set to the closed value."""
-    return policy.lifecycle.deescalate_tag in ticket.tags or (
-        bool(policy.fields.status) and ticket.field(policy.fields.status) == policy.values.closed)
+def _may_deescalate(note: Notification, policy: Policy) -> bool:
+    """The webhook may carry an agent's de-escalation: the tag, the "closed" value, a change of the status field."""
+    closed = policy.values.closed
+    return (note.tags is None or policy.lifecycle.deescalate_tag in note.tags or closed in note.tags
+            or note.escalation_status == closed or bool(policy.fields.status and note.field_id == policy.fields.status))
 
 
 def agreement(ticket: TicketSnapshot, policy: Policy) -> str | None:

@@ -1,35 +1,34 @@
 """Turn a Decision into the body of ONE ticket update (pure)."""
 
-from datetime import datetime
 from string import Template
 
 from .policy import PRIORITIES, Policy, Route
 from .rules import Decision
 from .snapshot import TicketSnapshot
-from .state import escalated_fields, escalated_tags, read_state
+from .state import Mirror, mirror_fields, mirror_tags
 
 ACKNOWLEDGED = ("Escalation request seen ({evidence}): the ticket is already escalated at level "
                 "{level} ({reason}), so nothing more changed. The request has been cleared.")
 
 
-def build_update(ticket: TicketSnapshot, decision: Decision, policy: Policy, now: datetime) -> dict:
-    """Return the `ticket` object for PUT /api/v2/tickets/{id}.json (None values go as null)."""
+def build_update(ticket: TicketSnapshot, decision: Decision, policy: Policy, mirror: Mirror) -> dict:
+    """Return the `ticket` object for PUT /api/v2/tickets/{id}.json (None values go as null).
+
+    `mirror` is what the escalation fields and tags must show once the episode has taken the decision.
+    """
     update: dict = {"id": ticket.id}
     if ticket.updated_at:
         # Zendesk answers 409 if someone else changed the ticket since our read.
         update.update(safe_update=True, updated_stamp=ticket.updated_at)
     if decision.acknowledge_only:
-        return _acknowledgement(ticket, decision, policy)
+        return _acknowledgement(ticket, decision, policy, mirror)
     actions: list[str] = []
     if decision.reassign:
         update.update(_assignment(ticket, route_for(ticket, policy), actions))
     if priority_after(ticket, decision) != ticket.priority:
         update["priority"] = decision.priority
         actions.append(f"priority → {decision.priority}")
-    fields = escalated_fields(ticket, policy, decision.level, decision.reason, now.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    if fields:
-        update["custom_fields"] = fields
-    update["tags"] = escalated_tags(ticket, policy, decision.level, decision.reason, decision.consume_tags)
+    update.update(_mirrored(ticket, policy, mirror, decision.consume_tags))
     update.update(_followers(ticket, policy.level(decision.level).followers + decision.followers, actions))
     note = "\n".join((render_note(decision, policy, actions), *decision.notes))
     update["comment"] = {"body": note, "public": False}
@@ -41,16 +40,13 @@ def priority_after(ticket: TicketSnapshot, decision: Decision) -> str | None:
     return decision.priority if _raises(ticket.priority, decision.priority) else ticket.priority
 
 
-def lifecycle_update(ticket: TicketSnapshot, policy: Policy, phase: str, level: int, reason: str, note: str,
+def lifecycle_update(ticket: TicketSnapshot, policy: Policy, mirror: Mirror, note: str,
                      followers: tuple[int, ...] = (), consumed: frozenset[str] = frozenset()) -> dict:
-    """A lifecycle change as one update: the phase in the fields and tags, followers, one internal note."""
+    """A lifecycle change as one update: the episode's mirror in the fields and tags, followers, one internal note."""
     update: dict = {"id": ticket.id}
     if ticket.updated_at:
         update.update(safe_update=True, updated_stamp=ticket.updated_at)
-    fields = escalated_fields(ticket, policy, level, reason, "", phase)
-    if fields:
-        update["custom_fields"] = fields
-    update["tags"] = escalated_tags(ticket, policy, level, reason, consumed, phase)
+    update.update(_mirrored(ticket, policy, mirror, consumed))
     update.update(_followers(ticket, followers, []))
     update["comment"] = {"body": note, "public": False}
     return update
@@ -81,13 +77,26 @@ def render_note(decision: Decision, policy: Policy, actions: list[str]) -> str:
     ).strip()
 
 
-def _acknowledgement(ticket: TicketSnapshot, decision: Decision, policy: Policy) -> dict:
+def mirror_update(ticket: TicketSnapshot, policy: Policy, mirror: Mirror) -> dict | None:
+    """An update that only repairs the escalation fields and tags (None: they show the mirror already)."""
+    mirrored = _mirrored(ticket, policy, mirror, frozenset())
+    if "custom_fields" not in mirrored and mirrored["tags"] == list(ticket.tags):
+        return None
+    stamp = {"safe_update": True, "updated_stamp": ticket.updated_at} if ticket.updated_at else {}
+    return {"id": ticket.id, **stamp, **mirrored}
+
+
+def _mirrored(ticket: TicketSnapshot, policy: Policy, mirror: Mirror, consumed: frozenset[str]) -> dict:
+    """The escalation fields (those that differ) and the full tag set that show the mirror."""
+    fields = mirror_fields(ticket, policy, mirror)
+    return ({"custom_fields": fields} if fields else {}) | {"tags": mirror_tags(ticket, policy, mirror, consumed)}
+
+
+def _acknowledgement(ticket: TicketSnapshot, decision: Decision, policy: Policy, mirror: Mirror) -> dict:
     """Clear an agent's request on a ticket escalated enough already: tags, status, one short note."""
-    state = read_state(ticket, policy)
     note = ACKNOWLEDGED.format(evidence="; ".join(decision.evidence), level=decision.level, reason=decision.reason)
-    # "requested" back to the phase it was in; the first escalation time is kept
-    return lifecycle_update(ticket, policy, state.phase if state.active else "active", state.level,
-                            state.reason or decision.reason, note, consumed=decision.consume_tags)
+    # "requested" back to the episode's phase; the first escalation time is kept
+    return lifecycle_update(ticket, policy, mirror, note, consumed=decision.consume_tags)
 
 
 def _assignment(ticket: TicketSnapshot, route: Route | None, actions: list) -> dict:

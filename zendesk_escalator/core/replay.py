@@ -126,7 +126,11 @@ def apply_update(state: TicketSnapshot, update: dict) -> TicketSnapshot:
     followers = set(state.follower_ids) | {f["user_id"] for f in update.get("followers") or ()}
     followers |= set(update.get("additional_collaborators") or ())
     direct = {key: update[key] for key in ("priority", "group_id", "assignee_id", "status") if key in update}
-    return replace(state, tags=tuple(update.get("tags", state.tags)), custom_fields=tuple(fields.items()),
+    tags = update.get("tags", state.tags)
+    if "remove_tags" in update or "additional_tags" in update:  # a closed ticket's tags (Update Many Tickets)
+        kept = [t for t in state.tags if t not in update.get("remove_tags", ())]
+        tags = kept + [t for t in update.get("additional_tags", ()) if t not in kept]
+    return replace(state, tags=tuple(tags), custom_fields=tuple(fields.items()),
                    follower_ids=frozenset(followers), new_comments=(), **direct)
 
 

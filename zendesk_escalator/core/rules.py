@@ -2,9 +2,10 @@
 
 Each rule says what it needs to see for a notification (screen), whether new
 comments alone can already rule it out (comment_evidence), and what it decides
-on a full ticket (check). The highest level wins; a ticket already escalated at
-that level or above is not escalated again ("not again"), but an agent's request
-is always answered, so its tag never stays behind.
+on a full ticket (check). The highest level wins; a ticket whose episode is
+escalated at that level or above is not escalated again ("not again"), but an
+agent's request is always answered, so its tag never stays behind. Where the
+escalation stands is the episode's word (a Standing), never the ticket's fields.
 """
 
 from dataclasses import dataclass, field, replace
@@ -13,7 +14,7 @@ from typing import Iterator, Protocol
 from .notification import Notification
 from .policy import Policy
 from .snapshot import Comment, Person, TicketSnapshot
-from .state import escalated_enough, read_state
+from .state import NOT_ESCALATED, Standing, screened
 
 COMMENTS, TICKET = "comments", "ticket"  # what a rule may need read
 NOTHING: frozenset[str] = frozenset()
@@ -50,7 +51,7 @@ class Decision:
 class Rule(Protocol):
     name: str
 
-    def screen(self, note: Notification, policy: Policy) -> frozenset[str]:
+    def screen(self, note: Notification, policy: Policy, standing: Standing) -> frozenset[str]:
         """What must be read before this rule can decide on the change announced (empty: nothing)."""
 
     def comment_evidence(self, comments: tuple[Comment, ...], notes: list[Notification], policy: Policy) -> bool:
@@ -70,9 +71,9 @@ class ReferralRule:
         """The level the rule escalates at (a ticket escalated that high already needs nothing)."""
         raise NotImplementedError
 
-    def screen(self, note: Notification, policy: Policy) -> frozenset[str]:
+    def screen(self, note: Notification, policy: Policy, standing: Standing) -> frozenset[str]:
         referred = note.referral is not None and note.referral.kind == self.name
-        if not referred or escalated_enough(note.tags, policy, self.level(policy)):
+        if not referred or standing.covers(self.level(policy)):
             return NOTHING
         return frozenset({TICKET})
 
@@ -94,12 +95,17 @@ class Rules:
     def __iter__(self) -> Iterator[Rule]:
         return iter(self._rules.values())
 
-    def screen(self, notes: list[Notification], policy: Policy) -> dict[str, frozenset[str]]:
-        """Per rule that might fire, what must be read; empty when no read can lead to a decision."""
-        notes = [note for note in notes if note.status != "closed"]  # a closed ticket takes no update
+    def screen(self, notes: list[Notification], policy: Policy,
+               standing: Standing = NOT_ESCALATED) -> dict[str, frozenset[str]]:
+        """Per rule that might fire, what must be read; empty when no read can lead to a decision.
+
+        `standing` is the episode's; without a record, each webhook's tags stand in (core/state.screened).
+        """
+        seen = [(note, screened(standing, note.tags, policy)) for note in notes
+                if note.status != "closed"]  # a closed ticket takes no update
         needs: dict[str, frozenset[str]] = {}
         for rule in self:
-            need = frozenset().union(*(rule.screen(note, policy) for note in notes))
+            need = frozenset().union(*(rule.screen(note, policy, as_seen) for note, as_seen in seen))
             if need:
                 needs[rule.name] = need
         return needs
@@ -110,12 +116,13 @@ class Rules:
         return any(TICKET in need or name not in self._rules
                    or self._rules[name].comment_evidence(comments, notes, policy) for name, need in needs.items())
 
-    def decide(self, ticket: TicketSnapshot, policy: Policy,
+    def decide(self, ticket: TicketSnapshot, policy: Policy, standing: Standing = NOT_ESCALATED,
                consumed: frozenset[str] = frozenset()) -> Decision | None:
         """Return the change this ticket needs now, or None.
 
-        Evidence an earlier, closed escalation used up (`consumed`) never starts
-        another one: only a candidate with some new evidence counts.
+        `standing` is where the ticket's episode stands. Evidence an earlier, closed
+        escalation used up (`consumed`) never starts another one: only a candidate
+        with some new evidence counts.
         """
         if ticket.status == "closed":  # a closed ticket accepts no note and no field change
             return None
@@ -126,12 +133,11 @@ class Rules:
         best = max(candidates, key=lambda d: d.level)  # max() keeps the first of equals
         consumed = frozenset().union(*(d.consume_tags for d in candidates))
         seen = tuple(line for d in candidates if d.consume_tags and d is not best for line in d.evidence)
-        state = read_state(ticket, policy)
-        if state.active and best.level <= state.level:
+        if standing.covers(best.level):
             request = next((d for d in candidates if d.consume_tags), None)
             if request is None:
                 return None
-            return replace(request, level=state.level, reason=state.reason or request.reason,
+            return replace(request, level=standing.level, reason=standing.reason or request.reason,
                            priority=None, consume_tags=consumed, acknowledge_only=True)
         return replace(best, consume_tags=consumed, evidence=best.evidence + seen)
 

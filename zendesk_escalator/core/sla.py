@@ -17,7 +17,7 @@ from .hours import Schedule, add_business_minutes, calendar_schedule
 from .policy import Policy
 from .rules import Decision
 from .snapshot import TicketSnapshot
-from .state import read_state
+from .state import NOT_ESCALATED, Standing
 from .text import span
 from .zones import iana_zone
 
@@ -106,8 +106,9 @@ def schedule_named(name: str | None, policy: Policy, account: Schedule | None) -
     return account if name in (None, ACCOUNT_SCHEDULE) else policy.schedules.get(name)
 
 
-def stale_because(timer: Timer, ticket: TicketSnapshot, policy: Policy, account: Schedule | None = None) -> str | None:
-    """Why a timer must not act on the ticket as read just now; None when it must."""
+def stale_because(timer: Timer, ticket: TicketSnapshot, policy: Policy, account: Schedule | None = None,
+                  standing: Standing = NOT_ESCALATED) -> str | None:
+    """Why a timer must not act on the ticket as read just now (and its episode's `standing`); None when it must."""
     if ticket.status in DONE_STATUSES:
         return f"the ticket is {ticket.status}"
     if timer.metric == OWN_TARGET:
@@ -121,29 +122,32 @@ def stale_because(timer: Timer, ticket: TicketSnapshot, policy: Policy, account:
         current = metric.breach_at
     if current != timer.breach_at:
         return "the breach time has moved"
-    if timer.kind == BREACH and timer.round == 0:
-        state = read_state(ticket, policy)
-        if state.active and state.reason == BREACH and state.level >= policy.sla.breach_level:
-            # A breach Zendesk moved after it was escalated (e.g. our own priority raise changed the target).
-            return f"already escalated for an SLA breach at level {state.level}"
+    if timer.kind == BREACH and timer.round == 0 and standing.reason == BREACH \
+            and standing.covers(policy.sla.breach_level):
+        # A breach Zendesk moved after it was escalated (e.g. our own priority raise changed the target).
+        return f"already escalated for an SLA breach at level {standing.level}"
+    if timer.kind == BREACH and timer.round and standing.covers(policy.sla.max_level):
+        return f"already at level {standing.level}, the highest a breach raises to"
     return None
 
 
-def decide_timer(timer: Timer, ticket: TicketSnapshot, policy: Policy, now: datetime) -> Decision:
-    """The update a due, fresh timer asks for: a warning, the breach, or a reminder one level up."""
-    sla, state = policy.sla, read_state(ticket, policy)
+def decide_timer(timer: Timer, ticket: TicketSnapshot, policy: Policy, now: datetime,
+                 standing: Standing = NOT_ESCALATED) -> Decision:
+    """The update a due, fresh timer asks for, against the episode's `standing`: a warning, the breach, or a
+    reminder one level up."""
+    sla = policy.sla
     name, when = NAMES.get(timer.metric, timer.metric), _both_zones(timer.breach_at, sla.time_zone)
     if timer.kind == WARNING:
         evidence = f"{name} breaches at {when}: {span(timer.breach_at - now)} left ({timer.stage})"
-        level = max(state.level, sla.warning_level) if state.active else sla.warning_level
-        return Decision("sla_warning", state.reason if state.active else WARNING, level,
+        level = max(standing.level, sla.warning_level) if standing.escalated else sla.warning_level
+        return Decision("sla_warning", standing.reason if standing.escalated else WARNING, level,
                         evidence=(evidence,), reassign=False)
     late = span(now - timer.breach_at)
     if timer.round == 0:
-        level = max(state.level, sla.breach_level) if state.active else sla.breach_level
+        level = max(standing.level, sla.breach_level) if standing.escalated else sla.breach_level
         return Decision("sla_breach", BREACH, level, sla.breach_priority,
                         (f"{name} breached at {when}, {late} ago",))
-    level = min(sla.max_level, max(state.level, sla.breach_level) + 1)
+    level = min(sla.max_level, max(standing.level, sla.breach_level) + 1)
     return Decision("sla_breach", BREACH, level, sla.breach_priority,
                     (f"{name} still breached and unanswered: breached at {when}, {late} ago",), reassign=False)
 
@@ -161,8 +165,9 @@ def _metric_timers(ticket: TicketSnapshot, metric: str, breach_at: datetime, pol
                             f"{pct} % of the target") for pct in sla.stages]
     breach = breach_at + sla.grace
     timers.append(make(BREACH, breach, "at the breach" if not sla.grace else f"{span(sla.grace)} after the breach"))
-    if sla.repeat_every and breach <= now and read_state(ticket, policy).level < sla.max_level:
-        # The next reminder still to come (one missed while nobody watched is not sent late).
+    if sla.repeat_every and breach <= now:
+        # The next reminder still to come (one missed while nobody watched is not sent late); at its
+        # moment it acts only below max_level (stale_because reads the episode).
         n = int((now - breach) / sla.repeat_every) + 1
         at = breach + n * sla.repeat_every
         timers.append(make(BREACH, at, f"{span(at - breach_at)} after the breach", n))

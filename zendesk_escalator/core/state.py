@@ -1,10 +1,14 @@
-"""The escalation state on the ticket: read from, and written to, its fields and tags (pure).
+"""The escalation's mirror on the ticket (pure): written from the episode, read back only as agents' requests.
 
-The fields are what agents see; the tags are always written too, so that views,
-triggers and the webhooks' own hints can tell the state without an API read.
-A drop-down's value is itself a tag: the tags sent with a new status value must
-hold that value and none of the others, or Zendesk would keep the two in
-disagreement and the next update could read the old value back.
+The service's episode record is the truth about an escalation (core/state_table.py).
+The escalation fields and tags show it to agents, views and triggers: every update
+the service sends writes them from the episode, so an empty, stale or changed mirror
+is repaired by the next one. What is read back from them is only what agents ask
+(the request tag or "requested" value, the de-escalation tag or "closed" value) and,
+for a ticket the service holds no record of, an escalation to adopt.
+
+A drop-down's value is itself a tag: the tags sent with a new status value must hold
+that value and none of the others, or Zendesk would keep the two in disagreement.
 """
 
 import re
@@ -16,87 +20,129 @@ from .snapshot import TicketSnapshot
 LEVEL_TAG = "escalation_level_{}"
 REASON_TAG = "escalation_reason_{}"
 ESCALATED_PHASES = ("active", "monitoring")  # an episode is open: rules do not escalate it again
+PHASES = ("requested", "active", "monitoring", "closed")
+UNKNOWN_REASON = "unknown"  # an adopted escalation whose mirror names no reason
 _LEVEL = re.compile(r"escalation_level_(\d+)")
 _REASON = re.compile(r"escalation_reason_(\w+)")
 
 
 @dataclass(frozen=True)
-class EscalationState:
-    """Where the ticket stands: escalated or not, at which level and why."""
+class Standing:
+    """Where a ticket's escalation stands for the service's decisions: its episode's word.
 
-    active: bool  # escalated: the phase is active or monitoring
+    Without a record (`recorded` False) a webhook's tags may stand in, to screen out
+    reads only: an escalation made before the service kept records is adopted at the
+    ticket's next read.
+    """
+
+    escalated: bool = False  # an episode is open (active or monitoring)
     level: int = 0
     reason: str | None = None
-    requested: bool = False  # an agent set the status field to the "requested" value
-    phase: str | None = None  # requested, active, monitoring, closed; None: never escalated
+    phase: str | None = None  # active, monitoring, closed; None: never escalated
+    recorded: bool = False
+
+    def covers(self, level: int) -> bool:
+        """Escalated at `level` or above already."""
+        return self.escalated and self.level >= level
 
 
-def read_state(ticket: TicketSnapshot, policy: Policy) -> EscalationState:
-    """Read the state from the escalation fields, falling back to the service's tags."""
+NOT_ESCALATED = Standing()
+
+
+@dataclass(frozen=True)
+class Mirror:
+    """What the escalation fields and tags show of an episode."""
+
+    phase: str  # active, monitoring or closed
+    level: int
+    reason: str
+    escalated_at: str | None  # UTC, ISO 8601, as the "escalated at" field holds it
+
+
+def screened(standing: Standing, tags: tuple[str, ...] | None, policy: Policy) -> Standing:
+    """The standing screening takes for one webhook: the record's; without one, what the webhook's tags show."""
+    if standing.recorded or tags is None:
+        return standing
+    escalated, phase = policy.escalated_tag in tags, _value_phase(tags, policy)
+    if escalated and phase not in ESCALATED_PHASES:
+        phase = "active"
+    return Standing(escalated, int(_tag_value(tags, _LEVEL) or 0), _tag_value(tags, _REASON), phase)
+
+
+def shown(ticket: TicketSnapshot, policy: Policy) -> Mirror | None:
+    """The escalation the ticket's fields and tags show (None: none), for a ticket without a record to adopt."""
     ids = policy.fields
-    # With a status field, the field is the truth (an agent may clear it); without one, the tags.
-    status = ticket.field(ids.status) if ids.status else None
-    phase = _phase(status, policy) if ids.status else _phase_from_tags(ticket.tags, policy)
-    requested = phase == "requested"
-    if requested and policy.escalated_tag in ticket.tags:
-        phase = _phase_from_tags(ticket.tags, policy, skip_requested=True) or "active"  # asked again
-    level = _int(ticket.field(ids.level)) or _tag_value(ticket.tags, _LEVEL)
-    reason = ticket.field(ids.reason) or _tag_value(ticket.tags, _REASON)
-    return EscalationState(phase in ESCALATED_PHASES, int(level or 0),
-                           reason if isinstance(reason, str) else None, requested, phase)
-
-
-def hinted_state(tags: tuple[str, ...] | None, policy: Policy) -> EscalationState | None:
-    """The state a webhook's tags show (None when it sent no tags)."""
-    if tags is None:
+    phase = _phase(ticket.field(ids.status), policy) if ids.status else None
+    if phase not in ESCALATED_PHASES:  # empty, requested or unreadable: the status value's tag may still tell
+        phase = _value_phase(ticket.tags, policy)
+    level = _int(ticket.field(ids.level)) or _int(_tag_value(ticket.tags, _LEVEL))
+    # Or the tags the service writes: the escalation tag with a level (that tag alone may be an agent's own).
+    if phase not in ESCALATED_PHASES and not (policy.escalated_tag in ticket.tags and level):
         return None
-    return EscalationState(policy.escalated_tag in tags, int(_tag_value(tags, _LEVEL) or 0),
-                           _tag_value(tags, _REASON), policy.values.requested in tags,
-                           _phase_from_tags(tags, policy))
+    reason = ticket.field(ids.reason) or _tag_value(ticket.tags, _REASON)
+    at = ticket.field(ids.escalated_at)
+    return Mirror(phase if phase in ESCALATED_PHASES else "active", level or 1,
+                  reason if isinstance(reason, str) and reason.strip() else UNKNOWN_REASON,
+                  at if isinstance(at, str) else None)
 
 
-def escalated_enough(tags: tuple[str, ...] | None, policy: Policy, level: int) -> bool:
-    """A webhook's tags show the ticket escalated at `level` or above already."""
-    state = hinted_state(tags, policy)
-    return bool(state and state.active and state.level >= level)
+def asked_to_escalate(ticket: TicketSnapshot, policy: Policy) -> tuple[str, ...]:
+    """An agent's request to escalate, as evidence lines: the request tag, the "requested" value (field or tag)."""
+    evidence = []
+    if policy.manual.tag in ticket.tags:
+        evidence.append(f"an agent added the tag {policy.manual.tag}")
+    if _holds(ticket, policy, policy.values.requested):
+        evidence.append(f"an agent set the escalation status to {policy.values.requested}")
+    return tuple(evidence)
 
 
-def escalated_fields(ticket: TicketSnapshot, policy: Policy, level: int, reason: str,
-                     now_text: str, phase: str = "active") -> list[dict]:
-    """The custom fields of an escalation in `phase`, only those whose value changes."""
+def asked_to_deescalate(ticket: TicketSnapshot, policy: Policy) -> bool:
+    """An agent asks to de-escalate an open escalation: the de-escalation tag, or the "closed" value (field or tag).
+
+    The service writes "closed" only once an episode closed, so on an open one it is an agent's.
+    """
+    return policy.lifecycle.deescalate_tag in ticket.tags or _holds(ticket, policy, policy.values.closed)
+
+
+def mirror_fields(ticket: TicketSnapshot, policy: Policy, mirror: Mirror) -> list[dict]:
+    """The escalation fields that show `mirror`, only those whose value differs from the ticket's."""
     ids = policy.fields
-    wanted = {ids.status: policy.values.of(phase), ids.level: level, ids.reason: reason}
-    if not read_state(ticket, policy).active and phase == "active":  # keep the first escalation time
-        wanted[ids.escalated_at] = now_text
+    wanted = {ids.status: policy.values.of(mirror.phase), ids.level: mirror.level, ids.reason: mirror.reason,
+              ids.escalated_at: mirror.escalated_at}
     return [{"id": fid, "value": value} for fid, value in wanted.items()
-            if fid and ticket.field(fid) != value]
+            if fid and value is not None and not _same(ticket.field(fid), value)]
 
 
-def escalated_tags(ticket: TicketSnapshot, policy: Policy, level: int, reason: str,
-                   consumed: frozenset[str] = frozenset(), phase: str = "active") -> list[str]:
-    """The full tag set of a ticket in `phase` (tags replace on update), computed from the read."""
+def mirror_tags(ticket: TicketSnapshot, policy: Policy, mirror: Mirror,
+                consumed: frozenset[str] = frozenset()) -> list[str]:
+    """The full tag set that shows `mirror` (tags replace on update), computed from the ticket's."""
     status_tags = set(policy.values.all)
     kept = [tag for tag in ticket.tags if tag not in consumed and tag not in status_tags
             and tag != policy.escalated_tag and not _LEVEL.fullmatch(tag) and not _REASON.fullmatch(tag)]
-    wanted = [policy.escalated_tag] if phase in ESCALATED_PHASES else []
+    wanted = [policy.escalated_tag] if mirror.phase in ESCALATED_PHASES else []
     # The phase's tag is the drop-down option's tag, in agreement with the field; without a
     # status field it is what tells the phase.
-    wanted += [LEVEL_TAG.format(level), REASON_TAG.format(reason), policy.values.of(phase)]
+    wanted += [LEVEL_TAG.format(mirror.level), REASON_TAG.format(mirror.reason), policy.values.of(mirror.phase)]
     return kept + [tag for tag in wanted if tag not in kept]
 
 
+def _holds(ticket: TicketSnapshot, policy: Policy, value: str) -> bool:
+    """The status field holds `value`, or the ticket carries it as a tag (a drop-down's, or the tags alone)."""
+    return value in ticket.tags or (bool(policy.fields.status) and ticket.field(policy.fields.status) == value)
+
+
+def _same(have: object, want: object) -> bool:
+    """Zendesk may give a number field's value back as text."""
+    return have == want or (isinstance(want, int) and str(have) == str(want))
+
+
 def _phase(value: object, policy: Policy) -> str | None:
-    values = policy.values
-    return next((state for state in ("requested", "active", "monitoring", "closed")
-                 if value == values.of(state)), None)
+    return next((phase for phase in PHASES if value == policy.values.of(phase)), None)
 
 
-def _phase_from_tags(tags, policy: Policy, skip_requested: bool = False) -> str | None:
-    found = [state for state in ("closed", "monitoring", "active", "requested") if policy.values.of(state) in tags
-             and not (skip_requested and state == "requested")]
-    if found:
-        return found[0]
-    return "active" if policy.escalated_tag in tags else None
+def _value_phase(tags, policy: Policy) -> str | None:
+    """The phase a status value among the tags shows (a drop-down's option is a tag); "requested" is a request."""
+    return next((phase for phase in ("closed", "monitoring", "active") if policy.values.of(phase) in tags), None)
 
 
 def _tag_value(tags, pattern: re.Pattern) -> str | None:

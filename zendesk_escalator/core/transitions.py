@@ -7,12 +7,15 @@ from typing import Callable
 from .checklist import render_customer_request, render_note
 from .hours import Schedule
 from .lifecycle import (ACTIVE, CLOSED, DEESCALATED, MONITORED, MONITORING, REOPENED, SOLVED, UNSOLVED, Episode,
-                        agreement, deescalation_asked, escalated, next_state, plan_lines, update_due)
+                        agreement, escalated, plan_lines, update_due)
 from .plan import build_update, lifecycle_update, priority_after
 from .policy import Policy
 from .request_check import checklist_for
 from .rules import Decision
 from .snapshot import TicketSnapshot
+from .state import mirror_tags
+from .state_table import (ADOPTED, CLOSED_IN_ZENDESK, DEESCALATE, RULES_THEN_MONITOR, RULES_THEN_REOPEN,
+                          just_adopted, row)
 from .text import span, utc
 
 MONITORING_END, UPDATE_DUE = "monitoring_end", "update_due"
@@ -30,31 +33,49 @@ class Move:
     reply: str | None = None  # a public reply to send after the update (the checklist's missing items)
 
 
-def on_ticket(ticket: TicketSnapshot, episode: Episode | None, decision: Decision | None, policy: Policy,
-              now: datetime, schedules: dict[str, Schedule] | None = None) -> Move | None:
-    """The step this ticket asks for now: escalate, monitor, re-escalate, de-escalate, or nothing."""
-    if decision is not None and not decision.acknowledge_only:
-        return _escalate(ticket, episode, decision, policy, now, schedules)
-    if decision is not None:
-        return Move("acknowledged", build_update(ticket, decision, policy, now), episode)
-    if episode is None or episode.state == CLOSED or not policy.lifecycle.enabled:
-        return None
-    if deescalation_asked(ticket, policy):
+def before_rules(ticket: TicketSnapshot, episode: Episode | None, policy: Policy, now: datetime) -> Move | None:
+    """The step taken before (and instead of) any rule: Zendesk closed the ticket, or an agent de-escalates."""
+    found = row(ticket, episode, policy)
+    if found == CLOSED_IN_ZENDESK:
+        closed = episode.moved(now, CLOSED, CLOSED_IN_ZENDESK, "Zendesk closed the ticket")
+        return Move(CLOSED_IN_ZENDESK, None, closed, needs_review=True)
+    if found == DEESCALATE:
         return _deescalate(ticket, episode, policy, now)
-    if next_state(episode.state, SOLVED) and ticket.status == "solved":
-        return _monitor(ticket, episode, policy, now)
-    if next_state(episode.state, REOPENED) and ticket.status in UNSOLVED:
-        return _reopen(ticket, episode, policy, now, schedules)
     return None
 
 
-def closing(ticket: TicketSnapshot, episode: Episode, review: str, policy: Policy) -> dict | None:
-    """The close's update: the closed phase and the review, or only the tags on a closed ticket."""
+def on_ticket(ticket: TicketSnapshot, episode: Episode | None, decision: Decision | None, policy: Policy,
+              now: datetime, schedules: dict[str, Schedule] | None = None) -> Move | None:
+    """The step this ticket asks for now (core/state_table.py's row): escalate, acknowledge, monitor, re-escalate,
+    de-escalate, close, keep an adopted escalation's record, or nothing."""
+    first = before_rules(ticket, episode, policy, now)
+    if first is not None:
+        return first
+    if decision is not None and not decision.acknowledge_only:
+        return _escalate(ticket, episode, decision, policy, now, schedules)
+    if decision is not None:
+        return Move("acknowledged", build_update(ticket, decision, policy, episode.mirror), episode)
+    found = row(ticket, episode, policy)
+    if found == RULES_THEN_MONITOR:
+        return _monitor(ticket, episode, policy, now)
+    if found == RULES_THEN_REOPEN:
+        return _reopen(ticket, episode, policy, now, schedules)
+    return Move(ADOPTED, None, episode) if just_adopted(episode) else None
+
+
+def closing(ticket: TicketSnapshot, episode: Episode, review: str, policy: Policy) -> dict:
+    """The close's update: the closed phase and the review; on a closed ticket only its tags.
+
+    A closed ticket takes no single-ticket update: its tags go through Update Many
+    Tickets as `additional_tags` and `remove_tags` (Zendesk's tags documentation),
+    and the review stays in the service.
+    """
     consumed = frozenset({policy.lifecycle.deescalate_tag})
-    if ticket.status == "closed":  # a closed ticket takes tags only: the review stays in the service
-        return {"id": ticket.id, "tags": lifecycle_update(ticket, policy, CLOSED, episode.level, episode.reason,
-                                                          "", consumed=consumed)["tags"]}
-    return lifecycle_update(ticket, policy, CLOSED, episode.level, episode.reason, review, consumed=consumed)
+    if ticket.status == "closed":
+        wanted = mirror_tags(ticket, policy, episode.mirror, consumed)
+        return {"id": ticket.id, "additional_tags": [t for t in wanted if t not in ticket.tags],
+                "remove_tags": [t for t in ticket.tags if t not in wanted]}
+    return lifecycle_update(ticket, policy, episode.mirror, review, consumed=consumed)
 
 
 def review_followup(ticket: TicketSnapshot, episode: Episode, review: str, policy: Policy) -> dict | None:
@@ -113,7 +134,7 @@ def reminder(ticket: TicketSnapshot, episode: Episode, last_update: datetime | N
               else f" {missed} missed in a row; level {level} is the highest already.")
     note = (f"Communication plan: no public update to the customer since {utc(since)} "
             f"({span(now - since)}); an update was due by {utc(due)}." + (raised if raise_level else ""))
-    update = lifecycle_update(ticket, policy, ACTIVE, level, episode.reason, note, followers)
+    update = lifecycle_update(ticket, policy, moved.mirror, note, followers)
     return Move("reminder", update, moved, ((UPDATE_DUE, update_due(now, ticket, policy, schedules)),))
 
 
@@ -122,15 +143,15 @@ def _escalate(ticket, episode, decision, policy, now, schedules) -> Move:
     if checklist is not None:
         decision = replace(decision, notes=decision.notes + (render_note(checklist),))
     reply = render_customer_request(checklist) if checklist and policy.checklist.ask_customer else None
-    moved = escalated(episode, decision, ticket, policy, now) if policy.lifecycle.enabled else None
+    moved = escalated(episode, decision, ticket, policy, now)
     raised = replace(ticket, priority=priority_after(ticket, decision))  # the cadence follows the new priority
-    if moved is not None:
+    due = None
+    if policy.lifecycle.enabled:  # the owner and the communication plan
         decision = replace(decision, notes=decision.notes + plan_lines(moved, raised, policy, now, schedules),
                            followers=decision.followers + ((moved.owner_id,) if moved.owner_id else ()))
-    due = update_due(now, raised, policy, schedules) if moved else None
-    cause = moved.history[-1].cause if moved else "escalated"
-    return Move(cause, build_update(ticket, decision, policy, now), moved, ((UPDATE_DUE, due),) if due else (),
-                reply=reply)
+        due = update_due(now, raised, policy, schedules)
+    return Move(moved.history[-1].cause, build_update(ticket, decision, policy, moved.mirror), moved,
+                ((UPDATE_DUE, due),) if due else (), reply=reply)
 
 
 def _monitor(ticket, episode, policy, now) -> Move:
@@ -138,17 +159,19 @@ def _monitor(ticket, episode, policy, now) -> Move:
     moved = episode.moved(now, MONITORING, SOLVED, f"monitoring until {utc(until)}")
     note = (f"Escalation monitoring: the ticket is solved; if the problem recurs (a reply from the customer "
             f"reopens it) it is re-escalated; otherwise the escalation closes with a review on {utc(until)}.")
-    update = lifecycle_update(ticket, policy, MONITORING, episode.level, episode.reason, note)
+    update = lifecycle_update(ticket, policy, moved.mirror, note)
     return Move(SOLVED, update, moved, ((MONITORING_END, until),))
 
 
 def _reopen(ticket, episode, policy, now, schedules) -> Move:
     level = episode.level + 1 if policy.lifecycle.reopen_raises_level else episode.level
-    moved = episode.moved(now, ACTIVE, REOPENED, "the problem recurred while monitoring", level, episode.reason)
+    moved = episode.moved(now, ACTIVE, REOPENED, "the problem recurred while monitoring", level,
+                          episode.latest_reason)
     followers = policy.level(level).followers + ((episode.owner_id,) if episode.owner_id else ())
     note = "\n".join((f"Re-escalated: the ticket was reopened during monitoring (the problem recurred). "
-                      f"Level {level}, reason {episode.reason}.", *plan_lines(moved, ticket, policy, now, schedules)))
-    update = lifecycle_update(ticket, policy, ACTIVE, level, episode.reason, note, followers)
+                      f"Level {level}, reason {moved.latest_reason}.",
+                      *plan_lines(moved, ticket, policy, now, schedules)))
+    update = lifecycle_update(ticket, policy, moved.mirror, note, followers)
     due = update_due(now, ticket, policy, schedules)
     return Move(REOPENED, update, moved, ((UPDATE_DUE, due),) if due else ())
 
@@ -161,6 +184,6 @@ def _deescalate(ticket, episode, policy, now) -> Move:
     note = (f"De-escalation not done: it needs an internal note from the agent recording the customer's "
             f"agreement (e.g. {phrases}). Add that note and ask again; nothing else changed.")
     consumed = frozenset({policy.lifecycle.deescalate_tag})
-    update = lifecycle_update(ticket, policy, episode.state, episode.level, episode.reason, note, consumed=consumed)
+    update = lifecycle_update(ticket, policy, episode.mirror, note, consumed=consumed)
     return Move("deescalation_refused", update, episode)
 

@@ -6,7 +6,7 @@ from .rules import COMMENTS, NOTHING, TICKET, Decision, Request, Rules
 from .snapshot import Comment, TicketSnapshot
 from .escalation_email import EscalationEmail
 from .recurring import RecurringIncidents
-from .state import escalated_enough
+from .state import Standing, asked_to_escalate
 from .text import shortened
 
 # Ticket events after which a CC of the escalation address can be new on the ticket.
@@ -28,8 +28,8 @@ class CustomerCc:
 
     name = "customer_cc"
 
-    def screen(self, note: Notification, policy: Policy) -> frozenset[str]:
-        if escalated_enough(note.tags, policy, policy.cc.level):
+    def screen(self, note: Notification, policy: Policy, standing: Standing) -> frozenset[str]:
+        if standing.covers(policy.cc.level):
             return NOTHING
         if note.source == "trigger":  # a customer's change is nearly always a comment: read those first
             return NOTHING if note.by_staff else frozenset({COMMENTS})
@@ -79,10 +79,10 @@ class Impact:
 
     name = "impact"
 
-    def screen(self, note: Notification, policy: Policy) -> frozenset[str]:
+    def screen(self, note: Notification, policy: Policy, standing: Standing) -> frozenset[str]:
         need = set()
         for impact in policy.impacts:
-            if escalated_enough(note.tags, policy, impact.level) or not impact.when.could_hold(note):
+            if standing.covers(impact.level) or not impact.when.could_hold(note):
                 continue
             # Words can only come with a new customer comment: read those first.
             need.add(COMMENTS if impact.when.phrases else TICKET)
@@ -110,7 +110,7 @@ class ManualRequest:
 
     name = "manual_request"
 
-    def screen(self, note: Notification, policy: Policy) -> frozenset[str]:
+    def screen(self, note: Notification, policy: Policy, standing: Standing) -> frozenset[str]:
         status_field = policy.fields.status
         asked = (note.tags is None  # no hints: cannot tell, so look
                  or policy.manual.tag in note.tags or policy.values.requested in note.tags
@@ -122,14 +122,11 @@ class ManualRequest:
         return True
 
     def check(self, ticket: TicketSnapshot, policy: Policy) -> Decision | None:
-        manual, evidence = policy.manual, []
-        if manual.tag in ticket.tags:
-            evidence.append(f"an agent added the tag {manual.tag}")
-        if policy.fields.status and ticket.field(policy.fields.status) == policy.values.requested:
-            evidence.append(f"an agent set the escalation status to {policy.values.requested}")
+        evidence = asked_to_escalate(ticket, policy)
         if not evidence:
             return None
-        return Decision(self.name, "manual", manual.level, manual.priority, tuple(evidence),
+        manual = policy.manual
+        return Decision(self.name, "manual", manual.level, manual.priority, evidence,
                         consume_tags=frozenset({manual.tag}))
 
 

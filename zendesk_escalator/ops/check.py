@@ -11,6 +11,7 @@ from ..settings import Settings
 from ..zendesk.admin import ZendeskAdmin
 from .check_context import OK, PROBLEM, WARN, Check, Context, Row, places
 from .check_webhook import WEBHOOK_CHECKS
+from .fields_moved import check_line, service_database
 from .policy_names import Names
 
 # Field types the service can write its values into, per [fields] role.
@@ -145,6 +146,12 @@ def _option_rows(names: Names, fields: dict) -> list[Row]:
     return rows
 
 
+def check_escalation_fields(ctx: Context) -> list[Row]:
+    """The open escalations were written to the fields [fields] names (else `setup` carries them over)."""
+    said = check_line(ctx.inbox, ctx.policy) if ctx.inbox else None
+    return [Row(OK if said[0] else WARN, "escalation fields", said[1])] if said else []
+
+
 def check_schedules(ctx: Context) -> list[Row]:
     """The account has a Zendesk schedule where the policy counts business hours in it."""
     if not ctx.names.schedules:
@@ -175,8 +182,8 @@ def check_tickets(ctx: Context) -> list[Row]:
 
 
 CHECKS: list[Check] = [check_credentials, check_integration_user, check_role, check_groups, check_users,
-                       check_assignees, check_fields, check_forms, check_brands, check_organizations,
-                       check_schedules, check_tickets, *WEBHOOK_CHECKS]
+                       check_assignees, check_fields, check_escalation_fields, check_forms, check_brands,
+                       check_organizations, check_schedules, check_tickets, *WEBHOOK_CHECKS]
 
 
 def run_checks(ctx: Context, checks: list[Check] = CHECKS) -> list[Row]:
@@ -205,7 +212,8 @@ def run_check(settings: Settings, rules_path: str, build_admin: Callable[[Settin
                                                 "ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN)"))
         return _report(rows, None)
     admin = build_admin(settings)
-    return _report(rows + run_checks(Context(policy, admin, settings.webhook_secrets)), admin)
+    context = Context(policy, admin, settings.webhook_secrets, service_database(settings.database_url))
+    return _report(rows + run_checks(context), admin)
 
 
 def _report(rows: list[Row], admin: ZendeskAdmin | None) -> int:

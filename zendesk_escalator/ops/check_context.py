@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..core.policy import Policy
+from ..store.inbox import Inbox
 from ..zendesk.admin import ZendeskAdmin
 from .policy_names import names_in
 from .setup_plan import our_webhook
@@ -23,8 +24,9 @@ class Row:
 class Context:
     """What the checks share: the policy, what it names, and the admin API (each list read once)."""
 
-    def __init__(self, policy: Policy, admin: ZendeskAdmin, secrets: tuple[str, ...] = ()):
+    def __init__(self, policy: Policy, admin: ZendeskAdmin, secrets: tuple[str, ...] = (), inbox: Inbox | None = None):
         self.policy, self.admin, self.names, self.secrets = policy, admin, names_in(policy), secrets
+        self.inbox = inbox  # the service's database, when it is here
         self._read: dict[str, object] = {}
 
     def read(self, name: str, fetch: Callable[[], object]):

@@ -1,11 +1,14 @@
 """`escalator setup`: the escalation fields (on every ticket form), the view, the webhook, its trigger category and
 triggers, idempotently."""
 
+from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from ..core.policy import Policy
 from ..errors import ConfigError, ZendeskAdminError
+from ..store.inbox import Inbox
 from ..zendesk.admin import ZendeskAdmin
+from .fields_moved import carry_over_lines
 from .reach import NOT_THE_SERVICE, REACHED, REFUSED, SERVICE_ERROR, SIGNATURE, UNTESTED, Reach, explain, probe
 from .setup_agents import VIEW_TITLE, desired_view, plan_forms, plan_view
 from .setup_plan import (CREATE, NAME, UNCHANGED, UPDATE, Step, can_exclude_tags, desired_triggers,
@@ -19,8 +22,10 @@ TEST_PATH = "/api/v2/webhooks/test"  # a POST that changes nothing
 
 
 def run_setup(admin: ZendeskAdmin, policy: Policy, url: str, dry_run: bool,
-              secrets: tuple[str, ...] = ()) -> int:
+              secrets: tuple[str, ...] = (), inbox: Inbox | None = None, now: datetime | None = None) -> int:
     """Find, then create or update what is missing or differs; print what was done (or would be).
+
+    With the service's database (`inbox`), open escalations are carried over to fields with new ids.
 
     Zendesk's webhook test comes first: an address Zendesk will not call, or where something
     else answers, is refused before anything is written; the triggers (which would call the
@@ -61,6 +66,8 @@ def run_setup(admin: ZendeskAdmin, policy: Policy, url: str, dry_run: bool,
         print("Trigger categories are not enabled on this account: the triggers were left without one.")
     _explain_secret(admin, webhook, webhook_id, dry_run, secrets)
     _explain_fields(policy, field_ids)
+    for line in carry_over_lines(inbox, policy, field_ids, dry_run, now or datetime.now(timezone.utc)):
+        print(line)
     count_calls(admin)
     return 1 if apply.hold else 0
 

@@ -146,13 +146,14 @@ def desired_triggers(policy: Policy, webhook_id: str, category_id: str | None, g
             conditions.append(_tags("not_includes", [LEVEL_TAG.format(n) for n in _levels(policy) if n >= level]))
         wanted.append((f"impact level {level}", f"An impact tag of level {level} was added.", conditions))
     triggers = [_trigger(title, why, conditions, guard, webhook_id, category_id) for title, why, conditions in wanted]
-    if policy.lifecycle.enabled:  # an agent's solve, reopen or de-escalation of an escalated ticket
-        triggers.append(_trigger(
-            "escalation lifecycle", "An escalated ticket was solved or reopened, or an agent asked to de-escalate: "
-            "monitoring, re-escalation and close follow it.", [changed, _tags("includes", [policy.escalated_tag])],
-            guard, webhook_id, category_id,
-            any_of=[{"field": "status", "operator": "changed"},
-                    _tags("includes", [policy.lifecycle.deescalate_tag, policy.values.closed])]))
+    # An agent's de-escalation, or a close, of an escalated ticket (with [lifecycle] also a solve or a reopen):
+    # without [lifecycle] too, an agent's de-escalation closes the episode.
+    triggers.append(_trigger(
+        "escalation lifecycle", "An escalated ticket was solved or reopened, or an agent asked to de-escalate: "
+        "monitoring, re-escalation and close follow it.", [changed, _tags("includes", [policy.escalated_tag])],
+        guard, webhook_id, category_id,
+        any_of=[{"field": "status", "operator": "changed"},
+                _tags("includes", [policy.lifecycle.deescalate_tag, policy.values.closed])]))
     return triggers
 
 

@@ -12,9 +12,10 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Callable, Protocol
 
 from ..core.notification import Notification
-from ..core.lifecycle import CLOSED, Episode
+from ..core.lifecycle import CLOSED, Episode, standing_of
 from ..core.lifecycle import screen as lifecycle_screen
-from ..core.transitions import on_ticket
+from ..core.state_table import adopt
+from ..core.transitions import Move, before_rules, on_ticket
 from ..core.policy import Policy
 from ..core.rules import COMMENTS, Rules
 from ..core.escalation_email import by_email, spent
@@ -45,6 +46,8 @@ class Writer(Protocol):
     def merge(self, target_id: int, source_id: int, target_comment: str, source_comment: str) -> dict: ...
 
     def create_ticket(self, ticket: dict, idempotency_key: str) -> tuple[dict, bool]: ...
+
+    def tag_closed(self, update: dict) -> dict: ...
 
 
 class CommentLimitWriter:
@@ -78,6 +81,10 @@ class CommentLimitWriter:
         """Create a ticket (its first comment is the whole point: nothing to leave out)."""
         return self.writer.create_ticket(ticket, idempotency_key)
 
+    def tag_closed(self, update: dict) -> dict:
+        """Set a closed ticket's tags (no note to leave out)."""
+        return self.writer.tag_closed(update)
+
 
 class NotificationHandler:
     """Turns a ticket's notifications into at most one ticket update (one lifecycle step)."""
@@ -100,9 +107,9 @@ class NotificationHandler:
         if not relevant:
             return Outcome("ignored", "update made by the integration user (0 API calls)")
         ticket_id = relevant[-1].ticket_id
-        episode = self.lifecycle.current(ticket_id) if self.lifecycle else None
-        needs = self.rules.screen(relevant, self.policy)
-        if lifecycle_need := lifecycle_screen(relevant, episode, self.policy):
+        episode = self.lifecycle.current(ticket_id) if self.lifecycle else None  # the truth: a free DB read
+        needs = self.rules.screen(relevant, self.policy, standing_of(episode))
+        if lifecycle_need := lifecycle_screen(relevant, standing_of(episode), self.policy):
             needs["lifecycle"] = lifecycle_need
         if not needs:
             return Outcome("screened", "no rule can fire on these changes (0 API calls)")
@@ -120,33 +127,44 @@ class NotificationHandler:
             new, newest = new_since(comments, mark, _since(notes), _announced(notes)), comments.newest_id
             if not self.rules.comments_leave_a_chance(needs, new, notes, self.policy):
                 return Outcome("no_action", f"{len(new)} new comment(s), no evidence in them", comment_mark=newest)
-        consumed = episode.consumed if episode and episode.state == CLOSED else frozenset()
         for round_ in range(1, CONFLICT_ROUNDS + 1):
             ticket = replace(ticket_from_api(self.reader.ticket(ticket_id, notes[-1]), new),
                              referrals=tuple(note.referral for note in notes if note.referral))
             try:
-                return replace(self._step(ticket, episode, consumed), comment_mark=newest)
-            except ZendeskConflict:
-                log.info("ticket %s changed under us (409), re-reading (round %d)", ticket_id, round_)
+                return replace(self._step(ticket, episode), comment_mark=newest)
+            except ZendeskConflict as error:  # a 409, or a ticket Zendesk closed since the read
+                log.info("ticket %s changed under us (%s), re-reading (round %d)", ticket_id, error.status, round_)
         raise ZendeskConflict(f"ticket {ticket_id} kept changing during {CONFLICT_ROUNDS} rounds", 409)
 
-    def _step(self, ticket: TicketSnapshot, episode: Episode | None, consumed: frozenset[str]) -> Outcome:
-        """Decide on the ticket as read and carry the step out (ZendeskConflict: read again)."""
-        decision = self.rules.decide(ticket, self.policy, consumed | spent(ticket, self.policy))
-        if self.emails is not None:
-            case_id, decision = by_email(ticket, decision, episode is None, self.policy, self.emails.read)
-            if case_id is not None:
-                return self.emails.link(ticket, case_id)
-        move = on_ticket(ticket, episode, decision, self.policy, self.clock())
+    def _step(self, ticket: TicketSnapshot, episode: Episode | None) -> Outcome:
+        """Take the state table's step on the ticket as read and carry it out (ZendeskConflict: read again)."""
+        now = self.clock()
+        episode = adopt(ticket, episode, self.policy, now)
+        move, decision = before_rules(ticket, episode, self.policy, now), None
+        if move is None:
+            consumed = episode.consumed if episode and episode.state == CLOSED else frozenset()
+            decision = self.rules.decide(ticket, self.policy, standing_of(episode),
+                                         consumed | spent(ticket, self.policy))
+            if self.emails is not None:
+                case_id, decision = by_email(ticket, decision, episode is None, self.policy, self.emails.read)
+                if case_id is not None:
+                    return self.emails.link(ticket, case_id)
+            move = on_ticket(ticket, episode, decision, self.policy, now)
         if move is None:
             return Outcome("no_action", "no rule fired, or already escalated at this level")
         self.writer.warnings.clear()
-        sent = self.lifecycle.carry_out(move, ticket) if self.lifecycle else self.writer.apply(move.update)
+        sent = self._carry_out(move, ticket)
         status = "planned" if self.dry_run else move.cause
         rule, detail = (decision.rule, f"{decision.reason} at level {decision.level}") if decision \
             else ("lifecycle", move.cause)
         return Outcome(status, detail, rule, decision.evidence if decision else (), sent,
                        warnings=tuple(self.writer.warnings))
+
+    def _carry_out(self, move: Move, ticket: TicketSnapshot) -> dict | None:
+        """The step through the episodes' store; without one (simulate), its update alone."""
+        if self.lifecycle is not None:
+            return self.lifecycle.carry_out(move, ticket)
+        return self.writer.apply(move.update) if move.update else None
 
     def _made_by_us(self, note: Notification) -> bool:
         return (self.policy.integration_user_id is not None

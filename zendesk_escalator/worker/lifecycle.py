@@ -1,4 +1,9 @@
-"""Carry out lifecycle steps (the update, the record, the moments to watch) and handle lifecycle timers.
+"""Carry out an episode's steps (the update, the record, the moments to watch) and handle lifecycle timers.
+
+Every escalation is an episode, with or without [lifecycle]. A step on a ticket
+Zendesk has closed sends no single-ticket update: the episode closes in the
+service, the review stays in its record (and, where the policy asks, goes to a
+follow-up ticket), and only the tags are set, through Update Many Tickets.
 
 A lifecycle timer row says "monitoring of episode E ends at T" or "an update to
 the customer is due at T"; it is keyed by kind, ticket, episode and moment, and a
@@ -17,7 +22,7 @@ from ..core.policy import Policy
 from ..core.review import render_review, summarize_audits
 from ..core.snapshot import comments_from_api, parse_time, ticket_from_api
 from ..core.transitions import Move, closing, on_timer, review_followup
-from ..errors import TicketNotFound
+from ..errors import TicketNotFound, ZendeskConflict, ZendeskRejected
 from ..store.escalations import Escalations
 from ..store.inbox import Inbox, InboxRow
 from .escalate import Reader, Writer
@@ -25,6 +30,7 @@ from .handlers import Outcome
 
 log = logging.getLogger(__name__)
 KIND = "lifecycle"
+CONFLICT_ROUNDS = 3  # a 409 (or a ticket closed since the read) means: read again, take the step again
 
 
 class Lifecycle:
@@ -50,13 +56,25 @@ class Lifecycle:
                 # One key per episode: a retry within Zendesk's two hours finds the ticket made before.
                 made, _ = self.writer.create_ticket(followup, f"zendesk-escalator-review-{episode.id}")
                 log.info("ticket %s: review written to follow-up ticket %s", ticket.id, made.get("id"))
-        sent = self.writer.apply(update) if update else None
+        sent = self._send(update, ticket) if update else None
         if move.reply:  # a second update: one update holds one comment, and the note is internal
             self.writer.apply({"id": ticket.id, "comment": {"body": move.reply, "public": True}})
         if episode is not None:
             episode = self.episodes.save(episode, self.clock())
             self._watch(episode, move.watch)
         return sent
+
+    def _send(self, update: dict, ticket) -> dict | None:
+        """The one update; on a closed ticket only its tags, and a refusal there is logged, not retried."""
+        if ticket.status != "closed":
+            return self.writer.apply(update)
+        if not (update["additional_tags"] or update["remove_tags"]):
+            return None
+        try:
+            return self.writer.tag_closed(update)
+        except (ZendeskRejected, TicketNotFound) as error:  # the record is kept; the tags are only its mirror
+            log.warning("ticket %s is closed: its escalation tags were not set (%s)", ticket.id, error)
+            return None
 
     def _audits(self, ticket_id: int, since: datetime):
         try:
@@ -92,15 +110,26 @@ class LifecycleHandler:
         if episode is None or episode.id != payload["episode_id"] or episode.state == CLOSED:
             return Outcome("stale", "the escalation has moved on")
         try:
+            return self._step(ticket_id, episode, payload)
+        except TicketNotFound:
+            return Outcome("ticket_gone", f"ticket {ticket_id} no longer exists")
+
+    def _step(self, ticket_id: int, episode: Episode, payload: dict) -> Outcome:
+        """Read the ticket, take the step the moment asks for; read again when it changed under the update."""
+        for _ in range(CONFLICT_ROUNDS):
             ticket = ticket_from_api(self.lifecycle.reader.ticket(ticket_id))
             move = on_timer(payload["kind"], ticket, episode, self.lifecycle.policy, self.lifecycle.clock(),
                             lambda: self._last_public_update(ticket_id))
-        except TicketNotFound:
-            return Outcome("ticket_gone", f"ticket {ticket_id} no longer exists")
-        if move is None:
-            return Outcome("stale", f"{payload['kind']}: nothing to do (the ticket is {ticket.status})")
-        sent = self.lifecycle.carry_out(move, ticket)
-        return Outcome(move.cause, f"{payload['kind']} of episode {episode.id}", "lifecycle", update=sent)
+            if move is None:
+                return Outcome("stale", f"{payload['kind']}: nothing to do (the ticket is {ticket.status})")
+            try:
+                sent = self.lifecycle.carry_out(move, ticket)
+            except ZendeskConflict as error:
+                log.info("ticket %s changed before its %s (%s): reading it again", ticket_id, payload["kind"],
+                         error.status)
+                continue
+            return Outcome(move.cause, f"{payload['kind']} of episode {episode.id}", "lifecycle", update=sent)
+        raise ZendeskConflict(f"ticket {ticket_id} kept changing", 409)
 
     def _last_public_update(self, ticket_id: int) -> datetime | None:
         """When an agent last wrote publicly (the newest page of comments, one read).

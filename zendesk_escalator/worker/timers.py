@@ -16,7 +16,9 @@ from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Callable, Protocol
 
-from ..core.transitions import on_ticket
+from ..core.lifecycle import Episode, standing_of
+from ..core.state_table import adopt
+from ..core.transitions import before_rules, on_ticket
 from ..core.policy import Policy
 from ..core.sla import BREACH, Timer, awaits_account_schedule, decide_timer, stale_because, timers_for
 from ..core.snapshot import TicketSnapshot, ticket_from_api, tickets_from_api
@@ -132,9 +134,10 @@ class TimerHandler:
         if ticket is None:
             return Outcome("ticket_gone", f"ticket {rows[0].ticket_id} was not found")
         timers, account = [Timer.from_payload(row.payload) for row in rows], self.account()
-        fresh = [t for t in timers if not stale_because(t, ticket, self.policy, account)]
+        standing = standing_of(self._episode(ticket))
+        fresh = [t for t in timers if not stale_because(t, ticket, self.policy, account, standing)]
         if not fresh:
-            return Outcome("stale", stale_because(timers[0], ticket, self.policy, account))
+            return Outcome("stale", stale_because(timers[0], ticket, self.policy, account, standing))
         # Several due at once (a ticket seen late): the most serious alone speaks.
         return max(fresh, key=lambda t: (t.kind == BREACH, t.round, t.fire_at))
 
@@ -153,19 +156,29 @@ class TimerHandler:
 
     def _act(self, timer: Timer, ticket: TicketSnapshot) -> Outcome:
         for _ in range(3):  # a 409 means someone changed the ticket: read it again, re-check, re-decide
-            reason = stale_because(timer, ticket, self.policy, self.account())
+            episode, now = self._episode(ticket), self.clock()
+            reason = stale_because(timer, ticket, self.policy, self.account(), standing_of(episode))
             if reason:
                 return Outcome("stale", reason)
-            decision = decide_timer(timer, ticket, self.policy, self.clock())
-            episode = self.lifecycle.current(ticket.id) if self.lifecycle else None
-            move = on_ticket(ticket, episode, decision, self.policy, self.clock())
+            move = before_rules(ticket, episode, self.policy, now)  # an agent's de-escalation comes first
+            decision = None if move else decide_timer(timer, ticket, self.policy, now, standing_of(episode))
+            move = move or on_ticket(ticket, episode, decision, self.policy, now)
             try:
                 sent = self.lifecycle.carry_out(move, ticket) if self.lifecycle else self.writer.apply(move.update)
-            except ZendeskConflict:
-                log.info("ticket %s changed before its %s (409): reading it again", timer.ticket_id, timer.kind)
+            except ZendeskConflict as error:
+                log.info("ticket %s changed before its %s (%s): reading it again", timer.ticket_id, timer.kind,
+                         error.status)
                 ticket = ticket_from_api(self.reader.ticket(timer.ticket_id, include=sideloads(self.policy)))
                 continue
+            if decision is None:
+                return Outcome(move.cause, f"{timer.kind} ({timer.stage}): {move.cause} first", "lifecycle",
+                               update=sent)
             status = "planned" if self.dry_run else "escalated"
             return Outcome(status, f"{timer.kind} ({timer.stage}) at level {decision.level}", decision.rule,
                            decision.evidence, sent)
         raise ZendeskConflict(f"ticket {timer.ticket_id} kept changing", 409)
+
+    def _episode(self, ticket: TicketSnapshot) -> Episode | None:
+        """The ticket's episode (a free DB read), or the escalation its mirror shows, adopted."""
+        episode = self.lifecycle.current(ticket.id) if self.lifecycle else None
+        return adopt(ticket, episode, self.policy, self.clock())

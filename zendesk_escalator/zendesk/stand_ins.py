@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 import requests
 from requests.adapters import BaseAdapter
 
-from ..actions import wire_body
+from ..actions import bulk_tags_body, wire_body
 from ..core.notification import Notification
 
 log = logging.getLogger(__name__)
@@ -20,6 +20,13 @@ class DryRunWriter:
         """Return (and log) the body that would have gone on the wire."""
         body = wire_body(update)
         log.warning("DRY RUN: would PUT /api/v2/tickets/%s.json %s", update.get("id"),
+                    json.dumps(body, ensure_ascii=False, sort_keys=True))
+        return body
+
+    def tag_closed(self, update: dict) -> dict:
+        """Log the closed ticket's tags that would have been set (Update Many Tickets)."""
+        body = bulk_tags_body(update)
+        log.warning("DRY RUN: would PUT /api/v2/tickets/update_many.json?ids=%s %s", update["id"],
                     json.dumps(body, ensure_ascii=False, sort_keys=True))
         return body
 

@@ -8,8 +8,10 @@ from typing import Callable
 import requests
 from zenpy.lib.exception import APIException, RatelimitBudgetExceeded
 
-from ..errors import (TicketNotFound, ZendeskConflict, ZendeskError, ZendeskRateLimited,
+from ..errors import (TicketClosed, TicketNotFound, ZendeskConflict, ZendeskError, ZendeskRateLimited,
                       ZendeskRejected, ZendeskUnavailable)
+
+CLOSED_PREVENTS_UPDATE = "closed prevents ticket update"  # Zendesk's 422 to an update of a closed ticket
 
 
 class ZendeskSession(requests.Session):
@@ -80,6 +82,8 @@ def error_for_response(response: requests.Response) -> ZendeskError:
         return ZendeskConflict(detail, status)
     if status == 404:
         return TicketNotFound(detail, status)
+    if status == 422 and CLOSED_PREVENTS_UPDATE in response.text.lower():
+        return TicketClosed(detail, status)
     if status >= 500:
         return ZendeskUnavailable(detail, status, retry_after_seconds(response))
     return ZendeskRejected(detail, status, _json(response))
