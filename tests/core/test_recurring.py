@@ -10,6 +10,7 @@ from zendesk_escalator.core.recurring import (RECURRING, RecurringIncidents, inc
                                               priority_set_by_people, referral, runs, search_query, to_refer)
 from zendesk_escalator.core.snapshot import TicketSnapshot
 from zendesk_escalator.core.state import NOT_ESCALATED, Standing
+from zendesk_escalator.core.triggers import escalation_rules
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 POLICY = Policy(addresses=frozenset({"escalations@acme.example"}),
@@ -85,9 +86,10 @@ def test_without_a_referral_the_rule_never_reads_or_fires():
 
 def test_a_ticket_escalated_since_the_check_is_not_escalated_again_as_recurring():
     run = runs(incidents_from_search([found(1), found(2), found(3)]), POLICY, NOW)[0]
-    escalated = snapshot_with(run)
-    escalated = TicketSnapshot(**{**escalated.__dict__, "tags": ("escalated", "escalation_level_1")})
-    assert RecurringIncidents().check(escalated, POLICY) is None
+    rules, ticket = escalation_rules(), snapshot_with(run)
+    assert rules.decide(ticket, POLICY, NOT_ESCALATED).rule == RECURRING
+    in_an_episode = Standing(True, 1, "customer_cc", "active", recorded=True)  # below the run's level: still not
+    assert rules.decide(ticket, POLICY, in_an_episode) is None
 
 
 def test_an_organization_is_referred_once_a_window_and_not_for_a_ticket_in_an_escalation():

@@ -22,7 +22,6 @@ from .notification import Notification
 from .policy import PRIORITIES, Policy
 from .rules import Decision, ReferralRule
 from .snapshot import TicketSnapshot, parse_time
-from .state import read_state
 from .text import one_line, span, utc
 
 RECURRING = "recurring_incidents"  # the kind of the referral the check delivers
@@ -132,8 +131,6 @@ class RecurringIncidents(ReferralRule):
         if found is None or not rule.enabled or ticket.status in ("solved", "closed") \
                 or ticket.priority not in rule.priorities:
             return None  # the ticket moved on since the check: the run is no longer its to carry
-        if read_state(ticket, policy).active:
-            return None  # escalated since the check (its fields and tags say so): not again as recurring
         incidents = found.data.get("incidents") or []
         evidence = (f"{len(incidents)} {'/'.join(sorted(rule.priorities, key=PRIORITIES.index, reverse=True))} "
                     f"tickets from organization {found.data.get('organization_id')} within {span(rule.within)}; "
@@ -141,4 +138,6 @@ class RecurringIncidents(ReferralRule):
                     *(f"#{i['id']} ({i['priority']}, created {i['created_at']}): {one_line(str(i['subject']))}"[:200]
                       for i in incidents))
         key = run_key(found.data.get("organization_id"), ticket.id)
-        return Decision(self.name, rule.reason, rule.level, rule.priority, evidence, keys=frozenset({key}))
+        # Escalated since the check (its episode says so): not again as recurring.
+        return Decision(self.name, rule.reason, rule.level, rule.priority, evidence, keys=frozenset({key}),
+                        opens_only=True)

@@ -46,6 +46,7 @@ class Decision:
     notes: tuple[str, ...] = ()  # more lines for the note (owner, communication plan, checklist)
     followers: tuple[int, ...] = ()  # more people to follow the ticket (the owner)
     request: Request | None = None  # the customer's request, when a customer asked
+    opens_only: bool = False  # it may open an escalation, never raise an open one (a recurring run)
 
 
 class Rule(Protocol):
@@ -127,7 +128,7 @@ class Rules:
         if ticket.status == "closed":  # a closed ticket accepts no note and no field change
             return None
         candidates = [d for rule in self if (d := rule.check(ticket, policy))
-                      and not (d.keys and d.keys <= consumed)]
+                      and not (d.keys and d.keys <= consumed) and not (d.opens_only and standing.escalated)]
         if not candidates:
             return None
         best = max(candidates, key=lambda d: d.level)  # max() keeps the first of equals
