@@ -85,8 +85,8 @@ def test_a_healthy_account_is_all_ok_in_one_call_per_kind(zendesk, tmp_path, cap
     code, rows, lines = check(tmp_path, capsys, fake)
     assert code == 0 and set(rows.values()) == {OK}, lines
     # policy, credentials, integration user, role, 4 groups, 5 users, a lead, 5 fields, 3 options, form, brand, 2 orgs,
-    # the webhook, its test, 5 triggers
-    assert len(rows) == 4 + 4 + 5 + 1 + 5 + 3 + 1 + 1 + 2 + 1 + 1 + 5
+    # the webhook, its test, 6 triggers (the lifecycle's too: it carries agents' de-escalations without [lifecycle])
+    assert len(rows) == 4 + 4 + 5 + 1 + 5 + 3 + 1 + 1 + 2 + 1 + 1 + 6
     assert [r.path for r in fake.requests] == [
         "/api/v2/users/me.json", "/api/v2/groups.json", "/api/v2/users/show_many.json",
         "/api/v2/users/900000000021/group_memberships.json", "/api/v2/ticket_fields.json",
