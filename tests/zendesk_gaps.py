@@ -56,6 +56,15 @@ def _partial(schema: str):
                                 if key != "required"}
 
 
+def _bulk_ticket(description: dict) -> dict:
+    """Update Many Tickets' bulk body: one ticket's changes, and tags added to or removed from each ticket."""
+    changes = dict(description["components"]["schemas"]["TicketUpdateInput"]["properties"])
+    changes |= {"additional_tags": {"type": "array", "items": {"type": "string"}},
+                "remove_tags": {"type": "array", "items": {"type": "string"}}}
+    return {"content": {"application/json": {"schema": {"type": "object", "required": ["ticket"], "properties": {
+        "ticket": {"type": "object", "properties": changes}}}}}}
+
+
 NULLABLE_ID = {"type": "integer", "nullable": True}
 # Update Ticket's properties, also reached by Create Ticket (its allOf includes them).
 UPDATE = "/components/schemas/TicketUpdateInput/properties"
@@ -96,6 +105,9 @@ PATCHES = (
         f"{SCHEDULES}#show-schedule", "the schedules API is documented but absent"),
     Gap("/paths/~1api~1v2~1business_hours~1schedules~1{schedule_id}~1holidays", _operation("ListHolidays"),
         f"{SCHEDULES}#list-holidays-for-a-schedule", "the schedules API is documented but absent"),
+    Gap("/paths/~1api~1v2~1tickets~1update_many/put/requestBody", _bulk_ticket, f"{TICKETS}#update-many-tickets",
+        'bulk mode: {"ticket": {…}} applied to every ticket in ?ids=, with additional_tags and remove_tags '
+        '(the only way to change a closed ticket\'s tags: the Tags page); no body is described'),
     Gap("/components/schemas/WebhookTestRequest",
         {"type": "object", "required": ["request"], "properties": {"request": {"type": "object", "properties": {
             "endpoint": {"type": "string"}, "http_method": {"type": "string"},
