@@ -37,7 +37,7 @@ def world(tmp_path):
     """The fake Zendesk (a drop-down status field, audits, search, an SLA clock) and the service on one clock."""
     made = []
 
-    def make(extra="", tickets=None, fields=None):
+    def make(extra="", tickets=None, fields=None, **settings):
         clock, comments = Clock(START), sample("comments_cc.json")
         fake = FakeZendesk(tickets or {TICKET: sample("ticket_cc.json")}, {TICKET: comments["comments"]},
                            users=comments["users"], dropdowns={(fields or policy_fields()).status: OPTIONS},
@@ -45,7 +45,7 @@ def world(tmp_path):
                            clock=lambda: clock().timestamp()).start()
         made.append(fake)
         policy = parse_policy((SAMPLES / "policy.toml").read_text() + extra)
-        service = Service(tmp_path, fake, replace(policy, fields=fields) if fields else policy, clock)
+        service = Service(tmp_path, fake, replace(policy, fields=fields) if fields else policy, clock, **settings)
         service.worker.handlers.start()  # as a starting worker does: schedule the periodic jobs
         return service, fake, sla
 
@@ -122,6 +122,21 @@ def test_the_status_field_set_to_closed_de_escalates_as_the_tag_does(world, chan
     service.post(trigger(fake, CUSTOMER, "end-user"))  # the customer writes again, the desk still CC'd
     service.work()
     assert len(fake.puts(TICKET)) == escalations + 1
+
+
+def test_a_dry_run_plans_without_a_record_so_a_live_run_after_it_still_escalates(world, tmp_path):
+    service, fake, _ = world(LIFECYCLE, dry_run=True)
+    for _ in range(2):  # planned each time: nothing was done, so nothing is recorded as done
+        service.post(trigger(fake, CUSTOMER, "end-user"))
+        service.work()
+        service.clock.advance(60)
+        fake.touch(TICKET)  # the customer's next update
+    assert [r["status"] for r in service.results() if r] == ["planned", "planned"]
+    assert fake.puts(TICKET) == [] and episode(service) is None
+    live = Service(tmp_path, fake, service.policy, service.clock)  # the same database, now live
+    live.post(trigger(fake, CUSTOMER, "end-user"))
+    live.work()
+    assert notes(fake)[-1].startswith("Escalated by") and episode(live).state == ACTIVE
 
 
 def test_without_lifecycle_an_agents_de_escalation_closes_the_episode_too(world):

@@ -92,7 +92,7 @@ def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock 
     client = ZendeskClient(settings, on_call=metrics.zendesk_call) if settings.has_credentials else None
     reader = client or HintReader()
     writer = CommentLimitWriter(DryRunWriter() if settings.dry_run else client)
-    lifecycle = Lifecycle(inbox, reader, writer, policy, clock)
+    lifecycle = Lifecycle(inbox, reader, writer, policy, clock, record=not settings.dry_run)
     handlers = Handlers(api_calls=(lambda: client.session.total) if client else (lambda: 0))
     emails = EmailLinker(reader, writer, inbox, policy, clock)
     handlers.register("notification", NotificationHandler(

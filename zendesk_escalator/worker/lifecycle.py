@@ -37,9 +37,11 @@ class Lifecycle:
     """The I/O around the pure lifecycle: audits for reviews, the one update, the record, the timers."""
 
     def __init__(self, inbox: Inbox, reader: Reader, writer: Writer, policy: Policy,
-                 clock: Callable[[], datetime]):
+                 clock: Callable[[], datetime], record: bool = True):
         self.inbox, self.reader, self.writer, self.policy, self.clock = inbox, reader, writer, policy, clock
         self.episodes = Escalations(inbox)
+        # A dry run keeps no record: an escalation only planned must not count as made once the run is live.
+        self.record = record
 
     def current(self, ticket_id: int) -> Episode | None:
         """The ticket's open episode, or its last closed one."""
@@ -59,7 +61,7 @@ class Lifecycle:
         sent = self._send(update, ticket) if update else None
         if move.reply:  # a second update: one update holds one comment, and the note is internal
             self.writer.apply({"id": ticket.id, "comment": {"body": move.reply, "public": True}})
-        if episode is not None:
+        if episode is not None and self.record:
             episode = self.episodes.save(episode, self.clock())
             self._watch(episode, move.watch)
         return sent
