@@ -18,6 +18,7 @@ import copy
 import functools
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,9 +51,22 @@ def available() -> bool:
     return all((OAS / name).is_file() for name, _ in DOCUMENTS)
 
 
-@functools.cache
+_LOADING = threading.Lock()
+
+
 def contract() -> "Contract":
-    """The description, loaded once per test session (the C loader: about half a second)."""
+    """The description, loaded once per test session (the C loader: about half a second).
+
+    The fake server's threads ask at once when the first requests arrive together: one
+    loads, the others wait (each loading its own copy took ten seconds on a busy machine,
+    long enough for the service's requests to time out).
+    """
+    with _LOADING:
+        return _contract()
+
+
+@functools.cache
+def _contract() -> "Contract":
     return Contract([(_load(OAS / name), prefix) for name, prefix in DOCUMENTS])
 
 
