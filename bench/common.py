@@ -1,5 +1,6 @@
 """Helpers shared by the benchmarks: servers on loopback, signing, percentiles."""
 
+import functools
 import os
 import platform
 import subprocess
@@ -58,6 +59,7 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()}"
 
 
+@functools.cache
 def commit() -> str:
     """The commit measured (docs/PERFORMANCE.md names it with each figure), marked when the tree differs from it."""
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
@@ -66,3 +68,6 @@ def commit() -> str:
     if head.returncode:
         return "unknown (not a git checkout)"
     return head.stdout.strip() + (" with uncommitted changes" if changed.stdout.strip() else "")
+
+
+commit()  # as the benchmark starts: the tree may change while it runs

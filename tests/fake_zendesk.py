@@ -19,6 +19,7 @@ or None), each in its own module.
 """
 
 import copy
+import itertools
 import json
 import re
 import threading
@@ -68,6 +69,7 @@ class Seen:
     at: float
     query: dict = field(default_factory=dict)
     status: int = 0
+    order: int = 0  # its place in the one order of everything the fake did (0: refused by a fault)
     when: float = 0.0  # the fake's own clock (injected in tests that move time)
     headers: dict = field(default_factory=dict)  # names in lower case
 
@@ -96,6 +98,7 @@ class FakeZendesk:
         self.idempotency: dict[str, tuple[float, dict, int]] = {}  # key -> (when, body, ticket id created)
         self.fault = fault
         self.requests: list[Seen] = []
+        self.sequence = itertools.count(1)  # what the fake did, in order (take under the lock)
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -169,6 +172,7 @@ class FakeZendesk:
             seen.status = fault.status
             return fault.status, fault.body, fault.headers
         with self.lock:
+            seen.order = next(self.sequence)
             if method == "POST" and path == "/api/v2/tickets.json":
                 seen.status, answer, extra = self._create(body, seen.headers.get("idempotency-key"))
                 return seen.status, answer, extra
