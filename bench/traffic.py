@@ -13,9 +13,9 @@ as the documented trigger body. The mix (share of webhooks):
           help-center reply adding it in the CC field, 2.5 an agent adding the `outage` tag
 
 Customers mostly answer the notification email; the help center, web widget, mobile
-SDKs and the API bring the rest (40 % of customer replies here). A reply through those
-names no address, so it costs a second read (the ticket, for its CCs): each point of the
-mix moved from email replies to them adds 0.01 reads per webhook.
+SDKs and the API bring the rest (40 % of customer replies here, an assumption). A reply
+through those names no address, so it costs a second read (the ticket, for its CCs):
+each point of the mix moved from email replies to them adds 0.01 reads per webhook.
 """
 
 import copy
