@@ -17,6 +17,7 @@ memory, with the issue's targets.
 """
 
 import argparse
+import os
 import random
 import subprocess
 import tempfile
@@ -128,8 +129,10 @@ def run(count: int, args, work: Path) -> list[str]:
     threading.Thread(target=agents, args=(fake, sla, answers, stop), daemon=True).start()
     try:
         end = start + args.minutes * 60 + 30  # the last moment is a minute before the end: 90 s to act on it
+        load = []  # the machine's 1-minute load average each second: how busy its cores were
         while time.time() < end and worker.poll() is None:
             time.sleep(1)
+            load.append(os.getloadavg()[0])
         if worker.poll() is not None:
             raise SystemExit(f"the worker stopped (exit {worker.returncode}); see {work}/worker-{count}.log")
         peak = peak_memory_mb(worker.pid)
@@ -140,10 +143,13 @@ def run(count: int, args, work: Path) -> list[str]:
         fake.stop()
     with fake.lock:
         requests = list(fake.requests)
-    figures = measure(requests, moments, sla.answers, sla.sweep_chunks, start, args.minutes, Counter(limits.refused))
-    setup = {"machine": machine(), "commit": commit(), "tickets": count, "minutes": args.minutes, "storage": database_url.split(":")[0],
-             "sweep": f"started with the worker, paced at ESCALATOR_SWEEP_RATE (default 5 requests a minute)",
-             "background": sum(1 for _, tid in answers if tid not in moment_ids), "peak_mb": peak}
+    figures = measure(requests, moments, sla.answers, sla.sweep_chunks, start, args.minutes,
+                      Counter(limits.refused))
+    setup = {"machine": machine(), "commit": commit(), "tickets": count, "minutes": args.minutes,
+             "storage": database_url.split(":")[0],
+             "sweep": "started with the worker, paced at ESCALATOR_SWEEP_RATE (default 5 requests a minute)",
+             "background": sum(1 for _, tid in answers if tid not in moment_ids), "peak_mb": peak,
+             "load": (sum(load) / len(load), max(load))}
     return report(figures, moments, setup)
 
 

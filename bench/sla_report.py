@@ -108,7 +108,8 @@ def report(figures: Figures, moments: list[Moment], setup: dict) -> list[str]:
     """The printed report: each figure, and each target met or not."""
     cases = Counter(m.case for m in moments)
     kinds = Counter(m.kind for m in moments)
-    lines = [f"machine: {setup['machine']}",
+    lines = [f"machine: {setup['machine']}; load average during the run {setup['load'][0]:.1f} "
+             f"(max {setup['load'][1]:.1f}); commit: {setup['commit']}",
              f"open tickets: {setup['tickets']}; run: {setup['minutes']} min of real time; storage: {setup['storage']}; "
              f"worker: `escalator worker` (4 threads) against the fake Zendesk on loopback with Zendesk's limits",
              f"state at start: timers of every ticket planned, feed cursor at now (as a finished sweep leaves them); "
