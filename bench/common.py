@@ -1,5 +1,6 @@
 """Helpers shared by the benchmarks: servers on loopback, signing, percentiles."""
 
+import functools
 import os
 import platform
 import subprocess
@@ -56,3 +57,17 @@ def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()}"
+
+
+@functools.cache
+def commit() -> str:
+    """The commit measured (docs/PERFORMANCE.md names it with each figure), marked when the tree differs from it."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                             capture_output=True, text=True)
+    if head.returncode:
+        return "unknown (not a git checkout)"
+    return head.stdout.strip() + (" with uncommitted changes" if changed.stdout.strip() else "")
+
+
+commit()  # as the benchmark starts: the tree may change while it runs

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import requests
 
-from common import BIN, SECRET, free_port, gunicorn, machine, percentile, scratch_database, service_env
+from common import BIN, SECRET, commit, free_port, gunicorn, machine, percentile, scratch_database, service_env
 from traffic import ESCALATING, mixed, plain_ticket
 
 from fake_zendesk import FakeZendesk, cc_ticket
@@ -145,7 +145,7 @@ def main() -> None:
 def report_latency(env, args, ids, latencies, waits, work_ms, measured, own, own_calls) -> None:
     gets = sum(1 for r in measured if r.method == "GET")
     puts = sum(1 for r in measured if r.method == "PUT")
-    print(f"machine: {machine()}")
+    print(f"machine: {machine()}; commit: {commit()}")
     print(f"storage: {env['DATABASE_URL'].split(':')[0]}; web: the Procfile's gunicorn, 2 workers; "
           f"1 worker process (poll 0.2 s when idle); fake Zendesk on loopback")
     print(f"escalations: {len(latencies)}/{len(ids)} at {args.rate:.0f} webhooks/s")

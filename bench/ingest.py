@@ -20,7 +20,7 @@ from pathlib import Path
 
 import requests
 
-from common import ROOT, SECRET, free_port, gunicorn, machine, percentile, scratch_database, service_env
+from common import ROOT, SECRET, commit, free_port, gunicorn, machine, percentile, scratch_database, service_env
 
 from zendesk_escalator.signature import sign
 
@@ -139,7 +139,7 @@ def median_round(runs: list[dict]) -> dict:
 
 
 def report(results: dict, database_url: str, args, ratios: list[float]) -> None:
-    print(f"machine: {machine()}")
+    print(f"machine: {machine()}; commit: {commit()}")
     server = f"the Procfile's gunicorn, 2 workers {args.server_args}".rstrip()
     print(f"storage: {database_url.split(':')[0]}; {server};"
           f" wrk -t2 -c{args.connections}, loopback; median of {args.rounds} alternating rounds")

@@ -17,6 +17,7 @@ memory, with the issue's targets.
 """
 
 import argparse
+import os
 import random
 import subprocess
 import tempfile
@@ -26,20 +27,19 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
-from common import BIN, ROOT, machine, scratch_database, service_env
+from common import BIN, ROOT, commit, machine, scratch_database, service_env
 from sla_report import SweepTap, measure, report
 from sla_world import World
 
 from fake_limits import ZendeskLimits
 from fake_sla import cursor_at
 from fake_zendesk import FakeZendesk
-from zendesk_escalator.core.sla import timers_for
 from zendesk_escalator.core.snapshot import tickets_from_api
 from zendesk_escalator.policy_file import load_policy
 from zendesk_escalator.store.cursors import Cursors
 from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.worker.feed import CURSOR
-from zendesk_escalator.worker.timers import KIND, TimerPlanner
+from zendesk_escalator.worker.timers import TimerPlanner
 
 SLA = '\n[sla]\nwarn_before = "30m"\nbreach_level = 2\nrepeat_every = "1h"\ntime_zone = "Europe/Berlin"\n'
 WEEKDAYS = [{"start_time": day * 1440 + 540, "end_time": day * 1440 + 1020} for day in range(1, 6)]
@@ -59,12 +59,19 @@ def seed(inbox: Inbox, planner: TimerPlanner, world: World, ids: list[int]) -> N
                                        "metric_sets": [{"ticket_id": t, **world.metric_sets[t]} for t in chunk]}))
 
 
-def settle_past(inbox: Inbox, planner: TimerPlanner, world: World, ids: list[int]) -> None:
-    """Finish the timers whose moment passed before the run (a breach in the run was warned of before it)."""
-    now = utcnow()
-    snapshots = tickets_from_api({"tickets": [world.tickets[t] for t in ids]})
-    keep = {t.key for s in snapshots.values() for t in timers_for(s, planner.policy, now) if t.fire_at > now}
-    inbox.supersede(KIND, ids, keep, now.timestamp())
+def settle_past(inbox: Inbox) -> None:
+    """Mark the timers whose moment passed before the run as run: the service warned of each breach in the run.
+
+    Done, not superseded: a superseded timer that a later read plans again is due
+    again (a breach that moved back), so the sweep would send those warnings late.
+    """
+    now = time.time()
+    while rows := inbox.claim("bench-seed", now, 60):
+        past = [row for row in rows if row.payload["fire_at"] <= now]
+        inbox.complete(past, "bench-seed", now, {"status": "escalated", "detail": "acted on before the run"})
+        inbox.release([row for row in rows if row not in past], "bench-seed", now)
+        if len(past) < len(rows):
+            return
 
 
 def agents(fake: FakeZendesk, sla: SweepTap, answers: list[tuple[float, int]], stop: threading.Event) -> None:
@@ -108,7 +115,7 @@ def run(count: int, args, work: Path) -> list[str]:
     start = time.time() + 5  # the worker is up by then
     moments = world.place(start, args.minutes, policy.sla.warn_before, policy.sla.grace)
     seed(inbox, planner, world, world.moment_ids)
-    settle_past(inbox, planner, world, world.moment_ids)
+    settle_past(inbox)
     Cursors(inbox).set(CURSOR, cursor_at(int(time.time())), time.time())
     inbox.close()
     answers = sorted([(m.answered_at, m.ticket_id) for m in moments if m.answered_at]
@@ -122,8 +129,10 @@ def run(count: int, args, work: Path) -> list[str]:
     threading.Thread(target=agents, args=(fake, sla, answers, stop), daemon=True).start()
     try:
         end = start + args.minutes * 60 + 30  # the last moment is a minute before the end: 90 s to act on it
+        load = []  # the machine's 1-minute load average each second: how busy its cores were
         while time.time() < end and worker.poll() is None:
             time.sleep(1)
+            load.append(os.getloadavg()[0])
         if worker.poll() is not None:
             raise SystemExit(f"the worker stopped (exit {worker.returncode}); see {work}/worker-{count}.log")
         peak = peak_memory_mb(worker.pid)
@@ -134,10 +143,13 @@ def run(count: int, args, work: Path) -> list[str]:
         fake.stop()
     with fake.lock:
         requests = list(fake.requests)
-    figures = measure(requests, moments, sla.sweep_chunks, start, args.minutes, Counter(limits.refused))
-    setup = {"machine": machine(), "tickets": count, "minutes": args.minutes, "storage": database_url.split(":")[0],
-             "sweep": f"started with the worker, paced at ESCALATOR_SWEEP_RATE (default 5 requests a minute)",
-             "background": sum(1 for _, tid in answers if tid not in moment_ids), "peak_mb": peak}
+    figures = measure(requests, moments, sla.answers, sla.sweep_chunks, start, args.minutes,
+                      Counter(limits.refused))
+    setup = {"machine": machine(), "commit": commit(), "tickets": count, "minutes": args.minutes,
+             "storage": database_url.split(":")[0],
+             "sweep": "started with the worker, paced at ESCALATOR_SWEEP_RATE (default 5 requests a minute)",
+             "background": sum(1 for _, tid in answers if tid not in moment_ids), "peak_mb": peak,
+             "load": (sum(load) / len(load), max(load))}
     return report(figures, moments, setup)
 
 

@@ -30,12 +30,7 @@ class Moment:
     kind: str  # warning | breach
     at: int  # epoch seconds (breach_at has whole seconds)
     case: str = "unanswered"  # or one of CASES
-    answered_at: float | None = None
-
-    @property
-    def answered_before(self) -> bool:
-        """Answered before its moment: any update for it is a false alarm."""
-        return self.answered_at is not None and self.answered_at < self.at
+    answered_at: float | None = None  # when an agent is to answer (the fake records when one did)
 
 
 def stamp(epoch: float) -> str:

@@ -4,10 +4,18 @@ Each step changes the fake Zendesk as the real change would (a comment written, 
 added) and then gives the webhook Zendesk would send about it, as an event webhook or
 as the documented trigger body. The mix (share of webhooks):
 
-    40 %  agent public replies            25 %  customer replies (no escalation address)
-    20 %  status and assignment changes   10 %  tag changes (tags no rule cares about)
-     5 %  escalations: half customer replies CC'ing the escalation desk, half an agent
-          adding the `outage` impact tag
+    40 %  agent public replies
+    25 %  customer replies (no escalation address): 15 by email, 8 on the help center or
+          web form, 2 through a mobile SDK or the API
+    20 %  status and assignment changes
+    10 %  tag changes (tags no rule cares about)
+     5 %  escalations: 1.5 a customer's email CC'ing the escalation desk, 1 a customer's
+          help-center reply adding it in the CC field, 2.5 an agent adding the `outage` tag
+
+Customers mostly answer the notification email; the help center, web widget, mobile
+SDKs and the API bring the rest (40 % of customer replies here, an assumption). A reply
+through those names no address, so it costs a second read (the ticket, for its CCs):
+each point of the mix moved from email replies to them adds 0.01 reads per webhook.
 """
 
 import copy
@@ -19,9 +27,12 @@ from typing import Callable
 from zendesk_escalator.schemas import TRIGGER_BODY_TEMPLATE
 
 CUSTOMER, AGENT, DESK = 20978392, 235323, 30000001
-MIX = (("agent_reply", 40), ("customer_reply", 25), ("status_change", 10), ("assignment_change", 10),
-       ("tag_change", 10), ("cc_escalation", 2.5), ("impact_tag", 2.5))
-ESCALATING = {"cc_escalation", "impact_tag"}
+MIX = (("agent_reply", 40), ("customer_email", 15), ("customer_web", 8), ("customer_app", 2),
+       ("status_change", 10), ("assignment_change", 10), ("tag_change", 10),
+       ("cc_escalation", 1.5), ("cc_web_escalation", 1), ("impact_tag", 2.5))
+ESCALATING = {"cc_escalation", "cc_web_escalation", "impact_tag"}
+SUPPORT = "support@acme.zendesk.com"
+NO_ADDRESS = {"from": {}, "to": {}, "rel": None}  # what a comment not sent by email says of its recipients
 
 
 @dataclass
@@ -65,10 +76,13 @@ def mixed(tickets: list[int], count: int, kind: str, seed: int = 1) -> list[Step
 def _step(ticket: int, name: str, kind: str, event_id: str) -> Step:
     changes = {
         "agent_reply": lambda fake: _comment(fake, ticket, AGENT, "We are looking into it."),
-        "customer_reply": lambda fake: _comment(fake, ticket, CUSTOMER, "Any news on this?"),
-        "cc_escalation": lambda fake: _comment(fake, ticket, CUSTOMER, "Copying our escalation desk.",
-                                               {"channel": "email", "source": {"from": {"address": "dana@customer.example"},
-                                                "to": {"address": "support@acme.zendesk.com", "email_ccs": [DESK]}}}),
+        "customer_email": lambda fake: _comment(fake, ticket, CUSTOMER, "Any news on this?", _email([])),
+        "customer_web": lambda fake: _comment(fake, ticket, CUSTOMER, "Any news on this?",
+                                              {"channel": "web", "source": {**NO_ADDRESS, "rel": "help_center"}}),
+        "customer_app": lambda fake: _comment(fake, ticket, CUSTOMER, "Any news on this?",
+                                              {"channel": "mobile_sdk", "source": {**NO_ADDRESS, "rel": "mobile_sdk"}}),
+        "cc_escalation": lambda fake: _comment(fake, ticket, CUSTOMER, "Copying our escalation desk.", _email([DESK])),
+        "cc_web_escalation": lambda fake: _cc_on_help_center(fake, ticket, "Adding our escalation desk."),
         "status_change": lambda fake: _set(fake, ticket, AGENT, status="pending"),
         "assignment_change": lambda fake: _set(fake, ticket, AGENT, assignee_id=AGENT),
         "tag_change": lambda fake: _tag(fake, ticket, AGENT, "vip"),
@@ -81,6 +95,18 @@ def _step(ticket: int, name: str, kind: str, event_id: str) -> Step:
 def _comment(fake, ticket: int, author: int, body: str, via: dict | None = None) -> dict:
     comment = fake.add_comment(ticket, author, body, via=via or {"channel": "web"})
     return {"actor": author, "comment": comment, **_state(fake, ticket)}
+
+
+def _email(ccs: list[int]) -> dict:
+    return {"channel": "email", "source": {"from": {"address": "dana@customer.example"},
+                                           "to": {"address": SUPPORT, "email_ccs": ccs}, "rel": None}}
+
+
+def _cc_on_help_center(fake, ticket: int, body: str) -> dict:
+    """The customer adds the desk in the help center's CC field and replies: the comment names no address."""
+    with fake.lock:
+        fake.tickets[ticket]["email_cc_ids"] = [DESK]
+    return _comment(fake, ticket, CUSTOMER, body, {"channel": "web", "source": {**NO_ADDRESS, "rel": "help_center"}})
 
 
 def _set(fake, ticket: int, actor: int, **values) -> dict:

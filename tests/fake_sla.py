@@ -14,11 +14,21 @@ customer reply, both achieved by an agent's public reply, as Zendesk measures th
 import base64
 import copy
 from collections import deque
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from fake_search import search_export
 
 TARGETS = {"urgent": 60, "high": 240, "normal": 480, "low": 1440}  # minutes, calendar time
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An agent's public reply as the fake applied it: when (the fake's clock) and its place among the requests."""
+
+    ticket_id: int
+    when: float
+    order: int  # compare with Seen.order: an update of a higher order came after this answer
 
 
 class SlaEndpoints:
@@ -28,6 +38,7 @@ class SlaEndpoints:
         self.refuse_sideloads, self.export_limit = refuse_sideloads, export_limit
         self.export_calls: deque[float] = deque()
         self.schedule = schedule  # the account's default schedule, as the Schedules API answers it
+        self.answers: list[Answer] = []  # agents' replies, in the order the fake applied them
 
     # --- what agents and customers do -------------------------------------------------
     def start_clock(self, fake, ticket_id: int, metric: str = "first_reply_time", minutes: float | None = None,
@@ -47,22 +58,29 @@ class SlaEndpoints:
         return breach
 
     def agent_replied(self, fake, ticket_id: int) -> None:
-        """A public agent reply fulfils the reply metrics."""
-        ticket = fake.tickets[ticket_id]
-        for metric in list((ticket.get("slas") or {}).get("policy_metrics") or []):
-            if metric["metric"] in ("first_reply_time", "next_reply_time") and metric["stage"] == "active":
-                self._set(fake, ticket_id, metric["metric"], "achieved", None)
-        fake.metric_sets[ticket_id]["replies"] = fake.metric_sets.setdefault(ticket_id, {"replies": 0})["replies"] + 1
+        """A public agent reply fulfils the reply metrics; the fake keeps when, in its order of events."""
+        with fake.lock:
+            ticket = fake.tickets[ticket_id]
+            for metric in list((ticket.get("slas") or {}).get("policy_metrics") or []):
+                if metric["metric"] in ("first_reply_time", "next_reply_time") and metric["stage"] == "active":
+                    self._stage(fake, ticket, metric["metric"], "achieved", None)
+            metric_set = fake.metric_sets.setdefault(ticket_id, {"replies": 0})
+            metric_set["replies"] += 1
+            self.answers.append(Answer(ticket_id, fake.clock(), next(fake.sequence)))
 
     def _set(self, fake, ticket_id: int, metric: str, stage: str, breach: datetime | None) -> None:
         with fake.lock:
-            ticket = fake.tickets[ticket_id]
-            metrics = [m for m in (ticket.setdefault("slas", {}).get("policy_metrics") or []) if m["metric"] != metric]
-            metrics.append({"breach_at": breach.strftime("%Y-%m-%dT%H:%M:%SZ") if breach else None,
-                            "stage": stage, "metric": metric,
-                            "hours": round((breach.timestamp() - fake.clock()) / 3600) if breach else 0})
-            ticket["slas"] = {"policy_metrics": metrics}
-            fake.changed(ticket)
+            self._stage(fake, fake.tickets[ticket_id], metric, stage, breach)
+
+    @staticmethod
+    def _stage(fake, ticket: dict, metric: str, stage: str, breach: datetime | None) -> None:
+        """Put one metric of the ticket in a stage (the caller holds the fake's lock)."""
+        metrics = [m for m in (ticket.setdefault("slas", {}).get("policy_metrics") or []) if m["metric"] != metric]
+        metrics.append({"breach_at": breach.strftime("%Y-%m-%dT%H:%M:%SZ") if breach else None,
+                        "stage": stage, "metric": metric,
+                        "hours": round((breach.timestamp() - fake.clock()) / 3600) if breach else 0})
+        ticket["slas"] = {"policy_metrics": metrics}
+        fake.changed(ticket)
 
     # --- the API --------------------------------------------------------------------------
     def answer(self, fake, method: str, path: str, query: dict, body):

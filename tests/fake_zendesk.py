@@ -27,6 +27,7 @@ or None), each in its own module.
 
 import base64
 import copy
+import itertools
 import json
 import re
 import threading
@@ -83,6 +84,7 @@ class Seen:
     at: float
     query: dict = field(default_factory=dict)
     status: int = 0
+    order: int = 0  # its place in the one order of everything the fake did (0: refused by a fault)
     when: float = 0.0  # the fake's own clock (injected in tests that move time)
     headers: dict = field(default_factory=dict)  # names in lower case
 
@@ -114,6 +116,7 @@ class FakeZendesk:
         self.token: str | None = None  # when set, only this API token (with any email) authenticates: else 401
         self.hidden: set[int] = set()  # tickets the integration user may not see: 403
         self.requests: list[Seen] = []
+        self.sequence = itertools.count(1)  # what the fake did, in order (take under the lock)
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -212,6 +215,7 @@ class FakeZendesk:
             if refused:
                 seen.status = refused[0]
                 return *refused, {}
+            seen.order = next(self.sequence)
             if method == "POST" and path == "/api/v2/tickets.json":
                 seen.status, answer, extra = self._create(body, seen.headers.get("idempotency-key"))
                 return seen.status, answer, extra

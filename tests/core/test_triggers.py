@@ -74,10 +74,16 @@ DESK = "escalation@acme.example"
 REPLY = event("comment_added", comment=customer_said("thanks"))
 
 
+def said(recipients=(), role="end-user", by_email=True):
+    return Comment(1, 2, "thanks", True, frozenset(recipients), role, by_email=by_email)
+
+
 @pytest.mark.parametrize("comments, notes, chance", [
-    ((Comment(1, 2, "thanks", True, frozenset({"support@acme.zendesk.com"}), "end-user"),), [REPLY], False),
-    ((Comment(1, 2, "thanks", True, frozenset({DESK}), "end-user"),), [REPLY], True),
-    ((Comment(1, 2, "thanks", True, frozenset({DESK}), "agent"),), [REPLY], False),  # an agent's is no request
+    ((said({"support@acme.zendesk.com"}),), [REPLY], False),  # an email's CC line is the ticket's
+    ((said({DESK}),), [REPLY], True),
+    ((said({DESK}, role="agent"),), [REPLY], False),  # an agent's is no request
+    ((said(by_email=False),), [REPLY], True),  # web form, help center, API, SDK: the ticket's CCs are unseen
+    ((said(by_email=False, role="agent"), said({"support@acme.zendesk.com"})), [REPLY], False),
     ((), [REPLY], False),  # the comment announced was examined before
     ((), [trigger("end-user")], True),  # a customer changed something, not by a comment: look
 ])

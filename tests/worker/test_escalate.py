@@ -63,14 +63,28 @@ def test_a_cc_escalation_costs_two_reads_and_one_write(client, policy):
 
 
 @responses.activate
-def test_a_customer_reply_without_evidence_costs_one_read(client, policy):
+def test_a_customer_email_without_evidence_costs_one_read(client, policy):
     no_cc = sample("comments_cc.json")
-    no_cc["comments"][-1]["via"] = {"channel": "web", "source": {"from": {}, "to": {}, "rel": None}}
+    no_cc["comments"][-1]["via"]["source"]["to"]["email_ccs"] = []  # its CC line is the ticket's: no desk
+    no_cc["comments"][-1]["via"]["source"]["from"]["original_recipients"] = ["support@acme.zendesk.com"]
     no_cc["comments"].reverse()
     responses.get(COMMENTS_URL, json=no_cc)
     outcome = handler(client, policy).process([customer_reply(body="Any news?")])
     assert (outcome.status, outcome.comment_mark) == ("no_action", 10004)
     assert client.session.total == 1  # the ticket itself was never read
+
+
+@responses.activate
+def test_a_customer_web_reply_reads_the_ticket_for_its_ccs(client, policy):
+    ticket, web = sample("ticket_cc.json"), sample("comments_cc.json")
+    ticket["ticket"].update(email_cc_ids=[], collaborator_ids=[])
+    web["comments"][-1]["via"] = {"channel": "web", "source": {"from": {}, "to": {}, "rel": None}}
+    web["comments"].reverse()
+    responses.get(TICKET_URL, json=ticket)
+    responses.get(COMMENTS_URL, json=web)
+    outcome = handler(client, policy).process([customer_reply(body="Any news?")])
+    assert (outcome.status, outcome.comment_mark) == ("no_action", 10004)
+    assert client.session.total == 2  # a web comment names no address: the ticket shows no CC either
 
 
 @pytest.mark.parametrize("note", [

@@ -9,6 +9,8 @@ CUSTOMER_ROLE = "end-user"
 # A webhook is sent after its change is saved; comments a little older than the
 # change it announces still belong to it (clock rounding, coalesced changes).
 SLACK = timedelta(seconds=60)
+# A comment's via.channel when it came by email, as a via type or a via id (via types reference).
+EMAIL_CHANNELS = frozenset({"email", "mail", 4, "4"})
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,7 @@ class Comment:
     recipients: frozenset[str]  # lower-case addresses: To, original recipients and email CCs
     author_role: str | None = None  # "end-user", "agent", "admin"; None when the author is unknown
     created_at: str | None = None
+    by_email: bool = False  # only an email names its recipients; web form, help center, API, SDK: none
 
     @property
     def by_customer(self) -> bool:
@@ -262,6 +265,7 @@ def comment_from_api(raw: dict, people: People) -> Comment:
         recipients=frozenset(_recipients(via if isinstance(via, dict) else {}, people.emails)),
         author_role=people.roles.get(raw.get("author_id")),
         created_at=raw.get("created_at"),
+        by_email=isinstance(via, dict) and via.get("channel") in EMAIL_CHANNELS,
     )
 
 

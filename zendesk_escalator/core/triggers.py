@@ -43,11 +43,13 @@ class CustomerCc:
 
     def comment_evidence(self, comments: tuple[Comment, ...], notes: list[Notification], policy: Policy) -> bool:
         customer = [c for c in comments if c.by_customer]
-        if customer:
-            return any(policy.addresses & c.recipients for c in customer)
-        # A trigger cannot say what the customer changed; with no new comment it may
-        # have been a CC added on the help center: look at the ticket.
-        return any(note.source == "trigger" for note in notes)
+        if not customer:
+            # A trigger cannot say what the customer changed; with no new comment it may
+            # have been a CC added on the help center: look at the ticket.
+            return any(note.source == "trigger" for note in notes)
+        # An email's To and CC lines are the ticket's recipient and CCs; a reply by web form,
+        # help center, API or mobile SDK names no address, so only the ticket can show them.
+        return any(policy.addresses & c.recipients or not c.by_email for c in customer)
 
     def check(self, ticket: TicketSnapshot, policy: Policy) -> Decision | None:
         evidence, keys, quoted = [], set(), None
