@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select, text
 
 from ..core.dashboard_view import Decided, InboxHealth, Moment
+from ..core.lifecycle import CLOSED
 from .inbox import Inbox
 from .schema import DONE, OPEN_STATUSES_SQL, PENDING, escalations, inbox
 
@@ -53,6 +54,13 @@ class Overview:
         query = select(inbox.c.kind, func.count()).where(inbox.c.status == PENDING).group_by(inbox.c.kind)
         with self.store.reading() as conn:
             return dict(conn.execute(query).all())
+
+    def open_by_state_and_level(self) -> dict[tuple[str, str], int]:
+        """Open escalation episodes by (state, level) (metrics)."""
+        query = (select(escalations.c.state, escalations.c.level, func.count())
+                 .where(escalations.c.state != CLOSED).group_by(escalations.c.state, escalations.c.level))
+        with self.store.reading() as conn:
+            return {(state, str(level)): count for state, level, count in conn.execute(query)}
 
     def opened_since(self, since: datetime) -> list[tuple[float, str]]:
         """(opened at, reason) of the episodes opened since a moment."""

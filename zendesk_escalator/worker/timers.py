@@ -167,5 +167,5 @@ class TimerHandler:
                 continue
             status = "planned" if self.dry_run else "escalated"
             return Outcome(status, f"{timer.kind} ({timer.stage}) at level {decision.level}", decision.rule,
-                           decision.evidence, sent)
+                           decision.evidence, sent, metric=timer.metric)
         raise ZendeskConflict(f"ticket {timer.ticket_id} kept changing", 409)
