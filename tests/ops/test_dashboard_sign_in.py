@@ -7,7 +7,7 @@ import pytest
 
 from service import Clock, Service, cc_fake, sign_in
 from zendesk_escalator.app import create_app
-from zendesk_escalator.ops.dashboard import COOKIE, CSRF_COOKIE
+from zendesk_escalator.ops.dashboard_auth import COOKIE, CSRF_COOKIE
 
 TOKEN = "dashboard-token-0123456789"
 ELSEWHERE = {"environ_base": {"REMOTE_ADDR": "203.0.113.7"}}
