@@ -21,24 +21,64 @@ from fake_shapes import offset, page
 CODE_SECONDS = 120
 
 
-class OAuthEndpoints:
-    """OAuth clients, the authorization page, the token endpoint; users and organizations by show_many."""
+class OAuthClients:
+    """The OAuth clients API (a part of FakeAdmin too: `setup` creates the dashboard's client)."""
 
-    def __init__(self, clients=(), organizations=(), person: int | None = None, allows: bool = True):
+    def oauth_client_routes(self, clients=()) -> list:
+        """The routes, holding these clients."""
         self.clients = {c["id"]: copy.deepcopy(c) for c in clients}
-        self.organizations = {o["id"]: copy.deepcopy(o) for o in organizations}
-        self.person, self.allows = person, allows
-        self.codes: dict[str, dict] = {}  # code -> the grant it stands for
-        self.tokens: list[dict] = []  # every token exchange Zendesk answered: its body and the user
-        self._ids = itertools.count(7000000900)
-        self.routes = [
-            ("GET", r"/oauth/authorizations/new", self._authorize),
-            ("POST", r"/oauth/tokens", self._token),
+        self._client_ids = itertools.count(7000000900)
+        return [
             ("GET", r"/api/v2/oauth/clients\.json",
              lambda fake, q, b: page([self._listed(c) for c in self.clients.values()], "clients", q)),
             ("POST", r"/api/v2/oauth/clients\.json", self._create),
             ("PUT", r"/api/v2/oauth/clients/(\d+)\.json", self._update),
             ("PUT", r"/api/v2/oauth/clients/(\d+)/generate_secret\.json", self._generate),
+            ("DELETE", r"/api/v2/oauth/clients/(\d+)\.json", self._delete_client),
+        ]
+
+    def _create(self, fake, query, body):
+        client = copy.deepcopy(body["client"])
+        if any(c["identifier"] == client.get("identifier") for c in self.clients.values()):
+            return 422, {"error": "RecordInvalid", "description": "Record validation errors",
+                         "details": {"identifier": [{"description": "Unique identifier: has already been taken"}]}}
+        client.update(id=next(self._client_ids), secret=secrets.token_hex(32), user_id=900000000001,
+                      **{"global": False})
+        self.clients[client["id"]] = client
+        return 201, {"client": copy.deepcopy(client)}
+
+    def _update(self, fake, query, body, client_id):
+        if int(client_id) not in self.clients:
+            return 404, {"error": "RecordNotFound", "description": "Not found"}
+        self.clients[int(client_id)].update(copy.deepcopy(body["client"]))
+        return 200, {"client": self._listed(self.clients[int(client_id)])}
+
+    def _generate(self, fake, query, body, client_id):
+        client = self.clients[int(client_id)]
+        client["secret"] = secrets.token_hex(32)
+        return 200, {"client": copy.deepcopy(client)}
+
+    def _delete_client(self, fake, query, body, client_id):
+        return (204, {}) if self.clients.pop(int(client_id), None) else (404, {"error": "RecordNotFound"})
+
+    @staticmethod
+    def _listed(client: dict) -> dict:
+        """A client as lists and updates show it: the secret's first characters only."""
+        return {**copy.deepcopy(client), "secret": client["secret"][:9]}
+
+
+class OAuthEndpoints(OAuthClients):
+    """OAuth clients, the authorization page, the token endpoint; users and organizations by show_many."""
+
+    def __init__(self, clients=(), organizations=(), person: int | None = None, allows: bool = True):
+        self.organizations = {o["id"]: copy.deepcopy(o) for o in organizations}
+        self.person, self.allows = person, allows
+        self.codes: dict[str, dict] = {}  # code -> the grant it stands for
+        self.tokens: list[dict] = []  # every token exchange Zendesk answered: its body and the user
+        self.routes = [
+            ("GET", r"/oauth/authorizations/new", self._authorize),
+            ("POST", r"/oauth/tokens", self._token),
+            *self.oauth_client_routes(clients),
             ("GET", r"/api/v2/organizations/show_many\.json", self._organizations),
             ("GET", r"/api/v2/users/show_many\.json", self._users),
         ]
@@ -84,26 +124,6 @@ class OAuthEndpoints:
         return 200, {"access_token": token, "token_type": "bearer", "scope": grant["scope"],
                      "refresh_token": secrets.token_urlsafe(24), "expires_in": body.get("expires_in")}
 
-    def _create(self, fake, query, body):
-        client = copy.deepcopy(body["client"])
-        if any(c["identifier"] == client.get("identifier") for c in self.clients.values()):
-            return 422, {"error": "RecordInvalid", "description": "Record validation errors",
-                         "details": {"identifier": [{"description": "Unique identifier: has already been taken"}]}}
-        client.update(id=next(self._ids), secret=secrets.token_hex(32), user_id=900000000001, **{"global": False})
-        self.clients[client["id"]] = client
-        return 201, {"client": copy.deepcopy(client)}
-
-    def _update(self, fake, query, body, client_id):
-        if int(client_id) not in self.clients:
-            return 404, {"error": "RecordNotFound", "description": "Not found"}
-        self.clients[int(client_id)].update(copy.deepcopy(body["client"]))
-        return 200, {"client": self._listed(self.clients[int(client_id)])}
-
-    def _generate(self, fake, query, body, client_id):
-        client = self.clients[int(client_id)]
-        client["secret"] = secrets.token_hex(32)
-        return 200, {"client": copy.deepcopy(client)}
-
     def _users(self, fake, query, body):
         wanted = [int(i) for i in query["ids"].split(",")]
         return offset([fake.users[i] for i in wanted if i in fake.users], "users")
@@ -111,8 +131,3 @@ class OAuthEndpoints:
     def _organizations(self, fake, query, body):
         wanted = [int(i) for i in query["ids"].split(",")]
         return offset([self.organizations[i] for i in wanted if i in self.organizations], "organizations")
-
-    @staticmethod
-    def _listed(client: dict) -> dict:
-        """A client as lists and updates show it: the secret's first characters only."""
-        return {**copy.deepcopy(client), "secret": client["secret"][:9]}
