@@ -42,8 +42,8 @@ class OAuthClients:
         if any(c["identifier"] == client.get("identifier") for c in self.clients.values()):
             return 422, {"error": "RecordInvalid", "description": "Record validation errors",
                          "details": {"identifier": [{"description": "Unique identifier: has already been taken"}]}}
-        client.update(id=next(self._client_ids), secret=secrets.token_hex(32), user_id=900000000001,
-                      **{"global": False})
+        client_id = next(self._client_ids)
+        client.update(id=client_id, secret=f"oauth-secret-of-{client_id}-1", user_id=900000000001, **{"global": False})
         self.clients[client["id"]] = client
         return 201, {"client": copy.deepcopy(client)}
 
@@ -55,7 +55,8 @@ class OAuthClients:
 
     def _generate(self, fake, query, body, client_id):
         client = self.clients[int(client_id)]
-        client["secret"] = secrets.token_hex(32)
+        number = int(client["secret"].rsplit("-", 1)[-1]) + 1 if client["secret"].startswith("oauth-") else 1
+        client["secret"] = f"oauth-secret-of-{client_id}-{number}"
         return 200, {"client": copy.deepcopy(client)}
 
     def _delete_client(self, fake, query, body, client_id):

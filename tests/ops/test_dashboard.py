@@ -236,7 +236,7 @@ def test_customer_and_ticket_data_is_escaped(world):
     service.inbox.complete(rows, "test", now.timestamp(), {"status": "escalated", "rule": HOSTILE, "detail": HOSTILE,
                                                             "evidence": [HOSTILE], "warnings": [HOSTILE]})
     page = service.http.get("/dashboard", headers=bearer()).get_data(as_text=True)
-    assert page.count("<script") == 1 and '<script src="/static/countdown.js"></script>' in page  # ours alone
+    assert page.count("<script") == 1 and '<script src="/static/dashboard.js"></script>' in page  # ours alone
     assert "<img" not in page and "onerror=alert(1)>" not in page
     assert page.count("&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;") >= 7  # subject, reason, rule, chart, decision
     assert HOSTILE in section(page, "active") and HOSTILE in section(page, "decisions")
