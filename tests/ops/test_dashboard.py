@@ -17,8 +17,10 @@ from fake_zendesk import Fault, FakeZendesk
 from service import CUSTOMER, TICKET, Clock, Service, comment_event, sign_in
 from zendesk_escalator.app import create_app
 from zendesk_escalator.core.lifecycle import ACTIVE, Episode
+from zendesk_escalator.ops.dashboard import agent_tickets
 from zendesk_escalator.ops.dashboard_auth import COOKIE
 from zendesk_escalator.policy_file import parse_policy
+from zendesk_escalator.settings import Settings
 from zendesk_escalator.store.escalations import Escalations
 from zendesk_escalator.store.inbox import Inbox
 
@@ -255,3 +257,12 @@ def test_database_down_after_the_token_is_a_503(settings, policy):
     assert http.get("/dashboard").status_code == 401
     answer = http.get("/dashboard", headers=bearer())
     assert answer.status_code == 503 and answer.headers["Retry-After"] == "10"
+
+
+def test_ticket_links_go_to_the_agent_interface_of_the_account():
+    assert agent_tickets(Settings(subdomain="acme")) == "https://acme.zendesk.com/agent/tickets/"
+    assert agent_tickets(Settings(subdomain="acme", api_url="http://127.0.0.1:9")) == \
+        "https://acme.zendesk.com/agent/tickets/"  # a proxy for the API; agents still use Zendesk
+    assert agent_tickets(Settings(api_url="https://zendesk-proxy.acme.example/")) == \
+        "https://zendesk-proxy.acme.example/agent/tickets/"
+    assert agent_tickets(Settings()) is None
