@@ -179,10 +179,11 @@ def test_a_manager_signs_in_with_zendesk_and_runs_the_day_from_the_dashboard(ser
     assert browser.save_screenshot(str(ARTIFACTS / "dashboard.png"))
     shutil.copyfile(ARTIFACTS / "dashboard.png", ROOT / "docs" / "dashboard.png")
     browser.find_element(By.CSS_SELECTOR, "#dead-letters button").click()  # Retry, with the page's CSRF token
+    assert wait_until(lambda: "retried=" in browser.current_url, timeout=10)
     assert "is queued again, due now." in browser.find_element(By.ID, "notice").text
     Select(browser.find_element(By.ID, "f-owner")).select_by_visible_text("Olga Owner")
     browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
-    assert browser.current_url.endswith("owner=900000000031&organization=")
+    assert wait_until(lambda: browser.current_url.endswith("owner=900000000031&organization="), timeout=10)
     assert f"#{TICKET}" in browser.find_element(By.ID, "active").text
     errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"
               and "status of 401" not in entry["message"]]  # the sign-in page is a 401, for scripts' sake

@@ -152,7 +152,6 @@ def active_row(episode: Episode, moments: list[Moment], now: datetime,
     """One open escalation: names as Zendesk has them, its age, SLA countdown and next lifecycle step."""
     name, leads = levels.get(episode.level, (None, ()))
     facts = known.tickets.get(episode.ticket_id)
-    person = lambda user_id: known.users.get(user_id) or f"user {user_id}"  # noqa: E731 (a name or the id)
     if facts is None:  # Zendesk was not read: the pending SLA timers are all that is known of the clock
         sla = countdown({t["metric"]: _moment(t["breach_at"]) for t in _payloads(moments, "timer")}, now)
         subject = organization = requester = last_reply = ""
@@ -160,13 +159,13 @@ def active_row(episode: Episode, moments: list[Moment], now: datetime,
         sla, subject = countdown(facts.breaches, now), facts.subject
         organization = known.organizations.get(facts.organization_id) or (
             f"organization {facts.organization_id}" if facts.organization_id else "")
-        requester = person(facts.requester_id) if facts.requester_id else ""
+        requester = _person(known, facts.requester_id) if facts.requester_id else ""
         last_reply = (f"{span(now - facts.last_reply)} ago" if facts.last_reply else "none yet") \
             if facts.replies_read else ""
     return ActiveRow(episode.ticket_id, subject, organization, facts.organization_id if facts else None, requester,
                      episode.state, f"{episode.level} ({name})" if name else str(episode.level), episode.level,
-                     episode.reason, episode.rule, person(episode.owner_id) if episode.owner_id else "—",
-                     episode.owner_id, ", ".join(person(lead) for lead in leads) or "—",
+                     episode.reason, episode.rule, _person(known, episode.owner_id) if episode.owner_id else "—",
+                     episode.owner_id, ", ".join(_person(known, lead) for lead in leads) or "—",
                      span(now - episode.opened_at), utc(episode.opened_at), sla,
                      next_step(_payloads(moments, "lifecycle"), now), last_reply or "—")
 
@@ -228,6 +227,11 @@ def health_view(health: InboxHealth, now: datetime) -> HealthView:
         oldest = f"{waited:.0f} s" if waited < 60 else span(timedelta(seconds=waited))
     return HealthView(counts.get("pending", 0), health.retrying, counts.get("running", 0), counts.get("dead", 0),
                       counts.get("done", 0), oldest, "behind" if waited > BEHIND else "ok")
+
+
+def _person(known: Known, user_id: int) -> str:
+    """A user's name as Zendesk has it, else "user N"."""
+    return known.users.get(user_id) or f"user {user_id}"
 
 
 def _payloads(moments: list[Moment], kind: str) -> list[dict]:
