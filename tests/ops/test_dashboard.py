@@ -203,6 +203,8 @@ def test_filters_by_state_level_owner_and_organization(world):
     assert f"#{TICKET}" in shown("organization=509974") and "#99" not in shown("organization=509974")
     assert "No open escalation matches these filters." in shown("state=monitoring")
     assert "#99" in shown("level=x&owner=-1&state=<b>")  # not a value: no filter
+    for junk in ("retried=²", "not_dead=1e3", "retried=<b>"):
+        assert service.http.get(f"/dashboard?{junk}", headers=bearer()).status_code == 200
     page = service.http.get("/dashboard", headers=bearer()).get_data(as_text=True)
     assert '<option value="509974">Customer Corp</option>' in page and '<option value="2">2 (support manager)' in page
 

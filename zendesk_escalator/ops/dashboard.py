@@ -5,6 +5,7 @@ Who may look: dashboard_auth.py (the admin token) and dashboard_oauth.py (Zendes
 """
 
 import logging
+import re
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from marshmallow import ValidationError
@@ -22,6 +23,7 @@ from .sessions import same
 log = logging.getLogger(__name__)
 bp = Blueprint("dashboard", __name__)
 STATES = ("requested", "active", "monitoring")
+ROW = re.compile(r"[0-9]{1,19}")  # a row id in the address after a Retry
 
 
 @bp.get("/dashboard")
@@ -90,10 +92,10 @@ def filters() -> Filters:
 
 def notice() -> str:
     """What the last retry did (from the address: numbers only, so no link can put words on the page)."""
-    retried, not_dead = request.args.get("retried", ""), request.args.get("not_dead", "")
-    if retried.isdigit():
-        return f"Dead letter {int(retried)} is queued again, due now."
-    return f"Row {int(not_dead)} is not a dead letter (any more)." if not_dead.isdigit() else ""
+    retried, not_dead = (request.args.get(name, "") for name in ("retried", "not_dead"))
+    if ROW.fullmatch(retried):
+        return f"Dead letter {retried} is queued again, due now."
+    return f"Row {not_dead} is not a dead letter (any more)." if ROW.fullmatch(not_dead) else ""
 
 
 def agent_tickets(settings) -> str | None:
