@@ -12,6 +12,7 @@ import itertools
 import re
 
 from fake_forms_views import FormsAndViews
+from fake_oauth import OAuthClients
 from fake_shapes import invalid, not_found, offset, page, stamps
 from fake_webhooks import Webhooks
 from fake_zendesk import FORBIDDEN, INTEGRATION_USER, FakeZendesk
@@ -37,13 +38,14 @@ def serve(fake: FakeZendesk, admin: "FakeAdmin", users=()) -> FakeZendesk:
     return fake
 
 
-class FakeAdmin(FormsAndViews, Webhooks):
-    """Ticket fields, webhooks, trigger categories, triggers, forms and views, and the lists `check` reads."""
+class FakeAdmin(FormsAndViews, Webhooks, OAuthClients):
+    """Ticket fields, webhooks, trigger categories, triggers, forms and views, OAuth clients, and the lists `check`
+    reads."""
 
     def __init__(self, groups=(), forms=(), brands=(), organizations=(), fields=(), webhooks=(),
                  categories=(), triggers=(), offers_integration_user: bool = True, categories_enabled: bool = True,
                  schedules=(), network: dict | None = None, new_secret: str | None = None, views=(),
-                 forms_enabled: bool = True):
+                 forms_enabled: bool = True, oauth_clients=()):
         self.groups, self.forms, self.brands = list(groups), copy.deepcopy(list(forms)), list(brands)
         self.organizations, self.schedules = list(organizations), list(schedules)
         self.fields = {f["id"]: copy.deepcopy(f) for f in [*SYSTEM_FIELDS, *fields]}
@@ -78,6 +80,7 @@ class FakeAdmin(FormsAndViews, Webhooks):
             ("PUT", r"/api/v2/triggers/(\d+)\.json", self._update_trigger),
             ("DELETE", r"/api/v2/triggers/(\d+)\.json", lambda fake, q, b, i: self._delete(self.triggers, int(i))),
             *self.forms_and_views(views),
+            *self.oauth_client_routes(oauth_clients),
         ]
 
     def answer(self, fake, method: str, path: str, query: dict, body: dict | None):

@@ -19,10 +19,10 @@ It keeps the Zendesk semantics the service depends on:
   included: Zendesk's tags documentation names this endpoint for a closed ticket's tags.
 Every request it receives is checked against Zendesk's API description (contract_check.py).
 `token` makes it refuse other API tokens (401), `hidden` tickets and an integration user who is no
-longer an agent get 403, and users/me.json says who the credentials are.
+longer an agent get 403, and users/me.json says who the credentials are (a `bearers` token: its user).
 `fault` lets a test answer some requests with errors, Retry-After or delays; `endpoints`
-adds more of the API (objects with answer(fake, method, path, query, body) -> (status, body)
-or None), each in its own module.
+adds more of the API (objects with answer(fake, method, path, query, body) -> (status, body),
+(status, body, headers) or None), each in its own module.
 """
 
 import base64
@@ -115,6 +115,7 @@ class FakeZendesk:
         self.fault = fault
         self.token: str | None = None  # when set, only this API token (with any email) authenticates: else 401
         self.hidden: set[int] = set()  # tickets the integration user may not see: 403
+        self.bearers: dict[str, int] = {}  # OAuth access token -> user id: users/me.json answers that user
         self.requests: list[Seen] = []
         self.sequence = itertools.count(1)  # what the fake did, in order (take under the lock)
         self.lock = threading.Lock()
@@ -219,13 +220,13 @@ class FakeZendesk:
             if method == "POST" and path == "/api/v2/tickets.json":
                 seen.status, answer, extra = self._create(body, seen.headers.get("idempotency-key"))
                 return seen.status, answer, extra
-            seen.status, answer = self._answer(method, path, query, body)
-        return seen.status, answer, {}
+            seen.status, answer, *extra = self._answer(method, path, query, body, seen.headers)
+        return seen.status, answer, extra[0] if extra else {}
 
     def _refusal(self, path: str, headers: dict) -> tuple[int, dict] | None:
         """401 for credentials other than `token`; 403 when the integration user may not see this ticket."""
-        if self.token is not None:
-            kind, _, value = headers.get("authorization", "").partition(" ")
+        kind, _, value = headers.get("authorization", "").partition(" ")
+        if self.token is not None and kind != "Bearer" and not path.startswith("/oauth/"):  # a user's sign-in
             try:
                 secret = base64.b64decode(value).decode().partition("/token:")[2] if kind == "Basic" else None
             except ValueError:
@@ -267,8 +268,12 @@ class FakeZendesk:
                                  "email": requester["email"], "role": "end-user"}
         return found
 
-    def _answer(self, method: str, path: str, query: dict, body: dict | None) -> tuple[int, dict]:
+    def _answer(self, method: str, path: str, query: dict, body: dict | None, headers: dict) -> tuple:
         if method == "GET" and path == "/api/v2/users/me.json":
+            kind, _, token = headers.get("authorization", "").partition(" ")
+            if kind == "Bearer":  # a user's OAuth access token (fake_oauth.py hands them out)
+                user = self.users.get(self.bearers.get(token))
+                return (200, {"user": copy.deepcopy(user)}) if user else (401, {"error": "invalid_token"})
             return 200, {"user": copy.deepcopy(self.users[INTEGRATION_USER])}
         if method == "GET" and (m := TICKET.match(path)):
             ticket = self.tickets.get(int(m.group(1)))

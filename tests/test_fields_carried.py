@@ -53,7 +53,7 @@ def world(tmp_path):
 
 def setup(service, fake, capsys) -> str:
     settings = Settings(subdomain="acme", email="bot@acme.example", api_token="t0ken", api_url=fake.url)
-    run_setup(build_admin(settings), service.policy, URL, False, (), service.inbox, service.clock())
+    run_setup(build_admin(settings), service.policy, URL, False, inbox=service.inbox, now=service.clock())
     return capsys.readouterr().out
 
 
@@ -101,7 +101,7 @@ def test_a_dry_run_says_what_it_would_carry_over_and_queues_nothing(world, capsy
     service.work()
     del admin.fields[STATUS]
     settings = Settings(subdomain="acme", email="bot@acme.example", api_token="t0ken", api_url=fake.url)
-    run_setup(build_admin(settings), service.policy, URL, True, (), service.inbox, service.clock())
+    run_setup(build_admin(settings), service.policy, URL, True, inbox=service.inbox, now=service.clock())
     assert (f"Open escalations: 1 show the old fields (status {STATUS} → a new field); a real run rewrites them."
             in capsys.readouterr().out)
     assert [r for r in service.inbox.rows() if r.kind == "mirror"] == []

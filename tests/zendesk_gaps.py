@@ -15,6 +15,22 @@ FIELDS = f"{DOCS}/api-reference/ticketing/tickets/ticket_fields/"
 WEBHOOKS = f"{DOCS}/api-reference/webhooks/webhooks-api/webhooks/"
 VIEWS = f"{DOCS}/api-reference/ticketing/business-rules/views/"
 FORMS = f"{DOCS}/api-reference/ticketing/tickets/ticket_forms/"
+OAUTH_CLIENTS = f"{DOCS}/api-reference/ticketing/oauth/oauth_clients/"
+GRANT_TOKENS = f"{DOCS}/api-reference/ticketing/oauth/grant_type_tokens/"
+PKCE = f"{DOCS}/documentation/api-basics/authentication/oauth-pkce/"
+# A client as Create Client's example writes it (name and identifier; user_id, which the description requires, is
+# who created it, set by Zendesk).
+CLIENT_INPUT = {"type": "object", "properties": {
+    "name": {"type": "string"}, "identifier": {"type": "string"}, "kind": {"type": "string"},
+    "redirect_uri": {"type": "array", "items": {"type": "string"}}, "description": {"type": "string"},
+    "company": {"type": "string"}}}
+# Create Token for Grant Type's parameters, "formatted as JSON" (its page's table and its example, which sends
+# code_verifier with PKCE).
+TOKEN_REQUEST = {"type": "object", "required": ["grant_type", "client_id"], "properties": {
+    name: {"type": kind} for name, kind in (
+        ("grant_type", "string"), ("code", "string"), ("client_id", "string"), ("client_secret", "string"),
+        ("redirect_uri", "string"), ("scope", "string"), ("code_verifier", "string"), ("expires_in", "integer"),
+        ("refresh_token_expires_in", "integer"), ("refresh_token", "string"))}}
 # A view is written with `all`, `any` and `output` ("Create View": "View input"), and read back as
 # `conditions` and `execution`.
 VIEW_INPUT = {"type": "object", "properties": {
@@ -129,6 +145,23 @@ PATCHES = (
     Gap("/paths/~1api~1v2~1ticket_forms~1{ticket_form_id}/put/requestBody",
         _body("ticket_form", "TicketFormUpdate"), f"{FORMS}#update-ticket-form",
         'Update Ticket Form takes {"ticket_form": {...}}; no body is described'),
+    Gap("/paths/~1api~1v2~1oauth~1clients/post/requestBody",
+        {"content": {"application/json": {"schema": {"type": "object", "required": ["client"], "properties": {
+            "client": dict(CLIENT_INPUT, required=["name", "identifier"])}}}}},
+        f"{OAUTH_CLIENTS}#create-client", 'Create Client takes {"client": {name, identifier, kind, redirect_uri …}}; '
+        "no body is described"),
+    Gap("/paths/~1api~1v2~1oauth~1clients~1{oauth_client_id}/put/requestBody",
+        {"content": {"application/json": {"schema": {"type": "object", "required": ["client"],
+                                                     "properties": {"client": CLIENT_INPUT}}}}},
+        f"{OAUTH_CLIENTS}#update-client", 'Update Client takes {"client": {...}}; no body is described'),
+    Gap("/paths/~1oauth~1tokens/post/requestBody", {"content": {"application/json": {"schema": TOKEN_REQUEST}}},
+        f"{GRANT_TOKENS}#create-token-for-grant-type", "the parameters are a table in the operation's text, "
+        "code_verifier in its example; no body is described"),
+    Gap("/paths/~1oauth~1authorizations~1new",
+        _operation("OAuthAuthorizationPage", "response_type", "client_id", "redirect_uri", "scope", "state",
+                   "code_challenge", "code_challenge_method"),
+        PKCE, "the authorization page of the authorization code grant (step 1: the browser is sent there), with the "
+        "PKCE parameters; a page for people rather than an API operation, so not described"),
 )
 
 # Paths are written without `.json` in the description; Zendesk serves both forms.

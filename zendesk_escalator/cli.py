@@ -138,14 +138,15 @@ def cmd_simulate(args) -> int:
 
 
 def cmd_setup(args) -> int:
-    """Create or update the escalation fields, the view, the webhook, its trigger category and triggers (or remove
-    them)."""
+    """Create or update the escalation fields, the view, the dashboard's OAuth client, the webhook, its trigger
+    category and triggers (or remove them)."""
     settings = operator_settings()
     admin, policy = build_admin(settings), load_policy(args.rules)
     if args.remove:
-        return run_remove(admin, policy, args.dry_run, args.fields)
+        return run_remove(admin, policy, args.dry_run, args.fields, settings.oauth_client_id)
     return run_setup(admin, policy, args.url, args.dry_run, settings.webhook_secrets,
-                     service_database(settings.database_url), utcnow())
+                     (settings.oauth_client_id, bool(settings.oauth_client_secret)),
+                     inbox=service_database(settings.database_url), now=utcnow())
 
 
 def cmd_check(args) -> int:

@@ -97,3 +97,7 @@ class ZendeskAdminError(ZendeskError):
     def __init__(self, request: str, status: int | None, meaning: str, body: dict | None = None):
         super().__init__(f"{request}: {meaning}", status)
         self.request, self.meaning, self.body = request, meaning, body or {}
+
+
+class SignInFailed(EscalatorError):
+    """Signing in with Zendesk did not work out (the code exchange or the user read); the message says why."""

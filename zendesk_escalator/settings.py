@@ -39,7 +39,9 @@ class Settings:
     database_url: str = "sqlite:///escalator.db"
     rules_path: str = "escalation.toml"
     dry_run: bool = False
-    admin_token: str | None = None  # opens /dashboard; without it the dashboard is off
+    admin_token: str | None = None  # opens /dashboard (and scripts' bearer requests)
+    oauth_client_id: str = "zendesk_escalator"  # the OAuth client `setup` creates: "Sign in with Zendesk"
+    oauth_client_secret: str | None = None  # its secret; without it there is no Zendesk sign-in
     host: str | None = None  # where `escalator run` listens; see listen_host
     port: int = 8000
     log_level: str = "INFO"
@@ -56,6 +58,11 @@ class Settings:
     def has_credentials(self) -> bool:
         """True when we can call the Zendesk API at all."""
         return bool((self.subdomain or self.api_url) and (self.oauth_token or (self.email and self.api_token)))
+
+    @property
+    def zendesk_sign_in(self) -> bool:
+        """True when people can sign in to the dashboard with their Zendesk account."""
+        return bool(self.oauth_client_secret and (self.subdomain or self.api_url))
 
     @property
     def listen_host(self) -> str:
@@ -102,6 +109,8 @@ def load_settings(environ: dict | None = None, dotenv_path: str | None = ".env",
         rules_path=env.get("ESCALATOR_RULES", Settings.rules_path),
         dry_run=env.get("ESCALATOR_DRY_RUN", "").lower() in TRUE,
         admin_token=env.get("ESCALATOR_ADMIN_TOKEN"),
+        oauth_client_id=env.get("ZENDESK_OAUTH_CLIENT_ID", Settings.oauth_client_id),
+        oauth_client_secret=env.get("ZENDESK_OAUTH_CLIENT_SECRET"),
         host=env.get("HOST"),
         port=int(_number(env, "PORT", Settings.port)),
         log_level=env.get("LOG_LEVEL", Settings.log_level).upper(),
@@ -130,6 +139,9 @@ def _check(settings: Settings, web: bool) -> None:
     if settings.admin_token is not None and len(settings.admin_token) < SHORTEST_ADMIN_TOKEN:
         raise ConfigError("ESCALATOR_ADMIN_TOKEN", f"too short: use at least {SHORTEST_ADMIN_TOKEN} random "
                           "characters, e.g. from: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
+    if settings.oauth_client_secret and not (settings.subdomain or settings.api_url):
+        raise ConfigError("ZENDESK_OAUTH_CLIENT_SECRET", "needs ZENDESK_SUBDOMAIN: people sign in on "
+                                                         "https://<subdomain>.zendesk.com")
     if settings.api_url and not settings.api_url.startswith(("http://", "https://")):
         raise ConfigError("ZENDESK_API_URL", "must start with http:// or https://")
     if settings.email and settings.api_token and not (settings.subdomain or settings.api_url):

@@ -69,7 +69,7 @@ def build_web_services(settings: Settings | None, policy: Policy | None, inbox: 
     inbox = inbox or Inbox(settings.database_url)
     migrate_or_wait(inbox)
     announce_modes(settings, policy)
-    return Services(settings, policy, inbox, Metrics(), clock, inbox_figures(inbox, clock))
+    return Services(settings, policy, inbox, Metrics(policy), clock, inbox_figures(inbox, clock))
 
 
 def migrate_or_wait(inbox: Inbox) -> None:
@@ -85,7 +85,7 @@ def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock 
                  breaker: Breaker | None = None, purges: bool = True, metrics: Metrics | None = None,
                  sleep: Callable[[float], None] = time.sleep, credentials: Credentials | None = None) -> Worker:
     """Wire a worker with its own Zendesk client (one per thread: Zenpy is not thread-safe)."""
-    metrics = metrics or Metrics()
+    metrics = (metrics or Metrics()).bind(policy)
     if settings.has_credentials and credentials is None:
         credentials = Credentials(settings, CredentialStates(inbox))
     policy = with_account_host(policy, settings.subdomain)

@@ -7,7 +7,7 @@ import pytest
 
 from service import Clock, Service, cc_fake, sign_in
 from zendesk_escalator.app import create_app
-from zendesk_escalator.ops.dashboard import COOKIE, CSRF_COOKIE
+from zendesk_escalator.ops.dashboard_auth import COOKIE, CSRF_COOKIE
 
 TOKEN = "dashboard-token-0123456789"
 ELSEWHERE = {"environ_base": {"REMOTE_ADDR": "203.0.113.7"}}
@@ -90,3 +90,16 @@ def test_cookies_are_secure_unless_plain_http_from_this_machine(service, base_ur
 def test_without_an_admin_token_there_is_nothing_to_sign_in_to(service):
     off = create_app(replace(service.settings, admin_token=None), service.policy, service.inbox).test_client()
     assert off.post("/dashboard/sign-in", data={"token": TOKEN, "csrf": "x"}).status_code == 403
+
+
+def test_the_admin_tokens_session_may_retry_a_dead_letter_too(service):
+    now = service.clock().timestamp()
+    service.inbox.accept("notification", "dead-78", 78, {}, now)
+    rows = service.inbox.claim("test", now, 60)
+    service.inbox.bury(rows, "test", now, "ZendeskRejected: Zendesk answered 422")
+    sign_in(service.http, TOKEN)
+    page = service.http.get("/dashboard").get_data(as_text=True)
+    assert "signed in with the admin token" in page
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    done = service.http.post(f"/dashboard/dead-letters/{rows[0].id}/retry", data={"csrf": csrf})
+    assert done.status_code == 303 and service.inbox.rows(row_id=rows[0].id)[0].status == "pending"

@@ -47,10 +47,10 @@ def unset(policy):
     return replace(policy, fields=FieldIds())
 
 
-def set_up(fake, policy, url=URL, dry_run=False, secrets=(), code=0):
+def set_up(fake, policy, url=URL, dry_run=False, secrets=(), code=0, client_secret_set=False):
     settings = Settings(subdomain="acme", email="bot@acme.example", api_token="t0ken", api_url=fake.url)
     admin = build_admin(settings)
-    assert run_setup(admin, policy, url, dry_run, secrets) == code
+    assert run_setup(admin, policy, url, dry_run, secrets, ("zendesk_escalator", client_secret_set)) == code
     return admin.session
 
 
@@ -82,33 +82,55 @@ def test_first_run_creates_everything_with_the_documented_trigger_body(zendesk, 
         assert trigger["category_id"] == category_id
         assert trigger["actions"][0]["value"][0] == webhook_id
         assert json.loads(trigger["actions"][0]["value"][1]) == TRIGGER_BODY_TEMPLATE
-    # fields, webhooks, forms, views, categories, definitions, secret, a test before and after the webhook;
-    # no trigger list
-    assert session.total == 7 + 2 + len(sent)
+    (client,) = [body["client"] for method, path, body in sent if path == "/api/v2/oauth/clients.json"]
+    assert client == {"name": "zendesk-escalator dashboard", "identifier": "zendesk_escalator", "kind": "confidential",
+                      "redirect_uri": ["https://esc.example.com/dashboard/login/callback"],
+                      "description": "Sign in to the escalations dashboard of zendesk-escalator (reads who you are)."}
+    # fields, webhooks, forms, views, OAuth clients, categories, definitions, secret, a test before and after the
+    # webhook; no trigger list
+    assert session.total == 8 + 2 + len(sent)
     out = capsys.readouterr().out
     status_id = next(f["id"] for f in admin_api.fields.values() if f["title"] == "Escalation status")
     assert f"[fields]\nstatus = {status_id}\n" in out
     assert f"ZENDESK_WEBHOOK_SECRET={SECRET}" in out
+    (made,) = admin_api.clients.values()
+    assert f"  created    oauth     zendesk_escalator [{made['id']}]" in out
+    assert f"Zendesk shows it this once:\n  ZENDESK_OAUTH_CLIENT_SECRET={made['secret']}\n" in out
 
 
 def test_second_run_finds_everything_and_writes_nothing(zendesk, unset, capsys):
     fake = zendesk()
     set_up(fake, unset)
     before = len(fake.requests)
-    session = set_up(fake, unset)
+    session = set_up(fake, unset, client_secret_set=True)
     assert fake.requests[before:] and writes(fake, before) == []
-    assert session.total == 9  # fields, webhooks, forms, views, categories, definitions, triggers, secret, test
+    assert session.total == 10  # fields, webhooks, forms, views, clients, categories, definitions, triggers, secret, test
     out = capsys.readouterr().out.split("zendesk-escalator setup for")[2]
-    assert out.count("unchanged") == 4 + 1 + 1 + 1 + len(TITLES) and "  created " not in out  # fields, view …
+    assert out.count("unchanged") == 4 + 1 + 1 + 1 + 1 + len(TITLES) and "  created " not in out  # fields, view …
+    assert "ZENDESK_OAUTH_CLIENT_SECRET is set" in out and "ZENDESK_OAUTH_CLIENT_SECRET=" not in out
 
 
-def test_a_new_endpoint_updates_only_the_webhook(zendesk, unset):
+def test_while_no_client_secret_is_set_setup_asks_zendesk_for_a_new_one(zendesk, unset, capsys):
     fake = zendesk()
     set_up(fake, unset)
     before = len(fake.requests)
-    set_up(fake, unset, url="https://moved.example.com/webhooks/zendesk")
-    (webhook_id,) = fake.endpoints[0].webhooks
+    set_up(fake, unset)
+    (client,) = fake.endpoints[0].clients.values()
+    assert writes(fake, before) == [("PUT", f"/api/v2/oauth/clients/{client['id']}/generate_secret.json", None)]
+    out = capsys.readouterr().out.split("zendesk-escalator setup for")[2]
+    assert f"ZENDESK_OAUTH_CLIENT_SECRET={client['secret']}\n" in out
+    assert out.endswith("Zendesk API calls: 11 (9 reads, 1 webhook test, 1 writes)\n")
+
+
+def test_a_new_endpoint_updates_the_webhook_and_adds_its_callback_to_the_oauth_client(zendesk, unset):
+    fake = zendesk()
+    set_up(fake, unset)
+    before = len(fake.requests)
+    set_up(fake, unset, url="https://moved.example.com/webhooks/zendesk", client_secret_set=True)
+    (webhook_id,), (client_id,) = fake.endpoints[0].webhooks, fake.endpoints[0].clients
     assert writes(fake, before) == [
+        ("PUT", f"/api/v2/oauth/clients/{client_id}.json", {"client": {"redirect_uri": [
+            "https://esc.example.com/dashboard/login/callback", "https://moved.example.com/dashboard/login/callback"]}}),
         ("PATCH", f"/api/v2/webhooks/{webhook_id}", {"webhook": {"endpoint": "https://moved.example.com/webhooks/zendesk"}})]
 
 
@@ -117,7 +139,7 @@ def test_dry_run_sends_no_write_and_says_what_it_would_do(zendesk, unset, capsys
     set_up(fake, unset, dry_run=True)
     assert writes(fake) == []
     out = capsys.readouterr().out
-    assert "DRY RUN" in out and out.count("  create ") == 4 + 1 + 1 + 1 + len(TITLES)  # fields, view, webhook …
+    assert "DRY RUN" in out and out.count("  create ") == 4 + 1 + 1 + 1 + 1 + len(TITLES)  # fields, view, client …
     assert (f"Webhook test: Zendesk reached the service at {URL} (its 401 to this unsigned test is expected: the "
             f"webhook's signing secret exists once setup creates it)") in out  # no webhook yet, so no signature
     set_up(fake, unset)
@@ -232,8 +254,8 @@ def test_triggers_wait_until_zendesk_reaches_the_service_with_the_webhooks_signa
     fake = zendesk(network={URL: REFUSED})  # the service does not run yet (it needs the secret setup prints)
     set_up(fake, unset, code=1)
     made = {path for method, path, body in writes(fake)}
-    # the fields, the view and the webhook; no category, no trigger calls it yet
-    assert made == {"/api/v2/ticket_fields.json", "/api/v2/views.json", "/api/v2/webhooks"}
+    # the fields, the view, the OAuth client and the webhook; no category, no trigger calls it yet
+    assert made == {"/api/v2/ticket_fields.json", "/api/v2/views.json", "/api/v2/oauth/clients.json", "/api/v2/webhooks"}
     out = capsys.readouterr().out
     assert "  held back  trigger   zendesk-escalator: customer update" in out
     assert "Webhook test: Zendesk cannot reach the service at https://esc.example.com/webhooks/zendesk: it got 503 (" in out
@@ -292,7 +314,7 @@ def test_the_escalation_fields_go_on_every_active_form_and_agents_get_the_shared
     assert "  updated    form      Default Ticket Form [360000001]" in out
     assert "(adds Escalation status, Escalation level, Escalation reason, Escalated at)" in out
     before = len(fake.requests)
-    set_up(fake, unset)
+    set_up(fake, unset, client_secret_set=True)
     assert writes(fake, before) == []  # a second run changes nothing
 
 
@@ -310,7 +332,7 @@ def test_a_dry_run_lists_the_forms_it_would_change_and_a_changed_view_is_put_bac
     (view,) = fake.endpoints[0].views.values()
     view["conditions"]["all"].pop()  # an admin's edit: every open ticket
     before = len(fake.requests)
-    set_up(fake, policy)
+    set_up(fake, policy, client_secret_set=True)
     assert [(method, path) for method, path, body in writes(fake, before)] == [
         ("PUT", f"/api/v2/views/{view['id']}.json")]
     assert view["conditions"]["all"][1] == {"field": "current_tags", "operator": "includes", "value": "escalated"}
@@ -341,13 +363,14 @@ def test_setup_remove_takes_away_what_setup_made_and_keeps_the_fields_unless_ask
     before = len(fake.requests)
     assert main(["setup", "--remove", "--dry-run", "--rules", EXAMPLE]) == 0
     out = capsys.readouterr().out
-    made = len(TITLES) + categories + 1 + 1  # the triggers, their category, the view, the webhook
+    made = len(TITLES) + categories + 1 + 1 + 1  # the triggers, their category, the view, the client, the webhook
     assert writes(fake, before) == [] and out.count("  delete     ") == made
     assert "stop it" not in out
     assert main(["setup", "--remove", "--rules", EXAMPLE]) == 0
     deleted = [path for method, path, body in writes(fake, before) if method == "DELETE"]
     assert len(deleted) == made and deleted[-1].startswith("/api/v2/webhooks/")
     assert list(admin_api.triggers) == [43] and list(admin_api.views) == [42] and admin_api.webhooks == {}
+    assert admin_api.clients == {}
     assert admin_api.categories == {}
     assert all(set(ours) <= set(form["ticket_field_ids"]) for form in admin_api.forms[:2])  # history kept
     out = capsys.readouterr().out

@@ -1,59 +1,47 @@
-"""What the dashboard shows (pure): open escalations with age and SLA countdown, recent decisions,
-inbox health, and the escalations opened per day by reason as bar geometry for an SVG chart.
+"""What the dashboard shows (pure): each open escalation with its ticket's subject, organization and people by
+name, its SLA countdown, communication plan and last public reply; filters; dead letters; recent decisions; inbox
+health. The chart is dashboard_chart.py.
 """
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from .dashboard_chart import Chart, chart
+from .dashboard_facts import Dead, Decided, InboxHealth, Known, Moment, Stored
 from .lifecycle import Episode
 from .sla import NAMES
 from .text import span, utc
 
-DAYS = 14  # the chart's window, today included
 SOON = timedelta(hours=1)  # an SLA breach closer than this is shown as urgent
 BEHIND = 60.0  # seconds the oldest due row may wait before the workers count as behind
-PALETTE = ("#2563eb", "#dc2626", "#d97706", "#059669", "#7c3aed", "#db2777", "#0891b2", "#65a30d")
 NEXT_STEPS = {"update_due": "customer update due", "monitoring_end": "monitoring ends"}
-# Chart geometry, in SVG user units.
-SLOT, BAR, PLOT_HEIGHT, LEFT, TOP, BOTTOM = 44, 30, 140, 32, 12, 34
+ERROR_WIDTH = 160  # a dead letter's error as listed; `escalator dead-letters show ID` has all of it
 
 
 @dataclass(frozen=True)
-class Moment:
-    """A pending timer row of a ticket: kind "timer" (SLA) or "lifecycle", with its payload."""
+class Filters:
+    """Which open escalations to show (None: any)."""
 
-    ticket_id: int
-    kind: str
-    payload: dict
+    state: str | None = None
+    level: int | None = None
+    owner: int | None = None
+    organization: int | None = None
 
-
-@dataclass(frozen=True)
-class Decided:
-    """A finished row whose outcome names a rule: when it finished (epoch seconds) and its stored result."""
-
-    ticket_id: int
-    kind: str
-    at: float
-    result: dict
-
-
-@dataclass(frozen=True)
-class InboxHealth:
-    """Rows by status, the pending ones that failed before, and since when the oldest due row waits."""
-
-    counts: dict[str, int]
-    retrying: int
-    oldest_due: float | None
+    def keep(self, row: "ActiveRow") -> bool:
+        """Whether the row passes every filter set."""
+        return all(wanted is None or wanted == found for wanted, found in (
+            (self.state, row.state), (self.level, row.level_number), (self.owner, row.owner_id),
+            (self.organization, row.organization_id)))
 
 
 @dataclass(frozen=True)
 class Countdown:
-    """Time left until an SLA breach (or since it): the text, a tone for its colour, what it is about."""
+    """Time left until an SLA breach (or since it): the text, a tone for its colour, what it is about, the moment."""
 
     text: str
     tone: str  # late | soon | ok
     about: str
+    at: float  # the breach moment (epoch seconds), for the page's script to count down
 
 
 @dataclass(frozen=True)
@@ -61,15 +49,23 @@ class ActiveRow:
     """One open escalation."""
 
     ticket_id: int
+    subject: str
+    organization: str
+    organization_id: int | None
+    requester: str
     state: str
     level: str
+    level_number: int
     reason: str
     rule: str
     owner: str
+    owner_id: int | None
+    leads: str
     age: str
     opened: str
     sla: Countdown | None
     next_step: str
+    last_reply: str
 
 
 @dataclass(frozen=True)
@@ -88,6 +84,18 @@ class DecisionRow:
 
 
 @dataclass(frozen=True)
+class DeadRow:
+    """One dead letter, with the command that queues it again."""
+
+    id: int
+    ticket_id: int
+    kind: str
+    error: str
+    since: str
+    command: str
+
+
+@dataclass(frozen=True)
 class HealthView:
     """The inbox at a glance."""
 
@@ -101,31 +109,13 @@ class HealthView:
 
 
 @dataclass(frozen=True)
-class Bar:
-    """One reason's part of one day's bar."""
+class Choices:
+    """The values each filter offers: those of the open escalations, with their names."""
 
-    x: float
-    y: float
-    width: float
-    height: float
-    colour: str
-    title: str
-
-
-@dataclass(frozen=True)
-class Chart:
-    """Escalations opened per day by reason, as SVG geometry."""
-
-    width: int
-    height: int
-    bars: tuple[Bar, ...]
-    days: tuple[tuple[float, str], ...]  # (x of the label's middle, "11-23")
-    top: int  # the busiest day's count: the y axis runs 0..top
-    legend: tuple[tuple[str, str, int], ...]  # (reason, colour, total)
-    total: int
-    left: int = LEFT  # where the plot starts (the y labels end just before)
-    plot_top: int = TOP  # the y of `top`
-    baseline: int = TOP + PLOT_HEIGHT  # the y of 0
+    states: tuple[str, ...]
+    levels: tuple[tuple[int, str], ...]
+    owners: tuple[tuple[int, str], ...]
+    organizations: tuple[tuple[int, str], ...]
 
 
 @dataclass(frozen=True)
@@ -134,42 +124,62 @@ class Dashboard:
 
     generated: str
     active: tuple[ActiveRow, ...]
+    open_count: int  # before the filters
+    choices: Choices
+    filters: Filters
+    dead: tuple[DeadRow, ...]
     decisions: tuple[DecisionRow, ...]
     health: HealthView
     chart: Chart
+    known: Known
 
 
-def build(episodes: list[Episode], moments: list[Moment], decisions: list[Decided], health: InboxHealth,
-          opened: list[tuple[float, str]], now: datetime, level_names: dict[int, str] | None = None) -> Dashboard:
-    """The dashboard at `now` from the store's open episodes, pending timers, decisions, inbox and openings."""
+def build(stored: Stored, now: datetime, levels: dict[int, tuple[str | None, tuple[int, ...]]] | None = None,
+          known: Known | None = None, filters: Filters | None = None) -> Dashboard:
+    """The dashboard at `now`; `levels` gives each level's name and leads (its followers in the policy)."""
+    known, filters, levels = known or Known(), filters or Filters(), levels or {}
     by_ticket: dict[int, list[Moment]] = {}
-    for moment in moments:
+    for moment in stored.moments:
         by_ticket.setdefault(moment.ticket_id, []).append(moment)
-    names = level_names or {}
-    return Dashboard(utc(now), tuple(active_row(e, by_ticket.get(e.ticket_id, []), now, names) for e in episodes),
-                     tuple(decision_row(d, now) for d in decisions), health_view(health, now), chart(opened, now))
+    rows = [active_row(e, by_ticket.get(e.ticket_id, []), now, levels, known) for e in stored.episodes]
+    return Dashboard(utc(now), tuple(row for row in rows if filters.keep(row)), len(rows), choices(rows), filters,
+                     tuple(dead_row(d) for d in stored.dead), tuple(decision_row(d, now) for d in stored.decisions),
+                     health_view(stored.health, now), chart(stored.opened, now), known)
 
 
-def active_row(episode: Episode, moments: list[Moment], now: datetime, level_names: dict[int, str]) -> ActiveRow:
-    """One open escalation: its age, its SLA countdown and its next lifecycle step."""
-    name = level_names.get(episode.level)
-    return ActiveRow(episode.ticket_id, episode.state, f"{episode.level} ({name})" if name else str(episode.level),
-                     episode.reason, episode.rule, f"user {episode.owner_id}" if episode.owner_id else "—",
-                     span(now - episode.opened_at), utc(episode.opened_at),
-                     countdown([m.payload for m in moments if m.kind == "timer"], now),
-                     next_step([m.payload for m in moments if m.kind == "lifecycle"], now))
+def active_row(episode: Episode, moments: list[Moment], now: datetime,
+               levels: dict[int, tuple[str | None, tuple[int, ...]]], known: Known) -> ActiveRow:
+    """One open escalation: names as Zendesk has them, its age, SLA countdown and next lifecycle step."""
+    name, leads = levels.get(episode.level, (None, ()))
+    facts = known.tickets.get(episode.ticket_id)
+    if facts is None:  # Zendesk was not read: the pending SLA timers are all that is known of the clock
+        sla = countdown({t["metric"]: _moment(t["breach_at"]) for t in _payloads(moments, "timer")}, now)
+        subject = organization = requester = last_reply = ""
+    else:
+        sla, subject = countdown(facts.breaches, now), facts.subject
+        organization = known.organizations.get(facts.organization_id) or (
+            f"organization {facts.organization_id}" if facts.organization_id else "")
+        requester = _person(known, facts.requester_id) if facts.requester_id else ""
+        last_reply = (f"{span(now - facts.last_reply)} ago" if facts.last_reply else "none yet") \
+            if facts.replies_read else ""
+    return ActiveRow(episode.ticket_id, subject, organization, facts.organization_id if facts else None, requester,
+                     episode.state, f"{episode.level} ({name})" if name else str(episode.level), episode.level,
+                     episode.reason, episode.rule, _person(known, episode.owner_id) if episode.owner_id else "—",
+                     episode.owner_id, ", ".join(_person(known, lead) for lead in leads) or "—",
+                     span(now - episode.opened_at), utc(episode.opened_at), sla,
+                     next_step(_payloads(moments, "lifecycle"), now), last_reply or "—")
 
 
-def countdown(timers: list[dict], now: datetime) -> Countdown | None:
-    """The nearest breach among a ticket's pending SLA timers (None when it has none)."""
-    if not timers:
+def countdown(breaches: dict[str, datetime], now: datetime) -> Countdown | None:
+    """The nearest breach among the ticket's SLA metrics, past or to come (None when none is measured)."""
+    if not breaches:
         return None
-    nearest = min(timers, key=lambda timer: timer["breach_at"])
-    breach = _moment(nearest["breach_at"])
-    about = f"{NAMES.get(nearest['metric'], nearest['metric'])}, breach at {utc(breach)}"
+    metric, breach = min(breaches.items(), key=lambda item: item[1])
+    about = f"{NAMES.get(metric, metric)}, breach at {utc(breach)}"
     if breach <= now:
-        return Countdown(f"breached {span(now - breach)} ago", "late", about)
-    return Countdown(f"{span(breach - now)} left", "soon" if breach - now <= SOON else "ok", about)
+        return Countdown(f"breached {span(now - breach)} ago", "late", about, breach.timestamp())
+    return Countdown(f"{span(breach - now)} left", "soon" if breach - now <= SOON else "ok", about,
+                     breach.timestamp())
 
 
 def next_step(timers: list[dict], now: datetime) -> str:
@@ -179,6 +189,24 @@ def next_step(timers: list[dict], now: datetime) -> str:
     nearest = min(timers, key=lambda timer: timer["at"])
     what, at = NEXT_STEPS.get(nearest["kind"], nearest["kind"]), _moment(nearest["at"])
     return f"{what} in {span(at - now)}" if at > now else f"{what}, {span(now - at)} overdue"
+
+
+def choices(rows: list[ActiveRow]) -> Choices:
+    """The filters' values, from the open escalations (sorted by what is shown)."""
+    levels = {row.level_number: row.level for row in rows}
+    owners = {row.owner_id: row.owner for row in rows if row.owner_id}
+    organizations = {row.organization_id: row.organization for row in rows if row.organization_id}
+    return Choices(tuple(sorted({row.state for row in rows})), tuple(sorted(levels.items())),
+                   tuple(sorted(owners.items(), key=lambda item: item[1])),
+                   tuple(sorted(organizations.items(), key=lambda item: item[1])))
+
+
+def dead_row(dead: Dead) -> DeadRow:
+    """A dead letter as listed: its error's start, and the command to queue it again."""
+    error = " ".join(dead.error.split())
+    error = error if len(error) <= ERROR_WIDTH else error[:ERROR_WIDTH - 1] + "…"
+    return DeadRow(dead.id, dead.ticket_id, dead.kind, error, utc(_moment(dead.at)),
+                   f"escalator dead-letters retry {dead.id}")
 
 
 def decision_row(decided: Decided, now: datetime) -> DecisionRow:
@@ -201,40 +229,13 @@ def health_view(health: InboxHealth, now: datetime) -> HealthView:
                       counts.get("done", 0), oldest, "behind" if waited > BEHIND else "ok")
 
 
-def per_day(opened: list[tuple[float, str]], now: datetime) -> tuple[list[datetime], dict[tuple[int, str], int]]:
-    """The chart's days (UTC, oldest first, today last) and the openings per (day index, reason)."""
-    today = now.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
-    days = [today - timedelta(days=DAYS - 1 - n) for n in range(DAYS)]
-    counts: Counter = Counter()
-    for epoch, reason in opened:
-        index = (_moment(epoch) - days[0]).days
-        if 0 <= index < DAYS:
-            counts[(index, reason)] += 1
-    return days, counts
+def _person(known: Known, user_id: int) -> str:
+    """A user's name as Zendesk has it, else "user N"."""
+    return known.users.get(user_id) or f"user {user_id}"
 
 
-def chart(opened: list[tuple[float, str]], now: datetime) -> Chart:
-    """Stacked bars: one per day, one colour per reason (the most frequent reason first)."""
-    days, counts = per_day(opened, now)
-    totals: Counter = Counter()
-    for (_, reason), count in counts.items():
-        totals[reason] += count
-    reasons = sorted(totals, key=lambda reason: (-totals[reason], reason))
-    colours = {reason: PALETTE[n % len(PALETTE)] for n, reason in enumerate(reasons)}
-    top = max([sum(c for (i, _), c in counts.items() if i == index) for index in range(DAYS)] + [1])
-    bars = []
-    for index, day in enumerate(days):
-        y = TOP + PLOT_HEIGHT
-        for reason in reasons:
-            count = counts.get((index, reason), 0)
-            if count:
-                height = PLOT_HEIGHT * count / top
-                y -= height
-                bars.append(Bar(LEFT + index * SLOT + (SLOT - BAR) / 2, round(y, 2), BAR, round(height, 2),
-                                colours[reason], f"{day:%Y-%m-%d}: {count} × {reason}"))
-    labels = tuple((LEFT + index * SLOT + SLOT / 2, f"{day:%m-%d}") for index, day in enumerate(days))
-    return Chart(LEFT + DAYS * SLOT, TOP + PLOT_HEIGHT + BOTTOM, tuple(bars), labels, top,
-                 tuple((reason, colours[reason], totals[reason]) for reason in reasons), sum(totals.values()))
+def _payloads(moments: list[Moment], kind: str) -> list[dict]:
+    return [moment.payload for moment in moments if moment.kind == kind]
 
 
 def _moment(epoch: float) -> datetime:

@@ -204,6 +204,13 @@ class ReportPolicy:
 
 
 @dataclass(frozen=True)
+class DashboardPolicy:
+    """Who may open the dashboard after signing in with Zendesk: admins always, and these roles."""
+
+    roles: frozenset[str | int] = frozenset()  # "agent" (every agent), custom role ids
+
+
+@dataclass(frozen=True)
 class Policy:
     """Everything the pure decision core needs to know about the admin's process."""
 
@@ -225,6 +232,7 @@ class Policy:
     email: EmailPolicy = field(default_factory=EmailPolicy)
     checklist: ChecklistPolicy = field(default_factory=ChecklistPolicy)
     report: ReportPolicy = field(default_factory=ReportPolicy)
+    dashboard: DashboardPolicy = field(default_factory=DashboardPolicy)
     schedules: dict = field(default_factory=dict)  # name -> core.hours.Schedule
 
     def level(self, number: int) -> Level:

@@ -70,15 +70,21 @@ def timers_for(ticket: TicketSnapshot, policy: Policy, now: datetime,
     `account` is the account's default Zendesk schedule, when it has been read: the
     business hours of targets counted in them, unless the policy names another.
     """
+    return [timer for metric, breach_at in breach_moments(ticket, policy, account).items()
+            for timer in _metric_timers(ticket, metric, breach_at, policy, now, _target(ticket, metric, policy, account))]
+
+
+def breach_moments(ticket: TicketSnapshot, policy: Policy, account: Schedule | None = None) -> dict[str, datetime]:
+    """The breach moment of each metric the service watches on this ticket, past ones included (the dashboard
+    shows them; the timers act on them): Zendesk's active metrics, else the service's own first-reply target."""
     sla = policy.sla
     if not sla.enabled or ticket.status in DONE_STATUSES:
-        return []
+        return {}
     breaches = {m.name: m.breach_at for m in ticket.sla_metrics
                 if m.stage == "active" and m.breach_at and (not sla.metrics or m.name in sla.metrics)}
     if not ticket.sla_metrics and (own := own_target(ticket, policy, account)):
         breaches[OWN_TARGET] = own
-    return [timer for metric, breach_at in breaches.items()
-            for timer in _metric_timers(ticket, metric, breach_at, policy, now, _target(ticket, metric, policy, account))]
+    return breaches
 
 
 def awaits_account_schedule(ticket: TicketSnapshot, policy: Policy, now: datetime) -> bool:

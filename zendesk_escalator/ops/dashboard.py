@@ -1,118 +1,105 @@
-"""GET /dashboard: open escalations, recent decisions, inbox health and a chart, for ESCALATOR_ADMIN_TOKEN holders.
+"""GET /dashboard: the open escalations with their people, SLA and communication plan, dead letters, recent
+decisions, inbox health and a chart; a signed-in person may retry a dead letter.
 
-A browser signs in with the token through a small form (POST /dashboard/sign-in,
-with a CSRF token) and gets a session cookie that ends after 12 hours or when
-the token changes (sessions.py); scripts send `Authorization: Bearer <token>`.
-The token is never accepted in the address, where logs and history keep it.
+Who may look: dashboard_auth.py (the admin token) and dashboard_oauth.py (Zendesk's sign-in).
 """
 
-import secrets
-from datetime import timedelta
+import logging
+import re
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from marshmallow import ValidationError
 
-from ..core.dashboard_view import DAYS, build
+from ..core.dashboard_chart import DAYS
+from ..core.dashboard_view import Filters
 from ..errors import StorageUnavailable
-from ..store.escalations import Escalations
-from ..store.overview import Overview
-from .sessions import SESSION_HOURS, SessionSigner, Throttle, same, secure_cookie
+from ..ids import zendesk_id
+from ..store.schema import DEAD
+from ..zendesk.directory import Directory
+from .dashboard_auth import COOKIE, HEADERS, PATH, signer, text, viewer_or_answer
+from .dashboard_data import gather
+from .sessions import same
 
+log = logging.getLogger(__name__)
 bp = Blueprint("dashboard", __name__)
-COOKIE = "escalator_dashboard"
-CSRF_COOKIE = "escalator_sign_in"  # the sign-in form's CSRF token, sent back as a form field (double submit)
-HEADERS = {
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",  # ticket links must not carry the address out
-    "X-Content-Type-Options": "nosniff",
-    # No script, nothing from elsewhere: ticket data on the page can do nothing even if it slipped escaping.
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-                               "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-}
-OFF = ("The dashboard is off: set ESCALATOR_ADMIN_TOKEN (at least 16 random characters) "
-       "and restart the web process to enable it.\n")
+STATES = ("requested", "active", "monitoring")
+ROW = re.compile(r"[0-9]{1,19}")  # a row id in the address after a Retry
 
 
 @bp.get("/dashboard")
 def dashboard():
-    """The page, for holders of the admin token; 403 when no token is configured, else the sign-in form (401)."""
+    """The page, for a signed-in person or a script with the admin token."""
+    viewer, refused = viewer_or_answer()
+    if refused:
+        return refused
     services = current_app.extensions["escalator"]
-    token, now = services.settings.admin_token, services.clock().timestamp()
-    if not token:
-        return _text(OFF, 403)
-    if "Authorization" in request.headers:
-        scheme, _, given = request.headers["Authorization"].partition(" ")
-        refused = _check_guess(given if scheme.lower() == "bearer" else None, token, now)
-        if refused:
-            return refused
-    elif not SessionSigner(token).valid(request.cookies.get(COOKIE, ""), now):
-        return _sign_in_page(401)
+    directory = current_app.extensions.setdefault(  # one per web process; the service's clock for its ages
+        "escalator_directory", Directory(lambda: services.clock().timestamp()))
     try:
-        view = _gather(services)
+        view = gather(services, directory, filters())
     except StorageUnavailable as error:
-        return _text(f"The database is unavailable: {error}\n", 503, {"Retry-After": "10"})
-    settings = services.settings
-    tickets = f"https://{settings.subdomain}.zendesk.com/agent/tickets/" if settings.subdomain else None
-    page = render_template("dashboard.html", view=view, tickets=tickets, dry_run=settings.dry_run, days=DAYS)
+        return text(f"The database is unavailable: {error}\n", 503, {"Retry-After": "10"})
+    csrf = signer().csrf(viewer) if viewer.session_id else None  # a bearer script gets no forms
+    page = render_template("dashboard.html", view=view, tickets=agent_tickets(services.settings),
+                           dry_run=services.settings.dry_run, days=DAYS, who=viewer.label, csrf=csrf,
+                           notice=notice())
     return page, 200, HEADERS
 
 
-@bp.post("/dashboard/sign-in")
-def sign_in():
-    """Check the token the form sent (throttled, CSRF-checked); a right one gets a session cookie."""
-    services = current_app.extensions["escalator"]
-    token, now = services.settings.admin_token, services.clock().timestamp()
-    if not token:
-        return _text(OFF, 403)
-    form_token = request.form.get("csrf", "")
-    if not form_token or not same(form_token, request.cookies.get(CSRF_COOKIE, "")):
-        return _sign_in_page(403, "The sign-in form expired or came from elsewhere: sign in again.")
-    refused = _check_guess(request.form.get("token", ""), token, now, form=True)
+@bp.post("/dashboard/dead-letters/<int:row_id>/retry")
+def retry(row_id: int):
+    """Queue one dead letter again (a signed-in person, with the page's CSRF token); logged with who did it."""
+    viewer, refused = viewer_or_answer()
     if refused:
         return refused
+    if not viewer.session_id or not same(request.form.get("csrf", ""), signer().csrf(viewer)):
+        return text("This form expired or came from elsewhere: open the dashboard again.\n", 403)
+    services = current_app.extensions["escalator"]
+    now = services.clock().timestamp()
+    found = services.inbox.rows(row_id=row_id)
+    if not found or found[0].status != DEAD:
+        return redirect(url_for(".dashboard", not_dead=row_id), 303)
+    services.inbox.revive([row_id], now, now + services.settings.retry_budget_hours * 3600)
+    log.warning("dead letter %d (ticket %d, %s) queued again from the dashboard by %s", row_id, found[0].ticket_id,
+                found[0].kind, viewer.who, extra={"row_id": row_id, "ticket_id": found[0].ticket_id,
+                                                    "by_user_id": viewer.user_id, "by": viewer.kind})
+    return redirect(url_for(".dashboard", retried=row_id), 303)
+
+
+@bp.post("/dashboard/sign-out")
+def sign_out():
+    """End this browser's session (its cookie; the value stays valid until its end, see sessions.py)."""
+    viewer, refused = viewer_or_answer()
+    if refused:
+        return refused
+    if viewer.session_id and not same(request.form.get("csrf", ""), signer().csrf(viewer)):
+        return text("This form expired or came from elsewhere: open the dashboard again.\n", 403)
     answer = redirect(url_for(".dashboard"), 303)
-    answer.set_cookie(COOKIE, SessionSigner(token).new(now), max_age=SESSION_HOURS * 3600, **_cookie_options())
-    answer.delete_cookie(CSRF_COOKIE, path=url_for(".dashboard"))
-    answer.headers.update(HEADERS)
+    answer.delete_cookie(COOKIE, path=PATH)
     return answer
 
 
-def _check_guess(given: str | None, token: str, now: float, form: bool = False):
-    """None when the token is right; else the answer: 429 while this address is throttled, 401 for a wrong one."""
-    throttle = current_app.extensions.setdefault("escalator_sign_in_throttle", Throttle())
-    address = request.remote_addr or "unknown"
-    wait = throttle.wait(address, now)
-    if wait:
-        return _text(f"Too many wrong tokens from {address}: try again in {wait} s.\n", 429, {"Retry-After": str(wait)})
-    if given is not None and same(given.strip(), token):
-        return None
-    throttle.missed(address, now)
-    return _sign_in_page(401, "That is not the admin token." if form else "")
+def filters() -> Filters:
+    """The filters asked for in the address; a value that is not one is ignored."""
+    def number(name: str) -> int | None:
+        try:
+            return zendesk_id(request.args.get(name, ""))
+        except ValidationError:  # not a number: no filter
+            return None
+    state = request.args.get("state")
+    return Filters(state if state in STATES else None, number("level"), number("owner"), number("organization"))
 
 
-def _sign_in_page(status: int, problem: str = ""):
-    """The sign-in form with a fresh CSRF token (also in a cookie only this site's forms send back)."""
-    csrf = secrets.token_urlsafe(24)
-    answer = current_app.make_response((render_template("sign_in.html", csrf=csrf, problem=problem,
-                                                        hours=SESSION_HOURS), status))
-    answer.headers.update({**HEADERS, "WWW-Authenticate": 'Bearer realm="escalator dashboard"'})
-    answer.set_cookie(CSRF_COOKIE, csrf, max_age=3600, **_cookie_options())
-    return answer
+def notice() -> str:
+    """What the last retry did (from the address: numbers only, so no link can put words on the page)."""
+    retried, not_dead = (request.args.get(name, "") for name in ("retried", "not_dead"))
+    if ROW.fullmatch(retried):
+        return f"Dead letter {retried} is queued again, due now."
+    return f"Row {not_dead} is not a dead letter (any more)." if ROW.fullmatch(not_dead) else ""
 
 
-def _cookie_options() -> dict:
-    return {"path": url_for(".dashboard"), "httponly": True, "samesite": "Strict",
-            "secure": secure_cookie(request.scheme, request.remote_addr, request.headers)}
-
-
-def _gather(services):
-    """Read what the page shows and build its view model."""
-    now = services.clock()
-    overview = Overview(services.inbox)
-    episodes = Escalations(services.inbox).open_ones()
-    return build(episodes, overview.moments([e.ticket_id for e in episodes]), overview.decisions(),
-                 overview.health(now.timestamp()), overview.opened_since(now - timedelta(days=DAYS)), now,
-                 {level.level: level.name for level in services.policy.levels if level.name})
-
-
-def _text(message: str, status: int, headers: dict | None = None) -> tuple:
-    return message, status, {"Content-Type": "text/plain; charset=utf-8", **HEADERS, **(headers or {})}
+def agent_tickets(settings) -> str | None:
+    """Where a ticket opens in Zendesk's agent interface: the account's own host; with ZENDESK_API_URL alone, its."""
+    if settings.subdomain:
+        return f"https://{settings.subdomain}.zendesk.com/agent/tickets/"
+    return f"{settings.api_url.rstrip('/')}/agent/tickets/" if settings.api_url else None

@@ -68,7 +68,7 @@ class Figures:
 
 def inbox_figures(inbox, clock: Callable) -> Figures:
     """The registry: inbox depth by status and by kind (SLA and lifecycle timers set), the lag of the oldest
-    due row, escalations by lifecycle state, and the Zendesk credentials' state."""
+    due row, escalations by lifecycle state (and the open ones by level), and the Zendesk credentials' state."""
     figures = Figures(clock)
     overview, episodes = Overview(inbox), Escalations(inbox)
     figures.register("escalator_inbox_rows", "Inbox rows by status (all processes).", ["status"],
@@ -81,6 +81,8 @@ def inbox_figures(inbox, clock: Callable) -> Figures:
                      "merge.", ["kind"], lambda now: overview.pending_by_kind())
     figures.register("escalator_escalations", "Escalation episodes by state (requested, active, monitoring, "
                      "closed).", ["state"], lambda now: episodes.by_state())
+    figures.register("escalator_open_escalations", "Open escalation episodes by state (requested, active, "
+                     "monitoring) and level.", ["state", "level"], lambda now: overview.open_by_state_and_level())
     credentials = CredentialStates(inbox)
     figures.register("escalator_zendesk_credentials", "1 for the state of the Zendesk credentials as the workers "
                      "last saw it (ok, rejected: 401, not_agent: the user lost its role, unknown: no call yet), "

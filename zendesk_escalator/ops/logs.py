@@ -82,7 +82,8 @@ def formatter(log_format: str) -> logging.Formatter:
 
 def secrets_of(settings) -> set[str]:
     """The settings' secrets as a line could show them: as set, JSON-escaped, inside the Authorization header."""
-    values = [settings.api_token, settings.oauth_token, settings.admin_token, *settings.webhook_secrets]
+    values = [settings.api_token, settings.oauth_token, settings.admin_token, settings.oauth_client_secret,
+              *settings.webhook_secrets]
     if settings.email and settings.api_token:  # Basic auth: base64 of "{email}/token:{token}"
         values.append(base64.b64encode(f"{settings.email}/token:{settings.api_token}".encode()).decode())
     found = set()

@@ -15,7 +15,10 @@ from prometheus_client import (CollectorRegistry, Counter, Histogram, disable_cr
                                start_http_server)
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from ..core.policy import Policy
+from ..core.sla import BREACH, WARNING
 from . import multiproc
+from .metric_labels import ESCALATING, Labels, escalation_of
 
 log = logging.getLogger(__name__)
 # The same series in both modes: multiprocess mode has no *_created samples, so none at all.
@@ -28,7 +31,8 @@ NOTIFICATION = "notification"  # the row kind of webhooks: the only kind whose a
 class Metrics:
     """This process's counters; one per process (in multiprocess mode two would overwrite each other's counts)."""
 
-    def __init__(self):
+    def __init__(self, policy: Policy | None = None):
+        self.labels = Labels.of(policy)
         # registry=None: a scrape builds its own registry (exposition), so tests and
         # processes never share prometheus_client's global one.
         self.webhooks = Counter("escalator_webhooks", "Webhook requests by answer.", ["result"], registry=None)
@@ -43,8 +47,21 @@ class Metrics:
                              "(breaker) or refused the credentials (credentials).", ["reason"], registry=None)
         self.wait_seconds = Counter("escalator_zendesk_wait_seconds", "Seconds of those pauses.",
                                     ["reason"], registry=None)
+        self.escalations = Counter("escalator_escalated", "Escalation updates sent, by reason and level "
+                                   "(the policy's; any other value is counted as other).", ["reason", "level"],
+                                   registry=None)
+        self.sla_warnings = Counter("escalator_sla_warnings", "SLA warnings sent, by metric.", ["metric"],
+                                    registry=None)
+        self.sla_breaches = Counter("escalator_sla_breaches", "SLA breach escalations sent (at the breach, and "
+                                    "each reminder a level up while it stays breached), by metric.", ["metric"],
+                                    registry=None)
         self.latency = Histogram("escalator_processing_latency_seconds", "Webhook received (stored) to "
                                  "handled by a worker, per webhook.", buckets=LATENCY_BUCKETS, registry=None)
+
+    def bind(self, policy: Policy) -> "Metrics":
+        """Bound the escalation labels by this policy's reasons, levels and SLA metrics."""
+        self.labels = Labels.of(policy)
+        return self
 
     def webhook(self, result: str) -> None:
         """Count one webhook answer (accepted, duplicate, ignored, bad_signature …)."""
@@ -54,9 +71,21 @@ class Metrics:
         """Count one decision; time each webhook of the batch from its arrival to `now`."""
         kind = rows[0].kind
         self.decisions.labels(kind, outcome.rule or "none", outcome.status).inc()
+        self._escalation(outcome)
         if kind == NOTIFICATION:
             for row in rows:
                 self.latency.observe(max(0.0, now - row.created_at))
+
+    def _escalation(self, outcome) -> None:
+        """Count an escalation update by reason and level, an SLA warning or breach by metric."""
+        escalation = escalation_of(outcome.update) if outcome.status in ESCALATING else None
+        if escalation is None:
+            return
+        reason, level = escalation
+        self.escalations.labels(self.labels.reason(reason), self.labels.level(level)).inc()
+        sla = {WARNING: self.sla_warnings, BREACH: self.sla_breaches}.get(outcome.rule)
+        if sla is not None and outcome.metric:
+            sla.labels(self.labels.metric(outcome.metric)).inc()
 
     def zendesk_call(self, method: str, endpoint: str, status: int | str) -> None:
         """Count one Zendesk API request (the session calls this for each)."""
@@ -71,8 +100,8 @@ class Metrics:
 
     def collect(self):
         """Yield this process's metrics (the Collector protocol of prometheus_client)."""
-        for metric in (self.webhooks, self.decisions, self.zendesk_calls, self.waits, self.wait_seconds,
-                       self.latency):
+        for metric in (self.webhooks, self.decisions, self.escalations, self.sla_warnings, self.sla_breaches,
+                       self.zendesk_calls, self.waits, self.wait_seconds, self.latency):
             yield from metric.collect()
 
 

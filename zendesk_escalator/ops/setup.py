@@ -1,5 +1,5 @@
-"""`escalator setup`: the escalation fields (on every ticket form), the view, the webhook, its trigger category and
-triggers, idempotently."""
+"""`escalator setup`: the escalation fields (on every ticket form), the view, the dashboard's OAuth client, the
+webhook, its trigger category and triggers, idempotently."""
 
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
@@ -11,6 +11,7 @@ from ..zendesk.admin import ZendeskAdmin
 from .fields_moved import carry_over_lines
 from .reach import NOT_THE_SERVICE, REACHED, REFUSED, SERVICE_ERROR, SIGNATURE, UNTESTED, Reach, explain, probe
 from .setup_agents import VIEW_TITLE, desired_view, plan_forms, plan_view
+from .setup_oauth import OAuthClientSetup, callback_for
 from .setup_plan import (CREATE, NAME, UNCHANGED, UPDATE, Step, can_exclude_tags, desired_triggers,
                          fields_snippet, loop_guard, plan_category, plan_fields, plan_triggers, plan_webhook)
 
@@ -22,7 +23,8 @@ TEST_PATH = "/api/v2/webhooks/test"  # a POST that changes nothing
 
 
 def run_setup(admin: ZendeskAdmin, policy: Policy, url: str, dry_run: bool,
-              secrets: tuple[str, ...] = (), inbox: Inbox | None = None, now: datetime | None = None) -> int:
+              secrets: tuple[str, ...] = (), oauth: tuple[str, bool] = ("zendesk_escalator", False), *,
+              inbox: Inbox | None = None, now: datetime | None = None) -> int:
     """Find, then create or update what is missing or differs; print what was done (or would be).
 
     With the service's database (`inbox`), open escalations are carried over to fields with new ids.
@@ -30,6 +32,7 @@ def run_setup(admin: ZendeskAdmin, policy: Policy, url: str, dry_run: bool,
     Zendesk's webhook test comes first: an address Zendesk will not call, or where something
     else answers, is refused before anything is written; the triggers (which would call the
     service) wait until Zendesk reaches it with the webhook's signature. 1 when either happened.
+    `oauth`: the OAuth client's identifier, and whether its secret is set where the service runs.
     """
     _check_url(url)
     print(f"{NAME} setup for {url}" + (" — DRY RUN: nothing will be changed" if dry_run else ""))
@@ -44,6 +47,7 @@ def run_setup(admin: ZendeskAdmin, policy: Policy, url: str, dry_run: bool,
         print(f"Webhook test: {explain(first, url)}\nNothing was changed.")
         return 1
     forms, views = _ticket_forms(admin), admin.views(VIEW_TITLE)
+    client = OAuthClientSetup(admin, oauth[0], callback_for(url))
     category = plan_category(admin.trigger_categories())
     definitions = admin.trigger_definitions()
     apply = _Apply(dry_run)
@@ -52,6 +56,7 @@ def run_setup(admin: ZendeskAdmin, policy: Policy, url: str, dry_run: bool,
     for step in plan_forms(forms, field_ids):
         apply(step, None, admin.update_ticket_form)
     apply(plan_view(desired_view(policy, field_ids), views), admin.create_view, admin.update_view)
+    client_id = apply(client.step, client.create, admin.update_oauth_client)
     webhook_id = apply(webhook, admin.create_webhook, admin.update_webhook)
     reach = first if webhook.id or dry_run else probe(admin, url, webhook_id)
     apply.hold = not (_connects(reach) or (dry_run and webhook.action == CREATE and reach.verdict == SIGNATURE))
@@ -65,6 +70,7 @@ def run_setup(admin: ZendeskAdmin, policy: Policy, url: str, dry_run: bool,
     if category is None:
         print("Trigger categories are not enabled on this account: the triggers were left without one.")
     _explain_secret(admin, webhook, webhook_id, dry_run, secrets)
+    client.explain(client_id, dry_run, oauth[1])
     _explain_fields(policy, field_ids)
     for line in carry_over_lines(inbox, policy, field_ids, dry_run, now or datetime.now(timezone.utc)):
         print(line)

@@ -8,15 +8,16 @@ from marshmallow import ValidationError, fields, post_load, pre_load, validate, 
 
 from ..core.conditions import When
 from ..core.plan import render_note
-from ..core.policy import (DEFAULT_NOTE, NOTE_PLACEHOLDERS, ChecklistPolicy, EmailPolicy, FieldIds, ImpactRule,
-                           Level, LifecyclePolicy, ManualRule, Policy, RecurringPolicy, ReportPolicy, Route,
-                           SlaPolicy, StatusValues, Trigger)
+from ..core.policy import (DEFAULT_NOTE, NOTE_PLACEHOLDERS, ChecklistPolicy, DashboardPolicy, EmailPolicy,
+                           FieldIds, ImpactRule, Level, LifecyclePolicy, ManualRule, Policy, RecurringPolicy,
+                           ReportPolicy, Route, SlaPolicy, StatusValues, Trigger)
 from ..core.rules import Decision
 from ..errors import ConfigError
 from ..ids import ZendeskId
 from ..schemas import first_error
 from .across import levels_described, one_role_per_field
 from .common import LevelNumber, Strict, WhenSchema, priority, slug, when_from_old_keys
+from .dashboard import DashboardSchema
 from .lifecycle import LifecycleSchema
 from .recurring import RecurringSchema
 from .report import ReportSchema
@@ -143,6 +144,7 @@ class PolicySchema(Strict):
     email = fields.Nested(EmailSchema, load_default=EmailPolicy)
     checklist = fields.Nested(ChecklistSchema, load_default=ChecklistPolicy)
     report = fields.Nested(ReportSchema, load_default=ReportPolicy)
+    dashboard = fields.Nested(DashboardSchema, load_default=DashboardPolicy)
     schedules = Schedules(load_default=dict)
 
     @validates_schema
@@ -188,6 +190,7 @@ class PolicySchema(Strict):
             email=data["email"],
             checklist=data["checklist"],
             report=data["report"],
+            dashboard=data["dashboard"],
             schedules=data["schedules"],
         )
 

@@ -6,9 +6,10 @@ from datetime import datetime
 
 from sqlalchemy import func, select, text
 
-from ..core.dashboard_view import Decided, InboxHealth, Moment
+from ..core.dashboard_facts import Dead, Decided, InboxHealth, Moment
+from ..core.lifecycle import CLOSED
 from .inbox import Inbox
-from .schema import DONE, OPEN_STATUSES_SQL, PENDING, escalations, inbox
+from .schema import DEAD, DONE, OPEN_STATUSES_SQL, PENDING, escalations, inbox
 
 MOMENT_KINDS = ("timer", "lifecycle")  # SLA timers and lifecycle timers (worker/timers.py, worker/lifecycle.py)
 # Outcomes are stored by json.dumps with its default separators; only decisions carry a rule
@@ -41,6 +42,14 @@ class Overview:
             return [Decided(row.ticket_id, row.kind, row.updated_at, json.loads(row.result))
                     for row in conn.execute(query)]
 
+    def dead(self, limit: int = 50) -> list[Dead]:
+        """The newest dead rows, newest first (the finished-rows index: status, updated_at)."""
+        query = (select(inbox.c.id, inbox.c.ticket_id, inbox.c.kind, inbox.c.last_error, inbox.c.updated_at)
+                 .where(inbox.c.status == DEAD).order_by(inbox.c.updated_at.desc(), inbox.c.id.desc()).limit(limit))
+        with self.store.reading() as conn:
+            return [Dead(row.id, row.ticket_id, row.kind, row.last_error or "", row.updated_at)
+                    for row in conn.execute(query)]
+
     def health(self, now: float) -> InboxHealth:
         """Rows by status, pending rows that failed before (retrying), and the oldest due moment."""
         with self.store.reading() as conn:
@@ -53,6 +62,13 @@ class Overview:
         query = select(inbox.c.kind, func.count()).where(inbox.c.status == PENDING).group_by(inbox.c.kind)
         with self.store.reading() as conn:
             return dict(conn.execute(query).all())
+
+    def open_by_state_and_level(self) -> dict[tuple[str, str], int]:
+        """Open escalation episodes by (state, level) (metrics)."""
+        query = (select(escalations.c.state, escalations.c.level, func.count())
+                 .where(escalations.c.state != CLOSED).group_by(escalations.c.state, escalations.c.level))
+        with self.store.reading() as conn:
+            return {(state, str(level)): count for state, level, count in conn.execute(query)}
 
     def opened_since(self, since: datetime) -> list[tuple[float, str]]:
         """(opened at, reason) of the episodes opened since a moment."""

@@ -17,6 +17,7 @@ class Outcome:
     warnings: tuple[str, ...] = field(default_factory=tuple)
     api_calls: int | None = None  # of the whole batch, when several tickets were handled together
     coalesced: int | None = None
+    metric: str | None = None  # an SLA timer's: the metric it acted on
 
     def to_dict(self) -> dict:
         """JSON-ready form."""

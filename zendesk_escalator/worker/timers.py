@@ -175,7 +175,7 @@ class TimerHandler:
                                update=sent)
             status = "planned" if self.dry_run else "escalated"
             return Outcome(status, f"{timer.kind} ({timer.stage}) at level {decision.level}", decision.rule,
-                           decision.evidence, sent)
+                           decision.evidence, sent, metric=timer.metric)
         raise ZendeskConflict(f"ticket {timer.ticket_id} kept changing", 409)
 
     def _episode(self, ticket: TicketSnapshot) -> Episode | None:

@@ -143,6 +143,22 @@ class ZendeskAdmin:
         """PUT /api/v2/triggers/{id}.json."""
         return self._call("PUT", f"/api/v2/triggers/{trigger_id}.json", {"trigger": trigger})["trigger"]
 
+    def oauth_clients(self) -> list[dict]:
+        """The account's OAuth clients (cursor pages of 100); their secrets are not shown in full."""
+        return self._pages("/api/v2/oauth/clients.json", "clients")
+
+    def create_oauth_client(self, client: dict) -> dict:
+        """POST /api/v2/oauth/clients.json: the answer holds the client's secret, the only time it is shown."""
+        return self._call("POST", "/api/v2/oauth/clients.json", {"client": client})["client"]
+
+    def update_oauth_client(self, client_id: int, changes: dict) -> dict:
+        """PUT /api/v2/oauth/clients/{id}.json."""
+        return self._call("PUT", f"/api/v2/oauth/clients/{client_id}.json", {"client": changes})["client"]
+
+    def new_client_secret(self, client_id: int) -> str:
+        """PUT /api/v2/oauth/clients/{id}/generate_secret.json: a new secret (the old one stops working)."""
+        return self._call("PUT", f"/api/v2/oauth/clients/{client_id}/generate_secret.json")["client"]["secret"]
+
     def _show_many(self, path: str, key: str, ids) -> list[dict]:
         ids = sorted(set(ids))
         found = []

@@ -1,0 +1,102 @@
+"""Escalations by reason and level, SLA warnings and breaches by metric, open episodes by state and level: scraped
+after real webhooks and timers against the fake Zendesk; the shipped Grafana dashboard uses only series a scrape has.
+"""
+
+import json
+import re
+from datetime import datetime, timezone
+
+import pytest
+
+from conftest import SAMPLES, sample
+from fake_sla import SlaEndpoints
+from fake_zendesk import FakeZendesk
+from processes import ROOT
+from scrape import Scrape
+from service import Clock, Service
+from zendesk_escalator.ops.metric_labels import OTHER, Labels, escalation_of
+from zendesk_escalator.policy_file import parse_policy
+
+START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+POLICY = '\n[sla]\nwarn_before = "30m"\nbreach_level = 2\nrepeat_every = "1h"\n[lifecycle]\ncadence = { high = "2h" }\n'
+GRAFANA = ROOT / "docs" / "grafana-dashboard.json"
+SLA_TICKET, DOWN, BREACH = 1, 2, 3
+
+
+def ticket(ticket_id: int, priority: str, tags: list[str]) -> dict:
+    stamp = START.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"ticket": {"id": ticket_id, "status": "open", "priority": priority, "requester_id": 20978392,
+                       "tags": tags, "follower_ids": [], "collaborator_ids": [], "email_cc_ids": [],
+                       "created_at": stamp, "updated_at": stamp, "generated_timestamp": int(START.timestamp()),
+                       "subject": f"ticket {ticket_id}", "custom_fields": []}}
+
+
+@pytest.fixture(scope="module")
+def scraped(tmp_path_factory):
+    """Two impact escalations by tag (production down, security breach), then an urgent ticket's SLA warning and
+    breach; the scrape after it."""
+    clock = Clock(START)
+    sla = SlaEndpoints()
+    fake = FakeZendesk({t["ticket"]["id"]: t for t in (ticket(SLA_TICKET, "urgent", ["billing"]),
+                                                        ticket(DOWN, "normal", ["production_down"]),
+                                                        ticket(BREACH, "normal", ["security_breach"]))},
+                       endpoints=[sla], clock=lambda: clock().timestamp()).start()
+    try:
+        policy = parse_policy((SAMPLES / "policy.toml").read_text() + POLICY)
+        service = Service(tmp_path_factory.mktemp("metrics"), fake, policy, clock)
+        service.worker.handlers.start()
+        for ticket_id, tag in ((DOWN, "production_down"), (BREACH, "security_breach")):
+            hint = {**sample("trigger_body.json"), "ticket_id": str(ticket_id), "tags": tag, "actor_role": "Agent"}
+            assert service.post(hint).status_code == 202
+        sla.start_clock(fake, SLA_TICKET)  # urgent: the first reply is due in 60 minutes
+        service.minutes(65)
+        yield Scrape(service.http.get("/metrics").get_data(as_text=True))
+        service.close()
+    finally:
+        fake.stop()
+
+
+def test_escalations_are_counted_by_their_own_reason_and_level(scraped):
+    found = scraped.by("escalator_escalated_total", "reason", "level")
+    assert found[("production_down", "2")] == 1 and found[("security_breach", "3")] == 1
+    assert found[("sla_warning", "1")] == 1 and found[("sla_breach", "2")] == 1
+    assert scraped.value("escalator_decisions_total", kind="notification", rule="impact", outcome="escalated") == 2
+
+
+def test_sla_warnings_and_breaches_are_counted_by_metric(scraped):
+    assert scraped.by("escalator_sla_warnings_total", "metric") == {("first_reply_time",): 1}
+    assert scraped.by("escalator_sla_breaches_total", "metric") == {("first_reply_time",): 1}
+
+
+def test_open_episodes_by_state_and_level(scraped):
+    assert scraped.by("escalator_open_escalations", "state", "level") == {("active", "2"): 2, ("active", "3"): 1}
+
+
+def test_label_values_outside_the_policy_are_other():
+    labels = Labels.of(parse_policy((SAMPLES / "policy.toml").read_text()))
+    assert labels.reason("production_down") == "production_down" and labels.reason("<script>") == OTHER
+    assert labels.level(3) == "3" and labels.level(99) == OTHER
+    assert labels.metric("next_reply_time") == "next_reply_time" and labels.metric("x" * 300) == OTHER
+    assert escalation_of({"ticket": {"tags": ["escalation_level_2", "escalation_reason_outage"]}}) == ("outage", "2")
+    assert escalation_of({"ticket": {"comment": {"body": "reminder"}}}) is None
+
+
+def grafana_series() -> list[tuple[str, dict[str, str]]]:
+    """(metric name, label matchers) of every selector in the shipped dashboard's queries."""
+    board = json.loads(GRAFANA.read_text())
+    exprs = [target["expr"] for panel in board["panels"] for target in panel.get("targets", [])]
+    assert exprs, "the dashboard has queries"
+    found = []
+    for expr in exprs:
+        for name, matchers in re.findall(r"(escalator_\w+)(?:\{([^}]*)\})?", expr):
+            found.append((name, dict(re.findall(r'(\w+)="([^"]*)"', matchers))))
+    return found
+
+
+def test_the_grafana_dashboard_uses_only_series_a_scrape_has(scraped):
+    for name, labels in grafana_series():
+        assert any(sample == name and set(labels.items()) <= set(found) for sample, found in scraped.samples), \
+            f"{name}{labels} is not in /metrics"
+    used = {name for name, _ in grafana_series()}
+    assert {"escalator_escalated_total", "escalator_sla_warnings_total", "escalator_sla_breaches_total",
+            "escalator_open_escalations", "escalator_zendesk_credentials"} <= used

@@ -1,0 +1,62 @@
+"""Bounded label values for the escalation metrics: the reasons, levels and SLA metrics a policy can produce.
+
+A label value outside the policy's set is counted as "other", so a scrape never
+grows with what tickets carry. The reason and level of an escalation are read
+from the tags of the update the service sent (core/state.py writes
+escalation_reason_<reason> and escalation_level_<n> on every escalation): that
+body is what was done, whichever handler did it.
+"""
+
+import re
+from dataclasses import dataclass
+
+from ..core.policy import Policy
+from ..core.sla import BREACH, NAMES, OWN_TARGET, WARNING
+from ..core.state import LEVEL_TAG, REASON_TAG
+
+OTHER = "other"
+FIXED_REASONS = frozenset({"customer_cc", "manual", WARNING, BREACH})  # the rules' own; impacts add theirs
+ESCALATING = frozenset({"escalated", "re-escalated", "reopened"})  # outcomes that sent an escalation update
+_LEVEL = re.compile(LEVEL_TAG.format(r"(\d+)"))
+_REASON = re.compile(REASON_TAG.format(r"(\w+)"))
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The label values a policy allows."""
+
+    reasons: frozenset[str]
+    levels: frozenset[str]
+    metrics: frozenset[str]
+
+    @classmethod
+    def of(cls, policy: Policy | None) -> "Labels":
+        """The values this policy can produce (without one: the fixed reasons, levels 1-3, Zendesk's metrics)."""
+        if policy is None:
+            return cls(FIXED_REASONS, frozenset({"1", "2", "3"}), frozenset(NAMES))
+        reasons = FIXED_REASONS | {impact.reason for impact in policy.impacts} | {policy.recurring.reason}
+        levels = {level.level for level in policy.levels} | {policy.cc.level, policy.manual.level,
+                                                            policy.sla.warning_level, policy.sla.breach_level,
+                                                            policy.sla.max_level, policy.recurring.level}
+        return cls(frozenset(reasons), frozenset(str(n) for n in levels), frozenset(NAMES) | policy.sla.metrics
+                   | {OWN_TARGET})
+
+    def reason(self, value: str | None) -> str:
+        """The label for a reason."""
+        return value if value in self.reasons else OTHER
+
+    def level(self, value: object) -> str:
+        """The label for a level."""
+        return str(value) if str(value) in self.levels else OTHER
+
+    def metric(self, value: str | None) -> str:
+        """The label for an SLA metric."""
+        return value if value in self.metrics else OTHER
+
+
+def escalation_of(update: dict | None) -> tuple[str, str] | None:
+    """(reason, level) from the tags of an update body sent; None when it carries no escalation tags."""
+    tags = ((update or {}).get("ticket") or {}).get("tags") or ()
+    reason = next((m.group(1) for m in map(_REASON.fullmatch, tags) if m), None)
+    level = next((m.group(1) for m in map(_LEVEL.fullmatch, tags) if m), None)
+    return (reason, level) if reason and level else None

@@ -1,0 +1,29 @@
+"""[dashboard]: who may open the dashboard after signing in with Zendesk (admins always)."""
+
+from marshmallow import ValidationError, fields, post_load
+
+from ..core.policy import DashboardPolicy
+from ..ids import zendesk_id
+from .common import Strict
+
+ROLES = ("agent", "admin")  # Zendesk's staff roles; custom (Enterprise) roles are named by id
+
+
+class Role(fields.Field):
+    """ "agent", "admin", or a custom role's id."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and not value.isdigit():
+            if value not in ROLES:
+                refused = "end-users never see the dashboard" if value == "end-user" else f"unknown role {value!r}"
+                raise ValidationError(f"{refused}: use \"agent\" (every agent), \"admin\" or a custom role's id")
+            return value
+        return zendesk_id(value)
+
+
+class DashboardSchema(Strict):
+    roles = fields.List(Role(), load_default=list)
+
+    @post_load
+    def build(self, data, **_):
+        return DashboardPolicy(frozenset(data["roles"]))
