@@ -14,6 +14,10 @@ log = logging.getLogger(__name__)
 TRUE = {"1", "true", "yes", "on"}
 # The admin token guards customer data on /dashboard: a short one could be guessed.
 SHORTEST_ADMIN_TOKEN = 16
+# The sidebar app's token is held by Zendesk (the app's secure setting) and opens every ticket's escalation to
+# whoever holds it: long, random, and no header-breaking characters.
+SHORTEST_APP_TOKEN = 32
+APP_TOKEN = re.compile(r"[!-~]+")  # printable ASCII, no spaces: it travels in an Authorization header
 LOOPBACK, EVERY_INTERFACE = "127.0.0.1", "0.0.0.0"
 DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?")  # ASCII digits: no sign, exponent, "_", nan or inf
 SUBDOMAIN = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
@@ -40,6 +44,7 @@ class Settings:
     rules_path: str = "escalation.toml"
     dry_run: bool = False
     admin_token: str | None = None  # opens /dashboard; without it the dashboard is off
+    app_token: str | None = None  # opens /app/tickets/<id> to the sidebar app; without it that endpoint is off
     host: str | None = None  # where `escalator run` listens; see listen_host
     port: int = 8000
     log_level: str = "INFO"
@@ -102,6 +107,7 @@ def load_settings(environ: dict | None = None, dotenv_path: str | None = ".env",
         rules_path=env.get("ESCALATOR_RULES", Settings.rules_path),
         dry_run=env.get("ESCALATOR_DRY_RUN", "").lower() in TRUE,
         admin_token=env.get("ESCALATOR_ADMIN_TOKEN"),
+        app_token=env.get("ESCALATOR_APP_TOKEN"),
         host=env.get("HOST"),
         port=int(_number(env, "PORT", Settings.port)),
         log_level=env.get("LOG_LEVEL", Settings.log_level).upper(),
@@ -130,6 +136,7 @@ def _check(settings: Settings, web: bool) -> None:
     if settings.admin_token is not None and len(settings.admin_token) < SHORTEST_ADMIN_TOKEN:
         raise ConfigError("ESCALATOR_ADMIN_TOKEN", f"too short: use at least {SHORTEST_ADMIN_TOKEN} random "
                           "characters, e.g. from: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
+    _check_app_token(settings)
     if settings.api_url and not settings.api_url.startswith(("http://", "https://")):
         raise ConfigError("ZENDESK_API_URL", "must start with http:// or https://")
     if settings.email and settings.api_token and not (settings.subdomain or settings.api_url):
@@ -143,6 +150,18 @@ def _check(settings: Settings, web: bool) -> None:
     if settings.log_format not in {"json", "text"}:
         raise ConfigError("LOG_FORMAT", f"must be json or text, not {settings.log_format}")
     _check_sqlite_folder(settings.database_url)
+
+
+def _check_app_token(settings: Settings) -> None:
+    token = settings.app_token
+    if token is None:
+        return
+    if len(token) < SHORTEST_APP_TOKEN or not APP_TOKEN.fullmatch(token):
+        raise ConfigError("ESCALATOR_APP_TOKEN", f"use at least {SHORTEST_APP_TOKEN} random printable characters "
+                          "without spaces, e.g. from: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
+    if token == settings.admin_token:
+        raise ConfigError("ESCALATOR_APP_TOKEN", "must differ from ESCALATOR_ADMIN_TOKEN: Zendesk holds the app's "
+                                                 "token, and it must not open the dashboard")
 
 
 def _check_sqlite_folder(database_url: str) -> None:
