@@ -3,7 +3,7 @@
 from flask import Flask
 
 from . import webhooks
-from .ops import dashboard, health
+from .ops import dashboard, health, sidebar
 from .core.policy import Policy
 from .settings import Settings
 from .store.inbox import Inbox
@@ -20,4 +20,5 @@ def create_app(settings: Settings | None = None, policy: Policy | None = None,
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(dashboard.bp)
+    app.register_blueprint(sidebar.bp)
     return app
