@@ -9,7 +9,7 @@ counts down from the service's clock rather than the agent's.
 from datetime import datetime, timezone
 from typing import Iterable, Protocol
 
-from .lifecycle import CLOSED, Episode
+from .lifecycle import ACTIVE, CLOSED, REQUESTED, Episode
 from .policy import Policy
 from .sla import NAMES
 from .text import span
@@ -57,9 +57,10 @@ def escalation(episode: Episode, policy: Policy, owner_name: str | None) -> dict
 
 
 def plan(episode: Episode | None, moments: list[Moment], policy: Policy) -> dict | None:
-    """The communication plan of an open escalation: the cadence by priority and the next update due."""
+    """The communication plan of an active escalation (monitoring has none): the cadence by priority, the next
+    update due."""
     lifecycle = policy.lifecycle
-    if episode is None or episode.state == CLOSED or not (lifecycle.enabled and lifecycle.cadence):
+    if episode is None or episode.state not in (ACTIVE, REQUESTED) or not (lifecycle.enabled and lifecycle.cadence):
         return None
     due = [m.payload["at"] for m in _episode_moments(episode, moments) if m.payload["kind"] == "update_due"]
     # The cadence follows the ticket's priority, which the service does not keep: the app reads it in Zendesk.

@@ -74,7 +74,7 @@
       ...fact(escalation.open ? 'Open since' : 'Closed', when(escalation.open ? escalation.opened_at : escalation.closed_at)));
     const parts = [facts, section('Evidence', 'evidence', list(escalation.evidence))];
     if (view.plan) parts.push(section('Communication plan', 'plan', planBlock(view.plan, priority)));
-    if (view.next_step) {
+    if (view.next_step && !(view.plan && view.next_step.kind === 'update_due')) { // the plan says when an update is due
       parts.push(para([`Next: ${view.next_step.what} `, countdown(view.next_step.at, 'in', 'overdue by')], 'next'));
     }
     if (escalation.missing !== null) {
