@@ -2,8 +2,9 @@
 checks it (zendesk_apps_support's validations, which Zendesk runs on upload: the manifest's required keys,
 locations and parameters, the default locale's translation, the files the locations name), and the CLI around it.
 
-Zendesk's own validator (`zcli apps:validate`) validates on Zendesk's servers (POST /api/v2/apps/validate): it
-needs a Zendesk account; .ci/run runs it when one is configured (tests/test_app_zcli.py).
+Zendesk's own validator (`zcli apps:validate`, from npm) validates on Zendesk's servers (POST /api/v2/apps/validate):
+it needs a Zendesk account, so .ci/run runs it only when one is configured (ZCLI_SUBDOMAIN, ZCLI_EMAIL,
+ZCLI_API_TOKEN) and says why it skipped otherwise.
 """
 
 import io
