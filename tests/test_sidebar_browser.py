@@ -6,7 +6,6 @@ console errors, the token never in the browser; the screenshot goes to test-arti
 docs/sidebar-app.png when that is missing, or with UPDATE_SCREENSHOTS=1).
 """
 
-import copy
 import os
 import re
 import shutil
@@ -16,15 +15,11 @@ from urllib.parse import urlencode
 
 import pytest
 
-from conftest import SAMPLES, sample
-from fake_admin import FakeAdmin
-from fake_audits import AuditEndpoints
-from fake_sla import SlaEndpoints
-from fake_zendesk import FakeZendesk, cc_ticket
+from conftest import sample
 from processes import ROOT, wait_until
-from service import AGENT, CUSTOMER, Clock, Service, comment_event
+from service import AGENT, Clock
 from sidebar_host import serve, zendesk_host
-from zendesk_escalator.policy_file import parse_policy
+from sidebar_world import TOKEN, escalate_by_cc, fake_zendesk, service_for
 from zendesk_escalator.store.escalations import Escalations
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (requirements-dev.txt)")
@@ -35,20 +30,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 needs_browser = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="chromium or chromedriver not found "
                                    "(Debian: apt-get install chromium chromium-driver; .ci/run installs them)")
-TOKEN = "app-token-0123456789-0123456789-abcdef"
 START = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
 ACTIVE, MONITORING, CLOSED, NEVER = 35436, 35437, 35438, 35439
-OWNER = {"id": 900000000031, "name": "Max Manager", "email": "max@acme.example", "role": "agent", "active": True}
-POLICY = """
-[lifecycle]
-cadence = { high = "2h", normal = "8h" }
-
-[[lifecycle.owners]]
-user_id = 900000000031
-
-[sla]
-warn_before = "30m"
-"""
 STATUS_FIELD = "ticket.customField:custom_field_360010000001"
 
 
@@ -56,24 +39,16 @@ STATUS_FIELD = "ticket.customField:custom_field_360010000001"
 def world(tmp_path_factory):
     """Three escalations the worker made (closed, monitoring, active), the service over HTTP, and Zendesk's host."""
     tmp, clock = tmp_path_factory.mktemp("sidebar"), Clock(START)
-    template, comments = sample("ticket_cc.json"), sample("comments_cc.json")
-    tickets = {tid: cc_ticket(tid, template, comments) for tid in (ACTIVE, MONITORING, CLOSED, NEVER)}
-    fake = FakeZendesk({tid: t for tid, (t, _) in tickets.items()}, {tid: c for tid, (_, c) in tickets.items()},
-                       users=[*comments["users"], OWNER], endpoints=[FakeAdmin(), AuditEndpoints(), sla := SlaEndpoints()],
-                       clock=lambda: clock().timestamp()).start()
-    for tid in tickets:
-        fake.tickets[tid].update(email_cc_ids=[], collaborator_ids=[])
-    policy = parse_policy((SAMPLES / "policy.toml").read_text() + POLICY)
-    service = Service(tmp, fake, policy, clock, app_token=TOKEN)
-    service.worker.handlers.start()  # the periodic jobs: the SLA sweep plans timers
-    escalate(service, fake, CLOSED)
+    fake, sla = fake_zendesk([ACTIVE, MONITORING, CLOSED, NEVER], clock)
+    service = service_for(tmp, fake, clock)
+    escalate_by_cc(service, fake, CLOSED)
     solve(service, fake, CLOSED)
     service.at(START + timedelta(days=3, minutes=5))  # monitoring ends quietly: closed, with the review
     service.work()
-    escalate(service, fake, MONITORING)
+    escalate_by_cc(service, fake, MONITORING)
     solve(service, fake, MONITORING)
     sla.start_clock(fake, ACTIVE)  # the first reply is due in 8 h
-    escalate(service, fake, ACTIVE)
+    escalate_by_cc(service, fake, ACTIVE)
     assert wait_until(lambda: timers_planned(service), timeout=5)
     states = {tid: Escalations(service.inbox).current(tid).state for tid in (ACTIVE, MONITORING, CLOSED)}
     assert states == {ACTIVE: "active", MONITORING: "monitoring", CLOSED: "closed"}
@@ -87,15 +62,6 @@ def world(tmp_path_factory):
     stop_service()
     fake.stop()
     service.close()
-
-
-def escalate(service, fake, ticket_id):
-    """The customer's reply CCs the escalation desk: the worker escalates the ticket."""
-    cc = copy.deepcopy(sample("comments_cc.json")["comments"][-1])
-    written = fake.add_comment(ticket_id, CUSTOMER, "Please escalate: the dashboard is down.", via=cc["via"])
-    event = comment_event(ticket_id, written, CUSTOMER, False, f"e-{written['id']}", tags=fake.tickets[ticket_id]["tags"])
-    assert service.post(event).status_code == 202
-    service.work()
 
 
 def solve(service, fake, ticket_id):

@@ -1,7 +1,6 @@
 """GET /app/tickets/<id>, the sidebar app's endpoint, through the public path: signed webhooks in, the real worker,
 the fake Zendesk, then the JSON the app receives through Zendesk's proxy (the token in the Authorization header)."""
 
-import copy
 import hmac
 import logging
 from dataclasses import replace
@@ -9,31 +8,16 @@ from datetime import datetime, timezone
 
 import pytest
 
-from conftest import SAMPLES, sample
-from fake_admin import FakeAdmin
-from fake_sla import SlaEndpoints
-from fake_zendesk import Fault, FakeZendesk
-from service import CUSTOMER, TICKET, Clock, Service, comment_event
+from fake_zendesk import Fault
+from service import TICKET, Clock
+from sidebar_world import TOKEN, escalate_by_cc, fake_zendesk, service_for
 from zendesk_escalator.app import create_app
 from zendesk_escalator.errors import ZendeskUnavailable
 from zendesk_escalator.ops import sessions
 from zendesk_escalator.ops.user_names import UserNames
-from zendesk_escalator.policy_file import parse_policy
 from zendesk_escalator.store.inbox import Inbox
 
-TOKEN = "app-token-0123456789-0123456789-abcdef"
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
-OWNER = {"id": 900000000031, "name": "Max Manager", "email": "max@acme.example", "role": "agent", "active": True}
-POLICY = """
-[lifecycle]
-cadence = { high = "2h", normal = "8h" }
-
-[[lifecycle.owners]]
-user_id = 900000000031
-
-[sla]
-warn_before = "30m"
-"""
 USERS = "/api/v2/users/show_many.json"
 
 
@@ -44,16 +28,9 @@ def world(tmp_path):
 
     def make(**settings):
         clock = Clock(START)
-        comments = sample("comments_cc.json")
-        fake = FakeZendesk({TICKET: sample("ticket_cc.json")}, {TICKET: comments["comments"]},
-                           users=[*comments["users"], OWNER], endpoints=[FakeAdmin(), sla := SlaEndpoints()],
-                           clock=lambda: clock().timestamp()).start()
-        fake.tickets[TICKET].update(email_cc_ids=[], collaborator_ids=[])
+        fake, sla = fake_zendesk([TICKET], clock)
         made.append(fake)
-        policy = parse_policy((SAMPLES / "policy.toml").read_text() + POLICY)
-        service = Service(tmp_path, fake, policy, clock, **{"app_token": TOKEN, **settings})
-        service.worker.handlers.start()  # the periodic jobs: the SLA sweep plans the ticket's timers
-        return service, fake, sla
+        return service_for(tmp_path, fake, clock, **settings), fake, sla
 
     yield make
     for fake in made:
@@ -63,11 +40,7 @@ def world(tmp_path):
 def escalate(service, fake, sla):
     """The customer's reply CCs the escalation desk; the sweep plans the SLA timers."""
     sla.start_clock(fake, TICKET)  # normal priority: the first reply is due in 8 h, at 17:00
-    cc = copy.deepcopy(sample("comments_cc.json")["comments"][-1])
-    written = fake.add_comment(TICKET, CUSTOMER, "Please escalate.", via=cc["via"])
-    assert service.post(comment_event(TICKET, written, CUSTOMER, False, "e-1", tags=fake.tickets[TICKET]["tags"])
-                        ).status_code == 202
-    service.work()
+    escalate_by_cc(service, fake, TICKET)
     service.clock.advance(12)  # the sweep's next step reads the ticket
     service.work()
 
