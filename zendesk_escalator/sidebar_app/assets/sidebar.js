@@ -77,7 +77,7 @@
     if (view.next_step && !(view.plan && view.next_step.kind === 'update_due')) { // the plan says when an update is due
       parts.push(para([`Next: ${view.next_step.what} `, countdown(view.next_step.at, 'in', 'overdue by')], 'next'));
     }
-    if (escalation.missing !== null) {
+    if (Array.isArray(escalation.missing)) { // null: no customer request was checked
       const missing = escalation.missing.length ? list(escalation.missing) : para('Nothing: every item was there.');
       parts.push(section('The request lacked', 'missing', missing));
     }
