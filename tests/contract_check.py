@@ -12,6 +12,8 @@ requests checked, by door.
 import json
 import threading
 from collections import Counter
+from email.parser import BytesParser
+from email.policy import HTTP
 from urllib.parse import parse_qs, urlsplit
 
 import requests
@@ -26,17 +28,20 @@ _lock = threading.Lock()
 original_send = requests.Session.send
 
 
-def check(door: str, method: str, url: str, body: bytes | str | None) -> None:
+def check(door: str, method: str, url: str, body: bytes | str | None, content_type: str | None = None) -> None:
     """Check one request; remember what is wrong with it for the running test."""
     if not zendesk_contract.available():
         return
     parts = urlsplit(url)
+    query = parse_qs(parts.query, True)
     try:
-        payload = json.loads(body) if body else None
+        if (content_type or "").startswith("multipart/form-data"):
+            found = zendesk_contract.contract().problems(method, parts.path, query, None,
+                                                         set(form_fields(body, content_type)))
+        else:
+            found = zendesk_contract.contract().problems(method, parts.path, query, json.loads(body) if body else None)
     except ValueError:
-        found = [f"body: not JSON: {body[:80]!r}"]
-    else:
-        found = zendesk_contract.contract().problems(method, parts.path, parse_qs(parts.query, True), payload)
+        found = [f"body: not {'multipart' if content_type else 'JSON'}: {body[:80]!r}"]
     with _lock:
         checked[door] += 1
         problems.extend(f"{method} {parts.path}{'?' + parts.query if parts.query else ''}: {p}" for p in found)
@@ -45,8 +50,19 @@ def check(door: str, method: str, url: str, body: bytes | str | None) -> None:
 def checked_send(session, request, **kwargs):
     parts = urlsplit(request.url)
     if parts.path.startswith("/api/") and parts.netloc not in served:
-        check(IN_PROCESS, request.method, request.url, request.body)
+        check(IN_PROCESS, request.method, request.url, request.body, request.headers.get("Content-Type"))
     return original_send(session, request, **kwargs)
+
+
+def form_fields(body: bytes | str | None, content_type: str) -> dict[str, dict]:
+    """A multipart/form-data body's fields by name: filename, content type and data of each (ValueError if none)."""
+    raw = body.encode() if isinstance(body, str) else body or b""
+    message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+    if not message.is_multipart():
+        raise ValueError("no multipart body")
+    return {part.get_param("name", header="content-disposition"): {
+        "filename": part.get_filename(), "content_type": part.get_content_type(), "data": part.get_payload(decode=True)}
+        for part in message.iter_parts()}
 
 
 def take_problems() -> list[str]:

@@ -399,8 +399,11 @@ class FakeZendesk:
             def _serve(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else None
-                contract_check.check(contract_check.SERVER, self.command, self.path, raw)
-                body = json.loads(raw) if raw else None
+                kind = self.headers.get("Content-Type", "")
+                contract_check.check(contract_check.SERVER, self.command, self.path, raw, kind)
+                # An upload's fields by name (filename, content type, data); any other body is JSON.
+                form = kind.startswith("multipart/form-data")
+                body = contract_check.form_fields(raw, kind) if form else json.loads(raw) if raw else None
                 url = urlparse(self.path)
                 query = {k: v[-1] for k, v in parse_qs(url.query).items()}
                 status, answer, headers = fake.handle(self.command, url.path, query, body,

@@ -2,8 +2,8 @@
 one dead letter), then chromium signs in with Zendesk (the fake's authorization page) as a manager would and opens
 /dashboard. The content is checked, the console must be free of errors, axe-core (npm, loaded into the page by the
 test) must find no serious or critical accessibility violation, and a screenshot is kept in
-test-artifacts/dashboard.png; with ESCALATOR_CAPTURE_DOCS=1 it is also copied to docs/dashboard.png for the README
-(so an everyday test run leaves the repository unchanged).
+test-artifacts/dashboard.png, and copied to docs/dashboard.png for the README when that is missing or with
+UPDATE_SCREENSHOTS=1 (so an everyday test run leaves the repository unchanged).
 """
 
 import copy
@@ -179,7 +179,7 @@ def test_a_manager_signs_in_with_zendesk_and_runs_the_day_from_the_dashboard(ser
     ARTIFACTS.mkdir(exist_ok=True)
     browser.set_window_size(1440, browser.execute_script("return document.documentElement.scrollHeight") + 140)
     assert browser.save_screenshot(str(ARTIFACTS / "dashboard.png"))
-    if os.environ.get("ESCALATOR_CAPTURE_DOCS") == "1":
+    if os.environ.get("UPDATE_SCREENSHOTS") or not (ROOT / "docs" / "dashboard.png").exists():
         shutil.copyfile(ARTIFACTS / "dashboard.png", ROOT / "docs" / "dashboard.png")
     browser.find_element(By.CSS_SELECTOR, "#dead-letters button").click()  # Retry, with the page's CSRF token
     assert wait_until(lambda: "retried=" in browser.current_url, timeout=10)

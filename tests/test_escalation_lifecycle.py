@@ -244,6 +244,9 @@ def test_the_note_lists_the_request_checklist_and_one_public_reply_asks_for_what
     assert "Escalation request checklist: 2 of 8 items present." in escalation["comment"]["body"]
     assert "- Technical contact: phone number missing (found: Dana Customer; dana@customer.example)" in escalation["comment"]["body"]
     assert "- Problem with steps to reproduce" in escalation["comment"]["body"]
+    assert episode(service).missing[:2] == (  # the record keeps it for the sidebar app
+        "Technical contact: phone number missing (found: Dana Customer; dana@customer.example)",
+        "Affected application and environment")
     assert reply == {"comment": {"public": True, "body": reply["comment"]["body"]}}
     assert reply["comment"]["body"].startswith("Hello,\n\nThank you for your escalation request.")
     assert "- the problem, with the steps to reproduce it" in reply["comment"]["body"]

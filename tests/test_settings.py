@@ -50,7 +50,10 @@ def test_oauth_and_api_url_override():
 @pytest.mark.parametrize("key, value", [("PORT", "eighty"), ("ZENDESK_API_URL", "ftp://x"),
                                         ("LOG_LEVEL", "LOUD"), ("ESCALATOR_RETRY_BUDGET_HOURS", "0"),
                                         ("DATABASE_URL", "sqlite:////no/such/folder/escalator.db"),
-                                        ("ESCALATOR_ADMIN_TOKEN", "short-token")])
+                                        ("ESCALATOR_ADMIN_TOKEN", "short-token"),
+                                        ("ESCALATOR_APP_TOKEN", "x" * 31),
+                                        ("ESCALATOR_APP_TOKEN", "y" * 20 + " with a space"),
+                                        ("ESCALATOR_APP_TOKEN", "ü" * 40)])
 def test_bad_values_name_the_variable(key, value):
     with pytest.raises(ConfigError) as caught:
         load_settings({**FULL, key: value})
@@ -60,6 +63,14 @@ def test_bad_values_name_the_variable(key, value):
 def test_admin_token_opens_the_dashboard_only_when_set():
     assert load_settings(FULL).admin_token is None
     assert load_settings({**FULL, "ESCALATOR_ADMIN_TOKEN": " a-long-enough-token "}).admin_token == "a-long-enough-token"
+
+
+def test_the_app_token_opens_the_sidebar_endpoint_only_when_set_and_never_is_the_admin_token():
+    assert load_settings(FULL).app_token is None
+    token = "q" * 32
+    assert load_settings({**FULL, "ESCALATOR_APP_TOKEN": f" {token} "}).app_token == token
+    with pytest.raises(ConfigError, match="must differ from ESCALATOR_ADMIN_TOKEN"):
+        load_settings({**FULL, "ESCALATOR_APP_TOKEN": token, "ESCALATOR_ADMIN_TOKEN": token})
 
 
 def test_dotenv_file_is_read(tmp_path, monkeypatch):

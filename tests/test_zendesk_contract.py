@@ -50,6 +50,26 @@ def test_correct_requests_pass_gaps_included(contract, method, path, query, body
     assert contract.problems(method, path, query, body) == []
 
 
+def test_an_upload_is_checked_by_its_form_fields(contract):
+    assert contract.problems("POST", "/api/v2/apps/uploads.json", {}, None, {"uploaded_data"}) == []
+    misspelt = contract.problems("POST", "/api/v2/apps/uploads.json", {}, None, {"upload"})
+    assert [p.split(":")[0] for p in misspelt] == ["undeclared", "body"] and "'upload' is not declared" in misspelt[0]
+    assert "'uploaded_data' is required" in misspelt[1]
+    assert contract.problems("PUT", "/api/v2/tickets/1.json", {}, None, {"ticket"})[0].startswith(
+        "body: UpdateTicket takes no multipart/form-data body")
+
+
+def test_the_fake_server_checks_an_upload_by_its_fields():
+    fake = FakeZendesk({}).start()
+    try:
+        requests.post(f"{fake.url}/api/v2/apps/uploads.json", files={"package": ("a.zip", b"PK", "application/zip")},
+                      timeout=5)
+        found = contract_check.take_problems()
+    finally:
+        fake.stop()
+    assert len(found) == 2 and "form field 'package' is not declared" in found[0]
+
+
 def test_every_gap_rests_on_a_documentation_page():
     pages = [gap.page for gap in zendesk_gaps.PATCHES] + [page for _, page in zendesk_gaps.SIDELOADS.values()]
     pages += [zendesk_gaps.PAGINATION_PAGE, zendesk_gaps.JSON_SUFFIX_PAGE]

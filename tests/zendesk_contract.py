@@ -5,9 +5,10 @@ fakes answering is no proof: this checks the request itself. Rules, each named i
 the failure message: `operation` (the method and path are an operation, with or
 without `.json`), `query` (each parameter is declared, or documented pagination),
 `sideload` (each `include` value is documented for the operation), `body` (the
-JSON body is valid against the operation's request schema) and `undeclared` (it
-names no property the schema does not declare; read-only ones count as
-undeclared). The description's known gaps are patched in from zendesk_gaps.py.
+JSON body is valid against the operation's request schema; a multipart/form-data
+body has the fields its schema requires) and `undeclared` (it names no property,
+or form field, the schema does not declare; read-only ones count as undeclared).
+The description's known gaps are patched in from zendesk_gaps.py.
 
 jsonschema validates; what is written here turns OpenAPI 3.0 schemas into JSON
 Schema 2020-12 (refs inlined, `nullable`, objects closed with
@@ -44,6 +45,7 @@ class Operation:
     integers: frozenset  # query parameters declared as integers
     body: dict | None = field(compare=False)  # the request body's schema (OpenAPI form), None when it takes none
     document: int = 0  # which description it comes from
+    form: dict | None = field(default=None, compare=False)  # a multipart/form-data body's schema (an upload)
 
 
 def available() -> bool:
@@ -98,13 +100,16 @@ class Contract:
         bare = path.removesuffix(".json")
         return next((op for op in self.operations if op.method == method.upper() and op.pattern.fullmatch(bare)), None)
 
-    def problems(self, method: str, path: str, query: dict[str, list[str]], body) -> list[str]:
-        """What is wrong with one request, each as `rule: detail`; empty when it keeps the contract."""
+    def problems(self, method: str, path: str, query: dict[str, list[str]], body,
+                 form: set[str] | None = None) -> list[str]:
+        """What is wrong with one request (a JSON `body`, or the field names of a multipart `form`), each as
+        `rule: detail`; empty when it keeps the contract."""
         op = self.operation(method, path)
         if op is None:
             return [f"operation: {method} {path} is no operation of Zendesk's API description "
                     f"(neither with nor without .json; {gaps.JSON_SUFFIX_PAGE})"]
-        found = [*self._query_problems(op, query), *self._body_problems(op, body)]
+        sent = self._body_problems(op, body) if form is None else self._form_problems(op, form)
+        found = [*self._query_problems(op, query), *sent]
         return [f"{problem} [{op.operation_id}: {op.method} {op.template}]" for problem in found]
 
     def _query_problems(self, op: Operation, query: dict[str, list[str]]):
@@ -132,6 +137,16 @@ class Contract:
             rule = "undeclared" if error.validator == "unevaluatedProperties" else "body"
             yield f"{rule}: at {error.json_path}: {error.message}"
 
+    @staticmethod
+    def _form_problems(op: Operation, fields: set[str]):
+        if op.form is None:
+            yield f"body: {op.operation_id} takes no multipart/form-data body"
+            return
+        declared = set(op.form.get("properties", {}))
+        yield from (f"undeclared: form field {name!r} is not declared ({sorted(declared)})"
+                    for name in sorted(fields - declared))
+        yield from (f"body: form field {name!r} is required" for name in op.form.get("required", []) if name not in fields)
+
     @functools.cache
     def _validator(self, op: Operation) -> Draft202012Validator:
         return Draft202012Validator(_json_schema(op.body, self.documents[op.document]))
@@ -147,14 +162,14 @@ def _operations(doc: dict, prefix: str, document: int):
             spec = item[method]
             params = [_resolve(doc, p) for p in [*shared, *spec.get("parameters", [])]]
             query = [p for p in params if p.get("in") == "query"]
-            body = spec.get("requestBody")
-            schema = _resolve(doc, body)["content"].get("application/json", {}).get("schema") if body else None
+            content = _resolve(doc, spec["requestBody"])["content"] if "requestBody" in spec else {}
             path = prefix + template
             yield Operation(method.upper(), path, spec.get("operationId", f"{method} {path}"),
                             re.compile(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path))),
                             frozenset(p["name"] for p in query),
                             frozenset(p["name"] for p in query if p.get("schema", {}).get("type") == "integer"),
-                            schema, document)
+                            content.get("application/json", {}).get("schema"), document,
+                            content.get("multipart/form-data", {}).get("schema"))
 
 
 def _resolve(doc: dict, node: dict) -> dict:

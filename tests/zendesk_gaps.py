@@ -31,6 +31,7 @@ TOKEN_REQUEST = {"type": "object", "required": ["grant_type", "client_id"], "pro
         ("grant_type", "string"), ("code", "string"), ("client_id", "string"), ("client_secret", "string"),
         ("redirect_uri", "string"), ("scope", "string"), ("code_verifier", "string"), ("expires_in", "integer"),
         ("refresh_token_expires_in", "integer"), ("refresh_token", "string"))}}
+APPS = f"{DOCS}/api-reference/ticketing/apps/apps/"
 # A view is written with `all`, `any` and `output` ("Create View": "View input"), and read back as
 # `conditions` and `execution`.
 VIEW_INPUT = {"type": "object", "properties": {
@@ -81,6 +82,14 @@ def _bulk_ticket(description: dict) -> dict:
         "ticket": {"type": "object", "properties": changes}}}}}}
 
 
+def _json(operation_id: str, properties: dict, required: tuple[str, ...] = ()) -> dict:
+    """A write operation the description lacks, with its JSON body (an object of these properties)."""
+    schema = {"type": "object", "properties": properties, "required": list(required)}
+    return {"operationId": operation_id, "requestBody": {"content": {"application/json": {"schema": schema}}}}
+
+
+ID = {"anyOf": [{"type": "integer"}, {"type": "string"}]}  # the page's examples send ids as strings too
+SETTINGS = {"type": "object", "additionalProperties": True}  # "formatted as a flat object"
 NULLABLE_ID = {"type": "integer", "nullable": True}
 # Update Ticket's properties, also reached by Create Ticket (its allOf includes them).
 UPDATE = "/components/schemas/TicketUpdateInput/properties"
@@ -162,6 +171,27 @@ PATCHES = (
                    "code_challenge", "code_challenge_method"),
         PKCE, "the authorization page of the authorization code grant (step 1: the browser is sent there), with the "
         "PKCE parameters; a page for people rather than an API operation, so not described"),
+    # The Apps API (`escalator app install`, `check`) is documented but absent from the description.
+    Gap("/paths/~1api~1v2~1apps~1owned", _operation("ListOwnedApps"), f"{APPS}#list-owned-apps",
+        "the Apps API is documented but absent"),
+    Gap("/paths/~1api~1v2~1apps~1uploads", {"post": {"operationId": "UploadAppPackage", "requestBody": {"content": {
+        "multipart/form-data": {"schema": {"type": "object", "required": ["uploaded_data"], "properties": {
+            "uploaded_data": {"type": "string", "format": "binary"}}}}}}}},
+        f"{APPS}#upload-app-package", "the zip as the multipart field uploaded_data (curl -F uploaded_data=@…)"),
+    Gap("/paths/~1api~1v2~1apps", {"post": _json("CreateApp", {"name": {"type": "string"}, "short_description": {
+        "type": "string"}, "upload_id": ID}, ("upload_id",))}, f"{APPS}#create-app",
+        'Create App takes {"name", "short_description", "upload_id"} and answers {"job_id"}'),
+    Gap("/paths/~1api~1v2~1apps~1{app_id}", {"put": _json("UpdateApp", {"name": {"type": "string"}, "short_description": {
+        "type": "string"}, "upload_id": ID}, ("upload_id",))}, f"{APPS}#update-app",
+        'Update App takes an upload_id (the page\'s example also a name and short_description) and answers {"job_id"}'),
+    Gap("/paths/~1api~1v2~1apps~1job_statuses~1{job_status_id}", _operation("ShowAppJobStatus"), f"{APPS}#get-job-status",
+        "a build's status: queued, working, completed (with app_id), failed or killed (with a message)"),
+    Gap("/paths/~1api~1v2~1apps~1installations", {**_operation("ListAppInstallations", "include"), "post": _json(
+        "InstallApp", {"app_id": ID, "settings": SETTINGS, "enabled": {"type": "boolean"}}, ("app_id", "settings"))},
+        f"{APPS}#install-app", 'Install App takes {"app_id", "settings": {flat}}; List App Installations takes include=app'),
+    Gap("/paths/~1api~1v2~1apps~1installations~1{app_installation_id}", {"put": _json(
+        "UpdateAppInstallation", {"settings": SETTINGS, "enabled": {"type": "boolean"}})},
+        f"{APPS}#update-app-installation", 'Update App Installation takes {"settings": {flat}}'),
 )
 
 # Paths are written without `.json` in the description; Zendesk serves both forms.

@@ -3,7 +3,7 @@
 from flask import Flask
 
 from . import webhooks
-from .ops import dashboard, dashboard_auth, dashboard_oauth, health
+from .ops import dashboard, dashboard_auth, dashboard_oauth, health, sidebar
 from .core.policy import Policy
 from .settings import Settings
 from .store.inbox import Inbox
@@ -22,4 +22,5 @@ def create_app(settings: Settings | None = None, policy: Policy | None = None,
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(dashboard_auth.bp)
     app.register_blueprint(dashboard_oauth.bp)
+    app.register_blueprint(sidebar.bp)
     return app

@@ -17,6 +17,8 @@ from .core.report_formats import FORMATS
 from .core.triggers import escalation_rules
 from .errors import ConfigError, EscalatorError
 from .ops import multiproc
+from .ops.app_install import run_app_install
+from .ops.app_package import run_package
 from .ops.backtest import run_backtest
 from .ops.check import run_check
 from .ops.dead_letters import dead_letters
@@ -33,6 +35,7 @@ from .wiring import (WorkerPool, announce_address, announce_modes, build_admin, 
                      report_feed_access, utcnow)
 from .worker.escalate import NotificationHandler
 from .worker.loop import POLL_INTERVAL
+from .zendesk.apps import ZendeskApps
 from .zendesk.stand_ins import DryRunWriter, HintReader, RecordedZendesk
 
 
@@ -154,6 +157,16 @@ def cmd_check(args) -> int:
     return run_check(operator_settings(), args.rules, build_admin)
 
 
+def cmd_app(args) -> int:
+    """Package the ticket sidebar app (the zip an admin uploads), or install it through Zendesk's Apps API."""
+    settings = operator_settings()
+    email = args.email or settings.email
+    if args.action == "package":
+        return run_package(args.url, email, Path(args.out))
+    apps = ZendeskApps(build_admin(settings).session, settings.api_timeout)
+    return run_app_install(apps, args.url, settings.app_token, email, args.dry_run)
+
+
 def cmd_report(args) -> int:
     """Print the status of every escalation over a period, from the service's store."""
     return run_report(operator_settings(), load_policy(args.rules), args.since, args.format, utcnow)
@@ -234,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     migrate = sub.add_parser("migrate", help="bring the database to the newest schema (also done at start-up)")
     migrate.set_defaults(func=cmd_migrate)
     _operator_commands(sub)
+    _app_command(sub)
     args = parser.parse_args(argv)
     if args.command == "dead-letters":
         _check_row_id(parser, args)
@@ -269,6 +283,19 @@ def _check_setup(parser, args) -> None:
         parser.error("setup needs --url (the service's webhook address), or --remove")
     if args.fields and not args.remove:
         parser.error("setup: --fields goes with --remove")
+
+
+def _app_command(sub) -> None:
+    """app package | install: the Zendesk ticket sidebar app."""
+    app = sub.add_parser("app", help="the ticket sidebar app for Zendesk: package it (a zip to upload as a private "
+                                     "app), or install it through Zendesk's Apps API with its settings")
+    app.add_argument("action", choices=["package", "install"])
+    app.add_argument("--url", required=True, help="the service's https address, e.g. https://escalator.example.com")
+    app.add_argument("--out", default="zendesk-escalator-app.zip", help="package: the zip to write "
+                                                                        "(default zendesk-escalator-app.zip)")
+    app.add_argument("--email", help="the app's author address, where agents write about it (default: $ZENDESK_EMAIL)")
+    app.add_argument("--dry-run", action="store_true", help="install: print the plan; change nothing in Zendesk")
+    app.set_defaults(func=cmd_app)
 
 
 def _operator_commands(sub) -> None:

@@ -14,6 +14,10 @@ log = logging.getLogger(__name__)
 TRUE = {"1", "true", "yes", "on"}
 # The admin token guards customer data on /dashboard: a short one could be guessed.
 SHORTEST_ADMIN_TOKEN = 16
+# The sidebar app's token is held by Zendesk (the app's secure setting) and opens every ticket's escalation to
+# whoever holds it: long, random, and no header-breaking characters.
+SHORTEST_APP_TOKEN = 32
+APP_TOKEN = re.compile(r"[!-~]+")  # printable ASCII, no spaces: it travels in an Authorization header
 LOOPBACK, EVERY_INTERFACE = "127.0.0.1", "0.0.0.0"
 DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?")  # ASCII digits: no sign, exponent, "_", nan or inf
 SUBDOMAIN = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
@@ -42,6 +46,7 @@ class Settings:
     admin_token: str | None = None  # opens /dashboard (and scripts' bearer requests)
     oauth_client_id: str = "zendesk_escalator"  # the OAuth client `setup` creates: "Sign in with Zendesk"
     oauth_client_secret: str | None = None  # its secret; without it there is no Zendesk sign-in
+    app_token: str | None = None  # opens /app/tickets/<id> to the sidebar app; without it that endpoint is off
     host: str | None = None  # where `escalator run` listens; see listen_host
     port: int = 8000
     log_level: str = "INFO"
@@ -111,6 +116,7 @@ def load_settings(environ: dict | None = None, dotenv_path: str | None = ".env",
         admin_token=env.get("ESCALATOR_ADMIN_TOKEN"),
         oauth_client_id=env.get("ZENDESK_OAUTH_CLIENT_ID", Settings.oauth_client_id),
         oauth_client_secret=env.get("ZENDESK_OAUTH_CLIENT_SECRET"),
+        app_token=env.get("ESCALATOR_APP_TOKEN"),
         host=env.get("HOST"),
         port=int(_number(env, "PORT", Settings.port)),
         log_level=env.get("LOG_LEVEL", Settings.log_level).upper(),
@@ -142,6 +148,7 @@ def _check(settings: Settings, web: bool) -> None:
     if settings.oauth_client_secret and not (settings.subdomain or settings.api_url):
         raise ConfigError("ZENDESK_OAUTH_CLIENT_SECRET", "needs ZENDESK_SUBDOMAIN: people sign in on "
                                                          "https://<subdomain>.zendesk.com")
+    _check_app_token(settings)
     if settings.api_url and not settings.api_url.startswith(("http://", "https://")):
         raise ConfigError("ZENDESK_API_URL", "must start with http:// or https://")
     if settings.email and settings.api_token and not (settings.subdomain or settings.api_url):
@@ -155,6 +162,18 @@ def _check(settings: Settings, web: bool) -> None:
     if settings.log_format not in {"json", "text"}:
         raise ConfigError("LOG_FORMAT", f"must be json or text, not {settings.log_format}")
     _check_sqlite_folder(settings.database_url)
+
+
+def _check_app_token(settings: Settings) -> None:
+    token = settings.app_token
+    if token is None:
+        return
+    if len(token) < SHORTEST_APP_TOKEN or not APP_TOKEN.fullmatch(token):
+        raise ConfigError("ESCALATOR_APP_TOKEN", f"use at least {SHORTEST_APP_TOKEN} random printable characters "
+                          "without spaces, e.g. from: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
+    if token == settings.admin_token:
+        raise ConfigError("ESCALATOR_APP_TOKEN", "must differ from ESCALATOR_ADMIN_TOKEN: Zendesk holds the app's "
+                                                 "token, and it must not open the dashboard")
 
 
 def _check_sqlite_folder(database_url: str) -> None:

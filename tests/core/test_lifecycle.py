@@ -76,7 +76,7 @@ def test_the_note_states_the_owner_and_the_communication_plan(policy):
 
 
 def test_the_record_round_trips(policy):
-    episode = replace(escalated(None, DECISION, TICKET, policy, NOW), id=3, review="fine")
+    episode = replace(escalated(None, DECISION, TICKET, policy, NOW), id=3, review="fine", missing=("Done so far",))
     moved = episode.moved(NOW + timedelta(days=1), MONITORING, SOLVED, "until x")
     row = {"id": 3, "ticket_id": 9, "state": moved.state, "opened_at": NOW.timestamp(), "closed_at": None,
            "level": moved.level, "reason": moved.reason, "owner_id": None}

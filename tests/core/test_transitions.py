@@ -7,9 +7,9 @@ import pytest
 
 from zendesk_escalator.core.lifecycle import ACTIVE, CLOSED, MONITORED, MONITORING, REOPENED, escalated
 from zendesk_escalator.core.policy import LifecyclePolicy
-from zendesk_escalator.core.rules import Decision
+from zendesk_escalator.core.rules import Decision, Request
 from zendesk_escalator.core.snapshot import TicketSnapshot
-from zendesk_escalator.core.transitions import MONITORING_END, UPDATE_DUE, on_timer
+from zendesk_escalator.core.transitions import MONITORING_END, UPDATE_DUE, on_ticket, on_timer
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 MIN = timedelta(minutes=1)
@@ -54,3 +54,14 @@ def test_missed_updates_raise_a_level_up_to_the_highest_the_policy_names(planned
     move = on_timer(UPDATE_DUE, TICKET, top, planned, late, lambda: None)
     assert move.episode.level == 3 and move.episode.missed_updates == 0
     assert move.update["comment"]["body"].endswith("2 missed in a row; level 3 is the highest already.")
+
+
+def test_the_episode_records_what_the_request_checklist_found_missing(planned):
+    asked = replace(DECISION, request=Request("Please call me, jo@customer.example. Production is down for 300 users."))
+    opened = on_ticket(TICKET, None, asked, planned, NOW).episode
+    assert opened.missing == ("Organization", "Technical contact: name, phone number missing (found: jo@customer.example)",
+                              "Affected application and environment: URL missing (found: production)",
+                              "Problem with steps to reproduce", "Done so far", "Critical milestone date")
+    raised = on_ticket(TICKET, opened, replace(DECISION, level=2), planned, NOW + MIN).episode
+    assert raised.level == 2 and raised.missing == opened.missing  # no request this time: the finding stays
+    assert on_ticket(TICKET, None, DECISION, planned, NOW).episode.missing is None  # no customer request

@@ -7,15 +7,18 @@ import pytest
 
 from conftest import EXTRA_ROUTE, SAMPLES
 from fake_admin import FakeAdmin, serve
+from fake_apps import FakeApps
 from fake_webhooks import TLS, flask_server, json_page, web_page
 from fake_zendesk import INTEGRATION_USER, Fault
 from zendesk_escalator.app import create_app
+from zendesk_escalator.ops.app_install import run_app_install
 from zendesk_escalator.ops.check import CHECKS, OK, Context, Row, run_check, run_checks
 from zendesk_escalator.ops.setup_plan import desired_triggers
 from zendesk_escalator.policy_file import parse_policy
 from zendesk_escalator.settings import Settings
 from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.wiring import build_admin
+from zendesk_escalator.zendesk.apps import ZendeskApps
 
 GROUPS = [{"id": gid, "name": name} for gid, name in [(360000000001, "Tier 2"), (360000000002, "Security"),
                                                        (360000000003, "Billing"), (360000000004, "Key accounts")]]
@@ -63,6 +66,7 @@ def zendesk(fake_server, service):
     def start(network=None, **changes):
         network = {WEBHOOK["endpoint"]: service()[0]} if network is None else network
         fake = serve(fake_server, FakeAdmin(**{**copy.deepcopy(ACCOUNT), **changes}, network=network), AGENTS)
+        fake.endpoints.append(FakeApps())  # no sidebar app yet
         fake.groups[360000000002] = {900000000021}  # the security lead of routes[1] is in its group
         return fake
 
@@ -92,9 +96,10 @@ def test_a_healthy_account_is_all_ok_in_one_call_per_kind(zendesk, tmp_path, cap
         "/api/v2/users/900000000021/group_memberships.json", "/api/v2/ticket_fields.json",
         "/api/v2/ticket_forms.json", "/api/v2/brands.json", "/api/v2/organizations/show_many.json",
         "/api/v2/webhooks", f"/api/v2/webhooks/{WEBHOOK['id']}/signing_secret", "/api/v2/webhooks/test",
-        "/api/v2/trigger_categories.json", "/api/v2/triggers/definitions.json", "/api/v2/triggers.json"]
+        "/api/v2/trigger_categories.json", "/api/v2/triggers/definitions.json", "/api/v2/triggers.json",
+        "/api/v2/apps/owned.json"]
     assert fake.requests[2].query["ids"] == "900000000001,900000000011,900000000012,900000000013,900000000021"
-    assert lines[-1] == "0 problem(s), 0 warning(s); Zendesk API calls: 14"
+    assert lines[-1] == "0 problem(s), 0 warning(s); Zendesk API calls: 15"
 
 
 def test_each_problem_is_a_row_and_the_exit_code_says_so(zendesk, tmp_path, capsys):
@@ -116,7 +121,7 @@ def test_each_problem_is_a_row_and_the_exit_code_says_so(zendesk, tmp_path, caps
     assert "Head is an end-user, not an agent: cannot be assigned or follow as a lead (levels[3].followers)" in text
     assert "Escalation level is a date field; decimal or integer or text is needed (fields.level)" in text
     assert "not an option of this drop-down (field_values.requested)" in text
-    assert lines[-1] == "8 problem(s), 1 warning(s); Zendesk API calls: 13"  # no lead groups read; an agent cannot test
+    assert lines[-1] == "8 problem(s), 1 warning(s); Zendesk API calls: 14"  # no lead groups read; an agent cannot test
 
 
 def test_a_lead_outside_the_routes_group_is_a_problem(zendesk, tmp_path, capsys):
@@ -371,3 +376,33 @@ def test_a_form_agents_use_without_the_status_field_is_a_warning(zendesk, tmp_pa
     assert row_detail(lines, "form 360000144213") == (
         "\"Billing\" does not show the escalation status field (360010000001): agents on it cannot ask for escalation "
         "with it (the request tag still works); `escalator setup` adds it")
+
+
+APP_TOKEN = "app-token-0123456789-0123456789-abcdef"
+
+
+def installed_app(fake, token: str = APP_TOKEN) -> int:
+    """The sidebar app installed as `escalator app install` installs it; its installation's id."""
+    settings = Settings(subdomain="acme", email="bot@acme.example", api_token="t0ken", api_url=fake.url)
+    run_app_install(ZendeskApps(build_admin(settings).session, 2.0), "https://esc.example.com", token,
+                    "bot@acme.example", False, lambda seconds: None)
+    return next(iter(fake.endpoints[-1].installations))
+
+
+@pytest.mark.parametrize("installed, token, status, detail", [
+    (None, None, None, None),  # no app, no token: nothing to say
+    (None, APP_TOKEN, "WARN", "ESCALATOR_APP_TOKEN is set but the app is not installed"),
+    (APP_TOKEN, None, "PROBLEM", "installed, but ESCALATOR_APP_TOKEN is not set here"),
+    (APP_TOKEN, "another-app-token-0123456789-012345", "PROBLEM", "holds another token than ESCALATOR_APP_TOKEN"),
+    (APP_TOKEN, APP_TOKEN, "OK", "installed for https://esc.example.com, with the token of ESCALATOR_APP_TOKEN"),
+])
+def test_the_sidebar_app_needs_the_services_token_once_installed(zendesk, tmp_path, capsys, installed, token, status,
+                                                                 detail):
+    fake = zendesk()
+    subject = f"sidebar app {installed_app(fake, installed)}" if installed else "sidebar app"
+    capsys.readouterr()
+    code, rows, lines = check(tmp_path, capsys, fake, app_token=token)
+    assert rows.get(subject) == status, lines
+    if detail:
+        assert any(detail in line for line in lines if subject in line)
+    assert code == (1 if status == "PROBLEM" else 0)

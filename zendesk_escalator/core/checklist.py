@@ -131,8 +131,13 @@ def render_note(checklist: Checklist) -> str:
     if present:
         lines += ["Present:", *(f"- {f.item.label}: {_shown(f.evidence)}" for f in present)]
     if checklist.missing:
-        lines += ["Missing:", *(_missing_line(f) for f in checklist.missing)]
+        lines += ["Missing:", *(f"- {line}" for line in missing_lines(checklist))]
     return "\n".join(lines)
+
+
+def missing_lines(checklist: Checklist) -> tuple[str, ...]:
+    """What the request lacks, one line an item (the note's, and the episode's record for the sidebar)."""
+    return tuple(_missing_line(f) for f in checklist.missing)
 
 
 def render_customer_request(checklist: Checklist) -> str | None:
@@ -178,9 +183,9 @@ def _one(value: str | None) -> tuple[tuple[str, ...]]:
 
 def _missing_line(finding: Finding) -> str:
     if len(finding.missing) == len(finding.item.parts):
-        return f"- {finding.item.label}"
+        return finding.item.label
     wanted = ", ".join(part.label for part in finding.missing)
-    return f"- {finding.item.label}: {wanted} missing (found: {_shown(finding.evidence)})"
+    return f"{finding.item.label}: {wanted} missing (found: {_shown(finding.evidence)})"
 
 
 def _shown(evidence: tuple[str, ...]) -> str:

@@ -72,6 +72,7 @@ class Episode:
     review: str | None = None
     closed_at: datetime | None = None
     id: int | None = None
+    missing: tuple[str, ...] | None = None  # what the request checklist found missing (None: no checklist ran)
 
     def moved(self, at: datetime, state: str, cause: str, detail: str = "", level: int | None = None,
               reason: str = "") -> "Episode":
@@ -101,6 +102,7 @@ class Episode:
         """JSON-ready form of what the columns do not hold."""
         return {"rule": self.rule, "evidence": list(self.evidence), "missed_updates": self.missed_updates,
                 "consumed": sorted(self.consumed), "review": self.review,
+                "missing": list(self.missing) if self.missing is not None else None,
                 "history": [{"at": _epoch(s.at), "state": s.state, "level": s.level, "cause": s.cause,
                              "detail": s.detail, "reason": s.reason} for s in self.history]}
 
@@ -113,7 +115,8 @@ class Episode:
                    history=tuple(Step(_moment(s["at"]), s["state"], s["level"], s["cause"], s["detail"],
                                       s.get("reason", "")) for s in record["history"]),
                    missed_updates=record.get("missed_updates", 0), consumed=frozenset(record.get("consumed", ())),
-                   review=record.get("review"), closed_at=_moment(row["closed_at"]) if row["closed_at"] else None)
+                   review=record.get("review"), closed_at=_moment(row["closed_at"]) if row["closed_at"] else None,
+                   missing=tuple(record["missing"]) if record.get("missing") is not None else None)
 
 
 def standing_of(episode: Episode | None) -> Standing:

@@ -4,7 +4,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Callable
 
-from .checklist import render_customer_request, render_note
+from .checklist import missing_lines, render_customer_request, render_note
 from .hours import Schedule
 from .lifecycle import (ACTIVE, CLOSED, DEESCALATED, MONITORED, MONITORING, REOPENED, SOLVED, UNSOLVED, Episode,
                         agreement, escalated, plan_lines, update_due)
@@ -144,6 +144,8 @@ def _escalate(ticket, episode, decision, policy, now, schedules) -> Move:
         decision = replace(decision, notes=decision.notes + (render_note(checklist),))
     reply = render_customer_request(checklist) if checklist and policy.checklist.ask_customer else None
     moved = escalated(episode, decision, ticket, policy, now)
+    if checklist is not None:  # kept on the record: the sidebar app shows it (the note alone would bury it)
+        moved = replace(moved, missing=missing_lines(checklist))
     raised = replace(ticket, priority=priority_after(ticket, decision))  # the cadence follows the new priority
     due = None
     if policy.lifecycle.enabled:  # the owner and the communication plan

@@ -9,6 +9,7 @@ from ..errors import ConfigError, ZendeskAdminError
 from ..policy_file import load_policy
 from ..settings import Settings
 from ..zendesk.admin import ZendeskAdmin
+from .check_app import check_app
 from .check_context import OK, PROBLEM, WARN, Check, Context, Row, places
 from .check_webhook import WEBHOOK_CHECKS
 from .fields_moved import check_line, service_database
@@ -183,7 +184,7 @@ def check_tickets(ctx: Context) -> list[Row]:
 
 CHECKS: list[Check] = [check_credentials, check_integration_user, check_role, check_groups, check_users,
                        check_assignees, check_fields, check_escalation_fields, check_forms, check_brands,
-                       check_organizations, check_schedules, check_tickets, *WEBHOOK_CHECKS]
+                       check_organizations, check_schedules, check_tickets, *WEBHOOK_CHECKS, check_app]
 
 
 def run_checks(ctx: Context, checks: list[Check] = CHECKS) -> list[Row]:
@@ -212,7 +213,8 @@ def run_check(settings: Settings, rules_path: str, build_admin: Callable[[Settin
                                                 "ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN)"))
         return _report(rows, None)
     admin = build_admin(settings)
-    context = Context(policy, admin, settings.webhook_secrets, service_database(settings.database_url))
+    context = Context(policy, admin, settings.webhook_secrets, service_database(settings.database_url),
+                      settings.app_token)
     return _report(rows + run_checks(context), admin)
 
 

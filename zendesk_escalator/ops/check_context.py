@@ -24,9 +24,11 @@ class Row:
 class Context:
     """What the checks share: the policy, what it names, and the admin API (each list read once)."""
 
-    def __init__(self, policy: Policy, admin: ZendeskAdmin, secrets: tuple[str, ...] = (), inbox: Inbox | None = None):
+    def __init__(self, policy: Policy, admin: ZendeskAdmin, secrets: tuple[str, ...] = (), inbox: Inbox | None = None,
+                 app_token: str | None = None):
         self.policy, self.admin, self.names, self.secrets = policy, admin, names_in(policy), secrets
         self.inbox = inbox  # the service's database, when it is here
+        self.app_token = app_token  # ESCALATOR_APP_TOKEN, as the service has it
         self._read: dict[str, object] = {}
 
     def read(self, name: str, fetch: Callable[[], object]):

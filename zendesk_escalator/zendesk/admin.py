@@ -180,12 +180,14 @@ class ZendeskAdmin:
             params = dict(parse_qsl(urlsplit(following).query))
         return items
 
-    def _call(self, method: str, path: str, body: dict | None = None, params: dict | None = None) -> dict:
+    def _call(self, method: str, path: str, body: dict | None = None, params: dict | None = None,
+              files: dict | None = None) -> dict:
+        """One request (a JSON body, or `files` as multipart/form-data); its JSON answer; errors in plain words."""
         request = f"{method} {path}"
         try:
             with translated_errors(self.session):
                 response = self.session.request(method, self.session.canonical_base + path, params=params,
-                                                json=body, timeout=self.timeout)
+                                                json=body, files=files, timeout=self.timeout)
             if not response.ok:
                 raise error_for_response(response)
         except ZendeskError as error:
