@@ -26,6 +26,7 @@ from .worker.email import MERGE, EmailLinker, MergeFollower
 from .worker.escalate import CommentLimitWriter, NotificationHandler
 from .worker.feed import ChangeFeed
 from .worker.handlers import Handlers
+from .worker.hotline_lines import with_line_numbers
 from .worker.lifecycle import Lifecycle, LifecycleHandler
 from .worker.loop import POLL_INTERVAL, Breaker, Worker
 from .worker.mirror import KIND as MIRROR
@@ -175,6 +176,8 @@ class WorkerPool:
         metrics = metrics or Metrics()  # one per process
         # So is what Zendesk says of the credentials.
         credentials = Credentials(settings, CredentialStates(inbox)) if settings.has_credentials else None
+        if settings.has_credentials:  # once a process, for its threads
+            policy = with_line_numbers(policy, lambda: build_admin(settings).talk_numbers())
         self.workers = [build_worker(settings, policy, inbox, clock, breaker, purges=n == 0, metrics=metrics,
                                      credentials=credentials) for n in range(count)]  # one purger per process
         self.stop_event = threading.Event()

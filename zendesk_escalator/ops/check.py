@@ -10,6 +10,7 @@ from ..policy_file import load_policy
 from ..settings import Settings
 from ..zendesk.admin import ZendeskAdmin
 from .check_context import OK, PROBLEM, WARN, Check, Context, Row, places
+from .check_hotline import check_hotline
 from .check_webhook import WEBHOOK_CHECKS
 from .fields_moved import check_line, service_database
 from .policy_names import Names
@@ -183,7 +184,7 @@ def check_tickets(ctx: Context) -> list[Row]:
 
 CHECKS: list[Check] = [check_credentials, check_integration_user, check_role, check_groups, check_users,
                        check_assignees, check_fields, check_escalation_fields, check_forms, check_brands,
-                       check_organizations, check_schedules, check_tickets, *WEBHOOK_CHECKS]
+                       check_organizations, check_schedules, check_tickets, check_hotline, *WEBHOOK_CHECKS]
 
 
 def run_checks(ctx: Context, checks: list[Check] = CHECKS) -> list[Row]:

@@ -6,6 +6,7 @@ from string import Template
 
 from marshmallow import ValidationError, fields, post_load, pre_load, validate, validates, validates_schema
 
+from ..core.channels import HotlinePolicy
 from ..core.conditions import When
 from ..core.plan import render_note
 from ..core.policy import (DEFAULT_NOTE, NOTE_PLACEHOLDERS, ChecklistPolicy, EmailPolicy, FieldIds, ImpactRule,
@@ -18,6 +19,7 @@ from ..schemas import first_error
 from .across import levels_described, one_role_per_field
 from .common import LevelNumber, Strict, WhenSchema, priority, slug, when_from_old_keys
 from .lifecycle import LifecycleSchema
+from .phone import PhoneSchema
 from .recurring import RecurringSchema
 from .report import ReportSchema
 from .requests import ChecklistSchema, EmailSchema
@@ -143,6 +145,7 @@ class PolicySchema(Strict):
     email = fields.Nested(EmailSchema, load_default=EmailPolicy)
     checklist = fields.Nested(ChecklistSchema, load_default=ChecklistPolicy)
     report = fields.Nested(ReportSchema, load_default=ReportPolicy)
+    phone = fields.Nested(PhoneSchema, load_default=HotlinePolicy)
     schedules = Schedules(load_default=dict)
 
     @validates_schema
@@ -188,6 +191,7 @@ class PolicySchema(Strict):
             email=data["email"],
             checklist=data["checklist"],
             report=data["report"],
+            phone=data["phone"],
             schedules=data["schedules"],
         )
 
