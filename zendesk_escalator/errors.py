@@ -97,3 +97,14 @@ class ZendeskAdminError(ZendeskError):
     def __init__(self, request: str, status: int | None, meaning: str, body: dict | None = None):
         super().__init__(f"{request}: {meaning}", status)
         self.request, self.meaning, self.body = request, meaning, body or {}
+
+
+class NoticeFailed(EscalatorError):
+    """A chat notice was not delivered; retried with the inbox's backoff unless the answer is permanent.
+
+    Its message never holds the target's secret (the webhook URL or the token).
+    """
+
+    def __init__(self, message: str, retryable: bool, status: int | None = None, retry_after: float | None = None):
+        super().__init__(message)
+        self.retryable, self.status, self.retry_after = retryable, status, retry_after

@@ -19,6 +19,7 @@ from ..schemas import first_error
 from .across import levels_described, one_role_per_field
 from .common import LevelNumber, Strict, WhenSchema, priority, slug, when_from_old_keys
 from .lifecycle import LifecycleSchema
+from .notify import NotifySchema, names_once
 from .phone import PhoneSchema
 from .recurring import RecurringSchema
 from .report import ReportSchema
@@ -146,6 +147,7 @@ class PolicySchema(Strict):
     checklist = fields.Nested(ChecklistSchema, load_default=ChecklistPolicy)
     report = fields.Nested(ReportSchema, load_default=ReportPolicy)
     phone = fields.Nested(PhoneSchema, load_default=HotlinePolicy)
+    notify = fields.List(fields.Nested(NotifySchema), load_default=list)
     schedules = Schedules(load_default=dict)
 
     @validates_schema
@@ -161,6 +163,7 @@ class PolicySchema(Strict):
     def across_sections(self, data, **_):
         levels_described(data)
         one_role_per_field(data)
+        names_once(data["notify"])
 
     @validates_schema
     def report_ticket_has_an_assignee(self, data, **_):
@@ -192,6 +195,7 @@ class PolicySchema(Strict):
             checklist=data["checklist"],
             report=data["report"],
             phone=data["phone"],
+            notify=tuple(data["notify"]),
             schedules=data["schedules"],
         )
 
