@@ -142,13 +142,15 @@ when = { levels = [2, 3], events = ["level"] }
     assert message["text"].startswith("Escalation raised: #35436 at level 2 (support manager)")
 
 
-@pytest.mark.parametrize("unset, answer", [(True, "the environment variable TEST_SLACK_WEBHOOK_URL is not set"),
-                                           (False, "slack_webhook answered 404: no_service")])
-def test_a_permanent_refusal_leaves_the_notice_dead_and_the_escalation_made(world, chat, monkeypatch, unset, answer):
-    if unset:
+@pytest.mark.parametrize("value, answer", [
+    (None, "the environment variable TEST_SLACK_WEBHOOK_URL is not set"),
+    ("hooks.slack.com/services/T0001/B0001/x", "TEST_SLACK_WEBHOOK_URL holds no http(s) URL"),
+    ("/services/T0001/B0001/revoked", "slack_webhook answered 404: no_service")])
+def test_a_permanent_refusal_leaves_the_notice_dead_and_the_escalation_made(world, chat, monkeypatch, value, answer):
+    if value is None:
         monkeypatch.delenv("TEST_SLACK_WEBHOOK_URL")
     else:
-        monkeypatch.setenv("TEST_SLACK_WEBHOOK_URL", chat.url + "/services/T0001/B0001/revoked")
+        monkeypatch.setenv("TEST_SLACK_WEBHOOK_URL", chat.url + value if value.startswith("/") else value)
     service, fake = world(targets(chat, "TEST_").split("[[notify]]\nname = \"managers\"")[0])
     escalate(service)
     notice, = [r for r in service.inbox.rows() if r.kind == "notice"]

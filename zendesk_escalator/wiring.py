@@ -32,7 +32,7 @@ from .worker.lifecycle import Lifecycle, LifecycleHandler
 from .worker.loop import POLL_INTERVAL, Breaker, Worker
 from .worker.mirror import KIND as MIRROR
 from .worker.mirror import MirrorRepair
-from .worker.notices import NoticeHandler, NoticePlanner
+from .worker.notices import NoticeHandler, NoticePlanner, announce_targets
 from .worker.periodic import Periodic
 from .worker.recurring import RecurringCheck
 from .worker.schedules import AccountSchedule, ScheduleJob
@@ -189,6 +189,7 @@ class WorkerPool:
         credentials = Credentials(settings, CredentialStates(inbox)) if settings.has_credentials else None
         if settings.has_credentials:  # once a process, for its threads
             policy = with_line_numbers(policy, lambda: build_admin(settings).talk_numbers())
+        announce_targets(policy)
         self.workers = [build_worker(settings, policy, inbox, clock, breaker, purges=n == 0, metrics=metrics,
                                      credentials=credentials) for n in range(count)]  # one purger per process
         self.stop_event = threading.Event()

@@ -34,6 +34,8 @@ def sender_for(target: NotifyTarget, environ: Mapping[str, str], timeout: float)
                            retryable=False)
     if target.kind == SLACK_BOT:
         return SlackBot(secret, target.channel, target.api_url, timeout)
+    if not secret.lower().startswith(("https://", "http://")):  # no retry mends that
+        raise NoticeFailed(f"{target.kind} {target.name}: {target.secret_env} holds no http(s) URL", retryable=False)
     if target.kind == SLACK_WEBHOOK:
         return SlackWebhook(secret, timeout)
     return TeamsWorkflow(secret, timeout)

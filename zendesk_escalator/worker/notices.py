@@ -26,6 +26,14 @@ from .handlers import Handled, Outcome
 log = logging.getLogger(__name__)
 
 
+def announce_targets(policy: Policy, environ: Mapping[str, str] = os.environ) -> None:
+    """Say at start which chat targets lack their secret: their notices would fail, and be kept dead."""
+    for target in policy.notify:
+        if not (environ.get(target.secret_env) or "").strip():
+            log.warning("[[notify]] %s: the environment variable %s is not set: its notices will be kept dead "
+                        "(`escalator check` says more)", target.name, target.secret_env)
+
+
 class NoticePlanner:
     """The notice rows of an episode's new steps, for every target whose `when` takes them."""
 

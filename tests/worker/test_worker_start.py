@@ -1,4 +1,4 @@
-"""The hotline's Talk lines are read once a process, as the numbers calls reach."""
+"""What a worker process reads and says once at start: the hotline's Talk lines, the chat targets' secrets."""
 
 import logging
 
@@ -58,3 +58,17 @@ def test_a_worker_process_reads_the_lines_once_for_its_threads(fake_server, tmp_
         inbox.close()
     assert numbers == {frozenset({"+14155550199"})}
     assert [r.path for r in fake.requests] == ["/api/v2/channels/voice/phone_numbers.json"]
+
+
+def test_a_worker_process_names_a_chat_target_whose_secret_is_not_set(tmp_path, caplog, monkeypatch):
+    monkeypatch.delenv("NOT_SET_ANYWHERE", raising=False)
+    policy = parse_policy((SAMPLES / "policy.toml").read_text()
+                          + '\n[[notify]]\nname = "leads"\nkind = "teams_workflow"\nurl_env = "NOT_SET_ANYWHERE"\n')
+    settings = Settings(webhook_secrets=("s",), database_url=f"sqlite:///{tmp_path}/inbox.db")
+    inbox = Inbox(settings.database_url)
+    try:
+        with caplog.at_level(logging.WARNING):
+            WorkerPool(settings, policy, inbox, 2)
+    finally:
+        inbox.close()
+    assert caplog.text.count("[[notify]] leads: the environment variable NOT_SET_ANYWHERE is not set") == 1
