@@ -18,7 +18,8 @@ from zendesk_escalator.policy_file import parse_policy
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 LATER = NOW + timedelta(hours=1)
-CC = Decision("customer_cc", "customer_cc", 1, "high", ("comment #7 from the customer was sent to escalation@acme.example",),
+CC = Decision("customer_cc", "customer_cc", 1, "high",
+              ("comment #7 from the customer was sent to escalation@acme.example",),
               keys=frozenset({"comment:7"}))
 BREACH = Decision("sla_breach", "sla_breach", 2, "urgent", ("first reply time breached",))
 TICKET = TicketSnapshot(id=35436, status="open", subject="Dashboard <down> & [broken](http://x)",

@@ -39,7 +39,8 @@ class SlackWebhook:
             raise unreachable(self.kind, error) from None
         if answer.status_code == 200:
             return f"200 {answer.body.strip()[:50]}"
-        raise refusal(self.kind, answer.status_code, answer.body or "", seconds((answer.headers or {}).get("Retry-After")))
+        retry_after = seconds((answer.headers or {}).get("Retry-After"))
+        raise refusal(self.kind, answer.status_code, answer.body or "", retry_after)
 
 
 class SlackBot:

@@ -14,8 +14,8 @@ def check_hotline(ctx: Context) -> list[Row]:
     lines = ctx.read("talk lines", ctx.admin.talk_numbers)
     by_number = {e164(line.get("number")): line for line in lines}
     by_id = {line.get("id"): line for line in lines}
-    rows = [_row(f"phone {number}", by_number.get(number), "phone.numbers") for number in sorted(hotline.numbers)]
-    return rows + [_row(f"line {line_id}", by_id.get(line_id), "phone.line_ids") for line_id in sorted(hotline.line_ids)]
+    return ([_row(f"phone {number}", by_number.get(number), "phone.numbers") for number in sorted(hotline.numbers)]
+            + [_row(f"line {n}", by_id.get(n), "phone.line_ids") for n in sorted(hotline.line_ids)])
 
 
 def _row(subject: str, line: dict | None, where: str) -> Row:

@@ -16,7 +16,8 @@ def check_notify(policy: Policy, environ: Mapping[str, str], timeout: float, sen
     """A row per [[notify]] target: its environment variable, and with `send_test` what the chat answered."""
     rows = []
     for n, target in enumerate(policy.notify, 1):
-        subject, where = f"notify {target.name}", f"notify[{n}].{'token_env' if target.kind == SLACK_BOT else 'url_env'}"
+        key = "token_env" if target.kind == SLACK_BOT else "url_env"
+        subject, where = f"notify {target.name}", f"notify[{n}].{key}"
         to = f" to channel {target.channel}" if target.kind == SLACK_BOT else ""
         if not (environ.get(target.secret_env) or "").strip():
             rows.append(Row(PROBLEM, subject, f"{target.secret_env} is not set ({where}): its notices would fail "

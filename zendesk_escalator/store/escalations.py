@@ -42,7 +42,8 @@ class Escalations:
         with self.inbox.transaction() as conn:
             if episode.id is None:
                 stored = 0
-                episode = replace(episode, id=conn.execute(escalations.insert().values(**values)).inserted_primary_key[0])
+                new_id = conn.execute(escalations.insert().values(**values)).inserted_primary_key[0]
+                episode = replace(episode, id=new_id)
             else:
                 record = conn.execute(select(escalations.c.record).where(escalations.c.id == episode.id)).scalar()
                 stored = len(json.loads(record)["history"]) if record else 0
