@@ -45,9 +45,10 @@ class FakeAdmin(FormsAndViews, Webhooks, OAuthClients):
     def __init__(self, groups=(), forms=(), brands=(), organizations=(), fields=(), webhooks=(),
                  categories=(), triggers=(), offers_integration_user: bool = True, categories_enabled: bool = True,
                  schedules=(), network: dict | None = None, new_secret: str | None = None, views=(),
-                 forms_enabled: bool = True, oauth_clients=()):
+                 forms_enabled: bool = True, oauth_clients=(), talk_lines=()):
         self.groups, self.forms, self.brands = list(groups), copy.deepcopy(list(forms)), list(brands)
         self.organizations, self.schedules = list(organizations), list(schedules)
+        self.talk_lines = list(talk_lines)  # Zendesk Talk's phone numbers
         self.fields = {f["id"]: copy.deepcopy(f) for f in [*SYSTEM_FIELDS, *fields]}
         self.categories = {c["id"]: copy.deepcopy(c) for c in categories}
         self.triggers = {t["id"]: copy.deepcopy(t) for t in triggers}
@@ -62,6 +63,8 @@ class FakeAdmin(FormsAndViews, Webhooks, OAuthClients):
             ("POST", r"/api/v2/group_memberships\.json", self._join),
             ("GET", r"/api/v2/groups\.json", lambda fake, q, b: page(self.groups, "groups", q)),
             ("GET", r"/api/v2/brands\.json", lambda fake, q, b: page(self.brands, "brands", q)),
+            ("GET", r"/api/v2/channels/voice/phone_numbers\.json",
+             lambda fake, q, b: page(self.talk_lines, "phone_numbers", q)),
             ("GET", r"/api/v2/business_hours/schedules\.json", lambda fake, q, b: (200, {"schedules": self.schedules})),
             ("GET", r"/api/v2/ticket_forms\.json", lambda fake, q, b: offset(self.forms, "ticket_forms")
              if self.forms_enabled else (403, copy.deepcopy(FORBIDDEN))),

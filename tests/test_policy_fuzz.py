@@ -21,7 +21,7 @@ VALUED = [n for n, line in enumerate(LINES) if not line.lstrip().startswith("#")
 VALUES = sorted({ASSIGNMENT.match(LINES[n]).group(2) for n in VALUED})  # every value the example writes
 KEYS = sorted({ASSIGNMENT.match(LINES[n]).group(1).split("=")[0].strip() for n in VALUED})
 SECTIONS = {"policy", "escalation", "fields", "field_values", "cc", "manual", "impact", "levels", "routes", "sla",
-            "lifecycle", "recurring", "email", "checklist", "report", "dashboard", "schedules"}
+            "lifecycle", "recurring", "email", "checklist", "report", "dashboard", "schedules", "phone", "notify"}
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)
 
 # TOML values of the kinds the issue found accepted and wrong at run time, and their neighbours.

@@ -32,6 +32,7 @@ TOKEN_REQUEST = {"type": "object", "required": ["grant_type", "client_id"], "pro
         ("redirect_uri", "string"), ("scope", "string"), ("code_verifier", "string"), ("expires_in", "integer"),
         ("refresh_token_expires_in", "integer"), ("refresh_token", "string"))}}
 APPS = f"{DOCS}/api-reference/ticketing/apps/apps/"
+TALK_NUMBERS = f"{DOCS}/api-reference/voice/talk-api/phone_numbers/"
 # A view is written with `all`, `any` and `output` ("Create View": "View input"), and read back as
 # `conditions` and `execution`.
 VIEW_INPUT = {"type": "object", "properties": {
@@ -130,6 +131,8 @@ PATCHES = (
         f"{SCHEDULES}#show-schedule", "the schedules API is documented but absent"),
     Gap("/paths/~1api~1v2~1business_hours~1schedules~1{schedule_id}~1holidays", _operation("ListHolidays"),
         f"{SCHEDULES}#list-holidays-for-a-schedule", "the schedules API is documented but absent"),
+    Gap("/paths/~1api~1v2~1channels~1voice~1phone_numbers", _operation("ListPhoneNumbers"),
+        f"{TALK_NUMBERS}#list-phone-numbers", "the Talk API is documented apart from the Support API's description"),
     Gap("/paths/~1api~1v2~1tickets~1update_many/put/requestBody", _bulk_ticket, f"{TICKETS}#update-many-tickets",
         'bulk mode: {"ticket": {…}} applied to every ticket in ?ids=, with additional_tags and remove_tags '
         '(the only way to change a closed ticket\'s tags: the Tags page); no body is described'),

@@ -154,7 +154,7 @@ def cmd_setup(args) -> int:
 
 def cmd_check(args) -> int:
     """Check the policy, the credentials, the role and what the policy names in Zendesk."""
-    return run_check(operator_settings(), args.rules, build_admin)
+    return run_check(operator_settings(), args.rules, build_admin, notify_test=args.notify_test)
 
 
 def cmd_app(args) -> int:
@@ -312,6 +312,8 @@ def _operator_commands(sub) -> None:
     setup.set_defaults(func=cmd_setup)
     check = sub.add_parser("check", help="check the policy and everything it names against Zendesk")
     check.add_argument("--rules", **rules)
+    check.add_argument("--notify-test", action="store_true",
+                       help="also send a test message to each [[notify]] target and show what it answered")
     check.set_defaults(func=cmd_check)
     dead = sub.add_parser("dead-letters", help="list, show or retry inbox rows that failed for good")
     dead.add_argument("action", choices=["list", "show", "retry"])

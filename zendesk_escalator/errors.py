@@ -101,3 +101,14 @@ class ZendeskAdminError(ZendeskError):
 
 class SignInFailed(EscalatorError):
     """Signing in with Zendesk did not work out (the code exchange or the user read); the message says why."""
+
+
+class NoticeFailed(EscalatorError):
+    """A chat notice was not delivered; retried with the inbox's backoff unless the answer is permanent.
+
+    Its message never holds the target's secret (the webhook URL or the token).
+    """
+
+    def __init__(self, message: str, retryable: bool, status: int | None = None, retry_after: float | None = None):
+        super().__init__(message)
+        self.retryable, self.status, self.retry_after = retryable, status, retry_after

@@ -30,6 +30,7 @@ TRIGGER_BODY_TEMPLATE = {
     "status": "{{ticket.status}}",
     "actor_id": "{{current_user.id}}",
     "actor_role": "{{current_user.role}}",
+    "via": "{{ticket.via}}",
 }
 
 
@@ -93,6 +94,16 @@ class TriggerBodySchema(Schema):
     updated_at = fields.String(load_default=None)
     actor_role = Role(load_default=None)
     escalation_status = fields.String(load_default=None)
+    via = fields.String(load_default=None)
+
+
+class ViaSchema(Schema):
+    """A ticket event's `detail.via`: the channel the ticket came through."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    channel = fields.Raw(load_default=None, allow_none=True)
 
 
 class TicketDetailSchema(Schema):
@@ -107,6 +118,7 @@ class TicketDetailSchema(Schema):
     priority = LowerString(load_default=None, allow_none=True)
     status = LowerString(load_default=None, allow_none=True)
     updated_at = fields.String(load_default=None, allow_none=True)
+    via = fields.Nested(ViaSchema, load_default=dict, allow_none=True)
 
 
 class _Lenient(Schema):
@@ -191,8 +203,14 @@ def load_event(body: object) -> Notification:
         comment=_comment_hint(comment) if comment else None,
         tags_added=tuple(event["tags_added"]) if event.get("tags_added") is not None else None,
         field_id=(event.get("custom_field") or {}).get("id"),
+        via=_channel(detail.get("via")),
         extra={"event_id": envelope["id"], "account_id": envelope.get("account_id")},
     )
+
+
+def _channel(via: dict | None) -> str | None:
+    channel = (via or {}).get("channel")
+    return str(channel) if isinstance(channel, (str, int)) and not isinstance(channel, bool) else None
 
 
 def _comment_hint(comment: dict) -> CommentHint:

@@ -9,6 +9,7 @@ from typing import Callable
 
 from .actions import ZendeskClient
 from .core.escalation_email import with_account_host
+from .core.notices import KIND as NOTICE
 from .core.policy import Policy
 from .core.triggers import escalation_rules
 from .errors import ConfigError, EscalatorError, StorageUnavailable
@@ -26,10 +27,12 @@ from .worker.email import MERGE, EmailLinker, MergeFollower
 from .worker.escalate import CommentLimitWriter, NotificationHandler
 from .worker.feed import ChangeFeed
 from .worker.handlers import Handlers
+from .worker.hotline_lines import with_line_numbers
 from .worker.lifecycle import Lifecycle, LifecycleHandler
 from .worker.loop import POLL_INTERVAL, Breaker, Worker
 from .worker.mirror import KIND as MIRROR
 from .worker.mirror import MirrorRepair
+from .worker.notices import NoticeHandler, NoticePlanner, announce_targets
 from .worker.periodic import Periodic
 from .worker.recurring import RecurringCheck
 from .worker.schedules import AccountSchedule, ScheduleJob
@@ -92,8 +95,11 @@ def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock 
     client = ZendeskClient(settings, on_call=metrics.zendesk_call) if settings.has_credentials else None
     reader = client or HintReader()
     writer = CommentLimitWriter(DryRunWriter() if settings.dry_run else client)
-    lifecycle = Lifecycle(inbox, reader, writer, policy, clock, record=not settings.dry_run)
+    notices = NoticePlanner(policy, ticket_link(settings)) if policy.notify else None
+    lifecycle = Lifecycle(inbox, reader, writer, policy, clock, record=not settings.dry_run, notices=notices)
     handlers = Handlers(api_calls=(lambda: client.session.total) if client else (lambda: 0))
+    if policy.notify:
+        handlers.register(NOTICE, NoticeHandler(policy, metrics, settings.api_timeout))
     emails = EmailLinker(reader, writer, inbox, policy, clock)
     handlers.register("notification", NotificationHandler(
         reader, writer, policy, escalation_rules(), clock, marks=inbox.comment_mark, dry_run=settings.dry_run,
@@ -109,6 +115,12 @@ def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock 
                   retry_budget=settings.retry_budget_hours * 3600, retry_base=settings.retry_base_seconds,
                   clock=clock, breaker=breaker, purges=purges, metrics=metrics,
                   credentials=credentials if client else None, whoami=client.current_user if client else None)
+
+
+def ticket_link(settings: Settings) -> Callable[[int], str]:
+    """A ticket's address in the agent workspace, for the chat notices."""
+    base = f"https://{settings.subdomain}.zendesk.com" if settings.subdomain else (settings.api_url or "").rstrip("/")
+    return lambda ticket_id: f"{base}/agent/tickets/{ticket_id}"
 
 
 def periodic_jobs(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock,
@@ -175,6 +187,9 @@ class WorkerPool:
         metrics = metrics or Metrics()  # one per process
         # So is what Zendesk says of the credentials.
         credentials = Credentials(settings, CredentialStates(inbox)) if settings.has_credentials else None
+        if settings.has_credentials:  # once a process, for its threads
+            policy = with_line_numbers(policy, lambda: build_admin(settings).talk_numbers())
+        announce_targets(policy)
         self.workers = [build_worker(settings, policy, inbox, clock, breaker, purges=n == 0, metrics=metrics,
                                      credentials=credentials) for n in range(count)]  # one purger per process
         self.stop_event = threading.Event()

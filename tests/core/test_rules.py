@@ -96,5 +96,6 @@ def test_a_request_is_consumed_when_a_higher_rule_wins(policy):
 
 def test_explain_shows_every_rule(policy):
     explained = RULES.explain(ticket(tags=("outage",)), policy)
-    assert list(explained) == ["customer_cc", "impact", "manual_request", "escalation_email", "recurring_incidents"]
+    assert list(explained) == ["customer_cc", "impact", "manual_request", "escalation_email", "recurring_incidents",
+                              "phone"]
     assert explained["customer_cc"] is None and explained["impact"].reason == "outage"

@@ -45,6 +45,7 @@ class Notification:
     comment: CommentHint | None = None
     tags_added: tuple[str, ...] | None = None
     field_id: int | None = None  # ticket.custom_field_changed: which field
+    via: str | None = None  # how the ticket came in: {{ticket.via}} (trigger), detail.via.channel (event)
     received_at: float | None = None  # set from the inbox row, not stored in the payload
     extra: dict = field(default_factory=dict)
 

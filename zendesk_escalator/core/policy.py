@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 
+from .channels import HotlinePolicy, NotifyTarget
 from .conditions import When
 
 PRIORITIES = ("low", "normal", "high", "urgent")
@@ -233,6 +234,8 @@ class Policy:
     checklist: ChecklistPolicy = field(default_factory=ChecklistPolicy)
     report: ReportPolicy = field(default_factory=ReportPolicy)
     dashboard: DashboardPolicy = field(default_factory=DashboardPolicy)
+    phone: HotlinePolicy = field(default_factory=HotlinePolicy)
+    notify: tuple[NotifyTarget, ...] = ()
     schedules: dict = field(default_factory=dict)  # name -> core.hours.Schedule
 
     def level(self, number: int) -> Level:

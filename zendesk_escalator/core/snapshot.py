@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from .call import Call, call_of, transcript_of
 from .notification import Referral
 
 CUSTOMER_ROLE = "end-user"
@@ -25,6 +26,7 @@ class Comment:
     author_role: str | None = None  # "end-user", "agent", "admin"; None when the author is unknown
     created_at: str | None = None
     by_email: bool = False  # only an email names its recipients; web form, help center, API, SDK: none
+    transcript: str | None = None  # a voice comment's transcription (Zendesk Talk)
 
     @property
     def by_customer(self) -> bool:
@@ -91,6 +93,7 @@ class TicketSnapshot:
     agent_replies: int | None = None  # public agent replies (metric_set.replies), None when not read
     sla_targets: tuple[Target, ...] = ()  # from include=metric_events; Zendesk may write them minutes late
     referrals: tuple[Referral, ...] = ()  # requests about this ticket the service found elsewhere
+    call: Call | None = None  # the Talk call the ticket came from
 
     def referred(self, kind: str) -> Referral | None:
         """The latest request of this kind delivered with the ticket's notifications (None: none)."""
@@ -153,6 +156,7 @@ def ticket_from_api(ticket_json: dict, comments: tuple[Comment, ...] = (),
         sla_metrics=_metrics(ticket.get("slas")),
         agent_replies=_replies(ticket_json.get("metric_set") or ticket.get("metric_set")),
         sla_targets=_targets(ticket.get("metric_events")),
+        call=call_of(ticket.get("via")),
     )
 
 
@@ -266,6 +270,7 @@ def comment_from_api(raw: dict, people: People) -> Comment:
         author_role=people.roles.get(raw.get("author_id")),
         created_at=raw.get("created_at"),
         by_email=isinstance(via, dict) and via.get("channel") in EMAIL_CHANNELS,
+        transcript=transcript_of(raw),
     )
 
 

@@ -5,6 +5,7 @@ from .policy import Policy
 from .rules import COMMENTS, NOTHING, TICKET, Decision, Request, Rules
 from .snapshot import Comment, TicketSnapshot
 from .escalation_email import EscalationEmail
+from .hotline import Hotline
 from .recurring import RecurringIncidents
 from .state import Standing, asked_to_escalate
 from .text import shortened
@@ -149,7 +150,7 @@ def quote_of(comment: Comment | None) -> str | None:
 def escalation_rules() -> Rules:
     """The registry the worker and `simulate` both use."""
     rules = Rules()
-    for rule in (CustomerCc(), Impact(), ManualRequest(), EscalationEmail(), RecurringIncidents()):
+    for rule in (CustomerCc(), Impact(), ManualRequest(), EscalationEmail(), RecurringIncidents(), Hotline()):
         rules.register(rule)
     return rules
 

@@ -3,7 +3,8 @@
 Checks are functions in a list (CHECKS); each returns rows of a table.
 """
 
-from typing import Callable
+import os
+from typing import Callable, Mapping
 
 from ..errors import ConfigError, ZendeskAdminError
 from ..policy_file import load_policy
@@ -11,6 +12,8 @@ from ..settings import Settings
 from ..zendesk.admin import ZendeskAdmin
 from .check_app import check_app
 from .check_context import OK, PROBLEM, WARN, Check, Context, Row, places
+from .check_hotline import check_hotline
+from .check_notify import check_notify
 from .check_webhook import WEBHOOK_CHECKS
 from .fields_moved import check_line, service_database
 from .policy_names import Names
@@ -184,7 +187,8 @@ def check_tickets(ctx: Context) -> list[Row]:
 
 CHECKS: list[Check] = [check_credentials, check_integration_user, check_role, check_groups, check_users,
                        check_assignees, check_fields, check_escalation_fields, check_forms, check_brands,
-                       check_organizations, check_schedules, check_tickets, *WEBHOOK_CHECKS, check_app]
+                       check_organizations, check_schedules, check_tickets, check_hotline, *WEBHOOK_CHECKS,
+                       check_app]
 
 
 def run_checks(ctx: Context, checks: list[Check] = CHECKS) -> list[Row]:
@@ -201,13 +205,15 @@ def run_checks(ctx: Context, checks: list[Check] = CHECKS) -> list[Row]:
     return rows
 
 
-def run_check(settings: Settings, rules_path: str, build_admin: Callable[[Settings], ZendeskAdmin]) -> int:
-    """Check the policy file, then Zendesk; print the table; 1 when there is a problem."""
+def run_check(settings: Settings, rules_path: str, build_admin: Callable[[Settings], ZendeskAdmin],
+              notify_test: bool = False, environ: Mapping[str, str] = os.environ) -> int:
+    """Check the policy file and its chat targets, then Zendesk; print the table; 1 when there is a problem."""
     try:
         policy = load_policy(rules_path)
     except ConfigError as error:
         return _report([Row(PROBLEM, "policy", f"{rules_path}: {error}")], None)
-    rows = [Row(OK, "policy", f"{rules_path} is valid")]
+    rows = [Row(OK, "policy", f"{rules_path} is valid"), *check_notify(policy, environ, settings.api_timeout,
+                                                                      notify_test)]
     if not settings.has_credentials:
         rows.append(Row(PROBLEM, "credentials", "not set: ZENDESK_SUBDOMAIN with ZENDESK_EMAIL and "
                                                 "ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN)"))

@@ -55,6 +55,9 @@ class Metrics:
         self.sla_breaches = Counter("escalator_sla_breaches", "SLA breach escalations sent (at the breach, and "
                                     "each reminder a level up while it stays breached), by metric.", ["metric"],
                                     registry=None)
+        self.notices = Counter("escalator_notices", "Chat notices by target kind (slack_webhook, slack_bot, "
+                               "teams_workflow) and result: sent, failed (retried later) or refused (a permanent "
+                               "answer: the row is kept dead).", ["kind", "result"], registry=None)
         self.latency = Histogram("escalator_processing_latency_seconds", "Webhook received (stored) to "
                                  "handled by a worker, per webhook.", buckets=LATENCY_BUCKETS, registry=None)
 
@@ -91,6 +94,10 @@ class Metrics:
         """Count one Zendesk API request (the session calls this for each)."""
         self.zendesk_calls.labels(method, endpoint, str(status)).inc()
 
+    def notice(self, kind: str, result: str) -> None:
+        """Count one chat notice attempt."""
+        self.notices.labels(kind, result).inc()
+
     def paused(self, seconds: float, told: float | None, reason: str | None = None) -> None:
         """Count a pause of the worker threads (none when `seconds` is 0)."""
         if seconds > 0:
@@ -101,7 +108,7 @@ class Metrics:
     def collect(self):
         """Yield this process's metrics (the Collector protocol of prometheus_client)."""
         for metric in (self.webhooks, self.decisions, self.escalations, self.sla_warnings, self.sla_breaches,
-                       self.zendesk_calls, self.waits, self.wait_seconds, self.latency):
+                       self.zendesk_calls, self.waits, self.wait_seconds, self.notices, self.latency):
             yield from metric.collect()
 
 

@@ -6,6 +6,7 @@ from string import Template
 
 from marshmallow import ValidationError, fields, post_load, pre_load, validate, validates, validates_schema
 
+from ..core.channels import HotlinePolicy
 from ..core.conditions import When
 from ..core.plan import render_note
 from ..core.policy import (DEFAULT_NOTE, NOTE_PLACEHOLDERS, ChecklistPolicy, DashboardPolicy, EmailPolicy,
@@ -19,6 +20,8 @@ from .across import levels_described, one_role_per_field
 from .common import LevelNumber, Strict, WhenSchema, priority, slug, when_from_old_keys
 from .dashboard import DashboardSchema
 from .lifecycle import LifecycleSchema
+from .notify import NotifySchema, names_once
+from .phone import PhoneSchema
 from .recurring import RecurringSchema
 from .report import ReportSchema
 from .requests import ChecklistSchema, EmailSchema
@@ -145,6 +148,8 @@ class PolicySchema(Strict):
     checklist = fields.Nested(ChecklistSchema, load_default=ChecklistPolicy)
     report = fields.Nested(ReportSchema, load_default=ReportPolicy)
     dashboard = fields.Nested(DashboardSchema, load_default=DashboardPolicy)
+    phone = fields.Nested(PhoneSchema, load_default=HotlinePolicy)
+    notify = fields.List(fields.Nested(NotifySchema), load_default=list)
     schedules = Schedules(load_default=dict)
 
     @validates_schema
@@ -160,6 +165,7 @@ class PolicySchema(Strict):
     def across_sections(self, data, **_):
         levels_described(data)
         one_role_per_field(data)
+        names_once(data["notify"])
 
     @validates_schema
     def report_ticket_has_an_assignee(self, data, **_):
@@ -191,6 +197,8 @@ class PolicySchema(Strict):
             checklist=data["checklist"],
             report=data["report"],
             dashboard=data["dashboard"],
+            phone=data["phone"],
+            notify=tuple(data["notify"]),
             schedules=data["schedules"],
         )
 

@@ -48,6 +48,8 @@ def _levels_named(data: dict) -> Iterator[tuple[str, int]]:
                 yield "sla.max_level", number
     if data["recurring"].enabled:
         yield "recurring.level", data["recurring"].level
+    if data["phone"].enabled:
+        yield "phone.level", data["phone"].level
     if data["lifecycle"].enabled:
         for n, owner in enumerate(data["lifecycle"].owners, 1):
             if owner.level is not None:

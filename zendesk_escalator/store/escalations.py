@@ -3,12 +3,16 @@
 import json
 from dataclasses import replace
 from datetime import datetime
+from typing import Callable
 
 from sqlalchemy import func, select
 
 from ..core.lifecycle import CLOSED, Episode
 from .inbox import Inbox
 from .schema import escalations
+
+# The rows that follow from an episode's steps from `first` on (episode, first, now): written with the episode.
+FollowingRows = Callable[[Episode, int, float], list[dict]]
 
 
 class Escalations:
@@ -24,17 +28,28 @@ class Escalations:
                                .order_by(escalations.c.id.desc()).limit(1)).mappings().first()
         return _episode(row) if row else None
 
-    def save(self, episode: Episode, now: datetime) -> Episode:
-        """Store the episode (new or changed); return it with its id."""
+    def save(self, episode: Episode, now: datetime, rows: FollowingRows | None = None) -> Episode:
+        """Store the episode (new or changed); return it with its id.
+
+        `rows` gives the inbox rows that follow from its steps not stored before (the
+        chat notices): written in the same transaction, so a step saved is never left
+        untold, nor told twice.
+        """
         values = {"ticket_id": episode.ticket_id, "state": episode.state, "opened_at": episode.opened_at.timestamp(),
                   "closed_at": episode.closed_at.timestamp() if episode.closed_at else None,
                   "level": episode.level, "reason": episode.reason, "owner_id": episode.owner_id,
                   "record": json.dumps(episode.to_record()), "updated_at": now.timestamp()}
         with self.inbox.transaction() as conn:
             if episode.id is None:
+                stored = 0
                 new_id = conn.execute(escalations.insert().values(**values)).inserted_primary_key[0]
-                return replace(episode, id=new_id)
-            conn.execute(escalations.update().where(escalations.c.id == episode.id).values(**values))
+                episode = replace(episode, id=new_id)
+            else:
+                record = conn.execute(select(escalations.c.record).where(escalations.c.id == episode.id)).scalar()
+                stored = len(json.loads(record)["history"]) if record else 0
+                conn.execute(escalations.update().where(escalations.c.id == episode.id).values(**values))
+            if rows is not None and len(episode.history) > stored:
+                self.inbox.schedule_in(conn, rows(episode, stored, now.timestamp()), now.timestamp())
         return episode
 
     def get(self, episode_id: int) -> Episode | None:

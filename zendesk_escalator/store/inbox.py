@@ -133,16 +133,20 @@ class Inbox:
         """
         if not rows:
             return 0
+        self._ensure_schema()
+        with self.transaction() as conn:
+            return self.schedule_in(conn, rows, now)
+
+    def schedule_in(self, conn: Connection, rows: list[dict], now: float) -> int:
+        """schedule(), inside a transaction of the store's (rows written with what they follow from)."""
+        if not rows:
+            return 0
         values = [dict(row, payload=json.dumps(row["payload"]), status=PENDING, attempts=0, created_at=now,
                        updated_at=now) for row in rows]
-        self._ensure_schema()
         insert = (postgresql if self.is_postgres else sqlite).insert(inbox)
-        with self.transaction() as conn:
-            done = conn.execute(insert.on_conflict_do_nothing(index_elements=[inbox.c.dedupe_key]), values)
-            new = max(done.rowcount, 0)
-            if new < len(values):
-                new += self._revive(conn, values, now)
-        return new
+        done = conn.execute(insert.on_conflict_do_nothing(index_elements=[inbox.c.dedupe_key]), values)
+        new = max(done.rowcount, 0)
+        return new + (self._revive(conn, values, now) if new < len(values) else 0)
 
     @staticmethod
     def _revive(conn, values: list[dict], now: float) -> int:

@@ -27,6 +27,7 @@ from ..store.escalations import Escalations
 from ..store.inbox import Inbox, InboxRow
 from .escalate import Reader, Writer
 from .handlers import Outcome
+from .notices import NoticePlanner
 
 log = logging.getLogger(__name__)
 KIND = "lifecycle"
@@ -37,8 +38,9 @@ class Lifecycle:
     """The I/O around the pure lifecycle: audits for reviews, the one update, the record, the timers."""
 
     def __init__(self, inbox: Inbox, reader: Reader, writer: Writer, policy: Policy,
-                 clock: Callable[[], datetime], record: bool = True):
+                 clock: Callable[[], datetime], record: bool = True, notices: NoticePlanner | None = None):
         self.inbox, self.reader, self.writer, self.policy, self.clock = inbox, reader, writer, policy, clock
+        self.notices = notices  # the chat notices of each step saved (none without [[notify]])
         self.episodes = Escalations(inbox)
         # A dry run keeps no record: an escalation only planned must not count as made once the run is live.
         self.record = record
@@ -62,7 +64,7 @@ class Lifecycle:
         if move.reply:  # a second update: one update holds one comment, and the note is internal
             self.writer.apply({"id": ticket.id, "comment": {"body": move.reply, "public": True}})
         if episode is not None and self.record:
-            episode = self.episodes.save(episode, self.clock())
+            episode = self.episodes.save(episode, self.clock(), self.notices.rows(ticket) if self.notices else None)
             self._watch(episode, move.watch)
         return sent
 

@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Callable
 
 from ..errors import StorageUnavailable, ZendeskError, ZendeskRateLimited, ZendeskUnavailable
+from ..core.notices import KIND as NOTICE
 from ..ops.logs import decision_fields
 from ..ops.metrics import Metrics
 from ..settings import Settings
@@ -230,6 +231,8 @@ class Worker:
 def subject(row: InboxRow) -> str:
     """How the log names a row's work: its periodic job, or its ticket."""
     job = row.payload.get("job") if row.kind == PERIODIC else None
+    if row.kind == NOTICE:  # its queue is its own, beside the ticket's
+        return f"notice of ticket {row.payload.get('ticket_id')}"
     return f"job {job}" if job else f"ticket {row.ticket_id}"
 
 

@@ -67,6 +67,10 @@ class ZendeskAdmin:
         """The account's business-hours schedules (the first is the default)."""
         return self._call("GET", "/api/v2/business_hours/schedules.json").get("schedules") or []
 
+    def talk_numbers(self) -> list[dict]:
+        """The account's Zendesk Talk lines (GET channels/voice/phone_numbers.json): id, number, display_number …"""
+        return self._pages("/api/v2/channels/voice/phone_numbers.json", "phone_numbers")
+
     def ticket(self, ticket_id: int) -> dict | None:
         """One ticket, or None when there is no such ticket."""
         try:
