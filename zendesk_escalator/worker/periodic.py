@@ -10,6 +10,7 @@ never wait for each other.
 A job that keeps failing leaves one dead row, not one a slot: the row of its first
 failure carries it (retried, then buried, naming the job); until a run succeeds
 again, the failures of later slots are logged as "failed" and their rows finished.
+A calendar job's day is its own: each day's run is retried (and buried) apart.
 """
 
 import logging
@@ -83,18 +84,29 @@ class Periodic:
             # The job's next slot is booked anyway, so that one run failing for good never stops the job.
             now = self.clock().timestamp()
             self.inbox.schedule([self._row(job, _next_slot(job, now), {})], now)
-            carrier, row_id = self.cursors.get(FAILING + job.name), str(rows[-1].id)
-            if carrier not in (None, row_id):  # an earlier row carries it (retried, or dead already)
-                log.warning("job %s failed again (%s: %s); row %s stands for its failure", job.name,
-                            type(error).__name__, error, carrier)
-                return Outcome("failed", f"{type(error).__name__}: {error} (row {carrier} carries the failure)")
-            self.cursors.set(FAILING + job.name, row_id, now)
-            raise  # this row retries, or becomes the job's dead letter
+            carried = self._carried(job, rows[-1], error, now)
+            if carried is None:
+                raise  # this row retries, or becomes the job's dead letter
+            return carried
         now = self.clock().timestamp()
         self.cursors.unmark([FAILING + job.name])
         run_at = now + result.next_in if result.next_in is not None else _next_slot(job, now)
         self.inbox.schedule([self._row(job, run_at, result.next_payload)], now)
         return Outcome("done", result.detail)
+
+    def _carried(self, job: Job, row: InboxRow, error: Exception, now: float) -> Outcome | None:
+        """A failure an earlier row of the job carries already (retried, or dead): logged, not buried again.
+
+        None: this row carries it. A day of a calendar job is its own (a report lost is not the next one)."""
+        if isinstance(job, CalendarJob):
+            return None
+        carrier = self.cursors.get(FAILING + job.name)
+        if carrier in (None, str(row.id)):
+            self.cursors.set(FAILING + job.name, str(row.id), now)
+            return None
+        log.warning("job %s failed again (%s: %s); row %s stands for its failure", job.name,
+                    type(error).__name__, error, carrier)
+        return Outcome("failed", f"{type(error).__name__}: {error} (row {carrier} carries the failure)")
 
     @staticmethod
     def _row(job: Job, run_at: float, chained: dict) -> dict:
