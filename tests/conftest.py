@@ -64,6 +64,28 @@ def signed_headers(body: bytes, secret: str = SECRET, when: datetime | None = No
             "Content-Type": "application/json"}
 
 
+# Settings a test must never take from the person running it: their shell or the checkout's .env
+# may hold a real account's credentials (the README has them put them there).
+ADMIN_PREFIXES = ("ZENDESK_", "ESCALATOR_")
+ADMIN_NAMES = ("DATABASE_URL", "LOG_FORMAT", "LOG_LEVEL", "HOST", "PORT")
+
+
+@pytest.fixture(autouse=True)
+def isolated_from_the_admin(tmp_path_factory):
+    """Each test starts without the caller's ZENDESK_*/ESCALATOR_* (and database, log, listen) variables,
+    in an empty directory, so no `.env` is read unless the test writes one; what it loads is undone after
+    (here, not with monkeypatch: this runs first and is undone last)."""
+    before, cwd = dict(os.environ), os.getcwd()
+    for key in before:
+        if key.startswith(ADMIN_PREFIXES) or key in ADMIN_NAMES:
+            del os.environ[key]
+    os.chdir(tmp_path_factory.mktemp("cwd"))
+    yield
+    os.chdir(cwd)
+    os.environ.clear()
+    os.environ.update(before)
+
+
 @pytest.fixture
 def policy():
     return load_policy(SAMPLES / "policy.toml")

@@ -106,8 +106,10 @@ class Procs:
 
 
 def python(code: str, **env: str) -> str:
-    """Run `code` in a fresh interpreter with these environment variables added; return what it printed."""
-    done = subprocess.run([sys.executable, "-c", code], env={**os.environ, **env}, cwd=ROOT,
+    """Run `code` in a fresh interpreter with these environment variables added; return what it printed.
+
+    It runs in the test's own directory (not the checkout, whose .env may be the admin's), on this checkout's code."""
+    done = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(ROOT), **env},
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return done.stdout

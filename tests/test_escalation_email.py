@@ -221,3 +221,23 @@ def test_without_email_linking_the_email_ticket_is_escalated_as_before(world):
     service.post(created_event(EMAIL))
     service.work()
     assert fake.puts(CASE) == [] and "the ticket was emailed to escalation@acme.example" in last_note(fake, EMAIL)["body"]
+
+
+def test_an_email_about_a_case_already_escalated_is_quoted_on_it_once_without_escalating_again(world):
+    service, fake = world()
+    service.post(created_event(EMAIL))
+    service.work()
+    second = copy.deepcopy(fake.tickets[EMAIL] | {"id": EMAIL + 1, "subject": "Still down!", "status": "new",
+                                                  "tags": [], "description": "Case #35436: still down, call me.\n"})
+    fake.tickets[EMAIL + 1] = second
+    service.post(created_event(EMAIL + 1, event_id="created-2"))
+    service.work()
+    first, again = fake.puts(CASE)
+    note = again["ticket"]["comment"]
+    assert note["public"] is False and "custom_fields" not in again["ticket"]
+    assert "Escalated by" not in note["body"]
+    assert "the ticket is already escalated at level 1 (customer_cc), so nothing more changed." in note["body"]
+    assert f'escalation email #{EMAIL + 1} from dana@customer.example: "Still down!"' in note["body"]
+    assert "> Case #35436: still down, call me." in note["body"]
+    linked, = fake.puts(EMAIL + 1)
+    assert linked["ticket"]["status"] == "solved" and "escalation_email_linked" in linked["ticket"]["tags"]

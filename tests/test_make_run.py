@@ -33,10 +33,13 @@ def make_run(tmp_path):
         port, log = free_port(), tmp_path / f"make-run-{len(started)}.log"
         environ = {k: v for k, v in os.environ.items()
                    if k not in ("HOST", "ZENDESK_WEBHOOK_SECRET", "PROMETHEUS_MULTIPROC_DIR", "LOG_FORMAT")}
-        environ.update(PORT=str(port), DATABASE_URL=f"sqlite:///{tmp_path}/run-{len(started)}.db", **env)
-        # -o: the virtualenv this test runs in is installed; make must not rebuild it.
-        proc = subprocess.Popen(["make", "-s", "-o", f"{VENV}/.installed", "run", f"VENV={VENV}"], cwd=ROOT,
-                                env=environ, stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
+        environ.update(PORT=str(port), DATABASE_URL=f"sqlite:///{tmp_path}/run-{len(started)}.db",
+                       ESCALATOR_RULES=str(ROOT / "examples" / "escalation.toml"), PYTHONPATH=str(ROOT), **env)
+        # -o: the virtualenv this test runs in is installed; make must not rebuild it. -f, in a directory
+        # of the test's: the checkout's own .env and escalation.toml (the admin's) are not read.
+        proc = subprocess.Popen(["make", "-s", "-f", str(ROOT / "Makefile"), "-o", f"{VENV}/.installed", "run",
+                                 f"VENV={VENV}"], cwd=tmp_path, env=environ, stdout=open(log, "w"),
+                                stderr=subprocess.STDOUT, start_new_session=True)
         started.append(proc)
         assert wait_until(lambda: ready(f"http://127.0.0.1:{port}"), timeout=30), log.read_text()[-3000:]
         return port, log

@@ -5,6 +5,7 @@ from datetime import time
 import pytest
 
 from conftest import SAMPLES
+from processes import ROOT
 from zendesk_escalator.core.policy import ReportPolicy
 from zendesk_escalator.errors import ConfigError
 from zendesk_escalator.policy_file import load_policy, parse_policy
@@ -31,7 +32,7 @@ def test_a_new_ticket_to_an_address_at_eight_utc_by_default():
 
 
 def test_the_example_policy_documents_it_and_loads():
-    found = load_policy("examples/escalation.toml").report
+    found = load_policy(ROOT / "examples" / "escalation.toml").report
     assert found.enabled and found.ticket_id and found.time_zone == "Europe/Berlin"
 
 

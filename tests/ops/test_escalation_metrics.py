@@ -14,7 +14,7 @@ from fake_zendesk import FakeZendesk
 from processes import ROOT
 from scrape import Scrape
 from service import Clock, Service
-from zendesk_escalator.ops.metric_labels import OTHER, Labels, escalation_of
+from zendesk_escalator.ops.metric_labels import OTHER, Labels
 from zendesk_escalator.policy_file import parse_policy
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -63,6 +63,38 @@ def test_escalations_are_counted_by_their_own_reason_and_level(scraped):
     assert scraped.value("escalator_decisions_total", kind="notification", rule="impact", outcome="escalated") == 2
 
 
+def test_an_update_at_an_unchanged_level_is_no_new_escalation(tmp_path):
+    """An agent's request escalates (1); the SLA warning at that same level is sent, but escalates nothing (1);
+    an impact tag raises the level (2)."""
+    clock, sla = Clock(START), SlaEndpoints()
+    fake = FakeZendesk({SLA_TICKET: ticket(SLA_TICKET, "urgent", ["billing"])}, endpoints=[sla],
+                       clock=lambda: clock().timestamp()).start()
+    service = Service(tmp_path, fake, parse_policy((SAMPLES / "policy.toml").read_text() + POLICY), clock)
+    service.worker.handlers.start()
+
+    def agent_adds(tag: str) -> None:
+        fake.tickets[SLA_TICKET]["tags"].append(tag)
+        hint = {**sample("trigger_body.json"), "ticket_id": str(SLA_TICKET), "tags": tag, "actor_role": "Agent"}
+        assert service.post(hint).status_code == 202
+        service.work()
+
+    def counted() -> tuple[float, float]:
+        scrape = Scrape(service.http.get("/metrics").get_data(as_text=True))
+        return scrape.total("escalator_escalated_total"), scrape.total("escalator_sla_warnings_total")
+
+    try:
+        agent_adds("escalate")
+        sla.start_clock(fake, SLA_TICKET)  # urgent: the first reply is due in 60 minutes, warned 30 before
+        assert counted() == (1, 0)
+        service.minutes(35)
+        assert counted() == (1, 1)  # the warning went out, at level 1 still
+        agent_adds("outage")
+        assert counted() == (2, 1)
+    finally:
+        service.close()
+        fake.stop()
+
+
 def test_sla_warnings_and_breaches_are_counted_by_metric(scraped):
     assert scraped.by("escalator_sla_warnings_total", "metric") == {("first_reply_time",): 1}
     assert scraped.by("escalator_sla_breaches_total", "metric") == {("first_reply_time",): 1}
@@ -77,8 +109,6 @@ def test_label_values_outside_the_policy_are_other():
     assert labels.reason("production_down") == "production_down" and labels.reason("<script>") == OTHER
     assert labels.level(3) == "3" and labels.level(99) == OTHER
     assert labels.metric("next_reply_time") == "next_reply_time" and labels.metric("x" * 300) == OTHER
-    assert escalation_of({"ticket": {"tags": ["escalation_level_2", "escalation_reason_outage"]}}) == ("outage", "2")
-    assert escalation_of({"ticket": {"comment": {"body": "reminder"}}}) is None
 
 
 def grafana_series() -> list[tuple[str, dict[str, str]]]:

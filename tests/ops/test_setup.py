@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SECRET
+from conftest import SECRET, sample
 from fake_admin import FakeAdmin, serve
+from fake_audits import AuditEndpoints
 from fake_webhooks import REFUSED, flask_server, web_page
-from fake_zendesk import INTEGRATION_USER, Fault
+from service import AGENT, TICKET, Clock, Service
+from fake_zendesk import INTEGRATION_USER, FakeZendesk, Fault
 from zendesk_escalator.app import create_app
 from zendesk_escalator.cli import main
 from zendesk_escalator.core.policy import FieldIds
@@ -390,3 +392,64 @@ def test_setup_goes_on_and_says_so_when_zendesk_cannot_run_the_test(zendesk, uns
     assert len([1 for method, path, body in writes(fake) if path == "/api/v2/triggers.json"]) == len(TITLES)
     assert "Webhook test: Zendesk's webhook test could not run: Zendesk did not answer properly (503): try again " \
            "later." in capsys.readouterr().out
+
+
+def fires(trigger: dict, tags: list[str]) -> bool:
+    """Whether a trigger's tag conditions hold for a ticket with these tags (the rest: an agent's change)."""
+    def holds(condition: dict) -> bool:
+        if condition["field"] != "current_tags":
+            return True
+        listed = set(condition["value"].split())
+        return bool(listed & set(tags)) if condition["operator"] == "includes" else not listed & set(tags)
+    conditions = trigger["conditions"]
+    return all(map(holds, conditions["all"])) and (not conditions["any"] or any(map(holds, conditions["any"])))
+
+
+def test_impact_triggers_fire_again_once_the_escalation_is_closed_and_setup_repairs_older_ones(
+        zendesk, unset, fake_server, policy, tmp_path):
+    fake = zendesk()
+    set_up(fake, unset)
+    admin_api = fake.endpoints[0]
+    impact = {t["title"].split(": ")[1]: t for t in admin_api.triggers.values() if "impact" in t["title"]}
+    for trigger in impact.values():  # as an earlier setup made them: stopped by any level tag at or above
+        level = int(trigger["title"][-1])
+        trigger["conditions"] = {"all": [c for c in trigger["conditions"]["all"] if c["operator"] != "not_includes"]
+                                 + [{"field": "current_tags", "operator": "not_includes",
+                                     "value": " ".join(f"escalation_level_{n}" for n in (1, 2, 3) if n >= level)}],
+                                 "any": []}
+    before = len(fake.requests)
+    set_up(fake, unset, client_secret_set=True)  # again, after upgrading
+    assert sorted(path for method, path, body in writes(fake, before)) == sorted(
+        f"/api/v2/triggers/{t['id']}.json" for t in impact.values())
+    level_2, level_3 = impact["impact level 2"], impact["impact level 3"]
+
+    comments = sample("comments_cc.json")
+    tickets = FakeZendesk({TICKET: sample("ticket_cc.json")}, {TICKET: comments["comments"]}, users=comments["users"],
+                          endpoints=[AuditEndpoints()]).start()
+    service = Service(tmp_path, tickets, policy, Clock())
+
+    def tags(*added: str) -> list[str]:
+        return [*tickets.tickets[TICKET]["tags"], *added]
+
+    def agent_adds(tag: str, note: str | None = None) -> None:
+        if note:
+            tickets.add_comment(TICKET, AGENT, note, public=False)
+        ticket = tickets.tickets[TICKET]
+        ticket["tags"] = tags(tag)
+        service.post({"ticket_id": str(TICKET), "updated_at": ticket["updated_at"], "actor_id": str(AGENT),
+                      "actor_role": "Agent", "tags": " ".join(ticket["tags"]), "status": ticket["status"]})
+        service.work()
+
+    try:
+        assert fires(level_2, tags("outage"))
+        agent_adds("outage")
+        assert "escalation_level_2" in tags() and not fires(level_2, tags("production_down"))
+        assert fires(level_3, tags("data_loss"))
+        agent_adds("deescalate", "Customer agreed to de-escalate.")
+        assert {"escalation_closed", "escalation_level_2"} <= set(tags())  # the mirror of a closed escalation
+        assert fires(level_2, tags("production_down"))  # new evidence after the close reaches the service
+        agent_adds("production_down")
+        assert "escalation_active" in tags() and len(tickets.puts(TICKET)) == 3
+    finally:
+        service.close()
+        tickets.stop()

@@ -53,13 +53,15 @@ def test_triggers_are_narrow_and_each_carries_the_loop_guard(policy):
     assert triggers["customer update"] == [changed, {"field": "role", "operator": "is", "value": "end_user"}]
     assert triggers["escalation requested"] == [
         changed, {"field": "current_tags", "operator": "includes", "value": "escalate escalation_requested"}, GUARD]
-    # one trigger per impact level, silent once the service escalated at that level or above
-    assert triggers["impact level 2"] == [
-        changed, {"field": "current_tags", "operator": "includes", "value": "production_down outage"},
-        {"field": "current_tags", "operator": "not_includes", "value": "escalation_level_2 escalation_level_3"}, GUARD]
-    assert triggers["impact level 3"][1:3] == [
-        {"field": "current_tags", "operator": "includes", "value": "security_breach data_loss"},
-        {"field": "current_tags", "operator": "not_includes", "value": "escalation_level_3"}]
+    # one trigger per impact level, silent while an open escalation is at that level or above
+    impact = {t["title"]: t["conditions"] for t in desired_triggers(policy, "01HWEB", "10001", GUARD)}
+    not_escalated = {"field": "current_tags", "operator": "not_includes", "value": "escalated"}
+    assert impact["zendesk-escalator: impact level 2"] == {
+        "all": [changed, {"field": "current_tags", "operator": "includes", "value": "production_down outage"}, GUARD],
+        "any": [not_escalated,
+                {"field": "current_tags", "operator": "not_includes", "value": "escalation_level_2 escalation_level_3"}]}
+    assert impact["zendesk-escalator: impact level 3"]["any"] == [
+        not_escalated, {"field": "current_tags", "operator": "not_includes", "value": "escalation_level_3"}]
 
 
 @pytest.mark.parametrize("lifecycle", [True, False])  # without one, an agent's de-escalation closes an episode too

@@ -111,6 +111,8 @@ def test_a_day_that_fails_for_good_stops_no_other_day(world):
     at(service, EIGHT)
     assert report_row(service).status == "dead" and "TicketNotFound" in report_row(service).last_error
     assert report_row(service, "periodic:daily_report:2026-11-24").status == "pending"
+    at(service, EIGHT + timedelta(days=1))  # each day's report is its own: one failing stands not for the next
+    assert report_row(service, "periodic:daily_report:2026-11-24").last_error.startswith("job daily_report: ")
 
 
 def test_by_email_a_new_solved_ticket_to_the_manager_with_an_idempotency_key(world):

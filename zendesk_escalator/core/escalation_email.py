@@ -145,6 +145,7 @@ class EscalationEmail(ReferralRule):
     """The rule: an escalation email referred to this case escalates it, the email being the request."""
 
     name = EMAIL
+    acknowledged = True  # a case escalated already gets the email quoted, and nothing else changes
 
     def level(self, policy: Policy) -> int:
         return policy.cc.level
@@ -162,4 +163,4 @@ class EscalationEmail(ReferralRule):
             evidence += f': "{one_line(subject)[:200]}"'
         return Decision(self.name, "customer_cc", policy.cc.level, policy.cc.priority, (evidence,),
                         customer_lines(shortened(body)) or None, keys=frozenset({f"email:{data.get('email_ticket')}"}),
-                        request=Request(body, subject, sender))
+                        request=Request(body, subject, sender), acknowledged=True)

@@ -138,6 +138,16 @@ def escalated(episode: Episode | None, decision: Decision, ticket: TicketSnapsho
     return replace(moved, owner_id=owner, consumed=moved.consumed | decision.keys, missed_updates=0)
 
 
+def escalation_made(before: Episode | None, after: Episode | None) -> tuple[str, int] | None:
+    """(reason, level) of the escalation a step made: one opened (or re-escalated after monitoring) or a raise
+    of level; None for a step that sends the level the episode had (an SLA warning at an unchanged level)."""
+    if after is None or after.state != ACTIVE:
+        return None
+    if before is not None and before.state in (REQUESTED, ACTIVE) and after.level <= before.level:
+        return None
+    return after.latest_reason, after.level
+
+
 def owner_for(ticket: TicketSnapshot, level: int, policy: Policy) -> int | None:
     """The escalation owner: the first owner rule for this ticket and level."""
     for rule in policy.lifecycle.owners:

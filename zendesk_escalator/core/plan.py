@@ -8,7 +8,8 @@ from .snapshot import TicketSnapshot
 from .state import Mirror, mirror_fields, mirror_tags
 
 ACKNOWLEDGED = ("Escalation request seen ({evidence}): the ticket is already escalated at level "
-                "{level} ({reason}), so nothing more changed. The request has been cleared.")
+                "{level} ({reason}), so nothing more changed.")
+CLEARED = " The request has been cleared."  # its tag removed (an email's request has none)
 
 
 def build_update(ticket: TicketSnapshot, decision: Decision, policy: Policy, mirror: Mirror) -> dict:
@@ -62,9 +63,7 @@ def route_for(ticket: TicketSnapshot, policy: Policy) -> Route | None:
 
 def render_note(decision: Decision, policy: Policy, actions: list[str]) -> str:
     """Render the internal note that explains which rule fired and why."""
-    quote = ""
-    if decision.quote:
-        quote = "\nEscalation request:\n" + "\n".join(f"> {line}" for line in decision.quote.splitlines())
+    quote = "\n" + _quoted(decision.quote) if decision.quote else ""
     level_name = policy.level(decision.level).name
     return Template(policy.note_template).substitute(
         rule=decision.rule,
@@ -95,6 +94,9 @@ def _mirrored(ticket: TicketSnapshot, policy: Policy, mirror: Mirror, consumed: 
 def _acknowledgement(ticket: TicketSnapshot, decision: Decision, policy: Policy, mirror: Mirror) -> dict:
     """Clear an agent's request on a ticket escalated enough already: tags, status, one short note."""
     note = ACKNOWLEDGED.format(evidence="; ".join(decision.evidence), level=decision.level, reason=decision.reason)
+    note += CLEARED if decision.consume_tags else ""
+    if decision.quote:  # the customer's words, quoted as on an escalation's note
+        note += "\n" + _quoted(decision.quote)
     # "requested" back to the episode's phase; the first escalation time is kept
     return lifecycle_update(ticket, policy, mirror, note, consumed=decision.consume_tags)
 
@@ -133,3 +135,7 @@ def _raises(current: str | None, wanted: str | None) -> bool:
         return False
     rank = {name: i for i, name in enumerate(PRIORITIES)}
     return rank[wanted] > rank.get(current or "", -1)
+
+
+def _quoted(quote: str) -> str:
+    return "Escalation request:\n" + "\n".join(f"> {line}" for line in quote.splitlines())

@@ -47,6 +47,7 @@ class Decision:
     followers: tuple[int, ...] = ()  # more people to follow the ticket (the owner)
     request: Request | None = None  # the customer's request, when a customer asked
     opens_only: bool = False  # it may open an escalation, never raise an open one (a recurring run)
+    acknowledged: bool = False  # a request acknowledged on a ticket escalated enough already (as consume_tags are)
 
 
 class Rule(Protocol):
@@ -67,6 +68,7 @@ class ReferralRule:
     it needs the ticket read, never the comments."""
 
     name: str
+    acknowledged = False  # its request is acknowledged on a ticket escalated that high already (else: nothing)
 
     def level(self, policy: Policy) -> int:
         """The level the rule escalates at (a ticket escalated that high already needs nothing)."""
@@ -74,7 +76,7 @@ class ReferralRule:
 
     def screen(self, note: Notification, policy: Policy, standing: Standing) -> frozenset[str]:
         referred = note.referral is not None and note.referral.kind == self.name
-        if not referred or standing.covers(self.level(policy)):
+        if not referred or (standing.covers(self.level(policy)) and not self.acknowledged):
             return NOTHING
         return frozenset({TICKET})
 
@@ -135,7 +137,7 @@ class Rules:
         consumed = frozenset().union(*(d.consume_tags for d in candidates))
         seen = tuple(line for d in candidates if d.consume_tags and d is not best for line in d.evidence)
         if standing.covers(best.level):
-            request = next((d for d in candidates if d.consume_tags), None)
+            request = next((d for d in candidates if d.consume_tags or d.acknowledged), None)
             if request is None:
                 return None
             return replace(request, level=standing.level, reason=standing.reason or request.reason,

@@ -1,24 +1,19 @@
 """Bounded label values for the escalation metrics: the reasons, levels and SLA metrics a policy can produce.
 
 A label value outside the policy's set is counted as "other", so a scrape never
-grows with what tickets carry. The reason and level of an escalation are read
-from the tags of the update the service sent (core/state.py writes
-escalation_reason_<reason> and escalation_level_<n> on every escalation): that
-body is what was done, whichever handler did it.
+grows with what tickets carry. The reason and level of an escalation are the
+outcome's (core/lifecycle.py's escalation_made): an escalation opened or raised,
+not every update that shows the level again.
 """
 
-import re
 from dataclasses import dataclass
 
 from ..core.policy import Policy
 from ..core.sla import BREACH, NAMES, OWN_TARGET, WARNING
-from ..core.state import LEVEL_TAG, REASON_TAG
 
 OTHER = "other"
 FIXED_REASONS = frozenset({"customer_cc", "manual", WARNING, BREACH})  # the rules' own; impacts add theirs
 ESCALATING = frozenset({"escalated", "re-escalated", "reopened"})  # outcomes that sent an escalation update
-_LEVEL = re.compile(LEVEL_TAG.format(r"(\d+)"))
-_REASON = re.compile(REASON_TAG.format(r"(\w+)"))
 
 
 @dataclass(frozen=True)
@@ -53,10 +48,3 @@ class Labels:
         """The label for an SLA metric."""
         return value if value in self.metrics else OTHER
 
-
-def escalation_of(update: dict | None) -> tuple[str, str] | None:
-    """(reason, level) from the tags of an update body sent; None when it carries no escalation tags."""
-    tags = ((update or {}).get("ticket") or {}).get("tags") or ()
-    reason = next((m.group(1) for m in map(_REASON.fullmatch, tags) if m), None)
-    level = next((m.group(1) for m in map(_LEVEL.fullmatch, tags) if m), None)
-    return (reason, level) if reason and level else None

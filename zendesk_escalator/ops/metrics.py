@@ -18,7 +18,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from ..core.policy import Policy
 from ..core.sla import BREACH, WARNING
 from . import multiproc
-from .metric_labels import ESCALATING, Labels, escalation_of
+from .metric_labels import ESCALATING, Labels
 
 log = logging.getLogger(__name__)
 # The same series in both modes: multiprocess mode has no *_created samples, so none at all.
@@ -47,7 +47,7 @@ class Metrics:
                              "(breaker) or refused the credentials (credentials).", ["reason"], registry=None)
         self.wait_seconds = Counter("escalator_zendesk_wait_seconds", "Seconds of those pauses.",
                                     ["reason"], registry=None)
-        self.escalations = Counter("escalator_escalated", "Escalation updates sent, by reason and level "
+        self.escalations = Counter("escalator_escalated", "Escalations opened or raised, by reason and level "
                                    "(the policy's; any other value is counted as other).", ["reason", "level"],
                                    registry=None)
         self.sla_warnings = Counter("escalator_sla_warnings", "SLA warnings sent, by metric.", ["metric"],
@@ -80,12 +80,15 @@ class Metrics:
                 self.latency.observe(max(0.0, now - row.created_at))
 
     def _escalation(self, outcome) -> None:
-        """Count an escalation update by reason and level, an SLA warning or breach by metric."""
-        escalation = escalation_of(outcome.update) if outcome.status in ESCALATING else None
-        if escalation is None:
+        """Count an escalation opened or raised by reason and level; an SLA warning or breach sent by metric.
+
+        Taken from the outcome, not from the update's tags: an update at the level the
+        episode had (an SLA warning on a ticket escalated that high) carries them too."""
+        if outcome.status not in ESCALATING:  # a dry run's plan, or no escalation update at all
             return
-        reason, level = escalation
-        self.escalations.labels(self.labels.reason(reason), self.labels.level(level)).inc()
+        if outcome.escalation is not None:
+            reason, level = outcome.escalation
+            self.escalations.labels(self.labels.reason(reason), self.labels.level(level)).inc()
         sla = {WARNING: self.sla_warnings, BREACH: self.sla_breaches}.get(outcome.rule)
         if sla is not None and outcome.metric:
             sla.labels(self.labels.metric(outcome.metric)).inc()

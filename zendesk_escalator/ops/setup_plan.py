@@ -140,12 +140,15 @@ def desired_triggers(policy: Policy, webhook_id: str, category_id: str | None, g
          "set to requested (a drop-down's value is a tag).",
          [changed, _tags("includes", [policy.manual.tag, policy.values.requested])]),
     ]
-    for level, tags in _impact_tags(policy).items():
-        conditions = [changed, _tags("includes", tags)]
-        if exclude_tags:  # stop once the service escalated at this level or above
-            conditions.append(_tags("not_includes", [LEVEL_TAG.format(n) for n in _levels(policy) if n >= level]))
-        wanted.append((f"impact level {level}", f"An impact tag of level {level} was added.", conditions))
     triggers = [_trigger(title, why, conditions, guard, webhook_id, category_id) for title, why, conditions in wanted]
+    for level, tags in _impact_tags(policy).items():
+        # Quiet while an open escalation is at this level or above: a closed one keeps its level tag
+        # (the mirror shows it) but not the escalated tag, so new evidence after a close gets through.
+        unless = [_tags("not_includes", [policy.escalated_tag]),
+                  _tags("not_includes", [LEVEL_TAG.format(n) for n in _levels(policy) if n >= level])]
+        triggers.append(_trigger(f"impact level {level}", f"An impact tag of level {level} was added.",
+                                 [changed, _tags("includes", tags)], guard, webhook_id, category_id,
+                                 any_of=unless if exclude_tags else None))
     # An agent's de-escalation, or a close, of an escalated ticket (with [lifecycle] also a solve or a reopen):
     # without [lifecycle] too, an agent's de-escalation closes the episode.
     triggers.append(_trigger(

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Callable, Protocol
 
 from ..core.notification import Notification
-from ..core.lifecycle import CLOSED, Episode, standing_of
+from ..core.lifecycle import CLOSED, Episode, escalation_made, standing_of
 from ..core.lifecycle import screen as lifecycle_screen
 from ..core.state_table import adopt
 from ..core.transitions import Move, before_rules, on_ticket
@@ -158,7 +158,7 @@ class NotificationHandler:
         rule, detail = (decision.rule, f"{decision.reason} at level {decision.level}") if decision \
             else ("lifecycle", move.cause)
         return Outcome(status, detail, rule, decision.evidence if decision else (), sent,
-                       warnings=tuple(self.writer.warnings))
+                       warnings=tuple(self.writer.warnings), escalation=escalation_made(episode, move.episode))
 
     def _carry_out(self, move: Move, ticket: TicketSnapshot) -> dict | None:
         """The step through the episodes' store; without one (simulate), its update alone."""

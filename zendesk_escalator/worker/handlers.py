@@ -18,6 +18,7 @@ class Outcome:
     api_calls: int | None = None  # of the whole batch, when several tickets were handled together
     coalesced: int | None = None
     metric: str | None = None  # an SLA timer's: the metric it acted on
+    escalation: tuple[str, int] | None = None  # (reason, level) of an escalation opened or raised (the metrics')
 
     def to_dict(self) -> dict:
         """JSON-ready form."""

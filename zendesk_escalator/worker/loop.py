@@ -200,7 +200,8 @@ class Worker:
         if not retryable or now >= deadline:
             why = "permanent answer" if not retryable else f"retried for {self.retry_budget / 3600:g} h"
             log.error("%s: giving up (%s): %s", what, why, message)
-            self.inbox.bury(rows, self.owner, now, message)
+            # A job's row has no ticket of its own: its dead letter names the job.
+            self.inbox.bury(rows, self.owner, now, f"{what}: {message}" if rows[0].kind == PERIODIC else message)
             return
         attempts = max(r.attempts for r in rows)
         delay = told + self.rng() if told is not None else retry_delay(

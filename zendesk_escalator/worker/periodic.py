@@ -6,6 +6,11 @@ schedule the same slot, one row exists and one run happens; chains started by
 different processes meet on the same keys. A job's rows share a ticket id of their
 own (a small negative number), so one job never runs twice at once and two jobs
 never wait for each other.
+
+A job that keeps failing leaves one dead row, not one a slot: the row of its first
+failure carries it (retried, then buried, naming the job); until a run succeeds
+again, the failures of later slots are logged as "failed" and their rows finished.
+A calendar job's day is its own: each day's run is retried (and buried) apart.
 """
 
 import logging
@@ -13,11 +18,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable, Protocol, runtime_checkable
 
+from ..store.cursors import Cursors
 from ..store.inbox import Inbox, InboxRow
 from .handlers import Outcome
 
 log = logging.getLogger(__name__)
 KIND = "periodic"
+FAILING = "periodic_failing:"  # + job name: the id of the row that carries the job's failure (until it works)
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,7 @@ class Periodic:
     def __init__(self, inbox: Inbox, clock: Callable[[], datetime], jobs: list[Job]):
         self.inbox, self.clock = inbox, clock
         self.jobs = {job.name: job for job in jobs}
+        self.cursors = Cursors(inbox)
 
     def start(self) -> int:
         """Schedule every job's current slot (a worker starting); return how many were new."""
@@ -72,16 +80,33 @@ class Periodic:
             self.inbox.schedule([self._row(job, job.next_run(now), {})], now)
         try:
             result = job.run(payload)
-        except Exception:
-            # This run retries, or becomes a dead letter, on its own row; the job's next slot
-            # is booked anyway, so that one run failing for good never stops the job.
+        except Exception as error:
+            # The job's next slot is booked anyway, so that one run failing for good never stops the job.
             now = self.clock().timestamp()
             self.inbox.schedule([self._row(job, _next_slot(job, now), {})], now)
-            raise
+            carried = self._carried(job, rows[-1], error, now)
+            if carried is None:
+                raise  # this row retries, or becomes the job's dead letter
+            return carried
         now = self.clock().timestamp()
+        self.cursors.unmark([FAILING + job.name])
         run_at = now + result.next_in if result.next_in is not None else _next_slot(job, now)
         self.inbox.schedule([self._row(job, run_at, result.next_payload)], now)
         return Outcome("done", result.detail)
+
+    def _carried(self, job: Job, row: InboxRow, error: Exception, now: float) -> Outcome | None:
+        """A failure an earlier row of the job carries already (retried, or dead): logged, not buried again.
+
+        None: this row carries it. A day of a calendar job is its own (a report lost is not the next one)."""
+        if isinstance(job, CalendarJob):
+            return None
+        carrier = self.cursors.get(FAILING + job.name)
+        if carrier in (None, str(row.id)):
+            self.cursors.set(FAILING + job.name, str(row.id), now)
+            return None
+        log.warning("job %s failed again (%s: %s); row %s stands for its failure", job.name,
+                    type(error).__name__, error, carrier)
+        return Outcome("failed", f"{type(error).__name__}: {error} (row {carrier} carries the failure)")
 
     @staticmethod
     def _row(job: Job, run_at: float, chained: dict) -> dict:

@@ -16,7 +16,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Callable, Protocol
 
-from ..core.lifecycle import Episode, standing_of
+from ..core.lifecycle import Episode, escalation_made, standing_of
 from ..core.state_table import adopt
 from ..core.transitions import before_rules, on_ticket
 from ..core.policy import Policy
@@ -175,7 +175,8 @@ class TimerHandler:
                                update=sent)
             status = "planned" if self.dry_run else "escalated"
             return Outcome(status, f"{timer.kind} ({timer.stage}) at level {decision.level}", decision.rule,
-                           decision.evidence, sent, metric=timer.metric)
+                           decision.evidence, sent, metric=timer.metric,
+                           escalation=escalation_made(episode, move.episode))
         raise ZendeskConflict(f"ticket {timer.ticket_id} kept changing", 409)
 
     def _episode(self, ticket: TicketSnapshot) -> Episode | None:
