@@ -390,3 +390,20 @@ def test_setup_goes_on_and_says_so_when_zendesk_cannot_run_the_test(zendesk, uns
     assert len([1 for method, path, body in writes(fake) if path == "/api/v2/triggers.json"]) == len(TITLES)
     assert "Webhook test: Zendesk's webhook test could not run: Zendesk did not answer properly (503): try again " \
            "later." in capsys.readouterr().out
+
+
+def test_a_service_refusing_the_signature_is_named_with_the_secret_it_needs(zendesk, policy, tmp_path, capsys):
+    fake = zendesk()
+    set_up(fake, policy, secrets=(SECRET,))  # everything made; then the service restarts without the secret
+    settings = Settings(webhook_secrets=("another-secret",), database_url=f"sqlite:///{tmp_path}/other.db")
+    fake.endpoints[0].tester.network[URL] = flask_server(
+        create_app(settings, policy, Inbox(settings.database_url)).test_client())
+    capsys.readouterr()
+    set_up(fake, policy, secrets=(SECRET,), code=1)
+    out = capsys.readouterr().out
+    assert "held back" not in out  # nothing waited: the triggers exist, unchanged
+    assert ("Triggers: the 6 triggers already send to the service, which refuses each webhook (401): nothing is "
+            "escalated until the service holds the webhook's signing secret.") in out
+    assert ("Signing secret: the service at https://esc.example.com/webhooks/zendesk does not hold this webhook's "
+            "secret. Set it in ZENDESK_WEBHOOK_SECRET where the service runs (environment or .env), then restart "
+            f"the web process and run `escalator check`:\n  ZENDESK_WEBHOOK_SECRET={SECRET}") in out
