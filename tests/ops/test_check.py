@@ -224,11 +224,18 @@ def test_owners_lifecycle_values_the_account_schedule_and_the_report_ticket_are_
     assert any("is closed: it takes no note" in line for line in lines)
 
 
+HAND_MADE = {"id": "01GZ0000000000000000000010", "name": "Escalator (0.1.0)", "status": "active",
+             "endpoint": "https://ESC.example.com:443/webhooks/zendesk/", "subscriptions": ["conditional_ticket_events"]}
+
+
 @pytest.mark.parametrize("secrets, webhooks, status, says", [
     (("not-it",), [WEBHOOK], "PROBLEM", "ZENDESK_WEBHOOK_SECRET does not hold this webhook's signing secret"),
     ((), [WEBHOOK], "PROBLEM", "ZENDESK_WEBHOOK_SECRET is not set here"),
     ((SECRET,), [dict(WEBHOOK, status="inactive")], "PROBLEM", "inactive: Zendesk calls nothing"),
-    ((SECRET,), [], "WARN", "none named zendesk-escalator: run `escalator setup`"),
+    ((SECRET,), [], "PROBLEM", "missing: no webhook named zendesk-escalator, so Zendesk sends the service nothing; "
+                               "run `escalator setup`"),
+    ((f"secret-of-{HAND_MADE['id']}",), [HAND_MADE], "WARN", "made by hand, signs with a secret of "
+                                                             "ZENDESK_WEBHOOK_SECRET: not checked"),
 ])
 def test_the_webhook_must_sign_with_a_secret_the_service_holds(zendesk, tmp_path, capsys, secrets, webhooks,
                                                                status, says):
@@ -296,8 +303,6 @@ def test_a_trigger_setup_made_that_is_deleted_deactivated_or_edited_is_a_problem
     assert (rows["trigger impact level 3"], lines[-1][:27]) == (OK, "4 problem(s), 0 warning(s);")
 
 
-HAND_MADE = {"id": "01GZ0000000000000000000010", "name": "Escalator (0.1.0)", "status": "active",
-             "endpoint": "https://ESC.example.com:443/webhooks/zendesk/", "subscriptions": ["conditional_ticket_events"]}
 EVERY_UPDATE = {"id": 360001, "title": "Escalator: every update", "active": True, "category_id": "1",
                 "conditions": {"all": [{"field": "update_type", "operator": "is", "value": "Change"}], "any": []},
                 "actions": [{"field": "notification_webhook", "value": [HAND_MADE["id"], '{"ticket_id": "{{ticket.id}}"}']}]}
@@ -406,3 +411,10 @@ def test_the_sidebar_app_needs_the_services_token_once_installed(zendesk, tmp_pa
     if detail:
         assert any(detail in line for line in lines if subject in line)
     assert code == (1 if status == "PROBLEM" else 0)
+
+
+def test_after_setup_remove_check_fails_naming_what_is_missing(zendesk, tmp_path, capsys):
+    code, rows, lines = check(tmp_path, capsys, zendesk(webhooks=[], categories=[], triggers=[]))
+    assert code == 1 and (rows["webhook"], rows["triggers"]) == ("PROBLEM", "PROBLEM")
+    assert row_detail(lines, "triggers") == ("missing: none of setup's triggers call the service, so no ticket "
+                                             "change reaches it; run `escalator setup`")
