@@ -22,7 +22,7 @@ from .ops.app_package import run_package
 from .ops.backtest import run_backtest
 from .ops.check import run_check
 from .ops.dead_letters import dead_letters
-from .ops.fields_moved import service_database
+from .ops.service_db import existing_database, service_database
 from .ops.metrics import Metrics, serve
 from .ops.report import run_report
 from .ops.send_test import send_test
@@ -175,7 +175,7 @@ def cmd_report(args) -> int:
 def cmd_dead_letters(args) -> int:
     """List, show or retry the inbox rows that failed for good."""
     settings = operator_settings()
-    return dead_letters(Inbox(settings.database_url), args.action, args.id, utcnow(),
+    return dead_letters(existing_database(settings.database_url), args.action, args.id, utcnow(),
                         settings.retry_budget_hours * 3600)
 
 

@@ -15,7 +15,8 @@ from .check_context import OK, PROBLEM, WARN, Check, Context, Row, places
 from .check_hotline import check_hotline
 from .check_notify import check_notify
 from .check_webhook import WEBHOOK_CHECKS
-from .fields_moved import check_line, service_database
+from .fields_moved import check_line
+from .service_db import service_database
 from .policy_names import Names
 
 # Field types the service can write its values into, per [fields] role.

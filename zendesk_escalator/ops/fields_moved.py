@@ -6,20 +6,12 @@ ids it writes with; neither makes a database where there is none.
 
 from datetime import datetime
 from math import ceil
-from pathlib import Path
 
 from ..core.policy import FieldIds, Policy
 from ..errors import StorageUnavailable
 from ..store.escalations import Escalations
 from ..store.inbox import Inbox
 from ..worker.mirror import PACE, carry_over, moved_fields, remember, remembered
-
-
-def service_database(database_url: str) -> Inbox | None:
-    """The service's database when it exists here (None: a SQLite file that is not there)."""
-    if database_url.startswith("sqlite:///") and not Path(database_url.removeprefix("sqlite:///")).exists():
-        return None
-    return Inbox(database_url)
 
 
 def check_line(inbox: Inbox, policy: Policy) -> tuple[bool, str] | None:
