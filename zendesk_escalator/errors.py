@@ -103,6 +103,10 @@ class SignInFailed(EscalatorError):
     """Signing in with Zendesk did not work out (the code exchange or the user read); the message says why."""
 
 
+class SignInMisconfigured(SignInFailed):
+    """Zendesk refused the service's OAuth client itself (a wrong secret or identifier): no retry helps."""
+
+
 class NoticeFailed(EscalatorError):
     """A chat notice was not delivered; retried with the inbox's backoff unless the answer is permanent.
 

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 import requests
 
-from ..errors import SignInFailed, ZendeskError
+from ..errors import SignInFailed, SignInMisconfigured, ZendeskError
 from .transport import ZendeskSession, translated_errors
 
 SCOPE = "read"
@@ -70,7 +70,15 @@ class ZendeskSignIn:
         body = _json(response)
         if not response.ok:
             said = body.get("error_description") or body.get("error") or body.get("description") or ""
-            raise SignInFailed(f"Zendesk refused {doing} ({response.status_code}{': ' + str(said) if said else ''})")
+            answered = f"{response.status_code}{': ' + str(said) if said else ''}"
+            if response.status_code == 401 and path == TOKENS:  # invalid_client: the secret, not the user's code
+                raise SignInMisconfigured(
+                    f"Zendesk refused the service's OAuth client {self.client_id} ({answered}): "
+                    f"ZENDESK_OAUTH_CLIENT_SECRET where the service runs is not that client's secret (or "
+                    f"ZENDESK_OAUTH_CLIENT_ID names another client). An admin runs `escalator setup` with "
+                    f"ZENDESK_OAUTH_CLIENT_SECRET unset, which prints a new one, sets it where the service runs and "
+                    f"restarts it; `escalator check` tests it")
+            raise SignInFailed(f"Zendesk refused {doing} ({answered})")
         return body
 
 
