@@ -102,6 +102,10 @@ class ZendeskAdminError(ZendeskError):
 class SignInFailed(EscalatorError):
     """Signing in with Zendesk did not work out (the code exchange or the user read); the message says why."""
 
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status  # Zendesk's HTTP status, when it answered
+
 
 class SignInMisconfigured(SignInFailed):
     """Zendesk refused the service's OAuth client itself (a wrong secret or identifier): no retry helps."""

@@ -14,6 +14,7 @@ from .check_app import check_app
 from .check_context import OK, PROBLEM, WARN, Check, Context, Row, places
 from .check_hotline import check_hotline
 from .check_notify import check_notify
+from .check_oauth import check_oauth_client
 from .check_webhook import WEBHOOK_CHECKS
 from .fields_moved import check_line
 from .service_db import service_database
@@ -189,7 +190,7 @@ def check_tickets(ctx: Context) -> list[Row]:
 CHECKS: list[Check] = [check_credentials, check_integration_user, check_role, check_groups, check_users,
                        check_assignees, check_fields, check_escalation_fields, check_forms, check_brands,
                        check_organizations, check_schedules, check_tickets, check_hotline, *WEBHOOK_CHECKS,
-                       check_app]
+                       check_oauth_client, check_app]
 
 
 def run_checks(ctx: Context, checks: list[Check] = CHECKS) -> list[Row]:
@@ -221,7 +222,7 @@ def run_check(settings: Settings, rules_path: str, build_admin: Callable[[Settin
         return _report(rows, None)
     admin = build_admin(settings)
     context = Context(policy, admin, settings.webhook_secrets, service_database(settings.database_url),
-                      settings.app_token)
+                      settings.app_token, (settings.oauth_client_id, settings.oauth_client_secret))
     return _report(rows + run_checks(context), admin)
 
 
