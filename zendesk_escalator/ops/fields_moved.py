@@ -38,8 +38,9 @@ def carry_over_lines(inbox: Inbox | None, policy: Policy, found: dict[str, objec
     after = FieldIds(**{role: value if isinstance(value, int) else None for role, value in found.items()})
     if inbox is None:
         moves = moved_fields(policy.fields, after)
-        return [f"Open escalations: the fields moved ({_text(moves)}), but the service's database is not here "
-                f"(DATABASE_URL): run setup where the service runs to rewrite their fields."] if moves else []
+        return [f"Open escalations, if the service has any: the fields moved ({_text(moves)}), but the service's "
+                f"database is not here (DATABASE_URL): run setup where the service runs to rewrite them (a new "
+                f"installation has none)."] if moves else []
     inbox.migrate()
     moves = moved_fields(remembered(inbox) or policy.fields, after)
     if not moves:
@@ -48,7 +49,9 @@ def carry_over_lines(inbox: Inbox | None, policy: Policy, found: dict[str, objec
         return []
     if dry_run:
         count = len(Escalations(inbox).open_ones(limit=None))
-        return [f"Open escalations: {count} show the old fields ({_text(moves)}); a real run rewrites them."]
+        shows = "1 shows the old fields ({}); a real run rewrites it" if count == 1 else \
+            f"{count} show the old fields ({{}}); a real run rewrites them"
+        return [f"Open escalations: {shows.format(_text(moves))}."] if count else []
     queued = carry_over(inbox, after, now)
     if not queued:
         return []
