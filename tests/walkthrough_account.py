@@ -8,7 +8,8 @@ up) and serves until Ctrl-C. Zendesk's webhook test of the walkthrough's address
 reaches http://127.0.0.1:$PORT/webhooks/zendesk, where `escalator run` answers once it
 is started (PORT, default 8123). The route lead joins his group as an admin would:
 POST /api/v2/group_memberships.json, e.g. with curl. Ticket 35436 is the one of
-examples/simulate (the escalation address CC'd), for `send-test`; the SLA feed, the
+examples/simulate (the escalation address CC'd), for `send-test`; 35437 is tagged
+security_breach (routed to that lead: a dead letter until he joins); the SLA feed, the
 sweep and the recurring check find their endpoints; the Talk line of [phone] exists;
 /oauth/authorizations/new signs in `PERSON` (an admin) at once, as if they clicked Allow.
 """
@@ -76,8 +77,13 @@ def account(service_url: str) -> FakeZendesk:
                       schedules=[SCHEDULE], talk_lines=[TALK_LINE],
                       network={address: http_server(service_url) for address in ADDRESSES})
     serve(fake, admin, AGENTS + ticket["users"] + comments["users"])
+    fake.groups[360000000002] = set()  # Security: its lead is not a member yet (Zendesk refuses him as assignee)
     fake.tickets[35436] = ticket["ticket"]
     fake.comments[35436] = comments["comments"]
+    fake.tickets[35437] = {**ticket["ticket"], "id": 35437, "subject": "Someone else's invoices in our portal",
+                           "tags": ["security_breach"], "collaborator_ids": [], "email_cc_ids": [],
+                           "custom_fields": [], "priority": "high"}
+    fake.comments[35437] = comments["comments"][:1]
     sign_in = OAuthEndpoints(organizations=organizations, person=PERSON)
     sign_in.clients, sign_in.codes = admin.clients, admin.codes  # the client setup makes, and its codes
     fake.endpoints += [SlaEndpoints(schedule=SCHEDULE), FakeApps(), sign_in]
