@@ -145,7 +145,7 @@ def test_operator_commands_log_json_only_when_asked(capsys, monkeypatch, tmp_pat
     (["setup", "--url", "https://esc.example/webhooks/zendesk", "--remove"], "not both"),
     (["send-test"], "the following arguments are required: --ticket"),
     (["backtest"], "the following arguments are required: --since"),
-    *[(["backtest", "--since", since], 'a period such as "30d", "12h" or "2w"')
+    *[(["backtest", "--since", since], 'a period such as "90m", "12h", "30d" or "2w"')
       for since in ("30", "0d", "30 days", "1y")],
 ])
 def test_operator_commands_refuse_incomplete_arguments(capsys, argv, says):

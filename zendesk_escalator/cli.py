@@ -39,7 +39,8 @@ from .zendesk.apps import ZendeskApps
 from .zendesk.stand_ins import DryRunWriter, HintReader, RecordedZendesk
 
 
-PERIOD_UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1)}
+PERIOD_UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1),
+                "m": timedelta(minutes=1), "min": timedelta(minutes=1)}  # m and min as in the policy's durations
 DESCRIPTION = ("zendesk-escalator: the webhook target that escalates Zendesk tickets (run, worker), "
                "and the tools to set it up and operate it. Settings come from the environment and ./.env; "
                "the policy from --rules, $ESCALATOR_RULES or ./escalation.toml.")
@@ -210,10 +211,10 @@ def positive_int(text: str) -> int:
 
 
 def period(text: str) -> timedelta:
-    """argparse type: how far back, such as 30d, 12h or 2w."""
-    found = re.fullmatch(r"\s*(\d+)\s*([wdh])\s*", text.lower())
+    """argparse type: how far back, such as 90m, 12h, 30d or 2w."""
+    found = re.fullmatch(r"\s*(\d+)\s*(w|d|h|min|m)\s*", text.lower())
     if not found or int(found.group(1)) < 1:
-        raise argparse.ArgumentTypeError(f'a period such as "30d", "12h" or "2w", not {text!r}')
+        raise argparse.ArgumentTypeError(f'a period such as "90m", "12h", "30d" or "2w", not {text!r}')
     return int(found.group(1)) * PERIOD_UNITS[found.group(2)]
 
 
@@ -323,7 +324,7 @@ def _operator_commands(sub) -> None:
     report = sub.add_parser("report", help="the status of every escalation: opened, closed, open by level and "
                                            "owner, breaches avoided, time in escalation")
     report.add_argument("--since", type=period, default=timedelta(hours=24),
-                        help='the period, back from now: "24h" (default), "7d", "2w"')
+                        help='the period, back from now: "24h" (default), "90m", "7d", "2w"')
     report.add_argument("--format", choices=sorted(FORMATS), default="markdown", help="markdown (default), csv or json")
     report.add_argument("--rules", **rules)
     report.set_defaults(func=cmd_report)
@@ -332,7 +333,7 @@ def _operator_commands(sub) -> None:
     send.add_argument("--url", help="the webhook address (default http://127.0.0.1:$PORT/webhooks/zendesk)")
     send.set_defaults(func=cmd_send_test)
     back = sub.add_parser("backtest", help="what the policy would have escalated in a past period (writes nothing)")
-    back.add_argument("--since", required=True, type=period, help='how far back: "30d", "12h", "2w"')
+    back.add_argument("--since", required=True, type=period, help='how far back: "30d", "12h", "90m", "2w"')
     back.add_argument("--format", choices=["table", "json"], default="table", help="table (default) or json")
     back.add_argument("--rules", **rules)
     back.set_defaults(func=cmd_backtest)
