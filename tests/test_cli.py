@@ -233,3 +233,12 @@ def test_version_is_the_packages_one_place(capsys):
     project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]
     assert "version" not in project and project["dynamic"] == ["version"]
     assert __version__ != "0.1.0"
+
+
+def test_setup_help_names_everything_it_makes(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "the dashboard's OAuth client" in " ".join(capsys.readouterr().out.split())
+    with pytest.raises(SystemExit):
+        main(["setup", "--help"])
+    assert "OAuth client, webhook" in " ".join(capsys.readouterr().out.split())

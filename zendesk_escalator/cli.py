@@ -302,11 +302,13 @@ def _app_command(sub) -> None:
 def _operator_commands(sub) -> None:
     """setup, check, dead-letters, send-test, backtest, report."""
     rules = {"default": None, "help": "policy file (default: $ESCALATOR_RULES or escalation.toml)"}
-    setup = sub.add_parser("setup", help="create or update the fields, view, webhook and triggers in Zendesk")
+    setup = sub.add_parser("setup", help="create or update in Zendesk the escalation fields (on every ticket form), "
+                                         "the view, the dashboard's OAuth client (sign in with Zendesk), the "
+                                         "webhook and the triggers")
     setup.add_argument("--url", help="the service's webhook address, e.g. https://escalator.example.com/webhooks/zendesk")
     setup.add_argument("--dry-run", action="store_true", help="print the plan; send no change to Zendesk")
     setup.add_argument("--remove", action="store_true", help="delete what setup made (triggers, category, view, "
-                                                             "webhook); the escalation fields stay")
+                                                             "OAuth client, webhook); the escalation fields stay")
     setup.add_argument("--fields", action="store_true", help="with --remove: delete the escalation fields too, "
                                                              "and the escalation history they hold")
     setup.add_argument("--rules", **rules)
