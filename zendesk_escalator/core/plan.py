@@ -107,7 +107,7 @@ def _assignment(ticket: TicketSnapshot, route: Route | None, actions: list) -> d
         if route.assignee_id:
             actions.append(f"assignee → {route.assignee_id}")
         elif ticket.assignee_id:
-            actions.append("assignee cleared (not a member of the new group)")
+            actions.append(f"assignee {ticket.assignee_id} cleared (may not be a member of group {route.group_id})")
         # The old assignee may not belong to the new group: Zendesk would answer 422.
         # None must reach the wire as null (actions.py sends it so).
         return {"group_id": route.group_id, "assignee_id": route.assignee_id}
