@@ -27,6 +27,7 @@ from .report import ReportSchema
 from .requests import ChecklistSchema, EmailSchema
 from .schedules import Schedules
 from .sla import SlaSchema
+from .suggest import UNKNOWN, unknown_key
 
 
 class TriggerSchema(Strict):
@@ -219,6 +220,8 @@ def parse_policy(text: str) -> Policy:
         return PolicySchema().load(raw)
     except ValidationError as error:
         key, problem = first_error(error.messages)
+        if problem == UNKNOWN:
+            problem = unknown_key(key, PolicySchema())
         raise ConfigError(key, problem) from None
 
 
