@@ -242,3 +242,15 @@ def test_setup_help_names_everything_it_makes(capsys):
     with pytest.raises(SystemExit):
         main(["setup", "--help"])
     assert "OAuth client, webhook" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("command", [["run"], ["worker"], ["check"]])
+def test_a_policy_error_names_the_policy_file(capsys, monkeypatch, tmp_path, command):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine.toml").write_text('[escalation]\naddresses = ["a@acme.example"]\nintegraton_user_id = 1\n')
+    monkeypatch.setenv("ESCALATOR_RULES", "mine.toml")
+    monkeypatch.setenv("ESCALATOR_ALLOW_UNSIGNED", "1")  # run: the policy is what is wrong here
+    main(command)
+    out, err = capsys.readouterr()
+    assert "escalation.integraton_user_id: unknown key; did you mean 'integration_user_id'? (in mine.toml)" \
+        in out + err

@@ -213,7 +213,7 @@ def run_check(settings: Settings, rules_path: str, build_admin: Callable[[Settin
     try:
         policy = load_policy(rules_path)
     except ConfigError as error:
-        return _report([Row(PROBLEM, "policy", f"{rules_path}: {error}")], None)
+        return _report([Row(PROBLEM, "policy", str(error))], None)  # it names the file
     rows = [Row(OK, "policy", f"{rules_path} is valid"), *check_notify(policy, environ, settings.api_timeout,
                                                                       notify_test)]
     if not settings.has_credentials:

@@ -231,4 +231,7 @@ def load_policy(path: str | Path) -> Policy:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as error:
         raise ConfigError("ESCALATOR_RULES", f"cannot read policy file {path}: {error.strerror}") from None
-    return parse_policy(text)
+    try:
+        return parse_policy(text)
+    except ConfigError as error:  # which file: run, worker and the Procfile's web read ESCALATOR_RULES
+        raise ConfigError(error.key, f"{error.problem} (in {path})") from None
