@@ -67,7 +67,26 @@ def test_simulate_bad_payload_is_a_clear_error(capsys, tmp_path):
     payload = tmp_path / "p.json"
     payload.write_text('{"tags": "x"}')
     code, err = simulate(capsys, str(payload))
-    assert code == 1 and "ticket_id" in err
+    assert code == 2 and err == (f"escalator: configuration error: payload: {payload} is not a webhook body: "
+                                 f"ticket_id: Missing data for required field.\n")
+
+
+@pytest.mark.parametrize("role, text, says", [
+    ("payload", None, "payload: cannot read {path}: No such file or directory"),
+    ("payload", '{"ticket_id": ', "payload: {path} is not JSON: Expecting value: line 1 column 15 (char 14)"),
+    ("--ticket", '{"id": 35436}', '--ticket: {path} holds no "ticket": give the answer of GET '
+                                  '/api/v2/tickets/{{id}}.json?include=users as it came'),
+    ("--comments", "[]", '--comments: {path} holds no "comments": give the answer of GET '
+                         '/api/v2/tickets/{{id}}/comments.json?include=users as it came'),
+])
+def test_simulate_names_the_file_it_cannot_use(capsys, tmp_path, role, text, says):
+    path = tmp_path / "given.json"
+    if text is not None:
+        path.write_text(text)
+    files = {"payload": str(SAMPLES / "trigger_body.json"), "--ticket": str(SAMPLES / "ticket_cc.json"),
+             "--comments": str(SAMPLES / "comments_cc.json"), role: str(path)}
+    code, err = simulate(capsys, files["payload"], "--ticket", files["--ticket"], "--comments", files["--comments"])
+    assert code == 2 and err == f"escalator: configuration error: {says.format(path=path)}\n"
 
 
 def test_bad_policy_exits_2_naming_the_key(capsys, tmp_path):

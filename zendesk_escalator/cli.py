@@ -15,7 +15,7 @@ from .actions import ZendeskClient
 from .app import create_app
 from .core.report_formats import FORMATS
 from .core.triggers import escalation_rules
-from .errors import ConfigError, EscalatorError
+from .errors import ConfigError, EscalatorError, PayloadError
 from .ops import multiproc
 from .ops.app_install import run_app_install
 from .ops.app_package import run_package
@@ -39,6 +39,8 @@ from .zendesk.apps import ZendeskApps
 from .zendesk.stand_ins import DryRunWriter, HintReader, RecordedZendesk
 
 
+TICKET_READ = "GET /api/v2/tickets/{id}.json?include=users"
+COMMENTS_READ = "GET /api/v2/tickets/{id}/comments.json?include=users"
 PERIOD_UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1),
                 "m": timedelta(minutes=1), "min": timedelta(minutes=1)}  # m and min as in the policy's durations
 DESCRIPTION = ("zendesk-escalator: the webhook target that escalates Zendesk tickets (run, worker), "
@@ -115,11 +117,16 @@ def cmd_simulate(args) -> int:
     """Run the worker's own code on a payload (and recorded API answers); print what it would send."""
     operator_settings()
     policy = load_policy(args.rules)
-    body = json.loads(Path(args.payload).read_text(encoding="utf-8"))
-    note = schemas.load_event(body) if schemas.is_event_webhook(body) else schemas.load_trigger(body)
+    body = _read_json(args.payload, "payload")
+    try:
+        note = schemas.load_event(body) if schemas.is_event_webhook(body) else schemas.load_trigger(body)
+    except PayloadError as error:
+        raise ConfigError("payload", f"{args.payload} is not a webhook body: {error}") from None
     rules = escalation_rules()
     if args.ticket:
-        recorded = RecordedZendesk(_read_json(args.ticket), _read_json(args.comments) if args.comments else None)
+        recorded = RecordedZendesk(_read_json(args.ticket, "--ticket", "ticket", TICKET_READ),
+                                   _read_json(args.comments, "--comments", "comments", COMMENTS_READ)
+                                   if args.comments else None)
         reader = writer = ZendeskClient(Settings(subdomain="simulate", email="simulate", api_token="-"), recorded)
     else:  # as the worker runs without credentials: the webhook's hints only
         recorded, reader, writer = None, HintReader(), DryRunWriter()
@@ -199,8 +206,18 @@ def operator_settings() -> Settings:
     return settings
 
 
-def _read_json(path: str) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+def _read_json(path: str, role: str, key: str | None = None, read: str = "") -> dict:
+    """A JSON object from a file given as `role`, holding `key` when given; a ConfigError naming the file if not."""
+    try:
+        value = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(role, f"cannot read {path}: {error.strerror}") from None
+    except ValueError as error:
+        raise ConfigError(role, f"{path} is not JSON: {error}") from None
+    if not isinstance(value, dict) or (key and not isinstance(value.get(key), (dict, list))):
+        what = f'no "{key}": give the answer of {read} as it came' if key else "no JSON object"
+        raise ConfigError(role, f"{path} holds {what}")
+    return value
 
 
 def positive_int(text: str) -> int:
@@ -240,9 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     work.set_defaults(func=cmd_worker)
     sim = sub.add_parser("simulate", help="show what a payload would do, without side effects")
     sim.add_argument("payload", help="webhook body (trigger or event JSON)")
-    sim.add_argument("--ticket", help="GET /api/v2/tickets/{id}.json?include=users, as the API returned it")
-    sim.add_argument("--comments", help="GET /api/v2/tickets/{id}/comments.json?include=users, as the API "
-                                        "returned it (oldest first)")
+    sim.add_argument("--ticket", help=f"{TICKET_READ}, as the API returned it")
+    sim.add_argument("--comments", help=f"{COMMENTS_READ}, as the API returned it (oldest first)")
     sim.add_argument("--rules", default=None, help="policy file (default: $ESCALATOR_RULES or escalation.toml)")
     sim.set_defaults(func=cmd_simulate)
     migrate = sub.add_parser("migrate", help="bring the database to the newest schema (also done at start-up)")
