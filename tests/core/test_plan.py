@@ -74,6 +74,8 @@ def test_without_ccs_and_followers_the_leads_become_collaborators(policy):
     snap = replace(cc_ticket(), has_followers=False, follower_ids=frozenset())
     update = plan(snap, policy)
     assert "followers" not in update and update["additional_collaborators"] == [900000000011]
+    assert ("collaborators added: 900000000011 (this account has no followers: CCs and followers is off)"
+            in update["comment"]["body"])
 
 
 def test_a_follower_named_twice_is_added_once(policy):
@@ -81,7 +83,7 @@ def test_a_follower_named_twice_is_added_once(policy):
     owner_too = replace(RULES.decide(snap, policy), followers=(900000000011,))  # the owner also leads the level
     update = build_update(snap, owner_too, policy, escalated(None, owner_too, snap, policy, NOW).mirror)
     assert update["additional_collaborators"] == [900000000011]
-    assert "followers added: 900000000011" in update["comment"]["body"] and "011, 9" not in update["comment"]["body"]
+    assert "collaborators added: 900000000011 (" in update["comment"]["body"] and "011, 9" not in update["comment"]["body"]
 
 
 def test_manual_tag_is_consumed_and_old_level_tags_replaced(policy):

@@ -121,10 +121,12 @@ def _followers(ticket: TicketSnapshot, wanted: tuple[int, ...], actions: list) -
     new = list(dict.fromkeys(uid for uid in wanted if uid not in ticket.follower_ids))  # an owner may lead the level too
     if not new:
         return {}
-    actions.append(f"followers added: {', '.join(map(str, new))}")
+    added = ", ".join(map(str, new))
     if ticket.has_followers:
+        actions.append(f"followers added: {added}")
         return {"followers": [{"user_id": uid, "action": "put"} for uid in new]}
     # Without "CCs and followers" Zendesk ignores `followers`; collaborators are the older form.
+    actions.append(f"collaborators added: {added} (this account has no followers: CCs and followers is off)")
     return {"additional_collaborators": new}
 
 
