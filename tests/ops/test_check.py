@@ -452,3 +452,25 @@ def test_without_a_client_secret_set_here_the_oauth_client_is_not_checked(zendes
     code, rows, lines = check(tmp_path, capsys, fake)
     assert "oauth client zendesk_escalator" not in rows and code == 0
     assert "/api/v2/oauth/clients.json" not in [r.path for r in fake.requests]
+
+
+def test_a_policy_edited_since_the_service_started_is_said_to_need_a_restart(zendesk, tmp_path, capsys):
+    from zendesk_escalator.wiring import WorkerPool
+    rules = tmp_path / "policy.toml"
+    rules.write_text((SAMPLES / "policy.toml").read_text() + EXTRA_ROUTE)
+    database = f"sqlite:///{tmp_path}/service.db"
+    settings = Settings(rules_path=str(rules), database_url=database)
+    inbox = Inbox(database)
+    inbox.migrate()
+    WorkerPool(settings, POLICY, inbox, 1)  # the service starts with this file
+    fake = zendesk()
+    code, rows, lines = check(tmp_path, capsys, fake, database_url=database)
+    assert code == 0 and "policy applied" not in rows
+    code, rows, lines = check(tmp_path, capsys, fake, (SAMPLES / "policy.toml").read_text() + EXTRA_ROUTE + "\n# edited\n",
+                              database_url=database)
+    assert rows["policy applied"] == "WARN" and code == 0
+    assert row_detail(lines, "policy applied").startswith(
+        f"{rules} changed since the service started with it (")
+    assert row_detail(lines, "policy applied").endswith(
+        "): restart the web and worker processes to apply it (and run `escalator setup` first when its impact tags, "
+        "levels, request tag, status values or [lifecycle] changed)")

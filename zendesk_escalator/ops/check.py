@@ -9,6 +9,7 @@ from typing import Callable, Mapping
 from ..errors import ConfigError, ZendeskAdminError
 from ..policy_file import load_policy
 from ..settings import Settings
+from ..worker.policy_started import edited_since_start
 from ..zendesk.admin import ZendeskAdmin
 from .check_app import check_app
 from .check_context import OK, PROBLEM, WARN, Check, Context, Row, places
@@ -220,10 +221,21 @@ def run_check(settings: Settings, rules_path: str, build_admin: Callable[[Settin
         rows.append(Row(PROBLEM, "credentials", "not set: ZENDESK_SUBDOMAIN with ZENDESK_EMAIL and "
                                                 "ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN)"))
         return _report(rows, None)
-    admin = build_admin(settings)
-    context = Context(policy, admin, settings.webhook_secrets, service_database(settings.database_url),
-                      settings.app_token, (settings.oauth_client_id, settings.oauth_client_secret))
-    return _report(rows + run_checks(context), admin)
+    admin, inbox = build_admin(settings), service_database(settings.database_url)
+    context = Context(policy, admin, settings.webhook_secrets, inbox, settings.app_token,
+                      (settings.oauth_client_id, settings.oauth_client_secret))
+    return _report(rows + _policy_applied(inbox, rules_path) + run_checks(context), admin)
+
+
+def _policy_applied(inbox, rules_path: str) -> list[Row]:
+    """A row when the policy file differs from the one the service's workers started with (where the database is)."""
+    started = edited_since_start(inbox, rules_path) if inbox else None
+    if started is None:
+        return []
+    return [Row(WARN, "policy applied", f"{rules_path} changed since the service started with it "
+                                        f"({started:%Y-%m-%d %H:%M} UTC): restart the web and worker processes to "
+                                        f"apply it (and run `escalator setup` first when its impact tags, levels, "
+                                        f"request tag, status values or [lifecycle] changed)")]
 
 
 def _report(rows: list[Row], admin: ZendeskAdmin | None) -> int:
