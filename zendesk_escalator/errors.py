@@ -102,9 +102,10 @@ class ZendeskAdminError(ZendeskError):
 class SignInFailed(EscalatorError):
     """Signing in with Zendesk did not work out (the code exchange or the user read); the message says why."""
 
-    def __init__(self, message: str, status: int | None = None):
+    def __init__(self, message: str, status: int | None = None, answered: str = ""):
         super().__init__(message)
         self.status = status  # Zendesk's HTTP status, when it answered
+        self.answered = answered  # that status with Zendesk's words, e.g. "401: Client authentication failed."
 
 
 class SignInMisconfigured(SignInFailed):

@@ -36,9 +36,8 @@ def check_oauth_client(ctx: Context) -> list[Row]:
         ZendeskSignIn(session, identifier, secret, ctx.admin.timeout).try_secret(callback or (redirects or [""])[0])
         rows.append(Row(OK, subject, f"[{client['id']}]: Zendesk accepts ZENDESK_OAUTH_CLIENT_SECRET as its secret"))
     except SignInMisconfigured as error:
-        said = str(error).split("(", 1)[1].split(")", 1)[0]
         rows.append(Row(PROBLEM, subject, f"Zendesk refuses ZENDESK_OAUTH_CLIENT_SECRET as this client's secret "
-                                          f"({said}): sign-in with Zendesk fails; {NEW_SECRET}"))
+                                          f"({error.answered}): sign-in with Zendesk fails; {NEW_SECRET}"))
     except SignInFailed as error:
         rows.append(Row(WARN, subject, f"the secret could not be tried: {error}"))
     finally:

@@ -97,8 +97,8 @@ class ZendeskSignIn:
                     f"ZENDESK_OAUTH_CLIENT_SECRET where the service runs is not that client's secret (or "
                     f"ZENDESK_OAUTH_CLIENT_ID names another client). An admin runs `escalator setup` with "
                     f"ZENDESK_OAUTH_CLIENT_SECRET unset, which prints a new one, sets it where the service runs and "
-                    f"restarts it; `escalator check` tests it", response.status_code)
-            raise SignInFailed(f"Zendesk refused {doing} ({answered})", response.status_code)
+                    f"restarts it; `escalator check` tests it", response.status_code, answered)
+            raise SignInFailed(f"Zendesk refused {doing} ({answered})", response.status_code, answered)
         return body
 
 
