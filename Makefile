@@ -23,6 +23,8 @@ run: $(STAMP)
 	ESCALATOR_ALLOW_UNSIGNED=$${ESCALATOR_ALLOW_UNSIGNED:-1} \
 	$(BIN)/escalator run
 
+# -ra lists every skipped test with its reason (no PostgreSQL, no chromium …) at the end.
+PYTEST_ARGS ?= -ra
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 

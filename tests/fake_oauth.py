@@ -25,10 +25,13 @@ class OAuthClients:
     """The OAuth clients API (a part of FakeAdmin too: `setup` creates the dashboard's client)."""
 
     def oauth_client_routes(self, clients=()) -> list:
-        """The routes, holding these clients."""
+        """The routes, holding these clients; the token endpoint too (`check` tries the client's secret)."""
         self.clients = {c["id"]: copy.deepcopy(c) for c in clients}
         self._client_ids = itertools.count(7000000900)
+        self.codes: dict[str, dict] = {}  # code -> the grant it stands for
+        self.tokens: list[dict] = []  # every token exchange Zendesk answered: its body and the user
         return [
+            ("POST", r"/oauth/tokens", self._token),
             ("GET", r"/api/v2/oauth/clients\.json",
              lambda fake, q, b: page([self._listed(c) for c in self.clients.values()], "clients", q)),
             ("POST", r"/api/v2/oauth/clients\.json", self._create),
@@ -62,6 +65,22 @@ class OAuthClients:
     def _delete_client(self, fake, query, body, client_id):
         return (204, {}) if self.clients.pop(int(client_id), None) else (404, {"error": "RecordNotFound"})
 
+    def _token(self, fake, query, body):
+        client = next((c for c in self.clients.values() if c["identifier"] == body.get("client_id")), None)
+        grant = self.codes.pop(body.get("code"), None)
+        if client is None or body.get("client_secret") != client["secret"]:
+            return 401, {"error": "invalid_client", "error_description": "Client authentication failed."}
+        verifier = body.get("code_verifier", "")
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+        if grant is None or fake.clock() - grant["at"] > CODE_SECONDS or grant["client"] != client["identifier"] \
+                or grant["redirect_uri"] != body.get("redirect_uri") or grant["challenge"] != challenge:
+            return 400, {"error": "invalid_grant", "error_description": "The provided authorization grant is invalid"}
+        token = secrets.token_urlsafe(24)
+        fake.bearers[token] = grant["user"]
+        self.tokens.append({"body": copy.deepcopy(body), "user": grant["user"]})
+        return 200, {"access_token": token, "token_type": "bearer", "scope": grant["scope"],
+                     "refresh_token": secrets.token_urlsafe(24), "expires_in": body.get("expires_in")}
+
     @staticmethod
     def _listed(client: dict) -> dict:
         """A client as lists and updates show it: the secret's first characters only."""
@@ -74,11 +93,8 @@ class OAuthEndpoints(OAuthClients):
     def __init__(self, clients=(), organizations=(), person: int | None = None, allows: bool = True):
         self.organizations = {o["id"]: copy.deepcopy(o) for o in organizations}
         self.person, self.allows = person, allows
-        self.codes: dict[str, dict] = {}  # code -> the grant it stands for
-        self.tokens: list[dict] = []  # every token exchange Zendesk answered: its body and the user
         self.routes = [
             ("GET", r"/oauth/authorizations/new", self._authorize),
-            ("POST", r"/oauth/tokens", self._token),
             *self.oauth_client_routes(clients),
             ("GET", r"/api/v2/organizations/show_many\.json", self._organizations),
             ("GET", r"/api/v2/users/show_many\.json", self._users),
@@ -108,22 +124,6 @@ class OAuthEndpoints(OAuthClients):
             answer.update(error="access_denied", error_description="The end-user or authorization server denied "
                                                                    "the request.")
         return 302, {}, {"Location": f"{query['redirect_uri']}?{urlencode(answer)}"}
-
-    def _token(self, fake, query, body):
-        client = next((c for c in self.clients.values() if c["identifier"] == body.get("client_id")), None)
-        grant = self.codes.pop(body.get("code"), None)
-        if client is None or body.get("client_secret") != client["secret"]:
-            return 401, {"error": "invalid_client", "error_description": "Client authentication failed."}
-        verifier = body.get("code_verifier", "")
-        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
-        if grant is None or fake.clock() - grant["at"] > CODE_SECONDS or grant["client"] != client["identifier"] \
-                or grant["redirect_uri"] != body.get("redirect_uri") or grant["challenge"] != challenge:
-            return 400, {"error": "invalid_grant", "error_description": "The provided authorization grant is invalid"}
-        token = secrets.token_urlsafe(24)
-        fake.bearers[token] = grant["user"]
-        self.tokens.append({"body": copy.deepcopy(body), "user": grant["user"]})
-        return 200, {"access_token": token, "token_type": "bearer", "scope": grant["scope"],
-                     "refresh_token": secrets.token_urlsafe(24), "expires_in": body.get("expires_in")}
 
     def _users(self, fake, query, body):
         wanted = [int(i) for i in query["ids"].split(",")]

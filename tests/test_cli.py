@@ -67,7 +67,26 @@ def test_simulate_bad_payload_is_a_clear_error(capsys, tmp_path):
     payload = tmp_path / "p.json"
     payload.write_text('{"tags": "x"}')
     code, err = simulate(capsys, str(payload))
-    assert code == 1 and "ticket_id" in err
+    assert code == 2 and err == (f"escalator: configuration error: payload: {payload} is not a webhook body: "
+                                 f"ticket_id: Missing data for required field.\n")
+
+
+@pytest.mark.parametrize("role, text, says", [
+    ("payload", None, "payload: cannot read {path}: No such file or directory"),
+    ("payload", '{"ticket_id": ', "payload: {path} is not JSON: Expecting value: line 1 column 15 (char 14)"),
+    ("--ticket", '{"id": 35436}', '--ticket: {path} holds no "ticket": give the answer of GET '
+                                  '/api/v2/tickets/{{id}}.json?include=users as it came'),
+    ("--comments", "[]", '--comments: {path} holds no "comments": give the answer of GET '
+                         '/api/v2/tickets/{{id}}/comments.json?include=users as it came'),
+])
+def test_simulate_names_the_file_it_cannot_use(capsys, tmp_path, role, text, says):
+    path = tmp_path / "given.json"
+    if text is not None:
+        path.write_text(text)
+    files = {"payload": str(SAMPLES / "trigger_body.json"), "--ticket": str(SAMPLES / "ticket_cc.json"),
+             "--comments": str(SAMPLES / "comments_cc.json"), role: str(path)}
+    code, err = simulate(capsys, files["payload"], "--ticket", files["--ticket"], "--comments", files["--comments"])
+    assert code == 2 and err == f"escalator: configuration error: {says.format(path=path)}\n"
 
 
 def test_bad_policy_exits_2_naming_the_key(capsys, tmp_path):
@@ -145,7 +164,7 @@ def test_operator_commands_log_json_only_when_asked(capsys, monkeypatch, tmp_pat
     (["setup", "--url", "https://esc.example/webhooks/zendesk", "--remove"], "not both"),
     (["send-test"], "the following arguments are required: --ticket"),
     (["backtest"], "the following arguments are required: --since"),
-    *[(["backtest", "--since", since], 'a period such as "30d", "12h" or "2w"')
+    *[(["backtest", "--since", since], 'a period such as "90m", "12h", "30d" or "2w"')
       for since in ("30", "0d", "30 days", "1y")],
 ])
 def test_operator_commands_refuse_incomplete_arguments(capsys, argv, says):
@@ -233,3 +252,24 @@ def test_version_is_the_packages_one_place(capsys):
     project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]
     assert "version" not in project and project["dynamic"] == ["version"]
     assert __version__ != "0.1.0"
+
+
+def test_setup_help_names_everything_it_makes(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "the dashboard's OAuth client" in " ".join(capsys.readouterr().out.split())
+    with pytest.raises(SystemExit):
+        main(["setup", "--help"])
+    assert "OAuth client, webhook" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("command", [["run"], ["worker"], ["check"]])
+def test_a_policy_error_names_the_policy_file(capsys, monkeypatch, tmp_path, command):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine.toml").write_text('[escalation]\naddresses = ["a@acme.example"]\nintegraton_user_id = 1\n')
+    monkeypatch.setenv("ESCALATOR_RULES", "mine.toml")
+    monkeypatch.setenv("ESCALATOR_ALLOW_UNSIGNED", "1")  # run: the policy is what is wrong here
+    main(command)
+    out, err = capsys.readouterr()
+    assert "escalation.integraton_user_id: unknown key; did you mean 'integration_user_id'? (in mine.toml)" \
+        in out + err

@@ -102,6 +102,25 @@ def test_a_dry_run_says_what_it_would_carry_over_and_queues_nothing(world, capsy
     del admin.fields[STATUS]
     settings = Settings(subdomain="acme", email="bot@acme.example", api_token="t0ken", api_url=fake.url)
     run_setup(build_admin(settings), service.policy, URL, True, inbox=service.inbox, now=service.clock())
-    assert (f"Open escalations: 1 show the old fields (status {STATUS} → a new field); a real run rewrites them."
+    assert (f"Open escalations: 1 shows the old fields (status {STATUS} → a new field); a real run rewrites it."
             in capsys.readouterr().out)
     assert [r for r in service.inbox.rows() if r.kind == "mirror"] == []
+
+
+def test_a_dry_run_without_open_escalations_says_nothing_of_them(world, capsys):
+    service, fake, admin = world
+    del admin.fields[STATUS]
+    settings = Settings(subdomain="acme", email="bot@acme.example", api_token="t0ken", api_url=fake.url)
+    run_setup(build_admin(settings), service.policy, URL, True, inbox=service.inbox, now=service.clock())
+    assert "Open escalations" not in capsys.readouterr().out  # it said "0 show the old fields"
+
+
+def test_without_the_services_database_setup_says_where_to_run_it(world, capsys):
+    service, fake, admin = world
+    del admin.fields[STATUS]
+    settings = Settings(subdomain="acme", email="bot@acme.example", api_token="t0ken", api_url=fake.url)
+    run_setup(build_admin(settings), service.policy, URL, False, inbox=None, now=service.clock())
+    out = capsys.readouterr().out
+    assert f"Open escalations, if the service has any: the fields moved (status {STATUS} → " in out
+    assert ("), but the service's database is not here (DATABASE_URL): run setup where the service runs to rewrite "
+            "them (a new installation has none).") in out

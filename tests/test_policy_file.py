@@ -195,3 +195,17 @@ def test_dashboard_roles_errors_name_the_key(roles, problem):
     with pytest.raises(ConfigError) as refused:
         parse_policy(MINIMAL + f"[dashboard]\nroles = {roles}\n")
     assert str(refused.value).startswith(problem)
+
+
+@pytest.mark.parametrize("text, problem", [
+    ('[escalation]\naddresses = ["a@acme.example"]\nintegraton_user_id = 1\n',
+     "escalation.integraton_user_id: unknown key; did you mean 'integration_user_id'?"),
+    (MINIMAL + '[[routes]]\ngroup_id = 1\nwhen = { tagz_any = ["x"] }\n',
+     "routes[1].when.tagz_any: unknown key; did you mean 'tags_any'?"),
+    (MINIMAL + '[sla]\nwarn_befor = "30m"\n', "sla.warn_befor: unknown key; did you mean 'warn_before'?"),
+    (MINIMAL + 'zzz = 1\n', "escalation.zzz: unknown key; known here: addresses, "),
+])
+def test_an_unknown_key_is_named_with_the_nearest_known_one(text, problem):
+    with pytest.raises(ConfigError) as refused:
+        parse_policy(text)
+    assert str(refused.value).startswith(problem)

@@ -183,3 +183,11 @@ def test_escalator_run_listens_on_host_else_everywhere_but_only_here_while_unsig
     with pytest.raises(ConfigError) as caught:
         load_settings({**FULL, "HOST": "0.0.0.0:8000 --reload"})
     assert caught.value.key == "HOST"
+
+
+def test_an_api_token_without_its_email_is_named_not_a_silent_dry_run():
+    with pytest.raises(ConfigError) as refused:
+        load_settings({key: value for key, value in FULL.items() if key != "ZENDESK_EMAIL"})
+    assert str(refused.value) == ("ZENDESK_EMAIL: not set: ZENDESK_API_TOKEN is used with the email address of its "
+                                  "user (the integration user, e.g. bot@acme.example); without it nothing would be "
+                                  "sent to Zendesk")

@@ -1,24 +1,37 @@
 """The account of the README's walkthrough on the fake Zendesk: `.venv/bin/python tests/walkthrough_account.py`.
 
-The captures of `setup` and `check` in README.md and docs/OPERATOR_TOOLS.md were made
-against it, with examples/escalation.toml as the policy. It prints the environment the
-commands need and serves until Ctrl-C. Zendesk's webhook test of the walkthrough's
-addresses reaches http://127.0.0.1:$PORT/webhooks/zendesk, where `escalator run` answers
-once it is started (PORT, default 8123). The route lead joins his group as an admin
-would: POST /api/v2/group_memberships.json, e.g. with curl.
+The captures of `setup`, `check`, `send-test` and the first escalation in README.md and
+docs/OPERATOR_TOOLS.md were made against it, with examples/escalation.toml as the
+policy. It prints the environment the commands need (the Zendesk credentials, and the
+chat targets' variables: two point at a fake chat here, the Slack bot's token is made
+up) and serves until Ctrl-C. Zendesk's webhook test of the walkthrough's addresses
+reaches http://127.0.0.1:$PORT/webhooks/zendesk, where `escalator run` answers once it
+is started (PORT, default 8123). The route lead joins his group as an admin would:
+POST /api/v2/group_memberships.json, e.g. with curl. Ticket 35436 is the one of
+examples/simulate (the escalation address CC'd), for `send-test`; 35437 is tagged
+security_breach (routed to that lead: a dead letter until he joins); the SLA feed, the
+sweep and the recurring check find their endpoints; the Talk line of [phone] exists;
+/oauth/authorizations/new signs in `PERSON` (an admin) at once, as if they clicked Allow.
 """
 
+import json
 import os
 import sys
 import threading
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from fake_admin import FakeAdmin, serve  # noqa: E402
+from fake_apps import FakeApps  # noqa: E402
+from fake_chat import FakeChat  # noqa: E402
+from fake_oauth import OAuthEndpoints  # noqa: E402
+from fake_sla import SlaEndpoints  # noqa: E402
 from fake_webhooks import http_server  # noqa: E402
-from fake_zendesk import FakeZendesk  # noqa: E402
+from fake_zendesk import INTEGRATION_USER, FakeZendesk  # noqa: E402
 
+SIMULATE = Path(__file__).parents[1] / "examples" / "simulate"
 ADDRESSES = ["https://escalator.acme.example/webhooks/zendesk", "https://escalator-new.acme.example/webhooks/zendesk"]
 GROUPS = [{"id": 360000000000 + n, "name": name} for n, name in
           enumerate(["Tier 2", "Security", "Billing", "Key accounts"], 1)]
@@ -33,24 +46,58 @@ FORMS = [{"id": 360000100001, "name": "Default Ticket Form", "default": True, "a
           "ticket_field_ids": [34, 35]}]
 REPORT_TICKET = {"id": 35000, "subject": "Escalation status (daily)", "status": "open", "tags": [],
                  "custom_fields": []}
+SCHEDULE = {"id": 1, "name": "Support hours", "time_zone": "Pacific Time (US & Canada)", "holidays": [],
+            "intervals": [{"start_time": day * 1440 + 480, "end_time": day * 1440 + 1020} for day in range(1, 6)]}
+TALK_LINE = {"id": 360000610911, "number": "+14155550100", "display_number": "+1 (415) 555-0100",
+             "nickname": "Escalation hotline", "capabilities": {"sms": False, "mms": False, "voice": True},
+             "country_code": "US", "toll_free": False}
+PERSON = INTEGRATION_USER  # who the authorization page signs in: an admin
+
+
+def recent(answer: dict, key: str) -> dict:
+    """The example's ticket or comments as if written minutes ago (not days: the SLA sweep would find it breached)."""
+    items = answer[key] if isinstance(answer[key], list) else [answer[key]]
+    latest = max(datetime.fromisoformat(item[stamp]) for item in items for stamp in ("created_at", "updated_at")
+                 if stamp in item)
+    shift = datetime.now(timezone.utc) - timedelta(minutes=5) - latest
+    for item in items:
+        for stamp in ("created_at", "updated_at"):
+            if stamp in item:
+                item[stamp] = (datetime.fromisoformat(item[stamp]) + shift).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return answer
 
 
 def account(service_url: str) -> FakeZendesk:
     """Start the fake with the walkthrough's account: nothing of setup's yet, the lead not in his group."""
+    ticket = recent(json.loads((SIMULATE / "ticket.json").read_text()), "ticket")
+    comments = recent(json.loads((SIMULATE / "comments.json").read_text()), "comments")
     fake = FakeZendesk({35000: {"ticket": REPORT_TICKET}}).start()
-    admin = FakeAdmin(groups=GROUPS, fields=[TOPIC], forms=FORMS,
-                      organizations=[{"id": 509974, "name": "Big Co"}, {"id": 509975, "name": "Bigger Co"}],
-                      schedules=[{"id": 1, "name": "Support hours", "time_zone": "Pacific Time (US & Canada)"}],
+    organizations = [{"id": 509974, "name": "Big Co"}, {"id": 509975, "name": "Bigger Co"}]
+    admin = FakeAdmin(groups=GROUPS, fields=[TOPIC], forms=FORMS, organizations=organizations,
+                      schedules=[SCHEDULE], talk_lines=[TALK_LINE],
                       network={address: http_server(service_url) for address in ADDRESSES})
-    return serve(fake, admin, AGENTS)
+    serve(fake, admin, AGENTS + ticket["users"] + comments["users"])
+    fake.groups[360000000002] = set()  # Security: its lead is not a member yet (Zendesk refuses him as assignee)
+    fake.tickets[35436] = ticket["ticket"]
+    fake.comments[35436] = comments["comments"]
+    fake.tickets[35437] = {**ticket["ticket"], "id": 35437, "subject": "Someone else's invoices in our portal",
+                           "tags": ["security_breach"], "collaborator_ids": [], "email_cc_ids": [],
+                           "custom_fields": [], "priority": "high"}
+    fake.comments[35437] = comments["comments"][:1]
+    sign_in = OAuthEndpoints(organizations=organizations, person=PERSON)
+    sign_in.clients, sign_in.codes = admin.clients, admin.codes  # the client setup makes, and its codes
+    fake.endpoints += [SlaEndpoints(schedule=SCHEDULE), FakeApps(), sign_in]
+    return fake
 
 
 if __name__ == "__main__":
     port = os.environ.get("PORT", "8123")
-    zendesk = account(f"http://127.0.0.1:{port}/webhooks/zendesk")
+    zendesk, chat = account(f"http://127.0.0.1:{port}/webhooks/zendesk"), FakeChat()
     print(f"ZENDESK_SUBDOMAIN=acme\nZENDESK_EMAIL=bot@acme.example\nZENDESK_API_TOKEN=walkthrough\n"
-          f"ZENDESK_API_URL={zendesk.url}\nPORT={port}", flush=True)
+          f"ZENDESK_API_URL={zendesk.url}\nPORT={port}\nSLACK_WEBHOOK_URL={chat.slack_webhook}\n"
+          f"SLACK_BOT_TOKEN=xoxb-walkthrough\nTEAMS_WORKFLOW_URL={chat.teams_workflow}", flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
         zendesk.stop()
+        chat.stop()

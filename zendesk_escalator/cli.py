@@ -15,14 +15,14 @@ from .actions import ZendeskClient
 from .app import create_app
 from .core.report_formats import FORMATS
 from .core.triggers import escalation_rules
-from .errors import ConfigError, EscalatorError
+from .errors import ConfigError, EscalatorError, PayloadError
 from .ops import multiproc
 from .ops.app_install import run_app_install
 from .ops.app_package import run_package
 from .ops.backtest import run_backtest
 from .ops.check import run_check
 from .ops.dead_letters import dead_letters
-from .ops.fields_moved import service_database
+from .ops.service_db import existing_database, service_database
 from .ops.metrics import Metrics, serve
 from .ops.report import run_report
 from .ops.send_test import send_test
@@ -39,7 +39,10 @@ from .zendesk.apps import ZendeskApps
 from .zendesk.stand_ins import DryRunWriter, HintReader, RecordedZendesk
 
 
-PERIOD_UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1)}
+TICKET_READ = "GET /api/v2/tickets/{id}.json?include=users"
+COMMENTS_READ = "GET /api/v2/tickets/{id}/comments.json?include=users"
+PERIOD_UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1),
+                "m": timedelta(minutes=1), "min": timedelta(minutes=1)}  # m and min as in the policy's durations
 DESCRIPTION = ("zendesk-escalator: the webhook target that escalates Zendesk tickets (run, worker), "
                "and the tools to set it up and operate it. Settings come from the environment and ./.env; "
                "the policy from --rules, $ESCALATOR_RULES or ./escalation.toml.")
@@ -114,11 +117,16 @@ def cmd_simulate(args) -> int:
     """Run the worker's own code on a payload (and recorded API answers); print what it would send."""
     operator_settings()
     policy = load_policy(args.rules)
-    body = json.loads(Path(args.payload).read_text(encoding="utf-8"))
-    note = schemas.load_event(body) if schemas.is_event_webhook(body) else schemas.load_trigger(body)
+    body = _read_json(args.payload, "payload")
+    try:
+        note = schemas.load_event(body) if schemas.is_event_webhook(body) else schemas.load_trigger(body)
+    except PayloadError as error:
+        raise ConfigError("payload", f"{args.payload} is not a webhook body: {error}") from None
     rules = escalation_rules()
     if args.ticket:
-        recorded = RecordedZendesk(_read_json(args.ticket), _read_json(args.comments) if args.comments else None)
+        recorded = RecordedZendesk(_read_json(args.ticket, "--ticket", "ticket", TICKET_READ),
+                                   _read_json(args.comments, "--comments", "comments", COMMENTS_READ)
+                                   if args.comments else None)
         reader = writer = ZendeskClient(Settings(subdomain="simulate", email="simulate", api_token="-"), recorded)
     else:  # as the worker runs without credentials: the webhook's hints only
         recorded, reader, writer = None, HintReader(), DryRunWriter()
@@ -175,7 +183,7 @@ def cmd_report(args) -> int:
 def cmd_dead_letters(args) -> int:
     """List, show or retry the inbox rows that failed for good."""
     settings = operator_settings()
-    return dead_letters(Inbox(settings.database_url), args.action, args.id, utcnow(),
+    return dead_letters(existing_database(settings.database_url), args.action, args.id, utcnow(),
                         settings.retry_budget_hours * 3600)
 
 
@@ -198,8 +206,18 @@ def operator_settings() -> Settings:
     return settings
 
 
-def _read_json(path: str) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+def _read_json(path: str, role: str, key: str | None = None, read: str = "") -> dict:
+    """A JSON object from a file given as `role`, holding `key` when given; a ConfigError naming the file if not."""
+    try:
+        value = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(role, f"cannot read {path}: {error.strerror}") from None
+    except ValueError as error:
+        raise ConfigError(role, f"{path} is not JSON: {error}") from None
+    if not isinstance(value, dict) or (key and not isinstance(value.get(key), (dict, list))):
+        what = f'no "{key}": give the answer of {read} as it came' if key else "no JSON object"
+        raise ConfigError(role, f"{path} holds {what}")
+    return value
 
 
 def positive_int(text: str) -> int:
@@ -210,10 +228,10 @@ def positive_int(text: str) -> int:
 
 
 def period(text: str) -> timedelta:
-    """argparse type: how far back, such as 30d, 12h or 2w."""
-    found = re.fullmatch(r"\s*(\d+)\s*([wdh])\s*", text.lower())
+    """argparse type: how far back, such as 90m, 12h, 30d or 2w."""
+    found = re.fullmatch(r"\s*(\d+)\s*(w|d|h|min|m)\s*", text.lower())
     if not found or int(found.group(1)) < 1:
-        raise argparse.ArgumentTypeError(f'a period such as "30d", "12h" or "2w", not {text!r}')
+        raise argparse.ArgumentTypeError(f'a period such as "90m", "12h", "30d" or "2w", not {text!r}')
     return int(found.group(1)) * PERIOD_UNITS[found.group(2)]
 
 
@@ -239,9 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     work.set_defaults(func=cmd_worker)
     sim = sub.add_parser("simulate", help="show what a payload would do, without side effects")
     sim.add_argument("payload", help="webhook body (trigger or event JSON)")
-    sim.add_argument("--ticket", help="GET /api/v2/tickets/{id}.json?include=users, as the API returned it")
-    sim.add_argument("--comments", help="GET /api/v2/tickets/{id}/comments.json?include=users, as the API "
-                                        "returned it (oldest first)")
+    sim.add_argument("--ticket", help=f"{TICKET_READ}, as the API returned it")
+    sim.add_argument("--comments", help=f"{COMMENTS_READ}, as the API returned it (oldest first)")
     sim.add_argument("--rules", default=None, help="policy file (default: $ESCALATOR_RULES or escalation.toml)")
     sim.set_defaults(func=cmd_simulate)
     migrate = sub.add_parser("migrate", help="bring the database to the newest schema (also done at start-up)")
@@ -301,11 +318,13 @@ def _app_command(sub) -> None:
 def _operator_commands(sub) -> None:
     """setup, check, dead-letters, send-test, backtest, report."""
     rules = {"default": None, "help": "policy file (default: $ESCALATOR_RULES or escalation.toml)"}
-    setup = sub.add_parser("setup", help="create or update the fields, view, webhook and triggers in Zendesk")
+    setup = sub.add_parser("setup", help="create or update in Zendesk the escalation fields (on every ticket form), "
+                                         "the view, the dashboard's OAuth client (sign in with Zendesk), the "
+                                         "webhook and the triggers")
     setup.add_argument("--url", help="the service's webhook address, e.g. https://escalator.example.com/webhooks/zendesk")
     setup.add_argument("--dry-run", action="store_true", help="print the plan; send no change to Zendesk")
     setup.add_argument("--remove", action="store_true", help="delete what setup made (triggers, category, view, "
-                                                             "webhook); the escalation fields stay")
+                                                             "OAuth client, webhook); the escalation fields stay")
     setup.add_argument("--fields", action="store_true", help="with --remove: delete the escalation fields too, "
                                                              "and the escalation history they hold")
     setup.add_argument("--rules", **rules)
@@ -323,7 +342,7 @@ def _operator_commands(sub) -> None:
     report = sub.add_parser("report", help="the status of every escalation: opened, closed, open by level and "
                                            "owner, breaches avoided, time in escalation")
     report.add_argument("--since", type=period, default=timedelta(hours=24),
-                        help='the period, back from now: "24h" (default), "7d", "2w"')
+                        help='the period, back from now: "24h" (default), "90m", "7d", "2w"')
     report.add_argument("--format", choices=sorted(FORMATS), default="markdown", help="markdown (default), csv or json")
     report.add_argument("--rules", **rules)
     report.set_defaults(func=cmd_report)
@@ -332,7 +351,7 @@ def _operator_commands(sub) -> None:
     send.add_argument("--url", help="the webhook address (default http://127.0.0.1:$PORT/webhooks/zendesk)")
     send.set_defaults(func=cmd_send_test)
     back = sub.add_parser("backtest", help="what the policy would have escalated in a past period (writes nothing)")
-    back.add_argument("--since", required=True, type=period, help='how far back: "30d", "12h", "2w"')
+    back.add_argument("--since", required=True, type=period, help='how far back: "30d", "12h", "90m", "2w"')
     back.add_argument("--format", choices=["table", "json"], default="table", help="table (default) or json")
     back.add_argument("--rules", **rules)
     back.set_defaults(func=cmd_backtest)

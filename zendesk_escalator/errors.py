@@ -102,6 +102,15 @@ class ZendeskAdminError(ZendeskError):
 class SignInFailed(EscalatorError):
     """Signing in with Zendesk did not work out (the code exchange or the user read); the message says why."""
 
+    def __init__(self, message: str, status: int | None = None, answered: str = ""):
+        super().__init__(message)
+        self.status = status  # Zendesk's HTTP status, when it answered
+        self.answered = answered  # that status with Zendesk's words, e.g. "401: Client authentication failed."
+
+
+class SignInMisconfigured(SignInFailed):
+    """Zendesk refused the service's OAuth client itself (a wrong secret or identifier): no retry helps."""
+
 
 class NoticeFailed(EscalatorError):
     """A chat notice was not delivered; retried with the inbox's backoff unless the answer is permanent.

@@ -151,6 +151,7 @@ def _check(settings: Settings, web: bool) -> None:
     _check_app_token(settings)
     if settings.api_url and not settings.api_url.startswith(("http://", "https://")):
         raise ConfigError("ZENDESK_API_URL", "must start with http:// or https://")
+    _check_token_pair(settings)
     if settings.email and settings.api_token and not (settings.subdomain or settings.api_url):
         raise ConfigError("ZENDESK_SUBDOMAIN", "required with ZENDESK_EMAIL and ZENDESK_API_TOKEN "
                                                "(the name before .zendesk.com, e.g. acme for acme.zendesk.com)")
@@ -162,6 +163,15 @@ def _check(settings: Settings, web: bool) -> None:
     if settings.log_format not in {"json", "text"}:
         raise ConfigError("LOG_FORMAT", f"must be json or text, not {settings.log_format}")
     _check_sqlite_folder(settings.database_url)
+
+
+def _check_token_pair(settings: Settings) -> None:
+    """An API token goes with its user's email: without it the token would silently mean a dry run.
+    (An email alone is fine: `escalator app package` takes it as the app's author.)"""
+    if settings.api_token and not settings.email and not settings.oauth_token:
+        raise ConfigError("ZENDESK_EMAIL", "not set: ZENDESK_API_TOKEN is used with the email address of its user "
+                                           "(the integration user, e.g. bot@acme.example); without it nothing would "
+                                           "be sent to Zendesk")
 
 
 def _check_app_token(settings: Settings) -> None:

@@ -85,8 +85,9 @@ def _answer(body: dict, status: int, headers: dict | None = None):
     milliseconds = (time.perf_counter() - g.get("webhook_started", time.perf_counter())) * 1000
     fields = {"ticket_id": body.get("ticket_id"), "source": g.get("webhook_source"), "result": result,
               "status": status, "duration_ms": round(milliseconds, 2)}
-    log.log(logging.INFO if status < 400 else logging.WARNING, "webhook %s (%d) for ticket %s in %.1f ms",
-            result, status, fields["ticket_id"], milliseconds, extra=fields)
+    ticket = f" for ticket {fields['ticket_id']}" if fields["ticket_id"] is not None else ""  # unknown when refused
+    log.log(logging.INFO if status < 400 else logging.WARNING, "webhook %s (%d)%s in %.1f ms",
+            result, status, ticket, milliseconds, extra=fields)
     return jsonify(body), status, headers or {}
 
 

@@ -34,6 +34,7 @@ from .worker.mirror import KIND as MIRROR
 from .worker.mirror import MirrorRepair
 from .worker.notices import NoticeHandler, NoticePlanner, announce_targets
 from .worker.periodic import Periodic
+from .worker.policy_started import mark_started
 from .worker.recurring import RecurringCheck
 from .worker.schedules import AccountSchedule, ScheduleJob
 from .worker.sweep import Sweep
@@ -190,6 +191,7 @@ class WorkerPool:
         if settings.has_credentials:  # once a process, for its threads
             policy = with_line_numbers(policy, lambda: build_admin(settings).talk_numbers())
         announce_targets(policy)
+        mark_started(inbox, settings.rules_path, clock())  # `check` tells an edited policy not yet applied
         self.workers = [build_worker(settings, policy, inbox, clock, breaker, purges=n == 0, metrics=metrics,
                                      credentials=credentials) for n in range(count)]  # one purger per process
         self.stop_event = threading.Event()

@@ -56,7 +56,8 @@ def test_cc_escalation_body_exactly(policy):
     assert "comment #10004 from the customer was sent to escalation@acme.example" in body
     assert "escalation@acme.example is CC'd on the ticket" in body
     assert "> Looping in our escalation desk: this is blocking our month-end close.\n> Please call me." in body
-    assert "group → 360000000003" in body and "assignee cleared" in body and "priority → high" in body
+    assert "group → 360000000003" in body and "priority → high" in body
+    assert "assignee 235323 cleared (may not be a member of group 360000000003)" in body
 
 
 def test_followers_added_and_priority_never_lowered(policy):
@@ -73,6 +74,8 @@ def test_without_ccs_and_followers_the_leads_become_collaborators(policy):
     snap = replace(cc_ticket(), has_followers=False, follower_ids=frozenset())
     update = plan(snap, policy)
     assert "followers" not in update and update["additional_collaborators"] == [900000000011]
+    assert ("collaborators added: 900000000011 (this account has no followers: CCs and followers is off)"
+            in update["comment"]["body"])
 
 
 def test_a_follower_named_twice_is_added_once(policy):
@@ -80,7 +83,7 @@ def test_a_follower_named_twice_is_added_once(policy):
     owner_too = replace(RULES.decide(snap, policy), followers=(900000000011,))  # the owner also leads the level
     update = build_update(snap, owner_too, policy, escalated(None, owner_too, snap, policy, NOW).mirror)
     assert update["additional_collaborators"] == [900000000011]
-    assert "followers added: 900000000011" in update["comment"]["body"] and "011, 9" not in update["comment"]["body"]
+    assert "collaborators added: 900000000011 (" in update["comment"]["body"] and "011, 9" not in update["comment"]["body"]
 
 
 def test_manual_tag_is_consumed_and_old_level_tags_replaced(policy):

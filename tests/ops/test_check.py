@@ -224,11 +224,18 @@ def test_owners_lifecycle_values_the_account_schedule_and_the_report_ticket_are_
     assert any("is closed: it takes no note" in line for line in lines)
 
 
+HAND_MADE = {"id": "01GZ0000000000000000000010", "name": "Escalator (0.1.0)", "status": "active",
+             "endpoint": "https://ESC.example.com:443/webhooks/zendesk/", "subscriptions": ["conditional_ticket_events"]}
+
+
 @pytest.mark.parametrize("secrets, webhooks, status, says", [
     (("not-it",), [WEBHOOK], "PROBLEM", "ZENDESK_WEBHOOK_SECRET does not hold this webhook's signing secret"),
     ((), [WEBHOOK], "PROBLEM", "ZENDESK_WEBHOOK_SECRET is not set here"),
     ((SECRET,), [dict(WEBHOOK, status="inactive")], "PROBLEM", "inactive: Zendesk calls nothing"),
-    ((SECRET,), [], "WARN", "none named zendesk-escalator: run `escalator setup`"),
+    ((SECRET,), [], "PROBLEM", "missing: no webhook named zendesk-escalator, so Zendesk sends the service nothing; "
+                               "run `escalator setup`"),
+    ((f"secret-of-{HAND_MADE['id']}",), [HAND_MADE], "WARN", "made by hand, signs with a secret of "
+                                                             "ZENDESK_WEBHOOK_SECRET: not checked"),
 ])
 def test_the_webhook_must_sign_with_a_secret_the_service_holds(zendesk, tmp_path, capsys, secrets, webhooks,
                                                                status, says):
@@ -296,8 +303,6 @@ def test_a_trigger_setup_made_that_is_deleted_deactivated_or_edited_is_a_problem
     assert (rows["trigger impact level 3"], lines[-1][:27]) == (OK, "4 problem(s), 0 warning(s);")
 
 
-HAND_MADE = {"id": "01GZ0000000000000000000010", "name": "Escalator (0.1.0)", "status": "active",
-             "endpoint": "https://ESC.example.com:443/webhooks/zendesk/", "subscriptions": ["conditional_ticket_events"]}
 EVERY_UPDATE = {"id": 360001, "title": "Escalator: every update", "active": True, "category_id": "1",
                 "conditions": {"all": [{"field": "update_type", "operator": "is", "value": "Change"}], "any": []},
                 "actions": [{"field": "notification_webhook", "value": [HAND_MADE["id"], '{"ticket_id": "{{ticket.id}}"}']}]}
@@ -406,3 +411,66 @@ def test_the_sidebar_app_needs_the_services_token_once_installed(zendesk, tmp_pa
     if detail:
         assert any(detail in line for line in lines if subject in line)
     assert code == (1 if status == "PROBLEM" else 0)
+
+
+def test_after_setup_remove_check_fails_naming_what_is_missing(zendesk, tmp_path, capsys):
+    code, rows, lines = check(tmp_path, capsys, zendesk(webhooks=[], categories=[], triggers=[]))
+    assert code == 1 and (rows["webhook"], rows["triggers"]) == ("PROBLEM", "PROBLEM")
+    assert row_detail(lines, "triggers") == ("missing: none of setup's triggers call the service, so no ticket "
+                                             "change reaches it; run `escalator setup`")
+
+
+CLIENT = {"id": 7000000900, "identifier": "zendesk_escalator", "name": "zendesk-escalator dashboard",
+          "kind": "confidential", "secret": "oauth-secret-of-7000000900-1",
+          "redirect_uri": ["https://esc.example.com/dashboard/login/callback"]}
+
+
+@pytest.mark.parametrize("clients, secret, status, says", [
+    ([CLIENT], CLIENT["secret"], OK, "[7000000900]: Zendesk accepts ZENDESK_OAUTH_CLIENT_SECRET as its secret"),
+    ([CLIENT], "an-old-secret", "PROBLEM", "Zendesk refuses ZENDESK_OAUTH_CLIENT_SECRET as this client's secret "
+                                           "(401: Client authentication failed.): sign-in with Zendesk fails; unset "
+                                           "it, run `escalator setup` (it prints a new one), set that where the "
+                                           "service runs and restart it"),
+    ([], CLIENT["secret"], "PROBLEM", "not found in Zendesk (ZENDESK_OAUTH_CLIENT_ID): sign-in with Zendesk fails; "
+                                      "`escalator setup` creates it and prints its secret"),
+    ([dict(CLIENT, redirect_uri=["https://old.example.com/dashboard/login/callback"])], CLIENT["secret"], "PROBLEM",
+     "[7000000900] does not list https://esc.example.com/dashboard/login/callback among its redirect URLs: Zendesk "
+     "refuses the sign-in; `escalator setup` adds it"),
+])
+def test_the_oauth_client_exists_takes_the_secret_and_the_services_callback(zendesk, tmp_path, capsys, clients,
+                                                                             secret, status, says):
+    fake = zendesk(oauth_clients=clients)
+    code, rows, lines = check(tmp_path, capsys, fake, oauth_client_secret=secret)
+    assert rows["oauth client zendesk_escalator"] == status
+    assert any(says in line for line in lines if line.startswith(f"{status} ") and "oauth client" in line), lines
+    assert code == (0 if status == OK else 1)
+    assert not fake.endpoints[0].tokens  # no token was made
+
+
+def test_without_a_client_secret_set_here_the_oauth_client_is_not_checked(zendesk, tmp_path, capsys):
+    fake = zendesk(oauth_clients=[CLIENT])
+    code, rows, lines = check(tmp_path, capsys, fake)
+    assert "oauth client zendesk_escalator" not in rows and code == 0
+    assert "/api/v2/oauth/clients.json" not in [r.path for r in fake.requests]
+
+
+def test_a_policy_edited_since_the_service_started_is_said_to_need_a_restart(zendesk, tmp_path, capsys):
+    from zendesk_escalator.wiring import WorkerPool
+    rules = tmp_path / "policy.toml"
+    rules.write_text((SAMPLES / "policy.toml").read_text() + EXTRA_ROUTE)
+    database = f"sqlite:///{tmp_path}/service.db"
+    settings = Settings(rules_path=str(rules), database_url=database)
+    inbox = Inbox(database)
+    inbox.migrate()
+    WorkerPool(settings, POLICY, inbox, 1)  # the service starts with this file
+    fake = zendesk()
+    code, rows, lines = check(tmp_path, capsys, fake, database_url=database)
+    assert code == 0 and "policy applied" not in rows
+    code, rows, lines = check(tmp_path, capsys, fake, (SAMPLES / "policy.toml").read_text() + EXTRA_ROUTE + "\n# edited\n",
+                              database_url=database)
+    assert rows["policy applied"] == "WARN" and code == 0
+    assert row_detail(lines, "policy applied").startswith(
+        f"{rules} changed since the service started with it (")
+    assert row_detail(lines, "policy applied").endswith(
+        "): restart the web and worker processes to apply it (and run `escalator setup` first when its impact tags, "
+        "levels, request tag, status values or [lifecycle] changed)")

@@ -1,6 +1,7 @@
 """Sign in with Zendesk through the public path: /dashboard/login, Zendesk's authorization page and token endpoint
 (the fake's, over HTTP), the callback; who may see the dashboard; retrying a dead letter as a signed-in person."""
 
+import html
 import logging
 import re
 from urllib.parse import parse_qs, urlsplit
@@ -153,3 +154,13 @@ def test_a_signed_in_person_retries_a_dead_letter_and_the_log_names_them(world, 
            f"(user 900000000042, agent)" in caplog.text
     shown = service.http.get(done.headers["Location"]).get_data(as_text=True)
     assert f"Dead letter {rows[0].id} is queued again, due now." in shown
+
+
+def test_a_wrong_client_secret_is_named_on_the_page_and_in_the_log(world, caplog):
+    service, fake, oauth = world(oauth_client_secret="not-the-client-secret-0123")
+    answer = sign_in_with_zendesk(service, oauth, ADMIN)
+    page = html.unescape(answer.get_data(as_text=True))
+    assert answer.status_code == 502 and "Try again" not in page
+    assert ("Zendesk refused the service's OAuth client zendesk_escalator (401: Client authentication failed.): "
+            "ZENDESK_OAUTH_CLIENT_SECRET where the service runs is not that client's secret") in page
+    assert "ZENDESK_OAUTH_CLIENT_SECRET" in caplog.text

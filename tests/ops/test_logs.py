@@ -56,6 +56,7 @@ def test_one_json_line_per_webhook_and_per_decision(tmp_path, fake, captured):
         (TICKET, EVENT_TYPE, "accepted", 202, "INFO"), (TICKET, EVENT_TYPE, "duplicate", 200, "INFO"),
         (None, None, "bad_signature", 401, "WARNING")]
     assert all(0 <= r["duration_ms"] < 5000 for r in webhooks)
+    assert webhooks[2]["message"].startswith("webhook bad_signature (401) in ")  # no "for ticket None"
     decision, = [r for r in records if "outcome" in r]
     assert decision["message"] == "ticket 35436: escalated (customer_cc at level 1)"
     assert {key: decision[key] for key in ("ticket_id", "kind", "rule", "outcome", "api_calls", "coalesced")} == {

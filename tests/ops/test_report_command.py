@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from report_world import OWNER, busy_hours, make_world, policy_text
-from zendesk_escalator.cli import main
+from zendesk_escalator.cli import main, period
 
 
 @pytest.fixture
@@ -69,11 +69,17 @@ def test_without_credentials_owners_are_shown_by_id_and_zendesk_is_not_asked(fil
     assert err == "escalator report: 0 Zendesk API request(s) (no Zendesk credentials: owners by id)\n"
 
 
-@pytest.mark.parametrize("since", ["24", "0h", "1 day", "3m"])
-def test_the_period_is_hours_days_or_weeks(capsys, since):
+@pytest.mark.parametrize("since", ["24", "0h", "1 day", "3mo", "0m"])
+def test_the_period_is_minutes_hours_days_or_weeks(capsys, since):
     with pytest.raises(SystemExit):
         main(["report", "--since", since])
-    assert 'a period such as "30d", "12h" or "2w"' in capsys.readouterr().err
+    assert 'a period such as "90m", "12h", "30d" or "2w"' in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("since, span", [("90m", timedelta(minutes=90)), ("45min", timedelta(minutes=45)),
+                                         ("12h", timedelta(hours=12)), ("2w", timedelta(weeks=2))])
+def test_minutes_count_as_in_the_policys_durations(since, span):
+    assert period(since) == span
 
 
 def test_a_format_it_does_not_know_is_refused(capsys):

@@ -453,3 +453,32 @@ def test_impact_triggers_fire_again_once_the_escalation_is_closed_and_setup_repa
     finally:
         service.close()
         tickets.stop()
+
+
+def test_a_service_refusing_the_signature_is_named_with_the_secret_it_needs(zendesk, policy, tmp_path, capsys):
+    fake = zendesk()
+    set_up(fake, policy, secrets=(SECRET,))  # everything made; then the service restarts without the secret
+    settings = Settings(webhook_secrets=("another-secret",), database_url=f"sqlite:///{tmp_path}/other.db")
+    fake.endpoints[0].tester.network[URL] = flask_server(
+        create_app(settings, policy, Inbox(settings.database_url)).test_client())
+    capsys.readouterr()
+    set_up(fake, policy, secrets=(SECRET,), code=1)
+    out = capsys.readouterr().out
+    assert "held back" not in out  # nothing waited: the triggers exist, unchanged
+    assert ("Triggers: the 6 triggers already send to the service, which refuses each webhook (401): nothing is "
+            "escalated until the service holds the webhook's signing secret.") in out
+    assert ("Signing secret: the service at https://esc.example.com/webhooks/zendesk does not hold this webhook's "
+            "secret. Set it in ZENDESK_WEBHOOK_SECRET where the service runs (environment or .env), then restart "
+            f"the web process and run `escalator check`:\n  ZENDESK_WEBHOOK_SECRET={SECRET}") in out
+
+
+def test_a_service_that_stopped_answering_is_said_to_lose_what_the_triggers_send(zendesk, policy, capsys):
+    fake = zendesk()
+    set_up(fake, policy, secrets=(SECRET,))
+    fake.endpoints[0].tester.network[URL] = REFUSED
+    capsys.readouterr()
+    set_up(fake, policy, secrets=(SECRET,), code=1)
+    out = capsys.readouterr().out
+    assert ("Triggers: the 6 triggers already send to the service, which Zendesk does not reach: what they send is "
+            "lost.") in out and "held back" not in out
+    assert "Signing secret: ZENDESK_WEBHOOK_SECRET already holds this webhook's secret." in out

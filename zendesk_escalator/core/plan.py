@@ -109,7 +109,7 @@ def _assignment(ticket: TicketSnapshot, route: Route | None, actions: list) -> d
         if route.assignee_id:
             actions.append(f"assignee → {route.assignee_id}")
         elif ticket.assignee_id:
-            actions.append("assignee cleared (not a member of the new group)")
+            actions.append(f"assignee {ticket.assignee_id} cleared (may not be a member of group {route.group_id})")
         # The old assignee may not belong to the new group: Zendesk would answer 422.
         # None must reach the wire as null (actions.py sends it so).
         return {"group_id": route.group_id, "assignee_id": route.assignee_id}
@@ -123,10 +123,12 @@ def _followers(ticket: TicketSnapshot, wanted: tuple[int, ...], actions: list) -
     new = list(dict.fromkeys(uid for uid in wanted if uid not in ticket.follower_ids))  # an owner may lead the level too
     if not new:
         return {}
-    actions.append(f"followers added: {', '.join(map(str, new))}")
+    added = ", ".join(map(str, new))
     if ticket.has_followers:
+        actions.append(f"followers added: {added}")
         return {"followers": [{"user_id": uid, "action": "put"} for uid in new]}
     # Without "CCs and followers" Zendesk ignores `followers`; collaborators are the older form.
+    actions.append(f"collaborators added: {added} (this account has no followers: CCs and followers is off)")
     return {"additional_collaborators": new}
 
 

@@ -9,13 +9,16 @@ from typing import Callable, Mapping
 from ..errors import ConfigError, ZendeskAdminError
 from ..policy_file import load_policy
 from ..settings import Settings
+from ..worker.policy_started import edited_since_start
 from ..zendesk.admin import ZendeskAdmin
 from .check_app import check_app
 from .check_context import OK, PROBLEM, WARN, Check, Context, Row, places
 from .check_hotline import check_hotline
 from .check_notify import check_notify
+from .check_oauth import check_oauth_client
 from .check_webhook import WEBHOOK_CHECKS
-from .fields_moved import check_line, service_database
+from .fields_moved import check_line
+from .service_db import service_database
 from .policy_names import Names
 
 # Field types the service can write its values into, per [fields] role.
@@ -188,7 +191,7 @@ def check_tickets(ctx: Context) -> list[Row]:
 CHECKS: list[Check] = [check_credentials, check_integration_user, check_role, check_groups, check_users,
                        check_assignees, check_fields, check_escalation_fields, check_forms, check_brands,
                        check_organizations, check_schedules, check_tickets, check_hotline, *WEBHOOK_CHECKS,
-                       check_app]
+                       check_oauth_client, check_app]
 
 
 def run_checks(ctx: Context, checks: list[Check] = CHECKS) -> list[Row]:
@@ -211,17 +214,28 @@ def run_check(settings: Settings, rules_path: str, build_admin: Callable[[Settin
     try:
         policy = load_policy(rules_path)
     except ConfigError as error:
-        return _report([Row(PROBLEM, "policy", f"{rules_path}: {error}")], None)
+        return _report([Row(PROBLEM, "policy", str(error))], None)  # it names the file
     rows = [Row(OK, "policy", f"{rules_path} is valid"), *check_notify(policy, environ, settings.api_timeout,
                                                                       notify_test)]
     if not settings.has_credentials:
         rows.append(Row(PROBLEM, "credentials", "not set: ZENDESK_SUBDOMAIN with ZENDESK_EMAIL and "
                                                 "ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN)"))
         return _report(rows, None)
-    admin = build_admin(settings)
-    context = Context(policy, admin, settings.webhook_secrets, service_database(settings.database_url),
-                      settings.app_token)
-    return _report(rows + run_checks(context), admin)
+    admin, inbox = build_admin(settings), service_database(settings.database_url)
+    context = Context(policy, admin, settings.webhook_secrets, inbox, settings.app_token,
+                      (settings.oauth_client_id, settings.oauth_client_secret))
+    return _report(rows + _policy_applied(inbox, rules_path) + run_checks(context), admin)
+
+
+def _policy_applied(inbox, rules_path: str) -> list[Row]:
+    """A row when the policy file differs from the one the service's workers started with (where the database is)."""
+    started = edited_since_start(inbox, rules_path) if inbox else None
+    if started is None:
+        return []
+    return [Row(WARN, "policy applied", f"{rules_path} changed since the service started with it "
+                                        f"({started:%Y-%m-%d %H:%M} UTC): restart the web and worker processes to "
+                                        f"apply it (and run `escalator setup` first when its impact tags, levels, "
+                                        f"request tag, status values or [lifecycle] changed)")]
 
 
 def _report(rows: list[Row], admin: ZendeskAdmin | None) -> int:

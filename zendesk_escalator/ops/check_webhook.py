@@ -26,8 +26,13 @@ def check_webhook(ctx: Context) -> list[Row]:
     """The webhook `setup` made is active and signs with a secret the service holds (else every call is a 401)."""
     hook = ctx.our_webhook
     if hook is None:
-        return [Row(WARN, "webhook", f"none named {NAME}: run `escalator setup` (a webhook made by hand is not "
-                                     f"checked: its signing secret must be in ZENDESK_WEBHOOK_SECRET)")]
+        hand_made = _hand_made(ctx)
+        if hand_made:
+            return [Row(WARN, f"webhook {w['id']}", f"\"{w.get('name')}\" (made by hand, signs with a secret of "
+                                                   f"ZENDESK_WEBHOOK_SECRET: not checked, nor are its triggers; "
+                                                   f"`escalator setup` makes and checks its own)") for w in hand_made]
+        return [Row(PROBLEM, "webhook", f"missing: no webhook named {NAME}, so Zendesk sends the service nothing; "
+                                        f"run `escalator setup`")]
     rows, subject = [], f"webhook {hook['id']}"
     if hook.get("status") != "active":
         rows.append(Row(PROBLEM, subject, "inactive: Zendesk calls nothing; activate it (or run setup)"))
@@ -54,7 +59,9 @@ def check_triggers(ctx: Context) -> list[Row]:
     """Each trigger `setup` would make now is there, active and unchanged: without it, what it is for goes unheard."""
     hook = ctx.our_webhook
     if hook is None:
-        return []
+        return [] if _hand_made(ctx) else [Row(PROBLEM, "triggers", "missing: none of setup's triggers call the "
+                                                                    "service, so no ticket change reaches it; run "
+                                                                    "`escalator setup`")]
     categories = ctx.admin.trigger_categories()
     category = next((c for c in categories or [] if c.get("name") == NAME), None)
     category_id = category["id"] if category else None
@@ -132,6 +139,12 @@ def _other_webhook(webhook: dict, calling: list[dict]) -> str:
     by = "; ".join(f"trigger {t['id']} \"{t.get('title')}\"" for t in calling) or "no active trigger yet"
     return (f"\"{webhook.get('name')}\" also calls the service ({by}): each change is sent to it again; "
             f"deactivate it and its triggers in {WEBHOOKS_PAGE} and {TRIGGERS_PAGE}")
+
+
+def _hand_made(ctx: Context) -> list[dict]:
+    """Without setup's webhook: the active webhooks that sign with a secret the service holds (made by hand)."""
+    return ctx.read("hand-made webhooks", lambda: [
+        w for w in ctx.webhooks() if w.get("status") == "active" and ctx.admin.signing_secret(w["id"]) in ctx.secrets])
 
 
 def _every_trigger(ctx: Context) -> list[dict]:

@@ -15,7 +15,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..core.dashboard_access import may_open, role_name
-from ..errors import SignInFailed
+from ..errors import SignInFailed, SignInMisconfigured
 from ..zendesk.oauth import ZendeskSignIn, authorize_url, pkce_pair
 from ..zendesk.transport import ZendeskSession
 from .dashboard_auth import HEADERS, cookie_options, signed_in, text
@@ -67,7 +67,8 @@ def callback():
                              settings.api_timeout).user(request.args.get("code", ""), flow["verifier"], redirect_uri())
     except SignInFailed as error:
         log.warning("dashboard: a sign-in with Zendesk failed: %s", error)
-        return _page(502, "Not signed in", f"{error}. Try again in a minute.")
+        again = "" if isinstance(error, SignInMisconfigured) else " Try again in a minute."
+        return _page(502, "Not signed in", f"{error}.{again}")
     viewer = Viewer(ZENDESK, user["id"], str(user.get("name") or f"user {user['id']}"), role_name(user))
     if not may_open(user, services.policy.dashboard):
         log.warning("dashboard: %s signed in with Zendesk and was refused (role)", viewer.who)

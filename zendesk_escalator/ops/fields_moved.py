@@ -6,20 +6,12 @@ ids it writes with; neither makes a database where there is none.
 
 from datetime import datetime
 from math import ceil
-from pathlib import Path
 
 from ..core.policy import FieldIds, Policy
 from ..errors import StorageUnavailable
 from ..store.escalations import Escalations
 from ..store.inbox import Inbox
 from ..worker.mirror import PACE, carry_over, moved_fields, remember, remembered
-
-
-def service_database(database_url: str) -> Inbox | None:
-    """The service's database when it exists here (None: a SQLite file that is not there)."""
-    if database_url.startswith("sqlite:///") and not Path(database_url.removeprefix("sqlite:///")).exists():
-        return None
-    return Inbox(database_url)
 
 
 def check_line(inbox: Inbox, policy: Policy) -> tuple[bool, str] | None:
@@ -46,8 +38,9 @@ def carry_over_lines(inbox: Inbox | None, policy: Policy, found: dict[str, objec
     after = FieldIds(**{role: value if isinstance(value, int) else None for role, value in found.items()})
     if inbox is None:
         moves = moved_fields(policy.fields, after)
-        return [f"Open escalations: the fields moved ({_text(moves)}), but the service's database is not here "
-                f"(DATABASE_URL): run setup where the service runs to rewrite their fields."] if moves else []
+        return [f"Open escalations, if the service has any: the fields moved ({_text(moves)}), but the service's "
+                f"database is not here (DATABASE_URL): run setup where the service runs to rewrite them (a new "
+                f"installation has none)."] if moves else []
     inbox.migrate()
     moves = moved_fields(remembered(inbox) or policy.fields, after)
     if not moves:
@@ -56,7 +49,9 @@ def carry_over_lines(inbox: Inbox | None, policy: Policy, found: dict[str, objec
         return []
     if dry_run:
         count = len(Escalations(inbox).open_ones(limit=None))
-        return [f"Open escalations: {count} show the old fields ({_text(moves)}); a real run rewrites them."]
+        shows = "1 shows the old fields ({}); a real run rewrites it" if count == 1 else \
+            f"{count} show the old fields ({{}}); a real run rewrites them"
+        return [f"Open escalations: {shows.format(_text(moves))}."] if count else []
     queued = carry_over(inbox, after, now)
     if not queued:
         return []

@@ -27,6 +27,7 @@ from ..store.row_history import RowHistory
 from ..store.schema import DEAD, PENDING, RUNNING
 from ..worker.timers import KIND as TIMER
 from ..zendesk.admin import ZendeskAdmin
+from .service_db import existing_database
 
 log = logging.getLogger(__name__)
 LOOKBACK = timedelta(days=7)  # SLA warnings fire before their breach: timers are read this far before the period
@@ -89,7 +90,7 @@ def run_report(settings: Settings, policy: Policy, period: timedelta, fmt: str, 
                out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Print the report of the last `period` in `fmt`; say on stderr what it cost in API requests."""
     out, err = out or sys.stdout, err or sys.stderr  # looked up now: tests and callers may have replaced them
-    inbox = Inbox(settings.database_url)
+    inbox = existing_database(settings.database_url)
     inbox.migrate()  # a fresh database has no tables yet
     until = clock()
     client = ZendeskClient(settings) if settings.has_credentials else None

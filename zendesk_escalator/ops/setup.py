@@ -61,15 +61,17 @@ def run_setup(admin: ZendeskAdmin, policy: Policy, url: str, dry_run: bool,
     reach = first if webhook.id or dry_run else probe(admin, url, webhook_id)
     apply.hold = not (_connects(reach) or (dry_run and webhook.action == CREATE and reach.verdict == SIGNATURE))
     guard, named = loop_guard(definitions, user_id)
-    _set_up_triggers(apply, admin, policy, category, webhook_id, guard, can_exclude_tags(definitions))
-    _explain_reach(reach, url, unsigned=webhook.action == CREATE and dry_run, held=apply.hold)
+    existing = _set_up_triggers(apply, admin, policy, category, webhook_id, guard, can_exclude_tags(definitions))
+    unsigned = webhook.action == CREATE and dry_run
+    _explain_reach(reach, url, unsigned, apply, existing)
     _explain_guard(named, user_id)
     if forms is None:
         print("Ticket forms: Zendesk would not list them (403), so the escalation fields were not added to any; "
               "on an account with one form every field shows on it, otherwise add them to each form by hand.")
     if category is None:
         print("Trigger categories are not enabled on this account: the triggers were left without one.")
-    _explain_secret(admin, webhook, webhook_id, dry_run, secrets)
+    _explain_secret(admin, webhook, webhook_id, dry_run, secrets,
+                    refused=(url, apply.held) if reach.verdict == SIGNATURE and not unsigned else None)
     client.explain(client_id, dry_run, oauth[1])
     _explain_fields(policy, field_ids)
     for line in carry_over_lines(inbox, policy, field_ids, dry_run, now or datetime.now(timezone.utc)):
@@ -79,13 +81,16 @@ def run_setup(admin: ZendeskAdmin, policy: Policy, url: str, dry_run: bool,
 
 
 def _set_up_triggers(apply: "_Apply", admin: ZendeskAdmin, policy: Policy, category: Step | None, webhook_id,
-                     guard: dict, exclude_tags: bool) -> None:
-    """The category, then the triggers that call the webhook (held back with `apply`, when it holds)."""
+                     guard: dict, exclude_tags: bool) -> int:
+    """The category, then the triggers that call the webhook (held back with `apply`, when it holds);
+    return how many of them exist already."""
     category_id = apply(category, admin.create_trigger_category, None) if category else None
     # A category created just now holds no triggers; without categories, every trigger is looked at.
     found = [] if category and category.action == CREATE else admin.triggers(category_id)
-    for step in plan_triggers(desired_triggers(policy, webhook_id, category_id, guard, exclude_tags), found):
+    steps = plan_triggers(desired_triggers(policy, webhook_id, category_id, guard, exclude_tags), found)
+    for step in steps:
         apply(step, admin.create_trigger, admin.update_trigger)
+    return sum(step.action != CREATE for step in steps)
 
 
 def _ticket_forms(admin: ZendeskAdmin) -> list[dict] | None:
@@ -123,10 +128,11 @@ class _Apply:
     """Carry out one step (or, in a dry run or while held back, only say it); return the object's id."""
 
     def __init__(self, dry_run: bool):
-        self.dry_run, self.hold = dry_run, False
+        self.dry_run, self.hold, self.held = dry_run, False, 0
 
     def __call__(self, step: Step, create, update):
         held = self.hold and step.action != UNCHANGED
+        self.held += held
         verb = HELD if held else step.action if self.dry_run else DONE[step.action]
         object_id = step.id
         if step.action == CREATE:
@@ -139,13 +145,20 @@ class _Apply:
         return object_id
 
 
-def _explain_reach(reach: Reach, url: str, unsigned: bool, held: bool) -> None:
+def _explain_reach(reach: Reach, url: str, unsigned: bool, apply: _Apply, existing: int) -> None:
+    """What Zendesk's test showed, and what it means for the triggers: held back, or already sending in vain."""
     if unsigned and reach.verdict == SIGNATURE:  # a dry run's test before the webhook (and its secret) exists
         print(f"Webhook test: Zendesk reached the service at {url} (its 401 to this unsigned test is expected: the "
               f"webhook's signing secret exists once setup creates it)")
     else:
         print(f"Webhook test: {explain(reach, url)}")
-    if held:
+    if apply.hold and existing:
+        fate = ("refuses each webhook (401): nothing is escalated until the service holds the webhook's signing "
+                "secret." if reach.verdict == SIGNATURE else "Zendesk does not reach: what they send is lost.")
+        print(f"Triggers: the {existing} trigger{'s' if existing > 1 else ''} already send to the service, which "
+              f"{fate}" + (f" {apply.held} change(s) held back until Zendesk's test passes; run `escalator setup` "
+                           f"again then." if apply.held else ""))
+    elif apply.hold:
         print("Triggers held back: what they send would be lost until Zendesk reaches the service. Put the values "
               "below where the service runs, (re)start it, then run `escalator setup` again.")
 
@@ -163,11 +176,18 @@ def _explain_guard(named: bool, user_id: int) -> None:
 
 
 def _explain_secret(admin: ZendeskAdmin, webhook: Step, webhook_id, dry_run: bool,
-                    secrets: tuple[str, ...]) -> None:
+                    secrets: tuple[str, ...], refused: tuple[str, int] | None) -> None:
+    """Where the webhook's signing secret must go; `refused`: (url, changes held) when the service refused it."""
     if dry_run and webhook.action == CREATE:
         print("Signing secret: readable once the webhook exists (run setup without --dry-run).")
         return
     secret = admin.signing_secret(webhook_id)
+    if refused:  # whatever this shell holds, the service's own ZENDESK_WEBHOOK_SECRET lacks it
+        url, held = refused
+        print(f"Signing secret: the service at {url} does not hold this webhook's secret. Set it in "
+              f"ZENDESK_WEBHOOK_SECRET where the service runs (environment or .env), then restart the web process "
+              f"and run `escalator {'setup' if held else 'check'}`:\n  ZENDESK_WEBHOOK_SECRET={secret}")
+        return
     if secret in secrets:
         print("Signing secret: ZENDESK_WEBHOOK_SECRET already holds this webhook's secret.")
         return

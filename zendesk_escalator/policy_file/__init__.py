@@ -27,6 +27,7 @@ from .report import ReportSchema
 from .requests import ChecklistSchema, EmailSchema
 from .schedules import Schedules
 from .sla import SlaSchema
+from .suggest import UNKNOWN, unknown_key
 
 
 class TriggerSchema(Strict):
@@ -219,6 +220,8 @@ def parse_policy(text: str) -> Policy:
         return PolicySchema().load(raw)
     except ValidationError as error:
         key, problem = first_error(error.messages)
+        if problem == UNKNOWN:
+            problem = unknown_key(key, PolicySchema())
         raise ConfigError(key, problem) from None
 
 
@@ -228,4 +231,7 @@ def load_policy(path: str | Path) -> Policy:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as error:
         raise ConfigError("ESCALATOR_RULES", f"cannot read policy file {path}: {error.strerror}") from None
-    return parse_policy(text)
+    try:
+        return parse_policy(text)
+    except ConfigError as error:  # which file: run, worker and the Procfile's web read ESCALATOR_RULES
+        raise ConfigError(error.key, f"{error.problem} (in {path})") from None

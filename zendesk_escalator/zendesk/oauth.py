@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 import requests
 
-from ..errors import SignInFailed, ZendeskError
+from ..errors import SignInFailed, SignInMisconfigured, ZendeskError
 from .transport import ZendeskSession, translated_errors
 
 SCOPE = "read"
@@ -60,6 +60,26 @@ class ZendeskSignIn:
             raise SignInFailed("Zendesk's users/me.json answer holds no user")
         return user
 
+    def try_secret(self, redirect_uri: str) -> None:
+        """Raise SignInMisconfigured when Zendesk refuses the client's secret, SignInFailed for another answer.
+
+        A code exchange with a made-up code: Zendesk authenticates the client first (401
+        invalid_client, as OAuth 2.0 answers), then finds no such code (400 invalid_grant),
+        so no token is ever made. (Zendesk's order of the two checks is UNCONFIRMED: the
+        grant-type tokens page documents the parameters, not the errors.)
+        """
+        try:
+            self._call("POST", TOKENS, "trying the client's secret", json={
+                "grant_type": "authorization_code", "code": "escalator-check-not-a-code", "client_id": self.client_id,
+                "client_secret": self.client_secret, "redirect_uri": redirect_uri, "scope": SCOPE})
+        except SignInMisconfigured:
+            raise
+        except SignInFailed as error:
+            if error.status == 400:
+                return
+            raise
+        raise SignInFailed("Zendesk made a token for a made-up code")
+
     def _call(self, method: str, path: str, doing: str, **options) -> dict:
         try:
             with translated_errors(self.session):
@@ -70,7 +90,15 @@ class ZendeskSignIn:
         body = _json(response)
         if not response.ok:
             said = body.get("error_description") or body.get("error") or body.get("description") or ""
-            raise SignInFailed(f"Zendesk refused {doing} ({response.status_code}{': ' + str(said) if said else ''})")
+            answered = f"{response.status_code}{': ' + str(said) if said else ''}"
+            if response.status_code == 401 and path == TOKENS:  # invalid_client: the secret, not the user's code
+                raise SignInMisconfigured(
+                    f"Zendesk refused the service's OAuth client {self.client_id} ({answered}): "
+                    f"ZENDESK_OAUTH_CLIENT_SECRET where the service runs is not that client's secret (or "
+                    f"ZENDESK_OAUTH_CLIENT_ID names another client). An admin runs `escalator setup` with "
+                    f"ZENDESK_OAUTH_CLIENT_SECRET unset, which prints a new one, sets it where the service runs and "
+                    f"restarts it; `escalator check` tests it", response.status_code, answered)
+            raise SignInFailed(f"Zendesk refused {doing} ({answered})", response.status_code, answered)
         return body
 
 
