@@ -54,7 +54,7 @@ WRONG = [
      "Must be one of"),
     (TEXT, 'name = "head_of_support"', 'name = "leads"', "notify[3].name", "also notify[1].name"),
     (TEXT, 'name = "head_of_support"', 'name = "Head of support"', "notify[3].name", "lower-case"),
-    (TEXT, "when = { levels = [3], events", "when = { level = [3], events", "notify[3].when.level", "Unknown field"),
+    (TEXT, "when = { levels = [3], events", "when = { level = [3], events", "notify[3].when.level", "unknown key; did you mean 'levels'?"),
 ]
 
 

@@ -44,7 +44,7 @@ def test_the_example_policy_documents_it_and_loads():
     ('ticket_id = 1\ndaily_at = 8\n', "report.daily_at", 'write "HH:MM"'),
     ('ticket_id = 1\ntime_zone = "Mars/Olympus"\n', "report.time_zone", "unknown time zone 'Mars/Olympus'"),
     ('ticket_id = 1\nname = "Casey"\n', "report.name", "set email too"),
-    ('ticket_id = 1\nformat = "csv"\n', "report.format", "Unknown field"),
+    ('ticket_id = 1\nformat = "csv"\n', "report.format", "unknown key; known here: daily_at, email"),
 ])
 def test_mistakes_name_the_key(section, key, problem):
     with pytest.raises(ConfigError) as raised:
