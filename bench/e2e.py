@@ -92,7 +92,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=200)
     parser.add_argument("--rate", type=float, default=20.0, help="webhooks per second")
-    parser.add_argument("--mix", type=int, default=1000, help="webhooks of the everyday mix, per webhook kind")
+    parser.add_argument("--mix", type=int, default=1000,
+                        help="webhooks of the everyday mix, per webhook kind (0: latency only)")
     parser.add_argument("--database-url", help="a SCRATCH database: its escalator_inbox table is dropped")
     parser.add_argument("--embedded", action="store_true", help="`escalator run` (web + worker in one process) "
                                                                  "instead of the Procfile pair")
@@ -127,15 +128,16 @@ def main() -> None:
         send_at_rate(base, own, args.rate)
         time.sleep(3)
         own_calls = len(fake.requests) - calls_before
+        report_latency(env, args, ids, latencies, waits, work_ms, fake.requests[calls_warmup:calls_before], own,
+                       own_calls)
         inbox = Inbox(env["DATABASE_URL"])
-        mixes = [run_mix(base, fake, inbox, mix_tickets[kind], args.mix, kind, args.rate) for kind in mix_tickets]
+        mixes = [run_mix(base, fake, inbox, mix_tickets[kind], args.mix, kind, args.rate)
+                 for kind in mix_tickets if args.mix]
     finally:
         for proc in (worker, web):
             proc.terminate()
             proc.wait()
         fake.stop()
-    measured = fake.requests[calls_warmup:calls_before]
-    report_latency(env, args, ids, latencies, waits, work_ms, measured, own, own_calls)
     for mix in mixes:
         print(f"everyday mix, {mix['kind']} webhooks: {mix['webhooks']} ({', '.join(f'{k} {v}' for k, v in mix['by_kind'].items())})")
         print(f"  reads per webhook: {mix['reads'] / mix['webhooks']:.3f} ({mix['reads']} reads, {mix['writes']} writes); "
