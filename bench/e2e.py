@@ -75,12 +75,20 @@ def run_mix(base: str, fake: FakeZendesk, inbox: Inbox, tickets: list[int], coun
             "escalations": len(escalated), "made": sum(len(fake.notes(t)) == 1 for t in escalated)}
 
 
-def send_at_rate(base: str, bodies: list[tuple[int, bytes]], rate: float) -> dict[int, float]:
+def send_at_rate(base: str, bodies: list[tuple[int, bytes]], rate: float,
+                 answered: dict[int, float] | None = None) -> dict[int, float]:
+    """Post the bodies at `rate`; return when each was sent (and put in `answered` when each was answered)."""
     sent, threads, begin = {}, [], time.monotonic()
+    answered = {} if answered is None else answered
+
+    def send(ticket: int, raw: bytes) -> None:
+        post(base, raw)
+        answered[ticket] = time.monotonic()
+
     for n, (ticket, raw) in enumerate(bodies):
         time.sleep(max(0.0, begin + n / rate - time.monotonic()))
         sent[ticket] = time.monotonic()
-        thread = threading.Thread(target=lambda r=raw: post(base, r))
+        thread = threading.Thread(target=send, args=(ticket, raw))
         thread.start()
         threads.append(thread)
     for thread in threads:
@@ -116,20 +124,22 @@ def main() -> None:
         while not fake.puts(warmup):
             time.sleep(0.05)
         calls_warmup = len(fake.requests)
-        sent = send_at_rate(base, [(t, event(t, f"bench-{t}")) for t in ids], args.rate)
+        answered: dict[int, float] = {}
+        sent = send_at_rate(base, [(t, event(t, f"bench-{t}")) for t in ids], args.rate, answered)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and any(not fake.puts(t) for t in ids):
             time.sleep(0.1)
         latencies = [(fake.seen("PUT", t)[0].at - sent[t]) * 1000 for t in ids if fake.puts(t)]
         waits = [(fake.seen("GET", t)[0].at - sent[t]) * 1000 for t in ids if fake.puts(t)]
+        answers = [(answered[t] - sent[t]) * 1000 for t in ids]
         work_ms = [(fake.seen("PUT", t)[0].at - fake.seen("GET", t)[0].at) * 1000 for t in ids if fake.puts(t)]
         calls_before = len(fake.requests)
         own = [(t, event(t, f"own-{t}", actor=INTEGRATION_USER)) for t in ids[:50]]
         send_at_rate(base, own, args.rate)
         time.sleep(3)
         own_calls = len(fake.requests) - calls_before
-        report_latency(env, args, ids, latencies, waits, work_ms, fake.requests[calls_warmup:calls_before], own,
-                       own_calls)
+        report_latency(env, args, ids, latencies, answers, waits, work_ms, fake.requests[calls_warmup:calls_before],
+                       own, own_calls)
         inbox = Inbox(env["DATABASE_URL"])
         mixes = [run_mix(base, fake, inbox, mix_tickets[kind], args.mix, kind, args.rate)
                  for kind in mix_tickets if args.mix]
@@ -158,7 +168,7 @@ def start(embedded: bool, port: int, env: dict, work: Path) -> tuple[subprocess.
     return run, run
 
 
-def report_latency(env, args, ids, latencies, waits, work_ms, measured, own, own_calls) -> None:
+def report_latency(env, args, ids, latencies, answers, waits, work_ms, measured, own, own_calls) -> None:
     gets = sum(1 for r in measured if r.method == "GET")
     puts = sum(1 for r in measured if r.method == "PUT")
     print(f"machine: {machine()}; commit: {commit()}")
@@ -168,6 +178,7 @@ def report_latency(env, args, ids, latencies, waits, work_ms, measured, own, own
     print(f"escalations: {len(latencies)}/{len(ids)} at {args.rate:.0f} webhooks/s")
     print(f"webhook -> update sent: p50 {percentile(latencies, 50):.0f} ms, p99 {percentile(latencies, 99):.0f} ms,"
           f" max {max(latencies):.0f} ms")
+    print(f"  webhook answered (202) after: p50 {percentile(answers, 50):.0f} ms, p99 {percentile(answers, 99):.0f} ms")
     print(f"  of which waiting to be picked up: p50 {percentile(waits, 50):.0f} ms, p99 {percentile(waits, 99):.0f} ms;"
           f" reading + deciding + writing: p50 {percentile(work_ms, 50):.0f} ms, p99 {percentile(work_ms, 99):.0f} ms")
     print(f"API calls per escalation: {(gets + puts) / len(ids):.2f} ({gets / len(ids):.2f} reads,"
