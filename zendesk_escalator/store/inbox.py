@@ -170,8 +170,9 @@ class Inbox:
         values = [dict(row, payload=json.dumps(row["payload"]), status=PENDING, attempts=0, created_at=now,
                        updated_at=now) for row in rows]
         insert = (postgresql if self.is_postgres else sqlite).insert(inbox)
-        done = conn.execute(insert.on_conflict_do_nothing(index_elements=[inbox.c.dedupe_key]), values)
-        new = max(done.rowcount, 0)
+        # Counted from RETURNING: a rowcount of several rows' insert is -1 on PostgreSQL (psycopg's executemany).
+        new = len(conn.execute(insert.on_conflict_do_nothing(index_elements=[inbox.c.dedupe_key])
+                               .returning(inbox.c.id), values).all())
         new += self._revive(conn, values, now) if new < len(values) else 0
         return self._planned(conn, new)
 

@@ -58,7 +58,7 @@ class Listener:
                     delay = RECONNECT_FIRST
                     while not self._stop.is_set():
                         for note in conn.notifies(timeout=STOP_CHECK):
-                            self.doorbell.ring(int(note.payload or 1))
+                            self.doorbell.ring(int(note.payload) if note.payload.isdigit() else 1)
             except Exception as error:  # noqa: BLE001  lost, refused, or a bug: poll, and try again
                 self._deaf(error)
                 self._stop.wait(delay)
