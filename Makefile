@@ -33,6 +33,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/e2e.py
+	$(BIN)/python bench/idle.py
 	$(BIN)/python bench/sla.py
 
 clean:

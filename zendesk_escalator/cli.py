@@ -34,7 +34,6 @@ from .store.inbox import Inbox
 from .wiring import (WorkerPool, announce_address, announce_modes, build_admin, configure_logging, migrate_or_wait,
                      report_feed_access, utcnow)
 from .worker.escalate import NotificationHandler
-from .worker.loop import POLL_INTERVAL
 from .zendesk.apps import ZendeskApps
 from .zendesk.stand_ins import DryRunWriter, HintReader, RecordedZendesk
 
@@ -248,8 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     work = sub.add_parser("worker", help="the queue worker alone")
     work.add_argument("--threads", type=positive_int, default=4,
                       help="tickets processed at once, each thread with its own Zendesk client (default 4)")
-    work.add_argument("--poll-interval", type=float, default=POLL_INTERVAL,
-                      help=f"seconds to wait when nothing is due (default {POLL_INTERVAL})")
+    work.add_argument("--poll-interval", type=float, default=None,
+                      help="the safety-net poll, in seconds, under the wake-ups (default: ESCALATOR_POLL_SECONDS)")
     work.add_argument("--metrics-port", type=positive_int, default=None,
                       help="serve this worker's own counts at :PORT/metrics, for a worker on a machine "
                            "without a web process (default: none; on one machine the web's /metrics has them)")

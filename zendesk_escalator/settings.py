@@ -26,7 +26,7 @@ ZENDESK_HOST = re.compile(r"(?:https?://)?([^./]+)\.zendesk\.com/?")  # "acme.ze
 RANGES = {"PORT": ("a TCP port", 1, 65535), "ESCALATOR_RETRY_BUDGET_HOURS": ("hours", 0.001, 720),
           "ESCALATOR_LEASE_SECONDS": ("seconds", 5, 3600), "ESCALATOR_API_TIMEOUT": ("seconds", 0.1, 600),
           "ESCALATOR_RETRY_BASE_SECONDS": ("seconds", 0.01, 3600), "ESCALATOR_SWEEP_HOURS": ("hours", 0.01, 720),
-          "ESCALATOR_SWEEP_RATE": ("requests a minute", 0.1, 2500)}
+          "ESCALATOR_SWEEP_RATE": ("requests a minute", 0.1, 2500), "ESCALATOR_POLL_SECONDS": ("seconds", 0.05, 3600)}
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,7 @@ class Settings:
     retry_base_seconds: float = 2.0  # first retry after 1-2 s, doubling
     sweep_hours: float = 24.0  # how often every unsolved ticket's SLA timers are checked again
     sweep_rate: float = 5.0  # API requests a minute the sweep may spend while it runs
+    poll_seconds: float = 5.0  # an idle worker claims at least this often: the safety net under its wake-ups
     max_body_bytes: int = 256 * 1024
 
     @property
@@ -127,6 +128,7 @@ def load_settings(environ: dict | None = None, dotenv_path: str | None = ".env",
         retry_base_seconds=_number(env, "ESCALATOR_RETRY_BASE_SECONDS", Settings.retry_base_seconds),
         sweep_hours=_number(env, "ESCALATOR_SWEEP_HOURS", Settings.sweep_hours),
         sweep_rate=_number(env, "ESCALATOR_SWEEP_RATE", Settings.sweep_rate),
+        poll_seconds=_number(env, "ESCALATOR_POLL_SECONDS", Settings.poll_seconds),
     )
     _check(settings, web)
     if "ESCALATOR_MAX_ATTEMPTS" in env:

@@ -29,7 +29,7 @@ from .worker.feed import ChangeFeed
 from .worker.handlers import Handlers
 from .worker.hotline_lines import with_line_numbers
 from .worker.lifecycle import Lifecycle, LifecycleHandler
-from .worker.loop import POLL_INTERVAL, Breaker, Worker
+from .worker.loop import Breaker, Worker
 from .worker.mirror import KIND as MIRROR
 from .worker.mirror import MirrorRepair
 from .worker.notices import NoticeHandler, NoticePlanner, announce_targets
@@ -194,13 +194,16 @@ class WorkerPool:
         mark_started(inbox, settings.rules_path, clock())  # `check` tells an edited policy not yet applied
         self.workers = [build_worker(settings, policy, inbox, clock, breaker, purges=n == 0, metrics=metrics,
                                      credentials=credentials) for n in range(count)]  # one purger per process
+        self.inbox, self.poll_seconds = inbox, settings.poll_seconds
         self.stop_event = threading.Event()
         self.threads: list[threading.Thread] = []
+        self.listener = None
 
-    def start(self, poll_interval: float = POLL_INTERVAL) -> "WorkerPool":
-        """Start one thread per worker."""
+    def start(self, poll_seconds: float | None = None) -> "WorkerPool":
+        """Listen for the other processes' new rows, and start one thread per worker."""
+        self.listener = self.inbox.listen()
         for n, worker in enumerate(self.workers):
-            thread = threading.Thread(target=worker.run, args=(self.stop_event, poll_interval),
+            thread = threading.Thread(target=worker.run, args=(self.stop_event, poll_seconds or self.poll_seconds),
                                       name=f"queue-worker-{n}", daemon=True)
             thread.start()
             self.threads.append(thread)
@@ -214,10 +217,14 @@ class WorkerPool:
         if its update lands after all, the next worker's fresh read sees it.
         """
         self.stop_event.set()
+        self.inbox.doorbell.ring(len(self.workers))  # the idle ones stop now
         deadline = time.monotonic() + grace
         for thread in self.threads:
             thread.join(max(0.0, deadline - time.monotonic()))
-        return sum(worker.hand_back() for worker in self.workers)
+        handed_back = sum(worker.hand_back() for worker in self.workers)
+        if self.listener:
+            self.listener.stop()
+        return handed_back
 
 
 def announce_address(settings: Settings, host: str) -> None:

@@ -49,7 +49,7 @@ def test_a_dropped_connection_is_replaced_and_the_batch_retried():
         killed = admin.execute(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
             " AND datname = current_database()"
-            " AND query LIKE 'INSERT INTO escalator_inbox%'").fetchone()[0]
+            " AND query LIKE 'WITH stored AS (INSERT INTO escalator_inbox%'").fetchone()[0]
     assert killed == 1
     assert intake.insert([row("after"), row("before")]) == [True, False]
     assert [r.dedupe_key for r in inbox.rows()] == ["before", "after"]

@@ -228,7 +228,7 @@ def test_run_loop_stops_when_told(worker, any_inbox, clock):
                      Notification(ticket_id=35436, source="event", actor_id=900000000001).to_dict(),
                      clock().timestamp())
     stop = threading.Event()
-    thread = threading.Thread(target=worker.run, args=(stop,), kwargs={"poll_interval": 0.01})
+    thread = threading.Thread(target=worker.run, args=(stop,), kwargs={"poll_seconds": 0.01})
     thread.start()
     for _ in range(200):
         if any_inbox.counts()[DONE]:

@@ -14,7 +14,9 @@ from . import migrate
 from .database import READ_ONLY, make_engine, writer_lock
 from .group_commit import GroupCommit
 from .intake import Intake
+from .listen import Listener, notify_sql
 from .schema import DEAD, DONE, PENDING, RUNNING, inbox, tickets
+from .wakeup import Doorbell, PipeBell
 
 # A row whose worker died this many times while handling it is poison: it is buried.
 CRASH_LIMIT = 5
@@ -26,6 +28,7 @@ SUPERSEDED = json.dumps({"status": "superseded"})  # the result of a timer whose
 ACCEPTED_COLUMNS = ("kind", "dedupe_key", "ticket_id", "payload", "status", "attempts",
                     "run_at", "created_at", "updated_at")
 _OPEN = [literal_column(f"'{status}'") for status in (PENDING, RUNNING)]  # matches the partial indexes
+PLANNED = "escalator_planned"  # connection info: rows the transaction made due or planned, rung after its commit
 
 
 @dataclass(frozen=True)
@@ -57,8 +60,12 @@ class Inbox:
         self.is_postgres = self.engine.dialect.name == "postgresql"
         self._writer_lock = writer_lock(self.engine)
         self._schema_ready = False
-        self._intake = Intake(self.engine, inbox, ACCEPTED_COLUMNS, key="dedupe_key")
+        self._intake = Intake(self.engine, inbox, ACCEPTED_COLUMNS, key="dedupe_key", notify=notify_sql)
         self._accepts = GroupCommit(self._intake.insert)
+        self.doorbell = Doorbell()  # this process's idle workers wait on it
+        path = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
+        self._pipe = PipeBell(path + ".wake") if path and path != ":memory:" else None
+        self._hears_pipe = False
 
     def close(self) -> None:
         """Close every connection (the inbox reconnects if used again)."""
@@ -84,7 +91,26 @@ class Inbox:
                    payload=json.dumps(payload), status=PENDING, attempts=0,
                    run_at=now if run_at is None else run_at, created_at=now, updated_at=now)
         self._ensure_schema()
-        return self._accepts.submit(row)
+        new = self._accepts.submit(row)
+        if new:
+            self.after_commit(1)
+        return new
+
+    def after_commit(self, rows: int) -> None:
+        """A commit made `rows` rows due (or planned them): wake this process's workers, and on SQLite another
+        process's (on PostgreSQL the transaction notified them: see _planned)."""
+        if rows > 0:
+            self.doorbell.ring(rows)
+            if self._pipe and not self._hears_pipe:  # a process that reads the pipe rang its own threads
+                self._pipe.ring()
+
+    def listen(self):
+        """Hear the other processes' commits (a worker process); return what to stop(), or None."""
+        if self.is_postgres:
+            return Listener(self.engine.url, self.doorbell)
+        reader = self._pipe.listen(self.doorbell) if self._pipe else None
+        self._hears_pipe = reader is not None
+        return reader
 
     def claim(self, owner: str, now: float, lease_seconds: float) -> list[InboxRow]:
         """Lease the next due row plus the due rows that can go with it.
@@ -144,9 +170,19 @@ class Inbox:
         values = [dict(row, payload=json.dumps(row["payload"]), status=PENDING, attempts=0, created_at=now,
                        updated_at=now) for row in rows]
         insert = (postgresql if self.is_postgres else sqlite).insert(inbox)
-        done = conn.execute(insert.on_conflict_do_nothing(index_elements=[inbox.c.dedupe_key]), values)
-        new = max(done.rowcount, 0)
-        return new + (self._revive(conn, values, now) if new < len(values) else 0)
+        # Counted from RETURNING: a rowcount of several rows' insert is -1 on PostgreSQL (psycopg's executemany).
+        new = len(conn.execute(insert.on_conflict_do_nothing(index_elements=[inbox.c.dedupe_key])
+                               .returning(inbox.c.id), values).all())
+        new += self._revive(conn, values, now) if new < len(values) else 0
+        return self._planned(conn, new)
+
+    def _planned(self, conn: Connection, rows: int) -> int:
+        """This transaction made `rows` rows due or planned them: tell the workers once it commits."""
+        if rows > 0:
+            conn.info[PLANNED] += rows
+            if self.is_postgres:  # delivered at commit, never before
+                conn.exec_driver_sql(f"SELECT {notify_sql(str(rows))}")
+        return rows
 
     @staticmethod
     def _revive(conn, values: list[dict], now: float) -> int:
@@ -200,7 +236,7 @@ class Inbox:
             woken = conn.execute(update(inbox).where(
                 inbox.c.status == PENDING, inbox.c.run_at > now,
                 inbox.c.last_error.startswith(error_prefix, autoescape=True)).values(run_at=now))
-        return woken.rowcount
+            return self._planned(conn, woken.rowcount)
 
     def hold(self, rows: list[InboxRow], owner: str, now: float, run_at: float, error: str) -> bool:
         """Put rows back until `run_at` for a cause that is not theirs: the attempt not counted, the budget
@@ -213,8 +249,10 @@ class Inbox:
     def release(self, rows: list[InboxRow], owner: str, now: float) -> bool:
         """Hand rows back at once (a worker stopping): due now, the attempt not counted."""
         with self.transaction() as conn:
-            return self._finish(conn, [r.id for r in rows], owner, now, status=PENDING, run_at=now,
-                                attempts=inbox.c.attempts - 1)
+            released = self._finish(conn, [r.id for r in rows], owner, now, status=PENDING, run_at=now,
+                                    attempts=inbox.c.attempts - 1)
+            self._planned(conn, len(rows) if released else 0)
+            return released
 
     def bury(self, rows: list[InboxRow], owner: str, now: float, error: str) -> bool:
         """Mark rows dead: kept, visible, never retried automatically."""
@@ -231,6 +269,12 @@ class Inbox:
         with self.reading() as conn:
             return conn.execute(select(func.min(inbox.c.run_at)).where(
                 inbox.c.status.in_(_OPEN), inbox.c.run_at <= now)).scalar()
+
+    def next_run_at(self, now: float) -> float | None:
+        """When the next open row falls due after `now` (a timer, a retry, a lease running out); None if none."""
+        with self.reading() as conn:
+            return conn.execute(select(func.min(inbox.c.run_at)).where(
+                inbox.c.status.in_(_OPEN), inbox.c.run_at > now)).scalar()
 
     def counts(self) -> dict[str, int]:
         """Rows per status."""
@@ -261,7 +305,7 @@ class Inbox:
         with self.transaction() as conn:
             revived = conn.execute(update(inbox).where(*dead).values(
                 status=PENDING, run_at=now, deadline=deadline, crashes=0, lease_owner=None, updated_at=now))
-        return revived.rowcount
+            return self._planned(conn, revived.rowcount)
 
     def purge_done(self, before: float) -> int:
         """Delete finished rows last touched before `before`; dead rows are kept."""
@@ -308,9 +352,12 @@ class Inbox:
 
     @contextmanager
     def transaction(self):
-        """A write transaction (the store's other modules use it too)."""
+        """A write transaction (the store's other modules use it too); the rows it planned are rung after it."""
         with _StorageGuard(), self._writer_lock(), self.engine.begin() as conn:
+            conn.info[PLANNED] = 0
             yield conn
+            planned = conn.info[PLANNED]
+        self.after_commit(planned)
 
     @contextmanager
     def reading(self):

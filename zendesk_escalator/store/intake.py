@@ -8,11 +8,13 @@ one atomic, durable transaction: SQLite takes and releases its write lock inside
 a single C call (so this path needs no writer flock), PostgreSQL answers in one
 round trip. The rows travel as one JSON array, so the SQL text never changes and
 both databases keep it prepared. The table comes from inbox.py, which owns the
-schema: names and types are read from it, never written here.
+schema: names and types are read from it, never written here. On PostgreSQL the
+same statement notifies the listening workers (listen.py) when it stored rows.
 """
 
 import json
 import logging
+from typing import Callable
 
 from sqlalchemy import Table
 from sqlalchemy.engine import Engine
@@ -26,13 +28,14 @@ log = logging.getLogger(__name__)
 class Intake:
     """Insert rows into `table`, skipping rows whose `key` is already stored."""
 
-    def __init__(self, engine: Engine, table: Table, columns: tuple[str, ...], key: str):
+    def __init__(self, engine: Engine, table: Table, columns: tuple[str, ...], key: str,
+                 notify: Callable[[str], str] | None = None):
         self.engine = engine
         dbapi = engine.dialect.loaded_dbapi
         self._driver_error, self._integrity_error = dbapi.Error, dbapi.IntegrityError
         self._connection = None  # SQLAlchemy's proxy, kept out of the pool for our sole use
         if engine.dialect.name == "postgresql":
-            self._insert = _postgres_insert(engine, table, columns, key)
+            self._insert = _postgres_insert(engine, table, columns, key, notify)
         else:
             self._insert = _sqlite_insert(table, columns, key)
 
@@ -95,16 +98,20 @@ def _sqlite_insert(table: Table, columns: tuple[str, ...], key: str):
     return run
 
 
-def _postgres_insert(engine: Engine, table: Table, columns: tuple[str, ...], key: str):
+def _postgres_insert(engine: Engine, table: Table, columns: tuple[str, ...], key: str,
+                     notify: Callable[[str], str] | None):
     types = {name: table.c[name].type.compile(dialect=engine.dialect) for name in columns}
     values = ", ".join(f"(row->>'{name}')::{types[name]}" for name in columns)
     insert = (f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {values} "
               f"FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS batch(row, n) "
               f"ORDER BY n ON CONFLICT ({key}) DO NOTHING RETURNING {key}")
+    # The notification goes once (a subquery run on the first row stored, never if none was), with the count.
+    told = f", (SELECT {notify('SELECT count(*) FROM stored')})" if notify else ""
+    statement = f"WITH stored AS ({insert}) SELECT {key}{told} FROM stored"
 
     def run(connection, rows: list[dict]) -> list[bool]:
         keys = [row[key] for row in rows]
-        stored = {found for (found,) in connection.execute(insert, (json.dumps(rows),))}
+        stored = {found for (found, *_) in connection.execute(statement, (json.dumps(rows),))}
         return _first_new(keys, lambda k: k in stored)
 
     return run

@@ -34,7 +34,6 @@ BACKOFF_CAP = 150  # × base: a row's own retries (a conflict, a bug) at most 5 
 BREAKER_CAP = 30  # × base: while Zendesk is down one probe a minute, so its return is seen soon
 RETENTION_SECONDS = 30 * 24 * 3600
 PURGE_EVERY = 3600.0
-POLL_INTERVAL = 0.2  # seconds to wait when nothing is due
 
 
 def retry_delay(attempts: int, rng: Callable[[], float], base: float = Settings.retry_base_seconds,
@@ -115,8 +114,12 @@ class Worker:
         """The injected clock, as seconds since the epoch (the inbox's unit)."""
         return self.clock().timestamp()
 
-    def run(self, stop: threading.Event, poll_interval: float = POLL_INTERVAL) -> None:
-        """Work until `stop` is set; finishes the batch in hand first."""
+    def run(self, stop: threading.Event, poll_seconds: float = Settings.poll_seconds) -> None:
+        """Work until `stop` is set (ring the inbox's doorbell to end a wait at once); finishes the batch in hand.
+
+        Idle, it waits for the doorbell (a row committed) or for the next row's due
+        time (a timer, a retry), at most `poll_seconds`: the poll is only a safety net.
+        """
         log.info("worker %s started", self.owner)
         started = not self.purges  # the purging worker (one a process) also schedules the periodic jobs
         while not stop.is_set():
@@ -130,7 +133,9 @@ class Worker:
                 if pause:
                     stop.wait(min(pause, 5.0))
                 elif not self.run_once():
-                    stop.wait(poll_interval)
+                    idle = self._idle_for(poll_seconds)
+                    log.debug("worker %s idle for up to %.3g s, or until rung", self.owner, idle)
+                    self.inbox.doorbell.wait(idle)
             except StorageUnavailable as error:
                 log.error("inbox unavailable, retrying in 5s: %s", error)
                 stop.wait(5)
@@ -148,6 +153,11 @@ class Worker:
         finally:
             self.in_hand = []
         return True
+
+    def _idle_for(self, poll_seconds: float) -> float:
+        now = self.now()
+        upcoming = self.inbox.next_run_at(now)
+        return poll_seconds if upcoming is None else min(poll_seconds, upcoming - now)
 
     def hand_back(self) -> int:
         """Release the rows in hand so that another worker takes them now (on shutdown)."""
