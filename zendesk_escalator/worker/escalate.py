@@ -1,4 +1,4 @@
-"""Handle a ticket's notifications: screen, read what the rules need, decide, write ONE update.
+"""A ticket's notifications through core/sequence.py's steps (screen, read what matters, decide): ONE update.
 
 Reads cost rate limit, so they are staged: nothing when the webhooks' hints
 rule every rule out; the new comments alone when only comments can bring the
