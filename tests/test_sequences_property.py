@@ -72,6 +72,7 @@ class Sequences(RuleBasedStateMachine):
         self.requests_seen = 0
         self.agreed: tuple[int, int] | None = None  # an agreed close: (its episode, the notes written before it)
         self.fresh = False  # evidence drawn since the agreed close (a CC, a request, an impact tag, an SLA move)
+        self.drawn = False  # evidence drawn in this step (a row held back may close the episode in the same one)
         self.recreated = 0
         self.closed_at: datetime | None = None  # when Zendesk closed the ticket
 
@@ -163,7 +164,7 @@ class Sequences(RuleBasedStateMachine):
     @precondition(_open)
     @rule(value=st.sampled_from(OPTIONS + [None]), by_event=st.booleans())
     def agent_sets_the_status_field(self, value, by_event):
-        self.fresh |= value == "escalation_requested"
+        self.drawn |= value == "escalation_requested"
         self.fake.set_field(TICKET, self.policy.fields.status, value)
         self._field_event(self.policy.fields.status) if by_event else self._trigger(AGENT, "agent")
         self._work()
@@ -171,7 +172,7 @@ class Sequences(RuleBasedStateMachine):
     @precondition(_open)
     @rule(tag=st.sampled_from(("escalate",) + IMPACT_TAGS), add=st.booleans())
     def agent_changes_a_tag(self, tag, add):
-        self.fresh |= add
+        self.drawn |= add
         self._tags(add=[tag] if add else [], remove=[] if add else [tag])
         self._trigger(AGENT, "agent")
         self._work()
@@ -193,7 +194,7 @@ class Sequences(RuleBasedStateMachine):
     @precondition(_open)
     @rule(cc=st.booleans())
     def customer_replies(self, cc):
-        self.fresh |= cc
+        self.drawn |= cc
         if cc:  # an email CC'ing the desk: Zendesk adds the desk to the ticket's CCs
             self.fake.add_comment(TICKET, CUSTOMER, "Looping in our escalation desk.", via=copy.deepcopy(CC_VIA))
             with self.fake.lock:
@@ -208,7 +209,7 @@ class Sequences(RuleBasedStateMachine):
     @precondition(_open)
     @rule(minutes=st.sampled_from([15, 45, 120]))
     def zendesk_moves_the_breach(self, minutes):
-        self.fresh = True  # a breach to come is new evidence
+        self.drawn = True  # a breach to come is new evidence
         self.sla.start_clock(self.fake, TICKET, minutes=minutes)
         self._work()
 
@@ -317,8 +318,9 @@ class Sequences(RuleBasedStateMachine):
         """
         last = episodes[-1] if episodes else None
         if last and last["state"] == CLOSED and last["history"][-1]["cause"] == DEESCALATED:
-            if self.agreed is None or self.agreed[0] != len(episodes):
+            if self.agreed is None or self.agreed[0] != len(episodes):  # the close came in this step: which first?
                 self.agreed, self.fresh = (len(episodes), notes), False
+        self.fresh, self.drawn = self.fresh or self.drawn, False
         if self.agreed is not None and not self.fresh:
             assert notes == self.agreed[1], "escalated again after an agreed close, without new evidence"
 
