@@ -6,6 +6,7 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 
 TRIED: Counter = Counter()  # test name -> generated cases run, shrinking included
+STEPS: Counter = Counter()  # test name -> steps run, for the stateful tests (a case is a sequence of steps)
 
 
 def fuzz(max_examples: int = 300, **strategies):
@@ -30,5 +31,6 @@ def summary(write_line) -> None:
     if not TRIED:
         return
     for name, count in sorted(TRIED.items()):
-        write_line(f"{count:>7,}  {name}")
+        steps = f" ({STEPS[name]:,} steps)" if name in STEPS else ""
+        write_line(f"{count:>7,}  {name}{steps}")
     write_line(f"{sum(TRIED.values()):>7,}  in all ({len(TRIED)} fuzz tests)")

@@ -248,3 +248,17 @@ def test_an_agents_request_on_an_earlier_escalation_is_read_though_its_tags_scre
     service.post(trigger(fake, AGENT, "agent"))
     service.work()
     assert notes(fake)[-1].startswith("Post-escalation review") and episode(service).state == CLOSED
+
+
+def test_a_second_de_escalation_without_agreement_is_refused_again_the_refusals_own_words_are_no_agreement(world):
+    service, fake, _ = world(LIFECYCLE)
+    service.post(trigger(fake, CUSTOMER, "end-user"))
+    service.work()
+    fake.tickets[TICKET]["tags"].append("deescalate")  # no agent's note of the customer's agreement
+    service.post(trigger(fake, AGENT, "agent"))
+    service.work()
+    assert notes(fake)[-1].startswith("De-escalation not done") and '"customer agreed"' in notes(fake)[-1]
+    fake.set_field(TICKET, STATUS, "escalation_closed")  # asked again, through the field, still no agreement
+    service.post(field_event(fake, STATUS))
+    service.work()
+    assert notes(fake)[-1].startswith("De-escalation not done") and episode(service).state == ACTIVE

@@ -13,6 +13,7 @@ from pathlib import Path
 from . import __version__, gunicorn_conf, schemas
 from .actions import ZendeskClient
 from .app import create_app
+from .core import sequence
 from .core.report_formats import FORMATS
 from .core.triggers import escalation_rules
 from .errors import ConfigError, EscalatorError, PayloadError
@@ -113,7 +114,8 @@ def cmd_migrate(args) -> int:
 
 
 def cmd_simulate(args) -> int:
-    """Run the worker's own code on a payload (and recorded API answers); print what it would send."""
+    """Run the worker's own handler (its decision sequence, core/sequence.py) on a payload (and recorded API
+    answers); print what it would send."""
     operator_settings()
     policy = load_policy(args.rules)
     body = _read_json(args.payload, "payload")
@@ -135,7 +137,7 @@ def cmd_simulate(args) -> int:
     result.pop("update", None)
     report = {
         "ticket_id": note.ticket_id,
-        "screening": {name: sorted(need) for name, need in rules.screen([note], policy).items()},
+        "screening": {name: sorted(need) for name, need in sequence.screen([note], None, policy, rules).items()},
         "reads": [request for request, _ in sent if request.startswith("GET")],
         "outcome": result,
     }

@@ -8,7 +8,8 @@ import pytest
 
 from fake_zendesk import INTEGRATION_USER
 from zendesk_escalator.core.backtest import TicketHistory, replay
-from zendesk_escalator.core.backtest_change import decide_change, notification_of
+from zendesk_escalator.core.replay import notification_of
+from zendesk_escalator.core.sequence import Step, on_notifications
 from zendesk_escalator.core.backtest_findings import Finding
 from zendesk_escalator.core.policy import FallbackTarget, LifecyclePolicy, OwnerRule, RecurringPolicy, SlaPolicy
 from zendesk_escalator.core.replay import Change, FieldChange
@@ -72,7 +73,7 @@ def test_a_change_is_screened_as_the_worker_screens_its_webhook(policy):
     agent = by(1, AGENT, said("a reply", "agent"))
     assert RULES.decide(emailed, policy) is not None  # the ticket alone would escalate ...
     note = notification_of(agent, emailed, policy)
-    assert decide_change(emailed, [note], None, policy, RULES, T0, str) == (None, None, None)  # ... but not on an agent's reply
+    assert on_notifications(emailed, [note], None, policy, RULES, T0, str) == Step(None)  # ... not on an agent's reply
     assert run(policy, agent, by(2, CUSTOMER), ticket=emailed) == [(2, "escalated", "customer_cc", "customer_cc", 1)]
 
 
@@ -236,3 +237,18 @@ def test_a_priority_the_replay_raised_itself_makes_no_run_and_an_open_escalation
                                    (FieldChange("priority", "urgent", "high"),)))  # then urgent by its agent
     found = replay(asked, replace(recurring, lifecycle=LifecyclePolicy(enabled=True)), RULES, UNTIL)
     assert [(f.ticket_id, f.rule) for f in found] == [(13, "customer_cc")]  # its escalation is open: not again
+
+
+def test_zendesks_sla_applied_later_supersedes_the_policys_own_target_one_breach_time_per_ticket(sla):
+    """Zendesk's SLA policy applies when an agent sets the priority, ten minutes after the ticket was born: the
+    feed's next read supersedes the own target's timers, so the replay names Zendesk's breach time alone."""
+    own = replace(sla, sla=replace(sla.sla, fallback=(FallbackTarget(timedelta(hours=2)),), repeat_every=None))
+    born = by(0, CUSTOMER, said("Help"), created=True)
+    triaged = by(10, AGENT, fields=(FieldChange("priority", "urgent", "normal"),))
+    clocks = [MetricHistory("first_reply_time", 1, ((T0 + 10 * MIN, "active"),), T0 + 70 * MIN,
+                            Target("reply_time", 60.0, False), T0 + 10 * MIN)]
+    findings = replay([TicketHistory(TicketSnapshot(id=7, status="open", priority="normal"), [born, triaged],
+                                     clocks)], own, RULES, UNTIL)
+    assert outcome(findings) == [(40, "escalated", "sla_warning", "sla_warning", 1),
+                                 (70, "raised", "sla_breach", "sla_breach", 2)]
+    assert {line.split(" at ")[1].split(":")[0] for f in findings for line in f.evidence} == {"2026-11-16 10"}

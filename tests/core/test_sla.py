@@ -128,6 +128,9 @@ def test_fallback_target_counts_business_hours_until_the_first_public_agent_repl
     assert timers_for(replace(new, agent_replies=None), policy, friday_4pm) == []  # not known: no guess
     low = timers_for(replace(new, priority="low"), policy, friday_4pm)
     assert [t.breach_at for t in low if t.kind == BREACH] == [friday_4pm + timedelta(days=1)]
+    measured = replace(new, sla_metrics=(active(),))  # Zendesk's SLA policy applied since: it alone counts
+    assert [t.metric for t in timers_for(measured, policy, friday_4pm)] == ["first_reply_time"] * 2
+    assert stale_because(breach, measured, policy) == "Zendesk's SLA policy measures the ticket now"
 
 
 @pytest.mark.parametrize("now_ticket, reason", [

@@ -1,12 +1,12 @@
-"""What the policy would have done over a past period, by the worker's own core (pure).
+"""What the policy would have done over a past period, by the worker's own decision sequence (pure).
 
 Every ticket of the period is replayed on one timeline, in the order things
-happened. Each change is handed to the rules as the worker gets it (a trigger
-webhook with the change's hints): screened with the lifecycle's own screen,
-its comments looked at, decided with the evidence a closed escalation used up,
-then the lifecycle step core/transitions.py takes on it. The SLA clock is read at
-each moment it changed and its timers are planned and re-checked at their moment
-(core/sla.py), as the feed and the timer handler do; the lifecycle's moments (an
+happened. Each change is handed to core/sequence.py as the worker gets it (a
+trigger webhook with the change's hints): screened, its comments looked at,
+decided, the lifecycle's step. The SLA clock is read at each moment the ticket or
+its clock changed and its timers are planned (those no longer planned superseded),
+chosen and re-checked at their moment by the same sequence as the feed and the
+timer handler; the lifecycle's moments (an
 update due, monitoring's end) are taken at theirs, as its timer handler takes
 them. With [recurring], a ticket's creation, or a change of its priority or
 organization, runs the check over the tickets as they then were (at the priority
@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Iterable
 
 from . import escalation_email
-from .backtest_change import decide_change, notification_of
+from . import sequence
 from .backtest_findings import Finding, finding_of
 from .escalation_email import linked_update, named_cases
 from .hours import Schedule
@@ -34,13 +34,13 @@ from .lifecycle import CLOSED, Episode, standing_of
 from .notification import Notification
 from .policy import Policy
 from .recurring import RECURRING, Incident, referral, run_key, to_refer
-from .replay import Change, apply_change, apply_update, start_state
+from .replay import Change, apply_change, apply_update, notification_of, start_state
 from .rules import Decision, Rules
-from .sla import BREACH, Timer, decide_timer, stale_because, timers_for
+from .sla import Timer
 from .sla_history import MetricHistory, clocks_at, moments
 from .snapshot import TicketSnapshot, parse_time
 from .state_table import adopt
-from .transitions import Move, before_rules, closing, on_ticket, on_timer
+from .transitions import Move, closing, on_timer
 
 # At one moment: changes first, then the referrals they lead to, the clock, SLA timers, lifecycle moments.
 CHANGE, REFERRAL, CLOCK, TIMER, MOMENT = range(5)
@@ -66,6 +66,7 @@ class Replayed:
     priority_by_people: str | None = None  # what the recurring check counts: the replay's own raises left out
     last_update: datetime | None = None  # the latest public comment by an agent: what a reminder reads
     moments: set = field(default_factory=set)  # a later step supersedes them, as it does the inbox rows
+    timers: dict = field(default_factory=dict)  # key -> moment of the SLA timers planned: others are superseded
 
     @property
     def id(self) -> int:
@@ -152,12 +153,12 @@ class Replay:
 
     def _notified(self, ticket: Replayed, state: TicketSnapshot, notes: list[Notification], at: datetime) -> bool:
         """Decide on the notifications and carry the step out; whether there was one."""
-        decision, move, case_id = decide_change(state, notes, ticket.episode, self.policy, self.rules, at,
-                                                lambda named: self._case(named, at))
-        if case_id is not None:
-            self._link(ticket, case_id, at)
-        self._carry_out(ticket, move, decision, at)
-        return move is not None or case_id is not None
+        step = sequence.on_notifications(state, notes, ticket.episode, self.policy, self.rules, at,
+                                         lambda named: self._case(named, at))
+        if step.case_id is not None:
+            self._link(ticket, step.case_id, at)
+        self._carry_out(ticket, step.move, step.decision, at)
+        return step.move is not None or step.case_id is not None
 
     def _case(self, case_id: int, at: datetime) -> TicketSnapshot | str:
         """A case an escalation email names, as it was at `at`, or why there is none."""
@@ -175,17 +176,15 @@ class Replay:
         email.state = apply_update(email.state, linked_update(email.state, case_id, self.policy, solve))
 
     def _timers(self, ticket: Replayed, timers: list[Timer], at: datetime) -> None:
-        """SLA timers at their moment, re-checked on the ticket and its episode as they then were; the most
-        serious speaks (after a Zendesk close or an agent's de-escalation, which come first)."""
-        episode = adopt(ticket.state, ticket.episode, self.policy, at)
-        standing = standing_of(episode)
-        fresh = [t for t in timers if not stale_because(t, ticket.state, self.policy, self.account, standing)]
-        if fresh:
-            timer = max(fresh, key=lambda t: (t.kind == BREACH, t.round, t.fire_at))
-            move = before_rules(ticket.state, episode, self.policy, at)
-            decision = None if move else decide_timer(timer, ticket.state, self.policy, at, standing)
-            move = move or on_ticket(ticket.state, episode, decision, self.policy, at)
-            self._carry_out(ticket, move, decision, at, timer)
+        """SLA timers at their moment, unless superseded, re-checked on the ticket and its episode as they then
+        were; the most serious speaks (after a Zendesk close or an agent's de-escalation, which come first)."""
+        timers = [t for t in timers if t.key in ticket.timers]
+        due = sequence.timer_due(timers, ticket.state, ticket.episode, self.policy, self.account, at) if timers \
+            else None
+        if isinstance(due, Timer):
+            step = sequence.on_timer(due, ticket.state, ticket.episode, self.policy, self.account, at)
+            if not isinstance(step, str):
+                self._carry_out(ticket, step.move, step.decision, at, due)
 
     def _moment(self, ticket: Replayed, key: tuple, at: datetime) -> None:
         """A lifecycle moment, unless a later step superseded it or the escalation moved on."""
@@ -223,7 +222,12 @@ class Replay:
             self._push(max(key[3], at), MOMENT, ticket, key)
 
     def _plan(self, ticket: Replayed, at: datetime) -> None:
-        for timer in timers_for(ticket.state, self.policy, at, self.account):
+        """The ticket's timers as the feed plans them on its read; a timer no longer planned is superseded."""
+        planned = sequence.plan(ticket.state, self.policy, at, self.account)
+        # One due by now is past superseding: the worker holds its row already (the feed reads a minute late).
+        due = {key: moment for key, moment in ticket.timers.items() if moment <= at}
+        ticket.timers = due | {timer.key: timer.fire_at for timer in planned}
+        for timer in planned:
             if timer.key not in self.planned:
                 self.planned.add(timer.key)
                 self._push(max(timer.fire_at, at), TIMER, ticket, timer)

@@ -35,6 +35,9 @@ TRANSITIONS = {
     (MONITORING, DEESCALATED): CLOSED,
 }
 UNSOLVED = frozenset({"new", "open", "pending", "hold"})
+# The service's own note when a de-escalation lacks the customer's agreement: it quotes the agreement
+# phrases, so it must never be read as an agent's agreement itself.
+REFUSED = "De-escalation not done:"
 
 
 def next_state(state: str | None, event: str) -> str | None:
@@ -209,10 +212,15 @@ def _may_deescalate(note: Notification, policy: Policy) -> bool:
 
 
 def agreement(ticket: TicketSnapshot, policy: Policy) -> str | None:
-    """The agent's note recording the customer's agreement, among the new comments (None when none)."""
+    """The agent's note recording the customer's agreement, among the new comments (None when none).
+
+    The service's own notes are no agent's: its refusal quotes the phrases.
+    """
     phrases = [p.lower() for p in policy.lifecycle.agreement_phrases]
     for comment in reversed(ticket.new_comments):
-        if not comment.by_customer and any(p in comment.body.lower() for p in phrases):
+        ours = comment.body.startswith(REFUSED) or (policy.integration_user_id is not None
+                                                    and comment.author_id == policy.integration_user_id)
+        if not comment.by_customer and not ours and any(p in comment.body.lower() for p in phrases):
             return f"comment #{comment.id}: {comment.body.strip()[:200]}"
     return None
 

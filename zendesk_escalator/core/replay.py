@@ -7,7 +7,8 @@ period's changes undone (each change carries the value it replaced); from there
 each change is applied in turn, so every snapshot is the ticket as it was just
 after that change. Tags are applied as what was added and removed, never as a
 whole list, so that an escalation the replay itself planned keeps its tags
-when an agent's later change is replayed over it.
+when an agent's later change is replayed over it. Each change is handed to the
+decision sequence as the trigger webhook it would have sent (notification_of).
 """
 
 from collections import defaultdict
@@ -15,7 +16,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Iterable
 
-from .notification import STAFF_ROLES
+from .notification import STAFF_ROLES, Notification
+from .policy import Policy
 from .snapshot import Comment, People, TicketSnapshot, comment_from_api, parse_time
 
 # Zendesk's field names, as the snapshot calls them; other system fields play no part in a decision.
@@ -132,6 +134,15 @@ def apply_update(state: TicketSnapshot, update: dict) -> TicketSnapshot:
         tags = kept + [t for t in update.get("additional_tags", ()) if t not in kept]
     return replace(state, tags=tuple(tags), custom_fields=tuple(fields.items()),
                    follower_ids=frozenset(followers), new_comments=(), **direct)
+
+
+def notification_of(change: Change, state: TicketSnapshot, policy: Policy) -> Notification:
+    """The trigger webhook this change would have sent (the README's body, with its hints)."""
+    status_field = policy.fields.status
+    return Notification(ticket_id=change.ticket_id, source="trigger", actor_id=change.actor_id,
+                        actor_role=change.actor_role, tags=state.tags, priority=state.priority,
+                        status=state.status, updated_at=state.updated_at,
+                        escalation_status=state.field(status_field) if status_field else None)
 
 
 def _set(state: TicketSnapshot, values: dict, tags: tuple[str, ...]) -> TicketSnapshot:

@@ -120,6 +120,8 @@ def stale_because(timer: Timer, ticket: TicketSnapshot, policy: Policy, account:
     if timer.metric == OWN_TARGET:
         if ticket.agent_replies:
             return "an agent has replied"
+        if ticket.sla_metrics:  # as breach_moments plans: the own target stands in only for no Zendesk SLA
+            return "Zendesk's SLA policy measures the ticket now"
         current = own_target(ticket, policy, account)
     else:
         metric = next((m for m in ticket.sla_metrics if m.name == timer.metric), None)

@@ -6,8 +6,8 @@ from typing import Callable
 
 from .checklist import missing_lines, render_customer_request, render_note
 from .hours import Schedule
-from .lifecycle import (ACTIVE, CLOSED, DEESCALATED, MONITORED, MONITORING, REOPENED, SOLVED, UNSOLVED, Episode,
-                        agreement, escalated, plan_lines, update_due)
+from .lifecycle import (ACTIVE, CLOSED, DEESCALATED, MONITORED, MONITORING, REFUSED, REOPENED, SOLVED, UNSOLVED,
+                        Episode, agreement, escalated, plan_lines, update_due)
 from .plan import build_update, lifecycle_update, priority_after
 from .policy import Policy
 from .request_check import checklist_for
@@ -183,7 +183,7 @@ def _deescalate(ticket, episode, policy, now) -> Move:
     if found:
         return Move(DEESCALATED, None, episode.moved(now, CLOSED, DEESCALATED, found), needs_review=True)
     phrases = ", ".join(f'"{p}"' for p in policy.lifecycle.agreement_phrases[:3])
-    note = (f"De-escalation not done: it needs an internal note from the agent recording the customer's "
+    note = (f"{REFUSED} it needs an internal note from the agent recording the customer's "
             f"agreement (e.g. {phrases}). Add that note and ask again; nothing else changed.")
     consumed = frozenset({policy.lifecycle.deescalate_tag})
     update = lifecycle_update(ticket, policy, episode.mirror, note, consumed=consumed)

@@ -1,4 +1,4 @@
-"""Handle a ticket's notifications: screen, read what the rules need, decide, write ONE update.
+"""A ticket's notifications through core/sequence.py's steps (screen, read what matters, decide): ONE update.
 
 Reads cost rate limit, so they are staged: nothing when the webhooks' hints
 rule every rule out; the new comments alone when only comments can bring the
@@ -11,14 +11,12 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Callable, Protocol
 
+from ..core import sequence
 from ..core.notification import Notification
-from ..core.lifecycle import CLOSED, Episode, escalation_made, standing_of
-from ..core.lifecycle import screen as lifecycle_screen
-from ..core.state_table import adopt
-from ..core.transitions import Move, before_rules, on_ticket
+from ..core.lifecycle import Episode
+from ..core.transitions import Move
 from ..core.policy import Policy
-from ..core.rules import COMMENTS, Rules
-from ..core.escalation_email import by_email, spent
+from ..core.rules import Rules
 from ..core.snapshot import Comment, TicketSnapshot, comments_from_api, new_since, parse_time, ticket_from_api
 from ..errors import TicketNotFound, ZendeskConflict, ZendeskRejected
 from .handlers import Outcome
@@ -108,9 +106,7 @@ class NotificationHandler:
             return Outcome("ignored", "update made by the integration user (0 API calls)")
         ticket_id = relevant[-1].ticket_id
         episode = self.lifecycle.current(ticket_id) if self.lifecycle else None  # the truth: a free DB read
-        needs = self.rules.screen(relevant, self.policy, standing_of(episode))
-        if lifecycle_need := lifecycle_screen(relevant, standing_of(episode), self.policy):
-            needs["lifecycle"] = lifecycle_need
+        needs = sequence.screen(relevant, episode, self.policy, self.rules)
         if not needs:
             return Outcome("screened", "no rule can fire on these changes (0 API calls)")
         try:
@@ -122,10 +118,10 @@ class NotificationHandler:
                   mark: int | None, episode: Episode | None) -> Outcome:
         new: tuple[Comment, ...] = ()
         newest = None
-        if any(COMMENTS in need for need in needs.values()):
+        if sequence.read_comments(needs):
             comments = comments_from_api(self.reader.comments(ticket_id))
             new, newest = new_since(comments, mark, _since(notes), _announced(notes)), comments.newest_id
-            if not self.rules.comments_leave_a_chance(needs, new, notes, self.policy):
+            if not sequence.comments_matter(needs, new, notes, self.policy, self.rules):
                 return Outcome("no_action", f"{len(new)} new comment(s), no evidence in them", comment_mark=newest)
         for round_ in range(1, CONFLICT_ROUNDS + 1):
             ticket = replace(ticket_from_api(self.reader.ticket(ticket_id, notes[-1]), new),
@@ -138,18 +134,11 @@ class NotificationHandler:
 
     def _step(self, ticket: TicketSnapshot, episode: Episode | None) -> Outcome:
         """Take the state table's step on the ticket as read and carry it out (ZendeskConflict: read again)."""
-        now = self.clock()
-        episode = adopt(ticket, episode, self.policy, now)
-        move, decision = before_rules(ticket, episode, self.policy, now), None
-        if move is None:
-            consumed = episode.consumed if episode and episode.state == CLOSED else frozenset()
-            decision = self.rules.decide(ticket, self.policy, standing_of(episode),
-                                         consumed | spent(ticket, self.policy))
-            if self.emails is not None:
-                case_id, decision = by_email(ticket, decision, episode is None, self.policy, self.emails.read)
-                if case_id is not None:
-                    return self.emails.link(ticket, case_id)
-            move = on_ticket(ticket, episode, decision, self.policy, now)
+        read_case = self.emails.read if self.emails is not None else None
+        step = sequence.decide(ticket, episode, self.policy, self.rules, self.clock(), read_case)
+        if step.case_id is not None:
+            return self.emails.link(ticket, step.case_id)
+        move, decision = step.move, step.decision
         if move is None:
             return Outcome("no_action", "no rule fired, or already escalated at this level")
         self.writer.warnings.clear()
@@ -158,7 +147,7 @@ class NotificationHandler:
         rule, detail = (decision.rule, f"{decision.reason} at level {decision.level}") if decision \
             else ("lifecycle", move.cause)
         return Outcome(status, detail, rule, decision.evidence if decision else (), sent,
-                       warnings=tuple(self.writer.warnings), escalation=escalation_made(episode, move.episode))
+                       warnings=tuple(self.writer.warnings), escalation=step.escalation)
 
     def _carry_out(self, move: Move, ticket: TicketSnapshot) -> dict | None:
         """The step through the episodes' store; without one (simulate), its update alone."""

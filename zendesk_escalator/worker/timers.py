@@ -16,11 +16,10 @@ from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Callable, Protocol
 
-from ..core.lifecycle import Episode, escalation_made, standing_of
-from ..core.state_table import adopt
-from ..core.transitions import before_rules, on_ticket
+from ..core import sequence
+from ..core.lifecycle import Episode
 from ..core.policy import Policy
-from ..core.sla import BREACH, Timer, awaits_account_schedule, decide_timer, stale_because, timers_for
+from ..core.sla import Timer, awaits_account_schedule
 from ..core.snapshot import TicketSnapshot, ticket_from_api, tickets_from_api
 from ..errors import TicketNotFound, ZendeskConflict, ZendeskError
 from ..store.inbox import Inbox, InboxRow
@@ -93,7 +92,7 @@ class TimerPlanner:
         return self._store({tid: tickets[tid] for tid in waiting}, now, account)
 
     def _store(self, tickets: dict[int, TicketSnapshot], now: datetime, account: Schedule | None) -> int:
-        timers = [t for ticket in tickets.values() for t in timers_for(ticket, self.policy, now, account)]
+        timers = [t for ticket in tickets.values() for t in sequence.plan(ticket, self.policy, now, account)]
         rows = [{"kind": KIND, "dedupe_key": t.key, "ticket_id": t.ticket_id, "payload": t.to_payload(),
                  "run_at": max(now, due_at(t.fire_at)).timestamp()} for t in timers]
         new = self.inbox.schedule(rows, now.timestamp())
@@ -133,13 +132,10 @@ class TimerHandler:
         """The timer that acts on this ticket, or why none does."""
         if ticket is None:
             return Outcome("ticket_gone", f"ticket {rows[0].ticket_id} was not found")
-        timers, account = [Timer.from_payload(row.payload) for row in rows], self.account()
-        standing = standing_of(self._episode(ticket))
-        fresh = [t for t in timers if not stale_because(t, ticket, self.policy, account, standing)]
-        if not fresh:
-            return Outcome("stale", stale_because(timers[0], ticket, self.policy, account, standing))
+        timers = [Timer.from_payload(row.payload) for row in rows]
         # Several due at once (a ticket seen late): the most serious alone speaks.
-        return max(fresh, key=lambda t: (t.kind == BREACH, t.round, t.fire_at))
+        due = sequence.timer_due(timers, ticket, self._episode(ticket.id), self.policy, self.account(), self.clock())
+        return due if isinstance(due, Timer) else Outcome("stale", due)
 
     def _ticket(self, timer: "Timer | Outcome", ticket: TicketSnapshot | None) -> "Outcome | Exception":
         if isinstance(timer, Outcome):
@@ -156,13 +152,11 @@ class TimerHandler:
 
     def _act(self, timer: Timer, ticket: TicketSnapshot) -> Outcome:
         for _ in range(3):  # a 409 means someone changed the ticket: read it again, re-check, re-decide
-            episode, now = self._episode(ticket), self.clock()
-            reason = stale_because(timer, ticket, self.policy, self.account(), standing_of(episode))
-            if reason:
-                return Outcome("stale", reason)
-            move = before_rules(ticket, episode, self.policy, now)  # an agent's de-escalation comes first
-            decision = None if move else decide_timer(timer, ticket, self.policy, now, standing_of(episode))
-            move = move or on_ticket(ticket, episode, decision, self.policy, now)
+            step = sequence.on_timer(timer, ticket, self._episode(ticket.id), self.policy, self.account(),
+                                     self.clock())  # an agent's de-escalation comes first
+            if isinstance(step, str):
+                return Outcome("stale", step)
+            move, decision = step.move, step.decision
             try:
                 sent = self.lifecycle.carry_out(move, ticket) if self.lifecycle else self.writer.apply(move.update)
             except ZendeskConflict as error:
@@ -176,10 +170,9 @@ class TimerHandler:
             status = "planned" if self.dry_run else "escalated"
             return Outcome(status, f"{timer.kind} ({timer.stage}) at level {decision.level}", decision.rule,
                            decision.evidence, sent, metric=timer.metric,
-                           escalation=escalation_made(episode, move.episode))
+                           escalation=step.escalation)
         raise ZendeskConflict(f"ticket {timer.ticket_id} kept changing", 409)
 
-    def _episode(self, ticket: TicketSnapshot) -> Episode | None:
-        """The ticket's episode (a free DB read), or the escalation its mirror shows, adopted."""
-        episode = self.lifecycle.current(ticket.id) if self.lifecycle else None
-        return adopt(ticket, episode, self.policy, self.clock())
+    def _episode(self, ticket_id: int) -> Episode | None:
+        """The ticket's episode (a free DB read; the sequence adopts what the mirror shows without one)."""
+        return self.lifecycle.current(ticket_id) if self.lifecycle else None
