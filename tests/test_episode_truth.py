@@ -262,3 +262,19 @@ def test_a_second_de_escalation_without_agreement_is_refused_again_the_refusals_
     service.post(field_event(fake, STATUS))
     service.work()
     assert notes(fake)[-1].startswith("De-escalation not done") and episode(service).state == ACTIVE
+
+
+def test_an_agreed_close_uses_up_the_cc_the_ticket_showed_while_a_higher_rule_held_the_escalation(world):
+    service, fake, _ = world()  # the escalation desk CC'd on the ticket
+    fake.tickets[TICKET]["tags"].append("security_breach")
+    service.post(trigger(fake, AGENT, "agent"))
+    service.work()  # level 3 by the impact rule; the CC (level 1) was not what escalated it
+    fake.add_comment(TICKET, AGENT, "Customer agreed to de-escalate.", public=False)
+    fake.tickets[TICKET]["tags"].append("deescalate")
+    service.post(trigger(fake, AGENT, "agent"))
+    service.work()
+    assert notes(fake)[-1].startswith("Post-escalation review") and episode(service).state == CLOSED
+    fake.add_comment(TICKET, AGENT, "Glad it works again.")  # no new evidence: the same CC, the same tag
+    service.post(trigger(fake, AGENT, "agent"))
+    service.work()
+    assert len(notes(fake)) == 2 and episode(service).state == CLOSED

@@ -144,6 +144,10 @@ class Rules:
                            priority=None, consume_tags=consumed, acknowledge_only=True)
         return replace(best, consume_tags=consumed, evidence=best.evidence + seen)
 
+    def evidence(self, ticket: TicketSnapshot, policy: Policy) -> frozenset[str]:
+        """The keys of every rule's evidence on the ticket now, whether or not it would decide."""
+        return frozenset().union(*(d.keys for rule in self if (d := rule.check(ticket, policy))))
+
     def explain(self, ticket: TicketSnapshot, policy: Policy) -> dict[str, Decision | None]:
         """What each rule concludes on its own (for `simulate`)."""
         return {rule.name: rule.check(ticket, policy) for rule in self}

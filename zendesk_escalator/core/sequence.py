@@ -18,13 +18,13 @@ The worker reads Zendesk between screen, comments_matter and decide; the backtes
 reads are free, calls them together (on_notifications).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Callable
 
 from .escalation_email import by_email, spent
 from .hours import Schedule
-from .lifecycle import CLOSED, Episode, escalation_made, standing_of
+from .lifecycle import CLOSED, DEESCALATED, Episode, escalation_made, standing_of
 from .lifecycle import screen as lifecycle_screen
 from .notification import Notification
 from .policy import Policy
@@ -77,7 +77,7 @@ def decide(ticket: TicketSnapshot, episode: Episode | None, policy: Policy, rule
     escalation email names."""
     episode = adopt(ticket, episode, policy, now)
     if first := before_rules(ticket, episode, policy, now):
-        return Step(first, before=episode)
+        return Step(_used_up(first, ticket, policy, rules), before=episode)
     consumed = episode.consumed if episode and episode.state == CLOSED else frozenset()
     decision = rules.decide(ticket, policy, standing_of(episode), consumed | spent(ticket, policy))
     if read_case is not None:
@@ -95,6 +95,16 @@ def on_notifications(ticket: TicketSnapshot, notes: list[Notification], episode:
     if not needs or (read_comments(needs) and not comments_matter(needs, ticket.new_comments, notes, policy, rules)):
         return Step(None)
     return decide(ticket, episode, policy, rules, now, read_case)
+
+
+def _used_up(move: Move, ticket: TicketSnapshot, policy: Policy, rules: Rules) -> Move:
+    """An agreed de-escalation uses up all the evidence the ticket shows then, not only what escalated it: a CC
+    seen while a higher rule held the episode never opens another one. (Only here is an agreement read: the
+    comments are read for a webhook, never for a moment.)"""
+    if move.cause != DEESCALATED:
+        return move
+    closed = move.episode
+    return replace(move, episode=replace(closed, consumed=closed.consumed | rules.evidence(ticket, policy)))
 
 
 def timer_due(timers: list[Timer], ticket: TicketSnapshot, episode: Episode | None, policy: Policy,
