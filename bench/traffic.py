@@ -154,7 +154,9 @@ def _trigger(ticket: int, name: str, event_id: str, seen: dict) -> dict:
     rendered = {"ticket.id": ticket, "ticket.updated_at_with_timestamp": seen["updated_at"],
                 "ticket.tags": " ".join(seen["tags"]), "ticket.priority": seen["priority"].capitalize(),
                 "ticket.status": seen["status"].capitalize(), "current_user.id": seen["actor"],
-                "current_user.role": "Agent" if seen["actor"] == AGENT else "End-user"}
+                "current_user.role": "Agent" if seen["actor"] == AGENT else "End-user",
+                # The bench's tickets come in by the web form; Zendesk renders that channel so.
+                "ticket.via": "Web Form"}
     return {key: str(rendered[value.strip("{}")]) for key, value in TRIGGER_BODY_TEMPLATE.items()}
 
 
