@@ -67,6 +67,12 @@ def recent(answer: dict, key: str) -> dict:
     return answer
 
 
+def replies(comments: dict) -> int:
+    """The public agent replies among the comments, as Zendesk's metric set counts them."""
+    agents = {user["id"] for user in comments["users"] if user.get("role") in ("agent", "admin")}
+    return sum(1 for comment in comments["comments"] if comment.get("public") and comment["author_id"] in agents)
+
+
 def account(service_url: str) -> FakeZendesk:
     """Start the fake with the walkthrough's account: nothing of setup's yet, the lead not in his group."""
     ticket = recent(json.loads((SIMULATE / "ticket.json").read_text()), "ticket")
@@ -80,6 +86,7 @@ def account(service_url: str) -> FakeZendesk:
     fake.groups[360000000002] = set()  # Security: its lead is not a member yet (Zendesk refuses him as assignee)
     fake.tickets[35436] = ticket["ticket"]
     fake.comments[35436] = comments["comments"]
+    fake.metric_sets[35436] = {"replies": replies(comments)}  # the SLA feed's count agrees with the comments
     fake.tickets[35437] = {**ticket["ticket"], "id": 35437, "subject": "Someone else's invoices in our portal",
                            "tags": ["security_breach"], "collaborator_ids": [], "email_cc_ids": [],
                            "custom_fields": [], "priority": "high"}
