@@ -10,7 +10,7 @@ is started (PORT, default 8123). The route lead joins his group as an admin woul
 POST /api/v2/group_memberships.json, e.g. with curl. Ticket 35436 is the one of
 examples/simulate (the escalation address CC'd), for `send-test`; 35437 is tagged
 security_breach (routed to that lead: a dead letter until he joins); the SLA feed, the
-sweep and the recurring check find their endpoints; the Talk line of [phone] exists;
+sweep, the backtest's exports (an empty history) and the recurring check find their endpoints; the Talk line of [phone] exists;
 /oauth/authorizations/new signs in `PERSON` (an admin) at once, as if they clicked Allow.
 """
 
@@ -27,7 +27,7 @@ from fake_admin import FakeAdmin, serve  # noqa: E402
 from fake_apps import FakeApps  # noqa: E402
 from fake_chat import FakeChat  # noqa: E402
 from fake_oauth import OAuthEndpoints  # noqa: E402
-from fake_sla import SlaEndpoints  # noqa: E402
+from fake_history import HistoryEndpoints  # noqa: E402
 from fake_webhooks import http_server  # noqa: E402
 from fake_zendesk import INTEGRATION_USER, FakeZendesk  # noqa: E402
 
@@ -93,7 +93,7 @@ def account(service_url: str) -> FakeZendesk:
     fake.comments[35437] = comments["comments"][:1]
     sign_in = OAuthEndpoints(organizations=organizations, person=PERSON)
     sign_in.clients, sign_in.codes = admin.clients, admin.codes  # the client setup makes, and its codes
-    fake.endpoints += [SlaEndpoints(schedule=SCHEDULE), FakeApps(), sign_in]
+    fake.endpoints += [HistoryEndpoints(schedule=SCHEDULE), FakeApps(), sign_in]
     return fake
 
 
