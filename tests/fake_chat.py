@@ -26,7 +26,8 @@ HOOK_PATH = "/services/T0001/B0001/hook-secret-0123456789"
 TEAMS_PATH = "/workflows/0a1b2c/triggers/manual/paths/invoke"
 TEAMS_QUERY = "api-version=1&sig=teams-secret-0123456789"
 BOT_TOKEN = "xoxb-1234-5678-bot-secret"
-CHANNELS = {"C0ESCALATE": "escalations", "escalations": "escalations"}
+CHANNELS = {"C0ESCALATE": "escalations", "escalations": "escalations",
+            "C0123456789": "support-managers"}  # examples/escalation.toml's channel, for the walkthrough
 
 
 TARGETS = """

@@ -1,21 +1,22 @@
 """The account of the README's walkthrough on the fake Zendesk: `.venv/bin/python tests/walkthrough_account.py`.
 
 The captures of `setup`, `check`, `send-test` and the first escalation in README.md and
-docs/OPERATOR_TOOLS.md were made against it, with examples/escalation.toml as the
-policy. It prints the environment the commands need (the Zendesk credentials, and the
-chat targets' variables: two point at a fake chat here, the Slack bot's token is made
-up) and serves until Ctrl-C. Zendesk's webhook test of the walkthrough's addresses
-reaches http://127.0.0.1:$PORT/webhooks/zendesk, where `escalator run` answers once it
-is started (PORT, default 8123). The route lead joins his group as an admin would:
-POST /api/v2/group_memberships.json, e.g. with curl. Ticket 35436 is the one of
-examples/simulate (the escalation address CC'd), for `send-test`; 35437 is tagged
-security_breach (routed to that lead: a dead letter until he joins); the SLA feed, the
-sweep and the recurring check find their endpoints; the Talk line of [phone] exists;
+docs/OPERATOR_TOOLS.md were made against it, with examples/escalation.toml as the policy. It prints
+the environment the commands need (the Zendesk credentials, an ESCALATOR_ADMIN_TOKEN for the
+dashboard's sign-in form, and the chat targets' variables, all three on a fake chat: the Slack bot's
+once its api_url is the printed one) and serves until Ctrl-C. Zendesk's webhook test of the
+walkthrough's addresses reaches http://127.0.0.1:$PORT/webhooks/zendesk, where `escalator run`
+answers once it is started (PORT, default 8123). The route lead joins his group as an admin would:
+POST /api/v2/group_memberships.json, e.g. with curl. Ticket 35436 is the one of examples/simulate
+(the escalation address CC'd), for `send-test`; 35437 is tagged security_breach (routed to that
+lead: a dead letter until he joins); the SLA feed, the sweep, the backtest's exports (an empty
+history) and the recurring check find their endpoints; the Talk line of [phone] exists;
 /oauth/authorizations/new signs in `PERSON` (an admin) at once, as if they clicked Allow.
 """
 
 import json
 import os
+import secrets
 import sys
 import threading
 from datetime import datetime, timedelta, timezone
@@ -25,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from fake_admin import FakeAdmin, serve  # noqa: E402
 from fake_apps import FakeApps  # noqa: E402
-from fake_chat import FakeChat  # noqa: E402
+from fake_chat import BOT_TOKEN, FakeChat  # noqa: E402
 from fake_oauth import OAuthEndpoints  # noqa: E402
-from fake_sla import SlaEndpoints  # noqa: E402
+from fake_history import HistoryEndpoints  # noqa: E402
 from fake_webhooks import http_server  # noqa: E402
 from fake_zendesk import INTEGRATION_USER, FakeZendesk  # noqa: E402
 
@@ -67,6 +68,12 @@ def recent(answer: dict, key: str) -> dict:
     return answer
 
 
+def replies(comments: dict) -> int:
+    """The public agent replies among the comments, as Zendesk's metric set counts them."""
+    agents = {user["id"] for user in comments["users"] if user.get("role") in ("agent", "admin")}
+    return sum(1 for comment in comments["comments"] if comment.get("public") and comment["author_id"] in agents)
+
+
 def account(service_url: str) -> FakeZendesk:
     """Start the fake with the walkthrough's account: nothing of setup's yet, the lead not in his group."""
     ticket = recent(json.loads((SIMULATE / "ticket.json").read_text()), "ticket")
@@ -80,22 +87,30 @@ def account(service_url: str) -> FakeZendesk:
     fake.groups[360000000002] = set()  # Security: its lead is not a member yet (Zendesk refuses him as assignee)
     fake.tickets[35436] = ticket["ticket"]
     fake.comments[35436] = comments["comments"]
+    fake.metric_sets[35436] = {"replies": replies(comments)}  # the SLA feed's count agrees with the comments
     fake.tickets[35437] = {**ticket["ticket"], "id": 35437, "subject": "Someone else's invoices in our portal",
                            "tags": ["security_breach"], "collaborator_ids": [], "email_cc_ids": [],
                            "custom_fields": [], "priority": "high"}
     fake.comments[35437] = comments["comments"][:1]
     sign_in = OAuthEndpoints(organizations=organizations, person=PERSON)
     sign_in.clients, sign_in.codes = admin.clients, admin.codes  # the client setup makes, and its codes
-    fake.endpoints += [SlaEndpoints(schedule=SCHEDULE), FakeApps(), sign_in]
+    fake.endpoints += [HistoryEndpoints(schedule=SCHEDULE), FakeApps(), sign_in]
     return fake
+
+
+def environment(zendesk: FakeZendesk, chat: FakeChat, port: str) -> str:
+    """The .env of the walkthrough: Zendesk, the dashboard's admin token, the chat targets on the fake chat."""
+    return (f"ZENDESK_SUBDOMAIN=acme\nZENDESK_EMAIL=bot@acme.example\nZENDESK_API_TOKEN=walkthrough\n"
+            f"ZENDESK_API_URL={zendesk.url}\nPORT={port}\nESCALATOR_ADMIN_TOKEN={secrets.token_urlsafe(24)}\n"
+            f"SLACK_WEBHOOK_URL={chat.slack_webhook}\nSLACK_BOT_TOKEN={BOT_TOKEN}\n"
+            f"TEAMS_WORKFLOW_URL={chat.teams_workflow}\n"
+            f"# escalation.toml, [[notify]] support_managers: api_url = \"{chat.slack_api}\" (the fake chat's Slack)")
 
 
 if __name__ == "__main__":
     port = os.environ.get("PORT", "8123")
     zendesk, chat = account(f"http://127.0.0.1:{port}/webhooks/zendesk"), FakeChat()
-    print(f"ZENDESK_SUBDOMAIN=acme\nZENDESK_EMAIL=bot@acme.example\nZENDESK_API_TOKEN=walkthrough\n"
-          f"ZENDESK_API_URL={zendesk.url}\nPORT={port}\nSLACK_WEBHOOK_URL={chat.slack_webhook}\n"
-          f"SLACK_BOT_TOKEN=xoxb-walkthrough\nTEAMS_WORKFLOW_URL={chat.teams_workflow}", flush=True)
+    print(environment(zendesk, chat, port), flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -7,6 +7,8 @@ import pytest
 from zendesk_escalator.core.dashboard_facts import Dead, Decided, InboxHealth, Known, Moment, Stored, TicketFacts
 from zendesk_escalator.core.dashboard_view import Filters, build, countdown, health_view, next_step
 from zendesk_escalator.core.lifecycle import ACTIVE, Episode
+from zendesk_escalator.core.notices import KIND as NOTICE
+from zendesk_escalator.core.notices import QUEUE_BASE
 
 NOW = datetime(2026, 11, 23, 12, 10, tzinfo=timezone.utc)
 
@@ -121,6 +123,16 @@ def test_a_decision_shows_its_rule_detail_evidence_and_warnings():
         35436, "escalated", "customer_cc", "12 min ago", "2026-11-23 11:58 UTC")
     assert decision.evidence == ("comment #90003 from the customer was sent to escalation@acme.example",)
     assert decision.warnings == ("the internal note was left out",)
+
+
+
+def test_a_notice_row_shows_its_ticket_not_its_queue():
+    queue = -(QUEUE_BASE + 35436)  # a notice row queues apart from its ticket
+    result = {"status": "sent", "rule": "support_managers", "detail": "slack_bot answered ok"}
+    view = build(Stored([], decisions=[Decided(queue, NOTICE, at(minutes=-1), result)],
+                        dead=[Dead(18, queue, NOTICE, "NoticeFailed: slack_bot answered channel_not_found",
+                                   at(minutes=-2))]), NOW)
+    assert view.decisions[0].ticket_id == view.dead[0].ticket_id == 35436
 
 
 @pytest.mark.parametrize("oldest_due, shown, tone", [

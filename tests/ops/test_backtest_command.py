@@ -215,6 +215,16 @@ def test_a_user_who_is_no_admin_is_told_so(world):
     assert len(fake.requests) == 1
 
 
+
+def test_an_export_the_account_does_not_serve_is_named_with_a_next_step(world):
+    missing = {"error": "InvalidEndpoint"}
+    fake, run = world(fault=lambda method, path, n: Fault(404, missing) if "ticket_events" in path else None)
+    with pytest.raises(EscalatorError) as raised:
+        run()
+    assert "ticket events export here (GET /api/v2/incremental/ticket_events.json)" in str(raised.value)
+    assert "ZENDESK_API_URL" in str(raised.value)
+
+
 STAGES = SLA.replace("[sla]", "[sla]\nstages = [50]\nschedule = \"zendesk\"")
 OFFICE = {"id": 7, "name": "Office", "time_zone": "UTC",
           "intervals": [{"start_time": d * 1440 + 480, "end_time": d * 1440 + 1080} for d in range(7)]}

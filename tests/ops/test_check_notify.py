@@ -55,6 +55,16 @@ def test_notify_test_sends_one_test_message_each_and_shows_the_answers(checked, 
         assert secret not in out
 
 
+def test_notify_test_names_the_host_that_did_not_answer_and_why(checked, monkeypatch):
+    monkeypatch.setenv("CHECK_TEAMS_WORKFLOW_URL", "http://127.0.0.1:9/workflows/secret-path")  # nothing listens
+    monkeypatch.setenv("CHECK_SLACK_WEBHOOK_URL", "http://127.0.0.1:9/services/secret-path")
+    rows, out = checked("--notify-test")
+    assert rows["notify teams"] == rows["notify leads"] == "PROBLEM"
+    assert "teams_workflow: no answer from 127.0.0.1 (Connection refused)" in out
+    assert "slack_webhook: no answer from 127.0.0.1 (Connection refused)" in out
+    assert "secret-path" not in out
+
+
 def test_notify_test_shows_a_refusal(checked):
     rows, out = checked("--notify-test", channel="C0UNKNOWN")
     assert rows["notify managers"] == "PROBLEM"

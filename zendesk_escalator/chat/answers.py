@@ -1,5 +1,7 @@
 """What a chat answered, as the worker's errors: retried when the chat is in trouble, permanent otherwise."""
 
+from urllib.parse import urlsplit
+
 from ..errors import NoticeFailed
 
 
@@ -10,9 +12,12 @@ def refusal(kind: str, status: int, answer: str, retry_after: float | None = Non
                         retry_after)
 
 
-def unreachable(kind: str, error: Exception) -> NoticeFailed:
-    """No answer at all (a refused connection, a timeout): retried; the error's own text may hold the URL."""
-    return NoticeFailed(f"{kind}: no answer ({type(error).__name__})", retryable=True)
+def unreachable(kind: str, url: str, error: Exception) -> NoticeFailed:
+    """No answer at all (a refused connection, a timeout): retried. Names the host and the OS's reason, never the
+    whole URL (a webhook's path is its secret)."""
+    reason = getattr(error, "reason", error)  # URLError wraps the OSError
+    why = getattr(reason, "strerror", None) or str(reason) or type(error).__name__
+    return NoticeFailed(f"{kind}: no answer from {urlsplit(url).hostname} ({why})", retryable=True)
 
 
 def seconds(value: object) -> float | None:

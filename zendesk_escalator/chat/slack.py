@@ -36,7 +36,7 @@ class SlackWebhook:
         try:
             answer = self.client.send(text=message["text"], blocks=message["blocks"])
         except Exception as error:  # urllib's: no answer came
-            raise unreachable(self.kind, error) from None
+            raise unreachable(self.kind, self.client.url, error) from None
         if answer.status_code == 200:
             return f"200 {answer.body.strip()[:50]}"
         retry_after = seconds((answer.headers or {}).get("Retry-After"))
@@ -63,5 +63,5 @@ class SlackBot:
                 raise NoticeFailed(f"{self.kind} answered {said}", said in RETRYABLE) from None
             raise refusal(self.kind, status, said, seconds(error.response.headers.get("Retry-After"))) from None
         except Exception as error:
-            raise unreachable(self.kind, error) from None
+            raise unreachable(self.kind, self.client.base_url, error) from None
         return f"ok, ts {answer.get('ts')}"

@@ -33,4 +33,4 @@ class TeamsWorkflow:
             body = error.read().decode("utf-8", "replace")
             raise refusal(self.kind, error.code, body, seconds(error.headers.get("Retry-After"))) from None
         except (OSError, ValueError) as error:  # URLError, a timeout, a malformed URL: no answer
-            raise unreachable(self.kind, error) from None
+            raise unreachable(self.kind, self.url, error) from None

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from .dashboard_chart import Chart, chart
 from .dashboard_facts import Dead, Decided, InboxHealth, Known, Moment, Stored
 from .lifecycle import Episode
+from .notices import row_ticket
 from .sla import NAMES
 from .text import span, utc
 
@@ -205,16 +206,16 @@ def dead_row(dead: Dead) -> DeadRow:
     """A dead letter as listed: its error's start, and the command to queue it again."""
     error = " ".join(dead.error.split())
     error = error if len(error) <= ERROR_WIDTH else error[:ERROR_WIDTH - 1] + "…"
-    return DeadRow(dead.id, dead.ticket_id, dead.kind, error, utc(_moment(dead.at)),
+    return DeadRow(dead.id, row_ticket(dead.kind, dead.ticket_id), dead.kind, error, utc(_moment(dead.at)),
                    f"escalator dead-letters retry {dead.id}")
 
 
 def decision_row(decided: Decided, now: datetime) -> DecisionRow:
     """One finished row's decision, with its evidence."""
     result, at = decided.result, _moment(decided.at)
-    return DecisionRow(decided.ticket_id, decided.kind, utc(at), f"{span(now - at)} ago", result.get("status", "?"),
-                       result.get("rule", "?"), result.get("detail", ""), tuple(result.get("evidence", ())),
-                       tuple(result.get("warnings", ())))
+    return DecisionRow(row_ticket(decided.kind, decided.ticket_id), decided.kind, utc(at), f"{span(now - at)} ago",
+                       result.get("status", "?"), result.get("rule", "?"), result.get("detail", ""),
+                       tuple(result.get("evidence", ())), tuple(result.get("warnings", ())))
 
 
 def health_view(health: InboxHealth, now: datetime) -> HealthView:

@@ -26,6 +26,11 @@ RAISING = frozenset({ESCALATED, "re-escalated"})  # the causes of a step a rule'
 BACK = frozenset({"re-escalated", "reopened"})  # from monitoring, back to active
 
 
+def row_ticket(kind: str, ticket_id: int) -> int:
+    """The ticket an inbox row is about: a notice row's own queue key names it below zero."""
+    return -ticket_id - QUEUE_BASE if kind == KIND else ticket_id
+
+
 @dataclass(frozen=True)
 class Notice:
     """What one target is told of one step: the facts as they were when the step was saved."""

@@ -12,13 +12,16 @@ from collections import Counter, deque
 from typing import Callable, Iterator, TextIO
 from urllib.parse import parse_qs, urlsplit
 
-from ..errors import ZendeskRateLimited, ZendeskUnavailable
+from ..errors import EscalatorError, TicketNotFound, ZendeskRateLimited, ZendeskUnavailable
 from ..zendesk.reader import TicketReader
 
 PER_MINUTE = 5  # of Zendesk's 10: the running service's change feed needs the others
 RETRIES = 5  # waits after a 429 or 503 before giving up
 DEFAULT_WAIT = 60.0  # seconds, when Zendesk does not say
 BAR = 30
+READS = {"ticket events": "GET /api/v2/incremental/ticket_events.json",
+         "metric events": "GET /api/v2/incremental/ticket_metric_events.json",
+         "tickets": "GET /api/v2/incremental/tickets/cursor.json", "cases": "GET /api/v2/tickets/show_many.json"}
 
 
 class Progress:
@@ -91,6 +94,11 @@ class Exports:
                 self._pace()
             try:
                 page = request()
+            except TicketNotFound as error:  # a 404 of a list: the account (or URL) does not serve this read
+                raise EscalatorError(
+                    f"Zendesk has no {label} export here ({READS.get(label, label)}): {error}. Check that "
+                    "ZENDESK_API_URL (or ZENDESK_SUBDOMAIN) names the account, and that its plan offers the "
+                    "incremental exports; then run the backtest again.") from None
             except (ZendeskRateLimited, ZendeskUnavailable) as error:
                 failures += 1
                 if failures > RETRIES:
