@@ -15,7 +15,7 @@ import contract_check
 import fuzzing
 import zendesk_contract
 from fake_zendesk import FakeZendesk
-from zendesk_escalator.policy_file import load_policy
+from zendesk_escalator.policy_file import load_policy, parse_policy
 from zendesk_escalator.settings import Settings
 from zendesk_escalator.signature import sign
 from zendesk_escalator.store.inbox import Inbox
@@ -126,6 +126,20 @@ def inbox(tmp_path):
     inbox.migrate()
     yield inbox
     inbox.close()
+
+
+def sample_policy(extra: str = ""):
+    """The sample policy with `extra` appended (a section a test adds)."""
+    return parse_policy((SAMPLES / "policy.toml").read_text() + extra)
+
+
+@pytest.fixture
+def made():
+    """The fake servers a test's world started (append them): stopped after the test."""
+    fakes = []
+    yield fakes
+    for fake in fakes:
+        fake.stop()
 
 
 @pytest.fixture(scope="module")

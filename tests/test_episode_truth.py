@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import LIFECYCLE, SAMPLES, sample
+from conftest import LIFECYCLE, sample, sample_policy
 from fake_audits import AuditEndpoints
 from fake_search import SearchEndpoints
 from fake_sla import SlaEndpoints
@@ -20,7 +20,6 @@ from fake_zendesk import FakeZendesk
 from service import AGENT, CUSTOMER, TICKET, Clock, Service
 from zendesk_escalator.core.lifecycle import ACTIVE, CLOSED
 from zendesk_escalator.core.policy import FieldIds
-from zendesk_escalator.policy_file import parse_policy
 from zendesk_escalator.store.escalations import Escalations
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -33,10 +32,8 @@ SLA = '\n[sla]\nwarn_before = "30m"\nbreach_level = 2\nrepeat_every = "1h"\n'
 
 
 @pytest.fixture
-def world(tmp_path):
+def world(tmp_path, made):
     """The fake Zendesk (a drop-down status field, audits, search, an SLA clock) and the service on one clock."""
-    made = []
-
     def make(extra="", tickets=None, fields=None, **settings):
         clock, comments = Clock(START), sample("comments_cc.json")
         fake = FakeZendesk(tickets or {TICKET: sample("ticket_cc.json")}, {TICKET: comments["comments"]},
@@ -44,14 +41,12 @@ def world(tmp_path):
                            endpoints=[AuditEndpoints(), SearchEndpoints(), sla := SlaEndpoints()],
                            clock=lambda: clock().timestamp()).start()
         made.append(fake)
-        policy = parse_policy((SAMPLES / "policy.toml").read_text() + extra)
+        policy = sample_policy(extra)
         service = Service(tmp_path, fake, replace(policy, fields=fields) if fields else policy, clock, **settings)
         service.worker.handlers.start()  # as a starting worker does: schedule the periodic jobs
         return service, fake, sla
 
-    yield make
-    for fake in made:
-        fake.stop()
+    return make
 
 
 def policy_fields() -> FieldIds:

@@ -8,11 +8,10 @@ import copy
 
 import pytest
 
-from conftest import SAMPLES, sample
+from conftest import sample, sample_policy
 from fake_merge import MergeEndpoints
 from fake_zendesk import Fault, FakeZendesk
 from service import CUSTOMER, TICKET as CASE, Clock, Service
-from zendesk_escalator.policy_file import parse_policy
 
 EMAIL = 35500
 DESK = "escalation@acme.example"
@@ -55,9 +54,7 @@ def created_event(ticket_id: int, author: int = CUSTOMER, event_id: str = "creat
 
 
 @pytest.fixture
-def world(tmp_path):
-    made = []
-
+def world(tmp_path, made):
     def make(body: str = BODY.format(case=CASE), extra: str = "", case_changes: dict | None = None,
              merge: MergeEndpoints | None = None, fault=None, **email):
         cc = sample("comments_cc.json")
@@ -69,12 +66,10 @@ def world(tmp_path):
                                                  "role": "end-user"}],
                            endpoints=[merge] if merge else [], fault=fault).start()
         made.append(fake)
-        policy = parse_policy((SAMPLES / "policy.toml").read_text() + extra)
+        policy = sample_policy(extra)
         return Service(tmp_path, fake, policy, Clock()), fake
 
-    yield make
-    for fake in made:
-        fake.stop()
+    return make
 
 
 def last_note(fake, ticket_id: int) -> dict:

@@ -7,12 +7,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import LIFECYCLE, SAMPLES, sample
+from conftest import LIFECYCLE, sample, sample_policy
 from fake_audits import AuditEndpoints
 from fake_zendesk import FakeZendesk
 from service import AGENT, CUSTOMER, TICKET, Clock, Service, comment_event
 from zendesk_escalator.core.lifecycle import ACTIVE, CLOSED, MONITORING
-from zendesk_escalator.policy_file import parse_policy
 from zendesk_escalator.store.escalations import Escalations
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -20,22 +19,18 @@ STATUS, LEVEL = 360010000001, 360010000002
 
 
 @pytest.fixture
-def world(tmp_path):
-    made = []
-
+def world(tmp_path, made):
     def make(extra=LIFECYCLE, ticket_changes=None):
         clock = Clock(START)
         comments = sample("comments_cc.json")
         fake = FakeZendesk({TICKET: sample("ticket_cc.json")}, {TICKET: comments["comments"]}, users=comments["users"],
                            endpoints=[AuditEndpoints()], clock=lambda: clock().timestamp()).start()
         fake.tickets[TICKET].update(ticket_changes or {"email_cc_ids": [], "collaborator_ids": []})
-        policy = parse_policy((SAMPLES / "policy.toml").read_text() + extra)
+        policy = sample_policy(extra)
         made.append(fake)
         return Service(tmp_path, fake, policy, clock), fake
 
-    yield make
-    for fake in made:
-        fake.stop()
+    return make
 
 
 def escalate_by_cc(service, fake):

@@ -7,10 +7,9 @@ import copy
 
 import pytest
 
-from conftest import SAMPLES, sample
+from conftest import sample, sample_policy
 from fake_zendesk import FakeZendesk
 from service import Clock, Service
-from zendesk_escalator.policy_file import parse_policy
 
 CALL = 35600
 HOTLINE = "+16196399312"
@@ -36,9 +35,7 @@ def created_event(channel: str = "voice") -> dict:
 
 
 @pytest.fixture
-def world(tmp_path):
-    made = []
-
+def world(tmp_path, made):
     def make(extra: str = PHONE, to: str = HOTLINE, rel: str = "voicemail"):
         ticket = copy.deepcopy(sample("ticket_voicemail.json"))
         ticket["ticket"]["via"]["source"]["to"]["phone"] = to
@@ -46,12 +43,10 @@ def world(tmp_path):
         comments = sample("comments_voicemail.json")
         fake = FakeZendesk({CALL: ticket}, {CALL: comments["comments"]}, users=comments["users"]).start()
         made.append(fake)
-        policy = parse_policy((SAMPLES / "policy.toml").read_text() + extra)
+        policy = sample_policy(extra)
         return Service(tmp_path, fake, policy, Clock()), fake
 
-    yield make
-    for fake in made:
-        fake.stop()
+    return make
 
 
 def test_a_voicemail_to_the_hotline_is_escalated_with_its_transcript_quoted_as_the_request(world):

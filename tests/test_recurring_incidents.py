@@ -8,12 +8,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import LIFECYCLE, SAMPLES, sample
+from conftest import LIFECYCLE, sample, sample_policy
 from fake_audits import AuditEndpoints
 from fake_search import SearchEndpoints
 from fake_zendesk import FakeZendesk
 from service import AGENT, CUSTOMER, ESCALATION_DESK, Clock, Service, comment_event
-from zendesk_escalator.policy_file import parse_policy
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 RECURRING = """
@@ -35,20 +34,16 @@ def ticket(ticket_id: int, days_ago: float, priority: str = "high", org: int | N
 
 
 @pytest.fixture
-def world(tmp_path):
-    made = []
-
+def world(tmp_path, made):
     def make(tickets, extra=RECURRING):
         clock = Clock(START)
         fake = FakeZendesk({t["ticket"]["id"]: t for t in tickets}, endpoints=[SearchEndpoints(), AuditEndpoints()],
                            users=sample("comments_cc.json")["users"], clock=lambda: clock().timestamp()).start()
         made.append(fake)
-        policy = parse_policy((SAMPLES / "policy.toml").read_text() + extra)
+        policy = sample_policy(extra)
         return policy, clock, fake
 
-    yield make
-    for fake in made:
-        fake.stop()
+    return make
 
 
 def started(tmp_path, policy, clock, fake) -> Service:

@@ -7,11 +7,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import SAMPLES
+from conftest import sample_policy
 from fake_sla import SlaEndpoints
 from fake_zendesk import FakeZendesk
 from service import Clock, Service
-from zendesk_escalator.policy_file import parse_policy
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)  # a Monday
 SLA = """
@@ -34,24 +33,20 @@ def ticket(ticket_id: int, priority: str = "urgent", created: datetime = START) 
 
 
 @pytest.fixture
-def world(tmp_path):
+def world(tmp_path, made):
     """A fake Zendesk with an SLA clock, the service in front of it, one shared injected clock."""
-    made = []
-
     def make(tickets, extra_policy=SLA, sla=None, **service_options):
         clock = Clock(START)
         sla = sla or SlaEndpoints()
         fake = FakeZendesk({t["ticket"]["id"]: t for t in tickets}, endpoints=[sla],
                            clock=lambda: clock().timestamp()).start()
-        policy = parse_policy((SAMPLES / "policy.toml").read_text() + extra_policy)
+        policy = sample_policy(extra_policy)
         service = Service(tmp_path, fake, policy, clock, **service_options)
         service.worker.handlers.start()  # as a starting worker does: schedule the periodic jobs
         made.append(fake)
         return service, fake, sla
 
-    yield make
-    for fake in made:
-        fake.stop()
+    return make
 
 
 def minutes(service, count: int) -> None:

@@ -8,12 +8,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import LIFECYCLE, SAMPLES, sample
+from conftest import LIFECYCLE, sample, sample_policy
 from fake_audits import AuditEndpoints
 from fake_zendesk import UPDATE_MANY, Fault, FakeZendesk
 from service import AGENT, CUSTOMER, TICKET, Clock, Service
 from zendesk_escalator.core.lifecycle import CLOSED
-from zendesk_escalator.policy_file import parse_policy
 from zendesk_escalator.store.escalations import Escalations
 from zendesk_escalator.store.schema import DEAD
 
@@ -22,20 +21,16 @@ CLOSED_TAGS = {"additional_tags": ["escalation_closed"], "remove_tags": ["escala
 
 
 @pytest.fixture
-def world(tmp_path):
-    made = []
-
+def world(tmp_path, made):
     def make(extra=LIFECYCLE, fault=None):
         clock, comments = Clock(START), sample("comments_cc.json")
         fake = FakeZendesk({TICKET: sample("ticket_cc.json")}, {TICKET: comments["comments"]}, users=comments["users"],
                            endpoints=[AuditEndpoints()], fault=fault, clock=lambda: clock().timestamp()).start()
         made.append(fake)
-        policy = parse_policy((SAMPLES / "policy.toml").read_text() + extra)
+        policy = sample_policy(extra)
         return Service(tmp_path, fake, policy, clock), fake
 
-    yield make
-    for fake in made:
-        fake.stop()
+    return make
 
 
 def customer_writes(service, fake) -> None:
