@@ -4,17 +4,16 @@ an escalation the worker makes when the customer CCs the escalation desk."""
 
 import copy
 
-from conftest import SAMPLES, sample
+from conftest import sample, sample_policy
 from fake_admin import FakeAdmin
 from fake_audits import AuditEndpoints
 from fake_sla import SlaEndpoints
 from fake_zendesk import FakeZendesk, cc_ticket
 from service import CUSTOMER, Clock, Service, comment_event
-from zendesk_escalator.policy_file import parse_policy
 
 TOKEN = "app-token-0123456789-0123456789-abcdef"
 OWNER = {"id": 900000000031, "name": "Max Manager", "email": "max@acme.example", "role": "agent", "active": True}
-POLICY = parse_policy((SAMPLES / "policy.toml").read_text() + """
+POLICY = sample_policy("""
 [lifecycle]
 cadence = { high = "2h", normal = "8h" }
 

@@ -7,11 +7,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import SAMPLES
+from conftest import sample_policy
 from fake_sla import SlaEndpoints
 from fake_zendesk import Fault, FakeZendesk
 from service import Clock, Service
-from zendesk_escalator.policy_file import parse_policy
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)  # Monday, 10:00 in Berlin
 OFFICE = {"id": 7, "name": "Office", "time_zone": "Berlin", "holidays": [],
@@ -38,9 +37,7 @@ def ticket(ticket_id: int, created: datetime) -> dict:
 
 
 @pytest.fixture
-def world(tmp_path):
-    made = []
-
+def world(tmp_path, made):
     def make(schedule_failures: int):
         """A ticket made at 08:00 in Berlin, before the office opens: 2 h of office time end at 11:00 (10:00 UTC)."""
         clock = Clock(START)
@@ -51,14 +48,12 @@ def world(tmp_path):
                            clock=lambda: clock().timestamp(), fault=fault).start()
         made.append(fake)
         fake.metric_sets[1] = {"replies": 0}
-        policy = parse_policy((SAMPLES / "policy.toml").read_text() + POLICY)
+        policy = sample_policy(POLICY)
         service = Service(tmp_path, fake, policy, clock)
         service.worker.handlers.start()  # as a starting worker does: schedule the periodic jobs
         return service, fake
 
-    yield make
-    for fake in made:
-        fake.stop()
+    return make
 
 
 def puts_at(fake, ticket_id: int) -> list[float]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import responses
 
-from conftest import SAMPLES, sample
+from conftest import SAMPLES, sample, sample_policy
 from fake_history import HistoryEndpoints, audit, comment
 from fake_zendesk import FakeZendesk
 from zendesk_escalator import __version__
@@ -232,13 +232,12 @@ def test_backtest_prints_a_table_or_json_and_writes_nothing(capsys, zendesk_hist
 ])
 @responses.activate
 def test_a_starting_worker_says_whether_sla_tracking_has_the_change_feed(caplog, role, says):
-    from zendesk_escalator.policy_file import parse_policy
     from zendesk_escalator.settings import Settings
     from zendesk_escalator.wiring import report_feed_access
     caplog.set_level("INFO")
     responses.get("https://acme.zendesk.com/api/v2/users/me.json",
                   json={"user": {"id": 900000000001, "role": role, "name": "Escalator"}})
-    policy = parse_policy((SAMPLES / "policy.toml").read_text() + '[sla]\nwarn_before = "30m"\n')
+    policy = sample_policy('[sla]\nwarn_before = "30m"\n')
     report_feed_access(Settings(subdomain="acme", email="bot@acme.example", api_token="t0ken"), policy)
     assert says in caplog.text and len(responses.calls) == 1
 

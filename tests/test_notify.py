@@ -6,31 +6,27 @@ import logging
 
 import pytest
 
-from conftest import SAMPLES, sample
+from conftest import sample, sample_policy
 from fake_chat import BOT_TOKEN, HOOK_PATH, TEAMS_PATH, TEAMS_QUERY, chat, secrets, targets  # noqa: F401 (fixture)
 from scrape import Scrape
 from service import TICKET, Clock, Service, cc_fake, comment_event
-from zendesk_escalator.policy_file import parse_policy
 from zendesk_escalator.store.inbox import DEAD, PENDING
 
 SECRETS = (HOOK_PATH.rsplit("/", 1)[1], BOT_TOKEN, TEAMS_QUERY.split("sig=")[1])
 
 
 @pytest.fixture
-def world(tmp_path, chat, monkeypatch):
+def world(tmp_path, chat, monkeypatch, made):
     for name, value in secrets(chat, "TEST_").items():
         monkeypatch.setenv(name, value)
-    made = []
 
     def make(told: str | None = None, fake=None):
         fake = fake or cc_fake()
         made.append(fake)
-        policy = parse_policy((SAMPLES / "policy.toml").read_text() + (told or targets(chat, "TEST_")))
+        policy = sample_policy((told or targets(chat, "TEST_")))
         return Service(tmp_path, fake, policy, Clock(), retry_base_seconds=1.0), fake
 
-    yield make
-    for fake in made:
-        fake.stop()
+    return make
 
 
 def raise_to_level_2(service, fake) -> None:

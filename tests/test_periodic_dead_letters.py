@@ -3,12 +3,11 @@
 from collections import Counter
 from datetime import datetime, timezone
 
-from conftest import SAMPLES
+from conftest import sample_policy
 from fake_sla import SlaEndpoints
 from fake_zendesk import Fault, FakeZendesk
 from service import Clock, Service
 from zendesk_escalator.cli import main
-from zendesk_escalator.policy_file import parse_policy
 from zendesk_escalator.store.inbox import DEAD
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -20,7 +19,7 @@ def test_a_job_failing_for_good_leaves_one_dead_row_naming_it_until_it_works_aga
     fake = FakeZendesk({}, endpoints=[SlaEndpoints()], fault=lambda method, path, n: Fault(
         404, {"error": "InvalidEndpoint"}) if broken["feed"] and "/incremental/" in path else None).start()
     clock = Clock(START)
-    service = Service(tmp_path, fake, parse_policy((SAMPLES / "policy.toml").read_text() + SLA), clock)
+    service = Service(tmp_path, fake, sample_policy(SLA), clock)
     try:
         service.worker.handlers.start()
         service.minutes(10)  # the feed runs every minute: ten failures

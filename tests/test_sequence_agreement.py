@@ -10,7 +10,6 @@ import io
 import json
 from datetime import datetime, timedelta, timezone
 
-import pytest
 
 from conftest import SAMPLES
 from fake_history import HistoryEndpoints, audit, change, comment, create, metric
@@ -44,20 +43,12 @@ def ticket(priority: str, stamp: datetime) -> dict:
                        "updated_at": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"), "generated_timestamp": int(stamp.timestamp())}}
 
 
-@pytest.fixture
-def fakes():
-    made = []
-    yield made
-    for fake in made:
-        fake.stop()
-
-
-def lived(tmp_path, fakes) -> list[tuple]:
+def lived(tmp_path, made) -> list[tuple]:
     """The worker's updates: (minute, rule, evidence)."""
     clock, sla = Clock(T), SlaEndpoints()
     fake = FakeZendesk({1: ticket("normal", T)}, {1: []}, users=USERS, endpoints=[sla],
                        clock=lambda: clock().timestamp()).start()
-    fakes.append(fake)
+    made.append(fake)
     service = Service(tmp_path, fake, parse_policy(POLICY), clock)
     service.worker.handlers.start()
     service.minutes(10)
@@ -71,7 +62,7 @@ def lived(tmp_path, fakes) -> list[tuple]:
             for put, done in zip(puts, escalations)]
 
 
-def replayed(tmp_path, fakes) -> list[tuple]:
+def replayed(tmp_path, made) -> list[tuple]:
     """The backtest's findings on the same history, from Zendesk's exports: (minute, rule, evidence)."""
     now = T + 180 * MIN
     events = [audit(1, T, CUSTOMER, create("status", "open"), create("priority", "normal"),
@@ -83,7 +74,7 @@ def replayed(tmp_path, fakes) -> list[tuple]:
     clock = Clock(now)
     fake = FakeZendesk({1: ticket("urgent", T + 10 * MIN)}, users=USERS, endpoints=[HistoryEndpoints(events, metrics)],
                        clock=lambda: clock().timestamp()).start()
-    fakes.append(fake)
+    made.append(fake)
     rules = tmp_path / "policy.toml"
     rules.write_text(POLICY)
     settings = Settings(subdomain="acme", email="bot@acme.example", api_token="t0ken", api_url=fake.url)
@@ -94,13 +85,13 @@ def replayed(tmp_path, fakes) -> list[tuple]:
             for f in json.loads(out.getvalue())["findings"]]
 
 
-def test_the_worker_and_the_backtest_send_the_same_updates_naming_one_breach_time(tmp_path, fakes):
+def test_the_worker_and_the_backtest_send_the_same_updates_naming_one_breach_time(tmp_path, made):
     (tmp_path / "worker").mkdir()
     (tmp_path / "backtest").mkdir()
-    worker = lived(tmp_path / "worker", fakes)
+    worker = lived(tmp_path / "worker", made)
     assert [(minute, rule) for minute, rule, _ in worker] == [(40, "sla_warning"), (70, "sla_breach"),
                                                               (130, "sla_breach")]  # an hour on, one level up
     assert {line.partition("breached at " if "breached" in line else "breaches at ")[2][:20]
             for _, _, evidence in worker for line in evidence} == {
         "2026-11-23 10:10 UTC"}  # Zendesk's breach; the own target (11:00) was superseded when it applied
-    assert replayed(tmp_path / "backtest", fakes) == worker
+    assert replayed(tmp_path / "backtest", made) == worker

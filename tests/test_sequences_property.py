@@ -27,7 +27,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from sqlalchemy import select
 
 import fuzzing
-from conftest import LIFECYCLE, SAMPLES, sample, signed_headers
+from conftest import LIFECYCLE, sample, sample_policy, signed_headers
 from fake_audits import AuditEndpoints
 from fake_search import SearchEndpoints
 from fake_sla import SlaEndpoints
@@ -35,7 +35,6 @@ from fake_zendesk import INTEGRATION_USER, NOTE_MARK, UPDATE_MANY, Fault, FakeZe
 from service import AGENT, CUSTOMER, TICKET, Clock, Service
 from zendesk_escalator.core.lifecycle import CLOSED, DEESCALATED
 from zendesk_escalator.core.policy import FieldIds
-from zendesk_escalator.policy_file import parse_policy
 from zendesk_escalator.store.schema import DEAD, escalations
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -66,7 +65,7 @@ class Sequences(RuleBasedStateMachine):
                                 users=sample("comments_cc.json")["users"], dropdowns={FIELDS.status: OPTIONS},
                                 endpoints=[AuditEndpoints(), SearchEndpoints(), self.sla], fault=self._fault,
                                 clock=lambda: self.clock().timestamp()).start()
-        self.policy = parse_policy((SAMPLES / "policy.toml").read_text() + LIFECYCLE + SLA)
+        self.policy = sample_policy(LIFECYCLE + SLA)
         self.service = self._service()
         self.sent: list[tuple[bytes, dict]] = []  # the signed requests, for redelivery
         self.requests_seen = 0

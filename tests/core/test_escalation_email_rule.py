@@ -6,15 +6,14 @@ from datetime import datetime, timezone
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import LIFECYCLE, SAMPLES
+from conftest import LIFECYCLE, sample_policy
 from zendesk_escalator.core.escalation_email import by_email, referral, unfit
 from zendesk_escalator.core.snapshot import Comment, Person, TicketSnapshot
 from zendesk_escalator.core.transitions import on_ticket
 from zendesk_escalator.core.triggers import escalation_rules
-from zendesk_escalator.policy_file import parse_policy
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
-POLICY = parse_policy((SAMPLES / "policy.toml").read_text() + LIFECYCLE)
+POLICY = sample_policy(LIFECYCLE)
 DESK = "escalation@acme.example"
 SENDER, OTHER, ORG = 101, 202, 509974
 RULES = escalation_rules()

@@ -4,13 +4,12 @@ import copy
 
 import pytest
 
-from conftest import SAMPLES, sample
+from conftest import sample, sample_policy
 from zendesk_escalator.core.call import call_of, e164, transcript_of, voice_hint
 from zendesk_escalator.core.hotline import Hotline
 from zendesk_escalator.core.notification import Notification
 from zendesk_escalator.core.snapshot import comment_from_api, People, ticket_from_api
 from zendesk_escalator.core.state import NOT_ESCALATED, Standing
-from zendesk_escalator.policy_file import parse_policy
 
 RULE = Hotline()
 HOTLINE = "+16196399312"
@@ -18,7 +17,7 @@ HOTLINE = "+16196399312"
 
 @pytest.fixture
 def hotline():
-    return parse_policy((SAMPLES / "policy.toml").read_text() + f'\n[phone]\nnumbers = ["{HOTLINE}"]\n')
+    return sample_policy(f'\n[phone]\nnumbers = ["{HOTLINE}"]\n')
 
 
 def call_ticket(transcribed: bool = True, **via_source):

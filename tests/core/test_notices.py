@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import SAMPLES
+from conftest import SAMPLES, sample_policy
 from zendesk_escalator.core.channels import NoticeFilter
 from zendesk_escalator.core.lifecycle import (ACTIVE, CLOSED, DEESCALATED, MONITORED, MONITORING, REOPENED, SOLVED,
                                               escalated)
@@ -41,7 +41,7 @@ when = { levels = [2, 3], events = ["breach", "level", "closed"] }
 
 @pytest.fixture
 def told():
-    return parse_policy((SAMPLES / "policy.toml").read_text() + TARGETS)
+    return sample_policy(TARGETS)
 
 
 def opened(decision=CC):

@@ -75,10 +75,8 @@ def history():
 
 
 @pytest.fixture
-def world(tmp_path):
+def world(tmp_path, made):
     """The fake Zendesk with the history above, a clock the backtest's sleep moves, and a runner."""
-    made = []
-
     def make(tickets=None, events=None, metrics=None, page_size=3, policy_extra=SLA, fault=None, schedule=None,
              policy=None):
         default_tickets, default_events, default_metrics = history()
@@ -104,9 +102,7 @@ def world(tmp_path):
 
         return fake, run
 
-    yield make
-    for fake in made:
-        fake.stop()
+    return make
 
 
 def found(report) -> list[tuple]:

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import EXTRA_ROUTE, SAMPLES
+from conftest import EXTRA_ROUTE, SAMPLES, sample_policy
 from fake_admin import FakeAdmin, serve
 from fake_apps import FakeApps
 from fake_webhooks import TLS, flask_server, json_page, web_page
@@ -37,7 +37,7 @@ WEBHOOK = {"id": "01HZ0000000000000000000001", "name": "zendesk-escalator", "sta
 SECRET = f"secret-of-{WEBHOOK['id']}"  # what the fake's signing_secret answers
 CATEGORY = {"id": "7000000100", "name": "zendesk-escalator", "position": 0}
 GUARD = {"field": "role", "operator": "is_not", "value": str(INTEGRATION_USER)}
-POLICY = parse_policy((SAMPLES / "policy.toml").read_text() + EXTRA_ROUTE)
+POLICY = sample_policy(EXTRA_ROUTE)
 TRIGGERS = [{"id": 7000000200 + n, **trigger} for n, trigger in  # as setup made them for this policy
             enumerate(desired_triggers(POLICY, WEBHOOK["id"], CATEGORY["id"], GUARD), 1)]
 FORM = {"id": 360000144212, "name": "Outage", "active": True, "ticket_field_ids": [34, 35, *(f["id"] for f in FIELDS)]}

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from conftest import SAMPLES, sample
+from conftest import sample, sample_policy
 from fake_audits import AuditEndpoints
 from fake_oauth import OAuthEndpoints
 from fake_sla import SlaEndpoints
@@ -19,7 +19,6 @@ from zendesk_escalator.app import create_app
 from zendesk_escalator.core.lifecycle import ACTIVE, Episode
 from zendesk_escalator.ops.dashboard import agent_tickets
 from zendesk_escalator.ops.dashboard_auth import COOKIE
-from zendesk_escalator.policy_file import parse_policy
 from zendesk_escalator.settings import Settings
 from zendesk_escalator.store.escalations import Escalations
 from zendesk_escalator.store.inbox import Inbox
@@ -45,10 +44,8 @@ HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 @pytest.fixture
-def world(tmp_path):
+def world(tmp_path, made):
     """The service (admin token set) before a fake Zendesk with an SLA clock, time injected."""
-    made = []
-
     def make(extra_policy: str = "", **settings):
         clock = Clock(START)
         comments = sample("comments_cc.json")
@@ -58,14 +55,12 @@ def world(tmp_path):
                            fault=lambda method, path, _: Fault(500) if f"/tickets/{FAILING}" in path else None).start()
         fake.tickets[TICKET].update(email_cc_ids=[], collaborator_ids=[])
         made.append(fake)
-        policy = parse_policy((SAMPLES / "policy.toml").read_text() + POLICY + extra_policy)
+        policy = sample_policy(POLICY + extra_policy)
         service = Service(tmp_path, fake, policy, clock, **{"admin_token": TOKEN, **settings})
         service.worker.handlers.start()  # as a starting worker does: the periodic jobs (SLA sweep and feed)
         return service, fake, sla
 
-    yield make
-    for fake in made:
-        fake.stop()
+    return make
 
 
 def escalated_three_hours_ago(service, fake, sla):

@@ -9,11 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from conftest import SAMPLES
+from conftest import sample_policy
 from fake_oauth import OAuthEndpoints
 from service import Service, cc_fake
 from zendesk_escalator.ops.dashboard_auth import COOKIE
-from zendesk_escalator.policy_file import parse_policy
 
 CLIENT_SECRET = "client-secret-0123456789abcdef"
 CALLBACK = "http://localhost/dashboard/login/callback"
@@ -24,22 +23,18 @@ CUSTOMER = {"id": 900000000044, "name": "Dana Customer", "role": "end-user", "cu
 
 
 @pytest.fixture
-def world(tmp_path):
-    made = []
-
+def world(tmp_path, made):
     def make(roles: str = "", **settings):
         oauth = OAuthEndpoints(clients=[{"id": 1, "identifier": "zendesk_escalator", "secret": CLIENT_SECRET,
                                          "name": "zendesk-escalator dashboard", "redirect_uri": [CALLBACK]}])
         fake = cc_fake(endpoints=[oauth])
         fake.users.update({user["id"]: user for user in (ADMIN, AGENT, LIGHT, CUSTOMER)})
         made.append(fake)
-        policy = parse_policy((SAMPLES / "policy.toml").read_text() + (f"\n[dashboard]\nroles = {roles}\n" if roles else ""))
+        policy = sample_policy((f"\n[dashboard]\nroles = {roles}\n" if roles else ""))
         service = Service(tmp_path, fake, policy, **{"oauth_client_secret": CLIENT_SECRET, **settings})
         return service, fake, oauth
 
-    yield make
-    for fake in made:
-        fake.stop()
+    return make
 
 
 def sign_in_with_zendesk(service, oauth, person: dict | None, allows: bool = True):

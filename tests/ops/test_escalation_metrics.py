@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from conftest import SAMPLES, sample
+from conftest import SAMPLES, sample, sample_policy
 from fake_sla import SlaEndpoints
 from fake_zendesk import FakeZendesk
 from processes import ROOT
@@ -42,7 +42,7 @@ def scraped(tmp_path_factory):
                                                         ticket(BREACH, "normal", ["security_breach"]))},
                        endpoints=[sla], clock=lambda: clock().timestamp()).start()
     try:
-        policy = parse_policy((SAMPLES / "policy.toml").read_text() + POLICY)
+        policy = sample_policy(POLICY)
         service = Service(tmp_path_factory.mktemp("metrics"), fake, policy, clock)
         service.worker.handlers.start()
         for ticket_id, tag in ((DOWN, "production_down"), (BREACH, "security_breach")):
@@ -69,7 +69,7 @@ def test_an_update_at_an_unchanged_level_is_no_new_escalation(tmp_path):
     clock, sla = Clock(START), SlaEndpoints()
     fake = FakeZendesk({SLA_TICKET: ticket(SLA_TICKET, "urgent", ["billing"])}, endpoints=[sla],
                        clock=lambda: clock().timestamp()).start()
-    service = Service(tmp_path, fake, parse_policy((SAMPLES / "policy.toml").read_text() + POLICY), clock)
+    service = Service(tmp_path, fake, sample_policy(POLICY), clock)
     service.worker.handlers.start()
 
     def agent_adds(tag: str) -> None:

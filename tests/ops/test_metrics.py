@@ -8,13 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from conftest import SAMPLES, sample, signed_headers
+from conftest import sample, sample_policy, signed_headers
 from fake_zendesk import Fault, INTEGRATION_USER
 from processes import Procs, free_port, service_env, wait_until
 from scrape import Scrape
 from service import TICKET, Service, cc_fake
 from zendesk_escalator.ops.metrics import Metrics, serve
-from zendesk_escalator.policy_file import parse_policy
 
 
 @pytest.fixture
@@ -60,7 +59,7 @@ def test_a_worker_run_counts_its_decision_calls_and_latency(tmp_path, fake):
 
 
 def test_escalations_by_state_and_the_timers_they_set_are_read_from_the_database(tmp_path, fake):
-    policy = parse_policy((SAMPLES / "policy.toml").read_text() + '[lifecycle]\ncadence = { high = "2h" }\n')
+    policy = sample_policy('[lifecycle]\ncadence = { high = "2h" }\n')
     service = Service(tmp_path, fake, policy)
     assert scrape(service).by("escalator_escalations", "state") == {}
     service.post(sample("event_comment_added.json"))

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from conftest import EXTRA_ROUTE, SAMPLES
+from conftest import EXTRA_ROUTE, sample_policy
 from core.test_purity import FORBIDDEN, imported_modules
 from zendesk_escalator.ops import policy_names
 from zendesk_escalator.ops.policy_names import names_in
@@ -14,7 +14,7 @@ def test_it_does_no_io():
 
 
 def test_every_id_is_listed_once_with_every_place_that_names_it():
-    names = names_in(parse_policy((SAMPLES / "policy.toml").read_text() + EXTRA_ROUTE))
+    names = names_in(sample_policy(EXTRA_ROUTE))
     assert names.groups == {360000000001: ["escalation.default_group_id"], 360000000002: ["routes[1].group_id"],
                             360000000003: ["routes[2].group_id"], 360000000004: ["routes[3].group_id"]}
     assert names.users[900000000011] == ["levels[1].followers", "levels[2].followers", "levels[3].followers"]

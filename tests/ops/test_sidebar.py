@@ -22,19 +22,15 @@ USERS = "/api/v2/users/show_many.json"
 
 
 @pytest.fixture
-def world(tmp_path):
+def world(tmp_path, made):
     """The service (app token set) before a fake Zendesk with an SLA clock and the owner, time injected."""
-    made = []
-
     def make(**settings):
         clock = Clock(START)
         fake, sla = fake_zendesk([TICKET], clock)
         made.append(fake)
         return service_for(tmp_path, fake, clock, **settings), fake, sla
 
-    yield make
-    for fake in made:
-        fake.stop()
+    return make
 
 
 def escalate(service, fake, sla):

@@ -2,7 +2,7 @@
 
 import logging
 
-from conftest import SAMPLES
+from conftest import SAMPLES, sample_policy
 from fake_admin import FakeAdmin, serve
 from zendesk_escalator.errors import ZendeskAdminError
 from zendesk_escalator.policy_file import parse_policy
@@ -16,7 +16,7 @@ LINES = [{"id": 11, "number": "+14155550100", "display_number": "+1 (415) 555-01
 
 
 def hotline(phone: str):
-    return parse_policy((SAMPLES / "policy.toml").read_text() + "\n[phone]\n" + phone)
+    return sample_policy("\n[phone]\n" + phone)
 
 
 def test_the_lines_named_add_their_numbers():
