@@ -11,9 +11,8 @@ import argparse
 import tempfile
 import time
 
-from sqlalchemy import event
-
 from common import commit, machine, scratch_database, service_env
+from sqlalchemy import event
 
 from zendesk_escalator.policy_file import load_policy
 from zendesk_escalator.settings import load_settings
@@ -47,8 +46,10 @@ def main() -> None:
     per = args.threads * args.seconds
     print(f"machine: {machine()}; commit: {commit()}")
     print(f"storage: {url.split(':')[0]}; {args.threads} idle worker threads for {args.seconds:g} s")
-    print(f"claims per second per idle worker thread: {counted[0] / per:.3f}; "
-          f"statements per second per idle worker thread (all the inbox's queries): {counted[1] / per:.3f}")
+    print(
+        f"claims per second per idle worker thread: {counted[0] / per:.3f}; "
+        f"statements per second per idle worker thread (all the inbox's queries): {counted[1] / per:.3f}"
+    )
 
 
 if __name__ == "__main__":

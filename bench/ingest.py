@@ -19,26 +19,37 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import requests
-
 from common import ROOT, SECRET, commit, free_port, gunicorn, machine, percentile, scratch_database, service_env
 
 from zendesk_escalator.signature import sign
 
-BODY = {"ticket_id": "35436", "updated_at": "", "tags": "billing vip", "priority": "normal", "status": "open",
-        "actor_id": "20978392", "actor_role": "End-user"}
+BODY = {
+    "ticket_id": "35436",
+    "updated_at": "",
+    "tags": "billing vip",
+    "priority": "normal",
+    "status": "open",
+    "actor_id": "20978392",
+    "actor_role": "End-user",
+}
 MOST_PER_SECOND = 20_000  # more than either side answers here: wrk never runs out of new deliveries
 EPOCH = datetime(2026, 11, 22, 9, 15, tzinfo=timezone.utc)
 
 
 def delivery(n: int) -> bytes:
     """The n-th new update of the ticket: the body names its moment, so every one is a new delivery to store."""
-    return json.dumps({**BODY, "updated_at": (EPOCH + timedelta(microseconds=n)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")}).encode()
+    return json.dumps(
+        {**BODY, "updated_at": (EPOCH + timedelta(microseconds=n)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")}
+    ).encode()
 
 
 def signed(body: bytes) -> dict:
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {"Content-Type": "application/json", "X-Zendesk-Webhook-Signature-Timestamp": stamp,
-            "X-Zendesk-Webhook-Signature": sign(SECRET, stamp, body)}
+    return {
+        "Content-Type": "application/json",
+        "X-Zendesk-Webhook-Signature-Timestamp": stamp,
+        "X-Zendesk-Webhook-Signature": sign(SECRET, stamp, body),
+    }
 
 
 def signed_deliveries(path: Path, count: int, start: int) -> Path:
@@ -47,8 +58,10 @@ def signed_deliveries(path: Path, count: int, start: int) -> Path:
         for n in range(start, start + count):
             body = delivery(n)
             headers = signed(body)
-            out.write(f"{headers['X-Zendesk-Webhook-Signature-Timestamp']}\t"
-                      f"{headers['X-Zendesk-Webhook-Signature']}\t{body.decode()}\n")
+            out.write(
+                f"{headers['X-Zendesk-Webhook-Signature-Timestamp']}\t"
+                f"{headers['X-Zendesk-Webhook-Signature']}\t{body.decode()}\n"
+            )
     return path
 
 
@@ -58,11 +71,23 @@ def wrk(port: int, seconds: int, connections: int, work: Path) -> dict:
     count = (seconds + 1) * MOST_PER_SECOND
     deliveries = signed_deliveries(work / "deliveries.tsv", count, start=wrk.runs * count)
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(ROOT / "bench" / "webhook.lua"),
-         f"http://127.0.0.1:{port}/webhooks/zendesk"],
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            str(ROOT / "bench" / "webhook.lua"),
+            f"http://127.0.0.1:{port}/webhooks/zendesk",
+        ],
         env={**os.environ, "BENCH_DELIVERIES": str(deliveries), "BENCH_THREADS": "2"},
-        capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
-    line = next(l for l in out.splitlines() if l.startswith("RESULT"))
+        capture_output=True,
+        text=True,
+        timeout=seconds + 30,
+        check=True,
+    ).stdout
+    line = next(row for row in out.splitlines() if row.startswith("RESULT"))
     result = {k: float(v) for k, v in (part.split("=") for part in line.split()[1:])}
     if result["resent"]:
         raise SystemExit(f"wrk ran out of new deliveries ({result['resent']:.0f} sent again): raise MOST_PER_SECOND")
@@ -82,8 +107,12 @@ def fixed_rate(port: int, rate: float, seconds: float) -> dict:
         body = delivery(10**9 + fixed_rate.runs * 10**6 + n)  # never one of wrk's
         headers = signed(body)
         start = time.perf_counter()
-        answer = session.post(f"http://127.0.0.1:{port}/webhooks/zendesk", data=body,
-                              headers={**headers, "X-Zendesk-Webhook-Invocation-Id": f"fixed-{n}"}, timeout=10)
+        answer = session.post(
+            f"http://127.0.0.1:{port}/webhooks/zendesk",
+            data=body,
+            headers={**headers, "X-Zendesk-Webhook-Invocation-Id": f"fixed-{n}"},
+            timeout=10,
+        )
         with lock:
             latencies.append((time.perf_counter() - start) * 1000)
             statuses.append(answer.status_code)
@@ -96,19 +125,29 @@ def fixed_rate(port: int, rate: float, seconds: float) -> dict:
         threads.append(thread)
     for thread in threads:
         thread.join()
-    return {"requests": len(latencies), "p50_ms": percentile(latencies, 50),
-            "p99_ms": percentile(latencies, 99), "non2xx": sum(s >= 300 for s in statuses)}
+    return {
+        "requests": len(latencies),
+        "p50_ms": percentile(latencies, 50),
+        "p99_ms": percentile(latencies, 99),
+        "non2xx": sum(s >= 300 for s in statuses),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--server-args", default="", help="gunicorn options added for both, overriding the "
-                        "Procfile's (e.g. \"--worker-class gthread --threads 32\")")
+    parser.add_argument(
+        "--server-args",
+        default="",
+        help='gunicorn options added for both, overriding the Procfile\'s (e.g. "--worker-class gthread --threads 32")',
+    )
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; medians are reported")
-    parser.add_argument("--database-url", help="a SCRATCH database: its escalator_inbox table is dropped "
-                        "(default: a fresh SQLite file, WAL, synchronous=FULL)")
+    parser.add_argument(
+        "--database-url",
+        help="a SCRATCH database: its escalator_inbox table is dropped "
+        "(default: a fresh SQLite file, WAL, synchronous=FULL)",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: install it (Debian: apt-get install wrk)")
@@ -119,17 +158,23 @@ def main() -> None:
     for _ in range(args.rounds):  # alternate, so machine noise hits both alike
         for name, app in apps.items():
             port = free_port()
-            server = gunicorn(app, port, service_env(database_url), work / f"{name.split()[0]}.log",
-                              extra_args=args.server_args)
+            server = gunicorn(
+                app, port, service_env(database_url), work / f"{name.split()[0]}.log", extra_args=args.server_args
+            )
             try:
                 wrk(port, 2, args.connections, work)  # warm-up
-                rounds[name].append({"max": wrk(port, args.seconds, args.connections, work),
-                                     "fixed": fixed_rate(port, 100, args.seconds)})
+                rounds[name].append(
+                    {
+                        "max": wrk(port, args.seconds, args.connections, work),
+                        "fixed": fixed_rate(port, 100, args.seconds),
+                    }
+                )
             finally:
                 server.terminate()
                 server.wait()
-    ratios = [ours["max"]["rps"] / bare["max"]["rps"]
-              for bare, ours in zip(rounds["bare Flask"], rounds["zendesk-escalator"])]
+    ratios = [
+        ours["max"]["rps"] / bare["max"]["rps"] for bare, ours in zip(rounds["bare Flask"], rounds["zendesk-escalator"])
+    ]
     report({name: median_round(runs) for name, runs in rounds.items()}, database_url, args, ratios)
 
 
@@ -141,15 +186,21 @@ def median_round(runs: list[dict]) -> dict:
 def report(results: dict, database_url: str, args, ratios: list[float]) -> None:
     print(f"machine: {machine()}; commit: {commit()}")
     server = f"the Procfile's gunicorn, 2 workers {args.server_args}".rstrip()
-    print(f"storage: {database_url.split(':')[0]}; {server};"
-          f" wrk -t2 -c{args.connections}, loopback; median of {args.rounds} alternating rounds")
+    print(
+        f"storage: {database_url.split(':')[0]}; {server};"
+        f" wrk -t2 -c{args.connections}, loopback; median of {args.rounds} alternating rounds"
+    )
     print(f"{'':20} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} | {'@100/s p50':>10} {'p99':>7}")
     for name, r in results.items():
         m, f = r["max"], r["fixed"]
-        print(f"{name:20} {m['rps']:9.0f} {m['p50_ms']:8.2f} {m['p99_ms']:8.2f} {int(m['non2xx']):8d} |"
-              f" {f['p50_ms']:10.2f} {f['p99_ms']:7.2f}")
-    print(f"ingest rate / bare Flask rate, per round: {', '.join(f'{r:.2f}' for r in ratios)};"
-          f" median {sorted(ratios)[len(ratios) // 2]:.2f} (target >= 0.5)")
+        print(
+            f"{name:20} {m['rps']:9.0f} {m['p50_ms']:8.2f} {m['p99_ms']:8.2f} {int(m['non2xx']):8d} |"
+            f" {f['p50_ms']:10.2f} {f['p99_ms']:7.2f}"
+        )
+    print(
+        f"ingest rate / bare Flask rate, per round: {', '.join(f'{r:.2f}' for r in ratios)};"
+        f" median {sorted(ratios)[len(ratios) // 2]:.2f} (target >= 0.5)"
+    )
     print(f"p99 at 100 req/s: {results['zendesk-escalator']['fixed']['p99_ms']:.1f} ms (target < 50)")
 
 

@@ -28,12 +28,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from common import BIN, ROOT, commit, machine, scratch_database, service_env
-from sla_report import SweepTap, measure, report
-from sla_world import World
-
 from fake_limits import ZendeskLimits
 from fake_sla import cursor_at
 from fake_zendesk import FakeZendesk
+from sla_report import SweepTap, measure, report
+from sla_world import World
+
 from zendesk_escalator.core.snapshot import tickets_from_api
 from zendesk_escalator.policy_file import load_policy
 from zendesk_escalator.store.cursors import Cursors
@@ -54,9 +54,15 @@ def utcnow() -> datetime:
 def seed(inbox: Inbox, planner: TimerPlanner, world: World, ids: list[int]) -> None:
     """Plan the timers of these tickets as the feed or the sweep would have (no API call)."""
     for first in range(0, len(ids), SEED_CHUNK):
-        chunk = ids[first:first + SEED_CHUNK]
-        planner.plan(tickets_from_api({"tickets": [world.tickets[t] for t in chunk],
-                                       "metric_sets": [{"ticket_id": t, **world.metric_sets[t]} for t in chunk]}))
+        chunk = ids[first : first + SEED_CHUNK]
+        planner.plan(
+            tickets_from_api(
+                {
+                    "tickets": [world.tickets[t] for t in chunk],
+                    "metric_sets": [{"ticket_id": t, **world.metric_sets[t]} for t in chunk],
+                }
+            )
+        )
 
 
 def settle_past(inbox: Inbox) -> None:
@@ -118,13 +124,28 @@ def run(count: int, args, work: Path) -> list[str]:
     settle_past(inbox)
     Cursors(inbox).set(CURSOR, cursor_at(int(time.time())), time.time())
     inbox.close()
-    answers = sorted([(m.answered_at, m.ticket_id) for m in moments if m.answered_at]
-                     + world.background_answers(start, args.minutes, args.answers))
+    answers = sorted(
+        [(m.answered_at, m.ticket_id) for m in moments if m.answered_at]
+        + world.background_answers(start, args.minutes, args.answers)
+    )
     fake.start()
-    env = service_env(database_url, ZENDESK_SUBDOMAIN="acme", ZENDESK_EMAIL="bot@acme.example", ZENDESK_API_TOKEN="t",
-                      ZENDESK_API_URL=fake.url, ESCALATOR_RULES=policy_path, LOG_LEVEL="INFO", LOG_FORMAT="text")
-    worker = subprocess.Popen([str(BIN / "escalator"), "worker"], env=env, cwd=work,
-                              stdout=open(work / f"worker-{count}.log", "w"), stderr=subprocess.STDOUT)
+    env = service_env(
+        database_url,
+        ZENDESK_SUBDOMAIN="acme",
+        ZENDESK_EMAIL="bot@acme.example",
+        ZENDESK_API_TOKEN="t",
+        ZENDESK_API_URL=fake.url,
+        ESCALATOR_RULES=policy_path,
+        LOG_LEVEL="INFO",
+        LOG_FORMAT="text",
+    )
+    worker = subprocess.Popen(
+        [str(BIN / "escalator"), "worker"],
+        env=env,
+        cwd=work,
+        stdout=open(work / f"worker-{count}.log", "w"),
+        stderr=subprocess.STDOUT,
+    )
     stop = threading.Event()
     threading.Thread(target=agents, args=(fake, sla, answers, stop), daemon=True).start()
     try:
@@ -143,13 +164,18 @@ def run(count: int, args, work: Path) -> list[str]:
         fake.stop()
     with fake.lock:
         requests = list(fake.requests)
-    figures = measure(requests, moments, sla.answers, sla.sweep_chunks, start, args.minutes,
-                      Counter(limits.refused))
-    setup = {"machine": machine(), "commit": commit(), "tickets": count, "minutes": args.minutes,
-             "storage": database_url.split(":")[0],
-             "sweep": "started with the worker, paced at ESCALATOR_SWEEP_RATE (default 5 requests a minute)",
-             "background": sum(1 for _, tid in answers if tid not in moment_ids), "peak_mb": peak,
-             "load": (sum(load) / len(load), max(load))}
+    figures = measure(requests, moments, sla.answers, sla.sweep_chunks, start, args.minutes, Counter(limits.refused))
+    setup = {
+        "machine": machine(),
+        "commit": commit(),
+        "tickets": count,
+        "minutes": args.minutes,
+        "storage": database_url.split(":")[0],
+        "sweep": "started with the worker, paced at ESCALATOR_SWEEP_RATE (default 5 requests a minute)",
+        "background": sum(1 for _, tid in answers if tid not in moment_ids),
+        "peak_mb": peak,
+        "load": (sum(load) / len(load), max(load)),
+    }
     return report(figures, moments, setup)
 
 

@@ -40,16 +40,33 @@ def stamp(epoch: float) -> str:
 
 def metric(breach_at: float, now: float) -> dict:
     """An active policy metric as Zendesk sends it (the unit key is the time left, rounded)."""
-    return {"breach_at": stamp(breach_at), "stage": "active", "metric": METRIC, "hours": round((breach_at - now) / HOUR)}
+    return {
+        "breach_at": stamp(breach_at),
+        "stage": "active",
+        "metric": METRIC,
+        "hours": round((breach_at - now) / HOUR),
+    }
 
 
 def open_ticket(ticket_id: int, created: float, breach_at: float, now: float) -> dict:
     """An open ticket as show_many or the export answer it with include=slas."""
-    return {"id": ticket_id, "status": "open", "priority": "high", "group_id": GROUP, "assignee_id": AGENT,
-            "requester_id": CUSTOMER, "tags": ["billing"], "follower_ids": [], "collaborator_ids": [],
-            "email_cc_ids": [], "created_at": stamp(created), "updated_at": stamp(created),
-            "generated_timestamp": int(created), "custom_fields": [{"id": 360010000005, "value": "billing"}],
-            "slas": {"policy_metrics": [metric(breach_at, now)]}}
+    return {
+        "id": ticket_id,
+        "status": "open",
+        "priority": "high",
+        "group_id": GROUP,
+        "assignee_id": AGENT,
+        "requester_id": CUSTOMER,
+        "tags": ["billing"],
+        "follower_ids": [],
+        "collaborator_ids": [],
+        "email_cc_ids": [],
+        "created_at": stamp(created),
+        "updated_at": stamp(created),
+        "generated_timestamp": int(created),
+        "custom_fields": [{"id": 360010000005, "value": "billing"}],
+        "slas": {"policy_metrics": [metric(breach_at, now)]},
+    }
 
 
 class World:
@@ -58,8 +75,10 @@ class World:
     def __init__(self, count: int, moments: int, now: float, rng: random.Random):
         self.rng, ids = rng, range(FIRST_ID, FIRST_ID + count)
         # Created over the last two days, breaching from 2 hours to 7 days ahead: nothing due during the run.
-        self.tickets = {tid: open_ticket(tid, now - rng.uniform(HOUR, 2 * DAY), now + rng.uniform(2 * HOUR, 7 * DAY), now)
-                        for tid in ids}
+        self.tickets = {
+            tid: open_ticket(tid, now - rng.uniform(HOUR, 2 * DAY), now + rng.uniform(2 * HOUR, 7 * DAY), now)
+            for tid in ids
+        }
         self.metric_sets = {tid: {"replies": 0} for tid in ids}
         self.moment_ids = sorted(rng.sample(ids, moments))
 
@@ -85,8 +104,11 @@ class World:
             return moment
         if case == "answered early" and moment.at - 180 < start + 5:
             case = "answered late"  # too early in the run for a minute's notice
-        offset = {"answered early": -self.rng.uniform(60, 180), "answered late": -self.rng.uniform(2, 30),
-                  "answered after": self.rng.uniform(5, 40)}[case]
+        offset = {
+            "answered early": -self.rng.uniform(60, 180),
+            "answered late": -self.rng.uniform(2, 30),
+            "answered after": self.rng.uniform(5, 40),
+        }[case]
         moment.case, moment.answered_at = case, moment.at + offset
         return moment
 

@@ -27,9 +27,18 @@ from typing import Callable
 from zendesk_escalator.schemas import TRIGGER_BODY_TEMPLATE
 
 CUSTOMER, AGENT, DESK = 20978392, 235323, 30000001
-MIX = (("agent_reply", 40), ("customer_email", 15), ("customer_web", 8), ("customer_app", 2),
-       ("status_change", 10), ("assignment_change", 10), ("tag_change", 10),
-       ("cc_escalation", 1.5), ("cc_web_escalation", 1), ("impact_tag", 2.5))
+MIX = (
+    ("agent_reply", 40),
+    ("customer_email", 15),
+    ("customer_web", 8),
+    ("customer_app", 2),
+    ("status_change", 10),
+    ("assignment_change", 10),
+    ("tag_change", 10),
+    ("cc_escalation", 1.5),
+    ("cc_web_escalation", 1),
+    ("impact_tag", 2.5),
+)
 ESCALATING = {"cc_escalation", "cc_web_escalation", "impact_tag"}
 SUPPORT = "support@acme.zendesk.com"
 NO_ADDRESS = {"from": {}, "to": {}, "rel": None}  # what a comment not sent by email says of its recipients
@@ -48,14 +57,30 @@ class Step:
 def plain_ticket(ticket_id: int) -> dict:
     """A ticket nobody escalated, assigned to a first-line agent, as GET tickets/{id}.json?include=users."""
     now = _now()
-    return {"ticket": {"id": ticket_id, "status": "open", "priority": "normal", "group_id": 98738,
-                       "assignee_id": AGENT, "requester_id": CUSTOMER, "organization_id": 509974,
-                       "ticket_form_id": 360000144212, "recipient": "support@acme.zendesk.com",
-                       "tags": ["billing"], "collaborator_ids": [], "follower_ids": [], "email_cc_ids": [],
-                       "custom_fields": [{"id": 360010000001, "value": None}, {"id": 360010000005, "value": "billing"}],
-                       "created_at": now, "updated_at": now},
-            "users": [{"id": CUSTOMER, "email": "dana@customer.example", "role": "end-user"},
-                      {"id": AGENT, "email": "alex@acme.example", "role": "agent"}]}
+    return {
+        "ticket": {
+            "id": ticket_id,
+            "status": "open",
+            "priority": "normal",
+            "group_id": 98738,
+            "assignee_id": AGENT,
+            "requester_id": CUSTOMER,
+            "organization_id": 509974,
+            "ticket_form_id": 360000144212,
+            "recipient": "support@acme.zendesk.com",
+            "tags": ["billing"],
+            "collaborator_ids": [],
+            "follower_ids": [],
+            "email_cc_ids": [],
+            "custom_fields": [{"id": 360010000001, "value": None}, {"id": 360010000005, "value": "billing"}],
+            "created_at": now,
+            "updated_at": now,
+        },
+        "users": [
+            {"id": CUSTOMER, "email": "dana@customer.example", "role": "end-user"},
+            {"id": AGENT, "email": "alex@acme.example", "role": "agent"},
+        ],
+    }
 
 
 def mixed(tickets: list[int], count: int, kind: str, seed: int = 1) -> list[Step]:
@@ -77,10 +102,20 @@ def _step(ticket: int, name: str, kind: str, event_id: str) -> Step:
     changes = {
         "agent_reply": lambda fake: _comment(fake, ticket, AGENT, "We are looking into it."),
         "customer_email": lambda fake: _comment(fake, ticket, CUSTOMER, "Any news on this?", _email([])),
-        "customer_web": lambda fake: _comment(fake, ticket, CUSTOMER, "Any news on this?",
-                                              {"channel": "web", "source": {**NO_ADDRESS, "rel": "help_center"}}),
-        "customer_app": lambda fake: _comment(fake, ticket, CUSTOMER, "Any news on this?",
-                                              {"channel": "mobile_sdk", "source": {**NO_ADDRESS, "rel": "mobile_sdk"}}),
+        "customer_web": lambda fake: _comment(
+            fake,
+            ticket,
+            CUSTOMER,
+            "Any news on this?",
+            {"channel": "web", "source": {**NO_ADDRESS, "rel": "help_center"}},
+        ),
+        "customer_app": lambda fake: _comment(
+            fake,
+            ticket,
+            CUSTOMER,
+            "Any news on this?",
+            {"channel": "mobile_sdk", "source": {**NO_ADDRESS, "rel": "mobile_sdk"}},
+        ),
         "cc_escalation": lambda fake: _comment(fake, ticket, CUSTOMER, "Copying our escalation desk.", _email([DESK])),
         "cc_web_escalation": lambda fake: _cc_on_help_center(fake, ticket, "Adding our escalation desk."),
         "status_change": lambda fake: _set(fake, ticket, AGENT, status="pending"),
@@ -98,8 +133,14 @@ def _comment(fake, ticket: int, author: int, body: str, via: dict | None = None)
 
 
 def _email(ccs: list[int]) -> dict:
-    return {"channel": "email", "source": {"from": {"address": "dana@customer.example"},
-                                           "to": {"address": SUPPORT, "email_ccs": ccs}, "rel": None}}
+    return {
+        "channel": "email",
+        "source": {
+            "from": {"address": "dana@customer.example"},
+            "to": {"address": SUPPORT, "email_ccs": ccs},
+            "rel": None,
+        },
+    }
 
 
 def _cc_on_help_center(fake, ticket: int, body: str) -> dict:
@@ -127,36 +168,66 @@ def _tag(fake, ticket: int, actor: int, tag: str) -> dict:
 def _state(fake, ticket: int) -> dict:
     with fake.lock:
         current = copy.deepcopy(fake.tickets[ticket])
-    return {"tags": current["tags"], "status": current["status"], "priority": current["priority"],
-            "updated_at": current["updated_at"]}
+    return {
+        "tags": current["tags"],
+        "status": current["status"],
+        "priority": current["priority"],
+        "updated_at": current["updated_at"],
+    }
 
 
 def _event(ticket: int, name: str, event_id: str, seen: dict) -> dict:
-    detail = {"id": str(ticket), "actor_id": str(seen["actor"]), "tags": seen["tags"],
-              "status": seen["status"].upper(), "priority": seen["priority"].upper(), "updated_at": seen["updated_at"]}
+    detail = {
+        "id": str(ticket),
+        "actor_id": str(seen["actor"]),
+        "tags": seen["tags"],
+        "status": seen["status"].upper(),
+        "priority": seen["priority"].upper(),
+        "updated_at": seen["updated_at"],
+    }
     if "comment" in seen:
         comment = seen["comment"]
-        event_type, event = "ticket.comment_added", {"comment": {
-            "id": str(comment["id"]), "body": comment["body"], "is_public": True,
-            "author": {"id": str(seen["actor"]), "is_staff": seen["actor"] == AGENT, "name": "someone"}}}
+        event_type, event = (
+            "ticket.comment_added",
+            {
+                "comment": {
+                    "id": str(comment["id"]),
+                    "body": comment["body"],
+                    "is_public": True,
+                    "author": {"id": str(seen["actor"]), "is_staff": seen["actor"] == AGENT, "name": "someone"},
+                }
+            },
+        )
     elif "added" in seen:
         event_type, event = "ticket.tags_changed", {"tags_added": seen["added"], "tags_removed": []}
     elif name == "status_change":
         event_type, event = "ticket.status_changed", {"current": "PENDING", "previous": "OPEN"}
     else:
         event_type, event = "ticket.agent_assignment_changed", {"current": str(AGENT), "previous": None}
-    return {"account_id": 9242270, "id": event_id, "subject": f"zen:ticket:{ticket}", "time": _now(),
-            "type": f"zen:event-type:{event_type}", "zendesk_event_version": "2022-11-06",
-            "detail": detail, "event": event}
+    return {
+        "account_id": 9242270,
+        "id": event_id,
+        "subject": f"zen:ticket:{ticket}",
+        "time": _now(),
+        "type": f"zen:event-type:{event_type}",
+        "zendesk_event_version": "2022-11-06",
+        "detail": detail,
+        "event": event,
+    }
 
 
 def _trigger(ticket: int, name: str, event_id: str, seen: dict) -> dict:
-    rendered = {"ticket.id": ticket, "ticket.updated_at_with_timestamp": seen["updated_at"],
-                "ticket.tags": " ".join(seen["tags"]), "ticket.priority": seen["priority"].capitalize(),
-                "ticket.status": seen["status"].capitalize(), "current_user.id": seen["actor"],
-                "current_user.role": "Agent" if seen["actor"] == AGENT else "End-user",
-                # The bench's tickets come in by the web form; Zendesk renders that channel so.
-                "ticket.via": "Web Form"}
+    rendered = {
+        "ticket.id": ticket,
+        "ticket.updated_at_with_timestamp": seen["updated_at"],
+        "ticket.tags": " ".join(seen["tags"]),
+        "ticket.priority": seen["priority"].capitalize(),
+        "ticket.status": seen["status"].capitalize(),
+        "current_user.id": seen["actor"],
+        "current_user.role": "Agent" if seen["actor"] == AGENT else "End-user",
+        # The bench's tickets come in by the web form; Zendesk renders that channel so.
+        "ticket.via": "Web Form",
+    }
     return {key: str(rendered[value.strip("{}")]) for key, value in TRIGGER_BODY_TEMPLATE.items()}
 
 
@@ -164,4 +235,3 @@ def _now() -> str:
     # To the microsecond: two changes of one ticket within a second must not render the same trigger
     # body, which would be one delivery to the service (Zendesk's own stamps are to the second).
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-

@@ -8,19 +8,21 @@ from pathlib import Path
 # In-process tests count in memory; prometheus_client picks its mode when first imported, below.
 os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
 
-import pytest
-import requests
-
 import contract_check
 import fuzzing
+import pytest
+import requests
 import zendesk_contract
 from fake_zendesk import FakeZendesk
+
 from zendesk_escalator.policy_file import load_policy, parse_policy
 from zendesk_escalator.settings import Settings
 from zendesk_escalator.signature import sign
 from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.store.migrate import VERSION_TABLE
 from zendesk_escalator.store.schema import metadata
+
+pytest_plugins = ["fake_chat"]  # its `chat` fixture, for every test module
 
 SAMPLES = Path(__file__).parent / "samples"
 SECRET = "dGVzdC1zZWNyZXQtZm9yLXdlYmhvb2tz"
@@ -52,9 +54,11 @@ def sample(name: str) -> dict:
 def signed_headers(body: bytes, secret: str = SECRET, when: datetime | None = None) -> dict:
     """Headers exactly as Zendesk sends them for this body."""
     timestamp = (when or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {"X-Zendesk-Webhook-Signature": sign(secret, timestamp, body),
-            "X-Zendesk-Webhook-Signature-Timestamp": timestamp,
-            "Content-Type": "application/json"}
+    return {
+        "X-Zendesk-Webhook-Signature": sign(secret, timestamp, body),
+        "X-Zendesk-Webhook-Signature-Timestamp": timestamp,
+        "Content-Type": "application/json",
+    }
 
 
 # Settings a test must never take from the person running it: their shell or the checkout's .env
@@ -86,9 +90,15 @@ def policy():
 
 @pytest.fixture
 def settings(tmp_path):
-    return Settings(subdomain="acme", email="bot@acme.example", api_token="t0ken",
-                    webhook_secrets=(SECRET,), database_url=f"sqlite:///{tmp_path}/inbox.db",
-                    rules_path=str(SAMPLES / "policy.toml"), api_timeout=2.0)
+    return Settings(
+        subdomain="acme",
+        email="bot@acme.example",
+        api_token="t0ken",
+        webhook_secrets=(SECRET,),
+        database_url=f"sqlite:///{tmp_path}/inbox.db",
+        rules_path=str(SAMPLES / "policy.toml"),
+        api_timeout=2.0,
+    )
 
 
 def drop_everything(inbox: Inbox) -> None:
@@ -164,8 +174,11 @@ def zendesk_contract_kept():
     yield
     found = contract_check.take_problems()
     if found:
-        pytest.fail("requests that break Zendesk's API description (tests/zendesk_contract.py; known gaps in "
-                    "tests/zendesk_gaps.py):\n" + "\n".join(f"- {p}" for p in found), pytrace=False)
+        pytest.fail(
+            "requests that break Zendesk's API description (tests/zendesk_contract.py; known gaps in "
+            "tests/zendesk_gaps.py):\n" + "\n".join(f"- {p}" for p in found),
+            pytrace=False,
+        )
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -182,11 +195,15 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_sep("-", "fuzz cases tried")
         fuzzing.summary(terminalreporter.write_line)
     if not zendesk_contract.available():
-        terminalreporter.write_line(f"Zendesk contract: NOT checked ({zendesk_contract.OAS} is missing; set "
-                                    "ZENDESK_OAS_DIR to the folder of Zendesk's OpenAPI description)")
+        terminalreporter.write_line(
+            f"Zendesk contract: NOT checked ({zendesk_contract.OAS} is missing; set "
+            "ZENDESK_OAS_DIR to the folder of Zendesk's OpenAPI description)"
+        )
         return
     doors = ", ".join(f"{n} {door}" for door, n in sorted(contract_check.checked.items())) or "none"
-    terminalreporter.write_line(f"Zendesk contract: {sum(contract_check.checked.values())} requests checked "
-                                f"against Zendesk's API description ({doors})")
+    terminalreporter.write_line(
+        f"Zendesk contract: {sum(contract_check.checked.values())} requests checked "
+        f"against Zendesk's API description ({doors})"
+    )
     for problem in contract_check.take_problems():
         terminalreporter.write_line(f"  after the last test: {problem}")

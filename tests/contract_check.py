@@ -17,7 +17,6 @@ from email.policy import HTTP
 from urllib.parse import parse_qs, urlsplit
 
 import requests
-
 import zendesk_contract
 
 SERVER, IN_PROCESS = "fake server", "in process"
@@ -36,8 +35,9 @@ def check(door: str, method: str, url: str, body: bytes | str | None, content_ty
     query = parse_qs(parts.query, True)
     try:
         if (content_type or "").startswith("multipart/form-data"):
-            found = zendesk_contract.contract().problems(method, parts.path, query, None,
-                                                         set(form_fields(body, content_type)))
+            found = zendesk_contract.contract().problems(
+                method, parts.path, query, None, set(form_fields(body, content_type))
+            )
         else:
             found = zendesk_contract.contract().problems(method, parts.path, query, json.loads(body) if body else None)
     except ValueError:
@@ -60,9 +60,14 @@ def form_fields(body: bytes | str | None, content_type: str) -> dict[str, dict]:
     message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
     if not message.is_multipart():
         raise ValueError("no multipart body")
-    return {part.get_param("name", header="content-disposition"): {
-        "filename": part.get_filename(), "content_type": part.get_content_type(), "data": part.get_payload(decode=True)}
-        for part in message.iter_parts()}
+    return {
+        part.get_param("name", header="content-disposition"): {
+            "filename": part.get_filename(),
+            "content_type": part.get_content_type(),
+            "data": part.get_payload(decode=True),
+        }
+        for part in message.iter_parts()
+    }
 
 
 def take_problems() -> list[str]:

@@ -17,13 +17,20 @@ from fake_shapes import invalid, not_found, offset, page, stamps
 from fake_webhooks import Webhooks
 from fake_zendesk import FORBIDDEN, INTEGRATION_USER, FakeZendesk
 
-NO_CATEGORIES = {"errors": [{"code": "TriggerCategoriesNotEnabled",
-                             "title": "Ticket trigger categories are not enabled for your account"}]}
-SYSTEM_FIELDS = [{"id": 34, "type": "subject", "title": "Subject", "active": True, "removable": False},
-                 {"id": 35, "type": "status", "title": "Status", "active": True, "removable": False}]
-ROLE_VALUES = [{"value": "end_user", "title": "(end user)", "enabled": True},
-               {"value": "agent", "title": "(agent)", "enabled": True},
-               {"value": "admin", "title": "(administrator)", "enabled": True}]
+NO_CATEGORIES = {
+    "errors": [
+        {"code": "TriggerCategoriesNotEnabled", "title": "Ticket trigger categories are not enabled for your account"}
+    ]
+}
+SYSTEM_FIELDS = [
+    {"id": 34, "type": "subject", "title": "Subject", "active": True, "removable": False},
+    {"id": 35, "type": "status", "title": "Status", "active": True, "removable": False},
+]
+ROLE_VALUES = [
+    {"value": "end_user", "title": "(end user)", "enabled": True},
+    {"value": "agent", "title": "(agent)", "enabled": True},
+    {"value": "admin", "title": "(administrator)", "enabled": True},
+]
 FIELD_TYPES = {"text", "textarea", "checkbox", "date", "integer", "decimal", "regexp", "tagger", "multiselect"}
 
 
@@ -31,8 +38,15 @@ def serve(fake: FakeZendesk, admin: "FakeAdmin", users=()) -> FakeZendesk:
     """Put a fresh admin API on a running fake: no requests seen yet, an admin integration user, these users."""
     fake.requests.clear()
     fake.fault, fake.groups = None, {}
-    fake.users = {INTEGRATION_USER: {"id": INTEGRATION_USER, "name": "Escalator", "email": "bot@acme.example",
-                                     "role": "admin", "active": True}}
+    fake.users = {
+        INTEGRATION_USER: {
+            "id": INTEGRATION_USER,
+            "name": "Escalator",
+            "email": "bot@acme.example",
+            "role": "admin",
+            "active": True,
+        }
+    }
     fake.users.update({u["id"]: copy.deepcopy(u) for u in users})
     fake.endpoints[:] = [admin]
     return fake
@@ -42,10 +56,26 @@ class FakeAdmin(FormsAndViews, Webhooks, OAuthClients):
     """Ticket fields, webhooks, trigger categories, triggers, forms and views, OAuth clients, and the lists `check`
     reads."""
 
-    def __init__(self, groups=(), forms=(), brands=(), organizations=(), fields=(), webhooks=(),
-                 categories=(), triggers=(), offers_integration_user: bool = True, categories_enabled: bool = True,
-                 schedules=(), network: dict | None = None, new_secret: str | None = None, views=(),
-                 forms_enabled: bool = True, oauth_clients=(), talk_lines=()):
+    def __init__(
+        self,
+        groups=(),
+        forms=(),
+        brands=(),
+        organizations=(),
+        fields=(),
+        webhooks=(),
+        categories=(),
+        triggers=(),
+        offers_integration_user: bool = True,
+        categories_enabled: bool = True,
+        schedules=(),
+        network: dict | None = None,
+        new_secret: str | None = None,
+        views=(),
+        forms_enabled: bool = True,
+        oauth_clients=(),
+        talk_lines=(),
+    ):
         self.groups, self.forms, self.brands = list(groups), copy.deepcopy(list(forms)), list(brands)
         self.organizations, self.schedules = list(organizations), list(schedules)
         self.talk_lines = list(talk_lines)  # Zendesk Talk's phone numbers
@@ -63,13 +93,24 @@ class FakeAdmin(FormsAndViews, Webhooks, OAuthClients):
             ("POST", r"/api/v2/group_memberships\.json", self._join),
             ("GET", r"/api/v2/groups\.json", lambda fake, q, b: page(self.groups, "groups", q)),
             ("GET", r"/api/v2/brands\.json", lambda fake, q, b: page(self.brands, "brands", q)),
-            ("GET", r"/api/v2/channels/voice/phone_numbers\.json",
-             lambda fake, q, b: page(self.talk_lines, "phone_numbers", q)),
+            (
+                "GET",
+                r"/api/v2/channels/voice/phone_numbers\.json",
+                lambda fake, q, b: page(self.talk_lines, "phone_numbers", q),
+            ),
             ("GET", r"/api/v2/business_hours/schedules\.json", lambda fake, q, b: (200, {"schedules": self.schedules})),
-            ("GET", r"/api/v2/ticket_forms\.json", lambda fake, q, b: offset(self.forms, "ticket_forms")
-             if self.forms_enabled else (403, copy.deepcopy(FORBIDDEN))),
-            ("GET", r"/api/v2/ticket_fields\.json", lambda fake, q, b: offset(list(self.fields.values()),
-                                                                                 "ticket_fields")),
+            (
+                "GET",
+                r"/api/v2/ticket_forms\.json",
+                lambda fake, q, b: (
+                    offset(self.forms, "ticket_forms") if self.forms_enabled else (403, copy.deepcopy(FORBIDDEN))
+                ),
+            ),
+            (
+                "GET",
+                r"/api/v2/ticket_fields\.json",
+                lambda fake, q, b: offset(list(self.fields.values()), "ticket_fields"),
+            ),
             ("POST", r"/api/v2/ticket_fields\.json", self._create_field),
             ("PUT", r"/api/v2/ticket_fields/(\d+)\.json", self._update_field),
             ("DELETE", r"/api/v2/ticket_fields/(\d+)\.json", self._delete_field),
@@ -99,15 +140,31 @@ class FakeAdmin(FormsAndViews, Webhooks, OAuthClients):
     def definitions(self) -> dict:
         """What the trigger editor offers (only the conditions setup reads)."""
         users = [{"value": str(INTEGRATION_USER), "title": "Escalator", "enabled": True}]
-        role = {"subject": "role", "title": "Current user", "type": "list", "group": "ticket", "nullable": False,
-                "repeatable": False, "operators": [{"value": "is", "title": "Is", "terminal": False},
-                                                   {"value": "is_not", "title": "Is not", "terminal": False}],
-                "values": ROLE_VALUES + (users if self.offers_integration_user else [])}
-        tags = {"subject": "current_tags", "title": "Tags", "type": "tags", "group": "ticket", "nullable": True,
-                "repeatable": True, "operators": [{"value": "includes", "title": "Contains at least one of the following",
-                                                   "terminal": False},
-                                                  {"value": "not_includes", "title": "Contains none of the following",
-                                                   "terminal": False}]}
+        role = {
+            "subject": "role",
+            "title": "Current user",
+            "type": "list",
+            "group": "ticket",
+            "nullable": False,
+            "repeatable": False,
+            "operators": [
+                {"value": "is", "title": "Is", "terminal": False},
+                {"value": "is_not", "title": "Is not", "terminal": False},
+            ],
+            "values": ROLE_VALUES + (users if self.offers_integration_user else []),
+        }
+        tags = {
+            "subject": "current_tags",
+            "title": "Tags",
+            "type": "tags",
+            "group": "ticket",
+            "nullable": True,
+            "repeatable": True,
+            "operators": [
+                {"value": "includes", "title": "Contains at least one of the following", "terminal": False},
+                {"value": "not_includes", "title": "Contains none of the following", "terminal": False},
+            ],
+        }
         return {"definitions": {"actions": [], "conditions_any": [], "conditions_all": [role, tags]}}
 
     def _users(self, fake, query, body):
@@ -117,8 +174,11 @@ class FakeAdmin(FormsAndViews, Webhooks, OAuthClients):
     def _memberships(self, fake, query, body, user_id):
         """From the fake's own membership table, the one its ticket updates enforce (422)."""
         groups = sorted(gid for gid, members in fake.groups.items() if int(user_id) in members)
-        return page([{"id": gid * 10, "user_id": int(user_id), "group_id": gid, "default": False} for gid in groups],
-                    "group_memberships", query)
+        return page(
+            [{"id": gid * 10, "user_id": int(user_id), "group_id": gid, "default": False} for gid in groups],
+            "group_memberships",
+            query,
+        )
 
     def _join(self, fake, query, body):
         """An admin adds an agent to a group (Admin Center, or this API)."""
@@ -139,9 +199,19 @@ class FakeAdmin(FormsAndViews, Webhooks, OAuthClients):
         problem = self._option_problem(None, field.get("custom_field_options"), field["type"])
         if problem:
             return problem
-        stored = {"id": next(self._ids), "type": field["type"], "title": field["title"], "raw_title": field["title"],
-                  "description": field.get("description", ""), "active": field.get("active", True),
-                  "required": False, "removable": True, "position": 9999, "tag": None, **stamps()}
+        stored = {
+            "id": next(self._ids),
+            "type": field["type"],
+            "title": field["title"],
+            "raw_title": field["title"],
+            "description": field.get("description", ""),
+            "active": field.get("active", True),
+            "required": False,
+            "removable": True,
+            "position": 9999,
+            "tag": None,
+            **stamps(),
+        }
         if field["type"] in ("tagger", "multiselect"):
             stored["custom_field_options"] = self._options(field["custom_field_options"])
         self.fields[stored["id"]] = stored
@@ -181,14 +251,24 @@ class FakeAdmin(FormsAndViews, Webhooks, OAuthClients):
             return None
         if not options or any(not o.get("name") or not o.get("value") for o in options):
             return invalid("custom_field_options", "Field options: each needs a name and a value")
-        taken = {o["value"] for f in self.fields.values() if f["id"] != field_id
-                 for o in f.get("custom_field_options") or []}
+        taken = {
+            o["value"] for f in self.fields.values() if f["id"] != field_id for o in f.get("custom_field_options") or []
+        }
         reused = sorted(taken & {o["value"] for o in options})
         return invalid("base", f"Tag {reused[0]} is already used by another field") if reused else None
 
     def _options(self, options):
-        return [{"id": o.get("id") or next(self._ids), "name": o["name"], "raw_name": o["name"],
-                 "value": o["value"], "default": False, "position": n} for n, o in enumerate(options)]
+        return [
+            {
+                "id": o.get("id") or next(self._ids),
+                "name": o["name"],
+                "raw_name": o["name"],
+                "value": o["value"],
+                "default": False,
+                "position": n,
+            }
+            for n, o in enumerate(options)
+        ]
 
     def _list_categories(self, fake, query, body):
         if not self.categories_enabled:
@@ -196,8 +276,12 @@ class FakeAdmin(FormsAndViews, Webhooks, OAuthClients):
         return page(list(self.categories.values()), "trigger_categories", query)
 
     def _create_category(self, fake, query, body):
-        stored = {"id": str(next(self._ids)), "name": body["trigger_category"]["name"],
-                  "position": len(self.categories), **stamps()}
+        stored = {
+            "id": str(next(self._ids)),
+            "name": body["trigger_category"]["name"],
+            "position": len(self.categories),
+            **stamps(),
+        }
         self.categories[stored["id"]] = stored
         return 200, {"trigger_category": copy.deepcopy(stored)}
 
@@ -211,10 +295,19 @@ class FakeAdmin(FormsAndViews, Webhooks, OAuthClients):
         problem = self._trigger_problem(trigger)
         if problem:
             return problem
-        stored = {"id": next(self._ids), "title": trigger["title"], "raw_title": trigger["title"],
-                  "active": trigger.get("active", True), "default": False, "description": trigger.get("description"),
-                  "position": len(self.triggers) + 1, "conditions": trigger["conditions"],
-                  "actions": trigger["actions"], "category_id": trigger.get("category_id"), **stamps()}
+        stored = {
+            "id": next(self._ids),
+            "title": trigger["title"],
+            "raw_title": trigger["title"],
+            "active": trigger.get("active", True),
+            "default": False,
+            "description": trigger.get("description"),
+            "position": len(self.triggers) + 1,
+            "conditions": trigger["conditions"],
+            "actions": trigger["actions"],
+            "category_id": trigger.get("category_id"),
+            **stamps(),
+        }
         self.triggers[stored["id"]] = stored
         return 201, {"trigger": copy.deepcopy(stored)}
 
@@ -241,4 +334,3 @@ class FakeAdmin(FormsAndViews, Webhooks, OAuthClients):
         if self.categories_enabled and trigger.get("category_id") not in self.categories:
             return invalid("category_id", "Category: can't be found")
         return None
-

@@ -32,15 +32,28 @@ class FakeApps:
         self.built: list[dict] = []  # the manifest of each build, in order
         self._ids = itertools.count(8000000001)
         self.routes = [
-            ("GET", r"/api/v2/apps/owned\.json", lambda q, b: (200, {"apps": copy.deepcopy(list(self.apps.values())),
-                                                                    "next_page": None, "previous_page": None,
-                                                                    "count": len(self.apps)})),
+            (
+                "GET",
+                r"/api/v2/apps/owned\.json",
+                lambda q, b: (
+                    200,
+                    {
+                        "apps": copy.deepcopy(list(self.apps.values())),
+                        "next_page": None,
+                        "previous_page": None,
+                        "count": len(self.apps),
+                    },
+                ),
+            ),
             ("POST", r"/api/v2/apps/uploads\.json", self._upload),
             ("POST", r"/api/v2/apps\.json", lambda q, b: self._queue(None, b)),
             ("PUT", r"/api/v2/apps/(\d+)\.json", lambda q, b, app_id: self._queue(int(app_id), b)),
             ("GET", r"/api/v2/apps/job_statuses/(\w+)\.json", self._job),
-            ("GET", r"/api/v2/apps/installations\.json", lambda q, b: (200, {"installations": [
-                copy.deepcopy(i) for i in self.installations.values()]})),
+            (
+                "GET",
+                r"/api/v2/apps/installations\.json",
+                lambda q, b: (200, {"installations": [copy.deepcopy(i) for i in self.installations.values()]}),
+            ),
             ("POST", r"/api/v2/apps/installations\.json", self._install),
             ("PUT", r"/api/v2/apps/installations/(\d+)\.json", self._update_installation),
         ]
@@ -80,8 +93,15 @@ class FakeApps:
         job["polls"] += 1
         url = f"https://acme.zendesk.com/api/v2/apps/job_statuses/{job_id}.json"
         if job["polls"] <= self.queued_polls:
-            return 200, {"id": job_id, "url": url, "status": "queued", "message": None, "progress": 0, "total": 1,
-                         "retry_in": 1}
+            return 200, {
+                "id": job_id,
+                "url": url,
+                "status": "queued",
+                "message": None,
+                "progress": 0,
+                "total": 1,
+                "retry_in": 1,
+            }
         if "status" not in job:
             job.update(self._build(job))
         return 200, {"id": job_id, "url": url, "progress": 1, "total": 1, "retry_in": 3, **job["status"]}
@@ -94,13 +114,36 @@ class FakeApps:
             return {"status": {"status": "failed", "message": "Cannot unzip the package"}}
         self.built.append(manifest)
         app_id = job["app_id"] or next(self._ids)
-        app = self.apps.setdefault(app_id, {"id": app_id, "name": job["name"], "visibility": "private",
-                                            "framework_version": manifest["frameworkVersion"], **stamps()})
-        app.update(version=manifest.get("version"), parameters=[
-            {"name": p["name"], "kind": p.get("type", "text"), "required": p.get("required", False),
-             "secure": p.get("secure", False)} for p in manifest.get("parameters", [])])
-        return {"status": {"status": "completed", "message": "Completed", "app_id": app_id,
-                           "app_url": f"https://acme.zendesk.com/api/v2/apps/{app_id}.json"}}
+        app = self.apps.setdefault(
+            app_id,
+            {
+                "id": app_id,
+                "name": job["name"],
+                "visibility": "private",
+                "framework_version": manifest["frameworkVersion"],
+                **stamps(),
+            },
+        )
+        app.update(
+            version=manifest.get("version"),
+            parameters=[
+                {
+                    "name": p["name"],
+                    "kind": p.get("type", "text"),
+                    "required": p.get("required", False),
+                    "secure": p.get("secure", False),
+                }
+                for p in manifest.get("parameters", [])
+            ],
+        )
+        return {
+            "status": {
+                "status": "completed",
+                "message": "Completed",
+                "app_id": app_id,
+                "app_url": f"https://acme.zendesk.com/api/v2/apps/{app_id}.json",
+            }
+        }
 
     def _install(self, query, body):
         app = self.apps.get(int(body["app_id"]))
@@ -109,8 +152,14 @@ class FakeApps:
         missing = [p["name"] for p in app["parameters"] if p["required"] and not body["settings"].get(p["name"])]
         if missing:
             return invalid("settings", f"Settings: {', '.join(missing)} is required")
-        installation = {"id": next(self._ids), "app_id": app["id"], "enabled": body.get("enabled", True),
-                        "product": "support", "settings": {}, **stamps()}
+        installation = {
+            "id": next(self._ids),
+            "app_id": app["id"],
+            "enabled": body.get("enabled", True),
+            "product": "support",
+            "settings": {},
+            **stamps(),
+        }
         self.installations[installation["id"]] = installation
         self._keep(installation, app, body["settings"])
         return 201, copy.deepcopy(installation)

@@ -26,8 +26,11 @@ HOOK_PATH = "/services/T0001/B0001/hook-secret-0123456789"
 TEAMS_PATH = "/workflows/0a1b2c/triggers/manual/paths/invoke"
 TEAMS_QUERY = "api-version=1&sig=teams-secret-0123456789"
 BOT_TOKEN = "xoxb-1234-5678-bot-secret"
-CHANNELS = {"C0ESCALATE": "escalations", "escalations": "escalations",
-            "C0123456789": "support-managers"}  # examples/escalation.toml's channel, for the walkthrough
+CHANNELS = {
+    "C0ESCALATE": "escalations",
+    "escalations": "escalations",
+    "C0123456789": "support-managers",
+}  # examples/escalation.toml's channel, for the walkthrough
 
 
 TARGETS = """
@@ -122,8 +125,12 @@ class FakeChat:
         if channel is None:
             return {"ok": False, "error": "channel_not_found"}
         ts = f"1700000000.{next(self.ts):06d}"
-        return {"ok": True, "channel": "C0ESCALATE", "ts": ts,
-                "message": {"type": "message", "text": body.get("text"), "ts": ts, "bot_id": "B0BOT"}}
+        return {
+            "ok": True,
+            "channel": "C0ESCALATE",
+            "ts": ts,
+            "message": {"type": "message", "text": body.get("text"), "ts": ts, "bot_id": "B0BOT"},
+        }
 
     def _handler(self):
         fake = self
@@ -167,5 +174,8 @@ def targets(chat: FakeChat, prefix: str = "", channel: str = "C0ESCALATE") -> st
 
 def secrets(chat: FakeChat, prefix: str = "") -> dict[str, str]:
     """The environment those targets read: each variable with its secret."""
-    return {f"{prefix}SLACK_WEBHOOK_URL": chat.slack_webhook, f"{prefix}SLACK_BOT_TOKEN": BOT_TOKEN,
-            f"{prefix}TEAMS_WORKFLOW_URL": chat.teams_workflow}
+    return {
+        f"{prefix}SLACK_WEBHOOK_URL": chat.slack_webhook,
+        f"{prefix}SLACK_BOT_TOKEN": BOT_TOKEN,
+        f"{prefix}TEAMS_WORKFLOW_URL": chat.teams_workflow,
+    }

@@ -13,9 +13,31 @@ import itertools
 from fake_shapes import invalid, not_found
 
 VIEW_ANCHORS = {"status", "type", "group_id", "assignee_id", "requester_id"}
-COLUMNS = {"assigned", "assignee", "due_date", "group", "nice_id", "updated", "updated_assignee", "updated_requester",
-           "updated_by_type", "organization", "priority", "created", "requester", "locale_id", "satisfaction_score",
-           "solved", "status", "description", "submitter", "ticket_form", "type", "brand", "custom_status_id"}
+COLUMNS = {
+    "assigned",
+    "assignee",
+    "due_date",
+    "group",
+    "nice_id",
+    "updated",
+    "updated_assignee",
+    "updated_requester",
+    "updated_by_type",
+    "organization",
+    "priority",
+    "created",
+    "requester",
+    "locale_id",
+    "satisfaction_score",
+    "solved",
+    "status",
+    "description",
+    "submitter",
+    "ticket_form",
+    "type",
+    "brand",
+    "custom_status_id",
+}
 NOT_GROUPED = {"description", "submitter", "custom_status_id"}
 
 
@@ -29,11 +51,13 @@ class FormsAndViews:
         """Keep these views; the routes to add to the fake's."""
         self.views = {v["id"]: copy.deepcopy(v) for v in views}
         self._view_ids = itertools.count(7000000500)
-        return [("PUT", r"/api/v2/ticket_forms/(\d+)\.json", self._update_form),
-                ("GET", r"/api/v2/views/search\.json", self._search_views),
-                ("POST", r"/api/v2/views\.json", self._create_view),
-                ("PUT", r"/api/v2/views/(\d+)\.json", self._update_view),
-                ("DELETE", r"/api/v2/views/(\d+)\.json", self._delete_view)]
+        return [
+            ("PUT", r"/api/v2/ticket_forms/(\d+)\.json", self._update_form),
+            ("GET", r"/api/v2/views/search\.json", self._search_views),
+            ("POST", r"/api/v2/views\.json", self._create_view),
+            ("PUT", r"/api/v2/views/(\d+)\.json", self._update_view),
+            ("DELETE", r"/api/v2/views/(\d+)\.json", self._delete_view),
+        ]
 
     def _update_form(self, fake, query, body, form_id):
         form = next((f for f in self.forms if f["id"] == int(form_id)), None)
@@ -56,8 +80,12 @@ class FormsAndViews:
         problem = self._view_problem(view)
         if problem:
             return problem
-        stored = {"id": next(self._view_ids), "position": len(self.views), "restriction": view.get("restriction"),
-                  "default": False}
+        stored = {
+            "id": next(self._view_ids),
+            "position": len(self.views),
+            "restriction": view.get("restriction"),
+            "default": False,
+        }
         self.views[stored["id"]] = self._written(stored, view)
         return 200, {"view": copy.deepcopy(stored)}
 
@@ -102,10 +130,15 @@ class FormsAndViews:
             output = view["output"]
             titles = {f["id"]: f["title"] for f in self.fields.values()}
             stored["execution"] = {
-                "columns": [{"id": c, "title": titles.get(c, str(c).replace("_", " ").capitalize())}
-                            for c in output.get("columns") or []],
-                "group_by": output.get("group_by"), "group_order": output.get("group_order"),
-                "sort_by": output.get("sort_by"), "sort_order": output.get("sort_order"),
+                "columns": [
+                    {"id": c, "title": titles.get(c, str(c).replace("_", " ").capitalize())}
+                    for c in output.get("columns") or []
+                ],
+                "group_by": output.get("group_by"),
+                "group_order": output.get("group_order"),
+                "sort_by": output.get("sort_by"),
+                "sort_order": output.get("sort_order"),
                 "group": {"id": output.get("group_by"), "order": output.get("group_order")},
-                "sort": {"id": output.get("sort_by"), "order": output.get("sort_order")}}
+                "sort": {"id": output.get("sort_by"), "order": output.get("sort_order")},
+            }
         return stored

@@ -44,9 +44,14 @@ class ZendeskLimits:
                 if len(window) >= most:
                     self.refused[name] += 1
                     wait = max(1, math.ceil(window[0] + 60 - now))
-                    return Fault(429, {"error": "APIRateLimitExceeded",
-                                       "description": f"Rate limit exceeded: {most} {name} a minute"},
-                                 {"retry-after": str(wait)})
+                    return Fault(
+                        429,
+                        {
+                            "error": "APIRateLimitExceeded",
+                            "description": f"Rate limit exceeded: {most} {name} a minute",
+                        },
+                        {"retry-after": str(wait)},
+                    )
             for name, _ in applying:
                 self.windows[name].append(now)
         return None

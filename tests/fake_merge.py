@@ -46,11 +46,21 @@ class MergeEndpoints:
             return 200, {"job_status": self._status(job_id, "failed", self.fail)}
         if not job.get("done"):
             body = job["body"]
-            fake._append_comment(job["target"], 900000000001, body.get("target_comment") or "",
-                                 bool(body.get("target_comment_is_public", False)), {"channel": "api"})
+            fake._append_comment(
+                job["target"],
+                900000000001,
+                body.get("target_comment") or "",
+                bool(body.get("target_comment_is_public", False)),
+                {"channel": "api"},
+            )
             for source in job["sources"]:
-                fake._append_comment(source, 900000000001, body.get("source_comment") or "",
-                                     bool(body.get("source_comment_is_public", False)), {"channel": "api"})
+                fake._append_comment(
+                    source,
+                    900000000001,
+                    body.get("source_comment") or "",
+                    bool(body.get("source_comment_is_public", False)),
+                    {"channel": "api"},
+                )
                 fake._set_status(fake.tickets[source], "closed", 900000000001)
                 fake.changed(fake.tickets[source])
             job["done"] = True
@@ -58,6 +68,13 @@ class MergeEndpoints:
         return 200, {"job_status": self._status(job_id, "completed", "Completed at now", results)}
 
     def _status(self, job_id: str, status: str, message: str | None = None, results=None) -> dict:
-        return {"id": job_id, "url": f"https://acme.zendesk.com/api/v2/job_statuses/{job_id}.json",
-                "job_type": "TicketMergeJob", "total": 1, "progress": 1 if status == "completed" else 0,
-                "status": status, "message": message, "results": results}
+        return {
+            "id": job_id,
+            "url": f"https://acme.zendesk.com/api/v2/job_statuses/{job_id}.json",
+            "job_type": "TicketMergeJob",
+            "total": 1,
+            "progress": 1 if status == "completed" else 0,
+            "status": status,
+            "message": message,
+            "results": results,
+        }

@@ -32,8 +32,11 @@ class OAuthClients:
         self.tokens: list[dict] = []  # every token exchange Zendesk answered: its body and the user
         return [
             ("POST", r"/oauth/tokens", self._token),
-            ("GET", r"/api/v2/oauth/clients\.json",
-             lambda fake, q, b: page([self._listed(c) for c in self.clients.values()], "clients", q)),
+            (
+                "GET",
+                r"/api/v2/oauth/clients\.json",
+                lambda fake, q, b: page([self._listed(c) for c in self.clients.values()], "clients", q),
+            ),
             ("POST", r"/api/v2/oauth/clients\.json", self._create),
             ("PUT", r"/api/v2/oauth/clients/(\d+)\.json", self._update),
             ("PUT", r"/api/v2/oauth/clients/(\d+)/generate_secret\.json", self._generate),
@@ -43,8 +46,11 @@ class OAuthClients:
     def _create(self, fake, query, body):
         client = copy.deepcopy(body["client"])
         if any(c["identifier"] == client.get("identifier") for c in self.clients.values()):
-            return 422, {"error": "RecordInvalid", "description": "Record validation errors",
-                         "details": {"identifier": [{"description": "Unique identifier: has already been taken"}]}}
+            return 422, {
+                "error": "RecordInvalid",
+                "description": "Record validation errors",
+                "details": {"identifier": [{"description": "Unique identifier: has already been taken"}]},
+            }
         client_id = next(self._client_ids)
         client.update(id=client_id, secret=f"oauth-secret-of-{client_id}-1", user_id=900000000001, **{"global": False})
         self.clients[client["id"]] = client
@@ -72,14 +78,24 @@ class OAuthClients:
             return 401, {"error": "invalid_client", "error_description": "Client authentication failed."}
         verifier = body.get("code_verifier", "")
         challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
-        if grant is None or fake.clock() - grant["at"] > CODE_SECONDS or grant["client"] != client["identifier"] \
-                or grant["redirect_uri"] != body.get("redirect_uri") or grant["challenge"] != challenge:
+        if (
+            grant is None
+            or fake.clock() - grant["at"] > CODE_SECONDS
+            or grant["client"] != client["identifier"]
+            or grant["redirect_uri"] != body.get("redirect_uri")
+            or grant["challenge"] != challenge
+        ):
             return 400, {"error": "invalid_grant", "error_description": "The provided authorization grant is invalid"}
         token = secrets.token_urlsafe(24)
         fake.bearers[token] = grant["user"]
         self.tokens.append({"body": copy.deepcopy(body), "user": grant["user"]})
-        return 200, {"access_token": token, "token_type": "bearer", "scope": grant["scope"],
-                     "refresh_token": secrets.token_urlsafe(24), "expires_in": body.get("expires_in")}
+        return 200, {
+            "access_token": token,
+            "token_type": "bearer",
+            "scope": grant["scope"],
+            "refresh_token": secrets.token_urlsafe(24),
+            "expires_in": body.get("expires_in"),
+        }
 
     @staticmethod
     def _listed(client: dict) -> dict:
@@ -116,13 +132,19 @@ class OAuthEndpoints(OAuthClients):
         answer = {"state": query.get("state", "")}
         if self.allows and self.person is not None:
             code = secrets.token_urlsafe(16)
-            self.codes[code] = {"client": client["identifier"], "user": self.person, "at": fake.clock(),
-                                "redirect_uri": query["redirect_uri"], "challenge": query.get("code_challenge"),
-                                "scope": query.get("scope")}
+            self.codes[code] = {
+                "client": client["identifier"],
+                "user": self.person,
+                "at": fake.clock(),
+                "redirect_uri": query["redirect_uri"],
+                "challenge": query.get("code_challenge"),
+                "scope": query.get("scope"),
+            }
             answer["code"] = code
         else:
-            answer.update(error="access_denied", error_description="The end-user or authorization server denied "
-                                                                   "the request.")
+            answer.update(
+                error="access_denied", error_description="The end-user or authorization server denied the request."
+            )
         return 302, {}, {"Location": f"{query['redirect_uri']}?{urlencode(answer)}"}
 
     def _users(self, fake, query, body):

@@ -23,14 +23,19 @@ def search_export(fake, query: dict):
     terms = [TERM.match(term) for term in text.split()]
     if not terms or not all(terms):
         return 400, {"error": "InvalidSearch", "description": f"unsupported by the fake: {text!r}"}
-    found = [t for _, t in sorted(fake.tickets.items(), key=lambda item: (item[1].get("created_at", ""), item[0]))
-             if all(_holds(t, *term.groups()) for term in terms)]
+    found = [
+        t
+        for _, t in sorted(fake.tickets.items(), key=lambda item: (item[1].get("created_at", ""), item[0]))
+        if all(_holds(t, *term.groups()) for term in terms)
+    ]
     start, size = int(query.get("page[after]", "0")), int(query.get("page[size]", 100))
     more = start + size < len(found)
-    return 200, {"results": [dict(copy.deepcopy(t), result_type="ticket") for t in found[start:start + size]],
-                 "facets": None, "links": {"prev": None, "next": None},
-                 "meta": {"has_more": more, "after_cursor": str(start + size) if more else None,
-                          "before_cursor": None}}
+    return 200, {
+        "results": [dict(copy.deepcopy(t), result_type="ticket") for t in found[start : start + size]],
+        "facets": None,
+        "links": {"prev": None, "next": None},
+        "meta": {"has_more": more, "after_cursor": str(start + size) if more else None, "before_cursor": None},
+    }
 
 
 def _holds(ticket: dict, name: str, operator: str, value: str) -> bool:
@@ -43,8 +48,9 @@ def _holds(ticket: dict, name: str, operator: str, value: str) -> bool:
     have, want = ticket.get(name), value
     if have not in order or want not in order:
         return False
-    return {">": order.index(have) > order.index(want), "<": order.index(have) < order.index(want),
-            ":": have == want}[operator]
+    return {">": order.index(have) > order.index(want), "<": order.index(have) < order.index(want), ":": have == want}[
+        operator
+    ]
 
 
 class SearchEndpoints:

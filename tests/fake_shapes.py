@@ -8,11 +8,14 @@ def page(items: list, key: str, query: dict) -> tuple[int, dict]:
     """One cursor page (page[size], page[after]) as Zendesk shapes it."""
     size = int(query.get("page[size]", 100))
     start = int(query.get("page[after]", 0))
-    chunk, more = items[start:start + size], start + size < len(items)
+    chunk, more = items[start : start + size], start + size < len(items)
     after = str(start + size) if more else None
     link = f"https://acme.zendesk.com/api/v2/{key}.json?page%5Bafter%5D={after}&page%5Bsize%5D={size}"
-    return 200, {key: copy.deepcopy(chunk), "meta": {"has_more": more, "after_cursor": after, "before_cursor": None},
-                 "links": {"prev": None, "next": link if more else None}}
+    return 200, {
+        key: copy.deepcopy(chunk),
+        "meta": {"has_more": more, "after_cursor": after, "before_cursor": None},
+        "links": {"prev": None, "next": link if more else None},
+    }
 
 
 def offset(items: list, key: str) -> tuple[int, dict]:
@@ -22,8 +25,11 @@ def offset(items: list, key: str) -> tuple[int, dict]:
 
 def invalid(name: str, description: str) -> tuple[int, dict]:
     """422 as Zendesk words a record it refuses."""
-    return 422, {"error": "RecordInvalid", "description": "Record validation errors",
-                 "details": {name: [{"description": description, "error": "InvalidValue"}]}}
+    return 422, {
+        "error": "RecordInvalid",
+        "description": "Record validation errors",
+        "details": {name: [{"description": description, "error": "InvalidValue"}]},
+    }
 
 
 def not_found() -> tuple[int, dict]:

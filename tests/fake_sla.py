@@ -41,8 +41,14 @@ class SlaEndpoints:
         self.answers: list[Answer] = []  # agents' replies, in the order the fake applied them
 
     # --- what agents and customers do -------------------------------------------------
-    def start_clock(self, fake, ticket_id: int, metric: str = "first_reply_time", minutes: float | None = None,
-                    at: float | None = None) -> datetime:
+    def start_clock(
+        self,
+        fake,
+        ticket_id: int,
+        metric: str = "first_reply_time",
+        minutes: float | None = None,
+        at: float | None = None,
+    ) -> datetime:
         """Apply an SLA target to a ticket (as a policy would); return the breach time."""
         ticket = fake.tickets[ticket_id]
         start = at if at is not None else fake.clock()
@@ -50,10 +56,22 @@ class SlaEndpoints:
         breach = datetime.fromtimestamp(start, tz=timezone.utc) + timedelta(minutes=target)
         event_metric = "reply_time" if metric in ("first_reply_time", "next_reply_time") else metric
         ticket.setdefault("metric_events", {})[event_metric] = [
-            {"id": 1, "ticket_id": ticket_id, "metric": event_metric, "instance_id": 1, "type": "apply_sla",
-             "time": datetime.fromtimestamp(start, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "deleted": False,
-             "sla": {"target": target, "business_hours": False, "target_in_seconds": int(target * 60),
-                     "policy": {"id": 5, "title": "Standard", "description": None}}}]
+            {
+                "id": 1,
+                "ticket_id": ticket_id,
+                "metric": event_metric,
+                "instance_id": 1,
+                "type": "apply_sla",
+                "time": datetime.fromtimestamp(start, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "deleted": False,
+                "sla": {
+                    "target": target,
+                    "business_hours": False,
+                    "target_in_seconds": int(target * 60),
+                    "policy": {"id": 5, "title": "Standard", "description": None},
+                },
+            }
+        ]
         self._set(fake, ticket_id, metric, "active", breach)
         return breach
 
@@ -76,9 +94,14 @@ class SlaEndpoints:
     def _stage(fake, ticket: dict, metric: str, stage: str, breach: datetime | None) -> None:
         """Put one metric of the ticket in a stage (the caller holds the fake's lock)."""
         metrics = [m for m in (ticket.setdefault("slas", {}).get("policy_metrics") or []) if m["metric"] != metric]
-        metrics.append({"breach_at": breach.strftime("%Y-%m-%dT%H:%M:%SZ") if breach else None,
-                        "stage": stage, "metric": metric,
-                        "hours": round((breach.timestamp() - fake.clock()) / 3600) if breach else 0})
+        metrics.append(
+            {
+                "breach_at": breach.strftime("%Y-%m-%dT%H:%M:%SZ") if breach else None,
+                "stage": stage,
+                "metric": metric,
+                "hours": round((breach.timestamp() - fake.clock()) / 3600) if breach else 0,
+            }
+        )
         ticket["slas"] = {"policy_metrics": metrics}
         fake.changed(ticket)
 
@@ -91,7 +114,9 @@ class SlaEndpoints:
         if path == "/api/v2/tickets/show_many.json":
             ids = [int(i) for i in query.get("ids", "").split(",") if i]
             found = [fake.tickets[i] for i in ids if i in fake.tickets]
-            return 200, self._listed(fake, found, query, {"next_page": None, "previous_page": None, "count": len(found)})
+            return 200, self._listed(
+                fake, found, query, {"next_page": None, "previous_page": None, "count": len(found)}
+            )
         if path == "/api/v2/search/export.json":
             return search_export(fake, query)
         if path == "/api/v2/business_hours/schedules.json" and self.schedule:
@@ -106,8 +131,10 @@ class SlaEndpoints:
         while self.export_calls and self.export_calls[0] <= now - 60:
             self.export_calls.popleft()
         if len(self.export_calls) >= self.export_limit:
-            return 429, {"error": "APIRateLimitExceeded",
-                         "description": "Number of allowed incremental export API requests per minute exceeded"}
+            return 429, {
+                "error": "APIRateLimitExceeded",
+                "description": "Number of allowed incremental export API requests per minute exceeded",
+            }
         self.export_calls.append(now)
         return None
 
@@ -120,15 +147,22 @@ class SlaEndpoints:
         if "cursor" in query:
             after = _decode(query["cursor"])
         elif int(query.get("start_time", now)) > now - 60:
-            return 400, {"error": "StartTimeTooRecent", "description": "Too recent start_time. Use a start_time older than 1 minute"}
+            return 400, {
+                "error": "StartTimeTooRecent",
+                "description": "Too recent start_time. Use a start_time older than 1 minute",
+            }
         else:
             after = (int(query["start_time"]) - 1, 0)
         visible = sorted((t.get("generated_timestamp", 0), tid) for tid, t in fake.tickets.items())
-        page = [key for key in visible if after < key and key[0] <= now - 60][:int(query.get("per_page", 1000))]
+        page = [key for key in visible if after < key and key[0] <= now - 60][: int(query.get("per_page", 1000))]
         last = page[-1] if page else after
-        answer = {"after_cursor": _encode(last), "before_cursor": None, "before_url": None,
-                  "after_url": f"{fake.url}/api/v2/incremental/tickets/cursor.json?cursor={_encode(last)}",
-                  "end_of_stream": len(page) < int(query.get("per_page", 1000))}
+        answer = {
+            "after_cursor": _encode(last),
+            "before_cursor": None,
+            "before_url": None,
+            "after_url": f"{fake.url}/api/v2/incremental/tickets/cursor.json?cursor={_encode(last)}",
+            "end_of_stream": len(page) < int(query.get("per_page", 1000)),
+        }
         return 200, self._listed(fake, [fake.tickets[tid] for _, tid in page], query, answer)
 
     @staticmethod
@@ -144,8 +178,9 @@ class SlaEndpoints:
                 ticket.pop("metric_events", None)
         answer["tickets"] = listed
         if "metric_sets" in include:
-            answer["metric_sets"] = [{"ticket_id": t["id"], **fake.metric_sets.get(t["id"], {"replies": 0})}
-                                     for t in tickets]
+            answer["metric_sets"] = [
+                {"ticket_id": t["id"], **fake.metric_sets.get(t["id"], {"replies": 0})} for t in tickets
+            ]
         return answer
 
 

@@ -23,9 +23,9 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import requests
-
 from fake_shapes import page, stamps
 from fake_zendesk import INTEGRATION_USER
+
 from zendesk_escalator.signature import sign
 
 REFUSED, TLS = "connection refused", "tls"
@@ -34,7 +34,7 @@ UPSTREAM = "upstream connect error or disconnect/reset before headers. reset rea
 FAILURES = {
     REFUSED: UPSTREAM + "remote connection failure, transport failure reason: delayed connect error: 111",
     TLS: UPSTREAM + "remote connection failure, transport failure reason: TLS_error:|268435581:SSL routines:"
-                    "OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:TLS_error_end",
+    "OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:TLS_error_end",
 }
 NO_SUCH_HOST = "DNS resolution failure"
 
@@ -53,9 +53,16 @@ def private(endpoint: str) -> bool:
 
 def refused_address(pointer: str) -> tuple[int, dict]:
     """400 for an address Zendesk will not call."""
-    return 400, {"errors": [{"code": "InvalidInput", "title": "Invalid endpoint URL",
-                             "detail": "The endpoint must be a public address",
-                             "source": {"pointer": pointer}}]}
+    return 400, {
+        "errors": [
+            {
+                "code": "InvalidInput",
+                "title": "Invalid endpoint URL",
+                "detail": "The endpoint must be a public address",
+                "source": {"pointer": pointer},
+            }
+        ]
+    }
 
 
 class WebhookTester:
@@ -74,8 +81,10 @@ class WebhookTester:
         headers = {"Content-Type": "application/json"}
         if secret:
             stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-            headers |= {"X-Zendesk-Webhook-Signature": sign(secret, stamp, body),
-                        "X-Zendesk-Webhook-Signature-Timestamp": stamp}
+            headers |= {
+                "X-Zendesk-Webhook-Signature": sign(secret, stamp, body),
+                "X-Zendesk-Webhook-Signature-Timestamp": stamp,
+            }
         self.delivered.append((endpoint, body, headers))
         server = self.network.get(endpoint)
         if server is None:
@@ -83,8 +92,13 @@ class WebhookTester:
         if isinstance(server, str):
             return 200, {"response": {"headers": ENVOY, "status_code": 503, "payload": FAILURES[server]}}
         status, answer_headers, text = server(body, headers)
-        return 200, {"response": {"headers": [{"key": k, "value": v} for k, v in answer_headers.items()],
-                                  "status_code": status, "payload": text}}
+        return 200, {
+            "response": {
+                "headers": [{"key": k, "value": v} for k, v in answer_headers.items()],
+                "status_code": status,
+                "payload": text,
+            }
+        }
 
 
 class Webhooks:
@@ -101,12 +115,14 @@ class Webhooks:
         self.secrets = {w["id"]: f"secret-of-{w['id']}" for w in webhooks}
         self.new_secret = new_secret
         self.tester = WebhookTester(network)  # its `network` is the fake's internet: who answers at an address
-        return [("GET", r"/api/v2/webhooks", self._list_webhooks),
-                ("POST", r"/api/v2/webhooks", self._create_webhook),
-                ("POST", r"/api/v2/webhooks/test", self._test_webhook),
-                ("PATCH", r"/api/v2/webhooks/(\w+)", self._patch_webhook),
-                ("DELETE", r"/api/v2/webhooks/(\w+)", self._delete_webhook),
-                ("GET", r"/api/v2/webhooks/(\w+)/signing_secret", self._secret)]
+        return [
+            ("GET", r"/api/v2/webhooks", self._list_webhooks),
+            ("POST", r"/api/v2/webhooks", self._create_webhook),
+            ("POST", r"/api/v2/webhooks/test", self._test_webhook),
+            ("PATCH", r"/api/v2/webhooks/(\w+)", self._patch_webhook),
+            ("DELETE", r"/api/v2/webhooks/(\w+)", self._delete_webhook),
+            ("GET", r"/api/v2/webhooks/(\w+)/signing_secret", self._secret),
+        ]
 
     def _list_webhooks(self, fake, query, body):
         name = query.get("filter[name_contains]", "")
@@ -116,8 +132,12 @@ class Webhooks:
         webhook = body["webhook"]
         if not str(webhook.get("endpoint", "")).startswith(("https://", "http://")) or private(webhook["endpoint"]):
             return refused_address("/webhook/endpoint")
-        stored = {"id": f"01HZ{next(self._ids):022d}", **webhook, "created_at": stamps()["created_at"],
-                  "created_by": str(INTEGRATION_USER)}
+        stored = {
+            "id": f"01HZ{next(self._ids):022d}",
+            **webhook,
+            "created_at": stamps()["created_at"],
+            "created_by": str(INTEGRATION_USER),
+        }
         self.webhooks[stored["id"]] = stored
         self.secrets[stored["id"]] = self.new_secret or f"secret-of-{stored['id']}"
         return 201, {"webhook": copy.deepcopy(stored)}
@@ -137,8 +157,10 @@ class Webhooks:
             return 404, {"errors": [{"code": "WebhookNotFound", "title": "Webhook not found"}]}
         if not isinstance((body or {}).get("request"), dict):
             return 400, {"errors": [{"code": "InvalidInput", "title": "request is required"}]}
-        request = {**{k: hook[k] for k in ("endpoint", "http_method", "request_format") if k in hook},
-                   **body["request"]}
+        request = {
+            **{k: hook[k] for k in ("endpoint", "http_method", "request_format") if k in hook},
+            **body["request"],
+        }
         return self.tester.answer(request, self.secrets.get(hook.get("id")))
 
     def _secret(self, fake, query, body, webhook_id):

@@ -45,22 +45,40 @@ UPDATE_MANY = "/api/v2/tickets/update_many.json"
 COMMENTS = re.compile(r"^/api/v2/tickets/(\d+)/comments\.json$")
 NOTE_MARK = "Escalated by zendesk-escalator"
 INTEGRATION_USER = 900000000001
-NOT_A_MEMBER = {"error": "RecordInvalid", "description": "Record validation errors",
-                "details": {"assignee": [{"description": "Assignee: is invalid", "error": "InvalidValue"},
-                                         {"description": "Assignee: is not a member of the group"}]}}
+NOT_A_MEMBER = {
+    "error": "RecordInvalid",
+    "description": "Record validation errors",
+    "details": {
+        "assignee": [
+            {"description": "Assignee: is invalid", "error": "InvalidValue"},
+            {"description": "Assignee: is not a member of the group"},
+        ]
+    },
+}
 # Zendesk documents only "a 422 error" at the limit; this body is our stand-in.
-COMMENT_LIMIT_REACHED = {"error": "RecordInvalid", "description": "Record validation errors",
-                         "details": {"base": [{"description": "Comments limit reached for this ticket"}]}}
+COMMENT_LIMIT_REACHED = {
+    "error": "RecordInvalid",
+    "description": "Record validation errors",
+    "details": {"base": [{"description": "Comments limit reached for this ticket"}]},
+}
 # A closed ticket takes no single-ticket update ("To update tags for closed tickets, use the Update Many
 # Tickets endpoint": developer.zendesk.com, Tags); Zendesk's answer as the issue report saw it.
-CLOSED_PREVENTS_UPDATE = {"error": "RecordInvalid", "description": "Record validation errors",
-                          "details": {"status": [{"description": "Status: closed prevents ticket update"}]}}
+CLOSED_PREVENTS_UPDATE = {
+    "error": "RecordInvalid",
+    "description": "Record validation errors",
+    "details": {"status": [{"description": "Status: closed prevents ticket update"}]},
+}
 NOT_AUTHENTICATED = {"error": "Couldn't authenticate you"}  # Zendesk's 401 body for a wrong email or token
-FORBIDDEN = {"error": "Forbidden", "description": "You do not have access to this page. Please contact the "
-                                                 "account owner of this help desk for further help."}
+FORBIDDEN = {
+    "error": "Forbidden",
+    "description": "You do not have access to this page. Please contact the "
+    "account owner of this help desk for further help.",
+}
 STAFF = ("agent", "admin")
-KEY_MISMATCH = {"error": "IdempotentRequestError",
-                "description": "Request parameters don't match the given idempotency key"}
+KEY_MISMATCH = {
+    "error": "IdempotentRequestError",
+    "description": "Request parameters don't match the given idempotency key",
+}
 IDEMPOTENCY_WINDOW = 2 * 3600
 
 
@@ -92,14 +110,27 @@ class Seen:
 class FakeZendesk:
     """Holds tickets, comments, users and groups; records every request; start() / stop()."""
 
-    def __init__(self, tickets: dict[int, dict], comments: dict[int, list] | None = None,
-                 fault: Callable[[str, str, int], Fault | None] | None = None,
-                 users: list[dict] | None = None, groups: dict[int, set[int]] | None = None,
-                 dropdowns: dict[int, list[str]] | None = None, comment_limit: int = 5000,
-                 endpoints: list | None = None, clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        tickets: dict[int, dict],
+        comments: dict[int, list] | None = None,
+        fault: Callable[[str, str, int], Fault | None] | None = None,
+        users: list[dict] | None = None,
+        groups: dict[int, set[int]] | None = None,
+        dropdowns: dict[int, list[str]] | None = None,
+        comment_limit: int = 5000,
+        endpoints: list | None = None,
+        clock: Callable[[], float] = time.time,
+    ):
         self.tickets = {tid: copy.deepcopy(t["ticket"]) for tid, t in tickets.items()}
-        self.users = {INTEGRATION_USER: {"id": INTEGRATION_USER, "name": "Escalator", "email": "bot@acme.example",
-                                         "role": "admin"}}
+        self.users = {
+            INTEGRATION_USER: {
+                "id": INTEGRATION_USER,
+                "name": "Escalator",
+                "email": "bot@acme.example",
+                "role": "admin",
+            }
+        }
         self.users.update({u["id"]: copy.deepcopy(u) for t in tickets.values() for u in t.get("users", [])})
         self.users.update({u["id"]: copy.deepcopy(u) for u in users or []})
         self.comments = copy.deepcopy(comments or {})  # id -> [comment, ...] oldest first
@@ -139,8 +170,11 @@ class FakeZendesk:
     def seen(self, method: str | None = None, ticket_id: int | None = None) -> list[Seen]:
         """Requests received, optionally only one method and/or one ticket."""
         with self.lock:
-            return [r for r in self.requests if (method is None or r.method == method)
-                    and (ticket_id is None or f"/tickets/{ticket_id}" in r.path)]
+            return [
+                r
+                for r in self.requests
+                if (method is None or r.method == method) and (ticket_id is None or f"/tickets/{ticket_id}" in r.path)
+            ]
 
     def puts(self, ticket_id: int) -> list[dict]:
         """Bodies of the successful PUTs for one ticket: what Zendesk received and applied."""
@@ -151,12 +185,16 @@ class FakeZendesk:
         with self.lock:
             return [c["body"] for c in self.comments.get(ticket_id, []) if c["body"].startswith(NOTE_MARK)]
 
-    def add_comment(self, ticket_id: int, author_id: int, body: str, public: bool = True,
-                    via: dict | None = None) -> dict:
+    def add_comment(
+        self, ticket_id: int, author_id: int, body: str, public: bool = True, via: dict | None = None
+    ) -> dict:
         """Someone writes on the ticket (as the agent UI or an email would)."""
         with self.lock:
             ticket = self.tickets[ticket_id]
-            if self.users.get(author_id, {}).get("role") == "end-user" and ticket.get("status") in ("pending", "solved"):
+            if self.users.get(author_id, {}).get("role") == "end-user" and ticket.get("status") in (
+                "pending",
+                "solved",
+            ):
                 self._set_status(ticket, "open", author_id)  # Zendesk reopens a ticket the customer answers
             self.changed(ticket)
             return self._append_comment(ticket_id, author_id, body, public, via or {"channel": "web"})
@@ -169,8 +207,13 @@ class FakeZendesk:
 
     def _set_status(self, ticket: dict, status: str, author_id: int) -> None:
         self.status_log.setdefault(ticket["id"], []).append(
-            {"at": _stamp(self.clock(), seconds=True), "author_id": author_id, "value": status,
-             "previous_value": ticket.get("status")})
+            {
+                "at": _stamp(self.clock(), seconds=True),
+                "author_id": author_id,
+                "value": status,
+                "previous_value": ticket.get("status"),
+            }
+        )
         ticket["status"] = status
 
     def set_priority(self, ticket_id: int, priority: str, author_id: int) -> None:
@@ -182,10 +225,14 @@ class FakeZendesk:
     def _set_priority(self, ticket: dict, priority: str | None, author_id: int) -> None:
         if priority != ticket.get("priority"):
             self.priority_log.setdefault(ticket["id"], []).append(
-                {"at": _stamp(self.clock(), seconds=True), "author_id": author_id, "value": priority,
-                 "previous_value": ticket.get("priority")})
+                {
+                    "at": _stamp(self.clock(), seconds=True),
+                    "author_id": author_id,
+                    "value": priority,
+                    "previous_value": ticket.get("priority"),
+                }
+            )
         ticket["priority"] = priority
-
 
     def set_field(self, ticket_id: int, field_id: int, value) -> None:
         """An agent sets a custom field (a drop-down's option tag follows, as in Zendesk)."""
@@ -198,8 +245,9 @@ class FakeZendesk:
         with self.lock:
             self.changed(self.tickets[ticket_id])
 
-    def handle(self, method: str, path: str, query: dict, body: dict | None,
-               headers: dict | None = None) -> tuple[int, dict, dict]:
+    def handle(
+        self, method: str, path: str, query: dict, body: dict | None, headers: dict | None = None
+    ) -> tuple[int, dict, dict]:
         """Answer one request: (status, body, headers)."""
         seen = Seen(method, path, body, time.monotonic(), query, when=self.clock(), headers=headers or {})
         with self.lock:
@@ -247,8 +295,15 @@ class FakeZendesk:
             return 201, {"ticket": copy.deepcopy(self.tickets[kept[2]])}, {"x-idempotency-lookup": "hit"}
         fields = copy.deepcopy(body["ticket"])
         note, requester = fields.pop("comment"), fields.pop("requester", None)
-        ticket = {"id": max(self.tickets, default=0) + 1, "status": "new", "tags": [], "custom_fields": [],
-                  "submitter_id": INTEGRATION_USER, "requester_id": self._user_for(requester), **fields}
+        ticket = {
+            "id": max(self.tickets, default=0) + 1,
+            "status": "new",
+            "tags": [],
+            "custom_fields": [],
+            "submitter_id": INTEGRATION_USER,
+            "requester_id": self._user_for(requester),
+            **fields,
+        }
         self.tickets[ticket["id"]] = ticket
         self.changed(ticket)
         ticket["created_at"] = ticket["updated_at"]
@@ -264,8 +319,12 @@ class FakeZendesk:
         found = next((u["id"] for u in self.users.values() if u.get("email") == requester["email"]), None)
         if found is None:
             found = max(self.users) + 1
-            self.users[found] = {"id": found, "name": requester.get("name") or requester["email"],
-                                 "email": requester["email"], "role": "end-user"}
+            self.users[found] = {
+                "id": found,
+                "name": requester.get("name") or requester["email"],
+                "email": requester["email"],
+                "role": "end-user",
+            }
         return found
 
     def _answer(self, method: str, path: str, query: dict, body: dict | None, headers: dict) -> tuple:
@@ -303,12 +362,19 @@ class FakeZendesk:
             comments.reverse()
         size = int(query.get("page[size]") or query.get("per_page") or 100)
         page = copy.deepcopy(comments[:size])
-        answer = {"comments": page, "count": len(comments),
-                  "meta": {"has_more": len(comments) > size, "after_cursor": None, "before_cursor": None}}
+        answer = {
+            "comments": page,
+            "count": len(comments),
+            "meta": {"has_more": len(comments) > size, "after_cursor": None, "before_cursor": None},
+        }
         if "users" in query.get("include", ""):
             ids = {c.get("author_id") for c in page}
-            ids |= {cc for c in page for cc in (((c.get("via") or {}).get("source") or {}).get("to") or {})
-                    .get("email_ccs") or [] if isinstance(cc, int)}
+            ids |= {
+                cc
+                for c in page
+                for cc in (((c.get("via") or {}).get("source") or {}).get("to") or {}).get("email_ccs") or []
+                if isinstance(cc, int)
+            }
             answer["users"] = self._users(ids)
         return 200, answer
 
@@ -339,7 +405,9 @@ class FakeZendesk:
         collaborators += [u for u in changes.get("additional_collaborators", []) if u not in collaborators]
         if "comment" in changes:
             note = changes["comment"]
-            self._append_comment(ticket_id, INTEGRATION_USER, note["body"], note.get("public", True), {"channel": "api"})
+            self._append_comment(
+                ticket_id, INTEGRATION_USER, note["body"], note.get("public", True), {"channel": "api"}
+            )
         self.changed(ticket)
         return 200, {"ticket": copy.deepcopy(ticket), "audit": {"id": len(self.requests), "events": []}}
 
@@ -352,9 +420,18 @@ class FakeZendesk:
             ticket["tags"] = kept + [t for t in changes.get("additional_tags", []) if t not in kept]
             self.changed(ticket)
         job = f"bulk-{len(self.requests)}"
-        return 200, {"job_status": {"id": job, "url": f"https://acme.zendesk.com/api/v2/job_statuses/{job}.json",
-                                    "job_type": "Bulk Update", "status": "queued", "total": len(ids),
-                                    "progress": None, "message": None, "results": None}}
+        return 200, {
+            "job_status": {
+                "id": job,
+                "url": f"https://acme.zendesk.com/api/v2/job_statuses/{job}.json",
+                "job_type": "Bulk Update",
+                "status": "queued",
+                "total": len(ids),
+                "progress": None,
+                "message": None,
+                "results": None,
+            }
+        }
 
     def changed(self, ticket: dict) -> None:
         """Stamp a change as Zendesk does: updated_at, and generated_timestamp for the exports."""
@@ -369,8 +446,9 @@ class FakeZendesk:
             current.setdefault(change["id"], {"id": change["id"], "value": None})["value"] = change["value"]
             options = self.dropdowns.get(change["id"], ())
             if change["id"] in self.dropdowns:  # the new option's tag replaces the old one's
-                tags = [tag for tag in tags if tag not in options] + ([change["value"]] if change["value"] in options
-                                                                       else [])
+                tags = [tag for tag in tags if tag not in options] + (
+                    [change["value"]] if change["value"] in options else []
+                )
         ticket["custom_fields"] = list(current.values())
         if "tags" in changes:
             tags = list(changes["tags"])  # the tags sent win: a drop-down follows them
@@ -383,9 +461,16 @@ class FakeZendesk:
 
     def _append_comment(self, ticket_id: int, author_id: int, body: str, public: bool, via: dict) -> dict:
         comments = self.comments.setdefault(ticket_id, [])
-        comment = {"id": 90000 + len(self.requests) * 10 + len(comments), "type": "Comment",
-                   "author_id": author_id, "body": body, "plain_body": body, "public": public,
-                   "via": via, "created_at": _stamp(self.clock(), seconds=True)}
+        comment = {
+            "id": 90000 + len(self.requests) * 10 + len(comments),
+            "type": "Comment",
+            "author_id": author_id,
+            "body": body,
+            "plain_body": body,
+            "public": public,
+            "via": via,
+            "created_at": _stamp(self.clock(), seconds=True),
+        }
         comments.append(comment)
         return comment
 
@@ -406,8 +491,9 @@ class FakeZendesk:
                 body = contract_check.form_fields(raw, kind) if form else json.loads(raw) if raw else None
                 url = urlparse(self.path)
                 query = {k: v[-1] for k, v in parse_qs(url.query).items()}
-                status, answer, headers = fake.handle(self.command, url.path, query, body,
-                                                     {k.lower(): v for k, v in self.headers.items()})
+                status, answer, headers = fake.handle(
+                    self.command, url.path, query, body, {k.lower(): v for k, v in self.headers.items()}
+                )
                 data = json.dumps(answer).encode()
                 try:
                     self.send_response(status)

@@ -18,9 +18,16 @@ def fuzz(max_examples: int = 300, **strategies):
             TRIED[test.__name__] += 1
             return test(*args, **kwargs)
 
-        bounded = settings(max_examples=max_examples, deadline=None,
-                           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                                  HealthCheck.data_too_large, HealthCheck.large_base_example])
+        bounded = settings(
+            max_examples=max_examples,
+            deadline=None,
+            suppress_health_check=[
+                HealthCheck.function_scoped_fixture,
+                HealthCheck.too_slow,
+                HealthCheck.data_too_large,
+                HealthCheck.large_base_example,
+            ],
+        )
         return bounded(given(**strategies)(counted))
 
     return decorate

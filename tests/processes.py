@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import requests
-
 from conftest import SAMPLES, SECRET
 
 BIN = Path(sys.executable).parent
@@ -32,11 +31,18 @@ def wait_until(check, timeout=20.0, interval=0.05) -> bool:
 
 
 def service_env(fake_url: str, database_url: str, **overrides) -> dict:
-    env = {**os.environ, "ZENDESK_SUBDOMAIN": "acme", "ZENDESK_EMAIL": "bot@acme.example",
-           "ZENDESK_API_TOKEN": "t0ken", "ZENDESK_WEBHOOK_SECRET": SECRET,
-           "ZENDESK_API_URL": fake_url, "DATABASE_URL": database_url,
-           "ESCALATOR_RULES": str(SAMPLES / "policy.toml"), "LOG_LEVEL": "INFO",
-           "PYTHONPATH": str(ROOT)}  # this checkout's code, whatever the venv's editable install points at
+    env = {
+        **os.environ,
+        "ZENDESK_SUBDOMAIN": "acme",
+        "ZENDESK_EMAIL": "bot@acme.example",
+        "ZENDESK_API_TOKEN": "t0ken",
+        "ZENDESK_WEBHOOK_SECRET": SECRET,
+        "ZENDESK_API_URL": fake_url,
+        "DATABASE_URL": database_url,
+        "ESCALATOR_RULES": str(SAMPLES / "policy.toml"),
+        "LOG_LEVEL": "INFO",
+        "PYTHONPATH": str(ROOT),
+    }  # this checkout's code, whatever the venv's editable install points at
     env.pop("ESCALATOR_DRY_RUN", None)
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # Procs gives each test its own
     env.update({k: str(v) for k, v in overrides.items()})
@@ -56,8 +62,9 @@ class Procs:
     def spawn(self, name: str, cmd: list[str]) -> subprocess.Popen:
         self.count += 1
         log = self.logs / f"{self.count:03d}-{name}.log"
-        proc = subprocess.Popen(cmd, env=self.env, cwd=self.logs, stdout=open(log, "w"),
-                                stderr=subprocess.STDOUT, start_new_session=True)  # its own group: killpg
+        proc = subprocess.Popen(
+            cmd, env=self.env, cwd=self.logs, stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True
+        )  # its own group: killpg
         proc.log = log
         self.running.append(proc)
         return proc
@@ -109,8 +116,13 @@ def python(code: str, **env: str) -> str:
     """Run `code` in a fresh interpreter with these environment variables added; return what it printed.
 
     It runs in the test's own directory (not the checkout, whose .env may be the admin's), on this checkout's code."""
-    done = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(ROOT), **env},
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -123,8 +135,11 @@ def procfile() -> dict[str, str]:
 
 def web_command(app: str = "zendesk_escalator.app:create_app()", extra_args: str = "") -> list[str]:
     """The Procfile's `web:` command bound to loopback, serving `app`; `extra_args` override."""
-    command = procfile()["web"].replace("0.0.0.0", "127.0.0.1").replace(
-        '"zendesk_escalator.app:create_app()"', f"'{app}' {extra_args}")
+    command = (
+        procfile()["web"]
+        .replace("0.0.0.0", "127.0.0.1")
+        .replace('"zendesk_escalator.app:create_app()"', f"'{app}' {extra_args}")
+    )
     return ["bash", "-c", f"exec env {command}"]  # env: the command may start with VAR=value
 
 

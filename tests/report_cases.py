@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta, timezone
 
 from conftest import SAMPLES
+
 from zendesk_escalator.core.lifecycle import CLOSED, Episode, Step
 from zendesk_escalator.core.report import SlaTimer
 from zendesk_escalator.policy_file import load_policy
@@ -16,16 +17,38 @@ def ago(hours: float) -> datetime:
     return UNTIL - timedelta(hours=hours)
 
 
-def episode(ticket: int, steps: list[tuple[float, str, str]], level: int = 1, reason: str = "customer_cc",
-            owner: int | None = None) -> Episode:
+def episode(
+    ticket: int,
+    steps: list[tuple[float, str, str]],
+    level: int = 1,
+    reason: str = "customer_cc",
+    owner: int | None = None,
+) -> Episode:
     """An episode from its steps: (hours ago, state, cause)."""
     history = tuple(Step(ago(h), state, level, cause) for h, state, cause in steps)
     closed = history[-1].at if history[-1].state == CLOSED else None
-    return Episode(ticket, history[-1].state, history[0].at, level, reason, reason, owner_id=owner,
-                   history=history, closed_at=closed, id=ticket)
+    return Episode(
+        ticket,
+        history[-1].state,
+        history[0].at,
+        level,
+        reason,
+        reason,
+        owner_id=owner,
+        history=history,
+        closed_at=closed,
+        id=ticket,
+    )
 
 
-def timer(kind: str, ticket: int, breach_hours_ago: float, state: str, at_hours_ago: float, n: int = 0,
-          metric: str = "first_reply_time") -> SlaTimer:
+def timer(
+    kind: str,
+    ticket: int,
+    breach_hours_ago: float,
+    state: str,
+    at_hours_ago: float,
+    n: int = 0,
+    metric: str = "first_reply_time",
+) -> SlaTimer:
     """An SLA timer for a breach so many hours ago, that acted (or ended ...) so many hours ago."""
     return SlaTimer(kind, ticket, metric, ago(breach_hours_ago), n, state, ago(at_hours_ago))

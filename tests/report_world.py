@@ -14,6 +14,7 @@ from fake_audits import AuditEndpoints
 from fake_sla import SlaEndpoints
 from fake_zendesk import FakeZendesk
 from service import Clock, Service
+
 from zendesk_escalator.policy_file import parse_policy
 
 OWNER = 900000000031
@@ -34,10 +35,24 @@ user_id = 900000000031
 
 def ticket(ticket_id: int, created: datetime, priority: str = "urgent", tags=("billing",)) -> dict:
     stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {"ticket": {"id": ticket_id, "status": "open", "priority": priority, "group_id": 98738,
-                       "assignee_id": AGENT, "requester_id": CUSTOMER, "tags": list(tags), "follower_ids": [],
-                       "collaborator_ids": [], "email_cc_ids": [], "created_at": stamp, "updated_at": stamp,
-                       "generated_timestamp": int(created.timestamp()), "custom_fields": []}}
+    return {
+        "ticket": {
+            "id": ticket_id,
+            "status": "open",
+            "priority": priority,
+            "group_id": 98738,
+            "assignee_id": AGENT,
+            "requester_id": CUSTOMER,
+            "tags": list(tags),
+            "follower_ids": [],
+            "collaborator_ids": [],
+            "email_cc_ids": [],
+            "created_at": stamp,
+            "updated_at": stamp,
+            "generated_timestamp": int(created.timestamp()),
+            "custom_fields": [],
+        }
+    }
 
 
 def policy_text(extra: str = "") -> str:
@@ -49,8 +64,12 @@ def make_world(tmp_path, start: datetime, extra: str = "", **settings) -> tuple[
     """The service in front of a fake Zendesk holding tickets 1-3 and the owner, at `start`."""
     clock, sla = Clock(start), SlaEndpoints()
     tickets = {1: ticket(1, start), 2: ticket(2, start), 3: ticket(3, start, "normal", ("billing", "escalate"))}
-    fake = FakeZendesk(tickets, endpoints=[sla, FakeAdmin(), AuditEndpoints()], clock=lambda: clock().timestamp(),
-                       users=[{"id": OWNER, "name": "Dana Lee", "email": "dana@acme.example", "role": "agent"}]).start()
+    fake = FakeZendesk(
+        tickets,
+        endpoints=[sla, FakeAdmin(), AuditEndpoints()],
+        clock=lambda: clock().timestamp(),
+        users=[{"id": OWNER, "name": "Dana Lee", "email": "dana@acme.example", "role": "agent"}],
+    ).start()
     service = Service(tmp_path, fake, parse_policy(policy_text(extra)), clock, **settings)
     service.worker.handlers.start()  # as a starting worker does: schedule the periodic jobs
     return service, fake, sla
@@ -74,5 +93,12 @@ def busy_hours(service: Service, fake: FakeZendesk, sla: SlaEndpoints) -> None:
 def trigger_body(fake: FakeZendesk, ticket_id: int) -> dict:
     """The documented trigger body for an agent's change, as the ticket stands."""
     now = fake.tickets[ticket_id]
-    return {"ticket_id": str(ticket_id), "updated_at": now["updated_at"], "tags": " ".join(now["tags"]),
-            "priority": now["priority"], "status": now["status"], "actor_id": str(AGENT), "actor_role": "Agent"}
+    return {
+        "ticket_id": str(ticket_id),
+        "updated_at": now["updated_at"],
+        "tags": " ".join(now["tags"]),
+        "priority": now["priority"],
+        "status": now["status"],
+        "actor_id": str(AGENT),
+        "actor_role": "Agent",
+    }

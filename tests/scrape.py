@@ -8,8 +8,9 @@ class Scrape:
 
     def __init__(self, text: str):
         self.families = {family.name: family for family in text_string_to_metric_families(text)}
-        self.samples = {(s.name, frozenset(s.labels.items())): s.value
-                        for family in self.families.values() for s in family.samples}
+        self.samples = {
+            (s.name, frozenset(s.labels.items())): s.value for family in self.families.values() for s in family.samples
+        }
 
     def value(self, name: str, **labels) -> float | None:
         """The sample with exactly these labels, or None when absent."""
@@ -22,5 +23,8 @@ class Scrape:
 
     def by(self, name: str, *labels: str) -> dict[tuple[str, ...], float]:
         """The samples of `name` keyed by the values of these labels."""
-        return {tuple(dict(found)[label] for label in labels): value
-                for (sample, found), value in self.samples.items() if sample == name}
+        return {
+            tuple(dict(found)[label] for label in labels): value
+            for (sample, found), value in self.samples.items()
+            if sample == name
+        }

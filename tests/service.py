@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 from conftest import SAMPLES, SECRET, sample, signed_headers
 from fake_zendesk import FakeZendesk
+
 from zendesk_escalator.app import create_app
 from zendesk_escalator.policy_file import load_policy
 from zendesk_escalator.settings import Settings
@@ -40,17 +41,27 @@ class Service:
 
     def __init__(self, tmp_path, fake: FakeZendesk, policy=None, clock=None, **settings):
         self.fake, self.clock = fake, clock or Clock()
-        self.settings = replace(Settings(
-            subdomain="acme", email="bot@acme.example", api_token="t0ken", webhook_secrets=(SECRET,),
-            api_url=fake.url, database_url=f"sqlite:///{tmp_path}/inbox.db",
-            rules_path=str(SAMPLES / "policy.toml"), api_timeout=2.0), **settings)
+        self.settings = replace(
+            Settings(
+                subdomain="acme",
+                email="bot@acme.example",
+                api_token="t0ken",
+                webhook_secrets=(SECRET,),
+                api_url=fake.url,
+                database_url=f"sqlite:///{tmp_path}/inbox.db",
+                rules_path=str(SAMPLES / "policy.toml"),
+                api_timeout=2.0,
+            ),
+            **settings,
+        )
         self.policy = policy or load_policy(self.settings.rules_path)
         self.inbox = Inbox(self.settings.database_url)
         self.app = create_app(self.settings, self.policy, self.inbox, self.clock)
         self.http = self.app.test_client()
         self.metrics = self.app.extensions["escalator"].metrics  # one set per process, as in `escalator run`
-        self.worker = build_worker(self.settings, self.policy, self.inbox, self.clock, metrics=self.metrics,
-                                   sleep=self.clock.advance)
+        self.worker = build_worker(
+            self.settings, self.policy, self.inbox, self.clock, metrics=self.metrics, sleep=self.clock.advance
+        )
 
     def post(self, body: dict, invocation: str | None = None):
         """Deliver one webhook as Zendesk does (signed with the injected clock's time)."""
@@ -88,19 +99,24 @@ class Service:
 def cc_fake(**options) -> FakeZendesk:
     """The recorded CC ticket, its comments and users, served over HTTP."""
     comments = sample("comments_cc.json")
-    return FakeZendesk({TICKET: sample("ticket_cc.json")}, {TICKET: comments["comments"]},
-                       users=comments["users"], **options).start()
+    return FakeZendesk(
+        {TICKET: sample("ticket_cc.json")}, {TICKET: comments["comments"]}, users=comments["users"], **options
+    ).start()
 
 
-def comment_event(ticket_id: int, comment: dict, author_id: int, is_staff: bool, event_id: str,
-                  tags=("billing", "vip")) -> dict:
+def comment_event(
+    ticket_id: int, comment: dict, author_id: int, is_staff: bool, event_id: str, tags=("billing", "vip")
+) -> dict:
     """A ticket.comment_added event webhook in the shape Zendesk sends (ids as strings)."""
     body = copy.deepcopy(sample("event_comment_added.json"))
     body["id"], body["subject"] = event_id, f"zen:ticket:{ticket_id}"
-    body["detail"].update(id=str(ticket_id), actor_id=str(author_id), tags=list(tags),
-                          updated_at=comment["created_at"])
-    body["event"]["comment"] = {"id": str(comment["id"]), "body": comment["body"], "is_public": comment["public"],
-                                "author": {"id": str(author_id), "is_staff": is_staff, "name": "someone"}}
+    body["detail"].update(id=str(ticket_id), actor_id=str(author_id), tags=list(tags), updated_at=comment["created_at"])
+    body["event"]["comment"] = {
+        "id": str(comment["id"]),
+        "body": comment["body"],
+        "is_public": comment["public"],
+        "author": {"id": str(author_id), "is_staff": is_staff, "name": "someone"},
+    }
     return body
 
 

@@ -36,11 +36,16 @@ def zendesk_host(installations: dict[str, dict]) -> Flask:
 
     @host.get("/gallery")
     def gallery():
-        frames = "".join(f'<iframe title="{title}" src="/app/assets/iframe.html?{query}"></iframe>'
-                         for title, query in request.args.items(multi=True))
-        return (f"<!doctype html><title>Sidebar app</title><link rel=icon href='data:,'><style>body{{margin:0;background:#f8f9f9;display:flex;"
-                f"gap:12px;padding:12px}} iframe{{width:300px;height:900px;border:1px solid #d8dcde;"
-                f"background:#fff}}</style>{frames}")
+        frames = "".join(
+            f'<iframe title="{title}" src="/app/assets/iframe.html?{query}"></iframe>'
+            for title, query in request.args.items(multi=True)
+        )
+        return (
+            f"<!doctype html><title>Sidebar app</title><link rel=icon href='data:,'>"
+            f"<style>body{{margin:0;background:#f8f9f9;display:flex;"
+            f"gap:12px;padding:12px}} iframe{{width:300px;height:900px;border:1px solid #d8dcde;"
+            f"background:#fff}}</style>{frames}"
+        )
 
     @host.get("/app/assets/<path:name>")
     def asset(name):
@@ -64,8 +69,10 @@ def zendesk_host(installations: dict[str, dict]) -> Flask:
         options, settings = request.get_json(), installation()
         if urlsplit(options["url"]).hostname not in settings["domain_whitelist"]:
             return jsonify(status=403, body="Proxy error: the host is not in domainWhitelist")
-        headers = {name: SECURE.sub(lambda m: settings[m.group(1)] if options.get("secure") else m.group(0), value)
-                   for name, value in (options.get("headers") or {}).items()}
+        headers = {
+            name: SECURE.sub(lambda m: settings[m.group(1)] if options.get("secure") else m.group(0), value)
+            for name, value in (options.get("headers") or {}).items()
+        }
         answer = requests.request(options.get("type", "GET"), options["url"], headers=headers, timeout=10)
         proxied.append((options["url"], headers))
         return jsonify(status=answer.status_code, body=answer.text)

@@ -29,9 +29,13 @@ def fake_zendesk(ticket_ids, clock: Clock) -> tuple[FakeZendesk, SlaEndpoints]:
     """A started fake Zendesk with these copies of the CC ticket, users/show_many, audits and an SLA clock."""
     template, comments = sample("ticket_cc.json"), sample("comments_cc.json")
     tickets = {tid: cc_ticket(tid, template, comments) for tid in ticket_ids}
-    fake = FakeZendesk({tid: t for tid, (t, _) in tickets.items()}, {tid: c for tid, (_, c) in tickets.items()},
-                       users=[*comments["users"], OWNER], endpoints=[FakeAdmin(), AuditEndpoints(), sla := SlaEndpoints()],
-                       clock=lambda: clock().timestamp()).start()
+    fake = FakeZendesk(
+        {tid: t for tid, (t, _) in tickets.items()},
+        {tid: c for tid, (_, c) in tickets.items()},
+        users=[*comments["users"], OWNER],
+        endpoints=[FakeAdmin(), AuditEndpoints(), sla := SlaEndpoints()],
+        clock=lambda: clock().timestamp(),
+    ).start()
     for tid in tickets:
         fake.tickets[tid].update(email_cc_ids=[], collaborator_ids=[])
     return fake, sla
@@ -48,6 +52,8 @@ def escalate_by_cc(service: Service, fake: FakeZendesk, ticket_id: int) -> None:
     """The customer's reply CCs the escalation desk: the worker escalates the ticket."""
     cc = copy.deepcopy(sample("comments_cc.json")["comments"][-1])
     written = fake.add_comment(ticket_id, CUSTOMER, "Please escalate: the dashboard is down.", via=cc["via"])
-    event = comment_event(ticket_id, written, CUSTOMER, False, f"e-{written['id']}", tags=fake.tickets[ticket_id]["tags"])
+    event = comment_event(
+        ticket_id, written, CUSTOMER, False, f"e-{written['id']}", tags=fake.tickets[ticket_id]["tags"]
+    )
     assert service.post(event).status_code == 202
     service.work()

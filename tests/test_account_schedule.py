@@ -6,15 +6,19 @@ have read the tickets, and the tickets are planned then, not at the next sweep a
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from conftest import sample_policy
 from fake_sla import SlaEndpoints
-from fake_zendesk import Fault, FakeZendesk
+from fake_zendesk import FakeZendesk, Fault
 from service import Clock, Service
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)  # Monday, 10:00 in Berlin
-OFFICE = {"id": 7, "name": "Office", "time_zone": "Berlin", "holidays": [],
-          "intervals": [{"start_time": day * 1440 + 540, "end_time": day * 1440 + 1020} for day in range(1, 6)]}
+OFFICE = {
+    "id": 7,
+    "name": "Office",
+    "time_zone": "Berlin",
+    "holidays": [],
+    "intervals": [{"start_time": day * 1440 + 540, "end_time": day * 1440 + 1020} for day in range(1, 6)],
+}
 POLICY = """
 [sla]
 warn_before = "30m"
@@ -30,10 +34,24 @@ SCHEDULES = "/api/v2/business_hours/schedules.json"
 
 def ticket(ticket_id: int, created: datetime) -> dict:
     stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {"ticket": {"id": ticket_id, "status": "new", "priority": "high", "group_id": 98738, "assignee_id": None,
-                       "requester_id": 20978392, "tags": [], "follower_ids": [], "collaborator_ids": [],
-                       "email_cc_ids": [], "created_at": stamp, "updated_at": stamp,
-                       "generated_timestamp": int(created.timestamp()), "custom_fields": []}}
+    return {
+        "ticket": {
+            "id": ticket_id,
+            "status": "new",
+            "priority": "high",
+            "group_id": 98738,
+            "assignee_id": None,
+            "requester_id": 20978392,
+            "tags": [],
+            "follower_ids": [],
+            "collaborator_ids": [],
+            "email_cc_ids": [],
+            "created_at": stamp,
+            "updated_at": stamp,
+            "generated_timestamp": int(created.timestamp()),
+            "custom_fields": [],
+        }
+    }
 
 
 @pytest.fixture
@@ -42,10 +60,16 @@ def world(tmp_path, made):
         """A ticket made at 08:00 in Berlin, before the office opens: 2 h of office time end at 11:00 (10:00 UTC)."""
         clock = Clock(START)
         failures = iter(range(schedule_failures))
-        fault = (lambda method, path, n: Fault(500) if path == SCHEDULES and next(failures, None) is not None
-                 else None)
-        fake = FakeZendesk({1: ticket(1, START - timedelta(hours=2))}, endpoints=[SlaEndpoints(schedule=OFFICE)],
-                           clock=lambda: clock().timestamp(), fault=fault).start()
+
+        def fault(method, path, n):
+            return Fault(500) if path == SCHEDULES and next(failures, None) is not None else None
+
+        fake = FakeZendesk(
+            {1: ticket(1, START - timedelta(hours=2))},
+            endpoints=[SlaEndpoints(schedule=OFFICE)],
+            clock=lambda: clock().timestamp(),
+            fault=fault,
+        ).start()
         made.append(fake)
         fake.metric_sets[1] = {"replies": 0}
         policy = sample_policy(POLICY)
@@ -66,7 +90,7 @@ def test_a_ticket_seen_before_the_schedule_is_known_is_planned_once_it_is(world,
     service.work()  # the first start: the schedule read fails (or not), the feed plans, the sweep lists
     service.minutes(65)
     answers = [r.status for r in fake.seen("GET") if r.path == SCHEDULES]
-    assert answers[:schedule_failures + 1] == [500] * schedule_failures + [200]
+    assert answers[: schedule_failures + 1] == [500] * schedule_failures + [200]
     assert puts_at(fake, 1) == [30, 60]  # warned 30 min before 10:00 UTC, escalated at it
     assert "first reply target breached" in fake.puts(1)[-1]["ticket"]["comment"]["body"]
 

@@ -5,14 +5,24 @@ import json
 import pytest
 import requests
 import responses
-
 from conftest import API, sample
-from zendesk_escalator.actions import ZendeskClient, wire_body
-from zendesk_escalator.errors import (TicketNotFound, ZendeskConflict, ZendeskRateLimited,
-                                      ZendeskRejected, ZendeskUnavailable)
 
-UPDATE = {"id": 35436, "safe_update": True, "updated_stamp": "2026-11-22T09:15:02Z",
-          "tags": ["a", "escalated"], "comment": {"body": "note", "public": False}}
+from zendesk_escalator.actions import ZendeskClient, wire_body
+from zendesk_escalator.errors import (
+    TicketNotFound,
+    ZendeskConflict,
+    ZendeskRateLimited,
+    ZendeskRejected,
+    ZendeskUnavailable,
+)
+
+UPDATE = {
+    "id": 35436,
+    "safe_update": True,
+    "updated_stamp": "2026-11-22T09:15:02Z",
+    "tags": ["a", "escalated"],
+    "comment": {"body": "note", "public": False},
+}
 BODY = {key: value for key, value in UPDATE.items() if key != "id"}  # Update Ticket declares no id: the URL has it
 
 
@@ -31,8 +41,12 @@ def test_apply_is_one_put_with_exact_body(client):
 
 @responses.activate
 def test_nulls_reach_the_wire(client):
-    changes = {"group_id": 360000000003, "assignee_id": None, "custom_fields": [{"id": 1, "value": None}],
-               "additional_collaborators": [5]}
+    changes = {
+        "group_id": 360000000003,
+        "assignee_id": None,
+        "custom_fields": [{"id": 1, "value": None}],
+        "additional_collaborators": [5],
+    }
     update = {**UPDATE, **changes}
     responses.put(f"{API}/tickets/35436.json", json={"ticket": {"id": 35436}, "audit": {"id": 1, "events": []}})
     client.apply(dict(update))
@@ -43,6 +57,7 @@ def test_nulls_reach_the_wire(client):
 
 def test_api_url_override_rebases_every_call(settings):
     from dataclasses import replace
+
     client = ZendeskClient(replace(settings, api_url="http://127.0.0.1:8999/"))
     with responses.RequestsMock() as mock:
         mock.get("http://127.0.0.1:8999/api/v2/tickets/1.json", json=sample("ticket_plain.json"))
@@ -51,20 +66,25 @@ def test_api_url_override_rebases_every_call(settings):
         client.ticket(1)
         client.comments(1)
         client.apply({"id": 1, "tags": []})
-    assert client.session.calls == {("GET", "/api/v2/tickets/{id}.json", 200): 1,
-                                    ("GET", "/api/v2/tickets/{id}/comments.json", 200): 1,
-                                    ("PUT", "/api/v2/tickets/{id}.json", 200): 1}
+    assert client.session.calls == {
+        ("GET", "/api/v2/tickets/{id}.json", 200): 1,
+        ("GET", "/api/v2/tickets/{id}/comments.json", 200): 1,
+        ("PUT", "/api/v2/tickets/{id}.json", 200): 1,
+    }
 
 
-@pytest.mark.parametrize("status, headers, body, error", [
-    (409, {}, {"error": "UpdateConflict", "description": "changed"}, ZendeskConflict),
-    (404, {}, {"error": "RecordNotFound"}, TicketNotFound),
-    (422, {}, {"error": "RecordInvalid", "details": {"group": ["invalid"]}}, ZendeskRejected),
-    (503, {"Retry-After": "30"}, {"error": "Maintenance"}, ZendeskUnavailable),
-    (500, {}, {"error": "boom"}, ZendeskUnavailable),
-    (503, {}, "<html>maintenance</html>", ZendeskUnavailable),
-    (429, {}, {"error": "TooManyRequests"}, ZendeskRateLimited),
-])
+@pytest.mark.parametrize(
+    "status, headers, body, error",
+    [
+        (409, {}, {"error": "UpdateConflict", "description": "changed"}, ZendeskConflict),
+        (404, {}, {"error": "RecordNotFound"}, TicketNotFound),
+        (422, {}, {"error": "RecordInvalid", "details": {"group": ["invalid"]}}, ZendeskRejected),
+        (503, {"Retry-After": "30"}, {"error": "Maintenance"}, ZendeskUnavailable),
+        (500, {}, {"error": "boom"}, ZendeskUnavailable),
+        (503, {}, "<html>maintenance</html>", ZendeskUnavailable),
+        (429, {}, {"error": "TooManyRequests"}, ZendeskRateLimited),
+    ],
+)
 @responses.activate
 def test_put_errors_are_mapped(client, status, headers, body, error):
     kwargs = {"json": body} if isinstance(body, dict) else {"body": body}
@@ -77,8 +97,9 @@ def test_put_errors_are_mapped(client, status, headers, body, error):
 
 @responses.activate
 def test_429_retry_after_reaches_the_worker_without_sleeping(client):
-    responses.put(f"{API}/tickets/35436.json", status=429, headers={"Retry-After": "37"},
-                  json={"error": "TooManyRequests"})
+    responses.put(
+        f"{API}/tickets/35436.json", status=429, headers={"Retry-After": "37"}, json={"error": "TooManyRequests"}
+    )
     with pytest.raises(ZendeskRateLimited) as caught:
         client.apply(dict(UPDATE))
     assert caught.value.retry_after == 37.0
@@ -110,12 +131,23 @@ def test_503_with_retry_after_and_422_details_reach_the_worker(client):
 
 @responses.activate
 def test_a_new_ticket_is_one_post_with_its_idempotency_key(client):
-    ticket = {"subject": "Daily report", "comment": {"body": "text", "public": True},
-              "requester": {"email": "csm@acme.example", "name": "Casey"}}
-    responses.post(f"{API}/tickets.json", status=201, json={"ticket": {"id": 50001, **ticket}},
-                   headers={"x-idempotency-lookup": "miss"})
-    responses.post(f"{API}/tickets.json", status=201, json={"ticket": {"id": 50001, **ticket}},
-                   headers={"x-idempotency-lookup": "hit"})
+    ticket = {
+        "subject": "Daily report",
+        "comment": {"body": "text", "public": True},
+        "requester": {"email": "csm@acme.example", "name": "Casey"},
+    }
+    responses.post(
+        f"{API}/tickets.json",
+        status=201,
+        json={"ticket": {"id": 50001, **ticket}},
+        headers={"x-idempotency-lookup": "miss"},
+    )
+    responses.post(
+        f"{API}/tickets.json",
+        status=201,
+        json={"ticket": {"id": 50001, **ticket}},
+        headers={"x-idempotency-lookup": "hit"},
+    )
     assert client.create_ticket(ticket, "report-2026-11-23") == ({"id": 50001, **ticket}, False)
     assert client.create_ticket(ticket, "report-2026-11-23")[1] is True  # Zendesk replayed the first create
     sent = responses.calls[0].request
@@ -124,8 +156,14 @@ def test_a_new_ticket_is_one_post_with_its_idempotency_key(client):
 
 @responses.activate
 def test_a_key_used_with_another_body_is_a_400_the_caller_can_read(client):
-    responses.post(f"{API}/tickets.json", status=400, json={
-        "error": "IdempotentRequestError", "description": "Request parameters don't match the given idempotency key"})
+    responses.post(
+        f"{API}/tickets.json",
+        status=400,
+        json={
+            "error": "IdempotentRequestError",
+            "description": "Request parameters don't match the given idempotency key",
+        },
+    )
     with pytest.raises(ZendeskRejected) as raised:
         client.create_ticket({"subject": "x", "comment": {"body": "y"}}, "k")
     assert raised.value.status == 400 and raised.value.body["error"] == "IdempotentRequestError"

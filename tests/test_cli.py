@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 import responses
-
 from conftest import SAMPLES, sample, sample_policy
 from fake_history import HistoryEndpoints, audit, comment
 from fake_zendesk import FakeZendesk
+
 from zendesk_escalator import __version__
 from zendesk_escalator.cli import main
 from zendesk_escalator.store.migrate import head_revision
@@ -29,8 +29,9 @@ def test_simulate_runs_the_worker_code_on_recorded_answers_and_prints_the_wire_b
     ticket, comments = tmp_path / "ticket.json", tmp_path / "comments.json"
     ticket.write_text(json.dumps(sample("ticket_cc.json")))
     comments.write_text(json.dumps(sample("comments_cc.json")))  # as the API lists them: oldest first
-    code, report = simulate(capsys, str(SAMPLES / "event_comment_added.json"), "--ticket", str(ticket),
-                            "--comments", str(comments))
+    code, report = simulate(
+        capsys, str(SAMPLES / "event_comment_added.json"), "--ticket", str(ticket), "--comments", str(comments)
+    )
     assert code == 0
     assert report["screening"] == {"customer_cc": ["comments"]}
     assert report["reads"] == ["GET /api/v2/tickets/35436/comments.json", "GET /api/v2/tickets/35436.json"]
@@ -67,24 +68,41 @@ def test_simulate_bad_payload_is_a_clear_error(capsys, tmp_path):
     payload = tmp_path / "p.json"
     payload.write_text('{"tags": "x"}')
     code, err = simulate(capsys, str(payload))
-    assert code == 2 and err == (f"escalator: configuration error: payload: {payload} is not a webhook body: "
-                                 f"ticket_id: Missing data for required field.\n")
+    assert code == 2 and err == (
+        f"escalator: configuration error: payload: {payload} is not a webhook body: "
+        f"ticket_id: Missing data for required field.\n"
+    )
 
 
-@pytest.mark.parametrize("role, text, says", [
-    ("payload", None, "payload: cannot read {path}: No such file or directory"),
-    ("payload", '{"ticket_id": ', "payload: {path} is not JSON: Expecting value: line 1 column 15 (char 14)"),
-    ("--ticket", '{"id": 35436}', '--ticket: {path} holds no "ticket": give the answer of GET '
-                                  '/api/v2/tickets/{{id}}.json?include=users as it came'),
-    ("--comments", "[]", '--comments: {path} holds no "comments": give the answer of GET '
-                         '/api/v2/tickets/{{id}}/comments.json?include=users as it came'),
-])
+@pytest.mark.parametrize(
+    "role, text, says",
+    [
+        ("payload", None, "payload: cannot read {path}: No such file or directory"),
+        ("payload", '{"ticket_id": ', "payload: {path} is not JSON: Expecting value: line 1 column 15 (char 14)"),
+        (
+            "--ticket",
+            '{"id": 35436}',
+            '--ticket: {path} holds no "ticket": give the answer of GET '
+            "/api/v2/tickets/{{id}}.json?include=users as it came",
+        ),
+        (
+            "--comments",
+            "[]",
+            '--comments: {path} holds no "comments": give the answer of GET '
+            "/api/v2/tickets/{{id}}/comments.json?include=users as it came",
+        ),
+    ],
+)
 def test_simulate_names_the_file_it_cannot_use(capsys, tmp_path, role, text, says):
     path = tmp_path / "given.json"
     if text is not None:
         path.write_text(text)
-    files = {"payload": str(SAMPLES / "trigger_body.json"), "--ticket": str(SAMPLES / "ticket_cc.json"),
-             "--comments": str(SAMPLES / "comments_cc.json"), role: str(path)}
+    files = {
+        "payload": str(SAMPLES / "trigger_body.json"),
+        "--ticket": str(SAMPLES / "ticket_cc.json"),
+        "--comments": str(SAMPLES / "comments_cc.json"),
+        role: str(path),
+    }
     code, err = simulate(capsys, files["payload"], "--ticket", files["--ticket"], "--comments", files["--comments"])
     assert code == 2 and err == f"escalator: configuration error: {says.format(path=path)}\n"
 
@@ -154,19 +172,24 @@ def test_operator_commands_log_json_only_when_asked(capsys, monkeypatch, tmp_pat
     assert capsys.readouterr().err.startswith("escalator: warning: DRY RUN: would PUT /api/v2/tickets/9.json {")
 
 
-@pytest.mark.parametrize("argv, says", [
-    (["dead-letters", "show"], "dead-letters show needs a row id"),
-    (["dead-letters", "retry"], "dead-letters retry needs a row id or --all"),
-    (["dead-letters", "retry", "3", "--all"], "give a row id to show or retry, or --all"),
-    (["dead-letters", "list", "3"], "give a row id to show or retry, or --all"),
-    (["setup"], "setup needs --url (the service's webhook address), or --remove"),
-    (["setup", "--url", "https://esc.example/webhooks/zendesk", "--fields"], "--fields goes with --remove"),
-    (["setup", "--url", "https://esc.example/webhooks/zendesk", "--remove"], "not both"),
-    (["send-test"], "the following arguments are required: --ticket"),
-    (["backtest"], "the following arguments are required: --since"),
-    *[(["backtest", "--since", since], 'a period such as "90m", "12h", "30d" or "2w"')
-      for since in ("30", "0d", "30 days", "1y")],
-])
+@pytest.mark.parametrize(
+    "argv, says",
+    [
+        (["dead-letters", "show"], "dead-letters show needs a row id"),
+        (["dead-letters", "retry"], "dead-letters retry needs a row id or --all"),
+        (["dead-letters", "retry", "3", "--all"], "give a row id to show or retry, or --all"),
+        (["dead-letters", "list", "3"], "give a row id to show or retry, or --all"),
+        (["setup"], "setup needs --url (the service's webhook address), or --remove"),
+        (["setup", "--url", "https://esc.example/webhooks/zendesk", "--fields"], "--fields goes with --remove"),
+        (["setup", "--url", "https://esc.example/webhooks/zendesk", "--remove"], "not both"),
+        (["send-test"], "the following arguments are required: --ticket"),
+        (["backtest"], "the following arguments are required: --since"),
+        *[
+            (["backtest", "--since", since], 'a period such as "90m", "12h", "30d" or "2w"')
+            for since in ("30", "0d", "30 days", "1y")
+        ],
+    ],
+)
 def test_operator_commands_refuse_incomplete_arguments(capsys, argv, says):
     with pytest.raises(SystemExit):
         main(argv)
@@ -204,8 +227,13 @@ def zendesk_history(monkeypatch, tmp_path):
     cc = audit(35436, when, 20978392, comment(20978392, "Looping in our escalation desk.", when, ccs=(30000001,)))
     fake = FakeZendesk({35436: sample("ticket_cc.json")}, endpoints=[HistoryEndpoints([cc])]).start()
     monkeypatch.chdir(tmp_path)  # no .env here
-    for key, value in {"ZENDESK_SUBDOMAIN": "acme", "ZENDESK_EMAIL": "bot@acme.example", "ZENDESK_API_TOKEN": "t0ken",
-                       "ZENDESK_API_URL": fake.url, "DATABASE_URL": f"sqlite:///{tmp_path}/escalator.db"}.items():
+    for key, value in {
+        "ZENDESK_SUBDOMAIN": "acme",
+        "ZENDESK_EMAIL": "bot@acme.example",
+        "ZENDESK_API_TOKEN": "t0ken",
+        "ZENDESK_API_URL": fake.url,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/escalator.db",
+    }.items():
         monkeypatch.setenv(key, value)
     yield fake, when
     fake.stop()
@@ -216,8 +244,15 @@ def test_backtest_prints_a_table_or_json_and_writes_nothing(capsys, zendesk_hist
     assert main(["backtest", "--since", "7d", "--rules", POLICY]) == 0
     table = capsys.readouterr().out
     row = next(line for line in table.splitlines() if line.startswith("35436"))
-    assert row.split() == ["35436", when.strftime("%Y-%m-%d"), when.strftime("%H:%M"), "escalated", "1",
-                           "customer_cc", "customer_cc"]
+    assert row.split() == [
+        "35436",
+        when.strftime("%Y-%m-%d"),
+        when.strftime("%H:%M"),
+        "escalated",
+        "1",
+        "customer_cc",
+        "customer_cc",
+    ]
     assert "(7 days)" in table.splitlines()[0] and "What history cannot tell:" in table
     assert main(["backtest", "--since", "1w", "--format", "json", "--rules", POLICY]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -226,17 +261,23 @@ def test_backtest_prints_a_table_or_json_and_writes_nothing(capsys, zendesk_hist
     assert {r.method for r in fake.requests} == {"GET"} and not (tmp_path / "escalator.db").exists()
 
 
-@pytest.mark.parametrize("role, says", [
-    ("admin", "SLA tracking: the integration user is an admin, so the change feed"),
-    ("agent", "SLA tracking: the integration user is not an admin (role agent): the incremental export is refused"),
-])
+@pytest.mark.parametrize(
+    "role, says",
+    [
+        ("admin", "SLA tracking: the integration user is an admin, so the change feed"),
+        ("agent", "SLA tracking: the integration user is not an admin (role agent): the incremental export is refused"),
+    ],
+)
 @responses.activate
 def test_a_starting_worker_says_whether_sla_tracking_has_the_change_feed(caplog, role, says):
     from zendesk_escalator.settings import Settings
     from zendesk_escalator.wiring import report_feed_access
+
     caplog.set_level("INFO")
-    responses.get("https://acme.zendesk.com/api/v2/users/me.json",
-                  json={"user": {"id": 900000000001, "role": role, "name": "Escalator"}})
+    responses.get(
+        "https://acme.zendesk.com/api/v2/users/me.json",
+        json={"user": {"id": 900000000001, "role": role, "name": "Escalator"}},
+    )
     policy = sample_policy('[sla]\nwarn_before = "30m"\n')
     report_feed_access(Settings(subdomain="acme", email="bot@acme.example", api_token="t0ken"), policy)
     assert says in caplog.text and len(responses.calls) == 1
@@ -270,5 +311,4 @@ def test_a_policy_error_names_the_policy_file(capsys, monkeypatch, tmp_path, com
     monkeypatch.setenv("ESCALATOR_ALLOW_UNSIGNED", "1")  # run: the policy is what is wrong here
     main(command)
     out, err = capsys.readouterr()
-    assert "escalation.integraton_user_id: unknown key; did you mean 'integration_user_id'? (in mine.toml)" \
-        in out + err
+    assert "escalation.integraton_user_id: unknown key; did you mean 'integration_user_id'? (in mine.toml)" in out + err

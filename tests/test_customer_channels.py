@@ -9,7 +9,6 @@ the fake Zendesk over HTTP.
 import copy
 
 import pytest
-
 from conftest import sample
 from service import CUSTOMER, TICKET, Service, cc_fake, comment_event
 
@@ -22,10 +21,18 @@ CHANNELS = {
     "API": {"channel": "api", "source": NO_ADDRESS},
     "mobile SDK": {"channel": "mobile_sdk", "source": {"from": {}, "to": {}, "rel": "mobile_sdk"}},
 }
-EMAIL_WITHOUT_DESK = {"channel": "email", "source": {
-    "from": {"address": "dana@customer.example", "name": "Dana Customer",
-             "original_recipients": ["support@acme.zendesk.com"]},
-    "to": {"name": "Acme Support", "address": "support@acme.zendesk.com", "email_ccs": []}, "rel": None}}
+EMAIL_WITHOUT_DESK = {
+    "channel": "email",
+    "source": {
+        "from": {
+            "address": "dana@customer.example",
+            "name": "Dana Customer",
+            "original_recipients": ["support@acme.zendesk.com"],
+        },
+        "to": {"name": "Acme Support", "address": "support@acme.zendesk.com", "email_ccs": []},
+        "rel": None,
+    },
+}
 
 
 @pytest.fixture
@@ -38,8 +45,14 @@ def fake():
 def customer_replied(fake, via: dict) -> dict:
     """The customer's new comment (through `via`) after the recorded thread up to the agent's reply."""
     comments = copy.deepcopy(sample("comments_cc.json")["comments"][:2])
-    reply = {**copy.deepcopy(comments[0]), "id": 10005, "body": "Any news? We are still blocked.",
-             "plain_body": "Any news? We are still blocked.", "via": via, "created_at": "2026-11-22T09:15:02Z"}
+    reply = {
+        **copy.deepcopy(comments[0]),
+        "id": 10005,
+        "body": "Any news? We are still blocked.",
+        "plain_body": "Any news? We are still blocked.",
+        "via": via,
+        "created_at": "2026-11-22T09:15:02Z",
+    }
     fake.comments[TICKET] = [*comments, reply]
     return reply
 
@@ -53,17 +66,20 @@ def webhook(kind: str, reply: dict) -> dict:
 @pytest.mark.parametrize("kind", ["event", "trigger"])
 @pytest.mark.parametrize("channel", list(CHANNELS))
 def test_a_reply_without_addresses_escalates_a_ticket_that_ccs_the_desk(tmp_path, fake, kind, channel):
-    assert DESK in {u["email"].lower() for u in sample("ticket_cc.json")["users"]
-                    if u["id"] in fake.tickets[TICKET]["email_cc_ids"]}
+    assert DESK in {
+        u["email"].lower() for u in sample("ticket_cc.json")["users"] if u["id"] in fake.tickets[TICKET]["email_cc_ids"]
+    }
     reply = customer_replied(fake, CHANNELS[channel])
     service = Service(tmp_path, fake)
     assert service.post(webhook(kind, reply)).status_code == 202
     service.work()
-    sent, = fake.puts(TICKET)
+    (sent,) = fake.puts(TICKET)
     assert f"{DESK} is CC'd on the ticket" in sent["ticket"]["comment"]["body"]
     assert "escalation_reason_customer_cc" in sent["ticket"]["tags"]
-    assert [r.path for r in fake.seen("GET")] == [f"/api/v2/tickets/{TICKET}/comments.json",
-                                                 f"/api/v2/tickets/{TICKET}.json"]
+    assert [r.path for r in fake.seen("GET")] == [
+        f"/api/v2/tickets/{TICKET}/comments.json",
+        f"/api/v2/tickets/{TICKET}.json",
+    ]
     service.close()
 
 

@@ -14,7 +14,6 @@ import subprocess
 
 import pytest
 import requests
-
 from conftest import SAMPLES, sample, signed_headers
 from fake_oauth import OAuthEndpoints
 from fake_sla import SlaEndpoints
@@ -37,8 +36,13 @@ AXE = ROOT / ".axe" / "node_modules" / "axe-core" / "axe.min.js"  # git-ignored
 HIDDEN = 4242  # a ticket the integration user may not see: its webhook becomes a dead letter
 MANAGER = {"id": 900000000031, "name": "Olga Owner", "role": "agent", "custom_role_id": None}
 PEOPLE = [MANAGER, {"id": 900000000011, "name": "Lena Lead", "role": "agent"}]
-OFFICE = {"id": 7, "name": "Office", "time_zone": "Berlin", "holidays": [],
-          "intervals": [{"start_time": day * 1440 + 540, "end_time": day * 1440 + 1020} for day in range(1, 6)]}
+OFFICE = {
+    "id": 7,
+    "name": "Office",
+    "time_zone": "Berlin",
+    "holidays": [],
+    "intervals": [{"start_time": day * 1440 + 540, "end_time": day * 1440 + 1020} for day in range(1, 6)],
+}
 POLICY = """
 [[lifecycle.owners]]
 user_id = 900000000031
@@ -53,8 +57,11 @@ warn_before = "30m"
 roles = ["agent"]
 """
 
-needs_browser = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="chromium or chromedriver not found "
-                                   "(Debian: apt-get install chromium chromium-driver; .ci/run installs them)")
+needs_browser = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="chromium or chromedriver not found "
+    "(Debian: apt-get install chromium chromium-driver; .ci/run installs them)",
+)
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +71,21 @@ def axe_source() -> str:
         npm = shutil.which("npm")
         if npm is None:
             pytest.skip("npm not found: the accessibility check needs axe-core from npm (apt-get install npm)")
-        done = subprocess.run([npm, "install", "--prefix", str(AXE.parents[2]), "--no-save", "--no-audit",
-                               "--no-fund", f"axe-core@{AXE_VERSION}"], capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [
+                npm,
+                "install",
+                "--prefix",
+                str(AXE.parents[2]),
+                "--no-save",
+                "--no-audit",
+                "--no-fund",
+                f"axe-core@{AXE_VERSION}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if done.returncode != 0 or not AXE.is_file():
             pytest.skip(f"axe-core@{AXE_VERSION} could not be installed from npm: {done.stderr.strip()[-300:]}")
     return AXE.read_text()
@@ -81,8 +101,12 @@ def fake(oauth):
     """The recorded CC ticket with its SLA clock running (normal priority: 8 h to the first reply)."""
     comments = sample("comments_cc.json")
     sla = SlaEndpoints(schedule=OFFICE)
-    server = FakeZendesk({TICKET: sample("ticket_cc.json")}, {TICKET: comments["comments"]},
-                         users=comments["users"] + PEOPLE, endpoints=[sla, oauth]).start()
+    server = FakeZendesk(
+        {TICKET: sample("ticket_cc.json")},
+        {TICKET: comments["comments"]},
+        users=comments["users"] + PEOPLE,
+        endpoints=[sla, oauth],
+    ).start()
     server.tickets[TICKET].update(email_cc_ids=[], collaborator_ids=[])
     server.tickets[HIDDEN] = {"id": HIDDEN, "status": "open", "subject": "Hidden", "tags": []}
     server.hidden.add(HIDDEN)
@@ -99,11 +123,23 @@ def service(tmp_path, fake, oauth):
     rules.write_text((SAMPLES / "policy.toml").read_text() + POLICY)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    oauth.clients[1] = {"id": 1, "identifier": "zendesk_escalator", "secret": CLIENT_SECRET, "kind": "confidential",
-                        "name": "zendesk-escalator dashboard", "redirect_uri": [f"{base}/dashboard/login/callback"]}
+    oauth.clients[1] = {
+        "id": 1,
+        "identifier": "zendesk_escalator",
+        "secret": CLIENT_SECRET,
+        "kind": "confidential",
+        "name": "zendesk-escalator dashboard",
+        "redirect_uri": [f"{base}/dashboard/login/callback"],
+    }
     # PYTHONPATH: the processes run this checkout's code, wherever the venv's editable install points.
-    env = service_env(fake.url, f"sqlite:///{tmp_path}/inbox.db", ESCALATOR_ADMIN_TOKEN=TOKEN,
-                      ZENDESK_OAUTH_CLIENT_SECRET=CLIENT_SECRET, ESCALATOR_RULES=rules, PYTHONPATH=ROOT)
+    env = service_env(
+        fake.url,
+        f"sqlite:///{tmp_path}/inbox.db",
+        ESCALATOR_ADMIN_TOKEN=TOKEN,
+        ZENDESK_OAUTH_CLIENT_SECRET=CLIENT_SECRET,
+        ESCALATOR_RULES=rules,
+        PYTHONPATH=ROOT,
+    )
     procs = Procs(env, tmp_path / "logs")
     try:
         procs.web(port, workers=1)
@@ -117,8 +153,13 @@ def service(tmp_path, fake, oauth):
 def browser():
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1440,900"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1440,900",
+    ):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=CHROMEDRIVER))
@@ -150,10 +191,15 @@ def escalate(base: str, fake) -> None:
 def axe_violations(browser, axe_source: str) -> list[str]:
     """What axe-core finds serious or critical on the page, one line each."""
     browser.execute_script(axe_source)
-    found = browser.execute_async_script("const done = arguments[arguments.length - 1];"
-                                         "axe.run(document).then(r => done(r.violations), e => done([String(e)]));")
-    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}" if isinstance(v, dict)
-            else v for v in found if not isinstance(v, dict) or v.get("impact") in ("serious", "critical")]
+    found = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document).then(r => done(r.violations), e => done([String(e)]));"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}" if isinstance(v, dict) else v
+        for v in found
+        if not isinstance(v, dict) or v.get("impact") in ("serious", "critical")
+    ]
 
 
 @needs_browser
@@ -167,8 +213,19 @@ def test_a_manager_signs_in_with_zendesk_and_runs_the_day_from_the_dashboard(ser
     assert browser.current_url == f"{service}/dashboard"
     assert "signed in as Olga Owner (user 900000000031, agent)" in browser.find_element(By.ID, "who").text
     active = browser.find_element(By.ID, "active").text
-    for shown in (f"#{TICKET}", "Dashboard down", "Customer Corp", "Dana Customer", "Olga Owner", "Lena Lead",
-                  "1 (team lead)", "customer_cc", " left", "customer update due in", "ago"):
+    for shown in (
+        f"#{TICKET}",
+        "Dashboard down",
+        "Customer Corp",
+        "Dana Customer",
+        "Olga Owner",
+        "Lena Lead",
+        "1 (team lead)",
+        "customer_cc",
+        " left",
+        "customer update due in",
+        "ago",
+    ):
         assert shown in active, shown
     dead = browser.find_element(By.ID, "dead-letters").text
     assert f"#{HIDDEN}" in dead and "Forbidden" in dead and "escalator dead-letters retry" in dead
@@ -188,6 +245,9 @@ def test_a_manager_signs_in_with_zendesk_and_runs_the_day_from_the_dashboard(ser
     browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
     assert wait_until(lambda: browser.current_url.endswith("owner=900000000031&organization="), timeout=10)
     assert f"#{TICKET}" in browser.find_element(By.ID, "active").text
-    errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"
-              and "status of 401" not in entry["message"]]  # the sign-in page is a 401, for scripts' sake
+    errors = [
+        entry
+        for entry in browser.get_log("browser")
+        if entry["level"] == "SEVERE" and "status of 401" not in entry["message"]
+    ]  # the sign-in page is a 401, for scripts' sake
     assert errors == []

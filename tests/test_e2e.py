@@ -5,7 +5,6 @@ import time
 
 import pytest
 import requests
-
 from conftest import sample, signed_headers
 from processes import Procs, free_port, service_env, wait_until
 from service import cc_fake
@@ -52,10 +51,16 @@ def test_signed_cc_webhook_escalates_the_ticket_exactly_once(service, fake):
     metrics = lambda: requests.get(f"{service}/metrics", timeout=2).text  # noqa: E731
     assert wait_until(lambda: 'escalator_inbox_rows{status="done"} 2' in metrics())
 
-    update, = [body["ticket"] for body in fake.puts(TICKET)]
+    (update,) = [body["ticket"] for body in fake.puts(TICKET)]
     assert update["group_id"] == 360000000003 and update["priority"] == "high"
     assert update["assignee_id"] is None and update["tags"] == [
-        "billing", "vip", "escalated", "escalation_level_1", "escalation_reason_customer_cc", "escalation_active"]
+        "billing",
+        "vip",
+        "escalated",
+        "escalation_level_1",
+        "escalation_reason_customer_cc",
+        "escalation_active",
+    ]
     assert {"id": 360010000001, "value": "escalation_active"} in update["custom_fields"]
     assert update["comment"]["public"] is False
     assert "escalation@acme.example" in update["comment"]["body"]
@@ -74,8 +79,9 @@ def test_event_from_the_integration_user_costs_no_api_call(service, fake):
 
 def test_bad_signature_never_reaches_zendesk(service, fake):
     raw = json.dumps(sample("event_comment_added.json")).encode()
-    answer = requests.post(f"{service}/webhooks/zendesk", data=raw,
-                           headers=signed_headers(raw, secret="wrong"), timeout=5)
+    answer = requests.post(
+        f"{service}/webhooks/zendesk", data=raw, headers=signed_headers(raw, secret="wrong"), timeout=5
+    )
     assert answer.status_code == 401
     time.sleep(0.5)
     assert fake.requests == []

@@ -11,13 +11,13 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from conftest import LIFECYCLE, sample, sample_policy
 from fake_audits import AuditEndpoints
 from fake_search import SearchEndpoints
 from fake_sla import SlaEndpoints
 from fake_zendesk import FakeZendesk
 from service import AGENT, CUSTOMER, TICKET, Clock, Service
+
 from zendesk_escalator.core.lifecycle import ACTIVE, CLOSED
 from zendesk_escalator.core.policy import FieldIds
 from zendesk_escalator.store.escalations import Escalations
@@ -34,12 +34,17 @@ SLA = '\n[sla]\nwarn_before = "30m"\nbreach_level = 2\nrepeat_every = "1h"\n'
 @pytest.fixture
 def world(tmp_path, made):
     """The fake Zendesk (a drop-down status field, audits, search, an SLA clock) and the service on one clock."""
+
     def make(extra="", tickets=None, fields=None, **settings):
         clock, comments = Clock(START), sample("comments_cc.json")
-        fake = FakeZendesk(tickets or {TICKET: sample("ticket_cc.json")}, {TICKET: comments["comments"]},
-                           users=comments["users"], dropdowns={(fields or policy_fields()).status: OPTIONS},
-                           endpoints=[AuditEndpoints(), SearchEndpoints(), sla := SlaEndpoints()],
-                           clock=lambda: clock().timestamp()).start()
+        fake = FakeZendesk(
+            tickets or {TICKET: sample("ticket_cc.json")},
+            {TICKET: comments["comments"]},
+            users=comments["users"],
+            dropdowns={(fields or policy_fields()).status: OPTIONS},
+            endpoints=[AuditEndpoints(), SearchEndpoints(), sla := SlaEndpoints()],
+            clock=lambda: clock().timestamp(),
+        ).start()
         made.append(fake)
         policy = sample_policy(extra)
         service = Service(tmp_path, fake, replace(policy, fields=fields) if fields else policy, clock, **settings)
@@ -64,8 +69,7 @@ def restarted(service: Service, tmp_path, fields: FieldIds) -> Service:
 def trigger(fake, actor: int, role: str, hints: bool = True, ticket_id: int = TICKET) -> dict:
     """The body `setup`'s triggers send; without hints, only what the README says is required."""
     ticket = fake.tickets[ticket_id]
-    body = {"ticket_id": str(ticket_id), "updated_at": ticket["updated_at"], "actor_id": str(actor),
-            "actor_role": role}
+    body = {"ticket_id": str(ticket_id), "updated_at": ticket["updated_at"], "actor_id": str(actor), "actor_role": role}
     if hints:
         body |= {"tags": " ".join(ticket["tags"]), "status": ticket["status"], "priority": ticket["priority"]}
     return body
@@ -74,8 +78,11 @@ def trigger(fake, actor: int, role: str, hints: bool = True, ticket_id: int = TI
 def field_event(fake, field_id: int) -> dict:
     """Zendesk's ticket.custom_field_changed event, as an agent's change of the field sends it."""
     body = copy.deepcopy(sample("event_comment_added.json"))
-    body.update(id=f"f-{len(fake.requests)}", type="zen:event-type:ticket.custom_field_changed",
-                event={"custom_field": {"id": str(field_id)}})
+    body.update(
+        id=f"f-{len(fake.requests)}",
+        type="zen:event-type:ticket.custom_field_changed",
+        event={"custom_field": {"id": str(field_id)}},
+    )
     body["detail"].update(actor_id=str(AGENT), tags=fake.tickets[TICKET]["tags"], status="OPEN")
     return body
 
@@ -153,8 +160,14 @@ def recurring_run(newest: dict) -> dict:
     older = {}
     for ticket_id, days in ((101, 5), (102, 3)):
         ticket = copy.deepcopy(sample("ticket_cc.json"))
-        ticket["ticket"].update(id=ticket_id, priority="high", tags=[], email_cc_ids=[], collaborator_ids=[],
-                                created_at=(START - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        ticket["ticket"].update(
+            id=ticket_id,
+            priority="high",
+            tags=[],
+            email_cc_ids=[],
+            collaborator_ids=[],
+            created_at=(START - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        )
         older[ticket_id] = ticket
     return older | {TICKET: newest}
 
@@ -162,11 +175,19 @@ def recurring_run(newest: dict) -> dict:
 def escalated_by_an_earlier_release() -> dict:
     """Tags and the old fields say level 3; the service holds no record of it."""
     ticket = copy.deepcopy(sample("ticket_cc.json"))
-    ticket["ticket"].update(priority="high", tags=["billing", *LEVEL_3], email_cc_ids=[], collaborator_ids=[],
-                            created_at=(START - timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M:%SZ"))
-    ticket["ticket"]["custom_fields"][:4] = [{"id": STATUS, "value": "escalation_active"}, {"id": LEVEL, "value": 3},
-                                             {"id": REASON, "value": "security_breach"},
-                                             {"id": AT, "value": "2026-11-23T04:00:00Z"}]
+    ticket["ticket"].update(
+        priority="high",
+        tags=["billing", *LEVEL_3],
+        email_cc_ids=[],
+        collaborator_ids=[],
+        created_at=(START - timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+    ticket["ticket"]["custom_fields"][:4] = [
+        {"id": STATUS, "value": "escalation_active"},
+        {"id": LEVEL, "value": 3},
+        {"id": REASON, "value": "security_breach"},
+        {"id": AT, "value": "2026-11-23T04:00:00Z"},
+    ]
     return ticket
 
 
@@ -177,7 +198,11 @@ def test_a_recurring_referral_adopts_an_earlier_escalation_read_through_re_creat
     assert fake.puts(TICKET) == []  # no second escalation, no level lowered to the rule's 2
     adopted = episode(service)
     assert (adopted.state, adopted.level, adopted.reason, adopted.history[0].cause) == (
-        ACTIVE, 3, "security_breach", "adopted")
+        ACTIVE,
+        3,
+        "security_breach",
+        "adopted",
+    )
     assert adopted.opened_at == START  # the old "escalated at" is in the deleted field: adopted now
 
 
@@ -189,8 +214,12 @@ def test_a_customers_cc_on_a_ticket_whose_fields_were_re_created_does_not_escala
     service.work()  # escalated at level 3 under the old field ids
     first = fake.puts(TICKET)[-1]["ticket"]
     service = restarted(service, tmp_path, RECREATED)
-    fake.add_comment(TICKET, CUSTOMER, "Any news? Looping in our escalation desk.",
-                     via=copy.deepcopy(sample("comments_cc.json")["comments"][-1]["via"]))
+    fake.add_comment(
+        TICKET,
+        CUSTOMER,
+        "Any news? Looping in our escalation desk.",
+        via=copy.deepcopy(sample("comments_cc.json")["comments"][-1]["via"]),
+    )
     service.post(trigger(fake, CUSTOMER, "end-user", hints=False))  # a hand-made trigger: no tags to screen on
     service.work()
     assert len(fake.puts(TICKET)) == 1  # not escalated again at level 1, no "escalated at" rewritten
@@ -201,16 +230,34 @@ def test_a_customers_cc_on_a_ticket_whose_fields_were_re_created_does_not_escala
     assert "already escalated at level 3 (security_breach)" in repaired["comment"]["body"]
     escalated_at = next(f["value"] for f in first["custom_fields"] if f["id"] == AT)
     assert repaired["custom_fields"] == [
-        {"id": RECREATED.status, "value": "escalation_active"}, {"id": RECREATED.level, "value": 3},
-        {"id": RECREATED.reason, "value": "security_breach"}, {"id": RECREATED.escalated_at, "value": escalated_at}]
+        {"id": RECREATED.status, "value": "escalation_active"},
+        {"id": RECREATED.level, "value": 3},
+        {"id": RECREATED.reason, "value": "security_breach"},
+        {"id": RECREATED.escalated_at, "value": escalated_at},
+    ]
 
 
 def test_an_sla_breach_moved_after_its_escalation_stays_quiet_through_re_created_fields(world, tmp_path):
-    tickets = {1: {"ticket": {"id": 1, "status": "open", "priority": "urgent", "group_id": 98738, "assignee_id": AGENT,
-                              "requester_id": CUSTOMER, "tags": [], "follower_ids": [], "collaborator_ids": [],
-                              "email_cc_ids": [], "custom_fields": [],
-                              "created_at": "2026-11-23T09:00:00Z", "updated_at": "2026-11-23T09:00:00Z",
-                              "generated_timestamp": int(START.timestamp())}}}
+    tickets = {
+        1: {
+            "ticket": {
+                "id": 1,
+                "status": "open",
+                "priority": "urgent",
+                "group_id": 98738,
+                "assignee_id": AGENT,
+                "requester_id": CUSTOMER,
+                "tags": [],
+                "follower_ids": [],
+                "collaborator_ids": [],
+                "email_cc_ids": [],
+                "custom_fields": [],
+                "created_at": "2026-11-23T09:00:00Z",
+                "updated_at": "2026-11-23T09:00:00Z",
+                "generated_timestamp": int(START.timestamp()),
+            }
+        }
+    }
     service, fake, sla = world(SLA, tickets)
     sla.start_clock(fake, 1)  # urgent: the first reply is due at 10:00
     for _ in range(62):
@@ -227,8 +274,12 @@ def test_an_sla_breach_moved_after_its_escalation_stays_quiet_through_re_created
 
 def test_an_agents_request_on_an_earlier_escalation_is_read_though_its_tags_screen_out_the_rest(world):
     service, fake, _ = world(LIFECYCLE, {TICKET: escalated_by_an_earlier_release()})
-    fake.add_comment(TICKET, CUSTOMER, "Still broken, escalation desk in CC.",
-                     via=copy.deepcopy(sample("comments_cc.json")["comments"][-1]["via"]))
+    fake.add_comment(
+        TICKET,
+        CUSTOMER,
+        "Still broken, escalation desk in CC.",
+        via=copy.deepcopy(sample("comments_cc.json")["comments"][-1]["via"]),
+    )
     before = len(fake.requests)
     service.post(trigger(fake, CUSTOMER, "end-user"))  # its tags show level 3: a level-1 CC is screened out
     service.work()

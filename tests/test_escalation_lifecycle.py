@@ -6,11 +6,11 @@ import copy
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from conftest import LIFECYCLE, sample, sample_policy
 from fake_audits import AuditEndpoints
 from fake_zendesk import FakeZendesk
 from service import AGENT, CUSTOMER, TICKET, Clock, Service, comment_event
+
 from zendesk_escalator.core.lifecycle import ACTIVE, CLOSED, MONITORING
 from zendesk_escalator.store.escalations import Escalations
 
@@ -23,8 +23,13 @@ def world(tmp_path, made):
     def make(extra=LIFECYCLE, ticket_changes=None):
         clock = Clock(START)
         comments = sample("comments_cc.json")
-        fake = FakeZendesk({TICKET: sample("ticket_cc.json")}, {TICKET: comments["comments"]}, users=comments["users"],
-                           endpoints=[AuditEndpoints()], clock=lambda: clock().timestamp()).start()
+        fake = FakeZendesk(
+            {TICKET: sample("ticket_cc.json")},
+            {TICKET: comments["comments"]},
+            users=comments["users"],
+            endpoints=[AuditEndpoints()],
+            clock=lambda: clock().timestamp(),
+        ).start()
         fake.tickets[TICKET].update(ticket_changes or {"email_cc_ids": [], "collaborator_ids": []})
         policy = sample_policy(extra)
         made.append(fake)
@@ -37,14 +42,19 @@ def escalate_by_cc(service, fake):
     """The customer's reply CCs the escalation desk: the ticket is escalated."""
     cc = copy.deepcopy(sample("comments_cc.json")["comments"][-1])
     written = fake.add_comment(TICKET, CUSTOMER, "Please escalate.", via=cc["via"])
-    service.post(comment_event(TICKET, written, CUSTOMER, False, f"e-{written['id']}", tags=fake.tickets[TICKET]["tags"]))
+    service.post(
+        comment_event(TICKET, written, CUSTOMER, False, f"e-{written['id']}", tags=fake.tickets[TICKET]["tags"])
+    )
     service.work()
 
 
 def status_event(fake, status: str, actor: int = AGENT) -> dict:
     body = copy.deepcopy(sample("event_comment_added.json"))
-    body.update(id=f"s-{status}-{len(fake.requests)}-{fake.clock()}", type="zen:event-type:ticket.status_changed",
-                event={"current": status.upper(), "previous": None})
+    body.update(
+        id=f"s-{status}-{len(fake.requests)}-{fake.clock()}",
+        type="zen:event-type:ticket.status_changed",
+        event={"current": status.upper(), "previous": None},
+    )
     body["detail"].update(status=status.upper(), actor_id=str(actor), tags=fake.tickets[TICKET]["tags"])
     return body
 
@@ -53,8 +63,11 @@ def tags_event(fake, added: str) -> dict:
     body = copy.deepcopy(sample("event_comment_added.json"))
     fake.tickets[TICKET]["tags"].append(added)
     fake.changed(fake.tickets[TICKET])
-    body.update(id=f"t-{added}-{len(fake.requests)}", type="zen:event-type:ticket.tags_changed",
-                event={"tags_added": [added], "tags_removed": []})
+    body.update(
+        id=f"t-{added}-{len(fake.requests)}",
+        type="zen:event-type:ticket.tags_changed",
+        event={"tags_added": [added], "tags_removed": []},
+    )
     body["detail"].update(actor_id=str(AGENT), tags=fake.tickets[TICKET]["tags"])
     return body
 
@@ -64,8 +77,11 @@ def field(fake, field_id):
 
 
 def notes(fake) -> list[str]:
-    return [r.body["ticket"]["comment"]["body"] for r in fake.seen("PUT", TICKET)
-            if r.status == 200 and "comment" in r.body["ticket"]]
+    return [
+        r.body["ticket"]["comment"]["body"]
+        for r in fake.seen("PUT", TICKET)
+        if r.status == 200 and "comment" in r.body["ticket"]
+    ]
 
 
 def episode(service):
@@ -224,7 +240,7 @@ def test_a_closed_ticket_gets_its_review_in_a_follow_up_ticket_where_the_policy_
     fake.set_status(TICKET, "closed", AGENT)
     service.at(START + timedelta(days=3, minutes=5))
     service.work()
-    created, = [r for r in fake.seen("POST") if r.path == "/api/v2/tickets.json"]
+    (created,) = [r for r in fake.seen("POST") if r.path == "/api/v2/tickets.json"]
     followup = created.body["ticket"]
     assert followup["via_followup_source_id"] == TICKET and followup["assignee_id"] == 900000000031
     assert followup["comment"]["public"] is False and followup["comment"]["body"] == episode(service).review
@@ -237,11 +253,15 @@ def test_the_note_lists_the_request_checklist_and_one_public_reply_asks_for_what
     escalate_by_cc(service, fake)
     escalation, reply = [body["ticket"] for body in fake.puts(TICKET)]
     assert "Escalation request checklist: 2 of 8 items present." in escalation["comment"]["body"]
-    assert "- Technical contact: phone number missing (found: Dana Customer; dana@customer.example)" in escalation["comment"]["body"]
+    assert (
+        "- Technical contact: phone number missing (found: Dana Customer; dana@customer.example)"
+        in escalation["comment"]["body"]
+    )
     assert "- Problem with steps to reproduce" in escalation["comment"]["body"]
     assert episode(service).missing[:2] == (  # the record keeps it for the sidebar app
         "Technical contact: phone number missing (found: Dana Customer; dana@customer.example)",
-        "Affected application and environment")
+        "Affected application and environment",
+    )
     assert reply == {"comment": {"public": True, "body": reply["comment"]["body"]}}
     assert reply["comment"]["body"].startswith("Hello,\n\nThank you for your escalation request.")
     assert "- the problem, with the steps to reproduce it" in reply["comment"]["body"]

@@ -39,6 +39,9 @@ def test_the_example_loads():
 def test_the_example_shows_every_key():
     text = EXAMPLE.read_text()
     data, commented = tomllib.loads(text), set(COMMENTED.findall(text))
-    missing = [".".join(path + (key,)) for path, key in schema_keys(PolicySchema())
-               if key not in shown(data, path) and key not in commented]
+    missing = [
+        ".".join(path + (key,))
+        for path, key in schema_keys(PolicySchema())
+        if key not in shown(data, path) and key not in commented
+    ]
     assert missing == []

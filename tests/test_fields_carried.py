@@ -12,11 +12,11 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
-
 from conftest import SAMPLES, sample
 from fake_admin import FakeAdmin
 from fake_zendesk import FakeZendesk
 from service import CUSTOMER, Clock, Service
+
 from zendesk_escalator.ops.check import Context, check_escalation_fields
 from zendesk_escalator.ops.setup import run_setup
 from zendesk_escalator.policy_file import parse_policy
@@ -27,12 +27,22 @@ START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 TICKETS = (35436, 35437, 35438)
 STATUS = 360010000001
 FIELDS = [
-    {"id": STATUS, "type": "tagger", "title": "Escalation status", "active": True, "custom_field_options": [
-        {"id": n, "name": value, "value": value} for n, value in enumerate(
-            ("escalation_active", "escalation_requested", "escalation_monitoring", "escalation_closed"))]},
+    {
+        "id": STATUS,
+        "type": "tagger",
+        "title": "Escalation status",
+        "active": True,
+        "custom_field_options": [
+            {"id": n, "name": value, "value": value}
+            for n, value in enumerate(
+                ("escalation_active", "escalation_requested", "escalation_monitoring", "escalation_closed")
+            )
+        ],
+    },
     {"id": 360010000002, "type": "integer", "title": "Escalation level", "active": True},
     {"id": 360010000003, "type": "text", "title": "Escalation reason", "active": True},
-    {"id": 360010000004, "type": "text", "title": "Escalated at", "active": True}]
+    {"id": 360010000004, "type": "text", "title": "Escalated at", "active": True},
+]
 URL = "https://esc.example.com/webhooks/zendesk"
 
 
@@ -58,7 +68,7 @@ def setup(service, fake, capsys) -> str:
 
 
 def checked(service, policy) -> tuple:
-    row, = check_escalation_fields(Context(policy, None, (), service.inbox))
+    (row,) = check_escalation_fields(Context(policy, None, (), service.inbox))
     return row.status, row.detail
 
 
@@ -66,15 +76,24 @@ def test_setup_carries_open_escalations_over_to_a_re_created_field_at_a_paced_ra
     service, fake, admin = world
     for ticket_id in TICKETS:
         ticket = fake.tickets[ticket_id]
-        service.post({"ticket_id": str(ticket_id), "updated_at": ticket["updated_at"], "tags": " ".join(ticket["tags"]),
-                      "actor_id": str(CUSTOMER), "actor_role": "end-user"})
+        service.post(
+            {
+                "ticket_id": str(ticket_id),
+                "updated_at": ticket["updated_at"],
+                "tags": " ".join(ticket["tags"]),
+                "actor_id": str(CUSTOMER),
+                "actor_role": "end-user",
+            }
+        )
     service.work()
     assert checked(service, service.policy)[0] == "OK"
     del admin.fields[STATUS]  # an admin deleted "Escalation status"
     said = setup(service, fake, capsys)
     new_status = next(f["id"] for f in admin.fields.values() if f["title"] == "Escalation status")
-    assert (f"Open escalations: 3 showed the old fields (status {STATUS} → {new_status}): the service rewrites "
-            f"their fields and tags, one update every 1 s (about 1 min)") in said
+    assert (
+        f"Open escalations: 3 showed the old fields (status {STATUS} → {new_status}): the service rewrites "
+        f"their fields and tags, one update every 1 s (about 1 min)"
+    ) in said
     before = len(fake.seen("PUT"))
     for _ in range(4):  # the running service, still on the old [fields]
         service.work()
@@ -96,14 +115,22 @@ def test_setup_carries_open_escalations_over_to_a_re_created_field_at_a_paced_ra
 def test_a_dry_run_says_what_it_would_carry_over_and_queues_nothing(world, capsys):
     service, fake, admin = world
     ticket = fake.tickets[TICKETS[0]]
-    service.post({"ticket_id": str(TICKETS[0]), "updated_at": ticket["updated_at"], "actor_id": str(CUSTOMER),
-                  "actor_role": "end-user"})
+    service.post(
+        {
+            "ticket_id": str(TICKETS[0]),
+            "updated_at": ticket["updated_at"],
+            "actor_id": str(CUSTOMER),
+            "actor_role": "end-user",
+        }
+    )
     service.work()
     del admin.fields[STATUS]
     settings = Settings(subdomain="acme", email="bot@acme.example", api_token="t0ken", api_url=fake.url)
     run_setup(build_admin(settings), service.policy, URL, True, inbox=service.inbox, now=service.clock())
-    assert (f"Open escalations: 1 shows the old fields (status {STATUS} → a new field); a real run rewrites it."
-            in capsys.readouterr().out)
+    assert (
+        f"Open escalations: 1 shows the old fields (status {STATUS} → a new field); a real run rewrites it."
+        in capsys.readouterr().out
+    )
     assert [r for r in service.inbox.rows() if r.kind == "mirror"] == []
 
 
@@ -122,5 +149,7 @@ def test_without_the_services_database_setup_says_where_to_run_it(world, capsys)
     run_setup(build_admin(settings), service.policy, URL, False, inbox=None, now=service.clock())
     out = capsys.readouterr().out
     assert f"Open escalations, if the service has any: the fields moved (status {STATUS} → " in out
-    assert ("), but the service's database is not here (DATABASE_URL): run setup where the service runs to rewrite "
-            "them (a new installation has none).") in out
+    assert (
+        "), but the service's database is not here (DATABASE_URL): run setup where the service runs to rewrite "
+        "them (a new installation has none)."
+    ) in out

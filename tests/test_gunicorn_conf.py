@@ -1,10 +1,11 @@
-"""The gunicorn hooks: the metrics directory held by the master, dead workers forgotten, gunicorn's lines in our format."""
+"""The gunicorn hooks: the metrics directory held by the master, dead workers forgotten, gunicorn's lines in
+our format."""
 
 import json
 
 from gunicorn.config import Config
-
 from processes import python
+
 from zendesk_escalator import gunicorn_conf
 from zendesk_escalator.ops import multiproc
 

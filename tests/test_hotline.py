@@ -6,7 +6,6 @@ voicemail's transcript quoted as the request; a call to another number, or a tic
 import copy
 
 import pytest
-
 from conftest import sample, sample_policy
 from fake_zendesk import FakeZendesk
 from service import Clock, Service
@@ -20,16 +19,27 @@ AGENT_ROLE = "Agent"
 
 def trigger(via: str | None, role: str = "End-user", actor: int = CALLER) -> dict:
     """The documented trigger body as the "ticket created" trigger renders it for a new call ticket."""
-    body = {"ticket_id": str(CALL), "updated_at": "2026-11-22T16:36:51Z", "tags": "", "priority": "",
-            "status": "New", "actor_id": str(actor), "actor_role": role}
+    body = {
+        "ticket_id": str(CALL),
+        "updated_at": "2026-11-22T16:36:51Z",
+        "tags": "",
+        "priority": "",
+        "status": "New",
+        "actor_id": str(actor),
+        "actor_role": role,
+    }
     return body if via is None else {**body, "via": via}
 
 
 def created_event(channel: str = "voice") -> dict:
     """A ticket.created event webhook for the call ticket (detail.via.channel names the channel)."""
     body = copy.deepcopy(sample("event_comment_added.json"))
-    body.update(id="call-created-1", subject=f"zen:ticket:{CALL}", type="zen:event-type:ticket.created",
-                event={"meta": {"sequence": {"id": "S1", "position": 1, "total": 1}}})
+    body.update(
+        id="call-created-1",
+        subject=f"zen:ticket:{CALL}",
+        type="zen:event-type:ticket.created",
+        event={"meta": {"sequence": {"id": "S1", "position": 1, "total": 1}}},
+    )
     body["detail"].update(id=str(CALL), actor_id=str(CALLER), tags=[], status="NEW", via={"channel": channel})
     return body
 
@@ -53,13 +63,12 @@ def test_a_voicemail_to_the_hotline_is_escalated_with_its_transcript_quoted_as_t
     service, fake = world()
     assert service.post(trigger("Voicemail")).status_code == 202
     service.work()
-    update, = [body["ticket"] for body in fake.puts(CALL)]
+    (update,) = [body["ticket"] for body in fake.puts(CALL)]
     assert update["priority"] == "urgent"
     assert {"escalated", "escalation_level_2", "escalation_reason_phone"} <= set(update["tags"])
     note = update["comment"]["body"]
     assert update["comment"]["public"] is False
-    assert ("- a voicemail from +16022202269 to the escalation hotline +1 (619) 639-9312 (Escalation hotline)"
-            in note)
+    assert "- a voicemail from +16022202269 to the escalation hotline +1 (619) 639-9312 (Escalation hotline)" in note
     transcript = sample("comments_voicemail.json")["comments"][0]["data"]["transcription_text"]
     quoted = "\n".join(f"> {line}" for line in transcript.splitlines())
     assert f"Escalation request:\n{quoted}" in note  # the customer's words, every line visibly quoted
@@ -81,12 +90,15 @@ def test_an_event_webhook_of_the_new_call_ticket_escalates_it(world):
     service, fake = world()
     assert service.post(created_event()).status_code == 202
     service.work()
-    update, = [body["ticket"] for body in fake.puts(CALL)]
+    (update,) = [body["ticket"] for body in fake.puts(CALL)]
     assert "escalation_reason_phone" in update["tags"]
 
 
-@pytest.mark.parametrize("to, rel", [("+16196390000", "voicemail"), (HOTLINE, "outbound")],
-                         ids=["another number", "an outbound call on the hotline"])
+@pytest.mark.parametrize(
+    "to, rel",
+    [("+16196390000", "voicemail"), (HOTLINE, "outbound")],
+    ids=["another number", "an outbound call on the hotline"],
+)
 def test_a_call_that_is_not_a_customers_call_to_the_hotline_is_not_escalated(world, to, rel):
     service, fake = world(to=to, rel=rel)
     service.post(trigger("Voicemail"))

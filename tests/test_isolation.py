@@ -14,16 +14,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
 from processes import ROOT
 
 DOTENV = ROOT / ".env"
 # The tests run again in a child pytest, as the admin would run them: they start processes
 # (make run; the Procfile and `escalator run`; python -c) and read settings in-process.
-CHOSEN = ["tests/test_isolation.py::test_a_test_sees_none_of_the_admins_settings",
-          "tests/test_make_run.py::test_make_run_listens_on_loopback_only_and_says_so",
-          "tests/test_gunicorn_conf.py", "tests/test_e2e.py::test_signed_cc_webhook_escalates_the_ticket_exactly_once",
-          "tests/test_cli.py"]
+CHOSEN = [
+    "tests/test_isolation.py::test_a_test_sees_none_of_the_admins_settings",
+    "tests/test_make_run.py::test_make_run_listens_on_loopback_only_and_says_so",
+    "tests/test_gunicorn_conf.py",
+    "tests/test_e2e.py::test_signed_cc_webhook_escalates_the_ticket_exactly_once",
+    "tests/test_cli.py",
+]
 
 
 class Recorder(ThreadingHTTPServer):
@@ -61,9 +63,15 @@ def real_account():
 
 
 def admin_settings(url: str, database: Path) -> dict:
-    return {"ZENDESK_SUBDOMAIN": "realco", "ZENDESK_EMAIL": "admin@realco.example", "ZENDESK_API_TOKEN": "real",
-            "ZENDESK_API_URL": url, "ZENDESK_WEBHOOK_SECRET": "the-real-secret",
-            "DATABASE_URL": f"sqlite:///{database}", "ESCALATOR_RULES": str(ROOT / "examples" / "escalation.toml")}
+    return {
+        "ZENDESK_SUBDOMAIN": "realco",
+        "ZENDESK_EMAIL": "admin@realco.example",
+        "ZENDESK_API_TOKEN": "real",
+        "ZENDESK_API_URL": url,
+        "ZENDESK_WEBHOOK_SECRET": "the-real-secret",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "ESCALATOR_RULES": str(ROOT / "examples" / "escalation.toml"),
+    }
 
 
 @pytest.mark.e2e
@@ -74,12 +82,21 @@ def test_the_suite_never_reaches_the_account_of_the_admins_env_file_or_shell(rea
         pytest.skip(f"{DOTENV} exists (yours): this proof writes its own there")
     with written:
         written.write("# written by tests/test_isolation.py for one test; delete it if it outlived the run\n")
-        written.write("".join(f"{key}={value}\n" for key, value in
-                              admin_settings(real_account.url, tmp_path / "dotenv.db").items()))
+        written.write(
+            "".join(
+                f"{key}={value}\n" for key, value in admin_settings(real_account.url, tmp_path / "dotenv.db").items()
+            )
+        )
     shell = admin_settings(real_account.url, tmp_path / "shell.db")
     try:
-        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *CHOSEN],
-                              cwd=ROOT, env={**os.environ, **shell}, capture_output=True, text=True, timeout=600)
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *CHOSEN],
+            cwd=ROOT,
+            env={**os.environ, **shell},
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
     finally:
         DOTENV.unlink()
     assert real_account.heard == []

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from processes import ROOT, free_port, ready, wait_until
 
 pytestmark = pytest.mark.e2e
@@ -21,7 +20,7 @@ def listening_addresses(port: int) -> set[str]:
         local, state = line.split()[1], line.split()[3]
         address, local_port = local.split(":")
         if state == "0A" and int(local_port, 16) == port:  # 0A: LISTEN
-            found.add(".".join(str(int(address[i:i + 2], 16)) for i in (6, 4, 2, 0)))
+            found.add(".".join(str(int(address[i : i + 2], 16)) for i in (6, 4, 2, 0)))
     return found
 
 
@@ -31,15 +30,28 @@ def make_run(tmp_path):
 
     def start(**env) -> tuple[int, Path]:
         port, log = free_port(), tmp_path / f"make-run-{len(started)}.log"
-        environ = {k: v for k, v in os.environ.items()
-                   if k not in ("HOST", "ZENDESK_WEBHOOK_SECRET", "PROMETHEUS_MULTIPROC_DIR", "LOG_FORMAT")}
-        environ.update(PORT=str(port), DATABASE_URL=f"sqlite:///{tmp_path}/run-{len(started)}.db",
-                       ESCALATOR_RULES=str(ROOT / "examples" / "escalation.toml"), PYTHONPATH=str(ROOT), **env)
+        environ = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("HOST", "ZENDESK_WEBHOOK_SECRET", "PROMETHEUS_MULTIPROC_DIR", "LOG_FORMAT")
+        }
+        environ.update(
+            PORT=str(port),
+            DATABASE_URL=f"sqlite:///{tmp_path}/run-{len(started)}.db",
+            ESCALATOR_RULES=str(ROOT / "examples" / "escalation.toml"),
+            PYTHONPATH=str(ROOT),
+            **env,
+        )
         # -o: the virtualenv this test runs in is installed; make must not rebuild it. -f, in a directory
         # of the test's: the checkout's own .env and escalation.toml (the admin's) are not read.
-        proc = subprocess.Popen(["make", "-s", "-f", str(ROOT / "Makefile"), "-o", f"{VENV}/.installed", "run",
-                                 f"VENV={VENV}"], cwd=tmp_path, env=environ, stdout=open(log, "w"),
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            ["make", "-s", "-f", str(ROOT / "Makefile"), "-o", f"{VENV}/.installed", "run", f"VENV={VENV}"],
+            cwd=tmp_path,
+            env=environ,
+            stdout=open(log, "w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         started.append(proc)
         assert wait_until(lambda: ready(f"http://127.0.0.1:{port}"), timeout=30), log.read_text()[-3000:]
         return port, log

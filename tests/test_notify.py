@@ -5,11 +5,11 @@ each chat (Slack's incoming webhook and chat.postMessage, a Teams Workflow) reco
 import logging
 
 import pytest
-
 from conftest import sample, sample_policy
-from fake_chat import BOT_TOKEN, HOOK_PATH, TEAMS_PATH, TEAMS_QUERY, chat, secrets, targets  # noqa: F401 (fixture)
+from fake_chat import BOT_TOKEN, HOOK_PATH, TEAMS_PATH, TEAMS_QUERY, secrets, targets
 from scrape import Scrape
 from service import TICKET, Clock, Service, cc_fake, comment_event
+
 from zendesk_escalator.store.inbox import DEAD, PENDING
 
 SECRETS = (HOOK_PATH.rsplit("/", 1)[1], BOT_TOKEN, TEAMS_QUERY.split("sig=")[1])
@@ -32,8 +32,9 @@ def world(tmp_path, chat, monkeypatch, made):
 def raise_to_level_2(service, fake) -> None:
     """An agent adds the outage tag (an impact of level 2)."""
     fake.tickets[TICKET]["tags"].append("outage")
-    service.post({**sample("trigger_body.json"), "tags": "billing vip outage", "actor_role": "Agent",
-                  "actor_id": "235323"})
+    service.post(
+        {**sample("trigger_body.json"), "tags": "billing vip outage", "actor_role": "Agent", "actor_id": "235323"}
+    )
     service.work()
 
 
@@ -50,17 +51,21 @@ def test_an_escalation_tells_each_target_once_in_its_own_shape(world, chat):
     service, fake = world()
     escalate(service)
     assert len(fake.puts(TICKET)) == 1
-    hook, = chat.delivered(HOOK_PATH)
+    (hook,) = chat.delivered(HOOK_PATH)
     assert hook["text"] == "Escalated: #35436 at level 1 (team lead) https://acme.zendesk.com/agent/tickets/35436"
-    assert hook["blocks"][0]["text"]["text"].startswith("*Escalated: #35436 at level 1 (team lead)*\n"
-                                                        "<https://acme.zendesk.com/agent/tickets/35436|#35436 ")
-    bot, = chat.delivered("/api/chat.postMessage")
+    assert hook["blocks"][0]["text"]["text"].startswith(
+        "*Escalated: #35436 at level 1 (team lead)*\n<https://acme.zendesk.com/agent/tickets/35436|#35436 "
+    )
+    (bot,) = chat.delivered("/api/chat.postMessage")
     assert bot["channel"] == "C0ESCALATE" and bot["text"] == hook["text"] and bot["blocks"] == hook["blocks"]
-    card, = chat.delivered(TEAMS_PATH)
+    (card,) = chat.delivered(TEAMS_PATH)
     assert card["attachments"][0]["content"]["body"][0]["text"] == "Escalated: #35436 at level 1 (team lead)"
     assert [r.result["status"] for r in service.inbox.rows() if r.kind == "notice"] == ["sent"] * 3
     assert metrics(service).by("escalator_notices_total", "kind", "result") == {
-        ("slack_webhook", "sent"): 1, ("slack_bot", "sent"): 1, ("teams_workflow", "sent"): 1}
+        ("slack_webhook", "sent"): 1,
+        ("slack_bot", "sent"): 1,
+        ("teams_workflow", "sent"): 1,
+    }
 
 
 def test_a_redelivery_a_second_webhook_and_a_restart_tell_no_one_again(world, chat, tmp_path):
@@ -104,8 +109,9 @@ def test_the_tickets_own_work_waits_for_no_chat(world, chat):
     sending = service.inbox.claim("slow-chat", service.worker.now(), 60)
     assert {row.kind for row in sending} == {"notice"}
     fake.tickets[TICKET]["tags"].append("outage")
-    service.post({**sample("trigger_body.json"), "tags": "billing vip outage", "actor_role": "Agent",
-                  "actor_id": "235323"})
+    service.post(
+        {**sample("trigger_body.json"), "tags": "billing vip outage", "actor_role": "Agent", "actor_id": "235323"}
+    )
     assert [row.kind for row in service.inbox.claim("other", service.worker.now(), 60)] == ["notification"]
 
 
@@ -134,22 +140,26 @@ when = { levels = [2, 3], events = ["level"] }
     escalate(service)  # level 1: not theirs
     assert chat.delivered() == []
     raise_to_level_2(service, fake)
-    message, = chat.delivered()
+    (message,) = chat.delivered()
     assert message["text"].startswith("Escalation raised: #35436 at level 2 (support manager)")
 
 
-@pytest.mark.parametrize("value, answer", [
-    (None, "the environment variable TEST_SLACK_WEBHOOK_URL is not set"),
-    ("hooks.slack.com/services/T0001/B0001/x", "TEST_SLACK_WEBHOOK_URL holds no http(s) URL"),
-    ("/services/T0001/B0001/revoked", "slack_webhook answered 404: no_service")])
+@pytest.mark.parametrize(
+    "value, answer",
+    [
+        (None, "the environment variable TEST_SLACK_WEBHOOK_URL is not set"),
+        ("hooks.slack.com/services/T0001/B0001/x", "TEST_SLACK_WEBHOOK_URL holds no http(s) URL"),
+        ("/services/T0001/B0001/revoked", "slack_webhook answered 404: no_service"),
+    ],
+)
 def test_a_permanent_refusal_leaves_the_notice_dead_and_the_escalation_made(world, chat, monkeypatch, value, answer):
     if value is None:
         monkeypatch.delenv("TEST_SLACK_WEBHOOK_URL")
     else:
         monkeypatch.setenv("TEST_SLACK_WEBHOOK_URL", chat.url + value if value.startswith("/") else value)
-    service, fake = world(targets(chat, "TEST_").split("[[notify]]\nname = \"managers\"")[0])
+    service, fake = world(targets(chat, "TEST_").split('[[notify]]\nname = "managers"')[0])
     escalate(service)
-    notice, = [r for r in service.inbox.rows() if r.kind == "notice"]
+    (notice,) = [r for r in service.inbox.rows() if r.kind == "notice"]
     assert notice.status == DEAD and answer in notice.last_error
     assert len(fake.puts(TICKET)) == 1
     assert metrics(service).value("escalator_notices_total", kind="slack_webhook", result="refused") == 1

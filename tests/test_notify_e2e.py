@@ -7,11 +7,11 @@ import time
 
 import pytest
 import requests
-
 from conftest import SAMPLES, sample, signed_headers
 from fake_chat import FakeChat, secrets, targets
 from processes import Procs, free_port, service_env, wait_until
 from service import TICKET, cc_fake
+
 from zendesk_escalator.store.inbox import Inbox
 
 pytestmark = pytest.mark.e2e
@@ -23,8 +23,10 @@ def world(tmp_path):
     rules = tmp_path / "escalation.toml"
     rules.write_text((SAMPLES / "policy.toml").read_text() + targets(chat))
     database = f"sqlite:///{tmp_path}/inbox.db"
-    procs = Procs(service_env(fake.url, database, ESCALATOR_RULES=rules, ESCALATOR_RETRY_BASE_SECONDS="0.2",
-                              **secrets(chat)), tmp_path / "logs")
+    procs = Procs(
+        service_env(fake.url, database, ESCALATOR_RULES=rules, ESCALATOR_RETRY_BASE_SECONDS="0.2", **secrets(chat)),
+        tmp_path / "logs",
+    )
     port = free_port()
     try:
         procs.web(port, workers=1)
@@ -57,13 +59,22 @@ def test_an_escalation_tells_each_target_once_through_restarts_and_redeliveries(
     procs.worker()  # a restart
     assert post(base, sample("event_comment_added.json")) == 200  # Zendesk's redelivery of the same event
     assert post(base, {**sample("event_comment_added.json"), "id": "a-later-event"}) == 202
-    assert wait_until(lambda: all(row.status == "done" for row in notice_rows(database))
-                      and len(fake.seen("PUT")) == 1 and _handled(database) == 2), procs.tail()
+    assert wait_until(
+        lambda: (
+            all(row.status == "done" for row in notice_rows(database))
+            and len(fake.seen("PUT")) == 1
+            and _handled(database) == 2
+        )
+    ), procs.tail()
     time.sleep(1)  # time for a second notice, were there one
     assert len(fake.puts(TICKET)) == 1
     assert sorted(p.path for p in chat.requests) == sorted(
-        ["/services/T0001/B0001/hook-secret-0123456789", "/api/chat.postMessage",
-         "/workflows/0a1b2c/triggers/manual/paths/invoke"])
+        [
+            "/services/T0001/B0001/hook-secret-0123456789",
+            "/api/chat.postMessage",
+            "/workflows/0a1b2c/triggers/manual/paths/invoke",
+        ]
+    )
 
 
 def test_a_chat_outage_leaves_the_update_on_time_and_the_notices_go_once_it_is_over(world):

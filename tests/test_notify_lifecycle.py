@@ -4,7 +4,7 @@ once to the target that takes it (the lifecycle's world of tests/test_escalation
 from datetime import timedelta
 
 from conftest import LIFECYCLE
-from fake_chat import HOOK_PATH, chat  # noqa: F401 (fixture)
+from fake_chat import HOOK_PATH
 from service import AGENT, TICKET
 from test_escalation_lifecycle import START, escalate_by_cc, tags_event, world  # noqa: F401 (fixture)
 
@@ -37,7 +37,10 @@ def test_reminders_the_next_level_and_the_close_are_told(world, chat, monkeypatc
     fake.add_comment(TICKET, AGENT, "Called Dana: customer agreed to de-escalate, fix confirmed.", public=False)
     service.post(tags_event(fake, "deescalate"))
     service.work()
-    assert told(chat) == ["Escalated: #35436 at level 1 (team lead)",
-                          "Customer update missed: #35436 at level 1 (team lead)",
-                          "Escalation raised: #35436 at level 2 (support manager)",
-                          "Escalation closed: #35436", "Escalation closed: #35436"]
+    assert told(chat) == [
+        "Escalated: #35436 at level 1 (team lead)",
+        "Customer update missed: #35436 at level 1 (team lead)",
+        "Escalation raised: #35436 at level 2 (support manager)",
+        "Escalation closed: #35436",
+        "Escalation closed: #35436",
+    ]

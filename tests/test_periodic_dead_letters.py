@@ -5,8 +5,9 @@ from datetime import datetime, timezone
 
 from conftest import sample_policy
 from fake_sla import SlaEndpoints
-from fake_zendesk import Fault, FakeZendesk
+from fake_zendesk import FakeZendesk, Fault
 from service import Clock, Service
+
 from zendesk_escalator.cli import main
 from zendesk_escalator.store.inbox import DEAD
 
@@ -16,8 +17,13 @@ SLA = '\n[sla]\nwarn_before = "30m"\nbreach_level = 2\n'
 
 def test_a_job_failing_for_good_leaves_one_dead_row_naming_it_until_it_works_again(tmp_path, monkeypatch, capsys):
     broken = {"feed": True}
-    fake = FakeZendesk({}, endpoints=[SlaEndpoints()], fault=lambda method, path, n: Fault(
-        404, {"error": "InvalidEndpoint"}) if broken["feed"] and "/incremental/" in path else None).start()
+    fake = FakeZendesk(
+        {},
+        endpoints=[SlaEndpoints()],
+        fault=lambda method, path, n: (
+            Fault(404, {"error": "InvalidEndpoint"}) if broken["feed"] and "/incremental/" in path else None
+        ),
+    ).start()
     clock = Clock(START)
     service = Service(tmp_path, fake, sample_policy(SLA), clock)
     try:

@@ -3,9 +3,9 @@
 from datetime import time
 
 import pytest
-
 from conftest import SAMPLES
 from processes import ROOT
+
 from zendesk_escalator.core.policy import ReportPolicy
 from zendesk_escalator.errors import ConfigError
 from zendesk_escalator.policy_file import load_policy, parse_policy
@@ -23,12 +23,14 @@ def test_off_unless_the_policy_has_the_section():
 
 def test_a_note_on_a_ticket_at_a_local_time():
     assert report('ticket_id = 35000\ndaily_at = "7:30"\ntime_zone = "Eastern Time (US & Canada)"\n') == ReportPolicy(
-        enabled=True, daily_at=time(7, 30), time_zone="Eastern Time (US & Canada)", ticket_id=35000)
+        enabled=True, daily_at=time(7, 30), time_zone="Eastern Time (US & Canada)", ticket_id=35000
+    )
 
 
 def test_a_new_ticket_to_an_address_at_eight_utc_by_default():
     assert report('email = "csm@acme.example"\nname = "Casey Manager"\n') == ReportPolicy(
-        enabled=True, daily_at=time(8, 0), email="csm@acme.example", name="Casey Manager")
+        enabled=True, daily_at=time(8, 0), email="csm@acme.example", name="Casey Manager"
+    )
 
 
 def test_the_example_policy_documents_it_and_loads():
@@ -36,16 +38,19 @@ def test_the_example_policy_documents_it_and_loads():
     assert found.enabled and found.ticket_id and found.time_zone == "Europe/Berlin"
 
 
-@pytest.mark.parametrize("section, key, problem", [
-    ("", "report.ticket_id", "set ticket_id (an internal note on that ticket) or email"),
-    ('ticket_id = 1\nemail = "csm@acme.example"\n', "report.ticket_id", "one of the two"),
-    ('email = "not an address"\n', "report.email", "Not a valid email address"),
-    ('ticket_id = 1\ndaily_at = "24:00"\n', "report.daily_at", "'24:00' is not a time of day"),
-    ('ticket_id = 1\ndaily_at = 8\n', "report.daily_at", 'write "HH:MM"'),
-    ('ticket_id = 1\ntime_zone = "Mars/Olympus"\n', "report.time_zone", "unknown time zone 'Mars/Olympus'"),
-    ('ticket_id = 1\nname = "Casey"\n', "report.name", "set email too"),
-    ('ticket_id = 1\nformat = "csv"\n', "report.format", "unknown key; known here: daily_at, email"),
-])
+@pytest.mark.parametrize(
+    "section, key, problem",
+    [
+        ("", "report.ticket_id", "set ticket_id (an internal note on that ticket) or email"),
+        ('ticket_id = 1\nemail = "csm@acme.example"\n', "report.ticket_id", "one of the two"),
+        ('email = "not an address"\n', "report.email", "Not a valid email address"),
+        ('ticket_id = 1\ndaily_at = "24:00"\n', "report.daily_at", "'24:00' is not a time of day"),
+        ("ticket_id = 1\ndaily_at = 8\n", "report.daily_at", 'write "HH:MM"'),
+        ('ticket_id = 1\ntime_zone = "Mars/Olympus"\n', "report.time_zone", "unknown time zone 'Mars/Olympus'"),
+        ('ticket_id = 1\nname = "Casey"\n', "report.name", "set email too"),
+        ('ticket_id = 1\nformat = "csv"\n', "report.format", "unknown key; known here: daily_at, email"),
+    ],
+)
 def test_mistakes_name_the_key(section, key, problem):
     with pytest.raises(ConfigError) as raised:
         report(section)

@@ -33,9 +33,15 @@ def test_a_schedule_loads_into_the_core_type():
     us = '\n[schedules.us]\ntime_zone = "Eastern Time (US & Canada)"\nhours.sunday = "00:00-24:00"\n'
     schedules = load(EMEA + us)
     assert schedules["emea"] == Schedule(
-        "Europe/Berlin", ((1980, 2160), (2220, 2460), (3420, 3900), (9840, 10080)),
-        ((date(2026, 12, 24), date(2026, 12, 26)), (date(2026, 12, 31), date(2027, 1, 1)),
-         (date(2027, 5, 1), date(2027, 5, 1))), name="emea")
+        "Europe/Berlin",
+        ((1980, 2160), (2220, 2460), (3420, 3900), (9840, 10080)),
+        (
+            (date(2026, 12, 24), date(2026, 12, 26)),
+            (date(2026, 12, 31), date(2027, 1, 1)),
+            (date(2027, 5, 1), date(2027, 5, 1)),
+        ),
+        name="emea",
+    )
     assert schedules["us"].time_zone == "America/New_York" and schedules["us"].intervals == ((0, 1440),)
     assert schedules["us"].name == "us"
 
@@ -58,31 +64,46 @@ def test_the_schema_alone_loads_one_schedule():
 BASE = '[schedules.x]\ntime_zone = "UTC"\n'
 
 
-@pytest.mark.parametrize("text, key, problem", [
-    ('[schedules.x]\nhours.monday = "09:00-17:00"', "schedules.x.time_zone", "Missing data"),
-    ('[schedules.x]\ntime_zone = "Mars"\nhours.monday = "09:00-17:00"', "schedules.x.time_zone",
-     "unknown time zone 'Mars'"),
-    (BASE, "schedules.x.hours", "Missing data"),
-    (BASE + "hours = {}", "schedules.x.hours", "at least one interval"),
-    (BASE + 'hours.mon = "09:00-17:00"', "schedules.x.hours.mon", "not a day: use monday"),
-    (BASE + 'hours.monday = "9-5"', "schedules.x.hours.monday[1]", "'9-5' is not a shift"),
-    (BASE + 'hours.monday = ["09:00-12:00", 13]', "schedules.x.hours.monday[2]", "13 is not a shift"),
-    (BASE + 'hours.monday = "17:00-09:00"', "schedules.x.hours.monday[1]", "a night shift is two shifts"),
-    (BASE + 'hours.monday = "09:00-09:00"', "schedules.x.hours.monday[1]", "must end after it starts"),
-    (BASE + 'hours.monday = "09:00-24:30"', "schedules.x.hours.monday[1]", "from 00:00 to 24:00"),
-    (BASE + 'hours.monday = "09:60-17:00"', "schedules.x.hours.monday[1]", "from 00:00 to 24:00"),
-    (BASE + 'hours.monday = ["09:00-12:00", "11:00-13:00"]', "schedules.x.hours.monday",
-     "shifts 09:00-12:00 and 11:00-13:00 overlap"),
-    (BASE + 'hours.monday = "09:00-17:00"\nholidays = ["2026-12-26..2026-12-24"]', "schedules.x.holidays[1]",
-     "ends before it starts"),
-    (BASE + 'hours.monday = "09:00-17:00"\nholidays = ["24.12.2026"]', "schedules.x.holidays[1]", "not a holiday"),
-    (BASE + 'hours.monday = "09:00-17:00"\nholidays = [2026-12-24T10:00:00]', "schedules.x.holidays[1]",
-     "not a holiday"),
-    (BASE + 'hours.monday = "09:00-17:00"\nhoiday = "2027-01-01"', "schedules.x.hoiday", "Unknown field"),
-    ('[schedules.EMEA]\ntime_zone = "UTC"\nhours.monday = "09:00-17:00"', "schedules.EMEA", "lower-case"),
-    ('schedules = ["emea"]', "schedules", "expected tables of schedules by name"),
-    ('schedules = { x = 1 }', "schedules.x", "expected a table with time_zone"),
-])
+@pytest.mark.parametrize(
+    "text, key, problem",
+    [
+        ('[schedules.x]\nhours.monday = "09:00-17:00"', "schedules.x.time_zone", "Missing data"),
+        (
+            '[schedules.x]\ntime_zone = "Mars"\nhours.monday = "09:00-17:00"',
+            "schedules.x.time_zone",
+            "unknown time zone 'Mars'",
+        ),
+        (BASE, "schedules.x.hours", "Missing data"),
+        (BASE + "hours = {}", "schedules.x.hours", "at least one interval"),
+        (BASE + 'hours.mon = "09:00-17:00"', "schedules.x.hours.mon", "not a day: use monday"),
+        (BASE + 'hours.monday = "9-5"', "schedules.x.hours.monday[1]", "'9-5' is not a shift"),
+        (BASE + 'hours.monday = ["09:00-12:00", 13]', "schedules.x.hours.monday[2]", "13 is not a shift"),
+        (BASE + 'hours.monday = "17:00-09:00"', "schedules.x.hours.monday[1]", "a night shift is two shifts"),
+        (BASE + 'hours.monday = "09:00-09:00"', "schedules.x.hours.monday[1]", "must end after it starts"),
+        (BASE + 'hours.monday = "09:00-24:30"', "schedules.x.hours.monday[1]", "from 00:00 to 24:00"),
+        (BASE + 'hours.monday = "09:60-17:00"', "schedules.x.hours.monday[1]", "from 00:00 to 24:00"),
+        (
+            BASE + 'hours.monday = ["09:00-12:00", "11:00-13:00"]',
+            "schedules.x.hours.monday",
+            "shifts 09:00-12:00 and 11:00-13:00 overlap",
+        ),
+        (
+            BASE + 'hours.monday = "09:00-17:00"\nholidays = ["2026-12-26..2026-12-24"]',
+            "schedules.x.holidays[1]",
+            "ends before it starts",
+        ),
+        (BASE + 'hours.monday = "09:00-17:00"\nholidays = ["24.12.2026"]', "schedules.x.holidays[1]", "not a holiday"),
+        (
+            BASE + 'hours.monday = "09:00-17:00"\nholidays = [2026-12-24T10:00:00]',
+            "schedules.x.holidays[1]",
+            "not a holiday",
+        ),
+        (BASE + 'hours.monday = "09:00-17:00"\nhoiday = "2027-01-01"', "schedules.x.hoiday", "Unknown field"),
+        ('[schedules.EMEA]\ntime_zone = "UTC"\nhours.monday = "09:00-17:00"', "schedules.EMEA", "lower-case"),
+        ('schedules = ["emea"]', "schedules", "expected tables of schedules by name"),
+        ("schedules = { x = 1 }", "schedules.x", "expected a table with time_zone"),
+    ],
+)
 def test_errors_name_the_key_and_the_problem(text, key, problem):
     with pytest.raises(ValidationError) as caught:
         load(text)

@@ -18,8 +18,9 @@ def test_the_trigger_body_is_the_one_the_service_documents_and_sends():
     body = json.loads(re.search(r'```json\n\s*(\{\n\s*"ticket_id".*?\})\n\s*```', README, re.S).group(1))
     assert body == TRIGGER_BODY_TEMPLATE
     assert "cc_names" not in body and all("{{" in value for value in body.values())
-    rendered = {key: "1" if key in ("ticket_id", "actor_id") else "End-user" if key == "actor_role" else "x"
-                for key in body}
+    rendered = {
+        key: "1" if key in ("ticket_id", "actor_id") else "End-user" if key == "actor_role" else "x" for key in body
+    }
     assert load_trigger(rendered).ticket_id == 1
 
 
@@ -34,7 +35,9 @@ def test_the_simulate_example_runs_and_escalates(capsys, monkeypatch):
 
 def test_every_setting_the_code_reads_is_documented():
     code = "\n".join(p.read_text() for p in (ROOT / "zendesk_escalator").rglob("*.py"))
-    read = set(re.findall(r'"((?:ZENDESK|ESCALATOR|LOG)_[A-Z_]+|PROMETHEUS_MULTIPROC_DIR)"', code)) - {"ESCALATOR_MAX_ATTEMPTS"}
+    read = set(re.findall(r'"((?:ZENDESK|ESCALATOR|LOG)_[A-Z_]+|PROMETHEUS_MULTIPROC_DIR)"', code)) - {
+        "ESCALATOR_MAX_ATTEMPTS"
+    }
     assert read and {name for name in read if f"`{name}`" not in README} == set()
 
 
@@ -49,6 +52,7 @@ def test_every_command_the_readme_names_exists(capsys):
 
 def test_the_configuration_table_gives_each_number_its_range():
     from zendesk_escalator.settings import RANGES
+
     rows = {row.split("|")[1].strip(" `"): row for row in README.splitlines() if row.startswith("| `")}
     for name, (_, low, high) in RANGES.items():
         assert f"{low:g} to {high:g}" in rows[name], name

@@ -7,7 +7,6 @@ again as recurring, and an organization's run escalates once per window however 
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from conftest import LIFECYCLE, sample, sample_policy
 from fake_audits import AuditEndpoints
 from fake_search import SearchEndpoints
@@ -24,21 +23,41 @@ check_every = "10m"
 ORG, OTHER_ORG, LEVEL = 509974, 777, 360010000002
 
 
-def ticket(ticket_id: int, days_ago: float, priority: str = "high", org: int | None = ORG,
-           status: str = "open") -> dict:
+def ticket(
+    ticket_id: int, days_ago: float, priority: str = "high", org: int | None = ORG, status: str = "open"
+) -> dict:
     stamp = (START - timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {"ticket": {"id": ticket_id, "status": status, "priority": priority, "organization_id": org,
-                       "subject": f"Checkout fails ({ticket_id})", "group_id": 98738, "assignee_id": 235323,
-                       "requester_id": 20978392, "tags": [], "follower_ids": [], "collaborator_ids": [],
-                       "email_cc_ids": [], "created_at": stamp, "updated_at": stamp, "custom_fields": []}}
+    return {
+        "ticket": {
+            "id": ticket_id,
+            "status": status,
+            "priority": priority,
+            "organization_id": org,
+            "subject": f"Checkout fails ({ticket_id})",
+            "group_id": 98738,
+            "assignee_id": 235323,
+            "requester_id": 20978392,
+            "tags": [],
+            "follower_ids": [],
+            "collaborator_ids": [],
+            "email_cc_ids": [],
+            "created_at": stamp,
+            "updated_at": stamp,
+            "custom_fields": [],
+        }
+    }
 
 
 @pytest.fixture
 def world(tmp_path, made):
     def make(tickets, extra=RECURRING):
         clock = Clock(START)
-        fake = FakeZendesk({t["ticket"]["id"]: t for t in tickets}, endpoints=[SearchEndpoints(), AuditEndpoints()],
-                           users=sample("comments_cc.json")["users"], clock=lambda: clock().timestamp()).start()
+        fake = FakeZendesk(
+            {t["ticket"]["id"]: t for t in tickets},
+            endpoints=[SearchEndpoints(), AuditEndpoints()],
+            users=sample("comments_cc.json")["users"],
+            clock=lambda: clock().timestamp(),
+        ).start()
         made.append(fake)
         policy = sample_policy(extra)
         return policy, clock, fake
@@ -57,8 +76,16 @@ def searches(fake) -> list:
 
 
 def test_the_newest_of_a_run_is_escalated_once_with_the_run_in_its_note(world, tmp_path):
-    policy, clock, fake = world([ticket(101, 6), ticket(102, 3), ticket(103, 0.5), ticket(104, 8),
-                                 ticket(105, 1, priority="normal"), ticket(106, 1, org=OTHER_ORG)])
+    policy, clock, fake = world(
+        [
+            ticket(101, 6),
+            ticket(102, 3),
+            ticket(103, 0.5),
+            ticket(104, 8),
+            ticket(105, 1, priority="normal"),
+            ticket(106, 1, org=OTHER_ORG),
+        ]
+    )
     service = started(tmp_path, policy, clock, fake)
     service.work()
     assert [r.path for r in fake.seen("PUT")] == ["/api/v2/tickets/103.json"]
@@ -82,8 +109,11 @@ def test_the_newest_of_a_run_is_escalated_once_with_the_run_in_its_note(world, t
 
 def recurring_puts(fake) -> list[int]:
     """The tickets the recurring rule escalated, in order."""
-    return [int(r.path.split("/")[-1].split(".")[0]) for r in fake.seen("PUT") if r.status == 200
-            and "rule recurring_incidents" in r.body["ticket"].get("comment", {}).get("body", "")]
+    return [
+        int(r.path.split("/")[-1].split(".")[0])
+        for r in fake.seen("PUT")
+        if r.status == 200 and "rule recurring_incidents" in r.body["ticket"].get("comment", {}).get("body", "")
+    ]
 
 
 def audit_reads(fake) -> list[str]:
@@ -111,8 +141,13 @@ def test_a_run_that_grows_within_the_window_is_the_same_run(world, tmp_path):
 
 def cc_escalate(service, fake, ticket_id: int) -> None:
     """The customer CCs the escalation desk in a reply; the service escalates the ticket (priority floor: high)."""
-    via = {"channel": "email", "source": {"from": {"address": "dana@customer.example", "name": "Dana Customer"},
-                                          "to": {"address": "support@acme.example", "email_ccs": [ESCALATION_DESK]}}}
+    via = {
+        "channel": "email",
+        "source": {
+            "from": {"address": "dana@customer.example", "name": "Dana Customer"},
+            "to": {"address": "support@acme.example", "email_ccs": [ESCALATION_DESK]},
+        },
+    }
     reply = fake.add_comment(ticket_id, CUSTOMER, "Looping in our escalation desk: checkout fails again.", via=via)
     assert service.post(comment_event(ticket_id, reply, CUSTOMER, False, f"cc-{ticket_id}", tags=())).status_code == 202
     service.work()
@@ -121,8 +156,9 @@ def cc_escalate(service, fake, ticket_id: int) -> None:
 
 def test_priorities_the_service_raised_itself_make_no_run(world, tmp_path):
     """Three CC escalations of one organization, each raised to high by the service: no recurring escalation."""
-    policy, clock, fake = world([ticket(101, 6, "normal"), ticket(102, 3, "normal"), ticket(103, 0.5, "normal")],
-                                RECURRING + LIFECYCLE)
+    policy, clock, fake = world(
+        [ticket(101, 6, "normal"), ticket(102, 3, "normal"), ticket(103, 0.5, "normal")], RECURRING + LIFECYCLE
+    )
     service = started(tmp_path, policy, clock, fake)
     service.work()
     for ticket_id in (101, 102, 103):

@@ -13,10 +13,10 @@ import time
 
 import pytest
 import requests
-
 from conftest import PG_URL, drop_everything, fresh_pg_inbox, sample, signed_headers
 from fake_zendesk import FakeZendesk, Fault, cc_ticket
 from processes import Procs, free_port, service_env, wait_until
+
 from zendesk_escalator.store.inbox import DEAD, DONE, Inbox
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -118,8 +118,16 @@ def test_zendesk_faults_are_survived(tmp_path):
     fake = cc_fake(tickets + [doomed], fault)
     db = f"sqlite:///{tmp_path}/inbox.db"
     budget = 30.0  # seconds: short, so the doomed ticket dies within the test (15 s ran out on a busy machine)
-    procs = Procs(service_env(fake.url, db, ESCALATOR_API_TIMEOUT=0.4, ESCALATOR_RETRY_BUDGET_HOURS=budget / 3600,
-                              ESCALATOR_RETRY_BASE_SECONDS=0.1), tmp_path / "logs")
+    procs = Procs(
+        service_env(
+            fake.url,
+            db,
+            ESCALATOR_API_TIMEOUT=0.4,
+            ESCALATOR_RETRY_BUDGET_HOURS=budget / 3600,
+            ESCALATOR_RETRY_BASE_SECONDS=0.1,
+        ),
+        tmp_path / "logs",
+    )
     port = free_port()
     try:
         procs.web(port)
@@ -134,7 +142,7 @@ def test_zendesk_faults_are_survived(tmp_path):
         fake.stop()
     assert answers == [202] * (len(tickets) + 1)  # never a 5xx towards Zendesk
     assert {t: len(fake.notes(t)) for t in tickets} == {t: 1 for t in tickets}
-    dead, = inbox.rows(DEAD)
+    (dead,) = inbox.rows(DEAD)
     assert dead.ticket_id == doomed and "500" in dead.last_error
     # Retried until its budget (counted from the first failure) was spent, then buried at its next try.
     assert dead.deadline - dead.created_at >= budget and dead.deadline <= dead.updated_at <= dead.deadline + 5
@@ -154,6 +162,7 @@ def test_postgres_scale_out_three_workers_two_webs():
     inbox = fresh_pg_inbox()
     import tempfile
     from pathlib import Path
+
     logs = Path(tempfile.mkdtemp(prefix="escalator-pg-"))
     procs = Procs(service_env(fake.url, PG_URL), logs)
     ports = [free_port(), free_port()]
@@ -166,8 +175,9 @@ def test_postgres_scale_out_three_workers_two_webs():
         threads, answers = [], []
         for i, chunk in enumerate((events[0::2], events[1::2])):
             base = f"http://127.0.0.1:{ports[i]}"
-            threads.append(threading.Thread(
-                target=lambda b=base, c=chunk: answers.extend(deliver(b, event(t, e)) for t, e in c)))
+            threads.append(
+                threading.Thread(target=lambda b=base, c=chunk: answers.extend(deliver(b, event(t, e)) for t, e in c))
+            )
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -234,6 +244,7 @@ def test_restarting_web_and_worker_under_load_loses_nothing(tmp_path):
 def test_a_webhook_waiting_on_postgres_does_not_stall_the_web_process(tmp_path):
     """The Procfile's web process waits for the database cooperatively: others are served meanwhile."""
     import psycopg
+
     inbox = fresh_pg_inbox()
     procs = Procs(service_env("http://127.0.0.1:9", PG_URL), tmp_path / "logs")
     port = free_port()
@@ -259,8 +270,10 @@ def test_a_webhook_waiting_on_postgres_does_not_stall_the_web_process(tmp_path):
 
 
 def _waiting_inserts(connection) -> int:
-    return connection.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                              "AND query LIKE 'WITH stored AS (INSERT INTO escalator_inbox%'").fetchone()[0]
+    return connection.execute(
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+        "AND query LIKE 'WITH stored AS (INSERT INTO escalator_inbox%'"
+    ).fetchone()[0]
 
 
 def test_a_five_minute_zendesk_outage_ends_with_every_escalation_made(tmp_path):
@@ -268,7 +281,8 @@ def test_a_five_minute_zendesk_outage_ends_with_every_escalation_made(tmp_path):
     outage = 300.0
     started = time.monotonic()
     down = lambda method, path, count: (  # noqa: E731
-        Fault(status=503, body={"error": "Unavailable"}) if time.monotonic() - started < outage else None)
+        Fault(status=503, body={"error": "Unavailable"}) if time.monotonic() - started < outage else None
+    )
     early, late = list(range(9101, 9111)), list(range(9111, 9121))
     fake = cc_fake(early + late, fault=down)
     db = f"sqlite:///{tmp_path}/inbox.db"

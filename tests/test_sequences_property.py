@@ -14,25 +14,25 @@ Bounded for CI: 25 sequences of up to 12 steps, derandomized (the same ones each
 """
 
 import copy
-import os
 import json
+import os
 import shutil
 import tempfile
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
-
-from hypothesis import HealthCheck, settings
-from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-from sqlalchemy import select
 
 import fuzzing
 from conftest import LIFECYCLE, sample, sample_policy, signed_headers
 from fake_audits import AuditEndpoints
 from fake_search import SearchEndpoints
 from fake_sla import SlaEndpoints
-from fake_zendesk import INTEGRATION_USER, NOTE_MARK, UPDATE_MANY, Fault, FakeZendesk
+from fake_zendesk import INTEGRATION_USER, NOTE_MARK, UPDATE_MANY, FakeZendesk, Fault
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from service import AGENT, CUSTOMER, TICKET, Clock, Service
+from sqlalchemy import select
+
 from zendesk_escalator.core.lifecycle import CLOSED, DEESCALATED
 from zendesk_escalator.core.policy import FieldIds
 from zendesk_escalator.store.schema import DEAD, escalations
@@ -61,10 +61,15 @@ class Sequences(RuleBasedStateMachine):
         ticket["ticket"].update(email_cc_ids=[], collaborator_ids=[])  # the desk is CC'd by a customer's step
         self.fault = None
         self.sla = SlaEndpoints(schedule=ALWAYS)
-        self.fake = FakeZendesk({TICKET: ticket}, {TICKET: sample("comments_cc.json")["comments"][:2]},
-                                users=sample("comments_cc.json")["users"], dropdowns={FIELDS.status: OPTIONS},
-                                endpoints=[AuditEndpoints(), SearchEndpoints(), self.sla], fault=self._fault,
-                                clock=lambda: self.clock().timestamp()).start()
+        self.fake = FakeZendesk(
+            {TICKET: ticket},
+            {TICKET: sample("comments_cc.json")["comments"][:2]},
+            users=sample("comments_cc.json")["users"],
+            dropdowns={FIELDS.status: OPTIONS},
+            endpoints=[AuditEndpoints(), SearchEndpoints(), self.sla],
+            fault=self._fault,
+            clock=lambda: self.clock().timestamp(),
+        ).start()
         self.policy = sample_policy(LIFECYCLE + SLA)
         self.service = self._service()
         self.sent: list[tuple[bytes, dict]] = []  # the signed requests, for redelivery
@@ -108,16 +113,31 @@ class Sequences(RuleBasedStateMachine):
 
     def _trigger(self, actor: int, role: str) -> None:
         ticket = self.ticket
-        self._post({"ticket_id": str(TICKET), "updated_at": ticket["updated_at"], "actor_id": str(actor),
-                    "actor_role": role, "tags": " ".join(ticket["tags"]), "status": ticket["status"],
-                    "priority": ticket["priority"]})
+        self._post(
+            {
+                "ticket_id": str(TICKET),
+                "updated_at": ticket["updated_at"],
+                "actor_id": str(actor),
+                "actor_role": role,
+                "tags": " ".join(ticket["tags"]),
+                "status": ticket["status"],
+                "priority": ticket["priority"],
+            }
+        )
 
     def _field_event(self, field_id: int) -> None:
         body = copy.deepcopy(sample("event_comment_added.json"))
-        body.update(id=f"f-{len(self.fake.requests)}-{len(self.sent)}",
-                    type="zen:event-type:ticket.custom_field_changed", event={"custom_field": {"id": str(field_id)}})
-        body["detail"].update(actor_id=str(AGENT), tags=self.ticket["tags"], status=self.ticket["status"].upper(),
-                              updated_at=self.ticket["updated_at"])
+        body.update(
+            id=f"f-{len(self.fake.requests)}-{len(self.sent)}",
+            type="zen:event-type:ticket.custom_field_changed",
+            event={"custom_field": {"id": str(field_id)}},
+        )
+        body["detail"].update(
+            actor_id=str(AGENT),
+            tags=self.ticket["tags"],
+            status=self.ticket["status"].upper(),
+            updated_at=self.ticket["updated_at"],
+        )
         self._post(body)
 
     def _tags(self, add=(), remove=()) -> None:
@@ -180,8 +200,9 @@ class Sequences(RuleBasedStateMachine):
     @rule(agreed=st.booleans(), by_field=st.booleans(), by_event=st.booleans())
     def agent_de_escalates(self, agreed, by_field, by_event):
         if agreed:
-            self.fake.add_comment(TICKET, AGENT, "Customer confirmed the fix works; ok to close the escalation.",
-                                  public=False)
+            self.fake.add_comment(
+                TICKET, AGENT, "Customer confirmed the fix works; ok to close the escalation.", public=False
+            )
         if by_field:
             self.fake.set_field(TICKET, self.policy.fields.status, "escalation_closed")
         else:
@@ -259,8 +280,11 @@ class Sequences(RuleBasedStateMachine):
         old = self.policy.fields
         new = FieldIds(*(7000000000 + 10 * self.recreated + n for n in range(4)))
         with self.fake.lock:  # a deleted field's values are gone from the tickets
-            self.ticket["custom_fields"] = [f for f in self.ticket["custom_fields"]
-                                            if f["id"] not in (old.status, old.level, old.reason, old.escalated_at)]
+            self.ticket["custom_fields"] = [
+                f
+                for f in self.ticket["custom_fields"]
+                if f["id"] not in (old.status, old.level, old.reason, old.escalated_at)
+            ]
             self.fake.dropdowns = {new.status: OPTIONS}
         self.policy = replace(self.policy, fields=new)
         self.worker_restarts()
@@ -272,7 +296,7 @@ class Sequences(RuleBasedStateMachine):
         episodes = self._episodes()
         assert sum(e["state"] != CLOSED for e in episodes) <= 1, "two open episodes of one ticket"
         assert self.service.inbox.counts()[DEAD] == 0, [r.error for r in self.service.inbox.rows(DEAD)]
-        new = self.fake.requests[self.requests_seen:]
+        new = self.fake.requests[self.requests_seen :]
         self.requests_seen = len(self.fake.requests)
         single = [r for r in new if r.method == "PUT" and r.path == f"/api/v2/tickets/{TICKET}.json"]
         assert not [r for r in single if r.status == 422], "a single-ticket update sent to a closed ticket"
@@ -288,10 +312,15 @@ class Sequences(RuleBasedStateMachine):
 
     def _episodes(self) -> list[dict]:
         with self.service.inbox.reading() as conn:
-            rows = conn.execute(select(escalations).where(escalations.c.ticket_id == TICKET)
-                                .order_by(escalations.c.id)).mappings().all()
-        return [{"state": r["state"], "level": r["level"], **json.loads(r["record"]),
-                 "opened_at": r["opened_at"]} for r in rows]
+            rows = (
+                conn.execute(select(escalations).where(escalations.c.ticket_id == TICKET).order_by(escalations.c.id))
+                .mappings()
+                .all()
+            )
+        return [
+            {"state": r["state"], "level": r["level"], **json.loads(r["record"]), "opened_at": r["opened_at"]}
+            for r in rows
+        ]
 
     def _mirror_shows(self, episode: dict, fields: bool) -> None:
         """What the ticket shows after the service's update is the episode, written in full."""
@@ -306,7 +335,10 @@ class Sequences(RuleBasedStateMachine):
             ids, shown = self.policy.fields, {f["id"]: f["value"] for f in self.ticket["custom_fields"]}
             opened = datetime.fromtimestamp(episode["opened_at"], tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
             assert (shown.get(ids.status), shown.get(ids.level), shown.get(ids.escalated_at)) == (
-                PHASE_VALUE[state], level, opened), shown
+                PHASE_VALUE[state],
+                level,
+                opened,
+            ), shown
             if reason:
                 assert shown.get(ids.reason) == reason, shown
 
@@ -329,7 +361,12 @@ def _by_sla(note: str) -> bool:
 
 
 RANDOM = int(os.environ.get("SEQUENCES", 0))  # a longer run of new sequences, by hand
-Sequences.TestCase.settings = settings(max_examples=RANDOM or 25, stateful_step_count=12, deadline=None,
-                                       derandomize=not RANDOM, database=None,
-                                       suppress_health_check=list(HealthCheck))
+Sequences.TestCase.settings = settings(
+    max_examples=RANDOM or 25,
+    stateful_step_count=12,
+    deadline=None,
+    derandomize=not RANDOM,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 test_random_sequences_keep_the_episode_the_truth = Sequences.TestCase

@@ -7,15 +7,19 @@ import os
 
 import pytest
 import responses
+from fuzzing import fuzz
 from hypothesis import strategies as st
 
-from fuzzing import fuzz
 from zendesk_escalator.actions import ZendeskClient
-from zendesk_escalator.settings import load_settings
 from zendesk_escalator.errors import ConfigError
+from zendesk_escalator.settings import load_settings
 
-FULL = {"ZENDESK_SUBDOMAIN": "acme", "ZENDESK_EMAIL": "bot@acme.example",
-        "ZENDESK_API_TOKEN": "t", "ZENDESK_WEBHOOK_SECRET": "s1, s2 ,"}
+FULL = {
+    "ZENDESK_SUBDOMAIN": "acme",
+    "ZENDESK_EMAIL": "bot@acme.example",
+    "ZENDESK_API_TOKEN": "t",
+    "ZENDESK_WEBHOOK_SECRET": "s1, s2 ,",
+}
 
 
 def test_full_environment():
@@ -42,18 +46,31 @@ def test_no_credentials_forces_dry_run():
 
 
 def test_oauth_and_api_url_override():
-    settings = load_settings({"ZENDESK_SUBDOMAIN": "acme", "ZENDESK_OAUTH_TOKEN": "o",
-                              "ZENDESK_WEBHOOK_SECRET": "s", "ZENDESK_API_URL": "http://127.0.0.1:8999/"})
+    settings = load_settings(
+        {
+            "ZENDESK_SUBDOMAIN": "acme",
+            "ZENDESK_OAUTH_TOKEN": "o",
+            "ZENDESK_WEBHOOK_SECRET": "s",
+            "ZENDESK_API_URL": "http://127.0.0.1:8999/",
+        }
+    )
     assert settings.has_credentials and settings.zendesk_base_url == "http://127.0.0.1:8999"
 
 
-@pytest.mark.parametrize("key, value", [("PORT", "eighty"), ("ZENDESK_API_URL", "ftp://x"),
-                                        ("LOG_LEVEL", "LOUD"), ("ESCALATOR_RETRY_BUDGET_HOURS", "0"),
-                                        ("DATABASE_URL", "sqlite:////no/such/folder/escalator.db"),
-                                        ("ESCALATOR_ADMIN_TOKEN", "short-token"),
-                                        ("ESCALATOR_APP_TOKEN", "x" * 31),
-                                        ("ESCALATOR_APP_TOKEN", "y" * 20 + " with a space"),
-                                        ("ESCALATOR_APP_TOKEN", "ü" * 40)])
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("PORT", "eighty"),
+        ("ZENDESK_API_URL", "ftp://x"),
+        ("LOG_LEVEL", "LOUD"),
+        ("ESCALATOR_RETRY_BUDGET_HOURS", "0"),
+        ("DATABASE_URL", "sqlite:////no/such/folder/escalator.db"),
+        ("ESCALATOR_ADMIN_TOKEN", "short-token"),
+        ("ESCALATOR_APP_TOKEN", "x" * 31),
+        ("ESCALATOR_APP_TOKEN", "y" * 20 + " with a space"),
+        ("ESCALATOR_APP_TOKEN", "ü" * 40),
+    ],
+)
 def test_bad_values_name_the_variable(key, value):
     with pytest.raises(ConfigError) as caught:
         load_settings({**FULL, key: value})
@@ -62,7 +79,9 @@ def test_bad_values_name_the_variable(key, value):
 
 def test_admin_token_opens_the_dashboard_only_when_set():
     assert load_settings(FULL).admin_token is None
-    assert load_settings({**FULL, "ESCALATOR_ADMIN_TOKEN": " a-long-enough-token "}).admin_token == "a-long-enough-token"
+    assert (
+        load_settings({**FULL, "ESCALATOR_ADMIN_TOKEN": " a-long-enough-token "}).admin_token == "a-long-enough-token"
+    )
 
 
 def test_the_app_token_opens_the_sidebar_endpoint_only_when_set_and_never_is_the_admin_token():
@@ -103,20 +122,23 @@ def test_log_format_is_json_unless_told_and_only_json_or_text():
     assert caught.value.key == "LOG_FORMAT"
 
 
-@pytest.mark.parametrize("key, value, problem", [
-    ("ESCALATOR_LEASE_SECONDS", "nan", "is not a number"),  # every comparison with nan is false: it passed
-    ("ESCALATOR_SWEEP_RATE", "inf", "is not a number"),
-    ("ESCALATOR_API_TIMEOUT", "1e3", "is not a number"),
-    ("ESCALATOR_RETRY_BASE_SECONDS", "-1", "is not a number"),
-    ("ESCALATOR_SWEEP_HOURS", "1_000", "is not a number"),
-    ("PORT", "٨٠٠٠", "is not a number"),  # int() reads Arabic-Indic digits as 8000
-    ("PORT", "8000.5", "is not a number"),
-    ("PORT", "99999", "out of range: 1 to 65535"),
-    ("PORT", "0", "out of range"),
-    ("ESCALATOR_LEASE_SECONDS", "86400000", "out of range: 5 to 3600 (seconds)"),
-    ("ESCALATOR_RETRY_BUDGET_HOURS", "100000", "out of range"),
-    ("ESCALATOR_SWEEP_RATE", "100000", "out of range"),
-])
+@pytest.mark.parametrize(
+    "key, value, problem",
+    [
+        ("ESCALATOR_LEASE_SECONDS", "nan", "is not a number"),  # every comparison with nan is false: it passed
+        ("ESCALATOR_SWEEP_RATE", "inf", "is not a number"),
+        ("ESCALATOR_API_TIMEOUT", "1e3", "is not a number"),
+        ("ESCALATOR_RETRY_BASE_SECONDS", "-1", "is not a number"),
+        ("ESCALATOR_SWEEP_HOURS", "1_000", "is not a number"),
+        ("PORT", "٨٠٠٠", "is not a number"),  # int() reads Arabic-Indic digits as 8000
+        ("PORT", "8000.5", "is not a number"),
+        ("PORT", "99999", "out of range: 1 to 65535"),
+        ("PORT", "0", "out of range"),
+        ("ESCALATOR_LEASE_SECONDS", "86400000", "out of range: 5 to 3600 (seconds)"),
+        ("ESCALATOR_RETRY_BUDGET_HOURS", "100000", "out of range"),
+        ("ESCALATOR_SWEEP_RATE", "100000", "out of range"),
+    ],
+)
 def test_a_number_is_ascii_digits_within_its_range(key, value, problem):
     with pytest.raises(ConfigError) as caught:
         load_settings({**FULL, key: value})
@@ -128,15 +150,34 @@ def test_numbers_within_their_ranges_are_read():
     assert (settings.port, settings.lease_seconds, settings.sweep_rate) == (65535, 90.0, 0.5)
 
 
-@pytest.mark.parametrize("value", ["globex", "Globex", "globex.zendesk.com", "https://globex.zendesk.com",
-                                   "https://globex.zendesk.com/", "GLOBEX.ZENDESK.COM"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "globex",
+        "Globex",
+        "globex.zendesk.com",
+        "https://globex.zendesk.com",
+        "https://globex.zendesk.com/",
+        "GLOBEX.ZENDESK.COM",
+    ],
+)
 def test_the_subdomain_is_the_name_before_zendesk_com(value):
     settings = load_settings({**FULL, "ZENDESK_SUBDOMAIN": value})
     assert (settings.subdomain, settings.zendesk_base_url) == ("globex", "https://globex.zendesk.com")
 
 
-@pytest.mark.parametrize("value", ["support.globex.com", "globex.zendesk.com/agent", "https://globex", "glo bex",
-                                   "globex_co", "-globex", "https://globex.zendesk.com.evil.example"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "support.globex.com",
+        "globex.zendesk.com/agent",
+        "https://globex",
+        "glo bex",
+        "globex_co",
+        "-globex",
+        "https://globex.zendesk.com.evil.example",
+    ],
+)
 def test_a_subdomain_that_is_no_account_name_says_what_to_write(value):
     with pytest.raises(ConfigError) as caught:
         load_settings({**FULL, "ZENDESK_SUBDOMAIN": value})
@@ -145,8 +186,14 @@ def test_a_subdomain_that_is_no_account_name_says_what_to_write(value):
 
 def test_the_subdomain_is_not_required_when_the_api_url_is_set():
     """The API address names the account: reads and Zenpy's writes go there."""
-    settings = load_settings({"ZENDESK_EMAIL": "bot@acme.example", "ZENDESK_API_TOKEN": "t0ken",
-                              "ZENDESK_WEBHOOK_SECRET": "s", "ZENDESK_API_URL": "https://proxy.acme.example/zd"})
+    settings = load_settings(
+        {
+            "ZENDESK_EMAIL": "bot@acme.example",
+            "ZENDESK_API_TOKEN": "t0ken",
+            "ZENDESK_WEBHOOK_SECRET": "s",
+            "ZENDESK_API_URL": "https://proxy.acme.example/zd",
+        }
+    )
     assert settings.has_credentials and not settings.dry_run
     client = ZendeskClient(settings)
     with responses.RequestsMock() as zendesk:
@@ -157,14 +204,28 @@ def test_the_subdomain_is_not_required_when_the_api_url_is_set():
         assert json.loads(zendesk.calls[1].request.body)["ticket"]["priority"] == "high"
 
 
-NUMBERS = {"PORT": "port", "ESCALATOR_RETRY_BUDGET_HOURS": "retry_budget_hours", "ESCALATOR_LEASE_SECONDS": "lease_seconds",
-           "ESCALATOR_API_TIMEOUT": "api_timeout", "ESCALATOR_RETRY_BASE_SECONDS": "retry_base_seconds",
-           "ESCALATOR_SWEEP_HOURS": "sweep_hours", "ESCALATOR_SWEEP_RATE": "sweep_rate"}
+NUMBERS = {
+    "PORT": "port",
+    "ESCALATOR_RETRY_BUDGET_HOURS": "retry_budget_hours",
+    "ESCALATOR_LEASE_SECONDS": "lease_seconds",
+    "ESCALATOR_API_TIMEOUT": "api_timeout",
+    "ESCALATOR_RETRY_BASE_SECONDS": "retry_base_seconds",
+    "ESCALATOR_SWEEP_HOURS": "sweep_hours",
+    "ESCALATOR_SWEEP_RATE": "sweep_rate",
+}
 
 
-@fuzz(300, key=st.sampled_from(sorted(NUMBERS)), value=st.one_of(
-    st.text(min_size=1, max_size=12), st.floats().map(str), st.integers(-10**6, 10**7).map(str),
-    st.decimals(allow_nan=True).map(str), st.sampled_from(["nan", "NaN", "inf", "-inf", "Infinity", "1e309", "0x10"])))
+@fuzz(
+    300,
+    key=st.sampled_from(sorted(NUMBERS)),
+    value=st.one_of(
+        st.text(min_size=1, max_size=12),
+        st.floats().map(str),
+        st.integers(-(10**6), 10**7).map(str),
+        st.decimals(allow_nan=True).map(str),
+        st.sampled_from(["nan", "NaN", "inf", "-inf", "Infinity", "1e309", "0x10"]),
+    ),
+)
 def test_a_number_setting_is_refused_naming_it_or_read_finite_and_within_bounds(key, value):
     try:
         settings = load_settings({**FULL, key: value})
@@ -188,6 +249,8 @@ def test_escalator_run_listens_on_host_else_everywhere_but_only_here_while_unsig
 def test_an_api_token_without_its_email_is_named_not_a_silent_dry_run():
     with pytest.raises(ConfigError) as refused:
         load_settings({key: value for key, value in FULL.items() if key != "ZENDESK_EMAIL"})
-    assert str(refused.value) == ("ZENDESK_EMAIL: not set: ZENDESK_API_TOKEN is used with the email address of its "
-                                  "user (the integration user, e.g. bot@acme.example); without it nothing would be "
-                                  "sent to Zendesk")
+    assert str(refused.value) == (
+        "ZENDESK_EMAIL: not set: ZENDESK_API_TOKEN is used with the email address of its "
+        "user (the integration user, e.g. bot@acme.example); without it nothing would be "
+        "sent to Zendesk"
+    )

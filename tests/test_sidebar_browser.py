@@ -14,12 +14,12 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode
 
 import pytest
-
 from conftest import sample
 from processes import ROOT, wait_until
 from service import AGENT, Clock
 from sidebar_host import serve, zendesk_host
 from sidebar_world import TOKEN, escalate_by_cc, fake_zendesk, service_for
+
 from zendesk_escalator.store.escalations import Escalations
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (requirements-dev.txt)")
@@ -28,8 +28,11 @@ from selenium.webdriver.common.by import By  # noqa: E402 (selenium may be absen
 pytestmark = pytest.mark.e2e
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
-needs_browser = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="chromium or chromedriver not found "
-                                   "(Debian: apt-get install chromium chromium-driver; .ci/run installs them)")
+needs_browser = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="chromium or chromedriver not found "
+    "(Debian: apt-get install chromium chromium-driver; .ci/run installs them)",
+)
 START = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
 ACTIVE, MONITORING, CLOSED, NEVER = 35436, 35437, 35438, 35439
 STATUS_FIELD = "ticket.customField:custom_field_360010000001"
@@ -53,9 +56,16 @@ def world(tmp_path_factory):
     states = {tid: Escalations(service.inbox).current(tid).state for tid in (ACTIVE, MONITORING, CLOSED)}
     assert states == {ACTIVE: "active", MONITORING: "monitoring", CLOSED: "closed"}
     base, stop_service = serve(service.app)
-    host = zendesk_host({"default": {"service_url": base, "token": TOKEN, "domain_whitelist": ["127.0.0.1"]},
-                         "stale": {"service_url": base, "token": "an-old-token-0123456789-0123456789",
-                                   "domain_whitelist": ["127.0.0.1"]}})
+    host = zendesk_host(
+        {
+            "default": {"service_url": base, "token": TOKEN, "domain_whitelist": ["127.0.0.1"]},
+            "stale": {
+                "service_url": base,
+                "token": "an-old-token-0123456789-0123456789",
+                "domain_whitelist": ["127.0.0.1"],
+            },
+        }
+    )
     host_url, stop_host = serve(host)
     yield service, host, host_url
     stop_host()
@@ -68,9 +78,15 @@ def solve(service, fake, ticket_id):
     """An agent solves the ticket: monitoring starts."""
     service.clock.advance(40 * 60)
     fake.set_status(ticket_id, "solved", AGENT)
-    trigger = {**sample("trigger_body.json"), "ticket_id": str(ticket_id), "status": "solved",
-               "tags": " ".join(fake.tickets[ticket_id]["tags"]), "updated_at": fake.tickets[ticket_id]["updated_at"],
-               "actor_id": str(AGENT), "actor_role": "Agent"}
+    trigger = {
+        **sample("trigger_body.json"),
+        "ticket_id": str(ticket_id),
+        "status": "solved",
+        "tags": " ".join(fake.tickets[ticket_id]["tags"]),
+        "updated_at": fake.tickets[ticket_id]["updated_at"],
+        "actor_id": str(AGENT),
+        "actor_role": "Agent",
+    }
     assert service.post(trigger).status_code == 202
     service.work()
 
@@ -79,16 +95,23 @@ def timers_planned(service) -> bool:
     """The sweep's next step planned the active ticket's SLA timers (one ticket read a step)."""
     service.clock.advance(12)
     service.work()
-    return bool(service.http.get(f"/app/tickets/{ACTIVE}", headers={"Authorization": f"Bearer {TOKEN}"}
-                                 ).get_json()["sla"])
+    return bool(
+        service.http.get(f"/app/tickets/{ACTIVE}", headers={"Authorization": f"Bearer {TOKEN}"}).get_json()["sla"]
+    )
 
 
 @pytest.fixture
 def browser():
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1290,1090", "--force-device-scale-factor=1"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1290,1090",
+        "--force-device-scale-factor=1",
+    ):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=CHROMEDRIVER))
@@ -112,9 +135,15 @@ def frames_query(**frames) -> str:
 @needs_browser
 def test_agents_see_an_active_a_monitoring_a_closed_and_an_unescalated_ticket(world, browser):
     service, host, host_url = world
-    browser.get(f"{host_url}/gallery?" + frames_query(
-        active=f"ticket={ACTIVE}&priority=high", monitoring=f"ticket={MONITORING}&priority=high",
-        closed=f"ticket={CLOSED}&priority=high", never=f"ticket={NEVER}&priority=normal"))
+    browser.get(
+        f"{host_url}/gallery?"
+        + frames_query(
+            active=f"ticket={ACTIVE}&priority=high",
+            monitoring=f"ticket={MONITORING}&priority=high",
+            closed=f"ticket={CLOSED}&priority=high",
+            never=f"ticket={NEVER}&priority=normal",
+        )
+    )
     active = open_frame(browser, "active")
     assert "Active" in active and "Level 1 — team lead" in active and "customer_cc" in active
     assert "Max Manager" in active and "was sent to escalation@acme.example" in active

@@ -25,16 +25,19 @@ def test_any_rotated_secret_passes():
     verify(("new", "old"), sign("old", STAMP, BODY), STAMP, BODY, NOW)
 
 
-@pytest.mark.parametrize("signature, stamp, body, message", [
-    (None, STAMP, BODY, "missing"),
-    ("x", None, BODY, "missing"),
-    (sign("other", STAMP, BODY), STAMP, BODY, "does not match"),
-    (sign("secret", STAMP, BODY), STAMP, BODY + b" ", "does not match"),
-    (sign("secret", "2026-11-22T09:09:59Z", BODY), "2026-11-22T09:09:59Z", BODY, "stale"),
-    (sign("secret", "2026-11-22T09:20:01Z", BODY), "2026-11-22T09:20:01Z", BODY, "stale"),
-    (sign("secret", "yesterday", BODY), "yesterday", BODY, "ISO 8601"),
-    ("GGGfR3fXiiIOZrs2Y+hn5xAKaSi2qBHFlmReeBu0F7é=", STAMP, BODY, "does not match"),  # not ASCII
-])
+@pytest.mark.parametrize(
+    "signature, stamp, body, message",
+    [
+        (None, STAMP, BODY, "missing"),
+        ("x", None, BODY, "missing"),
+        (sign("other", STAMP, BODY), STAMP, BODY, "does not match"),
+        (sign("secret", STAMP, BODY), STAMP, BODY + b" ", "does not match"),
+        (sign("secret", "2026-11-22T09:09:59Z", BODY), "2026-11-22T09:09:59Z", BODY, "stale"),
+        (sign("secret", "2026-11-22T09:20:01Z", BODY), "2026-11-22T09:20:01Z", BODY, "stale"),
+        (sign("secret", "yesterday", BODY), "yesterday", BODY, "ISO 8601"),
+        ("GGGfR3fXiiIOZrs2Y+hn5xAKaSi2qBHFlmReeBu0F7é=", STAMP, BODY, "does not match"),  # not ASCII
+    ],
+)
 def test_rejections(signature, stamp, body, message):
     with pytest.raises(SignatureError, match=message):
         verify(("secret",), signature, stamp, body, NOW)

@@ -15,8 +15,9 @@ START = 1_000_000.0
 
 
 def update(ticket_id: int, when: float, order: int, status: int = 200) -> Seen:
-    return Seen("PUT", f"/api/v2/tickets/{ticket_id}.json", {"ticket": {}}, 0.0, status=status,
-                when=START + when, order=order)
+    return Seen(
+        "PUT", f"/api/v2/tickets/{ticket_id}.json", {"ticket": {}}, 0.0, status=status, when=START + when, order=order
+    )
 
 
 def moment(ticket_id: int, at: float, case: str = "unanswered", answered_at: float | None = None) -> Moment:
@@ -31,8 +32,13 @@ def test_only_an_update_applied_after_the_answer_to_a_moment_not_yet_due_is_a_fa
         moment(4, 400),
     ]
     answers = [Answer(1, START + 90, 5), Answer(2, START + 190, 10), Answer(3, START + 305, 21)]
-    requests = [update(1, 50, 3), update(2, 200, 11), update(3, 300, 20), update(4, 400.5, 30),
-                update(4, 401, 31, status=409)]
+    requests = [
+        update(1, 50, 3),
+        update(2, 200, 11),
+        update(3, 300, 20),
+        update(4, 400.5, 30),
+        update(4, 401, 31, status=409),
+    ]
     figures = measure(requests, moments, answers, set(), START, 8, Counter())
     assert [(m.ticket_id, early, late) for m, early, late in figures.false_alarms] == [(2, 10, 10)]
     assert figures.answered_before == 2

@@ -6,7 +6,6 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from conftest import sample_policy
 from fake_sla import SlaEndpoints
 from fake_zendesk import FakeZendesk
@@ -25,21 +24,36 @@ CUSTOMER, AGENT = 20978392, 235323
 
 def ticket(ticket_id: int, priority: str = "urgent", created: datetime = START) -> dict:
     stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {"ticket": {"id": ticket_id, "status": "open", "priority": priority, "group_id": 98738,
-                       "assignee_id": AGENT, "requester_id": CUSTOMER, "tags": ["billing"], "follower_ids": [],
-                       "collaborator_ids": [], "email_cc_ids": [], "created_at": stamp, "updated_at": stamp,
-                       "generated_timestamp": int(created.timestamp()),
-                       "custom_fields": [{"id": 360010000005, "value": "billing"}]}}
+    return {
+        "ticket": {
+            "id": ticket_id,
+            "status": "open",
+            "priority": priority,
+            "group_id": 98738,
+            "assignee_id": AGENT,
+            "requester_id": CUSTOMER,
+            "tags": ["billing"],
+            "follower_ids": [],
+            "collaborator_ids": [],
+            "email_cc_ids": [],
+            "created_at": stamp,
+            "updated_at": stamp,
+            "generated_timestamp": int(created.timestamp()),
+            "custom_fields": [{"id": 360010000005, "value": "billing"}],
+        }
+    }
 
 
 @pytest.fixture
 def world(tmp_path, made):
     """A fake Zendesk with an SLA clock, the service in front of it, one shared injected clock."""
+
     def make(tickets, extra_policy=SLA, sla=None, **service_options):
         clock = Clock(START)
         sla = sla or SlaEndpoints()
-        fake = FakeZendesk({t["ticket"]["id"]: t for t in tickets}, endpoints=[sla],
-                           clock=lambda: clock().timestamp()).start()
+        fake = FakeZendesk(
+            {t["ticket"]["id"]: t for t in tickets}, endpoints=[sla], clock=lambda: clock().timestamp()
+        ).start()
         policy = sample_policy(extra_policy)
         service = Service(tmp_path, fake, policy, clock, **service_options)
         service.worker.handlers.start()  # as a starting worker does: schedule the periodic jobs
@@ -58,8 +72,9 @@ def minutes(service, count: int) -> None:
 
 def puts_at(fake, ticket_id: int) -> list[tuple[float, dict]]:
     """(minutes after START, body) of each update Zendesk applied to the ticket."""
-    return [((r.when - START.timestamp()) / 60, r.body["ticket"]) for r in fake.seen("PUT", ticket_id)
-            if r.status == 200]
+    return [
+        ((r.when - START.timestamp()) / 60, r.body["ticket"]) for r in fake.seen("PUT", ticket_id) if r.status == 200
+    ]
 
 
 def test_a_warning_and_then_the_breach_each_within_a_minute_of_their_moment(world):
@@ -70,11 +85,16 @@ def test_a_warning_and_then_the_breach_each_within_a_minute_of_their_moment(worl
     assert 30 <= warned_at < 31 and 60 <= breached_at < 61
     assert "group_id" not in warning and warning["followers"] == [{"user_id": 900000000011, "action": "put"}]
     assert {"id": 360010000003, "value": "sla_warning"} in warning["custom_fields"]
-    assert ("first reply time breaches at 2026-11-23 11:00 CET (2026-11-23 10:00 UTC): 30 min left (30 min before)"
-            in warning["comment"]["body"]) and warning["comment"]["public"] is False
+    assert (
+        "first reply time breaches at 2026-11-23 11:00 CET (2026-11-23 10:00 UTC): 30 min left (30 min before)"
+        in warning["comment"]["body"]
+    ) and warning["comment"]["public"] is False
     assert escalation["group_id"] == 360000000003  # the routing table, as any escalation
     assert {"id": 360010000002, "value": 2} in escalation["custom_fields"]
-    assert "first reply time breached at 2026-11-23 11:00 CET (2026-11-23 10:00 UTC), 0 min ago" in escalation["comment"]["body"]
+    assert (
+        "first reply time breached at 2026-11-23 11:00 CET (2026-11-23 10:00 UTC), 0 min ago"
+        in escalation["comment"]["body"]
+    )
     assert breach == START + timedelta(hours=1)
 
 
@@ -82,8 +102,11 @@ def test_still_breached_and_unanswered_an_hour_later_the_next_level_is_told(worl
     service, fake, sla = world([ticket(1)])
     sla.start_clock(fake, 1)
     minutes(service, 125)
-    levels = [next(f["value"] for f in body["custom_fields"] if f["id"] == 360010000002)
-              for _, body in puts_at(fake, 1) if any(f["id"] == 360010000002 for f in body.get("custom_fields", []))]
+    levels = [
+        next(f["value"] for f in body["custom_fields"] if f["id"] == 360010000002)
+        for _, body in puts_at(fake, 1)
+        if any(f["id"] == 360010000002 for f in body.get("custom_fields", []))
+    ]
     assert [round(at) for at, _ in puts_at(fake, 1)] == [30, 60, 120] and levels == [1, 2, 3]
     assert "still breached and unanswered" in puts_at(fake, 1)[-1][1]["comment"]["body"]
 
@@ -191,8 +214,7 @@ def test_refused_sideloads_are_read_with_show_many(world):
     sla.start_clock(fake, 1)
     minutes(service, 62)
     assert [round(at) for at, _ in puts_at(fake, 1)] == [30, 60]
-    assert any(r.path.endswith("show_many.json") and r.query["include"] == "slas,metric_sets"
-               for r in fake.seen("GET"))
+    assert any(r.path.endswith("show_many.json") and r.query["include"] == "slas,metric_sets" for r in fake.seen("GET"))
 
 
 def test_the_sweep_makes_timers_the_feed_did_not(world):
@@ -201,7 +223,9 @@ def test_the_sweep_makes_timers_the_feed_did_not(world):
         sla.start_clock(fake, tid)
     service.worker.handlers.handler("periodic").jobs.pop("sla_feed")  # as if the feed were off
     minutes(service, 62)
-    assert {tid: [round(at) for at, _ in puts_at(fake, tid)] for tid in range(1, 4)} == {t: [30, 60] for t in range(1, 4)}
+    assert {tid: [round(at) for at, _ in puts_at(fake, tid)] for tid in range(1, 4)} == {
+        t: [30, 60] for t in range(1, 4)
+    }
     searched = [r for r in fake.seen("GET") if r.path.endswith("/search/export.json")]
     assert searched and searched[0].query["query"] == "status<solved"
 
@@ -260,8 +284,13 @@ def test_percentage_stages_from_the_target_zendesk_applied(world):
 
 def test_the_services_own_target_counts_in_the_accounts_zendesk_schedule(world):
     weekdays = [{"start_time": day * 1440 + 540, "end_time": day * 1440 + 1020} for day in range(1, 6)]
-    office = {"id": 7, "name": "Office", "time_zone": "Berlin", "intervals": weekdays,
-              "holidays": [{"id": 1, "name": "Works outing", "start_date": "2026-11-30", "end_date": "2026-11-30"}]}
+    office = {
+        "id": 7,
+        "name": "Office",
+        "time_zone": "Berlin",
+        "intervals": weekdays,
+        "holidays": [{"id": 1, "name": "Works outing", "start_date": "2026-11-30", "end_date": "2026-11-30"}],
+    }
     own = SLA + '\n[[sla.fallback]]\nfirst_reply = "2h"\nschedule = "zendesk"\n'
     friday_4pm = datetime(2026, 11, 27, 15, 0, tzinfo=timezone.utc)  # 16:00 in Berlin
     service, fake, sla = world([ticket(1, created=friday_4pm)], own, sla=SlaEndpoints(schedule=office))
@@ -269,9 +298,11 @@ def test_the_services_own_target_counts_in_the_accounts_zendesk_schedule(world):
     fake.metric_sets[1] = {"replies": 0}
     fake.changed(fake.tickets[1])
     minutes(service, 3)
-    breach, = [r.payload for r in service.inbox.rows(limit=10_000) if r.payload.get("kind") == "sla_breach"]
+    (breach,) = [r.payload for r in service.inbox.rows(limit=10_000) if r.payload.get("kind") == "sla_breach"]
     # 1 h on Friday, the holiday Monday skipped, 1 h on Tuesday: 10:00 in Berlin
-    assert datetime.fromtimestamp(breach["breach_at"], tz=timezone.utc) == datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+    assert datetime.fromtimestamp(breach["breach_at"], tz=timezone.utc) == datetime(
+        2026, 12, 1, 9, 0, tzinfo=timezone.utc
+    )
 
 
 def test_a_feed_run_that_fails_for_good_does_not_stop_the_feed(world, caplog):

@@ -11,10 +11,10 @@ import json
 import psycopg
 import pytest
 import requests
-
 from conftest import PG_URL, fresh_pg_inbox, sample, signed_headers
 from processes import Procs, free_port, service_env, wait_until
 from service import cc_fake
+
 from zendesk_escalator.store.listen import NAME
 
 pytestmark = pytest.mark.e2e
@@ -43,8 +43,12 @@ def start(tmp_path, fake):
     running = []
 
     def start_service(topology: str, kind: str):
-        procs = Procs(service_env(fake.url, database(kind, tmp_path), LOG_LEVEL="DEBUG", LOG_FORMAT="text",
-                                  ESCALATOR_POLL_SECONDS="3600"), tmp_path / "logs")
+        procs = Procs(
+            service_env(
+                fake.url, database(kind, tmp_path), LOG_LEVEL="DEBUG", LOG_FORMAT="text", ESCALATOR_POLL_SECONDS="3600"
+            ),
+            tmp_path / "logs",
+        )
         running.append(procs)
         port = free_port()
         if topology == "procfile":
@@ -65,8 +69,10 @@ def post(base: str) -> int:
     return requests.post(f"{base}/webhooks/zendesk", data=raw, headers=signed_headers(raw), timeout=5).status_code
 
 
-@pytest.mark.parametrize("topology, kind", [("procfile", "sqlite"), ("embedded", "sqlite"),
-                                            ("procfile", "postgres"), ("embedded", "postgres")])
+@pytest.mark.parametrize(
+    "topology, kind",
+    [("procfile", "sqlite"), ("embedded", "sqlite"), ("procfile", "postgres"), ("embedded", "postgres")],
+)
 def test_a_webhook_wakes_the_idle_worker(start, fake, topology, kind):
     base, _ = start(topology, kind)
     assert post(base) == 202
@@ -75,18 +81,26 @@ def test_a_webhook_wakes_the_idle_worker(start, fake, topology, kind):
 
 def listening() -> list[int]:
     with psycopg.connect(PG_URL, autocommit=True) as conn:
-        return [pid for (pid,) in conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s "
-            "AND query LIKE 'LISTEN%%'", (NAME,))]
+        return [
+            pid
+            for (pid,) in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s "
+                "AND query LIKE 'LISTEN%%'",
+                (NAME,),
+            )
+        ]
 
 
 def test_a_killed_listen_connection_is_made_again(start, fake):
     base, worker = start("procfile", "postgres")
     assert wait_until(listening)
-    lost, = listening()
+    (lost,) = listening()
     with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
-                     "AND application_name = %s", (NAME,))
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND application_name = %s",
+            (NAME,),
+        )
     assert wait_until(lambda: listening() and lost not in listening(), timeout=20), worker.log.read_text()[-2000:]
     log = worker.log.read_text()
     assert "LISTEN connection lost" in log

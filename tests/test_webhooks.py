@@ -6,9 +6,9 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from conftest import sample, signed_headers
 from service import Clock
+
 from zendesk_escalator.app import create_app
 from zendesk_escalator.errors import StorageUnavailable
 from zendesk_escalator.store.inbox import PENDING
@@ -38,10 +38,13 @@ def test_trigger_webhook_is_stored_then_202(http, inbox):
     answer = post(http, sample("trigger_body.json"))
     assert answer.status_code == 202
     assert answer.json == {"status": "accepted", "ticket_id": 35436}
-    row, = inbox.rows(PENDING)
+    (row,) = inbox.rows(PENDING)
     raw = json.dumps(sample("trigger_body.json")).encode()
     assert (row.dedupe_key, row.ticket_id, row.payload["actor_id"]) == (
-        f"body:{hashlib.sha256(raw).hexdigest()}", 35436, 20978392)
+        f"body:{hashlib.sha256(raw).hexdigest()}",
+        35436,
+        20978392,
+    )
 
 
 def test_event_webhook_dedupes_on_event_id(http, inbox):
@@ -76,7 +79,10 @@ def test_a_replayed_trigger_delivery_is_a_duplicate_whatever_its_invocation_head
 
 
 def test_a_body_without_updated_at_is_told_apart_by_its_signature_timestamp(settings, policy, inbox):
-    """A hand-made template without {{ticket.updated_at_with_timestamp}}: replays are duplicates, later deliveries not."""
+    """A hand-made template without {{ticket.updated_at_with_timestamp}}.
+
+    Replays are duplicates, later deliveries not.
+    """
     clock = Clock()
     http = create_app(settings, policy, inbox, clock=clock).test_client()
     raw = json.dumps({"ticket_id": "35436"}).encode()
@@ -101,10 +107,16 @@ def test_unknown_event_type_is_ignored_and_not_stored(http, inbox):
     assert inbox.rows() == []
 
 
-@pytest.mark.parametrize("headers, message", [
-    ({}, "missing"),
-    ({"X-Zendesk-Webhook-Signature": "AAAA", "X-Zendesk-Webhook-Signature-Timestamp": "2026-11-22T09:15:00Z"}, "stale"),
-])
+@pytest.mark.parametrize(
+    "headers, message",
+    [
+        ({}, "missing"),
+        (
+            {"X-Zendesk-Webhook-Signature": "AAAA", "X-Zendesk-Webhook-Signature-Timestamp": "2026-11-22T09:15:00Z"},
+            "stale",
+        ),
+    ],
+)
 def test_missing_or_stale_signature_is_401_and_nothing_stored(http, inbox, headers, message):
     answer = post(http, sample("trigger_body.json"), headers=headers)
     assert answer.status_code == 401 and message in answer.json["message"]
@@ -155,13 +167,16 @@ def test_rotated_secrets_both_accepted(settings, policy, inbox):
         assert post(http, raw, headers=signed_headers(raw, secret=secret), invocation=None).status_code == 202
 
 
-@pytest.mark.parametrize("raw, field", [
-    (b"{not json", "body"),
-    (b"\xff\xfe", "body"),
-    (b"[]", "body"),
-    (b'{"priority": "high"}', "ticket_id"),
-    (b'{"ticket_id": "x"}', "ticket_id"),
-])
+@pytest.mark.parametrize(
+    "raw, field",
+    [
+        (b"{not json", "body"),
+        (b"\xff\xfe", "body"),
+        (b"[]", "body"),
+        (b'{"priority": "high"}', "ticket_id"),
+        (b'{"ticket_id": "x"}', "ticket_id"),
+    ],
+)
 def test_bad_payload_is_400_naming_the_field(http, inbox, raw, field):
     answer = post(http, raw)
     assert answer.status_code == 400
@@ -169,15 +184,18 @@ def test_bad_payload_is_400_naming_the_field(http, inbox, raw, field):
     assert inbox.rows() == []
 
 
-@pytest.mark.parametrize("raw, problem", [
-    (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),  # 200 KB: a RecursionError in the parser (was a 500)
-    (b'{"ticket_id": 1, "tags": ' + b'{"a": ' * 30_000 + b"1" + b"}" * 30_000 + b"}", "nested too deeply"),
-    (b'{"ticket_id": NaN}', "NaN is not a JSON value"),
-    (b'{"ticket_id": 1, "x": Infinity}', "Infinity is not a JSON value"),
-    (b'{"ticket_id": 1, "x": 1e309}', "1e309 is out of range"),
-    (b'{"ticket_id": 5, "ticket_id": 6}', "'ticket_id' appears twice"),
-    (b'{"ticket_id": 1, "updated_at": "\xed\xa0\x80"}', "malformed JSON"),  # a lone surrogate is not UTF-8
-])
+@pytest.mark.parametrize(
+    "raw, problem",
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),  # 200 KB: a RecursionError in the parser (was a 500)
+        (b'{"ticket_id": 1, "tags": ' + b'{"a": ' * 30_000 + b"1" + b"}" * 30_000 + b"}", "nested too deeply"),
+        (b'{"ticket_id": NaN}', "NaN is not a JSON value"),
+        (b'{"ticket_id": 1, "x": Infinity}', "Infinity is not a JSON value"),
+        (b'{"ticket_id": 1, "x": 1e309}', "1e309 is out of range"),
+        (b'{"ticket_id": 5, "ticket_id": 6}', "'ticket_id' appears twice"),
+        (b'{"ticket_id": 1, "updated_at": "\xed\xa0\x80"}', "malformed JSON"),  # a lone surrogate is not UTF-8
+    ],
+)
 def test_a_body_that_is_not_strict_json_is_400_with_the_json_error(http, inbox, raw, problem):
     answer = post(http, raw)
     assert (answer.status_code, answer.json["error"], answer.json["field"]) == (400, "bad_payload", "body")

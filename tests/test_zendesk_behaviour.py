@@ -7,7 +7,6 @@ assertions are on what the fake Zendesk received over HTTP and kept.
 import copy
 
 import pytest
-
 from conftest import sample
 from service import AGENT, CUSTOMER, ESCALATION_DESK, TICKET, Service, cc_fake, comment_event
 
@@ -47,7 +46,7 @@ def test_a_group_change_without_a_lead_unassigns_on_the_wire(tmp_path, stop_late
     assert fake.tickets[TICKET]["assignee_id"] == AGENT
     assert service.post(sample("event_comment_added.json")).status_code == 202
     service.work()
-    sent, = fake.puts(TICKET)
+    (sent,) = fake.puts(TICKET)
     assert "assignee_id" in sent["ticket"] and sent["ticket"]["assignee_id"] is None  # JSON null
     assert sent["ticket"]["group_id"] == BILLING_GROUP
     assert fake.tickets[TICKET]["assignee_id"] is None and len(fake.notes(TICKET)) == 1
@@ -62,9 +61,9 @@ def test_a_comment_cc_given_as_a_user_id_escalates(tmp_path, stop_later):
     fake.comments[TICKET][-1] = cc
     service.post(sample("event_comment_added.json"))
     service.work()
-    sent, = fake.puts(TICKET)
+    (sent,) = fake.puts(TICKET)
     assert "escalation@acme.example" in sent["ticket"]["comment"]["body"]
-    comments_read, = [r for r in fake.seen("GET") if r.path.endswith("/comments.json")]
+    (comments_read,) = [r for r in fake.seen("GET") if r.path.endswith("/comments.json")]
     assert comments_read.query["include"] == "users"
 
 
@@ -79,8 +78,11 @@ def test_a_cc_request_is_found_when_an_agent_replied_before_the_worker_read(tmp_
     reply = fake.add_comment(TICKET, AGENT, "Thanks, we are on it.")  # lands before the worker reads
     service.post(comment_event(TICKET, reply, AGENT, True, "e-agent"))
     service.work()
-    sent, = fake.puts(TICKET)
-    assert f"comment #{cc['id']} from the customer was sent to escalation@acme.example" in sent["ticket"]["comment"]["body"]
+    (sent,) = fake.puts(TICKET)
+    assert (
+        f"comment #{cc['id']} from the customer was sent to escalation@acme.example"
+        in sent["ticket"]["comment"]["body"]
+    )
 
 
 def test_comments_examined_once_are_not_examined_again(tmp_path, stop_later):
@@ -98,14 +100,21 @@ def test_comments_examined_once_are_not_examined_again(tmp_path, stop_later):
 
 
 def test_the_manual_request_tag_is_consumed_on_an_already_escalated_ticket(tmp_path, stop_later):
-    escalated = {"tags": ["outage", "escalated", "escalation_level_2", "escalation_reason_outage", "escalate"],
-                 "custom_fields": [{"id": ESCALATION_STATUS, "value": "escalation_active"},
-                                   {"id": 360010000002, "value": 2}, {"id": 360010000003, "value": "outage"}]}
+    escalated = {
+        "tags": ["outage", "escalated", "escalation_level_2", "escalation_reason_outage", "escalate"],
+        "custom_fields": [
+            {"id": ESCALATION_STATUS, "value": "escalation_active"},
+            {"id": 360010000002, "value": 2},
+            {"id": 360010000003, "value": "outage"},
+        ],
+    }
     service, fake = make(tmp_path, stop_later, escalated)
-    service.post({"ticket_id": TICKET, "tags": " ".join(escalated["tags"]), "actor_id": AGENT,
-                  "actor_role": "Agent"}, invocation="t-1")
+    service.post(
+        {"ticket_id": TICKET, "tags": " ".join(escalated["tags"]), "actor_id": AGENT, "actor_role": "Agent"},
+        invocation="t-1",
+    )
     service.work()
-    sent, = fake.puts(TICKET)
+    (sent,) = fake.puts(TICKET)
     assert "escalate" not in sent["ticket"]["tags"]
     assert "escalate" not in fake.tickets[TICKET]["tags"]
     note = sent["ticket"]["comment"]
@@ -115,21 +124,23 @@ def test_the_manual_request_tag_is_consumed_on_an_already_escalated_ticket(tmp_p
 
 def test_the_manual_request_tag_is_consumed_when_a_higher_rule_wins(tmp_path, stop_later):
     service, fake = make(tmp_path, stop_later, {"tags": ["outage", "escalate"], **not_cc_on_ticket()})
-    service.post({"ticket_id": TICKET, "tags": "outage escalate", "actor_id": AGENT, "actor_role": "Agent"},
-                 invocation="t-1")
+    service.post(
+        {"ticket_id": TICKET, "tags": "outage escalate", "actor_id": AGENT, "actor_role": "Agent"}, invocation="t-1"
+    )
     service.work()
-    sent, = fake.puts(TICKET)
+    (sent,) = fake.puts(TICKET)
     assert sent["ticket"]["tags"][:2] == ["outage", "escalated"] and "escalate" not in sent["ticket"]["tags"]
     assert "an agent added the tag escalate" in sent["ticket"]["comment"]["body"]
     assert "escalation_level_2" in fake.tickets[TICKET]["tags"]
 
 
 def test_a_drop_down_status_keeps_its_value_and_the_ticket_is_escalated_once(tmp_path, stop_later):
-    service, fake = make(tmp_path, stop_later,
-                         dropdowns={ESCALATION_STATUS: ["escalation_active", "escalation_requested"]})
+    service, fake = make(
+        tmp_path, stop_later, dropdowns={ESCALATION_STATUS: ["escalation_active", "escalation_requested"]}
+    )
     service.post(sample("event_comment_added.json"))
     service.work()
-    sent, = fake.puts(TICKET)
+    (sent,) = fake.puts(TICKET)
     assert {"id": ESCALATION_STATUS, "value": "escalation_active"} in sent["ticket"]["custom_fields"]
     assert "escalation_active" in sent["ticket"]["tags"]  # the option's tag agrees with the field
     status = {f["id"]: f["value"] for f in fake.tickets[TICKET]["custom_fields"]}[ESCALATION_STATUS]
@@ -148,7 +159,7 @@ def test_without_ccs_and_followers_the_leads_are_added_as_collaborators(tmp_path
     fake.tickets[TICKET]["collaborator_ids"] = []
     service.post(sample("event_comment_added.json"))
     service.work()
-    sent, = fake.puts(TICKET)
+    (sent,) = fake.puts(TICKET)
     assert "followers" not in sent["ticket"]
     assert sent["ticket"]["additional_collaborators"] == [900000000011]
     assert fake.tickets[TICKET]["collaborator_ids"] == [900000000011]
@@ -162,7 +173,7 @@ def test_a_ticket_at_the_comment_limit_is_escalated_without_the_note(tmp_path, s
     assert refused.status == 422 and "comment" in refused.body["ticket"]
     assert accepted.status == 200 and "comment" not in accepted.body["ticket"]
     assert accepted.body["ticket"]["group_id"] == BILLING_GROUP
-    result, = service.results()
+    (result,) = service.results()
     assert result["status"] == "escalated" and "5,000 comments" in result["warnings"][0]
 
 
@@ -175,6 +186,6 @@ def test_the_customers_own_words_start_an_impact_escalation_but_an_agents_do_not
     said = fake.add_comment(TICKET, CUSTOMER, "Our PRODUCTION is down since 9am!")
     service.post(comment_event(TICKET, said, CUSTOMER, False, "e-customer"))
     service.work()
-    sent, = fake.puts(TICKET)
+    (sent,) = fake.puts(TICKET)
     assert sent["ticket"]["priority"] == "urgent" and "escalation_reason_production_down" in sent["ticket"]["tags"]
     assert f'comment #{said["id"]} from the customer says "production is down"' in sent["ticket"]["comment"]["body"]

@@ -7,11 +7,11 @@ does (422 "closed prevents ticket update") and takes its tags through Update Man
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from conftest import LIFECYCLE, sample, sample_policy
 from fake_audits import AuditEndpoints
-from fake_zendesk import UPDATE_MANY, Fault, FakeZendesk
+from fake_zendesk import UPDATE_MANY, FakeZendesk, Fault
 from service import AGENT, CUSTOMER, TICKET, Clock, Service
+
 from zendesk_escalator.core.lifecycle import CLOSED
 from zendesk_escalator.store.escalations import Escalations
 from zendesk_escalator.store.schema import DEAD
@@ -24,8 +24,14 @@ CLOSED_TAGS = {"additional_tags": ["escalation_closed"], "remove_tags": ["escala
 def world(tmp_path, made):
     def make(extra=LIFECYCLE, fault=None):
         clock, comments = Clock(START), sample("comments_cc.json")
-        fake = FakeZendesk({TICKET: sample("ticket_cc.json")}, {TICKET: comments["comments"]}, users=comments["users"],
-                           endpoints=[AuditEndpoints()], fault=fault, clock=lambda: clock().timestamp()).start()
+        fake = FakeZendesk(
+            {TICKET: sample("ticket_cc.json")},
+            {TICKET: comments["comments"]},
+            users=comments["users"],
+            endpoints=[AuditEndpoints()],
+            fault=fault,
+            clock=lambda: clock().timestamp(),
+        ).start()
         made.append(fake)
         policy = sample_policy(extra)
         return Service(tmp_path, fake, policy, clock), fake
@@ -36,16 +42,32 @@ def world(tmp_path, made):
 def customer_writes(service, fake) -> None:
     """The customer's reply, with the escalation desk CC'd on the ticket: escalated."""
     ticket = fake.tickets[TICKET]
-    service.post({"ticket_id": str(TICKET), "updated_at": ticket["updated_at"], "tags": " ".join(ticket["tags"]),
-                  "status": ticket["status"], "actor_id": str(CUSTOMER), "actor_role": "end-user"})
+    service.post(
+        {
+            "ticket_id": str(TICKET),
+            "updated_at": ticket["updated_at"],
+            "tags": " ".join(ticket["tags"]),
+            "status": ticket["status"],
+            "actor_id": str(CUSTOMER),
+            "actor_role": "end-user",
+        }
+    )
     service.work()
 
 
 def solved(service, fake) -> None:
     fake.set_status(TICKET, "solved", AGENT)
     ticket = fake.tickets[TICKET]
-    service.post({"ticket_id": str(TICKET), "updated_at": ticket["updated_at"], "tags": " ".join(ticket["tags"]),
-                  "status": "solved", "actor_id": str(AGENT), "actor_role": "agent"})
+    service.post(
+        {
+            "ticket_id": str(TICKET),
+            "updated_at": ticket["updated_at"],
+            "tags": " ".join(ticket["tags"]),
+            "status": "solved",
+            "actor_id": str(AGENT),
+            "actor_role": "agent",
+        }
+    )
     service.work()
 
 
@@ -66,7 +88,7 @@ def test_zendesk_closing_a_ticket_during_monitoring_closes_the_episode_with_its_
     service.at(START + timedelta(days=3, minutes=5))
     service.work()
     assert len(fake.seen("PUT", TICKET)) == puts_before  # no update the closed ticket would refuse
-    bulk, = bulk_updates(fake)
+    (bulk,) = bulk_updates(fake)
     assert (bulk.query, bulk.body, bulk.status) == ({"ids": str(TICKET)}, {"ticket": CLOSED_TAGS}, 200)
     assert "escalation_closed" in fake.tickets[TICKET]["tags"] and "escalated" not in fake.tickets[TICKET]["tags"]
     closed = episode(service)

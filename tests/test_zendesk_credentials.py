@@ -11,13 +11,12 @@ import logging
 
 import pytest
 import requests
-
-from conftest import SAMPLES, sample, signed_headers
+from conftest import sample, signed_headers
 from fake_zendesk import INTEGRATION_USER, FakeZendesk, cc_ticket
 from processes import Procs, free_port, service_env, wait_until
 from scrape import Scrape
 from service import Service
-from zendesk_escalator.policy_file import load_policy
+
 from zendesk_escalator.store.inbox import DEAD, DONE, PENDING
 
 TICKETS = (501, 502, 503)
@@ -124,7 +123,7 @@ def test_a_ticket_the_user_may_not_see_is_that_tickets_answer_alone(world):
         assert service.post(event(tid)).status_code == 202
     service.work()
     assert statuses(service) == [DONE, DEAD, DONE]
-    dead, = service.inbox.rows(DEAD)
+    (dead,) = service.inbox.rows(DEAD)
     assert "403" in dead.last_error
     assert len(fake.notes(TICKETS[0])) == len(fake.notes(TICKETS[2])) == 1
     assert service.http.get("/readyz").json == {"status": "ready", "zendesk_credentials": "ok"}
@@ -134,8 +133,15 @@ def test_a_ticket_the_user_may_not_see_is_that_tickets_answer_alone(world):
 def test_the_web_process_reports_what_the_worker_process_saw(tmp_path):
     fake = cc_world(TICKETS[:1])
     port, base = free_port(), None
-    procs = Procs(service_env(fake.url, f"sqlite:///{tmp_path}/inbox.db", ZENDESK_API_TOKEN="a-revoked-token",
-                              ESCALATOR_RETRY_BASE_SECONDS="0.1"), tmp_path / "logs")
+    procs = Procs(
+        service_env(
+            fake.url,
+            f"sqlite:///{tmp_path}/inbox.db",
+            ZENDESK_API_TOKEN="a-revoked-token",
+            ESCALATOR_RETRY_BASE_SECONDS="0.1",
+        ),
+        tmp_path / "logs",
+    )
     try:
         procs.web(port)
         base = f"http://127.0.0.1:{port}"

@@ -24,9 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from jsonschema import Draft202012Validator
-
 import zendesk_gaps as gaps
+from jsonschema import Draft202012Validator
 
 OAS = Path(os.environ.get("ZENDESK_OAS_DIR", Path(__file__).resolve().parents[2] / "shared/reference/zendesk-oas"))
 DOCUMENTS = (("zendesk-support-oas.yaml", ""), ("zendesk-webhooks-oas.yaml", "/api/v2"))  # (file, path prefix)
@@ -100,14 +99,17 @@ class Contract:
         bare = path.removesuffix(".json")
         return next((op for op in self.operations if op.method == method.upper() and op.pattern.fullmatch(bare)), None)
 
-    def problems(self, method: str, path: str, query: dict[str, list[str]], body,
-                 form: set[str] | None = None) -> list[str]:
+    def problems(
+        self, method: str, path: str, query: dict[str, list[str]], body, form: set[str] | None = None
+    ) -> list[str]:
         """What is wrong with one request (a JSON `body`, or the field names of a multipart `form`), each as
         `rule: detail`; empty when it keeps the contract."""
         op = self.operation(method, path)
         if op is None:
-            return [f"operation: {method} {path} is no operation of Zendesk's API description "
-                    f"(neither with nor without .json; {gaps.JSON_SUFFIX_PAGE})"]
+            return [
+                f"operation: {method} {path} is no operation of Zendesk's API description "
+                f"(neither with nor without .json; {gaps.JSON_SUFFIX_PAGE})"
+            ]
         sent = self._body_problems(op, body) if form is None else self._form_problems(op, form)
         found = [*self._query_problems(op, query), *sent]
         return [f"{problem} [{op.operation_id}: {op.method} {op.template}]" for problem in found]
@@ -119,13 +121,17 @@ class Contract:
                 for unknown in sorted({v for value in values for v in value.split(",")} - sideloads):
                     yield f"sideload: include={unknown} is not a documented sideload ({page})"
             elif name == "include" and name not in op.params:
-                yield (f"sideload: {op.operation_id} documents no sideloads here; if its page does, list them in "
-                       "zendesk_gaps.SIDELOADS with the page")
+                yield (
+                    f"sideload: {op.operation_id} documents no sideloads here; if its page does, list them in "
+                    "zendesk_gaps.SIDELOADS with the page"
+                )
             elif name in op.integers and not all(v.isdigit() for v in values):
                 yield f"query: {name}={values} is declared as an integer"
             elif name not in op.params and not (op.method == "GET" and name in gaps.PAGINATION):
-                yield (f"query: parameter {name!r} is neither declared (declared: {sorted(op.params) or 'none'}) "
-                       f"nor documented pagination ({gaps.PAGINATION_PAGE})")
+                yield (
+                    f"query: parameter {name!r} is neither declared (declared: {sorted(op.params) or 'none'}) "
+                    f"nor documented pagination ({gaps.PAGINATION_PAGE})"
+                )
 
     def _body_problems(self, op: Operation, body):
         if body is None:
@@ -143,9 +149,13 @@ class Contract:
             yield f"body: {op.operation_id} takes no multipart/form-data body"
             return
         declared = set(op.form.get("properties", {}))
-        yield from (f"undeclared: form field {name!r} is not declared ({sorted(declared)})"
-                    for name in sorted(fields - declared))
-        yield from (f"body: form field {name!r} is required" for name in op.form.get("required", []) if name not in fields)
+        yield from (
+            f"undeclared: form field {name!r} is not declared ({sorted(declared)})"
+            for name in sorted(fields - declared)
+        )
+        yield from (
+            f"body: form field {name!r} is required" for name in op.form.get("required", []) if name not in fields
+        )
 
     @functools.cache
     def _validator(self, op: Operation) -> Draft202012Validator:
@@ -164,12 +174,17 @@ def _operations(doc: dict, prefix: str, document: int):
             query = [p for p in params if p.get("in") == "query"]
             content = _resolve(doc, spec["requestBody"])["content"] if "requestBody" in spec else {}
             path = prefix + template
-            yield Operation(method.upper(), path, spec.get("operationId", f"{method} {path}"),
-                            re.compile(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path))),
-                            frozenset(p["name"] for p in query),
-                            frozenset(p["name"] for p in query if p.get("schema", {}).get("type") == "integer"),
-                            content.get("application/json", {}).get("schema"), document,
-                            content.get("multipart/form-data", {}).get("schema"))
+            yield Operation(
+                method.upper(),
+                path,
+                spec.get("operationId", f"{method} {path}"),
+                re.compile(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path))),
+                frozenset(p["name"] for p in query),
+                frozenset(p["name"] for p in query if p.get("schema", {}).get("type") == "integer"),
+                content.get("application/json", {}).get("schema"),
+                document,
+                content.get("multipart/form-data", {}).get("schema"),
+            )
 
 
 def _resolve(doc: dict, node: dict) -> dict:
@@ -179,8 +194,20 @@ def _resolve(doc: dict, node: dict) -> dict:
     return node
 
 
-SAME = ("type", "enum", "format", "minimum", "maximum", "minLength", "maxLength", "pattern", "minItems",
-        "maxItems", "uniqueItems", "multipleOf")
+SAME = (
+    "type",
+    "enum",
+    "format",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "multipleOf",
+)
 
 
 def _json_schema(schema: dict, doc: dict, close: bool = True, seen: tuple = ()) -> dict:
@@ -192,8 +219,9 @@ def _json_schema(schema: dict, doc: dict, close: bool = True, seen: tuple = ()) 
     out = {key: schema[key] for key in SAME if key in schema}
     if "items" in schema:
         out["items"] = _json_schema(schema["items"], doc, True, seen)
-    writable = {name: sub for name, sub in schema.get("properties", {}).items()
-                if not _resolve(doc, sub).get("readOnly")}  # a request may not set a read-only property
+    writable = {
+        name: sub for name, sub in schema.get("properties", {}).items() if not _resolve(doc, sub).get("readOnly")
+    }  # a request may not set a read-only property
     if writable:
         out["properties"] = {name: _json_schema(sub, doc, True, seen) for name, sub in writable.items()}
     if schema.get("required"):

@@ -23,8 +23,12 @@ REPLAYED = "hit"  # x-idempotency-lookup: Zendesk answered from an earlier creat
 class ZendeskClient(TicketReader):
     """Reads through our session and writes through Zenpy; one per worker thread or process."""
 
-    def __init__(self, settings: Settings, adapter: requests.adapters.BaseAdapter | None = None,
-                 on_call: Callable[[str, str, int | str], None] | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        adapter: requests.adapters.BaseAdapter | None = None,
+        on_call: Callable[[str, str, int | str], None] | None = None,
+    ):
         canonical = f"https://{settings.client_subdomain}.zendesk.com"
         super().__init__(ZendeskSession(canonical, settings.zendesk_base_url, on_call), settings.api_timeout)
         if adapter is not None:  # recorded answers (simulate) instead of the network
@@ -45,8 +49,9 @@ class ZendeskClient(TicketReader):
         """Send the update as one PUT; return the body that went on the wire."""
         body = wire_body(update)
         with translated_errors(self.session):
-            response = self.session.put(f"{self.session.canonical_base}/api/v2/tickets/{update['id']}.json",
-                                        json=body, timeout=self.timeout)
+            response = self.session.put(
+                f"{self.session.canonical_base}/api/v2/tickets/{update['id']}.json", json=body, timeout=self.timeout
+            )
         if not response.ok:
             raise error_for_response(response)
         return body
@@ -58,8 +63,12 @@ class ZendeskClient(TicketReader):
         with the ticket created first; with another body, 400 IdempotentRequestError.
         """
         with translated_errors(self.session):
-            response = self.session.post(self.session.canonical_base + "/api/v2/tickets.json", json={"ticket": ticket},
-                                         headers={"Idempotency-Key": idempotency_key}, timeout=self.timeout)
+            response = self.session.post(
+                self.session.canonical_base + "/api/v2/tickets.json",
+                json={"ticket": ticket},
+                headers={"Idempotency-Key": idempotency_key},
+                timeout=self.timeout,
+            )
         if not response.ok:
             raise error_for_response(response)
         return response.json()["ticket"], response.headers.get("x-idempotency-lookup") == REPLAYED
@@ -74,8 +83,12 @@ class ZendeskClient(TicketReader):
         """
         body = bulk_tags_body(update)
         with translated_errors(self.session):
-            response = self.session.put(self.session.canonical_base + "/api/v2/tickets/update_many.json",
-                                        params={"ids": str(update["id"])}, json=body, timeout=self.timeout)
+            response = self.session.put(
+                self.session.canonical_base + "/api/v2/tickets/update_many.json",
+                params={"ids": str(update["id"])},
+                json=body,
+                timeout=self.timeout,
+            )
         if not response.ok:
             raise error_for_response(response)
         job = response.json().get("job_status") or {}
@@ -85,8 +98,9 @@ class ZendeskClient(TicketReader):
     def merge(self, target_id: int, source_id: int, target_comment: str, source_comment: str) -> dict:
         """Merge one ticket into another (private comments on both); return the job status Zendesk started."""
         with translated_errors(self.session):
-            job = self.zenpy.tickets.merge(target_id, [source_id], target_comment=target_comment,
-                                           source_comment=source_comment)
+            job = self.zenpy.tickets.merge(
+                target_id, [source_id], target_comment=target_comment, source_comment=source_comment
+            )
         return job.to_dict() if hasattr(job, "to_dict") else dict(job or {})
 
 

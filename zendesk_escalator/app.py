@@ -3,15 +3,16 @@
 from flask import Flask
 
 from . import webhooks
-from .ops import dashboard, dashboard_auth, dashboard_oauth, health, sidebar
 from .core.policy import Policy
+from .ops import dashboard, dashboard_auth, dashboard_oauth, health, sidebar
 from .settings import Settings
 from .store.inbox import Inbox
 from .wiring import Clock, build_web_services, utcnow
 
 
-def create_app(settings: Settings | None = None, policy: Policy | None = None,
-               inbox: Inbox | None = None, clock: Clock = utcnow) -> Flask:
+def create_app(
+    settings: Settings | None = None, policy: Policy | None = None, inbox: Inbox | None = None, clock: Clock = utcnow
+) -> Flask:
     """Build the web app; raises ConfigError (service must not start) on bad settings or policy."""
     services = build_web_services(settings, policy, inbox, clock)
     app = Flask(__name__)

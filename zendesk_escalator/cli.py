@@ -23,29 +23,43 @@ from .ops.app_package import run_package
 from .ops.backtest import run_backtest
 from .ops.check import run_check
 from .ops.dead_letters import dead_letters
-from .ops.service_db import existing_database, service_database
 from .ops.metrics import Metrics, serve
 from .ops.report import run_report
 from .ops.send_test import send_test
+from .ops.service_db import existing_database, service_database
 from .ops.setup import run_setup
 from .ops.setup_remove import run_remove
 from .policy_file import load_policy
 from .settings import Settings, load_settings, read_dotenv
 from .store.inbox import Inbox
-from .wiring import (WorkerPool, announce_address, announce_modes, build_admin, configure_logging, migrate_or_wait,
-                     report_feed_access, utcnow)
+from .wiring import (
+    WorkerPool,
+    announce_address,
+    announce_modes,
+    build_admin,
+    configure_logging,
+    migrate_or_wait,
+    report_feed_access,
+    utcnow,
+)
 from .worker.escalate import NotificationHandler
 from .zendesk.apps import ZendeskApps
 from .zendesk.stand_ins import DryRunWriter, HintReader, RecordedZendesk
 
-
 TICKET_READ = "GET /api/v2/tickets/{id}.json?include=users"
 COMMENTS_READ = "GET /api/v2/tickets/{id}/comments.json?include=users"
-PERIOD_UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1),
-                "m": timedelta(minutes=1), "min": timedelta(minutes=1)}  # m and min as in the policy's durations
-DESCRIPTION = ("zendesk-escalator: the webhook target that escalates Zendesk tickets (run, worker), "
-               "and the tools to set it up and operate it. Settings come from the environment and ./.env; "
-               "the policy from --rules, $ESCALATOR_RULES or ./escalation.toml.")
+PERIOD_UNITS = {
+    "w": timedelta(weeks=1),
+    "d": timedelta(days=1),
+    "h": timedelta(hours=1),
+    "m": timedelta(minutes=1),
+    "min": timedelta(minutes=1),
+}  # m and min as in the policy's durations
+DESCRIPTION = (
+    "zendesk-escalator: the webhook target that escalates Zendesk tickets (run, worker), "
+    "and the tools to set it up and operate it. Settings come from the environment and ./.env; "
+    "the policy from --rules, $ESCALATOR_RULES or ./escalation.toml."
+)
 
 
 def cmd_worker(args) -> int:
@@ -84,12 +98,18 @@ def cmd_run(args) -> int:
 
     class Embedded(BaseApplication):
         def load_config(self):
-            options = {"bind": f"{host}:{settings.port}", "workers": 1,
-                       "worker_class": "gthread", "threads": 32, "graceful_timeout": 30,
-                       "control_socket_disable": True,
-                       "on_starting": gunicorn_conf.on_starting, "child_exit": gunicorn_conf.child_exit,
-                       "logger_class": gunicorn_conf.Logger,
-                       "worker_exit": lambda _server, _worker: [pool.stop() for pool in pools]}
+            options = {
+                "bind": f"{host}:{settings.port}",
+                "workers": 1,
+                "worker_class": "gthread",
+                "threads": 32,
+                "graceful_timeout": 30,
+                "control_socket_disable": True,
+                "on_starting": gunicorn_conf.on_starting,
+                "child_exit": gunicorn_conf.child_exit,
+                "logger_class": gunicorn_conf.Logger,
+                "worker_exit": lambda _server, _worker: [pool.stop() for pool in pools],
+            }
             for key, value in options.items():
                 self.cfg.set(key, value)
 
@@ -125,9 +145,10 @@ def cmd_simulate(args) -> int:
         raise ConfigError("payload", f"{args.payload} is not a webhook body: {error}") from None
     rules = escalation_rules()
     if args.ticket:
-        recorded = RecordedZendesk(_read_json(args.ticket, "--ticket", "ticket", TICKET_READ),
-                                   _read_json(args.comments, "--comments", "comments", COMMENTS_READ)
-                                   if args.comments else None)
+        recorded = RecordedZendesk(
+            _read_json(args.ticket, "--ticket", "ticket", TICKET_READ),
+            _read_json(args.comments, "--comments", "comments", COMMENTS_READ) if args.comments else None,
+        )
         reader = writer = ZendeskClient(Settings(subdomain="simulate", email="simulate", api_token="-"), recorded)
     else:  # as the worker runs without credentials: the webhook's hints only
         recorded, reader, writer = None, HintReader(), DryRunWriter()
@@ -156,9 +177,16 @@ def cmd_setup(args) -> int:
     admin, policy = build_admin(settings), load_policy(args.rules)
     if args.remove:
         return run_remove(admin, policy, args.dry_run, args.fields, settings.oauth_client_id)
-    return run_setup(admin, policy, args.url, args.dry_run, settings.webhook_secrets,
-                     (settings.oauth_client_id, bool(settings.oauth_client_secret)),
-                     inbox=service_database(settings.database_url), now=utcnow())
+    return run_setup(
+        admin,
+        policy,
+        args.url,
+        args.dry_run,
+        settings.webhook_secrets,
+        (settings.oauth_client_id, bool(settings.oauth_client_secret)),
+        inbox=service_database(settings.database_url),
+        now=utcnow(),
+    )
 
 
 def cmd_check(args) -> int:
@@ -184,8 +212,9 @@ def cmd_report(args) -> int:
 def cmd_dead_letters(args) -> int:
     """List, show or retry the inbox rows that failed for good."""
     settings = operator_settings()
-    return dead_letters(existing_database(settings.database_url), args.action, args.id, utcnow(),
-                        settings.retry_budget_hours * 3600)
+    return dead_letters(
+        existing_database(settings.database_url), args.action, args.id, utcnow(), settings.retry_budget_hours * 3600
+    )
 
 
 def cmd_send_test(args) -> int:
@@ -242,18 +271,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="web + worker in one process (embedded default)")
-    run.add_argument("--host", default=None, help="address to listen on (default: $HOST, else 0.0.0.0; "
-                                                 "127.0.0.1 while unsigned webhooks are accepted)")
+    run.add_argument(
+        "--host",
+        default=None,
+        help="address to listen on (default: $HOST, else 0.0.0.0; 127.0.0.1 while unsigned webhooks are accepted)",
+    )
     run.add_argument("--threads", type=positive_int, default=2, help="queue worker threads (default 2)")
     run.set_defaults(func=cmd_run)
     work = sub.add_parser("worker", help="the queue worker alone")
-    work.add_argument("--threads", type=positive_int, default=4,
-                      help="tickets processed at once, each thread with its own Zendesk client (default 4)")
-    work.add_argument("--poll-interval", type=float, default=None,
-                      help="the safety-net poll, in seconds, under the wake-ups (default: ESCALATOR_POLL_SECONDS)")
-    work.add_argument("--metrics-port", type=positive_int, default=None,
-                      help="serve this worker's own counts at :PORT/metrics, for a worker on a machine "
-                           "without a web process (default: none; on one machine the web's /metrics has them)")
+    work.add_argument(
+        "--threads",
+        type=positive_int,
+        default=4,
+        help="tickets processed at once, each thread with its own Zendesk client (default 4)",
+    )
+    work.add_argument(
+        "--poll-interval",
+        type=float,
+        default=None,
+        help="the safety-net poll, in seconds, under the wake-ups (default: ESCALATOR_POLL_SECONDS)",
+    )
+    work.add_argument(
+        "--metrics-port",
+        type=positive_int,
+        default=None,
+        help="serve this worker's own counts at :PORT/metrics, for a worker on a machine "
+        "without a web process (default: none; on one machine the web's /metrics has them)",
+    )
     work.add_argument("--metrics-host", default="0.0.0.0", help="address for --metrics-port (default 0.0.0.0)")
     work.set_defaults(func=cmd_worker)
     sim = sub.add_parser("simulate", help="show what a payload would do, without side effects")
@@ -305,12 +349,18 @@ def _check_setup(parser, args) -> None:
 
 def _app_command(sub) -> None:
     """app package | install: the Zendesk ticket sidebar app."""
-    app = sub.add_parser("app", help="the ticket sidebar app for Zendesk: package it (a zip to upload as a private "
-                                     "app), or install it through Zendesk's Apps API with its settings")
+    app = sub.add_parser(
+        "app",
+        help="the ticket sidebar app for Zendesk: package it (a zip to upload as a private "
+        "app), or install it through Zendesk's Apps API with its settings",
+    )
     app.add_argument("action", choices=["package", "install"])
     app.add_argument("--url", required=True, help="the service's https address, e.g. https://escalator.example.com")
-    app.add_argument("--out", default="zendesk-escalator-app.zip", help="package: the zip to write "
-                                                                        "(default zendesk-escalator-app.zip)")
+    app.add_argument(
+        "--out",
+        default="zendesk-escalator-app.zip",
+        help="package: the zip to write (default zendesk-escalator-app.zip)",
+    )
     app.add_argument("--email", help="the app's author address, where agents write about it (default: $ZENDESK_EMAIL)")
     app.add_argument("--dry-run", action="store_true", help="install: print the plan; change nothing in Zendesk")
     app.set_defaults(func=cmd_app)
@@ -319,31 +369,52 @@ def _app_command(sub) -> None:
 def _operator_commands(sub) -> None:
     """setup, check, dead-letters, send-test, backtest, report."""
     rules = {"default": None, "help": "policy file (default: $ESCALATOR_RULES or escalation.toml)"}
-    setup = sub.add_parser("setup", help="create or update in Zendesk the escalation fields (on every ticket form), "
-                                         "the view, the dashboard's OAuth client (sign in with Zendesk), the "
-                                         "webhook and the triggers")
-    setup.add_argument("--url", help="the service's webhook address, e.g. https://escalator.example.com/webhooks/zendesk")
+    setup = sub.add_parser(
+        "setup",
+        help="create or update in Zendesk the escalation fields (on every ticket form), "
+        "the view, the dashboard's OAuth client (sign in with Zendesk), the "
+        "webhook and the triggers",
+    )
+    setup.add_argument(
+        "--url", help="the service's webhook address, e.g. https://escalator.example.com/webhooks/zendesk"
+    )
     setup.add_argument("--dry-run", action="store_true", help="print the plan; send no change to Zendesk")
-    setup.add_argument("--remove", action="store_true", help="delete what setup made (triggers, category, view, "
-                                                             "OAuth client, webhook); the escalation fields stay")
-    setup.add_argument("--fields", action="store_true", help="with --remove: delete the escalation fields too, "
-                                                             "and the escalation history they hold")
+    setup.add_argument(
+        "--remove",
+        action="store_true",
+        help="delete what setup made (triggers, category, view, OAuth client, webhook); the escalation fields stay",
+    )
+    setup.add_argument(
+        "--fields",
+        action="store_true",
+        help="with --remove: delete the escalation fields too, and the escalation history they hold",
+    )
     setup.add_argument("--rules", **rules)
     setup.set_defaults(func=cmd_setup)
     check = sub.add_parser("check", help="check the policy and everything it names against Zendesk")
     check.add_argument("--rules", **rules)
-    check.add_argument("--notify-test", action="store_true",
-                       help="also send a test message to each [[notify]] target and show what it answered")
+    check.add_argument(
+        "--notify-test",
+        action="store_true",
+        help="also send a test message to each [[notify]] target and show what it answered",
+    )
     check.set_defaults(func=cmd_check)
     dead = sub.add_parser("dead-letters", help="list, show or retry inbox rows that failed for good")
     dead.add_argument("action", choices=["list", "show", "retry"])
     dead.add_argument("id", nargs="?", type=positive_int, help="the row id (show, retry)")
     dead.add_argument("--all", action="store_true", help="retry every dead row")
     dead.set_defaults(func=cmd_dead_letters)
-    report = sub.add_parser("report", help="the status of every escalation: opened, closed, open by level and "
-                                           "owner, breaches avoided, time in escalation")
-    report.add_argument("--since", type=period, default=timedelta(hours=24),
-                        help='the period, back from now: "24h" (default), "90m", "7d", "2w"')
+    report = sub.add_parser(
+        "report",
+        help="the status of every escalation: opened, closed, open by level and "
+        "owner, breaches avoided, time in escalation",
+    )
+    report.add_argument(
+        "--since",
+        type=period,
+        default=timedelta(hours=24),
+        help='the period, back from now: "24h" (default), "90m", "7d", "2w"',
+    )
     report.add_argument("--format", choices=sorted(FORMATS), default="markdown", help="markdown (default), csv or json")
     report.add_argument("--rules", **rules)
     report.set_defaults(func=cmd_report)

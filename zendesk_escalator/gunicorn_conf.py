@@ -1,4 +1,5 @@
-"""Gunicorn hooks of the Procfile's web command (`--config python:zendesk_escalator.gunicorn_conf`) and `escalator run`."""
+"""Gunicorn hooks of `escalator run` and the Procfile's web command
+(`--config python:zendesk_escalator.gunicorn_conf`)."""
 
 from gunicorn import glogging
 

@@ -10,13 +10,23 @@ EVENT_PREFIX = "zen:event-type:"
 EVENT_ID = validate.Regexp(r"^[\x21-\x7e]{1,200}\Z", error="an event id: 1 to 200 visible ASCII characters")
 # Ticket events that can never start an escalation; every other ticket event is
 # processed, so new Zendesk event types fail open (we look) rather than closed.
-IRRELEVANT_TICKET_EVENTS = frozenset({
-    "ticket.subject_changed", "ticket.description_changed", "ticket.external_id_changed",
-    "ticket.brand_changed", "ticket.attachment_linked_to_comment",
-    "ticket.attachment_redacted_from_comment", "ticket.comment_redacted",
-    "ticket.comment_made_private", "ticket.marked_as_spam", "ticket.soft_deleted",
-    "ticket.permanently_deleted", "ticket.merged", "ticket.task_due_at_changed",
-})
+IRRELEVANT_TICKET_EVENTS = frozenset(
+    {
+        "ticket.subject_changed",
+        "ticket.description_changed",
+        "ticket.external_id_changed",
+        "ticket.brand_changed",
+        "ticket.attachment_linked_to_comment",
+        "ticket.attachment_redacted_from_comment",
+        "ticket.comment_redacted",
+        "ticket.comment_made_private",
+        "ticket.marked_as_spam",
+        "ticket.soft_deleted",
+        "ticket.permanently_deleted",
+        "ticket.merged",
+        "ticket.task_due_at_changed",
+    }
+)
 
 
 # The body a trigger's "Notify active webhook" action sends (documented in the README and
@@ -215,13 +225,18 @@ def _channel(via: dict | None) -> str | None:
 
 def _comment_hint(comment: dict) -> CommentHint:
     author = comment.get("author") or {}
-    return CommentHint(id=comment.get("id"), author_id=author.get("id"), author_is_staff=author.get("is_staff"),
-                       public=comment.get("is_public"), body=comment.get("body"))
+    return CommentHint(
+        id=comment.get("id"),
+        author_id=author.get("id"),
+        author_is_staff=author.get("is_staff"),
+        public=comment.get("is_public"),
+        body=comment.get("body"),
+    )
 
 
 def _ticket_id_from_subject(subject: str | None) -> int:
     prefix = "zen:ticket:"
-    number = subject[len(prefix):] if subject and subject.startswith(prefix) else None
+    number = subject[len(prefix) :] if subject and subject.startswith(prefix) else None
     try:
         return zendesk_id(number)
     except ValidationError:

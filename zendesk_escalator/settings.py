@@ -23,10 +23,16 @@ DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?")  # ASCII digits: no sign, exponent, "
 SUBDOMAIN = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 ZENDESK_HOST = re.compile(r"(?:https?://)?([^./]+)\.zendesk\.com/?")  # "acme.zendesk.com", "https://acme.zendesk.com/"
 # Each number's unit and the range it must fall in; outside it is a typo, not a choice.
-RANGES = {"PORT": ("a TCP port", 1, 65535), "ESCALATOR_RETRY_BUDGET_HOURS": ("hours", 0.001, 720),
-          "ESCALATOR_LEASE_SECONDS": ("seconds", 5, 3600), "ESCALATOR_API_TIMEOUT": ("seconds", 0.1, 600),
-          "ESCALATOR_RETRY_BASE_SECONDS": ("seconds", 0.01, 3600), "ESCALATOR_SWEEP_HOURS": ("hours", 0.01, 720),
-          "ESCALATOR_SWEEP_RATE": ("requests a minute", 0.1, 2500), "ESCALATOR_POLL_SECONDS": ("seconds", 0.05, 3600)}
+RANGES = {
+    "PORT": ("a TCP port", 1, 65535),
+    "ESCALATOR_RETRY_BUDGET_HOURS": ("hours", 0.001, 720),
+    "ESCALATOR_LEASE_SECONDS": ("seconds", 5, 3600),
+    "ESCALATOR_API_TIMEOUT": ("seconds", 0.1, 600),
+    "ESCALATOR_RETRY_BASE_SECONDS": ("seconds", 0.01, 3600),
+    "ESCALATOR_SWEEP_HOURS": ("hours", 0.01, 720),
+    "ESCALATOR_SWEEP_RATE": ("requests a minute", 0.1, 2500),
+    "ESCALATOR_POLL_SECONDS": ("seconds", 0.05, 3600),
+}
 
 
 @dataclass(frozen=True)
@@ -92,8 +98,7 @@ def read_dotenv(path: str | None = ".env") -> None:
         load_dotenv(path, override=False)
 
 
-def load_settings(environ: dict | None = None, dotenv_path: str | None = ".env",
-                  web: bool = True) -> Settings:
+def load_settings(environ: dict | None = None, dotenv_path: str | None = ".env", web: bool = True) -> Settings:
     """Read settings; ConfigError names the variable that is wrong.
 
     Only the web side needs the webhook secret, so `web=False` skips that check.
@@ -132,8 +137,10 @@ def load_settings(environ: dict | None = None, dotenv_path: str | None = ".env",
     )
     _check(settings, web)
     if "ESCALATOR_MAX_ATTEMPTS" in env:
-        log.warning("ESCALATOR_MAX_ATTEMPTS is no longer used: failed rows are retried for "
-                    "ESCALATOR_RETRY_BUDGET_HOURS (default 24), then marked dead")
+        log.warning(
+            "ESCALATOR_MAX_ATTEMPTS is no longer used: failed rows are retried for "
+            "ESCALATOR_RETRY_BUDGET_HOURS (default 24), then marked dead"
+        )
     if not settings.has_credentials:
         # Without credentials nothing can be sent: dry run is the only honest mode.
         settings = replace(settings, dry_run=True)
@@ -142,24 +149,36 @@ def load_settings(environ: dict | None = None, dotenv_path: str | None = ".env",
 
 def _check(settings: Settings, web: bool) -> None:
     if web and not settings.webhook_secrets and not settings.allow_unsigned:
-        raise ConfigError("ZENDESK_WEBHOOK_SECRET", "not set: refusing to accept unsigned webhooks "
-                          "(set ESCALATOR_ALLOW_UNSIGNED=1 for local development only)")
+        raise ConfigError(
+            "ZENDESK_WEBHOOK_SECRET",
+            "not set: refusing to accept unsigned webhooks (set ESCALATOR_ALLOW_UNSIGNED=1 for local development only)",
+        )
     if settings.admin_token is not None and len(settings.admin_token) < SHORTEST_ADMIN_TOKEN:
-        raise ConfigError("ESCALATOR_ADMIN_TOKEN", f"too short: use at least {SHORTEST_ADMIN_TOKEN} random "
-                          "characters, e.g. from: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
+        raise ConfigError(
+            "ESCALATOR_ADMIN_TOKEN",
+            f"too short: use at least {SHORTEST_ADMIN_TOKEN} random "
+            "characters, e.g. from: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'",
+        )
     if settings.oauth_client_secret and not (settings.subdomain or settings.api_url):
-        raise ConfigError("ZENDESK_OAUTH_CLIENT_SECRET", "needs ZENDESK_SUBDOMAIN: people sign in on "
-                                                         "https://<subdomain>.zendesk.com")
+        raise ConfigError(
+            "ZENDESK_OAUTH_CLIENT_SECRET", "needs ZENDESK_SUBDOMAIN: people sign in on https://<subdomain>.zendesk.com"
+        )
     _check_app_token(settings)
     if settings.api_url and not settings.api_url.startswith(("http://", "https://")):
         raise ConfigError("ZENDESK_API_URL", "must start with http:// or https://")
     _check_token_pair(settings)
     if settings.email and settings.api_token and not (settings.subdomain or settings.api_url):
-        raise ConfigError("ZENDESK_SUBDOMAIN", "required with ZENDESK_EMAIL and ZENDESK_API_TOKEN "
-                                               "(the name before .zendesk.com, e.g. acme for acme.zendesk.com)")
+        raise ConfigError(
+            "ZENDESK_SUBDOMAIN",
+            "required with ZENDESK_EMAIL and ZENDESK_API_TOKEN "
+            "(the name before .zendesk.com, e.g. acme for acme.zendesk.com)",
+        )
     if settings.host is not None and not re.fullmatch(r"[A-Za-z0-9.:\[\]_-]+", settings.host):
-        raise ConfigError("HOST", f"{settings.host[:80]!r} is not an address: 127.0.0.1 (this machine), "
-                                  f"0.0.0.0 (every interface) or a host name")
+        raise ConfigError(
+            "HOST",
+            f"{settings.host[:80]!r} is not an address: 127.0.0.1 (this machine), "
+            f"0.0.0.0 (every interface) or a host name",
+        )
     if settings.log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
         raise ConfigError("LOG_LEVEL", f"unknown level {settings.log_level}")
     if settings.log_format not in {"json", "text"}:
@@ -171,9 +190,12 @@ def _check_token_pair(settings: Settings) -> None:
     """An API token goes with its user's email: without it the token would silently mean a dry run.
     (An email alone is fine: `escalator app package` takes it as the app's author.)"""
     if settings.api_token and not settings.email and not settings.oauth_token:
-        raise ConfigError("ZENDESK_EMAIL", "not set: ZENDESK_API_TOKEN is used with the email address of its user "
-                                           "(the integration user, e.g. bot@acme.example); without it nothing would "
-                                           "be sent to Zendesk")
+        raise ConfigError(
+            "ZENDESK_EMAIL",
+            "not set: ZENDESK_API_TOKEN is used with the email address of its user "
+            "(the integration user, e.g. bot@acme.example); without it nothing would "
+            "be sent to Zendesk",
+        )
 
 
 def _check_app_token(settings: Settings) -> None:
@@ -181,11 +203,16 @@ def _check_app_token(settings: Settings) -> None:
     if token is None:
         return
     if len(token) < SHORTEST_APP_TOKEN or not APP_TOKEN.fullmatch(token):
-        raise ConfigError("ESCALATOR_APP_TOKEN", f"use at least {SHORTEST_APP_TOKEN} random printable characters "
-                          "without spaces, e.g. from: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
+        raise ConfigError(
+            "ESCALATOR_APP_TOKEN",
+            f"use at least {SHORTEST_APP_TOKEN} random printable characters "
+            "without spaces, e.g. from: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'",
+        )
     if token == settings.admin_token:
-        raise ConfigError("ESCALATOR_APP_TOKEN", "must differ from ESCALATOR_ADMIN_TOKEN: Zendesk holds the app's "
-                                                 "token, and it must not open the dashboard")
+        raise ConfigError(
+            "ESCALATOR_APP_TOKEN",
+            "must differ from ESCALATOR_ADMIN_TOKEN: Zendesk holds the app's token, and it must not open the dashboard",
+        )
 
 
 def _check_sqlite_folder(database_url: str) -> None:
@@ -194,8 +221,9 @@ def _check_sqlite_folder(database_url: str) -> None:
         return
     folder = Path(database_url.removeprefix("sqlite:///").split("?", 1)[0]).parent
     if not folder.is_dir():
-        raise ConfigError("DATABASE_URL", f"the folder {folder} does not exist (create it, or point "
-                                          f"DATABASE_URL at another file)")
+        raise ConfigError(
+            "DATABASE_URL", f"the folder {folder} does not exist (create it, or point DATABASE_URL at another file)"
+        )
 
 
 def _number(env: dict, key: str, default: float) -> float:
@@ -219,7 +247,8 @@ def _subdomain(value: str | None) -> str | None:
     host = ZENDESK_HOST.fullmatch(value.lower())
     name = host.group(1) if host else value.lower()
     if not SUBDOMAIN.fullmatch(name):
-        raise ConfigError("ZENDESK_SUBDOMAIN", f"{value[:80]!r} is not an account name: use the name before "
-                                               f".zendesk.com (acme for acme.zendesk.com)")
+        raise ConfigError(
+            "ZENDESK_SUBDOMAIN",
+            f"{value[:80]!r} is not an account name: use the name before .zendesk.com (acme for acme.zendesk.com)",
+        )
     return name
-

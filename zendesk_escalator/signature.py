@@ -16,8 +16,7 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return base64.b64encode(digest).decode()
 
 
-def verify(secrets: tuple[str, ...], signature: str | None, timestamp: str | None,
-           body: bytes, now: datetime) -> None:
+def verify(secrets: tuple[str, ...], signature: str | None, timestamp: str | None, body: bytes, now: datetime) -> None:
     """Raise SignatureError unless one secret signed exactly these bytes recently."""
     if not signature or not timestamp:
         raise SignatureError("missing X-Zendesk-Webhook-Signature or -Timestamp header")
@@ -27,8 +26,7 @@ def verify(secrets: tuple[str, ...], signature: str | None, timestamp: str | Non
     if abs(now - sent_at) > MAX_SKEW:
         raise SignatureError("stale signature timestamp (more than 5 minutes from now)")
     # Check every secret without short-circuiting so timing reveals nothing.
-    matches = [hmac.compare_digest(sign(secret, timestamp, body), signature)
-               for secret in secrets]
+    matches = [hmac.compare_digest(sign(secret, timestamp, body), signature) for secret in secrets]
     if not any(matches):
         raise SignatureError("signature does not match")
 

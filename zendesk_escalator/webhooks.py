@@ -12,8 +12,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import schemas, signature
 from .core.notification import Notification
-from .errors import (EscalatorError, IgnoredPayload, PayloadError, SignatureError,
-                     StorageUnavailable)
+from .errors import EscalatorError, IgnoredPayload, PayloadError, SignatureError, StorageUnavailable
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhooks", __name__)
@@ -28,15 +27,24 @@ def receive_zendesk():
     raw = request.get_data(cache=False)  # raises 413 past MAX_CONTENT_LENGTH
     now = services.clock()
     if services.settings.webhook_secrets:
-        signature.verify(services.settings.webhook_secrets,
-                         request.headers.get("X-Zendesk-Webhook-Signature"),
-                         request.headers.get("X-Zendesk-Webhook-Signature-Timestamp"),
-                         raw, now)
+        signature.verify(
+            services.settings.webhook_secrets,
+            request.headers.get("X-Zendesk-Webhook-Signature"),
+            request.headers.get("X-Zendesk-Webhook-Signature-Timestamp"),
+            raw,
+            now,
+        )
     body = _json(raw)
     if schemas.is_test(body):  # Zendesk reached us and the signature holds: that is all a test asks
         g.webhook_source = "test"
-        return _answer({"status": "test", "service": "zendesk-escalator",
-                        "message": "Zendesk's test reached the service; nothing was stored"}, 200)
+        return _answer(
+            {
+                "status": "test",
+                "service": "zendesk-escalator",
+                "message": "Zendesk's test reached the service; nothing was stored",
+            },
+            200,
+        )
     event = schemas.is_event_webhook(body)
     g.webhook_source = body["type"] if event else "trigger"
     if event:
@@ -45,10 +53,10 @@ def receive_zendesk():
     else:
         note = schemas.load_trigger(body)
         dedupe_key = _trigger_dedupe_key(raw, note, signed=bool(services.settings.webhook_secrets))
-    stored = services.inbox.accept("notification", dedupe_key, note.ticket_id, note.to_dict(),
-                                   now.timestamp())
-    return _answer({"status": "accepted" if stored else "duplicate", "ticket_id": note.ticket_id},
-                   202 if stored else 200)
+    stored = services.inbox.accept("notification", dedupe_key, note.ticket_id, note.to_dict(), now.timestamp())
+    return _answer(
+        {"status": "accepted" if stored else "duplicate", "ticket_id": note.ticket_id}, 202 if stored else 200
+    )
 
 
 def error_response(error: Exception):
@@ -56,8 +64,7 @@ def error_response(error: Exception):
     services = current_app.extensions["escalator"]
     headers = {}
     if isinstance(error, RequestEntityTooLarge):
-        status, body = 413, {"error": "too_large",
-                             "message": f"body over {services.settings.max_body_bytes} bytes"}
+        status, body = 413, {"error": "too_large", "message": f"body over {services.settings.max_body_bytes} bytes"}
     elif isinstance(error, SignatureError):
         status, body = 401, {"error": "bad_signature", "message": str(error)}
     elif isinstance(error, PayloadError):
@@ -83,11 +90,23 @@ def _answer(body: dict, status: int, headers: dict | None = None):
     result = body.get("error") or body["status"]
     current_app.extensions["escalator"].metrics.webhook(result)
     milliseconds = (time.perf_counter() - g.get("webhook_started", time.perf_counter())) * 1000
-    fields = {"ticket_id": body.get("ticket_id"), "source": g.get("webhook_source"), "result": result,
-              "status": status, "duration_ms": round(milliseconds, 2)}
+    fields = {
+        "ticket_id": body.get("ticket_id"),
+        "source": g.get("webhook_source"),
+        "result": result,
+        "status": status,
+        "duration_ms": round(milliseconds, 2),
+    }
     ticket = f" for ticket {fields['ticket_id']}" if fields["ticket_id"] is not None else ""  # unknown when refused
-    log.log(logging.INFO if status < 400 else logging.WARNING, "webhook %s (%d)%s in %.1f ms",
-            result, status, ticket, milliseconds, extra=fields)
+    log.log(
+        logging.INFO if status < 400 else logging.WARNING,
+        "webhook %s (%d)%s in %.1f ms",
+        result,
+        status,
+        ticket,
+        milliseconds,
+        extra=fields,
+    )
     return jsonify(body), status, headers or {}
 
 
@@ -99,8 +118,9 @@ def _json(raw: bytes):
     deeper than Python recurses is refused as well.
     """
     try:
-        return json.loads(raw.decode("utf-8"), parse_constant=_not_json, parse_float=_finite,
-                          object_pairs_hook=_unique_keys)
+        return json.loads(
+            raw.decode("utf-8"), parse_constant=_not_json, parse_float=_finite, object_pairs_hook=_unique_keys
+        )
     except RecursionError:
         raise PayloadError("body", "malformed JSON: nested too deeply") from None
     except (ValueError, UnicodeDecodeError) as error:

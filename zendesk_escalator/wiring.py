@@ -64,8 +64,9 @@ class Services:
     figures: Figures  # business gauges for /metrics; features register theirs
 
 
-def build_web_services(settings: Settings | None, policy: Policy | None, inbox: Inbox | None,
-                       clock: Clock = utcnow) -> Services:
+def build_web_services(
+    settings: Settings | None, policy: Policy | None, inbox: Inbox | None, clock: Clock = utcnow
+) -> Services:
     """Settings, policy and inbox for the web app; raises ConfigError on bad ones."""
     settings = settings or load_settings()
     configure_logging(settings)
@@ -85,9 +86,17 @@ def migrate_or_wait(inbox: Inbox) -> None:
         log.error("database unavailable at start-up: %s", error)
 
 
-def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock = utcnow,
-                 breaker: Breaker | None = None, purges: bool = True, metrics: Metrics | None = None,
-                 sleep: Callable[[float], None] = time.sleep, credentials: Credentials | None = None) -> Worker:
+def build_worker(
+    settings: Settings,
+    policy: Policy,
+    inbox: Inbox,
+    clock: Clock = utcnow,
+    breaker: Breaker | None = None,
+    purges: bool = True,
+    metrics: Metrics | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    credentials: Credentials | None = None,
+) -> Worker:
     """Wire a worker with its own Zendesk client (one per thread: Zenpy is not thread-safe)."""
     metrics = (metrics or Metrics()).bind(policy)
     if settings.has_credentials and credentials is None:
@@ -102,20 +111,51 @@ def build_worker(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock 
     if policy.notify:
         handlers.register(NOTICE, NoticeHandler(policy, metrics, settings.api_timeout))
     emails = EmailLinker(reader, writer, inbox, policy, clock)
-    handlers.register("notification", NotificationHandler(
-        reader, writer, policy, escalation_rules(), clock, marks=inbox.comment_mark, dry_run=settings.dry_run,
-        lifecycle=lifecycle, emails=emails))
+    handlers.register(
+        "notification",
+        NotificationHandler(
+            reader,
+            writer,
+            policy,
+            escalation_rules(),
+            clock,
+            marks=inbox.comment_mark,
+            dry_run=settings.dry_run,
+            lifecycle=lifecycle,
+            emails=emails,
+        ),
+    )
     handlers.register("lifecycle", LifecycleHandler(lifecycle))
     if client is not None:  # SLA tracking, merge jobs and mirror repairs read Zendesk: not without credentials
         handlers.register(MERGE, MergeFollower(client, writer, inbox, clock))
         handlers.register(MIRROR, MirrorRepair(inbox, client, writer, policy, clock))
-        handlers.register("timer", TimerHandler(client, writer, policy, clock, sleep, dry_run=settings.dry_run,
-                                                account=AccountSchedule(Cursors(inbox)), lifecycle=lifecycle))
+        handlers.register(
+            "timer",
+            TimerHandler(
+                client,
+                writer,
+                policy,
+                clock,
+                sleep,
+                dry_run=settings.dry_run,
+                account=AccountSchedule(Cursors(inbox)),
+                lifecycle=lifecycle,
+            ),
+        )
     handlers.register("periodic", Periodic(inbox, clock, periodic_jobs(settings, policy, inbox, clock, client)))
-    return Worker(inbox, handlers, lease_seconds=settings.lease_seconds,
-                  retry_budget=settings.retry_budget_hours * 3600, retry_base=settings.retry_base_seconds,
-                  clock=clock, breaker=breaker, purges=purges, metrics=metrics,
-                  credentials=credentials if client else None, whoami=client.current_user if client else None)
+    return Worker(
+        inbox,
+        handlers,
+        lease_seconds=settings.lease_seconds,
+        retry_budget=settings.retry_budget_hours * 3600,
+        retry_base=settings.retry_base_seconds,
+        clock=clock,
+        breaker=breaker,
+        purges=purges,
+        metrics=metrics,
+        credentials=credentials if client else None,
+        whoami=client.current_user if client else None,
+    )
 
 
 def ticket_link(settings: Settings) -> Callable[[int], str]:
@@ -124,8 +164,7 @@ def ticket_link(settings: Settings) -> Callable[[int], str]:
     return lambda ticket_id: f"{base}/agent/tickets/{ticket_id}"
 
 
-def periodic_jobs(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock,
-                  reader: ZendeskClient | None) -> list:
+def periodic_jobs(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock, reader: ZendeskClient | None) -> list:
     """The periodic jobs this installation runs: those reading Zendesk need credentials, the report runs when
     asked for (a dry run without credentials)."""
     jobs: list = [daily_report(settings, policy, inbox, clock, reader)] if policy.report.enabled else []
@@ -137,15 +176,20 @@ def periodic_jobs(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock
         planner = TimerPlanner(inbox, policy, clock, account)
         # The schedule first: at a first start the feed's first reads should count in it (those read
         # before it is known are planned when it is).
-        jobs = [ScheduleJob(reader, account, planner, clock), ChangeFeed(reader, cursors, planner, clock),
-                Sweep(reader, planner, clock, every=settings.sweep_hours * 3600, rate=settings.sweep_rate), *jobs]
+        jobs = [
+            ScheduleJob(reader, account, planner, clock),
+            ChangeFeed(reader, cursors, planner, clock),
+            Sweep(reader, planner, clock, every=settings.sweep_hours * 3600, rate=settings.sweep_rate),
+            *jobs,
+        ]
     if policy.recurring.enabled:
         jobs.append(RecurringCheck(reader, inbox, policy, clock))
     return jobs
 
 
-def daily_report(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock,
-                 client: ZendeskClient | None) -> DailyReport:
+def daily_report(
+    settings: Settings, policy: Policy, inbox: Inbox, clock: Clock, client: ZendeskClient | None
+) -> DailyReport:
     """The daily report job: it writes without the escalations' comment-limit fallback (no note, no report)."""
     admin = ZendeskAdmin(client.session, settings.api_timeout) if client else None
     dry_run = settings.dry_run or client is None
@@ -159,31 +203,49 @@ def report_feed_access(settings: Settings, policy: Policy) -> None:
     try:
         role = build_admin(settings).me().get("role")
     except EscalatorError as error:
-        log.warning("could not tell whether the integration user is an admin (%s): the change feed "
-                    "will say so when it runs", error)
+        log.warning(
+            "could not tell whether the integration user is an admin (%s): the change feed will say so when it runs",
+            error,
+        )
         return
     if role == "admin":
-        log.info("SLA tracking: the integration user is an admin, so the change feed (incremental "
-                 "export) keeps timers within a minute or two of each change")
+        log.info(
+            "SLA tracking: the integration user is an admin, so the change feed (incremental "
+            "export) keeps timers within a minute or two of each change"
+        )
     else:
-        log.warning("SLA tracking: the integration user is not an admin (role %s): the incremental "
-                    "export is refused, so only the sweep keeps timers, every %g h; make it an admin "
-                    "for minute precision", role, settings.sweep_hours)
+        log.warning(
+            "SLA tracking: the integration user is not an admin (role %s): the incremental "
+            "export is refused, so only the sweep keeps timers, every %g h; make it an admin "
+            "for minute precision",
+            role,
+            settings.sweep_hours,
+        )
 
 
 def build_admin(settings: Settings) -> ZendeskAdmin:
     """Build the admin API for setup and check, authenticated as the worker is."""
     if not settings.has_credentials:
-        raise ConfigError("ZENDESK_SUBDOMAIN", "Zendesk credentials are needed: ZENDESK_SUBDOMAIN with "
-                                               "ZENDESK_EMAIL and ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN)")
+        raise ConfigError(
+            "ZENDESK_SUBDOMAIN",
+            "Zendesk credentials are needed: ZENDESK_SUBDOMAIN with "
+            "ZENDESK_EMAIL and ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN)",
+        )
     return ZendeskAdmin(ZendeskClient(settings).session, settings.api_timeout)
 
 
 class WorkerPool:
     """A process's worker threads: started together, stopped together, nothing left leased."""
 
-    def __init__(self, settings: Settings, policy: Policy, inbox: Inbox, count: int,
-                 clock: Clock = utcnow, metrics: Metrics | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        policy: Policy,
+        inbox: Inbox,
+        count: int,
+        clock: Clock = utcnow,
+        metrics: Metrics | None = None,
+    ):
         breaker = Breaker(settings.retry_base_seconds)  # Zendesk's health is shared by the threads
         metrics = metrics or Metrics()  # one per process
         # So is what Zendesk says of the credentials.
@@ -192,8 +254,12 @@ class WorkerPool:
             policy = with_line_numbers(policy, lambda: build_admin(settings).talk_numbers())
         announce_targets(policy)
         mark_started(inbox, settings.rules_path, clock())  # `check` tells an edited policy not yet applied
-        self.workers = [build_worker(settings, policy, inbox, clock, breaker, purges=n == 0, metrics=metrics,
-                                     credentials=credentials) for n in range(count)]  # one purger per process
+        self.workers = [
+            build_worker(
+                settings, policy, inbox, clock, breaker, purges=n == 0, metrics=metrics, credentials=credentials
+            )
+            for n in range(count)
+        ]  # one purger per process
         self.inbox, self.poll_seconds = inbox, settings.poll_seconds
         self.stop_event = threading.Event()
         self.threads: list[threading.Thread] = []
@@ -203,8 +269,12 @@ class WorkerPool:
         """Listen for the other processes' new rows, and start one thread per worker."""
         self.listener = self.inbox.listen()
         for n, worker in enumerate(self.workers):
-            thread = threading.Thread(target=worker.run, args=(self.stop_event, poll_seconds or self.poll_seconds),
-                                      name=f"queue-worker-{n}", daemon=True)
+            thread = threading.Thread(
+                target=worker.run,
+                args=(self.stop_event, poll_seconds or self.poll_seconds),
+                name=f"queue-worker-{n}",
+                daemon=True,
+            )
             thread.start()
             self.threads.append(thread)
         return self
@@ -233,8 +303,11 @@ def announce_address(settings: Settings, host: str) -> None:
     if host in ("127.0.0.1", "localhost", "::1"):
         log.info("listening on %s: this machine only (set HOST=0.0.0.0 to listen on every interface)", where)
     elif not settings.webhook_secrets:
-        log.warning("listening on %s while UNSIGNED WEBHOOKS ARE ACCEPTED: anyone who reaches it can "
-                    "post one (HOST=127.0.0.1 keeps it to this machine)", where)
+        log.warning(
+            "listening on %s while UNSIGNED WEBHOOKS ARE ACCEPTED: anyone who reaches it can "
+            "post one (HOST=127.0.0.1 keeps it to this machine)",
+            where,
+        )
     else:
         log.info("listening on %s", where)
 
@@ -242,12 +315,18 @@ def announce_address(settings: Settings, host: str) -> None:
 def announce_modes(settings: Settings, policy: Policy) -> None:
     """Say loudly when the service is not doing the real thing, or not all of it."""
     if not settings.webhook_secrets:
-        log.warning("!!! ESCALATOR_ALLOW_UNSIGNED is set and ZENDESK_WEBHOOK_SECRET is not: "
-                    "UNSIGNED WEBHOOKS ARE ACCEPTED. Never run like this in production. !!!")
+        log.warning(
+            "!!! ESCALATOR_ALLOW_UNSIGNED is set and ZENDESK_WEBHOOK_SECRET is not: "
+            "UNSIGNED WEBHOOKS ARE ACCEPTED. Never run like this in production. !!!"
+        )
     if settings.dry_run:
         why = "ESCALATOR_DRY_RUN is set" if settings.has_credentials else "no Zendesk credentials"
-        log.warning("!!! DRY RUN (%s): tickets will NOT be updated; planned updates are "
-                    "recorded in the inbox and logged. !!!", why)
+        log.warning(
+            "!!! DRY RUN (%s): tickets will NOT be updated; planned updates are recorded in the inbox and logged. !!!",
+            why,
+        )
     if policy.integration_user_id is None:
-        log.warning("escalation.integration_user_id is not set in the policy: webhooks caused by "
-                    "our own updates will be screened and may cost API reads instead of none")
+        log.warning(
+            "escalation.integration_user_id is not set in the policy: webhooks caused by "
+            "our own updates will be screened and may cost API reads instead of none"
+        )

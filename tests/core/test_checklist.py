@@ -3,11 +3,18 @@
 import time
 
 import pytest
-from hypothesis import given, strategies as st
-
 from conftest import SAMPLES
-from zendesk_escalator.core.checklist import (ITEMS, Checklist, Known, check_request, render_customer_request,
-                                              render_note)
+from hypothesis import given
+from hypothesis import strategies as st
+
+from zendesk_escalator.core.checklist import (
+    ITEMS,
+    Checklist,
+    Known,
+    check_request,
+    render_customer_request,
+    render_note,
+)
 
 ACME = Known(subdomains=frozenset({"acme"}), own_domains=frozenset({"acme.example"}))
 KEYS = tuple(item.key for item in ITEMS)
@@ -27,10 +34,16 @@ def test_a_full_request_has_everything_with_its_evidence():
     assert missing(checklist) == {}
     assert checklist["case"].evidence == ("#4821",)
     assert checklist["organization"].evidence == ("Globex GmbH",)
-    assert checklist["contact"].evidence == ("José Müller-Lüdenscheid", "jose.mueller@globex.example",
-                                             "+49 30 1234 5678")
-    assert checklist["application"].evidence == ("https://shop.globex.example/checkout",
-                                                 "https://shop.globex.example", "production")
+    assert checklist["contact"].evidence == (
+        "José Müller-Lüdenscheid",
+        "jose.mueller@globex.example",
+        "+49 30 1234 5678",
+    )
+    assert checklist["application"].evidence == (
+        "https://shop.globex.example/checkout",
+        "https://shop.globex.example",
+        "production",
+    )
     assert checklist["problem"].evidence == ("steps to reproduce", "numbered steps 1-3")
     assert checklist["milestone"].evidence == ("goes live on 28 November 2026", "by 27 November")
     assert render_customer_request(checklist) is None
@@ -42,26 +55,49 @@ def all_missing_but(**changes) -> dict[str, tuple[str, ...]]:
     return {key: parts for key, parts in expected.items() if parts is not None}
 
 
-@pytest.mark.parametrize("text, known, expected", [
-    # terse: only the case; the ticket gives the requester's name and address
-    ("please escalate #1234 asap", Known(requester_name="Jane Doe", requester_email="jane@globex.example"),
-     all_missing_but(case=None, contact=("phone number",))),
-    # the ticket knows the case, the organization and the phone: nothing of that is asked for again
-    ("Production is down, 300 users affected. We restarted it; no workaround. Go-live is Dec 1.\n"
-     "Steps to reproduce: open https://app.globex.example/login",
-     Known(case_id=55, organization="Globex", requester_name="Jane Doe", requester_email="jane@globex.example",
-           requester_phone="+49 30 1234567"), {}),
-    # another person named by address only: the requester's name is not theirs
-    ("Our contact is ops@globex.example, Phone: +49 30 1234567", Known(requester_name="Jane Doe"),
-     all_missing_but(contact=("name",))),
-    # the support site's own URL and the staff's addresses are not the customer's
-    ("See https://acme.zendesk.com/hc/en-us/requests/1234 and https://status.acme.example, write to "
-     "escalation@acme.example", Known(subdomains=frozenset({"acme"}), own_domains=frozenset({"acme.example"})),
-     all_missing_but(case=None)),
-    # the organization on a labelled line; the contact in a signature
-    ("Company: Initech\n\nRegards,\nPeter Gibbons\npeter@initech.example\nMobile: 0171 2345678", Known(),
-     all_missing_but(organization=None, contact=None)),
-])
+@pytest.mark.parametrize(
+    "text, known, expected",
+    [
+        # terse: only the case; the ticket gives the requester's name and address
+        (
+            "please escalate #1234 asap",
+            Known(requester_name="Jane Doe", requester_email="jane@globex.example"),
+            all_missing_but(case=None, contact=("phone number",)),
+        ),
+        # the ticket knows the case, the organization and the phone: nothing of that is asked for again
+        (
+            "Production is down, 300 users affected. We restarted it; no workaround. Go-live is Dec 1.\n"
+            "Steps to reproduce: open https://app.globex.example/login",
+            Known(
+                case_id=55,
+                organization="Globex",
+                requester_name="Jane Doe",
+                requester_email="jane@globex.example",
+                requester_phone="+49 30 1234567",
+            ),
+            {},
+        ),
+        # another person named by address only: the requester's name is not theirs
+        (
+            "Our contact is ops@globex.example, Phone: +49 30 1234567",
+            Known(requester_name="Jane Doe"),
+            all_missing_but(contact=("name",)),
+        ),
+        # the support site's own URL and the staff's addresses are not the customer's
+        (
+            "See https://acme.zendesk.com/hc/en-us/requests/1234 and https://status.acme.example, write to "
+            "escalation@acme.example",
+            Known(subdomains=frozenset({"acme"}), own_domains=frozenset({"acme.example"})),
+            all_missing_but(case=None),
+        ),
+        # the organization on a labelled line; the contact in a signature
+        (
+            "Company: Initech\n\nRegards,\nPeter Gibbons\npeter@initech.example\nMobile: 0171 2345678",
+            Known(),
+            all_missing_but(organization=None, contact=None),
+        ),
+    ],
+)
 def test_what_is_missing(text, known, expected):
     assert missing(check_request(text, known)) == expected
 
@@ -82,9 +118,11 @@ def test_phone_and_order_numbers_are_not_a_case_and_dates_not_a_milestone():
 
 
 def test_html_mail_with_a_non_ascii_signature():
-    html = ("<div>Please escalate <b>case&nbsp;#77120</b>. Our <i>staging</i> site "
-            "<a href=\"https://staging.globex.example/app\">is down</a>.</div><div>Best regards,<br>Zoë O'Brien<br>"
-            "Phone: +353 1 234 5678</div><blockquote>1. old\n2. older</blockquote>")
+    html = (
+        "<div>Please escalate <b>case&nbsp;#77120</b>. Our <i>staging</i> site "
+        '<a href="https://staging.globex.example/app">is down</a>.</div><div>Best regards,<br>Zoë O\'Brien<br>'
+        "Phone: +353 1 234 5678</div><blockquote>1. old\n2. older</blockquote>"
+    )
     checklist = check_request(html, ACME)
     assert checklist["contact"].evidence == ("Zoë O'Brien", "+353 1 234 5678")
     assert [p.label for p in checklist["contact"].missing] == ["email address"]
@@ -150,8 +188,23 @@ def test_never_raises_and_the_reply_asks_exactly_for_what_is_missing(text, subje
         assert finding.item.ask in reply or all(part.ask in reply for part in finding.missing)
 
 
-@pytest.mark.parametrize("unit", ["1. a\n", "Phone: 1 ", "+1 ", "by the end of ", "go-live " * 3, "a@b.", "x " * 20,
-                                  "https://a.example/", "Name: Ab ", "business ", "Dec 1 ", "\n"])
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "1. a\n",
+        "Phone: 1 ",
+        "+1 ",
+        "by the end of ",
+        "go-live " * 3,
+        "a@b.",
+        "x " * 20,
+        "https://a.example/",
+        "Name: Ab ",
+        "business ",
+        "Dec 1 ",
+        "\n",
+    ],
+)
 def test_hostile_text_is_read_in_linear_time(unit):
     text = unit * (100_000 // len(unit))
     started = time.monotonic()

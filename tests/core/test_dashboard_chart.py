@@ -14,8 +14,14 @@ def at(**delta) -> float:
 
 
 def test_openings_are_counted_per_utc_day_for_the_last_fourteen_days():
-    opened = [(at(), "customer_cc"), (at(hours=-12, minutes=-11), "customer_cc"), (at(hours=-12), "manual"),
-              (at(days=-13), "manual"), (at(days=-14), "manual"), (at(days=1), "manual")]
+    opened = [
+        (at(), "customer_cc"),
+        (at(hours=-12, minutes=-11), "customer_cc"),
+        (at(hours=-12), "manual"),
+        (at(days=-13), "manual"),
+        (at(days=-14), "manual"),
+        (at(days=1), "manual"),
+    ]
     days, counts = per_day(opened, NOW)
     assert len(days) == DAYS and days[-1] == datetime(2026, 11, 23, tzinfo=timezone.utc)
     assert days[0] == datetime(2026, 11, 10, tzinfo=timezone.utc)
@@ -23,12 +29,20 @@ def test_openings_are_counted_per_utc_day_for_the_last_fourteen_days():
 
 
 def test_the_chart_stacks_each_days_reasons_the_most_frequent_first():
-    opened = [(at(), "customer_cc"), (at(minutes=-1), "customer_cc"), (at(minutes=-2), "manual"),
-              (at(days=-1), "customer_cc"), (at(days=-5), "sla_breach")]
+    opened = [
+        (at(), "customer_cc"),
+        (at(minutes=-1), "customer_cc"),
+        (at(minutes=-2), "manual"),
+        (at(days=-1), "customer_cc"),
+        (at(days=-5), "sla_breach"),
+    ]
     shown = chart(opened, NOW)
     assert shown.total == 5 and shown.top == 3
     assert [(reason, total) for reason, _, total in shown.legend] == [
-        ("customer_cc", 3), ("manual", 1), ("sla_breach", 1)]
+        ("customer_cc", 3),
+        ("manual", 1),
+        ("sla_breach", 1),
+    ]
     today = [bar for bar in shown.bars if bar.title.startswith("2026-11-23")]
     assert [bar.title for bar in today] == ["2026-11-23: 2 × customer_cc", "2026-11-23: 1 × manual"]
     cc, manual = today

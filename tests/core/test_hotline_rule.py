@@ -3,12 +3,12 @@
 import copy
 
 import pytest
-
 from conftest import sample, sample_policy
+
 from zendesk_escalator.core.call import call_of, e164, transcript_of, voice_hint
 from zendesk_escalator.core.hotline import Hotline
 from zendesk_escalator.core.notification import Notification
-from zendesk_escalator.core.snapshot import comment_from_api, People, ticket_from_api
+from zendesk_escalator.core.snapshot import People, comment_from_api, ticket_from_api
 from zendesk_escalator.core.state import NOT_ESCALATED, Standing
 
 RULE = Hotline()
@@ -29,9 +29,18 @@ def call_ticket(transcribed: bool = True, **via_source):
     return ticket_from_api(raw, (comment_from_api(comment, People.of(raw["users"])),))
 
 
-@pytest.mark.parametrize("written, number", [
-    ("+16196399312", "+16196399312"), ("+1 (619) 639-9312", "+16196399312"), ("+44 20 7946 0958", "+442079460958"),
-    ("6196399312", None), ("+12", None), (None, None), (16196399312, None)])
+@pytest.mark.parametrize(
+    "written, number",
+    [
+        ("+16196399312", "+16196399312"),
+        ("+1 (619) 639-9312", "+16196399312"),
+        ("+44 20 7946 0958", "+442079460958"),
+        ("6196399312", None),
+        ("+12", None),
+        (None, None),
+        (16196399312, None),
+    ],
+)
 def test_numbers_are_compared_in_e164(written, number):
     assert e164(written) == number
 
@@ -39,9 +48,15 @@ def test_numbers_are_compared_in_e164(written, number):
 def test_the_call_is_read_from_talks_via_object():
     call = call_ticket().call
     assert (call.to, call.caller, call.kind, call.line, call.shown_to) == (
-        HOTLINE, "+16022202269", "a voicemail", "Escalation hotline", "+1 (619) 639-9312")
-    assert call_of({"channel": 45, "source": {"to": {"formatted_phone": "+1 (619) 639-9312"}}}).kind == \
-        "an inbound call"
+        HOTLINE,
+        "+16022202269",
+        "a voicemail",
+        "Escalation hotline",
+        "+1 (619) 639-9312",
+    )
+    assert (
+        call_of({"channel": 45, "source": {"to": {"formatted_phone": "+1 (619) 639-9312"}}}).kind == "an inbound call"
+    )
     assert call_of({"channel": "email", "source": {}}) is None and call_of(None) is None
 
 
@@ -52,8 +67,18 @@ def test_a_voice_comment_gives_its_transcription_and_other_comments_none():
     assert transcript_of({**voice, "data": {"transcription_text": "  "}}) is None
 
 
-@pytest.mark.parametrize("hint, voice", [("Voicemail", True), ("Phone call (inbound)", True), ("voice", True),
-                                         ("Web form", False), ("iPhone", False), ("Mail", False), (None, None)])
+@pytest.mark.parametrize(
+    "hint, voice",
+    [
+        ("Voicemail", True),
+        ("Phone call (inbound)", True),
+        ("voice", True),
+        ("Web form", False),
+        ("iPhone", False),
+        ("Mail", False),
+        (None, None),
+    ],
+)
 def test_the_webhooks_via_hint_names_a_call(hint, voice):
     assert voice_hint(hint) is voice
 
@@ -62,15 +87,18 @@ def note(source="trigger", via=None, event_type=None):
     return Notification(ticket_id=1, source=source, via=via, event_type=event_type, tags=())
 
 
-@pytest.mark.parametrize("name, seen, need", [
-    ("trigger, a call", note(via="Voicemail"), {"ticket", "comments"}),
-    ("trigger, another channel", note(via="Web form"), set()),
-    ("trigger body without the hint (an older setup)", note(), set()),
-    ("event: the call ticket created", note("event", "voice", "ticket.created"), {"ticket", "comments"}),
-    ("event: a later change of a call ticket", note("event", "voice", "ticket.status_changed"), set()),
-    ("event: created, another channel", note("event", "email", "ticket.created"), set()),
-    ("event: created, no channel said", note("event", None, "ticket.created"), {"ticket", "comments"}),
-])
+@pytest.mark.parametrize(
+    "name, seen, need",
+    [
+        ("trigger, a call", note(via="Voicemail"), {"ticket", "comments"}),
+        ("trigger, another channel", note(via="Web form"), set()),
+        ("trigger body without the hint (an older setup)", note(), set()),
+        ("event: the call ticket created", note("event", "voice", "ticket.created"), {"ticket", "comments"}),
+        ("event: a later change of a call ticket", note("event", "voice", "ticket.status_changed"), set()),
+        ("event: created, another channel", note("event", "email", "ticket.created"), set()),
+        ("event: created, no channel said", note("event", None, "ticket.created"), {"ticket", "comments"}),
+    ],
+)
 def test_screening(hotline, name, seen, need):
     assert RULE.screen(seen, hotline, NOT_ESCALATED) == frozenset(need)
 
@@ -82,8 +110,12 @@ def test_an_escalation_at_the_hotlines_level_needs_no_read(hotline, policy):
 
 def test_the_decision_quotes_the_transcript_and_names_the_caller(hotline):
     decision = RULE.check(call_ticket(), hotline)
-    assert (decision.rule, decision.reason, decision.level, decision.keys) == ("phone", "phone", 2,
-                                                                               frozenset({"call:35600"}))
+    assert (decision.rule, decision.reason, decision.level, decision.keys) == (
+        "phone",
+        "phone",
+        2,
+        frozenset({"call:35600"}),
+    )
     assert decision.quote.splitlines()[0].startswith("Hi, this is Dana Okafor from Globex")
     assert decision.request.sender.phone == "+16022202269"  # the caller's number, for the checklist
 

@@ -4,6 +4,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 from conftest import sample
+
 from zendesk_escalator.core.lifecycle import ACTIVE, Episode, escalated, standing_of
 from zendesk_escalator.core.plan import build_update, mirror_update, route_for
 from zendesk_escalator.core.snapshot import comments_from_api, ticket_from_api
@@ -47,8 +48,14 @@ def test_cc_escalation_body_exactly(policy):
             {"id": 360010000003, "value": "customer_cc"},
             {"id": 360010000004, "value": "2026-11-22T09:30:05Z"},
         ],
-        "tags": ["billing", "vip", "escalated", "escalation_level_1", "escalation_reason_customer_cc",
-                 "escalation_active"],
+        "tags": [
+            "billing",
+            "vip",
+            "escalated",
+            "escalation_level_1",
+            "escalation_reason_customer_cc",
+            "escalation_active",
+        ],
     }  # follower 900000000011 of level 1 already follows: not sent again
     assert note["public"] is False
     body = note["body"]
@@ -64,8 +71,7 @@ def test_followers_added_and_priority_never_lowered(policy):
     snap = replace(cc_ticket(), tags=("security_breach",), priority="urgent", follower_ids=frozenset())
     update = plan(snap, policy)
     assert "priority" not in update
-    assert update["followers"] == [{"user_id": u, "action": "put"}
-                                   for u in (900000000011, 900000000012, 900000000013)]
+    assert update["followers"] == [{"user_id": u, "action": "put"} for u in (900000000011, 900000000012, 900000000013)]
     # security route comes first and names a lead
     assert (update["group_id"], update["assignee_id"]) == (360000000002, 900000000021)
 
@@ -74,8 +80,10 @@ def test_without_ccs_and_followers_the_leads_become_collaborators(policy):
     snap = replace(cc_ticket(), has_followers=False, follower_ids=frozenset())
     update = plan(snap, policy)
     assert "followers" not in update and update["additional_collaborators"] == [900000000011]
-    assert ("collaborators added: 900000000011 (this account has no followers: CCs and followers is off)"
-            in update["comment"]["body"])
+    assert (
+        "collaborators added: 900000000011 (this account has no followers: CCs and followers is off)"
+        in update["comment"]["body"]
+    )
 
 
 def test_a_follower_named_twice_is_added_once(policy):
@@ -83,26 +91,49 @@ def test_a_follower_named_twice_is_added_once(policy):
     owner_too = replace(RULES.decide(snap, policy), followers=(900000000011,))  # the owner also leads the level
     update = build_update(snap, owner_too, policy, escalated(None, owner_too, snap, policy, NOW).mirror)
     assert update["additional_collaborators"] == [900000000011]
-    assert "collaborators added: 900000000011 (" in update["comment"]["body"] and "011, 9" not in update["comment"]["body"]
+    assert (
+        "collaborators added: 900000000011 (" in update["comment"]["body"] and "011, 9" not in update["comment"]["body"]
+    )
 
 
 def test_manual_tag_is_consumed_and_old_level_tags_replaced(policy):
-    snap = replace(cc_ticket(), new_comments=(), cc_emails=frozenset(),
-                   tags=("escalate", "escalated", "escalation_level_0", "escalation_reason_old"))
-    assert plan(snap, policy)["tags"] == ["escalated", "escalation_level_1", "escalation_reason_manual",
-                                          "escalation_active"]
+    snap = replace(
+        cc_ticket(),
+        new_comments=(),
+        cc_emails=frozenset(),
+        tags=("escalate", "escalated", "escalation_level_0", "escalation_reason_old"),
+    )
+    assert plan(snap, policy)["tags"] == [
+        "escalated",
+        "escalation_level_1",
+        "escalation_reason_manual",
+        "escalation_active",
+    ]
 
 
 def test_acknowledgement_clears_the_request_and_changes_nothing_else(policy):
-    fields = ((360010000001, "escalation_requested"), (360010000002, 2), (360010000003, "outage"),
-              (360010000004, "2026-11-01T00:00:00Z"))
-    snap = replace(cc_ticket(), new_comments=(), cc_emails=frozenset(), custom_fields=fields,
-                   tags=("escalated", "escalation_level_2", "escalation_reason_outage", "escalation_requested"))
+    fields = (
+        (360010000001, "escalation_requested"),
+        (360010000002, 2),
+        (360010000003, "outage"),
+        (360010000004, "2026-11-01T00:00:00Z"),
+    )
+    snap = replace(
+        cc_ticket(),
+        new_comments=(),
+        cc_emails=frozenset(),
+        custom_fields=fields,
+        tags=("escalated", "escalation_level_2", "escalation_reason_outage", "escalation_requested"),
+    )
     update = plan(snap, policy, open_episode(2, "outage"))
     note = update.pop("comment")
-    assert update == {"id": 35436, "safe_update": True, "updated_stamp": "2026-11-22T09:15:02Z",
-                      "custom_fields": [{"id": 360010000001, "value": "escalation_active"}],
-                      "tags": ["escalated", "escalation_level_2", "escalation_reason_outage", "escalation_active"]}
+    assert update == {
+        "id": 35436,
+        "safe_update": True,
+        "updated_stamp": "2026-11-22T09:15:02Z",
+        "custom_fields": [{"id": 360010000001, "value": "escalation_active"}],
+        "tags": ["escalated", "escalation_level_2", "escalation_reason_outage", "escalation_active"],
+    }
     assert note["public"] is False and "already escalated at level 2 (outage)" in note["body"]
 
 
@@ -110,15 +141,20 @@ def test_reescalation_keeps_first_escalation_time(policy):
     fields = ((360010000001, "escalation_active"), (360010000002, 1), (360010000004, "2026-11-01T00:00:00Z"))
     snap = replace(cc_ticket(), tags=("outage",), custom_fields=fields)
     assert plan(snap, policy, open_episode(1, "customer_cc"))["custom_fields"] == [
-        {"id": 360010000002, "value": 2}, {"id": 360010000003, "value": "outage"}]
+        {"id": 360010000002, "value": 2},
+        {"id": 360010000003, "value": "outage"},
+    ]
 
 
 def test_an_emptied_or_re_created_field_is_written_again_from_the_episode(policy):
     snap = replace(cc_ticket(), tags=("outage", "escalated", "escalation_level_2"), custom_fields=())
     update = plan(snap, policy, open_episode(1, "customer_cc"))
     assert update["custom_fields"] == [
-        {"id": 360010000001, "value": "escalation_active"}, {"id": 360010000002, "value": 2},
-        {"id": 360010000003, "value": "outage"}, {"id": 360010000004, "value": "2026-11-01T00:00:00Z"}]
+        {"id": 360010000001, "value": "escalation_active"},
+        {"id": 360010000002, "value": 2},
+        {"id": 360010000003, "value": "outage"},
+        {"id": 360010000004, "value": "2026-11-01T00:00:00Z"},
+    ]
 
 
 def test_a_mirror_repair_writes_only_fields_and_tags_and_nothing_when_they_agree(policy):
@@ -126,10 +162,10 @@ def test_a_mirror_repair_writes_only_fields_and_tags_and_nothing_when_they_agree
     snap = replace(cc_ticket(), tags=("vip",), custom_fields=())
     repair = mirror_update(snap, policy, episode.mirror)
     assert set(repair) == {"id", "safe_update", "updated_stamp", "custom_fields", "tags"}
-    assert repair["tags"] == ["vip", "escalated", "escalation_level_2", "escalation_reason_outage",
-                              "escalation_active"]
-    repaired = replace(snap, tags=tuple(repair["tags"]),
-                       custom_fields=tuple((f["id"], f["value"]) for f in repair["custom_fields"]))
+    assert repair["tags"] == ["vip", "escalated", "escalation_level_2", "escalation_reason_outage", "escalation_active"]
+    repaired = replace(
+        snap, tags=tuple(repair["tags"]), custom_fields=tuple((f["id"], f["value"]) for f in repair["custom_fields"])
+    )
     assert mirror_update(repaired, policy, episode.mirror) is None
 
 

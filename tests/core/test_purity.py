@@ -6,8 +6,25 @@ import sys
 from pathlib import Path
 
 CORE = Path(__file__).resolve().parents[2] / "zendesk_escalator" / "core"
-FORBIDDEN = {"flask", "werkzeug", "sqlalchemy", "alembic", "psycopg", "requests", "zenpy", "marshmallow",
-             "gunicorn", "gevent", "socket", "sqlite3", "urllib", "http", "os", "subprocess", "threading"}
+FORBIDDEN = {
+    "flask",
+    "werkzeug",
+    "sqlalchemy",
+    "alembic",
+    "psycopg",
+    "requests",
+    "zenpy",
+    "marshmallow",
+    "gunicorn",
+    "gevent",
+    "socket",
+    "sqlite3",
+    "urllib",
+    "http",
+    "os",
+    "subprocess",
+    "threading",
+}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -24,8 +41,10 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def test_no_core_module_imports_an_adapter_or_io_library():
-    offenders = {path.name: sorted(imported_modules(path) & (FORBIDDEN | {"zendesk_escalator (outside core)"}))
-                 for path in CORE.glob("*.py")}
+    offenders = {
+        path.name: sorted(imported_modules(path) & (FORBIDDEN | {"zendesk_escalator (outside core)"}))
+        for path in CORE.glob("*.py")
+    }
     assert {name: found for name, found in offenders.items() if found} == {}
     assert len(offenders) >= 8  # the check really looked at the core
 

@@ -3,15 +3,28 @@
 from datetime import datetime, timezone
 
 from fake_history import audit, change, comment, create
-from zendesk_escalator.core.replay import (UNKNOWN, Change, FieldChange, apply_change, apply_update,
-                                           change_from_event, changes_from_export, start_state)
+
+from zendesk_escalator.core.replay import (
+    UNKNOWN,
+    Change,
+    FieldChange,
+    apply_change,
+    apply_update,
+    change_from_event,
+    changes_from_export,
+    start_state,
+)
 from zendesk_escalator.core.snapshot import People, TicketSnapshot
 
 T1, T2, T3 = (datetime(2026, 11, 2, h, tzinfo=timezone.utc) for h in (9, 10, 11))
 CUSTOMER, AGENT, DESK = 20978392, 235323, 30000001
-PEOPLE = People.of([{"id": CUSTOMER, "email": "dana@customer.example", "role": "end-user"},
-                    {"id": AGENT, "email": "alex@acme.example", "role": "agent"},
-                    {"id": DESK, "email": "Escalation@acme.example", "role": "end-user"}])
+PEOPLE = People.of(
+    [
+        {"id": CUSTOMER, "email": "dana@customer.example", "role": "end-user"},
+        {"id": AGENT, "email": "alex@acme.example", "role": "agent"},
+        {"id": DESK, "email": "Escalation@acme.example", "role": "end-user"},
+    ]
+)
 
 
 def test_events_are_grouped_by_ticket_oldest_first_and_each_read_once():
@@ -30,28 +43,51 @@ def test_a_comment_keeps_its_author_and_every_address_it_was_sent_to():
 
 
 def test_without_the_comment_sideload_a_comment_is_only_a_flag_and_is_not_taken_for_one():
-    raw = audit(7, T1, CUSTOMER, {"id": 5, "via": "Web form", "comment_present": True, "comment_public": True,
-                                  "event_type": "Comment"})
+    raw = audit(
+        7,
+        T1,
+        CUSTOMER,
+        {"id": 5, "via": "Web form", "comment_present": True, "comment_public": True, "event_type": "Comment"},
+    )
     assert change_from_event(raw, PEOPLE).comments == ()
 
 
 def test_field_changes_in_the_audit_form():
-    raw = audit(7, T1, AGENT, change("priority", "urgent", "normal"), change("group_id", "360000000003", "98738"),
-                change("360010000001", "escalation_requested", None), change("subject", "New", "Old"),
-                change("tags", ["vip", "outage"], ["vip", "billing"]))
+    raw = audit(
+        7,
+        T1,
+        AGENT,
+        change("priority", "urgent", "normal"),
+        change("group_id", "360000000003", "98738"),
+        change("360010000001", "escalation_requested", None),
+        change("subject", "New", "Old"),
+        change("tags", ["vip", "outage"], ["vip", "billing"]),
+    )
     found = change_from_event(raw, PEOPLE)
-    assert found.fields == (FieldChange("priority", "urgent", "normal"), FieldChange("group_id", 360000000003, 98738),
-                            FieldChange(360010000001, "escalation_requested", None))
+    assert found.fields == (
+        FieldChange("priority", "urgent", "normal"),
+        FieldChange("group_id", 360000000003, 98738),
+        FieldChange(360010000001, "escalation_requested", None),
+    )
     assert (found.tags_added, found.tags_removed, found.created) == (("outage",), ("billing",), False)
 
 
 def test_field_changes_in_the_flattened_form_and_a_new_ticket():
-    raw = audit(7, T1, CUSTOMER, {"id": 1, "via": "Web form", "via_reference_id": None, "status": "new",
-                                  "event_type": "Create"},
-                {"id": 2, "via": "Web form", "tags": ["a", "b"], "added_tags": ["a", "b"], "removed_tags": [],
-                 "event_type": "Create"},
-                {"id": 3, "via": "Web form", "ticket_form_id": 360000144212, "previous_value": None,
-                 "event_type": "Change"})
+    raw = audit(
+        7,
+        T1,
+        CUSTOMER,
+        {"id": 1, "via": "Web form", "via_reference_id": None, "status": "new", "event_type": "Create"},
+        {
+            "id": 2,
+            "via": "Web form",
+            "tags": ["a", "b"],
+            "added_tags": ["a", "b"],
+            "removed_tags": [],
+            "event_type": "Create",
+        },
+        {"id": 3, "via": "Web form", "ticket_form_id": 360000144212, "previous_value": None, "event_type": "Change"},
+    )
     found = change_from_event(raw, PEOPLE)
     assert found.fields == (FieldChange("status", "new"), FieldChange("form_id", 360000144212, None))
     assert found.fields[0].previous is UNKNOWN
@@ -59,12 +95,33 @@ def test_field_changes_in_the_flattened_form_and_a_new_ticket():
 
 
 def test_the_start_is_todays_ticket_with_the_period_undone():
-    today = TicketSnapshot(id=7, status="solved", priority="urgent", tags=("vip", "outage"),
-                           custom_fields=((360010000001, "escalation_requested"), (360010000005, "billing")))
-    changes = [Change(1, 7, T1, fields=(FieldChange("priority", "high", "normal"),), tags_added=("outage",),
-                      tags_removed=("billing",)),
-               Change(2, 7, T2, fields=(FieldChange("priority", "urgent", "high"), FieldChange("status", "solved", "open"),
-                                        FieldChange(360010000001, "escalation_requested", None)))]
+    today = TicketSnapshot(
+        id=7,
+        status="solved",
+        priority="urgent",
+        tags=("vip", "outage"),
+        custom_fields=((360010000001, "escalation_requested"), (360010000005, "billing")),
+    )
+    changes = [
+        Change(
+            1,
+            7,
+            T1,
+            fields=(FieldChange("priority", "high", "normal"),),
+            tags_added=("outage",),
+            tags_removed=("billing",),
+        ),
+        Change(
+            2,
+            7,
+            T2,
+            fields=(
+                FieldChange("priority", "urgent", "high"),
+                FieldChange("status", "solved", "open"),
+                FieldChange(360010000001, "escalation_requested", None),
+            ),
+        ),
+    ]
     start = start_state(today, changes)
     assert (start.status, start.priority, start.tags) == ("open", "normal", ("vip", "billing"))
     assert dict(start.custom_fields) == {360010000001: None, 360010000005: "billing"}
@@ -73,10 +130,10 @@ def test_the_start_is_todays_ticket_with_the_period_undone():
 
 
 def test_a_ticket_born_in_the_period_counts_its_agents_public_replies():
-    created = change_from_event(audit(7, T1, CUSTOMER, create("status", "new"),
-                                      comment(CUSTOMER, "Help", T1)), PEOPLE)
-    replied = change_from_event(audit(7, T2, AGENT, comment(AGENT, "On it", T2),
-                                      comment(AGENT, "note to self", T2, public=False)), PEOPLE)
+    created = change_from_event(audit(7, T1, CUSTOMER, create("status", "new"), comment(CUSTOMER, "Help", T1)), PEOPLE)
+    replied = change_from_event(
+        audit(7, T2, AGENT, comment(AGENT, "On it", T2), comment(AGENT, "note to self", T2, public=False)), PEOPLE
+    )
     start = start_state(TicketSnapshot(id=7, status="open"), [created, replied])
     assert (start.agent_replies, start.created_at) == (0, T1)
     after = apply_change(apply_change(start, created), replied)
@@ -91,11 +148,26 @@ def test_tags_are_replayed_as_added_and_removed_so_a_planned_escalation_keeps_it
 
 
 def test_the_planned_update_is_applied_as_zendesk_would():
-    ticket = TicketSnapshot(id=7, priority="normal", group_id=1, assignee_id=5, tags=("vip",), follower_ids=frozenset({9}),
-                            custom_fields=((360010000005, "billing"),), new_comments=(object(),))
-    update = {"id": 7, "priority": "high", "group_id": 2, "assignee_id": None, "tags": ["vip", "escalated"],
-              "custom_fields": [{"id": 360010000001, "value": "escalation_active"}],
-              "followers": [{"user_id": 11, "action": "put"}], "comment": {"body": "x", "public": False}}
+    ticket = TicketSnapshot(
+        id=7,
+        priority="normal",
+        group_id=1,
+        assignee_id=5,
+        tags=("vip",),
+        follower_ids=frozenset({9}),
+        custom_fields=((360010000005, "billing"),),
+        new_comments=(object(),),
+    )
+    update = {
+        "id": 7,
+        "priority": "high",
+        "group_id": 2,
+        "assignee_id": None,
+        "tags": ["vip", "escalated"],
+        "custom_fields": [{"id": 360010000001, "value": "escalation_active"}],
+        "followers": [{"user_id": 11, "action": "put"}],
+        "comment": {"body": "x", "public": False},
+    }
     after = apply_update(ticket, update)
     assert (after.priority, after.group_id, after.assignee_id, after.tags) == ("high", 2, None, ("vip", "escalated"))
     assert dict(after.custom_fields) == {360010000005: "billing", 360010000001: "escalation_active"}

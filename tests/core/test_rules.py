@@ -12,8 +12,9 @@ STATUS, LEVEL, REASON = 360010000001, 360010000002, 360010000003
 DESK = "escalation@acme.example"
 RULES = escalation_rules()
 BASE = TicketSnapshot(id=1, status="open", priority="normal", tags=("billing",), updated_at="2026-11-22T09:15:02Z")
-CC_COMMENT = Comment(7, 2, "Please escalate, we are losing money.", True,
-                     frozenset({"support@acme.zendesk.com", DESK}), "end-user")
+CC_COMMENT = Comment(
+    7, 2, "Please escalate, we are losing money.", True, frozenset({"support@acme.zendesk.com", DESK}), "end-user"
+)
 AGENT_CC = replace(CC_COMMENT, author_role="agent")
 WORDS = Comment(8, 2, "Our production is down!", True, frozenset(), "end-user")
 
@@ -50,22 +51,41 @@ CASES = [
     ("already active same level", ticket(tags=("outage",)), None, None, None, active(2)),
     ("already active lower level: re-escalate", ticket(tags=("data_loss",)), "impact", "data_loss", 3, active(1)),
     ("already active higher level", ticket(new_comments=(CC_COMMENT,)), None, None, None, active(3)),
-    ("the mirror emptied: the episode still says escalated", ticket(tags=("outage",), custom_fields=()),
-     None, None, None, active(2)),
-    ("the mirror says escalated, the episode closed: decided anew",
-     ticket(tags=("outage",), custom_fields=shows_active(3)), "impact", "outage", 2,
-     Standing(False, 3, "outage", "closed", recorded=True)),
+    (
+        "the mirror emptied: the episode still says escalated",
+        ticket(tags=("outage",), custom_fields=()),
+        None,
+        None,
+        None,
+        active(2),
+    ),
+    (
+        "the mirror says escalated, the episode closed: decided anew",
+        ticket(tags=("outage",), custom_fields=shows_active(3)),
+        "impact",
+        "outage",
+        2,
+        Standing(False, 3, "outage", "closed", recorded=True),
+    ),
 ]
 
 
-@pytest.mark.parametrize("name, snap, rule, reason, level, standing",
-                         [case + (NOT_ESCALATED,) * (6 - len(case)) for case in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    "name, snap, rule, reason, level, standing",
+    [case + (NOT_ESCALATED,) * (6 - len(case)) for case in CASES],
+    ids=[c[0] for c in CASES],
+)
 def test_decide(policy, name, snap, rule, reason, level, standing):
     decision = RULES.decide(snap, policy, standing)
     if rule is None:
         assert decision is None
     else:
-        assert (decision.rule, decision.reason, decision.level, decision.acknowledge_only) == (rule, reason, level, False)
+        assert (decision.rule, decision.reason, decision.level, decision.acknowledge_only) == (
+            rule,
+            reason,
+            level,
+            False,
+        )
 
 
 def test_cc_decision_quotes_the_comment_and_names_the_evidence(policy):
@@ -83,7 +103,11 @@ def test_long_quote_is_shortened(policy):
 def test_a_request_on_a_ticket_escalated_enough_is_acknowledged_and_consumed(policy):
     decision = RULES.decide(ticket(tags=("outage", "escalate")), policy, active(2))
     assert (decision.rule, decision.acknowledge_only, decision.level, decision.reason) == (
-        "manual_request", True, 2, "outage")
+        "manual_request",
+        True,
+        2,
+        "outage",
+    )
     assert decision.consume_tags == frozenset({"escalate"}) and decision.priority is None
 
 
@@ -96,6 +120,12 @@ def test_a_request_is_consumed_when_a_higher_rule_wins(policy):
 
 def test_explain_shows_every_rule(policy):
     explained = RULES.explain(ticket(tags=("outage",)), policy)
-    assert list(explained) == ["customer_cc", "impact", "manual_request", "escalation_email", "recurring_incidents",
-                              "phone"]
+    assert list(explained) == [
+        "customer_cc",
+        "impact",
+        "manual_request",
+        "escalation_email",
+        "recurring_incidents",
+        "phone",
+    ]
     assert explained["customer_cc"] is None and explained["impact"].reason == "outage"

@@ -40,23 +40,33 @@ def with_schedule(**changes) -> dict:
     return {"schedule": {**SCHEDULE["schedule"], **changes}}
 
 
-@pytest.mark.parametrize("schedule, holidays, problem", [
-    ([], None, "schedule: expected an object"),
-    (with_schedule(intervals=None), None, "schedule.intervals: expected a list"),
-    (with_schedule(intervals=[{"start_time": 1980}]), None, "schedule.intervals.0.end_time: expected whole minutes"),
-    (with_schedule(intervals=[{"start_time": "1980", "end_time": 2460}]), None, "schedule.intervals.0.start_time"),
-    (with_schedule(intervals=[1980]), None, "schedule.intervals.0: expected an object"),
-    (with_schedule(intervals=[{"start_time": 2400, "end_time": 2940}]), None,
-     "schedule.intervals: interval Monday 16:00-Tuesday 01:00 crosses midnight"),
-    (with_schedule(intervals=[]), None, "schedule.intervals: a schedule needs at least one interval"),
-    (with_schedule(time_zone="Mountain Time"), None, "schedule.time_zone: unknown time zone 'Mountain Time'"),
-    (with_schedule(time_zone=None), None, "schedule.time_zone: unknown time zone None"),
-    (SCHEDULE, {"holidays": {"id": 1}}, "holidays: expected a list"),
-    (SCHEDULE, {"holidays": ["2027-01-01"]}, "holidays.0: expected an object"),
-    (SCHEDULE, {"holidays": [{"start_date": "2027-01-01"}]}, "holidays.0.end_date: expected a date"),
-    (SCHEDULE, {"holidays": [{"start_date": "01/01/2027", "end_date": "2027-01-01"}]}, "holidays.0.start_date"),
-    (SCHEDULE, {"holidays": [{"start_date": "2027-01-02", "end_date": "2027-01-01"}]}, "holidays.0: ends"),
-])
+@pytest.mark.parametrize(
+    "schedule, holidays, problem",
+    [
+        ([], None, "schedule: expected an object"),
+        (with_schedule(intervals=None), None, "schedule.intervals: expected a list"),
+        (
+            with_schedule(intervals=[{"start_time": 1980}]),
+            None,
+            "schedule.intervals.0.end_time: expected whole minutes",
+        ),
+        (with_schedule(intervals=[{"start_time": "1980", "end_time": 2460}]), None, "schedule.intervals.0.start_time"),
+        (with_schedule(intervals=[1980]), None, "schedule.intervals.0: expected an object"),
+        (
+            with_schedule(intervals=[{"start_time": 2400, "end_time": 2940}]),
+            None,
+            "schedule.intervals: interval Monday 16:00-Tuesday 01:00 crosses midnight",
+        ),
+        (with_schedule(intervals=[]), None, "schedule.intervals: a schedule needs at least one interval"),
+        (with_schedule(time_zone="Mountain Time"), None, "schedule.time_zone: unknown time zone 'Mountain Time'"),
+        (with_schedule(time_zone=None), None, "schedule.time_zone: unknown time zone None"),
+        (SCHEDULE, {"holidays": {"id": 1}}, "holidays: expected a list"),
+        (SCHEDULE, {"holidays": ["2027-01-01"]}, "holidays.0: expected an object"),
+        (SCHEDULE, {"holidays": [{"start_date": "2027-01-01"}]}, "holidays.0.end_date: expected a date"),
+        (SCHEDULE, {"holidays": [{"start_date": "01/01/2027", "end_date": "2027-01-01"}]}, "holidays.0.start_date"),
+        (SCHEDULE, {"holidays": [{"start_date": "2027-01-02", "end_date": "2027-01-01"}]}, "holidays.0: ends"),
+    ],
+)
 def test_bad_answers_name_the_field(schedule, holidays, problem):
     with pytest.raises(ScheduleError) as caught:
         schedule_from_zendesk(schedule, holidays)

@@ -8,8 +8,18 @@ import pytest
 from zendesk_escalator.core.lifecycle import ACTIVE, CLOSED, MONITORING, Episode
 from zendesk_escalator.core.policy import LifecyclePolicy
 from zendesk_escalator.core.snapshot import TicketSnapshot
-from zendesk_escalator.core.state_table import (ADOPTED, CLOSED_IN_ZENDESK, DEESCALATE, NOTHING, RULES,
-                                                RULES_THEN_MONITOR, RULES_THEN_REOPEN, adopt, just_adopted, row)
+from zendesk_escalator.core.state_table import (
+    ADOPTED,
+    CLOSED_IN_ZENDESK,
+    DEESCALATE,
+    NOTHING,
+    RULES,
+    RULES_THEN_MONITOR,
+    RULES_THEN_REOPEN,
+    adopt,
+    just_adopted,
+    row,
+)
 from zendesk_escalator.core.transitions import before_rules, closing, on_ticket
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -75,7 +85,9 @@ def test_an_escalation_without_a_record_is_adopted_from_the_mirror(policy):
 def test_zendesk_closing_the_ticket_closes_the_episode_and_only_tags_go_out(policy):
     closed = ticket("closed", SHOWS_LEVEL_2 + ("vip",))
     move = before_rules(closed, episode(ACTIVE), policy, NOW)
-    assert (move.cause, move.update, move.needs_review, move.episode.state) == (
-        CLOSED_IN_ZENDESK, None, True, CLOSED)
+    assert (move.cause, move.update, move.needs_review, move.episode.state) == (CLOSED_IN_ZENDESK, None, True, CLOSED)
     assert closing(closed, move.episode, "the review", policy) == {
-        "id": 7, "additional_tags": ["escalation_closed"], "remove_tags": ["escalated", "escalation_active"]}
+        "id": 7,
+        "additional_tags": ["escalation_closed"],
+        "remove_tags": ["escalated", "escalation_active"],
+    }

@@ -28,8 +28,9 @@ def never_asked():
 
 def test_monitoring_ends_with_a_close_that_needs_the_review(planned):
     episode = escalated(None, DECISION, TICKET, planned, NOW).moved(NOW, MONITORING, "solved")
-    move = on_timer(MONITORING_END, replace(TICKET, status="solved"), episode, planned, NOW + timedelta(days=3),
-                    never_asked)
+    move = on_timer(
+        MONITORING_END, replace(TICKET, status="solved"), episode, planned, NOW + timedelta(days=3), never_asked
+    )
     assert (move.cause, move.update, move.needs_review, move.episode.state) == ("closed", None, True, CLOSED)
     assert move.episode.history[-1].cause == MONITORED
     reopened = on_timer(MONITORING_END, TICKET, episode, planned, NOW, never_asked)  # no webhook told of it
@@ -59,9 +60,14 @@ def test_missed_updates_raise_a_level_up_to_the_highest_the_policy_names(planned
 def test_the_episode_records_what_the_request_checklist_found_missing(planned):
     asked = replace(DECISION, request=Request("Please call me, jo@customer.example. Production is down for 300 users."))
     opened = on_ticket(TICKET, None, asked, planned, NOW).episode
-    assert opened.missing == ("Organization", "Technical contact: name, phone number missing (found: jo@customer.example)",
-                              "Affected application and environment: URL missing (found: production)",
-                              "Problem with steps to reproduce", "Done so far", "Critical milestone date")
+    assert opened.missing == (
+        "Organization",
+        "Technical contact: name, phone number missing (found: jo@customer.example)",
+        "Affected application and environment: URL missing (found: production)",
+        "Problem with steps to reproduce",
+        "Done so far",
+        "Critical milestone date",
+    )
     raised = on_ticket(TICKET, opened, replace(DECISION, level=2), planned, NOW + MIN).episode
     assert raised.level == 2 and raised.missing == opened.missing  # no request this time: the finding stays
     assert on_ticket(TICKET, None, DECISION, planned, NOW).episode.missing is None  # no customer request

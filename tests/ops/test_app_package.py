@@ -25,8 +25,17 @@ URL = "https://escalator.acme.example"
 SDK = "https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js"
 # zendesk_apps_support: Manifest::Parameter::TYPES, Product locations (support), Validations::Translations.
 PARAMETER_TYPES = {"text", "password", "checkbox", "url", "number", "multiline", "hidden", "oauth"}
-SUPPORT_LOCATIONS = {"ticket_sidebar", "new_ticket_sidebar", "organization_sidebar", "user_sidebar", "top_bar",
-                     "nav_bar", "background", "ticket_editor", "modal"}
+SUPPORT_LOCATIONS = {
+    "ticket_sidebar",
+    "new_ticket_sidebar",
+    "organization_sidebar",
+    "user_sidebar",
+    "top_bar",
+    "nav_bar",
+    "background",
+    "ticket_editor",
+    "modal",
+}
 LOCALE = re.compile(r"^[a-z]{2}(-\w{2,3})?$")
 SECRET_WORDS = re.compile("token|key|pwd|password", re.I)  # a parameter named so must be secure
 
@@ -36,8 +45,11 @@ def problems(archive: dict[str, bytes]) -> list[str]:
     if "manifest.json" not in archive:
         return ["missing manifest.json at the root"]
     manifest = json.loads(archive["manifest.json"])
-    found = [f"missing key {key}" for key in ("author", "defaultLocale", "location", "frameworkVersion")
-             if manifest.get(key) is None]
+    found = [
+        f"missing key {key}"
+        for key in ("author", "defaultLocale", "location", "frameworkVersion")
+        if manifest.get(key) is None
+    ]
     author = manifest.get("author") or {}
     found += [f"author {field} is no string" for field in ("name", "email") if not isinstance(author.get(field), str)]
     if manifest.get("frameworkVersion") != "2.0":
@@ -55,8 +67,11 @@ def _translation_problems(archive, manifest) -> list[str]:
     if not LOCALE.match(locale) or f"translations/{locale}.json" not in archive:
         return [f"no translations/{locale}.json for the default locale"]
     translation = json.loads(archive[f"translations/{locale}.json"])
-    return [] if isinstance(translation.get("app"), dict) and translation["app"].get("name") else [
-        "the default locale's translation has no app.name (required of a private app)"]
+    return (
+        []
+        if isinstance(translation.get("app"), dict) and translation["app"].get("name")
+        else ["the default locale's translation has no app.name (required of a private app)"]
+    )
 
 
 def _location_problems(archive, location) -> list[str]:
@@ -89,8 +104,9 @@ def _parameter_problems(parameters, whitelist) -> list[str]:
             found.append(f"parameter {name}: a secure parameter should name its scopes")
         if SECRET_WORDS.search(name or "") and p.get("type", "text") in ("text", "password") and not p.get("secure"):
             found.append(f"parameter {name}: looks like a secret and is not secure")
-    if any(p.get("secure") for p in parameters) and not (isinstance(whitelist, list) and whitelist
-                                                         and all(isinstance(d, str) for d in whitelist)):
+    if any(p.get("secure") for p in parameters) and not (
+        isinstance(whitelist, list) and whitelist and all(isinstance(d, str) for d in whitelist)
+    ):
         found.append("a secure setting is sent only to the hosts of domainWhitelist: it lists none")
     return found
 
@@ -112,9 +128,12 @@ def test_the_package_is_what_zendesk_takes_as_a_private_app():
     assert manifest["location"] == {"support": {"ticket_sidebar": {"url": "assets/iframe.html", "flexible": True}}}
     assert manifest["domainWhitelist"] == ["escalator.acme.example"] and manifest["version"] == __version__
     assert manifest["author"]["email"] == "admin@acme.example" and manifest["private"] is True
-    token, = [p for p in manifest["parameters"] if p["name"] == "token"]
+    (token,) = [p for p in manifest["parameters"] if p["name"] == "token"]
     assert token == {"name": "token", "type": "text", "required": True, "secure": True, "scopes": ["header"]}
-    assert png_size(archive["assets/logo.png"]) == (320, 320) and png_size(archive["assets/logo-small.png"]) == (128, 128)
+    assert png_size(archive["assets/logo.png"]) == (320, 320) and png_size(archive["assets/logo-small.png"]) == (
+        128,
+        128,
+    )
     assert sorted(archive) == sorted(p.relative_to(APP_FOLDER).as_posix() for p in APP_FOLDER.rglob("*") if p.is_file())
 
 
@@ -126,18 +145,24 @@ def test_the_page_loads_the_sdk_from_zendesk_and_nothing_else_from_elsewhere():
     assert "innerHTML" not in script and "{{setting.token}}" in script and "secure: true" in script
 
 
-@pytest.mark.parametrize("breaking, problem", [
-    (lambda m, a: m.pop("author"), "missing key author"),
-    (lambda m, a: m.update(frameworkVersion="1.0"), "frameworkVersion must be 2.0"),
-    (lambda m, a: a.pop("translations/en.json"), "no translations/en.json"),
-    (lambda m, a: m["location"]["support"].update(ticket_sidebar={"url": "assets/none.html"}), "no file of the package"),
-    (lambda m, a: m["location"]["support"].update(ticket_side_bar="assets/iframe.html"), "unknown location"),
-    (lambda m, a: m["parameters"][1].pop("secure"), "looks like a secret"),
-    (lambda m, a: m["parameters"][1].update(scopes=[]), "should name its scopes"),
-    (lambda m, a: m["parameters"].append({"name": "name"}), "may not be called name"),
-    (lambda m, a: m["parameters"][2].update(required=True), "hidden parameter cannot be required"),
-    (lambda m, a: m.update(domainWhitelist=[]), "domainWhitelist"),
-])
+@pytest.mark.parametrize(
+    "breaking, problem",
+    [
+        (lambda m, a: m.pop("author"), "missing key author"),
+        (lambda m, a: m.update(frameworkVersion="1.0"), "frameworkVersion must be 2.0"),
+        (lambda m, a: a.pop("translations/en.json"), "no translations/en.json"),
+        (
+            lambda m, a: m["location"]["support"].update(ticket_sidebar={"url": "assets/none.html"}),
+            "no file of the package",
+        ),
+        (lambda m, a: m["location"]["support"].update(ticket_side_bar="assets/iframe.html"), "unknown location"),
+        (lambda m, a: m["parameters"][1].pop("secure"), "looks like a secret"),
+        (lambda m, a: m["parameters"][1].update(scopes=[]), "should name its scopes"),
+        (lambda m, a: m["parameters"].append({"name": "name"}), "may not be called name"),
+        (lambda m, a: m["parameters"][2].update(required=True), "hidden parameter cannot be required"),
+        (lambda m, a: m.update(domainWhitelist=[]), "domainWhitelist"),
+    ],
+)
 def test_the_check_finds_what_zendesk_would_refuse(breaking, problem):
     archive = unzipped(package(URL, "admin@acme.example"))
     manifest = json.loads(archive["manifest.json"])
@@ -152,9 +177,17 @@ def test_the_same_input_makes_the_same_zip_and_another_address_another():
     assert package("https://other.acme.example", "admin@acme.example") != first
 
 
-@pytest.mark.parametrize("url", ["http://escalator.acme.example", "https://escalator.acme.example/webhooks/zendesk",
-                                 "https://", "escalator.acme.example", "https://user:pw@escalator.acme.example",
-                                 "https://escalator.acme.example?x=1"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://escalator.acme.example",
+        "https://escalator.acme.example/webhooks/zendesk",
+        "https://",
+        "escalator.acme.example",
+        "https://user:pw@escalator.acme.example",
+        "https://escalator.acme.example?x=1",
+    ],
+)
 def test_only_the_services_https_address_is_taken(url):
     with pytest.raises(ConfigError) as refused:
         service_url(url)

@@ -4,12 +4,12 @@ import copy
 import re
 
 import pytest
-
 from conftest import EXTRA_ROUTE, SAMPLES, sample_policy
 from fake_admin import FakeAdmin, serve
 from fake_apps import FakeApps
 from fake_webhooks import TLS, flask_server, json_page, web_page
 from fake_zendesk import INTEGRATION_USER, Fault
+
 from zendesk_escalator.app import create_app
 from zendesk_escalator.ops.app_install import run_app_install
 from zendesk_escalator.ops.check import CHECKS, OK, Context, Row, run_check, run_checks
@@ -20,31 +20,74 @@ from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.wiring import build_admin
 from zendesk_escalator.zendesk.apps import ZendeskApps
 
-GROUPS = [{"id": gid, "name": name} for gid, name in [(360000000001, "Tier 2"), (360000000002, "Security"),
-                                                       (360000000003, "Billing"), (360000000004, "Key accounts")]]
-AGENTS = [{"id": uid, "name": name, "role": "agent", "active": True} for uid, name in [
-    (900000000011, "Lead"), (900000000012, "Manager"), (900000000013, "Head"), (900000000021, "Sec lead")]]
+GROUPS = [
+    {"id": gid, "name": name}
+    for gid, name in [
+        (360000000001, "Tier 2"),
+        (360000000002, "Security"),
+        (360000000003, "Billing"),
+        (360000000004, "Key accounts"),
+    ]
+]
+AGENTS = [
+    {"id": uid, "name": name, "role": "agent", "active": True}
+    for uid, name in [
+        (900000000011, "Lead"),
+        (900000000012, "Manager"),
+        (900000000013, "Head"),
+        (900000000021, "Sec lead"),
+    ]
+]
 FIELDS = [
-    {"id": 360010000001, "type": "tagger", "title": "Escalation status", "active": True, "custom_field_options": [
-        {"id": 1, "name": "Active", "value": "escalation_active"}, {"id": 2, "name": "Req", "value": "escalation_requested"}]},
+    {
+        "id": 360010000001,
+        "type": "tagger",
+        "title": "Escalation status",
+        "active": True,
+        "custom_field_options": [
+            {"id": 1, "name": "Active", "value": "escalation_active"},
+            {"id": 2, "name": "Req", "value": "escalation_requested"},
+        ],
+    },
     {"id": 360010000002, "type": "integer", "title": "Escalation level", "active": True},
     {"id": 360010000003, "type": "text", "title": "Escalation reason", "active": True},
     {"id": 360010000004, "type": "text", "title": "Escalated at", "active": True},
-    {"id": 360010000005, "type": "tagger", "title": "Topic", "active": True,
-     "custom_field_options": [{"id": 3, "name": "Billing", "value": "billing"}]}]
-WEBHOOK = {"id": "01HZ0000000000000000000001", "name": "zendesk-escalator", "status": "active",
-           "endpoint": "https://esc.example.com/webhooks/zendesk", "subscriptions": ["conditional_ticket_events"]}
+    {
+        "id": 360010000005,
+        "type": "tagger",
+        "title": "Topic",
+        "active": True,
+        "custom_field_options": [{"id": 3, "name": "Billing", "value": "billing"}],
+    },
+]
+WEBHOOK = {
+    "id": "01HZ0000000000000000000001",
+    "name": "zendesk-escalator",
+    "status": "active",
+    "endpoint": "https://esc.example.com/webhooks/zendesk",
+    "subscriptions": ["conditional_ticket_events"],
+}
 SECRET = f"secret-of-{WEBHOOK['id']}"  # what the fake's signing_secret answers
 CATEGORY = {"id": "7000000100", "name": "zendesk-escalator", "position": 0}
 GUARD = {"field": "role", "operator": "is_not", "value": str(INTEGRATION_USER)}
 POLICY = sample_policy(EXTRA_ROUTE)
-TRIGGERS = [{"id": 7000000200 + n, **trigger} for n, trigger in  # as setup made them for this policy
-            enumerate(desired_triggers(POLICY, WEBHOOK["id"], CATEGORY["id"], GUARD), 1)]
+TRIGGERS = [
+    {"id": 7000000200 + n, **trigger}
+    for n, trigger in enumerate(  # as setup made them for this policy
+        desired_triggers(POLICY, WEBHOOK["id"], CATEGORY["id"], GUARD), 1
+    )
+]
 FORM = {"id": 360000144212, "name": "Outage", "active": True, "ticket_field_ids": [34, 35, *(f["id"] for f in FIELDS)]}
-ACCOUNT = {"groups": GROUPS, "fields": FIELDS, "webhooks": [WEBHOOK], "forms": [FORM],
-           "brands": [{"id": 360002783572, "name": "Acme", "active": True}],
-           "organizations": [{"id": 509974, "name": "Big"}, {"id": 509975, "name": "Bigger"}],
-           "categories": [CATEGORY], "triggers": TRIGGERS}
+ACCOUNT = {
+    "groups": GROUPS,
+    "fields": FIELDS,
+    "webhooks": [WEBHOOK],
+    "forms": [FORM],
+    "brands": [{"id": 360002783572, "name": "Acme", "active": True}],
+    "organizations": [{"id": 509974, "name": "Big"}, {"id": 509975, "name": "Bigger"}],
+    "categories": [CATEGORY],
+    "triggers": TRIGGERS,
+}
 
 
 @pytest.fixture
@@ -76,8 +119,13 @@ def zendesk(fake_server, service):
 def check(tmp_path, capsys, fake, policy_text=None, **settings):
     rules = tmp_path / "policy.toml"
     rules.write_text(policy_text or (SAMPLES / "policy.toml").read_text() + EXTRA_ROUTE)
-    base = Settings(subdomain="acme", email="bot@acme.example", api_token="t0ken", api_url=fake.url,
-                    webhook_secrets=("an-old-one", SECRET))
+    base = Settings(
+        subdomain="acme",
+        email="bot@acme.example",
+        api_token="t0ken",
+        api_url=fake.url,
+        webhook_secrets=("an-old-one", SECRET),
+    )
     code = run_check(Settings(**{**base.__dict__, **settings}), str(rules), build_admin)
     lines = capsys.readouterr().out.splitlines()
     rows = {subject: status for status, subject, _ in (re.split(r"\s{2,}", line, maxsplit=2) for line in lines[:-1])}
@@ -92,12 +140,22 @@ def test_a_healthy_account_is_all_ok_in_one_call_per_kind(zendesk, tmp_path, cap
     # the webhook, its test, 6 triggers (the lifecycle's too: it carries agents' de-escalations without [lifecycle])
     assert len(rows) == 4 + 4 + 5 + 1 + 5 + 3 + 1 + 1 + 2 + 1 + 1 + 6
     assert [r.path for r in fake.requests] == [
-        "/api/v2/users/me.json", "/api/v2/groups.json", "/api/v2/users/show_many.json",
-        "/api/v2/users/900000000021/group_memberships.json", "/api/v2/ticket_fields.json",
-        "/api/v2/ticket_forms.json", "/api/v2/brands.json", "/api/v2/organizations/show_many.json",
-        "/api/v2/webhooks", f"/api/v2/webhooks/{WEBHOOK['id']}/signing_secret", "/api/v2/webhooks/test",
-        "/api/v2/trigger_categories.json", "/api/v2/triggers/definitions.json", "/api/v2/triggers.json",
-        "/api/v2/apps/owned.json"]
+        "/api/v2/users/me.json",
+        "/api/v2/groups.json",
+        "/api/v2/users/show_many.json",
+        "/api/v2/users/900000000021/group_memberships.json",
+        "/api/v2/ticket_fields.json",
+        "/api/v2/ticket_forms.json",
+        "/api/v2/brands.json",
+        "/api/v2/organizations/show_many.json",
+        "/api/v2/webhooks",
+        f"/api/v2/webhooks/{WEBHOOK['id']}/signing_secret",
+        "/api/v2/webhooks/test",
+        "/api/v2/trigger_categories.json",
+        "/api/v2/triggers/definitions.json",
+        "/api/v2/triggers.json",
+        "/api/v2/apps/owned.json",
+    ]
     assert fake.requests[2].query["ids"] == "900000000001,900000000011,900000000012,900000000013,900000000021"
     assert lines[-1] == "0 problem(s), 0 warning(s); Zendesk API calls: 15"
 
@@ -106,16 +164,22 @@ def test_each_problem_is_a_row_and_the_exit_code_says_so(zendesk, tmp_path, caps
     fields = copy.deepcopy(FIELDS)
     fields[0]["custom_field_options"].pop()  # no "requested" option
     fields[1]["type"] = "date"
-    fake = zendesk(groups=GROUPS[:2] + GROUPS[3:], fields=fields, brands=[],
-                   forms=[dict(FORM, active=False)])
+    fake = zendesk(groups=GROUPS[:2] + GROUPS[3:], fields=fields, brands=[], forms=[dict(FORM, active=False)])
     fake.users[900000000013]["role"] = "end-user"
     del fake.users[900000000021]
     fake.users[INTEGRATION_USER]["role"] = "agent"
     code, rows, lines = check(tmp_path, capsys, fake)
     problems = {subject for subject, status in rows.items() if status == "PROBLEM"}
     assert code == 1 and problems == {
-        "role", "group 360000000003", "user 900000000013", "user 900000000021", "field 360010000002",
-        "field 360010000001 = escalation_requested", "form 360000144212", "brand 360002783572"}
+        "role",
+        "group 360000000003",
+        "user 900000000013",
+        "user 900000000021",
+        "field 360010000002",
+        "field 360010000001 = escalation_requested",
+        "form 360000144212",
+        "brand 360002783572",
+    }
     text = "\n".join(lines)
     assert "SLA warnings and breaches go unseen" in text
     assert "Head is an end-user, not an agent: cannot be assigned or follow as a lead (levels[3].followers)" in text
@@ -134,8 +198,12 @@ def test_a_lead_outside_the_routes_group_is_a_problem(zendesk, tmp_path, capsys)
 
 def test_the_integration_user_must_be_the_user_of_the_credentials(zendesk, tmp_path, capsys):
     text = (SAMPLES / "policy.toml").read_text()
-    _, rows, lines = check(tmp_path, capsys, zendesk(), text.replace("integration_user_id = 900000000001",
-                                                                     "integration_user_id = 900000000011"))
+    _, rows, lines = check(
+        tmp_path,
+        capsys,
+        zendesk(),
+        text.replace("integration_user_id = 900000000001", "integration_user_id = 900000000011"),
+    )
     assert rows["integration user"] == "PROBLEM"
     code, rows, lines = check(tmp_path, capsys, zendesk(), text.replace("integration_user_id = 900000000001", ""))
     assert (code, rows["integration user"], lines[-1][:26]) == (0, "WARN", "0 problem(s), 1 warning(s)")
@@ -158,14 +226,31 @@ def test_a_bad_policy_is_the_only_row_and_costs_no_call(zendesk, tmp_path, capsy
     assert lines[0].startswith("PROBLEM  policy") and "escalation.addresses: Not a valid list." in lines[0]
 
 
-@pytest.mark.parametrize("old, new, message", [
-    ('warn_before = "30m"', 'warn_before = "99999999999999999999d"', "sla.warn_before: too long"),  # was an OverflowError
-    ('holidays = ["2026-12-24..2026-12-26", "2027-01-01"]', 'holidays = ["2027-01-01", "9999-12-31"]',
-     "schedules.office.holidays[2]: '9999-12-31': holidays fall in the years 1970 to 2999"),  # was an OverflowError
-    ('# note_template = "Escalated', 'note_template = "Costs $ 5"\n# "', "escalation.note_template: Invalid placeholder"),
-    ('phrases = ["production down", "production is down", "prod is down"]', 'phrases = " "',
-     "impact[2].when.phrases[1]: ' ' has no word in it"),
-])
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        (
+            'warn_before = "30m"',
+            'warn_before = "99999999999999999999d"',
+            "sla.warn_before: too long",
+        ),  # was an OverflowError
+        (
+            'holidays = ["2026-12-24..2026-12-26", "2027-01-01"]',
+            'holidays = ["2027-01-01", "9999-12-31"]',
+            "schedules.office.holidays[2]: '9999-12-31': holidays fall in the years 1970 to 2999",
+        ),  # was an OverflowError
+        (
+            '# note_template = "Escalated',
+            'note_template = "Costs $ 5"\n# "',
+            "escalation.note_template: Invalid placeholder",
+        ),
+        (
+            'phrases = ["production down", "production is down", "prod is down"]',
+            'phrases = " "',
+            "impact[2].when.phrases[1]: ' ' has no word in it",
+        ),
+    ],
+)
 def test_check_refuses_what_would_fail_at_run_time_naming_the_key(zendesk, tmp_path, capsys, old, new, message):
     example = (SAMPLES.parent.parent / "examples" / "escalation.toml").read_text()
     assert old in example
@@ -213,7 +298,7 @@ def test_owners_lifecycle_values_the_account_schedule_and_the_report_ticket_are_
     code, rows, lines = check(tmp_path, capsys, fake, text)
     assert rows["user 900000000031"] == OK
     assert rows["field 360010000001 = escalation_monitoring"] == "PROBLEM"  # the drop-down lacks the lifecycle's
-    assert rows["field 360010000001 = escalation_closed"] == "PROBLEM"      # values: `setup` adds them
+    assert rows["field 360010000001 = escalation_closed"] == "PROBLEM"  # values: `setup` adds them
     assert rows["zendesk schedule"] == OK and rows["ticket 35436"] == OK
     assert code == 1
 
@@ -224,21 +309,38 @@ def test_owners_lifecycle_values_the_account_schedule_and_the_report_ticket_are_
     assert any("is closed: it takes no note" in line for line in lines)
 
 
-HAND_MADE = {"id": "01GZ0000000000000000000010", "name": "Escalator (0.1.0)", "status": "active",
-             "endpoint": "https://ESC.example.com:443/webhooks/zendesk/", "subscriptions": ["conditional_ticket_events"]}
+HAND_MADE = {
+    "id": "01GZ0000000000000000000010",
+    "name": "Escalator (0.1.0)",
+    "status": "active",
+    "endpoint": "https://ESC.example.com:443/webhooks/zendesk/",
+    "subscriptions": ["conditional_ticket_events"],
+}
 
 
-@pytest.mark.parametrize("secrets, webhooks, status, says", [
-    (("not-it",), [WEBHOOK], "PROBLEM", "ZENDESK_WEBHOOK_SECRET does not hold this webhook's signing secret"),
-    ((), [WEBHOOK], "PROBLEM", "ZENDESK_WEBHOOK_SECRET is not set here"),
-    ((SECRET,), [dict(WEBHOOK, status="inactive")], "PROBLEM", "inactive: Zendesk calls nothing"),
-    ((SECRET,), [], "PROBLEM", "missing: no webhook named zendesk-escalator, so Zendesk sends the service nothing; "
-                               "run `escalator setup`"),
-    ((f"secret-of-{HAND_MADE['id']}",), [HAND_MADE], "WARN", "made by hand, signs with a secret of "
-                                                             "ZENDESK_WEBHOOK_SECRET: not checked"),
-])
-def test_the_webhook_must_sign_with_a_secret_the_service_holds(zendesk, tmp_path, capsys, secrets, webhooks,
-                                                               status, says):
+@pytest.mark.parametrize(
+    "secrets, webhooks, status, says",
+    [
+        (("not-it",), [WEBHOOK], "PROBLEM", "ZENDESK_WEBHOOK_SECRET does not hold this webhook's signing secret"),
+        ((), [WEBHOOK], "PROBLEM", "ZENDESK_WEBHOOK_SECRET is not set here"),
+        ((SECRET,), [dict(WEBHOOK, status="inactive")], "PROBLEM", "inactive: Zendesk calls nothing"),
+        (
+            (SECRET,),
+            [],
+            "PROBLEM",
+            "missing: no webhook named zendesk-escalator, so Zendesk sends the service nothing; run `escalator setup`",
+        ),
+        (
+            (f"secret-of-{HAND_MADE['id']}",),
+            [HAND_MADE],
+            "WARN",
+            "made by hand, signs with a secret of ZENDESK_WEBHOOK_SECRET: not checked",
+        ),
+    ],
+)
+def test_the_webhook_must_sign_with_a_secret_the_service_holds(
+    zendesk, tmp_path, capsys, secrets, webhooks, status, says
+):
     code, rows, lines = check(tmp_path, capsys, zendesk(webhooks=webhooks), webhook_secrets=secrets)
     webhook_lines = [line for line in lines if re.match(r"^\S+\s+webhook", line)]
     assert any(line.startswith(status) and says in line for line in webhook_lines), webhook_lines
@@ -247,7 +349,9 @@ def test_the_webhook_must_sign_with_a_secret_the_service_holds(zendesk, tmp_path
 
 def row_detail(lines: list[str], subject: str) -> str:
     """The detail of the row about `subject`."""
-    return next(re.split(r"\s{2,}", line, maxsplit=2)[2] for line in lines if re.match(rf"^\S+\s+{re.escape(subject)}\s", line))
+    return next(
+        re.split(r"\s{2,}", line, maxsplit=2)[2] for line in lines if re.match(rf"^\S+\s+{re.escape(subject)}\s", line)
+    )
 
 
 def test_a_missing_field_or_option_row_names_the_fix(zendesk, tmp_path, capsys):
@@ -256,33 +360,41 @@ def test_a_missing_field_or_option_row_names_the_fix(zendesk, tmp_path, capsys):
     code, rows, lines = check(tmp_path, capsys, zendesk(fields=fields))
     assert row_detail(lines, "field 360010000002") == (
         "not found (fields.level): run `escalator setup`, which creates the field and prints its id for [fields], "
-        "or correct the id")
+        "or correct the id"
+    )
     assert row_detail(lines, "field 360010000005") == (
         "not found (routes[2].when.fields): correct the id (Admin Center > Objects and rules > Tickets > Fields "
-        "shows each field's id)")
+        "shows each field's id)"
+    )
     assert row_detail(lines, "field 360010000001 = escalation_requested") == (
         "not an option of this drop-down (field_values.requested): run `escalator setup`, which adds it (the "
-        "field's other options stay)")
+        "field's other options stay)"
+    )
     fields = copy.deepcopy(FIELDS)
     fields[4]["custom_field_options"][0]["value"] = "invoices"
     code, rows, lines = check(tmp_path, capsys, zendesk(fields=fields))
     assert row_detail(lines, "field 360010000005 = billing") == (
         "not an option of this drop-down (routes[2].when.fields): add it to the field in Admin Center > Objects and "
-        "rules > Tickets > Fields, or correct the value")
+        "rules > Tickets > Fields, or correct the value"
+    )
 
 
 def test_every_row_numbers_a_policy_list_from_1_by_its_place_in_the_file(zendesk, tmp_path, capsys):
     text = (SAMPLES / "policy.toml").read_text()
-    levels = text[text.index("[[levels]]"):text.index("# Functional escalation")]
-    level_3_first = ('[[levels]]\nlevel = 3\nname = "head"\nfollowers = [900000000013]\n\n'
-                     '[[levels]]\nlevel = 1\nfollowers = [900000000011]\n\n'
-                     '[[levels]]\nlevel = 2\nfollowers = [900000000012]\n\n')
+    levels = text[text.index("[[levels]]") : text.index("# Functional escalation")]
+    level_3_first = (
+        '[[levels]]\nlevel = 3\nname = "head"\nfollowers = [900000000013]\n\n'
+        "[[levels]]\nlevel = 1\nfollowers = [900000000011]\n\n"
+        "[[levels]]\nlevel = 2\nfollowers = [900000000012]\n\n"
+    )
     code, rows, lines = check(tmp_path, capsys, zendesk(), text.replace(levels, level_3_first) + EXTRA_ROUTE)
     assert row_detail(lines, "user 900000000013") == "Head (agent) (levels[1].followers)"
     assert not any(re.search(r"\w\.\d", line) for line in lines[1:]), lines  # never impact.0 style
 
 
-def test_a_trigger_setup_made_that_is_deleted_deactivated_or_edited_is_a_problem_with_its_fix(zendesk, tmp_path, capsys):
+def test_a_trigger_setup_made_that_is_deleted_deactivated_or_edited_is_a_problem_with_its_fix(
+    zendesk, tmp_path, capsys
+):
     triggers = copy.deepcopy(TRIGGERS)
     del triggers[0]  # ticket created
     triggers[0]["active"] = False  # customer update
@@ -292,67 +404,118 @@ def test_a_trigger_setup_made_that_is_deleted_deactivated_or_edited_is_a_problem
     assert code == 1
     assert row_detail(lines, "trigger ticket created") == (
         "missing: new tickets (emailed to or CC'ing an escalation address, or with an impact tag) never reach the "
-        "service; `escalator setup` creates it again")
+        "service; `escalator setup` creates it again"
+    )
     assert row_detail(lines, "trigger customer update") == (
-        "inactive [7000000202]: customers' replies (a CC of an escalation address, \"production down\") never reach "
-        "the service; `escalator setup` activates it")
+        'inactive [7000000202]: customers\' replies (a CC of an escalation address, "production down") never reach '
+        "the service; `escalator setup` activates it"
+    )
     assert row_detail(lines, "trigger escalation requested") == (
         "edited [7000000203] (conditions differ from what setup makes): agents' requests for escalation may no "
-        "longer reach the service; `escalator setup` restores it")
+        "longer reach the service; `escalator setup` restores it"
+    )
     assert row_detail(lines, "trigger impact level 2").startswith("edited [7000000204] (actions differ")
     assert (rows["trigger impact level 3"], lines[-1][:27]) == (OK, "4 problem(s), 0 warning(s);")
 
 
-EVERY_UPDATE = {"id": 360001, "title": "Escalator: every update", "active": True, "category_id": "1",
-                "conditions": {"all": [{"field": "update_type", "operator": "is", "value": "Change"}], "any": []},
-                "actions": [{"field": "notification_webhook", "value": [HAND_MADE["id"], '{"ticket_id": "{{ticket.id}}"}']}]}
+EVERY_UPDATE = {
+    "id": 360001,
+    "title": "Escalator: every update",
+    "active": True,
+    "category_id": "1",
+    "conditions": {"all": [{"field": "update_type", "operator": "is", "value": "Change"}], "any": []},
+    "actions": [{"field": "notification_webhook", "value": [HAND_MADE["id"], '{"ticket_id": "{{ticket.id}}"}']}],
+}
 
 
 def test_another_webhook_or_trigger_calling_the_service_is_named_to_deactivate(zendesk, tmp_path, capsys):
-    own_trigger = {**copy.deepcopy(EVERY_UPDATE), "id": 360002, "title": "Tell the escalator about urgent tickets",
-                   "actions": [{"field": "notification_webhook", "value": [WEBHOOK["id"], "{}"]}]}
+    own_trigger = {
+        **copy.deepcopy(EVERY_UPDATE),
+        "id": 360002,
+        "title": "Tell the escalator about urgent tickets",
+        "actions": [{"field": "notification_webhook", "value": [WEBHOOK["id"], "{}"]}],
+    }
     off = {**copy.deepcopy(HAND_MADE), "id": "01GZ0000000000000000000011", "status": "inactive"}
-    elsewhere = {**copy.deepcopy(HAND_MADE), "id": "01GZ0000000000000000000012", "endpoint": "https://crm.example.com/hook"}
-    fake = zendesk(webhooks=[WEBHOOK, HAND_MADE, off, elsewhere], triggers=[*TRIGGERS, EVERY_UPDATE, own_trigger],
-                   categories=[CATEGORY, {"id": "1", "name": "Notifications"}])
+    elsewhere = {
+        **copy.deepcopy(HAND_MADE),
+        "id": "01GZ0000000000000000000012",
+        "endpoint": "https://crm.example.com/hook",
+    }
+    fake = zendesk(
+        webhooks=[WEBHOOK, HAND_MADE, off, elsewhere],
+        triggers=[*TRIGGERS, EVERY_UPDATE, own_trigger],
+        categories=[CATEGORY, {"id": "1", "name": "Notifications"}],
+    )
     code, rows, lines = check(tmp_path, capsys, fake)
     assert code == 0 and lines[-1][:27] == "0 problem(s), 2 warning(s);"
     assert row_detail(lines, f"webhook {HAND_MADE['id']}") == (
-        "\"Escalator (0.1.0)\" also calls the service (trigger 360001 \"Escalator: every update\"): each change is "
+        '"Escalator (0.1.0)" also calls the service (trigger 360001 "Escalator: every update"): each change is '
         "sent to it again; deactivate it and its triggers in Admin Center > Apps and integrations > Webhooks and "
-        "Admin Center > Objects and rules > Triggers")
+        "Admin Center > Objects and rules > Triggers"
+    )
     assert row_detail(lines, "trigger 360002") == (
-        "\"Tell the escalator about urgent tickets\" is not one of setup's but calls the service too: each change it "
-        "matches is sent again; deactivate it in Admin Center > Objects and rules > Triggers")
+        '"Tell the escalator about urgent tickets" is not one of setup\'s but calls the service too: each change it '
+        "matches is sent again; deactivate it in Admin Center > Objects and rules > Triggers"
+    )
     assert f"webhook {off['id']}" not in rows and f"webhook {elsewhere['id']}" not in rows
 
 
-@pytest.mark.parametrize("at_the_address, status, says", [
-    ("the service", OK, "Zendesk's test reached the service at https://esc.example.com/webhooks/zendesk: 200, "
-                        "signature accepted"),
-    ("another secret", "PROBLEM", "which answered 401 (signature does not match): its ZENDESK_WEBHOOK_SECRET does "
-                                  "not hold the webhook's signing secret, so it refuses every webhook"),
-    (TLS, "PROBLEM", "Zendesk cannot reach the service at https://esc.example.com/webhooks/zendesk: it got 503 "
-                     "(upstream connect error"),
-    ("nothing", "PROBLEM", "it got 503 (DNS resolution failure). Is the service running"),
-    ("a web page", "PROBLEM", "answered 404 (<h1>Not Found</h1>), not as the service answers"),
-    ("release 0.1.0", "WARN", "Zendesk reached the service at https://esc.example.com/webhooks/zendesk, which "
-                              "answered 400 (Missing data for required field.)"),
-])
-def test_zendesk_itself_must_reach_the_service_and_pass_its_signature(zendesk, service, tmp_path, capsys,
-                                                                      at_the_address, status, says):
+@pytest.mark.parametrize(
+    "at_the_address, status, says",
+    [
+        (
+            "the service",
+            OK,
+            "Zendesk's test reached the service at https://esc.example.com/webhooks/zendesk: 200, signature accepted",
+        ),
+        (
+            "another secret",
+            "PROBLEM",
+            "which answered 401 (signature does not match): its ZENDESK_WEBHOOK_SECRET does "
+            "not hold the webhook's signing secret, so it refuses every webhook",
+        ),
+        (
+            TLS,
+            "PROBLEM",
+            "Zendesk cannot reach the service at https://esc.example.com/webhooks/zendesk: it got 503 "
+            "(upstream connect error",
+        ),
+        ("nothing", "PROBLEM", "it got 503 (DNS resolution failure). Is the service running"),
+        ("a web page", "PROBLEM", "answered 404 (<h1>Not Found</h1>), not as the service answers"),
+        (
+            "release 0.1.0",
+            "WARN",
+            "Zendesk reached the service at https://esc.example.com/webhooks/zendesk, which "
+            "answered 400 (Missing data for required field.)",
+        ),
+    ],
+)
+def test_zendesk_itself_must_reach_the_service_and_pass_its_signature(
+    zendesk, service, tmp_path, capsys, at_the_address, status, says
+):
     app, inbox = service(secrets=("another-secret",) if at_the_address == "another secret" else (SECRET,))
-    server = {"the service": app, "another secret": app, TLS: TLS, "a web page": web_page(404, "<h1>Not Found</h1>"),
-              "release 0.1.0": json_page(400, {"error": "bad_payload", "field": "ticket_id",
-                                               "message": "Missing data for required field."})}
+    server = {
+        "the service": app,
+        "another secret": app,
+        TLS: TLS,
+        "a web page": web_page(404, "<h1>Not Found</h1>"),
+        "release 0.1.0": json_page(
+            400, {"error": "bad_payload", "field": "ticket_id", "message": "Missing data for required field."}
+        ),
+    }
     network = {WEBHOOK["endpoint"]: server[at_the_address]} if at_the_address in server else {}
     fake = zendesk(network=network)
     code, rows, lines = check(tmp_path, capsys, fake)
     assert rows["webhook test"] == status and says in row_detail(lines, "webhook test")
     (test,) = [r for r in fake.requests if r.path == "/api/v2/webhooks/test"]
-    assert test.query == {"webhook_id": WEBHOOK["id"]} and test.body == {"request": {
-        "endpoint": WEBHOOK["endpoint"], "http_method": "POST", "request_format": "json",
-        "payload": '{"test": "zendesk-escalator"}'}}
+    assert test.query == {"webhook_id": WEBHOOK["id"]} and test.body == {
+        "request": {
+            "endpoint": WEBHOOK["endpoint"],
+            "http_method": "POST",
+            "request_format": "json",
+            "payload": '{"test": "zendesk-escalator"}',
+        }
+    }
     (sent,) = fake.endpoints[0].tester.delivered
     assert sent[2]["X-Zendesk-Webhook-Signature"]  # signed as the webhook signs
     assert inbox.rows() == []  # a test escalates nothing
@@ -363,14 +526,17 @@ def test_a_private_address_is_refused_by_zendesk_and_a_failing_test_is_a_warning
     code, rows, lines = check(tmp_path, capsys, zendesk(webhooks=[private]))
     assert rows["webhook test"] == "PROBLEM" and row_detail(lines, "webhook test") == (
         "Zendesk refuses to call https://10.1.2.3/webhooks/zendesk (Invalid endpoint URL — The endpoint must be a "
-        "public address): Zendesk calls only public addresses, not localhost or a private network")
+        "public address): Zendesk calls only public addresses, not localhost or a private network"
+    )
     fake = zendesk()
-    fake.fault = lambda method, path, n: Fault(429, {"error": "TooManyRequests"}, {"retry-after": "30"}) \
-        if path == "/api/v2/webhooks/test" else None
+    fake.fault = lambda method, path, n: (
+        Fault(429, {"error": "TooManyRequests"}, {"retry-after": "30"}) if path == "/api/v2/webhooks/test" else None
+    )
     code, rows, lines = check(tmp_path, capsys, fake)
     assert (code, rows["webhook test"]) == (0, "WARN")
-    assert row_detail(lines, "webhook test") == ("Zendesk's webhook test could not run: Zendesk's rate limit was "
-                                                 "reached (429): try again in 30 seconds.")
+    assert row_detail(lines, "webhook test") == (
+        "Zendesk's webhook test could not run: Zendesk's rate limit was reached (429): try again in 30 seconds."
+    )
 
 
 def test_a_form_agents_use_without_the_status_field_is_a_warning(zendesk, tmp_path, capsys):
@@ -379,8 +545,9 @@ def test_a_form_agents_use_without_the_status_field_is_a_warning(zendesk, tmp_pa
     code, rows, lines = check(tmp_path, capsys, zendesk(forms=[FORM, billing, retired]))
     assert (code, rows["form 360000144213"]) == (0, "WARN") and "form 360000144214" not in rows
     assert row_detail(lines, "form 360000144213") == (
-        "\"Billing\" does not show the escalation status field (360010000001): agents on it cannot ask for escalation "
-        "with it (the request tag still works); `escalator setup` adds it")
+        '"Billing" does not show the escalation status field (360010000001): agents on it cannot ask for escalation '
+        "with it (the request tag still works); `escalator setup` adds it"
+    )
 
 
 APP_TOKEN = "app-token-0123456789-0123456789-abcdef"
@@ -389,20 +556,30 @@ APP_TOKEN = "app-token-0123456789-0123456789-abcdef"
 def installed_app(fake, token: str = APP_TOKEN) -> int:
     """The sidebar app installed as `escalator app install` installs it; its installation's id."""
     settings = Settings(subdomain="acme", email="bot@acme.example", api_token="t0ken", api_url=fake.url)
-    run_app_install(ZendeskApps(build_admin(settings).session, 2.0), "https://esc.example.com", token,
-                    "bot@acme.example", False, lambda seconds: None)
+    run_app_install(
+        ZendeskApps(build_admin(settings).session, 2.0),
+        "https://esc.example.com",
+        token,
+        "bot@acme.example",
+        False,
+        lambda seconds: None,
+    )
     return next(iter(fake.endpoints[-1].installations))
 
 
-@pytest.mark.parametrize("installed, token, status, detail", [
-    (None, None, None, None),  # no app, no token: nothing to say
-    (None, APP_TOKEN, "WARN", "ESCALATOR_APP_TOKEN is set but the app is not installed"),
-    (APP_TOKEN, None, "PROBLEM", "installed, but ESCALATOR_APP_TOKEN is not set here"),
-    (APP_TOKEN, "another-app-token-0123456789-012345", "PROBLEM", "holds another token than ESCALATOR_APP_TOKEN"),
-    (APP_TOKEN, APP_TOKEN, "OK", "installed for https://esc.example.com, with the token of ESCALATOR_APP_TOKEN"),
-])
-def test_the_sidebar_app_needs_the_services_token_once_installed(zendesk, tmp_path, capsys, installed, token, status,
-                                                                 detail):
+@pytest.mark.parametrize(
+    "installed, token, status, detail",
+    [
+        (None, None, None, None),  # no app, no token: nothing to say
+        (None, APP_TOKEN, "WARN", "ESCALATOR_APP_TOKEN is set but the app is not installed"),
+        (APP_TOKEN, None, "PROBLEM", "installed, but ESCALATOR_APP_TOKEN is not set here"),
+        (APP_TOKEN, "another-app-token-0123456789-012345", "PROBLEM", "holds another token than ESCALATOR_APP_TOKEN"),
+        (APP_TOKEN, APP_TOKEN, "OK", "installed for https://esc.example.com, with the token of ESCALATOR_APP_TOKEN"),
+    ],
+)
+def test_the_sidebar_app_needs_the_services_token_once_installed(
+    zendesk, tmp_path, capsys, installed, token, status, detail
+):
     fake = zendesk()
     subject = f"sidebar app {installed_app(fake, installed)}" if installed else "sidebar app"
     capsys.readouterr()
@@ -416,29 +593,54 @@ def test_the_sidebar_app_needs_the_services_token_once_installed(zendesk, tmp_pa
 def test_after_setup_remove_check_fails_naming_what_is_missing(zendesk, tmp_path, capsys):
     code, rows, lines = check(tmp_path, capsys, zendesk(webhooks=[], categories=[], triggers=[]))
     assert code == 1 and (rows["webhook"], rows["triggers"]) == ("PROBLEM", "PROBLEM")
-    assert row_detail(lines, "triggers") == ("missing: none of setup's triggers call the service, so no ticket "
-                                             "change reaches it; run `escalator setup`")
+    assert row_detail(lines, "triggers") == (
+        "missing: none of setup's triggers call the service, so no ticket change reaches it; run `escalator setup`"
+    )
 
 
-CLIENT = {"id": 7000000900, "identifier": "zendesk_escalator", "name": "zendesk-escalator dashboard",
-          "kind": "confidential", "secret": "oauth-secret-of-7000000900-1",
-          "redirect_uri": ["https://esc.example.com/dashboard/login/callback"]}
+CLIENT = {
+    "id": 7000000900,
+    "identifier": "zendesk_escalator",
+    "name": "zendesk-escalator dashboard",
+    "kind": "confidential",
+    "secret": "oauth-secret-of-7000000900-1",
+    "redirect_uri": ["https://esc.example.com/dashboard/login/callback"],
+}
 
 
-@pytest.mark.parametrize("clients, secret, status, says", [
-    ([CLIENT], CLIENT["secret"], OK, "[7000000900]: Zendesk accepts ZENDESK_OAUTH_CLIENT_SECRET as its secret"),
-    ([CLIENT], "an-old-secret", "PROBLEM", "Zendesk refuses ZENDESK_OAUTH_CLIENT_SECRET as this client's secret "
-                                           "(401: Client authentication failed.): sign-in with Zendesk fails; unset "
-                                           "it, run `escalator setup` (it prints a new one), set that where the "
-                                           "service runs and restart it"),
-    ([], CLIENT["secret"], "PROBLEM", "not found in Zendesk (ZENDESK_OAUTH_CLIENT_ID): sign-in with Zendesk fails; "
-                                      "`escalator setup` creates it and prints its secret"),
-    ([dict(CLIENT, redirect_uri=["https://old.example.com/dashboard/login/callback"])], CLIENT["secret"], "PROBLEM",
-     "[7000000900] does not list https://esc.example.com/dashboard/login/callback among its redirect URLs: Zendesk "
-     "refuses the sign-in; `escalator setup` adds it"),
-])
-def test_the_oauth_client_exists_takes_the_secret_and_the_services_callback(zendesk, tmp_path, capsys, clients,
-                                                                             secret, status, says):
+@pytest.mark.parametrize(
+    "clients, secret, status, says",
+    [
+        ([CLIENT], CLIENT["secret"], OK, "[7000000900]: Zendesk accepts ZENDESK_OAUTH_CLIENT_SECRET as its secret"),
+        (
+            [CLIENT],
+            "an-old-secret",
+            "PROBLEM",
+            "Zendesk refuses ZENDESK_OAUTH_CLIENT_SECRET as this client's secret "
+            "(401: Client authentication failed.): sign-in with Zendesk fails; unset "
+            "it, run `escalator setup` (it prints a new one), set that where the "
+            "service runs and restart it",
+        ),
+        (
+            [],
+            CLIENT["secret"],
+            "PROBLEM",
+            "not found in Zendesk (ZENDESK_OAUTH_CLIENT_ID): sign-in with Zendesk fails; "
+            "`escalator setup` creates it and prints its secret",
+        ),
+        (
+            [dict(CLIENT, redirect_uri=["https://old.example.com/dashboard/login/callback"])],
+            CLIENT["secret"],
+            "PROBLEM",
+            "[7000000900] does not list https://esc.example.com/dashboard/login/callback among its redirect URLs: "
+            "Zendesk "
+            "refuses the sign-in; `escalator setup` adds it",
+        ),
+    ],
+)
+def test_the_oauth_client_exists_takes_the_secret_and_the_services_callback(
+    zendesk, tmp_path, capsys, clients, secret, status, says
+):
     fake = zendesk(oauth_clients=clients)
     code, rows, lines = check(tmp_path, capsys, fake, oauth_client_secret=secret)
     assert rows["oauth client zendesk_escalator"] == status
@@ -456,6 +658,7 @@ def test_without_a_client_secret_set_here_the_oauth_client_is_not_checked(zendes
 
 def test_a_policy_edited_since_the_service_started_is_said_to_need_a_restart(zendesk, tmp_path, capsys):
     from zendesk_escalator.wiring import WorkerPool
+
     rules = tmp_path / "policy.toml"
     rules.write_text((SAMPLES / "policy.toml").read_text() + EXTRA_ROUTE)
     database = f"sqlite:///{tmp_path}/service.db"
@@ -466,11 +669,16 @@ def test_a_policy_edited_since_the_service_started_is_said_to_need_a_restart(zen
     fake = zendesk()
     code, rows, lines = check(tmp_path, capsys, fake, database_url=database)
     assert code == 0 and "policy applied" not in rows
-    code, rows, lines = check(tmp_path, capsys, fake, (SAMPLES / "policy.toml").read_text() + EXTRA_ROUTE + "\n# edited\n",
-                              database_url=database)
+    code, rows, lines = check(
+        tmp_path,
+        capsys,
+        fake,
+        (SAMPLES / "policy.toml").read_text() + EXTRA_ROUTE + "\n# edited\n",
+        database_url=database,
+    )
     assert rows["policy applied"] == "WARN" and code == 0
-    assert row_detail(lines, "policy applied").startswith(
-        f"{rules} changed since the service started with it (")
+    assert row_detail(lines, "policy applied").startswith(f"{rules} changed since the service started with it (")
     assert row_detail(lines, "policy applied").endswith(
         "): restart the web and worker processes to apply it (and run `escalator setup` first when its impact tags, "
-        "levels, request tag, status values or [lifecycle] changed)")
+        "levels, request tag, status values or [lifecycle] changed)"
+    )

@@ -3,11 +3,24 @@
 from conftest import EXTRA_ROUTE, SAMPLES
 from test_check import check, service, zendesk  # noqa: F401 (fixtures)
 
-LINES = [{"id": 360000610911, "number": "+14155550100", "display_number": "+1 (415) 555-0100",
-          "nickname": "Escalation hotline", "capabilities": {"sms": False, "mms": False, "voice": True},
-          "country_code": "US", "toll_free": False},
-         {"id": 360000610912, "number": "+14155550199", "display_number": "+1 (415) 555-0199",
-          "nickname": "Texts", "capabilities": {"sms": True, "mms": False, "voice": False}}]
+LINES = [
+    {
+        "id": 360000610911,
+        "number": "+14155550100",
+        "display_number": "+1 (415) 555-0100",
+        "nickname": "Escalation hotline",
+        "capabilities": {"sms": False, "mms": False, "voice": True},
+        "country_code": "US",
+        "toll_free": False,
+    },
+    {
+        "id": 360000610912,
+        "number": "+14155550199",
+        "display_number": "+1 (415) 555-0199",
+        "nickname": "Texts",
+        "capabilities": {"sms": True, "mms": False, "voice": False},
+    },
+]
 
 
 def policy(phone: str) -> str:
@@ -16,12 +29,19 @@ def policy(phone: str) -> str:
 
 def test_each_hotline_number_and_line_is_a_talk_line_of_the_account(zendesk, tmp_path, capsys):  # noqa: F811
     fake = zendesk(talk_lines=LINES)
-    code, rows, lines = check(tmp_path, capsys, fake, policy(
-        'numbers = ["+14155550100", "+14155550111"]\nline_ids = [360000610911, 360000610912]\n'))
+    code, rows, lines = check(
+        tmp_path,
+        capsys,
+        fake,
+        policy('numbers = ["+14155550100", "+14155550111"]\nline_ids = [360000610911, 360000610912]\n'),
+    )
     assert code == 1
     assert {k: v for k, v in rows.items() if k.startswith(("phone", "line"))} == {
-        "phone +14155550100": "OK", "phone +14155550111": "PROBLEM", "line 360000610911": "OK",
-        "line 360000610912": "PROBLEM"}
+        "phone +14155550100": "OK",
+        "phone +14155550111": "PROBLEM",
+        "line 360000610911": "OK",
+        "line 360000610912": "PROBLEM",
+    }
     said = "\n".join(lines)
     assert '+1 (415) 555-0100 "Escalation hotline", line 360000610911 (phone.numbers)' in said
     assert "not a Talk line of this account (phone.numbers): calls to it never reach Zendesk" in said

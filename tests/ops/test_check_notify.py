@@ -3,10 +3,11 @@
 import re
 
 import pytest
-
 from conftest import SAMPLES
-from fake_chat import BOT_TOKEN, HOOK_PATH, TEAMS_PATH, chat, secrets, targets  # noqa: F401 (fixture)
+from fake_chat import BOT_TOKEN, HOOK_PATH, TEAMS_PATH, secrets, targets
+
 from zendesk_escalator.cli import main
+
 
 @pytest.fixture
 def checked(chat, monkeypatch, tmp_path, capsys):
@@ -22,8 +23,11 @@ def checked(chat, monkeypatch, tmp_path, capsys):
         rules.write_text((SAMPLES / "policy.toml").read_text() + targets(chat, "CHECK_", channel))
         main(["check", "--rules", str(rules), *options])
         out = capsys.readouterr().out
-        rows = dict(re.match(r"(\w+)\s+(notify \w+)\s+(.*)", line).group(2, 1) for line in out.splitlines()
-                    if re.match(r"\w+\s+notify ", line))
+        rows = dict(
+            re.match(r"(\w+)\s+(notify \w+)\s+(.*)", line).group(2, 1)
+            for line in out.splitlines()
+            if re.match(r"\w+\s+notify ", line)
+        )
         return rows, out
 
     return run

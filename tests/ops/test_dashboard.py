@@ -8,13 +8,13 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
-
 from conftest import sample, sample_policy
 from fake_audits import AuditEndpoints
 from fake_oauth import OAuthEndpoints
 from fake_sla import SlaEndpoints
-from fake_zendesk import Fault, FakeZendesk
+from fake_zendesk import FakeZendesk, Fault
 from service import CUSTOMER, TICKET, Clock, Service, comment_event, sign_in
+
 from zendesk_escalator.app import create_app
 from zendesk_escalator.core.lifecycle import ACTIVE, Episode
 from zendesk_escalator.ops.dashboard import agent_tickets
@@ -36,8 +36,10 @@ user_id = 900000000031
 warn_before = "30m"
 """
 FAILING = 77  # a ticket whose reads fail with 500: its row is retried
-PEOPLE = [{"id": 900000000031, "name": "Olga Owner", "role": "agent"},
-          {"id": 900000000011, "name": "Lena Lead", "role": "agent"}]
+PEOPLE = [
+    {"id": 900000000031, "name": "Olga Owner", "role": "agent"},
+    {"id": 900000000011, "name": "Lena Lead", "role": "agent"},
+]
 ORGANIZATION = {"id": 509974, "name": "Customer Corp"}
 AGENT = 235323
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -46,13 +48,18 @@ HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 @pytest.fixture
 def world(tmp_path, made):
     """The service (admin token set) before a fake Zendesk with an SLA clock, time injected."""
+
     def make(extra_policy: str = "", **settings):
         clock = Clock(START)
         comments = sample("comments_cc.json")
-        fake = FakeZendesk({TICKET: sample("ticket_cc.json")}, {TICKET: comments["comments"]},
-                           users=comments["users"] + PEOPLE, clock=lambda: clock().timestamp(),
-                           endpoints=[AuditEndpoints(), sla := SlaEndpoints(), OAuthEndpoints(organizations=[ORGANIZATION])],
-                           fault=lambda method, path, _: Fault(500) if f"/tickets/{FAILING}" in path else None).start()
+        fake = FakeZendesk(
+            {TICKET: sample("ticket_cc.json")},
+            {TICKET: comments["comments"]},
+            users=comments["users"] + PEOPLE,
+            clock=lambda: clock().timestamp(),
+            endpoints=[AuditEndpoints(), sla := SlaEndpoints(), OAuthEndpoints(organizations=[ORGANIZATION])],
+            fault=lambda method, path, _: Fault(500) if f"/tickets/{FAILING}" in path else None,
+        ).start()
         fake.tickets[TICKET].update(email_cc_ids=[], collaborator_ids=[])
         made.append(fake)
         policy = sample_policy(POLICY + extra_policy)
@@ -99,9 +106,14 @@ def test_refused_while_no_admin_token_is_set(settings, policy, inbox):
 def test_a_missing_or_wrong_token_is_401_and_the_token_is_never_logged(world, caplog):
     service, _, _ = world()
     caplog.set_level(logging.DEBUG)
-    for path, headers in (("/dashboard", {}), ("/dashboard", bearer("wrong-token-0123456789")),
-                          ("/dashboard", {"Authorization": f"Basic {TOKEN}"}), ("/dashboard?token=nope", {}),
-                          ("/dashboard?token=ünïcode", {}), (f"/dashboard?token={TOKEN}", {})):
+    for path, headers in (
+        ("/dashboard", {}),
+        ("/dashboard", bearer("wrong-token-0123456789")),
+        ("/dashboard", {"Authorization": f"Basic {TOKEN}"}),
+        ("/dashboard?token=nope", {}),
+        ("/dashboard?token=ünïcode", {}),
+        (f"/dashboard?token={TOKEN}", {}),
+    ):
         answer = service.http.get(path, headers=headers)
         assert answer.status_code == 401, path  # the token in the address opens nothing: logs would keep it
         assert answer.headers["WWW-Authenticate"].startswith("Bearer") and TOKEN not in answer.get_data(as_text=True)
@@ -120,8 +132,9 @@ def test_the_sign_in_form_gives_a_cookie_that_a_new_token_voids(world):
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/dashboard" in cookie
     assert TOKEN not in cookie
     assert service.http.get("/dashboard").status_code == 200  # the test client keeps the cookie
-    rotated = create_app(replace(service.settings, admin_token="x" * 20), service.policy, service.inbox,
-                         service.clock).test_client()
+    rotated = create_app(
+        replace(service.settings, admin_token="x" * 20), service.policy, service.inbox, service.clock
+    ).test_client()
     rotated.set_cookie(COOKIE, service.http.get_cookie(COOKIE, path="/dashboard").value, path="/dashboard")
     assert rotated.get("/dashboard").status_code == 401  # a new token voids the old cookies
 
@@ -132,17 +145,25 @@ def test_the_page_shows_the_escalation_its_people_clocks_the_decision_the_inbox_
     before = len(fake.requests)
     answer = service.http.get("/dashboard", headers=bearer())
     assert answer.status_code == 200 and answer.mimetype == "text/html"
-    assert answer.headers["Cache-Control"] == "no-store" and "default-src 'none'" in answer.headers[
-        "Content-Security-Policy"]
+    assert (
+        answer.headers["Cache-Control"] == "no-store"
+        and "default-src 'none'" in answer.headers["Content-Security-Policy"]
+    )
     page = answer.get_data(as_text=True)
     active = section(page, "active")
-    assert (f"#{TICKET} Dashboard down Customer Corp Dana Customer active 1 (team lead) customer_cc Olga Owner "
-            "Lena Lead 3 h 10 min 4 h 50 min left customer update due, 1 h 10 min overdue 1 d 2 h 58 min ago") in active
+    assert (
+        f"#{TICKET} Dashboard down Customer Corp Dana Customer active 1 (team lead) customer_cc Olga Owner "
+        "Lena Lead 3 h 10 min 4 h 50 min left customer update due, 1 h 10 min overdue 1 d 2 h 58 min ago"
+    ) in active
     assert f'href="https://acme.zendesk.com/agent/tickets/{TICKET}"' in page
     assert 'title="first reply time, breach at 2026-11-23 17:00 UTC"' in page
     read = [(r.method, r.path) for r in fake.requests[before:]]
-    assert sorted(read) == [("GET", "/api/v2/organizations/show_many.json"), ("GET", f"/api/v2/tickets/{TICKET}/comments.json"),
-                            ("GET", "/api/v2/tickets/show_many.json"), ("GET", "/api/v2/users/show_many.json")]
+    assert sorted(read) == [
+        ("GET", "/api/v2/organizations/show_many.json"),
+        ("GET", f"/api/v2/tickets/{TICKET}/comments.json"),
+        ("GET", "/api/v2/tickets/show_many.json"),
+        ("GET", "/api/v2/users/show_many.json"),
+    ]
     assert "Zendesk requests for this view: 4" in active
     decisions = section(page, "decisions")
     assert f"3 h 10 min ago #{TICKET} escalated (notification) customer_cc customer_cc at level 1" in decisions
@@ -170,7 +191,7 @@ def test_a_view_each_minute_costs_one_request_per_hundred_open_escalations(world
 
 
 def test_a_breach_that_was_escalated_stays_on_the_page_until_zendesk_stops_measuring_it(world):
-    service, fake, sla = world('breach_level = 2\nmax_level = 2\n')  # at the top level: no reminder timer follows
+    service, fake, sla = world("breach_level = 2\nmax_level = 2\n")  # at the top level: no reminder timer follows
     escalated_three_hours_ago(service, fake, sla)
     service.at(datetime(2026, 11, 23, 16, 59, tzinfo=timezone.utc))
     service.minutes(10)  # the breach at 17:00: escalated, its note written
@@ -190,8 +211,10 @@ def test_filters_by_state_level_owner_and_organization(world):
     escalated_three_hours_ago(service, fake, sla)
     now = service.clock()
     Escalations(service.inbox).save(Episode(99, ACTIVE, now, 2, "outage", "impact", owner_id=900000000011), now)
-    shown = lambda query: section(service.http.get(f"/dashboard?{query}", headers=bearer()).get_data(as_text=True),
-                                  "active")  # noqa: E731
+
+    def shown(query):
+        return section(service.http.get(f"/dashboard?{query}", headers=bearer()).get_data(as_text=True), "active")
+
     assert f"#{TICKET}" in shown("") and "#99" in shown("")
     assert f"#{TICKET}" in shown("level=1") and "#99" not in shown("level=1")
     assert "#99" in shown("owner=900000000011") and f"#{TICKET}" not in shown("owner=900000000011")
@@ -220,9 +243,11 @@ def test_dead_letters_are_listed_with_their_ticket_reason_and_retry_command(worl
     page = service.http.get("/dashboard", headers=bearer()).get_data(as_text=True)
     dead = section(page, "dead-letters")
     row_id = rows[0].id
-    assert (f"{row_id} #4242 notification 2026-11-23 09:00 UTC ZendeskRejected: Zendesk answered 422: assignee is "
-            f"not a member escalator dead-letters retry {row_id}") in dead
-    assert "method=\"post\"" not in page  # a script with the bearer token gets no form
+    assert (
+        f"{row_id} #4242 notification 2026-11-23 09:00 UTC ZendeskRejected: Zendesk answered 422: assignee is "
+        f"not a member escalator dead-letters retry {row_id}"
+    ) in dead
+    assert 'method="post"' not in page  # a script with the bearer token gets no form
 
 
 def test_customer_and_ticket_data_is_escaped(world):
@@ -232,8 +257,12 @@ def test_customer_and_ticket_data_is_escaped(world):
     Escalations(service.inbox).save(Episode(99, ACTIVE, now, 2, HOSTILE, HOSTILE, (HOSTILE,)), now)
     service.inbox.accept("notification", "hostile", 99, {}, now.timestamp())
     rows = service.inbox.claim("test", now.timestamp(), 60)
-    service.inbox.complete(rows, "test", now.timestamp(), {"status": "escalated", "rule": HOSTILE, "detail": HOSTILE,
-                                                            "evidence": [HOSTILE], "warnings": [HOSTILE]})
+    service.inbox.complete(
+        rows,
+        "test",
+        now.timestamp(),
+        {"status": "escalated", "rule": HOSTILE, "detail": HOSTILE, "evidence": [HOSTILE], "warnings": [HOSTILE]},
+    )
     page = service.http.get("/dashboard", headers=bearer()).get_data(as_text=True)
     assert page.count("<script") == 1 and '<script src="/static/dashboard.js"></script>' in page  # ours alone
     assert "<img" not in page and "onerror=alert(1)>" not in page
@@ -258,8 +287,12 @@ def test_database_down_after_the_token_is_a_503(settings, policy):
 
 def test_ticket_links_go_to_the_agent_interface_of_the_account():
     assert agent_tickets(Settings(subdomain="acme")) == "https://acme.zendesk.com/agent/tickets/"
-    assert agent_tickets(Settings(subdomain="acme", api_url="http://127.0.0.1:9")) == \
-        "https://acme.zendesk.com/agent/tickets/"  # a proxy for the API; agents still use Zendesk
-    assert agent_tickets(Settings(api_url="https://zendesk-proxy.acme.example/")) == \
-        "https://zendesk-proxy.acme.example/agent/tickets/"
+    assert (
+        agent_tickets(Settings(subdomain="acme", api_url="http://127.0.0.1:9"))
+        == "https://acme.zendesk.com/agent/tickets/"
+    )  # a proxy for the API; agents still use Zendesk
+    assert (
+        agent_tickets(Settings(api_url="https://zendesk-proxy.acme.example/"))
+        == "https://zendesk-proxy.acme.example/agent/tickets/"
+    )
     assert agent_tickets(Settings()) is None

@@ -4,8 +4,8 @@ import re
 from dataclasses import replace
 
 import pytest
+from service import Service, cc_fake, sign_in
 
-from service import Clock, Service, cc_fake, sign_in
 from zendesk_escalator.app import create_app
 from zendesk_escalator.ops.dashboard_auth import COOKIE, CSRF_COOKIE
 
@@ -67,19 +67,23 @@ def test_the_form_needs_its_csrf_token(service):
     assert service.http.post("/dashboard/sign-in", data={"token": TOKEN, "csrf": "forged"}).status_code == 403
     fresh = create_app(service.settings, service.policy, service.inbox, service.clock).test_client()
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.get_data(as_text=True)).group(1)
-    assert fresh.post("/dashboard/sign-in", data={"token": TOKEN, "csrf": csrf}).status_code == 403, \
+    assert fresh.post("/dashboard/sign-in", data={"token": TOKEN, "csrf": csrf}).status_code == 403, (
         "a form posted from elsewhere carries no cookie (SameSite=Strict)"
+    )
     assert service.http.get_cookie(CSRF_COOKIE, path="/dashboard") is not None
 
 
-@pytest.mark.parametrize("base_url, remote, headers, secure", [
-    ("http://localhost", "127.0.0.1", {}, False),  # a browser on this machine (make run)
-    ("http://localhost", "::1", {}, False),
-    ("http://escalator.internal", "10.0.0.5", {}, True),
-    ("http://localhost", "127.0.0.1", {"X-Forwarded-Proto": "https"}, True),  # a proxy on this machine
-    ("http://localhost", "127.0.0.1", {"X-Forwarded-Proto": "http"}, True),  # never trusted to lower it
-    ("https://escalator.acme.example", "203.0.113.7", {}, True),
-])
+@pytest.mark.parametrize(
+    "base_url, remote, headers, secure",
+    [
+        ("http://localhost", "127.0.0.1", {}, False),  # a browser on this machine (make run)
+        ("http://localhost", "::1", {}, False),
+        ("http://escalator.internal", "10.0.0.5", {}, True),
+        ("http://localhost", "127.0.0.1", {"X-Forwarded-Proto": "https"}, True),  # a proxy on this machine
+        ("http://localhost", "127.0.0.1", {"X-Forwarded-Proto": "http"}, True),  # never trusted to lower it
+        ("https://escalator.acme.example", "203.0.113.7", {}, True),
+    ],
+)
 def test_cookies_are_secure_unless_plain_http_from_this_machine(service, base_url, remote, headers, secure):
     options = {"base_url": base_url, "environ_base": {"REMOTE_ADDR": remote}, "headers": headers}
     answer = sign_in(service.http, TOKEN, **options)

@@ -8,10 +8,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-
 from conftest import sample_policy
 from fake_oauth import OAuthEndpoints
 from service import Service, cc_fake
+
 from zendesk_escalator.ops.dashboard_auth import COOKIE
 
 CLIENT_SECRET = "client-secret-0123456789abcdef"
@@ -25,8 +25,17 @@ CUSTOMER = {"id": 900000000044, "name": "Dana Customer", "role": "end-user", "cu
 @pytest.fixture
 def world(tmp_path, made):
     def make(roles: str = "", **settings):
-        oauth = OAuthEndpoints(clients=[{"id": 1, "identifier": "zendesk_escalator", "secret": CLIENT_SECRET,
-                                         "name": "zendesk-escalator dashboard", "redirect_uri": [CALLBACK]}])
+        oauth = OAuthEndpoints(
+            clients=[
+                {
+                    "id": 1,
+                    "identifier": "zendesk_escalator",
+                    "secret": CLIENT_SECRET,
+                    "name": "zendesk-escalator dashboard",
+                    "redirect_uri": [CALLBACK],
+                }
+            ]
+        )
         fake = cc_fake(endpoints=[oauth])
         fake.users.update({user["id"]: user for user in (ADMIN, AGENT, LIGHT, CUSTOMER)})
         made.append(fake)
@@ -56,35 +65,48 @@ def test_an_admin_signs_in_with_zendesk_and_no_token_is_kept(world, caplog):
     asked = parse_qs(urlsplit(leave.headers["Location"]).query)
     assert leave.headers["Location"].startswith(f"{fake.url}/oauth/authorizations/new?")
     assert {k: v[0] for k, v in asked.items() if k not in ("state", "code_challenge")} == {
-        "response_type": "code", "client_id": "zendesk_escalator", "redirect_uri": CALLBACK, "scope": "read",
-        "code_challenge_method": "S256"}
+        "response_type": "code",
+        "client_id": "zendesk_escalator",
+        "redirect_uri": CALLBACK,
+        "scope": "read",
+        "code_challenge_method": "S256",
+    }
     landed = sign_in_with_zendesk(service, oauth, ADMIN)
     assert landed.status_code == 200 and "Signed in as Ada Admin (admin)" in landed.get_data(as_text=True)
     assert 'http-equiv="refresh" content="0; url=/dashboard"' in landed.get_data(as_text=True)
-    exchange, = oauth.tokens
+    (exchange,) = oauth.tokens
     assert {k: exchange["body"][k] for k in ("grant_type", "client_id", "client_secret", "redirect_uri", "scope")} == {
-        "grant_type": "authorization_code", "client_id": "zendesk_escalator", "client_secret": CLIENT_SECRET,
-        "redirect_uri": CALLBACK, "scope": "read"}
+        "grant_type": "authorization_code",
+        "client_id": "zendesk_escalator",
+        "client_secret": CLIENT_SECRET,
+        "redirect_uri": CALLBACK,
+        "scope": "read",
+    }
     assert exchange["body"]["expires_in"] == 360 and len(exchange["body"]["code_verifier"]) >= 43
     page = service.http.get("/dashboard")
-    assert page.status_code == 200 and "signed in as Ada Admin (user 900000000041, admin)" in page.get_data(as_text=True)
-    token, = fake.bearers
+    assert page.status_code == 200 and "signed in as Ada Admin (user 900000000041, admin)" in page.get_data(
+        as_text=True
+    )
+    (token,) = fake.bearers
     cookie = service.http.get_cookie(COOKIE, path="/dashboard").value
     assert token not in cookie and token not in caplog.text and CLIENT_SECRET not in caplog.text
-    me, = [r for r in fake.requests if r.path == "/api/v2/users/me.json"]
+    (me,) = [r for r in fake.requests if r.path == "/api/v2/users/me.json"]
     assert me.headers["authorization"] == f"Bearer {token}"  # the user's token, not the service's credentials
     assert "Ada Admin (user 900000000041, admin) signed in with Zendesk" in caplog.text
 
 
-@pytest.mark.parametrize("roles, person, allowed", [
-    ("", AGENT, False),
-    ('["agent"]', AGENT, True),
-    ('["agent"]', LIGHT, True),
-    ("[360000123]", LIGHT, True),
-    ("[360000123]", AGENT, False),
-    ('["agent"]', CUSTOMER, False),
-    ("", ADMIN, True),
-])
+@pytest.mark.parametrize(
+    "roles, person, allowed",
+    [
+        ("", AGENT, False),
+        ('["agent"]', AGENT, True),
+        ('["agent"]', LIGHT, True),
+        ("[360000123]", LIGHT, True),
+        ("[360000123]", AGENT, False),
+        ('["agent"]', CUSTOMER, False),
+        ("", ADMIN, True),
+    ],
+)
 def test_admins_and_the_roles_the_policy_names_see_the_dashboard(world, roles, person, allowed):
     service, _, oauth = world(roles)
     landed = sign_in_with_zendesk(service, oauth, person)
@@ -114,8 +136,11 @@ def test_a_code_zendesk_refuses_is_said_plainly(world):
     back = urlsplit(requests.get(leave.headers["Location"], allow_redirects=False, timeout=5).headers["Location"])
     oauth.codes.clear()  # used or expired meanwhile
     answer = service.http.get(f"{back.path}?{back.query}")
-    assert answer.status_code == 502 and "Zendesk refused exchanging the code (400: The provided authorization grant" \
+    assert (
+        answer.status_code == 502
+        and "Zendesk refused exchanging the code (400: The provided authorization grant"
         in answer.get_data(as_text=True)
+    )
 
 
 def test_without_the_client_secret_there_is_no_zendesk_sign_in(world):
@@ -133,20 +158,26 @@ def test_a_signed_in_person_retries_a_dead_letter_and_the_log_names_them(world, 
     service.inbox.bury(rows, "test", now, "ZendeskRejected: Zendesk answered 422")
     sign_in_with_zendesk(service, oauth, AGENT)
     page = service.http.get("/dashboard").get_data(as_text=True)
-    form = re.search(rf'action="(/dashboard/dead-letters/{rows[0].id}/retry)">\s*<input type="hidden" name="csrf" '
-                     r'value="([^"]+)"', page)
+    form = re.search(
+        rf'action="(/dashboard/dead-letters/{rows[0].id}/retry)">\s*<input type="hidden" name="csrf" '
+        r'value="([^"]+)"',
+        page,
+    )
     assert form, "a Retry form for the dead letter"
     assert service.http.post(form.group(1), data={"csrf": "forged"}).status_code == 403
     bearer = {"Authorization": "Bearer admin-token-0123456789"}
-    assert service.app.test_client().post(form.group(1), data={"csrf": form.group(2)}, headers=bearer).status_code \
-        == 403  # a script has no session: `escalator dead-letters retry`
+    assert (
+        service.app.test_client().post(form.group(1), data={"csrf": form.group(2)}, headers=bearer).status_code == 403
+    )  # a script has no session: `escalator dead-letters retry`
     assert service.inbox.rows(row_id=rows[0].id)[0].status == "dead"
     caplog.set_level(logging.INFO)
     done = service.http.post(form.group(1), data={"csrf": form.group(2)})
     assert done.status_code == 303 and done.headers["Location"] == f"/dashboard?retried={rows[0].id}"
     assert service.inbox.rows(row_id=rows[0].id)[0].status == "pending"
-    assert f"dead letter {rows[0].id} (ticket 77, notification) queued again from the dashboard by Alex Agent " \
-           f"(user 900000000042, agent)" in caplog.text
+    assert (
+        f"dead letter {rows[0].id} (ticket 77, notification) queued again from the dashboard by Alex Agent "
+        f"(user 900000000042, agent)" in caplog.text
+    )
     shown = service.http.get(done.headers["Location"]).get_data(as_text=True)
     assert f"Dead letter {rows[0].id} is queued again, due now." in shown
 
@@ -156,6 +187,8 @@ def test_a_wrong_client_secret_is_named_on_the_page_and_in_the_log(world, caplog
     answer = sign_in_with_zendesk(service, oauth, ADMIN)
     page = html.unescape(answer.get_data(as_text=True))
     assert answer.status_code == 502 and "Try again" not in page
-    assert ("Zendesk refused the service's OAuth client zendesk_escalator (401: Client authentication failed.): "
-            "ZENDESK_OAUTH_CLIENT_SECRET where the service runs is not that client's secret") in page
+    assert (
+        "Zendesk refused the service's OAuth client zendesk_escalator (401: Client authentication failed.): "
+        "ZENDESK_OAUTH_CLIENT_SECRET where the service runs is not that client's secret"
+    ) in page
     assert "ZENDESK_OAUTH_CLIENT_SECRET" in caplog.text

@@ -1,8 +1,8 @@
 """`escalator dead-letters` on SQLite and (with TEST_DATABASE_URL) PostgreSQL: list, show, retry."""
 
 import json
-from pathlib import Path
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -97,4 +97,5 @@ def test_a_read_only_command_does_not_create_a_missing_database(tmp_path, monkey
     assert capsys.readouterr().err.strip().splitlines()[-1] == (
         f"escalator: configuration error: DATABASE_URL: the service's database {tmp_path}/escalator.db does not "
         f"exist (sqlite:///escalator.db is relative to the folder the command runs in): run the command where the "
-        f"service runs, with its DATABASE_URL")
+        f"service runs, with its DATABASE_URL"
+    )

@@ -7,13 +7,13 @@ import re
 from datetime import datetime, timezone
 
 import pytest
-
 from conftest import SAMPLES, sample, sample_policy
 from fake_sla import SlaEndpoints
 from fake_zendesk import FakeZendesk
 from processes import ROOT
 from scrape import Scrape
 from service import Clock, Service
+
 from zendesk_escalator.ops.metric_labels import OTHER, Labels
 from zendesk_escalator.policy_file import parse_policy
 
@@ -25,10 +25,23 @@ SLA_TICKET, DOWN, BREACH = 1, 2, 3
 
 def ticket(ticket_id: int, priority: str, tags: list[str]) -> dict:
     stamp = START.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {"ticket": {"id": ticket_id, "status": "open", "priority": priority, "requester_id": 20978392,
-                       "tags": tags, "follower_ids": [], "collaborator_ids": [], "email_cc_ids": [],
-                       "created_at": stamp, "updated_at": stamp, "generated_timestamp": int(START.timestamp()),
-                       "subject": f"ticket {ticket_id}", "custom_fields": []}}
+    return {
+        "ticket": {
+            "id": ticket_id,
+            "status": "open",
+            "priority": priority,
+            "requester_id": 20978392,
+            "tags": tags,
+            "follower_ids": [],
+            "collaborator_ids": [],
+            "email_cc_ids": [],
+            "created_at": stamp,
+            "updated_at": stamp,
+            "generated_timestamp": int(START.timestamp()),
+            "subject": f"ticket {ticket_id}",
+            "custom_fields": [],
+        }
+    }
 
 
 @pytest.fixture(scope="module")
@@ -37,10 +50,18 @@ def scraped(tmp_path_factory):
     breach; the scrape after it."""
     clock = Clock(START)
     sla = SlaEndpoints()
-    fake = FakeZendesk({t["ticket"]["id"]: t for t in (ticket(SLA_TICKET, "urgent", ["billing"]),
-                                                        ticket(DOWN, "normal", ["production_down"]),
-                                                        ticket(BREACH, "normal", ["security_breach"]))},
-                       endpoints=[sla], clock=lambda: clock().timestamp()).start()
+    fake = FakeZendesk(
+        {
+            t["ticket"]["id"]: t
+            for t in (
+                ticket(SLA_TICKET, "urgent", ["billing"]),
+                ticket(DOWN, "normal", ["production_down"]),
+                ticket(BREACH, "normal", ["security_breach"]),
+            )
+        },
+        endpoints=[sla],
+        clock=lambda: clock().timestamp(),
+    ).start()
     try:
         policy = sample_policy(POLICY)
         service = Service(tmp_path_factory.mktemp("metrics"), fake, policy, clock)
@@ -67,8 +88,9 @@ def test_an_update_at_an_unchanged_level_is_no_new_escalation(tmp_path):
     """An agent's request escalates (1); the SLA warning at that same level is sent, but escalates nothing (1);
     an impact tag raises the level (2)."""
     clock, sla = Clock(START), SlaEndpoints()
-    fake = FakeZendesk({SLA_TICKET: ticket(SLA_TICKET, "urgent", ["billing"])}, endpoints=[sla],
-                       clock=lambda: clock().timestamp()).start()
+    fake = FakeZendesk(
+        {SLA_TICKET: ticket(SLA_TICKET, "urgent", ["billing"])}, endpoints=[sla], clock=lambda: clock().timestamp()
+    ).start()
     service = Service(tmp_path, fake, sample_policy(POLICY), clock)
     service.worker.handlers.start()
 
@@ -125,8 +147,14 @@ def grafana_series() -> list[tuple[str, dict[str, str]]]:
 
 def test_the_grafana_dashboard_uses_only_series_a_scrape_has(scraped):
     for name, labels in grafana_series():
-        assert any(sample == name and set(labels.items()) <= set(found) for sample, found in scraped.samples), \
+        assert any(sample == name and set(labels.items()) <= set(found) for sample, found in scraped.samples), (
             f"{name}{labels} is not in /metrics"
+        )
     used = {name for name, _ in grafana_series()}
-    assert {"escalator_escalated_total", "escalator_sla_warnings_total", "escalator_sla_breaches_total",
-            "escalator_open_escalations", "escalator_zendesk_credentials"} <= used
+    assert {
+        "escalator_escalated_total",
+        "escalator_sla_warnings_total",
+        "escalator_sla_breaches_total",
+        "escalator_open_escalations",
+        "escalator_zendesk_credentials",
+    } <= used

@@ -41,8 +41,13 @@ def exports(reader, clock, stream=None, per_minute=5):
 
 
 def page(items, end_time, last=False):
-    return {"items": items, "count": len(items), "end_time": end_time, "end_of_stream": last,
-            "next_page": f"https://acme.zendesk.com/api/v2/x.json?start_time={end_time}"}
+    return {
+        "items": items,
+        "count": len(items),
+        "end_time": end_time,
+        "end_of_stream": last,
+        "next_page": f"https://acme.zendesk.com/api/v2/x.json?start_time={end_time}",
+    }
 
 
 def test_a_time_based_export_is_followed_from_each_pages_end_time_to_the_end_of_the_stream():
@@ -92,8 +97,10 @@ def test_it_gives_up_after_so_many_waits():
 
 def test_the_ticket_export_follows_its_cursor():
     clock = Clock()
-    reader = Reader({"tickets": [{"id": 1, "generated_timestamp": 50}], "after_cursor": "c1", "end_of_stream": False},
-                    {"tickets": [{"id": 2}], "after_cursor": "c2", "end_of_stream": True})
+    reader = Reader(
+        {"tickets": [{"id": 1, "generated_timestamp": 50}], "after_cursor": "c1", "end_of_stream": False},
+        {"tickets": [{"id": 2}], "after_cursor": "c2", "end_of_stream": True},
+    )
     assert [t["id"] for t in exports(reader, clock).tickets(10)] == [1, 2]
     assert reader.asked == [(None, 10), ("c1", 10)]  # without sideloads: today's fields are enough
 

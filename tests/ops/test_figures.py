@@ -1,10 +1,10 @@
 """Business figures read from the database at scrape time, as GET /metrics shows them."""
 
 import pytest
-
 from conftest import sample
 from scrape import Scrape
 from service import Service, cc_fake
+
 from zendesk_escalator.errors import StorageUnavailable
 
 
@@ -24,8 +24,7 @@ def test_inbox_depth_and_the_lag_of_the_oldest_due_row(service):
     service.clock.advance(42)
     found = scrape(service)
     assert found.families["escalator_inbox_rows"].type == "gauge"
-    assert found.by("escalator_inbox_rows", "status") == {("pending",): 1, ("running",): 0, ("done",): 0,
-                                                          ("dead",): 0}
+    assert found.by("escalator_inbox_rows", "status") == {("pending",): 1, ("running",): 0, ("done",): 0, ("dead",): 0}
     assert found.value("escalator_inbox_oldest_due_seconds") == 42
     assert found.value("escalator_inbox_up") == 1
     service.work()
@@ -37,12 +36,18 @@ def test_inbox_depth_and_the_lag_of_the_oldest_due_row(service):
 def test_a_feature_registers_its_own_figures(service):
     figures = service.app.extensions["escalator"].figures
     seen = []
-    figures.register("escalator_test_breaches", "Breaches by metric.", ["metric", "level"],
-                     lambda now: seen.append(now) or {("first_reply_time", "1"): 2, ("next_reply_time", "2"): 1})
+    figures.register(
+        "escalator_test_breaches",
+        "Breaches by metric.",
+        ["metric", "level"],
+        lambda now: seen.append(now) or {("first_reply_time", "1"): 2, ("next_reply_time", "2"): 1},
+    )
     figures.register("escalator_test_escalations", "Active escalations.", [], lambda now: 7)
     found = scrape(service)
-    assert found.by("escalator_test_breaches", "metric", "level") == {("first_reply_time", "1"): 2,
-                                                                     ("next_reply_time", "2"): 1}
+    assert found.by("escalator_test_breaches", "metric", "level") == {
+        ("first_reply_time", "1"): 2,
+        ("next_reply_time", "2"): 1,
+    }
     assert found.value("escalator_test_escalations") == 7
     assert seen == [service.clock().timestamp()]  # read at scrape time, with the service's clock
     with pytest.raises(ValueError, match="registered already"):

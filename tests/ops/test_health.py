@@ -4,8 +4,8 @@ import json
 from dataclasses import replace
 
 import pytest
-
 from conftest import sample, signed_headers
+
 from zendesk_escalator.app import create_app
 from zendesk_escalator.errors import ConfigError
 from zendesk_escalator.store.inbox import Inbox

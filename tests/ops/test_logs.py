@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 import requests
-
 from conftest import sample, signed_headers
 from processes import Procs, free_port, service_env, wait_until
 from service import TICKET, Service, cc_fake
+
 from zendesk_escalator.ops.logs import REDACTED, configure_logging
 from zendesk_escalator.settings import Settings
 
@@ -53,30 +53,42 @@ def test_one_json_line_per_webhook_and_per_decision(tmp_path, fake, captured):
     assert all({"time", "level", "logger", "pid", "message"} <= set(record) for record in records)
     webhooks = [r for r in records if r["logger"] == "zendesk_escalator.webhooks"]
     assert [(r["ticket_id"], r["source"], r["result"], r["status"], r["level"]) for r in webhooks] == [
-        (TICKET, EVENT_TYPE, "accepted", 202, "INFO"), (TICKET, EVENT_TYPE, "duplicate", 200, "INFO"),
-        (None, None, "bad_signature", 401, "WARNING")]
+        (TICKET, EVENT_TYPE, "accepted", 202, "INFO"),
+        (TICKET, EVENT_TYPE, "duplicate", 200, "INFO"),
+        (None, None, "bad_signature", 401, "WARNING"),
+    ]
     assert all(0 <= r["duration_ms"] < 5000 for r in webhooks)
     assert webhooks[2]["message"].startswith("webhook bad_signature (401) in ")  # no "for ticket None"
-    decision, = [r for r in records if "outcome" in r]
+    (decision,) = [r for r in records if "outcome" in r]
     assert decision["message"] == "ticket 35436: escalated (customer_cc at level 1)"
     assert {key: decision[key] for key in ("ticket_id", "kind", "rule", "outcome", "api_calls", "coalesced")} == {
-        "ticket_id": TICKET, "kind": "notification", "rule": "customer_cc", "outcome": "escalated",
-        "api_calls": 3, "coalesced": 1}
+        "ticket_id": TICKET,
+        "kind": "notification",
+        "rule": "customer_cc",
+        "outcome": "escalated",
+        "api_calls": 3,
+        "coalesced": 1,
+    }
 
 
 def test_text_lines_for_a_person(tmp_path, fake, captured):
     service = Service(tmp_path, fake, log_format="text")
     lines = captured(service.settings)
     service.post(sample("event_comment_added.json"))
-    line, = lines()
+    (line,) = lines()
     assert " INFO zendesk_escalator.webhooks: webhook accepted (202) for ticket 35436 in " in line
     assert not line.startswith("{")
 
 
 def test_secrets_are_blanked_out_wherever_a_line_holds_them(captured):
-    settings = Settings(subdomain="acme", email="bot@acme.example", api_token="api-Token-0123456789",
-                        oauth_token="oauth-0123456789", admin_token='admin"quoted\\0123',
-                        webhook_secrets=("whsec-new-0123456789", "whsec-old-0123456789"))
+    settings = Settings(
+        subdomain="acme",
+        email="bot@acme.example",
+        api_token="api-Token-0123456789",
+        oauth_token="oauth-0123456789",
+        admin_token='admin"quoted\\0123',
+        webhook_secrets=("whsec-new-0123456789", "whsec-old-0123456789"),
+    )
     basic = base64.b64encode(b"bot@acme.example/token:api-Token-0123456789").decode()
     lines = captured(settings)
     log = logging.getLogger("test.secrets")
@@ -95,8 +107,9 @@ def test_secrets_are_blanked_out_wherever_a_line_holds_them(captured):
 
 
 def test_an_oauth_run_logs_no_token_even_at_debug(tmp_path, fake, captured):
-    service = Service(tmp_path, fake, email=None, api_token=None, oauth_token="oauth-SECRET-0123456789",
-                      log_level="DEBUG")
+    service = Service(
+        tmp_path, fake, email=None, api_token=None, oauth_token="oauth-SECRET-0123456789", log_level="DEBUG"
+    )
     lines = captured(service.settings)
     assert service.post(sample("event_comment_added.json")).status_code == 202
     service.work()
@@ -108,8 +121,14 @@ def test_an_oauth_run_logs_no_token_even_at_debug(tmp_path, fake, captured):
 @pytest.mark.e2e
 def test_no_secret_in_any_log_line_of_the_procfile_pair(tmp_path, fake):
     new, old, token, admin = "whsec-NEW-0123456789", "whsec-OLD-0123456789", "api-TOKEN-0123456789", "admin-0123456789"
-    env = service_env(fake.url, f"sqlite:///{tmp_path}/inbox.db", ZENDESK_API_TOKEN=token,
-                      ZENDESK_WEBHOOK_SECRET=f"{new},{old}", ESCALATOR_ADMIN_TOKEN=admin, LOG_LEVEL="DEBUG")
+    env = service_env(
+        fake.url,
+        f"sqlite:///{tmp_path}/inbox.db",
+        ZENDESK_API_TOKEN=token,
+        ZENDESK_WEBHOOK_SECRET=f"{new},{old}",
+        ESCALATOR_ADMIN_TOKEN=admin,
+        LOG_LEVEL="DEBUG",
+    )
     procs = Procs(env, tmp_path / "logs")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -126,8 +145,11 @@ def test_no_secret_in_any_log_line_of_the_procfile_pair(tmp_path, fake):
         procs.worker()
         event = sample("event_comment_added.json")
         assert [post(event, new), post({**event, "id": "rotated"}, old), post(event, "wrong")] == [202, 202, 401]
-        assert wait_until(lambda: len(fake.puts(TICKET)) == 1 and 'status="done"} 2' in
-                          requests.get(f"{base}/metrics", timeout=2).text)
+        assert wait_until(
+            lambda: (
+                len(fake.puts(TICKET)) == 1 and 'status="done"} 2' in requests.get(f"{base}/metrics", timeout=2).text
+            )
+        )
     finally:
         procs.stop_all()
     basic = base64.b64encode(f"bot@acme.example/token:{token}".encode()).decode()

@@ -7,12 +7,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-
 from conftest import sample, sample_policy, signed_headers
-from fake_zendesk import Fault, INTEGRATION_USER
+from fake_zendesk import INTEGRATION_USER, Fault
 from processes import Procs, free_port, service_env, wait_until
 from scrape import Scrape
 from service import TICKET, Service, cc_fake
+
 from zendesk_escalator.ops.metrics import Metrics, serve
 
 
@@ -38,8 +38,10 @@ def test_webhook_answers_are_counted_by_result(tmp_path, fake):
     service.http.post("/webhooks/zendesk", data=b"{}", headers={"Content-Type": "application/json"})
     found = scrape(service)
     assert found.families["escalator_webhooks"].type == "counter"
-    assert [found.value("escalator_webhooks_total", result=result)
-            for result in ("accepted", "duplicate", "ignored", "bad_signature")] == [1, 1, 1, 1]
+    assert [
+        found.value("escalator_webhooks_total", result=result)
+        for result in ("accepted", "duplicate", "ignored", "bad_signature")
+    ] == [1, 1, 1, 1]
 
 
 def test_a_worker_run_counts_its_decision_calls_and_latency(tmp_path, fake):
@@ -51,7 +53,8 @@ def test_a_worker_run_counts_its_decision_calls_and_latency(tmp_path, fake):
     assert found.value("escalator_decisions_total", kind="notification", rule="customer_cc", outcome="escalated") == 1
     assert len(fake.requests) == 3
     assert found.by("escalator_zendesk_calls_total", "method", "endpoint", "status") == {
-        (seen.method, seen.path.replace(str(TICKET), "{id}"), str(seen.status)): 1 for seen in fake.requests}
+        (seen.method, seen.path.replace(str(TICKET), "{id}"), str(seen.status)): 1 for seen in fake.requests
+    }
     assert found.value("escalator_processing_latency_seconds_count") == 1
     assert found.value("escalator_processing_latency_seconds_sum") == 3
     assert found.value("escalator_processing_latency_seconds_bucket", le="2.5") == 0
@@ -111,17 +114,20 @@ def test_serve_shows_this_process_counts_and_no_database_figures():
     finally:
         server.shutdown()
     assert found.value("escalator_webhooks_total", result="accepted") == 1
-    assert found.value("escalator_zendesk_calls_total", method="GET", endpoint="/api/v2/tickets/{id}.json",
-                       status=200) == 1
+    assert (
+        found.value("escalator_zendesk_calls_total", method="GET", endpoint="/api/v2/tickets/{id}.json", status=200)
+        == 1
+    )
     assert "escalator_inbox_rows" not in found.families and "escalator_inbox_up" not in found.families
-
 
 
 def post_events(base: str, count: int, first: int = 0) -> list[int]:
     """`count` distinct events at once, each on its own connection (so both web processes answer)."""
+
     def post(n: int) -> int:
         raw = json.dumps({**sample("event_comment_added.json"), "id": f"event-{n}"}).encode()
         return requests.post(f"{base}/webhooks/zendesk", data=raw, headers=signed_headers(raw), timeout=10).status_code
+
     with ThreadPoolExecutor(8) as pool:
         return list(pool.map(post, range(first, first + count)))
 
@@ -163,8 +169,9 @@ def test_the_procfile_pair_shows_the_counts_of_all_its_processes(tmp_path, fake)
             if len(logged_pids(web.log)) == 3:
                 break
             assert post_events(base, 1, first=posted) == [202]
-        assert wait_until(lambda: scrape_url(f"{base}/metrics").value(
-            "escalator_webhooks_total", result="accepted") == posted)
+        assert wait_until(
+            lambda: scrape_url(f"{base}/metrics").value("escalator_webhooks_total", result="accepted") == posted
+        )
     finally:
         procs.stop_all()
     procs.web(port)  # a new run starts from zero; the database keeps its rows
@@ -184,8 +191,14 @@ def test_escalator_run_shows_its_web_and_worker_counts(tmp_path, fake):
         assert post_events(base, 1) == [202]
         assert wait_until(lambda: len(fake.puts(TICKET)) == 1)
         # The row is finished (its episode kept) a moment after Zendesk got the update.
-        assert wait_until(lambda: scrape_url(f"{base}/metrics").value(
-            "escalator_decisions_total", kind="notification", rule="customer_cc", outcome="escalated") == 1)
+        assert wait_until(
+            lambda: (
+                scrape_url(f"{base}/metrics").value(
+                    "escalator_decisions_total", kind="notification", rule="customer_cc", outcome="escalated"
+                )
+                == 1
+            )
+        )
         found = scrape_url(f"{base}/metrics")
     finally:
         procs.stop_all()

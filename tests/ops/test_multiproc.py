@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from processes import ROOT, python
+
 from zendesk_escalator.ops import multiproc
 
 HOLD = "from zendesk_escalator.ops import multiproc; multiproc.prepare(); print('held', flush=True); input()"
@@ -24,8 +25,14 @@ def test_a_new_run_creates_the_directory_and_starts_it_empty(tmp_path):
 
 def test_nothing_is_wiped_while_another_process_uses_the_directory(tmp_path):
     directory = tmp_path / "metrics"
-    other = subprocess.Popen([sys.executable, "-c", HOLD], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             text=True, env={**os.environ, multiproc.ENV: str(directory)})
+    other = subprocess.Popen(
+        [sys.executable, "-c", HOLD],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, multiproc.ENV: str(directory)},
+    )
     try:
         assert other.stdout.readline() == "held\n"
         (directory / "counter_4242.db").write_bytes(b"x")  # a dead process's counts, still in the totals
@@ -42,11 +49,14 @@ def test_nothing_is_wiped_while_another_process_uses_the_directory(tmp_path):
 
 def test_a_dead_process_loses_its_live_gauges_and_keeps_its_counts(tmp_path):
     names = ["gauge_livesum_77.db", "gauge_all_77.db", "counter_77.db", "gauge_livesum_78.db"]
-    python("from zendesk_escalator.ops import multiproc\n"
-           "from pathlib import Path\n"
-           "directory = multiproc.prepare().path\n"
-           f"for name in {names!r}: (Path(directory) / name).write_bytes(b'x')\n"
-           "multiproc.process_ended(77)", **{multiproc.ENV: str(tmp_path)})
+    python(
+        "from zendesk_escalator.ops import multiproc\n"
+        "from pathlib import Path\n"
+        "directory = multiproc.prepare().path\n"
+        f"for name in {names!r}: (Path(directory) / name).write_bytes(b'x')\n"
+        "multiproc.process_ended(77)",
+        **{multiproc.ENV: str(tmp_path)},
+    )
     assert sorted(p.name for p in tmp_path.glob("*.db")) == sorted(set(names) - {"gauge_livesum_77.db"})
 
 
@@ -61,4 +71,3 @@ def test_without_the_variable_each_process_counts_alone(monkeypatch):
     monkeypatch.delenv(multiproc.ENV, raising=False)
     assert multiproc.directory() is None and multiproc.prepare() is None
     multiproc.process_ended(77)  # nothing to forget
-

@@ -6,8 +6,8 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from report_world import OWNER, busy_hours, make_world, policy_text
+
 from zendesk_escalator.cli import main, period
 
 
@@ -20,8 +20,13 @@ def filled(tmp_path, monkeypatch):
     rules = tmp_path / "policy.toml"
     rules.write_text(policy_text())
     monkeypatch.chdir(tmp_path)  # no .env here
-    for key, value in {"ZENDESK_SUBDOMAIN": "acme", "ZENDESK_EMAIL": "bot@acme.example", "ZENDESK_API_TOKEN": "t0ken",
-                       "ZENDESK_API_URL": fake.url, "DATABASE_URL": service.settings.database_url}.items():
+    for key, value in {
+        "ZENDESK_SUBDOMAIN": "acme",
+        "ZENDESK_EMAIL": "bot@acme.example",
+        "ZENDESK_API_TOKEN": "t0ken",
+        "ZENDESK_API_URL": fake.url,
+        "DATABASE_URL": service.settings.database_url,
+    }.items():
         monkeypatch.setenv(key, value)
     yield fake, str(rules)
     service.close()
@@ -40,8 +45,15 @@ def test_json_counts_the_day_and_reads_zendesk_once_for_the_owners_name(filled, 
     assert found["open"]["active"] == 2 and found["open"]["monitoring"] == 0
     assert [(t["key"], t["active"]) for t in found["open"]["by_level"]] == [("1", 1), ("2", 1)]
     assert found["open"]["by_owner"] == [{"key": str(OWNER), "label": "Dana Lee", "active": 2, "monitoring": 0}]
-    assert found["sla"] == {"warnings": 2, "breaches": 1, "reminders": 0, "breaches_avoided": 1,
-                            "breaches_avoided_tickets": [1], "breached_after_warning": 1, "at_risk": 0}
+    assert found["sla"] == {
+        "warnings": 2,
+        "breaches": 1,
+        "reminders": 0,
+        "breaches_avoided": 1,
+        "breaches_avoided_tickets": [1],
+        "breached_after_warning": 1,
+        "at_risk": 0,
+    }
     asked = [(r.method, r.path) for r in fake.requests[before:]]
     assert asked == [("GET", "/api/v2/users/show_many.json")]
     assert err == "escalator report: 1 Zendesk API request(s) (owner names)\n"
@@ -76,8 +88,15 @@ def test_the_period_is_minutes_hours_days_or_weeks(capsys, since):
     assert 'a period such as "90m", "12h", "30d" or "2w"' in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("since, span", [("90m", timedelta(minutes=90)), ("45min", timedelta(minutes=45)),
-                                         ("12h", timedelta(hours=12)), ("2w", timedelta(weeks=2))])
+@pytest.mark.parametrize(
+    "since, span",
+    [
+        ("90m", timedelta(minutes=90)),
+        ("45min", timedelta(minutes=45)),
+        ("12h", timedelta(hours=12)),
+        ("2w", timedelta(weeks=2)),
+    ],
+)
 def test_minutes_count_as_in_the_policys_durations(since, span):
     assert period(since) == span
 

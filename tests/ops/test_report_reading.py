@@ -5,10 +5,10 @@ import logging
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from conftest import SAMPLES
 from fake_admin import FakeAdmin
 from fake_zendesk import Fault
+
 from zendesk_escalator.core.lifecycle import ACTIVE, Episode, Step
 from zendesk_escalator.core.report import ACTED, ENDED, FAILED, WAITING
 from zendesk_escalator.ops.report import PROGRESS_FROM, gather, owner_names, run_report, sla_timer
@@ -24,24 +24,34 @@ POLICY = load_policy(SAMPLES / "policy.toml")
 
 
 def payload(kind: str = "sla_warning", breach: datetime = BREACH, n: int = 0) -> dict:
-    return {"kind": kind, "ticket_id": 7, "metric": "first_reply_time", "breach_at": int(breach.timestamp()),
-            "fire_at": int(breach.timestamp()), "stage": "30 min before", "round": n}
+    return {
+        "kind": kind,
+        "ticket_id": 7,
+        "metric": "first_reply_time",
+        "breach_at": int(breach.timestamp()),
+        "fire_at": int(breach.timestamp()),
+        "stage": "30 min before",
+        "round": n,
+    }
 
 
 def row(status: str, result: dict | None = None, kind: str = "sla_warning") -> InboxRow:
     return InboxRow(1, "timer", "k", 7, payload(kind), status, 1, 0.0, updated_at=NOW.timestamp(), result=result)
 
 
-@pytest.mark.parametrize("status, result, kind, state", [
-    ("done", {"status": "escalated", "rule": "sla_warning"}, "sla_warning", ACTED),
-    ("done", {"status": "planned", "rule": "sla_breach"}, "sla_breach", ACTED),  # a dry run's
-    ("done", {"status": "escalated", "rule": "sla_breach"}, "sla_warning", ENDED),  # its breach spoke for both
-    ("done", {"status": "stale", "detail": "first reply time is achieved"}, "sla_breach", ENDED),
-    ("done", {"status": "superseded"}, "sla_breach", ENDED),
-    ("pending", None, "sla_breach", WAITING),
-    ("running", None, "sla_breach", WAITING),
-    ("dead", None, "sla_breach", FAILED),
-])
+@pytest.mark.parametrize(
+    "status, result, kind, state",
+    [
+        ("done", {"status": "escalated", "rule": "sla_warning"}, "sla_warning", ACTED),
+        ("done", {"status": "planned", "rule": "sla_breach"}, "sla_breach", ACTED),  # a dry run's
+        ("done", {"status": "escalated", "rule": "sla_breach"}, "sla_warning", ENDED),  # its breach spoke for both
+        ("done", {"status": "stale", "detail": "first reply time is achieved"}, "sla_breach", ENDED),
+        ("done", {"status": "superseded"}, "sla_breach", ENDED),
+        ("pending", None, "sla_breach", WAITING),
+        ("running", None, "sla_breach", WAITING),
+        ("dead", None, "sla_breach", FAILED),
+    ],
+)
 def test_a_timer_row_acted_only_when_its_own_kind_spoke(status, result, kind, state):
     timer = sla_timer(row(status, result, kind))
     assert (timer.kind, timer.state, timer.ticket_id, timer.breach_at, timer.at) == (kind, state, 7, BREACH, NOW)
@@ -49,8 +59,18 @@ def test_a_timer_row_acted_only_when_its_own_kind_spoke(status, result, kind, st
 
 def test_warnings_sent_days_before_the_period_still_decide_its_breaches(inbox):
     long_before = NOW - timedelta(days=6)
-    inbox.schedule([{"kind": "timer", "dedupe_key": "warned", "ticket_id": 7, "run_at": long_before.timestamp(),
-                     "payload": payload(breach=NOW - timedelta(hours=1))}], long_before.timestamp())
+    inbox.schedule(
+        [
+            {
+                "kind": "timer",
+                "dedupe_key": "warned",
+                "ticket_id": 7,
+                "run_at": long_before.timestamp(),
+                "payload": payload(breach=NOW - timedelta(hours=1)),
+            }
+        ],
+        long_before.timestamp(),
+    )
     rows = inbox.claim("w", long_before.timestamp(), 60)
     inbox.complete(rows, "w", long_before.timestamp(), {"status": "escalated", "rule": "sla_warning"})
     _, timers = gather(inbox, NOW - timedelta(hours=24))
@@ -61,8 +81,10 @@ def test_owner_names_read_once_per_hundred_and_never_fatal(fake_server, caplog):
     fake_server.endpoints[:] = [FakeAdmin()]
     fake_server.users.update({n: {"id": n, "name": f"Agent {n}"} for n in range(1, 151)})
     admin = ZendeskAdmin(ZendeskSession("https://acme.zendesk.com", fake_server.url), 2.0)
-    episodes = [Episode(n, ACTIVE, NOW, 1, "manual", "manual", owner_id=n, history=(Step(NOW, ACTIVE, 1, "x"),))
-                for n in range(1, 151)]
+    episodes = [
+        Episode(n, ACTIVE, NOW, 1, "manual", "manual", owner_id=n, history=(Step(NOW, ACTIVE, 1, "x"),))
+        for n in range(1, 151)
+    ]
     assert owner_names(admin, episodes)[150] == "Agent 150" and admin.session.total == 2
     fake_server.fault = lambda method, path, count: Fault(503)
     with caplog.at_level(logging.WARNING):
@@ -80,8 +102,18 @@ class Terminal(io.StringIO):
 def test_many_timer_rows_show_a_progress_bar_on_a_terminal(tmp_path, count, shown):
     settings = Settings(database_url=f"sqlite:///{tmp_path}/inbox.db")
     Inbox(settings.database_url).schedule(
-        [{"kind": "timer", "dedupe_key": f"t{n}", "ticket_id": n, "payload": payload("sla_breach"),
-          "run_at": NOW.timestamp() + 3600} for n in range(count)], NOW.timestamp())
+        [
+            {
+                "kind": "timer",
+                "dedupe_key": f"t{n}",
+                "ticket_id": n,
+                "payload": payload("sla_breach"),
+                "run_at": NOW.timestamp() + 3600,
+            }
+            for n in range(count)
+        ],
+        NOW.timestamp(),
+    )
     out, err = io.StringIO(), Terminal()
     assert run_report(settings, POLICY, timedelta(hours=24), "json", lambda: NOW, out, err) == 0
     drawn = err.getvalue()

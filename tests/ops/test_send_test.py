@@ -4,10 +4,10 @@ import threading
 from datetime import timedelta
 
 import pytest
-from werkzeug.serving import make_server
-
 from conftest import SECRET
 from processes import free_port
+from werkzeug.serving import make_server
+
 from zendesk_escalator import schemas
 from zendesk_escalator.app import create_app
 from zendesk_escalator.cli import main

@@ -5,12 +5,22 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
 from core.test_purity import FORBIDDEN, imported_modules
+
 from zendesk_escalator.core.policy import FieldIds
 from zendesk_escalator.ops import setup_agents, setup_plan
-from zendesk_escalator.ops.setup_plan import (CREATE, UNCHANGED, UPDATE, can_exclude_tags, desired_triggers,
-                                              loop_guard, plan_category, plan_fields, plan_triggers, plan_webhook)
+from zendesk_escalator.ops.setup_plan import (
+    CREATE,
+    UNCHANGED,
+    UPDATE,
+    can_exclude_tags,
+    desired_triggers,
+    loop_guard,
+    plan_category,
+    plan_fields,
+    plan_triggers,
+    plan_webhook,
+)
 from zendesk_escalator.schemas import TRIGGER_BODY_TEMPLATE
 
 URL = "https://esc.example.com/webhooks/zendesk"
@@ -21,9 +31,12 @@ def definitions(user_offered=True, not_includes=True) -> dict:
     values = [{"value": "end_user", "title": "(end user)", "enabled": True}]
     values += [{"value": "900000000001", "title": "Escalator", "enabled": True}] if user_offered else []
     tag_ops = [{"value": "includes"}] + ([{"value": "not_includes"}] if not_includes else [])
-    return {"conditions_all": [{"subject": "role", "operators": [{"value": "is"}, {"value": "is_not"}],
-                                "values": values},
-                               {"subject": "current_tags", "operators": tag_ops}]}
+    return {
+        "conditions_all": [
+            {"subject": "role", "operators": [{"value": "is"}, {"value": "is_not"}], "values": values},
+            {"subject": "current_tags", "operators": tag_ops},
+        ]
+    }
 
 
 def by_title(triggers) -> dict:
@@ -52,28 +65,45 @@ def test_triggers_are_narrow_and_each_carries_the_loop_guard(policy):
     # "current user is end-user" already leaves the integration user out (a second role condition may be refused)
     assert triggers["customer update"] == [changed, {"field": "role", "operator": "is", "value": "end_user"}]
     assert triggers["escalation requested"] == [
-        changed, {"field": "current_tags", "operator": "includes", "value": "escalate escalation_requested"}, GUARD]
+        changed,
+        {"field": "current_tags", "operator": "includes", "value": "escalate escalation_requested"},
+        GUARD,
+    ]
     # one trigger per impact level, silent while an open escalation is at that level or above
     impact = {t["title"]: t["conditions"] for t in desired_triggers(policy, "01HWEB", "10001", GUARD)}
     not_escalated = {"field": "current_tags", "operator": "not_includes", "value": "escalated"}
     assert impact["zendesk-escalator: impact level 2"] == {
         "all": [changed, {"field": "current_tags", "operator": "includes", "value": "production_down outage"}, GUARD],
-        "any": [not_escalated,
-                {"field": "current_tags", "operator": "not_includes", "value": "escalation_level_2 escalation_level_3"}]}
+        "any": [
+            not_escalated,
+            {"field": "current_tags", "operator": "not_includes", "value": "escalation_level_2 escalation_level_3"},
+        ],
+    }
     assert impact["zendesk-escalator: impact level 3"]["any"] == [
-        not_escalated, {"field": "current_tags", "operator": "not_includes", "value": "escalation_level_3"}]
+        not_escalated,
+        {"field": "current_tags", "operator": "not_includes", "value": "escalation_level_3"},
+    ]
 
 
 @pytest.mark.parametrize("lifecycle", [True, False])  # without one, an agent's de-escalation closes an episode too
 def test_an_agents_solve_reopen_or_de_escalation_of_an_escalated_ticket_calls_too(policy, lifecycle):
     policy = replace(policy, lifecycle=replace(policy.lifecycle, enabled=lifecycle))
-    trigger = next(t for t in desired_triggers(policy, "01HWEB", "10001", GUARD)
-                   if t["title"] == "zendesk-escalator: escalation lifecycle")
+    trigger = next(
+        t
+        for t in desired_triggers(policy, "01HWEB", "10001", GUARD)
+        if t["title"] == "zendesk-escalator: escalation lifecycle"
+    )
     assert trigger["conditions"] == {
-        "all": [{"field": "update_type", "operator": "is", "value": "Change"},
-                {"field": "current_tags", "operator": "includes", "value": "escalated"}, GUARD],
-        "any": [{"field": "status", "operator": "changed"},
-                {"field": "current_tags", "operator": "includes", "value": "deescalate escalation_closed"}]}
+        "all": [
+            {"field": "update_type", "operator": "is", "value": "Change"},
+            {"field": "current_tags", "operator": "includes", "value": "escalated"},
+            GUARD,
+        ],
+        "any": [
+            {"field": "status", "operator": "changed"},
+            {"field": "current_tags", "operator": "includes", "value": "deescalate escalation_closed"},
+        ],
+    }
 
 
 def test_every_trigger_calls_the_webhook_with_the_documented_body(policy):
@@ -96,33 +126,61 @@ def test_without_contains_none_of_the_impact_triggers_keep_only_their_tags(polic
 
 
 def status_field(**overrides) -> dict:
-    field = {"id": 360010000001, "type": "tagger", "title": "Escalation status", "active": True, "removable": True,
-             "custom_field_options": [{"id": 11, "name": "Escalation active", "raw_name": "Escalation active",
-                                       "value": "escalation_active", "default": False}]}
+    field = {
+        "id": 360010000001,
+        "type": "tagger",
+        "title": "Escalation status",
+        "active": True,
+        "removable": True,
+        "custom_field_options": [
+            {
+                "id": 11,
+                "name": "Escalation active",
+                "raw_name": "Escalation active",
+                "value": "escalation_active",
+                "default": False,
+            }
+        ],
+    }
     return {**field, **overrides}
 
 
 def test_fields_are_found_by_the_policy_id_even_when_renamed(policy):
-    renamed = status_field(title="Escalation (do not edit)", custom_field_options=[
-        {"id": 11, "name": "A", "value": "escalation_active"}, {"id": 12, "name": "R", "value": "escalation_requested"},
-        {"id": 13, "name": "M", "value": "escalation_monitoring"}, {"id": 14, "name": "C", "value": "escalation_closed"}])
+    renamed = status_field(
+        title="Escalation (do not edit)",
+        custom_field_options=[
+            {"id": 11, "name": "A", "value": "escalation_active"},
+            {"id": 12, "name": "R", "value": "escalation_requested"},
+            {"id": 13, "name": "M", "value": "escalation_monitoring"},
+            {"id": 14, "name": "C", "value": "escalation_closed"},
+        ],
+    )
     steps = plan_fields(policy, [renamed])
     assert (steps["status"].action, steps["status"].id) == (UNCHANGED, 360010000001)
     assert {role: step.action for role, step in steps.items() if role != "status"} == dict.fromkeys(
-        ("level", "reason", "escalated_at"), CREATE)
+        ("level", "reason", "escalated_at"), CREATE
+    )
 
 
 def test_a_missing_option_is_added_and_the_admins_options_are_kept(policy):
     mine = {"id": 13, "name": "Watch", "value": "escalation_watch"}
-    step = plan_fields(replace(policy, fields=FieldIds()), [
-        status_field(active=False, custom_field_options=[status_field()["custom_field_options"][0], mine])])["status"]
-    assert step.action == UPDATE and step.why == ("inactive; options escalation_requested, escalation_monitoring, "
-                                                  "escalation_closed missing")
-    assert step.body == {"active": True, "custom_field_options": [  # by name and value: an option's id is read-only
-        {"name": "Escalation active", "value": "escalation_active"}, {"name": "Watch", "value": "escalation_watch"},
-        {"name": "Escalation requested", "value": "escalation_requested"},
-        {"name": "Escalation monitoring", "value": "escalation_monitoring"},
-        {"name": "Escalation closed", "value": "escalation_closed"}]}
+    step = plan_fields(
+        replace(policy, fields=FieldIds()),
+        [status_field(active=False, custom_field_options=[status_field()["custom_field_options"][0], mine])],
+    )["status"]
+    assert step.action == UPDATE and step.why == (
+        "inactive; options escalation_requested, escalation_monitoring, escalation_closed missing"
+    )
+    assert step.body == {
+        "active": True,
+        "custom_field_options": [  # by name and value: an option's id is read-only
+            {"name": "Escalation active", "value": "escalation_active"},
+            {"name": "Watch", "value": "escalation_watch"},
+            {"name": "Escalation requested", "value": "escalation_requested"},
+            {"name": "Escalation monitoring", "value": "escalation_monitoring"},
+            {"name": "Escalation closed", "value": "escalation_closed"},
+        ],
+    }
 
 
 def test_system_fields_are_never_taken_for_ours(policy):
@@ -137,8 +195,15 @@ def test_an_event_webhook_of_the_same_name_is_not_ours():
 
 
 def test_a_new_endpoint_changes_only_the_endpoint():
-    ours = {"id": "01H", "name": "zendesk-escalator", "status": "active", "endpoint": "https://old.example/webhooks/zendesk",
-            "http_method": "POST", "request_format": "json", "subscriptions": ["conditional_ticket_events"]}
+    ours = {
+        "id": "01H",
+        "name": "zendesk-escalator",
+        "status": "active",
+        "endpoint": "https://old.example/webhooks/zendesk",
+        "http_method": "POST",
+        "request_format": "json",
+        "subscriptions": ["conditional_ticket_events"],
+    }
     assert plan_webhook([ours], ours["endpoint"]).action == UNCHANGED
     step = plan_webhook([ours], URL)
     assert (step.action, step.body, step.id) == (UPDATE, {"endpoint": URL}, "01H")

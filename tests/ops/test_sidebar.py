@@ -7,10 +7,10 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
-
 from fake_zendesk import Fault
 from service import TICKET, Clock
 from sidebar_world import TOKEN, escalate_by_cc, fake_zendesk, service_for
+
 from zendesk_escalator.app import create_app
 from zendesk_escalator.errors import ZendeskUnavailable
 from zendesk_escalator.ops import sessions
@@ -24,6 +24,7 @@ USERS = "/api/v2/users/show_many.json"
 @pytest.fixture
 def world(tmp_path, made):
     """The service (app token set) before a fake Zendesk with an SLA clock and the owner, time injected."""
+
     def make(**settings):
         clock = Clock(START)
         fake, sla = fake_zendesk([TICKET], clock)
@@ -56,10 +57,15 @@ def test_refused_without_the_token_whatever_else_is_sent(world, caplog):
     service, fake, sla = world()
     escalate(service, fake, sla)
     caplog.set_level(logging.DEBUG)
-    for path, headers in ((f"/app/tickets/{TICKET}", {}), (f"/app/tickets/{TICKET}", bearer(TOKEN[:-1] + "x")),
-                          (f"/app/tickets/{TICKET}", {"Authorization": f"Basic {TOKEN}"}),
-                          (f"/app/tickets/{TICKET}", bearer(TOKEN + "x")), (f"/app/tickets/{TICKET}", bearer("")),
-                          (f"/app/tickets/{TICKET}?token={TOKEN}", {}), (f"/app/tickets/{TICKET}", bearer("ünïcode"))):
+    for path, headers in (
+        (f"/app/tickets/{TICKET}", {}),
+        (f"/app/tickets/{TICKET}", bearer(TOKEN[:-1] + "x")),
+        (f"/app/tickets/{TICKET}", {"Authorization": f"Basic {TOKEN}"}),
+        (f"/app/tickets/{TICKET}", bearer(TOKEN + "x")),
+        (f"/app/tickets/{TICKET}", bearer("")),
+        (f"/app/tickets/{TICKET}?token={TOKEN}", {}),
+        (f"/app/tickets/{TICKET}", bearer("ünïcode")),
+    ):
         answer = service.http.get(path, headers=headers)
         assert answer.status_code == 401, (path, headers)
         assert answer.get_json() == {"error": "Send the app token: Authorization: Bearer <ESCALATOR_APP_TOKEN>."}
@@ -90,7 +96,11 @@ def test_an_escalation_the_worker_made_with_its_owner_named_by_one_zendesk_read(
     view = answer.get_json()
     shown = view["escalation"]
     assert (shown["state"], shown["level"], shown["level_name"], shown["reason"]) == (
-        "active", 1, "team lead", "customer_cc")
+        "active",
+        1,
+        "team lead",
+        "customer_cc",
+    )
     assert shown["owner"] == {"id": 900000000031, "name": "Max Manager"}
     assert any("was sent to escalation@acme.example" in line for line in shown["evidence"])
     assert shown["missing"][0].startswith("Technical contact: phone number missing")
@@ -110,7 +120,7 @@ def test_a_ticket_never_escalated_costs_no_zendesk_call(world):
     view = service.http.get("/app/tickets/4242", headers=bearer()).get_json()
     assert view["escalation"] is None and view["sla"] is None and view["ticket_id"] == 4242
     assert len(fake.requests) == before
-    assert service.http.get(f"/app/tickets/{2 ** 63}", headers=bearer()).status_code == 404
+    assert service.http.get(f"/app/tickets/{2**63}", headers=bearer()).status_code == 404
     assert service.http.get("/app/tickets/-1", headers=bearer()).status_code == 404
     assert service.http.get("/app/tickets/1.5", headers=bearer()).status_code == 404
 
@@ -147,4 +157,6 @@ def test_database_down_is_a_503(settings, policy):
     http = create_app(replace(settings, app_token=TOKEN), policy, broken).test_client()
     assert http.get(f"/app/tickets/{TICKET}").status_code == 401
     answer = http.get(f"/app/tickets/{TICKET}", headers=bearer())
-    assert answer.status_code == 503 and answer.headers["Retry-After"] == "10" and "database" in answer.get_json()["error"]
+    assert (
+        answer.status_code == 503 and answer.headers["Retry-After"] == "10" and "database" in answer.get_json()["error"]
+    )

@@ -2,9 +2,9 @@ import multiprocessing
 import time
 
 import pytest
+from conftest import PG_URL
 from sqlalchemy import text
 
-from conftest import PG_URL
 from zendesk_escalator.store.database import SqliteWriterLock, make_engine, writer_lock
 
 

@@ -11,15 +11,25 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 
 
 def opened() -> Episode:
-    return Episode(35436, REQUESTED, NOW, 1, "customer_cc", "customer_cc").moved(NOW, ACTIVE, "escalated", "", 1,
-                                                                                "customer_cc")
+    return Episode(35436, REQUESTED, NOW, 1, "customer_cc", "customer_cc").moved(
+        NOW, ACTIVE, "escalated", "", 1, "customer_cc"
+    )
 
 
 def following(calls: list):
     def rows(episode: Episode, first: int, now: float) -> list[dict]:
         calls.append(first)
-        return [{"kind": "notice", "dedupe_key": f"notice:t:{episode.id}:{n}", "ticket_id": -1,
-                 "payload": {"step": n}, "run_at": now} for n in range(first, len(episode.history))]
+        return [
+            {
+                "kind": "notice",
+                "dedupe_key": f"notice:t:{episode.id}:{n}",
+                "ticket_id": -1,
+                "payload": {"step": n},
+                "run_at": now,
+            }
+            for n in range(first, len(episode.history))
+        ]
+
     return rows
 
 

@@ -3,9 +3,9 @@
 import threading
 
 import pytest
+from conftest import drop_everything
 
 from zendesk_escalator.errors import StorageUnavailable
-from conftest import drop_everything
 from zendesk_escalator.store.inbox import CRASH_LIMIT, DEAD, DONE, PENDING, RUNNING, Inbox
 
 
@@ -45,24 +45,43 @@ def test_a_row_not_yet_due_holds_back_nothing_but_a_due_older_row_goes_first(any
     any_inbox.complete(any_inbox.rows(RUNNING), "w1", 111.0, {})
     add(any_inbox, "c", 1, now=120.0)
     again = any_inbox.claim("w1", 133.0, 60)  # "a" is due again and older than "c": it goes first
-    assert [(r.dedupe_key, r.attempts, r.last_error) for r in again] == [("a", 2, "ZendeskUnavailable: 503"), ("c", 1, None)]
+    assert [(r.dedupe_key, r.attempts, r.last_error) for r in again] == [
+        ("a", 2, "ZendeskUnavailable: 503"),
+        ("c", 1, None),
+    ]
 
 
 def test_timers_of_many_tickets_are_claimed_together_but_never_beside_a_ticket_in_hand(any_inbox):
     add(any_inbox, "note-2", 2, now=95.0, run_at=95.0)
     assert [r.dedupe_key for r in any_inbox.claim("w1", 96.0, 60)] == ["note-2"]  # ticket 2 in w1's hands
     for ticket in (1, 2, 3):
-        any_inbox.schedule([{"kind": "timer", "dedupe_key": f"timer:{ticket}", "ticket_id": ticket,
-                             "payload": {"n": ticket}, "run_at": 100.0}], 97.0)
+        any_inbox.schedule(
+            [
+                {
+                    "kind": "timer",
+                    "dedupe_key": f"timer:{ticket}",
+                    "ticket_id": ticket,
+                    "payload": {"n": ticket},
+                    "run_at": 100.0,
+                }
+            ],
+            97.0,
+        )
     timers = any_inbox.claim("w2", 101.0, 60)
     assert sorted(r.dedupe_key for r in timers) == ["timer:1", "timer:3"]  # ticket 2 is in w1's hands
-    assert any_inbox.schedule([{"kind": "timer", "dedupe_key": "timer:1", "ticket_id": 1, "payload": {},
-                                "run_at": 1.0}], 102.0) == 0  # a key is stored once
+    assert (
+        any_inbox.schedule(
+            [{"kind": "timer", "dedupe_key": "timer:1", "ticket_id": 1, "payload": {}, "run_at": 1.0}], 102.0
+        )
+        == 0
+    )  # a key is stored once
 
 
 def test_supersede_finishes_the_plans_that_changed(any_inbox):
-    rows = [{"kind": "timer", "dedupe_key": key, "ticket_id": ticket, "payload": {}, "run_at": 500.0}
-            for key, ticket in (("t1-old", 1), ("t1-new", 1), ("t2", 2))]
+    rows = [
+        {"kind": "timer", "dedupe_key": key, "ticket_id": ticket, "payload": {}, "run_at": 500.0}
+        for key, ticket in (("t1-old", 1), ("t1-new", 1), ("t2", 2))
+    ]
     any_inbox.schedule(rows, 90.0)
     assert any_inbox.supersede("timer", [1, 2], {"t1-new", "t2"}, 100.0) == 1
     assert {r.dedupe_key: r.status for r in any_inbox.rows()} == {"t1-old": DONE, "t1-new": PENDING, "t2": PENDING}
@@ -70,8 +89,9 @@ def test_supersede_finishes_the_plans_that_changed(any_inbox):
 
 def test_a_superseded_plan_planned_again_is_due_again_but_a_row_that_ran_never_is(any_inbox):
     def plan(key, run_at, now):
-        return any_inbox.schedule([{"kind": "timer", "dedupe_key": key, "ticket_id": 1, "payload": {"at": run_at},
-                                    "run_at": run_at}], now)
+        return any_inbox.schedule(
+            [{"kind": "timer", "dedupe_key": key, "ticket_id": 1, "payload": {"at": run_at}, "run_at": run_at}], now
+        )
 
     plan("t1-a", 500.0, 90.0)
     any_inbox.supersede("timer", [1], set(), 100.0)
@@ -110,7 +130,7 @@ def test_a_row_whose_worker_keeps_dying_is_buried_as_poison(any_inbox):
         assert rows and rows[0].crashes == crashes
         now += 11  # worker "killed": lease expires
     assert any_inbox.claim("w", now, 10) == []
-    dead, = any_inbox.rows(DEAD)
+    (dead,) = any_inbox.rows(DEAD)
     assert (dead.dedupe_key, dead.attempts, dead.crashes) == ("a", CRASH_LIMIT, CRASH_LIMIT)
     assert f"died {CRASH_LIMIT} times" in dead.last_error
 
@@ -137,8 +157,10 @@ def test_hand_back_makes_rows_due_at_once_without_counting_the_attempt(any_inbox
 
 def test_wake_makes_rows_held_back_by_an_outage_due(any_inbox):
     add(any_inbox, "a", 1), add(any_inbox, "b", 2), add(any_inbox, "c", 3)
-    for row, error in zip([any_inbox.claim("w", 101.0, 60)[0] for _ in range(3)],
-                          ["ZendeskUnavailable: 503", "ZendeskRateLimited: 429", "ZendeskUnavailable: timeout"]):
+    for row, error in zip(
+        [any_inbox.claim("w", 101.0, 60)[0] for _ in range(3)],
+        ["ZendeskUnavailable: 503", "ZendeskRateLimited: 429", "ZendeskUnavailable: timeout"],
+    ):
         any_inbox.retry([row], "w", 101.0, 400.0, 9999.0, error)
     assert any_inbox.wake(150.0, "ZendeskUnavailable") == 2
     assert sorted(r.ticket_id for r in any_inbox.rows(PENDING) if r.run_at == 150.0) == [1, 3]
@@ -171,8 +193,8 @@ def test_timer_rows_wait_for_run_at(any_inbox):
 def test_purge_keeps_dead_and_recent_rows(any_inbox):
     for key in "abc":
         add(any_inbox, key, ord(key))
-    a, = any_inbox.claim("w", 101.0, 60)
-    b, = any_inbox.claim("w", 101.0, 60)
+    (a,) = any_inbox.claim("w", 101.0, 60)
+    (b,) = any_inbox.claim("w", 101.0, 60)
     any_inbox.complete([a], "w", 102.0, {})
     any_inbox.bury([b], "w", 102.0, "bad")
     assert any_inbox.purge_done(before=103.0) == 1
@@ -187,7 +209,12 @@ def test_revive_queues_dead_rows_again_with_their_history(any_inbox):
     assert any_inbox.revive([any_inbox.rows(DEAD)[0].id], 200.0, deadline=500.0) == 1
     (row,) = any_inbox.rows(PENDING, row_id=1)
     assert (row.run_at, row.deadline, row.attempts, row.last_error, row.lease_owner) == (
-        200.0, 500.0, 1, "ZendeskRejected: 422", None)
+        200.0,
+        500.0,
+        1,
+        "ZendeskRejected: 422",
+        None,
+    )
     claimed = [r.dedupe_key for _ in range(2) for r in any_inbox.claim("w3", 200.0, 60)]
     assert sorted(claimed) == ["a", "c"]
     assert any_inbox.revive([3], 200.0, 500.0) == 0  # running, not dead: left alone
@@ -258,12 +285,12 @@ def test_unreachable_database_raises_storage_unavailable(tmp_path):
 def test_reads_do_not_wait_for_a_sqlite_writer(inbox):
     """/metrics and /readyz must answer while the worker holds SQLite's write lock."""
     import sqlite3
+
     add(inbox, "a", 1)
     writer = sqlite3.connect(inbox.engine.url.database, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")  # as a worker transaction in progress
     answers = []
-    reader = threading.Thread(target=lambda: answers.extend(
-        [inbox.counts()[PENDING], len(inbox.rows()), inbox.ping()]))
+    reader = threading.Thread(target=lambda: answers.extend([inbox.counts()[PENDING], len(inbox.rows()), inbox.ping()]))
     reader.start()
     reader.join(timeout=2)
     waited = reader.is_alive()

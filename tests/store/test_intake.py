@@ -1,17 +1,27 @@
 """The intake's one-statement insert, on SQLite and (with TEST_DATABASE_URL) PostgreSQL."""
 
 import pytest
-
 from conftest import PG_URL, fresh_pg_inbox
-from zendesk_escalator.store.inbox import ACCEPTED_COLUMNS, PENDING, inbox as inbox_table
+
+from zendesk_escalator.store.inbox import ACCEPTED_COLUMNS, PENDING
+from zendesk_escalator.store.inbox import inbox as inbox_table
 from zendesk_escalator.store.intake import Intake
 
 BIGGEST_ID = 2**63 - 1
 
 
 def row(key: str, ticket: int = 1, now: float = 1_700_000_000.123456) -> dict:
-    return dict(kind="notification", dedupe_key=key, ticket_id=ticket, payload='{"say": "\\u00e9\\"x"}',
-                status=PENDING, attempts=0, run_at=now, created_at=now, updated_at=now)
+    return dict(
+        kind="notification",
+        dedupe_key=key,
+        ticket_id=ticket,
+        payload='{"say": "\\u00e9\\"x"}',
+        status=PENDING,
+        attempts=0,
+        run_at=now,
+        created_at=now,
+        updated_at=now,
+    )
 
 
 def intake_for(inbox) -> Intake:
@@ -25,7 +35,11 @@ def test_new_stored_and_repeated_keys_in_one_batch(any_inbox):
     assert intake.insert(batch) == [True, False, True, False, True]
     stored = any_inbox.rows()
     assert [(r.dedupe_key, r.ticket_id) for r in stored] == [  # once each, in batch order
-        ("old", 1), ("a", 3), ("b", 2), ("c", BIGGEST_ID)]
+        ("old", 1),
+        ("a", 3),
+        ("b", 2),
+        ("c", BIGGEST_ID),
+    ]
     intake.close()
 
 
@@ -42,6 +56,7 @@ def test_values_arrive_unchanged(any_inbox):
 @pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL not set: PostgreSQL test skipped")
 def test_a_dropped_connection_is_replaced_and_the_batch_retried():
     import psycopg
+
     inbox = fresh_pg_inbox()
     intake = intake_for(inbox)
     assert intake.insert([row("before")]) == [True]
@@ -49,7 +64,8 @@ def test_a_dropped_connection_is_replaced_and_the_batch_retried():
         killed = admin.execute(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
             " AND datname = current_database()"
-            " AND query LIKE 'WITH stored AS (INSERT INTO escalator_inbox%'").fetchone()[0]
+            " AND query LIKE 'WITH stored AS (INSERT INTO escalator_inbox%'"
+        ).fetchone()[0]
     assert killed == 1
     assert intake.insert([row("after"), row("before")]) == [True, False]
     assert [r.dedupe_key for r in inbox.rows()] == ["before", "after"]

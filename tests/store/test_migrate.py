@@ -1,28 +1,67 @@
-"""Migrations: a database made by release 0.1.0 upgrades in place without losing a row; the result is the schema the code queries."""
+"""Migrations: a database made by release 0.1.0 upgrades in place without losing a row.
+
+The result is the schema the code queries.
+"""
 
 import json
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from conftest import PG_URL, SAMPLES, drop_everything
 from sqlalchemy import inspect
 
-from conftest import PG_URL, SAMPLES, drop_everything
 from zendesk_escalator.core.notification import Notification
 from zendesk_escalator.store import migrate
 from zendesk_escalator.store.inbox import DEAD, DONE, PENDING, Inbox
 from zendesk_escalator.store.schema import metadata
 
 OLD_ROWS = [  # as 0.1.0 stored them: a waiting webhook, one in a worker's hands, a dead one, a done one
-    ("notification", "invocation:1", 35436, {"ticket_id": 35436, "source": "trigger", "event_type": None,
-                                             "actor_id": 20978392, "tags": ["billing"], "priority": "normal",
-                                             "status": "open", "updated_at": None, "cc_names": "Escalation Desk",
-                                             "extra": {}}, PENDING, 0, 100.0, None, None),
+    (
+        "notification",
+        "invocation:1",
+        35436,
+        {
+            "ticket_id": 35436,
+            "source": "trigger",
+            "event_type": None,
+            "actor_id": 20978392,
+            "tags": ["billing"],
+            "priority": "normal",
+            "status": "open",
+            "updated_at": None,
+            "cc_names": "Escalation Desk",
+            "extra": {},
+        },
+        PENDING,
+        0,
+        100.0,
+        None,
+        None,
+    ),
     ("notification", "event:2", 35437, {"ticket_id": 35437, "source": "event"}, "running", 1, 160.0, None, None),
-    ("notification", "event:3", 35438, {"ticket_id": 35438, "source": "event"}, DEAD, 8, 90.0,
-     "ZendeskUnavailable: 503", None),
-    ("notification", "event:4", 35439, {"ticket_id": 35439, "source": "event"}, DONE, 1, 90.0, None,
-     json.dumps({"status": "escalated", "api_calls": 3})),
+    (
+        "notification",
+        "event:3",
+        35438,
+        {"ticket_id": 35438, "source": "event"},
+        DEAD,
+        8,
+        90.0,
+        "ZendeskUnavailable: 503",
+        None,
+    ),
+    (
+        "notification",
+        "event:4",
+        35439,
+        {"ticket_id": 35439, "source": "event"},
+        DONE,
+        1,
+        90.0,
+        None,
+        json.dumps({"status": "escalated", "api_calls": 3}),
+    ),
 ]
 
 
@@ -51,9 +90,24 @@ def old_database(request, tmp_path):
             conn.exec_driver_sql(
                 "INSERT INTO escalator_inbox (kind, dedupe_key, ticket_id, payload, status, attempts, run_at, "
                 "lease_owner, last_error, result, created_at, updated_at) VALUES "
-                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)".replace("%s", "?" if request.param == "sqlite" else "%s"),
-                (kind, key, ticket, json.dumps(payload), status, attempts, run_at,
-                 "old-host:1:abc" if status == "running" else None, error, result, 50.0, 60.0))
+                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)".replace(
+                    "%s", "?" if request.param == "sqlite" else "%s"
+                ),
+                (
+                    kind,
+                    key,
+                    ticket,
+                    json.dumps(payload),
+                    status,
+                    attempts,
+                    run_at,
+                    "old-host:1:abc" if status == "running" else None,
+                    error,
+                    result,
+                    50.0,
+                    60.0,
+                ),
+            )
     yield inbox
     inbox.close()
 
@@ -63,13 +117,17 @@ def test_an_old_database_upgrades_in_place_without_losing_a_row(old_database):
     assert old_database.migrate() == migrate.head_revision()
     rows = {r.dedupe_key: r for r in old_database.rows()}
     assert [(r.status, r.attempts, r.crashes, r.deadline) for r in rows.values()] == [
-        (PENDING, 0, 0, None), ("running", 1, 0, None), (DEAD, 8, 0, None), (DONE, 1, 0, None)]
+        (PENDING, 0, 0, None),
+        ("running", 1, 0, None),
+        (DEAD, 8, 0, None),
+        (DONE, 1, 0, None),
+    ]
     assert rows["event:3"].last_error == "ZendeskUnavailable: 503"
     assert rows["event:4"].result == {"status": "escalated", "api_calls": 3}
     assert Notification.from_dict(rows["invocation:1"].payload).tags == ("billing",)
     # The waiting webhook is handled first; the one whose worker vanished is taken over after its lease.
     assert [r.dedupe_key for r in old_database.claim("new-worker", 150.0, 60)] == ["invocation:1"]
-    taken, = old_database.claim("new-worker", 161.0, 60)
+    (taken,) = old_database.claim("new-worker", 161.0, 60)
     assert (taken.dedupe_key, taken.crashes) == ("event:2", 1)
     assert old_database.migrate() == migrate.head_revision()  # again: nothing to do
 
@@ -82,8 +140,11 @@ def test_the_migrations_make_exactly_the_schema_the_code_queries(any_inbox, star
     any_inbox.migrate()
     with any_inbox.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"version_table": migrate.VERSION_TABLE})
-        differences = [d for d in compare_metadata(context, metadata) if d[0] != "remove_table"
-                       or d[1].name != migrate.VERSION_TABLE]
+        differences = [
+            d
+            for d in compare_metadata(context, metadata)
+            if d[0] != "remove_table" or d[1].name != migrate.VERSION_TABLE
+        ]
     assert differences == []
     names = {index["name"] for index in inspect(any_inbox.engine).get_indexes("escalator_inbox")}
     assert {"ix_escalator_inbox_open_due", "ix_escalator_inbox_open_ticket", "ix_escalator_inbox_finished"} <= names

@@ -23,14 +23,22 @@ def finish(inbox, ticket_id: int, key: str, result: dict, now: float) -> None:
 
 def test_moments_are_the_open_timer_and_lifecycle_rows_of_the_tickets_asked_for(any_inbox):
     breach = {"kind": "sla_breach", "metric": "first_reply_time", "breach_at": T + 3600}
-    any_inbox.schedule([timer("timer", 1, "t1", T + 3000, breach), timer("timer", 2, "t2", T + 3000, breach),
-                        timer("lifecycle", 1, "l1", T + 600, {"kind": "update_due", "at": T + 600}),
-                        timer("periodic", 1, "p1", T, {"job": "sla_feed"}),
-                        timer("timer", 1, "gone", T + 100, breach)], T)
+    any_inbox.schedule(
+        [
+            timer("timer", 1, "t1", T + 3000, breach),
+            timer("timer", 2, "t2", T + 3000, breach),
+            timer("lifecycle", 1, "l1", T + 600, {"kind": "update_due", "at": T + 600}),
+            timer("periodic", 1, "p1", T, {"job": "sla_feed"}),
+            timer("timer", 1, "gone", T + 100, breach),
+        ],
+        T,
+    )
     any_inbox.supersede("timer", [1], {"t1"}, T)  # "gone" is done: not shown
     found = Overview(any_inbox).moments([1, 3])
     assert sorted((m.ticket_id, m.kind, m.payload.get("kind")) for m in found) == [
-        (1, "lifecycle", "update_due"), (1, "timer", "sla_breach")]
+        (1, "lifecycle", "update_due"),
+        (1, "timer", "sla_breach"),
+    ]
     assert Overview(any_inbox).moments([]) == []
 
 
@@ -40,7 +48,9 @@ def test_decisions_are_finished_rows_naming_a_rule_newest_first(any_inbox):
     finish(any_inbox, 3, "c", {"status": "planned", "rule": "impact", "detail": "production_down at level 2"}, T - 100)
     decided = Overview(any_inbox).decisions()
     assert [(d.ticket_id, d.result["rule"], d.at) for d in decided] == [
-        (3, "impact", T - 100), (1, "customer_cc", T - 300)]
+        (3, "impact", T - 100),
+        (1, "customer_cc", T - 300),
+    ]
     assert decided[1].result["evidence"] == ["cc"] and decided[0].kind == "notification"
     assert len(Overview(any_inbox).decisions(limit=1)) == 1
 
@@ -57,8 +67,13 @@ def test_health_counts_pending_rows_that_failed_before_as_retrying(any_inbox):
 
 def test_openings_since_a_moment(any_inbox):
     store = Escalations(any_inbox)
-    for ticket_id, opened, reason in ((1, NOW - timedelta(days=20), "manual"),
-                                      (2, NOW - timedelta(days=2), "customer_cc"), (3, NOW, "production_down")):
+    for ticket_id, opened, reason in (
+        (1, NOW - timedelta(days=20), "manual"),
+        (2, NOW - timedelta(days=2), "customer_cc"),
+        (3, NOW, "production_down"),
+    ):
         store.save(Episode(ticket_id, ACTIVE, opened, 1, reason, "rule"), NOW)
     assert sorted(Overview(any_inbox).opened_since(NOW - timedelta(days=14))) == [
-        ((NOW - timedelta(days=2)).timestamp(), "customer_cc"), (T, "production_down")]
+        ((NOW - timedelta(days=2)).timestamp(), "customer_cc"),
+        (T, "production_down"),
+    ]

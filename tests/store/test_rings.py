@@ -4,8 +4,8 @@ import time
 
 import psycopg
 import pytest
-
 from conftest import PG_URL
+
 from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.store.listen import CHANNEL
 

@@ -8,8 +8,13 @@ NOW = 1_795_000_000.0
 
 
 def timer(key: str, ticket: int, run_at: float) -> dict:
-    return {"kind": "timer", "dedupe_key": key, "ticket_id": ticket, "payload": {"kind": "sla_breach"},
-            "run_at": run_at}
+    return {
+        "kind": "timer",
+        "dedupe_key": key,
+        "ticket_id": ticket,
+        "payload": {"kind": "sla_breach"},
+        "run_at": run_at,
+    }
 
 
 def test_rows_changed_since_a_moment_and_rows_still_open_page_by_page(any_inbox):
@@ -26,7 +31,10 @@ def test_rows_changed_since_a_moment_and_rows_still_open_page_by_page(any_inbox)
     history = RowHistory(any_inbox)
     pages = list(history.pages("timer", NOW - 3 * DAY, size=3))
     assert [[row.dedupe_key for row in page] for page in pages] == [
-        ["recent", "waiting", "page-0"], ["page-1", "page-2", "page-3"], ["page-4"]]
+        ["recent", "waiting", "page-0"],
+        ["page-1", "page-2", "page-3"],
+        ["page-4"],
+    ]
     assert history.count("timer", NOW - 3 * DAY) == 7
     assert {row.status for page in pages for row in page} == {DONE, PENDING}
     assert history.count("timer", NOW) == 1  # only the open one

@@ -4,18 +4,18 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta, timezone
 
 import pytest
-
 from conftest import SAMPLES
 from fake_zendesk import INTEGRATION_USER
 from report_world import busy_hours, make_world, policy_text, ticket
 from service import Service
+
 from zendesk_escalator.core.policy import ReportPolicy
 from zendesk_escalator.policy_file import load_policy, parse_policy
 from zendesk_escalator.settings import Settings
 from zendesk_escalator.wiring import build_worker
-from zendesk_escalator.zendesk.stand_ins import DryRunWriter
 from zendesk_escalator.worker.daily_report import DailyReport
 from zendesk_escalator.worker.periodic import Periodic
+from zendesk_escalator.zendesk.stand_ins import DryRunWriter
 
 START = datetime(2026, 11, 23, 5, 0, tzinfo=timezone.utc)  # 06:00 in Berlin
 EIGHT = datetime(2026, 11, 23, 7, 0, tzinfo=timezone.utc)  # 08:00 in Berlin
@@ -69,11 +69,15 @@ def test_at_eight_in_berlin_the_report_is_an_internal_note_on_the_managers_ticke
     done = report_row(service)
     assert done.payload == {"job": "daily_report", "slot": "2026-11-23"}
     assert done.result["status"] == "done" and done.result["api_calls"] == 3  # comments, owners' names, the PUT
-    assert done.result["detail"] == ("Escalations: daily report of 2026-11-23: internal note on ticket #4 "
-                                     "(3 opened, 1 closed, 2 open)")
+    assert done.result["detail"] == (
+        "Escalations: daily report of 2026-11-23: internal note on ticket #4 (3 opened, 1 closed, 2 open)"
+    )
     job = ("/api/v2/users/show_many.json", "/api/v2/tickets/4/comments.json", "/api/v2/tickets/4.json")
     assert [(r.method, r.path) for r in fake.requests if r.path in job] == [
-        ("GET", job[0]), ("GET", job[1]), ("PUT", job[2])]
+        ("GET", job[0]),
+        ("GET", job[1]),
+        ("PUT", job[2]),
+    ]
 
 
 def test_a_second_worker_and_restarts_send_one_note_a_day(world, tmp_path):
@@ -89,7 +93,8 @@ def test_a_second_worker_and_restarts_send_one_note_a_day(world, tmp_path):
     assert len(notes(fake)) == 1
     at(service, EIGHT + timedelta(days=1))
     assert len(notes(fake)) == 2 and notes(fake)[1]["comment"]["body"].startswith(
-        "# Escalations: daily report of 2026-11-24")
+        "# Escalations: daily report of 2026-11-24"
+    )
     other.close()
 
 
@@ -101,8 +106,9 @@ def test_a_worker_that_dies_after_zendesk_took_the_note_does_not_repeat_it(world
     assert len(notes(fake)) == 1  # sent; the worker died before finishing the row, which is run again:
     at(service, EIGHT + timedelta(minutes=1))
     assert len(notes(fake)) == 1
-    assert report_row(service).result["detail"].startswith(
-        "Escalations: daily report of 2026-11-23: already on ticket #4")
+    assert (
+        report_row(service).result["detail"].startswith("Escalations: daily report of 2026-11-23: already on ticket #4")
+    )
 
 
 def test_a_day_that_fails_for_good_stops_no_other_day(world):
@@ -129,8 +135,11 @@ def test_by_email_a_new_solved_ticket_to_the_manager_with_an_idempotency_key(wor
     new_id = max(fake.tickets)
     requester = fake.users[fake.tickets[new_id]["requester_id"]]
     assert requester["email"] == "csm@acme.example" and fake.comments[new_id][0]["public"] is True
-    assert report_row(service).result["detail"].startswith(
-        f"Escalations: daily report of 2026-11-23: sent to csm@acme.example as ticket #{new_id}")
+    assert (
+        report_row(service)
+        .result["detail"]
+        .startswith(f"Escalations: daily report of 2026-11-23: sent to csm@acme.example as ticket #{new_id}")
+    )
     assert report_row(service).result["api_calls"] == 2  # the owners' names, the POST
 
 

@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 
 import pytest
 import responses
-
 from conftest import API, sample
+
 from zendesk_escalator.actions import ZendeskClient
 from zendesk_escalator.core.notification import CommentHint, Notification
 from zendesk_escalator.core.triggers import escalation_rules
@@ -20,9 +20,15 @@ OURSELVES = Notification(ticket_id=35436, source="event", actor_id=900000000001)
 
 
 def customer_reply(comment_id=10004, body="Looping in our escalation desk"):
-    return Notification(ticket_id=35436, source="event", event_type="ticket.comment_added", actor_id=20978392,
-                        tags=("billing", "vip"), updated_at="2026-11-22T09:15:02Z",
-                        comment=CommentHint(id=comment_id, author_id=20978392, author_is_staff=False, body=body))
+    return Notification(
+        ticket_id=35436,
+        source="event",
+        event_type="ticket.comment_added",
+        actor_id=20978392,
+        tags=("billing", "vip"),
+        updated_at="2026-11-22T09:15:02Z",
+        comment=CommentHint(id=comment_id, author_id=20978392, author_is_staff=False, body=body),
+    )
 
 
 @pytest.fixture
@@ -55,8 +61,11 @@ def test_a_cc_escalation_costs_two_reads_and_one_write(client, policy):
     accept_puts(responses)
     outcome = handler(client, policy).process([customer_reply()])
     assert (outcome.status, outcome.rule, outcome.comment_mark) == ("escalated", "customer_cc", 10004)
-    assert methods(client) == [("GET", "/api/v2/tickets/{id}.json"), ("GET", "/api/v2/tickets/{id}/comments.json"),
-                               ("PUT", "/api/v2/tickets/{id}.json")]
+    assert methods(client) == [
+        ("GET", "/api/v2/tickets/{id}.json"),
+        ("GET", "/api/v2/tickets/{id}/comments.json"),
+        ("PUT", "/api/v2/tickets/{id}.json"),
+    ]
     sent = json.loads(responses.calls[-1].request.body)["ticket"]
     assert sent["group_id"] == 360000000003 and sent["comment"]["public"] is False
     assert outcome.update == {"ticket": sent}
@@ -87,13 +96,21 @@ def test_a_customer_web_reply_reads_the_ticket_for_its_ccs(client, policy):
     assert client.session.total == 2  # a web comment names no address: the ticket shows no CC either
 
 
-@pytest.mark.parametrize("note", [
-    OURSELVES,
-    Notification(ticket_id=35436, source="event", event_type="ticket.comment_added", tags=("billing",),
-                 comment=CommentHint(id=5, author_is_staff=True, body="We are on it")),
-    Notification(ticket_id=35436, source="event", event_type="ticket.status_changed", tags=("billing",)),
-    Notification(ticket_id=35436, source="trigger", actor_role="agent", tags=("billing",), priority="high"),
-])
+@pytest.mark.parametrize(
+    "note",
+    [
+        OURSELVES,
+        Notification(
+            ticket_id=35436,
+            source="event",
+            event_type="ticket.comment_added",
+            tags=("billing",),
+            comment=CommentHint(id=5, author_is_staff=True, body="We are on it"),
+        ),
+        Notification(ticket_id=35436, source="event", event_type="ticket.status_changed", tags=("billing",)),
+        Notification(ticket_id=35436, source="trigger", actor_role="agent", tags=("billing",), priority="high"),
+    ],
+)
 @responses.activate
 def test_changes_that_cannot_escalate_cost_nothing(client, policy, note):
     outcome = handler(client, policy).process([note, note])
@@ -119,7 +136,12 @@ def test_409_rereads_the_ticket_and_redecides(client, policy):
     accept_puts(responses)
     assert handler(client, policy).process([customer_reply()]).status == "escalated"
     assert [(c.request.method, c.request.url.split("?")[0]) for c in responses.calls] == [
-        ("GET", COMMENTS_URL), ("GET", TICKET_URL), ("PUT", TICKET_URL), ("GET", TICKET_URL), ("PUT", TICKET_URL)]
+        ("GET", COMMENTS_URL),
+        ("GET", TICKET_URL),
+        ("PUT", TICKET_URL),
+        ("GET", TICKET_URL),
+        ("PUT", TICKET_URL),
+    ]
 
 
 @responses.activate
@@ -156,8 +178,14 @@ def test_deleted_ticket_is_done_not_retried(client, policy):
 @responses.activate
 def test_a_422_naming_another_field_is_permanent_and_sent_once(client, policy):
     serve_cc_ticket(responses)
-    responses.put(TICKET_URL, status=422, json={
-        "error": "RecordInvalid", "details": {"assignee": [{"description": "Assignee: is not a member of the group"}]}})
+    responses.put(
+        TICKET_URL,
+        status=422,
+        json={
+            "error": "RecordInvalid",
+            "details": {"assignee": [{"description": "Assignee: is not a member of the group"}]},
+        },
+    )
     with pytest.raises(ZendeskRejected) as caught:
         handler(client, policy).process([customer_reply()])
     assert not caught.value.retryable
@@ -176,7 +204,8 @@ def test_dry_run_reads_but_never_writes(client, policy):
 @responses.activate
 def test_dry_run_without_credentials_uses_hints(policy):
     note = Notification(ticket_id=8, source="trigger", tags=("production_down",))
-    outcome = NotificationHandler(HintReader(), DryRunWriter(), policy, escalation_rules(), lambda: NOW,
-                                  dry_run=True).process([note])
+    outcome = NotificationHandler(
+        HintReader(), DryRunWriter(), policy, escalation_rules(), lambda: NOW, dry_run=True
+    ).process([note])
     assert (outcome.status, outcome.update["ticket"]["priority"]) == ("planned", "urgent")
     assert len(responses.calls) == 0

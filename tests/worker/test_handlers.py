@@ -26,7 +26,7 @@ def test_dispatches_by_kind_and_counts_calls():
     handlers = Handlers(api_calls=lambda: len(calls))
     handlers.register("notification", ThreeCalls(calls))
     rows = [row("notification"), row("notification")]
-    (group, outcome), = handlers.handle(rows)
+    ((group, outcome),) = handlers.handle(rows)
     assert group == rows and (outcome.status, outcome.api_calls, outcome.coalesced) == ("escalated", 3, 2)
     assert outcome.to_dict() == {"status": "escalated", "detail": "because", "api_calls": 3, "coalesced": 2}
 

@@ -12,9 +12,9 @@ from dataclasses import replace
 
 import pytest
 import responses
-
 from conftest import API, sample
 from service import Clock
+
 from zendesk_escalator.core.notification import Notification
 from zendesk_escalator.errors import ZendeskRateLimited, ZendeskUnavailable
 from zendesk_escalator.store.inbox import DEAD, DONE, PENDING
@@ -39,8 +39,14 @@ def worker(any_inbox, settings, policy, clock):
 
 
 def enqueue(inbox, clock, key="event:1", ticket=35436):
-    note = Notification(ticket_id=ticket, source="trigger", actor_id=20978392, actor_role="end-user",
-                        tags=("billing", "vip"), updated_at="2026-11-22T09:15:02Z")
+    note = Notification(
+        ticket_id=ticket,
+        source="trigger",
+        actor_id=20978392,
+        actor_role="end-user",
+        tags=("billing", "vip"),
+        updated_at="2026-11-22T09:15:02Z",
+    )
     inbox.accept("notification", key, ticket, note.to_dict(), clock().timestamp())
 
 
@@ -82,11 +88,16 @@ def test_breaker_pauses_as_told_or_after_failures_in_a_row():
     assert breaker.failed(100.0, 120.0) == 120.0 and breaker.pause_left(100.0) == 120.0
 
 
-@pytest.mark.parametrize("error, down", [
-    (ZendeskRateLimited(30.0), True), (ZendeskUnavailable("timeout"), True),
-    (ZendeskUnavailable("x", 503), True), (ZendeskUnavailable("x", 502), True),
-    (ZendeskUnavailable("x", 500), False),  # one request's trouble, not Zendesk's
-])
+@pytest.mark.parametrize(
+    "error, down",
+    [
+        (ZendeskRateLimited(30.0), True),
+        (ZendeskUnavailable("timeout"), True),
+        (ZendeskUnavailable("x", 503), True),
+        (ZendeskUnavailable("x", 502), True),
+        (ZendeskUnavailable("x", 500), False),  # one request's trouble, not Zendesk's
+    ],
+)
 def test_what_counts_as_zendesk_being_down(error, down):
     assert zendesk_is_down(error) is down
 
@@ -111,7 +122,7 @@ def test_success_is_recorded_with_call_count_and_comment_mark(worker, any_inbox,
     serve_reads(responses)
     accept_puts(responses)
     assert worker.run_once() is True
-    done, = any_inbox.rows(DONE)
+    (done,) = any_inbox.rows(DONE)
     assert (done.result["status"], done.result["api_calls"], done.result["coalesced"]) == ("escalated", 3, 1)
     assert any_inbox.comment_mark(35436) == 10004
     assert worker.run_once() is False
@@ -124,7 +135,7 @@ def test_429_waits_as_told_pauses_every_worker_and_spends_no_budget(worker, any_
     responses.put(TICKET_URL, status=429, headers={"Retry-After": "120"}, json={})
     start = clock().timestamp()
     worker.run_once()
-    row, = any_inbox.rows(PENDING)
+    (row,) = any_inbox.rows(PENDING)
     assert row.run_at == start + 120.5 and "ZendeskRateLimited" in row.last_error
     assert row.deadline == start + 24 * HOUR + 120  # the wait Zendesk asked for is not counted
     assert worker.breaker.pause_left(start) == 120
@@ -173,7 +184,7 @@ def test_a_row_dies_only_when_its_budget_is_spent(worker, any_inbox, clock):
     responses.get(COMMENTS_URL, status=503, body="down")
     start = clock().timestamp()
     run_until(worker, clock, start + 3 * HOUR)
-    dead, = any_inbox.rows(DEAD)
+    (dead,) = any_inbox.rows(DEAD)
     assert "503" in dead.last_error and dead.updated_at - start == pytest.approx(HOUR, abs=MINUTE + 1)
 
 
@@ -183,7 +194,7 @@ def test_422_goes_dead_at_once(worker, any_inbox, clock):
     serve_reads(responses)
     responses.put(TICKET_URL, status=422, json={"error": "RecordInvalid", "details": {"group": [{"description": "x"}]}})
     worker.run_once()
-    dead, = any_inbox.rows(DEAD)
+    (dead,) = any_inbox.rows(DEAD)
     assert dead.attempts == 1 and "422" in dead.last_error
 
 
@@ -193,7 +204,7 @@ def test_unexpected_error_keeps_the_row(worker, any_inbox, clock):
     responses.get(COMMENTS_URL, json={"comments": []})
     responses.get(TICKET_URL, json={"not": "a ticket"})
     worker.run_once()
-    row, = any_inbox.rows(PENDING)
+    (row,) = any_inbox.rows(PENDING)
     assert "KeyError" in row.last_error and worker.breaker.pause_left(clock().timestamp()) == 0
 
 
@@ -224,9 +235,13 @@ def test_hand_back_while_zendesk_hangs(any_inbox, settings, policy, clock):
 
 @responses.activate
 def test_run_loop_stops_when_told(worker, any_inbox, clock):
-    any_inbox.accept("notification", "own", 35436,
-                     Notification(ticket_id=35436, source="event", actor_id=900000000001).to_dict(),
-                     clock().timestamp())
+    any_inbox.accept(
+        "notification",
+        "own",
+        35436,
+        Notification(ticket_id=35436, source="event", actor_id=900000000001).to_dict(),
+        clock().timestamp(),
+    )
     stop = threading.Event()
     thread = threading.Thread(target=worker.run, args=(stop,), kwargs={"poll_seconds": 0.01})
     thread.start()

@@ -4,6 +4,7 @@ schedule job, which end-to-end tests cannot order (tests/test_account_schedule.p
 from datetime import datetime, timedelta, timezone
 
 from conftest import SAMPLES
+
 from zendesk_escalator.core.snapshot import TicketSnapshot
 from zendesk_escalator.policy_file import parse_policy
 from zendesk_escalator.store.cursors import Cursors
@@ -12,10 +13,15 @@ from zendesk_escalator.worker.schedules import READS_A_MINUTE, AccountSchedule, 
 from zendesk_escalator.worker.timers import TimerPlanner
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
-OFFICE = {"id": 7, "name": "Office", "time_zone": "Berlin",
-          "intervals": [{"start_time": day * 1440 + 540, "end_time": day * 1440 + 1020} for day in range(1, 6)]}
-POLICY = parse_policy((SAMPLES / "policy.toml").read_text()
-                      + '[sla]\n[[sla.fallback]]\nfirst_reply = "2h"\nschedule = "zendesk"\n')
+OFFICE = {
+    "id": 7,
+    "name": "Office",
+    "time_zone": "Berlin",
+    "intervals": [{"start_time": day * 1440 + 540, "end_time": day * 1440 + 1020} for day in range(1, 6)],
+}
+POLICY = parse_policy(
+    (SAMPLES / "policy.toml").read_text() + '[sla]\n[[sla.fallback]]\nfirst_reply = "2h"\nschedule = "zendesk"\n'
+)
 WAITING = TicketSnapshot(1, status="new", priority="high", created_at=NOW - timedelta(hours=1), agent_replies=0)
 ANSWERED = TicketSnapshot(2, status="open", priority="high", created_at=NOW - timedelta(hours=1), agent_replies=1)
 
@@ -89,8 +95,12 @@ class Zendesk:
 
     def tickets(self, ids, include):
         self.shown.append(len(ids))
-        return {"tickets": [{"id": i, "status": "new", "priority": "high", "created_at": "2026-11-23T08:00:00Z"}
-                            for i in ids], "metric_sets": [{"ticket_id": i, "replies": 0} for i in ids]}
+        return {
+            "tickets": [
+                {"id": i, "status": "new", "priority": "high", "created_at": "2026-11-23T08:00:00Z"} for i in ids
+            ],
+            "metric_sets": [{"ticket_id": i, "replies": 0} for i in ids],
+        }
 
 
 def test_many_tickets_that_waited_are_read_a_few_hundred_a_minute(tmp_path):

@@ -10,10 +10,10 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import insert
-
 from conftest import PG_URL, SAMPLES, SECRET, sample, signed_headers
 from processes import wait_until
+from sqlalchemy import insert
+
 from zendesk_escalator.app import create_app
 from zendesk_escalator.policy_file import load_policy
 from zendesk_escalator.settings import Settings
@@ -29,8 +29,13 @@ OWN_EVENT["detail"] = {**OWN_EVENT["detail"], "actor_id": "900000000001"}  # our
 
 def settings_for(inbox: Inbox, poll_seconds: float) -> Settings:
     """A dry run without credentials: the worker reads nothing, so only the inbox matters here."""
-    return Settings(webhook_secrets=(SECRET,), database_url=inbox.engine.url.render_as_string(False),
-                    rules_path=str(SAMPLES / "policy.toml"), dry_run=True, poll_seconds=poll_seconds)
+    return Settings(
+        webhook_secrets=(SECRET,),
+        database_url=inbox.engine.url.render_as_string(False),
+        rules_path=str(SAMPLES / "policy.toml"),
+        dry_run=True,
+        poll_seconds=poll_seconds,
+    )
 
 
 class Idle:
@@ -84,8 +89,14 @@ def test_a_webhook_wakes_an_idle_worker_at_once(any_inbox, start_pool):
 def test_a_row_due_later_is_claimed_at_its_time_not_at_the_poll(any_inbox, start_pool):
     start_pool()
     due = time.time() + 0.5
-    any_inbox.accept("notification", "later", 35436, {"ticket_id": 35436, "source": "event",
-                                                      "actor_id": 900000000001}, time.time(), run_at=due)
+    any_inbox.accept(
+        "notification",
+        "later",
+        35436,
+        {"ticket_id": 35436, "source": "event", "actor_id": 900000000001},
+        time.time(),
+        run_at=due,
+    )
     assert wait_until(lambda: done(any_inbox, "later"), timeout=10)
     assert any_inbox.rows(dedupe_key="later")[0].updated_at >= due
 
@@ -94,10 +105,19 @@ def test_a_row_nobody_rang_for_is_found_by_the_safety_net_poll(any_inbox, start_
     start_pool(poll_seconds=0.2)
     now = time.time()
     with any_inbox.engine.begin() as conn:  # behind the store's back: no ring, no NOTIFY
-        conn.execute(insert(inbox_table).values(
-            kind="notification", dedupe_key="unannounced", ticket_id=35436, status=PENDING, attempts=0,
-            payload=json.dumps({"ticket_id": 35436, "source": "event", "actor_id": 900000000001}),
-            run_at=now, created_at=now, updated_at=now))
+        conn.execute(
+            insert(inbox_table).values(
+                kind="notification",
+                dedupe_key="unannounced",
+                ticket_id=35436,
+                status=PENDING,
+                attempts=0,
+                payload=json.dumps({"ticket_id": 35436, "source": "event", "actor_id": 900000000001}),
+                run_at=now,
+                created_at=now,
+                updated_at=now,
+            )
+        )
     assert wait_until(lambda: done(any_inbox, "unannounced"), timeout=10)
 
 
@@ -111,16 +131,25 @@ def pg_inbox(any_inbox):
 def listening(inbox: Inbox) -> list[int]:
     """The backends of this database that listen for the workers."""
     with inbox.reading() as conn:
-        return list(conn.exec_driver_sql(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = %(name)s "
-            "AND query LIKE 'LISTEN%%'", {"name": NAME}).scalars())
+        return list(
+            conn.exec_driver_sql(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = %(name)s "
+                "AND query LIKE 'LISTEN%%'",
+                {"name": NAME},
+            ).scalars()
+        )
 
 
 def test_a_row_another_process_commits_wakes_the_worker_through_notify(pg_inbox, start_pool):
     start_pool(threads=1)
     other = Inbox(PG_URL)  # another process's store: its own doorbell rings nobody here
-    other.accept("notification", "from-elsewhere", 35436, {"ticket_id": 35436, "source": "event",
-                                                           "actor_id": 900000000001}, time.time())
+    other.accept(
+        "notification",
+        "from-elsewhere",
+        35436,
+        {"ticket_id": 35436, "source": "event", "actor_id": 900000000001},
+        time.time(),
+    )
     other.close()
     assert wait_until(lambda: done(pg_inbox, "from-elsewhere"), timeout=10)
 
@@ -128,16 +157,23 @@ def test_a_row_another_process_commits_wakes_the_worker_through_notify(pg_inbox,
 def test_a_lost_listen_connection_is_made_again(pg_inbox, start_pool):
     idle = start_pool(threads=1)
     assert wait_until(lambda: listening(pg_inbox) and idle.deaf_waits and not idle.deaf_waits[-1])
-    lost, = listening(pg_inbox)
+    (lost,) = listening(pg_inbox)
     with pg_inbox.transaction() as conn:
-        conn.exec_driver_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
-                             "current_database() AND application_name = %(name)s", {"name": NAME})
+        conn.exec_driver_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+            "current_database() AND application_name = %(name)s",
+            {"name": NAME},
+        )
     # Deaf, the worker polls; heard again, it waits for the next notification (or its hour-long poll).
     assert wait_until(lambda: True in idle.deaf_waits and not idle.deaf_waits[-1], timeout=20)
     assert listening(pg_inbox) and lost not in listening(pg_inbox)
     other = Inbox(PG_URL)
-    other.accept("notification", "after-the-loss", 35436, {"ticket_id": 35436, "source": "event",
-                                                           "actor_id": 900000000001}, time.time())
+    other.accept(
+        "notification",
+        "after-the-loss",
+        35436,
+        {"ticket_id": 35436, "source": "event", "actor_id": 900000000001},
+        time.time(),
+    )
     other.close()
     assert wait_until(lambda: done(pg_inbox, "after-the-loss"), timeout=10)
-

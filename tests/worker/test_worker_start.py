@@ -4,6 +4,7 @@ import logging
 
 from conftest import SAMPLES, sample_policy
 from fake_admin import FakeAdmin, serve
+
 from zendesk_escalator.errors import ZendeskAdminError
 from zendesk_escalator.policy_file import parse_policy
 from zendesk_escalator.settings import Settings
@@ -11,8 +12,10 @@ from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.wiring import WorkerPool
 from zendesk_escalator.worker.hotline_lines import with_line_numbers
 
-LINES = [{"id": 11, "number": "+14155550100", "display_number": "+1 (415) 555-0100"},
-         {"id": 12, "number": "+14155550199", "display_number": "+1 (415) 555-0199"}]
+LINES = [
+    {"id": 11, "number": "+14155550100", "display_number": "+1 (415) 555-0100"},
+    {"id": 12, "number": "+14155550199", "display_number": "+1 (415) 555-0199"},
+]
 
 
 def hotline(phone: str):
@@ -27,6 +30,7 @@ def test_the_lines_named_add_their_numbers():
 def test_without_lines_nothing_is_read():
     def unread():
         raise AssertionError("read")
+
     policy = hotline('numbers = ["+14155550123"]')
     assert with_line_numbers(policy, unread) is policy
 
@@ -34,6 +38,7 @@ def test_without_lines_nothing_is_read():
 def test_lines_that_cannot_be_read_leave_the_numbers_and_say_so(caplog):
     def refused():
         raise ZendeskAdminError("GET /api/v2/channels/voice/phone_numbers.json", 403, "the integration user may not")
+
     policy = hotline('numbers = ["+14155550123"]\nline_ids = [11, 13]')
     with caplog.at_level(logging.ERROR):
         assert with_line_numbers(policy, refused).phone.numbers == {"+14155550123"}
@@ -48,8 +53,14 @@ def test_a_line_that_is_no_talk_line_is_named(caplog):
 
 def test_a_worker_process_reads_the_lines_once_for_its_threads(fake_server, tmp_path):
     fake = serve(fake_server, FakeAdmin(talk_lines=LINES))
-    settings = Settings(subdomain="acme", email="bot@acme.example", api_token="t0ken", api_url=fake.url,
-                        webhook_secrets=("s",), database_url=f"sqlite:///{tmp_path}/inbox.db")
+    settings = Settings(
+        subdomain="acme",
+        email="bot@acme.example",
+        api_token="t0ken",
+        api_url=fake.url,
+        webhook_secrets=("s",),
+        database_url=f"sqlite:///{tmp_path}/inbox.db",
+    )
     inbox = Inbox(settings.database_url)
     try:
         pool = WorkerPool(settings, hotline("line_ids = [12]"), inbox, 3)
@@ -62,8 +73,10 @@ def test_a_worker_process_reads_the_lines_once_for_its_threads(fake_server, tmp_
 
 def test_a_worker_process_names_a_chat_target_whose_secret_is_not_set(tmp_path, caplog, monkeypatch):
     monkeypatch.delenv("NOT_SET_ANYWHERE", raising=False)
-    policy = parse_policy((SAMPLES / "policy.toml").read_text()
-                          + '\n[[notify]]\nname = "leads"\nkind = "teams_workflow"\nurl_env = "NOT_SET_ANYWHERE"\n')
+    policy = parse_policy(
+        (SAMPLES / "policy.toml").read_text()
+        + '\n[[notify]]\nname = "leads"\nkind = "teams_workflow"\nurl_env = "NOT_SET_ANYWHERE"\n'
+    )
     settings = Settings(webhook_secrets=("s",), database_url=f"sqlite:///{tmp_path}/inbox.db")
     inbox = Inbox(settings.database_url)
     try:

@@ -3,17 +3,19 @@
 import pytest
 import requests
 import responses
+from conftest import API
 from responses.matchers import json_params_matcher, query_param_matcher
 
-from conftest import API
 from zendesk_escalator.errors import ZendeskAdminError
 from zendesk_escalator.wiring import build_admin
 from zendesk_escalator.zendesk.admin import details
 
-
 # The smallest trigger Create Trigger accepts (title, conditions, actions).
-TRIGGER = {"title": "t", "conditions": {"all": [{"field": "status", "operator": "is", "value": "new"}]},
-           "actions": [{"field": "status", "value": "open"}]}
+TRIGGER = {
+    "title": "t",
+    "conditions": {"all": [{"field": "status", "operator": "is", "value": "new"}]},
+    "actions": [{"field": "status", "value": "open"}],
+}
 
 
 @pytest.fixture
@@ -30,11 +32,17 @@ def fail(admin, method, path, **answer) -> ZendeskAdminError:
 
 @responses.activate
 def test_cursor_pages_are_followed_to_the_last(admin):
-    first = {"groups": [{"id": 1}], "meta": {"has_more": True, "after_cursor": "xyz"},
-             "links": {"next": "https://acme.zendesk.com/api/v2/groups.json?page%5Bafter%5D=xyz&page%5Bsize%5D=100"}}
+    first = {
+        "groups": [{"id": 1}],
+        "meta": {"has_more": True, "after_cursor": "xyz"},
+        "links": {"next": "https://acme.zendesk.com/api/v2/groups.json?page%5Bafter%5D=xyz&page%5Bsize%5D=100"},
+    }
     responses.get(f"{API}/groups.json", json=first, match=[query_param_matcher({"page[size]": "100"})])
-    responses.get(f"{API}/groups.json", json={"groups": [{"id": 2}], "meta": {"has_more": False}, "links": {}},
-                  match=[query_param_matcher({"page[size]": "100", "page[after]": "xyz"})])
+    responses.get(
+        f"{API}/groups.json",
+        json={"groups": [{"id": 2}], "meta": {"has_more": False}, "links": {}},
+        match=[query_param_matcher({"page[size]": "100", "page[after]": "xyz"})],
+    )
     assert [g["id"] for g in admin.groups()] == [1, 2]
     assert admin.session.total == 2
 
@@ -49,38 +57,58 @@ def test_show_many_asks_for_100_ids_a_call(admin):
 
 @responses.activate
 def test_writes_send_the_object_under_its_name_and_a_patch_answers_nothing(admin):
-    responses.patch(f"{API}/webhooks/01HANAHFR0", status=204,
-                    match=[json_params_matcher({"webhook": {"endpoint": "https://new.example/webhooks/zendesk"}})])
+    responses.patch(
+        f"{API}/webhooks/01HANAHFR0",
+        status=204,
+        match=[json_params_matcher({"webhook": {"endpoint": "https://new.example/webhooks/zendesk"}})],
+    )
     assert admin.update_webhook("01HANAHFR0", {"endpoint": "https://new.example/webhooks/zendesk"}) is None
-    responses.get(f"{API}/webhooks/01HANAHFR0/signing_secret",
-                  json={"signing_secret": {"secret": "wMZJU7Dlw7pd=", "algorithm": "SHA256"}})
+    responses.get(
+        f"{API}/webhooks/01HANAHFR0/signing_secret",
+        json={"signing_secret": {"secret": "wMZJU7Dlw7pd=", "algorithm": "SHA256"}},
+    )
     assert admin.signing_secret("01HANAHFR0") == "wMZJU7Dlw7pd="
 
 
 @responses.activate
 def test_403_says_the_integration_user_must_be_an_admin(admin):
-    error = fail(admin, "POST", "/triggers.json", status=403,
-                 json={"error": "Forbidden", "description": "You do not have access to this page."})
+    error = fail(
+        admin,
+        "POST",
+        "/triggers.json",
+        status=403,
+        json={"error": "Forbidden", "description": "You do not have access to this page."},
+    )
     assert error.status == 403 and error.request == "POST /api/v2/triggers.json"
     assert "must be an admin" in str(error) and "You do not have access to this page." in str(error)
 
 
 @responses.activate
 def test_422_renders_zendesk_details_readably(admin):
-    body = {"error": "RecordInvalid", "description": "Record validation errors",
-            "details": {"title": [{"description": "Title: cannot be blank", "error": "BlankValue"}],
-                        "base": [{"description": "Notify by > Active webhook: the webhook is invalid"}]}}
+    body = {
+        "error": "RecordInvalid",
+        "description": "Record validation errors",
+        "details": {
+            "title": [{"description": "Title: cannot be blank", "error": "BlankValue"}],
+            "base": [{"description": "Notify by > Active webhook: the webhook is invalid"}],
+        },
+    }
     error = fail(admin, "POST", "/triggers.json", status=422, json=body)
-    assert error.meaning == ("Zendesk rejected the request (422): Zendesk says: title: Title: cannot be blank; "
-                             "base: Notify by > Active webhook: the webhook is invalid")
+    assert error.meaning == (
+        "Zendesk rejected the request (422): Zendesk says: title: Title: cannot be blank; "
+        "base: Notify by > Active webhook: the webhook is invalid"
+    )
 
 
-@pytest.mark.parametrize("answer, words", [
-    ({"status": 429, "headers": {"Retry-After": "12"}, "json": {}}, "try again in 12 seconds"),
-    ({"status": 503, "json": {}}, "try again later"),
-    ({"body": requests.ConnectTimeout("timed out")}, "try again later"),
-    ({"status": 401, "json": {"error": "Couldn't authenticate you"}}, "check ZENDESK_SUBDOMAIN, ZENDESK_EMAIL"),
-])
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        ({"status": 429, "headers": {"Retry-After": "12"}, "json": {}}, "try again in 12 seconds"),
+        ({"status": 503, "json": {}}, "try again later"),
+        ({"body": requests.ConnectTimeout("timed out")}, "try again later"),
+        ({"status": 401, "json": {"error": "Couldn't authenticate you"}}, "check ZENDESK_SUBDOMAIN, ZENDESK_EMAIL"),
+    ],
+)
 @responses.activate
 def test_passing_trouble_and_bad_credentials_say_what_to_do(admin, answer, words):
     assert words in fail(admin, "GET", "/ticket_fields.json", **answer).meaning
@@ -93,8 +121,18 @@ def test_an_answer_that_is_not_json_is_an_error_not_a_crash(admin):
 
 @responses.activate
 def test_an_account_without_trigger_categories_has_none(admin):
-    responses.get(f"{API}/trigger_categories.json", status=403, json={"errors": [
-        {"code": "TriggerCategoriesNotEnabled", "title": "Ticket trigger categories are not enabled for your account"}]})
+    responses.get(
+        f"{API}/trigger_categories.json",
+        status=403,
+        json={
+            "errors": [
+                {
+                    "code": "TriggerCategoriesNotEnabled",
+                    "title": "Ticket trigger categories are not enabled for your account",
+                }
+            ]
+        },
+    )
     assert admin.trigger_categories() is None
     responses.replace(responses.GET, f"{API}/trigger_categories.json", status=403, json={"error": "Forbidden"})
     with pytest.raises(ZendeskAdminError):
@@ -102,8 +140,10 @@ def test_an_account_without_trigger_categories_has_none(admin):
 
 
 def test_details_of_each_error_shape():
-    assert details({"errors": [{"code": "InvalidInput", "title": "Invalid endpoint URL",
-                                "detail": "must be https"}]}) == "Invalid endpoint URL — must be https"
+    assert (
+        details({"errors": [{"code": "InvalidInput", "title": "Invalid endpoint URL", "detail": "must be https"}]})
+        == "Invalid endpoint URL — must be https"
+    )
     assert details({"error": {"title": "Bad", "message": "no webhook"}}) == "Bad — no webhook"
     assert details({"error": "RecordNotFound", "description": "Not found"}) == "RecordNotFound — Not found"
     assert details({}) == ""

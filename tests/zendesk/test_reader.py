@@ -4,9 +4,9 @@ from dataclasses import replace
 
 import pytest
 import responses
+from conftest import API, sample
 from responses.matchers import query_param_matcher
 
-from conftest import API, sample
 from zendesk_escalator.actions import ZendeskClient
 from zendesk_escalator.errors import TicketNotFound, ZendeskRateLimited, ZendeskUnavailable
 
@@ -18,10 +18,14 @@ def client(settings):
 
 @responses.activate
 def test_each_read_is_one_get(client):
-    responses.get(f"{API}/tickets/35436.json", json=sample("ticket_cc.json"),
-                  match=[query_param_matcher({"include": "users"})])
-    responses.get(f"{API}/tickets/35436/comments.json", json=sample("comments_cc.json"),
-                  match=[query_param_matcher({"page[size]": "100", "sort": "-created_at", "include": "users"})])
+    responses.get(
+        f"{API}/tickets/35436.json", json=sample("ticket_cc.json"), match=[query_param_matcher({"include": "users"})]
+    )
+    responses.get(
+        f"{API}/tickets/35436/comments.json",
+        json=sample("comments_cc.json"),
+        match=[query_param_matcher({"page[size]": "100", "sort": "-created_at", "include": "users"})],
+    )
     assert client.ticket(35436)["ticket"]["id"] == 35436
     assert [c["id"] for c in client.comments(35436)["comments"]] == [10001, 10002, 10004]
     assert client.session.total == 2
@@ -52,10 +56,16 @@ def test_oauth_token_is_sent_as_bearer(settings):
 
 @responses.activate
 def test_the_history_exports_are_one_get_a_page(client):
-    responses.get(f"{API}/incremental/ticket_events.json", json={"ticket_events": [], "end_of_stream": True},
-                  match=[query_param_matcher({"start_time": "1761296400", "include": "comment_events"})])
-    responses.get(f"{API}/incremental/ticket_metric_events.json", json={"ticket_metric_events": []},
-                  match=[query_param_matcher({"start_time": "1761296400"})])
+    responses.get(
+        f"{API}/incremental/ticket_events.json",
+        json={"ticket_events": [], "end_of_stream": True},
+        match=[query_param_matcher({"start_time": "1761296400", "include": "comment_events"})],
+    )
+    responses.get(
+        f"{API}/incremental/ticket_metric_events.json",
+        json={"ticket_metric_events": []},
+        match=[query_param_matcher({"start_time": "1761296400"})],
+    )
     assert client.ticket_events(1761296400) == {"ticket_events": [], "end_of_stream": True}
     assert client.metric_events(1761296400) == {"ticket_metric_events": []}
     assert client.session.total == 2 and {c.request.method for c in responses.calls} == {"GET"}

@@ -5,8 +5,8 @@ import logging
 
 import requests
 import responses
-
 from conftest import sample
+
 from zendesk_escalator.core.notification import Notification
 from zendesk_escalator.zendesk.stand_ins import DryRunWriter, HintReader, RecordedZendesk
 
@@ -24,8 +24,9 @@ def test_dry_run_logs_the_exact_body_as_json_and_sends_nothing(caplog):
 
 def test_hint_reader_knows_only_the_hints():
     note = Notification(ticket_id=5, source="trigger", tags=("outage",), priority="low")
-    assert HintReader().ticket(5, note) == {"ticket": {"id": 5, "status": None, "priority": "low",
-                                                       "tags": ["outage"], "updated_at": None}}
+    assert HintReader().ticket(5, note) == {
+        "ticket": {"id": 5, "status": None, "priority": "low", "tags": ["outage"], "updated_at": None}
+    }
     assert HintReader().comments(5) == {"comments": []}
 
 
@@ -39,7 +40,10 @@ def test_recorded_answers_are_served_in_the_order_asked_and_puts_kept():
     assert session.get(f"{base}.json").json()["ticket"]["id"] == 35436
     assert session.put(f"{base}.json", json={"ticket": {"tags": ["x"]}}).status_code == 200
     assert [request for request, _ in recorded.sent] == [
-        "GET /api/v2/tickets/35436/comments.json", "GET /api/v2/tickets/35436.json", "PUT /api/v2/tickets/35436.json"]
+        "GET /api/v2/tickets/35436/comments.json",
+        "GET /api/v2/tickets/35436.json",
+        "PUT /api/v2/tickets/35436.json",
+    ]
 
 
 def test_dry_run_logs_a_new_ticket_and_creates_nothing(caplog):

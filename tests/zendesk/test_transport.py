@@ -35,17 +35,22 @@ def test_a_long_life_keeps_a_count_not_every_call():
         session.get("https://acme.zendesk.com/api/v2/tickets/2/comments.json?page[size]=100")
     with pytest.raises(requests.ConnectionError):
         session.get("https://acme.zendesk.com/api/v2/tickets/3.json")
-    assert session.calls == {("GET", "/api/v2/tickets/{id}.json", 200): 500,
-                             ("GET", "/api/v2/tickets/{id}/comments.json", 503): 500,
-                             ("GET", "/api/v2/tickets/{id}.json", "ConnectionError"): 1}
+    assert session.calls == {
+        ("GET", "/api/v2/tickets/{id}.json", 200): 500,
+        ("GET", "/api/v2/tickets/{id}/comments.json", 503): 500,
+        ("GET", "/api/v2/tickets/{id}.json", "ConnectionError"): 1,
+    }
     assert session.total == 1001
 
 
-@pytest.mark.parametrize("url, endpoint", [
-    ("https://a.zendesk.com/api/v2/tickets/35436.json?include=users", "/api/v2/tickets/{id}.json"),
-    ("http://127.0.0.1:8999/api/v2/tickets/show_many.json?ids=1,2", "/api/v2/tickets/show_many.json"),
-    ("https://a.zendesk.com/api/v2/incremental/tickets/cursor.json", "/api/v2/incremental/tickets/cursor.json"),
-])
+@pytest.mark.parametrize(
+    "url, endpoint",
+    [
+        ("https://a.zendesk.com/api/v2/tickets/35436.json?include=users", "/api/v2/tickets/{id}.json"),
+        ("http://127.0.0.1:8999/api/v2/tickets/show_many.json?ids=1,2", "/api/v2/tickets/show_many.json"),
+        ("https://a.zendesk.com/api/v2/incremental/tickets/cursor.json", "/api/v2/incremental/tickets/cursor.json"),
+    ],
+)
 def test_endpoint_labels_have_no_ids(url, endpoint):
     assert endpoint_of(url) == endpoint
 
@@ -66,8 +71,9 @@ def test_each_call_is_told_with_its_answer_or_error():
     responses.get("https://acme.zendesk.com/api/v2/tickets/1.json", status=429, json={})
     responses.get("https://acme.zendesk.com/api/v2/tickets/2.json", body=requests.ConnectionError("refused"))
     told = []
-    session = ZendeskSession("https://acme.zendesk.com", "https://acme.zendesk.com",
-                             on_call=lambda *call: told.append(call))
+    session = ZendeskSession(
+        "https://acme.zendesk.com", "https://acme.zendesk.com", on_call=lambda *call: told.append(call)
+    )
     session.get("https://acme.zendesk.com/api/v2/tickets/1.json")
     with pytest.raises(requests.ConnectionError):
         session.get("https://acme.zendesk.com/api/v2/tickets/2.json")

@@ -8,8 +8,7 @@ from ..errors import NoticeFailed
 def refusal(kind: str, status: int, answer: str, retry_after: float | None = None) -> NoticeFailed:
     """A chat's non-success answer: retried when it is the chat's own trouble (429, 5xx), else permanent."""
     retryable = status == 429 or status == 408 or status >= 500
-    return NoticeFailed(f"{kind} answered {status}: {' '.join(answer.split())[:200]}", retryable, status,
-                        retry_after)
+    return NoticeFailed(f"{kind} answered {status}: {' '.join(answer.split())[:200]}", retryable, status, retry_after)
 
 
 def unreachable(kind: str, url: str, error: Exception) -> NoticeFailed:

@@ -22,16 +22,20 @@ class Sender(Protocol):
         """Post the message; return the chat's answer in a few words (NoticeFailed when it refuses)."""
 
 
-FORMATS: dict[str, Callable[[Notice], dict]] = {SLACK_WEBHOOK: slack_message, SLACK_BOT: slack_message,
-                                                TEAMS_WORKFLOW: teams_message}
+FORMATS: dict[str, Callable[[Notice], dict]] = {
+    SLACK_WEBHOOK: slack_message,
+    SLACK_BOT: slack_message,
+    TEAMS_WORKFLOW: teams_message,
+}
 
 
 def sender_for(target: NotifyTarget, environ: Mapping[str, str], timeout: float) -> Sender:
     """The target's sender, with its secret read from the environment (NoticeFailed, permanent, when unset)."""
     secret = (environ.get(target.secret_env) or "").strip()
     if not secret:
-        raise NoticeFailed(f"{target.kind} {target.name}: the environment variable {target.secret_env} is not set",
-                           retryable=False)
+        raise NoticeFailed(
+            f"{target.kind} {target.name}: the environment variable {target.secret_env} is not set", retryable=False
+        )
     if target.kind == SLACK_BOT:
         return SlackBot(secret, target.channel, target.api_url, timeout)
     if not secret.lower().startswith(("https://", "http://")):  # no retry mends that

@@ -50,8 +50,9 @@ class SlackBot:
 
     def __init__(self, token: str, channel: str, api_url: str, timeout: float):
         self.channel = channel
-        self.client = WebClient(token=token, base_url=api_url, timeout=math.ceil(timeout), logger=QUIET,
-                                retry_handlers=[])
+        self.client = WebClient(
+            token=token, base_url=api_url, timeout=math.ceil(timeout), logger=QUIET, retry_handlers=[]
+        )
 
     def send(self, message: dict) -> str:
         """Post to the channel; return Slack's answer ("ok, ts 1712…")."""

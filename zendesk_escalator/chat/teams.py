@@ -24,8 +24,9 @@ class TeamsWorkflow:
 
     def send(self, message: dict) -> str:
         """Post the card; return the answer's status ("202")."""
-        request = Request(self.url, data=json.dumps(message).encode(), method="POST",
-                          headers={"Content-Type": "application/json"})
+        request = Request(
+            self.url, data=json.dumps(message).encode(), method="POST", headers={"Content-Type": "application/json"}
+        )
         try:
             with urlopen(request, timeout=self.timeout) as answer:  # noqa: S310 (the admin's own https URL)
                 return str(answer.status)

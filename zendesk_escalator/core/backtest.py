@@ -25,8 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Iterable
 
-from . import escalation_email
-from . import sequence
+from . import escalation_email, sequence
 from .backtest_findings import Finding, finding_of
 from .escalation_email import linked_update, named_cases
 from .hours import Schedule
@@ -74,8 +73,14 @@ class Replayed:
         return self.history.ticket.id
 
 
-def replay(histories: Iterable[TicketHistory], policy: Policy, rules: Rules, until: datetime,
-           account: Schedule | None = None, unchanged: dict[int, TicketSnapshot] | None = None) -> list[Finding]:
+def replay(
+    histories: Iterable[TicketHistory],
+    policy: Policy,
+    rules: Rules,
+    until: datetime,
+    account: Schedule | None = None,
+    unchanged: dict[int, TicketSnapshot] | None = None,
+) -> list[Finding]:
     """The updates the policy would have made to these tickets up to `until`, in order.
 
     `unchanged`: the cases the period's escalation emails name that it did not change, as read today.
@@ -87,15 +92,22 @@ def cases_to_read(histories: list[TicketHistory], policy: Policy) -> list[int]:
     """The cases the period's escalation emails may name that the exports do not hold (to read by id)."""
     if not policy.email.enabled:
         return []
-    named = {case for h in histories if h.ticket.recipient in policy.addresses for case in named_cases(h.ticket, policy)}
+    named = {
+        case for h in histories if h.ticket.recipient in policy.addresses for case in named_cases(h.ticket, policy)
+    }
     return sorted(named - {h.ticket.id for h in histories})
 
 
 class Replay:
     """One timeline of every ticket: what happens next, in order, and what the service would have done."""
 
-    def __init__(self, policy: Policy, rules: Rules, account: Schedule | None = None,
-                 unchanged: dict[int, TicketSnapshot] | None = None):
+    def __init__(
+        self,
+        policy: Policy,
+        rules: Rules,
+        account: Schedule | None = None,
+        unchanged: dict[int, TicketSnapshot] | None = None,
+    ):
         self.policy, self.rules, self.account, self.unchanged = policy, rules, account, unchanged or {}
         self.queue: list = []
         self.order, self.episode_ids = itertools.count(), itertools.count(1)
@@ -131,8 +143,10 @@ class Replay:
         if kind == CHANGE:
             self._change(ticket, item, at)
         elif kind == REFERRAL:  # the service's own notification: no comments, the run with the ticket
-            if not self._notified(ticket, replace(ticket.state, referrals=(item.referral,)), [item], at) \
-                    and item.referral.kind == RECURRING:
+            if (
+                not self._notified(ticket, replace(ticket.state, referrals=(item.referral,)), [item], at)
+                and item.referral.kind == RECURRING
+            ):
                 self._came_to_nothing(item)
         elif kind == TIMER:
             self._timers(ticket, [item] + self._also_due(ticket, at), at)
@@ -153,8 +167,9 @@ class Replay:
 
     def _notified(self, ticket: Replayed, state: TicketSnapshot, notes: list[Notification], at: datetime) -> bool:
         """Decide on the notifications and carry the step out; whether there was one."""
-        step = sequence.on_notifications(state, notes, ticket.episode, self.policy, self.rules, at,
-                                         lambda named: self._case(named, at))
+        step = sequence.on_notifications(
+            state, notes, ticket.episode, self.policy, self.rules, at, lambda named: self._case(named, at)
+        )
         if step.case_id is not None:
             self._link(ticket, step.case_id, at)
         self._carry_out(ticket, step.move, step.decision, at)
@@ -179,8 +194,9 @@ class Replay:
         """SLA timers at their moment, unless superseded, re-checked on the ticket and its episode as they then
         were; the most serious speaks (after a Zendesk close or an agent's de-escalation, which come first)."""
         timers = [t for t in timers if t.key in ticket.timers]
-        due = sequence.timer_due(timers, ticket.state, ticket.episode, self.policy, self.account, at) if timers \
-            else None
+        due = (
+            sequence.timer_due(timers, ticket.state, ticket.episode, self.policy, self.account, at) if timers else None
+        )
         if isinstance(due, Timer):
             step = sequence.on_timer(due, ticket.state, ticket.episode, self.policy, self.account, at)
             if not isinstance(step, str):
@@ -197,8 +213,9 @@ class Replay:
         move = on_timer(kind, ticket.state, episode, self.policy, at, lambda: ticket.last_update)
         self._carry_out(ticket, move, None, at)
 
-    def _carry_out(self, ticket: Replayed, move: Move | None, decision: Decision | None, at: datetime,
-                   timer: Timer | None = None) -> None:
+    def _carry_out(
+        self, ticket: Replayed, move: Move | None, decision: Decision | None, at: datetime, timer: Timer | None = None
+    ) -> None:
         """Record the step, apply its update to the ticket, keep its episode and its moments."""
         if move is None:
             return
@@ -240,10 +257,18 @@ class Replay:
         if not organization_id:  # a ticket without one is in no run
             return
         members = (self.tickets[ticket_id] for ticket_id in self.organizations[organization_id])
-        incidents = [Incident(t.id, organization_id, t.priority_by_people, t.state.created_at, t.history.subject)
-                     for t in members if t.priority_by_people and t.state.created_at and t.state.created_at <= at]
-        for run in to_refer(incidents, self.policy, at, lambda org: self.referred.get(org, (None,))[0],
-                            lambda ticket_id: _in_escalation(self.tickets[ticket_id].episode)):
+        incidents = [
+            Incident(t.id, organization_id, t.priority_by_people, t.state.created_at, t.history.subject)
+            for t in members
+            if t.priority_by_people and t.state.created_at and t.state.created_at <= at
+        ]
+        for run in to_refer(
+            incidents,
+            self.policy,
+            at,
+            lambda org: self.referred.get(org, (None,))[0],
+            lambda ticket_id: _in_escalation(self.tickets[ticket_id].episode),
+        ):
             self.referred[organization_id] = (at, run_key(organization_id, run[-1].id))
             self._push(at, REFERRAL, self.tickets[run[-1].id], referral(run))
 

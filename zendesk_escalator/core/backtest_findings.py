@@ -15,9 +15,16 @@ from .transitions import Move
 ESCALATING = ("escalated", "raised")  # what the summaries count
 RE_ESCALATED = "re-escalated"
 # A lifecycle step's cause (core/transitions.py) -> what the finding calls it; "on_plan" sends nothing.
-STEPS = {RE_ESCALATED: RE_ESCALATED, REOPENED: RE_ESCALATED, SOLVED: "monitoring", "reminder": "reminder",
-         "deescalation_refused": "refused", DEESCALATED: "de-escalated", "closed": "closed",
-         CLOSED_IN_ZENDESK: "closed"}
+STEPS = {
+    RE_ESCALATED: RE_ESCALATED,
+    REOPENED: RE_ESCALATED,
+    SOLVED: "monitoring",
+    "reminder": "reminder",
+    "deescalation_refused": "refused",
+    DEESCALATED: "de-escalated",
+    "closed": "closed",
+    CLOSED_IN_ZENDESK: "closed",
+}
 REVIEW = "closed: the review would be written from the ticket's audits"
 
 
@@ -36,13 +43,26 @@ class Finding:
 
     def to_dict(self) -> dict:
         """JSON-ready form."""
-        data = {"ticket_id": self.ticket_id, "at": self.at.strftime("%Y-%m-%dT%H:%M:%SZ"), "kind": self.kind,
-                "rule": self.rule, "reason": self.reason, "level": self.level, "evidence": list(self.evidence)}
+        data = {
+            "ticket_id": self.ticket_id,
+            "at": self.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "kind": self.kind,
+            "rule": self.rule,
+            "reason": self.reason,
+            "level": self.level,
+            "evidence": list(self.evidence),
+        }
         return data | ({"stage": self.stage} if self.stage else {})
 
 
-def finding_of(ticket: TicketSnapshot, before: Standing, move: Move, decision: Decision | None, at: datetime,
-               timer: Timer | None = None) -> Finding | None:
+def finding_of(
+    ticket: TicketSnapshot,
+    before: Standing,
+    move: Move,
+    decision: Decision | None,
+    at: datetime,
+    timer: Timer | None = None,
+) -> Finding | None:
     """What a step on this ticket (and its episode's standing before the step) says; None when it sends nothing."""
     if decision is not None and move.cause != RE_ESCALATED:
         return _escalation(ticket, before, decision, at, timer)
@@ -65,25 +85,37 @@ def summarize(findings: list[Finding]) -> dict:
         first.setdefault(finding.ticket_id, finding)
     per_day = Counter(f.at.strftime("%Y-%m-%d") for f in first.values())
     steps = Counter(f.kind for f in findings if f.kind in STEPS.values())
-    summary = {"tickets": len(first), "escalations": sum(f.kind == "escalated" for f in counted),
-               "raises": sum(f.kind == "raised" for f in counted),
-               "other_updates": len(findings) - len(counted),
-               "by_rule": dict(sorted(Counter(f.rule for f in counted).items())),
-               "by_reason": dict(sorted(Counter(f.reason for f in counted).items())),
-               "by_level": {str(k): v for k, v in sorted(Counter(f.level for f in counted).items())},
-               "per_day": dict(sorted(per_day.items()))}
+    summary = {
+        "tickets": len(first),
+        "escalations": sum(f.kind == "escalated" for f in counted),
+        "raises": sum(f.kind == "raised" for f in counted),
+        "other_updates": len(findings) - len(counted),
+        "by_rule": dict(sorted(Counter(f.rule for f in counted).items())),
+        "by_reason": dict(sorted(Counter(f.reason for f in counted).items())),
+        "by_level": {str(k): v for k, v in sorted(Counter(f.level for f in counted).items())},
+        "per_day": dict(sorted(per_day.items())),
+    }
     return summary | ({"lifecycle": dict(sorted(steps.items()))} if steps else {})
 
 
-def _escalation(ticket: TicketSnapshot, before: Standing, decision: Decision, at: datetime,
-                timer: Timer | None) -> Finding:
+def _escalation(
+    ticket: TicketSnapshot, before: Standing, decision: Decision, at: datetime, timer: Timer | None
+) -> Finding:
     if decision.acknowledge_only:
         kind = "acknowledged"
     else:
         kind = "escalated" if not before.escalated else "raised" if decision.level > before.level else "noted"
     # The decision's own lines of the note (why an escalation email was not linked) say what an agent would read.
-    return Finding(ticket.id, at, kind, decision.rule, decision.reason, decision.level,
-                   decision.evidence + decision.notes, timer.stage if timer else None)
+    return Finding(
+        ticket.id,
+        at,
+        kind,
+        decision.rule,
+        decision.reason,
+        decision.level,
+        decision.evidence + decision.notes,
+        timer.stage if timer else None,
+    )
 
 
 def _said(move: Move) -> tuple[str, ...]:
@@ -93,6 +125,9 @@ def _said(move: Move) -> tuple[str, ...]:
     if move.cause == "reminder":
         return (move.update["comment"]["body"],)
     step = move.episode.history[-1]
-    detail = {SOLVED: f"the ticket was solved: {step.detail}", DEESCALATED: f"the customer's agreement: {step.detail}",
-              REOPENED: "the ticket was reopened while monitoring: the problem recurred"}.get(move.cause, step.detail)
+    detail = {
+        SOLVED: f"the ticket was solved: {step.detail}",
+        DEESCALATED: f"the customer's agreement: {step.detail}",
+        REOPENED: "the ticket was reopened while monitoring: the problem recurred",
+    }.get(move.cause, step.detail)
     return (detail, REVIEW) if move.needs_review else (detail,)

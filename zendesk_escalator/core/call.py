@@ -12,8 +12,14 @@ import re
 from dataclasses import dataclass
 
 VOICE_CHANNELS = frozenset({"voice", 44, 45, 46, "44", "45", "46"})
-KINDS = {"voicemail": "a voicemail", "inbound": "an inbound call", "outbound": "an outbound call",
-         44: "a voicemail", 45: "an inbound call", 46: "an outbound call"}
+KINDS = {
+    "voicemail": "a voicemail",
+    "inbound": "an inbound call",
+    "outbound": "an outbound call",
+    44: "a voicemail",
+    45: "an inbound call",
+    46: "an outbound call",
+}
 # How a webhook's via hint ({{ticket.via}} in a trigger body, detail.via.channel in an event) names a call.
 VOICE_HINT = re.compile(r"\b(voice|voicemail|phone call|talk|4[456])\b", re.IGNORECASE)
 
@@ -41,9 +47,13 @@ def call_of(via: object) -> Call | None:
     source = via.get("source") if isinstance(via.get("source"), dict) else {}
     to, caller = _end(source.get("to")), _end(source.get("from"))
     kind = KINDS.get(source.get("rel")) or KINDS.get(via.get("channel")) or "a call"
-    return Call(e164(to.get("phone")) or e164(to.get("formatted_phone")),
-                e164(caller.get("phone")) or e164(caller.get("formatted_phone")), kind,
-                str(to.get("name") or ""), str(to.get("formatted_phone") or to.get("phone") or ""))
+    return Call(
+        e164(to.get("phone")) or e164(to.get("formatted_phone")),
+        e164(caller.get("phone")) or e164(caller.get("formatted_phone")),
+        kind,
+        str(to.get("name") or ""),
+        str(to.get("formatted_phone") or to.get("phone") or ""),
+    )
 
 
 def e164(number: object) -> str | None:

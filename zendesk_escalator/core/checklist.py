@@ -41,21 +41,39 @@ def _item(key: str, label: str, ask: str, *parts: tuple[str, str]) -> Item:
 ITEMS = (
     _item("case", "Case number", "the number of the case this escalation is about (for example #1234)"),
     _item("organization", "Organization", "the name of your organization"),
-    _item("contact", "Technical contact", "a technical contact we can reach: name, email address and phone number",
-          ("name", "the technical contact's name"), ("email address", "the technical contact's email address"),
-          ("phone number", "the technical contact's phone number")),
-    _item("application", "Affected application and environment",
-          "the URL of the affected application and its environment (production, staging, test, …)",
-          ("URL", "the URL of the affected application"),
-          ("environment", "the affected environment (production, staging, test, …)")),
+    _item(
+        "contact",
+        "Technical contact",
+        "a technical contact we can reach: name, email address and phone number",
+        ("name", "the technical contact's name"),
+        ("email address", "the technical contact's email address"),
+        ("phone number", "the technical contact's phone number"),
+    ),
+    _item(
+        "application",
+        "Affected application and environment",
+        "the URL of the affected application and its environment (production, staging, test, …)",
+        ("URL", "the URL of the affected application"),
+        ("environment", "the affected environment (production, staging, test, …)"),
+    ),
     _item("problem", "Problem with steps to reproduce", "the problem, with the steps to reproduce it"),
-    _item("impact", "Business impact or use case",
-          "the business impact (for example how many users or how much revenue is affected) or the use case"),
-    _item("done", "Done so far", "what has been tried so far, and why a workaround is not practical",
-          ("what was tried", "what has been tried so far"),
-          ("why a workaround does not do", "why a workaround is not practical")),
-    _item("milestone", "Critical milestone date",
-          "the date of any critical milestone (for example a go-live) this must be solved by"),
+    _item(
+        "impact",
+        "Business impact or use case",
+        "the business impact (for example how many users or how much revenue is affected) or the use case",
+    ),
+    _item(
+        "done",
+        "Done so far",
+        "what has been tried so far, and why a workaround is not practical",
+        ("what was tried", "what has been tried so far"),
+        ("why a workaround does not do", "why a workaround is not practical"),
+    ),
+    _item(
+        "milestone",
+        "Critical milestone date",
+        "the date of any critical milestone (for example a go-live) this must be solved by",
+    ),
 )
 EVIDENCE_PER_PART = 3
 
@@ -145,13 +163,18 @@ def render_customer_request(checklist: Checklist) -> str | None:
     if not checklist.missing:
         return None
     asks = [f"- {ask}" for f in checklist.missing for ask in _asks(f)]
-    return "\n".join([
-        "Hello,", "",
-        "Thank you for your escalation request. So that the escalation team can act on it quickly, "
-        "could you please reply with the following:", "",
-        *asks, "",
-        "If something does not apply, a short note saying so helps us just as much. Thank you.",
-    ])
+    return "\n".join(
+        [
+            "Hello,",
+            "",
+            "Thank you for your escalation request. So that the escalation team can act on it quickly, "
+            "could you please reply with the following:",
+            "",
+            *asks,
+            "",
+            "If something does not apply, a short note saying so helps us just as much. Thank you.",
+        ]
+    )
 
 
 def _finding(item: Item, evidence_per_part: tuple[tuple[str, ...], ...]) -> Finding:
@@ -197,4 +220,3 @@ def _asks(finding: Finding) -> list[str]:
     if len(finding.missing) == len(finding.item.parts):
         return [finding.item.ask]
     return [part.ask for part in finding.missing]
-

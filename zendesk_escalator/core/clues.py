@@ -14,18 +14,23 @@ _SPACE = r"[^\S\r\n]{1,3}"
 
 _PHONE = re.compile(r"(?<![\w+/.,-])(?:\+|\b00)?\(?[0-9][0-9 ()./-]{5,24}[0-9](?![0-9]|[^\W_]|[.,/:-][0-9])")
 # "Phone:", "Tel.", "M:", "call me on" … up to the number, on its line.
-_PHONE_LABEL = re.compile(r"(?:\b(?:phone|tel|telephone|mobile|mob|cell|cellphone|call|direct|office|landline"
-                          r"|whatsapp)\b\.?|\b(?:t|m|p|ph):){0}:?{0}(?:[\w()]+[^\S\r\n]{{1,3}}){{0,2}}$"
-                          .format(r"[^\S\r\n]{0,3}"), _I)
+_PHONE_LABEL = re.compile(
+    r"(?:\b(?:phone|tel|telephone|mobile|mob|cell|cellphone|call|direct|office|landline"
+    r"|whatsapp)\b\.?|\b(?:t|m|p|ph):){0}:?{0}(?:[\w()]+[^\S\r\n]{{1,3}}){{0,2}}$".format(r"[^\S\r\n]{0,3}"),
+    _I,
+)
 _US_PHONE = re.compile(r"\([0-9]{3}\)[^\S\r\n]?[0-9]{3}[-. ][0-9]{4}")
 _DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{2,4}")
 
 URL = re.compile(r"\bhttps?://[^\s<>\"'()\[\]]{1,2000}", _I)
 # Hosts whose links say nothing about the customer's application: Zendesk itself,
 # signatures, meetings, and mail gateways' link wrappers.
-NOT_APPLICATIONS = frozenset((
-    "zendesk.com zdusercontent.com zdassets.com linkedin.com twitter.com x.com facebook.com instagram.com "
-    "youtube.com zoom.us teams.microsoft.com meet.google.com safelinks.protection.outlook.com aka.ms").split())
+NOT_APPLICATIONS = frozenset(
+    (
+        "zendesk.com zdusercontent.com zdassets.com linkedin.com twitter.com x.com facebook.com instagram.com "
+        "youtube.com zoom.us teams.microsoft.com meet.google.com safelinks.protection.outlook.com aka.ms"
+    ).split()
+)
 _PICTURE = re.compile(r"\.(?:png|jpe?g|gif|svg|ico)$", _I)
 
 _STRONG_ENVIRONMENTS = r"production|prod|staging|uat|sandbox|pre-?prod(?:uction)?"
@@ -33,11 +38,15 @@ _WEAK_ENVIRONMENTS = r"test(?:ing)?|dev(?:elopment)?|qa|live|demo|integration|st
 _ENVIRONMENT = re.compile(
     rf"\b(?:{_STRONG_ENVIRONMENTS})\b"
     rf"|\b(?:{_WEAK_ENVIRONMENTS}){_SPACE}(?:environment|env|system|instance|server|tenant|site|stack|cluster)\b"
-    rf"|\b(?:environment|env)\b[^\S\r\n]{{0,3}}[:=-]?[^\S\r\n]{{0,3}}(?:{_WEAK_ENVIRONMENTS})\b", _I)
+    rf"|\b(?:environment|env)\b[^\S\r\n]{{0,3}}[:=-]?[^\S\r\n]{{0,3}}(?:{_WEAK_ENVIRONMENTS})\b",
+    _I,
+)
 
-_STEPS = re.compile(r"\b(?:steps?{0}to{0}(?:reproduce|replicate)|repro(?:duction)?{0}steps|replication{0}steps"
-                    r"|how{0}to{0}(?:reproduce|replicate)|reproducible|can{0}be{0}reproduced|to{0}reproduce)\b"
-                    .format(_SPACE), _I)
+_STEPS = re.compile(
+    r"\b(?:steps?{0}to{0}(?:reproduce|replicate)|repro(?:duction)?{0}steps|replication{0}steps"
+    r"|how{0}to{0}(?:reproduce|replicate)|reproducible|can{0}be{0}reproduced|to{0}reproduce)\b".format(_SPACE),
+    _I,
+)
 _NUMBERED = re.compile(r"^[^\S\r\n]{0,8}(?:step[^\S\r\n]{0,3})?([0-9]{1,2})[.):][^\S\r\n]{1,8}\S", re.MULTILINE | _I)
 
 _IMPACT = re.compile(
@@ -46,47 +55,72 @@ _IMPACT = re.compile(
     r"|downtime|outage|blocker|show-?stopper|deadline|compliance|regulator[a-z]*"
     r"|cannot{0}(?:process|ship|sell|invoice|trade|operate|take{0}orders))\b"
     r"|(?<![\w.,])[0-9][0-9,.]{{0,12}}\+?[^\S\r\n]{{0,3}}(?:users|customers|clients|orders|transactions|employees"
-    r"|agents|stores|shops|sites|locations|patients|students|members|accounts)\b".format(_SPACE), _I)
-_TRIED = re.compile(r"\b(?:tried|attempted|restarted|rebooted|re-?installed|re-?deployed|rolled{0}back|rollback"
-                    r"|reverted|cleared{0}(?:the{0})?cache|flushed|checked|verified|troubleshot|troubleshooting"
-                    r"|re-?ran|so{0}far{0}we)\b".format(_SPACE), _I)
-_WORKAROUND = re.compile(r"\b(?:work-?arounds?|(?:a|no|any|the|cannot|can't|unable{0}to){0}work{0}around"
-                         r"|not{0}(?:an{0})?option|impractical|not{0}(?:possible|feasible|practical|viable)"
-                         r"|no{0}alternative)\b".format(_SPACE), _I)
+    r"|agents|stores|shops|sites|locations|patients|students|members|accounts)\b".format(_SPACE),
+    _I,
+)
+_TRIED = re.compile(
+    r"\b(?:tried|attempted|restarted|rebooted|re-?installed|re-?deployed|rolled{0}back|rollback"
+    r"|reverted|cleared{0}(?:the{0})?cache|flushed|checked|verified|troubleshot|troubleshooting"
+    r"|re-?ran|so{0}far{0}we)\b".format(_SPACE),
+    _I,
+)
+_WORKAROUND = re.compile(
+    r"\b(?:work-?arounds?|(?:a|no|any|the|cannot|can't|unable{0}to){0}work{0}around"
+    r"|not{0}(?:an{0})?option|impractical|not{0}(?:possible|feasible|practical|viable)"
+    r"|no{0}alternative)\b".format(_SPACE),
+    _I,
+)
 
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _FULL_MONTH = r"(?:january|february|march|april|june|july|august|september|october|november|december)"
 _WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 # 2026-12-01, 01/12/2026, 1.12.26, 1st of December 2026, Dec 1, December 1st, 2026
 _CALENDAR_DATE = (
     rf"(?:[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}|[0-9]{{1,2}}[./][0-9]{{1,2}}[./](?:[0-9]{{4}}|[0-9]{{2}})"
     rf"|[0-9]{{1,2}}(?:st|nd|rd|th)?{_SPACE}(?:of{_SPACE})?{_MONTH}(?:,?{_SPACE}[0-9]{{4}})?"
-    rf"|{_MONTH}{_SPACE}[0-9]{{1,2}}(?:st|nd|rd|th)?(?:,?{_SPACE}[0-9]{{4}})?(?![0-9:]))\b")
+    rf"|{_MONTH}{_SPACE}[0-9]{{1,2}}(?:st|nd|rd|th)?(?:,?{_SPACE}[0-9]{{4}})?(?![0-9:]))\b"
+)
 # … and Friday, next Monday, December, end of the month, EOD, tomorrow, Q1 2027, next week
 _DATE = (
     rf"(?:{_CALENDAR_DATE}|(?:next{_SPACE}|this{_SPACE})?{_WEEKDAY}|{_FULL_MONTH}(?:{_SPACE}[0-9]{{4}})?"
     rf"|(?:the{_SPACE})?end{_SPACE}of{_SPACE}(?:the{_SPACE}|this{_SPACE}|next{_SPACE})?"
     rf"(?:day|week|month|quarter|year|sprint)|eod|eow|eom|eoq|eoy|cob|tomorrow|q[1-4](?:{_SPACE}[0-9]{{4}})?"
-    rf"|(?:next|this){_SPACE}(?:week|month|quarter))\b")
+    rf"|(?:next|this){_SPACE}(?:week|month|quarter))\b"
+)
 # A date alone may be when the problem began; a milestone is a date something must happen by.
 _DEADLINE_CUES = r"by|before|until|till|no{0}later{0}than|at{0}the{0}latest".format(_SPACE)
-_EVENT_CUES = (r"deadline|due{0}date|is{0}due|go(?:es)?[- ]?live|launch(?:es|ing)?|milestone|cut-?over|release{0}date"
-               r"|audit|demo|board{0}meeting|critical{0}date").format(_SPACE)
+_EVENT_CUES = (
+    r"deadline|due{0}date|is{0}due|go(?:es)?[- ]?live|launch(?:es|ing)?|milestone|cut-?over|release{0}date"
+    r"|audit|demo|board{0}meeting|critical{0}date"
+).format(_SPACE)
 _MILESTONE = re.compile(
     rf"\b(?:{_DEADLINE_CUES}){_SPACE}(?:the{_SPACE})?{_DATE}"
     rf"|\b(?:{_EVENT_CUES})\b(?:\W{{1,3}}[\w-]{{1,20}}){{0,5}}?\W{{1,3}}{_DATE}"
-    rf"|\b{_CALENDAR_DATE}(?:\W{{1,3}}[\w-]{{1,20}}){{0,3}}?\W{{1,3}}(?:{_EVENT_CUES})\b", _I)
+    rf"|\b{_CALENDAR_DATE}(?:\W{{1,3}}[\w-]{{1,20}}){{0,3}}?\W{{1,3}}(?:{_EVENT_CUES})\b",
+    _I,
+)
 
-_ORGANIZATION = re.compile(r"^[^\S\r\n]{0,8}(?:organi[sz]ation|company|customer|client|account)(?:[^\S\r\n]{1,3}name)?"
-                           r"[^\S\r\n]{0,3}[:-][^\S\r\n]{0,3}(\S[^\r\n]{0,80})$", re.MULTILINE | _I)
-_NAMED_CONTACT = re.compile(r"\b(?:technical[^\S\r\n]{1,3})?(?:contact(?:[^\S\r\n]{1,3}person)?|name)\b"
-                            r"(?:[^\S\r\n]{1,3}(?:is|will[^\S\r\n]{1,3}be))?[^\S\r\n]{0,3}:?[^\S\r\n]{0,3}"
-                            r"([^\W\d_][^\r\n,;(<]{0,60})", _I)
-_NOT_NAMES = frozenset((
-    "regards thanks thank cheers sincerely best wishes kind gmbh inc ltd llc ag corp corporation sa bv plc "
-    "engineer manager director lead head developer administrator admin officer analyst architect consultant "
-    "specialist support team department operations devops it cto ceo cio vp president").split())
+_ORGANIZATION = re.compile(
+    r"^[^\S\r\n]{0,8}(?:organi[sz]ation|company|customer|client|account)(?:[^\S\r\n]{1,3}name)?"
+    r"[^\S\r\n]{0,3}[:-][^\S\r\n]{0,3}(\S[^\r\n]{0,80})$",
+    re.MULTILINE | _I,
+)
+_NAMED_CONTACT = re.compile(
+    r"\b(?:technical[^\S\r\n]{1,3})?(?:contact(?:[^\S\r\n]{1,3}person)?|name)\b"
+    r"(?:[^\S\r\n]{1,3}(?:is|will[^\S\r\n]{1,3}be))?[^\S\r\n]{0,3}:?[^\S\r\n]{0,3}"
+    r"([^\W\d_][^\r\n,;(<]{0,60})",
+    _I,
+)
+_NOT_NAMES = frozenset(
+    (
+        "regards thanks thank cheers sincerely best wishes kind gmbh inc ltd llc ag corp corporation sa bv plc "
+        "engineer manager director lead head developer administrator admin officer analyst architect consultant "
+        "specialist support team department operations devops it cto ceo cio vp president"
+    ).split()
+)
 _SENTENCE_END = re.compile(r"[.!?;](?=\s)")
 _PARTICLES = frozenset("van von de der den da di du del la le bin al".split())
 
@@ -105,7 +139,7 @@ def phones(text: str) -> tuple[str, ...]:
         digits = sum(ch.isdigit() for ch in number)
         if not 7 <= digits <= 15 or _DATE_LIKE.search(number):
             continue
-        line_before = text[max(0, match.start() - 40):match.start()].rpartition("\n")[2]
+        line_before = text[max(0, match.start() - 40) : match.start()].rpartition("\n")[2]
         labelled = bool(_PHONE_LABEL.search(line_before))
         international = number[0] == "+" and digits >= 8 or number.startswith("00") and digits >= 10
         if labelled or international or _US_PHONE.search(number):
@@ -121,7 +155,7 @@ def contact_name(text: str, near: tuple[str, ...]) -> str | None:
     lines = text.splitlines()
     for number, line in enumerate(lines):
         if any(evidence in line for evidence in near):
-            return _signature_name(lines[max(0, number - 5):number + 1])
+            return _signature_name(lines[max(0, number - 5) : number + 1])
     return None
 
 
@@ -142,7 +176,7 @@ def environments(text: str) -> tuple[str, ...]:
 
 
 def steps(text: str) -> tuple[str, ...]:
-    """"Steps to reproduce" and its kin, or a numbered list that starts at 1."""
+    """ "Steps to reproduce" and its kin, or a numbered list that starts at 1."""
     found = [" ".join(m.group(0).lower().split()) for m in _STEPS.finditer(text)]
     numbers, run = {int(m.group(1)) for m in _NUMBERED.finditer(text)}, 0
     while run + 1 in numbers:

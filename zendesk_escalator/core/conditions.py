@@ -39,8 +39,12 @@ class When:
             return None
         if not self.tags_all <= tags or self.tags_none & tags:
             return None
-        for part, value in (("priority", ticket.priority), ("form_id", ticket.form_id),
-                            ("organization_id", ticket.organization_id), ("brand_id", ticket.brand_id)):
+        for part, value in (
+            ("priority", ticket.priority),
+            ("form_id", ticket.form_id),
+            ("organization_id", ticket.organization_id),
+            ("brand_id", ticket.brand_id),
+        ):
             accepted = getattr(self, part)
             if accepted and value not in accepted:
                 return None

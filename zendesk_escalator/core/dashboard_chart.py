@@ -67,11 +67,26 @@ def chart(opened: list[tuple[float, str]], now: datetime) -> Chart:
             if count:
                 height = PLOT_HEIGHT * count / top
                 y -= height
-                bars.append(Bar(LEFT + index * SLOT + (SLOT - BAR) / 2, round(y, 2), BAR, round(height, 2),
-                                colours[reason], f"{day:%Y-%m-%d}: {count} × {reason}"))
+                bars.append(
+                    Bar(
+                        LEFT + index * SLOT + (SLOT - BAR) / 2,
+                        round(y, 2),
+                        BAR,
+                        round(height, 2),
+                        colours[reason],
+                        f"{day:%Y-%m-%d}: {count} × {reason}",
+                    )
+                )
     labels = tuple((LEFT + index * SLOT + SLOT / 2, f"{day:%m-%d}") for index, day in enumerate(days))
-    return Chart(LEFT + DAYS * SLOT, TOP + PLOT_HEIGHT + BOTTOM, tuple(bars), labels, top,
-                 tuple((reason, colours[reason], totals[reason]) for reason in reasons), sum(totals.values()))
+    return Chart(
+        LEFT + DAYS * SLOT,
+        TOP + PLOT_HEIGHT + BOTTOM,
+        tuple(bars),
+        labels,
+        top,
+        tuple((reason, colours[reason], totals[reason]) for reason in reasons),
+        sum(totals.values()),
+    )
 
 
 def _moment(epoch: float) -> datetime:

@@ -30,9 +30,15 @@ class Filters:
 
     def keep(self, row: "ActiveRow") -> bool:
         """Whether the row passes every filter set."""
-        return all(wanted is None or wanted == found for wanted, found in (
-            (self.state, row.state), (self.level, row.level_number), (self.owner, row.owner_id),
-            (self.organization, row.organization_id)))
+        return all(
+            wanted is None or wanted == found
+            for wanted, found in (
+                (self.state, row.state),
+                (self.level, row.level_number),
+                (self.owner, row.owner_id),
+                (self.organization, row.organization_id),
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -135,21 +141,40 @@ class Dashboard:
     known: Known
 
 
-def build(stored: Stored, now: datetime, levels: dict[int, tuple[str | None, tuple[int, ...]]] | None = None,
-          known: Known | None = None, filters: Filters | None = None) -> Dashboard:
+def build(
+    stored: Stored,
+    now: datetime,
+    levels: dict[int, tuple[str | None, tuple[int, ...]]] | None = None,
+    known: Known | None = None,
+    filters: Filters | None = None,
+) -> Dashboard:
     """The dashboard at `now`; `levels` gives each level's name and leads (its followers in the policy)."""
     known, filters, levels = known or Known(), filters or Filters(), levels or {}
     by_ticket: dict[int, list[Moment]] = {}
     for moment in stored.moments:
         by_ticket.setdefault(moment.ticket_id, []).append(moment)
     rows = [active_row(e, by_ticket.get(e.ticket_id, []), now, levels, known) for e in stored.episodes]
-    return Dashboard(utc(now), tuple(row for row in rows if filters.keep(row)), len(rows), choices(rows), filters,
-                     tuple(dead_row(d) for d in stored.dead), tuple(decision_row(d, now) for d in stored.decisions),
-                     health_view(stored.health, now), chart(stored.opened, now), known)
+    return Dashboard(
+        utc(now),
+        tuple(row for row in rows if filters.keep(row)),
+        len(rows),
+        choices(rows),
+        filters,
+        tuple(dead_row(d) for d in stored.dead),
+        tuple(decision_row(d, now) for d in stored.decisions),
+        health_view(stored.health, now),
+        chart(stored.opened, now),
+        known,
+    )
 
 
-def active_row(episode: Episode, moments: list[Moment], now: datetime,
-               levels: dict[int, tuple[str | None, tuple[int, ...]]], known: Known) -> ActiveRow:
+def active_row(
+    episode: Episode,
+    moments: list[Moment],
+    now: datetime,
+    levels: dict[int, tuple[str | None, tuple[int, ...]]],
+    known: Known,
+) -> ActiveRow:
     """One open escalation: names as Zendesk has them, its age, SLA countdown and next lifecycle step."""
     name, leads = levels.get(episode.level, (None, ()))
     facts = known.tickets.get(episode.ticket_id)
@@ -159,16 +184,32 @@ def active_row(episode: Episode, moments: list[Moment], now: datetime,
     else:
         sla, subject = countdown(facts.breaches, now), facts.subject
         organization = known.organizations.get(facts.organization_id) or (
-            f"organization {facts.organization_id}" if facts.organization_id else "")
+            f"organization {facts.organization_id}" if facts.organization_id else ""
+        )
         requester = _person(known, facts.requester_id) if facts.requester_id else ""
-        last_reply = (f"{span(now - facts.last_reply)} ago" if facts.last_reply else "none yet") \
-            if facts.replies_read else ""
-    return ActiveRow(episode.ticket_id, subject, organization, facts.organization_id if facts else None, requester,
-                     episode.state, f"{episode.level} ({name})" if name else str(episode.level), episode.level,
-                     episode.reason, episode.rule, _person(known, episode.owner_id) if episode.owner_id else "—",
-                     episode.owner_id, ", ".join(_person(known, lead) for lead in leads) or "—",
-                     span(now - episode.opened_at), utc(episode.opened_at), sla,
-                     next_step(_payloads(moments, "lifecycle"), now), last_reply or "—")
+        last_reply = (
+            (f"{span(now - facts.last_reply)} ago" if facts.last_reply else "none yet") if facts.replies_read else ""
+        )
+    return ActiveRow(
+        episode.ticket_id,
+        subject,
+        organization,
+        facts.organization_id if facts else None,
+        requester,
+        episode.state,
+        f"{episode.level} ({name})" if name else str(episode.level),
+        episode.level,
+        episode.reason,
+        episode.rule,
+        _person(known, episode.owner_id) if episode.owner_id else "—",
+        episode.owner_id,
+        ", ".join(_person(known, lead) for lead in leads) or "—",
+        span(now - episode.opened_at),
+        utc(episode.opened_at),
+        sla,
+        next_step(_payloads(moments, "lifecycle"), now),
+        last_reply or "—",
+    )
 
 
 def countdown(breaches: dict[str, datetime], now: datetime) -> Countdown | None:
@@ -179,8 +220,7 @@ def countdown(breaches: dict[str, datetime], now: datetime) -> Countdown | None:
     about = f"{NAMES.get(metric, metric)}, breach at {utc(breach)}"
     if breach <= now:
         return Countdown(f"breached {span(now - breach)} ago", "late", about, breach.timestamp())
-    return Countdown(f"{span(breach - now)} left", "soon" if breach - now <= SOON else "ok", about,
-                     breach.timestamp())
+    return Countdown(f"{span(breach - now)} left", "soon" if breach - now <= SOON else "ok", about, breach.timestamp())
 
 
 def next_step(timers: list[dict], now: datetime) -> str:
@@ -197,25 +237,42 @@ def choices(rows: list[ActiveRow]) -> Choices:
     levels = {row.level_number: row.level for row in rows}
     owners = {row.owner_id: row.owner for row in rows if row.owner_id}
     organizations = {row.organization_id: row.organization for row in rows if row.organization_id}
-    return Choices(tuple(sorted({row.state for row in rows})), tuple(sorted(levels.items())),
-                   tuple(sorted(owners.items(), key=lambda item: item[1])),
-                   tuple(sorted(organizations.items(), key=lambda item: item[1])))
+    return Choices(
+        tuple(sorted({row.state for row in rows})),
+        tuple(sorted(levels.items())),
+        tuple(sorted(owners.items(), key=lambda item: item[1])),
+        tuple(sorted(organizations.items(), key=lambda item: item[1])),
+    )
 
 
 def dead_row(dead: Dead) -> DeadRow:
     """A dead letter as listed: its error's start, and the command to queue it again."""
     error = " ".join(dead.error.split())
-    error = error if len(error) <= ERROR_WIDTH else error[:ERROR_WIDTH - 1] + "…"
-    return DeadRow(dead.id, row_ticket(dead.kind, dead.ticket_id), dead.kind, error, utc(_moment(dead.at)),
-                   f"escalator dead-letters retry {dead.id}")
+    error = error if len(error) <= ERROR_WIDTH else error[: ERROR_WIDTH - 1] + "…"
+    return DeadRow(
+        dead.id,
+        row_ticket(dead.kind, dead.ticket_id),
+        dead.kind,
+        error,
+        utc(_moment(dead.at)),
+        f"escalator dead-letters retry {dead.id}",
+    )
 
 
 def decision_row(decided: Decided, now: datetime) -> DecisionRow:
     """One finished row's decision, with its evidence."""
     result, at = decided.result, _moment(decided.at)
-    return DecisionRow(row_ticket(decided.kind, decided.ticket_id), decided.kind, utc(at), f"{span(now - at)} ago",
-                       result.get("status", "?"), result.get("rule", "?"), result.get("detail", ""),
-                       tuple(result.get("evidence", ())), tuple(result.get("warnings", ())))
+    return DecisionRow(
+        row_ticket(decided.kind, decided.ticket_id),
+        decided.kind,
+        utc(at),
+        f"{span(now - at)} ago",
+        result.get("status", "?"),
+        result.get("rule", "?"),
+        result.get("detail", ""),
+        tuple(result.get("evidence", ())),
+        tuple(result.get("warnings", ())),
+    )
 
 
 def health_view(health: InboxHealth, now: datetime) -> HealthView:
@@ -226,8 +283,15 @@ def health_view(health: InboxHealth, now: datetime) -> HealthView:
         oldest = "none due"
     else:
         oldest = f"{waited:.0f} s" if waited < 60 else span(timedelta(seconds=waited))
-    return HealthView(counts.get("pending", 0), health.retrying, counts.get("running", 0), counts.get("dead", 0),
-                      counts.get("done", 0), oldest, "behind" if waited > BEHIND else "ok")
+    return HealthView(
+        counts.get("pending", 0),
+        health.retrying,
+        counts.get("running", 0),
+        counts.get("dead", 0),
+        counts.get("done", 0),
+        oldest,
+        "behind" if waited > BEHIND else "ok",
+    )
 
 
 def _person(known: Known, user_id: int) -> str:

@@ -29,15 +29,20 @@ EMAIL = "escalation_email"  # the kind of the referral, and the rule's name
 MAX_CANDIDATES = 3  # the cases read, at most, to find one to link (one GET each)
 
 
-def referred_cases(ticket: TicketSnapshot, decision: Decision | None, first_time: bool,
-                   policy: Policy) -> tuple[int, ...] | None:
+def referred_cases(
+    ticket: TicketSnapshot, decision: Decision | None, first_time: bool, policy: Policy
+) -> tuple[int, ...] | None:
     """The cases this ticket's escalation email names (maybe none); None when it is not an email to link.
 
     An escalation email is a ticket sent to an escalation address that was never
     escalated or linked before (`first_time`, and not tagged as linked).
     """
-    if not policy.email.enabled or decision is None or decision.acknowledge_only \
-            or f"recipient:{ticket.recipient}" not in decision.keys:
+    if (
+        not policy.email.enabled
+        or decision is None
+        or decision.acknowledge_only
+        or f"recipient:{ticket.recipient}" not in decision.keys
+    ):
         return None
     if not first_time or policy.email.linked_tag in ticket.tags:
         return None
@@ -50,8 +55,13 @@ def named_cases(ticket: TicketSnapshot, policy: Policy) -> tuple[int, ...]:
     return tuple(case for case in found if case != ticket.id)[:MAX_CANDIDATES]
 
 
-def by_email(email: TicketSnapshot, decision: Decision | None, first_time: bool, policy: Policy,
-             read: Callable[[int], TicketSnapshot | str]) -> tuple[int | None, Decision | None]:
+def by_email(
+    email: TicketSnapshot,
+    decision: Decision | None,
+    first_time: bool,
+    policy: Policy,
+    read: Callable[[int], TicketSnapshot | str],
+) -> tuple[int | None, Decision | None]:
     """The case an escalation email is linked to (then None), else the decision on its own ticket.
 
     `read` gives a named case, or why it cannot be had; the first case fit to take
@@ -87,8 +97,10 @@ def unfit(case: TicketSnapshot, email: TicketSnapshot) -> str | None:
     if case.status == "closed":
         return f"#{case.id} is closed (a closed ticket cannot be escalated; a follow-up ticket can)"
     if not has_a_say(email, case):
-        return (f"#{case.id} is not the sender's: they are not its requester, one of its CCs or a member of "
-                f"its organization")
+        return (
+            f"#{case.id} is not the sender's: they are not its requester, one of its CCs or a member of "
+            f"its organization"
+        )
     return None
 
 
@@ -101,25 +113,44 @@ def has_a_say(email: TicketSnapshot, case: TicketSnapshot) -> bool:
     sender = email.requester_id
     if sender is None:
         return False
-    return (sender == case.requester_id or sender in case.cc_ids
-            or (case.organization_id is not None and case.organization_id == email.organization_id))
+    return (
+        sender == case.requester_id
+        or sender in case.cc_ids
+        or (case.organization_id is not None and case.organization_id == email.organization_id)
+    )
 
 
 def referral(case_id: int, email: TicketSnapshot) -> Notification:
     """The notification that brings the email to its case."""
     sender = email.requester or Person()
-    return Notification.refer(case_id, EMAIL, {
-        "email_ticket": email.id, "subject": email.subject[:1000], "body": email.description[:LIMIT],
-        "sender": {"name": sender.name, "email": sender.email, "phone": sender.phone}})
+    return Notification.refer(
+        case_id,
+        EMAIL,
+        {
+            "email_ticket": email.id,
+            "subject": email.subject[:1000],
+            "body": email.description[:LIMIT],
+            "sender": {"name": sender.name, "email": sender.email, "phone": sender.phone},
+        },
+    )
 
 
 def linked_update(email: TicketSnapshot, case_id: int, policy: Policy, solve: bool) -> dict:
     """The email ticket's one update: the note linking the case, the tag, and solved (unless merged later)."""
-    then = ("This ticket is solved: follow the escalation on the case." if solve
-            else "This ticket is being merged into the case.")
-    update = {"id": email.id, "tags": sorted({*email.tags, policy.email.linked_tag}),
-              "comment": {"body": f"Escalation email for case #{case_id}: the case is escalated with this email "
-                                  f"as the request. {then}", "public": False}}
+    then = (
+        "This ticket is solved: follow the escalation on the case."
+        if solve
+        else "This ticket is being merged into the case."
+    )
+    update = {
+        "id": email.id,
+        "tags": sorted({*email.tags, policy.email.linked_tag}),
+        "comment": {
+            "body": f"Escalation email for case #{case_id}: the case is escalated with this email "
+            f"as the request. {then}",
+            "public": False,
+        },
+    }
     if email.updated_at:
         update.update(safe_update=True, updated_stamp=email.updated_at)
     if solve:
@@ -129,16 +160,20 @@ def linked_update(email: TicketSnapshot, case_id: int, policy: Policy, solve: bo
 
 def merge_comments(email_id: int, case_id: int) -> tuple[str, str]:
     """The private comments Zendesk writes on the case and on the email's ticket when merging."""
-    return (f"Escalation email #{email_id} merged into this case.",
-            f"Merged into case #{case_id}, which is escalated with this email as the request.")
+    return (
+        f"Escalation email #{email_id} merged into this case.",
+        f"Merged into case #{case_id}, which is escalated with this email as the request.",
+    )
 
 
 def unlinked_lines(cases: tuple[int, ...], problems: list[str]) -> tuple[str, ...]:
     """What the email ticket's own escalation note says about the case it could not be linked to."""
     why = "; ".join(problems) if problems else "the email names no case (#1234, case 1234, or the case's URL)"
-    return (f"Escalation email not linked to a case: {why}.",
-            "If it is about an existing case, link it by hand: merge this ticket into the case, "
-            "or add the escalation tag on the case.")
+    return (
+        f"Escalation email not linked to a case: {why}.",
+        "If it is about an existing case, link it by hand: merge this ticket into the case, "
+        "or add the escalation tag on the case.",
+    )
 
 
 class EscalationEmail(ReferralRule):
@@ -161,6 +196,14 @@ class EscalationEmail(ReferralRule):
         evidence = f"escalation email #{data.get('email_ticket')} from {address}"
         if one_line(subject):  # in quotation marks, on the evidence's one line: it can start no line of its own
             evidence += f': "{one_line(subject)[:200]}"'
-        return Decision(self.name, "customer_cc", policy.cc.level, policy.cc.priority, (evidence,),
-                        customer_lines(shortened(body)) or None, keys=frozenset({f"email:{data.get('email_ticket')}"}),
-                        request=Request(body, subject, sender), acknowledged=True)
+        return Decision(
+            self.name,
+            "customer_cc",
+            policy.cc.level,
+            policy.cc.priority,
+            (evidence,),
+            customer_lines(shortened(body)) or None,
+            keys=frozenset({f"email:{data.get('email_ticket')}"}),
+            request=Request(body, subject, sender),
+            acknowledged=True,
+        )

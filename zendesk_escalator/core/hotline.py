@@ -49,6 +49,13 @@ class Hotline:
         text = next((c.transcript for c in ticket.new_comments if c.transcript), None) or ticket.description
         requester = ticket.requester or Person()
         sender = replace(requester, phone=requester.phone or call.caller)
-        return Decision(self.name, hotline.reason, hotline.level, hotline.priority, (evidence,),
-                        customer_lines(shortened(text)) or None, keys=frozenset({f"call:{ticket.id}"}),
-                        request=Request(text, ticket.subject, sender) if text.strip() else None)
+        return Decision(
+            self.name,
+            hotline.reason,
+            hotline.level,
+            hotline.priority,
+            (evidence,),
+            customer_lines(shortened(text)) or None,
+            keys=frozenset({f"call:{ticket.id}"}),
+            request=Request(text, ticket.subject, sender) if text.strip() else None,
+        )

@@ -88,8 +88,9 @@ def is_open(schedule: Schedule, moment: datetime) -> bool:
     if schedule.holiday(local.date()):
         return False
     wall = timedelta(hours=local.hour, minutes=local.minute, seconds=local.second, microseconds=local.microsecond)
-    return any(timedelta(minutes=start) <= wall < timedelta(minutes=end)
-               for start, end in schedule._days[local.weekday()])
+    return any(
+        timedelta(minutes=start) <= wall < timedelta(minutes=end) for start, end in schedule._days[local.weekday()]
+    )
 
 
 def next_opening(schedule: Schedule, moment: datetime) -> datetime:
@@ -204,8 +205,11 @@ def _utc(moment: datetime) -> datetime:
 
 
 def _checked_interval(interval) -> tuple[int, int]:
-    start, end = _pair(interval, "an interval is a pair of whole week minutes",
-                       lambda m: isinstance(m, int) and not isinstance(m, bool))
+    start, end = _pair(
+        interval,
+        "an interval is a pair of whole week minutes",
+        lambda m: isinstance(m, int) and not isinstance(m, bool),
+    )
     if not 0 <= start < end <= WEEK:
         raise ScheduleError(f"interval {start}-{end}: need 0 <= start < end <= {WEEK}")
     if start // DAY != (end - 1) // DAY:
@@ -214,8 +218,11 @@ def _checked_interval(interval) -> tuple[int, int]:
 
 
 def _checked_holiday(holiday) -> tuple[date, date]:
-    first, last = _pair(holiday, "a holiday is a pair of dates (first and last day)",
-                        lambda d: isinstance(d, date) and not isinstance(d, datetime))
+    first, last = _pair(
+        holiday,
+        "a holiday is a pair of dates (first and last day)",
+        lambda d: isinstance(d, date) and not isinstance(d, datetime),
+    )
     if last < first:
         raise ScheduleError(f"holiday {first}..{last} ends before it starts")
     return first, last

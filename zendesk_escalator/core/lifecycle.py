@@ -77,13 +77,19 @@ class Episode:
     id: int | None = None
     missing: tuple[str, ...] | None = None  # what the request checklist found missing (None: no checklist ran)
 
-    def moved(self, at: datetime, state: str, cause: str, detail: str = "", level: int | None = None,
-              reason: str = "") -> "Episode":
+    def moved(
+        self, at: datetime, state: str, cause: str, detail: str = "", level: int | None = None, reason: str = ""
+    ) -> "Episode":
         """The episode after a transition, the step recorded."""
         level = self.level if level is None else level
         step = Step(at, state, level, cause, detail, reason)
-        return replace(self, state=state, level=level, history=self.history + (step,),
-                       closed_at=at if state == CLOSED else self.closed_at)
+        return replace(
+            self,
+            state=state,
+            level=level,
+            history=self.history + (step,),
+            closed_at=at if state == CLOSED else self.closed_at,
+        )
 
     @property
     def latest_reason(self) -> str:
@@ -103,23 +109,49 @@ class Episode:
 
     def to_record(self) -> dict:
         """JSON-ready form of what the columns do not hold."""
-        return {"rule": self.rule, "evidence": list(self.evidence), "missed_updates": self.missed_updates,
-                "consumed": sorted(self.consumed), "review": self.review,
-                "missing": list(self.missing) if self.missing is not None else None,
-                "history": [{"at": _epoch(s.at), "state": s.state, "level": s.level, "cause": s.cause,
-                             "detail": s.detail, "reason": s.reason} for s in self.history]}
+        return {
+            "rule": self.rule,
+            "evidence": list(self.evidence),
+            "missed_updates": self.missed_updates,
+            "consumed": sorted(self.consumed),
+            "review": self.review,
+            "missing": list(self.missing) if self.missing is not None else None,
+            "history": [
+                {
+                    "at": _epoch(s.at),
+                    "state": s.state,
+                    "level": s.level,
+                    "cause": s.cause,
+                    "detail": s.detail,
+                    "reason": s.reason,
+                }
+                for s in self.history
+            ],
+        }
 
     @classmethod
     def from_record(cls, row: dict, record: dict) -> "Episode":
         """Rebuild from a stored row (columns) and its record."""
-        return cls(ticket_id=row["ticket_id"], state=row["state"], opened_at=_moment(row["opened_at"]),
-                   level=row["level"], reason=row["reason"], rule=record["rule"],
-                   evidence=tuple(record["evidence"]), owner_id=row["owner_id"], id=row["id"],
-                   history=tuple(Step(_moment(s["at"]), s["state"], s["level"], s["cause"], s["detail"],
-                                      s.get("reason", "")) for s in record["history"]),
-                   missed_updates=record.get("missed_updates", 0), consumed=frozenset(record.get("consumed", ())),
-                   review=record.get("review"), closed_at=_moment(row["closed_at"]) if row["closed_at"] else None,
-                   missing=tuple(record["missing"]) if record.get("missing") is not None else None)
+        return cls(
+            ticket_id=row["ticket_id"],
+            state=row["state"],
+            opened_at=_moment(row["opened_at"]),
+            level=row["level"],
+            reason=row["reason"],
+            rule=record["rule"],
+            evidence=tuple(record["evidence"]),
+            owner_id=row["owner_id"],
+            id=row["id"],
+            history=tuple(
+                Step(_moment(s["at"]), s["state"], s["level"], s["cause"], s["detail"], s.get("reason", ""))
+                for s in record["history"]
+            ),
+            missed_updates=record.get("missed_updates", 0),
+            consumed=frozenset(record.get("consumed", ())),
+            review=record.get("review"),
+            closed_at=_moment(row["closed_at"]) if row["closed_at"] else None,
+            missing=tuple(record["missing"]) if record.get("missing") is not None else None,
+        )
 
 
 def standing_of(episode: Episode | None) -> Standing:
@@ -127,14 +159,23 @@ def standing_of(episode: Episode | None) -> Standing:
     return episode.standing if episode is not None else NOT_ESCALATED
 
 
-def escalated(episode: Episode | None, decision: Decision, ticket: TicketSnapshot, policy: Policy,
-              now: datetime) -> Episode:
+def escalated(
+    episode: Episode | None, decision: Decision, ticket: TicketSnapshot, policy: Policy, now: datetime
+) -> Episode:
     """The episode after an escalation: opened (or re-opened, or raised), owned, evidence consumed."""
     detail = f"{decision.rule}: {decision.reason} at level {decision.level}"
     if episode is None or episode.state == CLOSED:
         consumed = episode.consumed if episode else frozenset()
-        episode = Episode(ticket.id, REQUESTED, now, decision.level, decision.reason, decision.rule,
-                          decision.evidence, consumed=consumed)
+        episode = Episode(
+            ticket.id,
+            REQUESTED,
+            now,
+            decision.level,
+            decision.reason,
+            decision.rule,
+            decision.evidence,
+            consumed=consumed,
+        )
     cause = "re-escalated" if episode.state == MONITORING else ESCALATED
     moved = episode.moved(now, ACTIVE, cause, detail, max(episode.level, decision.level), decision.reason)
     owner = (owner_for(ticket, moved.level, policy) if policy.lifecycle.enabled else None) or moved.owner_id
@@ -159,21 +200,29 @@ def owner_for(ticket: TicketSnapshot, level: int, policy: Policy) -> int | None:
     return None
 
 
-def plan_lines(episode: Episode, ticket: TicketSnapshot, policy: Policy, now: datetime,
-               schedules: dict[str, Schedule] | None = None) -> tuple[str, ...]:
+def plan_lines(
+    episode: Episode,
+    ticket: TicketSnapshot,
+    policy: Policy,
+    now: datetime,
+    schedules: dict[str, Schedule] | None = None,
+) -> tuple[str, ...]:
     """What the escalation note says about ownership and the communication plan."""
     lines = [f"Escalation owner: user {episode.owner_id}"] if episode.owner_id else []
     every = policy.lifecycle.every(ticket.priority)
     if every:
         hours = f" ({policy.lifecycle.cadence_schedule} business hours)" if policy.lifecycle.cadence_schedule else ""
         due = update_due(now, ticket, policy, schedules)
-        lines.append(f"Communication plan: a public update to the customer every {span(every)}{hours}; "
-                     f"next one due by {due.strftime('%Y-%m-%d %H:%M UTC')}")
+        lines.append(
+            f"Communication plan: a public update to the customer every {span(every)}{hours}; "
+            f"next one due by {due.strftime('%Y-%m-%d %H:%M UTC')}"
+        )
     return tuple(lines)
 
 
-def update_due(since: datetime, ticket: TicketSnapshot, policy: Policy,
-               schedules: dict[str, Schedule] | None = None) -> datetime | None:
+def update_due(
+    since: datetime, ticket: TicketSnapshot, policy: Policy, schedules: dict[str, Schedule] | None = None
+) -> datetime | None:
     """When the next public update to the customer is due, after one at `since`."""
     every = policy.lifecycle.every(ticket.priority)
     if every is None:
@@ -197,9 +246,15 @@ def screen(notes: list[Notification], standing: Standing, policy: Policy) -> fro
             continue
         if _may_deescalate(note, policy):
             need |= {TICKET, COMMENTS}  # an agent's note must record the customer's agreement
-        if note.status == "closed" or policy.lifecycle.enabled and (
-                note.status is None or (seen.phase == ACTIVE and note.status == "solved")
-                or (seen.phase == MONITORING and (note.status in UNSOLVED or note.may_add_customer_comment))):
+        if (
+            note.status == "closed"
+            or policy.lifecycle.enabled
+            and (
+                note.status is None
+                or (seen.phase == ACTIVE and note.status == "solved")
+                or (seen.phase == MONITORING and (note.status in UNSOLVED or note.may_add_customer_comment))
+            )
+        ):
             need.add(TICKET)
     return frozenset(need)
 
@@ -207,8 +262,13 @@ def screen(notes: list[Notification], standing: Standing, policy: Policy) -> fro
 def _may_deescalate(note: Notification, policy: Policy) -> bool:
     """The webhook may carry an agent's de-escalation: the tag, the "closed" value, a change of the status field."""
     closed = policy.values.closed
-    return (note.tags is None or policy.lifecycle.deescalate_tag in note.tags or closed in note.tags
-            or note.escalation_status == closed or bool(policy.fields.status and note.field_id == policy.fields.status))
+    return (
+        note.tags is None
+        or policy.lifecycle.deescalate_tag in note.tags
+        or closed in note.tags
+        or note.escalation_status == closed
+        or bool(policy.fields.status and note.field_id == policy.fields.status)
+    )
 
 
 def agreement(ticket: TicketSnapshot, policy: Policy) -> str | None:
@@ -218,8 +278,9 @@ def agreement(ticket: TicketSnapshot, policy: Policy) -> str | None:
     """
     phrases = [p.lower() for p in policy.lifecycle.agreement_phrases]
     for comment in reversed(ticket.new_comments):
-        ours = comment.body.startswith(REFUSED) or (policy.integration_user_id is not None
-                                                    and comment.author_id == policy.integration_user_id)
+        ours = comment.body.startswith(REFUSED) or (
+            policy.integration_user_id is not None and comment.author_id == policy.integration_user_id
+        )
         if not comment.by_customer and not ours and any(p in comment.body.lower() for p in phrases):
             return f"comment #{comment.id}: {comment.body.strip()[:200]}"
     return None
@@ -231,4 +292,3 @@ def _epoch(moment: datetime) -> float:
 
 def _moment(epoch: float) -> datetime:
     return datetime.fromtimestamp(epoch, tz=timezone.utc)
-

@@ -14,21 +14,28 @@ LIMIT = 100_000
 QUOTE_MARK = "----- Quoted message -----"
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 
-_TAGS = ("a|abbr|b|blockquote|body|br|center|code|div|em|font|h[1-6]|head|hr|html|i|img|li|meta|ol|p|pre"
-         "|small|span|strong|table|tbody|td|th|thead|title|tr|u|ul")
+_TAGS = (
+    "a|abbr|b|blockquote|body|br|center|code|div|em|font|h[1-6]|head|hr|html|i|img|li|meta|ol|p|pre"
+    "|small|span|strong|table|tbody|td|th|thead|title|tr|u|ul"
+)
 _TAG = re.compile(rf"<(/?)({_TAGS})\b[^<>]{{0,2000}}>", re.IGNORECASE)
 _HREF = re.compile(r"""\bhref\s*=\s*["']?([^"'\s<>]+)""", re.IGNORECASE)
 _BLOCK_ENDS = {"br", "p", "div", "tr", "li", "table", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "pre"}
 _HIDDEN = re.compile(r"<!--|<(style|script|head)\b", re.IGNORECASE)
 
-_QUOTE_STARTS = re.compile("|".join([
-    r"-{2,}\s*(?:original|quoted) message\s*-{2,}",
-    r"-{2,}\s*forwarded message\s*-{2,}",
-    r"begin forwarded message:",
-    r"_{10,}",                                     # Outlook's line above the quoted headers
-    r"##-.{0,80}-##",                              # Zendesk's "type your reply above this line"
-    r"\*?from:\*?\s.{0,300}\b(?:sent|date):",      # Outlook headers run together by HTML stripping
-]), re.IGNORECASE)
+_QUOTE_STARTS = re.compile(
+    "|".join(
+        [
+            r"-{2,}\s*(?:original|quoted) message\s*-{2,}",
+            r"-{2,}\s*forwarded message\s*-{2,}",
+            r"begin forwarded message:",
+            r"_{10,}",  # Outlook's line above the quoted headers
+            r"##-.{0,80}-##",  # Zendesk's "type your reply above this line"
+            r"\*?from:\*?\s.{0,300}\b(?:sent|date):",  # Outlook headers run together by HTML stripping
+        ]
+    ),
+    re.IGNORECASE,
+)
 _ON_WROTE_START = re.compile(r"on\s\S.{0,200}$", re.IGNORECASE)
 _WROTE = re.compile(r"wrote:\s*$", re.IGNORECASE)
 _FROM = re.compile(r"\*?from:\*?\s", re.IGNORECASE)
@@ -48,7 +55,7 @@ def split_quoted(text: str) -> tuple[str, str]:
     lines = text.splitlines()
     fresh, quoted = [], []
     for number, line in enumerate(lines):
-        if _starts_quote(line.strip(), lines[number + 1:number + 5]):
+        if _starts_quote(line.strip(), lines[number + 1 : number + 5]):
             quoted.extend(lines[number:])
             break
         (quoted if line.lstrip().startswith(">") else fresh).append(line)
@@ -69,7 +76,7 @@ def _without_hidden(text: str) -> str:
     """Drop comments, style, script and head blocks (linear: each closing tag is looked up once)."""
     parts, position = [], 0
     while match := _HIDDEN.search(text, position):
-        parts.append(text[position:match.start()])
+        parts.append(text[position : match.start()])
         closing = "-->" if match.group(0) == "<!--" else f"</{match.group(1)}"
         end = re.compile(re.escape(closing), re.IGNORECASE).search(text, match.end())
         if end is None:

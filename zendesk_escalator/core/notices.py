@@ -21,7 +21,7 @@ from .snapshot import TicketSnapshot
 KIND = "notice"  # the inbox row kind
 # A notice row queues apart from its ticket's own rows (a slow chat never holds them back), behind the ticket's
 # other notices: its "ticket" is this far below zero (Zendesk's ids are far smaller; periodic jobs are -1 to -9).
-QUEUE_BASE = 10 ** 15
+QUEUE_BASE = 10**15
 RAISING = frozenset({ESCALATED, "re-escalated"})  # the causes of a step a rule's evidence took
 BACK = frozenset({"re-escalated", "reopened"})  # from monitoring, back to active
 
@@ -58,8 +58,13 @@ class Notice:
 
     def row(self, now: float) -> dict:
         """The inbox row that sends it, due now."""
-        return {"kind": KIND, "dedupe_key": self.key, "ticket_id": -(QUEUE_BASE + self.ticket_id),
-                "payload": asdict(self), "run_at": now}
+        return {
+            "kind": KIND,
+            "dedupe_key": self.key,
+            "ticket_id": -(QUEUE_BASE + self.ticket_id),
+            "payload": asdict(self),
+            "run_at": now,
+        }
 
 
 def step_events(episode: Episode, index: int) -> tuple[str, ...]:
@@ -85,14 +90,30 @@ def notices(episode: Episode, first: int, ticket: TicketSnapshot, policy: Policy
     found = []
     for index in range(first, len(episode.history)):
         step, events = episode.history[index], step_events(episode, index)
-        reason = next((s.reason for s in reversed(episode.history[:index + 1]) if s.reason), episode.reason)
+        reason = next((s.reason for s in reversed(episode.history[: index + 1]) if s.reason), episode.reason)
         for target in policy.notify if events else ():
             event = target.when.first_event(events, step.level, reason)
             if event is not None:
                 metric, at = next_breach(ticket)
-                found.append(Notice(target.name, event, ticket.id, url, ticket.subject, step.level,
-                                    policy.level(step.level).name, reason, episode.owner_id, _detail(episode, index),
-                                    step.at.timestamp(), episode.id, index, metric, at))
+                found.append(
+                    Notice(
+                        target.name,
+                        event,
+                        ticket.id,
+                        url,
+                        ticket.subject,
+                        step.level,
+                        policy.level(step.level).name,
+                        reason,
+                        episode.owner_id,
+                        _detail(episode, index),
+                        step.at.timestamp(),
+                        episode.id,
+                        index,
+                        metric,
+                        at,
+                    )
+                )
     return found
 
 

@@ -7,8 +7,10 @@ from .rules import Decision
 from .snapshot import TicketSnapshot
 from .state import Mirror, mirror_fields, mirror_tags
 
-ACKNOWLEDGED = ("Escalation request seen ({evidence}): the ticket is already escalated at level "
-                "{level} ({reason}), so nothing more changed.")
+ACKNOWLEDGED = (
+    "Escalation request seen ({evidence}): the ticket is already escalated at level "
+    "{level} ({reason}), so nothing more changed."
+)
 CLEARED = " The request has been cleared."  # its tag removed (an email's request has none)
 
 
@@ -41,8 +43,14 @@ def priority_after(ticket: TicketSnapshot, decision: Decision) -> str | None:
     return decision.priority if _raises(ticket.priority, decision.priority) else ticket.priority
 
 
-def lifecycle_update(ticket: TicketSnapshot, policy: Policy, mirror: Mirror, note: str,
-                     followers: tuple[int, ...] = (), consumed: frozenset[str] = frozenset()) -> dict:
+def lifecycle_update(
+    ticket: TicketSnapshot,
+    policy: Policy,
+    mirror: Mirror,
+    note: str,
+    followers: tuple[int, ...] = (),
+    consumed: frozenset[str] = frozenset(),
+) -> dict:
     """A lifecycle change as one update: the episode's mirror in the fields and tags, followers, one internal note."""
     update: dict = {"id": ticket.id}
     if ticket.updated_at:
@@ -65,15 +73,19 @@ def render_note(decision: Decision, policy: Policy, actions: list[str]) -> str:
     """Render the internal note that explains which rule fired and why."""
     quote = "\n" + _quoted(decision.quote) if decision.quote else ""
     level_name = policy.level(decision.level).name
-    return Template(policy.note_template).substitute(
-        rule=decision.rule,
-        reason=decision.reason,
-        level=decision.level,
-        level_name=f"({level_name})" if level_name else "",
-        evidence="\n".join(f"- {line}" for line in decision.evidence),
-        actions="; ".join(actions) or "fields and tags updated",
-        quote=quote,
-    ).strip()
+    return (
+        Template(policy.note_template)
+        .substitute(
+            rule=decision.rule,
+            reason=decision.reason,
+            level=decision.level,
+            level_name=f"({level_name})" if level_name else "",
+            evidence="\n".join(f"- {line}" for line in decision.evidence),
+            actions="; ".join(actions) or "fields and tags updated",
+            quote=quote,
+        )
+        .strip()
+    )
 
 
 def mirror_update(ticket: TicketSnapshot, policy: Policy, mirror: Mirror) -> dict | None:
@@ -120,7 +132,9 @@ def _assignment(ticket: TicketSnapshot, route: Route | None, actions: list) -> d
 
 
 def _followers(ticket: TicketSnapshot, wanted: tuple[int, ...], actions: list) -> dict:
-    new = list(dict.fromkeys(uid for uid in wanted if uid not in ticket.follower_ids))  # an owner may lead the level too
+    new = list(
+        dict.fromkeys(uid for uid in wanted if uid not in ticket.follower_ids)
+    )  # an owner may lead the level too
     if not new:
         return {}
     added = ", ".join(map(str, new))

@@ -150,8 +150,14 @@ class LifecyclePolicy:
     monitoring: timedelta = timedelta(days=3)
     reopen_raises_level: bool = False
     deescalate_tag: str = "deescalate"
-    agreement_phrases: tuple[str, ...] = ("customer agreed", "customer agrees", "customer confirmed",
-                                          "agreed to de-escalate", "ok to de-escalate", "ok to close")
+    agreement_phrases: tuple[str, ...] = (
+        "customer agreed",
+        "customer agrees",
+        "customer confirmed",
+        "agreed to de-escalate",
+        "ok to de-escalate",
+        "ok to close",
+    )
     review_followup: bool = False  # the ticket was closed before the review: a follow-up ticket holds it
 
     def every(self, priority: str | None) -> timedelta | None:

@@ -42,8 +42,13 @@ class Incident:
 
     def to_dict(self) -> dict:
         """JSON-ready, for the referral."""
-        return {"id": self.id, "organization_id": self.organization_id, "priority": self.priority,
-                "created_at": utc(self.created_at), "subject": self.subject}
+        return {
+            "id": self.id,
+            "organization_id": self.organization_id,
+            "priority": self.priority,
+            "created_at": utc(self.created_at),
+            "subject": self.subject,
+        }
 
 
 def search_query(policy: Policy, now: datetime) -> str:
@@ -64,33 +69,49 @@ def incidents_from_search(results: list) -> list[Incident]:
     for raw in results or ():
         created = parse_time(raw.get("created_at")) if isinstance(raw, dict) else None
         if created and raw.get("id") and raw.get("organization_id") and raw.get("priority"):
-            found.append(Incident(raw["id"], raw["organization_id"], raw["priority"], created,
-                                  str(raw.get("subject") or ""), tuple(raw.get("tags") or ()),
-                                  str(raw.get("updated_at") or "")))
+            found.append(
+                Incident(
+                    raw["id"],
+                    raw["organization_id"],
+                    raw["priority"],
+                    created,
+                    str(raw.get("subject") or ""),
+                    tuple(raw.get("tags") or ()),
+                    str(raw.get("updated_at") or ""),
+                )
+            )
     return found
 
 
 def runs(incidents: list[Incident], policy: Policy, now: datetime) -> list[tuple[Incident, ...]]:
     """Each organization's incidents in the window, oldest first, where there are enough of them."""
     rule = policy.recurring
-    recent = sorted({i.id: i for i in incidents if i.priority in rule.priorities
-                     and i.created_at >= now - rule.within}.values(),
-                    key=lambda i: (i.organization_id, i.created_at, i.id))
+    recent = sorted(
+        {i.id: i for i in incidents if i.priority in rule.priorities and i.created_at >= now - rule.within}.values(),
+        key=lambda i: (i.organization_id, i.created_at, i.id),
+    )
     found = [tuple(run) for _, run in groupby(recent, key=lambda i: i.organization_id)]
     return [run for run in found if len(run) >= rule.count]
 
 
-def to_refer(incidents: list[Incident], policy: Policy, now: datetime,
-             referred_at: Callable[[int], datetime | None],
-             in_escalation: Callable[[int], bool]) -> list[tuple[Incident, ...]]:
+def to_refer(
+    incidents: list[Incident],
+    policy: Policy,
+    now: datetime,
+    referred_at: Callable[[int], datetime | None],
+    in_escalation: Callable[[int], bool],
+) -> list[tuple[Incident, ...]]:
     """The runs to refer now: not an organization's whose run was referred within the window, nor one
     whose newest ticket is in an open escalation already.
 
     `referred_at` gives when the organization's last run was referred (None: never, or it came to nothing).
     """
     waited = now - policy.recurring.within
-    return [run for run in runs(incidents, policy, now)
-            if not ((at := referred_at(run[-1].organization_id)) and at > waited) and not in_escalation(run[-1].id)]
+    return [
+        run
+        for run in runs(incidents, policy, now)
+        if not ((at := referred_at(run[-1].organization_id)) and at > waited) and not in_escalation(run[-1].id)
+    ]
 
 
 def priority_set_by_people(audits: dict, service_user: int) -> str | None:
@@ -108,8 +129,9 @@ def priority_set_by_people(audits: dict, service_user: int) -> str | None:
 def referral(run: tuple[Incident, ...]) -> Notification:
     """The notification that refers the run to its newest ticket."""
     newest = run[-1]
-    return Notification.refer(newest.id, RECURRING, {"organization_id": newest.organization_id,
-                                                      "incidents": [i.to_dict() for i in run]})
+    return Notification.refer(
+        newest.id, RECURRING, {"organization_id": newest.organization_id, "incidents": [i.to_dict() for i in run]}
+    )
 
 
 def run_key(organization_id: int, newest_id: int) -> str:
@@ -128,16 +150,25 @@ class RecurringIncidents(ReferralRule):
     def check(self, ticket: TicketSnapshot, policy: Policy) -> Decision | None:
         found = ticket.referred(RECURRING)
         rule = policy.recurring
-        if found is None or not rule.enabled or ticket.status in ("solved", "closed") \
-                or ticket.priority not in rule.priorities:
+        if (
+            found is None
+            or not rule.enabled
+            or ticket.status in ("solved", "closed")
+            or ticket.priority not in rule.priorities
+        ):
             return None  # the ticket moved on since the check: the run is no longer its to carry
         incidents = found.data.get("incidents") or []
-        evidence = (f"{len(incidents)} {'/'.join(sorted(rule.priorities, key=PRIORITIES.index, reverse=True))} "
-                    f"tickets from organization {found.data.get('organization_id')} within {span(rule.within)}; "
-                    f"this one is the newest:",
-                    *(f"#{i['id']} ({i['priority']}, created {i['created_at']}): {one_line(str(i['subject']))}"[:200]
-                      for i in incidents))
+        evidence = (
+            f"{len(incidents)} {'/'.join(sorted(rule.priorities, key=PRIORITIES.index, reverse=True))} "
+            f"tickets from organization {found.data.get('organization_id')} within {span(rule.within)}; "
+            f"this one is the newest:",
+            *(
+                f"#{i['id']} ({i['priority']}, created {i['created_at']}): {one_line(str(i['subject']))}"[:200]
+                for i in incidents
+            ),
+        )
         key = run_key(found.data.get("organization_id"), ticket.id)
         # Escalated since the check (its episode says so): not again as recurring.
-        return Decision(self.name, rule.reason, rule.level, rule.priority, evidence, keys=frozenset({key}),
-                        opens_only=True)
+        return Decision(
+            self.name, rule.reason, rule.level, rule.priority, evidence, keys=frozenset({key}), opens_only=True
+        )

@@ -17,35 +17,45 @@ MAX_ID = 2**63 - 1
 # word AND a mark come before them: "case #12", "ticket no. 7".
 PLAIN_DIGITS = 3
 # A word just before the number (or its case word) that makes it another thing's number.
-NOT_A_CASE = frozenset((
-    "order orders invoice po purchase receipt transaction payment shipment tracking account acct sku item "
-    "part product model serial step line page room suite apt apartment unit floor building store ext "
-    "extension pr mr commit build version release chapter section figure question option jira servicenow "
-    "github gitlab redmine bugzilla internal test use edge corner base upper lower "
-    "color colour background bgcolor border fill stroke").split())  # the last: CSS colours ("color: #333333")
+NOT_A_CASE = frozenset(
+    (
+        "order orders invoice po purchase receipt transaction payment shipment tracking account acct sku item "
+        "part product model serial step line page room suite apt apartment unit floor building store ext "
+        "extension pr mr commit build version release chapter section figure question option jira servicenow "
+        "github gitlab redmine bugzilla internal test use edge corner base upper lower "
+        "color colour background bgcolor border fill stroke"
+    ).split()
+)  # the last: CSS colours ("color: #333333")
 # Without "#" or "no.", these before the case word mean the idiom or the verb:
 # "in case 500 users…", "we request 300 seats".
 IDIOMS = {
     "case": frozenset("in this that which any each either every our my your their worst best".split()),
-    "request": frozenset("to i we you they please will would can could may might should must shall not also "
-                         "and or".split()),
+    "request": frozenset(
+        "to i we you they please will would can could may might should must shall not also and or".split()
+    ),
 }
 
 _SPACE = r"[^\S\r\n]{0,3}"  # bounded: a run of blanks must not make the patterns backtrack
 _NUMBER = r"(?<![\w.,/-])(?P<number>[1-9][0-9]{0,18})(?![0-9]|[.,:/-][0-9]|[^\W_])"
 _REFERENCE = re.compile(
     rf"(?:(?<![\w-])(?P<word>case|ticket|request)(?P<plural>s)?(?![\w-]){_SPACE}(?:[:(]{_SPACE})?)?"
-    rf"(?P<mark>(?<![\w&#])\#{_SPACE}|(?<![\w-])(?:no|nr|num|number|id)\b\.?{_SPACE}(?:[:\#]{_SPACE})?)?"
-    + _NUMBER, re.IGNORECASE)
+    rf"(?P<mark>(?<![\w&#])\#{_SPACE}|(?<![\w-])(?:no|nr|num|number|id)\b\.?{_SPACE}(?:[:\#]{_SPACE})?)?" + _NUMBER,
+    re.IGNORECASE,
+)
 # "tickets 1234, 1235 and #1236": more numbers after a plural case word ("case 1234, 500 users …" is one case).
 _NEXT = re.compile(rf"{_SPACE}(?:,|&|/|\band\b|\bor\b){_SPACE}(?P<mark>\#)?" + _NUMBER, re.IGNORECASE)
 _WORDS = re.compile(r"[^\W\d_]+")
 
-_URL = re.compile(r"(?:\bhttps?://|(?<![\w.@/:-])(?=[a-z0-9-]+(?:\.[a-z0-9-]+)+/))"
-                  r"(?:[^\s/?#<>\"'@]*@)?(?P<host>[^\s/?#<>\"':]+)(?::[0-9]+)?(?P<path>[/?#][^\s<>\"'\[\]()]*)?",
-                  re.IGNORECASE)
-_TICKET_PATH = re.compile(r"/(?:agent/(?:\#/)?tickets|tickets|requests|hc/(?:[a-z]{2,3}(?:-[a-z0-9]{2,4})?/)?requests"
-                          r"|api/v2/tickets)/(?P<number>[1-9][0-9]{0,18})(?:\.json)?(?:[/?#].*)?", re.IGNORECASE)
+_URL = re.compile(
+    r"(?:\bhttps?://|(?<![\w.@/:-])(?=[a-z0-9-]+(?:\.[a-z0-9-]+)+/))"
+    r"(?:[^\s/?#<>\"'@]*@)?(?P<host>[^\s/?#<>\"':]+)(?::[0-9]+)?(?P<path>[/?#][^\s<>\"'\[\]()]*)?",
+    re.IGNORECASE,
+)
+_TICKET_PATH = re.compile(
+    r"/(?:agent/(?:\#/)?tickets|tickets|requests|hc/(?:[a-z]{2,3}(?:-[a-z0-9]{2,4})?/)?requests"
+    r"|api/v2/tickets)/(?P<number>[1-9][0-9]{0,18})(?:\.json)?(?:[/?#].*)?",
+    re.IGNORECASE,
+)
 _TRAILING = ".,;:!?"
 
 
@@ -102,7 +112,7 @@ def _is_reference(text: str, match: re.Match) -> bool:
         return False  # "1234" or "no. 1234" alone: an order, a phone, a date …
     if not _enough(match.group("number"), bool(word and mark)):
         return False
-    before = [w.lower() for w in _WORDS.findall(text[max(0, match.start() - 40):match.start()].split("\n")[-1])]
+    before = [w.lower() for w in _WORDS.findall(text[max(0, match.start() - 40) : match.start()].split("\n")[-1])]
     if NOT_A_CASE & set(before[-2:]):
         return False
     return bool(mark) or not (word and before and before[-1] in IDIOMS.get(word, ()))

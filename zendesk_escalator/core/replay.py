@@ -21,13 +21,37 @@ from .policy import Policy
 from .snapshot import Comment, People, TicketSnapshot, comment_from_api, parse_time
 
 # Zendesk's field names, as the snapshot calls them; other system fields play no part in a decision.
-FIELDS = {"status": "status", "priority": "priority", "group_id": "group_id", "assignee_id": "assignee_id",
-          "ticket_form_id": "form_id", "organization_id": "organization_id", "brand_id": "brand_id"}
+FIELDS = {
+    "status": "status",
+    "priority": "priority",
+    "group_id": "group_id",
+    "assignee_id": "assignee_id",
+    "ticket_form_id": "form_id",
+    "organization_id": "organization_id",
+    "brand_id": "brand_id",
+}
 IDS = frozenset({"group_id", "assignee_id", "form_id", "organization_id", "brand_id"})
 # Keys of a flattened child event (the field as its own key) that are not a ticket field.
-NOT_FIELDS = frozenset({"id", "via", "via_reference_id", "event_type", "type", "previous_value", "added_tags",
-                        "removed_tags", "comment_present", "comment_public", "audit_id", "created_at", "field_name",
-                        "value", "attachments", "metadata"})
+NOT_FIELDS = frozenset(
+    {
+        "id",
+        "via",
+        "via_reference_id",
+        "event_type",
+        "type",
+        "previous_value",
+        "added_tags",
+        "removed_tags",
+        "comment_present",
+        "comment_public",
+        "audit_id",
+        "created_at",
+        "field_name",
+        "value",
+        "attachments",
+        "metadata",
+    }
+)
 UNKNOWN = object()  # a change that does not say what it replaced
 
 
@@ -92,8 +116,18 @@ def change_from_event(raw: dict, people: People) -> Change | None:
                     removed += minus
                 elif (field := _field(name, value, previous)) is not None:
                     fields.append(field)
-    return Change(raw.get("id") or 0, raw["ticket_id"], at, actor, people.roles.get(actor), tuple(fields),
-                  tuple(added), tuple(removed), tuple(comments), created)
+    return Change(
+        raw.get("id") or 0,
+        raw["ticket_id"],
+        at,
+        actor,
+        people.roles.get(actor),
+        tuple(fields),
+        tuple(added),
+        tuple(removed),
+        tuple(comments),
+        created,
+    )
 
 
 def start_state(current: TicketSnapshot, changes: list[Change]) -> TicketSnapshot:
@@ -105,8 +139,12 @@ def start_state(current: TicketSnapshot, changes: list[Change]) -> TicketSnapsho
         state = _set(state, undone, tuple(tags + [t for t in change.tags_removed if t not in tags]))
     created = bool(changes) and changes[0].created
     # Replies before the period are not in it: counted only for tickets born in it.
-    return replace(state, new_comments=(), agent_replies=0 if created else None,
-                   created_at=state.created_at or (changes[0].at if created else None))
+    return replace(
+        state,
+        new_comments=(),
+        agent_replies=0 if created else None,
+        created_at=state.created_at or (changes[0].at if created else None),
+    )
 
 
 def apply_change(state: TicketSnapshot, change: Change) -> TicketSnapshot:
@@ -117,8 +155,9 @@ def apply_change(state: TicketSnapshot, change: Change) -> TicketSnapshot:
     if replies is not None:
         replies += sum(1 for c in change.comments if c.public and c.author_role in STAFF_ROLES)
     state = _set(state, {f.name: f.value for f in change.fields}, tuple(tags))
-    return replace(state, new_comments=change.comments, agent_replies=replies,
-                   updated_at=change.at.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return replace(
+        state, new_comments=change.comments, agent_replies=replies, updated_at=change.at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    )
 
 
 def apply_update(state: TicketSnapshot, update: dict) -> TicketSnapshot:
@@ -132,17 +171,30 @@ def apply_update(state: TicketSnapshot, update: dict) -> TicketSnapshot:
     if "remove_tags" in update or "additional_tags" in update:  # a closed ticket's tags (Update Many Tickets)
         kept = [t for t in state.tags if t not in update.get("remove_tags", ())]
         tags = kept + [t for t in update.get("additional_tags", ()) if t not in kept]
-    return replace(state, tags=tuple(tags), custom_fields=tuple(fields.items()),
-                   follower_ids=frozenset(followers), new_comments=(), **direct)
+    return replace(
+        state,
+        tags=tuple(tags),
+        custom_fields=tuple(fields.items()),
+        follower_ids=frozenset(followers),
+        new_comments=(),
+        **direct,
+    )
 
 
 def notification_of(change: Change, state: TicketSnapshot, policy: Policy) -> Notification:
     """The trigger webhook this change would have sent (the README's body, with its hints)."""
     status_field = policy.fields.status
-    return Notification(ticket_id=change.ticket_id, source="trigger", actor_id=change.actor_id,
-                        actor_role=change.actor_role, tags=state.tags, priority=state.priority,
-                        status=state.status, updated_at=state.updated_at,
-                        escalation_status=state.field(status_field) if status_field else None)
+    return Notification(
+        ticket_id=change.ticket_id,
+        source="trigger",
+        actor_id=change.actor_id,
+        actor_role=change.actor_role,
+        tags=state.tags,
+        priority=state.priority,
+        status=state.status,
+        updated_at=state.updated_at,
+        escalation_status=state.field(status_field) if status_field else None,
+    )
 
 
 def _set(state: TicketSnapshot, values: dict, tags: tuple[str, ...]) -> TicketSnapshot:

@@ -118,8 +118,14 @@ class Report:
     sla: SlaSummary
 
 
-def build_report(episodes: list[Episode], timers: list[SlaTimer], since: datetime, until: datetime,
-                 policy: Policy, owners: dict[int, str] | None = None) -> Report:
+def build_report(
+    episodes: list[Episode],
+    timers: list[SlaTimer],
+    since: datetime,
+    until: datetime,
+    policy: Policy,
+    owners: dict[int, str] | None = None,
+) -> Report:
     """The report for [since, until): `episodes` must hold every open one and every one changed since `since`."""
     owners = owners or {}
     inside = lambda moment: moment is not None and since <= moment < until  # noqa: E731
@@ -128,9 +134,13 @@ def build_report(episodes: list[Episode], timers: list[SlaTimer], since: datetim
     still_open = sorted((e for e in episodes if e.state != CLOSED), key=lambda e: e.opened_at)
     owner = lambda e: owners.get(e.owner_id) or (f"user {e.owner_id}" if e.owner_id else "no owner")  # noqa: E731
     return Report(
-        since=since, until=until, time_zone=policy.report.time_zone,
-        opened=len(opened), opened_by_reason=_counted(e.reason for e in opened),
-        closed=len(closed), closed_by_cause=_counted(e.history[-1].cause for e in closed if e.history),
+        since=since,
+        until=until,
+        time_zone=policy.report.time_zone,
+        opened=len(opened),
+        opened_by_reason=_counted(e.reason for e in opened),
+        closed=len(closed),
+        closed_by_cause=_counted(e.history[-1].cause for e in closed if e.history),
         re_escalated=sum(1 for e in episodes for s in e.history if s.cause in RE_ESCALATED and inside(s.at)),
         time_closed=Durations.of([e.closed_at - e.opened_at for e in closed]),
         time_active_closed=Durations.of([active_time(e, until) for e in closed]),
@@ -139,9 +149,12 @@ def build_report(episodes: list[Episode], timers: list[SlaTimer], since: datetim
         by_level=_tallies(still_open, lambda e: (str(e.level), level_label(e.level, policy)), lambda e: e.level),
         by_owner=_tallies(still_open, lambda e: (str(e.owner_id or "none"), owner(e))),
         open_age=Durations.of([until - e.opened_at for e in still_open]),
-        longest_open=tuple(OpenEscalation(e.ticket_id, e.state, e.level, e.reason, owner(e), e.opened_at,
-                                          until - e.opened_at) for e in still_open[:LONGEST]),
-        sla=sla_summary(timers, since, until))
+        longest_open=tuple(
+            OpenEscalation(e.ticket_id, e.state, e.level, e.reason, owner(e), e.opened_at, until - e.opened_at)
+            for e in still_open[:LONGEST]
+        ),
+        sla=sla_summary(timers, since, until),
+    )
 
 
 def active_time(episode: Episode, until: datetime) -> timedelta:
@@ -169,7 +182,8 @@ def sla_summary(timers: list[SlaTimer], since: datetime, until: datetime) -> Sla
         avoided=sum(1 for result in in_period.values() if result == "avoided"),
         breached_after_warning=sum(1 for result in in_period.values() if result == "breached"),
         at_risk=sum(1 for result in outcome.values() if result == "at_risk"),
-        avoided_tickets=tuple(sorted({m[0] for m, result in in_period.items() if result == "avoided"})))
+        avoided_tickets=tuple(sorted({m[0] for m, result in in_period.items() if result == "avoided"})),
+    )
 
 
 def level_label(level: int, policy: Policy) -> str:
@@ -200,6 +214,12 @@ def _tallies(episodes: list[Episode], grouping, order=None) -> tuple[Tally, ...]
     for episode in episodes:
         groups.setdefault(grouping(episode), []).append(episode)
     rank = (lambda item: order(item[1][0])) if order else (lambda item: (-len(item[1]), item[0][1]))
-    return tuple(Tally(key, label, sum(1 for e in members if e.state != MONITORING),
-                       sum(1 for e in members if e.state == MONITORING))
-                 for (key, label), members in sorted(groups.items(), key=rank))
+    return tuple(
+        Tally(
+            key,
+            label,
+            sum(1 for e in members if e.state != MONITORING),
+            sum(1 for e in members if e.state == MONITORING),
+        )
+        for (key, label), members in sorted(groups.items(), key=rank)
+    )

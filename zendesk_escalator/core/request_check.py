@@ -14,8 +14,14 @@ def checklist_for(decision: Decision, ticket: TicketSnapshot, policy: Policy) ->
     sender = request.sender or Person()
     # The escalation desk's own addresses and links are never the customer's contact or application.
     own = policy.checklist.own_domains | {address.rpartition("@")[2] for address in policy.addresses}
-    known = Known(case_id=ticket.id, subject=request.subject,
-                  organization=f"organization {ticket.organization_id}" if ticket.organization_id else None,
-                  requester_name=sender.name, requester_email=sender.email, requester_phone=sender.phone,
-                  subdomains=policy.email.hosts, own_domains=frozenset(own))
+    known = Known(
+        case_id=ticket.id,
+        subject=request.subject,
+        organization=f"organization {ticket.organization_id}" if ticket.organization_id else None,
+        requester_name=sender.name,
+        requester_email=sender.email,
+        requester_phone=sender.phone,
+        subdomains=policy.email.hosts,
+        own_domains=frozenset(own),
+    )
     return check_request(request.text, known)

@@ -49,19 +49,30 @@ def summarize_audits(audits_json: dict, since: datetime) -> AuditSummary:
 def render_review(episode: Episode, audits: AuditSummary | None, policy: Policy, now: datetime) -> str:
     """The review note: the timeline, the figures, and the questions for the team."""
     first = episode.history[0] if episode.history else None
-    lines = [f"Post-escalation review of ticket #{episode.ticket_id}", "",
-             f"Escalated {utc(episode.opened_at)} by {episode.rule} (reason {episode.reason})"
-             + (f", level {first.level}" if first else "") + "."]
+    lines = [
+        f"Post-escalation review of ticket #{episode.ticket_id}",
+        "",
+        f"Escalated {utc(episode.opened_at)} by {episode.rule} (reason {episode.reason})"
+        + (f", level {first.level}" if first else "")
+        + ".",
+    ]
     lines += [f"Evidence: {line}" for line in episode.evidence]
     lines.append(f"Owner: user {episode.owner_id}" if episode.owner_id else "Owner: none was named")
     lines += ["", "Timeline:"]
-    lines += [f"- {utc(step.at)}  {step.state}, level {step.level}  ({step.cause}"
-              + (f": {step.detail}" if step.detail else "") + ")" for step in episode.history]
+    lines += [
+        f"- {utc(step.at)}  {step.state}, level {step.level}  ({step.cause}"
+        + (f": {step.detail}" if step.detail else "")
+        + ")"
+        for step in episode.history
+    ]
     lines += ["", *_figures(episode, audits, policy, now)]
     reasons = sorted({step.reason for step in episode.history if step.reason} | {episode.reason})
-    lines += [f"Reasons: {', '.join(reasons)}", "",
-              "To avoid the next one: what made the customer escalate? Could it have been seen earlier "
-              "(signals, SLA warnings)? What would have solved it at the first level? What changes now?"]
+    lines += [
+        f"Reasons: {', '.join(reasons)}",
+        "",
+        "To avoid the next one: what made the customer escalate? Could it have been seen earlier "
+        "(signals, SLA warnings)? What would have solved it at the first level? What changes now?",
+    ]
     return "\n".join(lines)
 
 
@@ -70,15 +81,21 @@ def _figures(episode: Episode, audits: AuditSummary | None, policy: Policy, now:
         return ["The ticket's audits could not be read: response and update figures are missing."]
     lines = []
     first_reply = next((at for at in audits.public_updates if at >= episode.opened_at), None)
-    lines.append(f"First agent response after the escalation: {utc(first_reply)} "
-                 f"({span(first_reply - episode.opened_at)} after)" if first_reply
-                 else "First agent response after the escalation: none")
+    lines.append(
+        f"First agent response after the escalation: {utc(first_reply)} ({span(first_reply - episode.opened_at)} after)"
+        if first_reply
+        else "First agent response after the escalation: none"
+    )
     reminders = sum(1 for step in episode.history if step.cause == "reminder")
-    plan = f"; the communication plan sent {reminders} reminder(s) for missed updates" if policy.lifecycle.cadence else ""
+    plan = (
+        f"; the communication plan sent {reminders} reminder(s) for missed updates" if policy.lifecycle.cadence else ""
+    )
     lines.append(f"Public updates to the customer: {len(audits.public_updates)}{plan}")
     solved = audits.solved[-1] if audits.solved else None
     lines.append(f"Solved: {utc(solved) if solved else 'not solved'}; reopened {len(audits.reopened)} time(s)")
     until = episode.closed_at or now
-    lines.append(f"Time in escalation: {span((solved or until) - episode.opened_at)} until solved, "
-                 f"{span(until - episode.opened_at)} until closed")
+    lines.append(
+        f"Time in escalation: {span((solved or until) - episode.opened_at)} until solved, "
+        f"{span(until - episode.opened_at)} until closed"
+    )
     return lines

@@ -98,14 +98,16 @@ class Rules:
     def __iter__(self) -> Iterator[Rule]:
         return iter(self._rules.values())
 
-    def screen(self, notes: list[Notification], policy: Policy,
-               standing: Standing = NOT_ESCALATED) -> dict[str, frozenset[str]]:
+    def screen(
+        self, notes: list[Notification], policy: Policy, standing: Standing = NOT_ESCALATED
+    ) -> dict[str, frozenset[str]]:
         """Per rule that might fire, what must be read; empty when no read can lead to a decision.
 
         `standing` is the episode's; without a record, each webhook's tags stand in (core/state.screened).
         """
-        seen = [(note, screened(standing, note.tags, policy)) for note in notes
-                if note.status != "closed"]  # a closed ticket takes no update
+        seen = [
+            (note, screened(standing, note.tags, policy)) for note in notes if note.status != "closed"
+        ]  # a closed ticket takes no update
         needs: dict[str, frozenset[str]] = {}
         for rule in self:
             need = frozenset().union(*(rule.screen(note, policy, as_seen) for note, as_seen in seen))
@@ -113,14 +115,22 @@ class Rules:
                 needs[rule.name] = need
         return needs
 
-    def comments_leave_a_chance(self, needs: dict[str, frozenset[str]], comments: tuple[Comment, ...],
-                                notes: list[Notification], policy: Policy) -> bool:
+    def comments_leave_a_chance(
+        self, needs: dict[str, frozenset[str]], comments: tuple[Comment, ...], notes: list[Notification], policy: Policy
+    ) -> bool:
         """False when every candidate waited only on comments and the comments rule it out."""
-        return any(TICKET in need or name not in self._rules
-                   or self._rules[name].comment_evidence(comments, notes, policy) for name, need in needs.items())
+        return any(
+            TICKET in need or name not in self._rules or self._rules[name].comment_evidence(comments, notes, policy)
+            for name, need in needs.items()
+        )
 
-    def decide(self, ticket: TicketSnapshot, policy: Policy, standing: Standing = NOT_ESCALATED,
-               consumed: frozenset[str] = frozenset()) -> Decision | None:
+    def decide(
+        self,
+        ticket: TicketSnapshot,
+        policy: Policy,
+        standing: Standing = NOT_ESCALATED,
+        consumed: frozenset[str] = frozenset(),
+    ) -> Decision | None:
         """Return the change this ticket needs now, or None.
 
         `standing` is where the ticket's episode stands. Evidence an earlier, closed
@@ -129,8 +139,13 @@ class Rules:
         """
         if ticket.status == "closed":  # a closed ticket accepts no note and no field change
             return None
-        candidates = [d for rule in self if (d := rule.check(ticket, policy))
-                      and not (d.keys and d.keys <= consumed) and not (d.opens_only and standing.escalated)]
+        candidates = [
+            d
+            for rule in self
+            if (d := rule.check(ticket, policy))
+            and not (d.keys and d.keys <= consumed)
+            and not (d.opens_only and standing.escalated)
+        ]
         if not candidates:
             return None
         best = max(candidates, key=lambda d: d.level)  # max() keeps the first of equals
@@ -140,8 +155,14 @@ class Rules:
             request = next((d for d in candidates if d.consume_tags or d.acknowledged), None)
             if request is None:
                 return None
-            return replace(request, level=standing.level, reason=standing.reason or request.reason,
-                           priority=None, consume_tags=consumed, acknowledge_only=True)
+            return replace(
+                request,
+                level=standing.level,
+                reason=standing.reason or request.reason,
+                priority=None,
+                consume_tags=consumed,
+                acknowledge_only=True,
+            )
         return replace(best, consume_tags=consumed, evidence=best.evidence + seen)
 
     def evidence(self, ticket: TicketSnapshot, policy: Policy) -> frozenset[str]:

@@ -63,4 +63,4 @@ def _date(item: dict, keys: tuple[str, str], where: str) -> date:
     try:
         return date.fromisoformat(value[:10])  # "2026-12-24", or a timestamp on that date
     except (TypeError, ValueError):
-        raise ScheduleError(f"{where}.{key}: expected a date such as \"2026-12-24\", got {value!r}") from None
+        raise ScheduleError(f'{where}.{key}: expected a date such as "2026-12-24", got {value!r}') from None

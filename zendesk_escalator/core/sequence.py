@@ -65,14 +65,21 @@ def read_comments(needs: dict) -> bool:
     return any(COMMENTS in need for need in needs.values())
 
 
-def comments_matter(needs: dict, new: tuple[Comment, ...], notes: list[Notification], policy: Policy,
-                    rules: Rules) -> bool:
+def comments_matter(
+    needs: dict, new: tuple[Comment, ...], notes: list[Notification], policy: Policy, rules: Rules
+) -> bool:
     """The new comments leave a rule a chance: the ticket is worth reading."""
     return rules.comments_leave_a_chance(needs, new, notes, policy)
 
 
-def decide(ticket: TicketSnapshot, episode: Episode | None, policy: Policy, rules: Rules, now: datetime,
-           read_case: Callable[[int], TicketSnapshot | str] | None = None) -> Step:
+def decide(
+    ticket: TicketSnapshot,
+    episode: Episode | None,
+    policy: Policy,
+    rules: Rules,
+    now: datetime,
+    read_case: Callable[[int], TicketSnapshot | str] | None = None,
+) -> Step:
     """The state table's step on the ticket as read; `read_case` (None: no escalation emails) gives the cases an
     escalation email names."""
     episode = adopt(ticket, episode, policy, now)
@@ -87,9 +94,15 @@ def decide(ticket: TicketSnapshot, episode: Episode | None, policy: Policy, rule
     return Step(on_ticket(ticket, episode, decision, policy, now), decision, before=episode)
 
 
-def on_notifications(ticket: TicketSnapshot, notes: list[Notification], episode: Episode | None, policy: Policy,
-                     rules: Rules, now: datetime, read_case: Callable[[int], TicketSnapshot | str] | None = None
-                     ) -> Step:
+def on_notifications(
+    ticket: TicketSnapshot,
+    notes: list[Notification],
+    episode: Episode | None,
+    policy: Policy,
+    rules: Rules,
+    now: datetime,
+    read_case: Callable[[int], TicketSnapshot | str] | None = None,
+) -> Step:
     """The whole sequence on webhooks about a ticket whose comments and fields are at hand (the backtest)."""
     needs = screen(notes, episode, policy, rules)
     if not needs or (read_comments(needs) and not comments_matter(needs, ticket.new_comments, notes, policy, rules)):
@@ -107,8 +120,14 @@ def _used_up(move: Move, ticket: TicketSnapshot, policy: Policy, rules: Rules) -
     return replace(move, episode=replace(closed, consumed=closed.consumed | rules.evidence(ticket, policy)))
 
 
-def timer_due(timers: list[Timer], ticket: TicketSnapshot, episode: Episode | None, policy: Policy,
-              account: Schedule | None, now: datetime) -> Timer | str:
+def timer_due(
+    timers: list[Timer],
+    ticket: TicketSnapshot,
+    episode: Episode | None,
+    policy: Policy,
+    account: Schedule | None,
+    now: datetime,
+) -> Timer | str:
     """Of the timers due on a ticket together, the one that acts: the most serious fresh one; else why none."""
     standing = standing_of(adopt(ticket, episode, policy, now))
     fresh = [t for t in timers if not stale_because(t, ticket, policy, account, standing)]
@@ -117,8 +136,14 @@ def timer_due(timers: list[Timer], ticket: TicketSnapshot, episode: Episode | No
     return max(fresh, key=lambda t: (t.kind == BREACH, t.round, t.fire_at))
 
 
-def on_timer(timer: Timer, ticket: TicketSnapshot, episode: Episode | None, policy: Policy,
-             account: Schedule | None, now: datetime) -> Step | str:
+def on_timer(
+    timer: Timer,
+    ticket: TicketSnapshot,
+    episode: Episode | None,
+    policy: Policy,
+    account: Schedule | None,
+    now: datetime,
+) -> Step | str:
     """A due timer's step on the ticket as read at its moment (a Zendesk close or a de-escalation first), or why
     it is stale now."""
     episode = adopt(ticket, episode, policy, now)

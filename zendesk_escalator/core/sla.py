@@ -23,10 +23,15 @@ from .zones import iana_zone
 
 WARNING, BREACH = "sla_warning", "sla_breach"
 OWN_TARGET = "first_reply_target"  # the metric name of the service's own fallback target
-NAMES = {"first_reply_time": "first reply time", "next_reply_time": "next reply time",
-         "periodic_update_time": "periodic update time", "pausable_update_time": "pausable update time",
-         "requester_wait_time": "requester wait time", "agent_work_time": "agent work time",
-         OWN_TARGET: "first reply target"}
+NAMES = {
+    "first_reply_time": "first reply time",
+    "next_reply_time": "next reply time",
+    "periodic_update_time": "periodic update time",
+    "pausable_update_time": "pausable update time",
+    "requester_wait_time": "requester wait time",
+    "agent_work_time": "agent work time",
+    OWN_TARGET: "first reply target",
+}
 DONE_STATUSES = frozenset({"solved", "closed", "deleted"})
 # Policy metrics and the metric-event names their targets come under (Zendesk's own mapping).
 EVENT_METRIC = {"first_reply_time": "reply_time", "next_reply_time": "reply_time"}
@@ -52,26 +57,41 @@ class Timer:
 
     def to_payload(self) -> dict:
         """JSON-ready form for the inbox row."""
-        return {"kind": self.kind, "ticket_id": self.ticket_id, "metric": self.metric,
-                "breach_at": _epoch(self.breach_at), "fire_at": _epoch(self.fire_at),
-                "stage": self.stage, "round": self.round}
+        return {
+            "kind": self.kind,
+            "ticket_id": self.ticket_id,
+            "metric": self.metric,
+            "breach_at": _epoch(self.breach_at),
+            "fire_at": _epoch(self.fire_at),
+            "stage": self.stage,
+            "round": self.round,
+        }
 
     @classmethod
     def from_payload(cls, data: dict) -> "Timer":
         """Rebuild from `to_payload` output."""
-        return cls(data["kind"], data["ticket_id"], data["metric"], _moment(data["breach_at"]),
-                   _moment(data["fire_at"]), data["stage"], data.get("round", 0))
+        return cls(
+            data["kind"],
+            data["ticket_id"],
+            data["metric"],
+            _moment(data["breach_at"]),
+            _moment(data["fire_at"]),
+            data["stage"],
+            data.get("round", 0),
+        )
 
 
-def timers_for(ticket: TicketSnapshot, policy: Policy, now: datetime,
-               account: Schedule | None = None) -> list[Timer]:
+def timers_for(ticket: TicketSnapshot, policy: Policy, now: datetime, account: Schedule | None = None) -> list[Timer]:
     """The timers this ticket needs (moments already past fire at once); none when it needs none.
 
     `account` is the account's default Zendesk schedule, when it has been read: the
     business hours of targets counted in them, unless the policy names another.
     """
-    return [timer for metric, breach_at in breach_moments(ticket, policy, account).items()
-            for timer in _metric_timers(ticket, metric, breach_at, policy, now, _target(ticket, metric, policy, account))]
+    return [
+        timer
+        for metric, breach_at in breach_moments(ticket, policy, account).items()
+        for timer in _metric_timers(ticket, metric, breach_at, policy, now, _target(ticket, metric, policy, account))
+    ]
 
 
 def breach_moments(ticket: TicketSnapshot, policy: Policy, account: Schedule | None = None) -> dict[str, datetime]:
@@ -80,8 +100,11 @@ def breach_moments(ticket: TicketSnapshot, policy: Policy, account: Schedule | N
     sla = policy.sla
     if not sla.enabled or ticket.status in DONE_STATUSES:
         return {}
-    breaches = {m.name: m.breach_at for m in ticket.sla_metrics
-                if m.stage == "active" and m.breach_at and (not sla.metrics or m.name in sla.metrics)}
+    breaches = {
+        m.name: m.breach_at
+        for m in ticket.sla_metrics
+        if m.stage == "active" and m.breach_at and (not sla.metrics or m.name in sla.metrics)
+    }
     if not ticket.sla_metrics and (own := own_target(ticket, policy, account)):
         breaches[OWN_TARGET] = own
     return breaches
@@ -112,8 +135,13 @@ def schedule_named(name: str | None, policy: Policy, account: Schedule | None) -
     return account if name in (None, ACCOUNT_SCHEDULE) else policy.schedules.get(name)
 
 
-def stale_because(timer: Timer, ticket: TicketSnapshot, policy: Policy, account: Schedule | None = None,
-                  standing: Standing = NOT_ESCALATED) -> str | None:
+def stale_because(
+    timer: Timer,
+    ticket: TicketSnapshot,
+    policy: Policy,
+    account: Schedule | None = None,
+    standing: Standing = NOT_ESCALATED,
+) -> str | None:
     """Why a timer must not act on the ticket as read just now (and its episode's `standing`); None when it must."""
     if ticket.status in DONE_STATUSES:
         return f"the ticket is {ticket.status}"
@@ -130,8 +158,12 @@ def stale_because(timer: Timer, ticket: TicketSnapshot, policy: Policy, account:
         current = metric.breach_at
     if current != timer.breach_at:
         return "the breach time has moved"
-    if timer.kind == BREACH and timer.round == 0 and standing.reason == BREACH \
-            and standing.covers(policy.sla.breach_level):
+    if (
+        timer.kind == BREACH
+        and timer.round == 0
+        and standing.reason == BREACH
+        and standing.covers(policy.sla.breach_level)
+    ):
         # A breach Zendesk moved after it was escalated (e.g. our own priority raise changed the target).
         return f"already escalated for an SLA breach at level {standing.level}"
     if timer.kind == BREACH and timer.round and standing.covers(policy.sla.max_level):
@@ -139,8 +171,9 @@ def stale_because(timer: Timer, ticket: TicketSnapshot, policy: Policy, account:
     return None
 
 
-def decide_timer(timer: Timer, ticket: TicketSnapshot, policy: Policy, now: datetime,
-                 standing: Standing = NOT_ESCALATED) -> Decision:
+def decide_timer(
+    timer: Timer, ticket: TicketSnapshot, policy: Policy, now: datetime, standing: Standing = NOT_ESCALATED
+) -> Decision:
     """The update a due, fresh timer asks for, against the episode's `standing`: a warning, the breach, or a
     reminder one level up."""
     sla = policy.sla
@@ -148,20 +181,36 @@ def decide_timer(timer: Timer, ticket: TicketSnapshot, policy: Policy, now: date
     if timer.kind == WARNING:
         evidence = f"{name} breaches at {when}: {span(timer.breach_at - now)} left ({timer.stage})"
         level = max(standing.level, sla.warning_level) if standing.escalated else sla.warning_level
-        return Decision("sla_warning", standing.reason if standing.escalated else WARNING, level,
-                        evidence=(evidence,), reassign=False)
+        return Decision(
+            "sla_warning",
+            standing.reason if standing.escalated else WARNING,
+            level,
+            evidence=(evidence,),
+            reassign=False,
+        )
     late = span(now - timer.breach_at)
     if timer.round == 0:
         level = max(standing.level, sla.breach_level) if standing.escalated else sla.breach_level
-        return Decision("sla_breach", BREACH, level, sla.breach_priority,
-                        (f"{name} breached at {when}, {late} ago",))
+        return Decision("sla_breach", BREACH, level, sla.breach_priority, (f"{name} breached at {when}, {late} ago",))
     level = min(sla.max_level, max(standing.level, sla.breach_level) + 1)
-    return Decision("sla_breach", BREACH, level, sla.breach_priority,
-                    (f"{name} still breached and unanswered: breached at {when}, {late} ago",), reassign=False)
+    return Decision(
+        "sla_breach",
+        BREACH,
+        level,
+        sla.breach_priority,
+        (f"{name} still breached and unanswered: breached at {when}, {late} ago",),
+        reassign=False,
+    )
 
 
-def _metric_timers(ticket: TicketSnapshot, metric: str, breach_at: datetime, policy: Policy, now: datetime,
-                   target: tuple[float, Schedule] | None) -> list[Timer]:
+def _metric_timers(
+    ticket: TicketSnapshot,
+    metric: str,
+    breach_at: datetime,
+    policy: Policy,
+    now: datetime,
+    target: tuple[float, Schedule] | None,
+) -> list[Timer]:
     sla, make = policy.sla, lambda kind, at, stage, n=0: Timer(kind, ticket.id, metric, breach_at, at, stage, n)
     timers = []
     if breach_at > now:  # warnings make sense only before the breach
@@ -169,8 +218,14 @@ def _metric_timers(ticket: TicketSnapshot, metric: str, breach_at: datetime, pol
             timers.append(make(WARNING, breach_at - before, f"{span(before)} before"))
         if target:
             minutes, schedule = target
-            timers += [make(WARNING, add_business_minutes(schedule, breach_at, -(100 - pct) / 100 * minutes),
-                            f"{pct} % of the target") for pct in sla.stages]
+            timers += [
+                make(
+                    WARNING,
+                    add_business_minutes(schedule, breach_at, -(100 - pct) / 100 * minutes),
+                    f"{pct} % of the target",
+                )
+                for pct in sla.stages
+            ]
     breach = breach_at + sla.grace
     timers.append(make(BREACH, breach, "at the breach" if not sla.grace else f"{span(sla.grace)} after the breach"))
     if sla.repeat_every and breach <= now:
@@ -189,8 +244,9 @@ def _warn_before(ticket: TicketSnapshot, metric: str, policy: Policy) -> timedel
     return policy.sla.warn_before
 
 
-def _target(ticket: TicketSnapshot, metric: str, policy: Policy,
-            account: Schedule | None) -> tuple[float, Schedule] | None:
+def _target(
+    ticket: TicketSnapshot, metric: str, policy: Policy, account: Schedule | None
+) -> tuple[float, Schedule] | None:
     """The target applied to the metric, in the schedule it counts in; None when not known."""
     if not policy.sla.stages:
         return None

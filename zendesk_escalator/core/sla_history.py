@@ -70,8 +70,11 @@ def clocks_at(histories: list[MetricHistory], at: datetime) -> tuple[tuple[Metri
         if history.begins is not None and history.begins <= at and history.stage_at(at) is not None:
             latest[history.metric] = history  # a later instance (the next reply) replaces the earlier
     metrics = tuple(Metric(h.metric, h.stage_at(at), h.breach_at) for h in latest.values())
-    targets = {h.target.metric: h.target for h in sorted(histories, key=lambda h: h.target_at or at)
-               if h.target and h.target_at and h.target_at <= at}
+    targets = {
+        h.target.metric: h.target
+        for h in sorted(histories, key=lambda h: h.target_at or at)
+        if h.target and h.target_at and h.target_at <= at
+    }
     return metrics, tuple(targets.values())
 
 

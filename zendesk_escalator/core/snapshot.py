@@ -122,8 +122,9 @@ class Comments:
         return self.page[0].id if self.page else None
 
 
-def ticket_from_api(ticket_json: dict, comments: tuple[Comment, ...] = (),
-                    comment_count: int | None = None) -> TicketSnapshot:
+def ticket_from_api(
+    ticket_json: dict, comments: tuple[Comment, ...] = (), comment_count: int | None = None
+) -> TicketSnapshot:
     """Build a snapshot from GET tickets/{id}.json?include=users and the new comments."""
     ticket = ticket_json["ticket"]
     emails = _emails(ticket_json.get("users"))
@@ -163,8 +164,11 @@ def ticket_from_api(ticket_json: dict, comments: tuple[Comment, ...] = (),
 def tickets_from_api(answer: dict) -> dict[int, TicketSnapshot]:
     """Snapshots from a list answer (show_many, incremental export), metric sets matched by ticket id."""
     metric_sets = {m.get("ticket_id"): m for m in answer.get("metric_sets") or () if isinstance(m, dict)}
-    return {raw["id"]: ticket_from_api({"ticket": raw, "metric_set": metric_sets.get(raw["id"])})
-            for raw in answer.get("tickets") or () if isinstance(raw, dict) and "id" in raw}
+    return {
+        raw["id"]: ticket_from_api({"ticket": raw, "metric_set": metric_sets.get(raw["id"])})
+        for raw in answer.get("tickets") or ()
+        if isinstance(raw, dict) and "id" in raw
+    }
 
 
 def comments_from_api(comments_json: dict) -> Comments:
@@ -187,8 +191,9 @@ class People:
         return cls(_emails(users), {u["id"]: u.get("role") for u in users or () if "id" in u})
 
 
-def new_since(comments: Comments, mark: int | None, since: datetime | None,
-              announced: frozenset[int] = frozenset()) -> tuple[Comment, ...]:
+def new_since(
+    comments: Comments, mark: int | None, since: datetime | None, announced: frozenset[int] = frozenset()
+) -> tuple[Comment, ...]:
     """The comments not examined before, oldest first.
 
     With a mark (the newest comment examined last time), every comment after it;
@@ -197,11 +202,12 @@ def new_since(comments: Comments, mark: int | None, since: datetime | None,
     """
     page = comments.page
     if mark is not None and any(c.id == mark for c in page):
-        fresh = page[:next(i for i, c in enumerate(page) if c.id == mark)]
+        fresh = page[: next(i for i, c in enumerate(page) if c.id == mark)]
     elif since is not None or announced:
         start = since - SLACK if since else None
-        fresh = tuple(c for c in page if c.id in announced
-                      or (start is not None and (parse_time(c.created_at) or start) >= start))
+        fresh = tuple(
+            c for c in page if c.id in announced or (start is not None and (parse_time(c.created_at) or start) >= start)
+        )
     else:
         fresh = page[:1]
     return tuple(reversed(fresh))
@@ -215,13 +221,12 @@ def parse_time(value: str | None) -> datetime | None:
     if "." in text:  # Python reads at most microseconds
         head, _, rest = text.partition(".")
         digits = "".join(ch for ch in rest if ch.isdigit())
-        text = f"{head}.{digits[:6]}{rest[len(digits):]}"
+        text = f"{head}.{digits[:6]}{rest[len(digits) :]}"
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
 
 
 def _metrics(slas: dict | None) -> tuple[Metric, ...]:

@@ -81,9 +81,12 @@ def shown(ticket: TicketSnapshot, policy: Policy) -> Mirror | None:
         return None
     reason = ticket.field(ids.reason) or _tag_value(ticket.tags, _REASON)
     at = ticket.field(ids.escalated_at)
-    return Mirror(phase if phase in ESCALATED_PHASES else "active", level or 1,
-                  reason if isinstance(reason, str) and reason.strip() else UNKNOWN_REASON,
-                  at if isinstance(at, str) else None)
+    return Mirror(
+        phase if phase in ESCALATED_PHASES else "active",
+        level or 1,
+        reason if isinstance(reason, str) and reason.strip() else UNKNOWN_REASON,
+        at if isinstance(at, str) else None,
+    )
 
 
 def asked_to_escalate(ticket: TicketSnapshot, policy: Policy) -> tuple[str, ...]:
@@ -107,18 +110,33 @@ def asked_to_deescalate(ticket: TicketSnapshot, policy: Policy) -> bool:
 def mirror_fields(ticket: TicketSnapshot, policy: Policy, mirror: Mirror) -> list[dict]:
     """The escalation fields that show `mirror`, only those whose value differs from the ticket's."""
     ids = policy.fields
-    wanted = {ids.status: policy.values.of(mirror.phase), ids.level: mirror.level, ids.reason: mirror.reason,
-              ids.escalated_at: mirror.escalated_at}
-    return [{"id": fid, "value": value} for fid, value in wanted.items()
-            if fid and value is not None and not _same(ticket.field(fid), value)]
+    wanted = {
+        ids.status: policy.values.of(mirror.phase),
+        ids.level: mirror.level,
+        ids.reason: mirror.reason,
+        ids.escalated_at: mirror.escalated_at,
+    }
+    return [
+        {"id": fid, "value": value}
+        for fid, value in wanted.items()
+        if fid and value is not None and not _same(ticket.field(fid), value)
+    ]
 
 
-def mirror_tags(ticket: TicketSnapshot, policy: Policy, mirror: Mirror,
-                consumed: frozenset[str] = frozenset()) -> list[str]:
+def mirror_tags(
+    ticket: TicketSnapshot, policy: Policy, mirror: Mirror, consumed: frozenset[str] = frozenset()
+) -> list[str]:
     """The full tag set that shows `mirror` (tags replace on update), computed from the ticket's."""
     status_tags = set(policy.values.all)
-    kept = [tag for tag in ticket.tags if tag not in consumed and tag not in status_tags
-            and tag != policy.escalated_tag and not _LEVEL.fullmatch(tag) and not _REASON.fullmatch(tag)]
+    kept = [
+        tag
+        for tag in ticket.tags
+        if tag not in consumed
+        and tag not in status_tags
+        and tag != policy.escalated_tag
+        and not _LEVEL.fullmatch(tag)
+        and not _REASON.fullmatch(tag)
+    ]
     wanted = [policy.escalated_tag] if mirror.phase in ESCALATED_PHASES else []
     # The phase's tag is the drop-down option's tag, in agreement with the field; without a
     # status field it is what tells the phase.

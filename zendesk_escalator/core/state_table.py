@@ -64,12 +64,21 @@ def adopt(ticket: TicketSnapshot, episode: Episode | None, policy: Policy, now: 
         return None
     state = MONITORING if mirror.phase == MONITORING and policy.lifecycle.enabled else ACTIVE
     opened = parse_time(mirror.escalated_at) or now
-    detail = (f"escalated before the service kept a record: the ticket shows level {mirror.level}, "
-              f"reason {mirror.reason}, {mirror.phase}" + (f", escalated at {mirror.escalated_at}"
-                                                           if mirror.escalated_at else ""))
-    return Episode(ticket.id, state, opened, mirror.level, mirror.reason, ADOPTED,
-                   ("the ticket's escalation fields and tags",),
-                   history=(Step(now, state, mirror.level, ADOPTED, detail, mirror.reason),))
+    detail = (
+        f"escalated before the service kept a record: the ticket shows level {mirror.level}, "
+        f"reason {mirror.reason}, {mirror.phase}"
+        + (f", escalated at {mirror.escalated_at}" if mirror.escalated_at else "")
+    )
+    return Episode(
+        ticket.id,
+        state,
+        opened,
+        mirror.level,
+        mirror.reason,
+        ADOPTED,
+        ("the ticket's escalation fields and tags",),
+        history=(Step(now, state, mirror.level, ADOPTED, detail, mirror.reason),),
+    )
 
 
 def just_adopted(episode: Episode | None) -> bool:

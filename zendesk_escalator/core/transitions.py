@@ -6,16 +6,37 @@ from typing import Callable
 
 from .checklist import missing_lines, render_customer_request, render_note
 from .hours import Schedule
-from .lifecycle import (ACTIVE, CLOSED, DEESCALATED, MONITORED, MONITORING, REFUSED, REOPENED, SOLVED, UNSOLVED,
-                        Episode, agreement, escalated, plan_lines, update_due)
+from .lifecycle import (
+    ACTIVE,
+    CLOSED,
+    DEESCALATED,
+    MONITORED,
+    MONITORING,
+    REFUSED,
+    REOPENED,
+    SOLVED,
+    UNSOLVED,
+    Episode,
+    agreement,
+    escalated,
+    plan_lines,
+    update_due,
+)
 from .plan import build_update, lifecycle_update, priority_after
 from .policy import Policy
 from .request_check import checklist_for
 from .rules import Decision
 from .snapshot import TicketSnapshot
 from .state import mirror_tags
-from .state_table import (ADOPTED, CLOSED_IN_ZENDESK, DEESCALATE, RULES_THEN_MONITOR, RULES_THEN_REOPEN,
-                          just_adopted, row)
+from .state_table import (
+    ADOPTED,
+    CLOSED_IN_ZENDESK,
+    DEESCALATE,
+    RULES_THEN_MONITOR,
+    RULES_THEN_REOPEN,
+    just_adopted,
+    row,
+)
 from .text import span, utc
 
 MONITORING_END, UPDATE_DUE = "monitoring_end", "update_due"
@@ -44,8 +65,14 @@ def before_rules(ticket: TicketSnapshot, episode: Episode | None, policy: Policy
     return None
 
 
-def on_ticket(ticket: TicketSnapshot, episode: Episode | None, decision: Decision | None, policy: Policy,
-              now: datetime, schedules: dict[str, Schedule] | None = None) -> Move | None:
+def on_ticket(
+    ticket: TicketSnapshot,
+    episode: Episode | None,
+    decision: Decision | None,
+    policy: Policy,
+    now: datetime,
+    schedules: dict[str, Schedule] | None = None,
+) -> Move | None:
     """The step this ticket asks for now (core/state_table.py's row): escalate, acknowledge, monitor, re-escalate,
     de-escalate, close, keep an adopted escalation's record, or nothing."""
     first = before_rules(ticket, episode, policy, now)
@@ -73,8 +100,11 @@ def closing(ticket: TicketSnapshot, episode: Episode, review: str, policy: Polic
     consumed = frozenset({policy.lifecycle.deescalate_tag})
     if ticket.status == "closed":
         wanted = mirror_tags(ticket, policy, episode.mirror, consumed)
-        return {"id": ticket.id, "additional_tags": [t for t in wanted if t not in ticket.tags],
-                "remove_tags": [t for t in ticket.tags if t not in wanted]}
+        return {
+            "id": ticket.id,
+            "additional_tags": [t for t in wanted if t not in ticket.tags],
+            "remove_tags": [t for t in ticket.tags if t not in wanted],
+        }
     return lifecycle_update(ticket, policy, episode.mirror, review, consumed=consumed)
 
 
@@ -82,9 +112,12 @@ def review_followup(ticket: TicketSnapshot, episode: Episode, review: str, polic
     """The follow-up ticket that holds the review of a ticket closed before it (None: not asked for)."""
     if ticket.status != "closed" or not policy.lifecycle.review_followup:
         return None
-    followup = {"subject": f"Post-escalation review of #{ticket.id}: {ticket.subject}"[:250],
-                "comment": {"body": review, "public": False}, "via_followup_source_id": ticket.id,
-                "tags": ["escalator_review"]}
+    followup = {
+        "subject": f"Post-escalation review of #{ticket.id}: {ticket.subject}"[:250],
+        "comment": {"body": review, "public": False},
+        "via_followup_source_id": ticket.id,
+        "tags": ["escalator_review"],
+    }
     if episode.owner_id:
         followup["assignee_id"] = episode.owner_id
     return followup
@@ -97,8 +130,14 @@ def monitoring_ended(ticket: TicketSnapshot, episode: Episode, now: datetime) ->
     return episode.moved(now, CLOSED, MONITORED, "monitoring ended without recurrence")
 
 
-def on_timer(kind: str, ticket: TicketSnapshot, episode: Episode, policy: Policy, now: datetime,
-             last_update: Callable[[], datetime | None]) -> Move | None:
+def on_timer(
+    kind: str,
+    ticket: TicketSnapshot,
+    episode: Episode,
+    policy: Policy,
+    now: datetime,
+    last_update: Callable[[], datetime | None],
+) -> Move | None:
     """The step a lifecycle moment asks for: the close after quiet monitoring, or a reminder when an update is due.
 
     `last_update` gives when an agent last wrote publicly; it is asked only for a reminder (a read).
@@ -115,8 +154,14 @@ def on_timer(kind: str, ticket: TicketSnapshot, episode: Episode, policy: Policy
     raise LookupError(f"no lifecycle timer of kind {kind!r}")
 
 
-def reminder(ticket: TicketSnapshot, episode: Episode, last_update: datetime | None, policy: Policy,
-             now: datetime, schedules: dict[str, Schedule] | None = None) -> Move:
+def reminder(
+    ticket: TicketSnapshot,
+    episode: Episode,
+    last_update: datetime | None,
+    policy: Policy,
+    now: datetime,
+    schedules: dict[str, Schedule] | None = None,
+) -> Move:
     """An update fell due: nothing when the customer heard from us in time; else a reminder (and a level)."""
     since = max(filter(None, (last_update, episode.history[-1].at if episode.history else None)), default=now)
     due = update_due(since, ticket, policy, schedules)
@@ -127,13 +172,20 @@ def reminder(ticket: TicketSnapshot, episode: Episode, last_update: datetime | N
     # Up to the highest level the policy names (beyond it no one more is told); without levels, one up.
     top = max((lvl.level for lvl in policy.levels), default=episode.level + 1)
     level = max(episode.level, min(episode.level + 1, top)) if raise_level else episode.level
-    moved = replace(episode.moved(now, ACTIVE, "reminder", f"update missed ({missed})", level),
-                    missed_updates=0 if raise_level else missed)
+    moved = replace(
+        episode.moved(now, ACTIVE, "reminder", f"update missed ({missed})", level),
+        missed_updates=0 if raise_level else missed,
+    )
     followers = policy.level(level).followers + ((episode.owner_id,) if episode.owner_id else ())
-    raised = (f" {missed} missed in a row: escalated to level {level}." if level > episode.level
-              else f" {missed} missed in a row; level {level} is the highest already.")
-    note = (f"Communication plan: no public update to the customer since {utc(since)} "
-            f"({span(now - since)}); an update was due by {utc(due)}." + (raised if raise_level else ""))
+    raised = (
+        f" {missed} missed in a row: escalated to level {level}."
+        if level > episode.level
+        else f" {missed} missed in a row; level {level} is the highest already."
+    )
+    note = (
+        f"Communication plan: no public update to the customer since {utc(since)} "
+        f"({span(now - since)}); an update was due by {utc(due)}." + (raised if raise_level else "")
+    )
     update = lifecycle_update(ticket, policy, moved.mirror, note, followers)
     return Move("reminder", update, moved, ((UPDATE_DUE, update_due(now, ticket, policy, schedules)),))
 
@@ -149,30 +201,43 @@ def _escalate(ticket, episode, decision, policy, now, schedules) -> Move:
     raised = replace(ticket, priority=priority_after(ticket, decision))  # the cadence follows the new priority
     due = None
     if policy.lifecycle.enabled:  # the owner and the communication plan
-        decision = replace(decision, notes=decision.notes + plan_lines(moved, raised, policy, now, schedules),
-                           followers=decision.followers + ((moved.owner_id,) if moved.owner_id else ()))
+        decision = replace(
+            decision,
+            notes=decision.notes + plan_lines(moved, raised, policy, now, schedules),
+            followers=decision.followers + ((moved.owner_id,) if moved.owner_id else ()),
+        )
         due = update_due(now, raised, policy, schedules)
-    return Move(moved.history[-1].cause, build_update(ticket, decision, policy, moved.mirror), moved,
-                ((UPDATE_DUE, due),) if due else (), reply=reply)
+    return Move(
+        moved.history[-1].cause,
+        build_update(ticket, decision, policy, moved.mirror),
+        moved,
+        ((UPDATE_DUE, due),) if due else (),
+        reply=reply,
+    )
 
 
 def _monitor(ticket, episode, policy, now) -> Move:
     until = now + policy.lifecycle.monitoring
     moved = episode.moved(now, MONITORING, SOLVED, f"monitoring until {utc(until)}")
-    note = (f"Escalation monitoring: the ticket is solved; if the problem recurs (a reply from the customer "
-            f"reopens it) it is re-escalated; otherwise the escalation closes with a review on {utc(until)}.")
+    note = (
+        f"Escalation monitoring: the ticket is solved; if the problem recurs (a reply from the customer "
+        f"reopens it) it is re-escalated; otherwise the escalation closes with a review on {utc(until)}."
+    )
     update = lifecycle_update(ticket, policy, moved.mirror, note)
     return Move(SOLVED, update, moved, ((MONITORING_END, until),))
 
 
 def _reopen(ticket, episode, policy, now, schedules) -> Move:
     level = episode.level + 1 if policy.lifecycle.reopen_raises_level else episode.level
-    moved = episode.moved(now, ACTIVE, REOPENED, "the problem recurred while monitoring", level,
-                          episode.latest_reason)
+    moved = episode.moved(now, ACTIVE, REOPENED, "the problem recurred while monitoring", level, episode.latest_reason)
     followers = policy.level(level).followers + ((episode.owner_id,) if episode.owner_id else ())
-    note = "\n".join((f"Re-escalated: the ticket was reopened during monitoring (the problem recurred). "
-                      f"Level {level}, reason {moved.latest_reason}.",
-                      *plan_lines(moved, ticket, policy, now, schedules)))
+    note = "\n".join(
+        (
+            f"Re-escalated: the ticket was reopened during monitoring (the problem recurred). "
+            f"Level {level}, reason {moved.latest_reason}.",
+            *plan_lines(moved, ticket, policy, now, schedules),
+        )
+    )
     update = lifecycle_update(ticket, policy, moved.mirror, note, followers)
     due = update_due(now, ticket, policy, schedules)
     return Move(REOPENED, update, moved, ((UPDATE_DUE, due),) if due else ())
@@ -183,9 +248,10 @@ def _deescalate(ticket, episode, policy, now) -> Move:
     if found:
         return Move(DEESCALATED, None, episode.moved(now, CLOSED, DEESCALATED, found), needs_review=True)
     phrases = ", ".join(f'"{p}"' for p in policy.lifecycle.agreement_phrases[:3])
-    note = (f"{REFUSED} it needs an internal note from the agent recording the customer's "
-            f"agreement (e.g. {phrases}). Add that note and ask again; nothing else changed.")
+    note = (
+        f"{REFUSED} it needs an internal note from the agent recording the customer's "
+        f"agreement (e.g. {phrases}). Add that note and ask again; nothing else changed."
+    )
     consumed = frozenset({policy.lifecycle.deescalate_tag})
     update = lifecycle_update(ticket, policy, episode.mirror, note, consumed=consumed)
     return Move("deescalation_refused", update, episode)
-

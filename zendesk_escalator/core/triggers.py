@@ -1,27 +1,42 @@
 """The handbook's escalation triggers as rules (pure): customer CC, impact, manual request, email, recurrence."""
 
-from .notification import COMMENT_ADDED, CREATED, Notification
-from .policy import Policy
-from .rules import COMMENTS, NOTHING, TICKET, Decision, Request, Rules
-from .snapshot import Comment, TicketSnapshot
 from .escalation_email import EscalationEmail
 from .hotline import Hotline
+from .notification import COMMENT_ADDED, CREATED, Notification
+from .policy import Policy
 from .recurring import RecurringIncidents
+from .rules import COMMENTS, NOTHING, TICKET, Decision, Request, Rules
+from .snapshot import Comment, TicketSnapshot
 from .state import Standing, asked_to_escalate
 from .text import shortened
 
 # Ticket events after which a CC of the escalation address can be new on the ticket.
 CC_EVENTS = frozenset({"ticket.email_ccs_changed", "ticket.followers_changed"})
 # Ticket events that never bring a comment, a CC or a request, whatever their content.
-QUIET_EVENTS = frozenset({
-    "ticket.status_changed", "ticket.priority_changed", "ticket.agent_assignment_changed",
-    "ticket.group_assignment_changed", "ticket.custom_status_changed", "ticket.tags_changed",
-    "ticket.custom_field_changed", "ticket.type_changed", "ticket.form_changed",
-    "ticket.organization_changed", "ticket.requester_changed", "ticket.submitter_changed",
-    "ticket.problem_link_changed", "ticket.next_sla_breach_changed", "ticket.sla_policy_changed",
-    "ticket.ola_policy_changed", "ticket.schedule_changed", "ticket.csat_requested",
-    "ticket.csat_received", "ticket.undeleted",
-})
+QUIET_EVENTS = frozenset(
+    {
+        "ticket.status_changed",
+        "ticket.priority_changed",
+        "ticket.agent_assignment_changed",
+        "ticket.group_assignment_changed",
+        "ticket.custom_status_changed",
+        "ticket.tags_changed",
+        "ticket.custom_field_changed",
+        "ticket.type_changed",
+        "ticket.form_changed",
+        "ticket.organization_changed",
+        "ticket.requester_changed",
+        "ticket.submitter_changed",
+        "ticket.problem_link_changed",
+        "ticket.next_sla_breach_changed",
+        "ticket.sla_policy_changed",
+        "ticket.ola_policy_changed",
+        "ticket.schedule_changed",
+        "ticket.csat_requested",
+        "ticket.csat_received",
+        "ticket.undeleted",
+    }
+)
 
 
 class CustomerCc:
@@ -73,8 +88,16 @@ class CustomerCc:
         asked = quoted or (customer[-1] if customer else None)
         text = asked.body if asked else ticket.description  # an email to the desk: the ticket's first comment
         request = Request(text, ticket.subject, ticket.requester) if text.strip() else None
-        return Decision(self.name, "customer_cc", policy.cc.level, policy.cc.priority, tuple(evidence),
-                        quote_of(asked), keys=frozenset(keys), request=request)
+        return Decision(
+            self.name,
+            "customer_cc",
+            policy.cc.level,
+            policy.cc.priority,
+            tuple(evidence),
+            quote_of(asked),
+            keys=frozenset(keys),
+            request=request,
+        )
 
 
 class Impact:
@@ -96,16 +119,22 @@ class Impact:
         return any(impact.when.phrases_in(probe) for impact in policy.impacts if impact.when.phrases)
 
     def check(self, ticket: TicketSnapshot, policy: Policy) -> Decision | None:
-        hits = [(impact, found) for impact in policy.impacts
-                if (found := impact.when.evidence(ticket)) is not None]
+        hits = [(impact, found) for impact in policy.impacts if (found := impact.when.evidence(ticket)) is not None]
         if not hits:
             return None
         worst, _ = max(hits, key=lambda hit: hit[0].level)
         evidence = tuple(f"{line} → {impact.reason}" for impact, found in hits for line in found)
         customer = ticket.new_customer_comments
         quote = quote_of(customer[-1]) if worst.when.phrases and customer else None
-        return Decision(self.name, worst.reason, worst.level, worst.priority, evidence, quote,
-                        keys=frozenset(key for impact, _ in hits for key in _impact_keys(impact.when, ticket)))
+        return Decision(
+            self.name,
+            worst.reason,
+            worst.level,
+            worst.priority,
+            evidence,
+            quote,
+            keys=frozenset(key for impact, _ in hits for key in _impact_keys(impact.when, ticket)),
+        )
 
 
 class ManualRequest:
@@ -115,10 +144,13 @@ class ManualRequest:
 
     def screen(self, note: Notification, policy: Policy, standing: Standing) -> frozenset[str]:
         status_field = policy.fields.status
-        asked = (note.tags is None  # no hints: cannot tell, so look
-                 or policy.manual.tag in note.tags or policy.values.requested in note.tags
-                 or note.escalation_status == policy.values.requested
-                 or (status_field is not None and note.field_id == status_field))
+        asked = (
+            note.tags is None  # no hints: cannot tell, so look
+            or policy.manual.tag in note.tags
+            or policy.values.requested in note.tags
+            or note.escalation_status == policy.values.requested
+            or (status_field is not None and note.field_id == status_field)
+        )
         return frozenset({TICKET}) if asked else NOTHING
 
     def comment_evidence(self, comments: tuple[Comment, ...], notes: list[Notification], policy: Policy) -> bool:
@@ -129,16 +161,20 @@ class ManualRequest:
         if not evidence:
             return None
         manual = policy.manual
-        return Decision(self.name, "manual", manual.level, manual.priority, evidence,
-                        consume_tags=frozenset({manual.tag}))
+        return Decision(
+            self.name, "manual", manual.level, manual.priority, evidence, consume_tags=frozenset({manual.tag})
+        )
 
 
 def _impact_keys(when, ticket: TicketSnapshot) -> set[str]:
     """What made an impact rule hold: its tags on the ticket, the comments with its words, or the rest."""
     keys = {f"tag:{tag}" for tag in when.tags_any & set(ticket.tags)} | {f"tag:{tag}" for tag in when.tags_all}
     if when.phrases:
-        keys |= {f"comment:{c.id}" for c in ticket.new_customer_comments
-                 if when.phrases_in(TicketSnapshot(id=ticket.id, new_comments=(c,)))}
+        keys |= {
+            f"comment:{c.id}"
+            for c in ticket.new_customer_comments
+            if when.phrases_in(TicketSnapshot(id=ticket.id, new_comments=(c,)))
+        }
     return keys or {f"impact:{sorted(when.priority)}:{ticket.priority}"}
 
 
@@ -153,4 +189,3 @@ def escalation_rules() -> Rules:
     for rule in (CustomerCc(), Impact(), ManualRequest(), EscalationEmail(), RecurringIncidents(), Hotline()):
         rules.register(rule)
     return rules
-

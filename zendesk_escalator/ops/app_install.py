@@ -26,16 +26,29 @@ def fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def run_app_install(apps: ZendeskApps, url: str, token: str | None, author_email: str, dry_run: bool,
-                    sleep: Callable[[float], None] | None = None) -> int:
+def run_app_install(
+    apps: ZendeskApps,
+    url: str,
+    token: str | None,
+    author_email: str,
+    dry_run: bool,
+    sleep: Callable[[float], None] | None = None,
+) -> int:
     """Build and install the app, or update what differs; print each step (or, in a dry run, the plan)."""
     base, sleep = service_url(url), sleep or time.sleep
     if not token:
-        raise ConfigError("ESCALATOR_APP_TOKEN", "not set: the app needs the service's token (at least 32 random "
-                                                 "characters); set it where the service runs and here, then run again")
+        raise ConfigError(
+            "ESCALATOR_APP_TOKEN",
+            "not set: the app needs the service's token (at least 32 random "
+            "characters); set it where the service runs and here, then run again",
+        )
     zipped = package(base, author_email)
-    wanted = {"service_url": base, "token": token, "token_fingerprint": fingerprint(token.encode()),
-              "package_fingerprint": fingerprint(zipped)}
+    wanted = {
+        "service_url": base,
+        "token": token,
+        "token_fingerprint": fingerprint(token.encode()),
+        "package_fingerprint": fingerprint(zipped),
+    }
     print(f"{APP_NAME} sidebar app for {base}" + (" — DRY RUN: nothing will be changed" if dry_run else ""))
     app = next((found for found in apps.owned_apps() if found.get("name") == APP_NAME), None)
     installed = next((found for found in apps.installations() if app and found.get("app_id") == app["id"]), None)
@@ -48,19 +61,27 @@ def run_app_install(apps: ZendeskApps, url: str, token: str | None, author_email
     elif differs:
         if not dry_run:
             apps.update_installation(installed["id"], {"name": kept.get("name") or TITLE, **wanted})
-        _say("update" if dry_run else "updated", "installation", kept.get("name") or TITLE, installed["id"],
-             ", ".join(name.removesuffix("_fingerprint") for name in differs) + " changed")
+        _say(
+            "update" if dry_run else "updated",
+            "installation",
+            kept.get("name") or TITLE,
+            installed["id"],
+            ", ".join(name.removesuffix("_fingerprint") for name in differs) + " changed",
+        )
     else:
         _say("unchanged", "installation", kept.get("name") or TITLE, installed["id"])
-    print(f"Settings: service_url = {base}; token = ESCALATOR_APP_TOKEN, a secure setting: Zendesk adds it to the "
-          f"app's requests on its own servers, and agents' browsers never see it.")
+    print(
+        f"Settings: service_url = {base}; token = ESCALATOR_APP_TOKEN, a secure setting: Zendesk adds it to the "
+        f"app's requests on its own servers, and agents' browsers never see it."
+    )
     writes = sum(n for (method, _, _), n in apps.session.calls.items() if method != "GET")
     print(f"Zendesk API calls: {apps.session.total} ({apps.session.total - writes} reads, {writes} writes)")
     return 0
 
 
-def _build(apps: ZendeskApps, app: dict | None, zipped: bytes, changed: bool, dry_run: bool,
-           sleep: Callable[[float], None]) -> int | str:
+def _build(
+    apps: ZendeskApps, app: dict | None, zipped: bytes, changed: bool, dry_run: bool, sleep: Callable[[float], None]
+) -> int | str:
     """The app's id, after uploading and building the package when the app is new or its package changed."""
     if app is not None and not changed:
         _say("unchanged", "app", APP_NAME, app["id"])

@@ -25,18 +25,29 @@ UPLOAD_PAGE = "Admin Center > Apps and integrations > Apps > Zendesk Support app
 def service_url(url: str) -> str:
     """The service's base address as the app calls it: https, a host, nothing after it."""
     parts = urlsplit(url.strip())
-    if parts.scheme != "https" or not parts.hostname or parts.path.strip("/") or parts.query or parts.fragment \
-            or parts.username:
-        raise ConfigError("--url", f"expected the service's https address, such as https://escalator.example.com "
-                                   f"(the app reads /app/tickets/<id> there), not {url!r}")
+    if (
+        parts.scheme != "https"
+        or not parts.hostname
+        or parts.path.strip("/")
+        or parts.query
+        or parts.fragment
+        or parts.username
+    ):
+        raise ConfigError(
+            "--url",
+            f"expected the service's https address, such as https://escalator.example.com "
+            f"(the app reads /app/tickets/<id> there), not {url!r}",
+        )
     return f"https://{parts.netloc.lower()}"
 
 
 def manifest(url: str, author_email: str) -> dict:
     """The app's manifest for a service at `url`."""
     if not author_email or "@" not in author_email:
-        raise ConfigError("--email", "the app's author address is needed (agents write there about the app): give "
-                                     "--email or set ZENDESK_EMAIL")
+        raise ConfigError(
+            "--email",
+            "the app's author address is needed (agents write there about the app): give --email or set ZENDESK_EMAIL",
+        )
     found = json.loads((APP_FOLDER / "manifest.json").read_text(encoding="utf-8"))
     found["author"] = {**found["author"], "email": author_email}
     found["version"] = __version__
@@ -46,8 +57,11 @@ def manifest(url: str, author_email: str) -> dict:
 
 def package(url: str, author_email: str) -> bytes:
     """The zip: the app's files, its manifest filled in for `url`."""
-    files = {path.relative_to(APP_FOLDER).as_posix(): path.read_bytes()
-             for path in sorted(APP_FOLDER.rglob("*")) if path.is_file()}
+    files = {
+        path.relative_to(APP_FOLDER).as_posix(): path.read_bytes()
+        for path in sorted(APP_FOLDER.rglob("*"))
+        if path.is_file()
+    }
     files["manifest.json"] = (json.dumps(manifest(url, author_email), indent=2) + "\n").encode()
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -65,7 +79,9 @@ def run_package(url: str, author_email: str, out: Path) -> int:
     """Write the zip to `out` and say what to do with it."""
     data = package(url, author_email)
     out.write_bytes(data)
-    print(f"Wrote {out} ({len(data) // 1024 + 1} KB): the sidebar app {APP_NAME} {__version__} for "
-          f"{service_url(url)}.\nInstall it with `escalator app install --url {service_url(url)}`, which also fills "
-          f"in its settings; or upload it in {UPLOAD_PAGE} and give it the service address and ESCALATOR_APP_TOKEN.")
+    print(
+        f"Wrote {out} ({len(data) // 1024 + 1} KB): the sidebar app {APP_NAME} {__version__} for "
+        f"{service_url(url)}.\nInstall it with `escalator app install --url {service_url(url)}`, which also fills "
+        f"in its settings; or upload it in {UPLOAD_PAGE} and give it the service address and ESCALATOR_APP_TOKEN."
+    )
     return 0

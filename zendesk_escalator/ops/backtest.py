@@ -51,17 +51,27 @@ class Backtest:
         events = list(self.exports.time_based("ticket events", self.client.ticket_events, "ticket_events", since))
         clocks = {}
         if self.policy.sla.enabled:
-            metric_events = self.exports.time_based("metric events", self.client.metric_events,
-                                                    "ticket_metric_events", since)
+            metric_events = self.exports.time_based(
+                "metric events", self.client.metric_events, "ticket_metric_events", since
+            )
             clocks = histories_from_export(metric_events, start)
         raw, users = list(self.exports.tickets(since)), self.users(events)
         # The requester named (an escalation email's sender); not today's CCs, which the period may not have had.
-        today = {tid: replace(t, requester=person_of(users, t.requester_id))
-                 for tid, t in tickets_from_api({"tickets": raw}).items()}
+        today = {
+            tid: replace(t, requester=person_of(users, t.requester_id))
+            for tid, t in tickets_from_api({"tickets": raw}).items()
+        }
         subjects = {t.get("id"): str(t.get("subject") or "") for t in raw}
         changes = changes_from_export(events, People.of(users))
-        return {tid: TicketHistory(today.get(tid) or TicketSnapshot(id=tid), changes.get(tid, []), clocks.get(tid, []),
-                                   subjects.get(tid, "")) for tid in sorted(set(changes) | set(clocks))}
+        return {
+            tid: TicketHistory(
+                today.get(tid) or TicketSnapshot(id=tid),
+                changes.get(tid, []),
+                clocks.get(tid, []),
+                subjects.get(tid, ""),
+            )
+            for tid in sorted(set(changes) | set(clocks))
+        }
 
     def users(self, events: list[dict]) -> list[dict]:
         """The users who changed, wrote on or were CC'd on these tickets: their roles and addresses."""
@@ -79,15 +89,17 @@ class Backtest:
         """The cases the period's escalation emails name that it did not change: as they are today, so as then."""
         ids, found = cases_to_read(histories, self.policy), {}
         for first in range(0, len(ids), SHOW_MANY):
-            chunk = ids[first:first + SHOW_MANY]
+            chunk = ids[first : first + SHOW_MANY]
             found.update(tickets_from_api(self.exports.call("cases", lambda: self.client.tickets(chunk), paced=False)))
         return found
 
     def account_schedule(self) -> Schedule | None:
         """The account's default schedule, when the policy counts anything in it."""
         sla = self.policy.sla
-        wanted = sla.enabled and ((sla.stages and sla.schedule == ACCOUNT_SCHEDULE)
-                                  or any(t.schedule == ACCOUNT_SCHEDULE for t in sla.fallback))
+        wanted = sla.enabled and (
+            (sla.stages and sla.schedule == ACCOUNT_SCHEDULE)
+            or any(t.schedule == ACCOUNT_SCHEDULE for t in sla.fallback)
+        )
         if not wanted:
             return None
         try:
@@ -96,22 +108,35 @@ class Backtest:
                 return schedule_from_zendesk(schedules[0], self.client.holidays(schedules[0]["id"]))
         except (ZendeskRejected, TicketNotFound, ValueError) as error:  # plans without schedules: 403 or 404
             why = f"Zendesk answered {error.status}" if isinstance(error, ZendeskError) else error
-            self.notes.append(f"the account's schedule could not be read ({why}): business-hours stages and "
-                              f"targets counted in it are left out")
+            self.notes.append(
+                f"the account's schedule could not be read ({why}): business-hours stages and "
+                f"targets counted in it are left out"
+            )
             return None
         self.notes.append("the account has no schedule: business-hours stages are left out")
         return None
 
 
-def run_backtest(settings: Settings, rules_path: str, since: timedelta, form: str, clock: Callable[[], datetime],
-                 sleep: Callable[[float], None] = time.sleep, monotonic: Callable[[], float] = time.monotonic,
-                 out: TextIO | None = None, err: TextIO | None = None) -> int:
+def run_backtest(
+    settings: Settings,
+    rules_path: str,
+    since: timedelta,
+    form: str,
+    clock: Callable[[], datetime],
+    sleep: Callable[[float], None] = time.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
     """Replay the period with the policy of `rules_path`; print the table or the JSON; 0 when it ran."""
     out, err = out or sys.stdout, err or sys.stderr  # looked up now: tests and pipes replace them
     policy = with_account_host(load_policy(rules_path), settings.subdomain)
     if not settings.has_credentials:
-        raise ConfigError("ZENDESK_SUBDOMAIN", "backtest reads Zendesk: ZENDESK_SUBDOMAIN with ZENDESK_EMAIL and "
-                                               "ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN) are needed")
+        raise ConfigError(
+            "ZENDESK_SUBDOMAIN",
+            "backtest reads Zendesk: ZENDESK_SUBDOMAIN with ZENDESK_EMAIL and "
+            "ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN) are needed",
+        )
     end = clock()
     start = end - since
     client = ZendeskClient(settings)
@@ -124,14 +149,26 @@ def run_backtest(settings: Settings, rules_path: str, since: timedelta, form: st
     except ZendeskRejected as error:
         raise EscalatorError(_refusal(error)) from None
     findings = replay(histories.values(), policy, escalation_rules(), end, account, unchanged)
-    report = Report(start, end, rules_path, len(histories), sum(len(h.changes) for h in histories.values()),
-                    client.session.calls, exports.waited, findings, backtest.notes, limits(policy))
+    report = Report(
+        start,
+        end,
+        rules_path,
+        len(histories),
+        sum(len(h.changes) for h in histories.values()),
+        client.session.calls,
+        exports.waited,
+        findings,
+        backtest.notes,
+        limits(policy),
+    )
     out.write(render_table(report) if form == "table" else render_json(report))
     return 0
 
 
 def _refusal(error: ZendeskRejected) -> str:
     if error.status == 403:
-        return ("Zendesk refused the incremental export (403): it needs an admin. Make the user of "
-                "ZENDESK_EMAIL an admin, or use an admin's API token, for the backtest.")
+        return (
+            "Zendesk refused the incremental export (403): it needs an admin. Make the user of "
+            "ZENDESK_EMAIL an admin, or use an admin's API token, for the backtest."
+        )
     return f"Zendesk refused a read the backtest needs: {error}"

@@ -25,17 +25,23 @@ LIMITS = (
     "own first-reply target applies only to tickets created in the period.",
     "Zendesk's exports leave out the last minute.",
 )
-LIFECYCLE_LIMIT = ("Lifecycle: escalations already open when the period began are kept in the service's database, "
-                   "not in the exports, so their monitoring, reminders and close are left out; a close's review "
-                   "needs the ticket's audits and is not written.")
-RECURRING_LIMIT = ("Recurring incidents: a ticket created before the period and not changed in it is not in the "
-                   "exports, so a run in the period's first {within} may be missed; organizations and priorities "
-                   "before the period are today's with the period's changes undone.")
+LIFECYCLE_LIMIT = (
+    "Lifecycle: escalations already open when the period began are kept in the service's database, "
+    "not in the exports, so their monitoring, reminders and close are left out; a close's review "
+    "needs the ticket's audits and is not written."
+)
+RECURRING_LIMIT = (
+    "Recurring incidents: a ticket created before the period and not changed in it is not in the "
+    "exports, so a run in the period's first {within} may be missed; organizations and priorities "
+    "before the period are today's with the period's changes undone."
+)
 
 
-EMAIL_LIMIT = ("Escalation emails: the email's subject and first comment are today's, and so are a case's CCs "
-               "(who may escalate it); a case the period did not change is taken as it is today; the email's own "
-               "ticket, once linked, is solved or merged without a line of its own.")
+EMAIL_LIMIT = (
+    "Escalation emails: the email's subject and first comment are today's, and so are a case's CCs "
+    "(who may escalate it); a case the period did not change is taken as it is today; the email's own "
+    "ticket, once linked, is solved or merged without a line of its own."
+)
 
 
 def limits(policy: Policy) -> tuple[str, ...]:
@@ -69,27 +75,38 @@ class Report:
         for (method, endpoint, _), count in self.calls.items():
             by_endpoint[f"{method} {endpoint}"] += count
         limited = sum(count for (_, _, status), count in self.calls.items() if status == 429)
-        return {"total": sum(by_endpoint.values()), "by_endpoint": dict(sorted(by_endpoint.items())),
-                "rate_limited": limited, "waited_seconds": round(self.waited, 1)}
+        return {
+            "total": sum(by_endpoint.values()),
+            "by_endpoint": dict(sorted(by_endpoint.items())),
+            "rate_limited": limited,
+            "waited_seconds": round(self.waited, 1),
+        }
 
 
 def render_json(report: Report) -> str:
     """Everything, for a program."""
-    body = {"period": {"start": _iso(report.start), "end": _iso(report.end)}, "policy": report.rules_path,
-            "replayed": {"tickets": report.tickets, "updates": report.updates}, "api_calls": report.api(),
-            "cannot_tell": list(report.notes) + list(report.limits), "findings": [f.to_dict() for f in report.findings],
-            "summary": summarize(report.findings)}
+    body = {
+        "period": {"start": _iso(report.start), "end": _iso(report.end)},
+        "policy": report.rules_path,
+        "replayed": {"tickets": report.tickets, "updates": report.updates},
+        "api_calls": report.api(),
+        "cannot_tell": list(report.notes) + list(report.limits),
+        "findings": [f.to_dict() for f in report.findings],
+        "summary": summarize(report.findings),
+    }
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
 def render_table(report: Report) -> str:
     """A header, one line per update the service would have sent (evidence below it), the summary."""
     api, days = report.api(), (report.end - report.start).total_seconds() / 86400
-    lines = [f"zendesk-escalator backtest of {report.rules_path}: {_when(report.start)} to {_when(report.end)} UTC "
-             f"({days:g} days)",
-             f"Replayed {report.updates} update(s) of {report.tickets} ticket(s); Zendesk API calls: {api['total']} "
-             f"(GET only; {api['rate_limited']} answered 429; {api['waited_seconds']:g} s waited for the limit)",
-             "What history cannot tell:"]
+    lines = [
+        f"zendesk-escalator backtest of {report.rules_path}: {_when(report.start)} to {_when(report.end)} UTC "
+        f"({days:g} days)",
+        f"Replayed {report.updates} update(s) of {report.tickets} ticket(s); Zendesk API calls: {api['total']} "
+        f"(GET only; {api['rate_limited']} answered 429; {api['waited_seconds']:g} s waited for the limit)",
+        "What history cannot tell:",
+    ]
     lines += [f"  - {note}" for note in list(report.notes) + list(report.limits)]
     lines.append("")
     lines += _findings(report.findings) if report.findings else ["Nothing would have been escalated."]
@@ -98,8 +115,7 @@ def render_table(report: Report) -> str:
 
 def _findings(findings: list[Finding]) -> list[str]:
     rows = [("TICKET", "WHEN (UTC)", "WHAT", "LEVEL", "RULE", "REASON", "STAGE")]
-    rows += [(str(f.ticket_id), _when(f.at), f.kind, str(f.level), f.rule, f.reason, f.stage or "")
-             for f in findings]
+    rows += [(str(f.ticket_id), _when(f.at), f.kind, str(f.level), f.rule, f.reason, f.stage or "") for f in findings]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for n, row in enumerate(rows):
@@ -110,10 +126,17 @@ def _findings(findings: list[Finding]) -> list[str]:
 
 
 def _summary(summary: dict) -> list[str]:
-    lines = [f"Summary: {summary['tickets']} ticket(s) escalated; {summary['escalations']} escalation(s), "
-             f"{summary['raises']} level raise(s), {summary['other_updates']} other update(s)"]
-    for title, key in (("by rule", "by_rule"), ("by reason", "by_reason"), ("by level", "by_level"),
-                       ("tickets per day", "per_day"), ("lifecycle", "lifecycle")):
+    lines = [
+        f"Summary: {summary['tickets']} ticket(s) escalated; {summary['escalations']} escalation(s), "
+        f"{summary['raises']} level raise(s), {summary['other_updates']} other update(s)"
+    ]
+    for title, key in (
+        ("by rule", "by_rule"),
+        ("by reason", "by_reason"),
+        ("by level", "by_level"),
+        ("tickets per day", "per_day"),
+        ("lifecycle", "lifecycle"),
+    ):
         if key not in summary:  # lifecycle steps, only when there were any
             continue
         counts = ", ".join(f"{name} {count}" for name, count in summary[key].items()) or "-"

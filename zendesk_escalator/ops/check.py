@@ -18,12 +18,16 @@ from .check_notify import check_notify
 from .check_oauth import check_oauth_client
 from .check_webhook import WEBHOOK_CHECKS
 from .fields_moved import check_line
-from .service_db import service_database
 from .policy_names import Names
+from .service_db import service_database
 
 # Field types the service can write its values into, per [fields] role.
-FIELD_TYPES = {"status": {"tagger", "text"}, "level": {"integer", "decimal", "text"},
-               "reason": {"text", "textarea"}, "escalated_at": {"text", "textarea"}}
+FIELD_TYPES = {
+    "status": {"tagger", "text"},
+    "level": {"integer", "decimal", "text"},
+    "reason": {"text", "textarea"},
+    "escalated_at": {"text", "textarea"},
+}
 AGENT_ROLES = {"agent", "admin"}
 FIELDS_PAGE = "Admin Center > Objects and rules > Tickets > Fields"
 
@@ -38,11 +42,23 @@ def check_integration_user(ctx: Context) -> list[Row]:
     """The policy's integration_user_id is the user of these credentials."""
     me, wanted = ctx.me["id"], ctx.policy.integration_user_id
     if wanted is None:
-        return [Row(WARN, "integration user", f"escalation.integration_user_id is not set: set it to {me}, so "
-                                              f"that webhooks caused by the service's own updates cost no API call")]
+        return [
+            Row(
+                WARN,
+                "integration user",
+                f"escalation.integration_user_id is not set: set it to {me}, so "
+                f"that webhooks caused by the service's own updates cost no API call",
+            )
+        ]
     if wanted != me:
-        return [Row(PROBLEM, "integration user", f"escalation.integration_user_id is {wanted}, but these "
-                    f"credentials are user {me}: the service's own updates would not be recognised")]
+        return [
+            Row(
+                PROBLEM,
+                "integration user",
+                f"escalation.integration_user_id is {wanted}, but these "
+                f"credentials are user {me}: the service's own updates would not be recognised",
+            )
+        ]
     return [Row(OK, "integration user", f"{me} is the user of these credentials")]
 
 
@@ -51,9 +67,15 @@ def check_role(ctx: Context) -> list[Row]:
     role = ctx.me.get("role")
     if role == "admin":
         return [Row(OK, "role", "admin")]
-    return [Row(PROBLEM, "role", f"{role}: an admin is needed. Without one the SLA engine cannot read the "
-                f"incremental ticket export (SLA warnings and breaches go unseen) and `escalator setup` "
-                f"cannot run; escalations by CC, impact and request still work")]
+    return [
+        Row(
+            PROBLEM,
+            "role",
+            f"{role}: an admin is needed. Without one the SLA engine cannot read the "
+            f"incremental ticket export (SLA warnings and breaches go unseen) and `escalator setup` "
+            f"cannot run; escalations by CC, impact and request still work",
+        )
+    ]
 
 
 def _exists(kind: str, label: str, read: Callable[[Context, dict], list[dict]]) -> Check:
@@ -86,8 +108,14 @@ def check_users(ctx: Context) -> list[Row]:
         if user and (not user.get("active", True) or user.get("suspended")):
             rows.append(Row(PROBLEM, subject, f"{user.get('name')} is deleted or suspended ({places(where)})"))
         elif user and user.get("role") not in AGENT_ROLES:
-            rows.append(Row(PROBLEM, subject, f"{user.get('name')} is an end-user, not an agent: cannot be "
-                                              f"assigned or follow as a lead ({places(where)})"))
+            rows.append(
+                Row(
+                    PROBLEM,
+                    subject,
+                    f"{user.get('name')} is an end-user, not an agent: cannot be "
+                    f"assigned or follow as a lead ({places(where)})",
+                )
+            )
         else:
             rows.append(_found(subject, user, where, f" ({user.get('role')})" if user else ""))
     return rows
@@ -100,12 +128,19 @@ def check_assignees(ctx: Context) -> list[Row]:
     for n, route in routes:
         if route.assignee_id not in users:
             continue  # reported by check_users
-        member_of = ctx.read(f"groups of {route.assignee_id}", lambda uid=route.assignee_id: {
-            m["group_id"] for m in ctx.admin.group_memberships(uid)})
+        member_of = ctx.read(
+            f"groups of {route.assignee_id}",
+            lambda uid=route.assignee_id: {m["group_id"] for m in ctx.admin.group_memberships(uid)},
+        )
         status, verb = (OK, "is") if route.group_id in member_of else (PROBLEM, "is NOT")
-        rows.append(Row(status, f"routes[{n}] lead", f"user {route.assignee_id} {verb} a member of group "
-                                                    f"{route.group_id}" + ("" if status == OK else
-                                                    ": Zendesk would refuse the escalation update (422)")))
+        rows.append(
+            Row(
+                status,
+                f"routes[{n}] lead",
+                f"user {route.assignee_id} {verb} a member of group "
+                f"{route.group_id}" + ("" if status == OK else ": Zendesk would refuse the escalation update (422)"),
+            )
+        )
     return rows
 
 
@@ -121,8 +156,14 @@ def check_fields(ctx: Context) -> list[Row]:
         if field is None:
             rows.append(Row(PROBLEM, subject, f"not found ({places(where)}): {_field_fix(where)}"))
         elif allowed and field.get("type") not in allowed:
-            rows.append(Row(PROBLEM, subject, f"{field.get('title')} is a {field.get('type')} field; "
-                                              f"{' or '.join(sorted(allowed))} is needed ({places(where)})"))
+            rows.append(
+                Row(
+                    PROBLEM,
+                    subject,
+                    f"{field.get('title')} is a {field.get('type')} field; "
+                    f"{' or '.join(sorted(allowed))} is needed ({places(where)})",
+                )
+            )
         else:
             rows.append(_found(subject, field, where, f" ({field.get('type')})"))
     return rows + _option_rows(ctx.names, fields)
@@ -146,9 +187,11 @@ def _option_rows(names: Names, fields: dict) -> list[Row]:
             if value in offered:
                 rows.append(Row(OK, subject, f"an option ({places(where)})"))
             else:
-                fix = ("run `escalator setup`, which adds it (the field's other options stay)"
-                       if all(place.startswith("field_values.") for place in where)
-                       else f"add it to the field in {FIELDS_PAGE}, or correct the value")
+                fix = (
+                    "run `escalator setup`, which adds it (the field's other options stay)"
+                    if all(place.startswith("field_values.") for place in where)
+                    else f"add it to the field in {FIELDS_PAGE}, or correct the value"
+                )
                 rows.append(Row(PROBLEM, subject, f"not an option of this drop-down ({places(where)}): {fix}"))
     return rows
 
@@ -165,12 +208,23 @@ def check_schedules(ctx: Context) -> list[Row]:
         return []
     schedules = ctx.admin.schedules()
     if not schedules:
-        return [Row(PROBLEM, "zendesk schedule", f"the account has no business-hours schedule, so these count in "
-                                                f"calendar time: {places(ctx.names.schedules)}; add one in Admin "
-                                                f"Center (Objects and rules > Schedules) or name a [schedules.<name>]")]
+        return [
+            Row(
+                PROBLEM,
+                "zendesk schedule",
+                f"the account has no business-hours schedule, so these count in "
+                f"calendar time: {places(ctx.names.schedules)}; add one in Admin "
+                f"Center (Objects and rules > Schedules) or name a [schedules.<name>]",
+            )
+        ]
     first = schedules[0]
-    return [Row(OK, "zendesk schedule", f"{first.get('name')} ({first.get('time_zone')}), the account's default "
-                                        f"({places(ctx.names.schedules)})")]
+    return [
+        Row(
+            OK,
+            "zendesk schedule",
+            f"{first.get('name')} ({first.get('time_zone')}), the account's default ({places(ctx.names.schedules)})",
+        )
+    ]
 
 
 def check_tickets(ctx: Context) -> list[Row]:
@@ -181,17 +235,37 @@ def check_tickets(ctx: Context) -> list[Row]:
         if ticket is None:
             rows.append(Row(PROBLEM, subject, f"not found ({places(where)})"))
         elif ticket.get("status") == "closed":
-            rows.append(Row(PROBLEM, subject, f"{ticket.get('subject')} is closed: it takes no note; name an open "
-                                              f"ticket ({places(where)})"))
+            rows.append(
+                Row(
+                    PROBLEM,
+                    subject,
+                    f"{ticket.get('subject')} is closed: it takes no note; name an open ticket ({places(where)})",
+                )
+            )
         else:
             rows.append(Row(OK, subject, f"{ticket.get('subject')} ({ticket.get('status')}) ({places(where)})"))
     return rows
 
 
-CHECKS: list[Check] = [check_credentials, check_integration_user, check_role, check_groups, check_users,
-                       check_assignees, check_fields, check_escalation_fields, check_forms, check_brands,
-                       check_organizations, check_schedules, check_tickets, check_hotline, *WEBHOOK_CHECKS,
-                       check_oauth_client, check_app]
+CHECKS: list[Check] = [
+    check_credentials,
+    check_integration_user,
+    check_role,
+    check_groups,
+    check_users,
+    check_assignees,
+    check_fields,
+    check_escalation_fields,
+    check_forms,
+    check_brands,
+    check_organizations,
+    check_schedules,
+    check_tickets,
+    check_hotline,
+    *WEBHOOK_CHECKS,
+    check_oauth_client,
+    check_app,
+]
 
 
 def run_checks(ctx: Context, checks: list[Check] = CHECKS) -> list[Row]:
@@ -208,22 +282,40 @@ def run_checks(ctx: Context, checks: list[Check] = CHECKS) -> list[Row]:
     return rows
 
 
-def run_check(settings: Settings, rules_path: str, build_admin: Callable[[Settings], ZendeskAdmin],
-              notify_test: bool = False, environ: Mapping[str, str] = os.environ) -> int:
+def run_check(
+    settings: Settings,
+    rules_path: str,
+    build_admin: Callable[[Settings], ZendeskAdmin],
+    notify_test: bool = False,
+    environ: Mapping[str, str] = os.environ,
+) -> int:
     """Check the policy file and its chat targets, then Zendesk; print the table; 1 when there is a problem."""
     try:
         policy = load_policy(rules_path)
     except ConfigError as error:
         return _report([Row(PROBLEM, "policy", str(error))], None)  # it names the file
-    rows = [Row(OK, "policy", f"{rules_path} is valid"), *check_notify(policy, environ, settings.api_timeout,
-                                                                      notify_test)]
+    rows = [
+        Row(OK, "policy", f"{rules_path} is valid"),
+        *check_notify(policy, environ, settings.api_timeout, notify_test),
+    ]
     if not settings.has_credentials:
-        rows.append(Row(PROBLEM, "credentials", "not set: ZENDESK_SUBDOMAIN with ZENDESK_EMAIL and "
-                                                "ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN)"))
+        rows.append(
+            Row(
+                PROBLEM,
+                "credentials",
+                "not set: ZENDESK_SUBDOMAIN with ZENDESK_EMAIL and ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN)",
+            )
+        )
         return _report(rows, None)
     admin, inbox = build_admin(settings), service_database(settings.database_url)
-    context = Context(policy, admin, settings.webhook_secrets, inbox, settings.app_token,
-                      (settings.oauth_client_id, settings.oauth_client_secret))
+    context = Context(
+        policy,
+        admin,
+        settings.webhook_secrets,
+        inbox,
+        settings.app_token,
+        (settings.oauth_client_id, settings.oauth_client_secret),
+    )
     return _report(rows + _policy_applied(inbox, rules_path) + run_checks(context), admin)
 
 
@@ -232,10 +324,16 @@ def _policy_applied(inbox, rules_path: str) -> list[Row]:
     started = edited_since_start(inbox, rules_path) if inbox else None
     if started is None:
         return []
-    return [Row(WARN, "policy applied", f"{rules_path} changed since the service started with it "
-                                        f"({started:%Y-%m-%d %H:%M} UTC): restart the web and worker processes to "
-                                        f"apply it (and run `escalator setup` first when its impact tags, levels, "
-                                        f"request tag, status values or [lifecycle] changed)")]
+    return [
+        Row(
+            WARN,
+            "policy applied",
+            f"{rules_path} changed since the service started with it "
+            f"({started:%Y-%m-%d %H:%M} UTC): restart the web and worker processes to "
+            f"apply it (and run `escalator setup` first when its impact tags, levels, "
+            f"request tag, status values or [lifecycle] changed)",
+        )
+    ]
 
 
 def _report(rows: list[Row], admin: ZendeskAdmin | None) -> int:

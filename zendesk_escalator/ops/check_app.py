@@ -20,22 +20,51 @@ def check_app(ctx: Context) -> list[Row]:
     app = next((found for found in apps.owned_apps() if found.get("name") == APP_NAME), None)
     installed = [found for found in apps.installations() if found.get("app_id") == app["id"]] if app else []
     if not installed:
-        return [Row(WARN, "sidebar app", f"ESCALATOR_APP_TOKEN is set but the app is not installed: {INSTALL}")] \
-            if ctx.app_token else []
+        return (
+            [Row(WARN, "sidebar app", f"ESCALATOR_APP_TOKEN is set but the app is not installed: {INSTALL}")]
+            if ctx.app_token
+            else []
+        )
     installation = installed[0]
     subject, settings = f"sidebar app {installation['id']}", installation.get("settings") or {}
     if not ctx.app_token:
-        return [Row(PROBLEM, subject, "installed, but ESCALATOR_APP_TOKEN is not set here: the service refuses the "
-                                      "app (403) and agents' sidebars cannot read the escalation; set it where the "
-                                      f"service runs, then `{INSTALL}` gives the app the same token")]
+        return [
+            Row(
+                PROBLEM,
+                subject,
+                "installed, but ESCALATOR_APP_TOKEN is not set here: the service refuses the "
+                "app (403) and agents' sidebars cannot read the escalation; set it where the "
+                f"service runs, then `{INSTALL}` gives the app the same token",
+            )
+        ]
     held = settings.get("token_fingerprint")
     if held is not None and held != fingerprint(ctx.app_token.encode()):
-        return [Row(PROBLEM, subject, "holds another token than ESCALATOR_APP_TOKEN: the service answers the app "
-                                      f"401; `{INSTALL}` gives it this one")]
-    rows = [Row(OK, subject, f"installed for {settings.get('service_url')}, "
-                             + ("with the token of ESCALATOR_APP_TOKEN" if held else
-                                "its token unknown (not installed by `escalator app install`: set by hand?)"))]
+        return [
+            Row(
+                PROBLEM,
+                subject,
+                "holds another token than ESCALATOR_APP_TOKEN: the service answers the app "
+                f"401; `{INSTALL}` gives it this one",
+            )
+        ]
+    rows = [
+        Row(
+            OK,
+            subject,
+            f"installed for {settings.get('service_url')}, "
+            + (
+                "with the token of ESCALATOR_APP_TOKEN"
+                if held
+                else "its token unknown (not installed by `escalator app install`: set by hand?)"
+            ),
+        )
+    ]
     if installation.get("enabled") is False:
-        rows.append(Row(WARN, subject, "disabled: agents do not see it (Admin Center > Apps and integrations > "
-                                       "Zendesk Support apps)"))
+        rows.append(
+            Row(
+                WARN,
+                subject,
+                "disabled: agents do not see it (Admin Center > Apps and integrations > Zendesk Support apps)",
+            )
+        )
     return rows

@@ -24,8 +24,15 @@ class Row:
 class Context:
     """What the checks share: the policy, what it names, and the admin API (each list read once)."""
 
-    def __init__(self, policy: Policy, admin: ZendeskAdmin, secrets: tuple[str, ...] = (), inbox: Inbox | None = None,
-                 app_token: str | None = None, oauth: tuple[str, str | None] = ("zendesk_escalator", None)):
+    def __init__(
+        self,
+        policy: Policy,
+        admin: ZendeskAdmin,
+        secrets: tuple[str, ...] = (),
+        inbox: Inbox | None = None,
+        app_token: str | None = None,
+        oauth: tuple[str, str | None] = ("zendesk_escalator", None),
+    ):
         self.policy, self.admin, self.names, self.secrets = policy, admin, names_in(policy), secrets
         self.oauth = oauth  # ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET, as the service has them
         self.inbox = inbox  # the service's database, when it is here

@@ -20,11 +20,21 @@ def check_notify(policy: Policy, environ: Mapping[str, str], timeout: float, sen
         subject, where = f"notify {target.name}", f"notify[{n}].{key}"
         to = f" to channel {target.channel}" if target.kind == SLACK_BOT else ""
         if not (environ.get(target.secret_env) or "").strip():
-            rows.append(Row(PROBLEM, subject, f"{target.secret_env} is not set ({where}): its notices would fail "
-                                              f"and be kept dead"))
+            rows.append(
+                Row(
+                    PROBLEM,
+                    subject,
+                    f"{target.secret_env} is not set ({where}): its notices would fail and be kept dead",
+                )
+            )
         elif not send_test:
-            rows.append(Row(OK, subject, f"{target.kind}{to}: {target.secret_env} is set (`check --notify-test` "
-                                         f"sends a test message)"))
+            rows.append(
+                Row(
+                    OK,
+                    subject,
+                    f"{target.kind}{to}: {target.secret_env} is set (`check --notify-test` sends a test message)",
+                )
+            )
         else:
             rows.append(_test(target, environ, timeout, subject, to))
     return rows

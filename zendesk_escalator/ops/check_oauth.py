@@ -12,8 +12,7 @@ from ..zendesk.transport import ZendeskSession
 from .check_context import OK, PROBLEM, WARN, Context, Row
 from .setup_oauth import callback_for
 
-NEW_SECRET = ("unset it, run `escalator setup` (it prints a new one), set that where the service runs and restart "
-              "it")
+NEW_SECRET = "unset it, run `escalator setup` (it prints a new one), set that where the service runs and restart it"
 
 
 def check_oauth_client(ctx: Context) -> list[Row]:
@@ -24,8 +23,14 @@ def check_oauth_client(ctx: Context) -> list[Row]:
     subject = f"oauth client {identifier}"
     client = next((c for c in ctx.admin.oauth_clients() if c.get("identifier") == identifier), None)
     if client is None:
-        return [Row(PROBLEM, subject, "not found in Zendesk (ZENDESK_OAUTH_CLIENT_ID): sign-in with Zendesk fails; "
-                                      "`escalator setup` creates it and prints its secret")]
+        return [
+            Row(
+                PROBLEM,
+                subject,
+                "not found in Zendesk (ZENDESK_OAUTH_CLIENT_ID): sign-in with Zendesk fails; "
+                "`escalator setup` creates it and prints its secret",
+            )
+        ]
     hook = ctx.our_webhook
     callback = callback_for(hook["endpoint"]) if hook and hook.get("endpoint") else None
     redirects = client.get("redirect_uri") or []
@@ -36,13 +41,25 @@ def check_oauth_client(ctx: Context) -> list[Row]:
         ZendeskSignIn(session, identifier, secret, ctx.admin.timeout).try_secret(callback or (redirects or [""])[0])
         rows.append(Row(OK, subject, f"[{client['id']}]: Zendesk accepts ZENDESK_OAUTH_CLIENT_SECRET as its secret"))
     except SignInMisconfigured as error:
-        rows.append(Row(PROBLEM, subject, f"Zendesk refuses ZENDESK_OAUTH_CLIENT_SECRET as this client's secret "
-                                          f"({error.answered}): sign-in with Zendesk fails; {NEW_SECRET}"))
+        rows.append(
+            Row(
+                PROBLEM,
+                subject,
+                f"Zendesk refuses ZENDESK_OAUTH_CLIENT_SECRET as this client's secret "
+                f"({error.answered}): sign-in with Zendesk fails; {NEW_SECRET}",
+            )
+        )
     except SignInFailed as error:
         rows.append(Row(WARN, subject, f"the secret could not be tried: {error}"))
     finally:
         ctx.admin.session.calls.update(session.calls)
     if callback and callback not in redirects:
-        rows.append(Row(PROBLEM, subject, f"[{client['id']}] does not list {callback} among its redirect URLs: "
-                                          f"Zendesk refuses the sign-in; `escalator setup` adds it"))
+        rows.append(
+            Row(
+                PROBLEM,
+                subject,
+                f"[{client['id']}] does not list {callback} among its redirect URLs: "
+                f"Zendesk refuses the sign-in; `escalator setup` adds it",
+            )
+        )
     return rows

@@ -16,10 +16,12 @@ TRIGGERS_PAGE = "Admin Center > Objects and rules > Triggers"
 WEBHOOKS_PAGE = "Admin Center > Apps and integrations > Webhooks"
 WEBHOOK_ACTION = "notification_webhook"
 # What reaches the service only through each of setup's triggers (by title, after "zendesk-escalator: ").
-PURPOSES = {"ticket created": "new tickets (emailed to or CC'ing an escalation address, or with an impact tag)",
-            "customer update": "customers' replies (a CC of an escalation address, \"production down\")",
-            "escalation requested": "agents' requests for escalation",
-            "escalation lifecycle": "solves, reopens and de-escalation requests of escalated tickets"}
+PURPOSES = {
+    "ticket created": "new tickets (emailed to or CC'ing an escalation address, or with an impact tag)",
+    "customer update": 'customers\' replies (a CC of an escalation address, "production down")',
+    "escalation requested": "agents' requests for escalation",
+    "escalation lifecycle": "solves, reopens and de-escalation requests of escalated tickets",
+}
 
 
 def check_webhook(ctx: Context) -> list[Row]:
@@ -28,11 +30,23 @@ def check_webhook(ctx: Context) -> list[Row]:
     if hook is None:
         hand_made = _hand_made(ctx)
         if hand_made:
-            return [Row(WARN, f"webhook {w['id']}", f"\"{w.get('name')}\" (made by hand, signs with a secret of "
-                                                   f"ZENDESK_WEBHOOK_SECRET: not checked, nor are its triggers; "
-                                                   f"`escalator setup` makes and checks its own)") for w in hand_made]
-        return [Row(PROBLEM, "webhook", f"missing: no webhook named {NAME}, so Zendesk sends the service nothing; "
-                                        f"run `escalator setup`")]
+            return [
+                Row(
+                    WARN,
+                    f"webhook {w['id']}",
+                    f'"{w.get("name")}" (made by hand, signs with a secret of '
+                    f"ZENDESK_WEBHOOK_SECRET: not checked, nor are its triggers; "
+                    f"`escalator setup` makes and checks its own)",
+                )
+                for w in hand_made
+            ]
+        return [
+            Row(
+                PROBLEM,
+                "webhook",
+                f"missing: no webhook named {NAME}, so Zendesk sends the service nothing; run `escalator setup`",
+            )
+        ]
     rows, subject = [], f"webhook {hook['id']}"
     if hook.get("status") != "active":
         rows.append(Row(PROBLEM, subject, "inactive: Zendesk calls nothing; activate it (or run setup)"))
@@ -40,8 +54,14 @@ def check_webhook(ctx: Context) -> list[Row]:
         rows.append(Row(OK, subject, f"{hook.get('endpoint')}, signed with a secret of ZENDESK_WEBHOOK_SECRET"))
     else:
         state = "does not hold" if ctx.secrets else "is not set here, so it cannot hold"
-        rows.append(Row(PROBLEM, subject, f"ZENDESK_WEBHOOK_SECRET {state} this webhook's signing secret: the "
-                                          f"service would answer 401 to every call; `escalator setup` prints it"))
+        rows.append(
+            Row(
+                PROBLEM,
+                subject,
+                f"ZENDESK_WEBHOOK_SECRET {state} this webhook's signing secret: the "
+                f"service would answer 401 to every call; `escalator setup` prints it",
+            )
+        )
     return rows
 
 
@@ -59,9 +79,19 @@ def check_triggers(ctx: Context) -> list[Row]:
     """Each trigger `setup` would make now is there, active and unchanged: without it, what it is for goes unheard."""
     hook = ctx.our_webhook
     if hook is None:
-        return [] if _hand_made(ctx) else [Row(PROBLEM, "triggers", "missing: none of setup's triggers call the "
-                                                                    "service, so no ticket change reaches it; run "
-                                                                    "`escalator setup`")]
+        return (
+            []
+            if _hand_made(ctx)
+            else [
+                Row(
+                    PROBLEM,
+                    "triggers",
+                    "missing: none of setup's triggers call the "
+                    "service, so no ticket change reaches it; run "
+                    "`escalator setup`",
+                )
+            ]
+        )
     categories = ctx.admin.trigger_categories()
     category = next((c for c in categories or [] if c.get("name") == NAME), None)
     category_id = category["id"] if category else None
@@ -88,9 +118,15 @@ def check_callers(ctx: Context) -> list[Row]:
         calling = [t for t in triggers if other["id"] in _called(t)]
         rows.append(Row(WARN, f"webhook {other['id']}", _other_webhook(other, calling)))
     for trigger in (t for t in triggers if t["id"] not in ours and hook["id"] in _called(t)):
-        rows.append(Row(WARN, f"trigger {trigger['id']}", f"\"{trigger.get('title')}\" is not one of setup's but "
-                                                          f"calls the service too: each change it matches is sent "
-                                                          f"again; deactivate it in {TRIGGERS_PAGE}"))
+        rows.append(
+            Row(
+                WARN,
+                f"trigger {trigger['id']}",
+                f'"{trigger.get("title")}" is not one of setup\'s but '
+                f"calls the service too: each change it matches is sent "
+                f"again; deactivate it in {TRIGGERS_PAGE}",
+            )
+        )
     return rows
 
 
@@ -105,10 +141,17 @@ def check_forms_offer_status(ctx: Context) -> list[Row]:
         if error.status == 403:  # a plan without ticket forms: its one form shows every field
             return []
         raise
-    return [Row(WARN, f"form {form['id']}", f"\"{form.get('name')}\" does not show the escalation status field "
-                                            f"({status}): agents on it cannot ask for escalation with it (the request "
-                                            f"tag still works); `escalator setup` adds it")
-            for form in forms if form.get("active", True) and status not in (form.get("ticket_field_ids") or [])]
+    return [
+        Row(
+            WARN,
+            f"form {form['id']}",
+            f'"{form.get("name")}" does not show the escalation status field '
+            f"({status}): agents on it cannot ask for escalation with it (the request "
+            f"tag still works); `escalator setup` adds it",
+        )
+        for form in forms
+        if form.get("active", True) and status not in (form.get("ticket_field_ids") or [])
+    ]
 
 
 WEBHOOK_CHECKS = [check_webhook, check_webhook_test, check_triggers, check_callers, check_forms_offer_status]
@@ -121,30 +164,46 @@ def _trigger_row(step) -> Row:
     if step.action == CREATE:
         return Row(PROBLEM, subject, f"missing: {unheard} never reach the service; `escalator setup` creates it again")
     if step.action == UPDATE and step.body == {"active": False}:
-        return Row(WARN, subject, f"no longer needed by the policy but active [{step.id}]: `escalator setup` "
-                                  f"deactivates it")
+        return Row(
+            WARN, subject, f"no longer needed by the policy but active [{step.id}]: `escalator setup` deactivates it"
+        )
     if step.action == UPDATE and not step.found.get("active"):
-        return Row(PROBLEM, subject, f"inactive [{step.id}]: {unheard} never reach the service; `escalator setup` "
-                                     f"activates it")
+        return Row(
+            PROBLEM, subject, f"inactive [{step.id}]: {unheard} never reach the service; `escalator setup` activates it"
+        )
     if step.action == UPDATE:
-        return Row(PROBLEM, subject, f"edited [{step.id}] ({step.why} differ from what setup makes): {unheard} may "
-                                     f"no longer reach the service; `escalator setup` restores it")
+        return Row(
+            PROBLEM,
+            subject,
+            f"edited [{step.id}] ({step.why} differ from what setup makes): {unheard} may "
+            f"no longer reach the service; `escalator setup` restores it",
+        )
     return Row(OK, subject, f"active, as setup made it [{step.id}]")
 
 
 def _other_webhook(webhook: dict, calling: list[dict]) -> str:
     if "conditional_ticket_events" not in (webhook.get("subscriptions") or []):
-        return (f"\"{webhook.get('name')}\" (Zendesk events) also calls the service: every event is sent again "
-                f"beside the triggers; deactivate it in {WEBHOOKS_PAGE} unless you mean to use both")
-    by = "; ".join(f"trigger {t['id']} \"{t.get('title')}\"" for t in calling) or "no active trigger yet"
-    return (f"\"{webhook.get('name')}\" also calls the service ({by}): each change is sent to it again; "
-            f"deactivate it and its triggers in {WEBHOOKS_PAGE} and {TRIGGERS_PAGE}")
+        return (
+            f'"{webhook.get("name")}" (Zendesk events) also calls the service: every event is sent again '
+            f"beside the triggers; deactivate it in {WEBHOOKS_PAGE} unless you mean to use both"
+        )
+    by = "; ".join(f'trigger {t["id"]} "{t.get("title")}"' for t in calling) or "no active trigger yet"
+    return (
+        f'"{webhook.get("name")}" also calls the service ({by}): each change is sent to it again; '
+        f"deactivate it and its triggers in {WEBHOOKS_PAGE} and {TRIGGERS_PAGE}"
+    )
 
 
 def _hand_made(ctx: Context) -> list[dict]:
     """Without setup's webhook: the active webhooks that sign with a secret the service holds (made by hand)."""
-    return ctx.read("hand-made webhooks", lambda: [
-        w for w in ctx.webhooks() if w.get("status") == "active" and ctx.admin.signing_secret(w["id"]) in ctx.secrets])
+    return ctx.read(
+        "hand-made webhooks",
+        lambda: [
+            w
+            for w in ctx.webhooks()
+            if w.get("status") == "active" and ctx.admin.signing_secret(w["id"]) in ctx.secrets
+        ],
+    )
 
 
 def _every_trigger(ctx: Context) -> list[dict]:
@@ -154,8 +213,11 @@ def _every_trigger(ctx: Context) -> list[dict]:
 
 def _called(trigger: dict) -> set[str]:
     """The webhooks a trigger notifies."""
-    return {str(action["value"][0]) for action in trigger.get("actions") or []
-            if action.get("field") == WEBHOOK_ACTION and isinstance(action.get("value"), list) and action["value"]}
+    return {
+        str(action["value"][0])
+        for action in trigger.get("actions") or []
+        if action.get("field") == WEBHOOK_ACTION and isinstance(action.get("value"), list) and action["value"]
+    }
 
 
 def _address(endpoint) -> tuple[str, str] | None:

@@ -34,15 +34,23 @@ def dashboard():
         return refused
     services = current_app.extensions["escalator"]
     directory = current_app.extensions.setdefault(  # one per web process; the service's clock for its ages
-        "escalator_directory", Directory(lambda: services.clock().timestamp()))
+        "escalator_directory", Directory(lambda: services.clock().timestamp())
+    )
     try:
         view = gather(services, directory, filters())
     except StorageUnavailable as error:
         return text(f"The database is unavailable: {error}\n", 503, {"Retry-After": "10"})
     csrf = signer().csrf(viewer) if viewer.session_id else None  # a bearer script gets no forms
-    page = render_template("dashboard.html", view=view, tickets=agent_tickets(services.settings),
-                           dry_run=services.settings.dry_run, days=DAYS, who=viewer.label, csrf=csrf,
-                           notice=notice())
+    page = render_template(
+        "dashboard.html",
+        view=view,
+        tickets=agent_tickets(services.settings),
+        dry_run=services.settings.dry_run,
+        days=DAYS,
+        who=viewer.label,
+        csrf=csrf,
+        notice=notice(),
+    )
     return page, 200, HEADERS
 
 
@@ -60,9 +68,14 @@ def retry(row_id: int):
     if not found or found[0].status != DEAD:
         return redirect(url_for(".dashboard", not_dead=row_id), 303)
     services.inbox.revive([row_id], now, now + services.settings.retry_budget_hours * 3600)
-    log.warning("dead letter %d (ticket %d, %s) queued again from the dashboard by %s", row_id, found[0].ticket_id,
-                found[0].kind, viewer.who, extra={"row_id": row_id, "ticket_id": found[0].ticket_id,
-                                                    "by_user_id": viewer.user_id, "by": viewer.kind})
+    log.warning(
+        "dead letter %d (ticket %d, %s) queued again from the dashboard by %s",
+        row_id,
+        found[0].ticket_id,
+        found[0].kind,
+        viewer.who,
+        extra={"row_id": row_id, "ticket_id": found[0].ticket_id, "by_user_id": viewer.user_id, "by": viewer.kind},
+    )
     return redirect(url_for(".dashboard", retried=row_id), 303)
 
 
@@ -81,11 +94,13 @@ def sign_out():
 
 def filters() -> Filters:
     """The filters asked for in the address; a value that is not one is ignored."""
+
     def number(name: str) -> int | None:
         try:
             return zendesk_id(request.args.get(name, ""))
         except ValidationError:  # not a number: no filter
             return None
+
     state = request.args.get("state")
     return Filters(state if state in STATES else None, number("level"), number("owner"), number("organization"))
 

@@ -20,11 +20,13 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     # Nothing from elsewhere, no inline script: ticket data on the page can do nothing even if it slipped escaping.
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src data:; "
-                               "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
 }
-OFF = ("The dashboard is off: set ESCALATOR_ADMIN_TOKEN (at least 16 random characters), or "
-       "ZENDESK_OAUTH_CLIENT_SECRET for signing in with Zendesk (`escalator setup` prints it), and restart the "
-       "web process to enable it.\n")
+OFF = (
+    "The dashboard is off: set ESCALATOR_ADMIN_TOKEN (at least 16 random characters), or "
+    "ZENDESK_OAUTH_CLIENT_SECRET for signing in with Zendesk (`escalator setup` prints it), and restart the "
+    "web process to enable it.\n"
+)
 
 
 def signer() -> SessionSigner | None:
@@ -90,8 +92,14 @@ def sign_in_page(status: int, problem: str = ""):
     cookie only this site's forms send back)."""
     settings = current_app.extensions["escalator"].settings
     csrf = secrets.token_urlsafe(24)
-    page = render_template("sign_in.html", csrf=csrf, problem=problem, hours=SESSION_HOURS,
-                           zendesk=settings.zendesk_sign_in, token=bool(settings.admin_token))
+    page = render_template(
+        "sign_in.html",
+        csrf=csrf,
+        problem=problem,
+        hours=SESSION_HOURS,
+        zendesk=settings.zendesk_sign_in,
+        token=bool(settings.admin_token),
+    )
     answer = current_app.make_response((page, status))
     answer.headers.update({**HEADERS, "WWW-Authenticate": 'Bearer realm="escalator dashboard"'})
     answer.set_cookie(CSRF_COOKIE, csrf, max_age=3600, **cookie_options())
@@ -100,8 +108,12 @@ def sign_in_page(status: int, problem: str = ""):
 
 def cookie_options(samesite: str = "Strict", path: str = PATH) -> dict:
     """HttpOnly, limited to the dashboard, Secure unless plain http from this machine."""
-    return {"path": path, "httponly": True, "samesite": samesite,
-            "secure": secure_cookie(request.scheme, request.remote_addr, request.headers)}
+    return {
+        "path": path,
+        "httponly": True,
+        "samesite": samesite,
+        "secure": secure_cookie(request.scheme, request.remote_addr, request.headers),
+    }
 
 
 def text(message: str, status: int, headers: dict | None = None) -> tuple:

@@ -34,9 +34,14 @@ def gather(services, directory: Directory, filters: Filters) -> Dashboard:
     now, policy = services.clock(), services.policy
     overview = Overview(services.inbox)
     episodes = Escalations(services.inbox).open_ones()
-    stored = Stored(episodes, overview.moments([e.ticket_id for e in episodes]), overview.decisions(),
-                    overview.health(now.timestamp()), overview.opened_since(now - timedelta(days=DAYS)),
-                    overview.dead())
+    stored = Stored(
+        episodes,
+        overview.moments([e.ticket_id for e in episodes]),
+        overview.decisions(),
+        overview.health(now.timestamp()),
+        overview.opened_since(now - timedelta(days=DAYS)),
+        overview.dead(),
+    )
     levels = {level.level: (level.name, level.followers) for level in policy.levels}
     return build(stored, now, levels, zendesk_facts(services, directory, episodes, levels), filters)
 
@@ -56,12 +61,24 @@ def zendesk_facts(services, directory: Directory, episodes: list[Episode], level
         people = {t.requester_id for t in tickets.values() if t.requester_id}
         people |= {e.owner_id for e in episodes if e.owner_id}
         people |= {lead for e in episodes for lead in levels.get(e.level, (None, ()))[1]}
-        users, organizations = directory.names(ZendeskAdmin(client.session, settings.api_timeout), people,
-                                               {t.organization_id for t in tickets.values() if t.organization_id})
+        users, organizations = directory.names(
+            ZendeskAdmin(client.session, settings.api_timeout),
+            people,
+            {t.organization_id for t in tickets.values() if t.organization_id},
+        )
     except ZendeskError as error:
         log.warning("dashboard: Zendesk not read fully (%s)", error)
         problem = f"Zendesk did not answer every read ({error}): what it did not tell is shown by id"
     account = AccountSchedule(Cursors(services.inbox))() if policy.sla.enabled else None
-    facts = {tid: TicketFacts(t.subject, t.requester_id, t.organization_id, breach_moments(t, policy, account),
-                              replies.get(tid), tid in replies) for tid, t in tickets.items()}
+    facts = {
+        tid: TicketFacts(
+            t.subject,
+            t.requester_id,
+            t.organization_id,
+            breach_moments(t, policy, account),
+            replies.get(tid),
+            tid in replies,
+        )
+        for tid, t in tickets.items()
+    }
     return Known(facts, users, organizations, client.session.total, problem)

@@ -26,8 +26,10 @@ bp = Blueprint("dashboard_oauth", __name__)
 FLOW_COOKIE = "escalator_sign_in_flow"
 FLOW_SECONDS = 600  # from leaving for Zendesk to coming back
 CALLBACK = "/dashboard/login/callback"
-NOT_SET_UP = ("Signing in with Zendesk is not set up: run `escalator setup`, which creates the OAuth client and "
-              "prints ZENDESK_OAUTH_CLIENT_SECRET, set it where the service runs and restart it.\n")
+NOT_SET_UP = (
+    "Signing in with Zendesk is not set up: run `escalator setup`, which creates the OAuth client and "
+    "prints ZENDESK_OAUTH_CLIENT_SECRET, set it where the service runs and restart it.\n"
+)
 
 
 @bp.get("/dashboard/login")
@@ -38,10 +40,10 @@ def login():
     if not settings.zendesk_sign_in:
         return text(NOT_SET_UP, 404)
     state, (verifier, challenge) = secrets.token_urlsafe(24), pkce_pair()
-    flow = _flows().dumps({"state": state, "verifier": verifier,
-                           "ends": services.clock().timestamp() + FLOW_SECONDS})
-    answer = redirect(authorize_url(settings.zendesk_base_url, settings.oauth_client_id, redirect_uri(), state,
-                                    challenge), 302)
+    flow = _flows().dumps({"state": state, "verifier": verifier, "ends": services.clock().timestamp() + FLOW_SECONDS})
+    answer = redirect(
+        authorize_url(settings.zendesk_base_url, settings.oauth_client_id, redirect_uri(), state, challenge), 302
+    )
     answer.set_cookie(FLOW_COOKIE, flow, max_age=FLOW_SECONDS, **cookie_options("Lax", "/dashboard/login"))
     answer.headers.update(HEADERS)
     return answer
@@ -60,11 +62,13 @@ def callback():
     if "error" in request.args:  # the user did not allow it, or Zendesk refused the request
         said = request.args.get("error_description") or request.args["error"]
         return _page(403, "Not signed in", f"Zendesk did not sign you in: {said[:200]}")
-    session = ZendeskSession(f"https://{settings.client_subdomain}.zendesk.com", settings.zendesk_base_url,
-                             services.metrics.zendesk_call)
+    session = ZendeskSession(
+        f"https://{settings.client_subdomain}.zendesk.com", settings.zendesk_base_url, services.metrics.zendesk_call
+    )
     try:
-        user = ZendeskSignIn(session, settings.oauth_client_id, settings.oauth_client_secret,
-                             settings.api_timeout).user(request.args.get("code", ""), flow["verifier"], redirect_uri())
+        user = ZendeskSignIn(
+            session, settings.oauth_client_id, settings.oauth_client_secret, settings.api_timeout
+        ).user(request.args.get("code", ""), flow["verifier"], redirect_uri())
     except SignInFailed as error:
         log.warning("dashboard: a sign-in with Zendesk failed: %s", error)
         again = "" if isinstance(error, SignInMisconfigured) else " Try again in a minute."
@@ -72,12 +76,17 @@ def callback():
     viewer = Viewer(ZENDESK, user["id"], str(user.get("name") or f"user {user['id']}"), role_name(user))
     if not may_open(user, services.policy.dashboard):
         log.warning("dashboard: %s signed in with Zendesk and was refused (role)", viewer.who)
-        return _page(403, "Not for your role", f"You are signed in to Zendesk as {viewer.name} ({viewer.role}). "
-                     "The escalations dashboard is for admins and the roles the service's policy names in its "
-                     "[dashboard] roles; ask an admin of your Zendesk account.")
+        return _page(
+            403,
+            "Not for your role",
+            f"You are signed in to Zendesk as {viewer.name} ({viewer.role}). "
+            "The escalations dashboard is for admins and the roles the service's policy names in its "
+            "[dashboard] roles; ask an admin of your Zendesk account.",
+        )
     log.info("dashboard: %s signed in with Zendesk", viewer.who)
-    answer = current_app.make_response(_page(200, "Signed in", f"Signed in as {viewer.name} ({viewer.role}).",
-                                             onward=True))
+    answer = current_app.make_response(
+        _page(200, "Signed in", f"Signed in as {viewer.name} ({viewer.role}).", onward=True)
+    )
     answer.delete_cookie(FLOW_COOKIE, path="/dashboard/login")
     return signed_in(answer, viewer, now)
 
@@ -102,6 +111,12 @@ def _flow(value: str, now: float) -> dict | None:
 
 
 def _page(status: int, title: str, message: str, onward: bool = False):
-    page = render_template("message.html", title=title, message=message, onward=onward,
-                           again=url_for(".login"), dashboard=url_for("dashboard.dashboard"))
+    page = render_template(
+        "message.html",
+        title=title,
+        message=message,
+        onward=onward,
+        again=url_for(".login"),
+        dashboard=url_for("dashboard.dashboard"),
+    )
     return page, status, HEADERS

@@ -29,23 +29,39 @@ def list_dead(inbox: Inbox) -> int:
     print(f"{'id':>6}  {'ticket':>10}  {'kind':<12}  {'attempts':>8}  {'dead since (UTC)':<19}  last error")
     for row in rows:
         error = " ".join((row.last_error or "").split())
-        error = error if len(error) <= ERROR_WIDTH else error[:ERROR_WIDTH - 1] + "…"
+        error = error if len(error) <= ERROR_WIDTH else error[: ERROR_WIDTH - 1] + "…"
         print(f"{row.id:>6}  {row.ticket_id:>10}  {row.kind:<12}  {row.attempts:>8}  {_when(row.updated_at)}  {error}")
-    print(f"{len(rows)} dead row(s); `escalator dead-letters show ID` for one, `retry ID` or `retry --all` "
-          f"to queue them again.")
+    print(
+        f"{len(rows)} dead row(s); `escalator dead-letters show ID` for one, `retry ID` or `retry --all` "
+        f"to queue them again."
+    )
     return 0
 
 
 def show(inbox: Inbox, row_id: int) -> int:
     """Print one row: what arrived, what was concluded, and the error."""
     row = _one(inbox, row_id)
-    print(json.dumps({
-        "id": row.id, "status": row.status, "kind": row.kind, "ticket_id": row.ticket_id,
-        "dedupe_key": row.dedupe_key, "attempts": row.attempts, "crashes": row.crashes,
-        "created_at": _when(row.created_at), "updated_at": _when(row.updated_at),
-        "retry_deadline": _when(row.deadline) if row.deadline else None,
-        "payload": row.payload, "result": row.result, "last_error": row.last_error,
-    }, indent=2, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "id": row.id,
+                "status": row.status,
+                "kind": row.kind,
+                "ticket_id": row.ticket_id,
+                "dedupe_key": row.dedupe_key,
+                "attempts": row.attempts,
+                "crashes": row.crashes,
+                "created_at": _when(row.created_at),
+                "updated_at": _when(row.updated_at),
+                "retry_deadline": _when(row.deadline) if row.deadline else None,
+                "payload": row.payload,
+                "result": row.result,
+                "last_error": row.last_error,
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
     return 0
 
 
@@ -59,8 +75,10 @@ def retry(inbox: Inbox, row_id: int | None, now: float, retry_budget: float) -> 
     if not revived:
         print("No dead rows.")
         return 0
-    print(f"{revived} row(s) queued again, due now; retried until {_when(deadline)} UTC if they fail again. "
-          f"Their last error is kept until they succeed.")
+    print(
+        f"{revived} row(s) queued again, due now; retried until {_when(deadline)} UTC if they fail again. "
+        f"Their last error is kept until they succeed."
+    )
     return 0
 
 

@@ -19,9 +19,12 @@ PER_MINUTE = 5  # of Zendesk's 10: the running service's change feed needs the o
 RETRIES = 5  # waits after a 429 or 503 before giving up
 DEFAULT_WAIT = 60.0  # seconds, when Zendesk does not say
 BAR = 30
-READS = {"ticket events": "GET /api/v2/incremental/ticket_events.json",
-         "metric events": "GET /api/v2/incremental/ticket_metric_events.json",
-         "tickets": "GET /api/v2/incremental/tickets/cursor.json", "cases": "GET /api/v2/tickets/show_many.json"}
+READS = {
+    "ticket events": "GET /api/v2/incremental/ticket_events.json",
+    "metric events": "GET /api/v2/incremental/ticket_metric_events.json",
+    "tickets": "GET /api/v2/incremental/tickets/cursor.json",
+    "cases": "GET /api/v2/tickets/show_many.json",
+}
 
 
 class Progress:
@@ -50,8 +53,14 @@ class Progress:
 class Exports:
     """Every page of an export, each request paced and, after a 429 or 503, asked again when told."""
 
-    def __init__(self, reader: TicketReader, progress: Progress, sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic, per_minute: int = PER_MINUTE):
+    def __init__(
+        self,
+        reader: TicketReader,
+        progress: Progress,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        per_minute: int = PER_MINUTE,
+    ):
         self.reader, self.progress, self.sleep, self.clock = reader, progress, sleep, clock
         self.per_minute, self.sent = per_minute, deque()
         self.pages: Counter[str] = Counter()
@@ -98,7 +107,8 @@ class Exports:
                 raise EscalatorError(
                     f"Zendesk has no {label} export here ({READS.get(label, label)}): {error}. Check that "
                     "ZENDESK_API_URL (or ZENDESK_SUBDOMAIN) names the account, and that its plan offers the "
-                    "incremental exports; then run the backtest again.") from None
+                    "incremental exports; then run the backtest again."
+                ) from None
             except (ZendeskRateLimited, ZendeskUnavailable) as error:
                 failures += 1
                 if failures > RETRIES:

@@ -27,20 +27,29 @@ def check_line(inbox: Inbox, policy: Policy) -> tuple[bool, str] | None:
     except StorageUnavailable as error:
         return False, f"the service's database could not be read ({error})"
     moved = ", ".join(f"{role}: [fields] {new}, last written {old}" for role, (old, new) in moves.items())
-    return False, (f"[fields] names other fields than the service last wrote ({moved}), {count} escalation(s) "
-                   f"open: `escalator setup` finds the fields, carries the open escalations over to them and "
-                   f"prints the [fields] table for the policy")
+    return False, (
+        f"[fields] names other fields than the service last wrote ({moved}), {count} escalation(s) "
+        f"open: `escalator setup` finds the fields, carries the open escalations over to them and "
+        f"prints the [fields] table for the policy"
+    )
 
 
-def carry_over_lines(inbox: Inbox | None, policy: Policy, found: dict[str, object], dry_run: bool,
-                     now: datetime) -> list[str]:
+def carry_over_lines(
+    inbox: Inbox | None, policy: Policy, found: dict[str, object], dry_run: bool, now: datetime
+) -> list[str]:
     """Queue the open escalations' rewrite when the fields setup found have other ids; say what was done."""
     after = FieldIds(**{role: value if isinstance(value, int) else None for role, value in found.items()})
     if inbox is None:
         moves = moved_fields(policy.fields, after)
-        return [f"Open escalations, if the service has any: the fields moved ({_text(moves)}), but the service's "
+        return (
+            [
+                f"Open escalations, if the service has any: the fields moved ({_text(moves)}), but the service's "
                 f"database is not here (DATABASE_URL): run setup where the service runs to rewrite them (a new "
-                f"installation has none)."] if moves else []
+                f"installation has none)."
+            ]
+            if moves
+            else []
+        )
     inbox.migrate()
     moves = moved_fields(remembered(inbox) or policy.fields, after)
     if not moves:
@@ -49,17 +58,23 @@ def carry_over_lines(inbox: Inbox | None, policy: Policy, found: dict[str, objec
         return []
     if dry_run:
         count = len(Escalations(inbox).open_ones(limit=None))
-        shows = "1 shows the old fields ({}); a real run rewrites it" if count == 1 else \
-            f"{count} show the old fields ({{}}); a real run rewrites them"
+        shows = (
+            "1 shows the old fields ({}); a real run rewrites it"
+            if count == 1
+            else f"{count} show the old fields ({{}}); a real run rewrites them"
+        )
         return [f"Open escalations: {shows.format(_text(moves))}."] if count else []
     queued = carry_over(inbox, after, now)
     if not queued:
         return []
-    return [f"Open escalations: {queued} showed the old fields ({_text(moves)}): the service rewrites their "
-            f"fields and tags, one update every {PACE:g} s (about {ceil(queued * PACE / 60)} min), whether or not "
-            f"[fields] names the new ids yet."]
+    return [
+        f"Open escalations: {queued} showed the old fields ({_text(moves)}): the service rewrites their "
+        f"fields and tags, one update every {PACE:g} s (about {ceil(queued * PACE / 60)} min), whether or not "
+        f"[fields] names the new ids yet."
+    ]
 
 
 def _text(moves: dict[str, tuple[int, int | None]]) -> str:
-    return ", ".join(f"{role} {old} → {new if new is not None else 'a new field'}"
-                     for role, (old, new) in moves.items())
+    return ", ".join(
+        f"{role} {old} → {new if new is not None else 'a new field'}" for role, (old, new) in moves.items()
+    )

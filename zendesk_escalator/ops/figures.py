@@ -47,8 +47,9 @@ class Figures:
         self.clock = clock
         self._figures: dict[str, Figure] = {}
 
-    def register(self, name: str, documentation: str, labels: list[str] | tuple[str, ...],
-                 read: Callable[[float], Values]) -> None:
+    def register(
+        self, name: str, documentation: str, labels: list[str] | tuple[str, ...], read: Callable[[float], Values]
+    ) -> None:
         """Read this gauge at each scrape; `read(now)` returns {label values: value}, or a number."""
         if name in self._figures or name == UP:
             raise ValueError(f"figure {name} is registered already")
@@ -71,23 +72,44 @@ def inbox_figures(inbox, clock: Callable) -> Figures:
     due row, escalations by lifecycle state (and the open ones by level), and the Zendesk credentials' state."""
     figures = Figures(clock)
     overview, episodes = Overview(inbox), Escalations(inbox)
-    figures.register("escalator_inbox_rows", "Inbox rows by status (all processes).", ["status"],
-                     lambda now: inbox.counts())
-    figures.register("escalator_inbox_oldest_due_seconds", "How long the longest-waiting due row has been "
-                     "due (0 when none is): how far the workers are behind.", [],
-                     lambda now: _age(inbox.oldest_due(now), now))
-    figures.register("escalator_inbox_pending", "Pending inbox rows by kind: notification (webhooks waiting), "
-                     "timer (SLA warnings and breaches set), lifecycle (reminders, monitoring ends), periodic, "
-                     "merge.", ["kind"], lambda now: overview.pending_by_kind())
-    figures.register("escalator_escalations", "Escalation episodes by state (requested, active, monitoring, "
-                     "closed).", ["state"], lambda now: episodes.by_state())
-    figures.register("escalator_open_escalations", "Open escalation episodes by state (requested, active, "
-                     "monitoring) and level.", ["state", "level"], lambda now: overview.open_by_state_and_level())
+    figures.register(
+        "escalator_inbox_rows", "Inbox rows by status (all processes).", ["status"], lambda now: inbox.counts()
+    )
+    figures.register(
+        "escalator_inbox_oldest_due_seconds",
+        "How long the longest-waiting due row has been due (0 when none is): how far the workers are behind.",
+        [],
+        lambda now: _age(inbox.oldest_due(now), now),
+    )
+    figures.register(
+        "escalator_inbox_pending",
+        "Pending inbox rows by kind: notification (webhooks waiting), "
+        "timer (SLA warnings and breaches set), lifecycle (reminders, monitoring ends), periodic, "
+        "merge.",
+        ["kind"],
+        lambda now: overview.pending_by_kind(),
+    )
+    figures.register(
+        "escalator_escalations",
+        "Escalation episodes by state (requested, active, monitoring, closed).",
+        ["state"],
+        lambda now: episodes.by_state(),
+    )
+    figures.register(
+        "escalator_open_escalations",
+        "Open escalation episodes by state (requested, active, monitoring) and level.",
+        ["state", "level"],
+        lambda now: overview.open_by_state_and_level(),
+    )
     credentials = CredentialStates(inbox)
-    figures.register("escalator_zendesk_credentials", "1 for the state of the Zendesk credentials as the workers "
-                     "last saw it (ok, rejected: 401, not_agent: the user lost its role, unknown: no call yet), "
-                     "0 for the others.", ["state"],
-                     lambda now: _one_of(STATES, credentials.read().state))
+    figures.register(
+        "escalator_zendesk_credentials",
+        "1 for the state of the Zendesk credentials as the workers "
+        "last saw it (ok, rejected: 401, not_agent: the user lost its role, unknown: no call yet), "
+        "0 for the others.",
+        ["state"],
+        lambda now: _one_of(STATES, credentials.read().state),
+    )
     return figures
 
 

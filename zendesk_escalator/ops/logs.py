@@ -60,8 +60,9 @@ def configure_logging(settings, stream=None, person: bool = False) -> None:
         root.removeHandler(old)
     handler = logging.StreamHandler(stream)  # None: stderr
     handler.escalator = True
-    handler.setFormatter(RedactingFormatter(PersonFormatter(), secrets_of(settings)) if person
-                         else line_formatter(settings))
+    handler.setFormatter(
+        RedactingFormatter(PersonFormatter(), secrets_of(settings)) if person else line_formatter(settings)
+    )
     root.addHandler(handler)
     root.setLevel(settings.log_level)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # it says "migrating" through us
@@ -76,14 +77,23 @@ def formatter(log_format: str) -> logging.Formatter:
     """The formatter for LOG_FORMAT: json (time, level, logger, pid, message, extra fields) or text."""
     if log_format == "text":
         return logging.Formatter(TEXT_FORMAT)
-    return JsonFormatter(["levelname", "name", "process", "message"], rename_fields=JSON_FIELDS,
-                         timestamp="time", json_ensure_ascii=False)
+    return JsonFormatter(
+        ["levelname", "name", "process", "message"],
+        rename_fields=JSON_FIELDS,
+        timestamp="time",
+        json_ensure_ascii=False,
+    )
 
 
 def secrets_of(settings) -> set[str]:
     """The settings' secrets as a line could show them: as set, JSON-escaped, inside the Authorization header."""
-    values = [settings.api_token, settings.oauth_token, settings.admin_token, settings.oauth_client_secret,
-              *settings.webhook_secrets]
+    values = [
+        settings.api_token,
+        settings.oauth_token,
+        settings.admin_token,
+        settings.oauth_client_secret,
+        *settings.webhook_secrets,
+    ]
     if settings.email and settings.api_token:  # Basic auth: base64 of "{email}/token:{token}"
         values.append(base64.b64encode(f"{settings.email}/token:{settings.api_token}".encode()).decode())
     found = set()
@@ -95,5 +105,11 @@ def secrets_of(settings) -> set[str]:
 
 def decision_fields(rows: list, outcome) -> dict:
     """The fields of the worker's line for one handled batch (one ticket, one decision)."""
-    return {"ticket_id": rows[0].ticket_id, "kind": rows[0].kind, "rule": outcome.rule,
-            "outcome": outcome.status, "api_calls": outcome.api_calls, "coalesced": outcome.coalesced}
+    return {
+        "ticket_id": rows[0].ticket_id,
+        "kind": rows[0].kind,
+        "rule": outcome.rule,
+        "outcome": outcome.status,
+        "api_calls": outcome.api_calls,
+        "coalesced": outcome.coalesced,
+    }

@@ -30,11 +30,17 @@ class Labels:
         if policy is None:
             return cls(FIXED_REASONS, frozenset({"1", "2", "3"}), frozenset(NAMES))
         reasons = FIXED_REASONS | {impact.reason for impact in policy.impacts} | {policy.recurring.reason}
-        levels = {level.level for level in policy.levels} | {policy.cc.level, policy.manual.level,
-                                                            policy.sla.warning_level, policy.sla.breach_level,
-                                                            policy.sla.max_level, policy.recurring.level}
-        return cls(frozenset(reasons), frozenset(str(n) for n in levels), frozenset(NAMES) | policy.sla.metrics
-                   | {OWN_TARGET})
+        levels = {level.level for level in policy.levels} | {
+            policy.cc.level,
+            policy.manual.level,
+            policy.sla.warning_level,
+            policy.sla.breach_level,
+            policy.sla.max_level,
+            policy.recurring.level,
+        }
+        return cls(
+            frozenset(reasons), frozenset(str(n) for n in levels), frozenset(NAMES) | policy.sla.metrics | {OWN_TARGET}
+        )
 
     def reason(self, value: str | None) -> str:
         """The label for a reason."""
@@ -47,4 +53,3 @@ class Labels:
     def metric(self, value: str | None) -> str:
         """The label for an SLA metric."""
         return value if value in self.metrics else OTHER
-

@@ -11,8 +11,14 @@ database at scrape time instead (figures.py).
 
 import logging
 
-from prometheus_client import (CollectorRegistry, Counter, Histogram, disable_created_metrics, generate_latest,
-                               start_http_server)
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+    start_http_server,
+)
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from ..core.policy import Policy
@@ -36,30 +42,59 @@ class Metrics:
         # registry=None: a scrape builds its own registry (exposition), so tests and
         # processes never share prometheus_client's global one.
         self.webhooks = Counter("escalator_webhooks", "Webhook requests by answer.", ["result"], registry=None)
-        self.decisions = Counter("escalator_decisions", "Handled batches of inbox rows (one ticket each) "
-                                 "by row kind, rule that fired (none) and outcome.",
-                                 ["kind", "rule", "outcome"], registry=None)
-        self.zendesk_calls = Counter("escalator_zendesk_calls", "Zendesk API requests by method, endpoint "
-                                     "and answer (HTTP status, or the error when none came).",
-                                     ["method", "endpoint", "status"], registry=None)
-        self.waits = Counter("escalator_zendesk_waits", "Pauses of all worker threads of a process: Zendesk "
-                             "asked to wait (retry_after: 429 or 5xx with Retry-After), failed in a row "
-                             "(breaker) or refused the credentials (credentials).", ["reason"], registry=None)
-        self.wait_seconds = Counter("escalator_zendesk_wait_seconds", "Seconds of those pauses.",
-                                    ["reason"], registry=None)
-        self.escalations = Counter("escalator_escalated", "Escalations opened or raised, by reason and level "
-                                   "(the policy's; any other value is counted as other).", ["reason", "level"],
-                                   registry=None)
-        self.sla_warnings = Counter("escalator_sla_warnings", "SLA warnings sent, by metric.", ["metric"],
-                                    registry=None)
-        self.sla_breaches = Counter("escalator_sla_breaches", "SLA breach escalations sent (at the breach, and "
-                                    "each reminder a level up while it stays breached), by metric.", ["metric"],
-                                    registry=None)
-        self.notices = Counter("escalator_notices", "Chat notices by target kind (slack_webhook, slack_bot, "
-                               "teams_workflow) and result: sent, failed (retried later) or refused (a permanent "
-                               "answer: the row is kept dead).", ["kind", "result"], registry=None)
-        self.latency = Histogram("escalator_processing_latency_seconds", "Webhook received (stored) to "
-                                 "handled by a worker, per webhook.", buckets=LATENCY_BUCKETS, registry=None)
+        self.decisions = Counter(
+            "escalator_decisions",
+            "Handled batches of inbox rows (one ticket each) by row kind, rule that fired (none) and outcome.",
+            ["kind", "rule", "outcome"],
+            registry=None,
+        )
+        self.zendesk_calls = Counter(
+            "escalator_zendesk_calls",
+            "Zendesk API requests by method, endpoint and answer (HTTP status, or the error when none came).",
+            ["method", "endpoint", "status"],
+            registry=None,
+        )
+        self.waits = Counter(
+            "escalator_zendesk_waits",
+            "Pauses of all worker threads of a process: Zendesk "
+            "asked to wait (retry_after: 429 or 5xx with Retry-After), failed in a row "
+            "(breaker) or refused the credentials (credentials).",
+            ["reason"],
+            registry=None,
+        )
+        self.wait_seconds = Counter(
+            "escalator_zendesk_wait_seconds", "Seconds of those pauses.", ["reason"], registry=None
+        )
+        self.escalations = Counter(
+            "escalator_escalated",
+            "Escalations opened or raised, by reason and level (the policy's; any other value is counted as other).",
+            ["reason", "level"],
+            registry=None,
+        )
+        self.sla_warnings = Counter(
+            "escalator_sla_warnings", "SLA warnings sent, by metric.", ["metric"], registry=None
+        )
+        self.sla_breaches = Counter(
+            "escalator_sla_breaches",
+            "SLA breach escalations sent (at the breach, and "
+            "each reminder a level up while it stays breached), by metric.",
+            ["metric"],
+            registry=None,
+        )
+        self.notices = Counter(
+            "escalator_notices",
+            "Chat notices by target kind (slack_webhook, slack_bot, "
+            "teams_workflow) and result: sent, failed (retried later) or refused (a permanent "
+            "answer: the row is kept dead).",
+            ["kind", "result"],
+            registry=None,
+        )
+        self.latency = Histogram(
+            "escalator_processing_latency_seconds",
+            "Webhook received (stored) to handled by a worker, per webhook.",
+            buckets=LATENCY_BUCKETS,
+            registry=None,
+        )
 
     def bind(self, policy: Policy) -> "Metrics":
         """Bound the escalation labels by this policy's reasons, levels and SLA metrics."""
@@ -110,8 +145,18 @@ class Metrics:
 
     def collect(self):
         """Yield this process's metrics (the Collector protocol of prometheus_client)."""
-        for metric in (self.webhooks, self.decisions, self.escalations, self.sla_warnings, self.sla_breaches,
-                       self.zendesk_calls, self.waits, self.wait_seconds, self.notices, self.latency):
+        for metric in (
+            self.webhooks,
+            self.decisions,
+            self.escalations,
+            self.sla_warnings,
+            self.sla_breaches,
+            self.zendesk_calls,
+            self.waits,
+            self.wait_seconds,
+            self.notices,
+            self.latency,
+        ):
             yield from metric.collect()
 
 

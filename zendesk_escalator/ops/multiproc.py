@@ -58,8 +58,11 @@ def prepare() -> DirectoryInUse | None:
     """
     path = directory()
     if os.environ.get(ENV) and not path:
-        log.warning("%s was set after the process started (in .env?) and is ignored: each process reports "
-                    "only its own counts. Set it in the environment the process starts with.", ENV)
+        log.warning(
+            "%s was set after the process started (in .env?) and is ignored: each process reports "
+            "only its own counts. Set it in the environment the process starts with.",
+            ENV,
+        )
     return DirectoryInUse(path) if path else None
 
 

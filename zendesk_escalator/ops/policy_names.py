@@ -68,16 +68,22 @@ def _zendesk_schedule_keys(policy: Policy) -> list[str]:
     keys = []
     if policy.sla.enabled:
         keys += ["sla.schedule"] if policy.sla.schedule == "zendesk" else []
-        keys += [f"sla.fallback[{n}].schedule" for n, target in enumerate(policy.sla.fallback, 1)
-                 if target.schedule == "zendesk"]
+        keys += [
+            f"sla.fallback[{n}].schedule"
+            for n, target in enumerate(policy.sla.fallback, 1)
+            if target.schedule == "zendesk"
+        ]
     if policy.lifecycle.enabled and policy.lifecycle.cadence_schedule == "zendesk":
         keys.append("lifecycle.cadence_schedule")
     return keys
 
 
 def _when(names: Names, when: When, where: str) -> None:
-    for kind, ids, key in (("forms", when.form_id, "form_id"), ("brands", when.brand_id, "brand_id"),
-                           ("organizations", when.organization_id, "organization_id")):
+    for kind, ids, key in (
+        ("forms", when.form_id, "form_id"),
+        ("brands", when.brand_id, "brand_id"),
+        ("organizations", when.organization_id, "organization_id"),
+    ):
         for object_id in sorted(ids):
             names.add(kind, object_id, f"{where}.{key}")
     for field_id, values in when.fields:

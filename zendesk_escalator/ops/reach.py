@@ -73,21 +73,29 @@ def explain(reach: Reach, url: str) -> str:
     if reach.verdict == REACHED:
         return f"Zendesk's test reached the service at {url}: {reach.status}, signature accepted"
     if reach.verdict == SIGNATURE:
-        return (f"Zendesk reached the service at {url}, which {answered}: its ZENDESK_WEBHOOK_SECRET does not hold "
-                f"the webhook's signing secret, so it refuses every webhook; set the secret (`escalator setup` "
-                f"prints it) where the service runs and restart it")
+        return (
+            f"Zendesk reached the service at {url}, which {answered}: its ZENDESK_WEBHOOK_SECRET does not hold "
+            f"the webhook's signing secret, so it refuses every webhook; set the secret (`escalator setup` "
+            f"prints it) where the service runs and restart it"
+        )
     if reach.verdict == SERVICE_ERROR:
         return f"Zendesk reached the service at {url}, which {answered}"
     if reach.verdict == NOT_THE_SERVICE:
-        return (f"{url} {answered}, not as the service answers: is it the service's address (it ends in "
-                f"/webhooks/zendesk), or is something in front of it answering instead?")
+        return (
+            f"{url} {answered}, not as the service answers: is it the service's address (it ends in "
+            f"/webhooks/zendesk), or is something in front of it answering instead?"
+        )
     if reach.verdict == NO_ANSWER:
         got = f"{reach.status or 'no answer'}" + (f" ({reach.said})" if reach.said else "")
-        return (f"Zendesk cannot reach the service at {url}: it got {got}. Is the service running, and reachable "
-                f"from the internet under that name with a valid HTTPS certificate?")
+        return (
+            f"Zendesk cannot reach the service at {url}: it got {got}. Is the service running, and reachable "
+            f"from the internet under that name with a valid HTTPS certificate?"
+        )
     if reach.verdict == REFUSED:
-        return (f"Zendesk refuses to call {url} ({reach.said}): Zendesk calls only public addresses, not localhost "
-                f"or a private network")
+        return (
+            f"Zendesk refuses to call {url} ({reach.said}): Zendesk calls only public addresses, not localhost "
+            f"or a private network"
+        )
     return f"Zendesk's webhook test could not run: {reach.said}"
 
 
@@ -101,4 +109,4 @@ def _json_object(text: str) -> dict:
 
 def _shortened(text: str) -> str:
     text = " ".join(str(text).split())
-    return text if len(text) <= SHORTEST else text[:SHORTEST - 1] + "…"
+    return text if len(text) <= SHORTEST else text[: SHORTEST - 1] + "…"

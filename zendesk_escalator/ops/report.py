@@ -36,8 +36,14 @@ ACTING = frozenset({"escalated", "planned"})  # a timer's outcome when it acted 
 Progress = Callable[[int], ContextManager[Callable[[int], None]]]  # total rows -> "so many more read"
 
 
-def make_report(inbox: Inbox, policy: Policy, since: datetime, until: datetime,
-                admin: ZendeskAdmin | None = None, progress: Progress | None = None) -> Report:
+def make_report(
+    inbox: Inbox,
+    policy: Policy,
+    since: datetime,
+    until: datetime,
+    admin: ZendeskAdmin | None = None,
+    progress: Progress | None = None,
+) -> Report:
     """Read the store (and the owners' names, given `admin`) and build the report for [since, until)."""
     episodes, timers = gather(inbox, since, progress)
     return build_report(episodes, timers, since, until, policy, owner_names(admin, episodes))
@@ -70,8 +76,15 @@ def sla_timer(row: InboxRow) -> SlaTimer:
         state = FAILED
     else:
         state = ACTED if result.get("status") in ACTING and result.get("rule") == payload["kind"] else ENDED
-    return SlaTimer(payload["kind"], row.ticket_id, payload["metric"], _moment(payload["breach_at"]),
-                    payload.get("round", 0), state, _moment(row.updated_at))
+    return SlaTimer(
+        payload["kind"],
+        row.ticket_id,
+        payload["metric"],
+        _moment(payload["breach_at"]),
+        payload.get("round", 0),
+        state,
+        _moment(row.updated_at),
+    )
 
 
 def owner_names(admin: ZendeskAdmin | None, episodes: list[Episode]) -> dict[int, str]:
@@ -86,8 +99,15 @@ def owner_names(admin: ZendeskAdmin | None, episodes: list[Episode]) -> dict[int
         return {}
 
 
-def run_report(settings: Settings, policy: Policy, period: timedelta, fmt: str, clock: Callable[[], datetime],
-               out: TextIO | None = None, err: TextIO | None = None) -> int:
+def run_report(
+    settings: Settings,
+    policy: Policy,
+    period: timedelta,
+    fmt: str,
+    clock: Callable[[], datetime],
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
     """Print the report of the last `period` in `fmt`; say on stderr what it cost in API requests."""
     out, err = out or sys.stdout, err or sys.stderr  # looked up now: tests and callers may have replaced them
     inbox = existing_database(settings.database_url)
@@ -105,6 +125,7 @@ def run_report(settings: Settings, policy: Policy, period: timedelta, fmt: str, 
 
 def progress_bar(stream: TextIO) -> Progress:
     """A progress bar on `stream` (click's: only its label when the stream is not a terminal), for long reads."""
+
     @contextmanager
     def bar(total: int):
         if total < PROGRESS_FROM:
@@ -113,6 +134,7 @@ def progress_bar(stream: TextIO) -> Progress:
         else:
             with click.progressbar(length=total, label=f"Reading {total} SLA timer rows", file=stream) as shown:
                 yield shown.update
+
     return bar
 
 

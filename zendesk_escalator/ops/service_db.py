@@ -30,8 +30,10 @@ def existing_database(database_url: str) -> Inbox:
     """The service's database; a ConfigError naming the file and the fix when it is not there."""
     missing = _missing_file(database_url)
     if missing:
-        relative = "" if missing.is_absolute() else (f" ({database_url} is relative to the folder the command runs "
-                                                     f"in)")
-        raise ConfigError("DATABASE_URL", f"the service's database {missing.absolute()} does not exist{relative}: run "
-                                          f"the command where the service runs, with its DATABASE_URL")
+        relative = "" if missing.is_absolute() else (f" ({database_url} is relative to the folder the command runs in)")
+        raise ConfigError(
+            "DATABASE_URL",
+            f"the service's database {missing.absolute()} does not exist{relative}: run "
+            f"the command where the service runs, with its DATABASE_URL",
+        )
     return Inbox(database_url)

@@ -63,9 +63,13 @@ class SessionSigner:
 
     def new(self, now: float, viewer: Viewer = Viewer(TOKEN)) -> str:
         """A fresh session value: a random id, who signed in, and when it ends."""
-        return self._serializer.dumps({"id": secrets.token_urlsafe(16), "ends": now + SESSION_HOURS * 3600,
-                                       "who": {"kind": viewer.kind, "id": viewer.user_id, "name": viewer.name,
-                                               "role": viewer.role}})
+        return self._serializer.dumps(
+            {
+                "id": secrets.token_urlsafe(16),
+                "ends": now + SESSION_HOURS * 3600,
+                "who": {"kind": viewer.kind, "id": viewer.user_id, "name": viewer.name, "role": viewer.role},
+            }
+        )
 
     def viewer(self, value: str, now: float) -> Viewer | None:
         """Who a value this key signed names, while it has not ended; None otherwise."""
@@ -76,8 +80,9 @@ class SessionSigner:
         if not (isinstance(session, dict) and isinstance(session.get("ends"), (int, float)) and now < session["ends"]):
             return None
         who = session.get("who") if isinstance(session.get("who"), dict) else {"kind": TOKEN}
-        return Viewer(who.get("kind", TOKEN), who.get("id"), who.get("name") or "", who.get("role") or "",
-                      session.get("id"))
+        return Viewer(
+            who.get("kind", TOKEN), who.get("id"), who.get("name") or "", who.get("role") or "", session.get("id")
+        )
 
     def csrf(self, viewer: Viewer) -> str:
         """The CSRF token of the page's forms for this session (nothing to store: derived from its id)."""

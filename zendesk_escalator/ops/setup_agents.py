@@ -7,7 +7,7 @@ tag (kept while an episode is active or monitoring), grouped by level, oldest fi
 """
 
 from ..core.policy import Policy
-from .setup_plan import CREATE, NAME, UNCHANGED, UPDATE, FIELDS, Step, canonical
+from .setup_plan import CREATE, FIELDS, NAME, UNCHANGED, UPDATE, Step, canonical
 
 VIEW_TITLE = "Escalations"
 VIEW_DESCRIPTION = f"Open escalations (active or monitoring), by level, oldest first. Written by {NAME} setup."
@@ -28,8 +28,9 @@ def plan_forms(forms: list[dict] | None, field_ids: dict[str, object]) -> list[S
             steps.append(Step("form", name, UNCHANGED, found=form))
             continue
         why = "adds " + ", ".join(FIELDS[role][1] for role, _ in missing)
-        steps.append(Step("form", name, UPDATE, {"ticket_field_ids": have + [field_id for _, field_id in missing]},
-                          form, why))
+        steps.append(
+            Step("form", name, UPDATE, {"ticket_field_ids": have + [field_id for _, field_id in missing]}, form, why)
+        )
     return steps
 
 
@@ -37,14 +38,32 @@ def desired_view(policy: Policy, field_ids: dict[str, object]) -> dict:
     """The shared view: open episodes, grouped by level (highest first), oldest escalation first."""
     level, status, escalated_at = (field_ids.get(role) for role in ("level", "status", "escalated_at"))
     custom = [field_id for field_id in (level, status, escalated_at) if field_id is not None]
-    return {"title": VIEW_TITLE, "description": VIEW_DESCRIPTION, "active": True,
-            "all": [{"field": "status", "operator": "less_than", "value": "closed"},
-                    {"field": "current_tags", "operator": "includes", "value": policy.escalated_tag}],
-            "any": [],
-            "output": {"columns": ["nice_id", "description", "organization", "assignee", "priority", *custom,
-                                   "created", "updated"],
-                       "group_by": level if level is not None else "priority", "group_order": "desc",
-                       "sort_by": escalated_at if escalated_at is not None else "created", "sort_order": "asc"}}
+    return {
+        "title": VIEW_TITLE,
+        "description": VIEW_DESCRIPTION,
+        "active": True,
+        "all": [
+            {"field": "status", "operator": "less_than", "value": "closed"},
+            {"field": "current_tags", "operator": "includes", "value": policy.escalated_tag},
+        ],
+        "any": [],
+        "output": {
+            "columns": [
+                "nice_id",
+                "description",
+                "organization",
+                "assignee",
+                "priority",
+                *custom,
+                "created",
+                "updated",
+            ],
+            "group_by": level if level is not None else "priority",
+            "group_order": "desc",
+            "sort_by": escalated_at if escalated_at is not None else "created",
+            "sort_order": "asc",
+        },
+    }
 
 
 def our_view(found: list[dict]) -> dict | None:
@@ -57,21 +76,28 @@ def plan_view(desired: dict, found: list[dict]) -> Step:
     ours = our_view(found)
     if ours is None:
         return Step("view", VIEW_TITLE, CREATE, desired)
-    have = {"active": ours.get("active"), "all": (ours.get("conditions") or {}).get("all"),
-            "any": (ours.get("conditions") or {}).get("any"), "output": _output(ours.get("execution") or {})}
+    have = {
+        "active": ours.get("active"),
+        "all": (ours.get("conditions") or {}).get("all"),
+        "any": (ours.get("conditions") or {}).get("any"),
+        "output": _output(ours.get("execution") or {}),
+    }
     differs = [key for key in ("active", "all", "any", "output") if _same(key, have[key]) != _same(key, desired[key])]
-    return Step("view", VIEW_TITLE, UPDATE if differs else UNCHANGED, desired if differs else None, ours,
-                ", ".join(differs))
+    return Step(
+        "view", VIEW_TITLE, UPDATE if differs else UNCHANGED, desired if differs else None, ours, ", ".join(differs)
+    )
 
 
 def _output(execution: dict) -> dict:
     """A view's `execution`, as Zendesk shows it, in the `output` form a view is written in."""
     group, sort = execution.get("group") or {}, execution.get("sort") or {}
-    return {"columns": [c.get("id") if isinstance(c, dict) else c for c in execution.get("columns") or []],
-            "group_by": execution.get("group_by", group.get("id")),
-            "group_order": execution.get("group_order", group.get("order")),
-            "sort_by": execution.get("sort_by", sort.get("id")),
-            "sort_order": execution.get("sort_order", sort.get("order"))}
+    return {
+        "columns": [c.get("id") if isinstance(c, dict) else c for c in execution.get("columns") or []],
+        "group_by": execution.get("group_by", group.get("id")),
+        "group_order": execution.get("group_order", group.get("order")),
+        "sort_by": execution.get("sort_by", sort.get("id")),
+        "sort_order": execution.get("sort_order", sort.get("order")),
+    }
 
 
 def _same(key: str, value):
@@ -80,6 +106,8 @@ def _same(key: str, value):
         return canonical("conditions", {"all": value or []})
     if key == "output":
         value = value or {}
-        return tuple(str(v) if k != "columns" else tuple(str(c) for c in v or []) for k, v in
-                     ((k, value.get(k)) for k in OUTPUT_KEYS))
+        return tuple(
+            str(v) if k != "columns" else tuple(str(c) for c in v or [])
+            for k, v in ((k, value.get(k)) for k in OUTPUT_KEYS)
+        )
     return value

@@ -28,14 +28,29 @@ def plan_oauth_client(found: list[dict], identifier: str, callback: str) -> Step
     """Create the client, add this callback to it, or leave it as it is."""
     client = next((c for c in found if c.get("identifier") == identifier), None)
     if client is None:
-        return Step("oauth", identifier, CREATE, {
-            "name": CLIENT_NAME, "identifier": identifier, "kind": "confidential", "redirect_uri": [callback],
-            "description": "Sign in to the escalations dashboard of zendesk-escalator (reads who you are)."})
+        return Step(
+            "oauth",
+            identifier,
+            CREATE,
+            {
+                "name": CLIENT_NAME,
+                "identifier": identifier,
+                "kind": "confidential",
+                "redirect_uri": [callback],
+                "description": "Sign in to the escalations dashboard of zendesk-escalator (reads who you are).",
+            },
+        )
     redirects = list(client.get("redirect_uri") or [])
     if callback in redirects:
         return Step("oauth", identifier, UNCHANGED, found=client)
-    return Step("oauth", identifier, UPDATE, {"redirect_uri": redirects + [callback]}, client,
-                f"adds the redirect URL {callback}")
+    return Step(
+        "oauth",
+        identifier,
+        UPDATE,
+        {"redirect_uri": redirects + [callback]},
+        client,
+        f"adds the redirect URL {callback}",
+    )
 
 
 class OAuthClientSetup:
@@ -55,16 +70,26 @@ class OAuthClientSetup:
     def explain(self, client_id, dry_run: bool, secret_set: bool) -> None:
         """Say how sign-in with Zendesk gets its secret (a new one only while none is set)."""
         if dry_run:
-            print("Sign-in with Zendesk: " + ("setup prints the OAuth client's secret when it creates the client."
-                                              if self.step.action == CREATE else "the OAuth client exists."))
+            print(
+                "Sign-in with Zendesk: "
+                + (
+                    "setup prints the OAuth client's secret when it creates the client."
+                    if self.step.action == CREATE
+                    else "the OAuth client exists."
+                )
+            )
             return
         if self.secret is None and not secret_set:
             self.secret = self.admin.new_client_secret(client_id)
         if self.secret is None:
-            print("Sign-in with Zendesk: ZENDESK_OAUTH_CLIENT_SECRET is set (Zendesk never shows a secret again; "
-                  "unset it and run setup for a new one).")
+            print(
+                "Sign-in with Zendesk: ZENDESK_OAUTH_CLIENT_SECRET is set (Zendesk never shows a secret again; "
+                "unset it and run setup for a new one)."
+            )
             return
-        print(f"Sign-in with Zendesk: set ZENDESK_OAUTH_CLIENT_SECRET where the service runs (environment or .env), "
-              f"then restart the web process. Zendesk shows it this once:\n  ZENDESK_OAUTH_CLIENT_SECRET={self.secret}")
+        print(
+            f"Sign-in with Zendesk: set ZENDESK_OAUTH_CLIENT_SECRET where the service runs (environment or .env), "
+            f"then restart the web process. Zendesk shows it this once:\n  ZENDESK_OAUTH_CLIENT_SECRET={self.secret}"
+        )
         if self.identifier != Settings.oauth_client_id:
             print(f"  ZENDESK_OAUTH_CLIENT_ID={self.identifier}")

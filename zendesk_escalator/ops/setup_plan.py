@@ -17,8 +17,12 @@ CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 VIA_WEB_SERVICE = "5"
 TRIGGER_BODY = json.dumps(TRIGGER_BODY_TEMPLATE, indent=2)
 # Field role in the policy's [fields] → Zendesk type and title.
-FIELDS = {"status": ("tagger", "Escalation status"), "level": ("integer", "Escalation level"),
-          "reason": ("text", "Escalation reason"), "escalated_at": ("text", "Escalated at")}
+FIELDS = {
+    "status": ("tagger", "Escalation status"),
+    "level": ("integer", "Escalation level"),
+    "reason": ("text", "Escalation reason"),
+    "escalated_at": ("text", "Escalated at"),
+}
 
 
 @dataclass(frozen=True)
@@ -44,20 +48,28 @@ def plan_fields(policy: Policy, found: list[dict]) -> dict[str, Step]:
     steps = {}
     for role, (kind, title) in FIELDS.items():
         wanted_id = getattr(policy.fields, role)
-        field = (next((f for f in custom if f["id"] == wanted_id), None)
-                 or next((f for f in custom if f.get("title", "").lower() == title.lower()), None))
-        steps[role] = _field_step(field, _desired_field(kind, title, policy),
-                                  f"[fields] {role} = {wanted_id} not found" if wanted_id else "")
+        field = next((f for f in custom if f["id"] == wanted_id), None) or next(
+            (f for f in custom if f.get("title", "").lower() == title.lower()), None
+        )
+        steps[role] = _field_step(
+            field, _desired_field(kind, title, policy), f"[fields] {role} = {wanted_id} not found" if wanted_id else ""
+        )
     return steps
 
 
 def _desired_field(kind: str, title: str, policy: Policy) -> dict:
-    field = {"type": kind, "title": title, "active": True,
-             "description": f"Written by {NAME}; agents may set it to ask for escalation."
-             if kind == "tagger" else f"Written by {NAME}."}
+    field = {
+        "type": kind,
+        "title": title,
+        "active": True,
+        "description": f"Written by {NAME}; agents may set it to ask for escalation."
+        if kind == "tagger"
+        else f"Written by {NAME}.",
+    }
     if kind == "tagger":
-        field["custom_field_options"] = [{"name": value.replace("_", " ").capitalize(), "value": value}
-                                         for value in policy.values.all]
+        field["custom_field_options"] = [
+            {"name": value.replace("_", " ").capitalize(), "value": value} for value in policy.values.all
+        ]
     return field
 
 
@@ -80,20 +92,29 @@ def _field_step(field: dict | None, desired: dict, missing: str) -> Step:
 
 def our_webhook(found: list[dict]) -> dict | None:
     """The webhook setup made among those found: named NAME, called by triggers (not an event webhook)."""
-    return next((w for w in found if w.get("name") == NAME
-                 and "conditional_ticket_events" in (w.get("subscriptions") or [])), None)
+    return next(
+        (w for w in found if w.get("name") == NAME and "conditional_ticket_events" in (w.get("subscriptions") or [])),
+        None,
+    )
 
 
 def plan_webhook(found: list[dict], url: str) -> Step:
     """Our webhook is the one named NAME that triggers can call (a trigger webhook, not an event one)."""
-    desired = {"name": NAME, "status": "active", "endpoint": url, "http_method": "POST",
-               "request_format": "json", "subscriptions": ["conditional_ticket_events"],
-               "description": f"Ticket notifications for {NAME}; called by the triggers of the {NAME} category."}
+    desired = {
+        "name": NAME,
+        "status": "active",
+        "endpoint": url,
+        "http_method": "POST",
+        "request_format": "json",
+        "subscriptions": ["conditional_ticket_events"],
+        "description": f"Ticket notifications for {NAME}; called by the triggers of the {NAME} category.",
+    }
     ours = our_webhook(found)
     if ours is None:
         return Step("webhook", NAME, CREATE, desired)
-    changes = {k: desired[k] for k in ("endpoint", "http_method", "request_format", "status")
-               if ours.get(k) != desired[k]}
+    changes = {
+        k: desired[k] for k in ("endpoint", "http_method", "request_format", "status") if ours.get(k) != desired[k]
+    }
     why = "; ".join(f"{k} {ours.get(k)} → {v}" for k, v in changes.items())
     return Step("webhook", NAME, UPDATE if changes else UNCHANGED, changes or None, ours, why)
 
@@ -109,7 +130,7 @@ def plan_category(found: list[dict] | None) -> Step | None:
 
 
 def loop_guard(definitions: dict, user_id: int) -> tuple[dict, bool]:
-    """"Current user is not <the integration user>" as Zendesk offers it; else "update via is not web service".
+    """ "Current user is not <the integration user>" as Zendesk offers it; else "update via is not web service".
 
     The second element says whether the integration user itself could be named.
     """
@@ -127,46 +148,86 @@ def can_exclude_tags(definitions: dict) -> bool:
     return "not_includes" in {str(o.get("value")) for o in tags.get("operators") or []}
 
 
-def desired_triggers(policy: Policy, webhook_id: str, category_id: str | None, guard: dict,
-                     exclude_tags: bool = True) -> list[dict]:
+def desired_triggers(
+    policy: Policy, webhook_id: str, category_id: str | None, guard: dict, exclude_tags: bool = True
+) -> list[dict]:
     """The triggers that call the webhook: narrow conditions, each with the loop guard."""
     changed = {"field": "update_type", "operator": "is", "value": "Change"}
     wanted = [
-        ("ticket created", "A new ticket: it may be emailed to or CC an escalation address, or carry an "
-         "impact tag.", [{"field": "update_type", "operator": "is", "value": "Create"}]),
-        ("customer update", "A customer (end-user) updated the ticket: a reply may CC an escalation address "
-         "or describe an outage.", [changed, {"field": "role", "operator": "is", "value": "end_user"}]),
-        ("escalation requested", "An agent asked for escalation: the request tag, or the escalation status "
-         "set to requested (a drop-down's value is a tag).",
-         [changed, _tags("includes", [policy.manual.tag, policy.values.requested])]),
+        (
+            "ticket created",
+            "A new ticket: it may be emailed to or CC an escalation address, or carry an impact tag.",
+            [{"field": "update_type", "operator": "is", "value": "Create"}],
+        ),
+        (
+            "customer update",
+            "A customer (end-user) updated the ticket: a reply may CC an escalation address or describe an outage.",
+            [changed, {"field": "role", "operator": "is", "value": "end_user"}],
+        ),
+        (
+            "escalation requested",
+            "An agent asked for escalation: the request tag, or the escalation status "
+            "set to requested (a drop-down's value is a tag).",
+            [changed, _tags("includes", [policy.manual.tag, policy.values.requested])],
+        ),
     ]
     triggers = [_trigger(title, why, conditions, guard, webhook_id, category_id) for title, why, conditions in wanted]
     for level, tags in _impact_tags(policy).items():
         # Quiet while an open escalation is at this level or above: a closed one keeps its level tag
         # (the mirror shows it) but not the escalated tag, so new evidence after a close gets through.
-        unless = [_tags("not_includes", [policy.escalated_tag]),
-                  _tags("not_includes", [LEVEL_TAG.format(n) for n in _levels(policy) if n >= level])]
-        triggers.append(_trigger(f"impact level {level}", f"An impact tag of level {level} was added.",
-                                 [changed, _tags("includes", tags)], guard, webhook_id, category_id,
-                                 any_of=unless if exclude_tags else None))
+        unless = [
+            _tags("not_includes", [policy.escalated_tag]),
+            _tags("not_includes", [LEVEL_TAG.format(n) for n in _levels(policy) if n >= level]),
+        ]
+        triggers.append(
+            _trigger(
+                f"impact level {level}",
+                f"An impact tag of level {level} was added.",
+                [changed, _tags("includes", tags)],
+                guard,
+                webhook_id,
+                category_id,
+                any_of=unless if exclude_tags else None,
+            )
+        )
     # An agent's de-escalation, or a close, of an escalated ticket (with [lifecycle] also a solve or a reopen):
     # without [lifecycle] too, an agent's de-escalation closes the episode.
-    triggers.append(_trigger(
-        "escalation lifecycle", "An escalated ticket was solved or reopened, or an agent asked to de-escalate: "
-        "monitoring, re-escalation and close follow it.", [changed, _tags("includes", [policy.escalated_tag])],
-        guard, webhook_id, category_id,
-        any_of=[{"field": "status", "operator": "changed"},
-                _tags("includes", [policy.lifecycle.deescalate_tag, policy.values.closed])]))
+    triggers.append(
+        _trigger(
+            "escalation lifecycle",
+            "An escalated ticket was solved or reopened, or an agent asked to de-escalate: "
+            "monitoring, re-escalation and close follow it.",
+            [changed, _tags("includes", [policy.escalated_tag])],
+            guard,
+            webhook_id,
+            category_id,
+            any_of=[
+                {"field": "status", "operator": "changed"},
+                _tags("includes", [policy.lifecycle.deescalate_tag, policy.values.closed]),
+            ],
+        )
+    )
     return triggers
 
 
-def _trigger(title: str, why: str, conditions: list[dict], guard: dict, webhook_id: str,
-             category_id: str | None, any_of: list[dict] | None = None) -> dict:
+def _trigger(
+    title: str,
+    why: str,
+    conditions: list[dict],
+    guard: dict,
+    webhook_id: str,
+    category_id: str | None,
+    any_of: list[dict] | None = None,
+) -> dict:
     if all(c["field"] != guard["field"] for c in conditions):  # "end-user" already excludes the integration user
         conditions = [*conditions, guard]
-    trigger = {"title": f"{NAME}: {title}", "active": True, "description": f"{why} Written by {NAME} setup.",
-               "conditions": {"all": conditions, "any": any_of or []},
-               "actions": [{"field": "notification_webhook", "value": [webhook_id, TRIGGER_BODY]}]}
+    trigger = {
+        "title": f"{NAME}: {title}",
+        "active": True,
+        "description": f"{why} Written by {NAME} setup.",
+        "conditions": {"all": conditions, "any": any_of or []},
+        "actions": [{"field": "notification_webhook", "value": [webhook_id, TRIGGER_BODY]}],
+    }
     if category_id is not None:
         trigger["category_id"] = str(category_id)
     return trigger
@@ -197,10 +258,21 @@ def plan_triggers(desired: list[dict], found: list[dict]) -> list[Step]:
         if current is None:
             steps.append(Step("trigger", trigger["title"], CREATE, trigger))
             continue
-        differs = [key for key in ("active", "description", "category_id", "conditions", "actions")
-                   if key in trigger and canonical(key, current.get(key)) != canonical(key, trigger[key])]
-        steps.append(Step("trigger", trigger["title"], UPDATE if differs else UNCHANGED,
-                          trigger if differs else None, current, ", ".join(differs)))
+        differs = [
+            key
+            for key in ("active", "description", "category_id", "conditions", "actions")
+            if key in trigger and canonical(key, current.get(key)) != canonical(key, trigger[key])
+        ]
+        steps.append(
+            Step(
+                "trigger",
+                trigger["title"],
+                UPDATE if differs else UNCHANGED,
+                trigger if differs else None,
+                current,
+                ", ".join(differs),
+            )
+        )
     for title, stale in by_title.items():
         if title and title.startswith(f"{NAME}:") and stale.get("active"):
             steps.append(Step("trigger", title, UPDATE, {"active": False}, stale, "no longer needed: active → false"))

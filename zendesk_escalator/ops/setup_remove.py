@@ -14,13 +14,15 @@ from .setup_agents import VIEW_TITLE, our_view
 from .setup_plan import NAME, our_webhook, plan_fields
 
 
-def run_remove(admin: ZendeskAdmin, policy: Policy, dry_run: bool, with_fields: bool,
-               client: str = Settings.oauth_client_id) -> int:
+def run_remove(
+    admin: ZendeskAdmin, policy: Policy, dry_run: bool, with_fields: bool, client: str = Settings.oauth_client_id
+) -> int:
     """Delete (or, in a dry run, list) every object setup made; the fields only `with_fields`."""
     print(f"{NAME} setup --remove" + (" — DRY RUN: nothing will be changed" if dry_run else ""))
     fields = [step for step in plan_fields(policy, admin.ticket_fields()).values() if step.id is not None]
-    made = _made(admin, client) + ([("field", f.name, f.id, f"/api/v2/ticket_fields/{f.id}.json") for f in fields]
-                           if with_fields else [])
+    made = _made(admin, client) + (
+        [("field", f.name, f.id, f"/api/v2/ticket_fields/{f.id}.json") for f in fields] if with_fields else []
+    )
     for kind, name, object_id, path in made:
         if not dry_run:
             admin.delete(path)
@@ -28,11 +30,15 @@ def run_remove(admin: ZendeskAdmin, policy: Policy, dry_run: bool, with_fields: 
     if not made:
         print("Nothing that setup makes was found: nothing to remove.")
     if fields and not with_fields:
-        print("Kept: the escalation fields " + ", ".join(f"{f.name} [{f.id}]" for f in fields) + ". They hold each "
-              "ticket's escalation history; `escalator setup --remove --fields` deletes them, values included.")
+        print(
+            "Kept: the escalation fields " + ", ".join(f"{f.name} [{f.id}]" for f in fields) + ". They hold each "
+            "ticket's escalation history; `escalator setup --remove --fields` deletes them, values included."
+        )
     if not dry_run and any(kind == "webhook" for kind, *_ in made):
-        print("Zendesk no longer calls the service: stop it, and remove ZENDESK_WEBHOOK_SECRET (and "
-              "ZENDESK_OAUTH_CLIENT_SECRET) where it ran.")
+        print(
+            "Zendesk no longer calls the service: stop it, and remove ZENDESK_WEBHOOK_SECRET (and "
+            "ZENDESK_OAUTH_CLIENT_SECRET) where it ran."
+        )
     count_calls(admin)
     return 0
 
@@ -42,8 +48,11 @@ def _made(admin: ZendeskAdmin, client: str) -> list[tuple[str, str, object, str]
     categories = admin.trigger_categories()
     category = next((c for c in categories or [] if c.get("name") == NAME), None)
     triggers = admin.triggers(category["id"]) if category else admin.triggers(None) if categories is None else []
-    made = [("trigger", t["title"], t["id"], f"/api/v2/triggers/{t['id']}.json") for t in triggers
-            if str(t.get("title", "")).startswith(f"{NAME}:")]
+    made = [
+        ("trigger", t["title"], t["id"], f"/api/v2/triggers/{t['id']}.json")
+        for t in triggers
+        if str(t.get("title", "")).startswith(f"{NAME}:")
+    ]
     if category:
         made.append(("category", NAME, category["id"], f"/api/v2/trigger_categories/{category['id']}.json"))
     view = our_view(admin.views(VIEW_TITLE))

@@ -22,10 +22,12 @@ from .user_names import UserNames
 
 bp = Blueprint("sidebar", __name__)
 HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
-LARGEST_ID = 2 ** 63 - 1  # Zendesk's ids are 64-bit; a longer number names no ticket
+LARGEST_ID = 2**63 - 1  # Zendesk's ids are 64-bit; a longer number names no ticket
 NAME_TIMEOUT = 3.0  # seconds: an owner's name is not worth a slow sidebar
-OFF = ("The sidebar app's endpoint is off: set ESCALATOR_APP_TOKEN (at least 32 random characters) where the "
-       "service runs, restart the web process, and give the app the same token (escalator app install).")
+OFF = (
+    "The sidebar app's endpoint is off: set ESCALATOR_APP_TOKEN (at least 32 random characters) where the "
+    "service runs, restart the web process, and give the app the same token (escalator app install)."
+)
 
 
 @bp.get("/app/tickets/<int:ticket_id>")
@@ -37,8 +39,11 @@ def ticket(ticket_id: int):
         return _json({"error": OFF}, 403)
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not same(given.strip(), token):
-        return _json({"error": "Send the app token: Authorization: Bearer <ESCALATOR_APP_TOKEN>."}, 401,
-                     {"WWW-Authenticate": 'Bearer realm="escalator sidebar app"'})
+        return _json(
+            {"error": "Send the app token: Authorization: Bearer <ESCALATOR_APP_TOKEN>."},
+            401,
+            {"WWW-Authenticate": 'Bearer realm="escalator sidebar app"'},
+        )
     if ticket_id > LARGEST_ID:
         return _json({"error": f"no ticket has the id {ticket_id}"}, 404)
     try:

@@ -9,9 +9,25 @@ from marshmallow import ValidationError, fields, post_load, pre_load, validate, 
 from ..core.channels import HotlinePolicy
 from ..core.conditions import When
 from ..core.plan import render_note
-from ..core.policy import (DEFAULT_NOTE, NOTE_PLACEHOLDERS, ChecklistPolicy, DashboardPolicy, EmailPolicy,
-                           FieldIds, ImpactRule, Level, LifecyclePolicy, ManualRule, Policy, RecurringPolicy,
-                           ReportPolicy, Route, SlaPolicy, StatusValues, Trigger)
+from ..core.policy import (
+    DEFAULT_NOTE,
+    NOTE_PLACEHOLDERS,
+    ChecklistPolicy,
+    DashboardPolicy,
+    EmailPolicy,
+    FieldIds,
+    ImpactRule,
+    Level,
+    LifecyclePolicy,
+    ManualRule,
+    Policy,
+    RecurringPolicy,
+    ReportPolicy,
+    Route,
+    SlaPolicy,
+    StatusValues,
+    Trigger,
+)
 from ..core.rules import Decision
 from ..errors import ConfigError
 from ..ids import ZendeskId
@@ -125,8 +141,7 @@ class EscalationSchema(Strict):
     def renders(self, value, **_):
         unknown = set(Template(value).get_identifiers()) - NOTE_PLACEHOLDERS
         if unknown:
-            raise ValidationError(
-                f"unknown placeholder(s) {sorted(unknown)}; use {sorted(NOTE_PLACEHOLDERS)}")
+            raise ValidationError(f"unknown placeholder(s) {sorted(unknown)}; use {sorted(NOTE_PLACEHOLDERS)}")
         try:
             sample_note(value)
         except ValueError as error:  # Template's words for a "$" that starts no placeholder
@@ -155,7 +170,10 @@ class PolicySchema(Strict):
 
     @validates_schema
     def schedules_named_exist(self, data, **_):
-        named = [("sla.schedule", data["sla"].schedule), ("lifecycle.cadence_schedule", data["lifecycle"].cadence_schedule)]
+        named = [
+            ("sla.schedule", data["sla"].schedule),
+            ("lifecycle.cadence_schedule", data["lifecycle"].cadence_schedule),
+        ]
         named += [(f"sla.fallback[{n}].schedule", t.schedule) for n, t in enumerate(data["sla"].fallback, 1)]
         for key, name in named:
             if name and name != "zendesk" and name not in data["schedules"]:
@@ -172,8 +190,11 @@ class PolicySchema(Strict):
     def report_ticket_has_an_assignee(self, data, **_):
         report = data["report"]
         if report.enabled and report.email and data["escalation"]["integration_user_id"] is None:
-            raise ValidationError("needs escalation.integration_user_id: the report's ticket is assigned to it "
-                                  "and solved at once, so that it stays out of the agents' queues", "report.email")
+            raise ValidationError(
+                "needs escalation.integration_user_id: the report's ticket is assigned to it "
+                "and solved at once, so that it stays out of the agents' queues",
+                "report.email",
+            )
 
     @post_load
     def build(self, data, **_):

@@ -11,14 +11,17 @@ def levels_described(data: dict) -> None:
     """Once [[levels]] describes any level, every level the policy escalates to must be described, once."""
     described = [level.level for level in data["levels"]]
     for n, number in enumerate(described, 1):
-        if number in described[:n - 1]:
+        if number in described[: n - 1]:
             raise ValidationError(f"level {number} is described twice", f"levels[{n}].level")
     if not described:
         return  # no hierarchical escalation: levels are numbers only
     for key, number in _levels_named(data):
         if number not in described:
-            raise ValidationError(f"level {number} has no [[levels]] entry (described: "
-                                  f"{', '.join(map(str, sorted(described)))}): nobody would be told at it", key)
+            raise ValidationError(
+                f"level {number} has no [[levels]] entry (described: "
+                f"{', '.join(map(str, sorted(described)))}): nobody would be told at it",
+                key,
+            )
 
 
 def one_role_per_field(data: dict) -> None:
@@ -27,8 +30,9 @@ def one_role_per_field(data: dict) -> None:
     for role in FIELD_ROLES:
         field_id = getattr(data["fields_"], role)
         if field_id in roles:
-            raise ValidationError(f"field {field_id} is also fields.{roles[field_id]}: each role needs its own field",
-                                  f"fields.{role}")
+            raise ValidationError(
+                f"field {field_id} is also fields.{roles[field_id]}: each role needs its own field", f"fields.{role}"
+            )
         if field_id is not None:
             roles[field_id] = role
 

@@ -93,20 +93,28 @@ class WhenSchema(Strict):
     form_id = OneOrMany(ZendeskId(), load_default=list)
     organization_id = OneOrMany(ZendeskId(), load_default=list)
     brand_id = OneOrMany(ZendeskId(), load_default=list)
-    fields_ = fields.Dict(data_key="fields", keys=fields.String(validate=_field_id),
-                          values=OneOrMany(fields.Raw(validate=_scalar)), load_default=dict)
+    fields_ = fields.Dict(
+        data_key="fields",
+        keys=fields.String(validate=_field_id),
+        values=OneOrMany(fields.Raw(validate=_scalar)),
+        load_default=dict,
+    )
     phrases = OneOrMany(fields.String(validate=words), load_default=list)
 
     @post_load
     def build(self, data, **_):
         text = lambda values: frozenset(str(v).lower() if isinstance(v, bool) else str(v) for v in values)  # noqa: E731
         return When(
-            tags_any=frozenset(data["tags_any"]), tags_all=frozenset(data["tags_all"]),
-            tags_none=frozenset(data["tags_none"]), priority=frozenset(data["priority"]),
-            form_id=frozenset(data["form_id"]), organization_id=frozenset(data["organization_id"]),
+            tags_any=frozenset(data["tags_any"]),
+            tags_all=frozenset(data["tags_all"]),
+            tags_none=frozenset(data["tags_none"]),
+            priority=frozenset(data["priority"]),
+            form_id=frozenset(data["form_id"]),
+            organization_id=frozenset(data["organization_id"]),
             brand_id=frozenset(data["brand_id"]),
             fields=tuple((int(fid), text(values)) for fid, values in data["fields_"].items()),
-            phrases=tuple(data["phrases"]))
+            phrases=tuple(data["phrases"]),
+        )
 
 
 def when_from_old_keys(data: dict, old: dict[str, str]) -> dict:
@@ -115,8 +123,10 @@ def when_from_old_keys(data: dict, old: dict[str, str]) -> dict:
     if not found:
         return data
     if "when" in data:
-        raise ValidationError(f"use `when` alone; {', '.join(found)} are its older spelling "
-                              f"(see examples/escalation.toml)", field_name=next(iter(found)))
+        raise ValidationError(
+            f"use `when` alone; {', '.join(found)} are its older spelling (see examples/escalation.toml)",
+            field_name=next(iter(found)),
+        )
     data = {k: v for k, v in data.items() if k not in found}
     when = {}
     for key, value in found.items():

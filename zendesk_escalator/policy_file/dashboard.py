@@ -16,7 +16,7 @@ class Role(fields.Field):
         if isinstance(value, str) and not value.isdigit():
             if value not in ROLES:
                 refused = "end-users never see the dashboard" if value == "end-user" else f"unknown role {value!r}"
-                raise ValidationError(f"{refused}: use \"agent\" (every agent), \"admin\" or a custom role's id")
+                raise ValidationError(f'{refused}: use "agent" (every agent), "admin" or a custom role\'s id')
             return value
         return zendesk_id(value)
 

@@ -32,18 +32,26 @@ class LifecycleSchema(Strict):
 
     enabled = fields.Boolean(load_default=True)
     owners = fields.List(fields.Nested(OwnerSchema), load_default=list)
-    cadence = fields.Dict(keys=fields.String(validate=validate.OneOf(PRIORITIES)), values=Duration(shortest=POSITIVE),
-                          load_default=dict)
+    cadence = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(PRIORITIES)), values=Duration(shortest=POSITIVE), load_default=dict
+    )
     cadence_schedule = fields.String(load_default=None, validate=validate.Length(min=1))
     missed_updates = fields.Integer(load_default=2, strict=True, validate=validate.Range(min=1))
     monitoring = Duration(load_default=timedelta(days=3))
     reopen_raises_level = fields.Boolean(load_default=False)
     deescalate_tag = fields.String(load_default="deescalate", validate=slug)
-    agreement_phrases = fields.List(fields.String(validate=_agreement),
-                                    load_default=lambda: list(LifecyclePolicy.agreement_phrases))
+    agreement_phrases = fields.List(
+        fields.String(validate=_agreement), load_default=lambda: list(LifecyclePolicy.agreement_phrases)
+    )
     review_followup = fields.Boolean(load_default=False)
 
     @post_load
     def build(self, data, **_):
-        return LifecyclePolicy(**{**data, "owners": tuple(data["owners"]), "cadence": tuple(data["cadence"].items()),
-                                  "agreement_phrases": tuple(data["agreement_phrases"])})
+        return LifecyclePolicy(
+            **{
+                **data,
+                "owners": tuple(data["owners"]),
+                "cadence": tuple(data["cadence"].items()),
+                "agreement_phrases": tuple(data["agreement_phrases"]),
+            }
+        )

@@ -15,8 +15,10 @@ WEBHOOK_KEYS = ("url_env",)
 def env_name(value: str) -> None:
     """The name of an environment variable (its value, a secret, never goes in the file)."""
     if "://" in value or value.startswith("xox"):
-        raise ValidationError("write the NAME of an environment variable that holds the secret (e.g. "
-                              "SLACK_WEBHOOK_URL), never the secret itself: the policy file is no place for it")
+        raise ValidationError(
+            "write the NAME of an environment variable that holds the secret (e.g. "
+            "SLACK_WEBHOOK_URL), never the secret itself: the policy file is no place for it"
+        )
     if not ENV_NAME.fullmatch(value):
         raise ValidationError("an environment variable's name: letters, digits and _")
 
@@ -64,5 +66,6 @@ def names_once(targets: list[NotifyTarget]) -> None:
     for n, target in enumerate(targets, 1):
         first = next(m for m, other in enumerate(targets, 1) if other.name == target.name)
         if first != n:
-            raise ValidationError(f"{target.name!r} is also notify[{first}].name: each target needs its own name",
-                                  f"notify[{n}].name")
+            raise ValidationError(
+                f"{target.name!r} is also notify[{first}].name: each target needs its own name", f"notify[{n}].name"
+            )

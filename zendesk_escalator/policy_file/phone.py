@@ -21,8 +21,9 @@ class PhoneSchema(Strict):
     @validates_schema
     def names_a_line(self, data, **_):
         if not data["numbers"] and not data["line_ids"]:
-            raise ValidationError("name the hotline: numbers (E.164) or line_ids (Talk lines), or leave [phone] out",
-                                  "numbers")
+            raise ValidationError(
+                "name the hotline: numbers (E.164) or line_ids (Talk lines), or leave [phone] out", "numbers"
+            )
 
     @post_load
     def build(self, data, **_):

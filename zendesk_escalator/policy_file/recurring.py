@@ -17,8 +17,11 @@ class RecurringSchema(Strict):
     enabled = fields.Boolean(load_default=True)
     count = fields.Integer(load_default=3, validate=validate.Range(min=2), strict=True)
     within = Duration(load_default=timedelta(days=7))
-    priorities = fields.List(fields.String(validate=validate.OneOf(PRIORITIES)), load_default=["urgent", "high"],
-                             validate=validate.Length(min=1))
+    priorities = fields.List(
+        fields.String(validate=validate.OneOf(PRIORITIES)),
+        load_default=["urgent", "high"],
+        validate=validate.Length(min=1),
+    )
     level = LevelNumber(load_default=2)
     reason = fields.String(load_default="recurring_incidents", validate=slug)
     priority = fields.String(load_default=None, validate=priority)

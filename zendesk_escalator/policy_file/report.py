@@ -22,7 +22,6 @@ class _TimeOfDay(fields.Field):
         return time(int(match.group(1)), int(match.group(2)))
 
 
-
 class ReportSchema(Strict):
     """[report]: when the daily report goes out, and where."""
 
@@ -36,8 +35,11 @@ class ReportSchema(Strict):
     @validates_schema
     def one_destination(self, data, **_):
         if data["enabled"] and (data["ticket_id"] is None) == (data["email"] is None):
-            raise ValidationError("set ticket_id (an internal note on that ticket) or email (a new ticket to "
-                                  "that address), one of the two", "ticket_id")
+            raise ValidationError(
+                "set ticket_id (an internal note on that ticket) or email (a new ticket to "
+                "that address), one of the two",
+                "ticket_id",
+            )
         if data["name"] is not None and data["email"] is None:
             raise ValidationError("name is the requester's name for `email`: set email too", "name")
 

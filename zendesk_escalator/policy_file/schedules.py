@@ -26,7 +26,6 @@ _NAME = re.compile(r"^[a-z0-9_]+\Z")
 FIRST_YEAR, LAST_YEAR, LONGEST_HOLIDAY = 1970, 2999, timedelta(days=366)
 
 
-
 def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
@@ -37,14 +36,16 @@ class _Shift(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs) -> tuple[int, int]:
         match = _SHIFT.match(value.strip()) if isinstance(value, str) else None
         if not match:
-            raise ValidationError(f"{value!r} is not a shift: write \"HH:MM-HH:MM\", such as \"09:00-17:00\"")
+            raise ValidationError(f'{value!r} is not a shift: write "HH:MM-HH:MM", such as "09:00-17:00"')
         start_h, start_m, end_h, end_m = map(int, match.groups())
         start, end = start_h * 60 + start_m, end_h * 60 + end_m
         if start_h > 23 or start_m > 59 or end_m > 59 or end > DAY:
             raise ValidationError(f"{value!r}: times run from 00:00 to 24:00")
         if end <= start:
-            raise ValidationError(f"{value!r} must end after it starts; a night shift is two shifts, "
-                                  f"one ending at 24:00 and one starting at 00:00 the next day")
+            raise ValidationError(
+                f"{value!r} must end after it starts; a night shift is two shifts, "
+                f"one ending at 24:00 and one starting at 00:00 the next day"
+            )
         return start, end
 
 
@@ -69,8 +70,9 @@ class _Holiday(fields.Field):
         try:
             return date.fromisoformat(first.strip()), date.fromisoformat((last or first).strip())
         except ValueError:
-            raise ValidationError(f"{value!r} is not a holiday: write \"2027-01-01\" "
-                                  f"or \"2026-12-24..2026-12-26\"") from None
+            raise ValidationError(
+                f'{value!r} is not a holiday: write "2027-01-01" or "2026-12-24..2026-12-26"'
+            ) from None
 
 
 class HoursSchema(Schema):
@@ -94,8 +96,10 @@ class HoursSchema(Schema):
             ordered = sorted(shifts)
             for (first, first_end), (second, second_end) in zip(ordered, ordered[1:]):
                 if second < first_end:
-                    raise ValidationError(f"shifts {_hhmm(first)}-{_hhmm(first_end)} and "
-                                          f"{_hhmm(second)}-{_hhmm(second_end)} overlap", field_name=day)
+                    raise ValidationError(
+                        f"shifts {_hhmm(first)}-{_hhmm(first_end)} and {_hhmm(second)}-{_hhmm(second_end)} overlap",
+                        field_name=day,
+                    )
 
 
 class ScheduleSchema(Schema):
@@ -110,8 +114,11 @@ class ScheduleSchema(Schema):
 
     @post_load
     def build(self, data, **_) -> Schedule:
-        intervals = tuple((DAYS.index(day) * DAY + start, DAYS.index(day) * DAY + end)
-                          for day, shifts in data["hours"].items() for start, end in shifts)
+        intervals = tuple(
+            (DAYS.index(day) * DAY + start, DAYS.index(day) * DAY + end)
+            for day, shifts in data["hours"].items()
+            for start, end in shifts
+        )
         try:
             return Schedule(data["time_zone"], intervals, tuple(data["holidays"]))
         except ScheduleError as error:  # shifts and holidays are checked above: only "no hours at all" is left

@@ -30,7 +30,6 @@ class FallbackSchema(Strict):
         return FallbackTarget(**data)
 
 
-
 class SlaSchema(Strict):
     """[sla]: act on Zendesk's own SLA clock (and the service's fallback targets)."""
 
@@ -56,5 +55,12 @@ class SlaSchema(Strict):
 
     @post_load
     def build(self, data, **_):
-        return SlaPolicy(**{**data, "metrics": frozenset(data["metrics"]), "warn": tuple(data["warn"]),
-                            "stages": tuple(sorted(set(data["stages"]))), "fallback": tuple(data["fallback"])})
+        return SlaPolicy(
+            **{
+                **data,
+                "metrics": frozenset(data["metrics"]),
+                "warn": tuple(data["warn"]),
+                "stages": tuple(sorted(set(data["stages"]))),
+                "fallback": tuple(data["fallback"]),
+            }
+        )

@@ -32,14 +32,21 @@ class Cursors:
             return
         insert = (postgresql if self.inbox.is_postgres else sqlite).insert(cursors)
         with self.inbox.transaction() as conn:
-            conn.execute(insert.on_conflict_do_nothing(index_elements=[cursors.c.name]),
-                         [{"name": name, "value": "", "updated_at": now} for name in names])
+            conn.execute(
+                insert.on_conflict_do_nothing(index_elements=[cursors.c.name]),
+                [{"name": name, "value": "", "updated_at": now} for name in names],
+            )
 
     def marked(self, prefix: str) -> list[str]:
         """The names set under `prefix`, in order."""
         with self.inbox.reading() as conn:
-            return list(conn.execute(select(cursors.c.name).where(cursors.c.name.startswith(prefix, autoescape=True))
-                                     .order_by(cursors.c.name)).scalars())
+            return list(
+                conn.execute(
+                    select(cursors.c.name)
+                    .where(cursors.c.name.startswith(prefix, autoescape=True))
+                    .order_by(cursors.c.name)
+                ).scalars()
+            )
 
     def unmark(self, names: list[str]) -> None:
         """Clear these marks."""

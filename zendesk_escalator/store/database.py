@@ -8,7 +8,6 @@ from contextlib import contextmanager, nullcontext
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
-
 READ_ONLY = "escalator_read_only"  # execution option: this transaction only reads
 
 

@@ -24,8 +24,16 @@ class Escalations:
     def current(self, ticket_id: int) -> Episode | None:
         """The ticket's open episode, else its latest closed one (its consumed evidence counts), else None."""
         with self.inbox.reading() as conn:
-            row = conn.execute(select(escalations).where(escalations.c.ticket_id == ticket_id)
-                               .order_by(escalations.c.id.desc()).limit(1)).mappings().first()
+            row = (
+                conn.execute(
+                    select(escalations)
+                    .where(escalations.c.ticket_id == ticket_id)
+                    .order_by(escalations.c.id.desc())
+                    .limit(1)
+                )
+                .mappings()
+                .first()
+            )
         return _episode(row) if row else None
 
     def save(self, episode: Episode, now: datetime, rows: FollowingRows | None = None) -> Episode:
@@ -35,10 +43,17 @@ class Escalations:
         chat notices): written in the same transaction, so a step saved is never left
         untold, nor told twice.
         """
-        values = {"ticket_id": episode.ticket_id, "state": episode.state, "opened_at": episode.opened_at.timestamp(),
-                  "closed_at": episode.closed_at.timestamp() if episode.closed_at else None,
-                  "level": episode.level, "reason": episode.reason, "owner_id": episode.owner_id,
-                  "record": json.dumps(episode.to_record()), "updated_at": now.timestamp()}
+        values = {
+            "ticket_id": episode.ticket_id,
+            "state": episode.state,
+            "opened_at": episode.opened_at.timestamp(),
+            "closed_at": episode.closed_at.timestamp() if episode.closed_at else None,
+            "level": episode.level,
+            "reason": episode.reason,
+            "owner_id": episode.owner_id,
+            "record": json.dumps(episode.to_record()),
+            "updated_at": now.timestamp(),
+        }
         with self.inbox.transaction() as conn:
             if episode.id is None:
                 stored = 0
@@ -61,15 +76,20 @@ class Escalations:
     def open_ones(self, limit: int | None = 500) -> list[Episode]:
         """Open episodes, the longest-open first (dashboard; the report takes them all: limit None)."""
         with self.inbox.reading() as conn:
-            rows = conn.execute(select(escalations).where(escalations.c.state != CLOSED)
-                                .order_by(escalations.c.opened_at).limit(limit)).mappings()
+            rows = conn.execute(
+                select(escalations).where(escalations.c.state != CLOSED).order_by(escalations.c.opened_at).limit(limit)
+            ).mappings()
             return [_episode(row) for row in rows]
 
     def changed_since(self, since: datetime, limit: int | None = 5000) -> list[Episode]:
         """Episodes opened, moved or closed since a moment (report; limit None: all of them)."""
         with self.inbox.reading() as conn:
-            rows = conn.execute(select(escalations).where(escalations.c.updated_at >= since.timestamp())
-                                .order_by(escalations.c.opened_at).limit(limit)).mappings()
+            rows = conn.execute(
+                select(escalations)
+                .where(escalations.c.updated_at >= since.timestamp())
+                .order_by(escalations.c.opened_at)
+                .limit(limit)
+            ).mappings()
             return [_episode(row) for row in rows]
 
     def by_state(self) -> dict[str, int]:

@@ -25,8 +25,17 @@ BATCHED_KINDS = frozenset({"timer"})
 BATCH = 100
 SUPERSEDED = json.dumps({"status": "superseded"})  # the result of a timer whose plan changed before it ran
 # What accept() writes; the other columns start empty (or at their defaults).
-ACCEPTED_COLUMNS = ("kind", "dedupe_key", "ticket_id", "payload", "status", "attempts",
-                    "run_at", "created_at", "updated_at")
+ACCEPTED_COLUMNS = (
+    "kind",
+    "dedupe_key",
+    "ticket_id",
+    "payload",
+    "status",
+    "attempts",
+    "run_at",
+    "created_at",
+    "updated_at",
+)
 _OPEN = [literal_column(f"'{status}'") for status in (PENDING, RUNNING)]  # matches the partial indexes
 PLANNED = "escalator_planned"  # connection info: rows the transaction made due or planned, rung after its commit
 
@@ -84,12 +93,21 @@ class Inbox:
         if not self._schema_ready:
             self.migrate()
 
-    def accept(self, kind: str, dedupe_key: str, ticket_id: int, payload: dict, now: float,
-               run_at: float | None = None) -> bool:
+    def accept(
+        self, kind: str, dedupe_key: str, ticket_id: int, payload: dict, now: float, run_at: float | None = None
+    ) -> bool:
         """Store one row durably (committed on return); False when the dedupe key was seen before."""
-        row = dict(kind=kind, dedupe_key=dedupe_key, ticket_id=ticket_id,
-                   payload=json.dumps(payload), status=PENDING, attempts=0,
-                   run_at=now if run_at is None else run_at, created_at=now, updated_at=now)
+        row = dict(
+            kind=kind,
+            dedupe_key=dedupe_key,
+            ticket_id=ticket_id,
+            payload=json.dumps(payload),
+            status=PENDING,
+            attempts=0,
+            run_at=now if run_at is None else run_at,
+            created_at=now,
+            updated_at=now,
+        )
         self._ensure_schema()
         new = self._accepts.submit(row)
         if new:
@@ -132,28 +150,67 @@ class Inbox:
                 crashed = head["status"] == RUNNING
                 if not crashed or head["crashes"] + 1 < CRASH_LIMIT:
                     break
-                self._finish(conn, [head["id"]], None, now, status=DEAD, crashes=head["crashes"] + 1,
-                             last_error=f"its worker died {head['crashes'] + 1} times while handling it (poison?)")
+                self._finish(
+                    conn,
+                    [head["id"]],
+                    None,
+                    now,
+                    status=DEAD,
+                    crashes=head["crashes"] + 1,
+                    last_error=f"its worker died {head['crashes'] + 1} times while handling it (poison?)",
+                )
             if head["kind"] in BATCHED_KINDS:
-                ids = [head["id"], *conn.execute(self._next_due(now, head["kind"], BATCH).with_only_columns(
-                    inbox.c.id).where(inbox.c.id != head["id"], inbox.c.status == PENDING)).scalars()]
+                ids = [
+                    head["id"],
+                    *conn.execute(
+                        self._next_due(now, head["kind"], BATCH)
+                        .with_only_columns(inbox.c.id)
+                        .where(inbox.c.id != head["id"], inbox.c.status == PENDING)
+                    ).scalars(),
+                ]
             else:
-                ids = [head["id"], *conn.execute(
-                    select(inbox.c.id).where(inbox.c.ticket_id == head["ticket_id"],
-                                             inbox.c.kind == head["kind"], inbox.c.id > head["id"],
-                                             inbox.c.status == PENDING, inbox.c.run_at <= now)
-                ).scalars()]
+                ids = [
+                    head["id"],
+                    *conn.execute(
+                        select(inbox.c.id).where(
+                            inbox.c.ticket_id == head["ticket_id"],
+                            inbox.c.kind == head["kind"],
+                            inbox.c.id > head["id"],
+                            inbox.c.status == PENDING,
+                            inbox.c.run_at <= now,
+                        )
+                    ).scalars(),
+                ]
             # One statement leases the rows, counts the crash and returns them: each round trip to
             # the database is a wait a loaded machine stretches.
-            crashes = case((inbox.c.id == head["id"], inbox.c.crashes + 1), else_=inbox.c.crashes) \
-                if crashed else inbox.c.crashes
-            rows = conn.execute(update(inbox).where(inbox.c.id.in_(ids)).values(
-                status=RUNNING, lease_owner=owner, run_at=now + lease_seconds, crashes=crashes,
-                attempts=inbox.c.attempts + 1, updated_at=now).returning(*inbox.c)).mappings().all()
+            crashes = (
+                case((inbox.c.id == head["id"], inbox.c.crashes + 1), else_=inbox.c.crashes)
+                if crashed
+                else inbox.c.crashes
+            )
+            rows = (
+                conn.execute(
+                    update(inbox)
+                    .where(inbox.c.id.in_(ids))
+                    .values(
+                        status=RUNNING,
+                        lease_owner=owner,
+                        run_at=now + lease_seconds,
+                        crashes=crashes,
+                        attempts=inbox.c.attempts + 1,
+                        updated_at=now,
+                    )
+                    .returning(*inbox.c)
+                )
+                .mappings()
+                .all()
+            )
             return sorted((_row(r) for r in rows), key=lambda row: row.id)
 
     def schedule(self, rows: list[dict], now: float) -> int:
-        """Store timer or job rows (kind, dedupe_key, ticket_id, payload, run_at) not stored yet; return how many were new.
+        """Store timer or job rows not stored yet; return how many were new.
+
+        Each row: kind, dedupe_key, ticket_id, payload, run_at.
 
         A row that was superseded is planned again (a breach time that moved back, a
         reminder at a moment a raise had cancelled); a row that ran never runs twice.
@@ -168,12 +225,17 @@ class Inbox:
         """schedule(), inside a transaction of the store's (rows written with what they follow from)."""
         if not rows:
             return 0
-        values = [dict(row, payload=json.dumps(row["payload"]), status=PENDING, attempts=0, created_at=now,
-                       updated_at=now) for row in rows]
+        values = [
+            dict(row, payload=json.dumps(row["payload"]), status=PENDING, attempts=0, created_at=now, updated_at=now)
+            for row in rows
+        ]
         insert = (postgresql if self.is_postgres else sqlite).insert(inbox)
         # Counted from RETURNING: a rowcount of several rows' insert is -1 on PostgreSQL (psycopg's executemany).
-        new = len(conn.execute(insert.on_conflict_do_nothing(index_elements=[inbox.c.dedupe_key])
-                               .returning(inbox.c.id), values).all())
+        new = len(
+            conn.execute(
+                insert.on_conflict_do_nothing(index_elements=[inbox.c.dedupe_key]).returning(inbox.c.id), values
+            ).all()
+        )
         new += self._revive(conn, values, now) if new < len(values) else 0
         return self._planned(conn, new)
 
@@ -188,12 +250,25 @@ class Inbox:
     @staticmethod
     def _revive(conn, values: list[dict], now: float) -> int:
         by_key = {row["dedupe_key"]: row for row in values}
-        superseded = conn.execute(select(inbox.c.id, inbox.c.dedupe_key).where(
-            inbox.c.dedupe_key.in_(list(by_key)), inbox.c.status == DONE, inbox.c.result == SUPERSEDED)).all()
+        superseded = conn.execute(
+            select(inbox.c.id, inbox.c.dedupe_key).where(
+                inbox.c.dedupe_key.in_(list(by_key)), inbox.c.status == DONE, inbox.c.result == SUPERSEDED
+            )
+        ).all()
         for row_id, key in superseded:
-            conn.execute(update(inbox).where(inbox.c.id == row_id).values(
-                status=PENDING, payload=by_key[key]["payload"], run_at=by_key[key]["run_at"], attempts=0,
-                result=None, last_error=None, updated_at=now))
+            conn.execute(
+                update(inbox)
+                .where(inbox.c.id == row_id)
+                .values(
+                    status=PENDING,
+                    payload=by_key[key]["payload"],
+                    run_at=by_key[key]["run_at"],
+                    attempts=0,
+                    result=None,
+                    last_error=None,
+                    updated_at=now,
+                )
+            )
         return len(superseded)
 
     def supersede(self, kind: str, ticket_ids: list[int], keep: set[str], now: float) -> int:
@@ -201,57 +276,88 @@ class Inbox:
         if not ticket_ids:
             return 0
         with self.transaction() as conn:
-            done = conn.execute(update(inbox).where(
-                inbox.c.kind == kind, inbox.c.status == PENDING, inbox.c.ticket_id.in_(ticket_ids),
-                inbox.c.dedupe_key.not_in(keep or {""})).values(
-                status=DONE, result=SUPERSEDED, updated_at=now))
+            done = conn.execute(
+                update(inbox)
+                .where(
+                    inbox.c.kind == kind,
+                    inbox.c.status == PENDING,
+                    inbox.c.ticket_id.in_(ticket_ids),
+                    inbox.c.dedupe_key.not_in(keep or {""}),
+                )
+                .values(status=DONE, result=SUPERSEDED, updated_at=now)
+            )
         return done.rowcount
 
     def renew(self, rows: list[InboxRow], owner: str, now: float, lease_seconds: float) -> bool:
         """Extend our lease; False when it was lost (expired and re-claimed, or handed back)."""
         with self.transaction() as conn:
-            done = conn.execute(update(inbox).where(*self._owned(rows, owner)).values(
-                run_at=now + lease_seconds, updated_at=now))
+            done = conn.execute(
+                update(inbox).where(*self._owned(rows, owner)).values(run_at=now + lease_seconds, updated_at=now)
+            )
         return done.rowcount == len(rows)
 
-    def complete(self, rows: list[InboxRow], owner: str, now: float, result: dict,
-                 comment_mark: int | None = None) -> bool:
+    def complete(
+        self, rows: list[InboxRow], owner: str, now: float, result: dict, comment_mark: int | None = None
+    ) -> bool:
         """Mark rows done with their outcome (and remember the comments examined); False when the lease was lost."""
         with self.transaction() as conn:
-            finished = self._finish(conn, [r.id for r in rows], owner, now, status=DONE,
-                                    result=json.dumps(result), last_error=None)
+            finished = self._finish(
+                conn, [r.id for r in rows], owner, now, status=DONE, result=json.dumps(result), last_error=None
+            )
             if finished and comment_mark is not None:
                 self._upsert_mark(conn, rows[0].ticket_id, comment_mark, now)
             return finished
 
-    def retry(self, rows: list[InboxRow], owner: str, now: float, run_at: float, deadline: float,
-              error: str) -> bool:
+    def retry(self, rows: list[InboxRow], owner: str, now: float, run_at: float, deadline: float, error: str) -> bool:
         """Put rows back to pending, due at `run_at`; retries stop at `deadline`."""
         with self.transaction() as conn:
-            return self._finish(conn, [r.id for r in rows], owner, now, status=PENDING,
-                                run_at=run_at, deadline=deadline, last_error=error)
+            return self._finish(
+                conn,
+                [r.id for r in rows],
+                owner,
+                now,
+                status=PENDING,
+                run_at=run_at,
+                deadline=deadline,
+                last_error=error,
+            )
 
     def wake(self, now: float, error_prefix: str) -> int:
         """Make pending rows that last failed with this error due now (an outage is over)."""
         with self.transaction() as conn:
-            woken = conn.execute(update(inbox).where(
-                inbox.c.status == PENDING, inbox.c.run_at > now,
-                inbox.c.last_error.startswith(error_prefix, autoescape=True)).values(run_at=now))
+            woken = conn.execute(
+                update(inbox)
+                .where(
+                    inbox.c.status == PENDING,
+                    inbox.c.run_at > now,
+                    inbox.c.last_error.startswith(error_prefix, autoescape=True),
+                )
+                .values(run_at=now)
+            )
             return self._planned(conn, woken.rowcount)
 
     def hold(self, rows: list[InboxRow], owner: str, now: float, run_at: float, error: str) -> bool:
         """Put rows back until `run_at` for a cause that is not theirs: the attempt not counted, the budget
         (deadline) moved back by the wait."""
         with self.transaction() as conn:
-            return self._finish(conn, [r.id for r in rows], owner, now, status=PENDING, run_at=run_at,
-                                attempts=inbox.c.attempts - 1, deadline=inbox.c.deadline + (run_at - now),
-                                last_error=error)
+            return self._finish(
+                conn,
+                [r.id for r in rows],
+                owner,
+                now,
+                status=PENDING,
+                run_at=run_at,
+                attempts=inbox.c.attempts - 1,
+                deadline=inbox.c.deadline + (run_at - now),
+                last_error=error,
+            )
 
     def release(self, rows: list[InboxRow], owner: str, now: float) -> bool:
         """Hand rows back at once (a worker stopping): due now, the attempt not counted."""
         with self.transaction() as conn:
-            released = self._finish(conn, [r.id for r in rows], owner, now, status=PENDING, run_at=now,
-                                    attempts=inbox.c.attempts - 1)
+            released = self._finish(
+                conn, [r.id for r in rows], owner, now, status=PENDING, run_at=now, attempts=inbox.c.attempts - 1
+            )
             self._planned(conn, len(rows) if released else 0)
             return released
 
@@ -268,14 +374,16 @@ class Inbox:
     def oldest_due(self, now: float) -> float | None:
         """When the longest-waiting due row (pending, or running past its lease) fell due; None when none is."""
         with self.reading() as conn:
-            return conn.execute(select(func.min(inbox.c.run_at)).where(
-                inbox.c.status.in_(_OPEN), inbox.c.run_at <= now)).scalar()
+            return conn.execute(
+                select(func.min(inbox.c.run_at)).where(inbox.c.status.in_(_OPEN), inbox.c.run_at <= now)
+            ).scalar()
 
     def next_run_at(self, now: float) -> float | None:
         """When the next open row falls due after `now` (a timer, a retry, a lease running out); None if none."""
         with self.reading() as conn:
-            return conn.execute(select(func.min(inbox.c.run_at)).where(
-                inbox.c.status.in_(_OPEN), inbox.c.run_at > now)).scalar()
+            return conn.execute(
+                select(func.min(inbox.c.run_at)).where(inbox.c.status.in_(_OPEN), inbox.c.run_at > now)
+            ).scalar()
 
     def counts(self) -> dict[str, int]:
         """Rows per status."""
@@ -283,8 +391,9 @@ class Inbox:
             found = conn.execute(select(inbox.c.status, func.count()).group_by(inbox.c.status))
             return {PENDING: 0, RUNNING: 0, DONE: 0, DEAD: 0, **dict(found.all())}
 
-    def rows(self, status: str | None = None, limit: int = 1000, row_id: int | None = None,
-             dedupe_key: str | None = None) -> list[InboxRow]:
+    def rows(
+        self, status: str | None = None, limit: int = 1000, row_id: int | None = None, dedupe_key: str | None = None
+    ) -> list[InboxRow]:
         """List rows (or the one with `row_id`, or with `dedupe_key`), oldest first."""
         query = select(inbox).order_by(inbox.c.id).limit(limit)
         if status:
@@ -304,15 +413,17 @@ class Inbox:
         """
         dead = [inbox.c.status == DEAD] + ([inbox.c.id.in_(row_ids)] if row_ids is not None else [])
         with self.transaction() as conn:
-            revived = conn.execute(update(inbox).where(*dead).values(
-                status=PENDING, run_at=now, deadline=deadline, crashes=0, lease_owner=None, updated_at=now))
+            revived = conn.execute(
+                update(inbox)
+                .where(*dead)
+                .values(status=PENDING, run_at=now, deadline=deadline, crashes=0, lease_owner=None, updated_at=now)
+            )
             return self._planned(conn, revived.rowcount)
 
     def purge_done(self, before: float) -> int:
         """Delete finished rows last touched before `before`; dead rows are kept."""
         with self.transaction() as conn:
-            gone = conn.execute(delete(inbox).where(inbox.c.status == DONE,
-                                                    inbox.c.updated_at < before))
+            gone = conn.execute(delete(inbox).where(inbox.c.status == DONE, inbox.c.updated_at < before))
         return gone.rowcount
 
     def ping(self) -> None:
@@ -324,8 +435,11 @@ class Inbox:
         other = inbox.alias("other")
         in_hand = and_(other.c.status == RUNNING, other.c.run_at > now)  # a live lease
         due = and_(other.c.status.in_(_OPEN), other.c.run_at <= now)
-        blocked = exists().where(other.c.ticket_id == inbox.c.ticket_id, other.c.id != inbox.c.id,
-                                 or_(in_hand, and_(due, other.c.id < inbox.c.id)))
+        blocked = exists().where(
+            other.c.ticket_id == inbox.c.ticket_id,
+            other.c.id != inbox.c.id,
+            or_(in_hand, and_(due, other.c.id < inbox.c.id)),
+        )
         query = select(inbox).where(inbox.c.status.in_(_OPEN), inbox.c.run_at <= now, ~blocked)
         if kind is not None:
             query = query.where(inbox.c.kind == kind)
@@ -335,8 +449,11 @@ class Inbox:
     def _upsert_mark(self, conn: Connection, ticket_id: int, comment_mark: int, now: float) -> None:
         insert = (postgresql if self.is_postgres else sqlite).insert(tickets)
         values = {"comment_mark": comment_mark, "updated_at": now}
-        conn.execute(insert.values(ticket_id=ticket_id, **values)
-                     .on_conflict_do_update(index_elements=[tickets.c.ticket_id], set_=values))
+        conn.execute(
+            insert.values(ticket_id=ticket_id, **values).on_conflict_do_update(
+                index_elements=[tickets.c.ticket_id], set_=values
+            )
+        )
 
     @staticmethod
     def _owned(rows: list[InboxRow], owner: str):
@@ -347,8 +464,7 @@ class Inbox:
         conditions = [inbox.c.id.in_(ids)]
         if owner is not None:
             conditions += [inbox.c.lease_owner == owner, inbox.c.status == RUNNING]
-        done = conn.execute(update(inbox).where(*conditions).values(
-            lease_owner=None, updated_at=now, **values))
+        done = conn.execute(update(inbox).where(*conditions).values(lease_owner=None, updated_at=now, **values))
         return done.rowcount == len(ids)
 
     @contextmanager
@@ -381,9 +497,20 @@ class _StorageGuard:
 
 
 def _row(r) -> InboxRow:
-    return InboxRow(id=r["id"], kind=r["kind"], dedupe_key=r["dedupe_key"],
-                    ticket_id=r["ticket_id"], payload=json.loads(r["payload"]),
-                    status=r["status"], attempts=r["attempts"], run_at=r["run_at"],
-                    created_at=r["created_at"], updated_at=r["updated_at"], lease_owner=r["lease_owner"], last_error=r["last_error"],
-                    result=json.loads(r["result"]) if r["result"] else None,
-                    deadline=r["deadline"], crashes=r["crashes"])
+    return InboxRow(
+        id=r["id"],
+        kind=r["kind"],
+        dedupe_key=r["dedupe_key"],
+        ticket_id=r["ticket_id"],
+        payload=json.loads(r["payload"]),
+        status=r["status"],
+        attempts=r["attempts"],
+        run_at=r["run_at"],
+        created_at=r["created_at"],
+        updated_at=r["updated_at"],
+        lease_owner=r["lease_owner"],
+        last_error=r["last_error"],
+        result=json.loads(r["result"]) if r["result"] else None,
+        deadline=r["deadline"],
+        crashes=r["crashes"],
+    )

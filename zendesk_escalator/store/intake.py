@@ -28,8 +28,14 @@ log = logging.getLogger(__name__)
 class Intake:
     """Insert rows into `table`, skipping rows whose `key` is already stored."""
 
-    def __init__(self, engine: Engine, table: Table, columns: tuple[str, ...], key: str,
-                 notify: Callable[[str], str] | None = None):
+    def __init__(
+        self,
+        engine: Engine,
+        table: Table,
+        columns: tuple[str, ...],
+        key: str,
+        notify: Callable[[str], str] | None = None,
+    ):
         self.engine = engine
         dbapi = engine.dialect.loaded_dbapi
         self._driver_error, self._integrity_error = dbapi.Error, dbapi.IntegrityError
@@ -83,11 +89,12 @@ def _sqlite_insert(table: Table, columns: tuple[str, ...], key: str):
     # Reads never wait in WAL mode. Should a concurrent delivery of the same key
     # land between the two statements, it is still stored once (ON CONFLICT);
     # only its answer says "accepted" instead of "duplicate".
-    existing = (f"SELECT {key} FROM {table.name} "
-                f"WHERE {key} IN (SELECT value FROM json_each(?))")
+    existing = f"SELECT {key} FROM {table.name} WHERE {key} IN (SELECT value FROM json_each(?))"
     values = ", ".join(f"json_extract(value, '$.{name}')" for name in columns)
-    insert = (f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {values} "
-              f"FROM json_each(?) WHERE true ORDER BY key ON CONFLICT ({key}) DO NOTHING")
+    insert = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {values} "
+        f"FROM json_each(?) WHERE true ORDER BY key ON CONFLICT ({key}) DO NOTHING"
+    )
 
     def run(connection, rows: list[dict]) -> list[bool]:
         keys = [row[key] for row in rows]
@@ -98,13 +105,16 @@ def _sqlite_insert(table: Table, columns: tuple[str, ...], key: str):
     return run
 
 
-def _postgres_insert(engine: Engine, table: Table, columns: tuple[str, ...], key: str,
-                     notify: Callable[[str], str] | None):
+def _postgres_insert(
+    engine: Engine, table: Table, columns: tuple[str, ...], key: str, notify: Callable[[str], str] | None
+):
     types = {name: table.c[name].type.compile(dialect=engine.dialect) for name in columns}
     values = ", ".join(f"(row->>'{name}')::{types[name]}" for name in columns)
-    insert = (f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {values} "
-              f"FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS batch(row, n) "
-              f"ORDER BY n ON CONFLICT ({key}) DO NOTHING RETURNING {key}")
+    insert = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {values} "
+        f"FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS batch(row, n) "
+        f"ORDER BY n ON CONFLICT ({key}) DO NOTHING RETURNING {key}"
+    )
     # The notification goes once (a subquery run on the first row stored, never if none was), with the count.
     told = f", (SELECT {notify('SELECT count(*) FROM stored')})" if notify else ""
     statement = f"WITH stored AS ({insert}) SELECT {key}{told} FROM stored"

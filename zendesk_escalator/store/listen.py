@@ -23,8 +23,14 @@ NAME = "escalator-listen"  # its application_name in pg_stat_activity
 STOP_CHECK = 1.0  # seconds between looks at the stop flag while no notification comes
 RECONNECT_FIRST, RECONNECT_CAP = 0.5, 30.0
 # Keepalives: a connection silently gone (a network partition) is noticed within about a minute.
-CONNECT = {"connect_timeout": 10, "application_name": NAME, "keepalives": 1, "keepalives_idle": 30,
-           "keepalives_interval": 10, "keepalives_count": 3}
+CONNECT = {
+    "connect_timeout": 10,
+    "application_name": NAME,
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+}
 
 
 def notify_sql(rows_sql: str) -> str:

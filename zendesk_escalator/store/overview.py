@@ -29,32 +29,46 @@ class Overview:
             return []
         # Spelled like the partial index on open rows, so that the database can use it.
         query = select(inbox.c.ticket_id, inbox.c.kind, inbox.c.payload).where(
-            text(OPEN_STATUSES_SQL), inbox.c.kind.in_(MOMENT_KINDS), inbox.c.ticket_id.in_(ticket_ids))
+            text(OPEN_STATUSES_SQL), inbox.c.kind.in_(MOMENT_KINDS), inbox.c.ticket_id.in_(ticket_ids)
+        )
         with self.store.reading() as conn:
             return [Moment(row.ticket_id, row.kind, json.loads(row.payload)) for row in conn.execute(query)]
 
     def decisions(self, limit: int = 25) -> list[Decided]:
         """The newest finished rows whose outcome names a rule, newest first."""
-        query = (select(inbox.c.ticket_id, inbox.c.kind, inbox.c.updated_at, inbox.c.result)
-                 .where(inbox.c.status == DONE, inbox.c.result.like(HAS_RULE))
-                 .order_by(inbox.c.updated_at.desc(), inbox.c.id.desc()).limit(limit))
+        query = (
+            select(inbox.c.ticket_id, inbox.c.kind, inbox.c.updated_at, inbox.c.result)
+            .where(inbox.c.status == DONE, inbox.c.result.like(HAS_RULE))
+            .order_by(inbox.c.updated_at.desc(), inbox.c.id.desc())
+            .limit(limit)
+        )
         with self.store.reading() as conn:
-            return [Decided(row.ticket_id, row.kind, row.updated_at, json.loads(row.result))
-                    for row in conn.execute(query)]
+            return [
+                Decided(row.ticket_id, row.kind, row.updated_at, json.loads(row.result)) for row in conn.execute(query)
+            ]
 
     def dead(self, limit: int = 50) -> list[Dead]:
         """The newest dead rows, newest first (the finished-rows index: status, updated_at)."""
-        query = (select(inbox.c.id, inbox.c.ticket_id, inbox.c.kind, inbox.c.last_error, inbox.c.updated_at)
-                 .where(inbox.c.status == DEAD).order_by(inbox.c.updated_at.desc(), inbox.c.id.desc()).limit(limit))
+        query = (
+            select(inbox.c.id, inbox.c.ticket_id, inbox.c.kind, inbox.c.last_error, inbox.c.updated_at)
+            .where(inbox.c.status == DEAD)
+            .order_by(inbox.c.updated_at.desc(), inbox.c.id.desc())
+            .limit(limit)
+        )
         with self.store.reading() as conn:
-            return [Dead(row.id, row.ticket_id, row.kind, row.last_error or "", row.updated_at)
-                    for row in conn.execute(query)]
+            return [
+                Dead(row.id, row.ticket_id, row.kind, row.last_error or "", row.updated_at)
+                for row in conn.execute(query)
+            ]
 
     def health(self, now: float) -> InboxHealth:
         """Rows by status, pending rows that failed before (retrying), and the oldest due moment."""
         with self.store.reading() as conn:
-            retrying = conn.execute(select(func.count()).select_from(inbox).where(
-                inbox.c.status == PENDING, inbox.c.last_error.is_not(None))).scalar()
+            retrying = conn.execute(
+                select(func.count())
+                .select_from(inbox)
+                .where(inbox.c.status == PENDING, inbox.c.last_error.is_not(None))
+            ).scalar()
         return InboxHealth(self.store.counts(), retrying, self.store.oldest_due(now))
 
     def pending_by_kind(self) -> dict[str, int]:
@@ -65,14 +79,18 @@ class Overview:
 
     def open_by_state_and_level(self) -> dict[tuple[str, str], int]:
         """Open escalation episodes by (state, level) (metrics)."""
-        query = (select(escalations.c.state, escalations.c.level, func.count())
-                 .where(escalations.c.state != CLOSED).group_by(escalations.c.state, escalations.c.level))
+        query = (
+            select(escalations.c.state, escalations.c.level, func.count())
+            .where(escalations.c.state != CLOSED)
+            .group_by(escalations.c.state, escalations.c.level)
+        )
         with self.store.reading() as conn:
             return {(state, str(level)): count for state, level, count in conn.execute(query)}
 
     def opened_since(self, since: datetime) -> list[tuple[float, str]]:
         """(opened at, reason) of the episodes opened since a moment."""
         query = select(escalations.c.opened_at, escalations.c.reason).where(
-            escalations.c.opened_at >= since.timestamp())
+            escalations.c.opened_at >= since.timestamp()
+        )
         with self.store.reading() as conn:
             return [(row.opened_at, row.reason) for row in conn.execute(query)]

@@ -24,9 +24,15 @@ class RowHistory:
         after = 0
         while True:
             with self.store.reading() as conn:
-                page = [_row(r) for r in conn.execute(
-                    select(inbox).where(*self._chosen(kind, since), inbox.c.id > after)
-                    .order_by(inbox.c.id).limit(size)).mappings()]
+                page = [
+                    _row(r)
+                    for r in conn.execute(
+                        select(inbox)
+                        .where(*self._chosen(kind, since), inbox.c.id > after)
+                        .order_by(inbox.c.id)
+                        .limit(size)
+                    ).mappings()
+                ]
             if not page:
                 return
             yield page

@@ -13,7 +13,8 @@ OPEN_STATUSES_SQL = f"status IN ('{PENDING}', '{RUNNING}')"
 metadata = MetaData()
 
 inbox = Table(
-    "escalator_inbox", metadata,
+    "escalator_inbox",
+    metadata,
     Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
     Column("kind", String(32), nullable=False),
     Column("dedupe_key", String(255), nullable=False, unique=True),
@@ -34,15 +35,25 @@ inbox = Table(
     # Leases that expired while the row was in hand: its worker died (or hung) each time.
     Column("crashes", Integer, nullable=False, server_default=text("0")),
     Index("ix_escalator_inbox_finished", "status", "updated_at"),
-    Index("ix_escalator_inbox_open_due", "run_at",
-          sqlite_where=text(OPEN_STATUSES_SQL), postgresql_where=text(OPEN_STATUSES_SQL)),
-    Index("ix_escalator_inbox_open_ticket", "ticket_id", "id",
-          sqlite_where=text(OPEN_STATUSES_SQL), postgresql_where=text(OPEN_STATUSES_SQL)),
+    Index(
+        "ix_escalator_inbox_open_due",
+        "run_at",
+        sqlite_where=text(OPEN_STATUSES_SQL),
+        postgresql_where=text(OPEN_STATUSES_SQL),
+    ),
+    Index(
+        "ix_escalator_inbox_open_ticket",
+        "ticket_id",
+        "id",
+        sqlite_where=text(OPEN_STATUSES_SQL),
+        postgresql_where=text(OPEN_STATUSES_SQL),
+    ),
 )
 
 # What the service remembers about a ticket between webhooks.
 tickets = Table(
-    "escalator_tickets", metadata,
+    "escalator_tickets",
+    metadata,
     Column("ticket_id", BigInteger, primary_key=True, autoincrement=False),
     # The newest comment examined: the next webhook examines only the comments after it.
     Column("comment_mark", BigInteger),
@@ -52,7 +63,8 @@ tickets = Table(
 # Where the change feed and the sweep stand (an incremental export cursor, a search cursor), and other
 # small named values every process shares (the Zendesk credential state, store/credential_state.py).
 cursors = Table(
-    "escalator_cursors", metadata,
+    "escalator_cursors",
+    metadata,
     Column("name", String(64), primary_key=True),
     Column("value", Text, nullable=False),
     Column("updated_at", Float, nullable=False),
@@ -62,7 +74,8 @@ cursors = Table(
 # (state and level changes with time and cause), communication plan, consumed evidence
 # and review, as JSON (core/lifecycle.Episode).
 escalations = Table(
-    "escalator_escalations", metadata,
+    "escalator_escalations",
+    metadata,
     Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
     Column("ticket_id", BigInteger, nullable=False),
     Column("state", String(16), nullable=False),
@@ -74,7 +87,12 @@ escalations = Table(
     Column("record", Text, nullable=False),
     Column("updated_at", Float, nullable=False),
     Index("ix_escalator_escalations_ticket", "ticket_id", "id"),
-    Index("ix_escalator_escalations_open", "ticket_id", unique=True,
-          sqlite_where=text("state != 'closed'"), postgresql_where=text("state != 'closed'")),
+    Index(
+        "ix_escalator_escalations_open",
+        "ticket_id",
+        unique=True,
+        sqlite_where=text("state != 'closed'"),
+        postgresql_where=text("state != 'closed'"),
+    ),
     Index("ix_escalator_escalations_state", "state", "updated_at"),
 )

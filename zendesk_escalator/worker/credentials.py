@@ -31,8 +31,11 @@ class Credentials:
     """Shared by the worker threads of a process; each thread asks with its own client (`whoami`)."""
 
     def __init__(self, settings: Settings, states: CredentialStates):
-        self.variables = ("ZENDESK_OAUTH_TOKEN" if settings.oauth_token
-                          else f"ZENDESK_API_TOKEN (with ZENDESK_EMAIL={settings.email})")
+        self.variables = (
+            "ZENDESK_OAUTH_TOKEN"
+            if settings.oauth_token
+            else f"ZENDESK_API_TOKEN (with ZENDESK_EMAIL={settings.email})"
+        )
         self.states = states
         self._lock = threading.Lock()
         self._refused: CredentialState | None = None
@@ -56,15 +59,22 @@ class Credentials:
         if role in STAFF and user.get("active", True) and not user.get("suspended"):
             return None
         what = f"role {role}" if role not in STAFF else "suspended or deactivated"
-        return CredentialState(NOT_AGENT, f"Zendesk refuses every call (403): the integration user "
-                               f"{user.get('email') or ''} (user {user.get('id')}) is no longer an agent or "
-                               f"admin ({what}); make it an agent or admin again (or set {self.variables} "
-                               f"to another user's credentials)", now)
+        return CredentialState(
+            NOT_AGENT,
+            f"Zendesk refuses every call (403): the integration user "
+            f"{user.get('email') or ''} (user {user.get('id')}) is no longer an agent or "
+            f"admin ({what}); make it an agent or admin again (or set {self.variables} "
+            f"to another user's credentials)",
+            now,
+        )
 
     def _rejected(self, error: Exception) -> CredentialState:
-        return CredentialState(REJECTED, f"Zendesk refuses the credentials (401: {str(error)[:120]}); fix "
-                               f"{self.variables} where the service runs (a wrong, revoked or disabled token), "
-                               "or turn the token on again in Zendesk")
+        return CredentialState(
+            REJECTED,
+            f"Zendesk refuses the credentials (401: {str(error)[:120]}); fix "
+            f"{self.variables} where the service runs (a wrong, revoked or disabled token), "
+            "or turn the token on again in Zendesk",
+        )
 
     def refused(self, state: CredentialState, now: float, held: int) -> None:
         """Record the account's condition (first sighting) and say what to fix, at most once a minute."""
@@ -78,8 +88,9 @@ class Credentials:
         if first:
             self.states.write(self._refused, now)
         if due:
-            log.error("%s. Rows are held, not lost (%d more now); work resumes when a call succeeds.",
-                      state.reason, held)
+            log.error(
+                "%s. Rows are held, not lost (%d more now); work resumes when a call succeeds.", state.reason, held
+            )
 
     def succeeded(self, now: float) -> bool:
         """A call worked: record it (once); True when the credentials had been refused until now."""

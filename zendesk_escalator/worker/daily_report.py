@@ -42,8 +42,16 @@ class DailyReport:
 
     name, every, ticket_id = "daily_report", 24 * 3600.0, -4  # its slots are local dates (slot), not `every`
 
-    def __init__(self, inbox: Inbox, policy: Policy, clock: Callable[[], datetime], writer: ReportWriter,
-                 reader: Reader | None = None, admin: ZendeskAdmin | None = None, dry_run: bool = False):
+    def __init__(
+        self,
+        inbox: Inbox,
+        policy: Policy,
+        clock: Callable[[], datetime],
+        writer: ReportWriter,
+        reader: Reader | None = None,
+        admin: ZendeskAdmin | None = None,
+        dry_run: bool = False,
+    ):
         self.inbox, self.policy, self.clock, self.writer = inbox, policy, clock, writer
         self.reader, self.admin = reader, admin  # None without credentials: no duplicate check, owners by id
         self.settings, self.dry_run = policy.report, dry_run
@@ -81,9 +89,14 @@ class DailyReport:
         email = self.settings.email
         # Solved at once, by the integration user: out of every queue; the requester is emailed by
         # Zendesk's standard trigger "Notify requester of new proactive ticket" (an agent's public comment).
-        ticket = {"subject": title, "comment": {"body": text, "public": True},
-                  "requester": {"email": email, "name": self.settings.name or email},
-                  "assignee_id": self.policy.integration_user_id, "status": "solved", "tags": [TAG]}
+        ticket = {
+            "subject": title,
+            "comment": {"body": text, "public": True},
+            "requester": {"email": email, "name": self.settings.name or email},
+            "assignee_id": self.policy.integration_user_id,
+            "status": "solved",
+            "tags": [TAG],
+        }
         try:
             created, replayed = self.writer.create_ticket(ticket, KEY_PREFIX + slot)
         except ZendeskRejected as error:

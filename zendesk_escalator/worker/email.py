@@ -29,8 +29,7 @@ FIRST_POLL, LONGEST_POLL, GIVE_UP_AFTER = 5.0, 300.0, 6 * 3600.0  # seconds; Zen
 class EmailLinker:
     """Reads the cases an escalation email names, and links it to the one chosen."""
 
-    def __init__(self, reader: Reader, writer: Writer, inbox: Inbox, policy: Policy,
-                 clock: Callable[[], datetime]):
+    def __init__(self, reader: Reader, writer: Writer, inbox: Inbox, policy: Policy, clock: Callable[[], datetime]):
         self.reader, self.writer, self.inbox, self.policy, self.clock = reader, writer, inbox, policy, clock
 
     def read(self, case_id: int) -> TicketSnapshot | str:
@@ -45,9 +44,18 @@ class EmailLinker:
     def link(self, email: TicketSnapshot, case_id: int) -> Outcome:
         """Refer the email to its case, and solve (or merge) the email's ticket."""
         now = self.clock().timestamp()
-        self.inbox.schedule([{"kind": "notification", "dedupe_key": f"{EMAIL}:{email.id}:{case_id}",
-                              "ticket_id": case_id, "payload": referral(case_id, email).to_dict(),
-                              "run_at": now}], now)
+        self.inbox.schedule(
+            [
+                {
+                    "kind": "notification",
+                    "dedupe_key": f"{EMAIL}:{email.id}:{case_id}",
+                    "ticket_id": case_id,
+                    "payload": referral(case_id, email).to_dict(),
+                    "run_at": now,
+                }
+            ],
+            now,
+        )
         merge = self.policy.email.after_linking == "merge"
         sent = self.writer.apply(linked_update(email, case_id, self.policy, solve=not merge))
         detail = f"escalation email linked to case #{case_id}"
@@ -61,8 +69,13 @@ class EmailLinker:
 
 def follow_row(job_id: str, email_id: int, case_id: int, started: float, run_at: float) -> dict:
     """The row that reads a merge job's status at `run_at`."""
-    return {"kind": MERGE, "dedupe_key": f"{MERGE}:{job_id}:{int(run_at)}", "ticket_id": email_id,
-            "payload": {"job_id": job_id, "case_id": case_id, "started": started}, "run_at": run_at}
+    return {
+        "kind": MERGE,
+        "dedupe_key": f"{MERGE}:{job_id}:{int(run_at)}",
+        "ticket_id": email_id,
+        "payload": {"job_id": job_id, "case_id": case_id, "started": started},
+        "run_at": run_at,
+    }
 
 
 class MergeFollower:
@@ -84,12 +97,15 @@ class MergeFollower:
             return Outcome("merged", f"ticket {email_id} merged into case #{payload['case_id']}", EMAIL)
         if status in ("queued", "working") and now - payload["started"] < GIVE_UP_AFTER:
             wait = min(LONGEST_POLL, max(FIRST_POLL, (now - payload["started"]) / 2))
-            self.inbox.schedule([follow_row(payload["job_id"], email_id, payload["case_id"], payload["started"],
-                                            now + wait)], now)
+            self.inbox.schedule(
+                [follow_row(payload["job_id"], email_id, payload["case_id"], payload["started"], now + wait)], now
+            )
             return Outcome("waiting", f"merge job {payload['job_id']} is {status}; read again in {wait:.0f} s")
         why = job.get("message") or status or "no status"
-        note = (f"Merging this ticket into case #{payload['case_id']} did not complete ({why}). "
-                f"The case is escalated; merge this ticket into it by hand.")
+        note = (
+            f"Merging this ticket into case #{payload['case_id']} did not complete ({why}). "
+            f"The case is escalated; merge this ticket into it by hand."
+        )
         sent = self.writer.apply({"id": email_id, "comment": {"body": note, "public": False}})
         log.warning("ticket %s: merge into #%s did not complete (%s)", email_id, payload["case_id"], why)
         return Outcome("merge_failed", why, EMAIL, update=sent)

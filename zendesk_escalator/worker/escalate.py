@@ -12,12 +12,12 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Callable, Protocol
 
 from ..core import sequence
-from ..core.notification import Notification
 from ..core.lifecycle import Episode
-from ..core.transitions import Move
+from ..core.notification import Notification
 from ..core.policy import Policy
 from ..core.rules import Rules
 from ..core.snapshot import Comment, TicketSnapshot, comments_from_api, new_since, parse_time, ticket_from_api
+from ..core.transitions import Move
 from ..errors import TicketNotFound, ZendeskConflict, ZendeskRejected
 from .handlers import Outcome
 
@@ -27,8 +27,9 @@ if TYPE_CHECKING:  # the lifecycle's and the emails' worker side use this module
 
 log = logging.getLogger(__name__)
 CONFLICT_ROUNDS = 3  # a 409 means "re-read and re-decide", a few times before backing off
-NOTE_DROPPED = ("the internal note was left out: Zendesk refused a new comment (422; "
-                "a ticket holds at most 5,000 comments)")
+NOTE_DROPPED = (
+    "the internal note was left out: Zendesk refused a new comment (422; a ticket holds at most 5,000 comments)"
+)
 COMMENT_FIELDS = frozenset({"base", "comment", "comments"})
 
 
@@ -87,9 +88,18 @@ class CommentLimitWriter:
 class NotificationHandler:
     """Turns a ticket's notifications into at most one ticket update (one lifecycle step)."""
 
-    def __init__(self, reader: Reader, writer: Writer, policy: Policy, rules: Rules,
-                 clock: Callable[[], datetime], marks: Callable[[int], int | None] = lambda _: None,
-                 dry_run: bool = False, lifecycle: "Lifecycle | None" = None, emails: "EmailLinker | None" = None):
+    def __init__(
+        self,
+        reader: Reader,
+        writer: Writer,
+        policy: Policy,
+        rules: Rules,
+        clock: Callable[[], datetime],
+        marks: Callable[[int], int | None] = lambda _: None,
+        dry_run: bool = False,
+        lifecycle: "Lifecycle | None" = None,
+        emails: "EmailLinker | None" = None,
+    ):
         self.reader, self.policy, self.rules = reader, policy, rules
         self.writer = writer if isinstance(writer, CommentLimitWriter) else CommentLimitWriter(writer)
         self.clock, self.marks, self.dry_run, self.lifecycle, self.emails = clock, marks, dry_run, lifecycle, emails
@@ -114,8 +124,9 @@ class NotificationHandler:
         except TicketNotFound:
             return Outcome("ticket_gone", f"ticket {ticket_id} no longer exists")
 
-    def _escalate(self, ticket_id: int, notes: list[Notification], needs: dict,
-                  mark: int | None, episode: Episode | None) -> Outcome:
+    def _escalate(
+        self, ticket_id: int, notes: list[Notification], needs: dict, mark: int | None, episode: Episode | None
+    ) -> Outcome:
         new: tuple[Comment, ...] = ()
         newest = None
         if sequence.read_comments(needs):
@@ -124,8 +135,10 @@ class NotificationHandler:
             if not sequence.comments_matter(needs, new, notes, self.policy, self.rules):
                 return Outcome("no_action", f"{len(new)} new comment(s), no evidence in them", comment_mark=newest)
         for round_ in range(1, CONFLICT_ROUNDS + 1):
-            ticket = replace(ticket_from_api(self.reader.ticket(ticket_id, notes[-1]), new),
-                             referrals=tuple(note.referral for note in notes if note.referral))
+            ticket = replace(
+                ticket_from_api(self.reader.ticket(ticket_id, notes[-1]), new),
+                referrals=tuple(note.referral for note in notes if note.referral),
+            )
             try:
                 return replace(self._step(ticket, episode), comment_mark=newest)
             except ZendeskConflict as error:  # a 409, or a ticket Zendesk closed since the read
@@ -144,10 +157,18 @@ class NotificationHandler:
         self.writer.warnings.clear()
         sent = self._carry_out(move, ticket)
         status = "planned" if self.dry_run else move.cause
-        rule, detail = (decision.rule, f"{decision.reason} at level {decision.level}") if decision \
-            else ("lifecycle", move.cause)
-        return Outcome(status, detail, rule, decision.evidence if decision else (), sent,
-                       warnings=tuple(self.writer.warnings), escalation=step.escalation)
+        rule, detail = (
+            (decision.rule, f"{decision.reason} at level {decision.level}") if decision else ("lifecycle", move.cause)
+        )
+        return Outcome(
+            status,
+            detail,
+            rule,
+            decision.evidence if decision else (),
+            sent,
+            warnings=tuple(self.writer.warnings),
+            escalation=step.escalation,
+        )
 
     def _carry_out(self, move: Move, ticket: TicketSnapshot) -> dict | None:
         """The step through the episodes' store; without one (simulate), its update alone."""
@@ -156,8 +177,7 @@ class NotificationHandler:
         return self.writer.apply(move.update) if move.update else None
 
     def _made_by_us(self, note: Notification) -> bool:
-        return (self.policy.integration_user_id is not None
-                and note.actor_id == self.policy.integration_user_id)
+        return self.policy.integration_user_id is not None and note.actor_id == self.policy.integration_user_id
 
 
 def _since(notes: list[Notification]) -> datetime | None:

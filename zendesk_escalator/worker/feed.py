@@ -32,8 +32,14 @@ class ChangeFeed:
 
     name, every, ticket_id = "sla_feed", 60.0, -1
 
-    def __init__(self, reader: Reader, cursors: Cursors, planner: TimerPlanner,
-                 clock: Callable[[], datetime], lookback: timedelta = timedelta(days=7)):
+    def __init__(
+        self,
+        reader: Reader,
+        cursors: Cursors,
+        planner: TimerPlanner,
+        clock: Callable[[], datetime],
+        lookback: timedelta = timedelta(days=7),
+    ):
         self.reader, self.cursors, self.planner, self.clock = reader, cursors, planner, clock
         self.lookback, self.include = lookback, sideloads(planner.policy)
 
@@ -68,8 +74,9 @@ class ChangeFeed:
         tickets = {}  # no SLA sideload here: read these tickets again, 100 at a time
         ids = [t["id"] for t in raw if t.get("status") not in ("closed", "deleted")]
         for first in range(0, len(ids), SHOW_MANY):
-            tickets.update(tickets_from_api(self.reader.tickets(ids[first:first + SHOW_MANY],
-                                                                sideloads(self.planner.policy))))
+            tickets.update(
+                tickets_from_api(self.reader.tickets(ids[first : first + SHOW_MANY], sideloads(self.planner.policy)))
+            )
         gone = {t["id"]: TicketSnapshot(id=t["id"], status=t.get("status")) for t in raw if t["id"] not in tickets}
         return {**gone, **tickets}
 
@@ -77,14 +84,19 @@ class ChangeFeed:
         """Explain a refusal, or None when it was the sideloads (then read without them)."""
         text = str(error.body or error)
         if error.status == 403:
-            log.warning("the change feed needs an admin: the integration user is not one, so SLA timers "
-                        "are kept by the sweep alone (coarser); asking again in an hour")
+            log.warning(
+                "the change feed needs an admin: the integration user is not one, so SLA timers "
+                "are kept by the sweep alone (coarser); asking again in an hour"
+            )
             return JobResult("not an admin: feed paused", next_in=NOT_ADMIN_RETRY)
         if "TooRecent" in text or "Too recent" in text:
             return JobResult("nothing older than a minute yet")
         if self.include and error.status in (400, 422):
-            log.warning("the incremental export refused include=%s (%s): reading changed tickets with "
-                        "show_many instead", self.include, text[:200])
+            log.warning(
+                "the incremental export refused include=%s (%s): reading changed tickets with show_many instead",
+                self.include,
+                text[:200],
+            )
             self.include = None
             return None
         raise error

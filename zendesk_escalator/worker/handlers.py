@@ -65,5 +65,7 @@ class Handlers:
         answer = handler.handle(rows)
         groups = [(rows, answer)] if isinstance(answer, Outcome) else answer
         calls = self.api_calls() - before
-        return [(group, replace(result, api_calls=calls, coalesced=len(group)) if isinstance(result, Outcome)
-                 else result) for group, result in groups]
+        return [
+            (group, replace(result, api_calls=calls, coalesced=len(group)) if isinstance(result, Outcome) else result)
+            for group, result in groups
+        ]

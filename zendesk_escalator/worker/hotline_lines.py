@@ -19,8 +19,11 @@ def with_line_numbers(policy: Policy, lines: Callable[[], list[dict]]) -> Policy
     try:
         found = [line for line in lines() if line.get("id") in hotline.line_ids]
     except EscalatorError as error:  # the numbers named still count; a restart reads the lines again
-        log.error("[phone] line_ids: Zendesk Talk's lines could not be read (%s): calls to them are NOT escalated "
-                  "until the worker restarts (phone.numbers still are)", error)
+        log.error(
+            "[phone] line_ids: Zendesk Talk's lines could not be read (%s): calls to them are NOT escalated "
+            "until the worker restarts (phone.numbers still are)",
+            error,
+        )
         return policy
     missing = sorted(hotline.line_ids - {line.get("id") for line in found})
     if missing:

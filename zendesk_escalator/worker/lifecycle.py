@@ -37,8 +37,16 @@ CONFLICT_ROUNDS = 3  # a 409 (or a ticket closed since the read) means: read aga
 class Lifecycle:
     """The I/O around the pure lifecycle: audits for reviews, the one update, the record, the timers."""
 
-    def __init__(self, inbox: Inbox, reader: Reader, writer: Writer, policy: Policy,
-                 clock: Callable[[], datetime], record: bool = True, notices: NoticePlanner | None = None):
+    def __init__(
+        self,
+        inbox: Inbox,
+        reader: Reader,
+        writer: Writer,
+        policy: Policy,
+        clock: Callable[[], datetime],
+        record: bool = True,
+        notices: NoticePlanner | None = None,
+    ):
         self.inbox, self.reader, self.writer, self.policy, self.clock = inbox, reader, writer, policy, clock
         self.notices = notices  # the chat notices of each step saved (none without [[notify]])
         self.episodes = Escalations(inbox)
@@ -91,10 +99,17 @@ class Lifecycle:
 
     def _watch(self, episode: Episode, moments: tuple) -> None:
         now = self.clock().timestamp()
-        rows = [{"kind": KIND, "dedupe_key": f"{KIND}:{kind}:{episode.ticket_id}:{episode.id}:{int(at.timestamp())}",
-                 "ticket_id": episode.ticket_id, "payload": {"kind": kind, "episode_id": episode.id,
-                                                             "at": at.timestamp()}, "run_at": at.timestamp()}
-                for kind, at in moments if at is not None]
+        rows = [
+            {
+                "kind": KIND,
+                "dedupe_key": f"{KIND}:{kind}:{episode.ticket_id}:{episode.id}:{int(at.timestamp())}",
+                "ticket_id": episode.ticket_id,
+                "payload": {"kind": kind, "episode_id": episode.id, "at": at.timestamp()},
+                "run_at": at.timestamp(),
+            }
+            for kind, at in moments
+            if at is not None
+        ]
         if episode.state == CLOSED or rows:
             self.inbox.supersede(KIND, [episode.ticket_id], {row["dedupe_key"] for row in rows}, now)
         self.inbox.schedule(rows, now)
@@ -122,15 +137,22 @@ class LifecycleHandler:
         """Read the ticket, take the step the moment asks for; read again when it changed under the update."""
         for _ in range(CONFLICT_ROUNDS):
             ticket = ticket_from_api(self.lifecycle.reader.ticket(ticket_id))
-            move = on_timer(payload["kind"], ticket, episode, self.lifecycle.policy, self.lifecycle.clock(),
-                            lambda: self._last_public_update(ticket_id))
+            move = on_timer(
+                payload["kind"],
+                ticket,
+                episode,
+                self.lifecycle.policy,
+                self.lifecycle.clock(),
+                lambda: self._last_public_update(ticket_id),
+            )
             if move is None:
                 return Outcome("stale", f"{payload['kind']}: nothing to do (the ticket is {ticket.status})")
             try:
                 sent = self.lifecycle.carry_out(move, ticket)
             except ZendeskConflict as error:
-                log.info("ticket %s changed before its %s (%s): reading it again", ticket_id, payload["kind"],
-                         error.status)
+                log.info(
+                    "ticket %s changed before its %s (%s): reading it again", ticket_id, payload["kind"], error.status
+                )
                 continue
             return Outcome(move.cause, f"{payload['kind']} of episode {episode.id}", "lifecycle", update=sent)
         raise ZendeskConflict(f"ticket {ticket_id} kept changing", 409)
@@ -142,5 +164,11 @@ class LifecycleHandler:
         """
         ours = self.lifecycle.policy.integration_user_id
         comments = comments_from_api(self.lifecycle.reader.comments(ticket_id)).page
-        return max((parse_time(c.created_at) for c in comments
-                    if c.public and not c.by_customer and c.created_at and c.author_id != ours), default=None)
+        return max(
+            (
+                parse_time(c.created_at)
+                for c in comments
+                if c.public and not c.by_customer and c.created_at and c.author_id != ours
+            ),
+            default=None,
+        )

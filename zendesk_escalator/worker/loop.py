@@ -18,8 +18,8 @@ import uuid
 from datetime import datetime
 from typing import Callable
 
-from ..errors import StorageUnavailable, ZendeskError, ZendeskRateLimited, ZendeskUnavailable
 from ..core.notices import KIND as NOTICE
+from ..errors import StorageUnavailable, ZendeskError, ZendeskRateLimited, ZendeskUnavailable
 from ..ops.logs import decision_fields
 from ..ops.metrics import Metrics
 from ..settings import Settings
@@ -36,8 +36,9 @@ RETENTION_SECONDS = 30 * 24 * 3600
 PURGE_EVERY = 3600.0
 
 
-def retry_delay(attempts: int, rng: Callable[[], float], base: float = Settings.retry_base_seconds,
-                cap: float = BACKOFF_CAP) -> float:
+def retry_delay(
+    attempts: int, rng: Callable[[], float], base: float = Settings.retry_base_seconds, cap: float = BACKOFF_CAP
+) -> float:
     """Seconds until a row's next try: exponential with jitter, at most `cap` × base."""
     ceiling = base * min(cap, 2 ** (attempts - 1))
     return ceiling / 2 + rng() * ceiling / 2
@@ -49,7 +50,8 @@ DOWN_STATUSES = frozenset({None, 502, 503, 504})  # no answer at all, or a gatew
 def zendesk_is_down(error: Exception) -> bool:
     """A failure that says Zendesk (or the account's rate limit) is unavailable, not this request."""
     return isinstance(error, ZendeskRateLimited) or (
-        isinstance(error, ZendeskUnavailable) and error.status in DOWN_STATUSES)
+        isinstance(error, ZendeskUnavailable) and error.status in DOWN_STATUSES
+    )
 
 
 class Breaker:
@@ -95,11 +97,22 @@ class Breaker:
 class Worker:
     """Processes inbox rows one ticket at a time until told to stop."""
 
-    def __init__(self, inbox: Inbox, handlers: Handlers, *, lease_seconds: float,
-                 retry_budget: float, retry_base: float = Settings.retry_base_seconds,
-                 clock: Callable[[], datetime], rng: Callable[[], float] = random.random,
-                 breaker: Breaker | None = None, purges: bool = True, metrics: Metrics | None = None,
-                 credentials: Credentials | None = None, whoami: Callable[[], dict] | None = None):
+    def __init__(
+        self,
+        inbox: Inbox,
+        handlers: Handlers,
+        *,
+        lease_seconds: float,
+        retry_budget: float,
+        retry_base: float = Settings.retry_base_seconds,
+        clock: Callable[[], datetime],
+        rng: Callable[[], float] = random.random,
+        breaker: Breaker | None = None,
+        purges: bool = True,
+        metrics: Metrics | None = None,
+        credentials: Credentials | None = None,
+        whoami: Callable[[], dict] | None = None,
+    ):
         self.inbox, self.handlers = inbox, handlers
         self.lease_seconds, self.retry_budget, self.retry_base = lease_seconds, retry_budget, retry_base
         self.clock, self.rng, self.purges = clock, rng, purges
@@ -180,15 +193,19 @@ class Worker:
         if self.breaker.succeeded():
             woken = self.inbox.wake(self.now(), "ZendeskUnavailable")
             log.info("Zendesk answers again: %d row(s) held back by the outage are due now", woken)
-        if self.credentials and any(isinstance(r, Outcome) and r.api_calls for _, r in results) \
-                and self.credentials.succeeded(self.now()):
+        if (
+            self.credentials
+            and any(isinstance(r, Outcome) and r.api_calls for _, r in results)
+            and self.credentials.succeeded(self.now())
+        ):
             self.inbox.wake(self.now(), HELD)
         for group, result in results:
             if isinstance(result, Exception):
                 self._failed(group, result, retryable=getattr(result, "retryable", True))
                 continue
-            log.info("%s: %s (%s)", subject(group[0]), result.status, result.detail,
-                     extra=decision_fields(group, result))
+            log.info(
+                "%s: %s (%s)", subject(group[0]), result.status, result.detail, extra=decision_fields(group, result)
+            )
             self.metrics.handled(group, result, self.now())
             if not self.inbox.complete(group, self.owner, self.now(), result.to_dict(), result.comment_mark):
                 log.warning("%s: lease lost before completion", subject(group[0]))
@@ -214,8 +231,11 @@ class Worker:
             self.inbox.bury(rows, self.owner, now, f"{what}: {message}" if rows[0].kind == PERIODIC else message)
             return
         attempts = max(r.attempts for r in rows)
-        delay = told + self.rng() if told is not None else retry_delay(
-            attempts, self.rng, self.retry_base, BREAKER_CAP if unavailable else BACKOFF_CAP)
+        delay = (
+            told + self.rng()
+            if told is not None
+            else retry_delay(attempts, self.rng, self.retry_base, BREAKER_CAP if unavailable else BACKOFF_CAP)
+        )
         run_at = min(now + delay, deadline)
         if self.inbox.retry(rows, self.owner, now, run_at, deadline, message):
             log.warning("%s: attempt failed (%s); retrying in %.1fs", what, message, run_at - now)

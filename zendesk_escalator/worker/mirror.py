@@ -46,17 +46,26 @@ def remember(inbox: Inbox, fields: FieldIds, now: datetime) -> None:
 
 def moved_fields(before: FieldIds, after: FieldIds) -> dict[str, tuple[int, int | None]]:
     """The fields whose id changed, by role: (old id, new id); a field newly named is no move."""
-    return {role: (old, getattr(after, role)) for role, old in asdict(before).items()
-            if old is not None and old != getattr(after, role)}
+    return {
+        role: (old, getattr(after, role))
+        for role, old in asdict(before).items()
+        if old is not None and old != getattr(after, role)
+    }
 
 
 def carry_over(inbox: Inbox, fields: FieldIds, now: datetime) -> int:
     """Queue one mirror repair per open episode, PACE seconds apart, writing `fields`; return how many."""
     start, ids = now.timestamp(), asdict(fields)
-    rows = [{"kind": KIND, "dedupe_key": f"{KIND}:{episode.id}:{json.dumps(ids, sort_keys=True)}",
-             "ticket_id": episode.ticket_id, "payload": {"episode_id": episode.id, "fields": ids},
-             "run_at": start + n * PACE}
-            for n, episode in enumerate(Escalations(inbox).open_ones(limit=None))]
+    rows = [
+        {
+            "kind": KIND,
+            "dedupe_key": f"{KIND}:{episode.id}:{json.dumps(ids, sort_keys=True)}",
+            "ticket_id": episode.ticket_id,
+            "payload": {"episode_id": episode.id, "fields": ids},
+            "run_at": start + n * PACE,
+        }
+        for n, episode in enumerate(Escalations(inbox).open_ones(limit=None))
+    ]
     inbox.schedule(rows, start)
     remember(inbox, fields, now)
     return len(rows)

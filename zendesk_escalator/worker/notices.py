@@ -30,8 +30,12 @@ def announce_targets(policy: Policy, environ: Mapping[str, str] = os.environ) ->
     """Say at start which chat targets lack their secret: their notices would fail, and be kept dead."""
     for target in policy.notify:
         if not (environ.get(target.secret_env) or "").strip():
-            log.warning("[[notify]] %s: the environment variable %s is not set: its notices will be kept dead "
-                        "(`escalator check` says more)", target.name, target.secret_env)
+            log.warning(
+                "[[notify]] %s: the environment variable %s is not set: its notices will be kept dead "
+                "(`escalator check` says more)",
+                target.name,
+                target.secret_env,
+            )
 
 
 class NoticePlanner:
@@ -42,8 +46,9 @@ class NoticePlanner:
 
     def rows(self, ticket: TicketSnapshot) -> Callable[[Episode, int, float], list[dict]]:
         """What the episode store writes with the episode: its steps from `first` on, as rows due `now`."""
-        return lambda episode, first, now: [notice.row(now) for notice in notices(
-            episode, first, ticket, self.policy, self.ticket_url(ticket.id))]
+        return lambda episode, first, now: [
+            notice.row(now) for notice in notices(episode, first, ticket, self.policy, self.ticket_url(ticket.id))
+        ]
 
 
 class NoticeHandler:
@@ -67,5 +72,6 @@ class NoticeHandler:
             self.metrics.notice(target.kind, "failed" if error.retryable else "refused")
             return error
         self.metrics.notice(target.kind, "sent")
-        return Outcome("sent", f"{notice.event} of #{notice.ticket_id} to {target.kind} {target.name}: {answer}",
-                       "notify")
+        return Outcome(
+            "sent", f"{notice.event} of #{notice.ticket_id} to {target.kind} {target.name}: {answer}", "notify"
+        )

@@ -104,8 +104,13 @@ class Periodic:
         if carrier in (None, str(row.id)):
             self.cursors.set(FAILING + job.name, str(row.id), now)
             return None
-        log.warning("job %s failed again (%s: %s); row %s stands for its failure", job.name,
-                    type(error).__name__, error, carrier)
+        log.warning(
+            "job %s failed again (%s: %s); row %s stands for its failure",
+            job.name,
+            type(error).__name__,
+            error,
+            carrier,
+        )
         return Outcome("failed", f"{type(error).__name__}: {error} (row {carrier} carries the failure)")
 
     @staticmethod

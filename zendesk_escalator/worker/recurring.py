@@ -23,8 +23,15 @@ from typing import Callable
 
 from ..core.lifecycle import CLOSED, Episode
 from ..core.policy import Policy
-from ..core.recurring import (Incident, incidents_from_search, priority_set_by_people, referral, run_key,
-                              search_query, to_refer)
+from ..core.recurring import (
+    Incident,
+    incidents_from_search,
+    priority_set_by_people,
+    referral,
+    run_key,
+    search_query,
+    to_refer,
+)
 from ..errors import TicketNotFound
 from ..store.cursors import Cursors
 from ..store.escalations import Escalations
@@ -68,15 +75,24 @@ class RecurringCheck:
         counted, reads = self._as_people_set_them([i for run in shown for i in run])
         found = to_refer(counted, self.policy, now, self._referred_at, self._in_escalation)
         self.told = {i.id: self.told[i.id] for i in incidents if i.id in self.told}
-        rows = [{"kind": "notification", "dedupe_key": run_key(run[-1].organization_id, run[-1].id),
-                 "ticket_id": run[-1].id, "payload": referral(run).to_dict(), "run_at": now.timestamp()}
-                for run in found]
+        rows = [
+            {
+                "kind": "notification",
+                "dedupe_key": run_key(run[-1].organization_id, run[-1].id),
+                "ticket_id": run[-1].id,
+                "payload": referral(run).to_dict(),
+                "run_at": now.timestamp(),
+            }
+            for run in found
+        ]
         for row, run in zip(rows, found):  # kept first: a failure in between loses a referral, never doubles one
-            self.cursors.set(f"{LAST_RUN}{run[-1].organization_id}",
-                             json.dumps({"at": now.timestamp(), "key": row["dedupe_key"]}), now.timestamp())
+            self.cursors.set(
+                f"{LAST_RUN}{run[-1].organization_id}",
+                json.dumps({"at": now.timestamp(), "key": row["dedupe_key"]}),
+                now.timestamp(),
+            )
         new = self.inbox.schedule(rows, now.timestamp())
-        return JobResult(f"{len(searched)} candidate ticket(s), {len(found)} run(s), {new} new, "
-                         f"{reads} audit read(s)")
+        return JobResult(f"{len(searched)} candidate ticket(s), {len(found)} run(s), {new} new, {reads} audit read(s)")
 
     def _search(self, now: datetime) -> list:
         query, cursor, results = search_query(self.policy, now), None, []
@@ -88,8 +104,9 @@ class RecurringCheck:
             if not cursor:
                 break
         else:
-            log.warning("recurring check: more than %d tickets match %r; only the oldest were counted",
-                        MAX_PAGES * PAGE, query)
+            log.warning(
+                "recurring check: more than %d tickets match %r; only the oldest were counted", MAX_PAGES * PAGE, query
+            )
         return results
 
     def _as_people_set_them(self, incidents: list[Incident]) -> tuple[list[Incident], int]:
@@ -115,8 +132,9 @@ class RecurringCheck:
             if told[1] is not UNTOLD:
                 counted.append(replace(incident, priority=told[1]))
         if waiting:
-            log.info("recurring check: %d audit reads spent, %d organization(s) wait for a later check",
-                     reads, len(waiting))
+            log.info(
+                "recurring check: %d audit reads spent, %d organization(s) wait for a later check", reads, len(waiting)
+            )
         return [i for i in counted if i.organization_id not in waiting], reads
 
     def _priority_set_by_people(self, ticket_id: int) -> object:
@@ -153,7 +171,10 @@ class RecurringCheck:
             return None
         last = json.loads(kept)
         row = next(iter(self.inbox.rows(dedupe_key=last["key"], limit=1)), None)
-        if row is None or row.status == DEAD or (row.status == DONE and (row.result or {}).get("status")
-                                                 in CAME_TO_NOTHING):
+        if (
+            row is None
+            or row.status == DEAD
+            or (row.status == DONE and (row.result or {}).get("status") in CAME_TO_NOTHING)
+        ):
             return None
         return datetime.fromtimestamp(last["at"], tz=timezone.utc)

@@ -61,7 +61,7 @@ class AccountSchedule:
 
     def waiting(self) -> list[int]:
         """The tickets waiting for the schedule."""
-        return [int(name[len(AWAITING):]) for name in self.cursors.marked(AWAITING)]
+        return [int(name[len(AWAITING) :]) for name in self.cursors.marked(AWAITING)]
 
     def planned(self, ticket_ids: list[int]) -> None:
         """These tickets wait no more."""
@@ -73,8 +73,7 @@ class ScheduleJob:
 
     name, every, ticket_id = "zendesk_schedule", 3600.0, -3
 
-    def __init__(self, reader: Reader, account: AccountSchedule, planner: TimerPlanner,
-                 clock: Callable[[], datetime]):
+    def __init__(self, reader: Reader, account: AccountSchedule, planner: TimerPlanner, clock: Callable[[], datetime]):
         self.reader, self.account, self.planner, self.clock = reader, account, planner, clock
 
     def run(self, payload: dict) -> JobResult:
@@ -99,14 +98,21 @@ class ScheduleJob:
     def _plan_waiting(self, kept: str, step: int) -> JobResult:
         """Read and plan the tickets that waited, 100 a read and READS_A_MINUTE reads a run, the rest chained."""
         waiting, new = self.account.waiting(), 0
-        now_planned = waiting[:READS_A_MINUTE * SHOW_MANY]
+        now_planned = waiting[: READS_A_MINUTE * SHOW_MANY]
         for first in range(0, len(now_planned), SHOW_MANY):
-            chunk = now_planned[first:first + SHOW_MANY]
+            chunk = now_planned[first : first + SHOW_MANY]
             new += self.planner.plan(tickets_from_api(self.reader.tickets(chunk, sideloads(self.planner.policy))))
             self.account.planned(chunk)
-        detail = "; ".join(filter(None, (kept, f"{len(now_planned)} ticket(s) that waited for it read, "
-                                              f"{new} timer(s) made" if waiting else "")))
+        detail = "; ".join(
+            filter(
+                None,
+                (kept, f"{len(now_planned)} ticket(s) that waited for it read, {new} timer(s) made" if waiting else ""),
+            )
+        )
         if len(waiting) > len(now_planned):
-            return JobResult(f"{detail}; {len(waiting) - len(now_planned)} more next minute", next_in=60.0,
-                             next_payload={"step": step + 1})
+            return JobResult(
+                f"{detail}; {len(waiting) - len(now_planned)} more next minute",
+                next_in=60.0,
+                next_payload={"step": step + 1},
+            )
         return JobResult(detail or "no ticket waited for the schedule")

@@ -29,8 +29,7 @@ class Sweep:
 
     name, ticket_id = "sla_sweep", -2
 
-    def __init__(self, reader: Reader, planner: TimerPlanner, clock: Callable[[], datetime],
-                 every: float, rate: float):
+    def __init__(self, reader: Reader, planner: TimerPlanner, clock: Callable[[], datetime], every: float, rate: float):
         self.reader, self.planner, self.clock = reader, planner, clock
         self.every, self.rate = every, rate
 
@@ -48,8 +47,14 @@ class Sweep:
             new = self.planner.plan(tickets_from_api(self.reader.tickets(chunk, sideloads(self.planner.policy))))
             detail = f"sweep step {step + 1}: {len(chunk)} ticket(s) read, {new} timer(s) made or repaired"
         if ids or cursor:  # the search export's cursor lives an hour: at the default rate a page takes 2 minutes
-            return JobResult(detail, next_in=60.0 / self.rate,
-                             next_payload={"step": step + 1, **({"ids": ids} if ids else {}),
-                                           **({"cursor": cursor} if cursor else {})})
+            return JobResult(
+                detail,
+                next_in=60.0 / self.rate,
+                next_payload={
+                    "step": step + 1,
+                    **({"ids": ids} if ids else {}),
+                    **({"cursor": cursor} if cursor else {}),
+                },
+            )
         log.info("sweep done: %d step(s)", step + 1)
         return JobResult(detail + "; sweep done")

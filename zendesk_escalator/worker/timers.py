@@ -17,13 +17,13 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Callable, Protocol
 
 from ..core import sequence
+from ..core.hours import Schedule
 from ..core.lifecycle import Episode
 from ..core.policy import Policy
 from ..core.sla import Timer, awaits_account_schedule
 from ..core.snapshot import TicketSnapshot, ticket_from_api, tickets_from_api
 from ..errors import TicketNotFound, ZendeskConflict, ZendeskError
 from ..store.inbox import Inbox, InboxRow
-from ..core.hours import Schedule
 from ..zendesk.reader import SHOW_MANY, SLA_SIDELOADS, TARGET_SIDELOADS
 from .escalate import Reader, Writer
 from .handlers import Handled, Outcome
@@ -63,8 +63,9 @@ class AccountSchedule(Protocol):
 class TimerPlanner:
     """Turns tickets as just read into timer rows: new plans stored, changed plans superseded."""
 
-    def __init__(self, inbox: Inbox, policy: Policy, clock: Callable[[], datetime],
-                 account: AccountSchedule | None = None):
+    def __init__(
+        self, inbox: Inbox, policy: Policy, clock: Callable[[], datetime], account: AccountSchedule | None = None
+    ):
         self.inbox, self.policy, self.clock, self.account = inbox, policy, clock, account
 
     def plan(self, tickets: dict[int, TicketSnapshot]) -> int:
@@ -93,8 +94,16 @@ class TimerPlanner:
 
     def _store(self, tickets: dict[int, TicketSnapshot], now: datetime, account: Schedule | None) -> int:
         timers = [t for ticket in tickets.values() for t in sequence.plan(ticket, self.policy, now, account)]
-        rows = [{"kind": KIND, "dedupe_key": t.key, "ticket_id": t.ticket_id, "payload": t.to_payload(),
-                 "run_at": max(now, due_at(t.fire_at)).timestamp()} for t in timers]
+        rows = [
+            {
+                "kind": KIND,
+                "dedupe_key": t.key,
+                "ticket_id": t.ticket_id,
+                "payload": t.to_payload(),
+                "run_at": max(now, due_at(t.fire_at)).timestamp(),
+            }
+            for t in timers
+        ]
         new = self.inbox.schedule(rows, now.timestamp())
         self.inbox.supersede(KIND, list(tickets), {t.key for t in timers}, now.timestamp())
         return new
@@ -103,9 +112,17 @@ class TimerPlanner:
 class TimerHandler:
     """Re-checks due timers together and acts on those still valid, each at its moment."""
 
-    def __init__(self, reader: Reader, writer: Writer, policy: Policy, clock: Callable[[], datetime],
-                 sleep: Callable[[float], None] = time.sleep, dry_run: bool = False,
-                 account: Callable[[], Schedule | None] = lambda: None, lifecycle: "Lifecycle | None" = None):
+    def __init__(
+        self,
+        reader: Reader,
+        writer: Writer,
+        policy: Policy,
+        clock: Callable[[], datetime],
+        sleep: Callable[[float], None] = time.sleep,
+        dry_run: bool = False,
+        account: Callable[[], Schedule | None] = lambda: None,
+        lifecycle: "Lifecycle | None" = None,
+    ):
         self.reader, self.writer, self.policy = reader, writer, policy
         self.clock, self.sleep, self.dry_run, self.account = clock, sleep, dry_run, account
         self.lifecycle = lifecycle
@@ -124,8 +141,9 @@ class TimerHandler:
     def _read(self, ticket_ids: list[int]) -> dict[int, TicketSnapshot]:
         found = {}
         for start in range(0, len(ticket_ids), SHOW_MANY):
-            found.update(tickets_from_api(self.reader.tickets(ticket_ids[start:start + SHOW_MANY],
-                                                              sideloads(self.policy))))
+            found.update(
+                tickets_from_api(self.reader.tickets(ticket_ids[start : start + SHOW_MANY], sideloads(self.policy)))
+            )
         return found
 
     def _choose(self, rows: list[InboxRow], ticket: TicketSnapshot | None) -> "Timer | Outcome":
@@ -152,25 +170,34 @@ class TimerHandler:
 
     def _act(self, timer: Timer, ticket: TicketSnapshot) -> Outcome:
         for _ in range(3):  # a 409 means someone changed the ticket: read it again, re-check, re-decide
-            step = sequence.on_timer(timer, ticket, self._episode(ticket.id), self.policy, self.account(),
-                                     self.clock())  # an agent's de-escalation comes first
+            step = sequence.on_timer(
+                timer, ticket, self._episode(ticket.id), self.policy, self.account(), self.clock()
+            )  # an agent's de-escalation comes first
             if isinstance(step, str):
                 return Outcome("stale", step)
             move, decision = step.move, step.decision
             try:
                 sent = self.lifecycle.carry_out(move, ticket) if self.lifecycle else self.writer.apply(move.update)
             except ZendeskConflict as error:
-                log.info("ticket %s changed before its %s (%s): reading it again", timer.ticket_id, timer.kind,
-                         error.status)
+                log.info(
+                    "ticket %s changed before its %s (%s): reading it again", timer.ticket_id, timer.kind, error.status
+                )
                 ticket = ticket_from_api(self.reader.ticket(timer.ticket_id, include=sideloads(self.policy)))
                 continue
             if decision is None:
-                return Outcome(move.cause, f"{timer.kind} ({timer.stage}): {move.cause} first", "lifecycle",
-                               update=sent)
+                return Outcome(
+                    move.cause, f"{timer.kind} ({timer.stage}): {move.cause} first", "lifecycle", update=sent
+                )
             status = "planned" if self.dry_run else "escalated"
-            return Outcome(status, f"{timer.kind} ({timer.stage}) at level {decision.level}", decision.rule,
-                           decision.evidence, sent, metric=timer.metric,
-                           escalation=step.escalation)
+            return Outcome(
+                status,
+                f"{timer.kind} ({timer.stage}) at level {decision.level}",
+                decision.rule,
+                decision.evidence,
+                sent,
+                metric=timer.metric,
+                escalation=step.escalation,
+            )
         raise ZendeskConflict(f"ticket {timer.ticket_id} kept changing", 409)
 
     def _episode(self, ticket_id: int) -> Episode | None:

@@ -167,7 +167,7 @@ class ZendeskAdmin:
         ids = sorted(set(ids))
         found = []
         for start in range(0, len(ids), PAGE_SIZE):
-            batch = ",".join(str(i) for i in ids[start:start + PAGE_SIZE])
+            batch = ",".join(str(i) for i in ids[start : start + PAGE_SIZE])
             found += self._call("GET", path, params={"ids": batch})[key]
         return found
 
@@ -184,14 +184,21 @@ class ZendeskAdmin:
             params = dict(parse_qsl(urlsplit(following).query))
         return items
 
-    def _call(self, method: str, path: str, body: dict | None = None, params: dict | None = None,
-              files: dict | None = None) -> dict:
+    def _call(
+        self, method: str, path: str, body: dict | None = None, params: dict | None = None, files: dict | None = None
+    ) -> dict:
         """One request (a JSON body, or `files` as multipart/form-data); its JSON answer; errors in plain words."""
         request = f"{method} {path}"
         try:
             with translated_errors(self.session):
-                response = self.session.request(method, self.session.canonical_base + path, params=params,
-                                                json=body, files=files, timeout=self.timeout)
+                response = self.session.request(
+                    method,
+                    self.session.canonical_base + path,
+                    params=params,
+                    json=body,
+                    files=files,
+                    timeout=self.timeout,
+                )
             if not response.ok:
                 raise error_for_response(response)
         except ZendeskError as error:
@@ -203,8 +210,11 @@ class ZendeskAdmin:
         except ValueError:
             answer = None
         if not isinstance(answer, dict):
-            raise ZendeskAdminError(request, response.status_code, "the answer is not a JSON object "
-                                    "(is ZENDESK_SUBDOMAIN or ZENDESK_API_URL right?)")
+            raise ZendeskAdminError(
+                request,
+                response.status_code,
+                "the answer is not a JSON object (is ZENDESK_SUBDOMAIN or ZENDESK_API_URL right?)",
+            )
         return answer
 
 
@@ -219,11 +229,15 @@ def plain_words(error: ZendeskError) -> str:
     if isinstance(error, ZendeskUnavailable):
         return f"Zendesk did not answer properly ({status or error}): try again later."
     if status == 401:
-        return ("Zendesk refused the credentials (401): check ZENDESK_SUBDOMAIN, ZENDESK_EMAIL and "
-                "ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN)." + said)
+        return (
+            "Zendesk refused the credentials (401): check ZENDESK_SUBDOMAIN, ZENDESK_EMAIL and "
+            "ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN)." + said
+        )
     if status == 403:
-        return ("the integration user may not do this (403): it must be an admin. Make the user of "
-                "ZENDESK_EMAIL an admin in Admin Center > People, or use an admin's API token." + said)
+        return (
+            "the integration user may not do this (403): it must be an admin. Make the user of "
+            "ZENDESK_EMAIL an admin in Admin Center > People, or use an admin's API token." + said
+        )
     if status == 404:
         return "not found (404): it may have been deleted meanwhile." + said
     if status == 422:
@@ -240,8 +254,11 @@ def details(body: dict) -> str:
             lines.append(f"{name}: {text}")
     for problem in body.get("errors") or []:
         if isinstance(problem, dict):
-            parts = [problem.get("field") or "", problem.get("title") or problem.get("code") or "",
-                     problem.get("detail") or problem.get("message") or ""]
+            parts = [
+                problem.get("field") or "",
+                problem.get("title") or problem.get("code") or "",
+                problem.get("detail") or problem.get("message") or "",
+            ]
             lines.append(" — ".join(part for part in parts if part))
     error = body.get("error")
     if not lines and isinstance(error, dict):

@@ -45,7 +45,7 @@ class Directory:
         """These tickets as Zendesk has them (missing ones, deleted say, are absent)."""
         found, missing = self._cached(self.tickets, ids)
         for start in range(0, len(missing), SHOW_MANY):
-            read = tickets_from_api(reader.tickets(missing[start:start + SHOW_MANY], SLA_SIDELOADS))
+            read = tickets_from_api(reader.tickets(missing[start : start + SHOW_MANY], SLA_SIDELOADS))
             with self.lock:
                 self.tickets.update(read)
             found.update(read)
@@ -61,8 +61,9 @@ class Directory:
             organizations.update(self._keep(self.organizations, admin.organizations(missing)))
         return users, organizations
 
-    def last_replies(self, reader: TicketReader, tickets: dict[int, TicketSnapshot],
-                     ignore: int | None) -> dict[int, datetime | None]:
+    def last_replies(
+        self, reader: TicketReader, tickets: dict[int, TicketSnapshot], ignore: int | None
+    ) -> dict[int, datetime | None]:
         """The newest public agent reply of each ticket that is known; a reply count that moved costs one read.
 
         `ignore` is the integration user: its own public replies (the checklist's questions) ask, they answer nothing.
@@ -95,5 +96,11 @@ class Directory:
 def newest_reply(comments_json: dict, ignore: int | None) -> datetime | None:
     """When an agent last wrote publicly, among the newest page of comments (newest first)."""
     page = comments_from_api(comments_json).page
-    return next((parse_time(c.created_at) for c in page
-                 if c.public and not c.by_customer and c.created_at and c.author_id != ignore), None)
+    return next(
+        (
+            parse_time(c.created_at)
+            for c in page
+            if c.public and not c.by_customer and c.created_at and c.author_id != ignore
+        ),
+        None,
+    )

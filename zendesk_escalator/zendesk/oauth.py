@@ -35,9 +35,22 @@ def pkce_pair() -> tuple[str, str]:
 
 def authorize_url(base: str, client_id: str, redirect_uri: str, state: str, challenge: str) -> str:
     """Where the browser asks the user to allow the dashboard to read their Zendesk profile."""
-    return base + AUTHORIZE + "?" + urlencode({
-        "response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri, "scope": SCOPE,
-        "state": state, "code_challenge": challenge, "code_challenge_method": "S256"})
+    return (
+        base
+        + AUTHORIZE
+        + "?"
+        + urlencode(
+            {
+                "response_type": "code",
+                "client_id": client_id,
+                "redirect_uri": redirect_uri,
+                "scope": SCOPE,
+                "state": state,
+                "code_challenge": challenge,
+                "code_challenge_method": "S256",
+            }
+        )
+    )
 
 
 class ZendeskSignIn:
@@ -48,10 +61,22 @@ class ZendeskSignIn:
 
     def user(self, code: str, verifier: str, redirect_uri: str) -> dict:
         """Exchange the code, read users/me.json with the token, forget the token; the user as Zendesk has it."""
-        answer = self._call("POST", TOKENS, "exchanging the code", json={
-            "grant_type": "authorization_code", "code": code, "client_id": self.client_id,
-            "client_secret": self.client_secret, "redirect_uri": redirect_uri, "scope": SCOPE,
-            "code_verifier": verifier, "expires_in": TOKEN_SECONDS, "refresh_token_expires_in": REFRESH_SECONDS})
+        answer = self._call(
+            "POST",
+            TOKENS,
+            "exchanging the code",
+            json={
+                "grant_type": "authorization_code",
+                "code": code,
+                "client_id": self.client_id,
+                "client_secret": self.client_secret,
+                "redirect_uri": redirect_uri,
+                "scope": SCOPE,
+                "code_verifier": verifier,
+                "expires_in": TOKEN_SECONDS,
+                "refresh_token_expires_in": REFRESH_SECONDS,
+            },
+        )
         token = answer.get("access_token")
         if not isinstance(token, str) or not token:
             raise SignInFailed("Zendesk's answer to the code exchange holds no access token")
@@ -69,9 +94,19 @@ class ZendeskSignIn:
         grant-type tokens page documents the parameters, not the errors.)
         """
         try:
-            self._call("POST", TOKENS, "trying the client's secret", json={
-                "grant_type": "authorization_code", "code": "escalator-check-not-a-code", "client_id": self.client_id,
-                "client_secret": self.client_secret, "redirect_uri": redirect_uri, "scope": SCOPE})
+            self._call(
+                "POST",
+                TOKENS,
+                "trying the client's secret",
+                json={
+                    "grant_type": "authorization_code",
+                    "code": "escalator-check-not-a-code",
+                    "client_id": self.client_id,
+                    "client_secret": self.client_secret,
+                    "redirect_uri": redirect_uri,
+                    "scope": SCOPE,
+                },
+            )
         except SignInMisconfigured:
             raise
         except SignInFailed as error:
@@ -83,8 +118,9 @@ class ZendeskSignIn:
     def _call(self, method: str, path: str, doing: str, **options) -> dict:
         try:
             with translated_errors(self.session):
-                response = self.session.request(method, self.session.canonical_base + path, timeout=self.timeout,
-                                                **options)
+                response = self.session.request(
+                    method, self.session.canonical_base + path, timeout=self.timeout, **options
+                )
         except ZendeskError as error:  # no answer: a timeout, a refused connection
             raise SignInFailed(f"Zendesk did not answer while {doing} ({error})") from None
         body = _json(response)
@@ -97,7 +133,10 @@ class ZendeskSignIn:
                     f"ZENDESK_OAUTH_CLIENT_SECRET where the service runs is not that client's secret (or "
                     f"ZENDESK_OAUTH_CLIENT_ID names another client). An admin runs `escalator setup` with "
                     f"ZENDESK_OAUTH_CLIENT_SECRET unset, which prints a new one, sets it where the service runs and "
-                    f"restarts it; `escalator check` tests it", response.status_code, answered)
+                    f"restarts it; `escalator check` tests it",
+                    response.status_code,
+                    answered,
+                )
             raise SignInFailed(f"Zendesk refused {doing} ({answered})", response.status_code, answered)
         return body
 

@@ -25,8 +25,7 @@ class TicketReader:
         """GET tickets/show_many.json for up to 100 ids (missing tickets are simply absent)."""
         if len(ids) > SHOW_MANY:
             raise ValueError(f"show_many takes at most {SHOW_MANY} ids, not {len(ids)}")
-        return self._get_json("/api/v2/tickets/show_many.json",
-                              {"ids": ",".join(map(str, ids)), "include": include})
+        return self._get_json("/api/v2/tickets/show_many.json", {"ids": ",".join(map(str, ids)), "include": include})
 
     def changed_tickets(self, cursor: str | None, start_time: int | None, include: str | None = SLA_SIDELOADS) -> dict:
         """One page (up to 1000) of the incremental ticket export: tickets changed after the cursor."""
@@ -56,8 +55,9 @@ class TicketReader:
 
     def ticket_events(self, start_time: int) -> dict:
         """One page of the incremental ticket event export (time-based), each update with its comments."""
-        return self._get_json("/api/v2/incremental/ticket_events.json",
-                              {"start_time": start_time, "include": "comment_events"})
+        return self._get_json(
+            "/api/v2/incremental/ticket_events.json", {"start_time": start_time, "include": "comment_events"}
+        )
 
     def metric_events(self, start_time: int) -> dict:
         """One page of the incremental ticket metric event export (time-based, oldest first)."""
@@ -73,13 +73,14 @@ class TicketReader:
 
     def comments(self, ticket_id: int) -> dict:
         """GET the newest comments first, with their authors and CC'd users."""
-        return self._get_json(f"/api/v2/tickets/{ticket_id}/comments.json",
-                              {"page[size]": COMMENTS_PAGE, "sort": "-created_at", "include": "users"})
+        return self._get_json(
+            f"/api/v2/tickets/{ticket_id}/comments.json",
+            {"page[size]": COMMENTS_PAGE, "sort": "-created_at", "include": "users"},
+        )
 
     def _get_json(self, path: str, params: dict) -> dict:
         with translated_errors(self.session):
-            response = self.session.get(self.session.canonical_base + path, params=params,
-                                        timeout=self.timeout)
+            response = self.session.get(self.session.canonical_base + path, params=params, timeout=self.timeout)
         if not response.ok:
             raise error_for_response(response)
         try:

@@ -19,15 +19,21 @@ class DryRunWriter:
     def apply(self, update: dict) -> dict:
         """Return (and log) the body that would have gone on the wire."""
         body = wire_body(update)
-        log.warning("DRY RUN: would PUT /api/v2/tickets/%s.json %s", update.get("id"),
-                    json.dumps(body, ensure_ascii=False, sort_keys=True))
+        log.warning(
+            "DRY RUN: would PUT /api/v2/tickets/%s.json %s",
+            update.get("id"),
+            json.dumps(body, ensure_ascii=False, sort_keys=True),
+        )
         return body
 
     def tag_closed(self, update: dict) -> dict:
         """Log the closed ticket's tags that would have been set (Update Many Tickets)."""
         body = bulk_tags_body(update)
-        log.warning("DRY RUN: would PUT /api/v2/tickets/update_many.json?ids=%s %s", update["id"],
-                    json.dumps(body, ensure_ascii=False, sort_keys=True))
+        log.warning(
+            "DRY RUN: would PUT /api/v2/tickets/update_many.json?ids=%s %s",
+            update["id"],
+            json.dumps(body, ensure_ascii=False, sort_keys=True),
+        )
         return body
 
     def merge(self, target_id: int, source_id: int, target_comment: str, source_comment: str) -> dict:
@@ -37,8 +43,11 @@ class DryRunWriter:
 
     def create_ticket(self, ticket: dict, idempotency_key: str) -> tuple[dict, bool]:
         """Log the new ticket that would have been created; create nothing."""
-        log.warning("DRY RUN: would POST /api/v2/tickets.json (Idempotency-Key %s) %s", idempotency_key,
-                    json.dumps({"ticket": ticket}, ensure_ascii=False, sort_keys=True))
+        log.warning(
+            "DRY RUN: would POST /api/v2/tickets.json (Idempotency-Key %s) %s",
+            idempotency_key,
+            json.dumps({"ticket": ticket}, ensure_ascii=False, sort_keys=True),
+        )
         return ticket, False
 
 
@@ -48,8 +57,15 @@ class HintReader:
     def ticket(self, ticket_id: int, hint: Notification | None = None) -> dict:
         """A ticket as the API would show it, built from the hints alone."""
         note = hint or Notification(ticket_id=ticket_id, source="trigger")
-        return {"ticket": {"id": ticket_id, "status": note.status, "priority": note.priority,
-                           "tags": list(note.tags or ()), "updated_at": note.updated_at}}
+        return {
+            "ticket": {
+                "id": ticket_id,
+                "status": note.status,
+                "priority": note.priority,
+                "tags": list(note.tags or ()),
+                "updated_at": note.updated_at,
+            }
+        }
 
     def comments(self, ticket_id: int) -> dict:
         """No comments can be known without the API."""

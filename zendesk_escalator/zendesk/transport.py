@@ -8,8 +8,15 @@ from typing import Callable
 import requests
 from zenpy.lib.exception import APIException, RatelimitBudgetExceeded
 
-from ..errors import (TicketClosed, TicketNotFound, ZendeskConflict, ZendeskError, ZendeskRateLimited,
-                      ZendeskRejected, ZendeskUnavailable)
+from ..errors import (
+    TicketClosed,
+    TicketNotFound,
+    ZendeskConflict,
+    ZendeskError,
+    ZendeskRateLimited,
+    ZendeskRejected,
+    ZendeskUnavailable,
+)
 
 CLOSED_PREVENTS_UPDATE = "closed prevents ticket update"  # Zendesk's 422 to an update of a closed ticket
 
@@ -17,8 +24,9 @@ CLOSED_PREVENTS_UPDATE = "closed prevents ticket update"  # Zendesk's 422 to an 
 class ZendeskSession(requests.Session):
     """A requests session that Zenpy (and our raw reads) send every API call through."""
 
-    def __init__(self, canonical_base: str, api_base: str,
-                 on_call: Callable[[str, str, int | str], None] | None = None):
+    def __init__(
+        self, canonical_base: str, api_base: str, on_call: Callable[[str, str, int | str], None] | None = None
+    ):
         super().__init__()
         # Zenpy always builds https://{subdomain}.zendesk.com/...; ZENDESK_API_URL
         # (staging proxy, fake server in tests) replaces that prefix here.
@@ -37,7 +45,7 @@ class ZendeskSession(requests.Session):
     def request(self, method, url, *args, **kwargs):
         """Send one request to the configured base and count it."""
         if url.startswith(self.canonical_base):
-            url = self.api_base + url[len(self.canonical_base):]
+            url = self.api_base + url[len(self.canonical_base) :]
         key = (method.upper(), endpoint_of(url))
         try:
             response = super().request(method, url, *args, **kwargs)

@@ -33,7 +33,13 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.Float, nullable=False),
     )
     op.create_index("ix_escalator_inbox_finished", "escalator_inbox", ["status", "updated_at"])
-    op.create_index("ix_escalator_inbox_open_due", "escalator_inbox", ["run_at"],
-                    sqlite_where=OPEN, postgresql_where=OPEN)
-    op.create_index("ix_escalator_inbox_open_ticket", "escalator_inbox", ["ticket_id", "id"],
-                    sqlite_where=OPEN, postgresql_where=OPEN)
+    op.create_index(
+        "ix_escalator_inbox_open_due", "escalator_inbox", ["run_at"], sqlite_where=OPEN, postgresql_where=OPEN
+    )
+    op.create_index(
+        "ix_escalator_inbox_open_ticket",
+        "escalator_inbox",
+        ["ticket_id", "id"],
+        sqlite_where=OPEN,
+        postgresql_where=OPEN,
+    )

@@ -31,6 +31,12 @@ def upgrade() -> None:
     )
     op.create_index("ix_escalator_escalations_ticket", "escalator_escalations", ["ticket_id", "id"])
     # At most one open episode per ticket.
-    op.create_index("ix_escalator_escalations_open", "escalator_escalations", ["ticket_id"], unique=True,
-                    sqlite_where=OPEN, postgresql_where=OPEN)
+    op.create_index(
+        "ix_escalator_escalations_open",
+        "escalator_escalations",
+        ["ticket_id"],
+        unique=True,
+        sqlite_where=OPEN,
+        postgresql_where=OPEN,
+    )
     op.create_index("ix_escalator_escalations_state", "escalator_escalations", ["state", "updated_at"])
