@@ -18,7 +18,7 @@ from fake_sla import SlaEndpoints
 from fake_zendesk import FakeZendesk
 from service import AGENT, CUSTOMER, TICKET, Clock, Service
 
-from zendesk_escalator.core.lifecycle import ACTIVE, CLOSED
+from zendesk_escalator.core.lifecycle.episode import ACTIVE, CLOSED
 from zendesk_escalator.core.policy import FieldIds
 from zendesk_escalator.store.escalations import Escalations
 

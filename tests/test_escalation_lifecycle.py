@@ -11,7 +11,7 @@ from fake_audits import AuditEndpoints
 from fake_zendesk import FakeZendesk
 from service import AGENT, CUSTOMER, TICKET, Clock, Service, comment_event
 
-from zendesk_escalator.core.lifecycle import ACTIVE, CLOSED, MONITORING
+from zendesk_escalator.core.lifecycle.episode import ACTIVE, CLOSED, MONITORING
 from zendesk_escalator.store.escalations import Escalations
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)

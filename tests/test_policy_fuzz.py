@@ -8,9 +8,9 @@ from pathlib import Path
 from fuzzing import fuzz
 from hypothesis import strategies as st
 
-from zendesk_escalator.core.hours import add_business_minutes, business_minutes_between
-from zendesk_escalator.core.plan import render_note
-from zendesk_escalator.core.rules import Decision
+from zendesk_escalator.core.escalation.plan import render_note
+from zendesk_escalator.core.escalation.rules import Decision
+from zendesk_escalator.core.sla.hours import add_business_minutes, business_minutes_between
 from zendesk_escalator.errors import ConfigError
 from zendesk_escalator.policy_file import parse_policy
 

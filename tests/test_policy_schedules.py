@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 import pytest
 from marshmallow import Schema, ValidationError
 
-from zendesk_escalator.core.hours import Schedule, add_business_minutes
+from zendesk_escalator.core.sla.hours import Schedule, add_business_minutes
 from zendesk_escalator.policy_file.schedules import Schedules, ScheduleSchema
 from zendesk_escalator.schemas import first_error
 

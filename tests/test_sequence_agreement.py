@@ -1,4 +1,4 @@
-"""The worker and the backtest take one decision sequence (core/sequence.py): on one history they agree.
+"""The worker and the backtest take one decision sequence (core/lifecycle/sequence.py): on one history they agree.
 
 One ticket's history is lived by the real worker against the fake Zendesk (its
 change feed, timers and updates, minute by minute), and replayed by `escalator

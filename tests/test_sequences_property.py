@@ -33,7 +33,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from service import AGENT, CUSTOMER, TICKET, Clock, Service
 from sqlalchemy import select
 
-from zendesk_escalator.core.lifecycle import CLOSED, DEESCALATED
+from zendesk_escalator.core.lifecycle.episode import CLOSED, DEESCALATED
 from zendesk_escalator.core.policy import FieldIds
 from zendesk_escalator.store.schema import DEAD, escalations
 

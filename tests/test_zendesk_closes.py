@@ -12,7 +12,7 @@ from fake_audits import AuditEndpoints
 from fake_zendesk import UPDATE_MANY, FakeZendesk, Fault
 from service import AGENT, CUSTOMER, TICKET, Clock, Service
 
-from zendesk_escalator.core.lifecycle import CLOSED
+from zendesk_escalator.core.lifecycle.episode import CLOSED
 from zendesk_escalator.store.escalations import Escalations
 from zendesk_escalator.store.schema import DEAD
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from . import __version__, gunicorn_conf, schemas
 from .actions import ZendeskClient
 from .app import create_app
-from .core import sequence
-from .core.report_formats import FORMATS
-from .core.triggers import escalation_rules
+from .core.escalation.triggers import escalation_rules
+from .core.lifecycle import sequence
+from .core.reporting.formats import FORMATS
 from .errors import ConfigError, EscalatorError, PayloadError
 from .ops import multiproc
 from .ops.app_install import run_app_install
@@ -134,7 +134,7 @@ def cmd_migrate(args) -> int:
 
 
 def cmd_simulate(args) -> int:
-    """Run the worker's own handler (its decision sequence, core/sequence.py) on a payload (and recorded API
+    """Run the worker's own handler (its decision sequence, core/lifecycle/sequence.py) on a payload (and recorded API
     answers); print what it would send."""
     operator_settings()
     policy = load_policy(args.rules)

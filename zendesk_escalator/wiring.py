@@ -8,10 +8,10 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from .actions import ZendeskClient
-from .core.escalation_email import with_account_host
-from .core.notices import KIND as NOTICE
+from .core.escalation.email import with_account_host
+from .core.escalation.triggers import escalation_rules
 from .core.policy import Policy
-from .core.triggers import escalation_rules
+from .core.reporting.notices import KIND as NOTICE
 from .errors import ConfigError, EscalatorError, StorageUnavailable
 from .ops.figures import Figures, inbox_figures
 from .ops.logs import configure_logging

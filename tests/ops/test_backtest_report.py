@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from zendesk_escalator.core.backtest_findings import Finding
+from zendesk_escalator.core.backtest.findings import Finding
 from zendesk_escalator.core.policy import LifecyclePolicy, RecurringPolicy
 from zendesk_escalator.ops.backtest_report import EMAIL_LIMIT, LIMITS, Report, limits, render_json, render_table
 

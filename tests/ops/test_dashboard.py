@@ -16,7 +16,7 @@ from fake_zendesk import FakeZendesk, Fault
 from service import CUSTOMER, TICKET, Clock, Service, comment_event, sign_in
 
 from zendesk_escalator.app import create_app
-from zendesk_escalator.core.lifecycle import ACTIVE, Episode
+from zendesk_escalator.core.lifecycle.episode import ACTIVE, Episode
 from zendesk_escalator.ops.dashboard import agent_tickets
 from zendesk_escalator.ops.dashboard_auth import COOKIE
 from zendesk_escalator.settings import Settings

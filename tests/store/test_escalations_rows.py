@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from zendesk_escalator.core.lifecycle import ACTIVE, REQUESTED, Episode
+from zendesk_escalator.core.lifecycle.episode import ACTIVE, REQUESTED, Episode
 from zendesk_escalator.store.escalations import Escalations
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)

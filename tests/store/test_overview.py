@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta, timezone
 
-from zendesk_escalator.core.lifecycle import ACTIVE, Episode
+from zendesk_escalator.core.lifecycle.episode import ACTIVE, Episode
 from zendesk_escalator.store.escalations import Escalations
 from zendesk_escalator.store.overview import Overview
 

@@ -8,8 +8,8 @@ import responses
 from conftest import API, sample
 
 from zendesk_escalator.actions import ZendeskClient
+from zendesk_escalator.core.escalation.triggers import escalation_rules
 from zendesk_escalator.core.notification import CommentHint, Notification
-from zendesk_escalator.core.triggers import escalation_rules
 from zendesk_escalator.errors import ZendeskConflict, ZendeskRejected
 from zendesk_escalator.worker.escalate import NotificationHandler
 from zendesk_escalator.zendesk.stand_ins import DryRunWriter, HintReader

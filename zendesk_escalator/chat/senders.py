@@ -8,8 +8,8 @@ the kind, the status and the answer's first words, never the URL.
 from typing import Callable, Mapping, Protocol
 
 from ..core.channels import SLACK_BOT, SLACK_WEBHOOK, TEAMS_WORKFLOW, NotifyTarget
-from ..core.notice_formats import slack_message, teams_message, test_message
-from ..core.notices import Notice
+from ..core.reporting.notice_formats import slack_message, teams_message, test_message
+from ..core.reporting.notices import Notice
 from ..errors import NoticeFailed
 from .slack import SlackBot, SlackWebhook
 from .teams import TeamsWorkflow

@@ -1,6 +1,6 @@
 """The escalation's mirror on the ticket (pure): written from the episode, read back only as agents' requests.
 
-The service's episode record is the truth about an escalation (core/state_table.py).
+The service's episode record is the truth about an escalation (core/lifecycle/state_table.py).
 The escalation fields and tags show it to agents, views and triggers: every update
 the service sends writes them from the episode, so an empty, stale or changed mirror
 is repaired by the next one. What is read back from them is only what agents ask

@@ -7,7 +7,7 @@ or were CC'd (one request per 100), and with an [sla] policy the incremental
 metric events export (Zendesk's SLA clock) and, when business hours count, the
 account's schedule (two requests); with [email], the cases the period's escalation
 emails name that it did not change (one request per 100). The tickets are then replayed together, in
-the order things happened, through the worker's own core (core/backtest.py): its
+the order things happened, through the worker's own core (core/backtest/period.py): its
 rules, lifecycle steps, SLA timers and recurring check. No ticket update is sent
 and no database is opened.
 """
@@ -19,16 +19,16 @@ from datetime import datetime, timedelta
 from typing import Callable, TextIO
 
 from ..actions import ZendeskClient
-from ..core.backtest import TicketHistory, cases_to_read, replay
-from ..core.escalation_email import with_account_host
-from ..core.hours import Schedule
+from ..core.backtest.period import TicketHistory, cases_to_read, replay
+from ..core.backtest.ticket_history import changes_from_export
+from ..core.escalation.email import with_account_host
+from ..core.escalation.triggers import escalation_rules
 from ..core.policy import Policy
-from ..core.replay import changes_from_export
-from ..core.schedule_api import schedule_from_zendesk
-from ..core.sla import ACCOUNT_SCHEDULE
-from ..core.sla_history import histories_from_export
+from ..core.sla.history import histories_from_export
+from ..core.sla.hours import Schedule
+from ..core.sla.schedule_api import schedule_from_zendesk
+from ..core.sla.timers import ACCOUNT_SCHEDULE
 from ..core.snapshot import People, TicketSnapshot, person_of, tickets_from_api
-from ..core.triggers import escalation_rules
 from ..errors import ConfigError, EscalatorError, TicketNotFound, ZendeskError, ZendeskRejected
 from ..policy_file import load_policy
 from ..settings import Settings

@@ -5,9 +5,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..core.backtest_findings import Finding, summarize
+from ..core.backtest.findings import Finding, summarize
 from ..core.policy import Policy
-from ..core.text import span
+from ..core.wording import span
 
 # What a replay of Zendesk's exports cannot know; said in every output and in docs/BACKTEST.md.
 LIMITS = (

@@ -10,8 +10,8 @@ import re
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from ..core.dashboard_chart import DAYS
-from ..core.dashboard_view import Filters
+from ..core.reporting.dashboard_chart import DAYS
+from ..core.reporting.dashboard_view import Filters
 from ..errors import StorageUnavailable
 from ..ids import zendesk_id
 from ..store.schema import DEAD

@@ -12,11 +12,11 @@ import logging
 from datetime import timedelta
 
 from ..actions import ZendeskClient
-from ..core.dashboard_chart import DAYS
-from ..core.dashboard_facts import Known, Stored, TicketFacts
-from ..core.dashboard_view import Dashboard, Filters, build
-from ..core.lifecycle import Episode
-from ..core.sla import breach_moments
+from ..core.lifecycle.episode import Episode
+from ..core.reporting.dashboard_chart import DAYS
+from ..core.reporting.dashboard_facts import Known, Stored, TicketFacts
+from ..core.reporting.dashboard_view import Dashboard, Filters, build
+from ..core.sla.timers import breach_moments
 from ..errors import ZendeskError
 from ..store.cursors import Cursors
 from ..store.escalations import Escalations

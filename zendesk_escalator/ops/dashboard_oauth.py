@@ -14,7 +14,7 @@ import secrets
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from ..core.dashboard_access import may_open, role_name
+from ..core.reporting.dashboard_access import may_open, role_name
 from ..errors import SignInFailed, SignInMisconfigured
 from ..zendesk.oauth import ZendeskSignIn, authorize_url, pkce_pair
 from ..zendesk.transport import ZendeskSession

@@ -2,14 +2,14 @@
 
 A label value outside the policy's set is counted as "other", so a scrape never
 grows with what tickets carry. The reason and level of an escalation are the
-outcome's (core/lifecycle.py's escalation_made): an escalation opened or raised,
+outcome's (core/lifecycle/episode.py's escalation_made): an escalation opened or raised,
 not every update that shows the level again.
 """
 
 from dataclasses import dataclass
 
 from ..core.policy import Policy
-from ..core.sla import BREACH, NAMES, OWN_TARGET, WARNING
+from ..core.sla.timers import BREACH, NAMES, OWN_TARGET, WARNING
 
 OTHER = "other"
 FIXED_REASONS = frozenset({"customer_cc", "manual", WARNING, BREACH})  # the rules' own; impacts add theirs

@@ -22,7 +22,7 @@ from prometheus_client import (
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from ..core.policy import Policy
-from ..core.sla import BREACH, WARNING
+from ..core.sla.timers import BREACH, WARNING
 from . import multiproc
 from .metric_labels import ESCALATING, Labels
 

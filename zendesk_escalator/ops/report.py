@@ -15,10 +15,10 @@ from typing import Callable, ContextManager, TextIO
 import click
 
 from ..actions import ZendeskClient
-from ..core.lifecycle import CLOSED, Episode
+from ..core.lifecycle.episode import CLOSED, Episode
 from ..core.policy import Policy
-from ..core.report import ACTED, ENDED, FAILED, WAITING, Report, SlaTimer, build_report
-from ..core.report_formats import FORMATS
+from ..core.reporting.formats import FORMATS
+from ..core.reporting.report import ACTED, ENDED, FAILED, WAITING, Report, SlaTimer, build_report
 from ..errors import ZendeskError
 from ..settings import Settings
 from ..store.escalations import Escalations

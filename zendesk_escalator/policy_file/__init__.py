@@ -8,7 +8,8 @@ from marshmallow import ValidationError, fields, post_load, pre_load, validate, 
 
 from ..core.channels import HotlinePolicy
 from ..core.conditions import When
-from ..core.plan import render_note
+from ..core.escalation.plan import render_note
+from ..core.escalation.rules import Decision
 from ..core.policy import (
     DEFAULT_NOTE,
     NOTE_PLACEHOLDERS,
@@ -28,7 +29,6 @@ from ..core.policy import (
     StatusValues,
     Trigger,
 )
-from ..core.rules import Decision
 from ..errors import ConfigError
 from ..ids import ZendeskId
 from ..schemas import first_error

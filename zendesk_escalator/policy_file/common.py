@@ -7,8 +7,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 
 from ..core.conditions import When
 from ..core.policy import PRIORITIES
-from ..core.text import span as span_text
-from ..core.zones import UnknownTimeZone, iana_zone
+from ..core.sla.zone_names import UnknownTimeZone, iana_zone
+from ..core.wording import span as span_text
 from ..ids import ZendeskId, zendesk_id
 from ..schemas import OneOrMany
 

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validates_schema
 
-from ..core.hours import DAY, Schedule, ScheduleError
+from ..core.sla.hours import DAY, Schedule, ScheduleError
 from ..schemas import OneOrMany
 from .common import known_zone
 

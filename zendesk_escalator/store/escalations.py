@@ -7,7 +7,7 @@ from typing import Callable
 
 from sqlalchemy import func, select
 
-from ..core.lifecycle import CLOSED, Episode
+from ..core.lifecycle.episode import CLOSED, Episode
 from .inbox import Inbox
 from .schema import escalations
 

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from sqlalchemy import func, select, text
 
-from ..core.dashboard_facts import Dead, Decided, InboxHealth, Moment
-from ..core.lifecycle import CLOSED
+from ..core.lifecycle.episode import CLOSED
+from ..core.reporting.dashboard_facts import Dead, Decided, InboxHealth, Moment
 from .inbox import Inbox
 from .schema import DEAD, DONE, OPEN_STATUSES_SQL, PENDING, escalations, inbox
 

@@ -15,9 +15,9 @@ from typing import Callable, Protocol
 from zoneinfo import ZoneInfo
 
 from ..core.policy import Policy
-from ..core.report import next_daily
-from ..core.report_formats import render_markdown
-from ..core.zones import iana_zone
+from ..core.reporting.formats import render_markdown
+from ..core.reporting.report import next_daily
+from ..core.sla.zone_names import iana_zone
 from ..errors import ZendeskRejected
 from ..ops.report import make_report
 from ..store.inbox import Inbox

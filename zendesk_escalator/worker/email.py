@@ -1,6 +1,6 @@
 """Link an escalation email to its case: read the cases it names, refer the email, solve or merge its ticket.
 
-Which case is chosen is core/escalation_email.py's by_email, as in the backtest.
+Which case is chosen is core/escalation/email.py's by_email, as in the backtest.
 
 Each case named is one GET (three at most). The referral row is stored before
 the email's ticket is updated and is keyed by both tickets, so a retry after a
@@ -13,7 +13,7 @@ import logging
 from datetime import datetime
 from typing import Callable
 
-from ..core.escalation_email import EMAIL, linked_update, merge_comments, referral
+from ..core.escalation.email import EMAIL, linked_update, merge_comments, referral
 from ..core.policy import Policy
 from ..core.snapshot import TicketSnapshot, ticket_from_api
 from ..errors import TicketNotFound, ZendeskRejected

@@ -1,4 +1,4 @@
-"""A ticket's notifications through core/sequence.py's steps (screen, read what matters, decide): ONE update.
+"""A ticket's notifications through core/lifecycle/sequence.py's steps (screen, read what matters, decide): ONE update.
 
 Reads cost rate limit, so they are staged: nothing when the webhooks' hints
 rule every rule out; the new comments alone when only comments can bring the
@@ -11,13 +11,13 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Callable, Protocol
 
-from ..core import sequence
-from ..core.lifecycle import Episode
+from ..core.escalation.rules import Rules
+from ..core.lifecycle import sequence
+from ..core.lifecycle.episode import Episode
+from ..core.lifecycle.transitions import Move
 from ..core.notification import Notification
 from ..core.policy import Policy
-from ..core.rules import Rules
 from ..core.snapshot import Comment, TicketSnapshot, comments_from_api, new_since, parse_time, ticket_from_api
-from ..core.transitions import Move
 from ..errors import TicketNotFound, ZendeskConflict, ZendeskRejected
 from .handlers import Outcome
 

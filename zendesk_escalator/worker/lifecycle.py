@@ -17,11 +17,11 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Callable
 
-from ..core.lifecycle import CLOSED, Episode
+from ..core.lifecycle.episode import CLOSED, Episode
+from ..core.lifecycle.review import render_review, summarize_audits
+from ..core.lifecycle.transitions import Move, closing, on_timer, review_followup
 from ..core.policy import Policy
-from ..core.review import render_review, summarize_audits
 from ..core.snapshot import comments_from_api, parse_time, ticket_from_api
-from ..core.transitions import Move, closing, on_timer, review_followup
 from ..errors import TicketNotFound, ZendeskConflict, ZendeskRejected
 from ..store.escalations import Escalations
 from ..store.inbox import Inbox, InboxRow

@@ -18,7 +18,7 @@ import uuid
 from datetime import datetime
 from typing import Callable
 
-from ..core.notices import KIND as NOTICE
+from ..core.reporting.notices import KIND as NOTICE
 from ..errors import StorageUnavailable, ZendeskError, ZendeskRateLimited, ZendeskUnavailable
 from ..ops.logs import decision_fields
 from ..ops.metrics import Metrics

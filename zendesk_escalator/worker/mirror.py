@@ -15,8 +15,8 @@ from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Callable
 
-from ..core.lifecycle import CLOSED
-from ..core.plan import mirror_update
+from ..core.escalation.plan import mirror_update
+from ..core.lifecycle.episode import CLOSED
 from ..core.policy import FieldIds, Policy
 from ..core.snapshot import ticket_from_api
 from ..errors import TicketNotFound, ZendeskConflict

@@ -3,7 +3,7 @@
 The rows are written in the transaction that saves the episode, after the ticket
 update went out, so a chat outage never holds up an escalation, and a step saved
 is told exactly once (its row's key names target, episode, event and step). Each
-row is sent on its own, in a queue of its own beside the ticket's (core/notices.py):
+row is sent on its own, in a queue of its own beside the ticket's (core/reporting/notices.py):
 a failure is retried with the inbox's backoff, a permanent answer (an unknown
 channel, a revoked webhook, a secret not set) leaves the row dead, to revive with
 `escalator dead-letters` once fixed.
@@ -14,9 +14,9 @@ import os
 from typing import Callable, Mapping
 
 from ..chat.senders import message_for, sender_for
-from ..core.lifecycle import Episode
-from ..core.notices import Notice, notices
+from ..core.lifecycle.episode import Episode
 from ..core.policy import Policy
+from ..core.reporting.notices import Notice, notices
 from ..core.snapshot import TicketSnapshot
 from ..errors import NoticeFailed
 from ..ops.metrics import Metrics

@@ -21,9 +21,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Callable
 
-from ..core.lifecycle import CLOSED, Episode
-from ..core.policy import Policy
-from ..core.recurring import (
+from ..core.escalation.recurring import (
     Incident,
     incidents_from_search,
     priority_set_by_people,
@@ -32,6 +30,8 @@ from ..core.recurring import (
     search_query,
     to_refer,
 )
+from ..core.lifecycle.episode import CLOSED, Episode
+from ..core.policy import Policy
 from ..errors import TicketNotFound
 from ..store.cursors import Cursors
 from ..store.escalations import Escalations

@@ -14,8 +14,8 @@ import time
 from datetime import datetime
 from typing import Callable
 
-from ..core.hours import Schedule
-from ..core.schedule_api import schedule_from_zendesk
+from ..core.sla.hours import Schedule
+from ..core.sla.schedule_api import schedule_from_zendesk
 from ..core.snapshot import tickets_from_api
 from ..errors import ZendeskRejected
 from ..store.cursors import Cursors

@@ -16,11 +16,11 @@ from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Callable, Protocol
 
-from ..core import sequence
-from ..core.hours import Schedule
-from ..core.lifecycle import Episode
+from ..core.lifecycle import sequence
+from ..core.lifecycle.episode import Episode
 from ..core.policy import Policy
-from ..core.sla import Timer, awaits_account_schedule
+from ..core.sla.hours import Schedule
+from ..core.sla.timers import Timer, awaits_account_schedule
 from ..core.snapshot import TicketSnapshot, ticket_from_api, tickets_from_api
 from ..errors import TicketNotFound, ZendeskConflict, ZendeskError
 from ..store.inbox import Inbox, InboxRow

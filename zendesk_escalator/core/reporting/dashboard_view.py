@@ -1,0 +1,307 @@
+"""What the dashboard shows (pure): each open escalation with its ticket's subject, organization and people by
+name, its SLA countdown, communication plan and last public reply; filters; dead letters; recent decisions; inbox
+health. The chart is dashboard_chart.py.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from ..lifecycle.episode import Episode
+from ..sla.timers import NAMES
+from ..wording import span, utc
+from .dashboard_chart import Chart, chart
+from .dashboard_facts import Dead, Decided, InboxHealth, Known, Moment, Stored
+from .notices import row_ticket
+
+SOON = timedelta(hours=1)  # an SLA breach closer than this is shown as urgent
+BEHIND = 60.0  # seconds the oldest due row may wait before the workers count as behind
+NEXT_STEPS = {"update_due": "customer update due", "monitoring_end": "monitoring ends"}
+ERROR_WIDTH = 160  # a dead letter's error as listed; `escalator dead-letters show ID` has all of it
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which open escalations to show (None: any)."""
+
+    state: str | None = None
+    level: int | None = None
+    owner: int | None = None
+    organization: int | None = None
+
+    def keep(self, row: "ActiveRow") -> bool:
+        """Whether the row passes every filter set."""
+        return all(
+            wanted is None or wanted == found
+            for wanted, found in (
+                (self.state, row.state),
+                (self.level, row.level_number),
+                (self.owner, row.owner_id),
+                (self.organization, row.organization_id),
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Countdown:
+    """Time left until an SLA breach (or since it): the text, a tone for its colour, what it is about, the moment."""
+
+    text: str
+    tone: str  # late | soon | ok
+    about: str
+    at: float  # the breach moment (epoch seconds), for the page's script to count down
+
+
+@dataclass(frozen=True)
+class ActiveRow:
+    """One open escalation."""
+
+    ticket_id: int
+    subject: str
+    organization: str
+    organization_id: int | None
+    requester: str
+    state: str
+    level: str
+    level_number: int
+    reason: str
+    rule: str
+    owner: str
+    owner_id: int | None
+    leads: str
+    age: str
+    opened: str
+    sla: Countdown | None
+    next_step: str
+    last_reply: str
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """One recent decision with its evidence."""
+
+    ticket_id: int
+    kind: str
+    at: str
+    ago: str
+    outcome: str
+    rule: str
+    detail: str
+    evidence: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DeadRow:
+    """One dead letter, with the command that queues it again."""
+
+    id: int
+    ticket_id: int
+    kind: str
+    error: str
+    since: str
+    command: str
+
+
+@dataclass(frozen=True)
+class HealthView:
+    """The inbox at a glance."""
+
+    pending: int
+    retrying: int
+    running: int
+    dead: int
+    done: int
+    oldest_due: str
+    tone: str  # ok | behind
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The values each filter offers: those of the open escalations, with their names."""
+
+    states: tuple[str, ...]
+    levels: tuple[tuple[int, str], ...]
+    owners: tuple[tuple[int, str], ...]
+    organizations: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Everything the template shows."""
+
+    generated: str
+    active: tuple[ActiveRow, ...]
+    open_count: int  # before the filters
+    choices: Choices
+    filters: Filters
+    dead: tuple[DeadRow, ...]
+    decisions: tuple[DecisionRow, ...]
+    health: HealthView
+    chart: Chart
+    known: Known
+
+
+def build(
+    stored: Stored,
+    now: datetime,
+    levels: dict[int, tuple[str | None, tuple[int, ...]]] | None = None,
+    known: Known | None = None,
+    filters: Filters | None = None,
+) -> Dashboard:
+    """The dashboard at `now`; `levels` gives each level's name and leads (its followers in the policy)."""
+    known, filters, levels = known or Known(), filters or Filters(), levels or {}
+    by_ticket: dict[int, list[Moment]] = {}
+    for moment in stored.moments:
+        by_ticket.setdefault(moment.ticket_id, []).append(moment)
+    rows = [active_row(e, by_ticket.get(e.ticket_id, []), now, levels, known) for e in stored.episodes]
+    return Dashboard(
+        utc(now),
+        tuple(row for row in rows if filters.keep(row)),
+        len(rows),
+        choices(rows),
+        filters,
+        tuple(dead_row(d) for d in stored.dead),
+        tuple(decision_row(d, now) for d in stored.decisions),
+        health_view(stored.health, now),
+        chart(stored.opened, now),
+        known,
+    )
+
+
+def active_row(
+    episode: Episode,
+    moments: list[Moment],
+    now: datetime,
+    levels: dict[int, tuple[str | None, tuple[int, ...]]],
+    known: Known,
+) -> ActiveRow:
+    """One open escalation: names as Zendesk has them, its age, SLA countdown and next lifecycle step."""
+    name, leads = levels.get(episode.level, (None, ()))
+    facts = known.tickets.get(episode.ticket_id)
+    if facts is None:  # Zendesk was not read: the pending SLA timers are all that is known of the clock
+        sla = countdown({t["metric"]: _moment(t["breach_at"]) for t in _payloads(moments, "timer")}, now)
+        subject = organization = requester = last_reply = ""
+    else:
+        sla, subject = countdown(facts.breaches, now), facts.subject
+        organization = known.organizations.get(facts.organization_id) or (
+            f"organization {facts.organization_id}" if facts.organization_id else ""
+        )
+        requester = _person(known, facts.requester_id) if facts.requester_id else ""
+        last_reply = (
+            (f"{span(now - facts.last_reply)} ago" if facts.last_reply else "none yet") if facts.replies_read else ""
+        )
+    return ActiveRow(
+        episode.ticket_id,
+        subject,
+        organization,
+        facts.organization_id if facts else None,
+        requester,
+        episode.state,
+        f"{episode.level} ({name})" if name else str(episode.level),
+        episode.level,
+        episode.reason,
+        episode.rule,
+        _person(known, episode.owner_id) if episode.owner_id else "—",
+        episode.owner_id,
+        ", ".join(_person(known, lead) for lead in leads) or "—",
+        span(now - episode.opened_at),
+        utc(episode.opened_at),
+        sla,
+        next_step(_payloads(moments, "lifecycle"), now),
+        last_reply or "—",
+    )
+
+
+def countdown(breaches: dict[str, datetime], now: datetime) -> Countdown | None:
+    """The nearest breach among the ticket's SLA metrics, past or to come (None when none is measured)."""
+    if not breaches:
+        return None
+    metric, breach = min(breaches.items(), key=lambda item: item[1])
+    about = f"{NAMES.get(metric, metric)}, breach at {utc(breach)}"
+    if breach <= now:
+        return Countdown(f"breached {span(now - breach)} ago", "late", about, breach.timestamp())
+    return Countdown(f"{span(breach - now)} left", "soon" if breach - now <= SOON else "ok", about, breach.timestamp())
+
+
+def next_step(timers: list[dict], now: datetime) -> str:
+    """The ticket's next lifecycle moment: "customer update due in 40 min" ("—" when none)."""
+    if not timers:
+        return "—"
+    nearest = min(timers, key=lambda timer: timer["at"])
+    what, at = NEXT_STEPS.get(nearest["kind"], nearest["kind"]), _moment(nearest["at"])
+    return f"{what} in {span(at - now)}" if at > now else f"{what}, {span(now - at)} overdue"
+
+
+def choices(rows: list[ActiveRow]) -> Choices:
+    """The filters' values, from the open escalations (sorted by what is shown)."""
+    levels = {row.level_number: row.level for row in rows}
+    owners = {row.owner_id: row.owner for row in rows if row.owner_id}
+    organizations = {row.organization_id: row.organization for row in rows if row.organization_id}
+    return Choices(
+        tuple(sorted({row.state for row in rows})),
+        tuple(sorted(levels.items())),
+        tuple(sorted(owners.items(), key=lambda item: item[1])),
+        tuple(sorted(organizations.items(), key=lambda item: item[1])),
+    )
+
+
+def dead_row(dead: Dead) -> DeadRow:
+    """A dead letter as listed: its error's start, and the command to queue it again."""
+    error = " ".join(dead.error.split())
+    error = error if len(error) <= ERROR_WIDTH else error[: ERROR_WIDTH - 1] + "…"
+    return DeadRow(
+        dead.id,
+        row_ticket(dead.kind, dead.ticket_id),
+        dead.kind,
+        error,
+        utc(_moment(dead.at)),
+        f"escalator dead-letters retry {dead.id}",
+    )
+
+
+def decision_row(decided: Decided, now: datetime) -> DecisionRow:
+    """One finished row's decision, with its evidence."""
+    result, at = decided.result, _moment(decided.at)
+    return DecisionRow(
+        row_ticket(decided.kind, decided.ticket_id),
+        decided.kind,
+        utc(at),
+        f"{span(now - at)} ago",
+        result.get("status", "?"),
+        result.get("rule", "?"),
+        result.get("detail", ""),
+        tuple(result.get("evidence", ())),
+        tuple(result.get("warnings", ())),
+    )
+
+
+def health_view(health: InboxHealth, now: datetime) -> HealthView:
+    """The inbox counts, and how long the oldest due row has waited."""
+    counts = health.counts
+    waited = 0.0 if health.oldest_due is None else max(0.0, now.timestamp() - health.oldest_due)
+    if health.oldest_due is None:
+        oldest = "none due"
+    else:
+        oldest = f"{waited:.0f} s" if waited < 60 else span(timedelta(seconds=waited))
+    return HealthView(
+        counts.get("pending", 0),
+        health.retrying,
+        counts.get("running", 0),
+        counts.get("dead", 0),
+        counts.get("done", 0),
+        oldest,
+        "behind" if waited > BEHIND else "ok",
+    )
+
+
+def _person(known: Known, user_id: int) -> str:
+    """A user's name as Zendesk has it, else "user N"."""
+    return known.users.get(user_id) or f"user {user_id}"
+
+
+def _payloads(moments: list[Moment], kind: str) -> list[dict]:
+    return [moment.payload for moment in moments if moment.kind == kind]
+
+
+def _moment(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, tz=timezone.utc)
