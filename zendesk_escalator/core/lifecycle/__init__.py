@@ -1,0 +1,1 @@
+"""The episode and its state machine, the state table, each step's update, the review, and the one decision sequence."""
