@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from ..schema import metadata
+from zendesk_escalator.store.schema import metadata
 
 connection = context.config.attributes["connection"]
 context.configure(
