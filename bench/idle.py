@@ -14,7 +14,7 @@ import time
 from common import commit, machine, scratch_database, service_env
 from sqlalchemy import event
 
-from zendesk_escalator.policy_file import load_policy
+from zendesk_escalator.schemas.policy_file import load_policy
 from zendesk_escalator.settings import load_settings
 from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.wiring import WorkerPool

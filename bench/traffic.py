@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
-from zendesk_escalator.schemas import TRIGGER_BODY_TEMPLATE
+from zendesk_escalator.schemas.webhooks import TRIGGER_BODY_TEMPLATE
 
 CUSTOMER, AGENT, DESK = 20978392, 235323, 30000001
 MIX = (

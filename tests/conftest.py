@@ -15,7 +15,7 @@ import requests
 import zendesk_contract
 from fake_zendesk import FakeZendesk
 
-from zendesk_escalator.policy_file import load_policy, parse_policy
+from zendesk_escalator.schemas.policy_file import load_policy, parse_policy
 from zendesk_escalator.settings import Settings
 from zendesk_escalator.signature import sign
 from zendesk_escalator.store.inbox import Inbox

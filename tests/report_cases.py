@@ -6,7 +6,7 @@ from conftest import SAMPLES
 
 from zendesk_escalator.core.lifecycle.episode import CLOSED, Episode, Step
 from zendesk_escalator.core.reporting.report import SlaTimer
-from zendesk_escalator.policy_file import load_policy
+from zendesk_escalator.schemas.policy_file import load_policy
 
 UNTIL = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
 SINCE = UNTIL - timedelta(hours=24)

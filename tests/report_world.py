@@ -15,7 +15,7 @@ from fake_sla import SlaEndpoints
 from fake_zendesk import FakeZendesk
 from service import Clock, Service
 
-from zendesk_escalator.policy_file import parse_policy
+from zendesk_escalator.schemas.policy_file import parse_policy
 
 OWNER = 900000000031
 AGENT, CUSTOMER = 235323, 20978392

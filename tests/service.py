@@ -14,7 +14,7 @@ from conftest import SAMPLES, SECRET, sample, signed_headers
 from fake_zendesk import FakeZendesk
 
 from zendesk_escalator.app import create_app
-from zendesk_escalator.policy_file import load_policy
+from zendesk_escalator.schemas.policy_file import load_policy
 from zendesk_escalator.settings import Settings
 from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.wiring import build_worker

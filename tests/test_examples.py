@@ -6,7 +6,8 @@ from pathlib import Path
 
 from marshmallow import fields
 
-from zendesk_escalator.policy_file import PolicySchema, load_policy
+from zendesk_escalator.schemas.policy import PolicySchema
+from zendesk_escalator.schemas.policy_file import load_policy
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "escalation.toml"
 COMMENTED = re.compile(r"^#\s*(\w+)\s*=", re.MULTILINE)  # a key shown but left out: "# note_template = ..."

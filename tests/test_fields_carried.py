@@ -19,7 +19,7 @@ from service import CUSTOMER, Clock, Service
 
 from zendesk_escalator.ops.check import Context, check_escalation_fields
 from zendesk_escalator.ops.setup import run_setup
-from zendesk_escalator.policy_file import parse_policy
+from zendesk_escalator.schemas.policy_file import parse_policy
 from zendesk_escalator.settings import Settings
 from zendesk_escalator.wiring import build_admin
 

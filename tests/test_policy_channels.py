@@ -6,7 +6,7 @@ import pytest
 
 from zendesk_escalator.core.channels import NoticeFilter
 from zendesk_escalator.errors import ConfigError
-from zendesk_escalator.policy_file import load_policy, parse_policy
+from zendesk_escalator.schemas.policy_file import load_policy, parse_policy
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "escalation.toml"
 TEXT = EXAMPLE.read_text()

@@ -8,7 +8,7 @@ import pytest
 from zendesk_escalator.core.conditions import When
 from zendesk_escalator.core.policy import DEFAULT_NOTE
 from zendesk_escalator.errors import ConfigError
-from zendesk_escalator.policy_file import load_policy, parse_policy
+from zendesk_escalator.schemas.policy_file import load_policy, parse_policy
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "escalation.toml"
 MINIMAL = '[escalation]\naddresses = ["Escalation@Acme.example"]\n'

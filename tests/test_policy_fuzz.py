@@ -12,7 +12,7 @@ from zendesk_escalator.core.escalation.plan import render_note
 from zendesk_escalator.core.escalation.rules import Decision
 from zendesk_escalator.core.sla.hours import add_business_minutes, business_minutes_between
 from zendesk_escalator.errors import ConfigError
-from zendesk_escalator.policy_file import parse_policy
+from zendesk_escalator.schemas.policy_file import parse_policy
 
 EXAMPLE = (Path(__file__).parent.parent / "examples" / "escalation.toml").read_text()
 LINES = EXAMPLE.splitlines()

@@ -8,7 +8,7 @@ from processes import ROOT
 
 from zendesk_escalator.core.policy import ReportPolicy
 from zendesk_escalator.errors import ConfigError
-from zendesk_escalator.policy_file import load_policy, parse_policy
+from zendesk_escalator.schemas.policy_file import load_policy, parse_policy
 
 BASE = (SAMPLES / "policy.toml").read_text()
 

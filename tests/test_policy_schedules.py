@@ -7,8 +7,8 @@ import pytest
 from marshmallow import Schema, ValidationError
 
 from zendesk_escalator.core.sla.hours import Schedule, add_business_minutes
-from zendesk_escalator.policy_file.schedules import Schedules, ScheduleSchema
-from zendesk_escalator.schemas import first_error
+from zendesk_escalator.schemas.base import first_error
+from zendesk_escalator.schemas.schedules import Schedules, ScheduleSchema
 
 
 class PolicyWithSchedules(Schema):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from zendesk_escalator.cli import main
-from zendesk_escalator.schemas import TRIGGER_BODY_TEMPLATE, load_trigger
+from zendesk_escalator.schemas.webhooks import TRIGGER_BODY_TEMPLATE, load_trigger
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()

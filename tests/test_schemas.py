@@ -5,7 +5,7 @@ from conftest import sample
 
 from zendesk_escalator.core.notification import CommentHint, Notification
 from zendesk_escalator.errors import IgnoredPayload, PayloadError
-from zendesk_escalator.schemas import is_event_webhook, load_event, load_trigger
+from zendesk_escalator.schemas.webhooks import is_event_webhook, load_event, load_trigger
 
 
 def test_trigger_body_from_template():

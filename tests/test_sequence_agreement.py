@@ -17,7 +17,7 @@ from fake_zendesk import FakeZendesk
 from service import AGENT, CUSTOMER, Clock, Service
 
 from zendesk_escalator.ops.backtest import run_backtest
-from zendesk_escalator.policy_file import parse_policy
+from zendesk_escalator.schemas.policy_file import parse_policy
 from zendesk_escalator.settings import Settings
 
 T = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)

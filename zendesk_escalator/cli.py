@@ -10,7 +10,7 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
-from . import __version__, gunicorn_conf, schemas
+from . import __version__, gunicorn_conf
 from .actions import ZendeskClient
 from .app import create_app
 from .core.escalation.triggers import escalation_rules
@@ -29,7 +29,8 @@ from .ops.send_test import send_test
 from .ops.service_db import existing_database, service_database
 from .ops.setup import run_setup
 from .ops.setup_remove import run_remove
-from .policy_file import load_policy
+from .schemas.policy_file import load_policy
+from .schemas.webhooks import is_event_webhook, load_event, load_trigger
 from .settings import Settings, load_settings, read_dotenv
 from .store.inbox import Inbox
 from .wiring import (
@@ -140,7 +141,7 @@ def cmd_simulate(args) -> int:
     policy = load_policy(args.rules)
     body = _read_json(args.payload, "payload")
     try:
-        note = schemas.load_event(body) if schemas.is_event_webhook(body) else schemas.load_trigger(body)
+        note = load_event(body) if is_event_webhook(body) else load_trigger(body)
     except PayloadError as error:
         raise ConfigError("payload", f"{args.payload} is not a webhook body: {error}") from None
     rules = escalation_rules()

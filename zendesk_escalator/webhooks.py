@@ -10,9 +10,10 @@ from collections import Counter
 from flask import Blueprint, current_app, g, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import schemas, signature
+from . import signature
 from .core.notification import Notification
 from .errors import EscalatorError, IgnoredPayload, PayloadError, SignatureError, StorageUnavailable
+from .schemas.webhooks import is_event_webhook, is_test, load_event, load_trigger
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhooks", __name__)
@@ -35,7 +36,7 @@ def receive_zendesk():
             now,
         )
     body = _json(raw)
-    if schemas.is_test(body):  # Zendesk reached us and the signature holds: that is all a test asks
+    if is_test(body):  # Zendesk reached us and the signature holds: that is all a test asks
         g.webhook_source = "test"
         return _answer(
             {
@@ -45,13 +46,13 @@ def receive_zendesk():
             },
             200,
         )
-    event = schemas.is_event_webhook(body)
+    event = is_event_webhook(body)
     g.webhook_source = body["type"] if event else "trigger"
     if event:
-        note = schemas.load_event(body)
+        note = load_event(body)
         dedupe_key = f"event:{note.extra['event_id']}"
     else:
-        note = schemas.load_trigger(body)
+        note = load_trigger(body)
         dedupe_key = _trigger_dedupe_key(raw, note, signed=bool(services.settings.webhook_secrets))
     stored = services.inbox.accept("notification", dedupe_key, note.ticket_id, note.to_dict(), now.timestamp())
     return _answer(

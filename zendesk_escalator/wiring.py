@@ -16,7 +16,7 @@ from .errors import ConfigError, EscalatorError, StorageUnavailable
 from .ops.figures import Figures, inbox_figures
 from .ops.logs import configure_logging
 from .ops.metrics import Metrics
-from .policy_file import load_policy
+from .schemas.policy_file import load_policy
 from .settings import Settings, load_settings
 from .store.credential_state import CredentialStates
 from .store.cursors import Cursors

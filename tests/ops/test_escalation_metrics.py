@@ -15,7 +15,7 @@ from scrape import Scrape
 from service import Clock, Service
 
 from zendesk_escalator.ops.metric_labels import OTHER, Labels
-from zendesk_escalator.policy_file import parse_policy
+from zendesk_escalator.schemas.policy_file import parse_policy
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 POLICY = '\n[sla]\nwarn_before = "30m"\nbreach_level = 2\nrepeat_every = "1h"\n[lifecycle]\ncadence = { high = "2h" }\n'

@@ -7,7 +7,7 @@ from core.test_purity import FORBIDDEN, imported_modules
 
 from zendesk_escalator.ops import policy_names
 from zendesk_escalator.ops.policy_names import names_in
-from zendesk_escalator.policy_file import parse_policy
+from zendesk_escalator.schemas.policy_file import parse_policy
 
 
 def test_it_does_no_io():

@@ -8,10 +8,10 @@ from conftest import SECRET
 from processes import free_port
 from werkzeug.serving import make_server
 
-from zendesk_escalator import schemas
 from zendesk_escalator.app import create_app
 from zendesk_escalator.cli import main
 from zendesk_escalator.ops.send_test import send_test, trigger_body
+from zendesk_escalator.schemas.webhooks import load_trigger
 from zendesk_escalator.store.inbox import PENDING
 from zendesk_escalator.wiring import utcnow
 
@@ -33,7 +33,7 @@ def url(server) -> str:
 def test_the_body_fills_in_only_what_can_be_known():
     body = trigger_body(35436, utcnow())
     assert set(body) == {"ticket_id", "updated_at"} and body["ticket_id"] == "35436"
-    note = schemas.load_trigger(body)
+    note = load_trigger(body)
     assert (note.ticket_id, note.tags, note.actor_id) == (35436, None, None)  # no made-up hints: the worker reads
 
 

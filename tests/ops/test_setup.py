@@ -17,7 +17,7 @@ from zendesk_escalator.cli import main
 from zendesk_escalator.core.policy import FieldIds
 from zendesk_escalator.errors import ZendeskAdminError
 from zendesk_escalator.ops.setup import run_setup
-from zendesk_escalator.schemas import TRIGGER_BODY_TEMPLATE
+from zendesk_escalator.schemas.webhooks import TRIGGER_BODY_TEMPLATE
 from zendesk_escalator.settings import Settings
 from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.wiring import build_admin

@@ -21,7 +21,7 @@ from zendesk_escalator.ops.setup_plan import (
     plan_triggers,
     plan_webhook,
 )
-from zendesk_escalator.schemas import TRIGGER_BODY_TEMPLATE
+from zendesk_escalator.schemas.webhooks import TRIGGER_BODY_TEMPLATE
 
 URL = "https://esc.example.com/webhooks/zendesk"
 GUARD = {"field": "role", "operator": "is_not", "value": "900000000001"}

@@ -10,7 +10,7 @@ from report_world import busy_hours, make_world, policy_text, ticket
 from service import Service
 
 from zendesk_escalator.core.policy import ReportPolicy
-from zendesk_escalator.policy_file import load_policy, parse_policy
+from zendesk_escalator.schemas.policy_file import load_policy, parse_policy
 from zendesk_escalator.settings import Settings
 from zendesk_escalator.wiring import build_worker
 from zendesk_escalator.worker.daily_report import DailyReport

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from conftest import SAMPLES
 
 from zendesk_escalator.core.snapshot import TicketSnapshot
-from zendesk_escalator.policy_file import parse_policy
+from zendesk_escalator.schemas.policy_file import parse_policy
 from zendesk_escalator.store.cursors import Cursors
 from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.worker.schedules import READS_A_MINUTE, AccountSchedule, ScheduleJob

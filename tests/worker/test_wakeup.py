@@ -15,7 +15,7 @@ from processes import wait_until
 from sqlalchemy import insert
 
 from zendesk_escalator.app import create_app
-from zendesk_escalator.policy_file import load_policy
+from zendesk_escalator.schemas.policy_file import load_policy
 from zendesk_escalator.settings import Settings
 from zendesk_escalator.store.inbox import DONE, PENDING, Inbox
 from zendesk_escalator.store.listen import NAME

@@ -6,7 +6,7 @@ from conftest import SAMPLES, sample_policy
 from fake_admin import FakeAdmin, serve
 
 from zendesk_escalator.errors import ZendeskAdminError
-from zendesk_escalator.policy_file import parse_policy
+from zendesk_escalator.schemas.policy_file import parse_policy
 from zendesk_escalator.settings import Settings
 from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.wiring import WorkerPool

@@ -30,7 +30,7 @@ from ..core.sla.schedule_api import schedule_from_zendesk
 from ..core.sla.timers import ACCOUNT_SCHEDULE
 from ..core.snapshot import People, TicketSnapshot, person_of, tickets_from_api
 from ..errors import ConfigError, EscalatorError, TicketNotFound, ZendeskError, ZendeskRejected
-from ..policy_file import load_policy
+from ..schemas.policy_file import load_policy
 from ..settings import Settings
 from ..zendesk.admin import ZendeskAdmin
 from ..zendesk.reader import SHOW_MANY

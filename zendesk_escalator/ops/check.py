@@ -7,7 +7,7 @@ import os
 from typing import Callable, Mapping
 
 from ..errors import ConfigError, ZendeskAdminError
-from ..policy_file import load_policy
+from ..schemas.policy_file import load_policy
 from ..settings import Settings
 from ..worker.policy_started import edited_since_start
 from ..zendesk.admin import ZendeskAdmin

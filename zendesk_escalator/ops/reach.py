@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 
 from ..errors import ZendeskAdminError
-from ..schemas import TEST_BODY
+from ..schemas.webhooks import TEST_BODY
 from ..zendesk.admin import ZendeskAdmin, details
 
 REACHED = "reached"  # the service answered the test 2xx: address, TLS and signature all work

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import requests
 
-from ..schemas import TRIGGER_BODY_TEMPLATE
+from ..schemas.webhooks import TRIGGER_BODY_TEMPLATE
 from ..signature import sign
 
 TIMEOUT = 10.0

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..core.policy import Policy
 from ..core.state import LEVEL_TAG
-from ..schemas import TRIGGER_BODY_TEMPLATE
+from ..schemas.webhooks import TRIGGER_BODY_TEMPLATE
 
 NAME = "zendesk-escalator"
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"

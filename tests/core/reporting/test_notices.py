@@ -28,7 +28,7 @@ from zendesk_escalator.core.reporting.notice_formats import (
 )
 from zendesk_escalator.core.reporting.notices import QUEUE_BASE, notices, step_events
 from zendesk_escalator.core.snapshot import Metric, TicketSnapshot
-from zendesk_escalator.policy_file import parse_policy
+from zendesk_escalator.schemas.policy_file import parse_policy
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 LATER = NOW + timedelta(hours=1)

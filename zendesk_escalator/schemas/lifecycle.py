@@ -2,12 +2,14 @@
 
 from datetime import timedelta
 
-from marshmallow import ValidationError, fields, post_load, validate
+from marshmallow import ValidationError, fields, validate
 
 from ..core.conditions import When
 from ..core.policy import PRIORITIES, LifecyclePolicy, OwnerRule
 from ..ids import ZendeskId
-from .common import POSITIVE, Duration, LevelNumber, Strict, WhenSchema, slug, words
+from .base import DataclassSchema
+from .values import POSITIVE, Duration, LevelNumber, slug, words
+from .when import WhenSchema
 
 
 def _agreement(value: str) -> None:
@@ -17,18 +19,19 @@ def _agreement(value: str) -> None:
         raise ValidationError(f"{value!r} is too short: 3 characters at least")
 
 
-class OwnerSchema(Strict):
+class OwnerSchema(DataclassSchema):
+    builds = OwnerRule
+
     user_id = ZendeskId(required=True)
     when = fields.Nested(WhenSchema, load_default=When)
     level = LevelNumber(load_default=None)
 
-    @post_load
-    def build(self, data, **_):
-        return OwnerRule(**data)
 
-
-class LifecycleSchema(Strict):
+class LifecycleSchema(DataclassSchema):
     """An escalation's life: who owns it, how often the customer hears from us, how it ends."""
+
+    builds = LifecyclePolicy
+    shapes = {"owners": tuple, "cadence": lambda cadence: tuple(cadence.items()), "agreement_phrases": tuple}
 
     enabled = fields.Boolean(load_default=True)
     owners = fields.List(fields.Nested(OwnerSchema), load_default=list)
@@ -44,14 +47,3 @@ class LifecycleSchema(Strict):
         fields.String(validate=_agreement), load_default=lambda: list(LifecyclePolicy.agreement_phrases)
     )
     review_followup = fields.Boolean(load_default=False)
-
-    @post_load
-    def build(self, data, **_):
-        return LifecyclePolicy(
-            **{
-                **data,
-                "owners": tuple(data["owners"]),
-                "cadence": tuple(data["cadence"].items()),
-                "agreement_phrases": tuple(data["agreement_phrases"]),
-            }
-        )

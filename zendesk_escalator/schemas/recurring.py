@@ -2,17 +2,21 @@
 
 from datetime import timedelta
 
-from marshmallow import ValidationError, fields, post_load, validate, validates
+from marshmallow import ValidationError, fields, validate, validates
 
 from ..core.policy import PRIORITIES, RecurringPolicy
-from .common import Duration, LevelNumber, Strict, priority, slug
+from .base import DataclassSchema
+from .values import Duration, LevelNumber, priority, slug
 
 # Ticket rows are kept 30 days: a longer window would let a set the service acted on come back.
 LONGEST_WINDOW = timedelta(days=30)
 
 
-class RecurringSchema(Strict):
+class RecurringSchema(DataclassSchema):
     """Recurring incidents: `count` tickets or more of one organization within `within`."""
+
+    builds = RecurringPolicy
+    shapes = {"priorities": frozenset}
 
     enabled = fields.Boolean(load_default=True)
     count = fields.Integer(load_default=3, validate=validate.Range(min=2), strict=True)
@@ -36,7 +40,3 @@ class RecurringSchema(Strict):
     def sensible_pace(self, value, **_):
         if value < timedelta(minutes=1):
             raise ValidationError("at least 1 minute (each check is one search request)")
-
-    @post_load
-    def build(self, data, **_):
-        return RecurringPolicy(**{**data, "priorities": frozenset(data["priorities"])})

@@ -1,16 +1,20 @@
 """[phone]: the escalation hotline, Zendesk Talk numbers (or lines) whose calls escalate."""
 
-from marshmallow import ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..core.channels import HotlinePolicy
 from ..ids import ZendeskId
-from .common import LevelNumber, Strict, priority, slug
+from .base import DataclassSchema
+from .values import LevelNumber, priority, slug
 
 E164 = validate.Regexp(r"^\+[1-9]\d{6,14}\Z", error='a number in E.164: "+" and 7 to 15 digits, e.g. "+14155550100"')
 
 
-class PhoneSchema(Strict):
+class PhoneSchema(DataclassSchema):
     """A call to one of these numbers or lines escalates its ticket, as [cc] does an email."""
+
+    builds = HotlinePolicy
+    shapes = {"numbers": frozenset, "line_ids": frozenset}
 
     numbers = fields.List(fields.String(validate=E164), load_default=list)
     line_ids = fields.List(ZendeskId(), load_default=list)
@@ -24,7 +28,3 @@ class PhoneSchema(Strict):
             raise ValidationError(
                 "name the hotline: numbers (E.164) or line_ids (Talk lines), or leave [phone] out", "numbers"
             )
-
-    @post_load
-    def build(self, data, **_):
-        return HotlinePolicy(**{**data, "numbers": frozenset(data["numbers"]), "line_ids": frozenset(data["line_ids"])})

@@ -2,10 +2,11 @@
 
 import re
 
-from marshmallow import ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..core.channels import EVENTS, SLACK_API, SLACK_BOT, TARGET_KINDS, NoticeFilter, NotifyTarget
-from .common import LevelNumber, Strict, slug
+from .base import DataclassSchema
+from .values import LevelNumber, slug
 
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 KIND_KEYS = {SLACK_BOT: ("token_env", "channel")}  # a kind's own keys; the webhook kinds take url_env
@@ -23,20 +24,21 @@ def env_name(value: str) -> None:
         raise ValidationError("an environment variable's name: letters, digits and _")
 
 
-class NoticeFilterSchema(Strict):
+class NoticeFilterSchema(DataclassSchema):
     """Which steps a target is told of; a part left out takes every one."""
+
+    builds = NoticeFilter
+    shapes = {"levels": frozenset, "reasons": frozenset, "events": frozenset}
 
     levels = fields.List(LevelNumber(), load_default=list)
     reasons = fields.List(fields.String(validate=slug), load_default=list)
     events = fields.List(fields.String(validate=validate.OneOf(EVENTS)), load_default=list)
 
-    @post_load
-    def build(self, data, **_):
-        return NoticeFilter(**{key: frozenset(values) for key, values in data.items()})
 
-
-class NotifySchema(Strict):
+class NotifySchema(DataclassSchema):
     """One chat target: a Slack incoming webhook, a Slack bot posting to a channel, or a Teams Workflows webhook."""
+
+    builds = NotifyTarget
 
     name = fields.String(required=True, validate=slug)
     kind = fields.String(required=True, validate=validate.OneOf(TARGET_KINDS))
@@ -55,10 +57,6 @@ class NotifySchema(Strict):
         for key in ("url_env", "token_env", "channel"):
             if key not in own and data.get(key) is not None:
                 raise ValidationError(f"not a key of kind {data.get('kind')} (it takes {', '.join(own)})", key)
-
-    @post_load
-    def build(self, data, **_):
-        return NotifyTarget(**data)
 
 
 def names_once(targets: list[NotifyTarget]) -> None:

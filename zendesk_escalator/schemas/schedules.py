@@ -12,11 +12,11 @@ import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validates_schema
+from marshmallow import ValidationError, fields, post_load, validates_schema
 
 from ..core.sla.hours import DAY, Schedule, ScheduleError
-from ..schemas import OneOrMany
-from .common import known_zone
+from .base import OneOrMany, Strict
+from .values import known_zone
 
 DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")  # Zendesk's week order
 _SHIFT = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
@@ -75,11 +75,8 @@ class _Holiday(fields.Field):
             ) from None
 
 
-class HoursSchema(Schema):
+class HoursSchema(Strict):
     """A day's shifts by day name; a day left out is closed."""
-
-    class Meta:
-        unknown = RAISE
 
     error_messages = {"unknown": f"not a day: use {', '.join(DAYS[1:] + DAYS[:1])}"}
     sunday = OneOrMany(_Shift(), load_default=list)
@@ -102,11 +99,8 @@ class HoursSchema(Schema):
                     )
 
 
-class ScheduleSchema(Schema):
+class ScheduleSchema(Strict):
     """One schedule: its time zone, weekly hours and holidays."""
-
-    class Meta:
-        unknown = RAISE
 
     time_zone = fields.String(required=True, validate=known_zone)
     hours = fields.Nested(HoursSchema, required=True)

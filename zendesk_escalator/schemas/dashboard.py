@@ -1,10 +1,10 @@
 """[dashboard]: who may open the dashboard after signing in with Zendesk (admins always)."""
 
-from marshmallow import ValidationError, fields, post_load
+from marshmallow import ValidationError, fields
 
 from ..core.policy import DashboardPolicy
 from ..ids import zendesk_id
-from .common import Strict
+from .base import DataclassSchema
 
 ROLES = ("agent", "admin")  # Zendesk's staff roles; custom (Enterprise) roles are named by id
 
@@ -21,9 +21,8 @@ class Role(fields.Field):
         return zendesk_id(value)
 
 
-class DashboardSchema(Strict):
-    roles = fields.List(Role(), load_default=list)
+class DashboardSchema(DataclassSchema):
+    builds = DashboardPolicy
+    shapes = {"roles": frozenset}
 
-    @post_load
-    def build(self, data, **_):
-        return DashboardPolicy(frozenset(data["roles"]))
+    roles = fields.List(Role(), load_default=list)

@@ -2,36 +2,41 @@
 
 from datetime import timedelta
 
-from marshmallow import ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..core.conditions import When
 from ..core.policy import FallbackTarget, SlaPolicy, WarnRule
-from ..schemas import OneOrMany
-from .common import POSITIVE, Duration, LevelNumber, Strict, WhenSchema, known_zone, priority, slug
+from .base import DataclassSchema, OneOrMany
+from .values import POSITIVE, Duration, LevelNumber, known_zone, priority, slug
+from .when import WhenSchema
 
 
-class WarnSchema(Strict):
+class WarnSchema(DataclassSchema):
+    builds = WarnRule
+
     before = Duration(required=True, shortest=POSITIVE)
     when = fields.Nested(WhenSchema, load_default=When)
     metric = fields.String(load_default=None, validate=slug)
 
-    @post_load
-    def build(self, data, **_):
-        return WarnRule(**data)
 
+class FallbackSchema(DataclassSchema):
+    builds = FallbackTarget
 
-class FallbackSchema(Strict):
     first_reply = Duration(required=True, shortest=POSITIVE)
     when = fields.Nested(WhenSchema, load_default=When)
     schedule = fields.String(load_default=None, validate=validate.Length(min=1))
 
-    @post_load
-    def build(self, data, **_):
-        return FallbackTarget(**data)
 
-
-class SlaSchema(Strict):
+class SlaSchema(DataclassSchema):
     """[sla]: act on Zendesk's own SLA clock (and the service's fallback targets)."""
+
+    builds = SlaPolicy
+    shapes = {
+        "metrics": frozenset,
+        "warn": tuple,
+        "stages": lambda stages: tuple(sorted(set(stages))),
+        "fallback": tuple,
+    }
 
     enabled = fields.Boolean(load_default=True)
     metrics = OneOrMany(fields.String(validate=slug), load_default=list)
@@ -52,15 +57,3 @@ class SlaSchema(Strict):
     def levels_in_order(self, data, **_):
         if not data["warning_level"] <= data["breach_level"] <= data["max_level"]:
             raise ValidationError("must hold: warning_level <= breach_level <= max_level", "breach_level")
-
-    @post_load
-    def build(self, data, **_):
-        return SlaPolicy(
-            **{
-                **data,
-                "metrics": frozenset(data["metrics"]),
-                "warn": tuple(data["warn"]),
-                "stages": tuple(sorted(set(data["stages"]))),
-                "fallback": tuple(data["fallback"]),
-            }
-        )

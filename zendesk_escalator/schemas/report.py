@@ -3,11 +3,12 @@
 import re
 from datetime import time
 
-from marshmallow import ValidationError, fields, post_load, validates_schema
+from marshmallow import ValidationError, fields, validates_schema
 
 from ..core.policy import ReportPolicy
 from ..ids import ZendeskId
-from .common import Strict, known_zone
+from .base import DataclassSchema
+from .values import known_zone
 
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 
@@ -22,8 +23,10 @@ class _TimeOfDay(fields.Field):
         return time(int(match.group(1)), int(match.group(2)))
 
 
-class ReportSchema(Strict):
+class ReportSchema(DataclassSchema):
     """[report]: when the daily report goes out, and where."""
+
+    builds = ReportPolicy
 
     enabled = fields.Boolean(load_default=True)
     daily_at = _TimeOfDay(load_default=lambda: time(8, 0))
@@ -42,7 +45,3 @@ class ReportSchema(Strict):
             )
         if data["name"] is not None and data["email"] is None:
             raise ValidationError("name is the requester's name for `email`: set email too", "name")
-
-    @post_load
-    def build(self, data, **_):
-        return ReportPolicy(**data)
