@@ -51,7 +51,7 @@ def test_every_command_the_readme_names_exists(capsys):
 
 
 def test_the_configuration_table_gives_each_number_its_range():
-    from zendesk_escalator.settings import RANGES
+    from zendesk_escalator.settings_values import RANGES
 
     rows = {row.split("|")[1].strip(" `"): row for row in README.splitlines() if row.startswith("| `")}
     for name, (_, low, high) in RANGES.items():

@@ -9,6 +9,7 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 from .errors import ConfigError
+from .settings_values import number, subdomain
 
 log = logging.getLogger(__name__)
 TRUE = {"1", "true", "yes", "on"}
@@ -19,20 +20,6 @@ SHORTEST_ADMIN_TOKEN = 16
 SHORTEST_APP_TOKEN = 32
 APP_TOKEN = re.compile(r"[!-~]+")  # printable ASCII, no spaces: it travels in an Authorization header
 LOOPBACK, EVERY_INTERFACE = "127.0.0.1", "0.0.0.0"
-DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?")  # ASCII digits: no sign, exponent, "_", nan or inf
-SUBDOMAIN = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
-ZENDESK_HOST = re.compile(r"(?:https?://)?([^./]+)\.zendesk\.com/?")  # "acme.zendesk.com", "https://acme.zendesk.com/"
-# Each number's unit and the range it must fall in; outside it is a typo, not a choice.
-RANGES = {
-    "PORT": ("a TCP port", 1, 65535),
-    "ESCALATOR_RETRY_BUDGET_HOURS": ("hours", 0.001, 720),
-    "ESCALATOR_LEASE_SECONDS": ("seconds", 5, 3600),
-    "ESCALATOR_API_TIMEOUT": ("seconds", 0.1, 600),
-    "ESCALATOR_RETRY_BASE_SECONDS": ("seconds", 0.01, 3600),
-    "ESCALATOR_SWEEP_HOURS": ("hours", 0.01, 720),
-    "ESCALATOR_SWEEP_RATE": ("requests a minute", 0.1, 2500),
-    "ESCALATOR_POLL_SECONDS": ("seconds", 0.05, 3600),
-}
 
 
 @dataclass(frozen=True)
@@ -109,7 +96,7 @@ def load_settings(environ: dict | None = None, dotenv_path: str | None = ".env",
     env = {key: value.strip() for key, value in environ.items() if value.strip()}
     # Unset variables fall back to the defaults written once, on Settings.
     settings = Settings(
-        subdomain=_subdomain(env.get("ZENDESK_SUBDOMAIN")),
+        subdomain=subdomain(env.get("ZENDESK_SUBDOMAIN")),
         email=env.get("ZENDESK_EMAIL"),
         api_token=env.get("ZENDESK_API_TOKEN"),
         oauth_token=env.get("ZENDESK_OAUTH_TOKEN"),
@@ -124,16 +111,16 @@ def load_settings(environ: dict | None = None, dotenv_path: str | None = ".env",
         oauth_client_secret=env.get("ZENDESK_OAUTH_CLIENT_SECRET"),
         app_token=env.get("ESCALATOR_APP_TOKEN"),
         host=env.get("HOST"),
-        port=int(_number(env, "PORT", Settings.port)),
+        port=int(number(env, "PORT", Settings.port)),
         log_level=env.get("LOG_LEVEL", Settings.log_level).upper(),
         log_format=env.get("LOG_FORMAT", Settings.log_format).lower(),
-        retry_budget_hours=_number(env, "ESCALATOR_RETRY_BUDGET_HOURS", Settings.retry_budget_hours),
-        lease_seconds=_number(env, "ESCALATOR_LEASE_SECONDS", Settings.lease_seconds),
-        api_timeout=_number(env, "ESCALATOR_API_TIMEOUT", Settings.api_timeout),
-        retry_base_seconds=_number(env, "ESCALATOR_RETRY_BASE_SECONDS", Settings.retry_base_seconds),
-        sweep_hours=_number(env, "ESCALATOR_SWEEP_HOURS", Settings.sweep_hours),
-        sweep_rate=_number(env, "ESCALATOR_SWEEP_RATE", Settings.sweep_rate),
-        poll_seconds=_number(env, "ESCALATOR_POLL_SECONDS", Settings.poll_seconds),
+        retry_budget_hours=number(env, "ESCALATOR_RETRY_BUDGET_HOURS", Settings.retry_budget_hours),
+        lease_seconds=number(env, "ESCALATOR_LEASE_SECONDS", Settings.lease_seconds),
+        api_timeout=number(env, "ESCALATOR_API_TIMEOUT", Settings.api_timeout),
+        retry_base_seconds=number(env, "ESCALATOR_RETRY_BASE_SECONDS", Settings.retry_base_seconds),
+        sweep_hours=number(env, "ESCALATOR_SWEEP_HOURS", Settings.sweep_hours),
+        sweep_rate=number(env, "ESCALATOR_SWEEP_RATE", Settings.sweep_rate),
+        poll_seconds=number(env, "ESCALATOR_POLL_SECONDS", Settings.poll_seconds),
     )
     _check(settings, web)
     if "ESCALATOR_MAX_ATTEMPTS" in env:
@@ -224,31 +211,3 @@ def _check_sqlite_folder(database_url: str) -> None:
         raise ConfigError(
             "DATABASE_URL", f"the folder {folder} does not exist (create it, or point DATABASE_URL at another file)"
         )
-
-
-def _number(env: dict, key: str, default: float) -> float:
-    """A number within its RANGES entry: ASCII digits, a decimal point for fractions, nothing else."""
-    if key not in env:
-        return default
-    unit, low, high = RANGES[key]
-    text = env[key]
-    if not DECIMAL.fullmatch(text) or (isinstance(default, int) and "." in text):
-        raise ConfigError(key, f"{text[:40]!r} is not a number: write digits, such as {default:g}")
-    value = float(text)
-    if not low <= value <= high:
-        raise ConfigError(key, f"{text} is out of range: {low:g} to {high:g} ({unit})")
-    return value
-
-
-def _subdomain(value: str | None) -> str | None:
-    """The account's name as in acme.zendesk.com; its address (https://acme.zendesk.com) gives the same."""
-    if value is None:
-        return None
-    host = ZENDESK_HOST.fullmatch(value.lower())
-    name = host.group(1) if host else value.lower()
-    if not SUBDOMAIN.fullmatch(name):
-        raise ConfigError(
-            "ZENDESK_SUBDOMAIN",
-            f"{value[:80]!r} is not an account name: use the name before .zendesk.com (acme for acme.zendesk.com)",
-        )
-    return name
