@@ -37,8 +37,8 @@ from ..store.cursors import Cursors
 from ..store.escalations import Escalations
 from ..store.inbox import Inbox
 from ..store.schema import DEAD, DONE
-from .escalate import Reader
 from .periodic import JobResult
+from .ports import Reader
 
 log = logging.getLogger(__name__)
 PAGE = 1000

@@ -20,8 +20,8 @@ from ..core.snapshot import tickets_from_api
 from ..errors import ZendeskRejected
 from ..store.cursors import Cursors
 from ..zendesk.reader import SHOW_MANY
-from .escalate import Reader
 from .periodic import JobResult
+from .ports import Reader
 from .timers import TimerPlanner, sideloads
 
 log = logging.getLogger(__name__)

@@ -15,8 +15,8 @@ from typing import Callable
 
 from ..core.snapshot import tickets_from_api
 from ..zendesk.reader import SHOW_MANY
-from .escalate import Reader
 from .periodic import JobResult
+from .ports import Reader
 from .timers import TimerPlanner, sideloads
 
 log = logging.getLogger(__name__)

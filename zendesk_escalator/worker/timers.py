@@ -25,8 +25,8 @@ from ..core.snapshot import TicketSnapshot, ticket_from_api, tickets_from_api
 from ..errors import TicketNotFound, ZendeskConflict, ZendeskError
 from ..store.inbox import Inbox, InboxRow
 from ..zendesk.reader import SHOW_MANY, SLA_SIDELOADS, TARGET_SIDELOADS
-from .escalate import Reader, Writer
 from .handlers import Handled, Outcome
+from .ports import Reader, Writer
 
 if TYPE_CHECKING:
     from .lifecycle import Lifecycle
