@@ -11,7 +11,7 @@ on the email's ticket asking the team to merge it by hand.
 
 import logging
 from datetime import datetime
-from typing import Callable
+from typing import Any, Callable
 
 from ..core.escalation.email import EMAIL, linked_update, merge_comments, referral
 from ..core.policy import Policy
@@ -19,7 +19,7 @@ from ..core.snapshot import TicketSnapshot, ticket_from_api
 from ..errors import TicketNotFound, ZendeskRejected
 from ..store.inbox import Inbox, InboxRow
 from .handlers import Outcome
-from .ports import JsonObject, Reader, TicketSource, Writer
+from .ports import Reader, TicketSource, Writer
 
 log = logging.getLogger(__name__)
 MERGE = "merge"  # the kind of the rows that follow a merge job
@@ -69,7 +69,7 @@ class EmailLinker:
         return Outcome("linked", detail, EMAIL, (f"case #{case_id}",), sent)
 
 
-def follow_row(job_id: str, email_id: int, case_id: int, started: float, run_at: float) -> JsonObject:
+def follow_row(job_id: str, email_id: int, case_id: int, started: float, run_at: float) -> dict[str, Any]:
     """The row that reads a merge job's status at `run_at`."""
     return {
         "kind": MERGE,

@@ -15,7 +15,7 @@ step the pure core decides, as one update.
 import logging
 from dataclasses import replace
 from datetime import datetime
-from typing import Callable
+from typing import Any, Callable
 
 from ..core.lifecycle.episode import CLOSED, Episode
 from ..core.lifecycle.review import AuditSummary, render_review, summarize_audits
@@ -100,7 +100,7 @@ class Lifecycle:
 
     def _watch(self, episode: Episode, moments: tuple[tuple[str, datetime], ...]) -> None:
         now = self.clock().timestamp()
-        rows: list[JsonObject] = [
+        rows: list[dict[str, Any]] = [
             {
                 "kind": KIND,
                 "dedupe_key": f"{KIND}:{kind}:{episode.ticket_id}:{episode.id}:{int(at.timestamp())}",
@@ -134,7 +134,7 @@ class LifecycleHandler:
         except TicketNotFound:
             return Outcome("ticket_gone", f"ticket {ticket_id} no longer exists")
 
-    def _step(self, ticket_id: int, episode: Episode, payload: JsonObject) -> Outcome:
+    def _step(self, ticket_id: int, episode: Episode, payload: dict[str, Any]) -> Outcome:
         """Read the ticket, take the step the moment asks for; read again when it changed under the update."""
         for _ in range(CONFLICT_ROUNDS):
             ticket = ticket_from_api(self.lifecycle.reader.ticket(ticket_id))

@@ -69,9 +69,8 @@ class RecurringCheck:
         self.reader, self.inbox, self.policy, self.clock = reader, inbox, policy, clock
         self.every = policy.recurring.check_every.total_seconds()
         self.cursors, self.escalations = Cursors(inbox), Escalations(inbox)
-        self.told: dict[
-            int, tuple[str, str | None | _Untold]
-        ] = {}  # ticket id -> (its updated_at, the priority people set)
+        # ticket id -> (its updated_at, the priority people set)
+        self.told: dict[int, tuple[str, str | None | _Untold]] = {}
         self._episodes: dict[int, Episode | None] = {}
         self._referred: dict[int, datetime | None] = {}
 
