@@ -20,6 +20,7 @@ from typing import Callable
 from ..errors import EscalatorError, ZendeskError
 from ..settings import Settings
 from ..store.credential_state import NOT_AGENT, OK, REJECTED, CredentialState, CredentialStates
+from .ports import JsonObject
 
 log = logging.getLogger(__name__)
 HELD = "Zendesk credentials refused"  # how a held row's last error starts (woken together when they work)
@@ -42,7 +43,7 @@ class Credentials:
         self._known_ok = False  # written to the database since start (or since the last refusal)
         self._logged_at = float("-inf")
 
-    def refusal(self, error: Exception, whoami: Callable[[], dict], now: float) -> CredentialState | None:
+    def refusal(self, error: Exception, whoami: Callable[[], JsonObject], now: float) -> CredentialState | None:
         """The account's condition this error shows, or None (then it is the row's own)."""
         status = getattr(error, "status", None) if isinstance(error, ZendeskError) else None
         if status == 401:
@@ -86,7 +87,8 @@ class Credentials:
             if due:
                 self._logged_at = now
         if first:
-            self.states.write(self._refused, now)
+            # Read outside the lock: a success in another thread may have cleared it meanwhile (kept as it is).
+            self.states.write(self._refused, now)  # type: ignore[arg-type]
         if due:
             log.error(
                 "%s. Rows are held, not lost (%d more now); work resumes when a call succeeds.", state.reason, held

@@ -11,7 +11,7 @@ POST); the owners' names add one per 100 owners. A dry run reads, sends nothing.
 """
 
 from datetime import datetime, timedelta, timezone
-from typing import Callable, Protocol
+from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from ..core.policy import Policy
@@ -22,19 +22,13 @@ from ..errors import ZendeskRejected
 from ..ops.report import make_report
 from ..store.inbox import Inbox
 from ..zendesk.admin import ZendeskAdmin
-from .escalate import Reader
 from .periodic import JobResult
+from .ports import ReportWriter, TicketSource
 
 PERIOD = timedelta(hours=24)
 TAG = "escalator_report"  # on a new report ticket, for views and triggers to leave it out
 KEY_PREFIX = "zendesk-escalator-daily-report-"
 KEY_USED = "IdempotentRequestError"  # 400: the key was used with another body: that report was created
-
-
-class ReportWriter(Protocol):
-    def apply(self, update: dict) -> dict: ...
-
-    def create_ticket(self, ticket: dict, idempotency_key: str) -> tuple[dict, bool]: ...
 
 
 class DailyReport:
@@ -48,7 +42,7 @@ class DailyReport:
         policy: Policy,
         clock: Callable[[], datetime],
         writer: ReportWriter,
-        reader: Reader | None = None,
+        reader: TicketSource | None = None,
         admin: ZendeskAdmin | None = None,
         dry_run: bool = False,
     ):
@@ -65,7 +59,7 @@ class DailyReport:
         """The local date of a run."""
         return datetime.fromtimestamp(run_at, tz=ZoneInfo(iana_zone(self.settings.time_zone))).date().isoformat()
 
-    def run(self, payload: dict) -> JobResult:
+    def run(self, payload: dict[str, Any]) -> JobResult:
         """Build the report of the last 24 hours and send it, once for this slot."""
         until = self.clock()
         slot = payload["slot"]  # the day it is for, even when run late
@@ -78,6 +72,7 @@ class DailyReport:
 
     def _note(self, title: str, text: str) -> str:
         ticket_id = self.settings.ticket_id
+        assert ticket_id is not None, "a note is written only when the report names its ticket"
         if self.reader is not None:
             newest = self.reader.comments(ticket_id).get("comments") or []
             if any(title in (comment.get("body") or "") for comment in newest):

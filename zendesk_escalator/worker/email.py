@@ -11,15 +11,15 @@ on the email's ticket asking the team to merge it by hand.
 
 import logging
 from datetime import datetime
-from typing import Callable
+from typing import Any, Callable
 
 from ..core.escalation.email import EMAIL, linked_update, merge_comments, referral
 from ..core.policy import Policy
 from ..core.snapshot import TicketSnapshot, ticket_from_api
 from ..errors import TicketNotFound, ZendeskRejected
 from ..store.inbox import Inbox, InboxRow
-from .escalate import Reader, Writer
 from .handlers import Outcome
+from .ports import Reader, TicketSource, Writer
 
 log = logging.getLogger(__name__)
 MERGE = "merge"  # the kind of the rows that follow a merge job
@@ -29,7 +29,9 @@ FIRST_POLL, LONGEST_POLL, GIVE_UP_AFTER = 5.0, 300.0, 6 * 3600.0  # seconds; Zen
 class EmailLinker:
     """Reads the cases an escalation email names, and links it to the one chosen."""
 
-    def __init__(self, reader: Reader, writer: Writer, inbox: Inbox, policy: Policy, clock: Callable[[], datetime]):
+    def __init__(
+        self, reader: TicketSource, writer: Writer, inbox: Inbox, policy: Policy, clock: Callable[[], datetime]
+    ):
         self.reader, self.writer, self.inbox, self.policy, self.clock = reader, writer, inbox, policy, clock
 
     def read(self, case_id: int) -> TicketSnapshot | str:
@@ -67,7 +69,7 @@ class EmailLinker:
         return Outcome("linked", detail, EMAIL, (f"case #{case_id}",), sent)
 
 
-def follow_row(job_id: str, email_id: int, case_id: int, started: float, run_at: float) -> dict:
+def follow_row(job_id: str, email_id: int, case_id: int, started: float, run_at: float) -> dict[str, Any]:
     """The row that reads a merge job's status at `run_at`."""
     return {
         "kind": MERGE,
@@ -111,6 +113,6 @@ class MergeFollower:
         return Outcome("merge_failed", why, EMAIL, update=sent)
 
 
-def _succeeded(results) -> bool:
+def _succeeded(results: object) -> bool:
     """A completed job's results say no source failed (Zendesk lists one result per ticket, or none)."""
     return not isinstance(results, list) or all(not isinstance(r, dict) or r.get("success", True) for r in results)

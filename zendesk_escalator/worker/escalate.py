@@ -9,7 +9,7 @@ the ticket only when a decision may follow.
 import logging
 from dataclasses import replace
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Callable, Protocol
+from typing import Callable
 
 from ..core.escalation.rules import Rules
 from ..core.lifecycle import sequence
@@ -19,11 +19,11 @@ from ..core.notification import Notification
 from ..core.policy import Policy
 from ..core.snapshot import Comment, TicketSnapshot, comments_from_api, new_since, parse_time, ticket_from_api
 from ..errors import TicketNotFound, ZendeskConflict, ZendeskRejected
+from ..store.inbox import InboxRow
+from .email import EmailLinker
 from .handlers import Outcome
-
-if TYPE_CHECKING:  # the lifecycle's and the emails' worker side use this module's Reader and Writer
-    from .email import EmailLinker
-    from .lifecycle import Lifecycle
+from .lifecycle import Lifecycle
+from .ports import JsonObject, TicketSource, Writer
 
 log = logging.getLogger(__name__)
 CONFLICT_ROUNDS = 3  # a 409 means "re-read and re-decide", a few times before backing off
@@ -31,22 +31,6 @@ NOTE_DROPPED = (
     "the internal note was left out: Zendesk refused a new comment (422; a ticket holds at most 5,000 comments)"
 )
 COMMENT_FIELDS = frozenset({"base", "comment", "comments"})
-
-
-class Reader(Protocol):
-    def ticket(self, ticket_id: int, hint: Notification | None = None) -> dict: ...
-
-    def comments(self, ticket_id: int) -> dict: ...
-
-
-class Writer(Protocol):
-    def apply(self, update: dict) -> dict: ...
-
-    def merge(self, target_id: int, source_id: int, target_comment: str, source_comment: str) -> dict: ...
-
-    def create_ticket(self, ticket: dict, idempotency_key: str) -> tuple[dict, bool]: ...
-
-    def tag_closed(self, update: dict) -> dict: ...
 
 
 class CommentLimitWriter:
@@ -61,7 +45,7 @@ class CommentLimitWriter:
         self.writer = writer
         self.warnings: list[str] = []
 
-    def apply(self, update: dict) -> dict:
+    def apply(self, update: JsonObject) -> JsonObject:
         """Send the update; without its note if only the note is refused."""
         try:
             return self.writer.apply(update)
@@ -72,15 +56,15 @@ class CommentLimitWriter:
             self.warnings.append(NOTE_DROPPED)
             return self.writer.apply({key: value for key, value in update.items() if key != "comment"})
 
-    def merge(self, target_id: int, source_id: int, target_comment: str, source_comment: str) -> dict:
+    def merge(self, target_id: int, source_id: int, target_comment: str, source_comment: str) -> JsonObject:
         """Merge tickets (no note of ours to leave out)."""
         return self.writer.merge(target_id, source_id, target_comment, source_comment)
 
-    def create_ticket(self, ticket: dict, idempotency_key: str) -> tuple[dict, bool]:
+    def create_ticket(self, ticket: JsonObject, idempotency_key: str) -> tuple[JsonObject, bool]:
         """Create a ticket (its first comment is the whole point: nothing to leave out)."""
         return self.writer.create_ticket(ticket, idempotency_key)
 
-    def tag_closed(self, update: dict) -> dict:
+    def tag_closed(self, update: JsonObject) -> JsonObject:
         """Set a closed ticket's tags (no note to leave out)."""
         return self.writer.tag_closed(update)
 
@@ -90,21 +74,21 @@ class NotificationHandler:
 
     def __init__(
         self,
-        reader: Reader,
+        reader: TicketSource,
         writer: Writer,
         policy: Policy,
         rules: Rules,
         clock: Callable[[], datetime],
         marks: Callable[[int], int | None] = lambda _: None,
         dry_run: bool = False,
-        lifecycle: "Lifecycle | None" = None,
-        emails: "EmailLinker | None" = None,
+        lifecycle: Lifecycle | None = None,
+        emails: EmailLinker | None = None,
     ):
         self.reader, self.policy, self.rules = reader, policy, rules
         self.writer = writer if isinstance(writer, CommentLimitWriter) else CommentLimitWriter(writer)
         self.clock, self.marks, self.dry_run, self.lifecycle, self.emails = clock, marks, dry_run, lifecycle, emails
 
-    def handle(self, rows: list) -> Outcome:
+    def handle(self, rows: list[InboxRow]) -> Outcome:
         """Handle claimed notification rows of one ticket."""
         notes = [Notification.from_dict(row.payload, row.created_at) for row in rows]
         return self.process(notes, self.marks(rows[0].ticket_id))
@@ -125,7 +109,12 @@ class NotificationHandler:
             return Outcome("ticket_gone", f"ticket {ticket_id} no longer exists")
 
     def _escalate(
-        self, ticket_id: int, notes: list[Notification], needs: dict, mark: int | None, episode: Episode | None
+        self,
+        ticket_id: int,
+        notes: list[Notification],
+        needs: dict[str, frozenset[str]],
+        mark: int | None,
+        episode: Episode | None,
     ) -> Outcome:
         new: tuple[Comment, ...] = ()
         newest = None
@@ -150,6 +139,7 @@ class NotificationHandler:
         read_case = self.emails.read if self.emails is not None else None
         step = sequence.decide(ticket, episode, self.policy, self.rules, self.clock(), read_case)
         if step.case_id is not None:
+            assert self.emails is not None, "a case is named only through read_case, which needs the emails"
             return self.emails.link(ticket, step.case_id)
         move, decision = step.move, step.decision
         if move is None:
@@ -170,7 +160,7 @@ class NotificationHandler:
             escalation=step.escalation,
         )
 
-    def _carry_out(self, move: Move, ticket: TicketSnapshot) -> dict | None:
+    def _carry_out(self, move: Move, ticket: TicketSnapshot) -> JsonObject | None:
         """The step through the episodes' store; without one (simulate), its update alone."""
         if self.lifecycle is not None:
             return self.lifecycle.carry_out(move, ticket)
@@ -196,6 +186,6 @@ def _announced(notes: list[Notification]) -> frozenset[int]:
     return frozenset(n.comment.id for n in notes if n.comment and n.comment.id is not None)
 
 
-def _names_other_fields(body: dict) -> bool:
+def _names_other_fields(body: JsonObject) -> bool:
     details = body.get("details")
     return isinstance(details, dict) and bool(details) and not set(details) <= COMMENT_FIELDS

@@ -11,14 +11,14 @@ sweep alone keeps the timers, with its coarser precision.
 
 import logging
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import Any, Callable
 
 from ..core.snapshot import TicketSnapshot, tickets_from_api
 from ..errors import ZendeskRejected
 from ..store.cursors import Cursors
 from ..zendesk.reader import SHOW_MANY
-from .escalate import Reader
 from .periodic import JobResult
+from .ports import JsonObject, Reader
 from .timers import TimerPlanner, sideloads
 
 log = logging.getLogger(__name__)
@@ -41,9 +41,10 @@ class ChangeFeed:
         lookback: timedelta = timedelta(days=7),
     ):
         self.reader, self.cursors, self.planner, self.clock = reader, cursors, planner, clock
-        self.lookback, self.include = lookback, sideloads(planner.policy)
+        self.lookback = lookback
+        self.include: str | None = sideloads(planner.policy)  # None once the export refused the sideloads
 
-    def run(self, payload: dict) -> JobResult:
+    def run(self, payload: dict[str, Any]) -> JobResult:
         """Read the changed tickets (a few pages at most) and plan their timers."""
         cursor = self.cursors.get(CURSOR)
         start = None if cursor else int((self.clock() - self.lookback).timestamp())
@@ -67,11 +68,11 @@ class ChangeFeed:
                 break
         return JobResult(f"{seen} changed ticket(s), {new} new timer(s), {pages} export page(s)")
 
-    def _with_clocks(self, page: dict) -> dict[int, TicketSnapshot]:
+    def _with_clocks(self, page: JsonObject) -> dict[int, TicketSnapshot]:
         raw = [t for t in page.get("tickets") or () if isinstance(t, dict) and "id" in t]
         if all("slas" in t for t in raw):
             return tickets_from_api(page)
-        tickets = {}  # no SLA sideload here: read these tickets again, 100 at a time
+        tickets: dict[int, TicketSnapshot] = {}  # no SLA sideload here: read these tickets again, 100 at a time
         ids = [t["id"] for t in raw if t.get("status") not in ("closed", "deleted")]
         for first in range(0, len(ids), SHOW_MANY):
             tickets.update(

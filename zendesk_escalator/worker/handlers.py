@@ -1,7 +1,10 @@
 """Row kind → handler; a handler answers with an Outcome for its rows (or one per group of them)."""
 
 from dataclasses import asdict, dataclass, field, replace
-from typing import Callable, Protocol
+from typing import Any, Callable, Protocol
+
+from ..store.inbox import InboxRow
+from .ports import JsonObject
 
 
 @dataclass(frozen=True)
@@ -12,7 +15,7 @@ class Outcome:
     detail: str
     rule: str | None = None
     evidence: tuple[str, ...] = field(default_factory=tuple)
-    update: dict | None = None  # the body sent (or, in a dry run, planned)
+    update: JsonObject | None = None  # the body sent (or, in a dry run, planned)
     comment_mark: int | None = None  # the newest comment examined, remembered for next time
     warnings: tuple[str, ...] = field(default_factory=tuple)
     api_calls: int | None = None  # of the whole batch, when several tickets were handled together
@@ -20,17 +23,17 @@ class Outcome:
     metric: str | None = None  # an SLA timer's: the metric it acted on
     escalation: tuple[str, int] | None = None  # (reason, level) of an escalation opened or raised (the metrics')
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {k: v for k, v in asdict(self).items() if v not in (None, ())}
 
 
 # Rows and how they ended: an Outcome, or the error they must be retried (or buried) for.
-Handled = tuple[list, "Outcome | Exception"]
+Handled = tuple[list[InboxRow], "Outcome | Exception"]
 
 
 class Handler(Protocol):
-    def handle(self, rows: list) -> "Outcome | list[Handled]":
+    def handle(self, rows: list[InboxRow]) -> "Outcome | list[Handled]":
         """Handle claimed rows of one kind: one outcome for all, or one per group."""
 
 
@@ -55,7 +58,7 @@ class Handlers:
             if hasattr(handler, "start"):
                 handler.start()
 
-    def handle(self, rows: list) -> list[Handled]:
+    def handle(self, rows: list[InboxRow]) -> list[Handled]:
         """Dispatch rows (all of one kind) to their handler; each group with how it ended."""
         try:
             handler = self._by_kind[rows[0].kind]

@@ -7,11 +7,12 @@ from typing import Callable
 from ..core.call import e164
 from ..core.policy import Policy
 from ..errors import EscalatorError
+from .ports import JsonObject
 
 log = logging.getLogger(__name__)
 
 
-def with_line_numbers(policy: Policy, lines: Callable[[], list[dict]]) -> Policy:
+def with_line_numbers(policy: Policy, lines: Callable[[], list[JsonObject]]) -> Policy:
     """The policy with each [phone] line's number among the hotline's numbers (one read of the Talk lines)."""
     hotline = policy.phone
     if not hotline.line_ids:

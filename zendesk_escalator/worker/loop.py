@@ -16,17 +16,19 @@ import socket
 import threading
 import uuid
 from datetime import datetime
-from typing import Callable
+from typing import Callable, Literal
 
 from ..core.reporting.notices import KIND as NOTICE
 from ..errors import StorageUnavailable, ZendeskError, ZendeskRateLimited, ZendeskUnavailable
 from ..ops.logs import decision_fields
 from ..ops.metrics import Metrics
 from ..settings import Settings
+from ..store.credential_state import CredentialState
 from ..store.inbox import Inbox, InboxRow
 from .credentials import HELD, Credentials
 from .handlers import Handlers, Outcome
 from .periodic import KIND as PERIODIC
+from .ports import JsonObject
 
 log = logging.getLogger(__name__)
 # The schedule scales with ESCALATOR_RETRY_BASE_SECONDS (2 s by default):
@@ -40,7 +42,7 @@ def retry_delay(
     attempts: int, rng: Callable[[], float], base: float = Settings.retry_base_seconds, cap: float = BACKOFF_CAP
 ) -> float:
     """Seconds until a row's next try: exponential with jitter, at most `cap` × base."""
-    ceiling = base * min(cap, 2 ** (attempts - 1))
+    ceiling: float = base * min(cap, 2 ** (attempts - 1))
     return ceiling / 2 + rng() * ceiling / 2
 
 
@@ -111,7 +113,7 @@ class Worker:
         purges: bool = True,
         metrics: Metrics | None = None,
         credentials: Credentials | None = None,
-        whoami: Callable[[], dict] | None = None,
+        whoami: Callable[[], JsonObject] | None = None,
     ):
         self.inbox, self.handlers = inbox, handlers
         self.lease_seconds, self.retry_budget, self.retry_base = lease_seconds, retry_budget, retry_base
@@ -214,14 +216,17 @@ class Worker:
         now, what = self.now(), subject(rows[0])
         message = f"{type(error).__name__}: {error}"
         told = getattr(error, "retry_after", None)
-        refusal = self.credentials and self.credentials.refusal(error, self.whoami, now)
+        # whoami is None only without credentials: wiring gives both or neither
+        refusal = self.credentials and self.credentials.refusal(error, self.whoami, now)  # type: ignore[arg-type]
         if refusal:
             self._hold(rows, refusal)
             return
         if zendesk_is_down(error):
             self.metrics.paused(self.breaker.failed(now, told), told)
         unavailable = isinstance(error, (ZendeskUnavailable, ZendeskRateLimited))
-        deadline = min(r.deadline for r in rows) if all(r.deadline for r in rows) else now + self.retry_budget
+        deadline = (
+            min(r.deadline for r in rows if r.deadline) if all(r.deadline for r in rows) else now + self.retry_budget
+        )
         if told is not None:
             deadline += told  # a wait Zendesk asked for does not use up the budget
         if not retryable or now >= deadline:
@@ -242,12 +247,13 @@ class Worker:
         else:
             log.warning("%s: attempt failed (%s) after its lease was lost", what, message)
 
-    def _hold(self, rows: list[InboxRow], refusal) -> None:
+    def _hold(self, rows: list[InboxRow], refusal: CredentialState) -> None:
         """Zendesk refuses the account's credentials: pause every thread, keep the rows (budget untouched)."""
         now = self.now()
         pause = self.breaker.failed(now, self.retry_base * BREAKER_CAP)
         self.metrics.paused(pause, None, reason="credentials")
         self.inbox.hold(rows, self.owner, now, now + pause, f"{HELD}: {refusal.reason}")
+        assert self.credentials is not None, "a refusal comes from the credentials"
         self.credentials.refused(refusal, now, len(rows))
 
     def _purge_now_and_then(self) -> None:
@@ -275,11 +281,11 @@ class _LeaseKeeper:
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._renew, daemon=True)
 
-    def __enter__(self):
+    def __enter__(self) -> "_LeaseKeeper":
         self.thread.start()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         self.stop.set()
         self.thread.join()
         return False

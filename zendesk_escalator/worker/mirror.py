@@ -23,8 +23,8 @@ from ..errors import TicketNotFound, ZendeskConflict
 from ..store.cursors import Cursors
 from ..store.escalations import Escalations
 from ..store.inbox import Inbox, InboxRow
-from .escalate import Reader, Writer
 from .handlers import Outcome
+from .ports import TicketSource, Writer
 
 log = logging.getLogger(__name__)
 KIND = "mirror"
@@ -74,7 +74,9 @@ def carry_over(inbox: Inbox, fields: FieldIds, now: datetime) -> int:
 class MirrorRepair:
     """Rewrites one open episode's escalation fields and tags with the field ids its row carries."""
 
-    def __init__(self, inbox: Inbox, reader: Reader, writer: Writer, policy: Policy, clock: Callable[[], datetime]):
+    def __init__(
+        self, inbox: Inbox, reader: TicketSource, writer: Writer, policy: Policy, clock: Callable[[], datetime]
+    ):
         self.inbox, self.reader, self.writer, self.policy, self.clock = inbox, reader, writer, policy, clock
 
     def start(self) -> None:

@@ -11,7 +11,7 @@ channel, a revoked webhook, a secret not set) leaves the row dead, to revive wit
 
 import logging
 import os
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 from ..chat.senders import message_for, sender_for
 from ..core.lifecycle.episode import Episode
@@ -44,7 +44,7 @@ class NoticePlanner:
     def __init__(self, policy: Policy, ticket_url: Callable[[int], str]):
         self.policy, self.ticket_url = policy, ticket_url
 
-    def rows(self, ticket: TicketSnapshot) -> Callable[[Episode, int, float], list[dict]]:
+    def rows(self, ticket: TicketSnapshot) -> Callable[[Episode, int, float], list[dict[str, Any]]]:
         """What the episode store writes with the episode: its steps from `first` on, as rows due `now`."""
         return lambda episode, first, now: [
             notice.row(now) for notice in notices(episode, first, ticket, self.policy, self.ticket_url(ticket.id))

@@ -16,7 +16,7 @@ A calendar job's day is its own: each day's run is retried (and buried) apart.
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Protocol, runtime_checkable
+from typing import Any, Callable, Protocol, runtime_checkable
 
 from ..store.cursors import Cursors
 from ..store.inbox import Inbox, InboxRow
@@ -33,7 +33,7 @@ class JobResult:
 
     detail: str
     next_in: float | None = None  # seconds; None: the job's next slot
-    next_payload: dict = field(default_factory=dict)  # a chained step (e.g. a sweep's cursor)
+    next_payload: dict[str, Any] = field(default_factory=dict)  # a chained step (e.g. a sweep's cursor)
 
 
 class Job(Protocol):
@@ -41,7 +41,7 @@ class Job(Protocol):
     every: float  # seconds between runs
     ticket_id: int  # its own negative "ticket", so that its runs queue behind each other
 
-    def run(self, payload: dict) -> JobResult:
+    def run(self, payload: dict[str, Any]) -> JobResult:
         """Do one run."""
 
 
@@ -114,9 +114,9 @@ class Periodic:
         return Outcome("failed", f"{type(error).__name__}: {error} (row {carrier} carries the failure)")
 
     @staticmethod
-    def _row(job: Job, run_at: float, chained: dict) -> dict:
+    def _row(job: Job, run_at: float, chained: dict[str, Any]) -> dict[str, Any]:
         on_calendar = isinstance(job, CalendarJob)
-        slot = job.slot(run_at) if on_calendar else int(run_at // job.every)
+        slot = job.slot(run_at) if isinstance(job, CalendarJob) else int(run_at // job.every)
         key = f"{KIND}:{job.name}:{slot}" + (f":{chained['step']}" if "step" in chained else "")
         payload = {"job": job.name, **({"slot": slot} if on_calendar else {}), **chained}
         return {"kind": KIND, "dedupe_key": key, "ticket_id": job.ticket_id, "payload": payload, "run_at": run_at}

@@ -19,7 +19,8 @@ import json
 import logging
 from dataclasses import replace
 from datetime import datetime, timezone
-from typing import Callable
+from enum import Enum
+from typing import Any, Callable, Final
 
 from ..core.escalation.recurring import (
     Incident,
@@ -37,8 +38,8 @@ from ..store.cursors import Cursors
 from ..store.escalations import Escalations
 from ..store.inbox import Inbox
 from ..store.schema import DEAD, DONE
-from .escalate import Reader
 from .periodic import JobResult
+from .ports import JsonObject, Reader
 
 log = logging.getLogger(__name__)
 PAGE = 1000
@@ -48,7 +49,15 @@ MAX_PAGES = 5  # 5,000 urgent and high tickets in the window: far beyond what a 
 MAX_AUDITS = 20
 LAST_RUN = "recurring_run:"  # the cursor keeping an organization's last referral
 CAME_TO_NOTHING = frozenset({"no_action", "screened", "ignored", "ticket_gone"})  # a referral that escalated nothing
-UNTOLD = object()  # a priority the audits cannot tell (more than one page of them, or the ticket gone)
+
+
+class _Untold(Enum):
+    """A priority the audits cannot tell (more than one page of them, or the ticket gone): its one value, UNTOLD."""
+
+    UNTOLD = "untold"
+
+
+UNTOLD: Final = _Untold.UNTOLD
 
 
 class RecurringCheck:
@@ -60,11 +69,12 @@ class RecurringCheck:
         self.reader, self.inbox, self.policy, self.clock = reader, inbox, policy, clock
         self.every = policy.recurring.check_every.total_seconds()
         self.cursors, self.escalations = Cursors(inbox), Escalations(inbox)
-        self.told: dict[int, tuple[str, object]] = {}  # ticket id -> (its updated_at, the priority people set)
+        # ticket id -> (its updated_at, the priority people set)
+        self.told: dict[int, tuple[str, str | None | _Untold]] = {}
         self._episodes: dict[int, Episode | None] = {}
         self._referred: dict[int, datetime | None] = {}
 
-    def run(self, payload: dict) -> JobResult:
+    def run(self, payload: dict[str, Any]) -> JobResult:
         """Search once (a few pages at most), refer every new run found; the inbox keeps each run once."""
         now = self.clock()
         self._episodes, self._referred = {}, {}
@@ -94,8 +104,9 @@ class RecurringCheck:
         new = self.inbox.schedule(rows, now.timestamp())
         return JobResult(f"{len(searched)} candidate ticket(s), {len(found)} run(s), {new} new, {reads} audit read(s)")
 
-    def _search(self, now: datetime) -> list:
-        query, cursor, results = search_query(self.policy, now), None, []
+    def _search(self, now: datetime) -> list[JsonObject]:
+        query, cursor = search_query(self.policy, now), None
+        results: list[JsonObject] = []
         for _ in range(MAX_PAGES):
             page = self.reader.search_export(query, cursor, PAGE)
             results += page.get("results") or []
@@ -137,13 +148,14 @@ class RecurringCheck:
             )
         return [i for i in counted if i.organization_id not in waiting], reads
 
-    def _priority_set_by_people(self, ticket_id: int) -> object:
+    def _priority_set_by_people(self, ticket_id: int) -> str | None | _Untold:
         try:
             audits = self.reader.audits(ticket_id)
         except TicketNotFound:
             return UNTOLD
         if (audits.get("meta") or {}).get("has_more"):
             return UNTOLD  # a page holds the oldest 100 audits: a later change is not in it
+        assert self.policy.integration_user_id is not None, "asked only when the service's changes can be told"
         return priority_set_by_people(audits, self.policy.integration_user_id)
 
     def _escalated_by_us(self, incident: Incident) -> bool:

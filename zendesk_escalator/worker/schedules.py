@@ -12,7 +12,7 @@ import json
 import logging
 import time
 from datetime import datetime
-from typing import Callable
+from typing import Any, Callable
 
 from ..core.sla.hours import Schedule
 from ..core.sla.schedule_api import schedule_from_zendesk
@@ -20,8 +20,8 @@ from ..core.snapshot import tickets_from_api
 from ..errors import ZendeskRejected
 from ..store.cursors import Cursors
 from ..zendesk.reader import SHOW_MANY
-from .escalate import Reader
 from .periodic import JobResult
+from .ports import JsonObject, Reader
 from .timers import TimerPlanner, sideloads
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,8 @@ class AccountSchedule:
 
     def __init__(self, cursors: Cursors, monotonic: Callable[[], float] = time.monotonic):
         self.cursors, self.monotonic = cursors, monotonic
-        self._schedule, self._read_at = None, None
+        self._schedule: Schedule | None = None
+        self._read_at = 0.0  # when the schedule was kept: read only once one is
 
     def __call__(self) -> Schedule | None:
         # Only a known schedule is kept for a while: one not known yet is looked up again at every use
@@ -49,7 +50,7 @@ class AccountSchedule:
             self._read_at = self.monotonic()
         return self._schedule
 
-    def keep(self, schedule: dict, holidays: dict, now: float) -> None:
+    def keep(self, schedule: JsonObject, holidays: JsonObject, now: float) -> None:
         """Keep the account's schedule as the Schedules API answered it, for every worker."""
         parsed = schedule_from_zendesk(schedule, holidays)  # refuse to keep what cannot be used
         self.cursors.set(KEY, json.dumps({"schedule": schedule, "holidays": holidays}), now)
@@ -76,7 +77,7 @@ class ScheduleJob:
     def __init__(self, reader: Reader, account: AccountSchedule, planner: TimerPlanner, clock: Callable[[], datetime]):
         self.reader, self.account, self.planner, self.clock = reader, account, planner, clock
 
-    def run(self, payload: dict) -> JobResult:
+    def run(self, payload: dict[str, Any]) -> JobResult:
         """Read and keep the default schedule (with its holidays); plan the tickets that waited for it."""
         if payload.get("step"):  # the schedule was kept a minute ago: plan the next tickets that waited
             return self._plan_waiting("", payload["step"])

@@ -11,12 +11,12 @@ requests in any minute while it runs, never a page's 11 at once.
 
 import logging
 from datetime import datetime
-from typing import Callable
+from typing import Any, Callable
 
 from ..core.snapshot import tickets_from_api
 from ..zendesk.reader import SHOW_MANY
-from .escalate import Reader
 from .periodic import JobResult
+from .ports import Reader
 from .timers import TimerPlanner, sideloads
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ class Sweep:
         self.reader, self.planner, self.clock = reader, planner, clock
         self.every, self.rate = every, rate
 
-    def run(self, payload: dict) -> JobResult:
+    def run(self, payload: dict[str, Any]) -> JobResult:
         """One request: a page of ids, or the next 100 of them read; chain the next run, paced, or end."""
         step, ids, cursor = payload.get("step", 0), payload.get("ids"), payload.get("cursor")
         if ids is None:

@@ -14,7 +14,7 @@ import logging
 import time
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Callable, Protocol
+from typing import Callable, Protocol
 
 from ..core.lifecycle import sequence
 from ..core.lifecycle.episode import Episode
@@ -25,11 +25,9 @@ from ..core.snapshot import TicketSnapshot, ticket_from_api, tickets_from_api
 from ..errors import TicketNotFound, ZendeskConflict, ZendeskError
 from ..store.inbox import Inbox, InboxRow
 from ..zendesk.reader import SHOW_MANY, SLA_SIDELOADS, TARGET_SIDELOADS
-from .escalate import Reader, Writer
 from .handlers import Handled, Outcome
-
-if TYPE_CHECKING:
-    from .lifecycle import Lifecycle
+from .lifecycle import Lifecycle
+from .ports import Reader, Writer
 
 log = logging.getLogger(__name__)
 # A minute's batch is claimed this long before the minute: time for the claim and the read, while the
@@ -84,6 +82,7 @@ class TimerPlanner:
         waiting = [tid for tid, ticket in tickets.items() if awaits_account_schedule(ticket, self.policy, now)]
         if not waiting:
             return 0
+        assert self.account is not None, "tickets wait for the schedule only with an account's"
         self.account.wait(waiting, now.timestamp())
         # The schedule job may have kept the schedule, and planned the tickets waiting then, since it was
         # looked up: these would wait for its next run. Plan them now (planned twice is planned once).
@@ -121,7 +120,7 @@ class TimerHandler:
         sleep: Callable[[float], None] = time.sleep,
         dry_run: bool = False,
         account: Callable[[], Schedule | None] = lambda: None,
-        lifecycle: "Lifecycle | None" = None,
+        lifecycle: Lifecycle | None = None,
     ):
         self.reader, self.writer, self.policy = reader, writer, policy
         self.clock, self.sleep, self.dry_run, self.account = clock, sleep, dry_run, account
@@ -135,11 +134,11 @@ class TimerHandler:
         read = self._read(list(by_ticket))
         chosen = {tid: self._choose(rows, read.get(tid)) for tid, rows in by_ticket.items()}
         # A minute's moments are acted on one after the other: each in turn, at its own moment.
-        order = sorted(chosen, key=lambda tid: chosen[tid].fire_at if isinstance(chosen[tid], Timer) else _AT_ONCE)
+        order = sorted(chosen, key=lambda tid: _moment(chosen[tid]))
         return [(by_ticket[tid], self._ticket(chosen[tid], read.get(tid))) for tid in order]
 
     def _read(self, ticket_ids: list[int]) -> dict[int, TicketSnapshot]:
-        found = {}
+        found: dict[int, TicketSnapshot] = {}
         for start in range(0, len(ticket_ids), SHOW_MANY):
             found.update(
                 tickets_from_api(self.reader.tickets(ticket_ids[start : start + SHOW_MANY], sideloads(self.policy)))
@@ -161,6 +160,7 @@ class TimerHandler:
         wait = (timer.fire_at - self.clock()).total_seconds()
         if wait > 0:
             self.sleep(wait)  # at most LOOKAHEAD + 60 s: the rows' leases are renewed meanwhile
+        assert ticket is not None, "a timer is chosen only on a ticket read"
         try:
             return self._act(timer, ticket)
         except TicketNotFound:
@@ -176,8 +176,12 @@ class TimerHandler:
             if isinstance(step, str):
                 return Outcome("stale", step)
             move, decision = step.move, step.decision
+            assert move is not None, "a fresh timer always decides (decide_timer), and a decision always moves"
             try:
-                sent = self.lifecycle.carry_out(move, ticket) if self.lifecycle else self.writer.apply(move.update)
+                # Without the lifecycle (tests), a close's update is None: apply would fail on it (kept as it is).
+                sent = (
+                    self.lifecycle.carry_out(move, ticket) if self.lifecycle else self.writer.apply(move.update)  # type: ignore[arg-type]
+                )
             except ZendeskConflict as error:
                 log.info(
                     "ticket %s changed before its %s (%s): reading it again", timer.ticket_id, timer.kind, error.status
@@ -203,3 +207,8 @@ class TimerHandler:
     def _episode(self, ticket_id: int) -> Episode | None:
         """The ticket's episode (a free DB read; the sequence adopts what the mirror shows without one)."""
         return self.lifecycle.current(ticket_id) if self.lifecycle else None
+
+
+def _moment(choice: Timer | Outcome) -> datetime:
+    """When a choice acts: a timer at its moment, an outcome at once (the sort key of a minute's batch)."""
+    return choice.fire_at if isinstance(choice, Timer) else _AT_ONCE
