@@ -9,6 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from ..core.kinds import BATCHED
 from ..errors import StorageUnavailable
 from . import migrate
 from .database import READ_ONLY, make_engine, writer_lock
@@ -20,8 +21,6 @@ from .wakeup import Doorbell, PipeBell
 
 # A row whose worker died this many times while handling it is poison: it is buried.
 CRASH_LIMIT = 5
-# Timer rows of many tickets are claimed together, so that one read (show_many) re-checks them all.
-BATCHED_KINDS = frozenset({"timer"})
 BATCH = 100
 SUPERSEDED = json.dumps({"status": "superseded"})  # the result of a timer whose plan changed before it ran
 # What accept() writes; the other columns start empty (or at their defaults).
@@ -159,7 +158,7 @@ class Inbox:
                     crashes=head["crashes"] + 1,
                     last_error=f"its worker died {head['crashes'] + 1} times while handling it (poison?)",
                 )
-            if head["kind"] in BATCHED_KINDS:
+            if head["kind"] in BATCHED:  # rows of many tickets together: one read re-checks them all
                 ids = [
                     head["id"],
                     *conn.execute(

@@ -49,6 +49,10 @@ class Handlers:
         """The handler registered for `kind`."""
         return self._by_kind[kind]
 
+    def kinds(self) -> frozenset[str]:
+        """The kinds of rows a handler is registered for."""
+        return frozenset(self._by_kind)
+
     def start(self) -> None:
         """Let the handlers that schedule work of their own (periodic jobs) do so."""
         for handler in self._by_kind.values():

@@ -18,7 +18,7 @@ import uuid
 from datetime import datetime
 from typing import Callable
 
-from ..core.reporting.notices import KIND as NOTICE
+from ..core.kinds import NOTICE, PERIODIC
 from ..errors import StorageUnavailable, ZendeskError, ZendeskRateLimited, ZendeskUnavailable
 from ..ops.logs import decision_fields
 from ..ops.metrics import Metrics
@@ -26,7 +26,6 @@ from ..settings import Settings
 from ..store.inbox import Inbox, InboxRow
 from .credentials import HELD, Credentials
 from .handlers import Handlers, Outcome
-from .periodic import KIND as PERIODIC
 
 log = logging.getLogger(__name__)
 # The schedule scales with ESCALATOR_RETRY_BASE_SECONDS (2 s by default):
