@@ -118,7 +118,7 @@ def build_worker(
             policy,
             escalation_rules(),
             clock,
-            marks=inbox.comment_mark,
+            marks=inbox.marks.get,
             dry_run=settings.dry_run,
             lifecycle=lifecycle,
             emails=emails,

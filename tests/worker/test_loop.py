@@ -124,7 +124,7 @@ def test_success_is_recorded_with_call_count_and_comment_mark(worker, any_inbox,
     assert worker.run_once() is True
     (done,) = any_inbox.rows(DONE)
     assert (done.result["status"], done.result["api_calls"], done.result["coalesced"]) == ("escalated", 3, 1)
-    assert any_inbox.comment_mark(35436) == 10004
+    assert any_inbox.marks.get(35436) == 10004
     assert worker.run_once() is False
 
 
