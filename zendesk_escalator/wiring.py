@@ -29,12 +29,13 @@ from .worker.feed import ChangeFeed
 from .worker.handlers import Handlers
 from .worker.hotline_lines import with_line_numbers
 from .worker.lifecycle import Lifecycle, LifecycleHandler
-from .worker.loop import Breaker, Worker
+from .worker.loop import Worker
 from .worker.mirror import MirrorRepair
 from .worker.notices import NoticeHandler, NoticePlanner, announce_targets
 from .worker.periodic import Periodic
 from .worker.policy_started import mark_started
 from .worker.recurring import RecurringCheck
+from .worker.retries import Breaker
 from .worker.schedules import AccountSchedule, ScheduleJob
 from .worker.sweep import Sweep
 from .worker.timers import TimerHandler, TimerPlanner

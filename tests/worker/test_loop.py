@@ -19,7 +19,7 @@ from zendesk_escalator.core.notification import Notification
 from zendesk_escalator.errors import ZendeskRateLimited, ZendeskUnavailable
 from zendesk_escalator.store.inbox import DEAD, DONE, PENDING
 from zendesk_escalator.wiring import build_worker
-from zendesk_escalator.worker.loop import BACKOFF_CAP, Breaker, retry_delay, zendesk_is_down
+from zendesk_escalator.worker.retries import BACKOFF_CAP, Breaker, retry_delay, zendesk_is_down
 
 TICKET_URL, COMMENTS_URL = f"{API}/tickets/35436.json", f"{API}/tickets/35436/comments.json"
 HOUR = 3600.0
