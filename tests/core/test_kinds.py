@@ -36,6 +36,9 @@ url_env = "KINDS_TEST_SLACK_WEBHOOK_URL"
 def test_a_worker_with_credentials_and_chat_targets_handles_every_kind_the_registry_names_and_no_other(settings, inbox):
     worker = build_worker(settings, sample_policy(EVERYTHING), inbox)
     assert worker.handlers.kinds() == set(KINDS)
+    handled_in = {name: type(worker.handlers.handler(name)).__module__ for name in KINDS}
+    registered = {name: kind.handler.removesuffix(".py").replace("/", ".") for name, kind in KINDS.items()}
+    assert handled_in == {name: f"zendesk_escalator.{module}" for name, module in registered.items()}
 
 
 def test_without_credentials_or_chat_targets_only_the_kinds_that_need_neither_are_handled(tmp_path, inbox):
