@@ -91,12 +91,12 @@ def test_comments_examined_once_are_not_examined_again(tmp_path, stop_later):
     service.post(comment_event(TICKET, plain, CUSTOMER, False, "e-1"))
     service.work()
     assert fake.puts(TICKET) == []  # the CC'd comment 10004 is older than the one announced
-    assert service.inbox.comment_mark(TICKET) == plain["id"]
+    assert service.inbox.marks.get(TICKET) == plain["id"]
     cc = fake.add_comment(TICKET, CUSTOMER, "Copying escalation.", via=cc_comment()["via"])
     service.post(comment_event(TICKET, cc, CUSTOMER, False, "e-2"))
     service.work()
     assert len(fake.puts(TICKET)) == 1
-    assert service.inbox.comment_mark(TICKET) == cc["id"]
+    assert service.inbox.marks.get(TICKET) == cc["id"]
 
 
 def test_the_manual_request_tag_is_consumed_on_an_already_escalated_ticket(tmp_path, stop_later):

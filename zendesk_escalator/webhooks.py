@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import signature
+from .core.kinds import NOTIFICATION
 from .core.notification import Notification
 from .errors import EscalatorError, IgnoredPayload, PayloadError, SignatureError, StorageUnavailable
 from .schemas.webhooks import is_event_webhook, is_test, load_event, load_trigger
@@ -54,7 +55,7 @@ def receive_zendesk():
     else:
         note = load_trigger(body)
         dedupe_key = _trigger_dedupe_key(raw, note, signed=bool(services.settings.webhook_secrets))
-    stored = services.inbox.accept("notification", dedupe_key, note.ticket_id, note.to_dict(), now.timestamp())
+    stored = services.inbox.accept(NOTIFICATION, dedupe_key, note.ticket_id, note.to_dict(), now.timestamp())
     return _answer(
         {"status": "accepted" if stored else "duplicate", "ticket_id": note.ticket_id}, 202 if stored else 200
     )

@@ -10,8 +10,8 @@ from typing import Callable
 from .actions import ZendeskClient
 from .core.escalation.email import with_account_host
 from .core.escalation.triggers import escalation_rules
+from .core.kinds import LIFECYCLE, MERGE, MIRROR, NOTICE, NOTIFICATION, PERIODIC, TIMER
 from .core.policy import Policy
-from .core.reporting.notices import KIND as NOTICE
 from .errors import ConfigError, EscalatorError, StorageUnavailable
 from .ops.figures import Figures, inbox_figures
 from .ops.logs import configure_logging
@@ -23,19 +23,19 @@ from .store.cursors import Cursors
 from .store.inbox import Inbox
 from .worker.credentials import Credentials
 from .worker.daily_report import DailyReport
-from .worker.email import MERGE, EmailLinker, MergeFollower
+from .worker.email import EmailLinker, MergeFollower
 from .worker.escalate import CommentLimitWriter, NotificationHandler
 from .worker.feed import ChangeFeed
 from .worker.handlers import Handlers
 from .worker.hotline_lines import with_line_numbers
 from .worker.lifecycle import Lifecycle, LifecycleHandler
-from .worker.loop import Breaker, Worker
-from .worker.mirror import KIND as MIRROR
+from .worker.loop import Worker
 from .worker.mirror import MirrorRepair
 from .worker.notices import NoticeHandler, NoticePlanner, announce_targets
 from .worker.periodic import Periodic
 from .worker.policy_started import mark_started
 from .worker.recurring import RecurringCheck
+from .worker.retries import Breaker
 from .worker.schedules import AccountSchedule, ScheduleJob
 from .worker.sweep import Sweep
 from .worker.timers import TimerHandler, TimerPlanner
@@ -112,25 +112,25 @@ def build_worker(
         handlers.register(NOTICE, NoticeHandler(policy, metrics, settings.api_timeout))
     emails = EmailLinker(reader, writer, inbox, policy, clock)
     handlers.register(
-        "notification",
+        NOTIFICATION,
         NotificationHandler(
             reader,
             writer,
             policy,
             escalation_rules(),
             clock,
-            marks=inbox.comment_mark,
+            marks=inbox.marks.get,
             dry_run=settings.dry_run,
             lifecycle=lifecycle,
             emails=emails,
         ),
     )
-    handlers.register("lifecycle", LifecycleHandler(lifecycle))
+    handlers.register(LIFECYCLE, LifecycleHandler(lifecycle))
     if client is not None:  # SLA tracking, merge jobs and mirror repairs read Zendesk: not without credentials
         handlers.register(MERGE, MergeFollower(client, writer, inbox, clock))
         handlers.register(MIRROR, MirrorRepair(inbox, client, writer, policy, clock))
         handlers.register(
-            "timer",
+            TIMER,
             TimerHandler(
                 client,
                 writer,
@@ -142,7 +142,7 @@ def build_worker(
                 lifecycle=lifecycle,
             ),
         )
-    handlers.register("periodic", Periodic(inbox, clock, periodic_jobs(settings, policy, inbox, clock, client)))
+    handlers.register(PERIODIC, Periodic(inbox, clock, periodic_jobs(settings, policy, inbox, clock, client)))
     return Worker(
         inbox,
         handlers,

@@ -6,7 +6,8 @@ import pytest
 from conftest import drop_everything
 
 from zendesk_escalator.errors import StorageUnavailable
-from zendesk_escalator.store.inbox import CRASH_LIMIT, DEAD, DONE, PENDING, RUNNING, Inbox
+from zendesk_escalator.store.claims import CRASH_LIMIT
+from zendesk_escalator.store.inbox import DEAD, DONE, PENDING, RUNNING, Inbox
 
 
 def add(inbox, key, ticket, now=100.0, **kw):
@@ -170,18 +171,18 @@ def test_wake_makes_rows_held_back_by_an_outage_due(any_inbox):
 def test_comment_marks_are_kept_with_the_completion(any_inbox):
     add(any_inbox, "a", 7)
     rows = any_inbox.claim("w", 101.0, 60)
-    assert any_inbox.comment_mark(7) is None
+    assert any_inbox.marks.get(7) is None
     assert any_inbox.complete(rows, "w", 102.0, {"status": "no_action"}, comment_mark=10004)
-    assert any_inbox.comment_mark(7) == 10004
+    assert any_inbox.marks.get(7) == 10004
     add(any_inbox, "b", 7)
     rows = any_inbox.claim("w", 103.0, 60)
     any_inbox.complete(rows, "w", 104.0, {}, comment_mark=10009)
-    assert any_inbox.comment_mark(7) == 10009
+    assert any_inbox.marks.get(7) == 10009
     add(any_inbox, "c", 7)
     late = any_inbox.claim("w", 105.0, 60)
     any_inbox.release(late, "w", 105.0)
     assert any_inbox.complete(late, "w", 106.0, {}, comment_mark=1) is False
-    assert any_inbox.comment_mark(7) == 10009  # a lost lease writes no mark
+    assert any_inbox.marks.get(7) == 10009  # a lost lease writes no mark
 
 
 def test_timer_rows_wait_for_run_at(any_inbox):

@@ -19,7 +19,7 @@ from zendesk_escalator.core.notification import Notification
 from zendesk_escalator.errors import ZendeskRateLimited, ZendeskUnavailable
 from zendesk_escalator.store.inbox import DEAD, DONE, PENDING
 from zendesk_escalator.wiring import build_worker
-from zendesk_escalator.worker.loop import BACKOFF_CAP, Breaker, retry_delay, zendesk_is_down
+from zendesk_escalator.worker.retries import BACKOFF_CAP, Breaker, retry_delay, zendesk_is_down
 
 TICKET_URL, COMMENTS_URL = f"{API}/tickets/35436.json", f"{API}/tickets/35436/comments.json"
 HOUR = 3600.0
@@ -124,7 +124,7 @@ def test_success_is_recorded_with_call_count_and_comment_mark(worker, any_inbox,
     assert worker.run_once() is True
     (done,) = any_inbox.rows(DONE)
     assert (done.result["status"], done.result["api_calls"], done.result["coalesced"]) == ("escalated", 3, 1)
-    assert any_inbox.comment_mark(35436) == 10004
+    assert any_inbox.marks.get(35436) == 10004
     assert worker.run_once() is False
 
 

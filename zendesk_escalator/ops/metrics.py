@@ -21,6 +21,7 @@ from prometheus_client import (
 )
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from ..core.kinds import NOTIFICATION
 from ..core.policy import Policy
 from ..core.sla.timers import BREACH, WARNING
 from . import multiproc
@@ -31,7 +32,6 @@ log = logging.getLogger(__name__)
 disable_created_metrics()
 # Webhook received → handled: a poll interval when all is well, minutes to hours through retries.
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600)
-NOTIFICATION = "notification"  # the row kind of webhooks: the only kind whose age is a webhook's latency
 
 
 class Metrics:
@@ -110,7 +110,7 @@ class Metrics:
         kind = rows[0].kind
         self.decisions.labels(kind, outcome.rule or "none", outcome.status).inc()
         self._escalation(outcome)
-        if kind == NOTIFICATION:
+        if kind == NOTIFICATION:  # webhooks: the only kind whose age is a webhook's latency
             for row in rows:
                 self.latency.observe(max(0.0, now - row.created_at))
 

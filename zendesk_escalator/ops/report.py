@@ -15,6 +15,7 @@ from typing import Callable, ContextManager, TextIO
 import click
 
 from ..actions import ZendeskClient
+from ..core.kinds import TIMER
 from ..core.lifecycle.episode import CLOSED, Episode
 from ..core.policy import Policy
 from ..core.reporting.formats import FORMATS
@@ -25,7 +26,6 @@ from ..store.escalations import Escalations
 from ..store.inbox import Inbox, InboxRow
 from ..store.row_history import RowHistory
 from ..store.schema import DEAD, PENDING, RUNNING
-from ..worker.timers import KIND as TIMER
 from ..zendesk.admin import ZendeskAdmin
 from .service_db import existing_database
 

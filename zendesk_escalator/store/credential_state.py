@@ -8,7 +8,7 @@ import json
 from dataclasses import asdict, dataclass
 
 from .cursors import Cursors
-from .inbox import Inbox
+from .handle import Database
 
 NAME = "zendesk_credentials"  # its row in the named values the processes share
 OK, REJECTED, NOT_AGENT, UNKNOWN = "ok", "rejected", "not_agent", "unknown"
@@ -32,8 +32,8 @@ class CredentialState:
 class CredentialStates:
     """Read and write the shared state."""
 
-    def __init__(self, inbox: Inbox):
-        self.cursors = Cursors(inbox)
+    def __init__(self, database: Database):
+        self.cursors = Cursors(database)
 
     def read(self) -> CredentialState:
         """The state the workers saw last (UNKNOWN before any has called Zendesk)."""

@@ -6,12 +6,12 @@ from datetime import datetime
 
 from sqlalchemy import func, select, text
 
+from ..core.kinds import MOMENTS
 from ..core.lifecycle.episode import CLOSED
 from ..core.reporting.dashboard_facts import Dead, Decided, InboxHealth, Moment
 from .inbox import Inbox
 from .schema import DEAD, DONE, OPEN_STATUSES_SQL, PENDING, escalations, inbox
 
-MOMENT_KINDS = ("timer", "lifecycle")  # SLA timers and lifecycle timers (worker/timers.py, worker/lifecycle.py)
 # Outcomes are stored by json.dumps with its default separators; only decisions carry a rule
 # (a "rule" inside a string would be escaped as \"rule\" and not match).
 HAS_RULE = '%"rule": %'
@@ -29,7 +29,7 @@ class Overview:
             return []
         # Spelled like the partial index on open rows, so that the database can use it.
         query = select(inbox.c.ticket_id, inbox.c.kind, inbox.c.payload).where(
-            text(OPEN_STATUSES_SQL), inbox.c.kind.in_(MOMENT_KINDS), inbox.c.ticket_id.in_(ticket_ids)
+            text(OPEN_STATUSES_SQL), inbox.c.kind.in_(MOMENTS), inbox.c.ticket_id.in_(ticket_ids)
         )
         with self.store.reading() as conn:
             return [Moment(row.ticket_id, row.kind, json.loads(row.payload)) for row in conn.execute(query)]

@@ -4,14 +4,15 @@ from typing import Iterator
 
 from sqlalchemy import func, or_, select
 
-from .inbox import _OPEN, Inbox, InboxRow, _row
+from .handle import Database
+from .rows import OPEN, InboxRow, row_of
 from .schema import inbox
 
 
 class RowHistory:
     """Reads finished and open rows of a kind (SLA timers for the report) without holding them all at once."""
 
-    def __init__(self, store: Inbox):
+    def __init__(self, store: Database):
         self.store = store
 
     def count(self, kind: str, since: float) -> int:
@@ -25,7 +26,7 @@ class RowHistory:
         while True:
             with self.store.reading() as conn:
                 page = [
-                    _row(r)
+                    row_of(r)
                     for r in conn.execute(
                         select(inbox)
                         .where(*self._chosen(kind, since), inbox.c.id > after)
@@ -40,4 +41,4 @@ class RowHistory:
 
     @staticmethod
     def _chosen(kind: str, since: float) -> tuple:
-        return inbox.c.kind == kind, or_(inbox.c.updated_at >= since, inbox.c.status.in_(_OPEN))
+        return inbox.c.kind == kind, or_(inbox.c.updated_at >= since, inbox.c.status.in_(OPEN))

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
+from ..core.kinds import DAILY_REPORT, periodic_lane
 from ..core.policy import Policy
 from ..core.reporting.formats import render_markdown
 from ..core.reporting.report import next_daily
@@ -34,7 +35,8 @@ KEY_USED = "IdempotentRequestError"  # 400: the key was used with another body: 
 class DailyReport:
     """The periodic job that builds the last 24 hours' report and delivers it as the policy says."""
 
-    name, every, ticket_id = "daily_report", 24 * 3600.0, -4  # its slots are local dates (slot), not `every`
+    # Its slots are local dates (slot), not `every`.
+    name, every, ticket_id = DAILY_REPORT, 24 * 3600.0, periodic_lane(DAILY_REPORT)
 
     def __init__(
         self,

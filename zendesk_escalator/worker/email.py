@@ -14,15 +14,16 @@ from datetime import datetime
 from typing import Any, Callable
 
 from ..core.escalation.email import EMAIL, linked_update, merge_comments, referral
+from ..core.kinds import MERGE, NOTIFICATION
 from ..core.policy import Policy
 from ..core.snapshot import TicketSnapshot, ticket_from_api
 from ..errors import TicketNotFound, ZendeskRejected
-from ..store.inbox import Inbox, InboxRow
+from ..store.inbox import Inbox
+from ..store.rows import InboxRow
 from .handlers import Outcome
 from .ports import Reader, TicketSource, Writer
 
 log = logging.getLogger(__name__)
-MERGE = "merge"  # the kind of the rows that follow a merge job
 FIRST_POLL, LONGEST_POLL, GIVE_UP_AFTER = 5.0, 300.0, 6 * 3600.0  # seconds; Zendesk keeps job data a day
 
 
@@ -49,7 +50,7 @@ class EmailLinker:
         self.inbox.schedule(
             [
                 {
-                    "kind": "notification",
+                    "kind": NOTIFICATION,
                     "dedupe_key": f"{EMAIL}:{email.id}:{case_id}",
                     "ticket_id": case_id,
                     "payload": referral(case_id, email).to_dict(),

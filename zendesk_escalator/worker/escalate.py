@@ -19,7 +19,7 @@ from ..core.notification import Notification
 from ..core.policy import Policy
 from ..core.snapshot import Comment, TicketSnapshot, comments_from_api, new_since, parse_time, ticket_from_api
 from ..errors import TicketNotFound, ZendeskConflict, ZendeskRejected
-from ..store.inbox import InboxRow
+from ..store.rows import InboxRow
 from .email import EmailLinker
 from .handlers import Outcome
 from .lifecycle import Lifecycle

@@ -13,6 +13,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
+from ..core.kinds import SLA_FEED, periodic_lane
 from ..core.snapshot import TicketSnapshot, tickets_from_api
 from ..errors import ZendeskRejected
 from ..store.cursors import Cursors
@@ -30,7 +31,7 @@ NOT_ADMIN_RETRY = 3600.0  # seconds before asking again whether the integration 
 class ChangeFeed:
     """The periodic job that keeps timers in step with changed tickets."""
 
-    name, every, ticket_id = "sla_feed", 60.0, -1
+    name, every, ticket_id = SLA_FEED, 60.0, periodic_lane(SLA_FEED)
 
     def __init__(
         self,

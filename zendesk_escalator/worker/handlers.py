@@ -3,7 +3,7 @@
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Callable, Protocol
 
-from ..store.inbox import InboxRow
+from ..store.rows import InboxRow
 from .ports import JsonObject
 
 
@@ -51,6 +51,10 @@ class Handlers:
     def handler(self, kind: str) -> Handler:
         """The handler registered for `kind`."""
         return self._by_kind[kind]
+
+    def kinds(self) -> frozenset[str]:
+        """The kinds of rows a handler is registered for."""
+        return frozenset(self._by_kind)
 
     def start(self) -> None:
         """Let the handlers that schedule work of their own (periodic jobs) do so."""

@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Callable
 
+from ..core.kinds import LIFECYCLE
 from ..core.lifecycle.episode import CLOSED, Episode
 from ..core.lifecycle.review import AuditSummary, render_review, summarize_audits
 from ..core.lifecycle.transitions import Move, closing, on_timer, review_followup
@@ -24,13 +25,13 @@ from ..core.policy import Policy
 from ..core.snapshot import TicketSnapshot, comments_from_api, parse_time, ticket_from_api
 from ..errors import TicketNotFound, ZendeskConflict, ZendeskRejected
 from ..store.escalations import Escalations
-from ..store.inbox import Inbox, InboxRow
+from ..store.inbox import Inbox
+from ..store.rows import InboxRow
 from .handlers import Outcome
 from .notices import NoticePlanner
 from .ports import JsonObject, Reader, Writer
 
 log = logging.getLogger(__name__)
-KIND = "lifecycle"
 CONFLICT_ROUNDS = 3  # a 409 (or a ticket closed since the read) means: read again, take the step again
 
 
@@ -102,8 +103,8 @@ class Lifecycle:
         now = self.clock().timestamp()
         rows: list[dict[str, Any]] = [
             {
-                "kind": KIND,
-                "dedupe_key": f"{KIND}:{kind}:{episode.ticket_id}:{episode.id}:{int(at.timestamp())}",
+                "kind": LIFECYCLE,
+                "dedupe_key": f"{LIFECYCLE}:{kind}:{episode.ticket_id}:{episode.id}:{int(at.timestamp())}",
                 "ticket_id": episode.ticket_id,
                 "payload": {"kind": kind, "episode_id": episode.id, "at": at.timestamp()},
                 "run_at": at.timestamp(),
@@ -112,7 +113,7 @@ class Lifecycle:
             if at is not None
         ]
         if episode.state == CLOSED or rows:
-            self.inbox.supersede(KIND, [episode.ticket_id], {row["dedupe_key"] for row in rows}, now)
+            self.inbox.supersede(LIFECYCLE, [episode.ticket_id], {row["dedupe_key"] for row in rows}, now)
         self.inbox.schedule(rows, now)
 
 

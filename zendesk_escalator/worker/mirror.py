@@ -16,18 +16,19 @@ from datetime import datetime
 from typing import Callable
 
 from ..core.escalation.plan import mirror_update
+from ..core.kinds import MIRROR
 from ..core.lifecycle.episode import CLOSED
 from ..core.policy import FieldIds, Policy
 from ..core.snapshot import ticket_from_api
 from ..errors import TicketNotFound, ZendeskConflict
 from ..store.cursors import Cursors
 from ..store.escalations import Escalations
-from ..store.inbox import Inbox, InboxRow
+from ..store.inbox import Inbox
+from ..store.rows import InboxRow
 from .handlers import Outcome
 from .ports import TicketSource, Writer
 
 log = logging.getLogger(__name__)
-KIND = "mirror"
 PACE = 1.0  # seconds between two repairs: at most 60 of Zendesk's 100 ticket updates a minute
 REMEMBERED = "mirror_fields"  # the cursor holding the field ids the service writes with
 CONFLICT_ROUNDS = 3
@@ -58,8 +59,8 @@ def carry_over(inbox: Inbox, fields: FieldIds, now: datetime) -> int:
     start, ids = now.timestamp(), asdict(fields)
     rows = [
         {
-            "kind": KIND,
-            "dedupe_key": f"{KIND}:{episode.id}:{json.dumps(ids, sort_keys=True)}",
+            "kind": MIRROR,
+            "dedupe_key": f"{MIRROR}:{episode.id}:{json.dumps(ids, sort_keys=True)}",
             "ticket_id": episode.ticket_id,
             "payload": {"episode_id": episode.id, "fields": ids},
             "run_at": start + n * PACE,
@@ -103,7 +104,7 @@ class MirrorRepair:
                     sent = self.writer.apply(update)
                 except ZendeskConflict:
                     continue  # changed since the read: read it again
-                return Outcome("repaired", f"fields and tags of episode {episode.id} rewritten", KIND, update=sent)
+                return Outcome("repaired", f"fields and tags of episode {episode.id} rewritten", MIRROR, update=sent)
         except TicketNotFound:
             return Outcome("ticket_gone", f"ticket {ticket_id} no longer exists")
         raise ZendeskConflict(f"ticket {ticket_id} kept changing", 409)

@@ -20,7 +20,7 @@ from ..core.reporting.notices import Notice, notices
 from ..core.snapshot import TicketSnapshot
 from ..errors import NoticeFailed
 from ..ops.metrics import Metrics
-from ..store.inbox import InboxRow
+from ..store.rows import InboxRow
 from .handlers import Handled, Outcome
 
 log = logging.getLogger(__name__)

@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, Protocol, runtime_checkable
 
+from ..core.kinds import PERIODIC
 from ..store.cursors import Cursors
-from ..store.inbox import Inbox, InboxRow
+from ..store.inbox import Inbox
+from ..store.rows import InboxRow
 from .handlers import Outcome
 
 log = logging.getLogger(__name__)
-KIND = "periodic"
 FAILING = "periodic_failing:"  # + job name: the id of the row that carries the job's failure (until it works)
 
 
@@ -117,9 +118,9 @@ class Periodic:
     def _row(job: Job, run_at: float, chained: dict[str, Any]) -> dict[str, Any]:
         on_calendar = isinstance(job, CalendarJob)
         slot = job.slot(run_at) if isinstance(job, CalendarJob) else int(run_at // job.every)
-        key = f"{KIND}:{job.name}:{slot}" + (f":{chained['step']}" if "step" in chained else "")
+        key = f"{PERIODIC}:{job.name}:{slot}" + (f":{chained['step']}" if "step" in chained else "")
         payload = {"job": job.name, **({"slot": slot} if on_calendar else {}), **chained}
-        return {"kind": KIND, "dedupe_key": key, "ticket_id": job.ticket_id, "payload": payload, "run_at": run_at}
+        return {"kind": PERIODIC, "dedupe_key": key, "ticket_id": job.ticket_id, "payload": payload, "run_at": run_at}
 
 
 def _first_run(job: Job, now: float) -> float:

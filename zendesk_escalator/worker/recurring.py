@@ -31,6 +31,7 @@ from ..core.escalation.recurring import (
     search_query,
     to_refer,
 )
+from ..core.kinds import NOTIFICATION, RECURRING_INCIDENTS, periodic_lane
 from ..core.lifecycle.episode import CLOSED, Episode
 from ..core.policy import Policy
 from ..errors import TicketNotFound
@@ -63,7 +64,7 @@ UNTOLD: Final = _Untold.UNTOLD
 class RecurringCheck:
     """The periodic job that finds runs of recurring incidents."""
 
-    name, ticket_id = "recurring_incidents", -5
+    name, ticket_id = RECURRING_INCIDENTS, periodic_lane(RECURRING_INCIDENTS)
 
     def __init__(self, reader: Reader, inbox: Inbox, policy: Policy, clock: Callable[[], datetime]):
         self.reader, self.inbox, self.policy, self.clock = reader, inbox, policy, clock
@@ -87,7 +88,7 @@ class RecurringCheck:
         self.told = {i.id: self.told[i.id] for i in incidents if i.id in self.told}
         rows = [
             {
-                "kind": "notification",
+                "kind": NOTIFICATION,
                 "dedupe_key": run_key(run[-1].organization_id, run[-1].id),
                 "ticket_id": run[-1].id,
                 "payload": referral(run).to_dict(),

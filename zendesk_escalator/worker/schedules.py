@@ -14,6 +14,7 @@ import time
 from datetime import datetime
 from typing import Any, Callable
 
+from ..core.kinds import ZENDESK_SCHEDULE, periodic_lane
 from ..core.sla.hours import Schedule
 from ..core.sla.schedule_api import schedule_from_zendesk
 from ..core.snapshot import tickets_from_api
@@ -72,7 +73,7 @@ class AccountSchedule:
 class ScheduleJob:
     """The periodic job that reads the account's default schedule and its holidays, and plans what waited."""
 
-    name, every, ticket_id = "zendesk_schedule", 3600.0, -3
+    name, every, ticket_id = ZENDESK_SCHEDULE, 3600.0, periodic_lane(ZENDESK_SCHEDULE)
 
     def __init__(self, reader: Reader, account: AccountSchedule, planner: TimerPlanner, clock: Callable[[], datetime]):
         self.reader, self.account, self.planner, self.clock = reader, account, planner, clock

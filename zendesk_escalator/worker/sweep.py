@@ -13,6 +13,7 @@ import logging
 from datetime import datetime
 from typing import Any, Callable
 
+from ..core.kinds import SLA_SWEEP, periodic_lane
 from ..core.snapshot import tickets_from_api
 from ..zendesk.reader import SHOW_MANY
 from .periodic import JobResult
@@ -27,7 +28,7 @@ PAGE = 1000
 class Sweep:
     """The periodic job that repairs every unsolved ticket's timers."""
 
-    name, ticket_id = "sla_sweep", -2
+    name, ticket_id = SLA_SWEEP, periodic_lane(SLA_SWEEP)
 
     def __init__(self, reader: Reader, planner: TimerPlanner, clock: Callable[[], datetime], every: float, rate: float):
         self.reader, self.planner, self.clock = reader, planner, clock

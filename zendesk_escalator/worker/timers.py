@@ -16,6 +16,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Protocol
 
+from ..core.kinds import TIMER
 from ..core.lifecycle import sequence
 from ..core.lifecycle.episode import Episode
 from ..core.policy import Policy
@@ -23,7 +24,8 @@ from ..core.sla.hours import Schedule
 from ..core.sla.timers import Timer, awaits_account_schedule
 from ..core.snapshot import TicketSnapshot, ticket_from_api, tickets_from_api
 from ..errors import TicketNotFound, ZendeskConflict, ZendeskError
-from ..store.inbox import Inbox, InboxRow
+from ..store.inbox import Inbox
+from ..store.rows import InboxRow
 from ..zendesk.reader import SHOW_MANY, SLA_SIDELOADS, TARGET_SIDELOADS
 from .handlers import Handled, Outcome
 from .lifecycle import Lifecycle
@@ -33,7 +35,6 @@ log = logging.getLogger(__name__)
 # A minute's batch is claimed this long before the minute: time for the claim and the read, while the
 # worker thread it holds (sleeping until each moment) stays at most LOOKAHEAD + 60 s away from webhooks.
 LOOKAHEAD = timedelta(seconds=30)
-KIND = "timer"
 _AT_ONCE = datetime.min.replace(tzinfo=timezone.utc)  # an outcome without a timer: nothing to wait for
 
 
@@ -95,7 +96,7 @@ class TimerPlanner:
         timers = [t for ticket in tickets.values() for t in sequence.plan(ticket, self.policy, now, account)]
         rows = [
             {
-                "kind": KIND,
+                "kind": TIMER,
                 "dedupe_key": t.key,
                 "ticket_id": t.ticket_id,
                 "payload": t.to_payload(),
@@ -104,7 +105,7 @@ class TimerPlanner:
             for t in timers
         ]
         new = self.inbox.schedule(rows, now.timestamp())
-        self.inbox.supersede(KIND, list(tickets), {t.key for t in timers}, now.timestamp())
+        self.inbox.supersede(TIMER, list(tickets), {t.key for t in timers}, now.timestamp())
         return new
 
 

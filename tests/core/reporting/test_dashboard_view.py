@@ -4,6 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from zendesk_escalator.core.kinds import NOTICE
+from zendesk_escalator.core.kinds import NOTICE_QUEUE_BASE as QUEUE_BASE
 from zendesk_escalator.core.lifecycle.episode import ACTIVE, Episode
 from zendesk_escalator.core.reporting.dashboard_facts import (
     Dead,
@@ -15,8 +17,6 @@ from zendesk_escalator.core.reporting.dashboard_facts import (
     TicketFacts,
 )
 from zendesk_escalator.core.reporting.dashboard_view import Filters, build, countdown, health_view, next_step
-from zendesk_escalator.core.reporting.notices import KIND as NOTICE
-from zendesk_escalator.core.reporting.notices import QUEUE_BASE
 
 NOW = datetime(2026, 11, 23, 12, 10, tzinfo=timezone.utc)
 

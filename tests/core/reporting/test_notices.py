@@ -8,6 +8,7 @@ from conftest import SAMPLES, sample_policy
 
 from zendesk_escalator.core.channels import NoticeFilter
 from zendesk_escalator.core.escalation.rules import Decision
+from zendesk_escalator.core.kinds import NOTICE_QUEUE_BASE as QUEUE_BASE
 from zendesk_escalator.core.lifecycle.episode import (
     ACTIVE,
     CLOSED,
@@ -26,7 +27,7 @@ from zendesk_escalator.core.reporting.notice_formats import (
     teams_message,
     teams_text,
 )
-from zendesk_escalator.core.reporting.notices import QUEUE_BASE, notices, step_events
+from zendesk_escalator.core.reporting.notices import notices, step_events
 from zendesk_escalator.core.snapshot import Metric, TicketSnapshot
 from zendesk_escalator.schemas.policy_file import parse_policy
 

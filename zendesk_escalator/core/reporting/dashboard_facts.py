@@ -8,7 +8,7 @@ from ..lifecycle.episode import Episode
 
 @dataclass(frozen=True)
 class Moment:
-    """A pending timer row of a ticket: kind "timer" (SLA) or "lifecycle", with its payload."""
+    """A pending timer row of a ticket: an SLA timer or a lifecycle moment (kinds.MOMENTS), with its payload."""
 
     ticket_id: int
     kind: str

@@ -6,12 +6,12 @@ health. The chart is dashboard_chart.py.
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from ..kinds import LIFECYCLE, TIMER, row_ticket
 from ..lifecycle.episode import Episode
 from ..sla.timers import NAMES
 from ..wording import span, utc
 from .dashboard_chart import Chart, chart
 from .dashboard_facts import Dead, Decided, InboxHealth, Known, Moment, Stored
-from .notices import row_ticket
 
 SOON = timedelta(hours=1)  # an SLA breach closer than this is shown as urgent
 BEHIND = 60.0  # seconds the oldest due row may wait before the workers count as behind
@@ -179,7 +179,7 @@ def active_row(
     name, leads = levels.get(episode.level, (None, ()))
     facts = known.tickets.get(episode.ticket_id)
     if facts is None:  # Zendesk was not read: the pending SLA timers are all that is known of the clock
-        sla = countdown({t["metric"]: _moment(t["breach_at"]) for t in _payloads(moments, "timer")}, now)
+        sla = countdown({t["metric"]: _moment(t["breach_at"]) for t in _payloads(moments, TIMER)}, now)
         subject = organization = requester = last_reply = ""
     else:
         sla, subject = countdown(facts.breaches, now), facts.subject
@@ -207,7 +207,7 @@ def active_row(
         span(now - episode.opened_at),
         utc(episode.opened_at),
         sla,
-        next_step(_payloads(moments, "lifecycle"), now),
+        next_step(_payloads(moments, LIFECYCLE), now),
         last_reply or "—",
     )
 

@@ -12,23 +12,15 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 
 from ..channels import BREACH, CLOSED, EVENTS, LEVEL, OPENED, REMINDER, REOPENED
+from ..kinds import NOTICE, notice_lane
 from ..lifecycle.episode import CLOSED as CLOSED_STATE
 from ..lifecycle.episode import ESCALATED, Episode
 from ..policy import Policy
 from ..sla.timers import BREACH as BREACH_REASON
 from ..snapshot import TicketSnapshot
 
-KIND = "notice"  # the inbox row kind
-# A notice row queues apart from its ticket's own rows (a slow chat never holds them back), behind the ticket's
-# other notices: its "ticket" is this far below zero (Zendesk's ids are far smaller; periodic jobs are -1 to -9).
-QUEUE_BASE = 10**15
 RAISING = frozenset({ESCALATED, "re-escalated"})  # the causes of a step a rule's evidence took
 BACK = frozenset({"re-escalated", "reopened"})  # from monitoring, back to active
-
-
-def row_ticket(kind: str, ticket_id: int) -> int:
-    """The ticket an inbox row is about: a notice row's own queue key names it below zero."""
-    return -ticket_id - QUEUE_BASE if kind == KIND else ticket_id
 
 
 @dataclass(frozen=True)
@@ -54,14 +46,14 @@ class Notice:
     @property
     def key(self) -> str:
         """Its dedupe key: one notice per target, episode, event and step."""
-        return f"{KIND}:{self.target}:{self.episode_id}:{self.event}:{self.step}"
+        return f"{NOTICE}:{self.target}:{self.episode_id}:{self.event}:{self.step}"
 
     def row(self, now: float) -> dict:
         """The inbox row that sends it, due now."""
         return {
-            "kind": KIND,
+            "kind": NOTICE,
             "dedupe_key": self.key,
-            "ticket_id": -(QUEUE_BASE + self.ticket_id),
+            "ticket_id": notice_lane(self.ticket_id),
             "payload": asdict(self),
             "run_at": now,
         }

@@ -9,12 +9,12 @@ counts down from the service's clock rather than the agent's.
 from datetime import datetime, timezone
 from typing import Iterable, Protocol
 
+from ..kinds import LIFECYCLE, TIMER
 from ..lifecycle.episode import ACTIVE, CLOSED, REQUESTED, Episode
 from ..policy import Policy
 from ..sla.timers import NAMES
 from ..wording import span
 
-TIMER, LIFECYCLE = "timer", "lifecycle"  # the inbox row kinds of SLA timers and lifecycle moments
 # Each timeline step in words (the record's causes are the state machine's).
 STEPS = {
     "escalated": "escalated",
