@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import time, timedelta
+from typing import Any
 
 from .channels import HotlinePolicy, NotifyTarget
 from .conditions import When
@@ -126,7 +127,8 @@ class StatusValues:
 
     def of(self, state: str) -> str:
         """The value standing for a lifecycle state (requested, active, monitoring, closed)."""
-        return getattr(self, state)
+        value: str = getattr(self, state)
+        return value
 
 
 @dataclass(frozen=True)
@@ -242,7 +244,8 @@ class Policy:
     dashboard: DashboardPolicy = field(default_factory=DashboardPolicy)
     phone: HotlinePolicy = field(default_factory=HotlinePolicy)
     notify: tuple[NotifyTarget, ...] = ()
-    schedules: dict = field(default_factory=dict)  # name -> core.hours.Schedule
+    # name -> sla.hours.Schedule; Any because the root (shared vocabulary) imports no sub-package
+    schedules: dict[str, Any] = field(default_factory=dict)
 
     def level(self, number: int) -> Level:
         """Return the configured level, or a bare one."""

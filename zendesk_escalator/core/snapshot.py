@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Any, cast
 
 from .call import Call, call_of, transcript_of
 from .notification import Referral
@@ -123,7 +124,7 @@ class Comments:
 
 
 def ticket_from_api(
-    ticket_json: dict, comments: tuple[Comment, ...] = (), comment_count: int | None = None
+    ticket_json: dict[str, Any], comments: tuple[Comment, ...] = (), comment_count: int | None = None
 ) -> TicketSnapshot:
     """Build a snapshot from GET tickets/{id}.json?include=users and the new comments."""
     ticket = ticket_json["ticket"]
@@ -161,7 +162,7 @@ def ticket_from_api(
     )
 
 
-def tickets_from_api(answer: dict) -> dict[int, TicketSnapshot]:
+def tickets_from_api(answer: dict[str, Any]) -> dict[int, TicketSnapshot]:
     """Snapshots from a list answer (show_many, incremental export), metric sets matched by ticket id."""
     metric_sets = {m.get("ticket_id"): m for m in answer.get("metric_sets") or () if isinstance(m, dict)}
     return {
@@ -171,7 +172,7 @@ def tickets_from_api(answer: dict) -> dict[int, TicketSnapshot]:
     }
 
 
-def comments_from_api(comments_json: dict) -> Comments:
+def comments_from_api(comments_json: dict[str, Any]) -> Comments:
     """Parse GET tickets/{id}/comments.json?include=users (newest first)."""
     people = People.of(comments_json.get("users"))
     page = tuple(comment_from_api(raw, people) for raw in comments_json.get("comments") or ())
@@ -186,7 +187,7 @@ class People:
     roles: dict[int, str | None]
 
     @classmethod
-    def of(cls, users: list | None) -> "People":
+    def of(cls, users: list[dict[str, Any]] | None) -> "People":
         """Index a list of user objects."""
         return cls(_emails(users), {u["id"]: u.get("role") for u in users or () if "id" in u})
 
@@ -229,7 +230,7 @@ def parse_time(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
-def _metrics(slas: dict | None) -> tuple[Metric, ...]:
+def _metrics(slas: dict[str, Any] | None) -> tuple[Metric, ...]:
     found = []
     for raw in (slas or {}).get("policy_metrics") or ():
         if isinstance(raw, dict) and raw.get("metric"):
@@ -237,9 +238,9 @@ def _metrics(slas: dict | None) -> tuple[Metric, ...]:
     return tuple(found)
 
 
-def _targets(metric_events: dict | None) -> tuple[Target, ...]:
+def _targets(metric_events: dict[str, Any] | None) -> tuple[Target, ...]:
     """The latest apply_sla of each metric (metric_events is keyed by metric name)."""
-    found = {}
+    found: dict[str, Target] = {}
     for metric, events in (metric_events or {}).items() if isinstance(metric_events, dict) else ():
         for event in events or ():
             sla = event.get("sla") if isinstance(event, dict) and event.get("type") == "apply_sla" else None
@@ -248,22 +249,22 @@ def _targets(metric_events: dict | None) -> tuple[Target, ...]:
     return tuple(found.values())
 
 
-def _replies(metric_set: dict | None) -> int | None:
+def _replies(metric_set: dict[str, Any] | None) -> int | None:
     replies = (metric_set or {}).get("replies")
     return replies if isinstance(replies, int) else None
 
 
-def person_of(users: list | None, user_id: int | None) -> Person | None:
+def person_of(users: list[dict[str, Any]] | None, user_id: int | None) -> Person | None:
     """The user of this id among user objects, as a Person (None: not among them)."""
     user = next((u for u in users or () if isinstance(u, dict) and u.get("id") == user_id), None)
     return Person(user.get("name"), (user.get("email") or "").lower() or None, user.get("phone")) if user else None
 
 
-def _emails(users: list | None) -> dict[int, str]:
+def _emails(users: list[dict[str, Any]] | None) -> dict[int, str]:
     return {u["id"]: (u.get("email") or "").lower() for u in users or () if "id" in u}
 
 
-def comment_from_api(raw: dict, people: People) -> Comment:
+def comment_from_api(raw: dict[str, Any], people: People) -> Comment:
     """One comment object (comments API, or a Comment event of the ticket events export)."""
     via = raw.get("via")
     return Comment(
@@ -272,14 +273,15 @@ def comment_from_api(raw: dict, people: People) -> Comment:
         body=raw.get("plain_body") or raw.get("body") or "",
         public=bool(raw.get("public", True)),
         recipients=frozenset(_recipients(via if isinstance(via, dict) else {}, people.emails)),
-        author_role=people.roles.get(raw.get("author_id")),
+        # A comment without an author gets no role (dict.get takes the None; no user has that id).
+        author_role=people.roles.get(cast(int, raw.get("author_id"))),
         created_at=raw.get("created_at"),
         by_email=isinstance(via, dict) and via.get("channel") in EMAIL_CHANNELS,
         transcript=transcript_of(raw),
     )
 
 
-def _recipients(via: dict, emails: dict[int, str]) -> set[str]:
+def _recipients(via: dict[str, Any], emails: dict[int, str]) -> set[str]:
     """Every address an email comment went to: To, original recipients and CCs.
 
     Zendesk lists a comment's CCs as user ids (resolved through the sideloaded

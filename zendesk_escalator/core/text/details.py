@@ -6,6 +6,7 @@ English words only. Every pattern bounds its repetitions: the text is untrusted.
 """
 
 import re
+from collections.abc import Iterable
 
 from .mail import EMAIL
 
@@ -214,7 +215,7 @@ def organization(text: str) -> str | None:
 
 def _signature_name(lines: list[str]) -> str | None:
     """The topmost name-only line of the block of lines that ends with the contact line."""
-    block = []
+    block: list[str] = []
     for line in reversed(lines):
         if not line.strip():
             break
@@ -245,7 +246,7 @@ def _name_word(word: str) -> bool:
     return bool(letters) and letters.isalpha() and word[0].isupper()
 
 
-def _snippets(pattern: re.Pattern, text: str) -> tuple[str, ...]:
+def _snippets(pattern: re.Pattern[str], text: str) -> tuple[str, ...]:
     """A snippet around each match that the snippet before does not already show."""
     found, shown_until = [], 0
     for match in pattern.finditer(text):
@@ -279,5 +280,5 @@ def _within(host: str, domains: frozenset[str]) -> bool:
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
-def _unique(items) -> tuple[str, ...]:
+def _unique(items: Iterable[str | None]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item for item in items if item))
