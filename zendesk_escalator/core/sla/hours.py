@@ -17,9 +17,10 @@ minutes and date-range holidays. zoneinfo reads each zone's data once (its only 
 """
 
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Any, TypeGuard, TypeVar
 from zoneinfo import ZoneInfo
 
 from .zone_names import iana_zone
@@ -34,6 +35,7 @@ WEEKDAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "S
 _MARGIN = timedelta(hours=15)
 
 Span = tuple[datetime, datetime]
+T = TypeVar("T")
 
 
 class ScheduleError(ValueError):
@@ -52,7 +54,7 @@ class Schedule:
     _days: tuple[tuple[tuple[int, int], ...], ...] = field(init=False, repr=False, compare=False)
     _closed: tuple[tuple[date, date], ...] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         zone = iana_zone(self.time_zone)
         intervals = tuple(sorted(_checked_interval(i) for i in self.intervals))
         if not intervals:
@@ -60,7 +62,7 @@ class Schedule:
         for (_, end), (start, _) in zip(intervals, intervals[1:]):
             if start < end:
                 raise ScheduleError(f"intervals overlap at {_wall(start)}")
-        days = [[] for _ in range(7)]  # by date.weekday(): Monday is 0, Sunday 6
+        days: list[list[tuple[int, int]]] = [[] for _ in range(7)]  # by date.weekday(): Monday is 0, Sunday 6
         for start, end in intervals:
             days[(start // DAY + 6) % 7].append((start % DAY, end - start // DAY * DAY))
         holidays = tuple(sorted(_checked_holiday(h) for h in self.holidays))
@@ -195,7 +197,9 @@ def _offset_change(zone: ZoneInfo, midnight: datetime) -> tuple[timedelta, timed
 
 
 def _offset(zone: ZoneInfo, naive_utc: datetime) -> timedelta:
-    return naive_utc.replace(tzinfo=timezone.utc).astimezone(zone).utcoffset()
+    offset = naive_utc.replace(tzinfo=timezone.utc).astimezone(zone).utcoffset()
+    assert offset is not None  # an aware datetime's
+    return offset
 
 
 def _utc(moment: datetime) -> datetime:
@@ -204,12 +208,8 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc)
 
 
-def _checked_interval(interval) -> tuple[int, int]:
-    start, end = _pair(
-        interval,
-        "an interval is a pair of whole week minutes",
-        lambda m: isinstance(m, int) and not isinstance(m, bool),
-    )
+def _checked_interval(interval: object) -> tuple[int, int]:
+    start, end = _pair(interval, "an interval is a pair of whole week minutes", _is_minute)
     if not 0 <= start < end <= WEEK:
         raise ScheduleError(f"interval {start}-{end}: need 0 <= start < end <= {WEEK}")
     if start // DAY != (end - 1) // DAY:
@@ -217,19 +217,23 @@ def _checked_interval(interval) -> tuple[int, int]:
     return start, end
 
 
-def _checked_holiday(holiday) -> tuple[date, date]:
-    first, last = _pair(
-        holiday,
-        "a holiday is a pair of dates (first and last day)",
-        lambda d: isinstance(d, date) and not isinstance(d, datetime),
-    )
+def _checked_holiday(holiday: object) -> tuple[date, date]:
+    first, last = _pair(holiday, "a holiday is a pair of dates (first and last day)", _is_date)
     if last < first:
         raise ScheduleError(f"holiday {first}..{last} ends before it starts")
     return first, last
 
 
-def _pair(value, what: str, fits) -> tuple:
-    try:
+def _is_minute(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_date(value: object) -> TypeGuard[date]:
+    return isinstance(value, date) and not isinstance(value, datetime)
+
+
+def _pair(value: Any, what: str, fits: Callable[[object], TypeGuard[T]]) -> tuple[T, T]:
+    try:  # Any: whatever unpacks into two; what does not raises, and is reported
         first, second = value
     except (TypeError, ValueError):
         raise ScheduleError(f"{what}, not {value!r}") from None

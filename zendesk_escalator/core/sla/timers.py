@@ -11,6 +11,7 @@ schedule.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from ..escalation.rules import Decision
@@ -55,7 +56,7 @@ class Timer:
         """Its dedupe key: a moved breach or moment is a new timer."""
         return f"timer:{self.kind}:{self.ticket_id}:{self.metric}:{_epoch(self.breach_at)}:{_epoch(self.fire_at)}"
 
-    def to_payload(self) -> dict:
+    def to_payload(self) -> dict[str, Any]:
         """JSON-ready form for the inbox row."""
         return {
             "kind": self.kind,
@@ -68,7 +69,7 @@ class Timer:
         }
 
     @classmethod
-    def from_payload(cls, data: dict) -> "Timer":
+    def from_payload(cls, data: dict[str, Any]) -> "Timer":
         """Rebuild from `to_payload` output."""
         return cls(
             data["kind"],
@@ -183,7 +184,8 @@ def decide_timer(
         level = max(standing.level, sla.warning_level) if standing.escalated else sla.warning_level
         return Decision(
             "sla_warning",
-            standing.reason if standing.escalated else WARNING,
+            # An episode names its reason; only a standing screened from tags may lack one (passed on as is).
+            cast(str, standing.reason) if standing.escalated else WARNING,
             level,
             evidence=(evidence,),
             reassign=False,
@@ -211,8 +213,11 @@ def _metric_timers(
     now: datetime,
     target: tuple[float, Schedule] | None,
 ) -> list[Timer]:
-    sla, make = policy.sla, lambda kind, at, stage, n=0: Timer(kind, ticket.id, metric, breach_at, at, stage, n)
-    timers = []
+    def make(kind: str, at: datetime, stage: str, n: int = 0) -> Timer:
+        return Timer(kind, ticket.id, metric, breach_at, at, stage, n)
+
+    sla = policy.sla
+    timers: list[Timer] = []
     if breach_at > now:  # warnings make sense only before the breach
         if before := _warn_before(ticket, metric, policy):
             timers.append(make(WARNING, breach_at - before, f"{span(before)} before"))
