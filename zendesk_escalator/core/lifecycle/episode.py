@@ -8,8 +8,10 @@ de-escalates with the customer's agreement. Each transition on the ticket is one
 update with one internal note; the record keeps the timeline.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from ..escalation.rules import COMMENTS, TICKET, Decision
 from ..notification import Notification
@@ -107,7 +109,7 @@ class Episode:
         phase = ACTIVE if self.state == REQUESTED else self.state
         return Mirror(phase, self.level, self.latest_reason, self.opened_at.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
-    def to_record(self) -> dict:
+    def to_record(self) -> dict[str, Any]:
         """JSON-ready form of what the columns do not hold."""
         return {
             "rule": self.rule,
@@ -130,7 +132,7 @@ class Episode:
         }
 
     @classmethod
-    def from_record(cls, row: dict, record: dict) -> "Episode":
+    def from_record(cls, row: Mapping[str, Any], record: dict[str, Any]) -> "Episode":
         """Rebuild from a stored row (columns) and its record."""
         return cls(
             ticket_id=row["ticket_id"],
@@ -212,7 +214,7 @@ def plan_lines(
     every = policy.lifecycle.every(ticket.priority)
     if every:
         hours = f" ({policy.lifecycle.cadence_schedule} business hours)" if policy.lifecycle.cadence_schedule else ""
-        due = update_due(now, ticket, policy, schedules)
+        due = _due_after(now, every, policy, schedules)
         lines.append(
             f"Communication plan: a public update to the customer every {span(every)}{hours}; "
             f"next one due by {due.strftime('%Y-%m-%d %H:%M UTC')}"
@@ -227,6 +229,11 @@ def update_due(
     every = policy.lifecycle.every(ticket.priority)
     if every is None:
         return None
+    return _due_after(since, every, policy, schedules)
+
+
+def _due_after(since: datetime, every: timedelta, policy: Policy, schedules: dict[str, Schedule] | None) -> datetime:
+    """The moment `every` of the cadence's business time has passed since `since`."""
     name = policy.lifecycle.cadence_schedule
     schedule = (schedules or policy.schedules).get(name) if name else calendar_schedule()
     return add_business_minutes(schedule or calendar_schedule(), since, every / timedelta(minutes=1))
