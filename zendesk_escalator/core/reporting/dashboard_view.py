@@ -5,6 +5,7 @@ health. The chart is dashboard_chart.py.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from ..lifecycle.episode import Episode
 from ..sla.timers import NAMES
@@ -183,9 +184,8 @@ def active_row(
         subject = organization = requester = last_reply = ""
     else:
         sla, subject = countdown(facts.breaches, now), facts.subject
-        organization = known.organizations.get(facts.organization_id) or (
-            f"organization {facts.organization_id}" if facts.organization_id else ""
-        )
+        named = known.organizations.get(facts.organization_id) if facts.organization_id is not None else None
+        organization = named or (f"organization {facts.organization_id}" if facts.organization_id else "")
         requester = _person(known, facts.requester_id) if facts.requester_id else ""
         last_reply = (
             (f"{span(now - facts.last_reply)} ago" if facts.last_reply else "none yet") if facts.replies_read else ""
@@ -223,7 +223,7 @@ def countdown(breaches: dict[str, datetime], now: datetime) -> Countdown | None:
     return Countdown(f"{span(breach - now)} left", "soon" if breach - now <= SOON else "ok", about, breach.timestamp())
 
 
-def next_step(timers: list[dict], now: datetime) -> str:
+def next_step(timers: list[dict[str, Any]], now: datetime) -> str:
     """The ticket's next lifecycle moment: "customer update due in 40 min" ("—" when none)."""
     if not timers:
         return "—"
@@ -299,7 +299,7 @@ def _person(known: Known, user_id: int) -> str:
     return known.users.get(user_id) or f"user {user_id}"
 
 
-def _payloads(moments: list[Moment], kind: str) -> list[dict]:
+def _payloads(moments: list[Moment], kind: str) -> list[dict[str, Any]]:
     return [moment.payload for moment in moments if moment.kind == kind]
 
 
