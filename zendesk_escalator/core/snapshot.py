@@ -191,6 +191,10 @@ class People:
         """Index a list of user objects."""
         return cls(_emails(users), {u["id"]: u.get("role") for u in users or () if "id" in u})
 
+    def role(self, user_id: int | None) -> str | None:
+        """A user's role (None: unknown, or no user)."""
+        return self.roles.get(cast(int, user_id))  # dict.get takes None too: no user has that id
+
 
 def new_since(
     comments: Comments, mark: int | None, since: datetime | None, announced: frozenset[int] = frozenset()
@@ -273,8 +277,7 @@ def comment_from_api(raw: dict[str, Any], people: People) -> Comment:
         body=raw.get("plain_body") or raw.get("body") or "",
         public=bool(raw.get("public", True)),
         recipients=frozenset(_recipients(via if isinstance(via, dict) else {}, people.emails)),
-        # A comment without an author gets no role (dict.get takes the None; no user has that id).
-        author_role=people.roles.get(cast(int, raw.get("author_id"))),
+        author_role=people.role(raw.get("author_id")),
         created_at=raw.get("created_at"),
         by_email=isinstance(via, dict) and via.get("channel") in EMAIL_CHANNELS,
         transcript=transcript_of(raw),

@@ -14,7 +14,7 @@ decision sequence as the trigger webhook it would have sent (notification_of).
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Iterable
+from typing import Any, Iterable, Mapping, cast
 
 from ..notification import STAFF_ROLES, Notification
 from ..policy import Policy
@@ -80,9 +80,9 @@ class Change:
     created: bool = False  # the ticket's first update: it sets every field
 
 
-def changes_from_export(events: Iterable[dict], people: People) -> dict[int, list[Change]]:
+def changes_from_export(events: Iterable[dict[str, Any]], people: People) -> dict[int, list[Change]]:
     """Group the export's ticket events by ticket, each once (time-based pages overlap), oldest first."""
-    seen: set = set()
+    seen: set[object] = set()
     by_ticket: dict[int, list[Change]] = defaultdict(list)
     for raw in events:
         if not isinstance(raw, dict) or raw.get("id") in seen or not isinstance(raw.get("ticket_id"), int):
@@ -96,13 +96,17 @@ def changes_from_export(events: Iterable[dict], people: People) -> dict[int, lis
     return dict(by_ticket)
 
 
-def change_from_event(raw: dict, people: People) -> Change | None:
+def change_from_event(raw: dict[str, Any], people: People) -> Change | None:
     """One ticket event (an audit with its child events); None without a time."""
     at = _moment(raw)
     if at is None:
         return None
     actor = raw.get("updater_id") if isinstance(raw.get("updater_id"), int) and raw["updater_id"] > 0 else None
-    fields, added, removed, comments, created = [], [], [], [], False
+    fields: list[FieldChange] = []
+    added: list[str] = []
+    removed: list[str] = []
+    comments: list[Comment] = []
+    created = False
     for child in raw.get("child_events") or ():
         kind = child.get("event_type") or child.get("type") if isinstance(child, dict) else None
         if kind == "Comment" and ("body" in child or "plain_body" in child):
@@ -121,7 +125,7 @@ def change_from_event(raw: dict, people: People) -> Change | None:
         raw["ticket_id"],
         at,
         actor,
-        people.roles.get(actor),
+        people.role(actor),
         tuple(fields),
         tuple(added),
         tuple(removed),
@@ -160,7 +164,7 @@ def apply_change(state: TicketSnapshot, change: Change) -> TicketSnapshot:
     )
 
 
-def apply_update(state: TicketSnapshot, update: dict) -> TicketSnapshot:
+def apply_update(state: TicketSnapshot, update: dict[str, Any]) -> TicketSnapshot:
     """The ticket after the service's one update (the PUT it would have sent) had been applied."""
     fields = dict(state.custom_fields)
     fields.update({f["id"]: f["value"] for f in update.get("custom_fields") or ()})
@@ -193,18 +197,20 @@ def notification_of(change: Change, state: TicketSnapshot, policy: Policy) -> No
         priority=state.priority,
         status=state.status,
         updated_at=state.updated_at,
-        escalation_status=state.field(status_field) if status_field else None,
+        # The status drop-down's value: its option's tag, or None.
+        escalation_status=cast(str | None, state.field(status_field)) if status_field else None,
     )
 
 
-def _set(state: TicketSnapshot, values: dict, tags: tuple[str, ...]) -> TicketSnapshot:
+def _set(state: TicketSnapshot, values: Mapping[str | int, object], tags: tuple[str, ...]) -> TicketSnapshot:
     custom = dict(state.custom_fields)
     custom.update({name: value for name, value in values.items() if isinstance(name, int)})
-    named = {name: value for name, value in values.items() if isinstance(name, str)}
+    # Any: each names a snapshot attribute (FIELDS) and holds what the export gave for it.
+    named: dict[str, Any] = {name: value for name, value in values.items() if isinstance(name, str)}
     return replace(state, tags=tags, custom_fields=tuple(custom.items()), **named)
 
 
-def _pairs(child: dict) -> list[tuple[str, object, object]]:
+def _pairs(child: dict[str, Any]) -> list[tuple[str, object, object]]:
     """(field name, value, previous) of a child event, in either form the export is seen in."""
     previous = child.get("previous_value", UNKNOWN)
     if "field_name" in child:  # the audit form: field_name, value, previous_value
@@ -212,20 +218,20 @@ def _pairs(child: dict) -> list[tuple[str, object, object]]:
     return [(key, value, previous) for key, value in child.items() if key not in NOT_FIELDS]
 
 
-def _tag_diff(child: dict, value, previous) -> tuple[list[str], list[str]]:
+def _tag_diff(child: dict[str, Any], value: object, previous: object) -> tuple[list[str], list[str]]:
     if "added_tags" in child or "removed_tags" in child:
         return list(child.get("added_tags") or ()), list(child.get("removed_tags") or ())
     now, before = _tags(value), _tags(previous) if previous is not UNKNOWN else []
     return [t for t in now if t not in before], [t for t in before if t not in now]
 
 
-def _tags(value) -> list[str]:
+def _tags(value: Any) -> list[str]:
     if isinstance(value, str):  # some exports give a space-separated string
         return value.split()
     return [t for t in value or () if isinstance(t, str)]
 
 
-def _field(name: str, value, previous) -> FieldChange | None:
+def _field(name: str, value: object, previous: object) -> FieldChange | None:
     if name.isdigit():
         return FieldChange(int(name), value, previous)
     attribute = FIELDS.get(name)
@@ -236,14 +242,14 @@ def _field(name: str, value, previous) -> FieldChange | None:
     return FieldChange(attribute, value, previous)
 
 
-def _id(value) -> int | None:
+def _id(value: object) -> int | None:
     """Audits give ids as text ("360000000003"); empty means none."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
-def _moment(raw: dict) -> datetime | None:
+def _moment(raw: dict[str, Any]) -> datetime | None:
     stamp = raw.get("timestamp")
     if isinstance(stamp, (int, float)) and not isinstance(stamp, bool):
         return datetime.fromtimestamp(stamp, tz=timezone.utc)
