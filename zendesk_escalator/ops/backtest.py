@@ -19,7 +19,8 @@ from datetime import datetime, timedelta
 from typing import Callable, TextIO
 
 from ..actions import ZendeskClient
-from ..core.backtest.period import TicketHistory, cases_to_read, replay
+from ..core.backtest.period import cases_to_read, replay
+from ..core.backtest.replayed import TicketHistory
 from ..core.backtest.ticket_history import changes_from_export
 from ..core.escalation.email import with_account_host
 from ..core.escalation.triggers import escalation_rules

@@ -8,7 +8,8 @@ import pytest
 from fake_zendesk import INTEGRATION_USER
 
 from zendesk_escalator.core.backtest.findings import Finding
-from zendesk_escalator.core.backtest.period import TicketHistory, replay
+from zendesk_escalator.core.backtest.period import replay
+from zendesk_escalator.core.backtest.replayed import TicketHistory
 from zendesk_escalator.core.backtest.ticket_history import Change, FieldChange, notification_of
 from zendesk_escalator.core.escalation.triggers import escalation_rules
 from zendesk_escalator.core.lifecycle.sequence import Step, on_notifications
