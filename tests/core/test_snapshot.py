@@ -5,7 +5,8 @@ from datetime import datetime, timezone
 import pytest
 from conftest import sample
 
-from zendesk_escalator.core.snapshot import Comments, comments_from_api, new_since, parse_time, ticket_from_api
+from zendesk_escalator.core.snapshot import Comments, new_since, parse_time
+from zendesk_escalator.core.snapshot_api import comments_from_api, ticket_from_api
 
 DESK = "escalation@acme.example"
 

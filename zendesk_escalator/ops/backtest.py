@@ -29,7 +29,8 @@ from ..core.sla.history import histories_from_export
 from ..core.sla.hours import Schedule
 from ..core.sla.schedule_api import schedule_from_zendesk
 from ..core.sla.timers import ACCOUNT_SCHEDULE
-from ..core.snapshot import People, TicketSnapshot, person_of, tickets_from_api
+from ..core.snapshot import TicketSnapshot
+from ..core.snapshot_api import People, person_of, tickets_from_api
 from ..errors import ConfigError, EscalatorError, TicketNotFound, ZendeskError, ZendeskRejected
 from ..policy_file import load_policy
 from ..settings import Settings

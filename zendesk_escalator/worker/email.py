@@ -15,7 +15,8 @@ from typing import Callable
 
 from ..core.escalation.email import EMAIL, linked_update, merge_comments, referral
 from ..core.policy import Policy
-from ..core.snapshot import TicketSnapshot, ticket_from_api
+from ..core.snapshot import TicketSnapshot
+from ..core.snapshot_api import ticket_from_api
 from ..errors import TicketNotFound, ZendeskRejected
 from ..store.inbox import Inbox, InboxRow
 from .escalate import Reader, Writer

@@ -13,7 +13,8 @@ import logging
 from datetime import datetime, timedelta
 from typing import Callable
 
-from ..core.snapshot import TicketSnapshot, tickets_from_api
+from ..core.snapshot import TicketSnapshot
+from ..core.snapshot_api import tickets_from_api
 from ..errors import ZendeskRejected
 from ..store.cursors import Cursors
 from ..zendesk.reader import SHOW_MANY

@@ -21,7 +21,8 @@ from ..core.lifecycle.episode import CLOSED, Episode
 from ..core.lifecycle.review import render_review, summarize_audits
 from ..core.lifecycle.transitions import Move, closing, on_timer, review_followup
 from ..core.policy import Policy
-from ..core.snapshot import comments_from_api, parse_time, ticket_from_api
+from ..core.snapshot import parse_time
+from ..core.snapshot_api import comments_from_api, ticket_from_api
 from ..errors import TicketNotFound, ZendeskConflict, ZendeskRejected
 from ..store.escalations import Escalations
 from ..store.inbox import Inbox, InboxRow

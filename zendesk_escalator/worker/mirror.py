@@ -18,7 +18,7 @@ from typing import Callable
 from ..core.escalation.plan import mirror_update
 from ..core.lifecycle.episode import CLOSED
 from ..core.policy import FieldIds, Policy
-from ..core.snapshot import ticket_from_api
+from ..core.snapshot_api import ticket_from_api
 from ..errors import TicketNotFound, ZendeskConflict
 from ..store.cursors import Cursors
 from ..store.escalations import Escalations

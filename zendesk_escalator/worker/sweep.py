@@ -13,7 +13,7 @@ import logging
 from datetime import datetime
 from typing import Callable
 
-from ..core.snapshot import tickets_from_api
+from ..core.snapshot_api import tickets_from_api
 from ..zendesk.reader import SHOW_MANY
 from .escalate import Reader
 from .periodic import JobResult

@@ -14,7 +14,8 @@ from zendesk_escalator.core.backtest.ticket_history import (
     changes_from_export,
     start_state,
 )
-from zendesk_escalator.core.snapshot import People, TicketSnapshot
+from zendesk_escalator.core.snapshot import TicketSnapshot
+from zendesk_escalator.core.snapshot_api import People
 
 T1, T2, T3 = (datetime(2026, 11, 2, h, tzinfo=timezone.utc) for h in (9, 10, 11))
 CUSTOMER, AGENT, DESK = 20978392, 235323, 30000001

@@ -17,7 +17,8 @@ from zendesk_escalator.core.sla.timers import (
     stale_because,
     timers_for,
 )
-from zendesk_escalator.core.snapshot import Metric, Target, TicketSnapshot, ticket_from_api
+from zendesk_escalator.core.snapshot import Metric, Target, TicketSnapshot
+from zendesk_escalator.core.snapshot_api import ticket_from_api
 from zendesk_escalator.core.state import Standing
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)

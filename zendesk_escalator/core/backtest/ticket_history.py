@@ -18,7 +18,8 @@ from typing import Any, Iterable, Mapping, cast
 
 from ..notification import STAFF_ROLES, Notification
 from ..policy import Policy
-from ..snapshot import Comment, People, TicketSnapshot, comment_from_api, parse_time
+from ..snapshot import Comment, TicketSnapshot, parse_time
+from ..snapshot_api import People, comment_from_api
 
 # Zendesk's field names, as the snapshot calls them; other system fields play no part in a decision.
 FIELDS = {
