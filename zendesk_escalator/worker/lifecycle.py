@@ -17,9 +17,10 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Callable
 
+from ..core.lifecycle.close import closing, review_followup
 from ..core.lifecycle.episode import CLOSED, Episode
 from ..core.lifecycle.review import render_review, summarize_audits
-from ..core.lifecycle.transitions import Move, closing, on_timer, review_followup
+from ..core.lifecycle.transitions import Move, on_timer
 from ..core.policy import Policy
 from ..core.snapshot import parse_time
 from ..core.snapshot_api import comments_from_api, ticket_from_api

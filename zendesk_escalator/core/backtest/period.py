@@ -28,9 +28,10 @@ from ..escalation.email import linked_update, named_cases
 from ..escalation.recurring import RECURRING
 from ..escalation.rules import Decision, Rules
 from ..lifecycle import sequence
+from ..lifecycle.close import closing
 from ..lifecycle.episode import CLOSED, standing_of
 from ..lifecycle.state_table import adopt
-from ..lifecycle.transitions import Move, closing, on_timer
+from ..lifecycle.transitions import Move, on_timer
 from ..notification import Notification
 from ..policy import Policy
 from ..sla.history import clocks_at, moments

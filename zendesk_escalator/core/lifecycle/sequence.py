@@ -30,7 +30,7 @@ from ..sla.hours import Schedule
 from ..sla.timers import BREACH, Timer, decide_timer, stale_because, timers_for
 from ..snapshot import Comment, TicketSnapshot
 from .episode import CLOSED, DEESCALATED, Episode, escalation_made, standing_of
-from .episode import screen as lifecycle_screen
+from .screening import screen as lifecycle_screen
 from .state_table import adopt
 from .transitions import Move, before_rules, on_ticket
 

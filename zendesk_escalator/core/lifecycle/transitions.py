@@ -9,9 +9,9 @@ from ..escalation.rules import Decision
 from ..policy import Policy
 from ..sla.hours import Schedule
 from ..snapshot import TicketSnapshot
-from ..state import mirror_tags
 from ..text.checklist import missing_lines, render_customer_request, render_note
 from ..wording import span, utc
+from .communication_plan import plan_lines, update_due
 from .episode import (
     ACTIVE,
     CLOSED,
@@ -25,8 +25,6 @@ from .episode import (
     Episode,
     agreement,
     escalated,
-    plan_lines,
-    update_due,
 )
 from .request_checks import checklist_for
 from .state_table import (
@@ -93,39 +91,6 @@ def on_ticket(
         assert episode is not None  # the row of an open episode
         return _reopen(ticket, episode, policy, now, schedules)
     return Move(ADOPTED, None, episode) if just_adopted(episode) else None
-
-
-def closing(ticket: TicketSnapshot, episode: Episode, review: str, policy: Policy) -> dict[str, Any]:
-    """The close's update: the closed phase and the review; on a closed ticket only its tags.
-
-    A closed ticket takes no single-ticket update: its tags go through Update Many
-    Tickets as `additional_tags` and `remove_tags` (Zendesk's tags documentation),
-    and the review stays in the service.
-    """
-    consumed = frozenset({policy.lifecycle.deescalate_tag})
-    if ticket.status == "closed":
-        wanted = mirror_tags(ticket, policy, episode.mirror, consumed)
-        return {
-            "id": ticket.id,
-            "additional_tags": [t for t in wanted if t not in ticket.tags],
-            "remove_tags": [t for t in ticket.tags if t not in wanted],
-        }
-    return lifecycle_update(ticket, policy, episode.mirror, review, consumed=consumed)
-
-
-def review_followup(ticket: TicketSnapshot, episode: Episode, review: str, policy: Policy) -> dict[str, Any] | None:
-    """The follow-up ticket that holds the review of a ticket closed before it (None: not asked for)."""
-    if ticket.status != "closed" or not policy.lifecycle.review_followup:
-        return None
-    followup = {
-        "subject": f"Post-escalation review of #{ticket.id}: {ticket.subject}"[:250],
-        "comment": {"body": review, "public": False},
-        "via_followup_source_id": ticket.id,
-        "tags": ["escalator_review"],
-    }
-    if episode.owner_id:
-        followup["assignee_id"] = episode.owner_id
-    return followup
 
 
 def monitoring_ended(ticket: TicketSnapshot, episode: Episode, now: datetime) -> Episode | None:
