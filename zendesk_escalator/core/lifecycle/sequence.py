@@ -27,7 +27,8 @@ from ..escalation.rules import COMMENTS, Decision, Rules
 from ..notification import Notification
 from ..policy import Policy
 from ..sla.hours import Schedule
-from ..sla.timers import BREACH, Timer, decide_timer, stale_because, timers_for
+from ..sla.timer_check import decide_timer, stale_because
+from ..sla.timers import BREACH, Timer, timers_for
 from ..snapshot import Comment, TicketSnapshot
 from .episode import CLOSED, DEESCALATED, Episode, escalation_made, standing_of
 from .screening import screen as lifecycle_screen
