@@ -9,7 +9,8 @@ intervals minutes from Sunday 00:00; .../schedules/{id}/holidays.json answers
 from datetime import date
 from typing import Any, cast
 
-from .hours import Schedule, ScheduleError
+from .hours import Schedule
+from .schedule_checks import ScheduleError
 from .zone_names import UnknownTimeZone
 
 
