@@ -25,10 +25,10 @@ from ..core.policy import (
     RecurringPolicy,
     ReportPolicy,
     Route,
-    SlaPolicy,
     StatusValues,
     Trigger,
 )
+from ..core.sla_policy import SlaPolicy
 from ..errors import ConfigError
 from ..ids import ZendeskId
 from ..schemas import first_error

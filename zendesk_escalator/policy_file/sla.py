@@ -5,7 +5,7 @@ from datetime import timedelta
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from ..core.conditions import When
-from ..core.policy import FallbackTarget, SlaPolicy, WarnRule
+from ..core.sla_policy import FallbackTarget, SlaPolicy, WarnRule
 from ..schemas import OneOrMany
 from .common import POSITIVE, Duration, LevelNumber, Strict, WhenSchema, known_zone, priority, slug
 

@@ -6,10 +6,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from zendesk_escalator.core.conditions import When
-from zendesk_escalator.core.policy import FallbackTarget, SlaPolicy, WarnRule
 from zendesk_escalator.core.sla.hours import Schedule
 from zendesk_escalator.core.sla.timer_check import decide_timer, stale_because
 from zendesk_escalator.core.sla.timers import BREACH, OWN_TARGET, WARNING, Timer, timers_for
+from zendesk_escalator.core.sla_policy import FallbackTarget, SlaPolicy, WarnRule
 from zendesk_escalator.core.snapshot import Metric, Target, TicketSnapshot
 from zendesk_escalator.core.snapshot_api import ticket_from_api
 from zendesk_escalator.core.state import Standing
