@@ -21,7 +21,7 @@ from typing import Callable, TextIO
 from ..actions import ZendeskClient
 from ..core.backtest.period import cases_to_read, replay
 from ..core.backtest.replayed import TicketHistory
-from ..core.backtest.ticket_history import changes_from_export
+from ..core.backtest.ticket_events import changes_from_export
 from ..core.escalation.email import with_account_host
 from ..core.escalation.triggers import escalation_rules
 from ..core.policy import Policy

@@ -4,14 +4,13 @@ from datetime import datetime, timezone
 
 from fake_history import audit, change, comment, create
 
+from zendesk_escalator.core.backtest.ticket_events import change_from_event, changes_from_export
 from zendesk_escalator.core.backtest.ticket_history import (
     UNKNOWN,
     Change,
     FieldChange,
     apply_change,
     apply_update,
-    change_from_event,
-    changes_from_export,
     start_state,
 )
 from zendesk_escalator.core.snapshot import TicketSnapshot
