@@ -34,7 +34,7 @@ from fake_zendesk import FakeZendesk
 from sla_report import SweepTap, measure, report
 from sla_world import World
 
-from zendesk_escalator.core.snapshot import tickets_from_api
+from zendesk_escalator.core.snapshot_api import tickets_from_api
 from zendesk_escalator.schemas.policy_file import load_policy
 from zendesk_escalator.store.cursors import Cursors
 from zendesk_escalator.store.inbox import Inbox

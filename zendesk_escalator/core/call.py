@@ -10,6 +10,7 @@ Partner Edition API). The call's words are the voice comment's
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 VOICE_CHANNELS = frozenset({"voice", 44, 45, 46, "44", "45", "46"})
 KINDS = {
@@ -44,7 +45,7 @@ def call_of(via: object) -> Call | None:
     """The call in a ticket's via object (None: the ticket did not come from Talk)."""
     if not isinstance(via, dict) or via.get("channel") not in VOICE_CHANNELS:
         return None
-    source = via.get("source") if isinstance(via.get("source"), dict) else {}
+    source = _end(via.get("source"))
     to, caller = _end(source.get("to")), _end(source.get("from"))
     kind = KINDS.get(source.get("rel")) or KINDS.get(via.get("channel")) or "a call"
     return Call(
@@ -64,7 +65,7 @@ def e164(number: object) -> str | None:
     return f"+{digits}" if 7 <= len(digits) <= 15 else None
 
 
-def transcript_of(comment: dict) -> str | None:
+def transcript_of(comment: dict[str, Any]) -> str | None:
     """The words of a voice comment: its transcription (None: not a voice comment, or not transcribed)."""
     data = comment.get("data") if comment.get("type") == "VoiceComment" else None
     text = data.get("transcription_text") if isinstance(data, dict) else None
@@ -76,5 +77,5 @@ def voice_hint(via: str | None) -> bool | None:
     return None if via is None else bool(VOICE_HINT.search(via))
 
 
-def _end(end: object) -> dict:
+def _end(end: object) -> dict[str, Any]:
     return end if isinstance(end, dict) else {}

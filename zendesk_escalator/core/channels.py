@@ -1,6 +1,7 @@
 """The policy's outside channels (pure): the escalation hotline that escalates, the chat targets that are told."""
 
 from dataclasses import dataclass
+from typing import cast
 
 OPENED, LEVEL, REMINDER, BREACH, REOPENED, CLOSED = "opened", "level", "reminder", "breach", "reopened", "closed"
 # Every event a notice can be for, in the order a step's events name it (the first a target takes wins).
@@ -56,4 +57,5 @@ class NotifyTarget:
     @property
     def secret_env(self) -> str:
         """The environment variable holding this target's secret."""
-        return self.token_env if self.kind == SLACK_BOT else self.url_env
+        # The policy file's schema requires the variable of the target's kind, so it is never None here.
+        return cast(str, self.token_env if self.kind == SLACK_BOT else self.url_env)

@@ -26,9 +26,9 @@ class When:
     brand_id: frozenset[int] = frozenset()
     fields: tuple[tuple[int, frozenset[str]], ...] = ()  # field id, accepted values (as text)
     phrases: tuple[str, ...] = ()
-    _patterns: tuple[re.Pattern, ...] = field(init=False, repr=False, compare=False)
+    _patterns: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         patterns = tuple(_phrase_pattern(p) for p in self.phrases)
         object.__setattr__(self, "_patterns", patterns)
 
@@ -89,7 +89,7 @@ class When:
         return described
 
 
-def _phrase_pattern(phrase: str) -> re.Pattern:
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     words = [re.escape(word) for word in phrase.split()]
     return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
 

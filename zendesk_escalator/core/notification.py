@@ -1,6 +1,7 @@
 """What a webhook told us (pure): which ticket, who acted, and the hints screening reads."""
 
 from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 STAFF_ROLES = frozenset({"agent", "admin"})
 # Event types whose hints say nothing a rule can screen on: fail open, read.
@@ -14,7 +15,7 @@ class Referral:
     """A request about this ticket found elsewhere: a run of recurring incidents, an escalation email."""
 
     kind: str
-    data: dict = field(default_factory=dict, hash=False)
+    data: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Notification:
     field_id: int | None = None  # ticket.custom_field_changed: which field
     via: str | None = None  # how the ticket came in: {{ticket.via}} (trigger), detail.via.channel (event)
     received_at: float | None = None  # set from the inbox row, not stored in the payload
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def by_staff(self) -> bool:
@@ -71,11 +72,11 @@ class Notification:
         return Referral(self.event_type or "", self.extra) if self.source == REFERRAL else None
 
     @classmethod
-    def refer(cls, ticket_id: int, kind: str, data: dict) -> "Notification":
+    def refer(cls, ticket_id: int, kind: str, data: dict[str, Any]) -> "Notification":
         """A notification the service raises for a ticket: the request `kind` with its `data`."""
         return cls(ticket_id=ticket_id, source=REFERRAL, event_type=kind, extra=data)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict for the inbox."""
         # Flat fields only, so no dataclasses.asdict (a recursive deep copy, ~10x slower).
         data = {name: getattr(self, name) for name in _STORED}
@@ -85,7 +86,7 @@ class Notification:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict, received_at: float | None = None) -> "Notification":
+    def from_dict(cls, data: dict[str, Any], received_at: float | None = None) -> "Notification":
         """Rebuild from `to_dict` output; keys of older releases (cc_names) are ignored."""
         known = {name: data[name] for name in _STORED if name in data}
         for name in ("tags", "tags_added"):

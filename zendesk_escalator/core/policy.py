@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass, field
 from datetime import time, timedelta
+from typing import Any
 
 from .channels import HotlinePolicy, NotifyTarget
 from .conditions import When
+from .sla_policy import SlaPolicy
 
 PRIORITIES = ("low", "normal", "high", "urgent")
 NOTE_PLACEHOLDERS = frozenset({"rule", "reason", "level", "level_name", "evidence", "actions", "quote"})
@@ -73,44 +75,6 @@ class FieldIds:
 
 
 @dataclass(frozen=True)
-class WarnRule:
-    """How long before a breach to warn, for the tickets (and metric) it names."""
-
-    before: timedelta
-    when: When = field(default_factory=When)
-    metric: str | None = None
-
-
-@dataclass(frozen=True)
-class FallbackTarget:
-    """The service's own first-reply target, for accounts without Zendesk SLA policies."""
-
-    first_reply: timedelta
-    when: When = field(default_factory=When)
-    schedule: str | None = None  # a [schedules.<name>] of the policy, or "zendesk"; None: calendar time
-
-
-@dataclass(frozen=True)
-class SlaPolicy:
-    """Acting on Zendesk's own SLA clock: warn before a breach, escalate at it, and again later."""
-
-    enabled: bool = False
-    metrics: frozenset[str] = frozenset()  # the Zendesk metrics to act on; empty: all of them
-    warn_before: timedelta | None = timedelta(minutes=30)
-    warn: tuple[WarnRule, ...] = ()  # first match wins over warn_before
-    stages: tuple[int, ...] = ()  # also warn at these percentages of the target
-    schedule: str = "zendesk"  # what business-hours targets count in: the account's schedule, or a policy one
-    warning_level: int = 1
-    breach_level: int = 2
-    breach_priority: str | None = None
-    grace: timedelta = timedelta(0)
-    repeat_every: timedelta | None = timedelta(hours=1)  # still breached: next level, every ...
-    max_level: int = 3
-    time_zone: str = "UTC"  # for the notes (UTC is always shown too)
-    fallback: tuple[FallbackTarget, ...] = ()
-
-
-@dataclass(frozen=True)
 class StatusValues:
     """Values of the escalation status field (one per lifecycle state); for a drop-down, its options' tags."""
 
@@ -126,7 +90,8 @@ class StatusValues:
 
     def of(self, state: str) -> str:
         """The value standing for a lifecycle state (requested, active, monitoring, closed)."""
-        return getattr(self, state)
+        value: str = getattr(self, state)
+        return value
 
 
 @dataclass(frozen=True)
@@ -242,7 +207,8 @@ class Policy:
     dashboard: DashboardPolicy = field(default_factory=DashboardPolicy)
     phone: HotlinePolicy = field(default_factory=HotlinePolicy)
     notify: tuple[NotifyTarget, ...] = ()
-    schedules: dict = field(default_factory=dict)  # name -> core.hours.Schedule
+    # name -> sla.hours.Schedule; Any because the root (shared vocabulary) imports no sub-package
+    schedules: dict[str, Any] = field(default_factory=dict)
 
     def level(self, number: int) -> Level:
         """Return the configured level, or a bare one."""

@@ -12,7 +12,9 @@ that value and none of the others, or Zendesk would keep the two in disagreement
 """
 
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from .policy import Policy
 from .snapshot import TicketSnapshot
@@ -107,7 +109,7 @@ def asked_to_deescalate(ticket: TicketSnapshot, policy: Policy) -> bool:
     return policy.lifecycle.deescalate_tag in ticket.tags or _holds(ticket, policy, policy.values.closed)
 
 
-def mirror_fields(ticket: TicketSnapshot, policy: Policy, mirror: Mirror) -> list[dict]:
+def mirror_fields(ticket: TicketSnapshot, policy: Policy, mirror: Mirror) -> list[dict[str, Any]]:
     """The escalation fields that show `mirror`, only those whose value differs from the ticket's."""
     ids = policy.fields
     wanted = {
@@ -158,17 +160,17 @@ def _phase(value: object, policy: Policy) -> str | None:
     return next((phase for phase in PHASES if value == policy.values.of(phase)), None)
 
 
-def _value_phase(tags, policy: Policy) -> str | None:
+def _value_phase(tags: Collection[str], policy: Policy) -> str | None:
     """The phase a status value among the tags shows (a drop-down's option is a tag); "requested" is a request."""
     return next((phase for phase in ("closed", "monitoring", "active") if policy.values.of(phase) in tags), None)
 
 
-def _tag_value(tags, pattern: re.Pattern) -> str | None:
+def _tag_value(tags: Iterable[str], pattern: re.Pattern[str]) -> str | None:
     matches = (pattern.fullmatch(tag) for tag in tags)
     return next((m.group(1) for m in matches if m), None)
 
 
-def _int(value: object) -> int | None:
+def _int(value: Any) -> int | None:  # Any: whatever int() takes; what it refuses is caught
     try:
         return int(value) if value not in (None, "") else None
     except (TypeError, ValueError):

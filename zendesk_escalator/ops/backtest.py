@@ -19,8 +19,9 @@ from datetime import datetime, timedelta
 from typing import Callable, TextIO
 
 from ..actions import ZendeskClient
-from ..core.backtest.period import TicketHistory, cases_to_read, replay
-from ..core.backtest.ticket_history import changes_from_export
+from ..core.backtest.period import cases_to_read, replay
+from ..core.backtest.replayed import TicketHistory
+from ..core.backtest.ticket_events import changes_from_export
 from ..core.escalation.email import with_account_host
 from ..core.escalation.triggers import escalation_rules
 from ..core.policy import Policy
@@ -28,7 +29,8 @@ from ..core.sla.history import histories_from_export
 from ..core.sla.hours import Schedule
 from ..core.sla.schedule_api import schedule_from_zendesk
 from ..core.sla.timers import ACCOUNT_SCHEDULE
-from ..core.snapshot import People, TicketSnapshot, person_of, tickets_from_api
+from ..core.snapshot import TicketSnapshot
+from ..core.snapshot_api import People, person_of, tickets_from_api
 from ..errors import ConfigError, EscalatorError, TicketNotFound, ZendeskError, ZendeskRejected
 from ..schemas.policy_file import load_policy
 from ..settings import Settings

@@ -14,7 +14,8 @@ from datetime import date, datetime, timedelta
 
 from marshmallow import ValidationError, fields, post_load, validates_schema
 
-from ..core.sla.hours import DAY, Schedule, ScheduleError
+from ..core.sla.hours import Schedule
+from ..core.sla.schedule_checks import DAY, ScheduleError
 from .base import OneOrMany, Strict
 from .values import known_zone
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..core.conditions import When
-from ..core.policy import FallbackTarget, SlaPolicy, WarnRule
+from ..core.sla_policy import FallbackTarget, SlaPolicy, WarnRule
 from .base import DataclassSchema, OneOrMany
 from .values import POSITIVE, Duration, LevelNumber, known_zone, priority, slug
 from .when import WhenSchema

@@ -16,7 +16,8 @@ from typing import Any, Callable
 from ..core.escalation.email import EMAIL, linked_update, merge_comments, referral
 from ..core.kinds import MERGE, NOTIFICATION
 from ..core.policy import Policy
-from ..core.snapshot import TicketSnapshot, ticket_from_api
+from ..core.snapshot import TicketSnapshot
+from ..core.snapshot_api import ticket_from_api
 from ..errors import TicketNotFound, ZendeskRejected
 from ..store.inbox import Inbox
 from ..store.rows import InboxRow

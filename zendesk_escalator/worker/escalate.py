@@ -17,7 +17,8 @@ from ..core.lifecycle.episode import Episode
 from ..core.lifecycle.transitions import Move
 from ..core.notification import Notification
 from ..core.policy import Policy
-from ..core.snapshot import Comment, TicketSnapshot, comments_from_api, new_since, parse_time, ticket_from_api
+from ..core.snapshot import Comment, TicketSnapshot, new_since, parse_time
+from ..core.snapshot_api import comments_from_api, ticket_from_api
 from ..errors import TicketNotFound, ZendeskConflict, ZendeskRejected
 from ..store.rows import InboxRow
 from .email import EmailLinker

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from ..core.kinds import SLA_FEED, periodic_lane
-from ..core.snapshot import TicketSnapshot, tickets_from_api
+from ..core.snapshot import TicketSnapshot
+from ..core.snapshot_api import tickets_from_api
 from ..errors import ZendeskRejected
 from ..store.cursors import Cursors
 from ..zendesk.reader import SHOW_MANY

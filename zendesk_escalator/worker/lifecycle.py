@@ -18,11 +18,13 @@ from datetime import datetime
 from typing import Any, Callable
 
 from ..core.kinds import LIFECYCLE
+from ..core.lifecycle.close import closing, review_followup
 from ..core.lifecycle.episode import CLOSED, Episode
 from ..core.lifecycle.review import AuditSummary, render_review, summarize_audits
-from ..core.lifecycle.transitions import Move, closing, on_timer, review_followup
+from ..core.lifecycle.transitions import Move, on_timer
 from ..core.policy import Policy
-from ..core.snapshot import TicketSnapshot, comments_from_api, parse_time, ticket_from_api
+from ..core.snapshot import TicketSnapshot, parse_time
+from ..core.snapshot_api import comments_from_api, ticket_from_api
 from ..errors import TicketNotFound, ZendeskConflict, ZendeskRejected
 from ..store.escalations import Escalations
 from ..store.inbox import Inbox

@@ -19,7 +19,7 @@ from ..core.escalation.plan import mirror_update
 from ..core.kinds import MIRROR
 from ..core.lifecycle.episode import CLOSED
 from ..core.policy import FieldIds, Policy
-from ..core.snapshot import ticket_from_api
+from ..core.snapshot_api import ticket_from_api
 from ..errors import TicketNotFound, ZendeskConflict
 from ..store.cursors import Cursors
 from ..store.escalations import Escalations

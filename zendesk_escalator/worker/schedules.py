@@ -17,7 +17,7 @@ from typing import Any, Callable
 from ..core.kinds import ZENDESK_SCHEDULE, periodic_lane
 from ..core.sla.hours import Schedule
 from ..core.sla.schedule_api import schedule_from_zendesk
-from ..core.snapshot import tickets_from_api
+from ..core.snapshot_api import tickets_from_api
 from ..errors import ZendeskRejected
 from ..store.cursors import Cursors
 from ..zendesk.reader import SHOW_MANY

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, Callable
 
 from ..core.kinds import SLA_SWEEP, periodic_lane
-from ..core.snapshot import tickets_from_api
+from ..core.snapshot_api import tickets_from_api
 from ..zendesk.reader import SHOW_MANY
 from .periodic import JobResult
 from .ports import Reader

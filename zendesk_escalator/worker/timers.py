@@ -22,7 +22,8 @@ from ..core.lifecycle.episode import Episode
 from ..core.policy import Policy
 from ..core.sla.hours import Schedule
 from ..core.sla.timers import Timer, awaits_account_schedule
-from ..core.snapshot import TicketSnapshot, ticket_from_api, tickets_from_api
+from ..core.snapshot import TicketSnapshot
+from ..core.snapshot_api import ticket_from_api, tickets_from_api
 from ..errors import TicketNotFound, ZendeskConflict, ZendeskError
 from ..store.inbox import Inbox
 from ..store.rows import InboxRow

@@ -21,7 +21,8 @@ from typing import Callable
 
 from cachetools import LRUCache, TTLCache
 
-from ..core.snapshot import TicketSnapshot, comments_from_api, parse_time, tickets_from_api
+from ..core.snapshot import TicketSnapshot, parse_time
+from ..core.snapshot_api import comments_from_api, tickets_from_api
 from .admin import ZendeskAdmin
 from .reader import SHOW_MANY, SLA_SIDELOADS, TicketReader
 

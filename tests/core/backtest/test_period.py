@@ -8,12 +8,14 @@ import pytest
 from fake_zendesk import INTEGRATION_USER
 
 from zendesk_escalator.core.backtest.findings import Finding
-from zendesk_escalator.core.backtest.period import TicketHistory, replay
+from zendesk_escalator.core.backtest.period import replay
+from zendesk_escalator.core.backtest.replayed import TicketHistory
 from zendesk_escalator.core.backtest.ticket_history import Change, FieldChange, notification_of
 from zendesk_escalator.core.escalation.triggers import escalation_rules
 from zendesk_escalator.core.lifecycle.sequence import Step, on_notifications
-from zendesk_escalator.core.policy import FallbackTarget, LifecyclePolicy, OwnerRule, RecurringPolicy, SlaPolicy
+from zendesk_escalator.core.policy import LifecyclePolicy, OwnerRule, RecurringPolicy
 from zendesk_escalator.core.sla.history import MetricHistory
+from zendesk_escalator.core.sla_policy import FallbackTarget, SlaPolicy
 from zendesk_escalator.core.snapshot import Comment, Target, TicketSnapshot
 
 T0 = datetime(2026, 11, 16, 9, 0, tzinfo=timezone.utc)

@@ -4,17 +4,17 @@ from datetime import datetime, timezone
 
 from fake_history import audit, change, comment, create
 
+from zendesk_escalator.core.backtest.ticket_events import change_from_event, changes_from_export
 from zendesk_escalator.core.backtest.ticket_history import (
     UNKNOWN,
     Change,
     FieldChange,
     apply_change,
     apply_update,
-    change_from_event,
-    changes_from_export,
     start_state,
 )
-from zendesk_escalator.core.snapshot import People, TicketSnapshot
+from zendesk_escalator.core.snapshot import TicketSnapshot
+from zendesk_escalator.core.snapshot_api import People
 
 T1, T2, T3 = (datetime(2026, 11, 2, h, tzinfo=timezone.utc) for h in (9, 10, 11))
 CUSTOMER, AGENT, DESK = 20978392, 235323, 30000001

@@ -8,7 +8,7 @@ from conftest import sample, sample_policy
 from zendesk_escalator.core.call import call_of, e164, transcript_of, voice_hint
 from zendesk_escalator.core.escalation.hotline import Hotline
 from zendesk_escalator.core.notification import Notification
-from zendesk_escalator.core.snapshot import People, comment_from_api, ticket_from_api
+from zendesk_escalator.core.snapshot_api import People, comment_from_api, ticket_from_api
 from zendesk_escalator.core.state import NOT_ESCALATED, Standing
 
 RULE = Hotline()

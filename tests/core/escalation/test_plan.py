@@ -8,7 +8,7 @@ from conftest import sample
 from zendesk_escalator.core.escalation.plan import build_update, mirror_update, route_for
 from zendesk_escalator.core.escalation.triggers import escalation_rules
 from zendesk_escalator.core.lifecycle.episode import ACTIVE, Episode, escalated, standing_of
-from zendesk_escalator.core.snapshot import comments_from_api, ticket_from_api
+from zendesk_escalator.core.snapshot_api import comments_from_api, ticket_from_api
 
 NOW = datetime(2026, 11, 22, 9, 30, 5, tzinfo=timezone.utc)
 FIRST = datetime(2026, 11, 1, tzinfo=timezone.utc)

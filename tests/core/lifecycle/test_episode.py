@@ -8,6 +8,7 @@ import pytest
 
 from zendesk_escalator.core.conditions import When
 from zendesk_escalator.core.escalation.rules import Decision
+from zendesk_escalator.core.lifecycle.communication_plan import plan_lines
 from zendesk_escalator.core.lifecycle.episode import (
     ACTIVE,
     CLOSED,
@@ -23,10 +24,9 @@ from zendesk_escalator.core.lifecycle.episode import (
     escalated,
     next_state,
     owner_for,
-    plan_lines,
-    screen,
     standing_of,
 )
+from zendesk_escalator.core.lifecycle.screening import screen
 from zendesk_escalator.core.notification import CommentHint, Notification
 from zendesk_escalator.core.policy import LifecyclePolicy, OwnerRule
 from zendesk_escalator.core.snapshot import TicketSnapshot

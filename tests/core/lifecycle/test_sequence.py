@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from zendesk_escalator.core.escalation.rules import TICKET
 from zendesk_escalator.core.escalation.triggers import escalation_rules
 from zendesk_escalator.core.notification import CommentHint, Notification
-from zendesk_escalator.core.snapshot import comments_from_api, ticket_from_api
+from zendesk_escalator.core.snapshot_api import comments_from_api, ticket_from_api
 from zendesk_escalator.schemas.policy_file import load_policy
 
 POLICY, RULES = load_policy(SAMPLES / "policy.toml"), escalation_rules()

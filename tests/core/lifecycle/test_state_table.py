@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from zendesk_escalator.core.lifecycle.close import closing
 from zendesk_escalator.core.lifecycle.episode import ACTIVE, CLOSED, MONITORING, Episode
 from zendesk_escalator.core.lifecycle.state_table import (
     ADOPTED,
@@ -18,7 +19,7 @@ from zendesk_escalator.core.lifecycle.state_table import (
     just_adopted,
     row,
 )
-from zendesk_escalator.core.lifecycle.transitions import before_rules, closing, on_ticket
+from zendesk_escalator.core.lifecycle.transitions import before_rules, on_ticket
 from zendesk_escalator.core.policy import LifecyclePolicy
 from zendesk_escalator.core.snapshot import TicketSnapshot
 

@@ -16,7 +16,8 @@ from zendesk_escalator.core.reporting.dashboard_facts import (
     Stored,
     TicketFacts,
 )
-from zendesk_escalator.core.reporting.dashboard_view import Filters, build, countdown, health_view, next_step
+from zendesk_escalator.core.reporting.dashboard_operations import health_view
+from zendesk_escalator.core.reporting.dashboard_view import Filters, build, countdown, next_step
 
 NOW = datetime(2026, 11, 23, 12, 10, tzinfo=timezone.utc)
 

@@ -10,13 +10,13 @@ from hypothesis import strategies as st
 
 from zendesk_escalator.core.sla.hours import (
     Schedule,
-    ScheduleError,
     add_business_minutes,
     business_minutes_between,
     calendar_schedule,
     is_open,
     next_opening,
 )
+from zendesk_escalator.core.sla.schedule_checks import ScheduleError
 from zendesk_escalator.core.sla.zone_names import UnknownTimeZone
 
 UTC = timezone.utc

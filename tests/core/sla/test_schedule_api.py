@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from zendesk_escalator.core.sla.hours import ScheduleError, add_business_minutes, is_open
+from zendesk_escalator.core.sla.hours import add_business_minutes, is_open
 from zendesk_escalator.core.sla.schedule_api import schedule_from_zendesk
+from zendesk_escalator.core.sla.schedule_checks import ScheduleError
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 SCHEDULE = json.loads((SAMPLES / "schedule.json").read_text())

@@ -6,18 +6,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from zendesk_escalator.core.conditions import When
-from zendesk_escalator.core.policy import FallbackTarget, SlaPolicy, WarnRule
 from zendesk_escalator.core.sla.hours import Schedule
-from zendesk_escalator.core.sla.timers import (
-    BREACH,
-    OWN_TARGET,
-    WARNING,
-    Timer,
-    decide_timer,
-    stale_because,
-    timers_for,
-)
-from zendesk_escalator.core.snapshot import Metric, Target, TicketSnapshot, ticket_from_api
+from zendesk_escalator.core.sla.timer_check import decide_timer, stale_because
+from zendesk_escalator.core.sla.timers import BREACH, OWN_TARGET, WARNING, Timer, timers_for
+from zendesk_escalator.core.sla_policy import FallbackTarget, SlaPolicy, WarnRule
+from zendesk_escalator.core.snapshot import Metric, Target, TicketSnapshot
+from zendesk_escalator.core.snapshot_api import ticket_from_api
 from zendesk_escalator.core.state import Standing
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)

@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from ..escalation.rules import Decision
 from ..lifecycle.episode import DEESCALATED, REOPENED, SOLVED
@@ -41,7 +42,7 @@ class Finding:
     evidence: tuple[str, ...] = ()
     stage: str | None = None  # SLA timers: "30 min before", "75 % of the target", "at the breach"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         data = {
             "ticket_id": self.ticket_id,
@@ -69,12 +70,13 @@ def finding_of(
     kind, episode = STEPS.get(move.cause), move.episode
     if kind is None:
         return None
+    assert episode is not None  # a lifecycle step keeps its episode
     if decision is not None:  # new evidence while monitoring
         return Finding(ticket.id, at, kind, decision.rule, decision.reason, episode.level, decision.evidence)
     return Finding(ticket.id, at, kind, "lifecycle", episode.reason, episode.level, _said(move))
 
 
-def summarize(findings: list[Finding]) -> dict:
+def summarize(findings: list[Finding]) -> dict[str, Any]:
     """Counts by rule, reason and level of the escalations and raises; tickets first escalated per day.
 
     Lifecycle steps are counted by kind under "lifecycle", only when there are any.
@@ -85,7 +87,7 @@ def summarize(findings: list[Finding]) -> dict:
         first.setdefault(finding.ticket_id, finding)
     per_day = Counter(f.at.strftime("%Y-%m-%d") for f in first.values())
     steps = Counter(f.kind for f in findings if f.kind in STEPS.values())
-    summary = {
+    summary: dict[str, Any] = {
         "tickets": len(first),
         "escalations": sum(f.kind == "escalated" for f in counted),
         "raises": sum(f.kind == "raised" for f in counted),
@@ -123,7 +125,9 @@ def _said(move: Move) -> tuple[str, ...]:
     if move.cause == "deescalation_refused":
         return ("de-escalation asked without an agent's note recording the customer's agreement",)
     if move.cause == "reminder":
+        assert move.update is not None  # a reminder is a note
         return (move.update["comment"]["body"],)
+    assert move.episode is not None  # a lifecycle step keeps its episode
     step = move.episode.history[-1]
     detail = {
         SOLVED: f"the ticket was solved: {step.detail}",

@@ -18,60 +18,31 @@ row is. Each step's update is applied to the replayed ticket and its episode kep
 the next decision sees what the worker's fresh read and its store would.
 """
 
-import heapq
 import itertools
-from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Iterable
 
 from ..escalation import email as escalation_email
 from ..escalation.email import linked_update, named_cases
-from ..escalation.recurring import RECURRING, Incident, referral, run_key, to_refer
+from ..escalation.recurring import RECURRING
 from ..escalation.rules import Decision, Rules
 from ..lifecycle import sequence
-from ..lifecycle.episode import CLOSED, Episode, standing_of
+from ..lifecycle.close import closing
+from ..lifecycle.episode import CLOSED, standing_of
 from ..lifecycle.state_table import adopt
-from ..lifecycle.transitions import Move, closing, on_timer
+from ..lifecycle.transitions import Move, on_timer
 from ..notification import Notification
 from ..policy import Policy
-from ..sla.history import MetricHistory, clocks_at, moments
+from ..sla.history import clocks_at, moments
 from ..sla.hours import Schedule
 from ..sla.timers import Timer
 from ..snapshot import TicketSnapshot, parse_time
 from .findings import Finding, finding_of
+from .recurring_runs import RecurringRuns
+from .replayed import MomentKey, Replayed, TicketHistory
 from .ticket_history import Change, apply_change, apply_update, notification_of, start_state
-
-# At one moment: changes first, then the referrals they lead to, the clock, SLA timers, lifecycle moments.
-CHANGE, REFERRAL, CLOCK, TIMER, MOMENT = range(5)
-
-
-@dataclass
-class TicketHistory:
-    """What the exports tell of one ticket: today's state, its changes, its SLA clock."""
-
-    ticket: TicketSnapshot
-    changes: list[Change] = field(default_factory=list)
-    clocks: list[MetricHistory] = field(default_factory=list)
-    subject: str = ""  # today's: a recurring run's evidence lists it
-
-
-@dataclass
-class Replayed:
-    """One ticket as the replay has it now: the ticket, its episode, its pending lifecycle moments."""
-
-    history: TicketHistory
-    state: TicketSnapshot
-    episode: Episode | None = None
-    priority_by_people: str | None = None  # what the recurring check counts: the replay's own raises left out
-    last_update: datetime | None = None  # the latest public comment by an agent: what a reminder reads
-    moments: set = field(default_factory=set)  # a later step supersedes them, as it does the inbox rows
-    timers: dict = field(default_factory=dict)  # key -> moment of the SLA timers planned: others are superseded
-
-    @property
-    def id(self) -> int:
-        """The ticket's id."""
-        return self.history.ticket.id
+from .timeline import CHANGE, CLOCK, MOMENT, REFERRAL, TIMER, Item, Timeline
 
 
 def replay(
@@ -108,15 +79,13 @@ class Replay:
         rules: Rules,
         account: Schedule | None = None,
         unchanged: dict[int, TicketSnapshot] | None = None,
-    ):
+    ) -> None:
         self.policy, self.rules, self.account, self.unchanged = policy, rules, account, unchanged or {}
-        self.queue: list = []
-        self.order, self.episode_ids = itertools.count(), itertools.count(1)
-        self.planned: set = set()  # every SLA timer planned: each acts once, as its inbox row does
-        self.moments_run: set = set()  # a moment acts once; one superseded before its time may be planned again
-        self.referred: dict[int, tuple[datetime, str]] = {}  # an organization's last run referred: when, its key
+        self.timeline, self.episode_ids = Timeline(), itertools.count(1)
+        self.planned: set[str] = set()  # every SLA timer planned: each acts once, as its inbox row does
+        self.moments_run: set[MomentKey] = set()  # a moment acts once; one superseded before its time may be again
         self.tickets: dict[int, Replayed] = {}
-        self.organizations: dict[int | None, set[int]] = defaultdict(set)  # the recurring check looks at one
+        self.runs = RecurringRuns(policy)
         self.findings: list[Finding] = []
 
     def run(self, histories: Iterable[TicketHistory], until: datetime) -> list[Finding]:
@@ -125,37 +94,41 @@ class Replay:
             state = start_state(history.ticket, history.changes)
             ticket = Replayed(history, state, priority_by_people=state.priority)
             self.tickets[ticket.id] = ticket
-            self.organizations[ticket.state.organization_id].add(ticket.id)
+            self.runs.add(ticket)
             for change in history.changes:
                 if not _by_us(change, self.policy):
                     self._push(change.at, CHANGE, ticket, change)
             for at in moments(history.clocks):
                 self._push(at, CLOCK, ticket, None)
-        while self.queue and self.queue[0][0] <= until:
-            at, kind, ticket_id, _, item = heapq.heappop(self.queue)
-            self._take(self.tickets[ticket_id], kind, item, at)
+        while (entry := self.timeline.pop_until(until)) is not None:
+            at, ticket_id, item = entry
+            self._take(self.tickets[ticket_id], item, at)
         return sorted(self.findings, key=lambda f: (f.at, f.ticket_id))
 
-    def _take(self, ticket: Replayed, kind: int, item, at: datetime) -> None:
+    def _take(self, ticket: Replayed, item: Item, at: datetime) -> None:
         """One thing that happened to the ticket at `at`, then the timers and the runs it may lead to."""
         metrics, targets = clocks_at(ticket.history.clocks, at)
         ticket.state = replace(ticket.state, sla_metrics=metrics, sla_targets=targets)
         before = _incident(ticket)
-        if kind == CHANGE:
+        # What the item is tells its kind: a change, a referral, a timer, a moment (None: the clock changed).
+        if isinstance(item, Change):
             self._change(ticket, item, at)
-        elif kind == REFERRAL:  # the service's own notification: no comments, the run with the ticket
+        elif isinstance(item, Notification) and item.referral is not None:  # the service's own: no comments
             if (
                 not self._notified(ticket, replace(ticket.state, referrals=(item.referral,)), [item], at)
                 and item.referral.kind == RECURRING
             ):
-                self._came_to_nothing(item)
-        elif kind == TIMER:
-            self._timers(ticket, [item] + self._also_due(ticket, at), at)
-        elif kind == MOMENT:
+                self.runs.came_to_nothing(item.ticket_id, item.referral.data)
+        elif isinstance(item, Timer):
+            self._timers(ticket, [item] + self.timeline.timers_also_due(at, ticket.id), at)
+        elif isinstance(item, tuple):
             self._moment(ticket, item, at)
         self._plan(ticket, at)
-        if self.policy.recurring.enabled and ((kind == CHANGE and item.created) or _incident(ticket) != before):
-            self._refer_runs(ticket, before[0], at)
+        if self.policy.recurring.enabled and (
+            (isinstance(item, Change) and item.created) or _incident(ticket) != before
+        ):
+            for newest, note in self.runs.to_refer(ticket, before[0], at, self.tickets):
+                self._push(at, REFERRAL, self.tickets[newest], note)
 
     def _change(self, ticket: Replayed, change: Change, at: datetime) -> None:
         ticket.state = apply_change(ticket.state, change)
@@ -203,7 +176,7 @@ class Replay:
             if not isinstance(step, str):
                 self._carry_out(ticket, step.move, step.decision, at, due)
 
-    def _moment(self, ticket: Replayed, key: tuple, at: datetime) -> None:
+    def _moment(self, ticket: Replayed, key: MomentKey, at: datetime) -> None:
         """A lifecycle moment, unless a later step superseded it or the escalation moved on."""
         kind, _, episode_id, _ = key
         episode = ticket.episode
@@ -225,7 +198,10 @@ class Replay:
         if finding is not None:
             self.findings.append(finding)
         # A close's review needs the ticket's audits: its text is left out, its fields and tags are not.
-        update = closing(ticket.state, move.episode, "", self.policy) if move.needs_review else move.update
+        update = move.update
+        if move.needs_review:
+            assert move.episode is not None  # a close's
+            update = closing(ticket.state, move.episode, "", self.policy)
         if update:
             ticket.state = apply_update(ticket.state, update)
         episode = move.episode
@@ -250,53 +226,13 @@ class Replay:
                 self.planned.add(timer.key)
                 self._push(max(timer.fire_at, at), TIMER, ticket, timer)
 
-    def _refer_runs(self, ticket: Replayed, was_in: int | None, at: datetime) -> None:
-        """The recurring check as of `at`, for the changed ticket's organization (no other run can be new)."""
-        organization_id = ticket.state.organization_id
-        self.organizations[was_in].discard(ticket.id)
-        self.organizations[organization_id].add(ticket.id)
-        if not organization_id:  # a ticket without one is in no run
-            return
-        members = (self.tickets[ticket_id] for ticket_id in self.organizations[organization_id])
-        incidents = [
-            Incident(t.id, organization_id, t.priority_by_people, t.state.created_at, t.history.subject)
-            for t in members
-            if t.priority_by_people and t.state.created_at and t.state.created_at <= at
-        ]
-        for run in to_refer(
-            incidents,
-            self.policy,
-            at,
-            lambda org: self.referred.get(org, (None,))[0],
-            lambda ticket_id: _in_escalation(self.tickets[ticket_id].episode),
-        ):
-            self.referred[organization_id] = (at, run_key(organization_id, run[-1].id))
-            self._push(at, REFERRAL, self.tickets[run[-1].id], referral(run))
-
-    def _came_to_nothing(self, note: Notification) -> None:
-        """A run whose newest ticket moved on before its turn: the organization's next run is a new one."""
-        organization_id = note.referral.data.get("organization_id")
-        if self.referred.get(organization_id, (None, None))[1] == run_key(organization_id, note.ticket_id):
-            del self.referred[organization_id]
-
-    def _also_due(self, ticket: Replayed, at: datetime) -> list[Timer]:
-        """The ticket's other timers of the same moment: the handler takes them together."""
-        due = []
-        while self.queue and self.queue[0][:3] == (at, TIMER, ticket.id):
-            due.append(heapq.heappop(self.queue)[4])
-        return due
-
-    def _push(self, at: datetime, kind: int, ticket: Replayed, item) -> None:
-        heapq.heappush(self.queue, (at, kind, ticket.id, next(self.order), item))
+    def _push(self, at: datetime, kind: int, ticket: Replayed, item: Item) -> None:
+        self.timeline.push(at, kind, ticket.id, item)
 
 
-def _incident(ticket: Replayed) -> tuple:
+def _incident(ticket: Replayed) -> tuple[int | None, str | None]:
     """What the recurring check sees of a ticket."""
     return ticket.state.organization_id, ticket.priority_by_people
-
-
-def _in_escalation(episode: Episode | None) -> bool:
-    return episode is not None and episode.state != CLOSED
 
 
 def _by_us(change: Change, policy: Policy) -> bool:

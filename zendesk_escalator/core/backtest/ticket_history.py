@@ -11,47 +11,14 @@ when an agent's later change is replayed over it. Each change is handed to the
 decision sequence as the trigger webhook it would have sent (notification_of).
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
-from typing import Iterable
+from datetime import datetime
+from typing import Any, Mapping, cast
 
 from ..notification import STAFF_ROLES, Notification
 from ..policy import Policy
-from ..snapshot import Comment, People, TicketSnapshot, comment_from_api, parse_time
+from ..snapshot import Comment, TicketSnapshot
 
-# Zendesk's field names, as the snapshot calls them; other system fields play no part in a decision.
-FIELDS = {
-    "status": "status",
-    "priority": "priority",
-    "group_id": "group_id",
-    "assignee_id": "assignee_id",
-    "ticket_form_id": "form_id",
-    "organization_id": "organization_id",
-    "brand_id": "brand_id",
-}
-IDS = frozenset({"group_id", "assignee_id", "form_id", "organization_id", "brand_id"})
-# Keys of a flattened child event (the field as its own key) that are not a ticket field.
-NOT_FIELDS = frozenset(
-    {
-        "id",
-        "via",
-        "via_reference_id",
-        "event_type",
-        "type",
-        "previous_value",
-        "added_tags",
-        "removed_tags",
-        "comment_present",
-        "comment_public",
-        "audit_id",
-        "created_at",
-        "field_name",
-        "value",
-        "attachments",
-        "metadata",
-    }
-)
 UNKNOWN = object()  # a change that does not say what it replaced
 
 
@@ -78,56 +45,6 @@ class Change:
     tags_removed: tuple[str, ...] = ()
     comments: tuple[Comment, ...] = ()
     created: bool = False  # the ticket's first update: it sets every field
-
-
-def changes_from_export(events: Iterable[dict], people: People) -> dict[int, list[Change]]:
-    """Group the export's ticket events by ticket, each once (time-based pages overlap), oldest first."""
-    seen: set = set()
-    by_ticket: dict[int, list[Change]] = defaultdict(list)
-    for raw in events:
-        if not isinstance(raw, dict) or raw.get("id") in seen or not isinstance(raw.get("ticket_id"), int):
-            continue
-        seen.add(raw.get("id"))
-        change = change_from_event(raw, people)
-        if change is not None:
-            by_ticket[change.ticket_id].append(change)
-    for changes in by_ticket.values():
-        changes.sort(key=lambda c: (c.at, c.id))
-    return dict(by_ticket)
-
-
-def change_from_event(raw: dict, people: People) -> Change | None:
-    """One ticket event (an audit with its child events); None without a time."""
-    at = _moment(raw)
-    if at is None:
-        return None
-    actor = raw.get("updater_id") if isinstance(raw.get("updater_id"), int) and raw["updater_id"] > 0 else None
-    fields, added, removed, comments, created = [], [], [], [], False
-    for child in raw.get("child_events") or ():
-        kind = child.get("event_type") or child.get("type") if isinstance(child, dict) else None
-        if kind == "Comment" and ("body" in child or "plain_body" in child):
-            comments.append(comment_from_api(child, people))
-        elif kind in ("Create", "Change"):
-            created = created or kind == "Create"
-            for name, value, previous in _pairs(child):
-                if name == "tags":
-                    plus, minus = _tag_diff(child, value, previous)
-                    added += plus
-                    removed += minus
-                elif (field := _field(name, value, previous)) is not None:
-                    fields.append(field)
-    return Change(
-        raw.get("id") or 0,
-        raw["ticket_id"],
-        at,
-        actor,
-        people.roles.get(actor),
-        tuple(fields),
-        tuple(added),
-        tuple(removed),
-        tuple(comments),
-        created,
-    )
 
 
 def start_state(current: TicketSnapshot, changes: list[Change]) -> TicketSnapshot:
@@ -160,7 +77,7 @@ def apply_change(state: TicketSnapshot, change: Change) -> TicketSnapshot:
     )
 
 
-def apply_update(state: TicketSnapshot, update: dict) -> TicketSnapshot:
+def apply_update(state: TicketSnapshot, update: dict[str, Any]) -> TicketSnapshot:
     """The ticket after the service's one update (the PUT it would have sent) had been applied."""
     fields = dict(state.custom_fields)
     fields.update({f["id"]: f["value"] for f in update.get("custom_fields") or ()})
@@ -193,58 +110,14 @@ def notification_of(change: Change, state: TicketSnapshot, policy: Policy) -> No
         priority=state.priority,
         status=state.status,
         updated_at=state.updated_at,
-        escalation_status=state.field(status_field) if status_field else None,
+        # The status drop-down's value: its option's tag, or None.
+        escalation_status=cast(str | None, state.field(status_field)) if status_field else None,
     )
 
 
-def _set(state: TicketSnapshot, values: dict, tags: tuple[str, ...]) -> TicketSnapshot:
+def _set(state: TicketSnapshot, values: Mapping[str | int, object], tags: tuple[str, ...]) -> TicketSnapshot:
     custom = dict(state.custom_fields)
     custom.update({name: value for name, value in values.items() if isinstance(name, int)})
-    named = {name: value for name, value in values.items() if isinstance(name, str)}
+    # Any: each names a snapshot attribute (FIELDS) and holds what the export gave for it.
+    named: dict[str, Any] = {name: value for name, value in values.items() if isinstance(name, str)}
     return replace(state, tags=tags, custom_fields=tuple(custom.items()), **named)
-
-
-def _pairs(child: dict) -> list[tuple[str, object, object]]:
-    """(field name, value, previous) of a child event, in either form the export is seen in."""
-    previous = child.get("previous_value", UNKNOWN)
-    if "field_name" in child:  # the audit form: field_name, value, previous_value
-        return [(str(child["field_name"]), child.get("value"), previous)]
-    return [(key, value, previous) for key, value in child.items() if key not in NOT_FIELDS]
-
-
-def _tag_diff(child: dict, value, previous) -> tuple[list[str], list[str]]:
-    if "added_tags" in child or "removed_tags" in child:
-        return list(child.get("added_tags") or ()), list(child.get("removed_tags") or ())
-    now, before = _tags(value), _tags(previous) if previous is not UNKNOWN else []
-    return [t for t in now if t not in before], [t for t in before if t not in now]
-
-
-def _tags(value) -> list[str]:
-    if isinstance(value, str):  # some exports give a space-separated string
-        return value.split()
-    return [t for t in value or () if isinstance(t, str)]
-
-
-def _field(name: str, value, previous) -> FieldChange | None:
-    if name.isdigit():
-        return FieldChange(int(name), value, previous)
-    attribute = FIELDS.get(name)
-    if attribute is None:
-        return None
-    if attribute in IDS:
-        value, previous = _id(value), previous if previous is UNKNOWN else _id(previous)
-    return FieldChange(attribute, value, previous)
-
-
-def _id(value) -> int | None:
-    """Audits give ids as text ("360000000003"); empty means none."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    return int(value) if isinstance(value, str) and value.isdigit() else None
-
-
-def _moment(raw: dict) -> datetime | None:
-    stamp = raw.get("timestamp")
-    if isinstance(stamp, (int, float)) and not isinstance(stamp, bool):
-        return datetime.fromtimestamp(stamp, tz=timezone.utc)
-    return parse_time(raw.get("created_at"))

@@ -15,7 +15,7 @@ the body line by line.
 """
 
 from dataclasses import replace
-from typing import Callable
+from typing import Any, Callable
 
 from ..notification import Notification
 from ..policy import Policy
@@ -68,7 +68,7 @@ def by_email(
     the email wins. An email that links no case is escalated itself, its note saying why.
     """
     cases = referred_cases(email, decision, first_time, policy)
-    if cases is None:
+    if cases is None or decision is None:  # no decision: no cases either
         return None, decision
     problems = []
     for case_id in cases:
@@ -135,7 +135,7 @@ def referral(case_id: int, email: TicketSnapshot) -> Notification:
     )
 
 
-def linked_update(email: TicketSnapshot, case_id: int, policy: Policy, solve: bool) -> dict:
+def linked_update(email: TicketSnapshot, case_id: int, policy: Policy, solve: bool) -> dict[str, Any]:
     """The email ticket's one update: the note linking the case, the tag, and solved (unless merged later)."""
     then = (
         "This ticket is solved: follow the escalation on the case."

@@ -1,6 +1,7 @@
 """Turn a Decision into the body of ONE ticket update (pure)."""
 
 from string import Template
+from typing import Any
 
 from ..policy import PRIORITIES, Policy, Route
 from ..snapshot import TicketSnapshot
@@ -14,12 +15,12 @@ ACKNOWLEDGED = (
 CLEARED = " The request has been cleared."  # its tag removed (an email's request has none)
 
 
-def build_update(ticket: TicketSnapshot, decision: Decision, policy: Policy, mirror: Mirror) -> dict:
+def build_update(ticket: TicketSnapshot, decision: Decision, policy: Policy, mirror: Mirror) -> dict[str, Any]:
     """Return the `ticket` object for PUT /api/v2/tickets/{id}.json (None values go as null).
 
     `mirror` is what the escalation fields and tags must show once the episode has taken the decision.
     """
-    update: dict = {"id": ticket.id}
+    update: dict[str, Any] = {"id": ticket.id}
     if ticket.updated_at:
         # Zendesk answers 409 if someone else changed the ticket since our read.
         update.update(safe_update=True, updated_stamp=ticket.updated_at)
@@ -50,9 +51,9 @@ def lifecycle_update(
     note: str,
     followers: tuple[int, ...] = (),
     consumed: frozenset[str] = frozenset(),
-) -> dict:
+) -> dict[str, Any]:
     """A lifecycle change as one update: the episode's mirror in the fields and tags, followers, one internal note."""
-    update: dict = {"id": ticket.id}
+    update: dict[str, Any] = {"id": ticket.id}
     if ticket.updated_at:
         update.update(safe_update=True, updated_stamp=ticket.updated_at)
     update.update(_mirrored(ticket, policy, mirror, consumed))
@@ -88,7 +89,7 @@ def render_note(decision: Decision, policy: Policy, actions: list[str]) -> str:
     )
 
 
-def mirror_update(ticket: TicketSnapshot, policy: Policy, mirror: Mirror) -> dict | None:
+def mirror_update(ticket: TicketSnapshot, policy: Policy, mirror: Mirror) -> dict[str, Any] | None:
     """An update that only repairs the escalation fields and tags (None: they show the mirror already)."""
     mirrored = _mirrored(ticket, policy, mirror, frozenset())
     if "custom_fields" not in mirrored and mirrored["tags"] == list(ticket.tags):
@@ -97,13 +98,13 @@ def mirror_update(ticket: TicketSnapshot, policy: Policy, mirror: Mirror) -> dic
     return {"id": ticket.id, **stamp, **mirrored}
 
 
-def _mirrored(ticket: TicketSnapshot, policy: Policy, mirror: Mirror, consumed: frozenset[str]) -> dict:
+def _mirrored(ticket: TicketSnapshot, policy: Policy, mirror: Mirror, consumed: frozenset[str]) -> dict[str, Any]:
     """The escalation fields (those that differ) and the full tag set that show the mirror."""
     fields = mirror_fields(ticket, policy, mirror)
     return ({"custom_fields": fields} if fields else {}) | {"tags": mirror_tags(ticket, policy, mirror, consumed)}
 
 
-def _acknowledgement(ticket: TicketSnapshot, decision: Decision, policy: Policy, mirror: Mirror) -> dict:
+def _acknowledgement(ticket: TicketSnapshot, decision: Decision, policy: Policy, mirror: Mirror) -> dict[str, Any]:
     """Clear an agent's request on a ticket escalated enough already: tags, status, one short note."""
     note = ACKNOWLEDGED.format(evidence="; ".join(decision.evidence), level=decision.level, reason=decision.reason)
     note += CLEARED if decision.consume_tags else ""
@@ -113,7 +114,7 @@ def _acknowledgement(ticket: TicketSnapshot, decision: Decision, policy: Policy,
     return lifecycle_update(ticket, policy, mirror, note, consumed=decision.consume_tags)
 
 
-def _assignment(ticket: TicketSnapshot, route: Route | None, actions: list) -> dict:
+def _assignment(ticket: TicketSnapshot, route: Route | None, actions: list[str]) -> dict[str, Any]:
     if route is None:
         return {}
     if route.group_id != ticket.group_id:
@@ -131,7 +132,7 @@ def _assignment(ticket: TicketSnapshot, route: Route | None, actions: list) -> d
     return {}
 
 
-def _followers(ticket: TicketSnapshot, wanted: tuple[int, ...], actions: list) -> dict:
+def _followers(ticket: TicketSnapshot, wanted: tuple[int, ...], actions: list[str]) -> dict[str, Any]:
     new = list(
         dict.fromkeys(uid for uid in wanted if uid not in ticket.follower_ids)
     )  # an owner may lead the level too

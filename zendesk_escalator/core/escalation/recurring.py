@@ -16,7 +16,7 @@ is the same run.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import groupby
-from typing import Callable
+from typing import Any, Callable, Sequence
 
 from ..notification import Notification
 from ..policy import PRIORITIES, Policy
@@ -40,7 +40,7 @@ class Incident:
     tags: tuple[str, ...] = field(default=(), compare=False)  # what tells a ticket the service escalated
     updated_at: str = field(default="", compare=False)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-ready, for the referral."""
         return {
             "id": self.id,
@@ -63,9 +63,9 @@ def search_query(policy: Policy, now: datetime) -> str:
     return f"created>{since}" + (f" priority>{PRIORITIES[lowest - 1]}" if lowest else "")
 
 
-def incidents_from_search(results: list) -> list[Incident]:
+def incidents_from_search(results: Sequence[Any] | None) -> list[Incident]:
     """The search answer's tickets that belong to an organization (others cannot form a run)."""
-    found = []
+    found: list[Incident] = []
     for raw in results or ():
         created = parse_time(raw.get("created_at")) if isinstance(raw, dict) else None
         if created and raw.get("id") and raw.get("organization_id") and raw.get("priority"):
@@ -114,7 +114,7 @@ def to_refer(
     ]
 
 
-def priority_set_by_people(audits: dict, service_user: int) -> str | None:
+def priority_set_by_people(audits: dict[str, Any], service_user: int) -> str | None:
     """The priority people last set on a ticket, from its audits (oldest first): the service's own changes,
     and those of the triggers its updates fired, left out."""
     priority = None
@@ -134,7 +134,7 @@ def referral(run: tuple[Incident, ...]) -> Notification:
     )
 
 
-def run_key(organization_id: int, newest_id: int) -> str:
+def run_key(organization_id: int | None, newest_id: int) -> str:
     """The run's identity: one referral per organization and newest ticket."""
     return f"recurring:{organization_id}:{newest_id}"
 

@@ -87,7 +87,7 @@ class ReferralRule:
 class Rules:
     """An ordered registry; earlier rules win ties."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._rules: dict[str, Rule] = {}
 
     def register(self, rule: Rule) -> Rule:

@@ -1,5 +1,6 @@
 """The handbook's escalation triggers as rules (pure): customer CC, impact, manual request, email, recurrence."""
 
+from ..conditions import When
 from ..notification import COMMENT_ADDED, CREATED, Notification
 from ..policy import Policy
 from ..snapshot import Comment, TicketSnapshot
@@ -166,7 +167,7 @@ class ManualRequest:
         )
 
 
-def _impact_keys(when, ticket: TicketSnapshot) -> set[str]:
+def _impact_keys(when: When, ticket: TicketSnapshot) -> set[str]:
     """What made an impact rule hold: its tags on the ticket, the comments with its words, or the rest."""
     keys = {f"tag:{tag}" for tag in when.tags_any & set(ticket.tags)} | {f"tag:{tag}" for tag in when.tags_all}
     if when.phrases:

@@ -8,16 +8,15 @@ de-escalates with the customer's agreement. Each transition on the ticket is one
 update with one internal note; the record keeps the timeline.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
+from typing import Any
 
-from ..escalation.rules import COMMENTS, TICKET, Decision
-from ..notification import Notification
+from ..escalation.rules import Decision
 from ..policy import Policy
-from ..sla.hours import Schedule, add_business_minutes, calendar_schedule
 from ..snapshot import TicketSnapshot
-from ..state import ESCALATED_PHASES, NOT_ESCALATED, Mirror, Standing, screened
-from ..wording import span
+from ..state import ESCALATED_PHASES, NOT_ESCALATED, Mirror, Standing
 
 REQUESTED, ACTIVE, MONITORING, CLOSED = "requested", "active", "monitoring", "closed"
 ESCALATED, SOLVED, REOPENED, MONITORED, DEESCALATED = "escalated", "solved", "reopened", "monitored", "deescalated"
@@ -107,7 +106,7 @@ class Episode:
         phase = ACTIVE if self.state == REQUESTED else self.state
         return Mirror(phase, self.level, self.latest_reason, self.opened_at.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
-    def to_record(self) -> dict:
+    def to_record(self) -> dict[str, Any]:
         """JSON-ready form of what the columns do not hold."""
         return {
             "rule": self.rule,
@@ -130,7 +129,7 @@ class Episode:
         }
 
     @classmethod
-    def from_record(cls, row: dict, record: dict) -> "Episode":
+    def from_record(cls, row: Mapping[str, Any], record: dict[str, Any]) -> "Episode":
         """Rebuild from a stored row (columns) and its record."""
         return cls(
             ticket_id=row["ticket_id"],
@@ -198,77 +197,6 @@ def owner_for(ticket: TicketSnapshot, level: int, policy: Policy) -> int | None:
         if rule.level in (None, level) and rule.when.evidence(ticket) is not None:
             return rule.user_id
     return None
-
-
-def plan_lines(
-    episode: Episode,
-    ticket: TicketSnapshot,
-    policy: Policy,
-    now: datetime,
-    schedules: dict[str, Schedule] | None = None,
-) -> tuple[str, ...]:
-    """What the escalation note says about ownership and the communication plan."""
-    lines = [f"Escalation owner: user {episode.owner_id}"] if episode.owner_id else []
-    every = policy.lifecycle.every(ticket.priority)
-    if every:
-        hours = f" ({policy.lifecycle.cadence_schedule} business hours)" if policy.lifecycle.cadence_schedule else ""
-        due = update_due(now, ticket, policy, schedules)
-        lines.append(
-            f"Communication plan: a public update to the customer every {span(every)}{hours}; "
-            f"next one due by {due.strftime('%Y-%m-%d %H:%M UTC')}"
-        )
-    return tuple(lines)
-
-
-def update_due(
-    since: datetime, ticket: TicketSnapshot, policy: Policy, schedules: dict[str, Schedule] | None = None
-) -> datetime | None:
-    """When the next public update to the customer is due, after one at `since`."""
-    every = policy.lifecycle.every(ticket.priority)
-    if every is None:
-        return None
-    name = policy.lifecycle.cadence_schedule
-    schedule = (schedules or policy.schedules).get(name) if name else calendar_schedule()
-    return add_business_minutes(schedule or calendar_schedule(), since, every / timedelta(minutes=1))
-
-
-def screen(notes: list[Notification], standing: Standing, policy: Policy) -> frozenset[str]:
-    """What must be read for an open escalation to move on these webhooks (nothing while none is open).
-
-    An agent's de-escalation and Zendesk closing the ticket count with or without
-    [lifecycle]; a solve or a reopen only with it. Without a record, the webhook's
-    tags may show an escalation to adopt, so its requests are never screened out.
-    """
-    need = set()
-    for note in notes:
-        seen = screened(standing, note.tags, policy)
-        if note.referral or not seen.escalated:  # nothing open to move (a referral: its rule reads what it needs)
-            continue
-        if _may_deescalate(note, policy):
-            need |= {TICKET, COMMENTS}  # an agent's note must record the customer's agreement
-        if (
-            note.status == "closed"
-            or policy.lifecycle.enabled
-            and (
-                note.status is None
-                or (seen.phase == ACTIVE and note.status == "solved")
-                or (seen.phase == MONITORING and (note.status in UNSOLVED or note.may_add_customer_comment))
-            )
-        ):
-            need.add(TICKET)
-    return frozenset(need)
-
-
-def _may_deescalate(note: Notification, policy: Policy) -> bool:
-    """The webhook may carry an agent's de-escalation: the tag, the "closed" value, a change of the status field."""
-    closed = policy.values.closed
-    return (
-        note.tags is None
-        or policy.lifecycle.deescalate_tag in note.tags
-        or closed in note.tags
-        or note.escalation_status == closed
-        or bool(policy.fields.status and note.field_id == policy.fields.status)
-    )
 
 
 def agreement(ticket: TicketSnapshot, policy: Policy) -> str | None:

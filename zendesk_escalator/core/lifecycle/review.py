@@ -8,6 +8,7 @@ ticket was solved and reopened, and how long it all took.
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from ..policy import Policy
 from ..snapshot import parse_time
@@ -26,10 +27,12 @@ class AuditSummary:
     reopened: tuple[datetime, ...] = ()
 
 
-def summarize_audits(audits_json: dict, since: datetime) -> AuditSummary:
+def summarize_audits(audits_json: dict[str, Any], since: datetime) -> AuditSummary:
     """Read GET tickets/{id}/audits.json?include=users: agents' public comments and status changes."""
     roles = {u.get("id"): u.get("role") for u in audits_json.get("users") or () if isinstance(u, dict)}
-    updates, solved, reopened = [], [], []
+    updates: list[datetime] = []
+    solved: list[datetime] = []
+    reopened: list[datetime] = []
     for audit in audits_json.get("audits") or ():
         at = parse_time(audit.get("created_at"))
         if at is None or at < since:

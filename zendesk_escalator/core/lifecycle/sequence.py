@@ -20,17 +20,18 @@ reads are free, calls them together (on_notifications).
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Callable
+from typing import Callable, cast
 
 from ..escalation.email import by_email, spent
 from ..escalation.rules import COMMENTS, Decision, Rules
 from ..notification import Notification
 from ..policy import Policy
 from ..sla.hours import Schedule
-from ..sla.timers import BREACH, Timer, decide_timer, stale_because, timers_for
+from ..sla.timer_check import decide_timer, stale_because
+from ..sla.timers import BREACH, Timer, timers_for
 from ..snapshot import Comment, TicketSnapshot
 from .episode import CLOSED, DEESCALATED, Episode, escalation_made, standing_of
-from .episode import screen as lifecycle_screen
+from .screening import screen as lifecycle_screen
 from .state_table import adopt
 from .transitions import Move, before_rules, on_ticket
 
@@ -51,7 +52,9 @@ class Step:
         return escalation_made(self.before, self.move.episode) if self.move else None
 
 
-def screen(notes: list[Notification], episode: Episode | None, policy: Policy, rules: Rules) -> dict:
+def screen(
+    notes: list[Notification], episode: Episode | None, policy: Policy, rules: Rules
+) -> dict[str, frozenset[str]]:
     """What each rule, and the lifecycle, needs read for these webhooks (empty: nothing can happen)."""
     standing = standing_of(episode)
     needs = rules.screen(notes, policy, standing)
@@ -60,13 +63,13 @@ def screen(notes: list[Notification], episode: Episode | None, policy: Policy, r
     return needs
 
 
-def read_comments(needs: dict) -> bool:
+def read_comments(needs: dict[str, frozenset[str]]) -> bool:
     """The new comments are read before the ticket (the cheaper read may rule every rule out)."""
     return any(COMMENTS in need for need in needs.values())
 
 
 def comments_matter(
-    needs: dict, new: tuple[Comment, ...], notes: list[Notification], policy: Policy, rules: Rules
+    needs: dict[str, frozenset[str]], new: tuple[Comment, ...], notes: list[Notification], policy: Policy, rules: Rules
 ) -> bool:
     """The new comments leave a rule a chance: the ticket is worth reading."""
     return rules.comments_leave_a_chance(needs, new, notes, policy)
@@ -117,6 +120,7 @@ def _used_up(move: Move, ticket: TicketSnapshot, policy: Policy, rules: Rules) -
     if move.cause != DEESCALATED:
         return move
     closed = move.episode
+    assert closed is not None  # a de-escalation closes its episode
     return replace(move, episode=replace(closed, consumed=closed.consumed | rules.evidence(ticket, policy)))
 
 
@@ -132,7 +136,8 @@ def timer_due(
     standing = standing_of(adopt(ticket, episode, policy, now))
     fresh = [t for t in timers if not stale_because(t, ticket, policy, account, standing)]
     if not fresh:
-        return stale_because(timers[0], ticket, policy, account, standing)
+        # Every timer is stale, so the first says why (its reason is never None then).
+        return cast(str, stale_because(timers[0], ticket, policy, account, standing))
     return max(fresh, key=lambda t: (t.kind == BREACH, t.round, t.fire_at))
 
 

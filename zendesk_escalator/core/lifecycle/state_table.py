@@ -43,6 +43,7 @@ def row(ticket: TicketSnapshot, episode: Episode | None, policy: Policy) -> str:
         return RULES
     if asked_to_deescalate(ticket, policy):
         return DEESCALATE
+    assert episode is not None  # open_
     if policy.lifecycle.enabled and next_state(episode.state, SOLVED) and ticket.status == "solved":
         return RULES_THEN_MONITOR
     if policy.lifecycle.enabled and next_state(episode.state, REOPENED) and ticket.status in UNSOLVED:

@@ -2,16 +2,16 @@
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Callable
+from typing import Any, Callable, cast
 
 from ..escalation.plan import build_update, lifecycle_update, priority_after
 from ..escalation.rules import Decision
 from ..policy import Policy
 from ..sla.hours import Schedule
 from ..snapshot import TicketSnapshot
-from ..state import mirror_tags
 from ..text.checklist import missing_lines, render_customer_request, render_note
 from ..wording import span, utc
+from .communication_plan import plan_lines, update_due
 from .episode import (
     ACTIVE,
     CLOSED,
@@ -25,8 +25,6 @@ from .episode import (
     Episode,
     agreement,
     escalated,
-    plan_lines,
-    update_due,
 )
 from .request_checks import checklist_for
 from .state_table import (
@@ -47,7 +45,7 @@ class Move:
     """One lifecycle step: the update to send (None: none), the episode after it, the moments to watch."""
 
     cause: str
-    update: dict | None
+    update: dict[str, Any] | None
     episode: Episode | None
     watch: tuple[tuple[str, datetime], ...] = ()
     needs_review: bool = False  # a close: the review needs the ticket's audits before the update is built
@@ -58,9 +56,11 @@ def before_rules(ticket: TicketSnapshot, episode: Episode | None, policy: Policy
     """The step taken before (and instead of) any rule: Zendesk closed the ticket, or an agent de-escalates."""
     found = row(ticket, episode, policy)
     if found == CLOSED_IN_ZENDESK:
+        assert episode is not None  # the row of an open episode
         closed = episode.moved(now, CLOSED, CLOSED_IN_ZENDESK, "Zendesk closed the ticket")
         return Move(CLOSED_IN_ZENDESK, None, closed, needs_review=True)
     if found == DEESCALATE:
+        assert episode is not None  # the row of an open episode
         return _deescalate(ticket, episode, policy, now)
     return None
 
@@ -81,46 +81,16 @@ def on_ticket(
     if decision is not None and not decision.acknowledge_only:
         return _escalate(ticket, episode, decision, policy, now, schedules)
     if decision is not None:
+        assert episode is not None  # a rule acknowledges only a request on an open escalation
         return Move("acknowledged", build_update(ticket, decision, policy, episode.mirror), episode)
     found = row(ticket, episode, policy)
     if found == RULES_THEN_MONITOR:
+        assert episode is not None  # the row of an open episode
         return _monitor(ticket, episode, policy, now)
     if found == RULES_THEN_REOPEN:
+        assert episode is not None  # the row of an open episode
         return _reopen(ticket, episode, policy, now, schedules)
     return Move(ADOPTED, None, episode) if just_adopted(episode) else None
-
-
-def closing(ticket: TicketSnapshot, episode: Episode, review: str, policy: Policy) -> dict:
-    """The close's update: the closed phase and the review; on a closed ticket only its tags.
-
-    A closed ticket takes no single-ticket update: its tags go through Update Many
-    Tickets as `additional_tags` and `remove_tags` (Zendesk's tags documentation),
-    and the review stays in the service.
-    """
-    consumed = frozenset({policy.lifecycle.deescalate_tag})
-    if ticket.status == "closed":
-        wanted = mirror_tags(ticket, policy, episode.mirror, consumed)
-        return {
-            "id": ticket.id,
-            "additional_tags": [t for t in wanted if t not in ticket.tags],
-            "remove_tags": [t for t in ticket.tags if t not in wanted],
-        }
-    return lifecycle_update(ticket, policy, episode.mirror, review, consumed=consumed)
-
-
-def review_followup(ticket: TicketSnapshot, episode: Episode, review: str, policy: Policy) -> dict | None:
-    """The follow-up ticket that holds the review of a ticket closed before it (None: not asked for)."""
-    if ticket.status != "closed" or not policy.lifecycle.review_followup:
-        return None
-    followup = {
-        "subject": f"Post-escalation review of #{ticket.id}: {ticket.subject}"[:250],
-        "comment": {"body": review, "public": False},
-        "via_followup_source_id": ticket.id,
-        "tags": ["escalator_review"],
-    }
-    if episode.owner_id:
-        followup["assignee_id"] = episode.owner_id
-    return followup
 
 
 def monitoring_ended(ticket: TicketSnapshot, episode: Episode, now: datetime) -> Episode | None:
@@ -187,10 +157,19 @@ def reminder(
         f"({span(now - since)}); an update was due by {utc(due)}." + (raised if raise_level else "")
     )
     update = lifecycle_update(ticket, policy, moved.mirror, note, followers)
-    return Move("reminder", update, moved, ((UPDATE_DUE, update_due(now, ticket, policy, schedules)),))
+    # Due above, so due again: the same ticket's cadence.
+    next_due = cast(datetime, update_due(now, ticket, policy, schedules))
+    return Move("reminder", update, moved, ((UPDATE_DUE, next_due),))
 
 
-def _escalate(ticket, episode, decision, policy, now, schedules) -> Move:
+def _escalate(
+    ticket: TicketSnapshot,
+    episode: Episode | None,
+    decision: Decision,
+    policy: Policy,
+    now: datetime,
+    schedules: dict[str, Schedule] | None,
+) -> Move:
     checklist = checklist_for(decision, ticket, policy)
     if checklist is not None:
         decision = replace(decision, notes=decision.notes + (render_note(checklist),))
@@ -216,7 +195,7 @@ def _escalate(ticket, episode, decision, policy, now, schedules) -> Move:
     )
 
 
-def _monitor(ticket, episode, policy, now) -> Move:
+def _monitor(ticket: TicketSnapshot, episode: Episode, policy: Policy, now: datetime) -> Move:
     until = now + policy.lifecycle.monitoring
     moved = episode.moved(now, MONITORING, SOLVED, f"monitoring until {utc(until)}")
     note = (
@@ -227,7 +206,9 @@ def _monitor(ticket, episode, policy, now) -> Move:
     return Move(SOLVED, update, moved, ((MONITORING_END, until),))
 
 
-def _reopen(ticket, episode, policy, now, schedules) -> Move:
+def _reopen(
+    ticket: TicketSnapshot, episode: Episode, policy: Policy, now: datetime, schedules: dict[str, Schedule] | None
+) -> Move:
     level = episode.level + 1 if policy.lifecycle.reopen_raises_level else episode.level
     moved = episode.moved(now, ACTIVE, REOPENED, "the problem recurred while monitoring", level, episode.latest_reason)
     followers = policy.level(level).followers + ((episode.owner_id,) if episode.owner_id else ())
@@ -243,7 +224,7 @@ def _reopen(ticket, episode, policy, now, schedules) -> Move:
     return Move(REOPENED, update, moved, ((UPDATE_DUE, due),) if due else ())
 
 
-def _deescalate(ticket, episode, policy, now) -> Move:
+def _deescalate(ticket: TicketSnapshot, episode: Episode, policy: Policy, now: datetime) -> Move:
     found = agreement(ticket, policy)
     if found:
         return Move(DEESCALATED, None, episode.moved(now, CLOSED, DEESCALATED, found), needs_review=True)

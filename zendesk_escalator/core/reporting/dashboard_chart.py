@@ -42,7 +42,7 @@ def per_day(opened: list[tuple[float, str]], now: datetime) -> tuple[list[dateti
     """The chart's days (UTC, oldest first, today last) and the openings per (day index, reason)."""
     today = now.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
     days = [today - timedelta(days=DAYS - 1 - n) for n in range(DAYS)]
-    counts: Counter = Counter()
+    counts: Counter[tuple[int, str]] = Counter()
     for epoch, reason in opened:
         index = (_moment(epoch) - days[0]).days
         if 0 <= index < DAYS:
@@ -53,7 +53,7 @@ def per_day(opened: list[tuple[float, str]], now: datetime) -> tuple[list[dateti
 def chart(opened: list[tuple[float, str]], now: datetime) -> Chart:
     """Stacked bars: one per day, one colour per reason (the most frequent reason first)."""
     days, counts = per_day(opened, now)
-    totals: Counter = Counter()
+    totals: Counter[str] = Counter()
     for (_, reason), count in counts.items():
         totals[reason] += count
     reasons = sorted(totals, key=lambda reason: (-totals[reason], reason))
@@ -61,7 +61,7 @@ def chart(opened: list[tuple[float, str]], now: datetime) -> Chart:
     top = max([sum(c for (i, _), c in counts.items() if i == index) for index in range(DAYS)] + [1])
     bars = []
     for index, day in enumerate(days):
-        y = TOP + PLOT_HEIGHT
+        y: float = TOP + PLOT_HEIGHT
         for reason in reasons:
             count = counts.get((index, reason), 0)
             if count:

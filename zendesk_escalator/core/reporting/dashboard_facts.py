@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from ..lifecycle.episode import Episode
 
@@ -12,7 +13,7 @@ class Moment:
 
     ticket_id: int
     kind: str
-    payload: dict
+    payload: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Decided:
     ticket_id: int
     kind: str
     at: float
-    result: dict
+    result: dict[str, Any]
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,23 @@
-"""What the dashboard shows (pure): each open escalation with its ticket's subject, organization and people by
-name, its SLA countdown, communication plan and last public reply; filters; dead letters; recent decisions; inbox
-health. The chart is dashboard_chart.py.
+"""What the dashboard shows of each open escalation (pure): its ticket and people by name, SLA countdown, plan; filters.
+
+The chart is dashboard_chart.py; dead letters, recent decisions and inbox health are dashboard_operations.py.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
+from typing import Any
 
-from ..kinds import LIFECYCLE, TIMER, row_ticket
+from ..kinds import LIFECYCLE, TIMER
 from ..lifecycle.episode import Episode
 from ..sla.timers import NAMES
 from ..wording import span, utc
 from .dashboard_chart import Chart, chart
-from .dashboard_facts import Dead, Decided, InboxHealth, Known, Moment, Stored
+from .dashboard_facts import Known, Moment, Stored
+from .dashboard_operations import DeadRow, DecisionRow, HealthView, dead_row, decision_row, health_view
+from .notices import moment
 
 SOON = timedelta(hours=1)  # an SLA breach closer than this is shown as urgent
-BEHIND = 60.0  # seconds the oldest due row may wait before the workers count as behind
 NEXT_STEPS = {"update_due": "customer update due", "monitoring_end": "monitoring ends"}
-ERROR_WIDTH = 160  # a dead letter's error as listed; `escalator dead-letters show ID` has all of it
 
 
 @dataclass(frozen=True)
@@ -76,46 +77,6 @@ class ActiveRow:
 
 
 @dataclass(frozen=True)
-class DecisionRow:
-    """One recent decision with its evidence."""
-
-    ticket_id: int
-    kind: str
-    at: str
-    ago: str
-    outcome: str
-    rule: str
-    detail: str
-    evidence: tuple[str, ...]
-    warnings: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class DeadRow:
-    """One dead letter, with the command that queues it again."""
-
-    id: int
-    ticket_id: int
-    kind: str
-    error: str
-    since: str
-    command: str
-
-
-@dataclass(frozen=True)
-class HealthView:
-    """The inbox at a glance."""
-
-    pending: int
-    retrying: int
-    running: int
-    dead: int
-    done: int
-    oldest_due: str
-    tone: str  # ok | behind
-
-
-@dataclass(frozen=True)
 class Choices:
     """The values each filter offers: those of the open escalations, with their names."""
 
@@ -151,8 +112,8 @@ def build(
     """The dashboard at `now`; `levels` gives each level's name and leads (its followers in the policy)."""
     known, filters, levels = known or Known(), filters or Filters(), levels or {}
     by_ticket: dict[int, list[Moment]] = {}
-    for moment in stored.moments:
-        by_ticket.setdefault(moment.ticket_id, []).append(moment)
+    for entry in stored.moments:
+        by_ticket.setdefault(entry.ticket_id, []).append(entry)
     rows = [active_row(e, by_ticket.get(e.ticket_id, []), now, levels, known) for e in stored.episodes]
     return Dashboard(
         utc(now),
@@ -179,13 +140,12 @@ def active_row(
     name, leads = levels.get(episode.level, (None, ()))
     facts = known.tickets.get(episode.ticket_id)
     if facts is None:  # Zendesk was not read: the pending SLA timers are all that is known of the clock
-        sla = countdown({t["metric"]: _moment(t["breach_at"]) for t in _payloads(moments, TIMER)}, now)
+        sla = countdown({t["metric"]: moment(t["breach_at"]) for t in _payloads(moments, TIMER)}, now)
         subject = organization = requester = last_reply = ""
     else:
         sla, subject = countdown(facts.breaches, now), facts.subject
-        organization = known.organizations.get(facts.organization_id) or (
-            f"organization {facts.organization_id}" if facts.organization_id else ""
-        )
+        named = known.organizations.get(facts.organization_id) if facts.organization_id is not None else None
+        organization = named or (f"organization {facts.organization_id}" if facts.organization_id else "")
         requester = _person(known, facts.requester_id) if facts.requester_id else ""
         last_reply = (
             (f"{span(now - facts.last_reply)} ago" if facts.last_reply else "none yet") if facts.replies_read else ""
@@ -223,12 +183,12 @@ def countdown(breaches: dict[str, datetime], now: datetime) -> Countdown | None:
     return Countdown(f"{span(breach - now)} left", "soon" if breach - now <= SOON else "ok", about, breach.timestamp())
 
 
-def next_step(timers: list[dict], now: datetime) -> str:
+def next_step(timers: list[dict[str, Any]], now: datetime) -> str:
     """The ticket's next lifecycle moment: "customer update due in 40 min" ("—" when none)."""
     if not timers:
         return "—"
     nearest = min(timers, key=lambda timer: timer["at"])
-    what, at = NEXT_STEPS.get(nearest["kind"], nearest["kind"]), _moment(nearest["at"])
+    what, at = NEXT_STEPS.get(nearest["kind"], nearest["kind"]), moment(nearest["at"])
     return f"{what} in {span(at - now)}" if at > now else f"{what}, {span(now - at)} overdue"
 
 
@@ -245,63 +205,10 @@ def choices(rows: list[ActiveRow]) -> Choices:
     )
 
 
-def dead_row(dead: Dead) -> DeadRow:
-    """A dead letter as listed: its error's start, and the command to queue it again."""
-    error = " ".join(dead.error.split())
-    error = error if len(error) <= ERROR_WIDTH else error[: ERROR_WIDTH - 1] + "…"
-    return DeadRow(
-        dead.id,
-        row_ticket(dead.kind, dead.ticket_id),
-        dead.kind,
-        error,
-        utc(_moment(dead.at)),
-        f"escalator dead-letters retry {dead.id}",
-    )
-
-
-def decision_row(decided: Decided, now: datetime) -> DecisionRow:
-    """One finished row's decision, with its evidence."""
-    result, at = decided.result, _moment(decided.at)
-    return DecisionRow(
-        row_ticket(decided.kind, decided.ticket_id),
-        decided.kind,
-        utc(at),
-        f"{span(now - at)} ago",
-        result.get("status", "?"),
-        result.get("rule", "?"),
-        result.get("detail", ""),
-        tuple(result.get("evidence", ())),
-        tuple(result.get("warnings", ())),
-    )
-
-
-def health_view(health: InboxHealth, now: datetime) -> HealthView:
-    """The inbox counts, and how long the oldest due row has waited."""
-    counts = health.counts
-    waited = 0.0 if health.oldest_due is None else max(0.0, now.timestamp() - health.oldest_due)
-    if health.oldest_due is None:
-        oldest = "none due"
-    else:
-        oldest = f"{waited:.0f} s" if waited < 60 else span(timedelta(seconds=waited))
-    return HealthView(
-        counts.get("pending", 0),
-        health.retrying,
-        counts.get("running", 0),
-        counts.get("dead", 0),
-        counts.get("done", 0),
-        oldest,
-        "behind" if waited > BEHIND else "ok",
-    )
-
-
 def _person(known: Known, user_id: int) -> str:
     """A user's name as Zendesk has it, else "user N"."""
     return known.users.get(user_id) or f"user {user_id}"
 
 
-def _payloads(moments: list[Moment], kind: str) -> list[dict]:
-    return [moment.payload for moment in moments if moment.kind == kind]
-
-
-def _moment(epoch: float) -> datetime:
-    return datetime.fromtimestamp(epoch, tz=timezone.utc)
+def _payloads(moments: list[Moment], kind: str) -> list[dict[str, Any]]:
+    return [entry.payload for entry in moments if entry.kind == kind]

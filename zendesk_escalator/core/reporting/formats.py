@@ -8,11 +8,14 @@ import csv
 import io
 import json
 from datetime import datetime, timedelta, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..sla.zone_names import iana_zone
 from ..wording import span
 from .report import Durations, Report, Tally
+
+CsvRow = tuple[str, str, str | int, str, str | int | None]  # metric, by, key, label, value
 
 TITLE = "Escalations: status report"
 CLOSE_CAUSES = {"monitored": "after monitoring", "deescalated": "de-escalated"}
@@ -25,7 +28,10 @@ DEFINITION = (
 def render_markdown(report: Report, title: str = TITLE) -> str:
     """The report as a person reads it."""
     zone = ZoneInfo(iana_zone(report.time_zone))
-    when = lambda moment: moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")  # noqa: E731
+
+    def when(moment: datetime) -> str:
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+
     lines = [
         f"# {title}",
         "",
@@ -71,7 +77,7 @@ def render_markdown(report: Report, title: str = TITLE) -> str:
 
 def render_csv(report: Report) -> str:
     """One figure a row: metric, by (a grouping or a statistic), key, label, value; durations in minutes."""
-    rows = [
+    rows: list[CsvRow] = [
         ("period", "since", "", "", _iso(report.since)),
         ("period", "until", "", "", _iso(report.until)),
         ("period", "time_zone", "", "", report.time_zone),
@@ -124,7 +130,7 @@ def render_csv(report: Report) -> str:
 def render_json(report: Report) -> str:
     """The report as one JSON object; moments in UTC (ISO 8601), durations in minutes."""
 
-    def tallies(found):
+    def tallies(found: tuple[Tally, ...]) -> list[dict[str, Any]]:
         return [{"key": t.key, "label": t.label, "active": t.active, "monitoring": t.monitoring} for t in found]
 
     sla = report.sla
@@ -186,6 +192,7 @@ def _breakdown(counts: tuple[tuple[str, int], ...], names: dict[str, str] | None
 def _durations(found: Durations) -> str:
     if not found.count:
         return "none"
+    assert found.median is not None and found.longest is not None  # a count has both
     return f"median {span(found.median)}, longest {span(found.longest)}"
 
 
@@ -201,7 +208,7 @@ def _tally_lines(tallies: tuple[Tally, ...]) -> list[str]:
     ]
 
 
-def _duration_rows(metric: str, found: Durations) -> list[tuple]:
+def _duration_rows(metric: str, found: Durations) -> list[CsvRow]:
     return (
         [(metric, "median", "", "", _minutes(found.median)), (metric, "longest", "", "", _minutes(found.longest))]
         if found.count
@@ -209,7 +216,7 @@ def _duration_rows(metric: str, found: Durations) -> list[tuple]:
     )
 
 
-def _duration_dict(found: Durations) -> dict:
+def _duration_dict(found: Durations) -> dict[str, int | None]:
     return {"count": found.count, "median": _minutes(found.median), "longest": _minutes(found.longest)}
 
 

@@ -6,6 +6,8 @@ link or a mention (Slack's `&`, `<`, `>`; Markdown's brackets and emphasis in
 Teams).
 """
 
+from typing import Any
+
 from ..channels import BREACH, CLOSED, LEVEL, OPENED, REMINDER, REOPENED
 from ..sla.timers import NAMES
 from ..wording import one_line, shortened, utc
@@ -51,10 +53,12 @@ def sla_of(notice: Notice) -> str:
     if notice.sla_at is None:
         return "no SLA measured"
     verb = "breached" if notice.sla_at <= notice.at else "breaches"
-    return f"{NAMES.get(notice.sla_metric, notice.sla_metric)} {verb} at {utc(moment(notice.sla_at))}"
+    metric = notice.sla_metric
+    name = NAMES.get(metric, metric) if metric is not None else metric
+    return f"{name} {verb} at {utc(moment(notice.sla_at))}"
 
 
-def slack_message(notice: Notice) -> dict:
+def slack_message(notice: Notice) -> dict[str, Any]:
     """Slack's `text` (the notification's words) and `blocks` (what the channel shows)."""
     label = f"#{notice.ticket_id} {slack_text(shortened(one_line(notice.subject), 150))}".rstrip()
     link = f"<{notice.url}|{label}>"
@@ -75,7 +79,7 @@ def slack_message(notice: Notice) -> dict:
     return {"text": f"{headline(notice)} {notice.url}", "blocks": blocks}
 
 
-def teams_message(notice: Notice) -> dict:
+def teams_message(notice: Notice) -> dict[str, Any]:
     """The message a Teams Workflows webhook posts: one Adaptive Card attachment."""
     body = [
         {"type": "TextBlock", "text": headline(notice), "weight": "Bolder", "size": "Medium", "wrap": True},
@@ -106,7 +110,7 @@ def teams_message(notice: Notice) -> dict:
     }
 
 
-def test_message(kind_is_teams: bool) -> dict:
+def test_message(kind_is_teams: bool) -> dict[str, Any]:
     """The message `escalator check --notify-test` sends: it says where it comes from and that nothing happened."""
     text = "zendesk-escalator: a test message from `escalator check --notify-test`. No escalation happened."
     if kind_is_teams:

@@ -10,6 +10,7 @@ saved once is told once, whatever is redelivered or restarted.
 
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
+from typing import Any, cast
 
 from ..channels import BREACH, CLOSED, EVENTS, LEVEL, OPENED, REMINDER, REOPENED
 from ..kinds import NOTICE, notice_lane
@@ -48,7 +49,7 @@ class Notice:
         """Its dedupe key: one notice per target, episode, event and step."""
         return f"{NOTICE}:{self.target}:{self.episode_id}:{self.event}:{self.step}"
 
-    def row(self, now: float) -> dict:
+    def row(self, now: float) -> dict[str, Any]:
         """The inbox row that sends it, due now."""
         return {
             "kind": NOTICE,
@@ -100,7 +101,7 @@ def notices(episode: Episode, first: int, ticket: TicketSnapshot, policy: Policy
                         episode.owner_id,
                         _detail(episode, index),
                         step.at.timestamp(),
-                        episode.id,
+                        cast(int, episode.id),  # saved: notices are made as its step is saved
                         index,
                         metric,
                         at,

@@ -17,6 +17,7 @@ moment: the old one counts as avoided, the new one on its own.
 """
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from statistics import median
@@ -56,7 +57,8 @@ class Durations:
     @classmethod
     def of(cls, spans: list[timedelta]) -> "Durations":
         """Count, median and longest of these spans."""
-        return cls(len(spans), median(spans), max(spans)) if spans else cls()
+        # statistics.median takes timedeltas too (it sorts, halves the sum of the middle two); typeshed: numbers.
+        return cls(len(spans), median(spans), max(spans)) if spans else cls()  # type: ignore[type-var]
 
 
 @dataclass(frozen=True)
@@ -127,12 +129,18 @@ def build_report(
     owners: dict[int, str] | None = None,
 ) -> Report:
     """The report for [since, until): `episodes` must hold every open one and every one changed since `since`."""
-    owners = owners or {}
-    inside = lambda moment: moment is not None and since <= moment < until  # noqa: E731
+    names = owners or {}
+
+    def inside(moment: datetime | None) -> bool:
+        return moment is not None and since <= moment < until
+
+    def owner(e: Episode) -> str:
+        name = names.get(e.owner_id) if e.owner_id is not None else None
+        return name or (f"user {e.owner_id}" if e.owner_id else "no owner")
+
     opened = [e for e in episodes if inside(e.opened_at)]
     closed = [e for e in episodes if e.state == CLOSED and inside(e.closed_at)]
     still_open = sorted((e for e in episodes if e.state != CLOSED), key=lambda e: e.opened_at)
-    owner = lambda e: owners.get(e.owner_id) or (f"user {e.owner_id}" if e.owner_id else "no owner")  # noqa: E731
     return Report(
         since=since,
         until=until,
@@ -142,7 +150,7 @@ def build_report(
         closed=len(closed),
         closed_by_cause=_counted(e.history[-1].cause for e in closed if e.history),
         re_escalated=sum(1 for e in episodes for s in e.history if s.cause in RE_ESCALATED and inside(s.at)),
-        time_closed=Durations.of([e.closed_at - e.opened_at for e in closed]),
+        time_closed=Durations.of([e.closed_at - e.opened_at for e in closed if e.closed_at]),  # all: inside()
         time_active_closed=Durations.of([active_time(e, until) for e in closed]),
         open_active=sum(1 for e in still_open if e.state != MONITORING),
         open_monitoring=sum(1 for e in still_open if e.state == MONITORING),
@@ -170,7 +178,10 @@ def active_time(episode: Episode, until: datetime) -> timedelta:
 
 def sla_summary(timers: list[SlaTimer], since: datetime, until: datetime) -> SlaSummary:
     """The period's SLA warnings and breaches, and how the warned breach moments turned out."""
-    inside = lambda t: t.state == ACTED and since <= t.at < until  # noqa: E731
+
+    def inside(t: SlaTimer) -> bool:
+        return t.state == ACTED and since <= t.at < until
+
     breach_timers = {(t.ticket_id, t.metric, t.breach_at): t for t in timers if t.kind == BREACH and t.round == 0}
     warned = {(t.ticket_id, t.metric, t.breach_at) for t in timers if t.kind == WARNING and t.state == ACTED}
     outcome = {moment: _decided(breach_timers.get(moment)) for moment in warned if moment[2] >= since}
@@ -201,14 +212,19 @@ def next_daily(after: datetime, at: time, zone: str) -> datetime:
 
 def _decided(breach: SlaTimer | None) -> str:
     state = breach.state if breach else None
-    return {ACTED: "breached", ENDED: "avoided"}.get(state, "at_risk")
+    outcomes: dict[str | None, str] = {ACTED: "breached", ENDED: "avoided"}
+    return outcomes.get(state, "at_risk")
 
 
-def _counted(values) -> tuple[tuple[str, int], ...]:
+def _counted(values: Iterable[str]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(Counter(values).items(), key=lambda item: (-item[1], item[0])))
 
 
-def _tallies(episodes: list[Episode], grouping, order=None) -> tuple[Tally, ...]:
+def _tallies(
+    episodes: list[Episode],
+    grouping: Callable[[Episode], tuple[str, str]],
+    order: Callable[[Episode], int] | None = None,
+) -> tuple[Tally, ...]:
     """Open episodes grouped by (key, label): in `order` of their first member, else the largest group first."""
     groups: dict[tuple[str, str], list[Episode]] = {}
     for episode in episodes:

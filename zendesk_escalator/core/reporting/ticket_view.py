@@ -7,7 +7,7 @@ counts down from the service's clock rather than the agent's.
 """
 
 from datetime import datetime, timezone
-from typing import Iterable, Protocol
+from typing import Any, Iterable, Protocol, overload
 
 from ..kinds import LIFECYCLE, TIMER
 from ..lifecycle.episode import ACTIVE, CLOSED, REQUESTED, Episode
@@ -34,7 +34,7 @@ class Moment(Protocol):
     """A pending timer row of the ticket (store.overview's Moment): its kind and payload."""
 
     kind: str
-    payload: dict
+    payload: dict[str, Any]
 
 
 def ticket_view(
@@ -44,7 +44,7 @@ def ticket_view(
     policy: Policy,
     now: datetime,
     owner_name: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """The JSON the sidebar app renders for one ticket; `escalation` is None when it never was escalated."""
     moments = list(moments)
     return {
@@ -58,7 +58,7 @@ def ticket_view(
     }
 
 
-def escalation(episode: Episode, policy: Policy, owner_name: str | None) -> dict:
+def escalation(episode: Episode, policy: Policy, owner_name: str | None) -> dict[str, Any]:
     """The episode: where it stands, why, who owns it, what the request lacked, and its timeline."""
     owner = {"id": episode.owner_id, "name": owner_name or f"user {episode.owner_id}"} if episode.owner_id else None
     return {
@@ -88,7 +88,7 @@ def escalation(episode: Episode, policy: Policy, owner_name: str | None) -> dict
     }
 
 
-def plan(episode: Episode | None, moments: list[Moment], policy: Policy) -> dict | None:
+def plan(episode: Episode | None, moments: list[Moment], policy: Policy) -> dict[str, Any] | None:
     """The communication plan of an active escalation (monitoring has none): the cadence by priority, the next
     update due."""
     lifecycle = policy.lifecycle
@@ -103,7 +103,7 @@ def plan(episode: Episode | None, moments: list[Moment], policy: Policy) -> dict
     }
 
 
-def next_step(episode: Episode | None, moments: list[Moment]) -> dict | None:
+def next_step(episode: Episode | None, moments: list[Moment]) -> dict[str, Any] | None:
     """The open escalation's next lifecycle moment (a customer update due, the end of monitoring)."""
     if episode is None or episode.state == CLOSED:
         return None
@@ -118,7 +118,7 @@ def next_step(episode: Episode | None, moments: list[Moment]) -> dict | None:
     }
 
 
-def next_sla(moments: list[Moment]) -> dict | None:
+def next_sla(moments: list[Moment]) -> dict[str, Any] | None:
     """The nearest SLA breach among the ticket's pending SLA timers, and the timer that acts next."""
     timers = [m.payload for m in moments if m.kind == TIMER]
     if not timers:
@@ -133,7 +133,7 @@ def next_sla(moments: list[Moment]) -> dict | None:
     }
 
 
-def actions(policy: Policy) -> dict:
+def actions(policy: Policy) -> dict[str, Any]:
     """How an agent asks, in the ticket itself, for an escalation or a de-escalation (the usual webhook acts)."""
     return {
         "status_field_id": policy.fields.status,
@@ -143,6 +143,14 @@ def actions(policy: Policy) -> dict:
         "deescalate_tag": policy.lifecycle.deescalate_tag,
         "agreement_phrases": list(policy.lifecycle.agreement_phrases),
     }
+
+
+@overload
+def iso(moment: datetime) -> str: ...
+@overload
+def iso(moment: None) -> None: ...
+@overload
+def iso(moment: datetime | None) -> str | None: ...
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -10,7 +10,7 @@ the breach time is the one Zendesk wrote, and the stage is the last recorded one
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable
+from typing import Any, Iterable
 
 from ..snapshot import Metric, Target, parse_time
 
@@ -41,14 +41,16 @@ class MetricHistory:
         return passed[-1] if passed else None
 
 
-def histories_from_export(events: Iterable[dict], since: datetime | None = None) -> dict[int, list[MetricHistory]]:
+def histories_from_export(
+    events: Iterable[dict[str, Any]], since: datetime | None = None
+) -> dict[int, list[MetricHistory]]:
     """Group the metric events by ticket into one history per metric instance.
 
     An instance whose first event in the export is not its activation was running
     before `since` (the export's start): it counts as active from then.
     """
-    grouped: dict[tuple[int, str, int], list[dict]] = defaultdict(list)
-    seen: set = set()
+    grouped: dict[tuple[int, str, int], list[dict[str, Any]]] = defaultdict(list)
+    seen: set[object] = set()
     for raw in events:
         if not isinstance(raw, dict) or raw.get("id") in seen or not isinstance(raw.get("ticket_id"), int):
             continue
@@ -57,7 +59,7 @@ def histories_from_export(events: Iterable[dict], since: datetime | None = None)
             grouped[(raw["ticket_id"], raw["metric"], int(raw.get("instance_id") or 0))].append(raw)
     by_ticket: dict[int, list[MetricHistory]] = defaultdict(list)
     for (ticket_id, metric, instance), raws in grouped.items():
-        raws.sort(key=lambda r: parse_time(r["time"]))
+        raws.sort(key=_time)
         running = since if since is not None and raws[0].get("type") != "activate" else None
         by_ticket[ticket_id].append(_history(metric, instance, raws, running))
     return dict(by_ticket)
@@ -65,11 +67,12 @@ def histories_from_export(events: Iterable[dict], since: datetime | None = None)
 
 def clocks_at(histories: list[MetricHistory], at: datetime) -> tuple[tuple[Metric, ...], tuple[Target, ...]]:
     """The ticket's SLA metrics (as slas.policy_metrics) and targets (as apply_sla) at a moment."""
-    latest: dict[str, MetricHistory] = {}
+    latest: dict[str, tuple[MetricHistory, str]] = {}
     for history in sorted(histories, key=lambda h: h.instance):
-        if history.begins is not None and history.begins <= at and history.stage_at(at) is not None:
-            latest[history.metric] = history  # a later instance (the next reply) replaces the earlier
-    metrics = tuple(Metric(h.metric, h.stage_at(at), h.breach_at) for h in latest.values())
+        stage = history.stage_at(at)
+        if history.begins is not None and history.begins <= at and stage is not None:
+            latest[history.metric] = (history, stage)  # a later instance (the next reply) replaces the earlier
+    metrics = tuple(Metric(h.metric, stage, h.breach_at) for h, stage in latest.values())
     targets = {
         h.target.metric: h.target
         for h in sorted(histories, key=lambda h: h.target_at or at)
@@ -84,10 +87,13 @@ def moments(histories: list[MetricHistory]) -> list[datetime]:
     return sorted(found)
 
 
-def _history(metric: str, instance: int, raws: list[dict], running: datetime | None) -> MetricHistory:
-    stages, breach, target, target_at = [(running, "active")] if running else [], None, None, None
+def _history(metric: str, instance: int, raws: list[dict[str, Any]], running: datetime | None) -> MetricHistory:
+    stages: list[tuple[datetime, str]] = [(running, "active")] if running else []
+    breach: datetime | None = None
+    target: Target | None = None
+    target_at: datetime | None = None
     for raw in raws:
-        at, kind = parse_time(raw["time"]), raw.get("type")
+        at, kind = _time(raw), raw.get("type")
         if kind in STAGES:
             stages.append((at, STAGES[kind]))
         elif kind == "breach" and not raw.get("deleted"):
@@ -97,6 +103,13 @@ def _history(metric: str, instance: int, raws: list[dict], running: datetime | N
             if isinstance(minutes, (int, float)):
                 target, target_at = Target(metric, float(minutes), bool(raw["sla"].get("business_hours"))), at
     return MetricHistory(_policy_name(metric, instance), instance, tuple(stages), breach, target, target_at)
+
+
+def _time(raw: dict[str, Any]) -> datetime:
+    """A grouped event's time (histories_from_export groups only events whose time parses)."""
+    at = parse_time(raw["time"])
+    assert at is not None
+    return at
 
 
 def _policy_name(metric: str, instance: int) -> str:

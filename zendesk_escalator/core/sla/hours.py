@@ -22,22 +22,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from .schedule_checks import DAY, ScheduleError, checked_holiday, checked_interval, wall
 from .zone_names import iana_zone
 
-DAY = 1440  # minutes
-WEEK = 7 * DAY
 ONE_DAY = timedelta(days=1)
-WEEKDAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")  # Zendesk's order
 # UTC offsets lie within -12h..+14h, so a local date's moments lie within this much of its
 # wall-clock span. As tzdata has it for every zone today, a date and its margins hold at most
 # one offset change, and no clock goes back across midnight (local dates follow each other).
 _MARGIN = timedelta(hours=15)
 
 Span = tuple[datetime, datetime]
-
-
-class ScheduleError(ValueError):
-    """Intervals or holidays that do not make a usable schedule."""
 
 
 @dataclass(frozen=True)
@@ -52,18 +46,18 @@ class Schedule:
     _days: tuple[tuple[tuple[int, int], ...], ...] = field(init=False, repr=False, compare=False)
     _closed: tuple[tuple[date, date], ...] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         zone = iana_zone(self.time_zone)
-        intervals = tuple(sorted(_checked_interval(i) for i in self.intervals))
+        intervals = tuple(sorted(checked_interval(i) for i in self.intervals))
         if not intervals:
             raise ScheduleError("a schedule needs at least one interval of business hours")
         for (_, end), (start, _) in zip(intervals, intervals[1:]):
             if start < end:
-                raise ScheduleError(f"intervals overlap at {_wall(start)}")
-        days = [[] for _ in range(7)]  # by date.weekday(): Monday is 0, Sunday 6
+                raise ScheduleError(f"intervals overlap at {wall(start)}")
+        days: list[list[tuple[int, int]]] = [[] for _ in range(7)]  # by date.weekday(): Monday is 0, Sunday 6
         for start, end in intervals:
             days[(start // DAY + 6) % 7].append((start % DAY, end - start // DAY * DAY))
-        holidays = tuple(sorted(_checked_holiday(h) for h in self.holidays))
+        holidays = tuple(sorted(checked_holiday(h) for h in self.holidays))
         object.__setattr__(self, "time_zone", zone)
         object.__setattr__(self, "intervals", intervals)
         object.__setattr__(self, "holidays", holidays)
@@ -195,47 +189,15 @@ def _offset_change(zone: ZoneInfo, midnight: datetime) -> tuple[timedelta, timed
 
 
 def _offset(zone: ZoneInfo, naive_utc: datetime) -> timedelta:
-    return naive_utc.replace(tzinfo=timezone.utc).astimezone(zone).utcoffset()
+    offset = naive_utc.replace(tzinfo=timezone.utc).astimezone(zone).utcoffset()
+    assert offset is not None  # an aware datetime's
+    return offset
 
 
 def _utc(moment: datetime) -> datetime:
     if not isinstance(moment, datetime) or moment.utcoffset() is None:
         raise ValueError(f"an aware datetime is needed, not {moment!r}")
     return moment.astimezone(timezone.utc)
-
-
-def _checked_interval(interval) -> tuple[int, int]:
-    start, end = _pair(
-        interval,
-        "an interval is a pair of whole week minutes",
-        lambda m: isinstance(m, int) and not isinstance(m, bool),
-    )
-    if not 0 <= start < end <= WEEK:
-        raise ScheduleError(f"interval {start}-{end}: need 0 <= start < end <= {WEEK}")
-    if start // DAY != (end - 1) // DAY:
-        raise ScheduleError(f"interval {_wall(start)}-{_wall(end, end=True)} crosses midnight; split it in two")
-    return start, end
-
-
-def _checked_holiday(holiday) -> tuple[date, date]:
-    first, last = _pair(
-        holiday,
-        "a holiday is a pair of dates (first and last day)",
-        lambda d: isinstance(d, date) and not isinstance(d, datetime),
-    )
-    if last < first:
-        raise ScheduleError(f"holiday {first}..{last} ends before it starts")
-    return first, last
-
-
-def _pair(value, what: str, fits) -> tuple:
-    try:
-        first, second = value
-    except (TypeError, ValueError):
-        raise ScheduleError(f"{what}, not {value!r}") from None
-    if not (fits(first) and fits(second)):
-        raise ScheduleError(f"{what}, not {value!r}")
-    return first, second
 
 
 def _merged(ranges: tuple[tuple[date, date], ...]) -> tuple[tuple[date, date], ...]:
@@ -246,11 +208,3 @@ def _merged(ranges: tuple[tuple[date, date], ...]) -> tuple[tuple[date, date], .
         else:
             merged.append((first, last))
     return tuple(merged)
-
-
-def _wall(week_minute: int, end: bool = False) -> str:
-    """Describe a week minute as 'Monday 09:00'; an end at midnight as 'Monday 24:00'."""
-    day, minute = divmod(week_minute, DAY)
-    if end and minute == 0:  # an end at midnight belongs to the day before
-        day, minute = day - 1, DAY
-    return f"{WEEKDAYS[day]} {minute // 60:02d}:{minute % 60:02d}"

@@ -1,4 +1,4 @@
-"""SLA timers from Zendesk's own clock, the re-check at fire time, and what to do then (pure).
+"""SLA timers from Zendesk's own clock (pure): the ones a ticket needs; timer_check.py re-checks one at its moment.
 
 Zendesk's `breach_at` is the truth: the service never recomputes it, it only
 offsets from it (warn 30 minutes before, act at the breach plus a grace, remind
@@ -11,15 +11,12 @@ schedule.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from typing import Any
 
-from ..escalation.rules import Decision
 from ..policy import Policy
 from ..snapshot import TicketSnapshot
-from ..state import NOT_ESCALATED, Standing
 from ..wording import span
 from .hours import Schedule, add_business_minutes, calendar_schedule
-from .zone_names import iana_zone
 
 WARNING, BREACH = "sla_warning", "sla_breach"
 OWN_TARGET = "first_reply_target"  # the metric name of the service's own fallback target
@@ -55,7 +52,7 @@ class Timer:
         """Its dedupe key: a moved breach or moment is a new timer."""
         return f"timer:{self.kind}:{self.ticket_id}:{self.metric}:{_epoch(self.breach_at)}:{_epoch(self.fire_at)}"
 
-    def to_payload(self) -> dict:
+    def to_payload(self) -> dict[str, Any]:
         """JSON-ready form for the inbox row."""
         return {
             "kind": self.kind,
@@ -68,7 +65,7 @@ class Timer:
         }
 
     @classmethod
-    def from_payload(cls, data: dict) -> "Timer":
+    def from_payload(cls, data: dict[str, Any]) -> "Timer":
         """Rebuild from `to_payload` output."""
         return cls(
             data["kind"],
@@ -135,74 +132,6 @@ def schedule_named(name: str | None, policy: Policy, account: Schedule | None) -
     return account if name in (None, ACCOUNT_SCHEDULE) else policy.schedules.get(name)
 
 
-def stale_because(
-    timer: Timer,
-    ticket: TicketSnapshot,
-    policy: Policy,
-    account: Schedule | None = None,
-    standing: Standing = NOT_ESCALATED,
-) -> str | None:
-    """Why a timer must not act on the ticket as read just now (and its episode's `standing`); None when it must."""
-    if ticket.status in DONE_STATUSES:
-        return f"the ticket is {ticket.status}"
-    if timer.metric == OWN_TARGET:
-        if ticket.agent_replies:
-            return "an agent has replied"
-        if ticket.sla_metrics:  # as breach_moments plans: the own target stands in only for no Zendesk SLA
-            return "Zendesk's SLA policy measures the ticket now"
-        current = own_target(ticket, policy, account)
-    else:
-        metric = next((m for m in ticket.sla_metrics if m.name == timer.metric), None)
-        if metric is None or metric.stage != "active":
-            return f"{NAMES.get(timer.metric, timer.metric)} is {metric.stage if metric else 'no longer measured'}"
-        current = metric.breach_at
-    if current != timer.breach_at:
-        return "the breach time has moved"
-    if (
-        timer.kind == BREACH
-        and timer.round == 0
-        and standing.reason == BREACH
-        and standing.covers(policy.sla.breach_level)
-    ):
-        # A breach Zendesk moved after it was escalated (e.g. our own priority raise changed the target).
-        return f"already escalated for an SLA breach at level {standing.level}"
-    if timer.kind == BREACH and timer.round and standing.covers(policy.sla.max_level):
-        return f"already at level {standing.level}, the highest a breach raises to"
-    return None
-
-
-def decide_timer(
-    timer: Timer, ticket: TicketSnapshot, policy: Policy, now: datetime, standing: Standing = NOT_ESCALATED
-) -> Decision:
-    """The update a due, fresh timer asks for, against the episode's `standing`: a warning, the breach, or a
-    reminder one level up."""
-    sla = policy.sla
-    name, when = NAMES.get(timer.metric, timer.metric), _both_zones(timer.breach_at, sla.time_zone)
-    if timer.kind == WARNING:
-        evidence = f"{name} breaches at {when}: {span(timer.breach_at - now)} left ({timer.stage})"
-        level = max(standing.level, sla.warning_level) if standing.escalated else sla.warning_level
-        return Decision(
-            "sla_warning",
-            standing.reason if standing.escalated else WARNING,
-            level,
-            evidence=(evidence,),
-            reassign=False,
-        )
-    late = span(now - timer.breach_at)
-    if timer.round == 0:
-        level = max(standing.level, sla.breach_level) if standing.escalated else sla.breach_level
-        return Decision("sla_breach", BREACH, level, sla.breach_priority, (f"{name} breached at {when}, {late} ago",))
-    level = min(sla.max_level, max(standing.level, sla.breach_level) + 1)
-    return Decision(
-        "sla_breach",
-        BREACH,
-        level,
-        sla.breach_priority,
-        (f"{name} still breached and unanswered: breached at {when}, {late} ago",),
-        reassign=False,
-    )
-
-
 def _metric_timers(
     ticket: TicketSnapshot,
     metric: str,
@@ -211,8 +140,11 @@ def _metric_timers(
     now: datetime,
     target: tuple[float, Schedule] | None,
 ) -> list[Timer]:
-    sla, make = policy.sla, lambda kind, at, stage, n=0: Timer(kind, ticket.id, metric, breach_at, at, stage, n)
-    timers = []
+    def make(kind: str, at: datetime, stage: str, n: int = 0) -> Timer:
+        return Timer(kind, ticket.id, metric, breach_at, at, stage, n)
+
+    sla = policy.sla
+    timers: list[Timer] = []
     if breach_at > now:  # warnings make sense only before the breach
         if before := _warn_before(ticket, metric, policy):
             timers.append(make(WARNING, breach_at - before, f"{span(before)} before"))
@@ -256,17 +188,6 @@ def _target(
         return None
     schedule = schedule_named(policy.sla.schedule, policy, account) if target.business_hours else calendar_schedule()
     return (target.minutes, schedule) if schedule else None
-
-
-UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "UCT", "Universal", "Zulu"})
-
-
-def _both_zones(moment: datetime, zone: str) -> str:
-    utc = moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    if iana_zone(zone) in UTC_NAMES:  # Zendesk's "UTC" is Rails' name for Etc/UTC
-        return utc
-    local = moment.astimezone(ZoneInfo(iana_zone(zone)))
-    return f"{local.strftime('%Y-%m-%d %H:%M %Z')} ({utc})"
 
 
 def _epoch(moment: datetime) -> int:

@@ -3,13 +3,14 @@
 Support handbooks ask an escalation request to name the case, the organization,
 a technical contact, the affected application and environment, the problem with
 steps to reproduce, the business impact, what was done so far and a critical
-date. Detection is heuristic and explainable (see clues.py): each item found
+date. Detection is heuristic and explainable (details.py, contact_details.py): each item found
 carries its evidence, each item missing names the parts still wanted.
 """
 
 from dataclasses import dataclass
 
 from ..wording import one_line
+from . import contact_details as contact
 from . import details as clues
 from .mail import LIMIT, plain_text, split_quoted
 from .references import account_host, find_references
@@ -131,7 +132,7 @@ def check_request(text: str, known: Known = Known()) -> Checklist:
     own = frozenset(d.lower() for d in known.own_domains | {account_host(s) for s in known.subdomains})
     found = {
         "case": case,
-        "organization": _one(known.organization or clues.organization(fresh)),
+        "organization": _one(known.organization or contact.organization(fresh)),
         "contact": _contact(fresh, known, own),
         "application": (clues.application_urls(fresh, own), clues.environments(fresh)),
         "problem": (clues.steps(fresh),),
@@ -191,10 +192,10 @@ def _case(text: str, known: Known) -> tuple[tuple[str, ...]]:
 
 def _contact(text: str, known: Known, own: frozenset[str]) -> tuple[tuple[str, ...], ...]:
     """Name, address and phone: from the text, else the requester's as the ticket has them."""
-    written = clues.emails(text, own)
+    written = contact.emails(text, own)
     addresses = written or _one(known.requester_email)[0]
-    numbers = clues.phones(text) or _one(known.requester_phone)[0]
-    name = clues.contact_name(text, addresses + numbers)
+    numbers = contact.phones(text) or _one(known.requester_phone)[0]
+    name = contact.contact_name(text, addresses + numbers)
     if not name and (not written or known.requester_email in written):
         name = known.requester_name  # the requester is the contact, not someone else named by address
     return _one(name)[0], addresses, numbers

@@ -1,4 +1,4 @@
-"""The patterns that find an escalation request's details in what a customer wrote (pure).
+"""The patterns that find an escalation request's details in what a customer wrote (pure); contacts: contact_details.py.
 
 Each finder returns the evidence as written (an address, a number, a URL, a short
 snippet), so a person reading the internal note can see why an item counts.
@@ -6,21 +6,11 @@ English words only. Every pattern bounds its repetitions: the text is untrusted.
 """
 
 import re
-
-from .mail import EMAIL
+from collections.abc import Iterable
 
 _I = re.IGNORECASE
 _SPACE = r"[^\S\r\n]{1,3}"
 
-_PHONE = re.compile(r"(?<![\w+/.,-])(?:\+|\b00)?\(?[0-9][0-9 ()./-]{5,24}[0-9](?![0-9]|[^\W_]|[.,/:-][0-9])")
-# "Phone:", "Tel.", "M:", "call me on" … up to the number, on its line.
-_PHONE_LABEL = re.compile(
-    r"(?:\b(?:phone|tel|telephone|mobile|mob|cell|cellphone|call|direct|office|landline"
-    r"|whatsapp)\b\.?|\b(?:t|m|p|ph):){0}:?{0}(?:[\w()]+[^\S\r\n]{{1,3}}){{0,2}}$".format(r"[^\S\r\n]{0,3}"),
-    _I,
-)
-_US_PHONE = re.compile(r"\([0-9]{3}\)[^\S\r\n]?[0-9]{3}[-. ][0-9]{4}")
-_DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{2,4}")
 
 URL = re.compile(r"\bhttps?://[^\s<>\"'()\[\]]{1,2000}", _I)
 # Hosts whose links say nothing about the customer's application: Zendesk itself,
@@ -103,60 +93,7 @@ _MILESTONE = re.compile(
     _I,
 )
 
-_ORGANIZATION = re.compile(
-    r"^[^\S\r\n]{0,8}(?:organi[sz]ation|company|customer|client|account)(?:[^\S\r\n]{1,3}name)?"
-    r"[^\S\r\n]{0,3}[:-][^\S\r\n]{0,3}(\S[^\r\n]{0,80})$",
-    re.MULTILINE | _I,
-)
-_NAMED_CONTACT = re.compile(
-    r"\b(?:technical[^\S\r\n]{1,3})?(?:contact(?:[^\S\r\n]{1,3}person)?|name)\b"
-    r"(?:[^\S\r\n]{1,3}(?:is|will[^\S\r\n]{1,3}be))?[^\S\r\n]{0,3}:?[^\S\r\n]{0,3}"
-    r"([^\W\d_][^\r\n,;(<]{0,60})",
-    _I,
-)
-_NOT_NAMES = frozenset(
-    (
-        "regards thanks thank cheers sincerely best wishes kind gmbh inc ltd llc ag corp corporation sa bv plc "
-        "engineer manager director lead head developer administrator admin officer analyst architect consultant "
-        "specialist support team department operations devops it cto ceo cio vp president"
-    ).split()
-)
 _SENTENCE_END = re.compile(r"[.!?;](?=\s)")
-_PARTICLES = frozenset("van von de der den da di du del la le bin al".split())
-
-
-def emails(text: str, own_domains: frozenset[str]) -> tuple[str, ...]:
-    """Email addresses, but the support organisation's own."""
-    found = (m.group(0).rstrip(".") for m in EMAIL.finditer(text))
-    return _unique(a for a in found if not _within(a.rpartition("@")[2], own_domains | {"zendesk.com"}))
-
-
-def phones(text: str) -> tuple[str, ...]:
-    """Phone numbers: labelled ("Phone: …"), international ("+49 …") or "(555) 123-4567"."""
-    found = []
-    for match in _PHONE.finditer(text):
-        number = match.group(0).strip()
-        digits = sum(ch.isdigit() for ch in number)
-        if not 7 <= digits <= 15 or _DATE_LIKE.search(number):
-            continue
-        line_before = text[max(0, match.start() - 40) : match.start()].rpartition("\n")[2]
-        labelled = bool(_PHONE_LABEL.search(line_before))
-        international = number[0] == "+" and digits >= 8 or number.startswith("00") and digits >= 10
-        if labelled or international or _US_PHONE.search(number):
-            found.append(number)
-    return _unique(found)
-
-
-def contact_name(text: str, near: tuple[str, ...]) -> str | None:
-    """A person's name given as the contact, or heading the signature that holds `near`."""
-    for match in _NAMED_CONTACT.finditer(text):
-        if name := _name(match.group(1)):
-            return name
-    lines = text.splitlines()
-    for number, line in enumerate(lines):
-        if any(evidence in line for evidence in near):
-            return _signature_name(lines[max(0, number - 5) : number + 1])
-    return None
 
 
 def application_urls(text: str, own_domains: frozenset[str]) -> tuple[str, ...]:
@@ -165,14 +102,14 @@ def application_urls(text: str, own_domains: frozenset[str]) -> tuple[str, ...]:
     for match in URL.finditer(text):
         url = match.group(0).rstrip(".,;:!?")
         host = url.split("/")[2].rpartition("@")[2].split(":")[0].lower()
-        if not _within(host, own_domains | NOT_APPLICATIONS) and not _PICTURE.search(url.split("?")[0]):
+        if not within(host, own_domains | NOT_APPLICATIONS) and not _PICTURE.search(url.split("?")[0]):
             found.append(url)
-    return _unique(found)
+    return unique(found)
 
 
 def environments(text: str) -> tuple[str, ...]:
     """Environment words: production, staging, UAT …; test, dev, QA … only next to "environment"."""
-    return _unique(" ".join(m.group(0).lower().split()) for m in _ENVIRONMENT.finditer(text))
+    return unique(" ".join(m.group(0).lower().split()) for m in _ENVIRONMENT.finditer(text))
 
 
 def steps(text: str) -> tuple[str, ...]:
@@ -183,7 +120,7 @@ def steps(text: str) -> tuple[str, ...]:
         run += 1
     if run >= 2:
         found.append(f"numbered steps 1-{run}")
-    return _unique(found)
+    return unique(found)
 
 
 def impact(text: str) -> tuple[str, ...]:
@@ -203,56 +140,17 @@ def workaround(text: str) -> tuple[str, ...]:
 
 def milestones(text: str) -> tuple[str, ...]:
     """Dates something must happen by: "by 1 December", "go-live on 2026-12-01", "by Friday"."""
-    return _unique(" ".join(m.group(0).split()) for m in _MILESTONE.finditer(text))
+    return unique(" ".join(m.group(0).split()) for m in _MILESTONE.finditer(text))
 
 
-def organization(text: str) -> str | None:
-    """An organization named on a labelled line ("Company: Globex GmbH")."""
-    match = _ORGANIZATION.search(text)
-    return match.group(1).strip() if match else None
-
-
-def _signature_name(lines: list[str]) -> str | None:
-    """The topmost name-only line of the block of lines that ends with the contact line."""
-    block = []
-    for line in reversed(lines):
-        if not line.strip():
-            break
-        block.insert(0, line)
-    return next((name for line in block if (name := _name(line, whole=True))), None)
-
-
-def _name(text: str, whole: bool = False) -> str | None:
-    """Two to four capitalised words (Unicode letters, ' and -), with particles such as "van".
-
-    whole: the text must be the name and nothing else (a signature line); otherwise
-    the name may be followed by other words ("Jane Doe on +49 …").
-    """
-    words = [word.strip(",;:") for word in text.split()]
-    if not whole:
-        words = words[:4]
-        while words and not _name_word(words[-1]):
-            words.pop()
-    if not 2 <= len(words) <= 4 or not all(_name_word(w) or w.lower() in _PARTICLES for w in words):
-        return None
-    if sum(map(_name_word, words)) < 2:
-        return None  # "van der Berg": a given name is wanted too
-    return None if {w.lower().strip(".") for w in words} & _NOT_NAMES else " ".join(words)
-
-
-def _name_word(word: str) -> bool:
-    letters = word.replace("'", "").replace("’", "").replace("-", "").rstrip(".")
-    return bool(letters) and letters.isalpha() and word[0].isupper()
-
-
-def _snippets(pattern: re.Pattern, text: str) -> tuple[str, ...]:
+def _snippets(pattern: re.Pattern[str], text: str) -> tuple[str, ...]:
     """A snippet around each match that the snippet before does not already show."""
     found, shown_until = [], 0
     for match in pattern.finditer(text):
         if match.start() >= shown_until:
             shown_until, snippet = _around(text, match.start(), match.end())
             found.append(snippet)
-    return _unique(found)
+    return unique(found)
 
 
 def _around(text: str, start: int, end: int, width: int = 40) -> tuple[int, str]:
@@ -274,10 +172,12 @@ def _around(text: str, start: int, end: int, width: int = 40) -> tuple[int, str]
     return right, ("…" if cut_left else "") + snippet + ("…" if cut_right else "")
 
 
-def _within(host: str, domains: frozenset[str]) -> bool:
+def within(host: str, domains: frozenset[str]) -> bool:
+    """The host is one of the domains or under one."""
     host = host.lower()
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
-def _unique(items) -> tuple[str, ...]:
+def unique(items: Iterable[str | None]) -> tuple[str, ...]:
+    """The items that are not empty, each once, in their order."""
     return tuple(dict.fromkeys(item for item in items if item))

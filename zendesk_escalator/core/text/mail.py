@@ -53,7 +53,8 @@ def plain_text(text: str) -> str:
 def split_quoted(text: str) -> tuple[str, str]:
     """Split plain text into what this mail says and what it quotes from earlier mails."""
     lines = text.splitlines()
-    fresh, quoted = [], []
+    fresh: list[str] = []
+    quoted: list[str] = []
     for number, line in enumerate(lines):
         if _starts_quote(line.strip(), lines[number + 1 : number + 5]):
             quoted.extend(lines[number:])
@@ -86,7 +87,7 @@ def _without_hidden(text: str) -> str:
     return "".join(parts)
 
 
-def _tag_replacement(match: re.Match) -> str:
+def _tag_replacement(match: re.Match[str]) -> str:
     closing, name = match.group(1), match.group(2).lower()
     if name == "blockquote" and not closing:
         return f"\n{QUOTE_MARK}\n"

@@ -83,7 +83,7 @@ def _ids(text: str, hosts: frozenset[str]) -> list[int]:
     return [ticket_id for _, ticket_id in sorted(found)]
 
 
-def _url_id(match: re.Match, hosts: frozenset[str]) -> int | None:
+def _url_id(match: re.Match[str], hosts: frozenset[str]) -> int | None:
     host, path = match.group("host").lower(), (match.group("path") or "").rstrip(_TRAILING)
     if not (host in hosts if hosts else host.endswith(".zendesk.com")):
         return None
@@ -106,7 +106,7 @@ def _written_ids(text: str) -> list[tuple[int, int]]:
     return [(at, ticket_id) for at, ticket_id in found if ticket_id is not None]
 
 
-def _is_reference(text: str, match: re.Match) -> bool:
+def _is_reference(text: str, match: re.Match[str]) -> bool:
     word, mark = (match.group("word") or "").lower(), (match.group("mark") or "").strip()
     if not word and not mark.startswith("#"):
         return False  # "1234" or "no. 1234" alone: an order, a phone, a date …
@@ -127,7 +127,7 @@ def _valid(number: str) -> int | None:
     return ticket_id if 1 <= ticket_id <= MAX_ID else None
 
 
-def _blank(pattern: re.Pattern, text: str) -> str:
+def _blank(pattern: re.Pattern[str], text: str) -> str:
     """Replace the matches with blanks of the same length, so positions stay comparable."""
     return pattern.sub(lambda match: " " * len(match.group(0)), text)
 
