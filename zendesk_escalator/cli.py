@@ -17,13 +17,13 @@ from .core.escalation.triggers import escalation_rules
 from .core.lifecycle import sequence
 from .core.reporting.formats import FORMATS
 from .errors import ConfigError, EscalatorError, PayloadError
-from .ops import multiproc
+from .observability import metrics_directory
+from .observability.metrics import Metrics, serve
 from .ops.app_install import run_app_install
 from .ops.app_package import run_package
 from .ops.backtest import run_backtest
 from .ops.check import run_check
 from .ops.dead_letters import dead_letters
-from .ops.metrics import Metrics, serve
 from .ops.report import run_report
 from .ops.send_test import send_test
 from .ops.service_db import existing_database, service_database
@@ -71,7 +71,7 @@ def cmd_worker(args) -> int:
     report_feed_access(settings, policy)
     inbox = Inbox(settings.database_url)
     migrate_or_wait(inbox)
-    in_use = multiproc.prepare()  # before the first metric is created
+    in_use = metrics_directory.prepare()  # before the first metric is created
     metrics = Metrics()
     pool = WorkerPool(settings, policy, inbox, args.threads, metrics=metrics).start(args.poll_interval)
     server = serve(metrics, args.metrics_port, args.metrics_host) if args.metrics_port else None

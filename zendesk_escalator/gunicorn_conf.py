@@ -4,19 +4,19 @@
 from gunicorn import glogging
 
 from .errors import ConfigError
-from .ops import multiproc
-from .ops.logs import line_formatter
+from .observability import metrics_directory
+from .observability.logs import line_formatter
 from .settings import load_settings
 
 
 def on_starting(server) -> None:
     """In the master, before any web process: prepare the metrics directory and hold it in use."""
-    server.escalator_metrics_dir = multiproc.prepare()  # kept on the arbiter: in use while the master lives
+    server.escalator_metrics_dir = metrics_directory.prepare()  # kept on the arbiter: in use while the master lives
 
 
 def child_exit(_server, worker) -> None:
     """A web process ended: forget its live gauges (its counts stay in the totals)."""
-    multiproc.process_ended(worker.pid)
+    metrics_directory.process_ended(worker.pid)
 
 
 class Logger(glogging.Logger):

@@ -13,9 +13,9 @@ from .core.escalation.triggers import escalation_rules
 from .core.policy import Policy
 from .core.reporting.notices import KIND as NOTICE
 from .errors import ConfigError, EscalatorError, StorageUnavailable
-from .ops.figures import Figures, inbox_figures
-from .ops.logs import configure_logging
-from .ops.metrics import Metrics
+from .observability.business_gauges import BusinessGauges, inbox_gauges
+from .observability.logs import configure_logging
+from .observability.metrics import Metrics
 from .policy_file import load_policy
 from .settings import Settings, load_settings
 from .store.credential_state import CredentialStates
@@ -61,7 +61,7 @@ class Services:
     inbox: Inbox
     metrics: Metrics
     clock: Clock
-    figures: Figures  # business gauges for /metrics; features register theirs
+    figures: BusinessGauges  # business gauges for /metrics; features register theirs
 
 
 def build_web_services(
@@ -74,7 +74,7 @@ def build_web_services(
     inbox = inbox or Inbox(settings.database_url)
     migrate_or_wait(inbox)
     announce_modes(settings, policy)
-    return Services(settings, policy, inbox, Metrics(policy), clock, inbox_figures(inbox, clock))
+    return Services(settings, policy, inbox, Metrics(policy), clock, inbox_gauges(inbox, clock))
 
 
 def migrate_or_wait(inbox: Inbox) -> None:

@@ -20,8 +20,8 @@ from typing import Callable
 
 from ..core.reporting.notices import KIND as NOTICE
 from ..errors import StorageUnavailable, ZendeskError, ZendeskRateLimited, ZendeskUnavailable
-from ..ops.logs import decision_fields
-from ..ops.metrics import Metrics
+from ..observability.logs import decision_fields
+from ..observability.metrics import Metrics
 from ..settings import Settings
 from ..store.inbox import Inbox, InboxRow
 from .credentials import HELD, Credentials
