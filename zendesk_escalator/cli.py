@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from . import __version__, gunicorn_conf, schemas
-from .actions import ZendeskClient
+from .actions import ZendeskWriter
 from .app import create_app
 from .core.escalation.triggers import escalation_rules
 from .core.lifecycle import sequence
@@ -149,7 +149,7 @@ def cmd_simulate(args) -> int:
             _read_json(args.ticket, "--ticket", "ticket", TICKET_READ),
             _read_json(args.comments, "--comments", "comments", COMMENTS_READ) if args.comments else None,
         )
-        reader = writer = ZendeskClient(Settings(subdomain="simulate", email="simulate", api_token="-"), recorded)
+        reader = writer = ZendeskWriter(Settings(subdomain="simulate", email="simulate", api_token="-"), recorded)
     else:  # as the worker runs without credentials: the webhook's hints only
         recorded, reader, writer = None, HintReader(), DryRunWriter()
     outcome = NotificationHandler(reader, writer, policy, rules, utcnow).process([note])

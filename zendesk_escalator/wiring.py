@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
-from .actions import ZendeskClient
+from .actions import ZendeskWriter
 from .core.escalation.email import with_account_host
 from .core.escalation.triggers import escalation_rules
 from .core.policy import Policy
@@ -40,6 +40,7 @@ from .worker.schedules import AccountSchedule, ScheduleJob
 from .worker.sweep import Sweep
 from .worker.timers import TimerHandler, TimerPlanner
 from .zendesk.admin import ZendeskAdmin
+from .zendesk.client import ZendeskClient
 from .zendesk.stand_ins import DryRunWriter, HintReader
 
 log = logging.getLogger(__name__)
@@ -102,7 +103,7 @@ def build_worker(
     if settings.has_credentials and credentials is None:
         credentials = Credentials(settings, CredentialStates(inbox))
     policy = with_account_host(policy, settings.subdomain)
-    client = ZendeskClient(settings, on_call=metrics.zendesk_call) if settings.has_credentials else None
+    client = ZendeskWriter(settings, on_call=metrics.zendesk_call) if settings.has_credentials else None
     reader = client or HintReader()
     writer = CommentLimitWriter(DryRunWriter() if settings.dry_run else client)
     notices = NoticePlanner(policy, ticket_link(settings)) if policy.notify else None
@@ -164,7 +165,7 @@ def ticket_link(settings: Settings) -> Callable[[int], str]:
     return lambda ticket_id: f"{base}/agent/tickets/{ticket_id}"
 
 
-def periodic_jobs(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock, reader: ZendeskClient | None) -> list:
+def periodic_jobs(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock, reader: ZendeskWriter | None) -> list:
     """The periodic jobs this installation runs: those reading Zendesk need credentials, the report runs when
     asked for (a dry run without credentials)."""
     jobs: list = [daily_report(settings, policy, inbox, clock, reader)] if policy.report.enabled else []
@@ -188,7 +189,7 @@ def periodic_jobs(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock
 
 
 def daily_report(
-    settings: Settings, policy: Policy, inbox: Inbox, clock: Clock, client: ZendeskClient | None
+    settings: Settings, policy: Policy, inbox: Inbox, clock: Clock, client: ZendeskWriter | None
 ) -> DailyReport:
     """The daily report job: it writes without the escalations' comment-limit fallback (no note, no report)."""
     admin = ZendeskAdmin(client.session, settings.api_timeout) if client else None
