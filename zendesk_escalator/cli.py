@@ -1,53 +1,37 @@
 """The `escalator` command: argument parsing only; each subcommand calls one function."""
 
 import argparse
-import json
 import os
 import re
-import signal
 import sys
-import threading
 from datetime import timedelta
 from pathlib import Path
 
-from . import __version__, gunicorn_conf, schemas
-from .actions import ZendeskWriter
+from . import __version__
 from .app import create_app
-from .core.escalation.triggers import escalation_rules
-from .core.lifecycle import sequence
 from .core.reporting.formats import FORMATS
-from .errors import ConfigError, EscalatorError, PayloadError
-from .observability import metrics_directory
-from .observability.metrics import Metrics, serve
+from .errors import ConfigError, EscalatorError
+from .observability.logs import configure_logging
 from .ops.app_install import run_app_install
 from .ops.app_package import run_package
 from .ops.backtest import run_backtest
 from .ops.check import run_check
 from .ops.dead_letters import dead_letters
+from .ops.embedded_server import run_embedded
 from .ops.report import run_report
 from .ops.send_test import send_test
 from .ops.service_db import existing_database, service_database
 from .ops.setup import run_setup
 from .ops.setup_remove import run_remove
+from .ops.simulate import COMMENTS_READ, TICKET_READ, run_simulate
+from .ops.worker_process import run_worker
 from .policy_file import load_policy
 from .settings import Settings, load_settings, read_dotenv
 from .store.inbox import Inbox
-from .wiring import (
-    WorkerPool,
-    announce_address,
-    announce_modes,
-    build_admin,
-    configure_logging,
-    migrate_or_wait,
-    report_feed_access,
-    utcnow,
-)
-from .worker.escalate import NotificationHandler
+from .wiring import build_pool, utcnow
 from .zendesk.apps import ZendeskApps
-from .zendesk.stand_ins import DryRunWriter, HintReader, RecordedZendesk
+from .zendesk.client import build_admin
 
-TICKET_READ = "GET /api/v2/tickets/{id}.json?include=users"
-COMMENTS_READ = "GET /api/v2/tickets/{id}/comments.json?include=users"
 PERIOD_UNITS = {
     "w": timedelta(weeks=1),
     "d": timedelta(days=1),
@@ -64,66 +48,12 @@ DESCRIPTION = (
 
 def cmd_worker(args) -> int:
     """Run the queue worker alone (Procfile `worker:`)."""
-    settings = load_settings(web=False)
-    configure_logging(settings)
-    policy = load_policy(settings.rules_path)
-    announce_modes(settings, policy)
-    report_feed_access(settings, policy)
-    inbox = Inbox(settings.database_url)
-    migrate_or_wait(inbox)
-    in_use = metrics_directory.prepare()  # before the first metric is created
-    metrics = Metrics()
-    pool = WorkerPool(settings, policy, inbox, args.threads, metrics=metrics).start(args.poll_interval)
-    server = serve(metrics, args.metrics_port, args.metrics_host) if args.metrics_port else None
-    stopping = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stopping.set())
-    stopping.wait()
-    pool.stop()
-    if server:
-        server.shutdown()
-    if in_use:
-        in_use.close()
-    return 0
+    return run_worker(args.threads, args.poll_interval, args.metrics_port, args.metrics_host, build_pool)
 
 
 def cmd_run(args) -> int:
     """Serve the web app with gunicorn and run the worker in the same process."""
-    from gunicorn.app.base import BaseApplication
-
-    settings = load_settings()
-    policy = load_policy(settings.rules_path)  # fail before gunicorn starts
-    host = args.host or settings.listen_host
-    pools: list[WorkerPool] = []
-
-    class Embedded(BaseApplication):
-        def load_config(self):
-            options = {
-                "bind": f"{host}:{settings.port}",
-                "workers": 1,
-                "worker_class": "gthread",
-                "threads": 32,
-                "graceful_timeout": 30,
-                "control_socket_disable": True,
-                "on_starting": gunicorn_conf.on_starting,
-                "child_exit": gunicorn_conf.child_exit,
-                "logger_class": gunicorn_conf.Logger,
-                "worker_exit": lambda _server, _worker: [pool.stop() for pool in pools],
-            }
-            for key, value in options.items():
-                self.cfg.set(key, value)
-
-        def load(self):
-            # Runs in gunicorn's worker process, after the fork.
-            app = create_app(settings, policy)
-            announce_address(settings, host)
-            report_feed_access(settings, policy)
-            services = app.extensions["escalator"]  # its metrics: one set per process
-            pools.append(WorkerPool(settings, policy, services.inbox, args.threads, metrics=services.metrics).start())
-            return app
-
-    Embedded().run()
-    return 0
+    return run_embedded(args.host, args.threads, create_app, build_pool)
 
 
 def cmd_migrate(args) -> int:
@@ -137,37 +67,7 @@ def cmd_simulate(args) -> int:
     """Run the worker's own handler (its decision sequence, core/lifecycle/sequence.py) on a payload (and recorded API
     answers); print what it would send."""
     operator_settings()
-    policy = load_policy(args.rules)
-    body = _read_json(args.payload, "payload")
-    try:
-        note = schemas.load_event(body) if schemas.is_event_webhook(body) else schemas.load_trigger(body)
-    except PayloadError as error:
-        raise ConfigError("payload", f"{args.payload} is not a webhook body: {error}") from None
-    rules = escalation_rules()
-    if args.ticket:
-        recorded = RecordedZendesk(
-            _read_json(args.ticket, "--ticket", "ticket", TICKET_READ),
-            _read_json(args.comments, "--comments", "comments", COMMENTS_READ) if args.comments else None,
-        )
-        reader = writer = ZendeskWriter(Settings(subdomain="simulate", email="simulate", api_token="-"), recorded)
-    else:  # as the worker runs without credentials: the webhook's hints only
-        recorded, reader, writer = None, HintReader(), DryRunWriter()
-    outcome = NotificationHandler(reader, writer, policy, rules, utcnow).process([note])
-    sent = recorded.sent if recorded else []
-    result = outcome.to_dict()
-    result.pop("update", None)
-    report = {
-        "ticket_id": note.ticket_id,
-        "screening": {name: sorted(need) for name, need in sequence.screen([note], None, policy, rules).items()},
-        "reads": [request for request, _ in sent if request.startswith("GET")],
-        "outcome": result,
-    }
-    if outcome.update is not None:
-        put = next(((r, b) for r, b in sent if r.startswith("PUT")), None)
-        report["request"] = put[0] if put else f"PUT /api/v2/tickets/{note.ticket_id}.json"
-        report["body"] = put[1] if put else outcome.update
-    print(json.dumps({k: v for k, v in report.items() if v is not None}, indent=2, ensure_ascii=False))
-    return 0
+    return run_simulate(load_policy(args.rules), args.payload, args.ticket, args.comments, utcnow)
 
 
 def cmd_setup(args) -> int:
@@ -234,20 +134,6 @@ def operator_settings() -> Settings:
     settings = load_settings(web=False)  # reads .env, where LOG_FORMAT may be
     configure_logging(settings, person=not os.environ.get("LOG_FORMAT", "").strip())
     return settings
-
-
-def _read_json(path: str, role: str, key: str | None = None, read: str = "") -> dict:
-    """A JSON object from a file given as `role`, holding `key` when given; a ConfigError naming the file if not."""
-    try:
-        value = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigError(role, f"cannot read {path}: {error.strerror}") from None
-    except ValueError as error:
-        raise ConfigError(role, f"{path} is not JSON: {error}") from None
-    if not isinstance(value, dict) or (key and not isinstance(value.get(key), (dict, list))):
-        what = f'no "{key}": give the answer of {read} as it came' if key else "no JSON object"
-        raise ConfigError(role, f"{path} holds {what}")
-    return value
 
 
 def positive_int(text: str) -> int:

@@ -1,11 +1,14 @@
-"""The Zendesk client: our session (canonical address, counted calls) and Zenpy, reading through the session."""
+"""The Zendesk client: our session (canonical address, counted calls) and Zenpy, reading through the session; the
+admin API on the same credentials."""
 
 from typing import Callable
 
 import requests
 from zenpy import Zenpy
 
+from ..errors import ConfigError
 from ..settings import Settings
+from .admin import ZendeskAdmin
 from .reader import TicketReader
 from .transport import ZendeskSession
 
@@ -35,3 +38,14 @@ class ZendeskClient(TicketReader):
             disable_cache=True,  # the ticket read at processing time is the truth
             ratelimit_budget=0,  # fail fast on 429: the worker schedules the retry
         )
+
+
+def build_admin(settings: Settings) -> ZendeskAdmin:
+    """Build the admin API for setup and check, authenticated as the worker is."""
+    if not settings.has_credentials:
+        raise ConfigError(
+            "ZENDESK_SUBDOMAIN",
+            "Zendesk credentials are needed: ZENDESK_SUBDOMAIN with "
+            "ZENDESK_EMAIL and ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN)",
+        )
+    return ZendeskAdmin(ZendeskClient(settings).session, settings.api_timeout)
