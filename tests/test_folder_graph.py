@@ -17,7 +17,10 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("the worker", {"worker"}),
     ("operator commands and endpoints; webhooks", {"ops", "webhooks"}),
     ("composition", {"wiring"}),
-    ("the web app; gunicorn's configuration", {"app", "gunicorn_conf"}),
+    (
+        "entry points: the web app, gunicorn's configuration, the command's arguments",
+        {"app", "gunicorn_conf", "cli_arguments"},
+    ),
     ("the command line", {"cli"}),
 ]
 SAME_UNIT = {"policy_file": "schemas", "ids": "schemas"}  # one unit with schemas (one schemas/ package to come)
