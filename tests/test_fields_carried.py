@@ -17,7 +17,8 @@ from fake_admin import FakeAdmin
 from fake_zendesk import FakeZendesk
 from service import CUSTOMER, Clock, Service
 
-from zendesk_escalator.ops.check import Context, check_escalation_fields
+from zendesk_escalator.ops.check import Context
+from zendesk_escalator.ops.check_fields import check_escalation_fields
 from zendesk_escalator.ops.setup import run_setup
 from zendesk_escalator.policy_file import parse_policy
 from zendesk_escalator.settings import Settings
