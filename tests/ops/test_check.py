@@ -13,7 +13,7 @@ from fake_zendesk import INTEGRATION_USER, Fault
 from zendesk_escalator.app import create_app
 from zendesk_escalator.ops.app_install import run_app_install
 from zendesk_escalator.ops.check import CHECKS, OK, Context, Row, run_check, run_checks
-from zendesk_escalator.ops.setup_plan import desired_triggers
+from zendesk_escalator.ops.setup_triggers import desired_triggers
 from zendesk_escalator.policy_file import parse_policy
 from zendesk_escalator.settings import Settings
 from zendesk_escalator.store.inbox import Inbox

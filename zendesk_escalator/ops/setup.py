@@ -13,19 +13,8 @@ from .reach import NOT_THE_SERVICE, REACHED, REFUSED, SERVICE_ERROR, SIGNATURE, 
 from .setup_agents import VIEW_TITLE, desired_view, plan_forms, plan_view
 from .setup_oauth import OAuthClientSetup, callback_for
 from .setup_output import StepApplier, count_calls, explain_fields, explain_guard, explain_reach, explain_secret
-from .setup_plan import (
-    CREATE,
-    NAME,
-    UPDATE,
-    Step,
-    can_exclude_tags,
-    desired_triggers,
-    loop_guard,
-    plan_category,
-    plan_fields,
-    plan_triggers,
-    plan_webhook,
-)
+from .setup_plan import CREATE, NAME, UPDATE, Step, plan_category, plan_fields, plan_webhook
+from .setup_triggers import can_exclude_tags, desired_triggers, loop_guard, plan_triggers
 
 WEBHOOK_PATH = "/webhooks/zendesk"
 
