@@ -26,7 +26,7 @@ from .worker.email import MERGE, EmailLinker, MergeFollower
 from .worker.escalate import CommentLimitWriter, NotificationHandler
 from .worker.feed import ChangeFeed
 from .worker.handlers import Handlers
-from .worker.hotline_lines import with_line_numbers
+from .worker.hotline_lines import with_account_lines
 from .worker.lifecycle import Lifecycle, LifecycleHandler
 from .worker.loop import Breaker, Worker
 from .worker.mirror import KIND as MIRROR
@@ -40,7 +40,6 @@ from .worker.schedules import AccountSchedule, ScheduleJob
 from .worker.sweep import Sweep
 from .worker.timers import TimerHandler, TimerPlanner
 from .zendesk.admin import ZendeskAdmin
-from .zendesk.client import build_admin
 from .zendesk.stand_ins import DryRunWriter, HintReader
 
 Clock = Callable[[], datetime]  # aware UTC datetimes; the one clock every part is given
@@ -200,7 +199,7 @@ def build_pool(
     # So is what Zendesk says of the credentials.
     credentials = Credentials(settings, CredentialStates(inbox)) if settings.has_credentials else None
     if settings.has_credentials:  # once a process, for its threads
-        policy = with_line_numbers(policy, lambda: build_admin(settings).talk_numbers())
+        policy = with_account_lines(policy, settings)
     announce_targets(policy)
     mark_started(inbox, settings.rules_path, clock())  # `check` tells an edited policy not yet applied
     workers = [
