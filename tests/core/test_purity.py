@@ -29,7 +29,7 @@ FORBIDDEN = {
 
 def imported_modules(path: Path) -> set[str]:
     """Top-level names a core module imports; a relative import reaching above core/ counts as outside."""
-    depth = len(path.relative_to(CORE).parts) - 1  # 0 for core/x.py, 1 for core/sla/x.py
+    depth = len(path.relative_to(CORE).parts) - 1 if CORE in path.parents else 0  # 0 for core/x.py, 1 for core/sla/x.py
     tree = ast.parse(path.read_text())
     names = set()
     for node in ast.walk(tree):
