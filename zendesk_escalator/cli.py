@@ -2,30 +2,26 @@
 
 import os
 import sys
-from pathlib import Path
 
 from .app import create_app
 from .cli_arguments import parse_arguments
 from .errors import ConfigError, EscalatorError
 from .observability.logs import configure_logging
-from .ops.app_install import run_app_install
-from .ops.app_package import run_package
+from .ops.app_install import run_app_command
 from .ops.backtest import run_backtest
 from .ops.check import run_check
 from .ops.dead_letters import dead_letters
 from .ops.embedded_server import run_embedded
 from .ops.report import run_report
 from .ops.send_test import send_test
-from .ops.service_db import existing_database, service_database
-from .ops.setup import run_setup
-from .ops.setup_remove import run_remove
+from .ops.service_db import existing_database
+from .ops.setup import run_setup_command
 from .ops.simulate import run_simulate
 from .ops.worker_process import run_worker
 from .policy_file import load_policy
 from .settings import Settings, load_settings
 from .store.inbox import Inbox
 from .wiring import build_pool, utcnow
-from .zendesk.apps import ZendeskApps
 from .zendesk.client import build_admin
 
 
@@ -56,20 +52,7 @@ def cmd_simulate(args) -> int:
 def cmd_setup(args) -> int:
     """Create or update the escalation fields, the view, the dashboard's OAuth client, the webhook, its trigger
     category and triggers (or remove them)."""
-    settings = operator_settings()
-    admin, policy = build_admin(settings), load_policy(args.rules)
-    if args.remove:
-        return run_remove(admin, policy, args.dry_run, args.fields, settings.oauth_client_id)
-    return run_setup(
-        admin,
-        policy,
-        args.url,
-        args.dry_run,
-        settings.webhook_secrets,
-        (settings.oauth_client_id, bool(settings.oauth_client_secret)),
-        inbox=service_database(settings.database_url),
-        now=utcnow(),
-    )
+    return run_setup_command(operator_settings(), args.rules, args.url, args.dry_run, args.remove, args.fields, utcnow)
 
 
 def cmd_check(args) -> int:
@@ -79,12 +62,7 @@ def cmd_check(args) -> int:
 
 def cmd_app(args) -> int:
     """Package the ticket sidebar app (the zip an admin uploads), or install it through Zendesk's Apps API."""
-    settings = operator_settings()
-    email = args.email or settings.email
-    if args.action == "package":
-        return run_package(args.url, email, Path(args.out))
-    apps = ZendeskApps(build_admin(settings).session, settings.api_timeout)
-    return run_app_install(apps, args.url, settings.app_token, email, args.dry_run)
+    return run_app_command(operator_settings(), args.action, args.url, args.out, args.email, args.dry_run)
 
 
 def cmd_report(args) -> int:

@@ -2,18 +2,24 @@
 webhook, its trigger category and triggers, idempotently."""
 
 from datetime import datetime, timezone
+from typing import Callable
 from urllib.parse import urlsplit
 
 from ..core.policy import Policy
 from ..errors import ConfigError, ZendeskAdminError
+from ..policy_file import load_policy
+from ..settings import Settings
 from ..store.inbox import Inbox
 from ..zendesk.admin import ZendeskAdmin
+from ..zendesk.client import build_admin
 from .fields_moved import carry_over_lines
 from .reach import NOT_THE_SERVICE, REACHED, REFUSED, SERVICE_ERROR, SIGNATURE, UNTESTED, Reach, explain, probe
+from .service_db import service_database
 from .setup_agents import VIEW_TITLE, desired_view, plan_forms, plan_view
 from .setup_oauth import OAuthClientSetup, callback_for
 from .setup_output import StepApplier, count_calls, explain_fields, explain_guard, explain_reach, explain_secret
 from .setup_plan import CREATE, NAME, UPDATE, Step, plan_category, plan_fields, plan_webhook
+from .setup_remove import run_remove
 from .setup_triggers import can_exclude_tags, desired_triggers, loop_guard, plan_triggers
 
 WEBHOOK_PATH = "/webhooks/zendesk"
@@ -153,3 +159,28 @@ def _refused(reach: Reach, webhook: Step) -> bool:
     is not moved to where the service does not answer."""
     moving = webhook.action == UPDATE and "endpoint" in (webhook.body or {})
     return reach.verdict in (REFUSED, NOT_THE_SERVICE) or (moving and not _connects(reach))
+
+
+def run_setup_command(
+    settings: Settings,
+    rules_path: str,
+    url: str | None,
+    dry_run: bool,
+    remove: bool,
+    fields: bool,
+    clock: Callable[[], datetime],
+) -> int:
+    """`escalator setup` as the integration user of these settings, or with `remove` take away what it made."""
+    admin, policy = build_admin(settings), load_policy(rules_path)
+    if remove:
+        return run_remove(admin, policy, dry_run, fields, settings.oauth_client_id)
+    return run_setup(
+        admin,
+        policy,
+        url,
+        dry_run,
+        settings.webhook_secrets,
+        (settings.oauth_client_id, bool(settings.oauth_client_secret)),
+        inbox=service_database(settings.database_url),
+        now=clock(),
+    )
