@@ -7,7 +7,7 @@ import requests
 import responses
 from conftest import API, sample
 
-from zendesk_escalator.actions import ZendeskClient, wire_body
+from zendesk_escalator.actions import ZendeskWriter
 from zendesk_escalator.errors import (
     TicketNotFound,
     ZendeskConflict,
@@ -15,6 +15,7 @@ from zendesk_escalator.errors import (
     ZendeskRejected,
     ZendeskUnavailable,
 )
+from zendesk_escalator.zendesk.wire import wire_body
 
 UPDATE = {
     "id": 35436,
@@ -28,7 +29,7 @@ BODY = {key: value for key, value in UPDATE.items() if key != "id"}  # Update Ti
 
 @pytest.fixture
 def client(settings):
-    return ZendeskClient(settings)
+    return ZendeskWriter(settings)
 
 
 @responses.activate
@@ -58,7 +59,7 @@ def test_nulls_reach_the_wire(client):
 def test_api_url_override_rebases_every_call(settings):
     from dataclasses import replace
 
-    client = ZendeskClient(replace(settings, api_url="http://127.0.0.1:8999/"))
+    client = ZendeskWriter(replace(settings, api_url="http://127.0.0.1:8999/"))
     with responses.RequestsMock() as mock:
         mock.get("http://127.0.0.1:8999/api/v2/tickets/1.json", json=sample("ticket_plain.json"))
         mock.get("http://127.0.0.1:8999/api/v2/tickets/1/comments.json", json={"comments": []})

@@ -271,7 +271,7 @@ def test_backtest_prints_a_table_or_json_and_writes_nothing(capsys, zendesk_hist
 @responses.activate
 def test_a_starting_worker_says_whether_sla_tracking_has_the_change_feed(caplog, role, says):
     from zendesk_escalator.settings import Settings
-    from zendesk_escalator.wiring import report_feed_access
+    from zendesk_escalator.worker.feed_access import report_feed_access
 
     caplog.set_level("INFO")
     responses.get(

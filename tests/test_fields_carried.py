@@ -17,11 +17,12 @@ from fake_admin import FakeAdmin
 from fake_zendesk import FakeZendesk
 from service import CUSTOMER, Clock, Service
 
-from zendesk_escalator.ops.check import Context, check_escalation_fields
+from zendesk_escalator.ops.check import Context
+from zendesk_escalator.ops.check_fields import check_escalation_fields
 from zendesk_escalator.ops.setup import run_setup
 from zendesk_escalator.schemas.policy_file import parse_policy
 from zendesk_escalator.settings import Settings
-from zendesk_escalator.wiring import build_admin
+from zendesk_escalator.zendesk.client import build_admin
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 TICKETS = (35436, 35437, 35438)

@@ -7,7 +7,7 @@ from gunicorn.config import Config
 from processes import python
 
 from zendesk_escalator import gunicorn_conf
-from zendesk_escalator.ops import multiproc
+from zendesk_escalator.observability import metrics_directory
 
 MASTER = """
 from pathlib import Path
@@ -26,7 +26,7 @@ def test_the_master_holds_the_directory_and_forgets_dead_workers(tmp_path):
     directory = tmp_path / "metrics"
     (tmp_path / "metrics").mkdir()
     (tmp_path / "metrics" / "counter_98.db").write_bytes(b"x")  # of an earlier run
-    printed = python(MASTER, **{multiproc.ENV: str(directory)}).splitlines()
+    printed = python(MASTER, **{metrics_directory.ENV: str(directory)}).splitlines()
     assert printed == [f"{directory} True", "['in-use.lock']"]
 
 

@@ -10,7 +10,7 @@ import responses
 from fuzzing import fuzz
 from hypothesis import strategies as st
 
-from zendesk_escalator.actions import ZendeskClient
+from zendesk_escalator.actions import ZendeskWriter
 from zendesk_escalator.errors import ConfigError
 from zendesk_escalator.settings import load_settings
 
@@ -195,7 +195,7 @@ def test_the_subdomain_is_not_required_when_the_api_url_is_set():
         }
     )
     assert settings.has_credentials and not settings.dry_run
-    client = ZendeskClient(settings)
+    client = ZendeskWriter(settings)
     with responses.RequestsMock() as zendesk:
         zendesk.get("https://proxy.acme.example/zd/api/v2/tickets/35436.json", json={"ticket": {"id": 35436}})
         zendesk.put("https://proxy.acme.example/zd/api/v2/tickets/35436.json", json={"ticket": {"id": 35436}})

@@ -7,43 +7,17 @@ declares no `id` (Zenpy's update put it in the body, where Zendesk ignores it).
 """
 
 import logging
-from typing import Callable
 
-import requests
-from zenpy import Zenpy
-
-from .settings import Settings
-from .zendesk.reader import TicketReader
-from .zendesk.transport import ZendeskSession, error_for_response, translated_errors
+from .zendesk.client import ZendeskClient
+from .zendesk.transport import error_for_response, translated_errors
+from .zendesk.wire import bulk_tags_body, wire_body
 
 log = logging.getLogger(__name__)
 REPLAYED = "hit"  # x-idempotency-lookup: Zendesk answered from an earlier create with the same key
 
 
-class ZendeskClient(TicketReader):
-    """Reads through our session and writes through Zenpy; one per worker thread or process."""
-
-    def __init__(
-        self,
-        settings: Settings,
-        adapter: requests.adapters.BaseAdapter | None = None,
-        on_call: Callable[[str, str, int | str], None] | None = None,
-    ):
-        canonical = f"https://{settings.client_subdomain}.zendesk.com"
-        super().__init__(ZendeskSession(canonical, settings.zendesk_base_url, on_call), settings.api_timeout)
-        if adapter is not None:  # recorded answers (simulate) instead of the network
-            for prefix in ("http://", "https://"):
-                self.session.mount(prefix, adapter)
-        self.zenpy = Zenpy(
-            subdomain=settings.client_subdomain,
-            email=settings.email,
-            token=None if settings.oauth_token else settings.api_token,
-            oauth_token=settings.oauth_token,
-            session=self.session,
-            timeout=settings.api_timeout,
-            disable_cache=True,  # the ticket read at processing time is the truth
-            ratelimit_budget=0,  # fail fast on 429: the worker schedules the retry
-        )
+class ZendeskWriter(ZendeskClient):
+    """The Zendesk client with the write verbs: one ticket PUT, a new ticket, a closed ticket's tags, a merge."""
 
     def apply(self, update: dict) -> dict:
         """Send the update as one PUT; return the body that went on the wire."""
@@ -102,13 +76,3 @@ class ZendeskClient(TicketReader):
                 target_id, [source_id], target_comment=target_comment, source_comment=source_comment
             )
         return job.to_dict() if hasattr(job, "to_dict") else dict(job or {})
-
-
-def bulk_tags_body(update: dict) -> dict:
-    """The Update Many Tickets body that adds and removes a closed ticket's tags."""
-    return {"ticket": {key: update[key] for key in ("additional_tags", "remove_tags") if update.get(key)}}
-
-
-def wire_body(update: dict) -> dict:
-    """The JSON body of the update's PUT (what Zendesk receives): every key but the id, nulls included."""
-    return {"ticket": {key: value for key, value in update.items() if key != "id"}}

@@ -1,36 +1,8 @@
 """Gunicorn hooks of `escalator run` and the Procfile's web command
-(`--config python:zendesk_escalator.gunicorn_conf`)."""
+(`--config python:zendesk_escalator.gunicorn_conf`): gunicorn reads them by these names."""
 
-from gunicorn import glogging
+from .observability.gunicorn_hooks import Logger, child_exit, on_starting
 
-from .errors import ConfigError
-from .ops import multiproc
-from .ops.logs import line_formatter
-from .settings import load_settings
-
-
-def on_starting(server) -> None:
-    """In the master, before any web process: prepare the metrics directory and hold it in use."""
-    server.escalator_metrics_dir = multiproc.prepare()  # kept on the arbiter: in use while the master lives
-
-
-def child_exit(_server, worker) -> None:
-    """A web process ended: forget its live gauges (its counts stay in the totals)."""
-    multiproc.process_ended(worker.pid)
-
-
-class Logger(glogging.Logger):
-    """Gunicorn's own lines (start, workers booting, signals) in LOG_FORMAT too: one format for a log pipeline."""
-
-    def setup(self, cfg) -> None:
-        """Set gunicorn's handlers up, then give them our formatter."""
-        super().setup(cfg)
-        try:
-            formatter = line_formatter(load_settings(web=False))
-        except ConfigError:
-            return  # the app names the problem when it loads; until then gunicorn's own format
-        for handler in self.error_log.handlers:
-            handler.setFormatter(formatter)
-
+__all__ = ["Logger", "child_exit", "logger_class", "on_starting"]
 
 logger_class = Logger

@@ -1,39 +1,39 @@
 """Composition root: settings → clock, store, Zendesk client, handlers, workers."""
 
-import logging
-import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
-from .actions import ZendeskClient
+from .actions import ZendeskWriter
 from .core.escalation.email import with_account_host
 from .core.escalation.triggers import escalation_rules
 from .core.kinds import LIFECYCLE, MERGE, MIRROR, NOTICE, NOTIFICATION, PERIODIC, TIMER
 from .core.policy import Policy
-from .errors import ConfigError, EscalatorError, StorageUnavailable
-from .ops.figures import Figures, inbox_figures
-from .ops.logs import configure_logging
-from .ops.metrics import Metrics
+from .observability.business_gauges import BusinessGauges, inbox_gauges
+from .observability.logs import configure_logging
+from .observability.metrics import Metrics
+from .ops.announcements import announce_modes
 from .schemas.policy_file import load_policy
 from .settings import Settings, load_settings
 from .store.credential_state import CredentialStates
 from .store.cursors import Cursors
 from .store.inbox import Inbox
+from .store.startup import migrate_or_wait
 from .worker.credentials import Credentials
 from .worker.daily_report import DailyReport
 from .worker.email import EmailLinker, MergeFollower
 from .worker.escalate import CommentLimitWriter, NotificationHandler
 from .worker.feed import ChangeFeed
 from .worker.handlers import Handlers
-from .worker.hotline_lines import with_line_numbers
+from .worker.hotline_lines import with_account_lines
 from .worker.lifecycle import Lifecycle, LifecycleHandler
 from .worker.loop import Worker
 from .worker.mirror import MirrorRepair
 from .worker.notices import NoticeHandler, NoticePlanner, announce_targets
 from .worker.periodic import Periodic
 from .worker.policy_started import mark_started
+from .worker.pool import WorkerPool
 from .worker.recurring import RecurringCheck
 from .worker.retries import Breaker
 from .worker.schedules import AccountSchedule, ScheduleJob
@@ -42,9 +42,7 @@ from .worker.timers import TimerHandler, TimerPlanner
 from .zendesk.admin import ZendeskAdmin
 from .zendesk.stand_ins import DryRunWriter, HintReader
 
-log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]  # aware UTC datetimes; the one clock every part is given
-STOP_GRACE = 3.0  # seconds a stopping worker gives the tickets in hand to finish
 
 
 def utcnow() -> datetime:
@@ -61,7 +59,7 @@ class Services:
     inbox: Inbox
     metrics: Metrics
     clock: Clock
-    figures: Figures  # business gauges for /metrics; features register theirs
+    figures: BusinessGauges  # business gauges for /metrics; features register theirs
 
 
 def build_web_services(
@@ -74,16 +72,7 @@ def build_web_services(
     inbox = inbox or Inbox(settings.database_url)
     migrate_or_wait(inbox)
     announce_modes(settings, policy)
-    return Services(settings, policy, inbox, Metrics(policy), clock, inbox_figures(inbox, clock))
-
-
-def migrate_or_wait(inbox: Inbox) -> None:
-    """Bring the database up to date; if it is down, start anyway and migrate on first use."""
-    try:
-        inbox.migrate()
-    except StorageUnavailable as error:
-        # /readyz says 503, webhooks get 503 + Retry-After, Zendesk retries.
-        log.error("database unavailable at start-up: %s", error)
+    return Services(settings, policy, inbox, Metrics(policy), clock, inbox_gauges(inbox, clock))
 
 
 def build_worker(
@@ -102,7 +91,7 @@ def build_worker(
     if settings.has_credentials and credentials is None:
         credentials = Credentials(settings, CredentialStates(inbox))
     policy = with_account_host(policy, settings.subdomain)
-    client = ZendeskClient(settings, on_call=metrics.zendesk_call) if settings.has_credentials else None
+    client = ZendeskWriter(settings, on_call=metrics.zendesk_call) if settings.has_credentials else None
     reader = client or HintReader()
     writer = CommentLimitWriter(DryRunWriter() if settings.dry_run else client)
     notices = NoticePlanner(policy, ticket_link(settings)) if policy.notify else None
@@ -164,7 +153,7 @@ def ticket_link(settings: Settings) -> Callable[[int], str]:
     return lambda ticket_id: f"{base}/agent/tickets/{ticket_id}"
 
 
-def periodic_jobs(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock, reader: ZendeskClient | None) -> list:
+def periodic_jobs(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock, reader: ZendeskWriter | None) -> list:
     """The periodic jobs this installation runs: those reading Zendesk need credentials, the report runs when
     asked for (a dry run without credentials)."""
     jobs: list = [daily_report(settings, policy, inbox, clock, reader)] if policy.report.enabled else []
@@ -188,7 +177,7 @@ def periodic_jobs(settings: Settings, policy: Policy, inbox: Inbox, clock: Clock
 
 
 def daily_report(
-    settings: Settings, policy: Policy, inbox: Inbox, clock: Clock, client: ZendeskClient | None
+    settings: Settings, policy: Policy, inbox: Inbox, clock: Clock, client: ZendeskWriter | None
 ) -> DailyReport:
     """The daily report job: it writes without the escalations' comment-limit fallback (no note, no report)."""
     admin = ZendeskAdmin(client.session, settings.api_timeout) if client else None
@@ -196,137 +185,25 @@ def daily_report(
     return DailyReport(inbox, policy, clock, DryRunWriter() if dry_run else client, client, admin, dry_run=dry_run)
 
 
-def report_feed_access(settings: Settings, policy: Policy) -> None:
-    """Say at start whether SLA tracking has the change feed (an admin's) or only the sweep."""
-    if not (policy.sla.enabled and settings.has_credentials):
-        return
-    try:
-        role = build_admin(settings).me().get("role")
-    except EscalatorError as error:
-        log.warning(
-            "could not tell whether the integration user is an admin (%s): the change feed will say so when it runs",
-            error,
-        )
-        return
-    if role == "admin":
-        log.info(
-            "SLA tracking: the integration user is an admin, so the change feed (incremental "
-            "export) keeps timers within a minute or two of each change"
-        )
-    else:
-        log.warning(
-            "SLA tracking: the integration user is not an admin (role %s): the incremental "
-            "export is refused, so only the sweep keeps timers, every %g h; make it an admin "
-            "for minute precision",
-            role,
-            settings.sweep_hours,
-        )
-
-
-def build_admin(settings: Settings) -> ZendeskAdmin:
-    """Build the admin API for setup and check, authenticated as the worker is."""
-    if not settings.has_credentials:
-        raise ConfigError(
-            "ZENDESK_SUBDOMAIN",
-            "Zendesk credentials are needed: ZENDESK_SUBDOMAIN with "
-            "ZENDESK_EMAIL and ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN)",
-        )
-    return ZendeskAdmin(ZendeskClient(settings).session, settings.api_timeout)
-
-
-class WorkerPool:
-    """A process's worker threads: started together, stopped together, nothing left leased."""
-
-    def __init__(
-        self,
-        settings: Settings,
-        policy: Policy,
-        inbox: Inbox,
-        count: int,
-        clock: Clock = utcnow,
-        metrics: Metrics | None = None,
-    ):
-        breaker = Breaker(settings.retry_base_seconds)  # Zendesk's health is shared by the threads
-        metrics = metrics or Metrics()  # one per process
-        # So is what Zendesk says of the credentials.
-        credentials = Credentials(settings, CredentialStates(inbox)) if settings.has_credentials else None
-        if settings.has_credentials:  # once a process, for its threads
-            policy = with_line_numbers(policy, lambda: build_admin(settings).talk_numbers())
-        announce_targets(policy)
-        mark_started(inbox, settings.rules_path, clock())  # `check` tells an edited policy not yet applied
-        self.workers = [
-            build_worker(
-                settings, policy, inbox, clock, breaker, purges=n == 0, metrics=metrics, credentials=credentials
-            )
-            for n in range(count)
-        ]  # one purger per process
-        self.inbox, self.poll_seconds = inbox, settings.poll_seconds
-        self.stop_event = threading.Event()
-        self.threads: list[threading.Thread] = []
-        self.listener = None
-
-    def start(self, poll_seconds: float | None = None) -> "WorkerPool":
-        """Listen for the other processes' new rows, and start one thread per worker."""
-        self.listener = self.inbox.listen()
-        for n, worker in enumerate(self.workers):
-            thread = threading.Thread(
-                target=worker.run,
-                args=(self.stop_event, poll_seconds or self.poll_seconds),
-                name=f"queue-worker-{n}",
-                daemon=True,
-            )
-            thread.start()
-            self.threads.append(thread)
-        return self
-
-    def stop(self, grace: float = STOP_GRACE) -> int:
-        """Stop claiming; let the tickets in hand finish for `grace` seconds, then hand the rest back.
-
-        A thread still waiting on Zendesk then is left behind (the process exits
-        under it): its rows are already pending again for another worker, and
-        if its update lands after all, the next worker's fresh read sees it.
-        """
-        self.stop_event.set()
-        self.inbox.doorbell.ring(len(self.workers))  # the idle ones stop now
-        deadline = time.monotonic() + grace
-        for thread in self.threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
-        handed_back = sum(worker.hand_back() for worker in self.workers)
-        if self.listener:
-            self.listener.stop()
-        return handed_back
-
-
-def announce_address(settings: Settings, host: str) -> None:
-    """Say where `escalator run` listens, and who can reach it from there."""
-    where = f"http://{host}:{settings.port}"
-    if host in ("127.0.0.1", "localhost", "::1"):
-        log.info("listening on %s: this machine only (set HOST=0.0.0.0 to listen on every interface)", where)
-    elif not settings.webhook_secrets:
-        log.warning(
-            "listening on %s while UNSIGNED WEBHOOKS ARE ACCEPTED: anyone who reaches it can "
-            "post one (HOST=127.0.0.1 keeps it to this machine)",
-            where,
-        )
-    else:
-        log.info("listening on %s", where)
-
-
-def announce_modes(settings: Settings, policy: Policy) -> None:
-    """Say loudly when the service is not doing the real thing, or not all of it."""
-    if not settings.webhook_secrets:
-        log.warning(
-            "!!! ESCALATOR_ALLOW_UNSIGNED is set and ZENDESK_WEBHOOK_SECRET is not: "
-            "UNSIGNED WEBHOOKS ARE ACCEPTED. Never run like this in production. !!!"
-        )
-    if settings.dry_run:
-        why = "ESCALATOR_DRY_RUN is set" if settings.has_credentials else "no Zendesk credentials"
-        log.warning(
-            "!!! DRY RUN (%s): tickets will NOT be updated; planned updates are recorded in the inbox and logged. !!!",
-            why,
-        )
-    if policy.integration_user_id is None:
-        log.warning(
-            "escalation.integration_user_id is not set in the policy: webhooks caused by "
-            "our own updates will be screened and may cost API reads instead of none"
-        )
+def build_pool(
+    settings: Settings,
+    policy: Policy,
+    inbox: Inbox,
+    count: int,
+    clock: Clock = utcnow,
+    metrics: Metrics | None = None,
+) -> WorkerPool:
+    """A process's `count` workers, sharing what is the process's: Zendesk's health, credentials, metrics."""
+    breaker = Breaker(settings.retry_base_seconds)  # Zendesk's health is shared by the threads
+    metrics = metrics or Metrics()  # one per process
+    # So is what Zendesk says of the credentials.
+    credentials = Credentials(settings, CredentialStates(inbox)) if settings.has_credentials else None
+    if settings.has_credentials:  # once a process, for its threads
+        policy = with_account_lines(policy, settings)
+    announce_targets(policy)
+    mark_started(inbox, settings.rules_path, clock())  # `check` tells an edited policy not yet applied
+    workers = [
+        build_worker(settings, policy, inbox, clock, breaker, purges=n == 0, metrics=metrics, credentials=credentials)
+        for n in range(count)
+    ]  # one purger per process
+    return WorkerPool(workers, inbox, settings.poll_seconds)

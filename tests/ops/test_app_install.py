@@ -14,8 +14,8 @@ from zendesk_escalator.errors import ConfigError, EscalatorError
 from zendesk_escalator.ops.app_install import fingerprint, run_app_install
 from zendesk_escalator.ops.app_package import package
 from zendesk_escalator.settings import Settings
-from zendesk_escalator.wiring import build_admin
 from zendesk_escalator.zendesk.apps import ZendeskApps
+from zendesk_escalator.zendesk.client import build_admin
 
 URL = "https://escalator.acme.example"
 TOKEN = "app-token-0123456789-0123456789-abcdef"

@@ -13,12 +13,12 @@ from fake_zendesk import INTEGRATION_USER, Fault
 from zendesk_escalator.app import create_app
 from zendesk_escalator.ops.app_install import run_app_install
 from zendesk_escalator.ops.check import CHECKS, OK, Context, Row, run_check, run_checks
-from zendesk_escalator.ops.setup_plan import desired_triggers
+from zendesk_escalator.ops.setup_triggers import desired_triggers
 from zendesk_escalator.schemas.policy_file import parse_policy
 from zendesk_escalator.settings import Settings
 from zendesk_escalator.store.inbox import Inbox
-from zendesk_escalator.wiring import build_admin
 from zendesk_escalator.zendesk.apps import ZendeskApps
+from zendesk_escalator.zendesk.client import build_admin
 
 GROUPS = [
     {"id": gid, "name": name}
@@ -657,7 +657,7 @@ def test_without_a_client_secret_set_here_the_oauth_client_is_not_checked(zendes
 
 
 def test_a_policy_edited_since_the_service_started_is_said_to_need_a_restart(zendesk, tmp_path, capsys):
-    from zendesk_escalator.wiring import WorkerPool
+    from zendesk_escalator.wiring import build_pool
 
     rules = tmp_path / "policy.toml"
     rules.write_text((SAMPLES / "policy.toml").read_text() + EXTRA_ROUTE)
@@ -665,7 +665,7 @@ def test_a_policy_edited_since_the_service_started_is_said_to_need_a_restart(zen
     settings = Settings(rules_path=str(rules), database_url=database)
     inbox = Inbox(database)
     inbox.migrate()
-    WorkerPool(settings, POLICY, inbox, 1)  # the service starts with this file
+    build_pool(settings, POLICY, inbox, 1)  # the service starts with this file
     fake = zendesk()
     code, rows, lines = check(tmp_path, capsys, fake, database_url=database)
     assert code == 0 and "policy applied" not in rows

@@ -11,10 +11,11 @@ from fake_zendesk import Fault
 
 from zendesk_escalator.core.lifecycle.episode import ACTIVE, Episode, Step
 from zendesk_escalator.core.reporting.report import ACTED, ENDED, FAILED, WAITING
-from zendesk_escalator.ops.report import PROGRESS_FROM, gather, owner_names, run_report, sla_timer
+from zendesk_escalator.ops.report import PROGRESS_FROM, run_report
 from zendesk_escalator.schemas.policy_file import load_policy
 from zendesk_escalator.settings import Settings
 from zendesk_escalator.store.inbox import Inbox, InboxRow
+from zendesk_escalator.worker.report_gathering import gather, owner_names, sla_timer
 from zendesk_escalator.zendesk.admin import ZendeskAdmin
 from zendesk_escalator.zendesk.transport import ZendeskSession
 

@@ -20,7 +20,7 @@ from zendesk_escalator.ops.setup import run_setup
 from zendesk_escalator.schemas.webhooks import TRIGGER_BODY_TEMPLATE
 from zendesk_escalator.settings import Settings
 from zendesk_escalator.store.inbox import Inbox
-from zendesk_escalator.wiring import build_admin
+from zendesk_escalator.zendesk.client import build_admin
 
 URL = "https://esc.example.com/webhooks/zendesk"
 MOVED = "https://moved.example.com/webhooks/zendesk"

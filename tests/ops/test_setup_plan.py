@@ -8,19 +8,9 @@ import pytest
 from core.test_purity import FORBIDDEN, imported_modules
 
 from zendesk_escalator.core.policy import FieldIds
-from zendesk_escalator.ops import setup_agents, setup_plan
-from zendesk_escalator.ops.setup_plan import (
-    CREATE,
-    UNCHANGED,
-    UPDATE,
-    can_exclude_tags,
-    desired_triggers,
-    loop_guard,
-    plan_category,
-    plan_fields,
-    plan_triggers,
-    plan_webhook,
-)
+from zendesk_escalator.ops import setup_agents, setup_plan, setup_triggers
+from zendesk_escalator.ops.setup_plan import CREATE, UNCHANGED, UPDATE, plan_category, plan_fields, plan_webhook
+from zendesk_escalator.ops.setup_triggers import can_exclude_tags, desired_triggers, loop_guard, plan_triggers
 from zendesk_escalator.schemas.webhooks import TRIGGER_BODY_TEMPLATE
 
 URL = "https://esc.example.com/webhooks/zendesk"
@@ -44,7 +34,7 @@ def by_title(triggers) -> dict:
 
 
 def test_the_plan_does_no_io():
-    for module in (setup_plan, setup_agents):
+    for module in (setup_plan, setup_triggers, setup_agents):
         assert imported_modules(Path(module.__file__)) & FORBIDDEN == set(), module
 
 

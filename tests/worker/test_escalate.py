@@ -7,7 +7,7 @@ import pytest
 import responses
 from conftest import API, sample
 
-from zendesk_escalator.actions import ZendeskClient
+from zendesk_escalator.actions import ZendeskWriter
 from zendesk_escalator.core.escalation.triggers import escalation_rules
 from zendesk_escalator.core.notification import CommentHint, Notification
 from zendesk_escalator.errors import ZendeskConflict, ZendeskRejected
@@ -33,7 +33,7 @@ def customer_reply(comment_id=10004, body="Looping in our escalation desk"):
 
 @pytest.fixture
 def client(settings):
-    return ZendeskClient(settings)
+    return ZendeskWriter(settings)
 
 
 def handler(client, policy, writer=None, dry_run=False):

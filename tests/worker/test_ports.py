@@ -7,17 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from zendesk_escalator.actions import ZendeskClient
+from zendesk_escalator.actions import ZendeskWriter
 from zendesk_escalator.worker import ports
 from zendesk_escalator.worker.escalate import CommentLimitWriter
+from zendesk_escalator.zendesk.client import ZendeskClient
 from zendesk_escalator.zendesk.reader import TicketReader
 from zendesk_escalator.zendesk.stand_ins import DryRunWriter, HintReader
 
 IMPLEMENTATIONS = {
     ports.TicketSource: (TicketReader, ZendeskClient, HintReader),
     ports.Reader: (TicketReader, ZendeskClient),
-    ports.ReportWriter: (ZendeskClient, DryRunWriter, CommentLimitWriter),
-    ports.Writer: (ZendeskClient, DryRunWriter, CommentLimitWriter),
+    ports.ReportWriter: (ZendeskWriter, DryRunWriter, CommentLimitWriter),
+    ports.Writer: (ZendeskWriter, DryRunWriter, CommentLimitWriter),
 }
 WORKER = Path(ports.__file__).parent
 PORT_NAMES = ("reader", "writer")

@@ -20,7 +20,7 @@ from zendesk_escalator.settings import Settings
 from zendesk_escalator.store.inbox import DONE, PENDING, Inbox
 from zendesk_escalator.store.listen import NAME
 from zendesk_escalator.store.schema import inbox as inbox_table
-from zendesk_escalator.wiring import WorkerPool
+from zendesk_escalator.wiring import build_pool
 
 HOUR = 3600.0
 OWN_EVENT = {**sample("event_comment_added.json"), "id": "own-event"}
@@ -64,7 +64,7 @@ def start_pool(any_inbox):
     def start(poll_seconds: float = HOUR, threads: int = 2) -> Idle:
         idle = Idle(any_inbox)
         settings = settings_for(any_inbox, poll_seconds)
-        pools.append(WorkerPool(settings, load_policy(settings.rules_path), any_inbox, threads).start())
+        pools.append(build_pool(settings, load_policy(settings.rules_path), any_inbox, threads).start())
         assert idle.event.wait(10), "the workers never went idle"
         return idle
 

@@ -9,7 +9,7 @@ from zendesk_escalator.errors import ZendeskAdminError
 from zendesk_escalator.schemas.policy_file import parse_policy
 from zendesk_escalator.settings import Settings
 from zendesk_escalator.store.inbox import Inbox
-from zendesk_escalator.wiring import WorkerPool
+from zendesk_escalator.wiring import build_pool
 from zendesk_escalator.worker.hotline_lines import with_line_numbers
 
 LINES = [
@@ -63,7 +63,7 @@ def test_a_worker_process_reads_the_lines_once_for_its_threads(fake_server, tmp_
     )
     inbox = Inbox(settings.database_url)
     try:
-        pool = WorkerPool(settings, hotline("line_ids = [12]"), inbox, 3)
+        pool = build_pool(settings, hotline("line_ids = [12]"), inbox, 3)
         numbers = {w.handlers.handler("notification").policy.phone.numbers for w in pool.workers}
     finally:
         inbox.close()
@@ -81,7 +81,7 @@ def test_a_worker_process_names_a_chat_target_whose_secret_is_not_set(tmp_path, 
     inbox = Inbox(settings.database_url)
     try:
         with caplog.at_level(logging.WARNING):
-            WorkerPool(settings, policy, inbox, 2)
+            build_pool(settings, policy, inbox, 2)
     finally:
         inbox.close()
     assert caplog.text.count("[[notify]] leads: the environment variable NOT_SET_ANYWHERE is not set") == 1

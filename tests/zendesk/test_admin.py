@@ -7,8 +7,8 @@ from conftest import API
 from responses.matchers import json_params_matcher, query_param_matcher
 
 from zendesk_escalator.errors import ZendeskAdminError
-from zendesk_escalator.wiring import build_admin
-from zendesk_escalator.zendesk.admin import details
+from zendesk_escalator.zendesk.client import build_admin
+from zendesk_escalator.zendesk.error_words import details
 
 # The smallest trigger Create Trigger accepts (title, conditions, actions).
 TRIGGER = {

@@ -7,8 +7,8 @@ import responses
 from conftest import API, sample
 from responses.matchers import query_param_matcher
 
-from zendesk_escalator.actions import ZendeskClient
 from zendesk_escalator.errors import TicketNotFound, ZendeskRateLimited, ZendeskUnavailable
+from zendesk_escalator.zendesk.client import ZendeskClient
 
 
 @pytest.fixture

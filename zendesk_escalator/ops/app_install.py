@@ -9,11 +9,14 @@ digits of a SHA-256: it tells tokens apart, and says nothing of a token of 32 ra
 
 import hashlib
 import time
+from pathlib import Path
 from typing import Callable
 
 from ..errors import ConfigError, EscalatorError
+from ..settings import Settings
 from ..zendesk.apps import ZendeskApps
-from .app_package import APP_NAME, package, service_url
+from ..zendesk.client import build_admin
+from .app_package import APP_NAME, package, run_package, service_url
 
 TITLE = "Escalation"  # the installation's name: what agents see above the app
 DESCRIPTION = "The ticket's escalation as zendesk-escalator keeps it"
@@ -112,3 +115,12 @@ def _wait(apps: ZendeskApps, job_id: str, sleep: Callable[[float], None]) -> int
 def _say(verb: str, kind: str, name: str, object_id, why: str = "") -> None:
     shown = f" [{object_id}]" if object_id not in (None, "<new>") else ""
     print(f"  {verb:<10} {kind:<12} {name + shown:<40}{f' ({why})' if why else ''}".rstrip())
+
+
+def run_app_command(settings: Settings, action: str, url: str, out: str, email: str | None, dry_run: bool) -> int:
+    """`escalator app package` (the zip an admin uploads) or `install` (through Zendesk's Apps API)."""
+    email = email or settings.email
+    if action == "package":
+        return run_package(url, email, Path(out))
+    apps = ZendeskApps(build_admin(settings).session, settings.api_timeout)
+    return run_app_install(apps, url, settings.app_token, email, dry_run)

@@ -18,7 +18,6 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Callable, TextIO
 
-from ..actions import ZendeskClient
 from ..core.backtest.period import cases_to_read, replay
 from ..core.backtest.replayed import TicketHistory
 from ..core.backtest.ticket_events import changes_from_export
@@ -35,6 +34,7 @@ from ..errors import ConfigError, EscalatorError, TicketNotFound, ZendeskError, 
 from ..schemas.policy_file import load_policy
 from ..settings import Settings
 from ..zendesk.admin import ZendeskAdmin
+from ..zendesk.client import ZendeskClient
 from ..zendesk.reader import SHOW_MANY
 from .backtest_report import Report, limits, render_json, render_table
 from .export_pages import Exports, Progress

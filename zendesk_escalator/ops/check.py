@@ -12,70 +12,16 @@ from ..settings import Settings
 from ..worker.policy_started import edited_since_start
 from ..zendesk.admin import ZendeskAdmin
 from .check_app import check_app
-from .check_context import OK, PROBLEM, WARN, Check, Context, Row, places
+from .check_context import OK, PROBLEM, WARN, Check, Context, Row, found_row, places
+from .check_fields import check_escalation_fields, check_fields
 from .check_hotline import check_hotline
+from .check_identity import check_credentials, check_integration_user, check_role
 from .check_notify import check_notify
 from .check_oauth import check_oauth_client
 from .check_webhook import WEBHOOK_CHECKS
-from .fields_moved import check_line
-from .policy_names import Names
 from .service_db import service_database
 
-# Field types the service can write its values into, per [fields] role.
-FIELD_TYPES = {
-    "status": {"tagger", "text"},
-    "level": {"integer", "decimal", "text"},
-    "reason": {"text", "textarea"},
-    "escalated_at": {"text", "textarea"},
-}
 AGENT_ROLES = {"agent", "admin"}
-FIELDS_PAGE = "Admin Center > Objects and rules > Tickets > Fields"
-
-
-def check_credentials(ctx: Context) -> list[Row]:
-    """Zendesk answers these credentials."""
-    me = ctx.me
-    return [Row(OK, "credentials", f"Zendesk answers as {me.get('name')} <{me.get('email')}> (user {me['id']})")]
-
-
-def check_integration_user(ctx: Context) -> list[Row]:
-    """The policy's integration_user_id is the user of these credentials."""
-    me, wanted = ctx.me["id"], ctx.policy.integration_user_id
-    if wanted is None:
-        return [
-            Row(
-                WARN,
-                "integration user",
-                f"escalation.integration_user_id is not set: set it to {me}, so "
-                f"that webhooks caused by the service's own updates cost no API call",
-            )
-        ]
-    if wanted != me:
-        return [
-            Row(
-                PROBLEM,
-                "integration user",
-                f"escalation.integration_user_id is {wanted}, but these "
-                f"credentials are user {me}: the service's own updates would not be recognised",
-            )
-        ]
-    return [Row(OK, "integration user", f"{me} is the user of these credentials")]
-
-
-def check_role(ctx: Context) -> list[Row]:
-    """An admin: the SLA engine's incremental export (and setup) need one."""
-    role = ctx.me.get("role")
-    if role == "admin":
-        return [Row(OK, "role", "admin")]
-    return [
-        Row(
-            PROBLEM,
-            "role",
-            f"{role}: an admin is needed. Without one the SLA engine cannot read the "
-            f"incremental ticket export (SLA warnings and breaches go unseen) and `escalator setup` "
-            f"cannot run; escalations by CC, impact and request still work",
-        )
-    ]
 
 
 def _exists(kind: str, label: str, read: Callable[[Context, dict], list[dict]]) -> Check:
@@ -86,7 +32,7 @@ def _exists(kind: str, label: str, read: Callable[[Context, dict], list[dict]]) 
         if not named:
             return []  # nothing named, nothing read
         found = {item["id"]: item for item in read(ctx, named)}
-        return [_found(f"{label} {object_id}", found.get(object_id), where) for object_id, where in named.items()]
+        return [found_row(f"{label} {object_id}", found.get(object_id), where) for object_id, where in named.items()]
 
     check.__name__, check.__doc__ = f"check_{kind}", f"Every {label} the policy names exists and is active."
     return check
@@ -117,7 +63,7 @@ def check_users(ctx: Context) -> list[Row]:
                 )
             )
         else:
-            rows.append(_found(subject, user, where, f" ({user.get('role')})" if user else ""))
+            rows.append(found_row(subject, user, where, f" ({user.get('role')})" if user else ""))
     return rows
 
 
@@ -142,64 +88,6 @@ def check_assignees(ctx: Context) -> list[Row]:
             )
         )
     return rows
-
-
-def check_fields(ctx: Context) -> list[Row]:
-    """Every custom field the policy names exists with a usable type, and each drop-down value is an option."""
-    if not ctx.names.fields:
-        return []
-    fields = ctx.read("fields", lambda: {f["id"]: f for f in ctx.admin.ticket_fields()})
-    rows = []
-    for fid, where in ctx.names.fields.items():
-        field, subject = fields.get(fid), f"field {fid}"
-        allowed = set().union(*(FIELD_TYPES.get(w.removeprefix("fields."), set()) for w in where)) or None
-        if field is None:
-            rows.append(Row(PROBLEM, subject, f"not found ({places(where)}): {_field_fix(where)}"))
-        elif allowed and field.get("type") not in allowed:
-            rows.append(
-                Row(
-                    PROBLEM,
-                    subject,
-                    f"{field.get('title')} is a {field.get('type')} field; "
-                    f"{' or '.join(sorted(allowed))} is needed ({places(where)})",
-                )
-            )
-        else:
-            rows.append(_found(subject, field, where, f" ({field.get('type')})"))
-    return rows + _option_rows(ctx.names, fields)
-
-
-def _field_fix(where: list[str]) -> str:
-    if any(place.startswith("fields.") for place in where):  # one of setup's fields
-        return "run `escalator setup`, which creates the field and prints its id for [fields], or correct the id"
-    return f"correct the id ({FIELDS_PAGE} shows each field's id)"
-
-
-def _option_rows(names: Names, fields: dict) -> list[Row]:
-    rows = []
-    for fid, values in names.options.items():
-        field = fields.get(fid)
-        if not field or field.get("type") not in ("tagger", "multiselect"):
-            continue  # a text field takes any value; a missing field is reported above
-        offered = {o.get("value") for o in field.get("custom_field_options") or []}
-        for value, where in values.items():
-            subject = f"field {fid} = {value}"
-            if value in offered:
-                rows.append(Row(OK, subject, f"an option ({places(where)})"))
-            else:
-                fix = (
-                    "run `escalator setup`, which adds it (the field's other options stay)"
-                    if all(place.startswith("field_values.") for place in where)
-                    else f"add it to the field in {FIELDS_PAGE}, or correct the value"
-                )
-                rows.append(Row(PROBLEM, subject, f"not an option of this drop-down ({places(where)}): {fix}"))
-    return rows
-
-
-def check_escalation_fields(ctx: Context) -> list[Row]:
-    """The open escalations were written to the fields [fields] names (else `setup` carries them over)."""
-    said = check_line(ctx.inbox, ctx.policy) if ctx.inbox else None
-    return [Row(OK if said[0] else WARN, "escalation fields", said[1])] if said else []
 
 
 def check_schedules(ctx: Context) -> list[Row]:
@@ -344,11 +232,3 @@ def _report(rows: list[Row], admin: ZendeskAdmin | None) -> int:
     calls = f"; Zendesk API calls: {admin.session.total}" if admin else ""
     print(f"{problems} problem(s), {warnings} warning(s){calls}")
     return 1 if problems else 0
-
-
-def _found(subject: str, found: dict | None, where: list[str], extra: str = "") -> Row:
-    if found is None:
-        return Row(PROBLEM, subject, f"not found ({places(where)})")
-    if found.get("active") is False:
-        return Row(PROBLEM, subject, f"{found.get('name') or found.get('title')} is inactive ({places(where)})")
-    return Row(OK, subject, f"{found.get('name') or found.get('title')}{extra} ({places(where)})")

@@ -70,3 +70,12 @@ Check = Callable[[Context], list[Row]]
 def places(where: list[str]) -> str:
     """The policy keys that name something, for a row."""
     return ", ".join(where)
+
+
+def found_row(subject: str, found: dict | None, where: list[str], extra: str = "") -> Row:
+    """A row for an object the policy names: not found, inactive, or found (its name, `extra`, where named)."""
+    if found is None:
+        return Row(PROBLEM, subject, f"not found ({places(where)})")
+    if found.get("active") is False:
+        return Row(PROBLEM, subject, f"{found.get('name') or found.get('title')} is inactive ({places(where)})")
+    return Row(OK, subject, f"{found.get('name') or found.get('title')}{extra} ({places(where)})")

@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 from ..errors import ZendeskAdminError
 from .check_context import OK, PROBLEM, WARN, Context, Row
 from .reach import REACHED, SERVICE_ERROR, UNTESTED, explain, probe
-from .setup_plan import CREATE, NAME, UPDATE, can_exclude_tags, desired_triggers, loop_guard, plan_triggers
+from .setup_plan import CREATE, NAME, UPDATE
+from .setup_triggers import can_exclude_tags, desired_triggers, loop_guard, plan_triggers
 
 TRIGGERS_PAGE = "Admin Center > Objects and rules > Triggers"
 WEBHOOKS_PAGE = "Admin Center > Apps and integrations > Webhooks"

@@ -11,7 +11,6 @@ timers and ids.
 import logging
 from datetime import timedelta
 
-from ..actions import ZendeskClient
 from ..core.lifecycle.episode import Episode
 from ..core.reporting.dashboard_chart import DAYS
 from ..core.reporting.dashboard_facts import Known, Stored, TicketFacts
@@ -23,6 +22,7 @@ from ..store.escalations import Escalations
 from ..store.overview import Overview
 from ..worker.schedules import AccountSchedule
 from ..zendesk.admin import ZendeskAdmin
+from ..zendesk.client import ZendeskClient
 from ..zendesk.directory import Directory
 
 log = logging.getLogger(__name__)

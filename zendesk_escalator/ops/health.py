@@ -4,8 +4,8 @@ from flask import Blueprint, current_app, jsonify
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
 from ..errors import StorageUnavailable
+from ..observability.metrics import exposition
 from ..store.credential_state import CredentialStates
-from .metrics import exposition
 
 bp = Blueprint("health", __name__)
 

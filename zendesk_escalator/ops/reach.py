@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from ..errors import ZendeskAdminError
 from ..schemas.webhooks import TEST_BODY
-from ..zendesk.admin import ZendeskAdmin, details
+from ..zendesk.admin import ZendeskAdmin
+from ..zendesk.error_words import details
 
 REACHED = "reached"  # the service answered the test 2xx: address, TLS and signature all work
 SIGNATURE = "signature"  # the service answered 401: it does not hold the signing secret Zendesk used

@@ -9,8 +9,8 @@ every form).
 from ..core.policy import Policy
 from ..settings import Settings
 from ..zendesk.admin import ZendeskAdmin
-from .setup import count_calls
 from .setup_agents import VIEW_TITLE, our_view
+from .setup_output import count_calls
 from .setup_plan import NAME, our_webhook, plan_fields
 
 

@@ -11,12 +11,12 @@ proxy, so a guesser would lock every agent out; 32 random characters are not gue
 
 from flask import Blueprint, current_app, jsonify, request
 
-from ..actions import ZendeskClient
 from ..core.reporting.ticket_view import ticket_view
 from ..errors import StorageUnavailable
 from ..store.escalations import Escalations
 from ..store.overview import Overview
 from ..zendesk.admin import ZendeskAdmin
+from ..zendesk.client import ZendeskClient
 from .sessions import same
 from .user_names import UserNames
 

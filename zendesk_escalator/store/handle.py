@@ -9,7 +9,7 @@ from ..errors import StorageUnavailable
 from . import migrate
 from .database import READ_ONLY, make_engine, writer_lock
 from .listen import Listener, notify_sql
-from .wakeup import Doorbell, PipeBell
+from .wakeup import Doorbell, PipeBell, PipeReader
 
 PLANNED = "escalator_planned"  # connection info: rows the transaction made due or planned, rung after its commit
 
@@ -51,7 +51,7 @@ class Database:
             if self._pipe and not self._hears_pipe:  # a process that reads the pipe rang its own threads
                 self._pipe.ring()
 
-    def listen(self):
+    def listen(self) -> "Listener | PipeReader | None":
         """Hear the other processes' commits (a worker process); return what to stop(), or None."""
         if self.is_postgres:
             return Listener(self.engine.url, self.doorbell)

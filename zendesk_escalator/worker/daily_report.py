@@ -20,11 +20,11 @@ from ..core.reporting.formats import render_markdown
 from ..core.reporting.report import next_daily
 from ..core.sla.zone_names import iana_zone
 from ..errors import ZendeskRejected
-from ..ops.report import make_report
 from ..store.inbox import Inbox
 from ..zendesk.admin import ZendeskAdmin
 from .periodic import JobResult
 from .ports import ReportWriter, TicketSource
+from .report_gathering import make_report
 
 PERIOD = timedelta(hours=24)
 TAG = "escalator_report"  # on a new report ticket, for views and triggers to leave it out

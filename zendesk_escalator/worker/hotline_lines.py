@@ -7,6 +7,8 @@ from typing import Callable
 from ..core.call import e164
 from ..core.policy import Policy
 from ..errors import EscalatorError
+from ..settings import Settings
+from ..zendesk.client import build_admin
 from .ports import JsonObject
 
 log = logging.getLogger(__name__)
@@ -32,3 +34,8 @@ def with_line_numbers(policy: Policy, lines: Callable[[], list[JsonObject]]) -> 
     numbers = {number for line in found if (number := e164(line.get("number")))}
     log.info("the escalation hotline: %s", ", ".join(sorted(hotline.numbers | numbers)) or "no number")
     return replace(policy, phone=replace(hotline, numbers=hotline.numbers | numbers))
+
+
+def with_account_lines(policy: Policy, settings: Settings) -> Policy:
+    """The policy with the numbers of its [phone] lines, read through the admin API of these credentials."""
+    return with_line_numbers(policy, lambda: build_admin(settings).talk_numbers())

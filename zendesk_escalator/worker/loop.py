@@ -20,8 +20,8 @@ from typing import Callable, Literal
 
 from ..core.kinds import NOTICE, PERIODIC
 from ..errors import StorageUnavailable, ZendeskError, ZendeskRateLimited, ZendeskUnavailable
-from ..ops.logs import decision_fields
-from ..ops.metrics import Metrics
+from ..observability.logs import decision_fields
+from ..observability.metrics import Metrics
 from ..settings import Settings
 from ..store.credential_state import CredentialState
 from ..store.inbox import Inbox

@@ -19,7 +19,7 @@ from ..core.policy import Policy
 from ..core.reporting.notices import Notice, notices
 from ..core.snapshot import TicketSnapshot
 from ..errors import NoticeFailed
-from ..ops.metrics import Metrics
+from ..observability.metrics import Metrics
 from ..store.rows import InboxRow
 from .handlers import Handled, Outcome
 

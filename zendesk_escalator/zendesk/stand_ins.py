@@ -7,14 +7,14 @@ from urllib.parse import parse_qs, urlparse
 import requests
 from requests.adapters import BaseAdapter
 
-from ..actions import bulk_tags_body, wire_body
 from ..core.notification import Notification
+from .wire import bulk_tags_body, wire_body
 
 log = logging.getLogger(__name__)
 
 
 class DryRunWriter:
-    """Stands in for ZendeskClient's writes: logs the exact body as JSON, sends nothing."""
+    """Stands in for ZendeskWriter's writes: logs the exact body as JSON, sends nothing."""
 
     def apply(self, update: dict) -> dict:
         """Return (and log) the body that would have gone on the wire."""

@@ -21,7 +21,7 @@ Values = dict[str | tuple[str, ...], float] | float | None  # by label values; a
 
 
 @dataclass(frozen=True)
-class Figure:
+class BusinessGauge:
     """One gauge: its name, help, label names, and how to read its values at `now` (epoch seconds)."""
 
     name: str
@@ -40,12 +40,12 @@ class Figure:
         return family
 
 
-class Figures:
+class BusinessGauges:
     """The registry of business gauges; a prometheus_client collector."""
 
     def __init__(self, clock: Callable):
         self.clock = clock
-        self._figures: dict[str, Figure] = {}
+        self._figures: dict[str, BusinessGauge] = {}
 
     def register(
         self, name: str, documentation: str, labels: list[str] | tuple[str, ...], read: Callable[[float], Values]
@@ -53,7 +53,7 @@ class Figures:
         """Read this gauge at each scrape; `read(now)` returns {label values: value}, or a number."""
         if name in self._figures or name == UP:
             raise ValueError(f"figure {name} is registered already")
-        self._figures[name] = Figure(name, documentation, tuple(labels), read)
+        self._figures[name] = BusinessGauge(name, documentation, tuple(labels), read)
 
     def collect(self):
         """Read every figure; all or none, with escalator_inbox_up saying which."""
@@ -67,10 +67,10 @@ class Figures:
         yield GaugeMetricFamily(UP, "1 when the database answered this scrape, else 0 (and no figures).", value=up)
 
 
-def inbox_figures(inbox, clock: Callable) -> Figures:
+def inbox_gauges(inbox, clock: Callable) -> BusinessGauges:
     """The registry: inbox depth by status and by kind (SLA and lifecycle timers set), the lag of the oldest
     due row, escalations by lifecycle state (and the open ones by level), and the Zendesk credentials' state."""
-    figures = Figures(clock)
+    figures = BusinessGauges(clock)
     overview, episodes = Overview(inbox), Escalations(inbox)
     figures.register(
         "escalator_inbox_rows", "Inbox rows by status (all processes).", ["status"], lambda now: inbox.counts()

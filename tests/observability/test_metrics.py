@@ -13,7 +13,7 @@ from processes import Procs, free_port, service_env, wait_until
 from scrape import Scrape
 from service import TICKET, Service, cc_fake
 
-from zendesk_escalator.ops.metrics import Metrics, serve
+from zendesk_escalator.observability.metrics import Metrics, serve
 
 
 @pytest.fixture

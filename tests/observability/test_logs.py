@@ -12,7 +12,7 @@ from conftest import sample, signed_headers
 from processes import Procs, free_port, service_env, wait_until
 from service import TICKET, Service, cc_fake
 
-from zendesk_escalator.ops.logs import REDACTED, configure_logging
+from zendesk_escalator.observability.logs import REDACTED, configure_logging
 from zendesk_escalator.settings import Settings
 
 EVENT_TYPE = "zen:event-type:ticket.comment_added"

@@ -14,7 +14,7 @@ from processes import ROOT
 from scrape import Scrape
 from service import Clock, Service
 
-from zendesk_escalator.ops.metric_labels import OTHER, Labels
+from zendesk_escalator.observability.metric_labels import OTHER, Labels
 from zendesk_escalator.schemas.policy_file import parse_policy
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)

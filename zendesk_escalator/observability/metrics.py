@@ -4,9 +4,9 @@ Each process counts its own work: webhooks answered (web), decisions, Zendesk
 calls and waits (worker). With PROMETHEUS_MULTIPROC_DIR set (the Procfile sets
 it) prometheus_client keeps these counts in one file per process in that
 directory, and /metrics adds up the files of every process there: all web
-processes of a gunicorn, and the worker of the same machine (multiproc.py
+processes of a gunicorn, and the worker of the same machine (metrics_directory.py
 prepares the directory). Figures about the whole installation come from the
-database at scrape time instead (figures.py).
+database at scrape time instead (business_gauges.py).
 """
 
 import logging
@@ -24,7 +24,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from ..core.kinds import NOTIFICATION
 from ..core.policy import Policy
 from ..core.sla.timers import BREACH, WARNING
-from . import multiproc
+from . import metrics_directory
 from .metric_labels import ESCALATING, Labels
 
 log = logging.getLogger(__name__)
@@ -163,7 +163,7 @@ class Metrics:
 def exposition(metrics: Metrics, *collectors) -> bytes:
     """The /metrics text: the counts of every process sharing the directory (else this one's), then `collectors`."""
     registry = CollectorRegistry(auto_describe=False)
-    if multiproc.directory():
+    if metrics_directory.directory():
         MultiProcessCollector(registry)  # this process's files are among them
     else:
         registry.register(metrics)

@@ -1,0 +1,1 @@
+"""Observability: Prometheus metrics (the multiprocess directory, labels, business gauges) and log setup."""
