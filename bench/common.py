@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret"
 sys.path.insert(0, str(ROOT / "tests"))  # the fake Zendesk and process helpers live with the tests
 
-from processes import BIN, free_port, ready, wait_until, web_command, web_env  # noqa: E402,F401  (re-exported)
+from support.processes import BIN, free_port, ready, wait_until, web_command, web_env  # noqa: E402,F401  (re-exported)
 
 
 def gunicorn(app: str, port: int, env: dict, log: Path, extra_args: str = "") -> subprocess.Popen:

@@ -34,7 +34,7 @@ from common import (
     service_env,
     wait_until,
 )
-from fake_zendesk import FakeZendesk, cc_ticket
+from support.fake_zendesk import FakeZendesk, cc_ticket
 from traffic import ESCALATING, mixed, plain_ticket
 
 from zendesk_escalator.signature import sign

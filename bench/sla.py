@@ -28,11 +28,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from common import BIN, ROOT, commit, machine, scratch_database, service_env
-from fake_limits import ZendeskLimits
-from fake_sla import cursor_at
-from fake_zendesk import FakeZendesk
 from sla_report import SweepTap, measure, report
 from sla_world import World
+from support.fake_limits import ZendeskLimits
+from support.fake_sla import cursor_at
+from support.fake_zendesk import FakeZendesk
 
 from zendesk_escalator.core.snapshot_api import tickets_from_api
 from zendesk_escalator.schemas.policy_file import load_policy

@@ -12,9 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from common import percentile
-from fake_sla import Answer, SlaEndpoints
-from fake_zendesk import Seen
 from sla_world import Moment
+from support.fake_sla import Answer, SlaEndpoints
+from support.fake_zendesk import Seen
 
 KINDS = ("feed", "re-check", "sweep", "other", "after 409", "writes")
 TRACKING = ("feed", "re-check", "sweep", "other")  # what the target of 10 a minute is about

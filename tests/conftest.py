@@ -8,12 +8,10 @@ from pathlib import Path
 # In-process tests count in memory; prometheus_client picks its mode when first imported, below.
 os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
 
-import contract_check
-import fuzzing
 import pytest
 import requests
-import zendesk_contract
-from fake_zendesk import FakeZendesk
+from support import contract_check, fuzzing, zendesk_contract
+from support.fake_zendesk import FakeZendesk
 
 from zendesk_escalator.schemas.policy_file import load_policy, parse_policy
 from zendesk_escalator.settings import Settings
@@ -22,7 +20,7 @@ from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.store.migrate import VERSION_TABLE
 from zendesk_escalator.store.schema import metadata
 
-pytest_plugins = ["fake_chat"]  # its `chat` fixture, for every test module
+pytest_plugins = ["support.fake_chat"]  # its `chat` fixture, for every test module
 
 SAMPLES = Path(__file__).parent / "samples"
 SECRET = "dGVzdC1zZWNyZXQtZm9yLXdlYmhvb2tz"
@@ -175,8 +173,8 @@ def zendesk_contract_kept():
     found = contract_check.take_problems()
     if found:
         pytest.fail(
-            "requests that break Zendesk's API description (tests/zendesk_contract.py; known gaps in "
-            "tests/zendesk_gaps.py):\n" + "\n".join(f"- {p}" for p in found),
+            "requests that break Zendesk's API description (tests/support/zendesk_contract.py; known gaps in "
+            "tests/support/zendesk_gaps.py):\n" + "\n".join(f"- {p}" for p in found),
             pytrace=False,
         )
 

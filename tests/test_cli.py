@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import responses
 from conftest import SAMPLES, sample, sample_policy
-from fake_history import HistoryEndpoints, audit, comment
-from fake_zendesk import FakeZendesk
+from support.fake_history import HistoryEndpoints, audit, comment
+from support.fake_zendesk import FakeZendesk
 
 from zendesk_escalator import __version__
 from zendesk_escalator.cli import main

@@ -4,7 +4,7 @@ our format."""
 import json
 
 from gunicorn.config import Config
-from processes import python
+from support.processes import python
 
 from zendesk_escalator import gunicorn_conf
 from zendesk_escalator.observability import metrics_directory

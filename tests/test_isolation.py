@@ -14,16 +14,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from processes import ROOT
+from support.processes import ROOT
 
 DOTENV = ROOT / ".env"
 # The tests run again in a child pytest, as the admin would run them: they start processes
 # (make run; the Procfile and `escalator run`; python -c) and read settings in-process.
 CHOSEN = [
     "tests/test_isolation.py::test_a_test_sees_none_of_the_admins_settings",
-    "tests/test_make_run.py::test_make_run_listens_on_loopback_only_and_says_so",
+    "tests/scenarios/test_make_run.py::test_make_run_listens_on_loopback_only_and_says_so",
     "tests/test_gunicorn_conf.py",
-    "tests/test_e2e.py::test_signed_cc_webhook_escalates_the_ticket_exactly_once",
+    "tests/scenarios/test_e2e.py::test_signed_cc_webhook_escalates_the_ticket_exactly_once",
     "tests/test_cli.py",
 ]
 

@@ -7,8 +7,8 @@ import os
 
 import pytest
 import responses
-from fuzzing import fuzz
 from hypothesis import strategies as st
+from support.fuzzing import fuzz
 
 from zendesk_escalator.actions import ZendeskWriter
 from zendesk_escalator.errors import ConfigError

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from conftest import sample, signed_headers
-from service import Clock
+from support.service import Clock
 
 from zendesk_escalator.app import create_app
 from zendesk_escalator.errors import StorageUnavailable

@@ -2,8 +2,8 @@
 
 import pytest
 from conftest import sample
-from scrape import Scrape
-from service import Service, cc_fake
+from support.scrape import Scrape
+from support.service import Service, cc_fake
 
 from zendesk_escalator.errors import StorageUnavailable
 

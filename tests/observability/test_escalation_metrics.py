@@ -8,11 +8,11 @@ from datetime import datetime, timezone
 
 import pytest
 from conftest import SAMPLES, sample, sample_policy
-from fake_sla import SlaEndpoints
-from fake_zendesk import FakeZendesk
-from processes import ROOT
-from scrape import Scrape
-from service import Clock, Service
+from support.fake_sla import SlaEndpoints
+from support.fake_zendesk import FakeZendesk
+from support.processes import ROOT
+from support.scrape import Scrape
+from support.service import Clock, Service
 
 from zendesk_escalator.observability.metric_labels import OTHER, Labels
 from zendesk_escalator.schemas.policy_file import parse_policy

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import requests
 from conftest import sample, signed_headers
-from processes import Procs, free_port, service_env, wait_until
-from service import TICKET, Service, cc_fake
+from support.processes import Procs, free_port, service_env, wait_until
+from support.service import TICKET, Service, cc_fake
 
 from zendesk_escalator.observability.logs import REDACTED, configure_logging
 from zendesk_escalator.settings import Settings

@@ -8,10 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 from conftest import sample, sample_policy, signed_headers
-from fake_zendesk import INTEGRATION_USER, Fault
-from processes import Procs, free_port, service_env, wait_until
-from scrape import Scrape
-from service import TICKET, Service, cc_fake
+from support.fake_zendesk import INTEGRATION_USER, Fault
+from support.processes import Procs, free_port, service_env, wait_until
+from support.scrape import Scrape
+from support.service import TICKET, Service, cc_fake
 
 from zendesk_escalator.observability.metrics import Metrics, serve
 

@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 
-from processes import ROOT, python
+from support.processes import ROOT, python
 
 from zendesk_escalator.observability import metrics_directory
 

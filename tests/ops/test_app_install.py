@@ -6,8 +6,8 @@ import json
 import zipfile
 
 import pytest
-from fake_apps import FakeApps
-from fake_zendesk import INTEGRATION_USER
+from support.fake_apps import FakeApps
+from support.fake_zendesk import INTEGRATION_USER
 
 from zendesk_escalator.cli import main
 from zendesk_escalator.errors import ConfigError, EscalatorError

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from conftest import LIFECYCLE, SAMPLES
-from fake_history import HistoryEndpoints, audit, change, comment, create, metric
-from fake_zendesk import INTEGRATION_USER, FakeZendesk, Fault
-from service import Clock
+from support.fake_history import HistoryEndpoints, audit, change, comment, create, metric
+from support.fake_zendesk import INTEGRATION_USER, FakeZendesk, Fault
+from support.service import Clock
 
 from zendesk_escalator.errors import EscalatorError
 from zendesk_escalator.ops.backtest import run_backtest

@@ -5,10 +5,10 @@ import re
 
 import pytest
 from conftest import EXTRA_ROUTE, SAMPLES, sample_policy
-from fake_admin import FakeAdmin, serve
-from fake_apps import FakeApps
-from fake_webhooks import TLS, flask_server, json_page, web_page
-from fake_zendesk import INTEGRATION_USER, Fault
+from support.fake_admin import FakeAdmin, serve
+from support.fake_apps import FakeApps
+from support.fake_webhooks import TLS, flask_server, json_page, web_page
+from support.fake_zendesk import INTEGRATION_USER, Fault
 
 from zendesk_escalator.app import create_app
 from zendesk_escalator.ops.app_install import run_app_install

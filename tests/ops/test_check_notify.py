@@ -4,7 +4,7 @@ import re
 
 import pytest
 from conftest import SAMPLES
-from fake_chat import BOT_TOKEN, HOOK_PATH, TEAMS_PATH, secrets, targets
+from support.fake_chat import BOT_TOKEN, HOOK_PATH, TEAMS_PATH, secrets, targets
 
 from zendesk_escalator.cli import main
 

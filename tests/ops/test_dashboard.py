@@ -9,11 +9,11 @@ from datetime import datetime, timezone
 
 import pytest
 from conftest import sample, sample_policy
-from fake_audits import AuditEndpoints
-from fake_oauth import OAuthEndpoints
-from fake_sla import SlaEndpoints
-from fake_zendesk import FakeZendesk, Fault
-from service import CUSTOMER, TICKET, Clock, Service, comment_event, sign_in
+from support.fake_audits import AuditEndpoints
+from support.fake_oauth import OAuthEndpoints
+from support.fake_sla import SlaEndpoints
+from support.fake_zendesk import FakeZendesk, Fault
+from support.service import CUSTOMER, TICKET, Clock, Service, comment_event, sign_in
 
 from zendesk_escalator.app import create_app
 from zendesk_escalator.core.lifecycle.episode import ACTIVE, Episode

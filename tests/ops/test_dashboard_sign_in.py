@@ -4,7 +4,7 @@ import re
 from dataclasses import replace
 
 import pytest
-from service import Service, cc_fake, sign_in
+from support.service import Service, cc_fake, sign_in
 
 from zendesk_escalator.app import create_app
 from zendesk_escalator.ops.dashboard_auth import COOKIE, CSRF_COOKIE

@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 from conftest import sample_policy
-from fake_oauth import OAuthEndpoints
-from service import Service, cc_fake
+from support.fake_oauth import OAuthEndpoints
+from support.service import Service, cc_fake
 
 from zendesk_escalator.ops.dashboard_auth import COOKIE
 

@@ -6,7 +6,7 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from report_world import OWNER, busy_hours, make_world, policy_text
+from support.report_world import OWNER, busy_hours, make_world, policy_text
 
 from zendesk_escalator.cli import main
 from zendesk_escalator.cli_arguments import period

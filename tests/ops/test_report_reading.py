@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from conftest import SAMPLES
-from fake_admin import FakeAdmin
-from fake_zendesk import Fault
+from support.fake_admin import FakeAdmin
+from support.fake_zendesk import Fault
 
 from zendesk_escalator.core.lifecycle.episode import ACTIVE, Episode, Step
 from zendesk_escalator.core.reporting.report import ACTED, ENDED, FAILED, WAITING

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from conftest import SECRET
-from processes import free_port
+from support.processes import free_port
 from werkzeug.serving import make_server
 
 from zendesk_escalator.app import create_app

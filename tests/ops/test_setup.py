@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 from conftest import SECRET, sample
-from fake_admin import FakeAdmin, serve
-from fake_audits import AuditEndpoints
-from fake_webhooks import REFUSED, flask_server, web_page
-from fake_zendesk import INTEGRATION_USER, FakeZendesk, Fault
-from service import AGENT, TICKET, Clock, Service
+from support.fake_admin import FakeAdmin, serve
+from support.fake_audits import AuditEndpoints
+from support.fake_webhooks import REFUSED, flask_server, web_page
+from support.fake_zendesk import INTEGRATION_USER, FakeZendesk, Fault
+from support.service import AGENT, TICKET, Clock, Service
 
 from zendesk_escalator.app import create_app
 from zendesk_escalator.cli import main

@@ -7,9 +7,9 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
-from fake_zendesk import Fault
-from service import TICKET, Clock
-from sidebar_world import TOKEN, escalate_by_cc, fake_zendesk, service_for
+from support.fake_zendesk import Fault
+from support.service import TICKET, Clock
+from support.sidebar_world import TOKEN, escalate_by_cc, fake_zendesk, service_for
 
 from zendesk_escalator.app import create_app
 from zendesk_escalator.errors import ZendeskUnavailable

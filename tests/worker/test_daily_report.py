@@ -5,9 +5,9 @@ from datetime import datetime, time, timedelta, timezone
 
 import pytest
 from conftest import SAMPLES
-from fake_zendesk import INTEGRATION_USER
-from report_world import busy_hours, make_world, policy_text, ticket
-from service import Service
+from support.fake_zendesk import INTEGRATION_USER
+from support.report_world import busy_hours, make_world, policy_text, ticket
+from support.service import Service
 
 from zendesk_escalator.core.policy import ReportPolicy
 from zendesk_escalator.schemas.policy_file import load_policy, parse_policy

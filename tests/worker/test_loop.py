@@ -13,7 +13,7 @@ from dataclasses import replace
 import pytest
 import responses
 from conftest import API, sample
-from service import Clock
+from support.service import Clock
 
 from zendesk_escalator.core.notification import Notification
 from zendesk_escalator.errors import ZendeskRateLimited, ZendeskUnavailable

@@ -1,5 +1,5 @@
 """The account schedule's cache and the tickets waiting for it: the planner's side of the race with the
-schedule job, which end-to-end tests cannot order (tests/test_account_schedule.py has the whole path)."""
+schedule job, which end-to-end tests cannot order (tests/scenarios/test_account_schedule.py has the whole path)."""
 
 from datetime import datetime, timedelta, timezone
 

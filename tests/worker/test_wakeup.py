@@ -11,8 +11,8 @@ import time
 
 import pytest
 from conftest import PG_URL, SAMPLES, SECRET, sample, signed_headers
-from processes import wait_until
 from sqlalchemy import insert
+from support.processes import wait_until
 
 from zendesk_escalator.app import create_app
 from zendesk_escalator.schemas.policy_file import load_policy

@@ -3,7 +3,7 @@
 import logging
 
 from conftest import SAMPLES, sample_policy
-from fake_admin import FakeAdmin, serve
+from support.fake_admin import FakeAdmin, serve
 
 from zendesk_escalator.errors import ZendeskAdminError
 from zendesk_escalator.schemas.policy_file import parse_policy

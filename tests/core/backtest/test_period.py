@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from fake_zendesk import INTEGRATION_USER
+from support.fake_zendesk import INTEGRATION_USER
 
 from zendesk_escalator.core.backtest.findings import Finding
 from zendesk_escalator.core.backtest.period import replay

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from fake_history import audit, change, comment, create
+from support.fake_history import audit, change, comment, create
 
 from zendesk_escalator.core.backtest.ticket_events import change_from_event, changes_from_export
 from zendesk_escalator.core.backtest.ticket_history import (

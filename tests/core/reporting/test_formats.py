@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 from datetime import timedelta
 
-from report_cases import POLICY, SINCE, UNTIL, ago, episode, timer
+from support.report_cases import POLICY, SINCE, UNTIL, ago, episode, timer
 
 from zendesk_escalator.core.lifecycle.episode import ACTIVE, CLOSED, MONITORING
 from zendesk_escalator.core.policy import ReportPolicy

@@ -3,7 +3,7 @@
 from datetime import datetime, time, timedelta, timezone
 
 import pytest
-from report_cases import POLICY, SINCE, UNTIL, episode, timer
+from support.report_cases import POLICY, SINCE, UNTIL, episode, timer
 
 from zendesk_escalator.core.lifecycle.episode import ACTIVE, CLOSED, MONITORING
 from zendesk_escalator.core.reporting.report import (

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta, timezone
 
-from fake_history import metric
+from support.fake_history import metric
 
 from zendesk_escalator.core.sla.history import clocks_at, histories_from_export, moments
 from zendesk_escalator.core.snapshot import Metric, Target

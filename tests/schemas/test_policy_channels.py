@@ -1,0 +1,104 @@
+"""The policy file's [phone] and [[notify]] sections: what they load to, and errors that name the key."""
+
+from pathlib import Path
+
+import pytest
+
+from zendesk_escalator.core.channels import NoticeFilter
+from zendesk_escalator.errors import ConfigError
+from zendesk_escalator.schemas.policy_file import load_policy, parse_policy
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "escalation.toml"
+TEXT = EXAMPLE.read_text()
+
+
+def test_the_example_loads_its_hotline_and_its_chat_targets():
+    policy = load_policy(EXAMPLE)
+    assert (policy.phone.numbers, policy.phone.line_ids, policy.phone.level, policy.phone.priority) == (
+        {"+14155550100"},
+        {360000610911},
+        2,
+        "urgent",
+    )
+    assert [(t.name, t.kind, t.secret_env) for t in policy.notify] == [
+        ("leads", "slack_webhook", "SLACK_WEBHOOK_URL"),
+        ("support_managers", "slack_bot", "SLACK_BOT_TOKEN"),
+        ("head_of_support", "teams_workflow", "TEAMS_WORKFLOW_URL"),
+    ]
+    assert policy.notify[2].when == NoticeFilter(levels=frozenset({3}), events=frozenset({"opened", "level", "closed"}))
+    assert policy.notify[1].channel == "C0123456789"
+
+
+def test_without_the_sections_there_is_no_hotline_and_no_one_to_tell():
+    policy = parse_policy('[escalation]\naddresses = ["e@acme.example"]\n')
+    assert not policy.phone.enabled and policy.notify == ()
+
+
+@pytest.mark.parametrize(
+    "old, new", [('numbers = ["+14155550100"]', "numbers = []"), ("line_ids = [360000610911]", "line_ids = []")]
+)
+def test_the_hotline_is_named_by_numbers_or_lines(old, new):
+    assert parse_policy(TEXT.replace(old, new, 1)).phone.enabled
+
+
+NO_LINE = TEXT.replace("line_ids = [360000610911]", "line_ids = []", 1)
+WRONG = [
+    (TEXT, 'numbers = ["+14155550100"]', 'numbers = ["(415) 555-0100"]', "phone.numbers[1]", "E.164"),
+    (NO_LINE, 'numbers = ["+14155550100"]', "numbers = []", "phone.numbers", "name the hotline"),
+    (TEXT, 'reason = "phone"', 'reason = "Phone Call"', "phone.reason", "lower-case"),
+    (
+        TEXT,
+        'level = 2\npriority = "urgent"           # priority floor',
+        'level = 4\npriority = "urgent"           # priority floor',
+        "phone.level",
+        "level 4 has no [[levels]] entry",
+    ),
+    (
+        TEXT,
+        'url_env = "SLACK_WEBHOOK_URL"',
+        'url_env = "https://hooks.slack.com/services/T0/B0/x"',
+        "notify[1].url_env",
+        "never the secret itself",
+    ),
+    (
+        TEXT,
+        'token_env = "SLACK_BOT_TOKEN"',
+        'token_env = "xoxb-123-456"',
+        "notify[2].token_env",
+        "never the secret itself",
+    ),
+    (TEXT, 'kind = "teams_workflow"', 'kind = "teams"', "notify[3].kind", "Must be one of"),
+    (TEXT, 'channel = "C0123456789"', "", "notify[2].channel", "required for kind slack_bot"),
+    (
+        TEXT,
+        'url_env = "TEAMS_WORKFLOW_URL"',
+        'url_env = "TEAMS_WORKFLOW_URL"\nchannel = "x"',
+        "notify[3].channel",
+        "not a key of kind teams_workflow",
+    ),
+    (TEXT, "when = { levels = [3], events", "when = { levels = [0], events", "notify[3].when.levels[1]", "99"),
+    (
+        TEXT,
+        'events = ["opened", "level", "closed"]',
+        'events = ["opened", "raised"]',
+        "notify[3].when.events[2]",
+        "Must be one of",
+    ),
+    (TEXT, 'name = "head_of_support"', 'name = "leads"', "notify[3].name", "also notify[1].name"),
+    (TEXT, 'name = "head_of_support"', 'name = "Head of support"', "notify[3].name", "lower-case"),
+    (
+        TEXT,
+        "when = { levels = [3], events",
+        "when = { level = [3], events",
+        "notify[3].when.level",
+        "unknown key; did you mean 'levels'?",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, old, new, key, reason", WRONG, ids=[w[3] for w in WRONG])
+def test_errors_name_the_key(text, old, new, key, reason):
+    assert old in text
+    with pytest.raises(ConfigError) as caught:
+        parse_policy(text.replace(old, new, 1))
+    assert caught.value.key == key and reason in caught.value.problem
