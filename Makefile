@@ -23,9 +23,13 @@ run: $(STAMP)
 	ESCALATOR_ALLOW_UNSIGNED=$${ESCALATOR_ALLOW_UNSIGNED:-1} \
 	$(BIN)/escalator run
 
-# -ra lists every skipped test with its reason (no PostgreSQL, no chromium …) at the end.
+# The linter and formatter check (ruff) and the type checker (mypy) first, configured in pyproject.toml;
+# then the suite. -ra lists every skipped test with its reason (no PostgreSQL, no chromium …) at the end.
 PYTEST_ARGS ?= -ra
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 # Benchmarks (loopback only, bounded in time); ingest needs wrk (Debian: apt-get install wrk).
