@@ -1,1 +1,1 @@
-"""ops"""
+"""Operator commands and endpoints: setup, check, report, backtest, simulate, dead letters, dashboard, sidebar."""
