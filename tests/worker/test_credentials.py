@@ -107,7 +107,7 @@ def test_other_errors_are_the_rows_own(client, credentials):
 def test_a_refusal_is_written_once_and_logged_at_most_once_a_minute(inbox, credentials, caplog):
     states = CredentialStates(inbox)
     assert states.read().state == UNKNOWN
-    rejected = credentials._rejected(ZendeskError("GET /api/v2/tickets/7.json", 401))
+    rejected = CredentialState(REJECTED, "Zendesk refuses the credentials (401); fix ZENDESK_API_TOKEN")
     with caplog.at_level(logging.ERROR, "zendesk_escalator.worker.credentials"):
         credentials.refused(rejected, NOW, held=3)
         credentials.refused(rejected, NOW + 10, held=1)  # the same condition: neither written nor logged again
@@ -122,7 +122,7 @@ def test_a_refusal_is_written_once_and_logged_at_most_once_a_minute(inbox, crede
 
 def test_a_success_after_a_refusal_wakes_the_held_rows_once(inbox, credentials, caplog):
     states = CredentialStates(inbox)
-    credentials.refused(credentials._rejected(ZendeskError("GET", 401)), NOW, held=1)
+    credentials.refused(CredentialState(REJECTED, "Zendesk refuses the credentials (401)"), NOW, held=1)
     with caplog.at_level(logging.WARNING, "zendesk_escalator.worker.credentials"):
         assert credentials.succeeded(NOW + 5) is True
         assert credentials.succeeded(NOW + 6) is False  # known to work: not written again

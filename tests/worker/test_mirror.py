@@ -4,7 +4,7 @@ worker together."""
 
 import copy
 import json
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -74,7 +74,7 @@ def test_carry_over_queues_one_paced_row_per_open_episode_once(inbox):
     assert carry_over(inbox, NEW, NOW) == 2
     rows = mirror_rows(inbox)
     assert [(row.ticket_id, row.run_at - NOW.timestamp()) for row in rows] == [(35436, 0.0), (35437, PACE)]
-    assert rows[0].payload == {"episode_id": first.id, "fields": {**OLD.__dict__, "status": 360020000001}}
+    assert rows[0].payload == {"episode_id": first.id, "fields": asdict(NEW)}
     assert remembered(inbox) == NEW
     carry_over(inbox, NEW, NOW + timedelta(seconds=5))  # setup run again with the same ids: nothing queued twice
     assert len(mirror_rows(inbox)) == 2 and second.id == rows[1].payload["episode_id"]

@@ -1,6 +1,7 @@
-"""Chat notices: the rows planned with an episode's save (the store real), each sent on its own to a fake chat
-(tests/support/fake_chat.py) and counted, a refusal kept apart from an outage; the targets' secrets said at start
-(tests/scenarios/test_notify.py has them end to end)."""
+"""worker/notices.py (the name test_notices.py is core/reporting/notices.py's): chat notice rows planned with an
+episode's save (the store real), each sent on its own to a fake chat (tests/support/fake_chat.py) and counted, a
+refusal kept apart from an outage; the targets' secrets said at start (tests/scenarios/test_notify.py has them end
+to end)."""
 
 import logging
 from datetime import datetime, timedelta, timezone

@@ -1,6 +1,6 @@
-"""Escalation emails: the case named read (responses), the referral stored (the store real) before the email's
-ticket is solved or merged, and the merge job followed to its end; tests/scenarios/test_escalation_email.py has
-the whole path from the webhook."""
+"""worker/email.py (the name test_email.py is core/escalation/email.py's): the case an escalation email names read
+(responses), the referral stored (the store real) before the email's ticket is solved or merged, and the merge job
+followed to its end; tests/scenarios/test_escalation_email.py has the whole path from the webhook."""
 
 import copy
 import json
