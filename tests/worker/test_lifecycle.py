@@ -214,3 +214,29 @@ def test_the_services_own_public_reply_is_no_update(lifecycle, inbox):
     responses.put(TICKET, json={"ticket": {"id": 35436}})
     assert LifecycleHandler(lifecycle).handle(lifecycle_rows(inbox)).status == "reminder"
     assert len(puts()) == 1
+
+
+@responses.activate
+def test_the_review_of_a_closed_ticket_goes_to_one_follow_up_ticket_where_the_policy_asks(inbox, settings):
+    policy = sample_policy(LIFECYCLE.replace('monitoring = "3d"', 'monitoring = "3d"\nreview_followup = true'))
+    client = ZendeskWriter(settings)
+    lifecycle = Lifecycle(inbox, client, client, policy, lambda: NOW)
+    episode = lifecycle.episodes.save(ACTIVE_EPISODE, NOW)
+    responses.get(AUDITS, json={"audits": [], "users": [], "meta": {"has_more": False}})
+    responses.post(f"{API}/tickets.json", status=201, json={"ticket": {"id": 35999}})
+    responses.put(UPDATE_MANY, json={"job_status": {"id": "j1", "status": "queued"}})
+    closed = episode.moved(NOW, CLOSED, "closed_in_zendesk", "Zendesk closed the ticket")
+    lifecycle.carry_out(
+        Move("closed_in_zendesk", None, closed, needs_review=True), ticket_from_api(served(status="closed"))
+    )
+    review = lifecycle.current(35436).review
+    assert review.startswith("Post-escalation review of ticket #35436")
+    (created,) = [c.request for c in responses.calls if c.request.method == "POST"]
+    assert created.headers["Idempotency-Key"] == f"zendesk-escalator-review-{episode.id}"
+    followup = json.loads(created.body)["ticket"]
+    assert followup["via_followup_source_id"] == 35436 and followup["comment"] == {"body": review, "public": False}
+    ((where, tags),) = puts()  # the closed ticket itself: its tags only
+    assert where == f"{UPDATE_MANY}?ids=35436"
+    assert tags == {
+        "ticket": {"additional_tags": ["escalation_level_1", "escalation_reason_customer_cc", "escalation_closed"]}
+    }
