@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import responses
-from conftest import SAMPLES, sample, sample_policy
+from conftest import SAMPLES, sample
 from support.fake_history import HistoryEndpoints, audit, comment
 from support.fake_zendesk import FakeZendesk
 
@@ -259,28 +259,6 @@ def test_backtest_prints_a_table_or_json_and_writes_nothing(capsys, zendesk_hist
     assert [(f["ticket_id"], f["rule"], f["level"]) for f in report["findings"]] == [(35436, "customer_cc", 1)]
     assert report["summary"]["by_rule"] == {"customer_cc": 1}
     assert {r.method for r in fake.requests} == {"GET"} and not (tmp_path / "escalator.db").exists()
-
-
-@pytest.mark.parametrize(
-    "role, says",
-    [
-        ("admin", "SLA tracking: the integration user is an admin, so the change feed"),
-        ("agent", "SLA tracking: the integration user is not an admin (role agent): the incremental export is refused"),
-    ],
-)
-@responses.activate
-def test_a_starting_worker_says_whether_sla_tracking_has_the_change_feed(caplog, role, says):
-    from zendesk_escalator.settings import Settings
-    from zendesk_escalator.worker.feed_access import report_feed_access
-
-    caplog.set_level("INFO")
-    responses.get(
-        "https://acme.zendesk.com/api/v2/users/me.json",
-        json={"user": {"id": 900000000001, "role": role, "name": "Escalator"}},
-    )
-    policy = sample_policy('[sla]\nwarn_before = "30m"\n')
-    report_feed_access(Settings(subdomain="acme", email="bot@acme.example", api_token="t0ken"), policy)
-    assert says in caplog.text and len(responses.calls) == 1
 
 
 def test_version_is_the_packages_one_place(capsys):

@@ -5,12 +5,10 @@ import logging
 from conftest import SAMPLES, sample_policy
 from support.fake_admin import FakeAdmin, serve
 
-from zendesk_escalator.errors import ZendeskAdminError
 from zendesk_escalator.schemas.policy_file import parse_policy
 from zendesk_escalator.settings import Settings
 from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.wiring import build_pool
-from zendesk_escalator.worker.hotline_lines import with_line_numbers
 
 LINES = [
     {"id": 11, "number": "+14155550100", "display_number": "+1 (415) 555-0100"},
@@ -20,35 +18,6 @@ LINES = [
 
 def hotline(phone: str):
     return sample_policy("\n[phone]\n" + phone)
-
-
-def test_the_lines_named_add_their_numbers():
-    policy = with_line_numbers(hotline('numbers = ["+14155550123"]\nline_ids = [11]'), lambda: LINES)
-    assert policy.phone.numbers == {"+14155550123", "+14155550100"}
-
-
-def test_without_lines_nothing_is_read():
-    def unread():
-        raise AssertionError("read")
-
-    policy = hotline('numbers = ["+14155550123"]')
-    assert with_line_numbers(policy, unread) is policy
-
-
-def test_lines_that_cannot_be_read_leave_the_numbers_and_say_so(caplog):
-    def refused():
-        raise ZendeskAdminError("GET /api/v2/channels/voice/phone_numbers.json", 403, "the integration user may not")
-
-    policy = hotline('numbers = ["+14155550123"]\nline_ids = [11, 13]')
-    with caplog.at_level(logging.ERROR):
-        assert with_line_numbers(policy, refused).phone.numbers == {"+14155550123"}
-    assert "calls to them are NOT escalated until the worker restarts" in caplog.text
-
-
-def test_a_line_that_is_no_talk_line_is_named(caplog):
-    with caplog.at_level(logging.WARNING):
-        with_line_numbers(hotline("line_ids = [11, 13]"), lambda: LINES)
-    assert "[phone] line_ids [13] are not Talk lines of this account" in caplog.text
 
 
 def test_a_worker_process_reads_the_lines_once_for_its_threads(fake_server, tmp_path):
