@@ -1,6 +1,7 @@
-"""SLA timers (worker/timers): the planner's rows, due a minute's lookahead before their moment; the handler's one
-re-check read for a minute's timers, each acting at its own moment with one safe PUT, against the fake Zendesk's
-SLA clock. (The schedule-waiting side of the planner is tests/worker/test_schedules.py.)"""
+"""SLA timers (worker/timers; named apart from tests/core/sla/test_timers.py): the planner's rows, due a
+minute's lookahead before their moment; the handler's one re-check read for a minute's timers, each acting at its
+own moment with one safe PUT, against the fake Zendesk's SLA clock. (The schedule-waiting side of the planner is
+tests/worker/test_schedules.py.)"""
 
 from datetime import datetime, timedelta, timezone
 
