@@ -16,10 +16,8 @@ from conftest import API, sample
 from support.service import Clock
 
 from zendesk_escalator.core.notification import Notification
-from zendesk_escalator.errors import ZendeskRateLimited, ZendeskUnavailable
 from zendesk_escalator.store.inbox import DEAD, DONE, PENDING
 from zendesk_escalator.wiring import build_worker
-from zendesk_escalator.worker.retries import BACKOFF_CAP, Breaker, retry_delay, zendesk_is_down
 
 TICKET_URL, COMMENTS_URL = f"{API}/tickets/35436.json", f"{API}/tickets/35436/comments.json"
 HOUR = 3600.0
@@ -72,34 +70,6 @@ def run_until(worker, clock, until: float, on_request=None) -> None:
             if not due:
                 return
             clock.advance(max(1.0, min(due) - clock().timestamp()))
-
-
-def test_retry_delay_backoff_jitter_and_cap():
-    assert retry_delay(1, lambda: 0.0) == 1.0
-    assert retry_delay(3, lambda: 1.0) == 8.0
-    assert retry_delay(30, lambda: 1.0) == BACKOFF_CAP * 2.0 == 300
-    assert retry_delay(2, lambda: 1.0, base=0.1) == 0.2
-
-
-def test_breaker_pauses_as_told_or_after_failures_in_a_row():
-    breaker = Breaker(base=2.0)
-    assert [breaker.failed(0.0, None) for _ in range(10)] == [0, 0, 2, 4, 8, 16, 32, 60, 60, 60]
-    assert breaker.pause_left(30.0) == 30.0 and breaker.succeeded() is True and breaker.succeeded() is False
-    assert breaker.failed(100.0, 120.0) == 120.0 and breaker.pause_left(100.0) == 120.0
-
-
-@pytest.mark.parametrize(
-    "error, down",
-    [
-        (ZendeskRateLimited(30.0), True),
-        (ZendeskUnavailable("timeout"), True),
-        (ZendeskUnavailable("x", 503), True),
-        (ZendeskUnavailable("x", 502), True),
-        (ZendeskUnavailable("x", 500), False),  # one request's trouble, not Zendesk's
-    ],
-)
-def test_what_counts_as_zendesk_being_down(error, down):
-    assert zendesk_is_down(error) is down
 
 
 @responses.activate
