@@ -10,7 +10,7 @@ digits of a SHA-256: it tells tokens apart, and says nothing of a token of 32 ra
 import hashlib
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from ..errors import ConfigError, EscalatorError
 from ..settings import Settings
@@ -83,7 +83,12 @@ def run_app_install(
 
 
 def _build(
-    apps: ZendeskApps, app: dict | None, zipped: bytes, changed: bool, dry_run: bool, sleep: Callable[[float], None]
+    apps: ZendeskApps,
+    app: dict[str, Any] | None,
+    zipped: bytes,
+    changed: bool,
+    dry_run: bool,
+    sleep: Callable[[float], None],
 ) -> int | str:
     """The app's id, after uploading and building the package when the app is new or its package changed."""
     if app is not None and not changed:

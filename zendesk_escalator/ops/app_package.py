@@ -10,6 +10,7 @@ import io
 import json
 import zipfile
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from .. import __version__
@@ -41,7 +42,7 @@ def service_url(url: str) -> str:
     return f"https://{parts.netloc.lower()}"
 
 
-def manifest(url: str, author_email: str) -> dict:
+def manifest(url: str, author_email: str) -> dict[str, Any]:
     """The app's manifest for a service at `url`."""
     if not author_email or "@" not in author_email:
         raise ConfigError(

@@ -16,7 +16,7 @@ import sys
 import time
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Callable, TextIO
+from typing import Any, Callable, TextIO
 
 from ..core.backtest.period import cases_to_read, replay
 from ..core.backtest.replayed import TicketHistory
@@ -75,7 +75,7 @@ class Backtest:
             for tid in sorted(set(changes) | set(clocks))
         }
 
-    def users(self, events: list[dict]) -> list[dict]:
+    def users(self, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The users who changed, wrote on or were CC'd on these tickets: their roles and addresses."""
         ids = set()
         for event in events:

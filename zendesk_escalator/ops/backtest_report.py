@@ -4,6 +4,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from ..core.backtest.findings import Finding, summarize
 from ..core.policy import Policy
@@ -69,7 +70,7 @@ class Report:
     notes: list[str] = field(default_factory=list)  # what this run could not read
     limits: tuple[str, ...] = LIMITS  # what history cannot tell, for the policy tried
 
-    def api(self) -> dict:
+    def api(self) -> dict[str, Any]:
         """The API calls it cost, by endpoint; 429s included."""
         by_endpoint: Counter = Counter()
         for (method, endpoint, _), count in self.calls.items():
@@ -125,7 +126,7 @@ def _findings(findings: list[Finding]) -> list[str]:
     return lines
 
 
-def _summary(summary: dict) -> list[str]:
+def _summary(summary: dict[str, Any]) -> list[str]:
     lines = [
         f"Summary: {summary['tickets']} ticket(s) escalated; {summary['escalations']} escalation(s), "
         f"{summary['raises']} level raise(s), {summary['other_updates']} other update(s)"

@@ -4,7 +4,7 @@ Checks are functions in a list (CHECKS); each returns rows of a table.
 """
 
 import os
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 from ..errors import ConfigError, ZendeskAdminError
 from ..schemas.policy_file import load_policy
@@ -24,7 +24,7 @@ from .service_db import service_database
 AGENT_ROLES = {"agent", "admin"}
 
 
-def _exists(kind: str, label: str, read: Callable[[Context, dict], list[dict]]) -> Check:
+def _exists(kind: str, label: str, read: Callable[[Context, dict], list[dict[str, Any]]]) -> Check:
     """A check that every object of `kind` the policy names is among those `read` finds, and active."""
 
     def check(ctx: Context) -> list[Row]:

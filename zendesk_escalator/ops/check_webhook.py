@@ -5,6 +5,7 @@ A trigger deleted, deactivated or edited, or a webhook the service cannot verify
 stops escalations without any error anywhere: these rows are where it shows.
 """
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import ZendeskAdminError
@@ -182,7 +183,7 @@ def _trigger_row(step) -> Row:
     return Row(OK, subject, f"active, as setup made it [{step.id}]")
 
 
-def _other_webhook(webhook: dict, calling: list[dict]) -> str:
+def _other_webhook(webhook: dict[str, Any], calling: list[dict[str, Any]]) -> str:
     if "conditional_ticket_events" not in (webhook.get("subscriptions") or []):
         return (
             f'"{webhook.get("name")}" (Zendesk events) also calls the service: every event is sent again '
@@ -195,7 +196,7 @@ def _other_webhook(webhook: dict, calling: list[dict]) -> str:
     )
 
 
-def _hand_made(ctx: Context) -> list[dict]:
+def _hand_made(ctx: Context) -> list[dict[str, Any]]:
     """Without setup's webhook: the active webhooks that sign with a secret the service holds (made by hand)."""
     return ctx.read(
         "hand-made webhooks",
@@ -207,12 +208,12 @@ def _hand_made(ctx: Context) -> list[dict]:
     )
 
 
-def _every_trigger(ctx: Context) -> list[dict]:
+def _every_trigger(ctx: Context) -> list[dict[str, Any]]:
     """Every trigger of the account (pages of 100, once)."""
     return ctx.read("triggers", lambda: ctx.admin.triggers(None))
 
 
-def _called(trigger: dict) -> set[str]:
+def _called(trigger: dict[str, Any]) -> set[str]:
     """The webhooks a trigger notifies."""
     return {
         str(action["value"][0])

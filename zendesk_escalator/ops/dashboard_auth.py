@@ -5,6 +5,7 @@ The token is never accepted in the address, where logs and history keep it.
 """
 
 import secrets
+from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
@@ -106,7 +107,7 @@ def sign_in_page(status: int, problem: str = ""):
     return answer
 
 
-def cookie_options(samesite: str = "Strict", path: str = PATH) -> dict:
+def cookie_options(samesite: str = "Strict", path: str = PATH) -> dict[str, Any]:
     """HttpOnly, limited to the dashboard, Secure unless plain http from this machine."""
     return {
         "path": path,
@@ -116,6 +117,6 @@ def cookie_options(samesite: str = "Strict", path: str = PATH) -> dict:
     }
 
 
-def text(message: str, status: int, headers: dict | None = None) -> tuple:
+def text(message: str, status: int, headers: dict[str, Any] | None = None) -> tuple:
     """A plain-text answer with the dashboard's headers."""
     return message, status, {"Content-Type": "text/plain; charset=utf-8", **HEADERS, **(headers or {})}

@@ -10,6 +10,7 @@ timers and ids.
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from ..core.lifecycle.episode import Episode
 from ..core.reporting.dashboard_chart import DAYS
@@ -46,7 +47,7 @@ def gather(services, directory: Directory, filters: Filters) -> Dashboard:
     return build(stored, now, levels, zendesk_facts(services, directory, episodes, levels), filters)
 
 
-def zendesk_facts(services, directory: Directory, episodes: list[Episode], levels: dict) -> Known:
+def zendesk_facts(services, directory: Directory, episodes: list[Episode], levels: dict[str, Any]) -> Known:
     """The open escalations' tickets and people as Zendesk has them; what it cost; what could not be read."""
     settings, policy = services.settings, services.policy
     if not settings.has_credentials:

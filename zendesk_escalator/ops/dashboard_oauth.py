@@ -10,6 +10,7 @@ still belong to the navigation Zendesk started, and arrive without it.
 
 import logging
 import secrets
+from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -102,7 +103,7 @@ def _flows() -> URLSafeSerializer:
     return URLSafeSerializer(session_key(settings.admin_token, settings.oauth_client_secret), salt="zendesk sign-in")
 
 
-def _flow(value: str, now: float) -> dict | None:
+def _flow(value: str, now: float) -> dict[str, Any] | None:
     try:
         flow = _flows().loads(value)
     except BadSignature:

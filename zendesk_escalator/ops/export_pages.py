@@ -9,7 +9,7 @@ through the injected sleep, never inside the Zendesk client.
 
 import time
 from collections import Counter, deque
-from typing import Callable, Iterator, TextIO
+from typing import Any, Callable, Iterator, TextIO
 from urllib.parse import parse_qs, urlsplit
 
 from ..errors import EscalatorError, TicketNotFound, ZendeskRateLimited, ZendeskUnavailable
@@ -66,7 +66,7 @@ class Exports:
         self.pages: Counter[str] = Counter()
         self.waited = 0.0  # seconds spent waiting for the rate limit (pacing and Retry-After)
 
-    def time_based(self, label: str, fetch: Callable[[int], dict], key: str, start: int) -> Iterator[dict]:
+    def time_based(self, label: str, fetch: Callable[[int], dict], key: str, start: int) -> Iterator[dict[str, Any]]:
         """The items of a time-based export from `start`, following end_time to the end of the stream."""
         while True:
             page = self.call(label, lambda: fetch(start))
@@ -80,7 +80,7 @@ class Exports:
             start = following
         self.progress.done()
 
-    def tickets(self, start: int) -> Iterator[dict]:
+    def tickets(self, start: int) -> Iterator[dict[str, Any]]:
         """Every ticket changed since `start` (the cursor-based ticket export), as it is today."""
         cursor = None
         while True:
@@ -95,7 +95,7 @@ class Exports:
                 break
         self.progress.done()
 
-    def call(self, label: str, request: Callable[[], dict], paced: bool = True) -> dict:
+    def call(self, label: str, request: Callable[[], dict], paced: bool = True) -> dict[str, Any]:
         """One request, paced if an export; after a 429 or 503 wait as told (a minute if not) and ask again."""
         failures = 0
         while True:

@@ -10,6 +10,7 @@ Zendesk refusing the address.
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import ZendeskAdminError
 from ..schemas.webhooks import TEST_BODY
@@ -52,7 +53,7 @@ def probe(admin: ZendeskAdmin, url: str, webhook_id: str | None = None) -> Reach
         return Reach(UNTESTED, None, error.meaning)
 
 
-def reach_of(response: dict) -> Reach:
+def reach_of(response: dict[str, Any]) -> Reach:
     """Read the endpoint's answer that Zendesk passed on."""
     status, payload = response.get("status_code"), str(response.get("payload") or "")
     answer = _json_object(payload)
@@ -100,7 +101,7 @@ def explain(reach: Reach, url: str) -> str:
     return f"Zendesk's webhook test could not run: {reach.said}"
 
 
-def _json_object(text: str) -> dict:
+def _json_object(text: str) -> dict[str, Any]:
     try:
         value = json.loads(text)
     except ValueError:

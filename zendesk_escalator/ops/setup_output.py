@@ -1,6 +1,8 @@
 """What `escalator setup` prints: each step (carried out, planned or held back), Zendesk's test of the webhook, the
 loop guard, where the signing secret goes, the fields' ids for the policy, and the calls it cost."""
 
+from typing import Any
+
 from ..core.policy import Policy
 from ..zendesk.admin import ZendeskAdmin
 from .reach import SIGNATURE, Reach, explain
@@ -115,7 +117,7 @@ def explain_secret(
     )
 
 
-def explain_fields(policy: Policy, ids: dict) -> None:
+def explain_fields(policy: Policy, ids: dict[str, Any]) -> None:
     if all(getattr(policy.fields, role) == value for role, value in ids.items()):
         print("Policy: its [fields] already names these fields.")
     elif any(str(value).startswith("<") for value in ids.values()):  # a dry run: not created yet

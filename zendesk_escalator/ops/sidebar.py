@@ -9,6 +9,8 @@ Wrong tokens are not throttled per client address as the dashboard's are: every 
 proxy, so a guesser would lock every agent out; 32 random characters are not guessed.
 """
 
+from typing import Any
+
 from flask import Blueprint, current_app, jsonify, request
 
 from ..core.reporting.ticket_view import ticket_view
@@ -74,5 +76,5 @@ def _lookup(services):
     return lookup
 
 
-def _json(body: dict, status: int, headers: dict | None = None):
+def _json(body: dict[str, Any], status: int, headers: dict[str, Any] | None = None):
     return jsonify(body), status, {**HEADERS, **(headers or {})}

@@ -4,7 +4,7 @@ payload and recorded API answers, and what it would send, printed as JSON."""
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from ..actions import ZendeskWriter
 from ..core.escalation.triggers import escalation_rules
@@ -30,7 +30,7 @@ def run_simulate(
 
 def simulate(
     policy: Policy, payload: str, ticket: str | None, comments: str | None, clock: Callable[[], datetime]
-) -> dict:
+) -> dict[str, Any]:
     """The report of one simulated webhook: the screening, the reads, the outcome, and the request it would send."""
     body = _read_json(payload, "payload")
     try:
@@ -63,7 +63,7 @@ def simulate(
     return {k: v for k, v in report.items() if v is not None}
 
 
-def _read_json(path: str, role: str, key: str | None = None, read: str = "") -> dict:
+def _read_json(path: str, role: str, key: str | None = None, read: str = "") -> dict[str, Any]:
     """A JSON object from a file given as `role`, holding `key` when given; a ConfigError naming the file if not."""
     try:
         value = json.loads(Path(path).read_text(encoding="utf-8"))
