@@ -82,7 +82,8 @@ class Backtest:
             ids.add(event.get("updater_id"))
             for child in (c for c in event.get("child_events") or () if isinstance(c, dict)):
                 ids.add(child.get("author_id"))
-                via = child.get("via") if isinstance(child.get("via"), dict) else {}
+                found = child.get("via")
+                via: dict[str, Any] = found if isinstance(found, dict) else {}
                 ids.update(((via.get("source") or {}).get("to") or {}).get("email_ccs") or ())
         known = sorted(i for i in ids if isinstance(i, int) and not isinstance(i, bool) and i > 0)
         return ZendeskAdmin(self.client.session, self.client.timeout).users(known) if known else []

@@ -64,7 +64,7 @@ class Report:
     rules_path: str
     tickets: int  # tickets replayed
     updates: int  # ticket updates replayed
-    calls: Counter  # (method, endpoint, status) -> requests, as the session counted them
+    calls: Counter[tuple[str, str, int | str]]  # (method, endpoint, status) -> requests, as the session counted them
     waited: float  # seconds spent waiting for the exports' rate limit
     findings: list[Finding]
     notes: list[str] = field(default_factory=list)  # what this run could not read
@@ -72,7 +72,7 @@ class Report:
 
     def api(self) -> dict[str, Any]:
         """The API calls it cost, by endpoint; 429s included."""
-        by_endpoint: Counter = Counter()
+        by_endpoint: Counter[str] = Counter()
         for (method, endpoint, _), count in self.calls.items():
             by_endpoint[f"{method} {endpoint}"] += count
         limited = sum(count for (_, _, status), count in self.calls.items() if status == 429)

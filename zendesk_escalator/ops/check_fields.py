@@ -48,7 +48,7 @@ def _field_fix(where: list[str]) -> str:
     return f"correct the id ({FIELDS_PAGE} shows each field's id)"
 
 
-def _option_rows(names: Names, fields: dict[str, Any]) -> list[Row]:
+def _option_rows(names: Names, fields: dict[int, dict[str, Any]]) -> list[Row]:
     rows = []
     for fid, values in names.options.items():
         field = fields.get(fid)

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from ..errors import ZendeskAdminError
 from .check_context import OK, PROBLEM, WARN, Context, Row
 from .reach import REACHED, SERVICE_ERROR, UNTESTED, explain, probe
-from .setup_plan import CREATE, NAME, UPDATE
+from .setup_plan import CREATE, NAME, UPDATE, Step
 from .setup_triggers import can_exclude_tags, desired_triggers, loop_guard, plan_triggers
 
 TRIGGERS_PAGE = "Admin Center > Objects and rules > Triggers"
@@ -159,7 +159,7 @@ def check_forms_offer_status(ctx: Context) -> list[Row]:
 WEBHOOK_CHECKS = [check_webhook, check_webhook_test, check_triggers, check_callers, check_forms_offer_status]
 
 
-def _trigger_row(step) -> Row:
+def _trigger_row(step: Step) -> Row:
     title = step.name.removeprefix(f"{NAME}: ")
     subject = f"trigger {title}"
     unheard = PURPOSES.get(title, title.replace("impact level", "impact tags of level"))
@@ -169,11 +169,14 @@ def _trigger_row(step) -> Row:
         return Row(
             WARN, subject, f"no longer needed by the policy but active [{step.id}]: `escalator setup` deactivates it"
         )
-    if step.action == UPDATE and not step.found.get("active"):
-        return Row(
-            PROBLEM, subject, f"inactive [{step.id}]: {unheard} never reach the service; `escalator setup` activates it"
-        )
     if step.action == UPDATE:
+        assert step.found is not None  # an update is of an object found
+        if not step.found.get("active"):
+            return Row(
+                PROBLEM,
+                subject,
+                f"inactive [{step.id}]: {unheard} never reach the service; `escalator setup` activates it",
+            )
         return Row(
             PROBLEM,
             subject,
@@ -222,7 +225,7 @@ def _called(trigger: dict[str, Any]) -> set[str]:
     }
 
 
-def _address(endpoint) -> tuple[str, str] | None:
+def _address(endpoint: object) -> tuple[str, str] | None:
     """An endpoint as Zendesk calls it: host (with a port other than the scheme's) and path."""
     if not endpoint:
         return None

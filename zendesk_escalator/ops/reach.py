@@ -42,7 +42,7 @@ class Reach:
         return self.verdict in (REACHED, SIGNATURE, SERVICE_ERROR)
 
 
-def probe(admin: ZendeskAdmin, url: str, webhook_id: str | None = None) -> Reach:
+def probe(admin: ZendeskAdmin, url: str | None, webhook_id: str | None = None) -> Reach:
     """Ask Zendesk to send the test body to `url` (signed as webhook `webhook_id`, when given)."""
     request = {"endpoint": url, "http_method": "POST", "request_format": "json", "payload": json.dumps(TEST_BODY)}
     try:
@@ -69,7 +69,7 @@ def reach_of(response: dict[str, Any]) -> Reach:
     return Reach(NO_ANSWER if status in GATEWAY else NOT_THE_SERVICE, status, said)
 
 
-def explain(reach: Reach, url: str) -> str:
+def explain(reach: Reach, url: str | None) -> str:
     """What the test showed and what to do about it, in a sentence or two."""
     answered = f"answered {reach.status}" + (f" ({reach.said})" if reach.said else "")
     if reach.verdict == REACHED:

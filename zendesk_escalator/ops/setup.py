@@ -107,7 +107,7 @@ def _set_up_triggers(
     admin: ZendeskAdmin,
     policy: Policy,
     category: Step | None,
-    webhook_id,
+    webhook_id: str,
     guard: dict[str, Any],
     exclude_tags: bool,
 ) -> int:
@@ -174,6 +174,7 @@ def run_setup_command(
     admin, policy = build_admin(settings), load_policy(rules_path)
     if remove:
         return run_remove(admin, policy, dry_run, fields, settings.oauth_client_id)
+    assert url is not None  # cli_arguments requires --url unless --remove
     return run_setup(
         admin,
         policy,

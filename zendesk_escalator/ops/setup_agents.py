@@ -102,7 +102,7 @@ def _output(execution: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _same(key: str, value):
+def _same(key: str, value: Any) -> object:
     """Compare as Zendesk means it: conditions as setup's triggers are compared, ids as text."""
     if key in ("all", "any"):
         return canonical("conditions", {"all": value or []})

@@ -68,7 +68,7 @@ class OAuthClientSetup:
         self.secret = client.get("secret")
         return client
 
-    def explain(self, client_id, dry_run: bool, secret_set: bool) -> None:
+    def explain(self, client_id: Any, dry_run: bool, secret_set: bool) -> None:
         """Say how sign-in with Zendesk gets its secret (a new one only while none is set)."""
         if dry_run:
             print(

@@ -33,7 +33,7 @@ class Step:
     why: str = ""
 
     @property
-    def id(self):
+    def id(self) -> Any:  # Zendesk's id: a number, or a string for webhooks
         """The id of the object found (None when it is to be created)."""
         return (self.found or {}).get("id")
 
@@ -72,16 +72,17 @@ def _desired_field(kind: str, title: str, policy: Policy) -> dict[str, Any]:
 def _field_step(field: dict[str, Any] | None, desired: dict[str, Any], missing: str) -> Step:
     if field is None:
         return Step("field", desired["title"], CREATE, desired, why=missing)
-    changes, why = {}, []
+    changes: dict[str, Any] = {}
+    why: list[str] = []
     if not field.get("active", True):
         changes["active"], why = True, ["inactive"]
     options = field.get("custom_field_options") or []
     have = {option["value"] for option in options}
-    missing = [o for o in desired.get("custom_field_options", []) if o["value"] not in have]
-    if missing and field.get("type") == "tagger":  # the options sent replace the list: keep the admin's
+    absent = [o for o in desired.get("custom_field_options", []) if o["value"] not in have]
+    if absent and field.get("type") == "tagger":  # the options sent replace the list: keep the admin's
         kept = [{"name": o["name"], "value": o["value"]} for o in options]  # an option's id is read-only
-        changes["custom_field_options"] = kept + missing
-        why.append("options " + ", ".join(o["value"] for o in missing) + " missing")
+        changes["custom_field_options"] = kept + absent
+        why.append("options " + ", ".join(o["value"] for o in absent) + " missing")
     action = UPDATE if changes else UNCHANGED
     return Step("field", field.get("title", desired["title"]), action, changes or None, field, "; ".join(why))
 
@@ -125,7 +126,7 @@ def plan_category(found: list[dict[str, Any]] | None) -> Step | None:
     return Step("category", NAME, UNCHANGED, found=ours)
 
 
-def canonical(key: str, value):
+def canonical(key: str, value: Any) -> object:
     """Compare as Zendesk means it: ids as text, tag lists as sets, the webhook body as JSON."""
     if key == "category_id":
         return None if value is None else str(value)
@@ -137,14 +138,14 @@ def canonical(key: str, value):
     return value
 
 
-def _condition(condition: dict[str, Any]) -> tuple:
+def _condition(condition: dict[str, Any]) -> tuple[object, ...]:
     value = condition.get("value")
     if condition.get("field") == "current_tags" and isinstance(value, str):
         value = " ".join(sorted(value.split()))
     return condition.get("field"), condition.get("operator"), None if value is None else str(value)
 
 
-def _action(action: dict[str, Any]) -> tuple:
+def _action(action: dict[str, Any]) -> tuple[object, ...]:
     value = action.get("value")
     if action.get("field") == "notification_webhook" and isinstance(value, list) and len(value) == 2:
         try:

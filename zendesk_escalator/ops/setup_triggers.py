@@ -2,7 +2,7 @@
 to get there (pure: no I/O)."""
 
 import json
-from typing import Any
+from typing import Any, Iterable
 
 from ..core.policy import Policy
 from ..core.state import LEVEL_TAG
@@ -19,7 +19,7 @@ def loop_guard(definitions: dict[str, Any], user_id: int) -> tuple[dict[str, Any
 
     The second element says whether the integration user itself could be named.
     """
-    role = next((c for c in definitions.get("conditions_all") or [] if c.get("subject") == "role"), {})
+    role: dict[str, Any] = next((c for c in definitions.get("conditions_all") or [] if c.get("subject") == "role"), {})
     offered = {str(v.get("value")) for v in role.get("values") or []}
     operators = {str(o.get("value")) for o in role.get("operators") or []}
     if str(user_id) in offered and "is_not" in operators:
@@ -29,7 +29,9 @@ def loop_guard(definitions: dict[str, Any], user_id: int) -> tuple[dict[str, Any
 
 def can_exclude_tags(definitions: dict[str, Any]) -> bool:
     """Whether the tags condition offers "contains none of" (not_includes)."""
-    tags = next((c for c in definitions.get("conditions_all") or [] if c.get("subject") == "current_tags"), {})
+    tags: dict[str, Any] = next(
+        (c for c in definitions.get("conditions_all") or [] if c.get("subject") == "current_tags"), {}
+    )
     return "not_includes" in {str(o.get("value")) for o in tags.get("operators") or []}
 
 
@@ -118,7 +120,7 @@ def _trigger(
     return trigger
 
 
-def _tags(operator: str, tags) -> dict[str, Any]:
+def _tags(operator: str, tags: Iterable[str]) -> dict[str, Any]:
     return {"field": "current_tags", "operator": operator, "value": " ".join(dict.fromkeys(tags))}
 
 

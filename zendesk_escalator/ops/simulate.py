@@ -14,6 +14,7 @@ from ..errors import ConfigError, PayloadError
 from ..schemas.webhooks import is_event_webhook, load_event, load_trigger
 from ..settings import Settings
 from ..worker.escalate import NotificationHandler
+from ..worker.ports import TicketSource, Writer
 from ..zendesk.stand_ins import DryRunWriter, HintReader, RecordedZendesk
 
 TICKET_READ = "GET /api/v2/tickets/{id}.json?include=users"
@@ -38,6 +39,9 @@ def simulate(
     except PayloadError as error:
         raise ConfigError("payload", f"{payload} is not a webhook body: {error}") from None
     rules = escalation_rules()
+    recorded: RecordedZendesk | None
+    reader: TicketSource
+    writer: Writer
     if ticket:
         recorded = RecordedZendesk(
             _read_json(ticket, "--ticket", "ticket", TICKET_READ),
