@@ -1,6 +1,6 @@
 """Zendesk's admin API as raw JSON: what `setup` writes and `check` reads, errors in plain words."""
 
-from typing import Any, Iterable
+from typing import Any, Iterable, cast
 from urllib.parse import parse_qsl, urlsplit
 
 from ..errors import ZendeskAdminError, ZendeskError
@@ -11,6 +11,8 @@ PAGE_SIZE = 100  # Zendesk's largest page, and the most ids show_many takes at o
 MAX_PAGES = 50  # a guard against a server that always says "more"
 
 
+# Answers are JSON (Any to mypy): a method returning one key of an answer casts it to the type the API reference
+# documents for that key.
 class ZendeskAdmin:
     """One method per admin call; every call is one request, counted by the session."""
 
@@ -19,7 +21,7 @@ class ZendeskAdmin:
 
     def me(self) -> dict[str, Any]:
         """GET /api/v2/users/me.json: the user of these credentials."""
-        return self._call("GET", "/api/v2/users/me.json")["user"]
+        return cast(dict[str, Any], self._call("GET", "/api/v2/users/me.json")["user"])
 
     def users(self, ids: Iterable[int]) -> list[dict[str, Any]]:
         """GET users/show_many.json, 100 ids a call; unknown ids are simply absent."""
@@ -43,11 +45,14 @@ class ZendeskAdmin:
 
     def ticket_forms(self) -> list[dict[str, Any]]:
         """Every ticket form, active or not (one call: this list is not paginated)."""
-        return self._call("GET", "/api/v2/ticket_forms.json")["ticket_forms"]
+        return cast(list[dict[str, Any]], self._call("GET", "/api/v2/ticket_forms.json")["ticket_forms"])
 
     def update_ticket_form(self, form_id: int, changes: dict[str, Any]) -> dict[str, Any]:
         """PUT /api/v2/ticket_forms/{id}.json (`ticket_field_ids` sent replace the form's list)."""
-        return self._call("PUT", f"/api/v2/ticket_forms/{form_id}.json", {"ticket_form": changes})["ticket_form"]
+        return cast(
+            dict[str, Any],
+            self._call("PUT", f"/api/v2/ticket_forms/{form_id}.json", {"ticket_form": changes})["ticket_form"],
+        )
 
     def views(self, title: str) -> list[dict[str, Any]]:
         """Views whose title matches `title` (GET views/search.json: one page holds them)."""
@@ -55,11 +60,11 @@ class ZendeskAdmin:
 
     def create_view(self, view: dict[str, Any]) -> dict[str, Any]:
         """POST /api/v2/views.json (a view without `restriction` is shared with every agent)."""
-        return self._call("POST", "/api/v2/views.json", {"view": view})["view"]
+        return cast(dict[str, Any], self._call("POST", "/api/v2/views.json", {"view": view})["view"])
 
     def update_view(self, view_id: int, view: dict[str, Any]) -> dict[str, Any]:
         """PUT /api/v2/views/{id}.json (conditions sent replace the view's: send them all)."""
-        return self._call("PUT", f"/api/v2/views/{view_id}.json", {"view": view})["view"]
+        return cast(dict[str, Any], self._call("PUT", f"/api/v2/views/{view_id}.json", {"view": view})["view"])
 
     def delete(self, path: str) -> None:
         """DELETE one object, e.g. /api/v2/triggers/{id}.json (204)."""
@@ -84,15 +89,20 @@ class ZendeskAdmin:
 
     def ticket_fields(self) -> list[dict[str, Any]]:
         """Every ticket field with its drop-down options (one call: unpaginated, it returns them all)."""
-        return self._call("GET", "/api/v2/ticket_fields.json")["ticket_fields"]
+        return cast(list[dict[str, Any]], self._call("GET", "/api/v2/ticket_fields.json")["ticket_fields"])
 
     def create_ticket_field(self, field: dict[str, Any]) -> dict[str, Any]:
         """POST /api/v2/ticket_fields.json."""
-        return self._call("POST", "/api/v2/ticket_fields.json", {"ticket_field": field})["ticket_field"]
+        return cast(
+            dict[str, Any], self._call("POST", "/api/v2/ticket_fields.json", {"ticket_field": field})["ticket_field"]
+        )
 
     def update_ticket_field(self, field_id: int, changes: dict[str, Any]) -> dict[str, Any]:
         """PUT /api/v2/ticket_fields/{id}.json (options sent replace the field's options)."""
-        return self._call("PUT", f"/api/v2/ticket_fields/{field_id}.json", {"ticket_field": changes})["ticket_field"]
+        return cast(
+            dict[str, Any],
+            self._call("PUT", f"/api/v2/ticket_fields/{field_id}.json", {"ticket_field": changes})["ticket_field"],
+        )
 
     def webhooks(self, name: str | None = None) -> list[dict[str, Any]]:
         """Webhooks whose name contains `name` (every webhook without one)."""
@@ -100,7 +110,7 @@ class ZendeskAdmin:
 
     def create_webhook(self, webhook: dict[str, Any]) -> dict[str, Any]:
         """POST /api/v2/webhooks."""
-        return self._call("POST", "/api/v2/webhooks", {"webhook": webhook})["webhook"]
+        return cast(dict[str, Any], self._call("POST", "/api/v2/webhooks", {"webhook": webhook})["webhook"])
 
     def update_webhook(self, webhook_id: str, changes: dict[str, Any]) -> None:
         """PATCH /api/v2/webhooks/{id}: only the keys sent change (authentication set by hand stays)."""
@@ -116,7 +126,7 @@ class ZendeskAdmin:
 
     def signing_secret(self, webhook_id: str) -> str:
         """GET /api/v2/webhooks/{id}/signing_secret."""
-        return self._call("GET", f"/api/v2/webhooks/{webhook_id}/signing_secret")["signing_secret"]["secret"]
+        return cast(str, self._call("GET", f"/api/v2/webhooks/{webhook_id}/signing_secret")["signing_secret"]["secret"])
 
     def trigger_categories(self) -> list[dict[str, Any]] | None:
         """Every trigger category; None when the account has no categories."""
@@ -130,7 +140,7 @@ class ZendeskAdmin:
     def create_trigger_category(self, category: dict[str, Any]) -> dict[str, Any]:
         """POST /api/v2/trigger_categories.json."""
         body = {"trigger_category": category}
-        return self._call("POST", "/api/v2/trigger_categories.json", body)["trigger_category"]
+        return cast(dict[str, Any], self._call("POST", "/api/v2/trigger_categories.json", body)["trigger_category"])
 
     def triggers(self, category_id: str | None) -> list[dict[str, Any]]:
         """The triggers of one category (every trigger when there are no categories)."""
@@ -139,15 +149,17 @@ class ZendeskAdmin:
 
     def trigger_definitions(self) -> dict[str, Any]:
         """GET /api/v2/triggers/definitions.json: the conditions and the values each one offers."""
-        return self._call("GET", "/api/v2/triggers/definitions.json")["definitions"]
+        return cast(dict[str, Any], self._call("GET", "/api/v2/triggers/definitions.json")["definitions"])
 
     def create_trigger(self, trigger: dict[str, Any]) -> dict[str, Any]:
         """POST /api/v2/triggers.json."""
-        return self._call("POST", "/api/v2/triggers.json", {"trigger": trigger})["trigger"]
+        return cast(dict[str, Any], self._call("POST", "/api/v2/triggers.json", {"trigger": trigger})["trigger"])
 
     def update_trigger(self, trigger_id: int, trigger: dict[str, Any]) -> dict[str, Any]:
         """PUT /api/v2/triggers/{id}.json."""
-        return self._call("PUT", f"/api/v2/triggers/{trigger_id}.json", {"trigger": trigger})["trigger"]
+        return cast(
+            dict[str, Any], self._call("PUT", f"/api/v2/triggers/{trigger_id}.json", {"trigger": trigger})["trigger"]
+        )
 
     def oauth_clients(self) -> list[dict[str, Any]]:
         """The account's OAuth clients (cursor pages of 100); their secrets are not shown in full."""
@@ -155,15 +167,19 @@ class ZendeskAdmin:
 
     def create_oauth_client(self, client: dict[str, Any]) -> dict[str, Any]:
         """POST /api/v2/oauth/clients.json: the answer holds the client's secret, the only time it is shown."""
-        return self._call("POST", "/api/v2/oauth/clients.json", {"client": client})["client"]
+        return cast(dict[str, Any], self._call("POST", "/api/v2/oauth/clients.json", {"client": client})["client"])
 
     def update_oauth_client(self, client_id: int, changes: dict[str, Any]) -> dict[str, Any]:
         """PUT /api/v2/oauth/clients/{id}.json."""
-        return self._call("PUT", f"/api/v2/oauth/clients/{client_id}.json", {"client": changes})["client"]
+        return cast(
+            dict[str, Any], self._call("PUT", f"/api/v2/oauth/clients/{client_id}.json", {"client": changes})["client"]
+        )
 
     def new_client_secret(self, client_id: int) -> str:
         """PUT /api/v2/oauth/clients/{id}/generate_secret.json: a new secret (the old one stops working)."""
-        return self._call("PUT", f"/api/v2/oauth/clients/{client_id}/generate_secret.json")["client"]["secret"]
+        return cast(
+            str, self._call("PUT", f"/api/v2/oauth/clients/{client_id}/generate_secret.json")["client"]["secret"]
+        )
 
     def _show_many(self, path: str, key: str, ids: Iterable[int]) -> list[dict[str, Any]]:
         ordered = sorted(set(ids))

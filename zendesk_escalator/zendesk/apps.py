@@ -6,7 +6,7 @@ build is "completed" (with the app's id) or "failed" (with a message); Install A
 take the installation's `settings` as a flat object.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from .admin import ZendeskAdmin
 
@@ -21,16 +21,16 @@ class ZendeskApps(ZendeskAdmin):
     def upload_package(self, package: bytes, filename: str) -> int:
         """POST /api/v2/apps/uploads.json with the zip as `uploaded_data`; the upload's id."""
         files = {"uploaded_data": (filename, package, "application/zip")}
-        return self._call("POST", "/api/v2/apps/uploads.json", files=files)["id"]
+        return cast(int, self._call("POST", "/api/v2/apps/uploads.json", files=files)["id"])
 
     def create_app(self, name: str, short_description: str, upload_id: int) -> str:
         """POST /api/v2/apps.json: queue the build of a new app from an upload; the job's id."""
         body = {"name": name, "short_description": short_description, "upload_id": upload_id}
-        return self._call("POST", "/api/v2/apps.json", body)["job_id"]
+        return cast(str, self._call("POST", "/api/v2/apps.json", body)["job_id"])
 
     def update_app(self, app_id: int, upload_id: int) -> str:
         """PUT /api/v2/apps/{id}.json: queue the build of an app from a new upload; the job's id."""
-        return self._call("PUT", f"/api/v2/apps/{app_id}.json", {"upload_id": upload_id})["job_id"]
+        return cast(str, self._call("PUT", f"/api/v2/apps/{app_id}.json", {"upload_id": upload_id})["job_id"])
 
     def job_status(self, job_id: str) -> dict[str, Any]:
         """GET /api/v2/apps/job_statuses/{id}.json: status queued, working, completed, failed or killed."""
