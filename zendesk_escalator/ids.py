@@ -45,7 +45,8 @@ class RenderedId(ZendeskId):
         super().__init__(**kwargs)
         self.actor = actor
 
-    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> int | None:  # type: ignore[override]  # "" is unknown: None
+    # Where ZendeskId answers an int, this one may answer None ("" is unknown): hence the override ignore.
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> int | None:  # type: ignore[override]
         if value == "":
             return None
         if self.actor and (value == str(SYSTEM_USER) or (type(value) is int and value == SYSTEM_USER)):

@@ -27,7 +27,8 @@ class TagList(fields.Field[tuple[str, ...]]):
 class LowerString(fields.String):
     """String hint normalised to lower case (event webhooks send enums upper-case)."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str | None:  # type: ignore[override]  # "" is unset: None
+    # Where String answers a str, this one answers None for "" (unset): hence the override ignore.
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str | None:  # type: ignore[override]
         text = super()._deserialize(value, attr, data, **kwargs)
         return text.lower() or None
 
@@ -37,7 +38,8 @@ class Role(fields.String):
 
     SPELLINGS = {"enduser": "end-user", "administrator": "admin"}
 
-    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str | None:  # type: ignore[override]  # "" is unset: None
+    # Where String answers a str, this one answers None for "" (unset): hence the override ignore.
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str | None:  # type: ignore[override]
         text = super()._deserialize(value, attr, data, **kwargs).strip().lower()
         compact = "".join(ch for ch in text if ch.isalpha())
         return self.SPELLINGS.get(compact, compact) or None
