@@ -7,6 +7,7 @@ declares no `id` (Zenpy's update put it in the body, where Zendesk ignores it).
 """
 
 import logging
+from typing import Any
 
 from .zendesk.client import ZendeskClient
 from .zendesk.transport import error_for_response, translated_errors
@@ -19,7 +20,7 @@ REPLAYED = "hit"  # x-idempotency-lookup: Zendesk answered from an earlier creat
 class ZendeskWriter(ZendeskClient):
     """The Zendesk client with the write verbs: one ticket PUT, a new ticket, a closed ticket's tags, a merge."""
 
-    def apply(self, update: dict) -> dict:
+    def apply(self, update: dict[str, Any]) -> dict[str, Any]:
         """Send the update as one PUT; return the body that went on the wire."""
         body = wire_body(update)
         with translated_errors(self.session):
@@ -30,7 +31,7 @@ class ZendeskWriter(ZendeskClient):
             raise error_for_response(response)
         return body
 
-    def create_ticket(self, ticket: dict, idempotency_key: str) -> tuple[dict, bool]:
+    def create_ticket(self, ticket: dict[str, Any], idempotency_key: str) -> tuple[dict[str, Any], bool]:
         """POST one new ticket (Zenpy cannot send an Idempotency-Key); return it, and whether it was a replay.
 
         Zendesk keeps the key for two hours: the same key with the same body answers
@@ -47,7 +48,7 @@ class ZendeskWriter(ZendeskClient):
             raise error_for_response(response)
         return response.json()["ticket"], response.headers.get("x-idempotency-lookup") == REPLAYED
 
-    def tag_closed(self, update: dict) -> dict:
+    def tag_closed(self, update: dict[str, Any]) -> dict[str, Any]:
         """Add and remove a closed ticket's tags; return the body sent.
 
         A closed ticket takes no single-ticket update; Zendesk's tags documentation
@@ -69,7 +70,7 @@ class ZendeskWriter(ZendeskClient):
         log.info("ticket %s is closed: its tags are set by Update Many Tickets (job %s)", update["id"], job.get("id"))
         return body
 
-    def merge(self, target_id: int, source_id: int, target_comment: str, source_comment: str) -> dict:
+    def merge(self, target_id: int, source_id: int, target_comment: str, source_comment: str) -> dict[str, Any]:
         """Merge one ticket into another (private comments on both); return the job status Zendesk started."""
         with translated_errors(self.session):
             job = self.zenpy.tickets.merge(

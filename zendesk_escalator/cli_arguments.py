@@ -4,6 +4,7 @@ import argparse
 import os
 import re
 from datetime import timedelta
+from typing import Any
 
 from . import __version__
 from .core.reporting.formats import FORMATS
@@ -91,7 +92,7 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def _check_row_id(parser, args) -> None:
+def _check_row_id(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """show and retry take one row id; retry takes --all instead."""
     wants_id = args.action == "show" or (args.action == "retry" and not args.all)
     if wants_id and args.id is None:
@@ -100,7 +101,7 @@ def _check_row_id(parser, args) -> None:
         parser.error("dead-letters: give a row id to show or retry, or --all to retry every dead row")
 
 
-def _check_setup(parser, args) -> None:
+def _check_setup(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """setup takes --url, or --remove (and --fields only with --remove)."""
     if args.remove and args.url:
         parser.error("setup: give --url to set up, or --remove to take away what setup made, not both")
@@ -110,7 +111,7 @@ def _check_setup(parser, args) -> None:
         parser.error("setup: --fields goes with --remove")
 
 
-def _app_command(sub) -> None:
+def _app_command(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """app package | install: the Zendesk ticket sidebar app."""
     app = sub.add_parser(
         "app",
@@ -128,9 +129,9 @@ def _app_command(sub) -> None:
     app.add_argument("--dry-run", action="store_true", help="install: print the plan; change nothing in Zendesk")
 
 
-def _operator_commands(sub) -> None:
+def _operator_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """setup, check, dead-letters, send-test, backtest, report."""
-    rules = {"default": None, "help": "policy file (default: $ESCALATOR_RULES or escalation.toml)"}
+    rules: dict[str, Any] = {"default": None, "help": "policy file (default: $ESCALATOR_RULES or escalation.toml)"}
     setup = sub.add_parser(
         "setup",
         help="create or update in Zendesk the escalation fields (on every ticket form), "

@@ -1,5 +1,7 @@
 """One exception family for the service; HTTP mapping lives in webhooks.py."""
 
+from typing import Any
+
 
 class EscalatorError(Exception):
     """Base of every error the service raises on purpose."""
@@ -86,7 +88,7 @@ class TicketNotFound(ZendeskError):
 class ZendeskRejected(ZendeskError):
     """Another 4xx: Zendesk refused the request; retrying the same request won't help."""
 
-    def __init__(self, message: str, status: int | None = None, body: dict | None = None):
+    def __init__(self, message: str, status: int | None = None, body: dict[str, Any] | None = None):
         super().__init__(message, status)
         self.body = body or {}
 
@@ -94,7 +96,7 @@ class ZendeskRejected(ZendeskError):
 class ZendeskAdminError(ZendeskError):
     """An admin call (setup, check) failed; the message says what it means in plain words."""
 
-    def __init__(self, request: str, status: int | None, meaning: str, body: dict | None = None):
+    def __init__(self, request: str, status: int | None, meaning: str, body: dict[str, Any] | None = None):
         super().__init__(f"{request}: {meaning}", status)
         self.request, self.meaning, self.body = request, meaning, body or {}
 

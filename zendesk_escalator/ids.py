@@ -1,6 +1,8 @@
 """Zendesk ids, read strictly wherever they come from (webhook bodies, the policy file)."""
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from marshmallow import ValidationError, fields
 
@@ -26,10 +28,10 @@ def zendesk_id(value: object) -> int:
     return number
 
 
-class ZendeskId(fields.Field):
+class ZendeskId(fields.Field[int]):
     """A Zendesk id (see zendesk_id)."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> int:
         return zendesk_id(value)
 
 
@@ -39,11 +41,12 @@ class RenderedId(ZendeskId):
     `actor=True`: the id of who acted, which is -1 when Zendesk itself did.
     """
 
-    def __init__(self, *, actor: bool = False, **kwargs):
+    def __init__(self, *, actor: bool = False, **kwargs: Any):
         super().__init__(**kwargs)
         self.actor = actor
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    # Where ZendeskId answers an int, this one may answer None ("" is unknown): hence the override ignore.
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> int | None:  # type: ignore[override]
         if value == "":
             return None
         if self.actor and (value == str(SYSTEM_USER) or (type(value) is int and value == SYSTEM_USER)):

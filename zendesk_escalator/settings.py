@@ -85,7 +85,9 @@ def read_dotenv(path: str | None = ".env") -> None:
         load_dotenv(path, override=False)
 
 
-def load_settings(environ: dict | None = None, dotenv_path: str | None = ".env", web: bool = True) -> Settings:
+def load_settings(
+    environ: dict[str, str] | None = None, dotenv_path: str | None = ".env", web: bool = True
+) -> Settings:
     """Read settings; ConfigError names the variable that is wrong.
 
     Only the web side needs the webhook secret, so `web=False` skips that check.

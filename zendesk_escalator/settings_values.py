@@ -20,7 +20,7 @@ RANGES = {
 }
 
 
-def number(env: dict, key: str, default: float) -> float:
+def number(env: dict[str, str], key: str, default: float) -> float:
     """A number within its RANGES entry: ASCII digits, a decimal point for fractions, nothing else."""
     if key not in env:
         return default

@@ -6,8 +6,9 @@ import logging
 import math
 import time
 from collections import Counter
+from typing import Any, NoReturn
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import signature
@@ -17,12 +18,13 @@ from .errors import EscalatorError, IgnoredPayload, PayloadError, SignatureError
 from .schemas.webhooks import is_event_webhook, is_test, load_event, load_trigger
 
 log = logging.getLogger(__name__)
+Answer = tuple[Response, int, dict[str, str]]  # JSON body, status, headers
 bp = Blueprint("webhooks", __name__)
 RETRY_AFTER_SECONDS = 10
 
 
 @bp.post("/webhooks/zendesk")
-def receive_zendesk():
+def receive_zendesk() -> Answer:
     """Accept one webhook: 202 stored, 200 duplicate/ignored/test, 4xx refused, 503 retry later."""
     services = current_app.extensions["escalator"]
     g.webhook_started = time.perf_counter()
@@ -61,10 +63,10 @@ def receive_zendesk():
     )
 
 
-def error_response(error: Exception):
+def error_response(error: Exception) -> Answer:
     """Map our errors (and werkzeug's 413) to JSON answers; the one place that does so."""
     services = current_app.extensions["escalator"]
-    headers = {}
+    headers: dict[str, str] = {}
     if isinstance(error, RequestEntityTooLarge):
         status, body = 413, {"error": "too_large", "message": f"body over {services.settings.max_body_bytes} bytes"}
     elif isinstance(error, SignatureError):
@@ -87,7 +89,7 @@ bp.register_error_handler(EscalatorError, error_response)
 bp.register_error_handler(RequestEntityTooLarge, error_response)
 
 
-def _answer(body: dict, status: int, headers: dict | None = None):
+def _answer(body: dict[str, Any], status: int, headers: dict[str, str] | None = None) -> Answer:
     """Count the answer and log it, one line per webhook (no header, no body: nothing secret)."""
     result = body.get("error") or body["status"]
     current_app.extensions["escalator"].metrics.webhook(result)
@@ -112,7 +114,7 @@ def _answer(body: dict, status: int, headers: dict | None = None):
     return jsonify(body), status, headers or {}
 
 
-def _json(raw: bytes):
+def _json(raw: bytes) -> Any:  # any JSON value: the schemas say whether it is a webhook body
     """Parse strict JSON: UTF-8 only; NaN, Infinity, numbers beyond a double and keys given twice refused.
 
     Python's parser takes all of these (bytes that are not UTF-8 too, and of two
@@ -129,7 +131,7 @@ def _json(raw: bytes):
         raise PayloadError("body", f"malformed JSON: {error}") from None
 
 
-def _not_json(token: str):
+def _not_json(token: str) -> NoReturn:
     raise ValueError(f"{token} is not a JSON value")
 
 
@@ -140,7 +142,7 @@ def _finite(text: str) -> float:
     return number
 
 
-def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, Any]:
     body = dict(pairs)
     if len(body) < len(pairs):
         twice = next(key for key, count in Counter(key for key, _ in pairs).items() if count > 1)

@@ -22,6 +22,6 @@ def unreachable(kind: str, url: str, error: Exception) -> NoticeFailed:
 def seconds(value: object) -> float | None:
     """A Retry-After header as seconds (None: absent or not a number)."""
     try:
-        return max(0.0, float(value))  # type: ignore[arg-type]
+        return max(0.0, float(value))  # type: ignore[arg-type]  # any header value: what float refuses is caught
     except (TypeError, ValueError):
         return None

@@ -5,7 +5,7 @@ notice is sent; no error message, log line or row holds them: a failure says
 the kind, the status and the answer's first words, never the URL.
 """
 
-from typing import Callable, Mapping, Protocol
+from typing import Any, Callable, Mapping, Protocol
 
 from ..core.channels import SLACK_BOT, SLACK_WEBHOOK, TEAMS_WORKFLOW, NotifyTarget
 from ..core.reporting.notice_formats import slack_message, teams_message, test_message
@@ -18,11 +18,11 @@ from .teams import TeamsWorkflow
 class Sender(Protocol):
     kind: str
 
-    def send(self, message: dict) -> str:
+    def send(self, message: dict[str, Any]) -> str:
         """Post the message; return the chat's answer in a few words (NoticeFailed when it refuses)."""
 
 
-FORMATS: dict[str, Callable[[Notice], dict]] = {
+FORMATS: dict[str, Callable[[Notice], dict[str, Any]]] = {
     SLACK_WEBHOOK: slack_message,
     SLACK_BOT: slack_message,
     TEAMS_WORKFLOW: teams_message,
@@ -37,6 +37,7 @@ def sender_for(target: NotifyTarget, environ: Mapping[str, str], timeout: float)
             f"{target.kind} {target.name}: the environment variable {target.secret_env} is not set", retryable=False
         )
     if target.kind == SLACK_BOT:
+        assert target.channel is not None  # the policy schema requires a channel for kind slack_bot
         return SlackBot(secret, target.channel, target.api_url, timeout)
     if not secret.lower().startswith(("https://", "http://")):  # no retry mends that
         raise NoticeFailed(f"{target.kind} {target.name}: {target.secret_env} holds no http(s) URL", retryable=False)
@@ -45,6 +46,6 @@ def sender_for(target: NotifyTarget, environ: Mapping[str, str], timeout: float)
     return TeamsWorkflow(secret, timeout)
 
 
-def message_for(target: NotifyTarget, notice: Notice | None) -> dict:
+def message_for(target: NotifyTarget, notice: Notice | None) -> dict[str, Any]:
     """The notice in the target's format (None: the test message of `escalator check --notify-test`)."""
     return FORMATS[target.kind](notice) if notice is not None else test_message(target.kind == TEAMS_WORKFLOW)

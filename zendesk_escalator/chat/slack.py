@@ -7,6 +7,7 @@ it writes the request's URL, which for an incoming webhook is the secret.
 
 import logging
 import math
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -31,7 +32,7 @@ class SlackWebhook:
     def __init__(self, url: str, timeout: float):
         self.client = WebhookClient(url, timeout=math.ceil(timeout), logger=QUIET, retry_handlers=[])
 
-    def send(self, message: dict) -> str:
+    def send(self, message: dict[str, Any]) -> str:
         """Post; return Slack's answer ("200 ok")."""
         try:
             answer = self.client.send(text=message["text"], blocks=message["blocks"])
@@ -54,7 +55,7 @@ class SlackBot:
             token=token, base_url=api_url, timeout=math.ceil(timeout), logger=QUIET, retry_handlers=[]
         )
 
-    def send(self, message: dict) -> str:
+    def send(self, message: dict[str, Any]) -> str:
         """Post to the channel; return Slack's answer ("ok, ts 1712…")."""
         try:
             answer = self.client.chat_postMessage(channel=self.channel, text=message["text"], blocks=message["blocks"])

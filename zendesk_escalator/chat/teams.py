@@ -7,6 +7,7 @@ secret (`sig=…`) in its query.
 """
 
 import json
+from typing import Any
 from urllib.error import HTTPError
 from urllib.request import Request, urlopen
 
@@ -22,7 +23,7 @@ class TeamsWorkflow:
     def __init__(self, url: str, timeout: float):
         self.url, self.timeout = url, timeout
 
-    def send(self, message: dict) -> str:
+    def send(self, message: dict[str, Any]) -> str:
         """Post the card; return the answer's status ("202")."""
         request = Request(
             self.url, data=json.dumps(message).encode(), method="POST", headers={"Content-Type": "application/json"}

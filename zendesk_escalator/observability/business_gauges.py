@@ -6,18 +6,21 @@ machine, so figures about them are read where they live, at scrape time.
 """
 
 from dataclasses import dataclass
-from typing import Callable
+from datetime import datetime
+from typing import Callable, Iterator, Mapping
 
 from prometheus_client.core import GaugeMetricFamily
 
 from ..errors import StorageUnavailable
 from ..store.credential_state import STATES, CredentialStates
 from ..store.escalations import Escalations
+from ..store.inbox import Inbox
 from ..store.overview import Overview
 
 UP = "escalator_inbox_up"  # the name dashboards know; it says whether the database answered
 
-Values = dict[str | tuple[str, ...], float] | float | None  # by label values; a number when unlabelled
+# By label value (or pair of label values); a number when unlabelled.
+Values = Mapping[str, float] | Mapping[tuple[str, str], float] | float | None
 
 
 @dataclass(frozen=True)
@@ -33,8 +36,10 @@ class BusinessGauge:
         """Read the values and return them as a gauge family."""
         values = self.read(now)
         if not self.labels:
+            assert not isinstance(values, Mapping)  # an unlabelled gauge reads a number
             return GaugeMetricFamily(self.name, self.documentation, value=values or 0)
         family = GaugeMetricFamily(self.name, self.documentation, labels=self.labels)
+        assert not isinstance(values, (int, float))  # a labelled gauge reads values by label
         for key, value in sorted((values or {}).items()):
             family.add_metric(key if isinstance(key, tuple) else (key,), value)
         return family
@@ -43,7 +48,7 @@ class BusinessGauge:
 class BusinessGauges:
     """The registry of business gauges; a prometheus_client collector."""
 
-    def __init__(self, clock: Callable):
+    def __init__(self, clock: Callable[[], datetime]):
         self.clock = clock
         self._figures: dict[str, BusinessGauge] = {}
 
@@ -55,7 +60,7 @@ class BusinessGauges:
             raise ValueError(f"figure {name} is registered already")
         self._figures[name] = BusinessGauge(name, documentation, tuple(labels), read)
 
-    def collect(self):
+    def collect(self) -> Iterator[GaugeMetricFamily]:
         """Read every figure; all or none, with escalator_inbox_up saying which."""
         now = self.clock().timestamp()
         try:
@@ -67,7 +72,7 @@ class BusinessGauges:
         yield GaugeMetricFamily(UP, "1 when the database answered this scrape, else 0 (and no figures).", value=up)
 
 
-def inbox_gauges(inbox, clock: Callable) -> BusinessGauges:
+def inbox_gauges(inbox: Inbox, clock: Callable[[], datetime]) -> BusinessGauges:
     """The registry: inbox depth by status and by kind (SLA and lifecycle timers set), the lag of the oldest
     due row, escalations by lifecycle state (and the open ones by level), and the Zendesk credentials' state."""
     figures = BusinessGauges(clock)

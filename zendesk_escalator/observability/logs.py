@@ -11,8 +11,13 @@ JSON shows them as keys, text shows the message alone.
 import base64
 import json
 import logging
+from typing import Any, TextIO
 
 from pythonjsonlogger.json import JsonFormatter
+
+from ..settings import Settings
+from ..store.rows import InboxRow
+from .decision import Decision
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 JSON_FIELDS = {"levelname": "level", "name": "logger", "process": "pid"}  # record attribute → key
@@ -50,7 +55,7 @@ class PersonFormatter(logging.Formatter):
         return f"escalator: {record.levelname.lower()}: {line}" if record.levelno >= logging.WARNING else line
 
 
-def configure_logging(settings, stream=None, person: bool = False) -> None:
+def configure_logging(settings: Settings, stream: TextIO | None = None, person: bool = False) -> None:
     """Log at LOG_LEVEL in LOG_FORMAT (or, for a `person`, plain lines) to stderr (or `stream`).
 
     A second call replaces the first's handler.
@@ -59,7 +64,7 @@ def configure_logging(settings, stream=None, person: bool = False) -> None:
     for old in [h for h in root.handlers if getattr(h, "escalator", False)]:
         root.removeHandler(old)
     handler = logging.StreamHandler(stream)  # None: stderr
-    handler.escalator = True
+    setattr(handler, "escalator", True)  # our mark (a Handler declares no such attribute)
     handler.setFormatter(
         RedactingFormatter(PersonFormatter(), secrets_of(settings)) if person else line_formatter(settings)
     )
@@ -68,7 +73,7 @@ def configure_logging(settings, stream=None, person: bool = False) -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)  # it says "migrating" through us
 
 
-def line_formatter(settings) -> logging.Formatter:
+def line_formatter(settings: Settings) -> logging.Formatter:
     """The formatter of every line: LOG_FORMAT, the settings' secrets blanked out."""
     return RedactingFormatter(formatter(settings.log_format), secrets_of(settings))
 
@@ -85,7 +90,7 @@ def formatter(log_format: str) -> logging.Formatter:
     )
 
 
-def secrets_of(settings) -> set[str]:
+def secrets_of(settings: Settings) -> set[str]:
     """The settings' secrets as a line could show them: as set, JSON-escaped, inside the Authorization header."""
     values = [
         settings.api_token,
@@ -103,7 +108,7 @@ def secrets_of(settings) -> set[str]:
     return found
 
 
-def decision_fields(rows: list, outcome) -> dict:
+def decision_fields(rows: list[InboxRow], outcome: Decision) -> dict[str, Any]:
     """The fields of the worker's line for one handled batch (one ticket, one decision)."""
     return {
         "ticket_id": rows[0].ticket_id,

@@ -10,6 +10,8 @@ database at scrape time instead (business_gauges.py).
 """
 
 import logging
+from typing import Iterator
+from wsgiref.simple_server import WSGIServer
 
 from prometheus_client import (
     CollectorRegistry,
@@ -19,12 +21,16 @@ from prometheus_client import (
     generate_latest,
     start_http_server,
 )
+from prometheus_client.metrics_core import Metric
 from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
 
 from ..core.kinds import NOTIFICATION
 from ..core.policy import Policy
 from ..core.sla.timers import BREACH, WARNING
+from ..store.rows import InboxRow
 from . import metrics_directory
+from .decision import Decision
 from .metric_labels import ESCALATING, Labels
 
 log = logging.getLogger(__name__)
@@ -105,7 +111,7 @@ class Metrics:
         """Count one webhook answer (accepted, duplicate, ignored, bad_signature …)."""
         self.webhooks.labels(result).inc()
 
-    def handled(self, rows: list, outcome, now: float) -> None:
+    def handled(self, rows: list[InboxRow], outcome: Decision, now: float) -> None:
         """Count one decision; time each webhook of the batch from its arrival to `now`."""
         kind = rows[0].kind
         self.decisions.labels(kind, outcome.rule or "none", outcome.status).inc()
@@ -114,7 +120,7 @@ class Metrics:
             for row in rows:
                 self.latency.observe(max(0.0, now - row.created_at))
 
-    def _escalation(self, outcome) -> None:
+    def _escalation(self, outcome: Decision) -> None:
         """Count an escalation opened or raised by reason and level; an SLA warning or breach sent by metric.
 
         Taken from the outcome, not from the update's tags: an update at the level the
@@ -124,7 +130,8 @@ class Metrics:
         if outcome.escalation is not None:
             reason, level = outcome.escalation
             self.escalations.labels(self.labels.reason(reason), self.labels.level(level)).inc()
-        sla = {WARNING: self.sla_warnings, BREACH: self.sla_breaches}.get(outcome.rule)
+        by_rule: dict[str | None, Counter] = {WARNING: self.sla_warnings, BREACH: self.sla_breaches}
+        sla = by_rule.get(outcome.rule)
         if sla is not None and outcome.metric:
             sla.labels(self.labels.metric(outcome.metric)).inc()
 
@@ -143,7 +150,7 @@ class Metrics:
             self.waits.labels(reason).inc()
             self.wait_seconds.labels(reason).inc(seconds)
 
-    def collect(self):
+    def collect(self) -> Iterator[Metric]:
         """Yield this process's metrics (the Collector protocol of prometheus_client)."""
         for metric in (
             self.webhooks,
@@ -160,7 +167,7 @@ class Metrics:
             yield from metric.collect()
 
 
-def exposition(metrics: Metrics, *collectors) -> bytes:
+def exposition(metrics: Metrics, *collectors: Collector) -> bytes:
     """The /metrics text: the counts of every process sharing the directory (else this one's), then `collectors`."""
     registry = CollectorRegistry(auto_describe=False)
     if metrics_directory.directory():
@@ -172,7 +179,7 @@ def exposition(metrics: Metrics, *collectors) -> bytes:
     return generate_latest(registry)
 
 
-def serve(metrics: Metrics, port: int, host: str = "0.0.0.0"):
+def serve(metrics: Metrics, port: int, host: str = "0.0.0.0") -> WSGIServer:
     """Serve this process's own counts on host:port, in a daemon thread; return the server (to shut down).
 
     For a worker on a machine without a web process: Prometheus pulls, so such

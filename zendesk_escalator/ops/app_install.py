@@ -10,7 +10,7 @@ digits of a SHA-256: it tells tokens apart, and says nothing of a token of 32 ra
 import hashlib
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from ..errors import ConfigError, EscalatorError
 from ..settings import Settings
@@ -33,7 +33,7 @@ def run_app_install(
     apps: ZendeskApps,
     url: str,
     token: str | None,
-    author_email: str,
+    author_email: str | None,
     dry_run: bool,
     sleep: Callable[[float], None] | None = None,
 ) -> int:
@@ -59,7 +59,8 @@ def run_app_install(
     differs = [name for name in SHOWN if kept.get(name) != wanted[name]]
     app_id = _build(apps, app, zipped, "package_fingerprint" in differs, dry_run, sleep)
     if installed is None:
-        made = {"id": "<new>"} if dry_run else apps.install(app_id, {"name": TITLE, **wanted})
+        # Not a dry run: _build answered Zendesk's id of the app (an int), not the dry run's placeholder.
+        made = {"id": "<new>"} if dry_run else apps.install(app_id, {"name": TITLE, **wanted})  # type: ignore[arg-type]
         _say("create" if dry_run else "created", "installation", TITLE, made.get("id"))
     elif differs:
         if not dry_run:
@@ -83,12 +84,18 @@ def run_app_install(
 
 
 def _build(
-    apps: ZendeskApps, app: dict | None, zipped: bytes, changed: bool, dry_run: bool, sleep: Callable[[float], None]
+    apps: ZendeskApps,
+    app: dict[str, Any] | None,
+    zipped: bytes,
+    changed: bool,
+    dry_run: bool,
+    sleep: Callable[[float], None],
 ) -> int | str:
     """The app's id, after uploading and building the package when the app is new or its package changed."""
     if app is not None and not changed:
         _say("unchanged", "app", APP_NAME, app["id"])
-        return app["id"]
+        app_id: int = app["id"]
+        return app_id
     verb = ("create" if app is None else "update") if dry_run else ("created" if app is None else "updated")
     if dry_run:
         _say(verb, "app", APP_NAME, app["id"] if app else None, "a new package" if app else "")
@@ -105,14 +112,15 @@ def _wait(apps: ZendeskApps, job_id: str, sleep: Callable[[float], None]) -> int
     for _ in range(JOB_POLLS):
         status = apps.job_status(job_id)
         if status.get("status") == "completed":
-            return status["app_id"]
+            built: int = status["app_id"]
+            return built
         if status.get("status") in ("failed", "killed"):
             raise EscalatorError(f"Zendesk could not build the app: {status.get('message') or status['status']}")
         sleep(min(float(status.get("retry_in") or 1), 5.0))
     raise EscalatorError(f"Zendesk is still building the app (job {job_id}): run `escalator app install` again later")
 
 
-def _say(verb: str, kind: str, name: str, object_id, why: str = "") -> None:
+def _say(verb: str, kind: str, name: str, object_id: object, why: str = "") -> None:
     shown = f" [{object_id}]" if object_id not in (None, "<new>") else ""
     print(f"  {verb:<10} {kind:<12} {name + shown:<40}{f' ({why})' if why else ''}".rstrip())
 

@@ -10,6 +10,7 @@ import io
 import json
 import zipfile
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from .. import __version__
@@ -41,21 +42,21 @@ def service_url(url: str) -> str:
     return f"https://{parts.netloc.lower()}"
 
 
-def manifest(url: str, author_email: str) -> dict:
+def manifest(url: str, author_email: str | None) -> dict[str, Any]:
     """The app's manifest for a service at `url`."""
     if not author_email or "@" not in author_email:
         raise ConfigError(
             "--email",
             "the app's author address is needed (agents write there about the app): give --email or set ZENDESK_EMAIL",
         )
-    found = json.loads((APP_FOLDER / "manifest.json").read_text(encoding="utf-8"))
+    found: dict[str, Any] = json.loads((APP_FOLDER / "manifest.json").read_text(encoding="utf-8"))
     found["author"] = {**found["author"], "email": author_email}
     found["version"] = __version__
     found["domainWhitelist"] = [urlsplit(service_url(url)).hostname]
     return found
 
 
-def package(url: str, author_email: str) -> bytes:
+def package(url: str, author_email: str | None) -> bytes:
     """The zip: the app's files, its manifest filled in for `url`."""
     files = {
         path.relative_to(APP_FOLDER).as_posix(): path.read_bytes()
@@ -75,7 +76,7 @@ def package(url: str, author_email: str) -> bytes:
     return data
 
 
-def run_package(url: str, author_email: str, out: Path) -> int:
+def run_package(url: str, author_email: str | None, out: Path) -> int:
     """Write the zip to `out` and say what to do with it."""
     data = package(url, author_email)
     out.write_bytes(data)

@@ -16,7 +16,7 @@ import sys
 import time
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Callable, TextIO
+from typing import Any, Callable, TextIO
 
 from ..core.backtest.period import cases_to_read, replay
 from ..core.backtest.replayed import TicketHistory
@@ -75,14 +75,15 @@ class Backtest:
             for tid in sorted(set(changes) | set(clocks))
         }
 
-    def users(self, events: list[dict]) -> list[dict]:
+    def users(self, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The users who changed, wrote on or were CC'd on these tickets: their roles and addresses."""
         ids = set()
         for event in events:
             ids.add(event.get("updater_id"))
             for child in (c for c in event.get("child_events") or () if isinstance(c, dict)):
                 ids.add(child.get("author_id"))
-                via = child.get("via") if isinstance(child.get("via"), dict) else {}
+                found = child.get("via")
+                via: dict[str, Any] = found if isinstance(found, dict) else {}
                 ids.update(((via.get("source") or {}).get("to") or {}).get("email_ccs") or ())
         known = sorted(i for i in ids if isinstance(i, int) and not isinstance(i, bool) and i > 0)
         return ZendeskAdmin(self.client.session, self.client.timeout).users(known) if known else []

@@ -4,6 +4,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from ..core.backtest.findings import Finding, summarize
 from ..core.policy import Policy
@@ -63,15 +64,15 @@ class Report:
     rules_path: str
     tickets: int  # tickets replayed
     updates: int  # ticket updates replayed
-    calls: Counter  # (method, endpoint, status) -> requests, as the session counted them
+    calls: Counter[tuple[str, str, int | str]]  # (method, endpoint, status) -> requests, as the session counted them
     waited: float  # seconds spent waiting for the exports' rate limit
     findings: list[Finding]
     notes: list[str] = field(default_factory=list)  # what this run could not read
     limits: tuple[str, ...] = LIMITS  # what history cannot tell, for the policy tried
 
-    def api(self) -> dict:
+    def api(self) -> dict[str, Any]:
         """The API calls it cost, by endpoint; 429s included."""
-        by_endpoint: Counter = Counter()
+        by_endpoint: Counter[str] = Counter()
         for (method, endpoint, _), count in self.calls.items():
             by_endpoint[f"{method} {endpoint}"] += count
         limited = sum(count for (_, _, status), count in self.calls.items() if status == 429)
@@ -125,7 +126,7 @@ def _findings(findings: list[Finding]) -> list[str]:
     return lines
 
 
-def _summary(summary: dict) -> list[str]:
+def _summary(summary: dict[str, Any]) -> list[str]:
     lines = [
         f"Summary: {summary['tickets']} ticket(s) escalated; {summary['escalations']} escalation(s), "
         f"{summary['raises']} level raise(s), {summary['other_updates']} other update(s)"

@@ -4,11 +4,12 @@ Checks are functions in a list (CHECKS); each returns rows of a table.
 """
 
 import os
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 from ..errors import ConfigError, ZendeskAdminError
 from ..schemas.policy_file import load_policy
 from ..settings import Settings
+from ..store.inbox import Inbox
 from ..worker.policy_started import edited_since_start
 from ..zendesk.admin import ZendeskAdmin
 from .check_app import check_app
@@ -19,12 +20,13 @@ from .check_identity import check_credentials, check_integration_user, check_rol
 from .check_notify import check_notify
 from .check_oauth import check_oauth_client
 from .check_webhook import WEBHOOK_CHECKS
+from .policy_names import Places
 from .service_db import service_database
 
 AGENT_ROLES = {"agent", "admin"}
 
 
-def _exists(kind: str, label: str, read: Callable[[Context, dict], list[dict]]) -> Check:
+def _exists(kind: str, label: str, read: Callable[[Context, Places], list[dict[str, Any]]]) -> Check:
     """A check that every object of `kind` the policy names is among those `read` finds, and active."""
 
     def check(ctx: Context) -> list[Row]:
@@ -74,9 +76,10 @@ def check_assignees(ctx: Context) -> list[Row]:
     for n, route in routes:
         if route.assignee_id not in users:
             continue  # reported by check_users
+        assignee = route.assignee_id
+        assert assignee is not None  # routes without an assignee were left out above
         member_of = ctx.read(
-            f"groups of {route.assignee_id}",
-            lambda uid=route.assignee_id: {m["group_id"] for m in ctx.admin.group_memberships(uid)},
+            f"groups of {assignee}", lambda: {m["group_id"] for m in ctx.admin.group_memberships(assignee)}
         )
         status, verb = (OK, "is") if route.group_id in member_of else (PROBLEM, "is NOT")
         rows.append(
@@ -207,7 +210,7 @@ def run_check(
     return _report(rows + _policy_applied(inbox, rules_path) + run_checks(context), admin)
 
 
-def _policy_applied(inbox, rules_path: str) -> list[Row]:
+def _policy_applied(inbox: Inbox | None, rules_path: str) -> list[Row]:
     """A row when the policy file differs from the one the service's workers started with (where the database is)."""
     started = edited_since_start(inbox, rules_path) if inbox else None
     if started is None:

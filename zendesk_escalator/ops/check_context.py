@@ -1,7 +1,7 @@
 """What every check of `escalator check` shares: the row it returns and the context it reads (each list once)."""
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable, TypeVar, cast
 
 from ..core.policy import Policy
 from ..store.inbox import Inbox
@@ -9,6 +9,7 @@ from ..zendesk.admin import ZendeskAdmin
 from .policy_names import names_in
 from .setup_plan import our_webhook
 
+T = TypeVar("T")  # what a read answers
 OK, WARN, PROBLEM = "OK", "WARN", "PROBLEM"
 
 
@@ -39,27 +40,27 @@ class Context:
         self.app_token = app_token  # ESCALATOR_APP_TOKEN, as the service has it
         self._read: dict[str, object] = {}
 
-    def read(self, name: str, fetch: Callable[[], object]):
+    def read(self, name: str, fetch: Callable[[], T]) -> T:
         """Read once, however many checks ask."""
         if name not in self._read:
             self._read[name] = fetch()
-        return self._read[name]
+        return cast(T, self._read[name])  # what `fetch` made for this name
 
     @property
-    def me(self) -> dict:
+    def me(self) -> dict[str, Any]:
         """The user of these credentials (GET users/me, once)."""
         return self.read("me", self.admin.me)
 
-    def users(self) -> dict[int, dict]:
+    def users(self) -> dict[int, dict[str, Any]]:
         """The users the policy names, by id (read in batches of 100, once)."""
         return self.read("users", lambda: {u["id"]: u for u in self.admin.users(self.names.users)})
 
-    def webhooks(self) -> list[dict]:
+    def webhooks(self) -> list[dict[str, Any]]:
         """Every webhook of the account (pages of 100, once)."""
         return self.read("webhooks", self.admin.webhooks)
 
     @property
-    def our_webhook(self) -> dict | None:
+    def our_webhook(self) -> dict[str, Any] | None:
         """The webhook `setup` made, if any."""
         return our_webhook(self.webhooks())
 
@@ -72,7 +73,7 @@ def places(where: list[str]) -> str:
     return ", ".join(where)
 
 
-def found_row(subject: str, found: dict | None, where: list[str], extra: str = "") -> Row:
+def found_row(subject: str, found: dict[str, Any] | None, where: list[str], extra: str = "") -> Row:
     """A row for an object the policy names: not found, inactive, or found (its name, `extra`, where named)."""
     if found is None:
         return Row(PROBLEM, subject, f"not found ({places(where)})")

@@ -1,6 +1,8 @@
 """`escalator check` of the fields: each custom field the policy names, its type and drop-down values, and the
 escalation fields the open escalations were written to."""
 
+from typing import Any
+
 from .check_context import OK, PROBLEM, WARN, Context, Row, found_row, places
 from .fields_moved import check_line
 from .policy_names import Names
@@ -46,7 +48,7 @@ def _field_fix(where: list[str]) -> str:
     return f"correct the id ({FIELDS_PAGE} shows each field's id)"
 
 
-def _option_rows(names: Names, fields: dict) -> list[Row]:
+def _option_rows(names: Names, fields: dict[int, dict[str, Any]]) -> list[Row]:
     rows = []
     for fid, values in names.options.items():
         field = fields.get(fid)

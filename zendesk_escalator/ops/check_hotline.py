@@ -1,5 +1,7 @@
 """`escalator check` on the escalation hotline: each [phone] number and line is a Talk line of the account."""
 
+from typing import Any
+
 from ..core.call import e164
 from .check_context import OK, PROBLEM, Context, Row
 
@@ -19,7 +21,7 @@ def check_hotline(ctx: Context) -> list[Row]:
     ]
 
 
-def _row(subject: str, line: dict | None, where: str) -> Row:
+def _row(subject: str, line: dict[str, Any] | None, where: str) -> Row:
     if line is None:
         return Row(
             PROBLEM,

@@ -6,7 +6,7 @@ No row shows a secret: a variable is named, never its value.
 from typing import Mapping
 
 from ..chat.senders import message_for, sender_for
-from ..core.channels import SLACK_BOT
+from ..core.channels import SLACK_BOT, NotifyTarget
 from ..core.policy import Policy
 from ..errors import NoticeFailed
 from .check_context import OK, PROBLEM, Row
@@ -40,7 +40,7 @@ def check_notify(policy: Policy, environ: Mapping[str, str], timeout: float, sen
     return rows
 
 
-def _test(target, environ: Mapping[str, str], timeout: float, subject: str, to: str) -> Row:
+def _test(target: NotifyTarget, environ: Mapping[str, str], timeout: float, subject: str, to: str) -> Row:
     try:
         answer = sender_for(target, environ, timeout).send(message_for(target, None))
     except NoticeFailed as error:

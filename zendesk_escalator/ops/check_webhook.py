@@ -5,12 +5,13 @@ A trigger deleted, deactivated or edited, or a webhook the service cannot verify
 stops escalations without any error anywhere: these rows are where it shows.
 """
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import ZendeskAdminError
 from .check_context import OK, PROBLEM, WARN, Context, Row
 from .reach import REACHED, SERVICE_ERROR, UNTESTED, explain, probe
-from .setup_plan import CREATE, NAME, UPDATE
+from .setup_plan import CREATE, NAME, UPDATE, Step
 from .setup_triggers import can_exclude_tags, desired_triggers, loop_guard, plan_triggers
 
 TRIGGERS_PAGE = "Admin Center > Objects and rules > Triggers"
@@ -158,7 +159,7 @@ def check_forms_offer_status(ctx: Context) -> list[Row]:
 WEBHOOK_CHECKS = [check_webhook, check_webhook_test, check_triggers, check_callers, check_forms_offer_status]
 
 
-def _trigger_row(step) -> Row:
+def _trigger_row(step: Step) -> Row:
     title = step.name.removeprefix(f"{NAME}: ")
     subject = f"trigger {title}"
     unheard = PURPOSES.get(title, title.replace("impact level", "impact tags of level"))
@@ -168,11 +169,14 @@ def _trigger_row(step) -> Row:
         return Row(
             WARN, subject, f"no longer needed by the policy but active [{step.id}]: `escalator setup` deactivates it"
         )
-    if step.action == UPDATE and not step.found.get("active"):
-        return Row(
-            PROBLEM, subject, f"inactive [{step.id}]: {unheard} never reach the service; `escalator setup` activates it"
-        )
     if step.action == UPDATE:
+        assert step.found is not None  # an update is of an object found
+        if not step.found.get("active"):
+            return Row(
+                PROBLEM,
+                subject,
+                f"inactive [{step.id}]: {unheard} never reach the service; `escalator setup` activates it",
+            )
         return Row(
             PROBLEM,
             subject,
@@ -182,7 +186,7 @@ def _trigger_row(step) -> Row:
     return Row(OK, subject, f"active, as setup made it [{step.id}]")
 
 
-def _other_webhook(webhook: dict, calling: list[dict]) -> str:
+def _other_webhook(webhook: dict[str, Any], calling: list[dict[str, Any]]) -> str:
     if "conditional_ticket_events" not in (webhook.get("subscriptions") or []):
         return (
             f'"{webhook.get("name")}" (Zendesk events) also calls the service: every event is sent again '
@@ -195,7 +199,7 @@ def _other_webhook(webhook: dict, calling: list[dict]) -> str:
     )
 
 
-def _hand_made(ctx: Context) -> list[dict]:
+def _hand_made(ctx: Context) -> list[dict[str, Any]]:
     """Without setup's webhook: the active webhooks that sign with a secret the service holds (made by hand)."""
     return ctx.read(
         "hand-made webhooks",
@@ -207,12 +211,12 @@ def _hand_made(ctx: Context) -> list[dict]:
     )
 
 
-def _every_trigger(ctx: Context) -> list[dict]:
+def _every_trigger(ctx: Context) -> list[dict[str, Any]]:
     """Every trigger of the account (pages of 100, once)."""
     return ctx.read("triggers", lambda: ctx.admin.triggers(None))
 
 
-def _called(trigger: dict) -> set[str]:
+def _called(trigger: dict[str, Any]) -> set[str]:
     """The webhooks a trigger notifies."""
     return {
         str(action["value"][0])
@@ -221,7 +225,7 @@ def _called(trigger: dict) -> set[str]:
     }
 
 
-def _address(endpoint) -> tuple[str, str] | None:
+def _address(endpoint: object) -> tuple[str, str] | None:
     """An endpoint as Zendesk calls it: host (with a port other than the scheme's) and path."""
     if not endpoint:
         return None

@@ -8,15 +8,17 @@ import logging
 import re
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from marshmallow import ValidationError
 
 from ..core.reporting.dashboard_chart import DAYS
 from ..core.reporting.dashboard_view import Filters
 from ..errors import StorageUnavailable
 from ..ids import zendesk_id
+from ..settings import Settings
 from ..store.schema import DEAD
 from ..zendesk.directory import Directory
-from .dashboard_auth import COOKIE, HEADERS, PATH, signer, text, viewer_or_answer
+from .dashboard_auth import COOKIE, HEADERS, PATH, signer_on, text, viewer_or_answer
 from .dashboard_data import gather
 from .sessions import same
 
@@ -27,11 +29,12 @@ ROW = re.compile(r"[0-9]{1,19}")  # a row id in the address after a Retry
 
 
 @bp.get("/dashboard")
-def dashboard():
+def dashboard() -> ResponseReturnValue:
     """The page, for a signed-in person or a script with the admin token."""
     viewer, refused = viewer_or_answer()
     if refused:
         return refused
+    assert viewer is not None  # no answer instead: someone is looking
     services = current_app.extensions["escalator"]
     directory = current_app.extensions.setdefault(  # one per web process; the service's clock for its ages
         "escalator_directory", Directory(lambda: services.clock().timestamp())
@@ -40,7 +43,7 @@ def dashboard():
         view = gather(services, directory, filters())
     except StorageUnavailable as error:
         return text(f"The database is unavailable: {error}\n", 503, {"Retry-After": "10"})
-    csrf = signer().csrf(viewer) if viewer.session_id else None  # a bearer script gets no forms
+    csrf = signer_on().csrf(viewer) if viewer.session_id else None  # a bearer script gets no forms
     page = render_template(
         "dashboard.html",
         view=view,
@@ -55,12 +58,13 @@ def dashboard():
 
 
 @bp.post("/dashboard/dead-letters/<int:row_id>/retry")
-def retry(row_id: int):
+def retry(row_id: int) -> ResponseReturnValue:
     """Queue one dead letter again (a signed-in person, with the page's CSRF token); logged with who did it."""
     viewer, refused = viewer_or_answer()
     if refused:
         return refused
-    if not viewer.session_id or not same(request.form.get("csrf", ""), signer().csrf(viewer)):
+    assert viewer is not None  # no answer instead: someone is looking
+    if not viewer.session_id or not same(request.form.get("csrf", ""), signer_on().csrf(viewer)):
         return text("This form expired or came from elsewhere: open the dashboard again.\n", 403)
     services = current_app.extensions["escalator"]
     now = services.clock().timestamp()
@@ -80,12 +84,13 @@ def retry(row_id: int):
 
 
 @bp.post("/dashboard/sign-out")
-def sign_out():
+def sign_out() -> ResponseReturnValue:
     """End this browser's session (its cookie; the value stays valid until its end, see sessions.py)."""
     viewer, refused = viewer_or_answer()
     if refused:
         return refused
-    if viewer.session_id and not same(request.form.get("csrf", ""), signer().csrf(viewer)):
+    assert viewer is not None  # no answer instead: someone is looking
+    if viewer.session_id and not same(request.form.get("csrf", ""), signer_on().csrf(viewer)):
         return text("This form expired or came from elsewhere: open the dashboard again.\n", 403)
     answer = redirect(url_for(".dashboard"), 303)
     answer.delete_cookie(COOKIE, path=PATH)
@@ -113,7 +118,7 @@ def notice() -> str:
     return f"Row {not_dead} is not a dead letter (any more)." if ROW.fullmatch(not_dead) else ""
 
 
-def agent_tickets(settings) -> str | None:
+def agent_tickets(settings: Settings) -> str | None:
     """Where a ticket opens in Zendesk's agent interface: the account's own host; with ZENDESK_API_URL alone, its."""
     if settings.subdomain:
         return f"https://{settings.subdomain}.zendesk.com/agent/tickets/"

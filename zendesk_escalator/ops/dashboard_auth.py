@@ -5,8 +5,11 @@ The token is never accepted in the address, where logs and history keep it.
 """
 
 import secrets
+from typing import Any
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response as BaseResponse
 
 from .sessions import SESSION_HOURS, TOKEN, SessionSigner, Throttle, Viewer, same, secure_cookie, session_key
 
@@ -36,7 +39,14 @@ def signer() -> SessionSigner | None:
     return SessionSigner(key) if key else None
 
 
-def viewer_or_answer() -> tuple[Viewer | None, object]:
+def signer_on() -> SessionSigner:
+    """The session signer where the dashboard is known to be on (someone signed in, or signs in)."""
+    sessions = signer()
+    assert sessions is not None  # viewer_or_answer answers 403 while the dashboard is off
+    return sessions
+
+
+def viewer_or_answer() -> tuple[Viewer | None, ResponseReturnValue | None]:
     """(who is looking, None), or (None, the answer to give instead: 403 off, 401 the sign-in page, 429)."""
     services = current_app.extensions["escalator"]
     token, now, sessions = services.settings.admin_token, services.clock().timestamp(), signer()
@@ -51,7 +61,7 @@ def viewer_or_answer() -> tuple[Viewer | None, object]:
 
 
 @bp.post("/dashboard/sign-in")
-def sign_in():
+def sign_in() -> ResponseReturnValue:
     """Check the token the form sent (throttled, CSRF-checked); a right one gets a session cookie."""
     services = current_app.extensions["escalator"]
     token, now = services.settings.admin_token, services.clock().timestamp()
@@ -66,15 +76,15 @@ def sign_in():
     return signed_in(redirect(url_for("dashboard.dashboard"), 303), Viewer(TOKEN), now)
 
 
-def signed_in(answer, viewer: Viewer, now: float):
+def signed_in(answer: BaseResponse, viewer: Viewer, now: float) -> BaseResponse:
     """The answer, with a new session cookie for this viewer."""
-    answer.set_cookie(COOKIE, signer().new(now, viewer), max_age=SESSION_HOURS * 3600, **cookie_options())
+    answer.set_cookie(COOKIE, signer_on().new(now, viewer), max_age=SESSION_HOURS * 3600, **cookie_options())
     answer.delete_cookie(CSRF_COOKIE, path=PATH)
     answer.headers.update(HEADERS)
     return answer
 
 
-def check_guess(given: str | None, token: str | None, now: float, form: bool = False):
+def check_guess(given: str | None, token: str | None, now: float, form: bool = False) -> ResponseReturnValue | None:
     """None when the token is right; else the answer: 429 while this address is throttled, 401 for a wrong one."""
     throttle = current_app.extensions.setdefault("escalator_sign_in_throttle", Throttle())
     address = request.remote_addr or "unknown"
@@ -87,7 +97,7 @@ def check_guess(given: str | None, token: str | None, now: float, form: bool = F
     return sign_in_page(401, "That is not the admin token." if form else "")
 
 
-def sign_in_page(status: int, problem: str = ""):
+def sign_in_page(status: int, problem: str = "") -> Response:
     """The sign-in page: Sign in with Zendesk, and the admin token's form with a fresh CSRF token (also in a
     cookie only this site's forms send back)."""
     settings = current_app.extensions["escalator"].settings
@@ -106,7 +116,7 @@ def sign_in_page(status: int, problem: str = ""):
     return answer
 
 
-def cookie_options(samesite: str = "Strict", path: str = PATH) -> dict:
+def cookie_options(samesite: str = "Strict", path: str = PATH) -> dict[str, Any]:
     """HttpOnly, limited to the dashboard, Secure unless plain http from this machine."""
     return {
         "path": path,
@@ -116,6 +126,6 @@ def cookie_options(samesite: str = "Strict", path: str = PATH) -> dict:
     }
 
 
-def text(message: str, status: int, headers: dict | None = None) -> tuple:
+def text(message: str, status: int, headers: dict[str, str] | None = None) -> tuple[str, int, dict[str, str]]:
     """A plain-text answer with the dashboard's headers."""
     return message, status, {"Content-Type": "text/plain; charset=utf-8", **HEADERS, **(headers or {})}

@@ -9,13 +9,14 @@ timers and ids.
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from ..core.lifecycle.episode import Episode
 from ..core.reporting.dashboard_chart import DAYS
 from ..core.reporting.dashboard_facts import Known, Stored, TicketFacts
 from ..core.reporting.dashboard_view import Dashboard, Filters, build
 from ..core.sla.timers import breach_moments
+from ..core.snapshot import TicketSnapshot
 from ..errors import ZendeskError
 from ..store.cursors import Cursors
 from ..store.escalations import Escalations
@@ -24,12 +25,14 @@ from ..worker.schedules import AccountSchedule
 from ..zendesk.admin import ZendeskAdmin
 from ..zendesk.client import ZendeskClient
 from ..zendesk.directory import Directory
+from .web_services import WebServices
 
 log = logging.getLogger(__name__)
+Levels = dict[int, tuple[str | None, tuple[int, ...]]]  # level -> (its name, its followers)
 NO_CREDENTIALS = "no Zendesk credentials: people are shown by id, the SLA from the service's pending timers"
 
 
-def gather(services, directory: Directory, filters: Filters) -> Dashboard:
+def gather(services: WebServices, directory: Directory, filters: Filters) -> Dashboard:
     """Read what the page shows and build its view model."""
     now, policy = services.clock(), services.policy
     overview = Overview(services.inbox)
@@ -42,11 +45,11 @@ def gather(services, directory: Directory, filters: Filters) -> Dashboard:
         overview.opened_since(now - timedelta(days=DAYS)),
         overview.dead(),
     )
-    levels = {level.level: (level.name, level.followers) for level in policy.levels}
+    levels: Levels = {level.level: (level.name, level.followers) for level in policy.levels}
     return build(stored, now, levels, zendesk_facts(services, directory, episodes, levels), filters)
 
 
-def zendesk_facts(services, directory: Directory, episodes: list[Episode], levels: dict) -> Known:
+def zendesk_facts(services: WebServices, directory: Directory, episodes: list[Episode], levels: Levels) -> Known:
     """The open escalations' tickets and people as Zendesk has them; what it cost; what could not be read."""
     settings, policy = services.settings, services.policy
     if not settings.has_credentials:
@@ -54,7 +57,11 @@ def zendesk_facts(services, directory: Directory, episodes: list[Episode], level
     if not episodes:
         return Known()
     client = ZendeskClient(settings, on_call=services.metrics.zendesk_call)  # its session counts this view's calls
-    tickets, replies, users, organizations, problem = {}, {}, {}, {}, None
+    tickets: dict[int, TicketSnapshot] = {}
+    replies: dict[int, datetime | None] = {}
+    users: dict[int, str] = {}
+    organizations: dict[int, str] = {}
+    problem = None
     try:
         tickets = directory.tickets_of(client, [e.ticket_id for e in episodes])
         replies = directory.last_replies(client, tickets, policy.integration_user_id)

@@ -10,8 +10,10 @@ still belong to the navigation Zendesk started, and arrive without it.
 
 import logging
 import secrets
+from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..core.reporting.dashboard_access import may_open, role_name
@@ -33,7 +35,7 @@ NOT_SET_UP = (
 
 
 @bp.get("/dashboard/login")
-def login():
+def login() -> ResponseReturnValue:
     """Send the browser to Zendesk's authorization page, with a state and a PKCE challenge kept in a cookie."""
     services = current_app.extensions["escalator"]
     settings = services.settings
@@ -50,7 +52,7 @@ def login():
 
 
 @bp.get(CALLBACK)
-def callback():
+def callback() -> ResponseReturnValue:
     """Take Zendesk's answer: exchange the code, read the user's role, let them in or say why not."""
     services = current_app.extensions["escalator"]
     settings, now = services.settings, services.clock().timestamp()
@@ -99,10 +101,12 @@ def redirect_uri() -> str:
 
 def _flows() -> URLSafeSerializer:
     settings = current_app.extensions["escalator"].settings
-    return URLSafeSerializer(session_key(settings.admin_token, settings.oauth_client_secret), salt="zendesk sign-in")
+    key = session_key(settings.admin_token, settings.oauth_client_secret)
+    assert key is not None  # the sign-in routes answer 404 unless zendesk_sign_in (a client secret) is set
+    return URLSafeSerializer(key, salt="zendesk sign-in")
 
 
-def _flow(value: str, now: float) -> dict | None:
+def _flow(value: str, now: float) -> dict[str, Any] | None:
     try:
         flow = _flows().loads(value)
     except BadSignature:
@@ -110,7 +114,7 @@ def _flow(value: str, now: float) -> dict | None:
     return flow if isinstance(flow, dict) and now < flow.get("ends", 0) else None
 
 
-def _page(status: int, title: str, message: str, onward: bool = False):
+def _page(status: int, title: str, message: str, onward: bool = False) -> tuple[str, int, dict[str, str]]:
     page = render_template(
         "message.html",
         title=title,

@@ -4,7 +4,8 @@ import json
 from datetime import datetime, timezone
 
 from ..errors import EscalatorError
-from ..store.inbox import Inbox, InboxRow
+from ..store.inbox import Inbox
+from ..store.rows import InboxRow
 from ..store.schema import DEAD
 
 ERROR_WIDTH = 90  # the list shows the start of each error; `show` shows all of it
@@ -16,6 +17,7 @@ def dead_letters(inbox: Inbox, action: str, row_id: int | None, now: datetime, r
     if action == "list":
         return list_dead(inbox)
     if action == "show":
+        assert row_id is not None  # cli_arguments requires a row id for show
         return show(inbox, row_id)
     return retry(inbox, row_id, now.timestamp(), retry_budget)
 

@@ -25,7 +25,7 @@ class EmbeddedServer(BaseApplication):
         self.pools: list[WorkerPool] = []
         super().__init__()
 
-    def load_config(self):
+    def load_config(self) -> None:
         options = {
             "bind": self.bind,
             "workers": 1,
@@ -41,7 +41,7 @@ class EmbeddedServer(BaseApplication):
         for key, value in options.items():
             self.cfg.set(key, value)
 
-    def load(self):
+    def load(self) -> Flask:
         # Runs in gunicorn's worker process, after the fork.
         app, pool = self.load_app()
         self.pools.append(pool)

@@ -9,7 +9,7 @@ through the injected sleep, never inside the Zendesk client.
 
 import time
 from collections import Counter, deque
-from typing import Callable, Iterator, TextIO
+from typing import Any, Callable, Iterator, TextIO, cast
 from urllib.parse import parse_qs, urlsplit
 
 from ..errors import EscalatorError, TicketNotFound, ZendeskRateLimited, ZendeskUnavailable
@@ -62,11 +62,13 @@ class Exports:
         per_minute: int = PER_MINUTE,
     ):
         self.reader, self.progress, self.sleep, self.clock = reader, progress, sleep, clock
-        self.per_minute, self.sent = per_minute, deque()
+        self.per_minute, self.sent = per_minute, deque[float]()
         self.pages: Counter[str] = Counter()
         self.waited = 0.0  # seconds spent waiting for the rate limit (pacing and Retry-After)
 
-    def time_based(self, label: str, fetch: Callable[[int], dict], key: str, start: int) -> Iterator[dict]:
+    def time_based(
+        self, label: str, fetch: Callable[[int], dict[str, Any]], key: str, start: int
+    ) -> Iterator[dict[str, Any]]:
         """The items of a time-based export from `start`, following end_time to the end of the stream."""
         while True:
             page = self.call(label, lambda: fetch(start))
@@ -74,13 +76,15 @@ class Exports:
             following = page.get("end_time") or _start_time(page.get("next_page"))
             # The last page; or an export that would not move on (it would repeat this page forever).
             last = page.get("end_of_stream", True) or not isinstance(following, int) or following <= start
-            self.progress.update(label, self.progress.end if last else following, self.pages[label])
+            # Not the last page: `following` is an int past `start` (as `last` says).
+            reached = self.progress.end if last else cast(int, following)
+            self.progress.update(label, reached, self.pages[label])
             if last:
                 break
-            start = following
+            start = reached
         self.progress.done()
 
-    def tickets(self, start: int) -> Iterator[dict]:
+    def tickets(self, start: int) -> Iterator[dict[str, Any]]:
         """Every ticket changed since `start` (the cursor-based ticket export), as it is today."""
         cursor = None
         while True:
@@ -95,7 +99,7 @@ class Exports:
                 break
         self.progress.done()
 
-    def call(self, label: str, request: Callable[[], dict], paced: bool = True) -> dict:
+    def call(self, label: str, request: Callable[[], dict[str, Any]], paced: bool = True) -> dict[str, Any]:
         """One request, paced if an export; after a 429 or 503 wait as told (a minute if not) and ask again."""
         failures = 0
         while True:

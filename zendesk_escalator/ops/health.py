@@ -1,6 +1,7 @@
 """Operator endpoints: /healthz (process up), /readyz (database reachable, Zendesk credentials accepted), /metrics."""
 
 from flask import Blueprint, current_app, jsonify
+from flask.typing import ResponseReturnValue
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
 from ..errors import StorageUnavailable
@@ -11,7 +12,7 @@ bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
-def healthz():
+def healthz() -> ResponseReturnValue:
     """The process is up (200 whatever Zendesk says: a restart fixes no token); say what it knows of Zendesk."""
     services = current_app.extensions["escalator"]
     answer = {"status": "ok", "dry_run": services.settings.dry_run}
@@ -26,7 +27,7 @@ def healthz():
 
 
 @bp.get("/readyz")
-def readyz():
+def readyz() -> ResponseReturnValue:
     """Ready when the database answers and the workers' last word on the Zendesk credentials was not a refusal."""
     try:
         credentials = CredentialStates(current_app.extensions["escalator"].inbox).read()
@@ -38,7 +39,7 @@ def readyz():
 
 
 @bp.get("/metrics")
-def metrics():
+def metrics() -> ResponseReturnValue:
     """Prometheus text: the counts of this machine's processes, business figures from the database."""
     services = current_app.extensions["escalator"]
     return exposition(services.metrics, services.figures), 200, {"Content-Type": CONTENT_TYPE_PLAIN_0_0_4}

@@ -10,6 +10,7 @@ Zendesk refusing the address.
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import ZendeskAdminError
 from ..schemas.webhooks import TEST_BODY
@@ -41,7 +42,7 @@ class Reach:
         return self.verdict in (REACHED, SIGNATURE, SERVICE_ERROR)
 
 
-def probe(admin: ZendeskAdmin, url: str, webhook_id: str | None = None) -> Reach:
+def probe(admin: ZendeskAdmin, url: str | None, webhook_id: str | None = None) -> Reach:
     """Ask Zendesk to send the test body to `url` (signed as webhook `webhook_id`, when given)."""
     request = {"endpoint": url, "http_method": "POST", "request_format": "json", "payload": json.dumps(TEST_BODY)}
     try:
@@ -52,7 +53,7 @@ def probe(admin: ZendeskAdmin, url: str, webhook_id: str | None = None) -> Reach
         return Reach(UNTESTED, None, error.meaning)
 
 
-def reach_of(response: dict) -> Reach:
+def reach_of(response: dict[str, Any]) -> Reach:
     """Read the endpoint's answer that Zendesk passed on."""
     status, payload = response.get("status_code"), str(response.get("payload") or "")
     answer = _json_object(payload)
@@ -68,7 +69,7 @@ def reach_of(response: dict) -> Reach:
     return Reach(NO_ANSWER if status in GATEWAY else NOT_THE_SERVICE, status, said)
 
 
-def explain(reach: Reach, url: str) -> str:
+def explain(reach: Reach, url: str | None) -> str:
     """What the test showed and what to do about it, in a sentence or two."""
     answered = f"answered {reach.status}" + (f" ({reach.said})" if reach.said else "")
     if reach.verdict == REACHED:
@@ -100,7 +101,7 @@ def explain(reach: Reach, url: str) -> str:
     return f"Zendesk's webhook test could not run: {reach.said}"
 
 
-def _json_object(text: str) -> dict:
+def _json_object(text: str) -> dict[str, Any]:
     try:
         value = json.loads(text)
     except ValueError:

@@ -9,7 +9,7 @@ Without them, or when that read fails, owners are shown by id.
 import sys
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Callable, TextIO
+from typing import Callable, Iterator, TextIO
 
 import click
 
@@ -52,7 +52,7 @@ def progress_bar(stream: TextIO) -> Progress:
     """A progress bar on `stream` (click's: only its label when the stream is not a terminal), for long reads."""
 
     @contextmanager
-    def bar(total: int):
+    def bar(total: int) -> Iterator[Callable[[int], None]]:
         if total < PROGRESS_FROM:
             with quiet(total) as advance:
                 yield advance

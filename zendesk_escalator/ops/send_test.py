@@ -3,6 +3,7 @@
 import json
 import uuid
 from datetime import datetime
+from typing import Any
 
 import requests
 
@@ -12,7 +13,7 @@ from ..signature import sign
 TIMEOUT = 10.0
 
 
-def trigger_body(ticket_id: int, now: datetime) -> dict:
+def trigger_body(ticket_id: int, now: datetime) -> dict[str, Any]:
     """The trigger body for this ticket: what can be known is filled in, the other hints are left out.
 
     A made-up hint (no tags, say) could let the worker skip the ticket; without
@@ -22,7 +23,7 @@ def trigger_body(ticket_id: int, now: datetime) -> dict:
     return {key: known[value] for key, value in TRIGGER_BODY_TEMPLATE.items() if value in known}
 
 
-def signed_request(body: bytes, secret: str | None, now: datetime) -> dict:
+def signed_request(body: bytes, secret: str | None, now: datetime) -> dict[str, Any]:
     """The headers Zendesk sends with a webhook (a fresh invocation id, as each of Zendesk's deliveries has)."""
     headers = {
         "Content-Type": "application/json; charset=utf-8",
@@ -68,7 +69,7 @@ def send_test(url: str, ticket_id: int, secrets: tuple[str, ...], now: datetime)
     return 0 if 200 <= response.status_code < 300 else 1
 
 
-def meaning(status: int, answer: dict, ticket_id: int, signed: bool) -> str:
+def meaning(status: int, answer: dict[str, Any], ticket_id: int, signed: bool) -> str:
     """What the service's answer says about its set-up."""
     if status == 202:
         return (

@@ -22,8 +22,10 @@ import secrets
 import threading
 from collections import deque
 from dataclasses import dataclass
+from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.datastructures import Headers
 
 SESSION_HOURS = 12
 TRIES_PER_MINUTE = 10
@@ -79,7 +81,8 @@ class SessionSigner:
             return None
         if not (isinstance(session, dict) and isinstance(session.get("ends"), (int, float)) and now < session["ends"]):
             return None
-        who = session.get("who") if isinstance(session.get("who"), dict) else {"kind": TOKEN}
+        found = session.get("who")
+        who: dict[str, Any] = found if isinstance(found, dict) else {"kind": TOKEN}
         return Viewer(
             who.get("kind", TOKEN), who.get("id"), who.get("name") or "", who.get("role") or "", session.get("id")
         )
@@ -102,7 +105,7 @@ class Throttle:
     def __init__(self, limit: int = TRIES_PER_MINUTE, window: float = 60.0):
         self.limit, self.window = limit, window
         self._lock = threading.Lock()
-        self._misses: dict[str, deque] = {}
+        self._misses: dict[str, deque[float]] = {}
 
     def wait(self, address: str, now: float) -> int:
         """Seconds this address must wait before it may try again (0: it may)."""
@@ -115,7 +118,7 @@ class Throttle:
         with self._lock:
             self._recent(address, now).append(now)
 
-    def _recent(self, address: str, now: float) -> deque:
+    def _recent(self, address: str, now: float) -> deque[float]:
         for stale in [a for a, m in self._misses.items() if not m or m[-1] <= now - self.window]:
             del self._misses[stale]  # bounded by the addresses that guessed within a minute
         misses = self._misses.setdefault(address, deque())
@@ -124,7 +127,7 @@ class Throttle:
         return misses
 
 
-def secure_cookie(scheme: str, remote_address: str | None, headers) -> bool:
+def secure_cookie(scheme: str, remote_address: str | None, headers: Headers) -> bool:
     """Mark cookies Secure unless the request is plain http from this machine with no proxy in between.
 
     A proxy header only ever makes it stricter: it is never trusted to say the

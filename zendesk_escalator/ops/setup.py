@@ -2,7 +2,7 @@
 webhook, its trigger category and triggers, idempotently."""
 
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from ..core.policy import Policy
@@ -107,8 +107,8 @@ def _set_up_triggers(
     admin: ZendeskAdmin,
     policy: Policy,
     category: Step | None,
-    webhook_id,
-    guard: dict,
+    webhook_id: str,
+    guard: dict[str, Any],
     exclude_tags: bool,
 ) -> int:
     """The category, then the triggers that call the webhook (held back with `apply`, when it holds);
@@ -122,7 +122,7 @@ def _set_up_triggers(
     return sum(step.action != CREATE for step in steps)
 
 
-def _ticket_forms(admin: ZendeskAdmin) -> list[dict] | None:
+def _ticket_forms(admin: ZendeskAdmin) -> list[dict[str, Any]] | None:
     """The account's ticket forms; None when Zendesk will not list them (a plan without ticket forms)."""
     try:
         return admin.ticket_forms()
@@ -174,6 +174,7 @@ def run_setup_command(
     admin, policy = build_admin(settings), load_policy(rules_path)
     if remove:
         return run_remove(admin, policy, dry_run, fields, settings.oauth_client_id)
+    assert url is not None  # cli_arguments requires --url unless --remove
     return run_setup(
         admin,
         policy,

@@ -6,6 +6,8 @@ The view "Escalations" lists the open episodes from ticket data alone: the escal
 tag (kept while an episode is active or monitoring), grouped by level, oldest first.
 """
 
+from typing import Any
+
 from ..core.policy import Policy
 from .setup_plan import CREATE, FIELDS, NAME, UNCHANGED, UPDATE, Step, canonical
 
@@ -14,7 +16,7 @@ VIEW_DESCRIPTION = f"Open escalations (active or monitoring), by level, oldest f
 OUTPUT_KEYS = ("columns", "group_by", "group_order", "sort_by", "sort_order")
 
 
-def plan_forms(forms: list[dict] | None, field_ids: dict[str, object]) -> list[Step]:
+def plan_forms(forms: list[dict[str, Any]] | None, field_ids: dict[str, object]) -> list[Step]:
     """Each active form that lacks an escalation field gets it, after the form's own fields."""
     wanted = [(role, field_id) for role, field_id in field_ids.items() if field_id is not None]
     steps = []
@@ -34,7 +36,7 @@ def plan_forms(forms: list[dict] | None, field_ids: dict[str, object]) -> list[S
     return steps
 
 
-def desired_view(policy: Policy, field_ids: dict[str, object]) -> dict:
+def desired_view(policy: Policy, field_ids: dict[str, object]) -> dict[str, Any]:
     """The shared view: open episodes, grouped by level (highest first), oldest escalation first."""
     level, status, escalated_at = (field_ids.get(role) for role in ("level", "status", "escalated_at"))
     custom = [field_id for field_id in (level, status, escalated_at) if field_id is not None]
@@ -66,12 +68,12 @@ def desired_view(policy: Policy, field_ids: dict[str, object]) -> dict:
     }
 
 
-def our_view(found: list[dict]) -> dict | None:
+def our_view(found: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The view setup made: titled "Escalations", its description saying setup wrote it (an admin's own is not)."""
     return next((v for v in found if v.get("title") == VIEW_TITLE and NAME in (v.get("description") or "")), None)
 
 
-def plan_view(desired: dict, found: list[dict]) -> Step:
+def plan_view(desired: dict[str, Any], found: list[dict[str, Any]]) -> Step:
     """Find ours; create it, or update only what differs."""
     ours = our_view(found)
     if ours is None:
@@ -88,7 +90,7 @@ def plan_view(desired: dict, found: list[dict]) -> Step:
     )
 
 
-def _output(execution: dict) -> dict:
+def _output(execution: dict[str, Any]) -> dict[str, Any]:
     """A view's `execution`, as Zendesk shows it, in the `output` form a view is written in."""
     group, sort = execution.get("group") or {}, execution.get("sort") or {}
     return {
@@ -100,7 +102,7 @@ def _output(execution: dict) -> dict:
     }
 
 
-def _same(key: str, value):
+def _same(key: str, value: Any) -> object:
     """Compare as Zendesk means it: conditions as setup's triggers are compared, ids as text."""
     if key in ("all", "any"):
         return canonical("conditions", {"all": value or []})

@@ -8,6 +8,7 @@ one: at creation, or when asked for a new one, which setup does only while
 ZENDESK_OAUTH_CLIENT_SECRET is not set (the old secret is then used nowhere).
 """
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..settings import Settings
@@ -24,7 +25,7 @@ def callback_for(webhook_url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{CALLBACK_PATH}"
 
 
-def plan_oauth_client(found: list[dict], identifier: str, callback: str) -> Step:
+def plan_oauth_client(found: list[dict[str, Any]], identifier: str, callback: str) -> Step:
     """Create the client, add this callback to it, or leave it as it is."""
     client = next((c for c in found if c.get("identifier") == identifier), None)
     if client is None:
@@ -61,13 +62,13 @@ class OAuthClientSetup:
         self.step = plan_oauth_client(admin.oauth_clients(), identifier, callback)
         self.secret: str | None = None
 
-    def create(self, body: dict) -> dict:
+    def create(self, body: dict[str, Any]) -> dict[str, Any]:
         """Create the client; its secret is kept to be printed."""
         client = self.admin.create_oauth_client(body)
         self.secret = client.get("secret")
         return client
 
-    def explain(self, client_id, dry_run: bool, secret_set: bool) -> None:
+    def explain(self, client_id: Any, dry_run: bool, secret_set: bool) -> None:
         """Say how sign-in with Zendesk gets its secret (a new one only while none is set)."""
         if dry_run:
             print(

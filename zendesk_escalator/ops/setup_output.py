@@ -1,6 +1,8 @@
 """What `escalator setup` prints: each step (carried out, planned or held back), Zendesk's test of the webhook, the
 loop guard, where the signing secret goes, the fields' ids for the policy, and the calls it cost."""
 
+from typing import Any, Callable
+
 from ..core.policy import Policy
 from ..zendesk.admin import ZendeskAdmin
 from .reach import SIGNATURE, Reach, explain
@@ -18,14 +20,21 @@ class StepApplier:
     def __init__(self, dry_run: bool):
         self.dry_run, self.hold, self.held = dry_run, False, 0
 
-    def __call__(self, step: Step, create, update):
+    def __call__(
+        self,
+        step: Step,
+        create: Callable[[dict[str, Any]], dict[str, Any]] | None,
+        update: Callable[[Any, dict[str, Any]], object] | None,
+    ) -> Any:  # the object's id (Zendesk's: a number, or a string for webhooks)
         held = self.hold and step.action != UNCHANGED
         self.held += held
         verb = HELD if held else step.action if self.dry_run else DONE[step.action]
         object_id = step.id
         if step.action == CREATE:
+            assert step.body is not None and create is not None  # a creation carries its body (forms are never made)
             object_id = f"<new {step.kind} id>" if self.dry_run or held else create(step.body)["id"]
         elif step.action == UPDATE and not (self.dry_run or held):
+            assert step.body is not None and update is not None  # an update carries its changes (categories: never)
             update(step.id, step.body)
         why = f" ({step.why})" if step.why else ""
         shown = f" [{object_id}]" if object_id is not None and not str(object_id).startswith("<") else ""
@@ -83,7 +92,7 @@ def explain_guard(named: bool, user_id: int) -> None:
 def explain_secret(
     admin: ZendeskAdmin,
     webhook: Step,
-    webhook_id,
+    webhook_id: str,
     dry_run: bool,
     secrets: tuple[str, ...],
     refused: tuple[str, int] | None,
@@ -115,7 +124,7 @@ def explain_secret(
     )
 
 
-def explain_fields(policy: Policy, ids: dict) -> None:
+def explain_fields(policy: Policy, ids: dict[str, Any]) -> None:
     if all(getattr(policy.fields, role) == value for role, value in ids.items()):
         print("Policy: its [fields] already names these fields.")
     elif any(str(value).startswith("<") for value in ids.values()):  # a dry run: not created yet

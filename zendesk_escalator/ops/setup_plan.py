@@ -6,6 +6,7 @@ update (with only what differs) or unchanged, so that a second run sends no writ
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from ..core.policy import Policy
 
@@ -27,17 +28,17 @@ class Step:
     kind: str  # field, webhook, category, trigger
     name: str
     action: str  # create, update, unchanged
-    body: dict | None = None  # the object to create, or only the keys to change
-    found: dict | None = None
+    body: dict[str, Any] | None = None  # the object to create, or only the keys to change
+    found: dict[str, Any] | None = None
     why: str = ""
 
     @property
-    def id(self):
+    def id(self) -> Any:  # Zendesk's id: a number, or a string for webhooks
         """The id of the object found (None when it is to be created)."""
         return (self.found or {}).get("id")
 
 
-def plan_fields(policy: Policy, found: list[dict]) -> dict[str, Step]:
+def plan_fields(policy: Policy, found: list[dict[str, Any]]) -> dict[str, Step]:
     """Per [fields] role, find the field by the policy's id, else by title; create what is missing."""
     custom = [f for f in found if f.get("removable", True)]  # system fields (Subject, Status, ...) are not
     steps = {}
@@ -52,7 +53,7 @@ def plan_fields(policy: Policy, found: list[dict]) -> dict[str, Step]:
     return steps
 
 
-def _desired_field(kind: str, title: str, policy: Policy) -> dict:
+def _desired_field(kind: str, title: str, policy: Policy) -> dict[str, Any]:
     field = {
         "type": kind,
         "title": title,
@@ -68,24 +69,25 @@ def _desired_field(kind: str, title: str, policy: Policy) -> dict:
     return field
 
 
-def _field_step(field: dict | None, desired: dict, missing: str) -> Step:
+def _field_step(field: dict[str, Any] | None, desired: dict[str, Any], missing: str) -> Step:
     if field is None:
         return Step("field", desired["title"], CREATE, desired, why=missing)
-    changes, why = {}, []
+    changes: dict[str, Any] = {}
+    why: list[str] = []
     if not field.get("active", True):
         changes["active"], why = True, ["inactive"]
     options = field.get("custom_field_options") or []
     have = {option["value"] for option in options}
-    missing = [o for o in desired.get("custom_field_options", []) if o["value"] not in have]
-    if missing and field.get("type") == "tagger":  # the options sent replace the list: keep the admin's
+    absent = [o for o in desired.get("custom_field_options", []) if o["value"] not in have]
+    if absent and field.get("type") == "tagger":  # the options sent replace the list: keep the admin's
         kept = [{"name": o["name"], "value": o["value"]} for o in options]  # an option's id is read-only
-        changes["custom_field_options"] = kept + missing
-        why.append("options " + ", ".join(o["value"] for o in missing) + " missing")
+        changes["custom_field_options"] = kept + absent
+        why.append("options " + ", ".join(o["value"] for o in absent) + " missing")
     action = UPDATE if changes else UNCHANGED
     return Step("field", field.get("title", desired["title"]), action, changes or None, field, "; ".join(why))
 
 
-def our_webhook(found: list[dict]) -> dict | None:
+def our_webhook(found: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The webhook setup made among those found: named NAME, called by triggers (not an event webhook)."""
     return next(
         (w for w in found if w.get("name") == NAME and "conditional_ticket_events" in (w.get("subscriptions") or [])),
@@ -93,7 +95,7 @@ def our_webhook(found: list[dict]) -> dict | None:
     )
 
 
-def plan_webhook(found: list[dict], url: str) -> Step:
+def plan_webhook(found: list[dict[str, Any]], url: str) -> Step:
     """Our webhook is the one named NAME that triggers can call (a trigger webhook, not an event one)."""
     desired = {
         "name": NAME,
@@ -114,7 +116,7 @@ def plan_webhook(found: list[dict], url: str) -> Step:
     return Step("webhook", NAME, UPDATE if changes else UNCHANGED, changes or None, ours, why)
 
 
-def plan_category(found: list[dict] | None) -> Step | None:
+def plan_category(found: list[dict[str, Any]] | None) -> Step | None:
     """Our trigger category; None when the account has no trigger categories."""
     if found is None:
         return None
@@ -124,7 +126,7 @@ def plan_category(found: list[dict] | None) -> Step | None:
     return Step("category", NAME, UNCHANGED, found=ours)
 
 
-def canonical(key: str, value):
+def canonical(key: str, value: Any) -> object:
     """Compare as Zendesk means it: ids as text, tag lists as sets, the webhook body as JSON."""
     if key == "category_id":
         return None if value is None else str(value)
@@ -136,14 +138,14 @@ def canonical(key: str, value):
     return value
 
 
-def _condition(condition: dict) -> tuple:
+def _condition(condition: dict[str, Any]) -> tuple[object, ...]:
     value = condition.get("value")
     if condition.get("field") == "current_tags" and isinstance(value, str):
         value = " ".join(sorted(value.split()))
     return condition.get("field"), condition.get("operator"), None if value is None else str(value)
 
 
-def _action(action: dict) -> tuple:
+def _action(action: dict[str, Any]) -> tuple[object, ...]:
     value = action.get("value")
     if action.get("field") == "notification_webhook" and isinstance(value, list) and len(value) == 2:
         try:

@@ -2,6 +2,7 @@
 to get there (pure: no I/O)."""
 
 import json
+from typing import Any, Iterable
 
 from ..core.policy import Policy
 from ..core.state import LEVEL_TAG
@@ -13,12 +14,12 @@ VIA_WEB_SERVICE = "5"
 TRIGGER_BODY = json.dumps(TRIGGER_BODY_TEMPLATE, indent=2)
 
 
-def loop_guard(definitions: dict, user_id: int) -> tuple[dict, bool]:
+def loop_guard(definitions: dict[str, Any], user_id: int) -> tuple[dict[str, Any], bool]:
     """ "Current user is not <the integration user>" as Zendesk offers it; else "update via is not web service".
 
     The second element says whether the integration user itself could be named.
     """
-    role = next((c for c in definitions.get("conditions_all") or [] if c.get("subject") == "role"), {})
+    role: dict[str, Any] = next((c for c in definitions.get("conditions_all") or [] if c.get("subject") == "role"), {})
     offered = {str(v.get("value")) for v in role.get("values") or []}
     operators = {str(o.get("value")) for o in role.get("operators") or []}
     if str(user_id) in offered and "is_not" in operators:
@@ -26,15 +27,17 @@ def loop_guard(definitions: dict, user_id: int) -> tuple[dict, bool]:
     return {"field": "current_via_id", "operator": "is_not", "value": VIA_WEB_SERVICE}, False
 
 
-def can_exclude_tags(definitions: dict) -> bool:
+def can_exclude_tags(definitions: dict[str, Any]) -> bool:
     """Whether the tags condition offers "contains none of" (not_includes)."""
-    tags = next((c for c in definitions.get("conditions_all") or [] if c.get("subject") == "current_tags"), {})
+    tags: dict[str, Any] = next(
+        (c for c in definitions.get("conditions_all") or [] if c.get("subject") == "current_tags"), {}
+    )
     return "not_includes" in {str(o.get("value")) for o in tags.get("operators") or []}
 
 
 def desired_triggers(
-    policy: Policy, webhook_id: str, category_id: str | None, guard: dict, exclude_tags: bool = True
-) -> list[dict]:
+    policy: Policy, webhook_id: str, category_id: str | None, guard: dict[str, Any], exclude_tags: bool = True
+) -> list[dict[str, Any]]:
     """The triggers that call the webhook: narrow conditions, each with the loop guard."""
     changed = {"field": "update_type", "operator": "is", "value": "Change"}
     wanted = [
@@ -97,12 +100,12 @@ def desired_triggers(
 def _trigger(
     title: str,
     why: str,
-    conditions: list[dict],
-    guard: dict,
+    conditions: list[dict[str, Any]],
+    guard: dict[str, Any],
     webhook_id: str,
     category_id: str | None,
-    any_of: list[dict] | None = None,
-) -> dict:
+    any_of: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     if all(c["field"] != guard["field"] for c in conditions):  # "end-user" already excludes the integration user
         conditions = [*conditions, guard]
     trigger = {
@@ -117,7 +120,7 @@ def _trigger(
     return trigger
 
 
-def _tags(operator: str, tags) -> dict:
+def _tags(operator: str, tags: Iterable[str]) -> dict[str, Any]:
     return {"field": "current_tags", "operator": operator, "value": " ".join(dict.fromkeys(tags))}
 
 
@@ -133,7 +136,7 @@ def _levels(policy: Policy) -> list[int]:
     return sorted({policy.cc.level, policy.manual.level, *(i.level for i in policy.impacts)})
 
 
-def plan_triggers(desired: list[dict], found: list[dict]) -> list[Step]:
+def plan_triggers(desired: list[dict[str, Any]], found: list[dict[str, Any]]) -> list[Step]:
     """Match by title; update what differs; deactivate ours that the policy no longer needs."""
     by_title = {t.get("title"): t for t in found}
     steps = []

@@ -9,7 +9,10 @@ Wrong tokens are not throttled per client address as the dashboard's are: every 
 proxy, so a guesser would lock every agent out; 32 random characters are not guessed.
 """
 
-from flask import Blueprint, current_app, jsonify, request
+from typing import Any, Callable
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
 
 from ..core.reporting.ticket_view import ticket_view
 from ..errors import StorageUnavailable
@@ -19,6 +22,7 @@ from ..zendesk.admin import ZendeskAdmin
 from ..zendesk.client import ZendeskClient
 from .sessions import same
 from .user_names import UserNames
+from .web_services import WebServices
 
 bp = Blueprint("sidebar", __name__)
 HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
@@ -31,7 +35,7 @@ OFF = (
 
 
 @bp.get("/app/tickets/<int:ticket_id>")
-def ticket(ticket_id: int):
+def ticket(ticket_id: int) -> ResponseReturnValue:
     """The ticket's escalation for holders of the app token: 403 when none is configured, 401 without it."""
     services = current_app.extensions["escalator"]
     token = services.settings.app_token
@@ -55,16 +59,16 @@ def ticket(ticket_id: int):
     return _json(ticket_view(ticket_id, episode, moments, services.policy, services.clock(), owner), 200)
 
 
-def _names(services) -> UserNames:
+def _names(services: WebServices) -> UserNames:
     """This process's kept names; without Zendesk credentials none are read (owners are shown by id)."""
-    names = current_app.extensions.get("escalator_user_names")
+    names: UserNames | None = current_app.extensions.get("escalator_user_names")
     if names is None:
         lookup = _lookup(services) if services.settings.has_credentials else (lambda user_id: None)
         names = current_app.extensions.setdefault("escalator_user_names", UserNames(lookup))
     return names
 
 
-def _lookup(services):
+def _lookup(services: WebServices) -> Callable[[int], str | None]:
     client = ZendeskClient(services.settings, on_call=services.metrics.zendesk_call)  # counted in /metrics
     admin = ZendeskAdmin(client.session, min(NAME_TIMEOUT, services.settings.api_timeout))
 
@@ -74,5 +78,7 @@ def _lookup(services):
     return lookup
 
 
-def _json(body: dict, status: int, headers: dict | None = None):
+def _json(
+    body: dict[str, Any], status: int, headers: dict[str, str] | None = None
+) -> tuple[Response, int, dict[str, str]]:
     return jsonify(body), status, {**HEADERS, **(headers or {})}

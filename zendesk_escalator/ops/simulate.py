@@ -4,7 +4,7 @@ payload and recorded API answers, and what it would send, printed as JSON."""
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from ..actions import ZendeskWriter
 from ..core.escalation.triggers import escalation_rules
@@ -14,6 +14,7 @@ from ..errors import ConfigError, PayloadError
 from ..schemas.webhooks import is_event_webhook, load_event, load_trigger
 from ..settings import Settings
 from ..worker.escalate import NotificationHandler
+from ..worker.ports import TicketSource, Writer
 from ..zendesk.stand_ins import DryRunWriter, HintReader, RecordedZendesk
 
 TICKET_READ = "GET /api/v2/tickets/{id}.json?include=users"
@@ -30,7 +31,7 @@ def run_simulate(
 
 def simulate(
     policy: Policy, payload: str, ticket: str | None, comments: str | None, clock: Callable[[], datetime]
-) -> dict:
+) -> dict[str, Any]:
     """The report of one simulated webhook: the screening, the reads, the outcome, and the request it would send."""
     body = _read_json(payload, "payload")
     try:
@@ -38,6 +39,9 @@ def simulate(
     except PayloadError as error:
         raise ConfigError("payload", f"{payload} is not a webhook body: {error}") from None
     rules = escalation_rules()
+    recorded: RecordedZendesk | None
+    reader: TicketSource
+    writer: Writer
     if ticket:
         recorded = RecordedZendesk(
             _read_json(ticket, "--ticket", "ticket", TICKET_READ),
@@ -63,7 +67,7 @@ def simulate(
     return {k: v for k, v in report.items() if v is not None}
 
 
-def _read_json(path: str, role: str, key: str | None = None, read: str = "") -> dict:
+def _read_json(path: str, role: str, key: str | None = None, read: str = "") -> dict[str, Any]:
     """A JSON object from a file given as `role`, holding `key` when given; a ConfigError naming the file if not."""
     try:
         value = json.loads(Path(path).read_text(encoding="utf-8"))

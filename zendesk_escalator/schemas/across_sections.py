@@ -1,13 +1,14 @@
 """Rules that span sections of the policy file: every level it names is described, each field has one role."""
 
 from collections.abc import Iterator
+from typing import Any
 
 from marshmallow import ValidationError
 
 FIELD_ROLES = ("status", "level", "reason", "escalated_at")
 
 
-def levels_described(data: dict) -> None:
+def levels_described(data: dict[str, Any]) -> None:
     """Once [[levels]] describes any level, every level the policy escalates to must be described, once."""
     described = [level.level for level in data["levels"]]
     for n, number in enumerate(described, 1):
@@ -24,7 +25,7 @@ def levels_described(data: dict) -> None:
             )
 
 
-def one_role_per_field(data: dict) -> None:
+def one_role_per_field(data: dict[str, Any]) -> None:
     """Each [fields] role has its own field: one field cannot hold the status and the level."""
     roles: dict[int, str] = {}
     for role in FIELD_ROLES:
@@ -37,7 +38,7 @@ def one_role_per_field(data: dict) -> None:
             roles[field_id] = role
 
 
-def _levels_named(data: dict) -> Iterator[tuple[str, int]]:
+def _levels_named(data: dict[str, Any]) -> Iterator[tuple[str, int]]:
     """Each level the policy can escalate to, with the key that leads there."""
     yield "cc.level", data["cc"].level
     yield "manual.level", data["manual"].level

@@ -1,6 +1,6 @@
 """What every schema here shares: strict and lenient bases, the base that builds a core dataclass, error flattening."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, post_load
@@ -31,27 +31,27 @@ class DataclassSchema(Strict):
     shapes: ClassVar[Mapping[str, Callable[[Any], Any]]] = {}
 
     @post_load
-    def build(self, data, **_):
+    def build(self, data: dict[str, Any], **_: Any) -> Any:
         return self.builds(**{key: self.shapes.get(key, _as_loaded)(value) for key, value in data.items()})
 
 
-def _as_loaded(value):
+def _as_loaded(value: Any) -> Any:
     return value
 
 
-def lower_case_set(values) -> frozenset[str]:
+def lower_case_set(values: Iterable[str]) -> frozenset[str]:
     """Host and domain names compare in lower case."""
     return frozenset(value.lower() for value in values)
 
 
-class OneOrMany(fields.List):
+class OneOrMany(fields.List[Any]):
     """A list, or a single value standing for a list of one (policy files: `priority = "urgent"`)."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> list[Any]:
         return super()._deserialize(value if isinstance(value, list) else [value], attr, data, **kwargs)
 
 
-def first_error(messages, prefix: str = "") -> tuple[str, str]:
+def first_error(messages: object, prefix: str = "") -> tuple[str, str]:
     """Flatten marshmallow's nested messages to ('impact[2].when.priority[1]', 'Must be one of ...').
 
     A list's entries are counted from 1, as the file's reader counts them.

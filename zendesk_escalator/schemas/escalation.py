@@ -1,6 +1,7 @@
 """[escalation]: the addresses that escalate, the integration user, the tag and the note an escalation writes."""
 
 from string import Template
+from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates
 
@@ -20,7 +21,7 @@ class EscalationSchema(Strict):
     note_template = fields.String(load_default=DEFAULT_NOTE)
 
     @validates("note_template")
-    def renders(self, value, **_):
+    def renders(self, value: str, **_: Any) -> None:
         unknown = set(Template(value).get_identifiers()) - NOTE_PLACEHOLDERS
         if unknown:
             raise ValidationError(f"unknown placeholder(s) {sorted(unknown)}; use {sorted(NOTE_PLACEHOLDERS)}")

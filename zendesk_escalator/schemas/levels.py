@@ -1,5 +1,7 @@
 """[[levels]] and [[routes]]: who follows an escalation at each level, and which group an escalated ticket goes to."""
 
+from typing import Any
+
 from marshmallow import fields, pre_load
 
 from ..core.conditions import When
@@ -27,6 +29,6 @@ class RouteSchema(DataclassSchema):
     when = fields.Nested(WhenSchema, load_default=When)
 
     @pre_load
-    def older_keys(self, data, **_):
+    def older_keys(self, data: object, **_: Any) -> object:
         old = {"tags": "tags_any", "form_id": "form_id", "field": "fields"}
         return when_from_old_keys(data, old) if isinstance(data, dict) else data

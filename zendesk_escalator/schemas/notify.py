@@ -1,6 +1,7 @@
 """[[notify]]: the chat targets told of hierarchical escalation, each with the steps it takes."""
 
 import re
+from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
@@ -9,8 +10,9 @@ from .base import DataclassSchema
 from .values import LevelNumber, slug
 
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
-KIND_KEYS = {SLACK_BOT: ("token_env", "channel")}  # a kind's own keys; the webhook kinds take url_env
-WEBHOOK_KEYS = ("url_env",)
+# A kind's own keys (keyed by the loaded kind, None when missing); the webhook kinds take url_env.
+KIND_KEYS: dict[str | None, tuple[str, ...]] = {SLACK_BOT: ("token_env", "channel")}
+WEBHOOK_KEYS: tuple[str, ...] = ("url_env",)
 
 
 def env_name(value: str) -> None:
@@ -49,7 +51,7 @@ class NotifySchema(DataclassSchema):
     api_url = fields.Url(load_default=SLACK_API, schemes={"https", "http"}, require_tld=False)
 
     @validates_schema
-    def keys_of_its_kind(self, data, **_):
+    def keys_of_its_kind(self, data: dict[str, Any], **_: Any) -> None:
         own = KIND_KEYS.get(data.get("kind"), WEBHOOK_KEYS)
         for key in own:
             if data.get(key) is None:

@@ -1,5 +1,7 @@
 """[phone]: the escalation hotline, Zendesk Talk numbers (or lines) whose calls escalate."""
 
+from typing import Any
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..core.channels import HotlinePolicy
@@ -23,7 +25,7 @@ class PhoneSchema(DataclassSchema):
     reason = fields.String(load_default="phone", validate=slug)
 
     @validates_schema
-    def names_a_line(self, data, **_):
+    def names_a_line(self, data: dict[str, Any], **_: Any) -> None:
         if not data["numbers"] and not data["line_ids"]:
             raise ValidationError(
                 "name the hotline: numbers (E.164) or line_ids (Talk lines), or leave [phone] out", "numbers"

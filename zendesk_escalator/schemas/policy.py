@@ -1,5 +1,7 @@
 """The whole policy file: each section's schema, the rules across sections, the core Policy built from them."""
 
+from typing import Any
+
 from marshmallow import ValidationError, fields, post_load, validates_schema
 
 from ..core.channels import HotlinePolicy
@@ -13,10 +15,10 @@ from ..core.policy import (
     Policy,
     RecurringPolicy,
     ReportPolicy,
-    SlaPolicy,
     StatusValues,
     Trigger,
 )
+from ..core.sla_policy import SlaPolicy
 from .across_sections import levels_described, one_role_per_field
 from .base import Strict
 from .dashboard import DashboardSchema
@@ -55,7 +57,7 @@ class PolicySchema(Strict):
     schedules = Schedules(load_default=dict)
 
     @validates_schema
-    def schedules_named_exist(self, data, **_):
+    def schedules_named_exist(self, data: dict[str, Any], **_: Any) -> None:
         named = [
             ("sla.schedule", data["sla"].schedule),
             ("lifecycle.cadence_schedule", data["lifecycle"].cadence_schedule),
@@ -67,13 +69,13 @@ class PolicySchema(Strict):
                 raise ValidationError(f"no [schedules.{name}] in the policy (known: {known})", key)
 
     @validates_schema
-    def across_sections(self, data, **_):
+    def across_sections(self, data: dict[str, Any], **_: Any) -> None:
         levels_described(data)
         one_role_per_field(data)
         names_once(data["notify"])
 
     @validates_schema
-    def report_ticket_has_an_assignee(self, data, **_):
+    def report_ticket_has_an_assignee(self, data: dict[str, Any], **_: Any) -> None:
         report = data["report"]
         if report.enabled and report.email and data["escalation"]["integration_user_id"] is None:
             raise ValidationError(
@@ -83,7 +85,7 @@ class PolicySchema(Strict):
             )
 
     @post_load
-    def build(self, data, **_):
+    def build(self, data: dict[str, Any], **_: Any) -> Policy:
         escalation = data["escalation"]
         return Policy(
             addresses=frozenset(a.lower() for a in escalation["addresses"]),

@@ -19,7 +19,8 @@ def parse_policy(text: str) -> Policy:
     except tomllib.TOMLDecodeError as error:
         raise ConfigError("policy", f"not valid TOML: {error}") from None
     try:
-        return PolicySchema().load(raw)
+        policy: Policy = PolicySchema().load(raw)  # its post_load builds the Policy
+        return policy
     except ValidationError as error:
         key, problem = first_error(error.messages)
         if problem == UNKNOWN:

@@ -1,6 +1,7 @@
 """[recurring]: an organization's run of urgent or high tickets escalates the newest."""
 
 from datetime import timedelta
+from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates
 
@@ -32,11 +33,11 @@ class RecurringSchema(DataclassSchema):
     check_every = Duration(load_default=timedelta(minutes=10))
 
     @validates("within")
-    def not_too_long(self, value, **_):
+    def not_too_long(self, value: timedelta, **_: Any) -> None:
         if not timedelta(hours=1) <= value <= LONGEST_WINDOW:
             raise ValidationError("must be between 1 hour and 30 days")
 
     @validates("check_every")
-    def sensible_pace(self, value, **_):
+    def sensible_pace(self, value: timedelta, **_: Any) -> None:
         if value < timedelta(minutes=1):
             raise ValidationError("at least 1 minute (each check is one search request)")

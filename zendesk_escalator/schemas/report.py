@@ -1,7 +1,9 @@
 """[report]: the daily status report, posted on a ticket or sent as a new ticket to an address."""
 
 import re
+from collections.abc import Mapping
 from datetime import time
+from typing import Any
 
 from marshmallow import ValidationError, fields, validates_schema
 
@@ -13,10 +15,10 @@ from .values import known_zone
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
-class _TimeOfDay(fields.Field):
+class _TimeOfDay(fields.Field[time]):
     """A local time "HH:MM"."""
 
-    def _deserialize(self, value, attr, data, **kwargs) -> time:
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> time:
         match = _HHMM.match(value.strip()) if isinstance(value, str) else None
         if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
             raise ValidationError(f'{value!r} is not a time of day: write "HH:MM", such as "08:00"')
@@ -36,7 +38,7 @@ class ReportSchema(DataclassSchema):
     name = fields.String(load_default=None)
 
     @validates_schema
-    def one_destination(self, data, **_):
+    def one_destination(self, data: dict[str, Any], **_: Any) -> None:
         if data["enabled"] and (data["ticket_id"] is None) == (data["email"] is None):
             raise ValidationError(
                 "set ticket_id (an internal note on that ticket) or email (a new ticket to "

@@ -9,8 +9,10 @@ A day left out is closed; "24:00" ends a shift at midnight; errors name the key 
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from marshmallow import ValidationError, fields, post_load, validates_schema
 
@@ -31,10 +33,12 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-class _Shift(fields.Field):
+class _Shift(fields.Field[tuple[int, int]]):
     """A shift "HH:MM-HH:MM" within one day, as minutes from midnight."""
 
-    def _deserialize(self, value, attr, data, **kwargs) -> tuple[int, int]:
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> tuple[int, int]:
         match = _SHIFT.match(value.strip()) if isinstance(value, str) else None
         if not match:
             raise ValidationError(f'{value!r} is not a shift: write "HH:MM-HH:MM", such as "09:00-17:00"')
@@ -50,10 +54,12 @@ class _Shift(fields.Field):
         return start, end
 
 
-class _Holiday(fields.Field):
+class _Holiday(fields.Field[tuple[date, date]]):
     """A local date "2027-01-01", or an inclusive range "2026-12-24..2026-12-26"."""
 
-    def _deserialize(self, value, attr, data, **kwargs) -> tuple[date, date]:
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> tuple[date, date]:
         days, shown = self._days(value), repr(str(value))
         if days[1] < days[0]:
             raise ValidationError(f"{shown} ends before it starts")
@@ -64,7 +70,7 @@ class _Holiday(fields.Field):
         return days
 
     @staticmethod
-    def _days(value) -> tuple[date, date]:
+    def _days(value: object) -> tuple[date, date]:
         if isinstance(value, date) and not isinstance(value, datetime):  # a TOML date written bare
             return value, value
         first, _, last = value.partition(_RANGE) if isinstance(value, str) else ("", "", "")
@@ -89,7 +95,7 @@ class HoursSchema(Strict):
     saturday = OneOrMany(_Shift(), load_default=list)
 
     @validates_schema
-    def no_overlap(self, data, **_):
+    def no_overlap(self, data: dict[str, Any], **_: Any) -> None:
         for day, shifts in data.items():
             ordered = sorted(shifts)
             for (first, first_end), (second, second_end) in zip(ordered, ordered[1:]):
@@ -108,7 +114,7 @@ class ScheduleSchema(Strict):
     holidays = OneOrMany(_Holiday(), load_default=list)
 
     @post_load
-    def build(self, data, **_) -> Schedule:
+    def build(self, data: dict[str, Any], **_: Any) -> Schedule:
         intervals = tuple(
             (DAYS.index(day) * DAY + start, DAYS.index(day) * DAY + end)
             for day, shifts in data["hours"].items()
@@ -120,10 +126,12 @@ class ScheduleSchema(Strict):
             raise ValidationError(str(error), field_name="hours") from None
 
 
-class Schedules(fields.Field):
+class Schedules(fields.Field[dict[str, Schedule]]):
     """The policy file's [schedules] section: schedules by name, each Schedule carrying its name."""
 
-    def _deserialize(self, value, attr, data, **kwargs) -> dict[str, Schedule]:
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> dict[str, Schedule]:
         if not isinstance(value, dict):
             raise ValidationError("expected tables of schedules by name, such as [schedules.emea]")
         loaded, errors = {}, {}
@@ -137,9 +145,10 @@ class Schedules(fields.Field):
         return loaded
 
 
-def _load_schedule(name: str, body) -> Schedule:
+def _load_schedule(name: str, body: object) -> Schedule:
     if not _NAME.match(name):
         raise ValidationError("a schedule's name uses lower-case letters, digits and _ only")
     if not isinstance(body, dict):
         raise ValidationError("expected a table with time_zone, hours and holidays")
-    return ScheduleSchema().load(body)
+    schedule: Schedule = ScheduleSchema().load(body)  # its post_load builds a Schedule
+    return schedule

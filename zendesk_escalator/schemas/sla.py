@@ -1,6 +1,7 @@
 """[sla]: acting on Zendesk's own SLA clock, and the service's fallback targets."""
 
 from datetime import timedelta
+from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
@@ -54,6 +55,6 @@ class SlaSchema(DataclassSchema):
     fallback = fields.List(fields.Nested(FallbackSchema), load_default=list)
 
     @validates_schema
-    def levels_in_order(self, data, **_):
+    def levels_in_order(self, data: dict[str, Any], **_: Any) -> None:
         if not data["warning_level"] <= data["breach_level"] <= data["max_level"]:
             raise ValidationError("must hold: warning_level <= breach_level <= max_level", "breach_level")

@@ -1,6 +1,6 @@
 """[cc], [manual] and [[impact]]: what escalates a ticket, at which level and priority."""
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from marshmallow import ValidationError, fields, pre_load, validates
 
@@ -33,10 +33,10 @@ class ImpactSchema(DataclassSchema):
     when = fields.Nested(WhenSchema, required=True)
 
     @pre_load
-    def older_keys(self, data, **_):
+    def older_keys(self, data: object, **_: Any) -> object:
         return when_from_old_keys(data, {"tag": "tags_any"}) if isinstance(data, dict) else data
 
     @validates("when")
-    def not_empty(self, value, **_):
+    def not_empty(self, value: When, **_: Any) -> None:
         if value == When():
             raise ValidationError("an empty condition would escalate every ticket")

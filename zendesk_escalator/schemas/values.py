@@ -1,7 +1,9 @@
 """The values the policy file's sections share: names, priorities, levels, durations, phrases, time zones."""
 
 import re
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
@@ -18,7 +20,7 @@ POSITIVE = timedelta.resolution  # a Duration's `shortest` when it must be longe
 class LevelNumber(fields.Integer):
     """An escalation level: a whole number from 1 to 99."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any):
         super().__init__(strict=True, validate=validate.Range(min=1, max=99), **kwargs)
 
 
@@ -28,7 +30,7 @@ def words(value: str) -> None:
         raise ValidationError(f"{value!r} has no word in it: a phrase needs letters or digits")
 
 
-class Duration(fields.Field):
+class Duration(fields.Field[timedelta | None]):
     """A span of time written with its unit: "90s", "30m", "4h", "1d", "1h30m"; at most 365 days.
 
     `shortest`: the least it may be (POSITIVE: longer than zero); zero when not given.
@@ -38,11 +40,13 @@ class Duration(fields.Field):
     PART = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|m|min|s)")
     SECONDS = {"d": 86400, "h": 3600, "m": 60, "min": 60, "s": 1}
 
-    def __init__(self, *, shortest: timedelta = timedelta(0), **kwargs):
+    def __init__(self, *, shortest: timedelta = timedelta(0), **kwargs: Any):
         super().__init__(**kwargs)
         self.shortest = shortest
 
-    def _deserialize(self, value, attr, data, **kwargs) -> timedelta | None:
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> timedelta | None:
         if value is False and self.allow_none:
             return None  # "false": this moment is turned off
         if isinstance(value, (int, float)) and not isinstance(value, bool):

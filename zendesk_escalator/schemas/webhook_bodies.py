@@ -1,5 +1,8 @@
 """The bodies Zendesk's webhooks send, as marshmallow schemas: a trigger's template and an event's envelope."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from marshmallow import ValidationError, fields, validate
 
 from ..ids import RenderedId, ZendeskId
@@ -8,10 +11,12 @@ from .base import Lenient
 EVENT_ID = validate.Regexp(r"^[\x21-\x7e]{1,200}\Z", error="an event id: 1 to 200 visible ASCII characters")
 
 
-class TagList(fields.Field):
+class TagList(fields.Field[tuple[str, ...]]):
     """Tags as a list or as Zendesk renders {{ticket.tags}}: one space-separated string."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> tuple[str, ...]:
         if isinstance(value, str):
             return tuple(value.split())
         if isinstance(value, list) and all(isinstance(tag, str) for tag in value):
@@ -22,7 +27,8 @@ class TagList(fields.Field):
 class LowerString(fields.String):
     """String hint normalised to lower case (event webhooks send enums upper-case)."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    # Where String answers a str, this one answers None for "" (unset): hence the override ignore.
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str | None:  # type: ignore[override]
         text = super()._deserialize(value, attr, data, **kwargs)
         return text.lower() or None
 
@@ -32,7 +38,8 @@ class Role(fields.String):
 
     SPELLINGS = {"enduser": "end-user", "administrator": "admin"}
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    # Where String answers a str, this one answers None for "" (unset): hence the override ignore.
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str | None:  # type: ignore[override]
         text = super()._deserialize(value, attr, data, **kwargs).strip().lower()
         compact = "".join(ch for ch in text if ch.isalpha())
         return self.SPELLINGS.get(compact, compact) or None

@@ -1,5 +1,7 @@
 """Load webhook bodies (trigger or event webhooks) into one core Notification."""
 
+from typing import Any
+
 from marshmallow import Schema, ValidationError
 
 from ..core.notification import CommentHint, Notification
@@ -49,7 +51,7 @@ TRIGGER_BODY_TEMPLATE = {
 TEST_BODY = {"test": "zendesk-escalator"}
 
 
-def is_test(body) -> bool:
+def is_test(body: object) -> bool:
     """Whether a webhook body is Zendesk's test request made by `check` or `setup` (or by hand with TEST_BODY)."""
     return body == TEST_BODY
 
@@ -97,12 +99,12 @@ def load_event(body: object) -> Notification:
     )
 
 
-def _channel(via: dict | None) -> str | None:
+def _channel(via: dict[str, Any] | None) -> str | None:
     channel = (via or {}).get("channel")
     return str(channel) if isinstance(channel, (str, int)) and not isinstance(channel, bool) else None
 
 
-def _comment_hint(comment: dict) -> CommentHint:
+def _comment_hint(comment: dict[str, Any]) -> CommentHint:
     author = comment.get("author") or {}
     return CommentHint(
         id=comment.get("id"),
@@ -122,11 +124,12 @@ def _ticket_id_from_subject(subject: str | None) -> int:
         raise PayloadError("detail.id", "missing ticket id (neither detail.id nor subject zen:ticket:<id>)") from None
 
 
-def _load(schema: Schema, body: object) -> dict:
+def _load(schema: Schema, body: object) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise PayloadError("body", "must be a JSON object")
     try:
-        return schema.load(body)
+        loaded: dict[str, Any] = schema.load(body)  # the schemas here have no post_load: a dict
+        return loaded
     except ValidationError as error:
         field_name, problem = first_error(error.messages)
         raise PayloadError(field_name, problem) from None

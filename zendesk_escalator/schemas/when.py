@@ -1,5 +1,7 @@
 """The one condition type of the policy file, `when`, and the older keys (release 0.1.0) it replaced."""
 
+from typing import Any, Iterable
+
 from marshmallow import ValidationError, fields, post_load, validate
 
 from ..core.conditions import When
@@ -15,7 +17,7 @@ def _field_id(value: str) -> None:
         raise ValidationError("a custom field id (digits)") from None
 
 
-def _scalar(value) -> None:
+def _scalar(value: object) -> None:
     if not isinstance(value, (str, int, float, bool)):
         raise ValidationError("a field value must be text, a number or true/false")
 
@@ -39,8 +41,10 @@ class WhenSchema(Strict):
     phrases = OneOrMany(fields.String(validate=words), load_default=list)
 
     @post_load
-    def build(self, data, **_):
-        text = lambda values: frozenset(str(v).lower() if isinstance(v, bool) else str(v) for v in values)  # noqa: E731
+    def build(self, data: dict[str, Any], **_: Any) -> When:
+        def text(values: Iterable[object]) -> frozenset[str]:
+            return frozenset(str(v).lower() if isinstance(v, bool) else str(v) for v in values)
+
         return When(
             tags_any=frozenset(data["tags_any"]),
             tags_all=frozenset(data["tags_all"]),
@@ -54,7 +58,7 @@ class WhenSchema(Strict):
         )
 
 
-def when_from_old_keys(data: dict, old: dict[str, str]) -> dict:
+def when_from_old_keys(data: dict[str, Any], old: dict[str, str]) -> dict[str, Any]:
     """Keys of release 0.1.0 become a `when`; mixing both forms is an error that says so."""
     found = {key: data[key] for key in old if key in data}
     if not found:

@@ -17,7 +17,7 @@ views of one web process.
 import threading
 import time
 from datetime import datetime
-from typing import Callable
+from typing import Any, Callable, Iterable, TypeVar
 
 from cachetools import LRUCache, TTLCache
 
@@ -30,16 +30,19 @@ TICKET_SECONDS = 55.0
 NAME_SECONDS = 15 * 60.0
 REPLY_READS = 20
 CACHE_SIZE = 5000
+V = TypeVar("V")  # what a cache keeps by id
 
 
 class Directory:
     """Caches of tickets, names and last replies for one web process; `read` fills them through one client."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic):
-        self.tickets: TTLCache = TTLCache(CACHE_SIZE, TICKET_SECONDS, timer=clock)
-        self.users: TTLCache = TTLCache(CACHE_SIZE, NAME_SECONDS, timer=clock)
-        self.organizations: TTLCache = TTLCache(CACHE_SIZE, NAME_SECONDS, timer=clock)
-        self.replies: LRUCache = LRUCache(CACHE_SIZE)  # ticket id -> (replies counted, newest public reply)
+        self.tickets: TTLCache[int, TicketSnapshot] = TTLCache(CACHE_SIZE, TICKET_SECONDS, timer=clock)
+        self.users: TTLCache[int, str] = TTLCache(CACHE_SIZE, NAME_SECONDS, timer=clock)
+        self.organizations: TTLCache[int, str] = TTLCache(CACHE_SIZE, NAME_SECONDS, timer=clock)
+        self.replies: LRUCache[int, tuple[int | None, datetime | None]] = LRUCache(
+            CACHE_SIZE
+        )  # ticket id -> (replies counted, newest public reply)
         self.lock = threading.Lock()  # cachetools' caches are not thread-safe
 
     def tickets_of(self, reader: TicketReader, ids: list[int]) -> dict[int, TicketSnapshot]:
@@ -52,7 +55,9 @@ class Directory:
             found.update(read)
         return found
 
-    def names(self, admin: ZendeskAdmin, user_ids: set[int], organization_ids: set[int]) -> tuple[dict, dict]:
+    def names(
+        self, admin: ZendeskAdmin, user_ids: set[int], organization_ids: set[int]
+    ) -> tuple[dict[int, str], dict[int, str]]:
         """Users' and organizations' names by id (unknown ids are left out)."""
         users, missing = self._cached(self.users, user_ids)
         if missing:
@@ -69,7 +74,8 @@ class Directory:
 
         `ignore` is the integration user: its own public replies (the checklist's questions) ask, they answer nothing.
         """
-        known, reads = {}, 0
+        known: dict[int, datetime | None] = {}
+        reads = 0
         for ticket_id, ticket in sorted(tickets.items()):
             with self.lock:
                 kept = self.replies.get(ticket_id)
@@ -82,19 +88,19 @@ class Directory:
                     self.replies[ticket_id] = (ticket.agent_replies, known[ticket_id])
         return known
 
-    def _cached(self, cache: TTLCache, ids) -> tuple[dict, list[int]]:
+    def _cached(self, cache: TTLCache[int, V], ids: Iterable[int]) -> tuple[dict[int, V], list[int]]:
         with self.lock:
             found = {i: cache[i] for i in ids if i in cache}
         return found, sorted(set(ids) - set(found))
 
-    def _keep(self, cache: TTLCache, objects: list[dict]) -> dict[int, str]:
+    def _keep(self, cache: TTLCache[int, str], objects: list[dict[str, Any]]) -> dict[int, str]:
         named = {o["id"]: o["name"] for o in objects if isinstance(o.get("id"), int) and o.get("name")}
         with self.lock:
             cache.update(named)
         return named
 
 
-def newest_reply(comments_json: dict, ignore: int | None) -> datetime | None:
+def newest_reply(comments_json: dict[str, Any], ignore: int | None) -> datetime | None:
     """When an agent last wrote publicly, among the newest page of comments (newest first)."""
     page = comments_from_api(comments_json).page
     return next(

@@ -1,5 +1,7 @@
 """A failed admin call in plain words: what it means and what to do about it, with Zendesk's own details."""
 
+from typing import Any
+
 from ..errors import ZendeskError, ZendeskRateLimited, ZendeskUnavailable
 
 
@@ -30,7 +32,7 @@ def plain_words(error: ZendeskError) -> str:
     return f"Zendesk refused the request ({status}).{said}"
 
 
-def details(body: dict) -> str:
+def details(body: dict[str, Any]) -> str:
     """Zendesk's error body as one readable line (classic `details` or the newer `errors` list)."""
     lines = []
     for name, problems in (body.get("details") or {}).items():

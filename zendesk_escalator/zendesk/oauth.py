@@ -13,6 +13,7 @@ here can revoke it with `read` alone.
 import base64
 import hashlib
 import secrets
+from typing import Any
 from urllib.parse import urlencode
 
 import requests
@@ -59,7 +60,7 @@ class ZendeskSignIn:
     def __init__(self, session: ZendeskSession, client_id: str, client_secret: str, timeout: float):
         self.session, self.client_id, self.client_secret, self.timeout = session, client_id, client_secret, timeout
 
-    def user(self, code: str, verifier: str, redirect_uri: str) -> dict:
+    def user(self, code: str, verifier: str, redirect_uri: str) -> dict[str, Any]:
         """Exchange the code, read users/me.json with the token, forget the token; the user as Zendesk has it."""
         answer = self._call(
             "POST",
@@ -115,7 +116,7 @@ class ZendeskSignIn:
             raise
         raise SignInFailed("Zendesk made a token for a made-up code")
 
-    def _call(self, method: str, path: str, doing: str, **options) -> dict:
+    def _call(self, method: str, path: str, doing: str, **options: Any) -> dict[str, Any]:
         try:
             with translated_errors(self.session):
                 response = self.session.request(
@@ -141,7 +142,7 @@ class ZendeskSignIn:
         return body
 
 
-def _json(response: requests.Response) -> dict:
+def _json(response: requests.Response) -> dict[str, Any]:
     try:
         body = response.json()
     except ValueError:

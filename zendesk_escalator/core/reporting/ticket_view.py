@@ -33,8 +33,11 @@ NEXT_STEPS = {"update_due": "customer update due", "monitoring_end": "monitoring
 class Moment(Protocol):
     """A pending timer row of the ticket (store.overview's Moment): its kind and payload."""
 
-    kind: str
-    payload: dict[str, Any]
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def payload(self) -> dict[str, Any]: ...
 
 
 def ticket_view(
