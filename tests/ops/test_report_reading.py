@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from conftest import SAMPLES
+from support.databases import open_inbox
 from support.fake_admin import FakeAdmin
 from support.fake_zendesk import Fault
 
@@ -14,7 +15,7 @@ from zendesk_escalator.core.reporting.report import ACTED, ENDED, FAILED, WAITIN
 from zendesk_escalator.ops.report import PROGRESS_FROM, run_report
 from zendesk_escalator.schemas.policy_file import load_policy
 from zendesk_escalator.settings import Settings
-from zendesk_escalator.store.inbox import Inbox, InboxRow
+from zendesk_escalator.store.inbox import InboxRow
 from zendesk_escalator.worker.report_gathering import gather, owner_names, sla_timer
 from zendesk_escalator.zendesk.admin import ZendeskAdmin
 from zendesk_escalator.zendesk.transport import ZendeskSession
@@ -102,7 +103,7 @@ class Terminal(io.StringIO):
 @pytest.mark.parametrize("count, shown", [(PROGRESS_FROM, True), (PROGRESS_FROM - 1, False)])
 def test_many_timer_rows_show_a_progress_bar_on_a_terminal(tmp_path, count, shown):
     settings = Settings(database_url=f"sqlite:///{tmp_path}/inbox.db")
-    Inbox(settings.database_url).schedule(
+    open_inbox(settings.database_url).schedule(
         [
             {
                 "kind": "timer",

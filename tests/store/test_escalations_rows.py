@@ -34,7 +34,7 @@ def following(calls: list):
 
 
 def test_only_the_steps_not_stored_before_make_rows(any_inbox):
-    store, calls = Escalations(any_inbox), []
+    store, calls = Escalations(any_inbox.database), []
     episode = store.save(opened(), NOW, following(calls))
     store.save(episode, NOW, following(calls))  # saved again, no new step: no row
     raised = store.save(episode.moved(NOW, ACTIVE, "escalated", "", 2, "outage"), NOW, following(calls))
@@ -44,7 +44,7 @@ def test_only_the_steps_not_stored_before_make_rows(any_inbox):
 
 
 def test_rows_that_cannot_be_written_leave_no_step_saved(any_inbox):
-    store = Escalations(any_inbox)
+    store = Escalations(any_inbox.database)
     episode = store.save(opened(), NOW)
 
     def broken(episode, first, now):

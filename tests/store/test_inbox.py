@@ -4,10 +4,11 @@ import threading
 
 import pytest
 from conftest import drop_everything
+from support.databases import open_inbox
 
 from zendesk_escalator.errors import StorageUnavailable
 from zendesk_escalator.store.claims import CRASH_LIMIT
-from zendesk_escalator.store.inbox import DEAD, DONE, PENDING, RUNNING, Inbox
+from zendesk_escalator.store.schema import DEAD, DONE, PENDING, RUNNING
 
 
 def add(inbox, key, ticket, now=100.0, **kw):
@@ -239,11 +240,11 @@ def test_concurrent_claimers_never_share_a_row(any_inbox):
     claimed, lock = [], threading.Lock()
 
     def claimer(name):
-        peer = Inbox(str(any_inbox.engine.url.render_as_string(hide_password=False)))
+        peer = open_inbox(str(any_inbox.database.engine.url.render_as_string(hide_password=False)))
         while rows := peer.claim(name, 101.0, 60):
             with lock:
                 claimed.extend(r.dedupe_key for r in rows)
-        peer.close()
+        peer.database.close()
 
     threads = [threading.Thread(target=claimer, args=(f"w{i}",)) for i in range(4)]
     for t in threads:
@@ -254,13 +255,13 @@ def test_concurrent_claimers_never_share_a_row(any_inbox):
 
 
 def test_processes_starting_together_migrate_the_schema_once(any_inbox):
-    url = any_inbox.engine.url.render_as_string(hide_password=False)
-    drop_everything(any_inbox)
-    errors, peers = [], [Inbox(url) for _ in range(6)]
+    url = any_inbox.database.engine.url.render_as_string(hide_password=False)
+    drop_everything(any_inbox.database)
+    errors, peers = [], [open_inbox(url) for _ in range(6)]
 
     def start(peer):
         try:
-            peer.migrate()
+            peer.database.migrate()
         except Exception as error:  # noqa: BLE001 - any failure is the finding
             errors.append(error)
 
@@ -272,15 +273,15 @@ def test_processes_starting_together_migrate_the_schema_once(any_inbox):
     assert errors == []
     assert add(peers[0], "a", 1)
     for peer in peers:
-        peer.close()
+        peer.database.close()
 
 
 def test_unreachable_database_raises_storage_unavailable(tmp_path):
-    broken = Inbox("postgresql://nobody@127.0.0.1:1/none?connect_timeout=1")
+    broken = open_inbox("postgresql://nobody@127.0.0.1:1/none?connect_timeout=1")
     with pytest.raises(StorageUnavailable):
         broken.accept("notification", "a", 1, {}, 1.0)
     with pytest.raises(StorageUnavailable):
-        broken.ping()
+        broken.database.ping()
 
 
 def test_reads_do_not_wait_for_a_sqlite_writer(inbox):
@@ -288,10 +289,12 @@ def test_reads_do_not_wait_for_a_sqlite_writer(inbox):
     import sqlite3
 
     add(inbox, "a", 1)
-    writer = sqlite3.connect(inbox.engine.url.database, isolation_level=None)
+    writer = sqlite3.connect(inbox.database.engine.url.database, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")  # as a worker transaction in progress
     answers = []
-    reader = threading.Thread(target=lambda: answers.extend([inbox.counts()[PENDING], len(inbox.rows()), inbox.ping()]))
+    reader = threading.Thread(
+        target=lambda: answers.extend([inbox.counts()[PENDING], len(inbox.rows()), inbox.database.ping()])
+    )
     reader.start()
     reader.join(timeout=2)
     waited = reader.is_alive()

@@ -1,12 +1,13 @@
-"""An inbox row as the worker sees it, and the update that ends a lease on rows."""
+"""An inbox row as the worker sees it, the update that ends a lease on rows, and the queue's depth as read by the
+inbox and the overview."""
 
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import literal_column, update
+from sqlalchemy import func, literal_column, select, update
 from sqlalchemy.engine import Connection
 
-from .schema import PENDING, RUNNING, inbox
+from .schema import DEAD, DONE, PENDING, RUNNING, inbox
 
 OPEN: list = [literal_column(f"'{status}'") for status in (PENDING, RUNNING)]  # matches the partial indexes
 SUPERSEDED = json.dumps({"status": "superseded"})  # the result of a timer whose plan changed before it ran
@@ -78,3 +79,17 @@ def finish(conn: Connection, ids: list[int], owner: str | None, now: float, **va
         conditions += [inbox.c.lease_owner == owner, inbox.c.status == RUNNING]
     done = conn.execute(update(inbox).where(*conditions).values(lease_owner=None, updated_at=now, **values))
     return done.rowcount == len(ids)
+
+
+def status_counts(conn: Connection) -> dict[str, int]:
+    """Rows per status (every status named, 0 when none is in it)."""
+    found = conn.execute(select(inbox.c.status, func.count()).group_by(inbox.c.status))
+    return {PENDING: 0, RUNNING: 0, DONE: 0, DEAD: 0, **{status: count for status, count in found}}
+
+
+def oldest_due(conn: Connection, now: float) -> float | None:
+    """When the longest-waiting due row (pending, or running past its lease) fell due; None when none is."""
+    found: float | None = conn.execute(
+        select(func.min(inbox.c.run_at)).where(inbox.c.status.in_(OPEN), inbox.c.run_at <= now)
+    ).scalar()
+    return found
