@@ -3,9 +3,10 @@
 import json
 from dataclasses import replace
 from datetime import datetime
-from typing import Callable
+from typing import Any, Callable, Mapping, cast
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import RowMapping
 
 from ..core.lifecycle.episode import CLOSED, Episode
 from .handle import Database
@@ -13,7 +14,7 @@ from .planning import schedule_in
 from .schema import escalations
 
 # The rows that follow from an episode's steps from `first` on (episode, first, now): written with the episode.
-FollowingRows = Callable[[Episode, int, float], list[dict]]
+FollowingRows = Callable[[Episode, int, float], list[dict[str, Any]]]
 
 
 class Escalations:
@@ -58,7 +59,8 @@ class Escalations:
         with self.database.transaction() as conn:
             if episode.id is None:
                 stored = 0
-                new_id = conn.execute(escalations.insert().values(**values)).inserted_primary_key[0]
+                inserted = conn.execute(escalations.insert().values(**values))
+                new_id = inserted.inserted_primary_key[0]  # type: ignore[index]  # set by every single-row INSERT
                 episode = replace(episode, id=new_id)
             else:
                 record = conn.execute(select(escalations.c.record).where(escalations.c.id == episode.id)).scalar()
@@ -100,5 +102,6 @@ class Escalations:
             return dict(found.all())
 
 
-def _episode(row) -> Episode:
-    return Episode.from_record(row, json.loads(row["record"]))
+def _episode(row: RowMapping) -> Episode:
+    columns = cast(Mapping[str, Any], row)  # keyed by column name: RowMapping's keys are typed loosely
+    return Episode.from_record(columns, json.loads(row["record"]))

@@ -2,7 +2,7 @@
 
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Literal
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -107,7 +107,9 @@ class _StorageGuard:
     def __enter__(self) -> "_StorageGuard":
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> bool:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> Literal[False]:
         if isinstance(error, DBAPIError) and not isinstance(error, IntegrityError):
             raise StorageUnavailable(f"database unavailable: {error.orig!r}") from error
         return False

@@ -1,6 +1,7 @@
 """The inbox: the queue of work, a table on the database handle; accept, claim, finish and retry its rows."""
 
 import json
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 
@@ -26,7 +27,13 @@ class Inbox:
         self.marks = CommentMarks(database)  # written with the rows they finish
 
     def accept(
-        self, kind: str, dedupe_key: str, ticket_id: int, payload: dict, now: float, run_at: float | None = None
+        self,
+        kind: str,
+        dedupe_key: str,
+        ticket_id: int,
+        payload: dict[str, Any],
+        now: float,
+        run_at: float | None = None,
     ) -> bool:
         """Store one row durably (committed on return); False when the dedupe key was seen before."""
         row = dict(
@@ -61,7 +68,7 @@ class Inbox:
         with self.database.transaction() as conn:
             return claims.claim(conn, owner, now, lease_seconds, lock_rows=self.database.is_postgres)
 
-    def schedule(self, rows: list[dict], now: float) -> int:
+    def schedule(self, rows: list[dict[str, Any]], now: float) -> int:
         """Store timer or job rows not stored yet; return how many were new.
 
         Each row: kind, dedupe_key, ticket_id, payload, run_at.
@@ -101,7 +108,7 @@ class Inbox:
         return done.rowcount == len(rows)
 
     def complete(
-        self, rows: list[InboxRow], owner: str, now: float, result: dict, comment_mark: int | None = None
+        self, rows: list[InboxRow], owner: str, now: float, result: dict[str, Any], comment_mark: int | None = None
     ) -> bool:
         """Mark rows done with their outcome (and remember the comments examined); False when the lease was lost."""
         with self.database.transaction() as conn:

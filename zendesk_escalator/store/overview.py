@@ -69,7 +69,7 @@ class Overview:
                 select(func.count())
                 .select_from(inbox)
                 .where(inbox.c.status == PENDING, inbox.c.last_error.is_not(None))
-            ).scalar()
+            ).scalar_one()
         with self.database.reading() as conn:
             counts = status_counts(conn)
         with self.database.reading() as conn:
