@@ -1,15 +1,19 @@
-"""The store's rings: after the commit that makes rows due, never before it, never for a rollback."""
+"""The database handle: its transactions and reads, its migration at start, its outages, and its rings: after the
+commit that makes rows due, never before it, never for a rollback."""
 
+import threading
 import time
 
 import psycopg
 import pytest
-from conftest import PG_URL
-from support.databases import open_inbox
+from conftest import PG_URL, drop_everything
+from support.databases import add_notification, open_inbox
 
+from zendesk_escalator.errors import StorageUnavailable
 from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.store.listen import CHANNEL
 from zendesk_escalator.store.planning import schedule_in
+from zendesk_escalator.store.schema import PENDING
 
 
 def timer(key: str, now: float) -> dict:
@@ -71,3 +75,53 @@ def test_on_sqlite_a_web_process_rings_the_worker_process_through_the_pipe(tmp_p
         assert worker.database.doorbell.wait(5)
     finally:
         reader.stop()
+
+
+def test_processes_starting_together_migrate_the_schema_once(any_inbox):
+    url = any_inbox.database.engine.url.render_as_string(hide_password=False)
+    drop_everything(any_inbox.database)
+    errors, peers = [], [open_inbox(url) for _ in range(6)]
+
+    def start(peer):
+        try:
+            peer.database.migrate()
+        except Exception as error:  # noqa: BLE001 - any failure is the finding
+            errors.append(error)
+
+    threads = [threading.Thread(target=start, args=(peer,)) for peer in peers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert add_notification(peers[0], "a", 1)
+    for peer in peers:
+        peer.database.close()
+
+
+def test_unreachable_database_raises_storage_unavailable(tmp_path):
+    broken = open_inbox("postgresql://nobody@127.0.0.1:1/none?connect_timeout=1")
+    with pytest.raises(StorageUnavailable):
+        broken.accept("notification", "a", 1, {}, 1.0)
+    with pytest.raises(StorageUnavailable):
+        broken.database.ping()
+
+
+def test_reads_do_not_wait_for_a_sqlite_writer(inbox):
+    """/metrics and /readyz must answer while the worker holds SQLite's write lock."""
+    import sqlite3
+
+    add_notification(inbox, "a", 1)
+    writer = sqlite3.connect(inbox.database.engine.url.database, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # as a worker transaction in progress
+    answers = []
+    reader = threading.Thread(
+        target=lambda: answers.extend([inbox.counts()[PENDING], len(inbox.rows()), inbox.database.ping()])
+    )
+    reader.start()
+    reader.join(timeout=2)
+    waited = reader.is_alive()
+    writer.rollback()
+    reader.join()
+    assert not waited
+    assert answers == [1, 1, None]
