@@ -70,6 +70,7 @@ class Overview:
                 .select_from(inbox)
                 .where(inbox.c.status == PENDING, inbox.c.last_error.is_not(None))
             ).scalar_one()
+        # One short read per figure (the queue's own reads, rows.py): none holds a snapshot for the others.
         with self.database.reading() as conn:
             counts = status_counts(conn)
         with self.database.reading() as conn:
