@@ -37,12 +37,12 @@ def scratch_database(database_url: str) -> str:
     """Drop the service's tables and migrate anew: benchmark figures must not depend on leftovers."""
     from conftest import drop_everything
 
-    from zendesk_escalator.store.inbox import Inbox
+    from zendesk_escalator.store.handle import Database
 
-    inbox = Inbox(database_url)
-    drop_everything(inbox)
-    inbox.migrate()
-    inbox.close()
+    database = Database(database_url)
+    drop_everything(database)
+    database.migrate()
+    database.close()
     return database_url
 
 

@@ -38,6 +38,7 @@ from support.fake_zendesk import FakeZendesk, cc_ticket
 from traffic import ESCALATING, mixed, plain_ticket
 
 from zendesk_escalator.signature import sign
+from zendesk_escalator.store.handle import Database
 from zendesk_escalator.store.inbox import Inbox
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,7 +170,7 @@ def main() -> None:
         report_latency(
             env, args, ids, latencies, answers, waits, work_ms, fake.requests[calls_warmup:calls_before], own, own_calls
         )
-        inbox = Inbox(env["DATABASE_URL"])
+        inbox = Inbox(Database(env["DATABASE_URL"]))
         mixes = [
             run_mix(base, fake, inbox, mix_tickets[kind], args.mix, kind, args.rate) for kind in mix_tickets if args.mix
         ]

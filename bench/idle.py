@@ -16,6 +16,7 @@ from sqlalchemy import event
 
 from zendesk_escalator.schemas.policy_file import load_policy
 from zendesk_escalator.settings import load_settings
+from zendesk_escalator.store.handle import Database
 from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.wiring import WorkerPool
 
@@ -28,7 +29,7 @@ def main() -> None:
     args = parser.parse_args()
     url = scratch_database(args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='escalator-idle-')}/inbox.db")
     settings = load_settings(service_env(url), dotenv_path=None, web=False)
-    inbox = Inbox(url)
+    inbox = Inbox(Database(url))
     pool = WorkerPool(settings, load_policy(settings.rules_path), inbox, args.threads).start()
     time.sleep(3)  # start-up: the periodic jobs are scheduled, the first claims made
     claims, statements = [0], [0]
@@ -39,7 +40,9 @@ def main() -> None:
         return claim(*a, **kw)
 
     inbox.claim = counted_claim
-    event.listen(inbox.engine, "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1))
+    event.listen(
+        inbox.database.engine, "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1)
+    )
     time.sleep(args.seconds)
     counted = claims[0], statements[0]
     pool.stop()

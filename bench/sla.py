@@ -37,6 +37,7 @@ from support.fake_zendesk import FakeZendesk
 from zendesk_escalator.core.snapshot_api import tickets_from_api
 from zendesk_escalator.schemas.policy_file import load_policy
 from zendesk_escalator.store.cursors import Cursors
+from zendesk_escalator.store.handle import Database
 from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.worker.feed import CURSOR
 from zendesk_escalator.worker.timers import TimerPlanner
@@ -114,7 +115,7 @@ def run(count: int, args, work: Path) -> list[str]:
     sla, limits = SweepTap(schedule=OFFICE), ZendeskLimits()
     fake = FakeZendesk({}, endpoints=[sla], fault=limits)
     fake.tickets, fake.metric_sets = world.tickets, world.metric_sets  # 100,000 tickets: no copy
-    inbox = Inbox(database_url)
+    inbox = Inbox(Database(database_url))
     planner = TimerPlanner(inbox, policy, utcnow)
     moment_ids = set(world.moment_ids)
     seed(inbox, planner, world, [t for t in world.tickets if t not in moment_ids])
@@ -122,8 +123,8 @@ def run(count: int, args, work: Path) -> list[str]:
     moments = world.place(start, args.minutes, policy.sla.warn_before, policy.sla.grace)
     seed(inbox, planner, world, world.moment_ids)
     settle_past(inbox)
-    Cursors(inbox).set(CURSOR, cursor_at(int(time.time())), time.time())
-    inbox.close()
+    Cursors(inbox.database).set(CURSOR, cursor_at(int(time.time())), time.time())
+    inbox.database.close()
     answers = sorted(
         [(m.answered_at, m.ticket_id) for m in moments if m.answered_at]
         + world.background_answers(start, args.minutes, args.answers)

@@ -11,11 +11,13 @@ os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
 import pytest
 import requests
 from support import contract_check, fuzzing, zendesk_contract
+from support.databases import open_inbox
 from support.fake_zendesk import FakeZendesk
 
 from zendesk_escalator.schemas.policy_file import load_policy, parse_policy
 from zendesk_escalator.settings import Settings
 from zendesk_escalator.signature import sign
+from zendesk_escalator.store.handle import Database
 from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.store.migrate import VERSION_TABLE
 from zendesk_escalator.store.schema import metadata
@@ -99,18 +101,18 @@ def settings(tmp_path):
     )
 
 
-def drop_everything(inbox: Inbox) -> None:
+def drop_everything(database: Database) -> None:
     """Drop the service's tables and its migration record (the PostgreSQL database persists)."""
-    metadata.drop_all(inbox.engine)
-    with inbox.engine.begin() as conn:
+    metadata.drop_all(database.engine)
+    with database.engine.begin() as conn:
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {VERSION_TABLE}")
 
 
 def fresh_pg_inbox() -> Inbox:
     """The PostgreSQL inbox with its tables dropped and migrated anew."""
-    inbox = Inbox(PG_URL)
-    drop_everything(inbox)
-    inbox.migrate()
+    inbox = open_inbox(PG_URL)
+    drop_everything(inbox.database)
+    inbox.database.migrate()
     return inbox
 
 
@@ -122,18 +124,18 @@ def any_inbox(request, tmp_path):
             pytest.skip("TEST_DATABASE_URL not set: PostgreSQL tests skipped")
         inbox = fresh_pg_inbox()
     else:
-        inbox = Inbox(f"sqlite:///{tmp_path}/inbox.db")
-        inbox.migrate()
+        inbox = open_inbox(f"sqlite:///{tmp_path}/inbox.db")
+        inbox.database.migrate()
     yield inbox
-    inbox.close()
+    inbox.database.close()
 
 
 @pytest.fixture
 def inbox(tmp_path):
-    inbox = Inbox(f"sqlite:///{tmp_path}/inbox.db")
-    inbox.migrate()
+    inbox = open_inbox(f"sqlite:///{tmp_path}/inbox.db")
+    inbox.database.migrate()
     yield inbox
-    inbox.close()
+    inbox.database.close()
 
 
 def sample_policy(extra: str = ""):

@@ -21,7 +21,7 @@ from .ops.simulate import run_simulate
 from .ops.worker_process import run_worker
 from .schemas.policy_file import load_policy
 from .settings import Settings, load_settings
-from .store.inbox import Inbox
+from .store.handle import Database
 from .wiring import build_pool, utcnow
 from .zendesk.client import build_admin
 
@@ -39,7 +39,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     """Bring the database to the newest schema and say which revision it is at."""
     settings = operator_settings()
-    print(f"database at revision {Inbox(settings.database_url).migrate()}")
+    print(f"database at revision {Database(settings.database_url).migrate()}")
     return 0
 
 

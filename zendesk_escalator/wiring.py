@@ -18,6 +18,7 @@ from .schemas.policy_file import load_policy
 from .settings import Settings, load_settings
 from .store.credential_state import CredentialStates
 from .store.cursors import Cursors
+from .store.handle import Database
 from .store.inbox import Inbox
 from .store.startup import migrate_or_wait
 from .worker.credentials import Credentials
@@ -56,6 +57,7 @@ class Services:
 
     settings: Settings
     policy: Policy
+    database: Database  # opened once; the tables (cursors, episodes, ...) are made on it
     inbox: Inbox
     metrics: Metrics
     clock: Clock
@@ -69,10 +71,10 @@ def build_web_services(
     settings = settings or load_settings()
     configure_logging(settings)
     policy = policy or load_policy(settings.rules_path)
-    inbox = inbox or Inbox(settings.database_url)
-    migrate_or_wait(inbox)
+    inbox = inbox or Inbox(Database(settings.database_url))
+    migrate_or_wait(inbox.database)
     announce_modes(settings, policy)
-    return Services(settings, policy, inbox, Metrics(policy), clock, inbox_gauges(inbox, clock))
+    return Services(settings, policy, inbox.database, inbox, Metrics(policy), clock, inbox_gauges(inbox, clock))
 
 
 def build_worker(
@@ -89,7 +91,7 @@ def build_worker(
     """Wire a worker with its own Zendesk client (one per thread: Zenpy is not thread-safe)."""
     metrics = (metrics or Metrics()).bind(policy)
     if settings.has_credentials and credentials is None:
-        credentials = Credentials(settings, CredentialStates(inbox))
+        credentials = Credentials(settings, CredentialStates(inbox.database))
     policy = with_account_host(policy, settings.subdomain)
     client = ZendeskWriter(settings, on_call=metrics.zendesk_call) if settings.has_credentials else None
     reader = client or HintReader()
@@ -131,7 +133,7 @@ def build_worker(
                 clock,
                 sleep,
                 dry_run=settings.dry_run,
-                account=AccountSchedule(Cursors(inbox)),
+                account=AccountSchedule(Cursors(inbox.database)),
                 lifecycle=lifecycle,
             ),
         )
@@ -166,7 +168,7 @@ def periodic_jobs(
     if not settings.has_credentials:
         return jobs
     if policy.sla.enabled:
-        cursors = Cursors(inbox)
+        cursors = Cursors(inbox.database)
         account = AccountSchedule(cursors)
         planner = TimerPlanner(inbox, policy, clock, account)
         # The schedule first: at a first start the feed's first reads should count in it (those read
@@ -206,7 +208,7 @@ def build_pool(
     breaker = Breaker(settings.retry_base_seconds)  # Zendesk's health is shared by the threads
     metrics = metrics or Metrics()  # one per process
     # So is what Zendesk says of the credentials.
-    credentials = Credentials(settings, CredentialStates(inbox)) if settings.has_credentials else None
+    credentials = Credentials(settings, CredentialStates(inbox.database)) if settings.has_credentials else None
     if settings.has_credentials:  # once a process, for its threads
         policy = with_account_lines(policy, settings)
     announce_targets(policy)

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from conftest import EXTRA_ROUTE, SAMPLES, sample_policy
+from support.databases import open_inbox
 from support.fake_admin import FakeAdmin, serve
 from support.fake_apps import FakeApps
 from support.fake_webhooks import TLS, flask_server, json_page, web_page
@@ -16,7 +17,6 @@ from zendesk_escalator.ops.check import CHECKS, OK, Context, Row, run_check, run
 from zendesk_escalator.ops.setup_triggers import desired_triggers
 from zendesk_escalator.schemas.policy_file import parse_policy
 from zendesk_escalator.settings import Settings
-from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.zendesk.apps import ZendeskApps
 from zendesk_escalator.zendesk.client import build_admin
 
@@ -96,7 +96,7 @@ def service(tmp_path):
 
     def start(secrets=(SECRET,)):
         settings = Settings(webhook_secrets=secrets, database_url=f"sqlite:///{tmp_path}/service.db")
-        inbox = Inbox(settings.database_url)
+        inbox = open_inbox(settings.database_url)
         return flask_server(create_app(settings, POLICY, inbox).test_client()), inbox
 
     return start
@@ -663,8 +663,8 @@ def test_a_policy_edited_since_the_service_started_is_said_to_need_a_restart(zen
     rules.write_text((SAMPLES / "policy.toml").read_text() + EXTRA_ROUTE)
     database = f"sqlite:///{tmp_path}/service.db"
     settings = Settings(rules_path=str(rules), database_url=database)
-    inbox = Inbox(database)
-    inbox.migrate()
+    inbox = open_inbox(database)
+    inbox.database.migrate()
     build_pool(settings, POLICY, inbox, 1)  # the service starts with this file
     fake = zendesk()
     code, rows, lines = check(tmp_path, capsys, fake, database_url=database)

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 
 import pytest
 from conftest import sample, sample_policy
+from support.databases import open_inbox
 from support.fake_audits import AuditEndpoints
 from support.fake_oauth import OAuthEndpoints
 from support.fake_sla import SlaEndpoints
@@ -21,7 +22,6 @@ from zendesk_escalator.ops.dashboard import agent_tickets
 from zendesk_escalator.ops.dashboard_auth import COOKIE
 from zendesk_escalator.settings import Settings
 from zendesk_escalator.store.escalations import Escalations
-from zendesk_escalator.store.inbox import Inbox
 
 TOKEN = "dashboard-token-0123456789"
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -210,7 +210,9 @@ def test_filters_by_state_level_owner_and_organization(world):
     service, fake, sla = world()
     escalated_three_hours_ago(service, fake, sla)
     now = service.clock()
-    Escalations(service.inbox).save(Episode(99, ACTIVE, now, 2, "outage", "impact", owner_id=900000000011), now)
+    Escalations(service.inbox.database).save(
+        Episode(99, ACTIVE, now, 2, "outage", "impact", owner_id=900000000011), now
+    )
 
     def shown(query):
         return section(service.http.get(f"/dashboard?{query}", headers=bearer()).get_data(as_text=True), "active")
@@ -254,7 +256,7 @@ def test_customer_and_ticket_data_is_escaped(world):
     service, fake, _ = world()
     now = service.clock()
     fake.tickets[99] = {"id": 99, "subject": HOSTILE, "status": "open", "requester_id": 20978392, "tags": []}
-    Escalations(service.inbox).save(Episode(99, ACTIVE, now, 2, HOSTILE, HOSTILE, (HOSTILE,)), now)
+    Escalations(service.inbox.database).save(Episode(99, ACTIVE, now, 2, HOSTILE, HOSTILE, (HOSTILE,)), now)
     service.inbox.accept("notification", "hostile", 99, {}, now.timestamp())
     rows = service.inbox.claim("test", now.timestamp(), 60)
     service.inbox.complete(
@@ -278,7 +280,7 @@ def test_an_empty_installation_says_so(world):
 
 
 def test_database_down_after_the_token_is_a_503(settings, policy):
-    broken = Inbox("postgresql://nobody@127.0.0.1:1/none?connect_timeout=1")
+    broken = open_inbox("postgresql://nobody@127.0.0.1:1/none?connect_timeout=1")
     http = create_app(replace(settings, admin_token=TOKEN), policy, broken).test_client()
     assert http.get("/dashboard").status_code == 401
     answer = http.get("/dashboard", headers=bearer())

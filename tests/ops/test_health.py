@@ -5,10 +5,10 @@ from dataclasses import replace
 
 import pytest
 from conftest import sample, signed_headers
+from support.databases import open_inbox
 
 from zendesk_escalator.app import create_app
 from zendesk_escalator.errors import ConfigError
-from zendesk_escalator.store.inbox import Inbox
 
 
 def test_healthz_says_dry_run(settings, policy, inbox):
@@ -22,7 +22,7 @@ def test_readyz_follows_the_database(settings, policy, inbox):
 
 
 def test_database_down_at_start_up_answers_503_not_crash(settings, policy):
-    broken = Inbox("postgresql://nobody@127.0.0.1:1/none?connect_timeout=1")
+    broken = open_inbox("postgresql://nobody@127.0.0.1:1/none?connect_timeout=1")
     http = create_app(settings, policy, broken).test_client()
     assert http.get("/healthz").status_code == 200
     assert http.get("/readyz").status_code == 503

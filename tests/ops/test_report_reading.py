@@ -6,11 +6,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from conftest import SAMPLES
+from support.databases import open_inbox
 
 from zendesk_escalator.ops.report import PROGRESS_FROM, run_report
 from zendesk_escalator.schemas.policy_file import load_policy
 from zendesk_escalator.settings import Settings
-from zendesk_escalator.store.inbox import Inbox
 
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
 BREACH = NOW - timedelta(hours=3)
@@ -37,7 +37,7 @@ class Terminal(io.StringIO):
 @pytest.mark.parametrize("count, shown", [(PROGRESS_FROM, True), (PROGRESS_FROM - 1, False)])
 def test_many_timer_rows_show_a_progress_bar_on_a_terminal(tmp_path, count, shown):
     settings = Settings(database_url=f"sqlite:///{tmp_path}/inbox.db")
-    Inbox(settings.database_url).schedule(
+    open_inbox(settings.database_url).schedule(
         [
             {
                 "kind": "timer",

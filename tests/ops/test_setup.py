@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SECRET, sample
+from support.databases import open_inbox
 from support.fake_admin import FakeAdmin, serve
 from support.fake_audits import AuditEndpoints
 from support.fake_webhooks import REFUSED, flask_server, web_page
@@ -19,7 +20,6 @@ from zendesk_escalator.errors import ZendeskAdminError
 from zendesk_escalator.ops.setup import run_setup
 from zendesk_escalator.schemas.webhooks import TRIGGER_BODY_TEMPLATE
 from zendesk_escalator.settings import Settings
-from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.zendesk.client import build_admin
 
 URL = "https://esc.example.com/webhooks/zendesk"
@@ -39,7 +39,7 @@ TITLES = [
 def service(tmp_path, policy):
     """The service's web app at an address, holding SECRET (what the fake gives a new webhook as its secret)."""
     settings = Settings(webhook_secrets=(SECRET,), database_url=f"sqlite:///{tmp_path}/service.db")
-    return flask_server(create_app(settings, policy, Inbox(settings.database_url)).test_client())
+    return flask_server(create_app(settings, policy, open_inbox(settings.database_url)).test_client())
 
 
 @pytest.fixture
@@ -644,7 +644,7 @@ def test_a_service_refusing_the_signature_is_named_with_the_secret_it_needs(zend
     set_up(fake, policy, secrets=(SECRET,))  # everything made; then the service restarts without the secret
     settings = Settings(webhook_secrets=("another-secret",), database_url=f"sqlite:///{tmp_path}/other.db")
     fake.endpoints[0].tester.network[URL] = flask_server(
-        create_app(settings, policy, Inbox(settings.database_url)).test_client()
+        create_app(settings, policy, open_inbox(settings.database_url)).test_client()
     )
     capsys.readouterr()
     set_up(fake, policy, secrets=(SECRET,), code=1)

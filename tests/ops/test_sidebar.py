@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
+from support.databases import open_inbox
 from support.fake_zendesk import Fault
 from support.service import TICKET, Clock
 from support.sidebar_world import TOKEN, escalate_by_cc, fake_zendesk, service_for
@@ -15,7 +16,6 @@ from zendesk_escalator.app import create_app
 from zendesk_escalator.errors import ZendeskUnavailable
 from zendesk_escalator.ops import sessions
 from zendesk_escalator.ops.user_names import UserNames
-from zendesk_escalator.store.inbox import Inbox
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 USERS = "/api/v2/users/show_many.json"
@@ -153,7 +153,7 @@ def test_names_are_kept_an_hour_and_asked_again_a_minute_after_a_failure():
 
 
 def test_database_down_is_a_503(settings, policy):
-    broken = Inbox("postgresql://nobody@127.0.0.1:1/none?connect_timeout=1")
+    broken = open_inbox("postgresql://nobody@127.0.0.1:1/none?connect_timeout=1")
     http = create_app(replace(settings, app_token=TOKEN), policy, broken).test_client()
     assert http.get(f"/app/tickets/{TICKET}").status_code == 401
     answer = http.get(f"/app/tickets/{TICKET}", headers=bearer())

@@ -96,7 +96,7 @@ def value(fake, field_id: int, ticket_id: int = TICKET):
 
 
 def episode(service, ticket_id: int = TICKET):
-    return Escalations(service.inbox).current(ticket_id)
+    return Escalations(service.inbox.database).current(ticket_id)
 
 
 @pytest.mark.parametrize("channel", ["event", "trigger"])

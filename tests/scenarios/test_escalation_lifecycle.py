@@ -85,7 +85,7 @@ def notes(fake) -> list[str]:
 
 
 def episode(service):
-    return Escalations(service.inbox).current(TICKET)
+    return Escalations(service.inbox.database).current(TICKET)
 
 
 def test_escalated_then_solved_then_monitored_then_closed_with_a_review(world):

@@ -8,12 +8,12 @@ import uuid
 import pytest
 from conftest import SECRET, sample, signed_headers
 from hypothesis import strategies as st
+from support.databases import open_inbox
 from support.fuzzing import fuzz
 from support.service import Clock
 
 from zendesk_escalator.app import create_app
 from zendesk_escalator.signature import sign
-from zendesk_escalator.store.inbox import Inbox
 
 URL = "/webhooks/zendesk"
 scalars = (
@@ -137,7 +137,7 @@ def http(settings_fuzz):
 
 @pytest.fixture
 def settings_fuzz(settings, policy, tmp_path):
-    return create_app(settings, policy, Inbox(f"sqlite:///{tmp_path}/fuzz.db"))
+    return create_app(settings, policy, open_inbox(f"sqlite:///{tmp_path}/fuzz.db"))
 
 
 def stored(app) -> int:
@@ -294,7 +294,7 @@ def test_an_id_is_a_positive_integer_or_its_ascii_digits_and_nothing_else(settin
 @pytest.fixture
 def clocked_app(settings, policy, tmp_path):
     clock = Clock()
-    return create_app(settings, policy, Inbox(f"sqlite:///{tmp_path}/replays.db"), clock=clock), clock
+    return create_app(settings, policy, open_inbox(f"sqlite:///{tmp_path}/replays.db"), clock=clock), clock
 
 
 @fuzz(
@@ -354,7 +354,7 @@ def test_oversized_body_is_refused_before_it_is_read(settings, policy, tmp_path)
 
     from werkzeug.serving import make_server
 
-    app = create_app(settings, policy, Inbox(f"sqlite:///{tmp_path}/big.db"))
+    app = create_app(settings, policy, open_inbox(f"sqlite:///{tmp_path}/big.db"))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

@@ -8,11 +8,10 @@ import time
 import pytest
 import requests
 from conftest import SAMPLES, sample, signed_headers
+from support.databases import open_inbox
 from support.fake_chat import FakeChat, secrets, targets
 from support.processes import Procs, free_port, service_env, wait_until
 from support.service import TICKET, cc_fake
-
-from zendesk_escalator.store.inbox import Inbox
 
 pytestmark = pytest.mark.e2e
 
@@ -43,11 +42,11 @@ def post(base: str, body: dict) -> int:
 
 
 def notice_rows(database: str) -> list:
-    inbox = Inbox(database)
+    inbox = open_inbox(database)
     try:
         return [row for row in inbox.rows() if row.kind == "notice"]
     finally:
-        inbox.close()
+        inbox.database.close()
 
 
 def test_an_escalation_tells_each_target_once_through_restarts_and_redeliveries(world):
@@ -97,8 +96,8 @@ def test_a_chat_outage_leaves_the_update_on_time_and_the_notices_go_once_it_is_o
 
 
 def _handled(database: str) -> int:
-    inbox = Inbox(database)
+    inbox = open_inbox(database)
     try:
         return sum(row.kind == "notification" and row.status == "done" for row in inbox.rows())
     finally:
-        inbox.close()
+        inbox.database.close()

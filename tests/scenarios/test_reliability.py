@@ -14,10 +14,11 @@ import time
 import pytest
 import requests
 from conftest import PG_URL, drop_everything, fresh_pg_inbox, sample, signed_headers
+from support.databases import open_inbox
 from support.fake_zendesk import FakeZendesk, Fault, cc_ticket
 from support.processes import Procs, free_port, service_env, wait_until
 
-from zendesk_escalator.store.inbox import DEAD, DONE, Inbox
+from zendesk_escalator.store.inbox import DEAD, DONE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 INTEGRATION_USER = 900000000001
@@ -64,7 +65,7 @@ def test_sigkilled_workers_lose_nothing_and_duplicate_nothing(tmp_path):
         procs.web(port)
         base = f"http://127.0.0.1:{port}"
         assert all(deliver(base, event(t, f"e-{t}")) == 202 for t in tickets)
-        inbox = Inbox(db)
+        inbox = open_inbox(db)
         while kills < 12 and inbox.counts()[DONE] < len(tickets):
             calls = len(fake.requests)
             worker = procs.worker(wait=False)
@@ -134,7 +135,7 @@ def test_zendesk_faults_are_survived(tmp_path):
         procs.worker()
         base = f"http://127.0.0.1:{port}"
         answers = [deliver(base, event(t, f"e-{t}")) for t in tickets + [doomed]]
-        inbox = Inbox(db)
+        inbox = open_inbox(db)
         settled = lambda: inbox.counts()[DONE] + inbox.counts()[DEAD] == len(tickets) + 1  # noqa: E731
         assert wait_until(settled, timeout=120), procs.tail()
     finally:
@@ -195,7 +196,7 @@ def test_postgres_scale_out_three_workers_two_webs():
         by_ticket.setdefault(row.ticket_id, []).append(row)
     for ticket_rows in by_ticket.values():  # one ticket's events finished in arrival order
         assert [r.id for r in ticket_rows] == sorted(r.id for r in ticket_rows)
-    inbox.close()
+    inbox.database.close()
 
 
 def test_restarting_web_and_worker_under_load_loses_nothing(tmp_path):
@@ -228,7 +229,7 @@ def test_restarting_web_and_worker_under_load_loses_nothing(tmp_path):
         worker.wait()
         procs.worker()
         sender.join(timeout=120)
-        inbox = Inbox(db)
+        inbox = open_inbox(db)
         assert wait_until(lambda: inbox.counts()[DONE] == len(events), timeout=60), procs.tail()
     finally:
         procs.stop_all()
@@ -266,7 +267,7 @@ def test_a_webhook_waiting_on_postgres_does_not_stall_the_web_process(tmp_path):
         procs.stop_all()
     assert answers == [202]
     assert [r.dedupe_key for r in inbox.rows()] == ["event:held"]
-    inbox.close()
+    inbox.database.close()
 
 
 def _waiting_inserts(connection) -> int:
@@ -295,7 +296,7 @@ def test_a_five_minute_zendesk_outage_ends_with_every_escalation_made(tmp_path):
         assert [deliver(base, event(t, f"o-{t}")) for t in early] == [202] * len(early)
         time.sleep(max(0.0, started + outage / 2 - time.monotonic()))
         assert [deliver(base, event(t, f"o-{t}")) for t in late] == [202] * len(late)
-        inbox = Inbox(db)
+        inbox = open_inbox(db)
         assert wait_until(lambda: inbox.counts()[DONE] == 20, timeout=outage + 180, interval=1), procs.tail()
         recovered = time.monotonic() - started - outage
     finally:
@@ -339,14 +340,14 @@ def test_a_sigtermed_workers_rows_are_taken_over_within_seconds_while_its_call_h
         fake.stop()
     assert taken_over_in < 10, f"taken over {taken_over_in:.1f} s after SIGTERM"
     assert len(fake.notes(ticket)) == 1 and "handed back unfinished" in stopping.log.read_text()
-    inbox.close()
+    inbox.database.close()
 
 
 @pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL not set: PostgreSQL test skipped")
 def test_a_worker_starts_quietly_on_a_fresh_postgres_database(tmp_path):
-    fresh = Inbox(PG_URL)
-    drop_everything(fresh)
-    fresh.close()
+    fresh = open_inbox(PG_URL)
+    drop_everything(fresh.database)
+    fresh.database.close()
     procs = Procs(service_env("http://127.0.0.1:9", PG_URL), tmp_path / "logs")
     try:
         worker = procs.worker()

@@ -311,7 +311,7 @@ class Sequences(RuleBasedStateMachine):
             assert not episodes or episodes[-1]["state"] == CLOSED, "an episode open days after Zendesk closed it"
 
     def _episodes(self) -> list[dict]:
-        with self.service.inbox.reading() as conn:
+        with self.service.inbox.database.reading() as conn:
             rows = (
                 conn.execute(select(escalations).where(escalations.c.ticket_id == TICKET).order_by(escalations.c.id))
                 .mappings()

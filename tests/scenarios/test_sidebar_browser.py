@@ -53,7 +53,7 @@ def world(tmp_path_factory):
     sla.start_clock(fake, ACTIVE)  # the first reply is due in 8 h
     escalate_by_cc(service, fake, ACTIVE)
     assert wait_until(lambda: timers_planned(service), timeout=5)
-    states = {tid: Escalations(service.inbox).current(tid).state for tid in (ACTIVE, MONITORING, CLOSED)}
+    states = {tid: Escalations(service.inbox.database).current(tid).state for tid in (ACTIVE, MONITORING, CLOSED)}
     assert states == {ACTIVE: "active", MONITORING: "monitoring", CLOSED: "closed"}
     base, stop_service = serve(service.app)
     host = zendesk_host(

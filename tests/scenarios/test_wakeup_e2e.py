@@ -34,7 +34,7 @@ def database(kind: str, tmp_path) -> str:
         return f"sqlite:///{tmp_path}/inbox.db"
     if not PG_URL:
         pytest.skip("TEST_DATABASE_URL not set: PostgreSQL tests skipped")
-    fresh_pg_inbox().close()
+    fresh_pg_inbox().database.close()
     return PG_URL
 
 

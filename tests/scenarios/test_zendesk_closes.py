@@ -76,7 +76,7 @@ def bulk_updates(fake) -> list:
 
 
 def episode(service):
-    return Escalations(service.inbox).current(TICKET)
+    return Escalations(service.inbox.database).current(TICKET)
 
 
 def test_zendesk_closing_a_ticket_during_monitoring_closes_the_episode_with_its_review_kept(world):
@@ -94,7 +94,7 @@ def test_zendesk_closing_a_ticket_during_monitoring_closes_the_episode_with_its_
     closed = episode(service)
     assert closed.state == CLOSED and closed.history[-1].cause == "closed_in_zendesk"
     assert closed.review.startswith(f"Post-escalation review of ticket #{TICKET}")
-    assert Escalations(service.inbox).open_ones() == [] and service.inbox.counts()[DEAD] == 0
+    assert Escalations(service.inbox.database).open_ones() == [] and service.inbox.counts()[DEAD] == 0
 
 
 def test_an_active_escalation_zendesk_closed_unseen_closes_at_its_next_moment(world):

@@ -26,7 +26,7 @@ def row(key: str, ticket: int = 1, now: float = 1_700_000_000.123456) -> dict:
 
 
 def intake_for(inbox) -> Intake:
-    return Intake(inbox.engine, inbox_table, ACCEPTED_COLUMNS, key="dedupe_key")
+    return Intake(inbox.database.engine, inbox_table, ACCEPTED_COLUMNS, key="dedupe_key")
 
 
 def test_new_stored_and_repeated_keys_in_one_batch(any_inbox):
@@ -71,4 +71,4 @@ def test_a_dropped_connection_is_replaced_and_the_batch_retried():
     assert intake.insert([row("after"), row("before")]) == [True, False]
     assert [r.dedupe_key for r in inbox.rows()] == ["before", "after"]
     intake.close()
-    inbox.close()
+    inbox.database.close()

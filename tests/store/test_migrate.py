@@ -10,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from conftest import PG_URL, SAMPLES, drop_everything
 from sqlalchemy import inspect
+from support.databases import open_inbox
 
 from zendesk_escalator.core.notification import Notification
 from zendesk_escalator.store import migrate
@@ -67,9 +68,9 @@ OLD_ROWS = [  # as 0.1.0 stored them: a waiting webhook, one in a worker's hands
 
 def create_release_0_1_0_schema(inbox: Inbox) -> None:
     """Create the tables with the DDL release 0.1.0 ran (recorded in tests/samples)."""
-    ddl = (SAMPLES / f"schema-0.1.0-{inbox.engine.dialect.name}.sql").read_text()
+    ddl = (SAMPLES / f"schema-0.1.0-{inbox.database.engine.dialect.name}.sql").read_text()
     code = "\n".join(line for line in ddl.splitlines() if not line.startswith("--"))
-    with inbox.engine.begin() as conn:
+    with inbox.database.engine.begin() as conn:
         for statement in filter(str.strip, code.split(";")):
             conn.exec_driver_sql(statement)
 
@@ -80,12 +81,12 @@ def old_database(request, tmp_path):
     if request.param == "postgresql":
         if not PG_URL:
             pytest.skip("TEST_DATABASE_URL not set: PostgreSQL tests skipped")
-        inbox = Inbox(PG_URL)
-        drop_everything(inbox)
+        inbox = open_inbox(PG_URL)
+        drop_everything(inbox.database)
     else:
-        inbox = Inbox(f"sqlite:///{tmp_path}/old.db")
+        inbox = open_inbox(f"sqlite:///{tmp_path}/old.db")
     create_release_0_1_0_schema(inbox)
-    with inbox.engine.begin() as conn:
+    with inbox.database.engine.begin() as conn:
         for kind, key, ticket, payload, status, attempts, run_at, error, result in OLD_ROWS:
             conn.exec_driver_sql(
                 "INSERT INTO escalator_inbox (kind, dedupe_key, ticket_id, payload, status, attempts, run_at, "
@@ -109,12 +110,12 @@ def old_database(request, tmp_path):
                 ),
             )
     yield inbox
-    inbox.close()
+    inbox.database.close()
 
 
 def test_an_old_database_upgrades_in_place_without_losing_a_row(old_database):
-    assert migrate.current_revision(old_database.engine) is None  # 0.1.0 kept no version
-    assert old_database.migrate() == migrate.head_revision()
+    assert migrate.current_revision(old_database.database.engine) is None  # 0.1.0 kept no version
+    assert old_database.database.migrate() == migrate.head_revision()
     rows = {r.dedupe_key: r for r in old_database.rows()}
     assert [(r.status, r.attempts, r.crashes, r.deadline) for r in rows.values()] == [
         (PENDING, 0, 0, None),
@@ -129,16 +130,16 @@ def test_an_old_database_upgrades_in_place_without_losing_a_row(old_database):
     assert [r.dedupe_key for r in old_database.claim("new-worker", 150.0, 60)] == ["invocation:1"]
     (taken,) = old_database.claim("new-worker", 161.0, 60)
     assert (taken.dedupe_key, taken.crashes) == ("event:2", 1)
-    assert old_database.migrate() == migrate.head_revision()  # again: nothing to do
+    assert old_database.database.migrate() == migrate.head_revision()  # again: nothing to do
 
 
 @pytest.mark.parametrize("start", ["empty", "0.1.0"])
 def test_the_migrations_make_exactly_the_schema_the_code_queries(any_inbox, start):
-    drop_everything(any_inbox)
+    drop_everything(any_inbox.database)
     if start == "0.1.0":
         create_release_0_1_0_schema(any_inbox)
-    any_inbox.migrate()
-    with any_inbox.engine.connect() as conn:
+    any_inbox.database.migrate()
+    with any_inbox.database.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"version_table": migrate.VERSION_TABLE})
         differences = [
             d
@@ -146,5 +147,5 @@ def test_the_migrations_make_exactly_the_schema_the_code_queries(any_inbox, star
             if d[0] != "remove_table" or d[1].name != migrate.VERSION_TABLE
         ]
     assert differences == []
-    names = {index["name"] for index in inspect(any_inbox.engine).get_indexes("escalator_inbox")}
+    names = {index["name"] for index in inspect(any_inbox.database.engine).get_indexes("escalator_inbox")}
     assert {"ix_escalator_inbox_open_due", "ix_escalator_inbox_open_ticket", "ix_escalator_inbox_finished"} <= names

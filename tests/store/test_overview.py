@@ -34,25 +34,25 @@ def test_moments_are_the_open_timer_and_lifecycle_rows_of_the_tickets_asked_for(
         T,
     )
     any_inbox.supersede("timer", [1], {"t1"}, T)  # "gone" is done: not shown
-    found = Overview(any_inbox).moments([1, 3])
+    found = Overview(any_inbox.database).moments([1, 3])
     assert sorted((m.ticket_id, m.kind, m.payload.get("kind")) for m in found) == [
         (1, "lifecycle", "update_due"),
         (1, "timer", "sla_breach"),
     ]
-    assert Overview(any_inbox).moments([]) == []
+    assert Overview(any_inbox.database).moments([]) == []
 
 
 def test_decisions_are_finished_rows_naming_a_rule_newest_first(any_inbox):
     finish(any_inbox, 1, "a", {"status": "escalated", "rule": "customer_cc", "evidence": ["cc"]}, T - 300)
     finish(any_inbox, 2, "b", {"status": "screened", "detail": 'the text "rule": x is not a rule'}, T - 200)
     finish(any_inbox, 3, "c", {"status": "planned", "rule": "impact", "detail": "production_down at level 2"}, T - 100)
-    decided = Overview(any_inbox).decisions()
+    decided = Overview(any_inbox.database).decisions()
     assert [(d.ticket_id, d.result["rule"], d.at) for d in decided] == [
         (3, "impact", T - 100),
         (1, "customer_cc", T - 300),
     ]
     assert decided[1].result["evidence"] == ["cc"] and decided[0].kind == "notification"
-    assert len(Overview(any_inbox).decisions(limit=1)) == 1
+    assert len(Overview(any_inbox.database).decisions(limit=1)) == 1
 
 
 def test_health_counts_pending_rows_that_failed_before_as_retrying(any_inbox):
@@ -60,20 +60,20 @@ def test_health_counts_pending_rows_that_failed_before_as_retrying(any_inbox):
     any_inbox.accept("notification", "y", 2, {}, T - 60)
     first = any_inbox.claim("w", T, 60)
     assert any_inbox.retry(first, "w", T, T + 30, T + 3600, "ZendeskUnavailable: 503")
-    health = Overview(any_inbox).health(T)
+    health = Overview(any_inbox.database).health(T)
     assert health.retrying == 1 and health.counts["pending"] == 2
     assert health.oldest_due == T - 60  # the retried row is not due yet
 
 
 def test_openings_since_a_moment(any_inbox):
-    store = Escalations(any_inbox)
+    store = Escalations(any_inbox.database)
     for ticket_id, opened, reason in (
         (1, NOW - timedelta(days=20), "manual"),
         (2, NOW - timedelta(days=2), "customer_cc"),
         (3, NOW, "production_down"),
     ):
         store.save(Episode(ticket_id, ACTIVE, opened, 1, reason, "rule"), NOW)
-    assert sorted(Overview(any_inbox).opened_since(NOW - timedelta(days=14))) == [
+    assert sorted(Overview(any_inbox.database).opened_since(NOW - timedelta(days=14))) == [
         ((NOW - timedelta(days=2)).timestamp(), "customer_cc"),
         (T, "production_down"),
     ]

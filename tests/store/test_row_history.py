@@ -28,7 +28,7 @@ def test_rows_changed_since_a_moment_and_rows_still_open_page_by_page(any_inbox)
         while rows:
             any_inbox.complete(rows, "w", due, {"status": "stale"})
             rows = any_inbox.claim("w", due, 60)
-    history = RowHistory(any_inbox)
+    history = RowHistory(any_inbox.database)
     pages = list(history.pages("timer", NOW - 3 * DAY, size=3))
     assert [[row.dedupe_key for row in page] for page in pages] == [
         ["recent", "waiting", "page-0"],

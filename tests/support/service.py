@@ -11,12 +11,12 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from conftest import SAMPLES, SECRET, sample, signed_headers
+from support.databases import open_inbox
 from support.fake_zendesk import FakeZendesk
 
 from zendesk_escalator.app import create_app
 from zendesk_escalator.schemas.policy_file import load_policy
 from zendesk_escalator.settings import Settings
-from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.wiring import build_worker
 
 TICKET = 35436
@@ -55,7 +55,7 @@ class Service:
             **settings,
         )
         self.policy = policy or load_policy(self.settings.rules_path)
-        self.inbox = Inbox(self.settings.database_url)
+        self.inbox = open_inbox(self.settings.database_url)
         self.app = create_app(self.settings, self.policy, self.inbox, self.clock)
         self.http = self.app.test_client()
         self.metrics = self.app.extensions["escalator"].metrics  # one set per process, as in `escalator run`
@@ -93,7 +93,7 @@ class Service:
         return [row.result for row in self.inbox.rows()]
 
     def close(self) -> None:
-        self.inbox.close()
+        self.inbox.database.close()
 
 
 def cc_fake(**options) -> FakeZendesk:

@@ -42,7 +42,7 @@ def told(chat):
 
 
 def saved(inbox, policy, episode: Episode = OPENED) -> Episode:
-    return Escalations(inbox).save(episode, NOW, NoticePlanner(policy, url).rows(TICKET))
+    return Escalations(inbox.database).save(episode, NOW, NoticePlanner(policy, url).rows(TICKET))
 
 
 def notice_rows(inbox):

@@ -33,7 +33,7 @@ def client(settings):
 
 @pytest.fixture
 def credentials(settings, inbox):
-    return Credentials(settings, CredentialStates(inbox))
+    return Credentials(settings, CredentialStates(inbox.database))
 
 
 def refused_read(client, status: int) -> ZendeskError:
@@ -59,7 +59,8 @@ def test_a_401_is_the_credentials_without_asking_who_they_are(client, credential
 @responses.activate
 def test_the_oauth_token_is_the_variable_named_when_it_is_the_credentials(settings, inbox, client):
     oauth = replace(settings, oauth_token="oauth-t0ken")
-    state = Credentials(oauth, CredentialStates(inbox)).refusal(refused_read(client, 401), client.current_user, NOW)
+    credentials = Credentials(oauth, CredentialStates(inbox.database))
+    state = credentials.refusal(refused_read(client, 401), client.current_user, NOW)
     assert "fix ZENDESK_OAUTH_TOKEN where the service runs" in state.reason
 
 
@@ -105,7 +106,7 @@ def test_other_errors_are_the_rows_own(client, credentials):
 
 
 def test_a_refusal_is_written_once_and_logged_at_most_once_a_minute(inbox, credentials, caplog):
-    states = CredentialStates(inbox)
+    states = CredentialStates(inbox.database)
     assert states.read().state == UNKNOWN
     rejected = CredentialState(REJECTED, "Zendesk refuses the credentials (401); fix ZENDESK_API_TOKEN")
     with caplog.at_level(logging.ERROR, "zendesk_escalator.worker.credentials"):
@@ -121,7 +122,7 @@ def test_a_refusal_is_written_once_and_logged_at_most_once_a_minute(inbox, crede
 
 
 def test_a_success_after_a_refusal_wakes_the_held_rows_once(inbox, credentials, caplog):
-    states = CredentialStates(inbox)
+    states = CredentialStates(inbox.database)
     credentials.refused(CredentialState(REJECTED, "Zendesk refuses the credentials (401)"), NOW, held=1)
     with caplog.at_level(logging.WARNING, "zendesk_escalator.worker.credentials"):
         assert credentials.succeeded(NOW + 5) is True
@@ -132,4 +133,4 @@ def test_a_success_after_a_refusal_wakes_the_held_rows_once(inbox, credentials, 
 
 def test_the_first_success_is_recorded_but_wakes_nothing(inbox, credentials):
     assert credentials.succeeded(NOW) is False
-    assert CredentialStates(inbox).read().state == OK
+    assert CredentialStates(inbox.database).read().state == OK

@@ -180,9 +180,9 @@ def test_without_credentials_the_job_runs_as_a_dry_run(inbox):
     assert list(worker.handlers.handler("periodic").jobs) == ["daily_report"]  # the SLA jobs need credentials
 
 
-def test_it_is_not_run_at_start_up_but_at_its_next_moment():
+def test_it_is_not_run_at_start_up_but_at_its_next_moment(inbox):
     daily = job(time(8, 0), "Europe/Berlin")
-    periodic = Periodic(None, lambda: START, [daily])
+    periodic = Periodic(inbox, lambda: START, [daily])
     row = periodic._row(daily, daily.next_run(EIGHT.timestamp() - 1), {})
     assert (row["dedupe_key"], row["run_at"], row["ticket_id"]) == (KEY, EIGHT.timestamp(), -4)
     assert daily.next_run(EIGHT.timestamp()) == (EIGHT + timedelta(days=1)).timestamp()

@@ -35,7 +35,7 @@ def page(*tickets: dict, after: str = "c1", end: bool = True) -> dict:
 
 @pytest.fixture
 def feed(inbox):
-    return ChangeFeed(reader(), Cursors(inbox), TimerPlanner(inbox, POLICY, lambda: NOW), lambda: NOW)
+    return ChangeFeed(reader(), Cursors(inbox.database), TimerPlanner(inbox, POLICY, lambda: NOW), lambda: NOW)
 
 
 def reader() -> ZendeskClient:
@@ -64,7 +64,7 @@ def test_the_first_run_reads_a_week_back_with_the_sla_sideloads_and_plans_timers
         (EXPORT, {"start_time": str(int((NOW - timedelta(days=7)).timestamp())), "include": "slas,metric_sets"})
     ]
     assert timers(inbox) == ["sla_breach:1", "sla_breach:2", "sla_warning:1", "sla_warning:2"]
-    assert Cursors(inbox).get(CURSOR) == "c1"
+    assert Cursors(inbox.database).get(CURSOR) == "c1"
 
 
 @responses.activate
@@ -74,7 +74,7 @@ def test_a_later_run_reads_on_from_the_cursor_and_plans_nothing_twice(feed, inbo
     feed.run({})
     assert feed.run({}).detail == "1 changed ticket(s), 0 new timer(s), 1 export page(s)"
     assert sent()[1] == (EXPORT, {"cursor": "c1", "include": "slas,metric_sets"})
-    assert Cursors(inbox).get(CURSOR) == "c2" and len(timers(inbox)) == 2
+    assert Cursors(inbox.database).get(CURSOR) == "c2" and len(timers(inbox)) == 2
 
 
 @responses.activate
@@ -83,7 +83,7 @@ def test_a_run_reads_at_most_max_pages(feed, inbox):
         responses.get(EXPORT, json=page(ticket(n + 1), after=f"c{n + 1}", end=False))
     assert feed.run({}).detail == f"{MAX_PAGES} changed ticket(s), {2 * MAX_PAGES} new timer(s), 5 export page(s)"
     assert [query.get("cursor") for _, query in sent()] == [None, "c1", "c2", "c3", "c4"]
-    assert Cursors(inbox).get(CURSOR) == f"c{MAX_PAGES}"  # the next run reads on from there
+    assert Cursors(inbox.database).get(CURSOR) == f"c{MAX_PAGES}"  # the next run reads on from there
 
 
 @responses.activate
@@ -106,7 +106,7 @@ def test_a_user_who_is_no_admin_pauses_the_feed_for_an_hour(feed, inbox):
     responses.get(EXPORT, status=403, json={"error": "Forbidden", "description": "You do not have access"})
     result = feed.run({})
     assert (result.detail, result.next_in) == ("not an admin: feed paused", NOT_ADMIN_RETRY)
-    assert len(responses.calls) == 1 and Cursors(inbox).get(CURSOR) is None
+    assert len(responses.calls) == 1 and Cursors(inbox.database).get(CURSOR) is None
 
 
 @responses.activate

@@ -34,7 +34,7 @@ def opened(ticket_id: int, minutes: int = 0) -> Episode:
 
 
 def escalated(inbox, *ticket_ids: int) -> list[Episode]:
-    return [Escalations(inbox).save(opened(tid, n), NOW) for n, tid in enumerate(ticket_ids)]
+    return [Escalations(inbox.database).save(opened(tid, n), NOW) for n, tid in enumerate(ticket_ids)]
 
 
 def mirror_rows(inbox):
@@ -70,7 +70,7 @@ def test_the_ids_written_with_are_remembered(inbox):
 
 def test_carry_over_queues_one_paced_row_per_open_episode_once(inbox):
     first, second, closed = escalated(inbox, 35436, 35437, 35438)
-    Escalations(inbox).save(closed.moved(NOW, CLOSED, DEESCALATED), NOW)
+    Escalations(inbox.database).save(closed.moved(NOW, CLOSED, DEESCALATED), NOW)
     assert carry_over(inbox, NEW, NOW) == 2
     rows = mirror_rows(inbox)
     assert [(row.ticket_id, row.run_at - NOW.timestamp()) for row in rows] == [(35436, 0.0), (35437, PACE)]
@@ -124,7 +124,7 @@ def test_a_closed_episode_or_ticket_takes_no_update(inbox, repair):
     rows = mirror_rows(inbox)
     responses.get(ticket_url(35436), json=served(status="closed"))
     assert repair.handle(rows).status == "stale"  # the ticket is closed
-    Escalations(inbox).save(episode.moved(NOW, CLOSED, DEESCALATED), NOW)
+    Escalations(inbox.database).save(episode.moved(NOW, CLOSED, DEESCALATED), NOW)
     assert repair.handle(rows).status == "stale"  # the episode is: not even read
     assert [c.request.method for c in responses.calls] == ["GET"]
 

@@ -29,7 +29,7 @@ def test_the_fingerprint_is_the_files_sha256_or_none_when_unreadable(tmp_path):
 def test_a_start_is_kept_with_its_moment_and_the_file_unchanged_since_is_not_edited(inbox, tmp_path):
     path = policy_file(tmp_path)
     mark_started(inbox, path, START)
-    assert json.loads(Cursors(inbox).get(KEY)) == {"sha256": fingerprint(path), "at": START.timestamp()}
+    assert json.loads(Cursors(inbox.database).get(KEY)) == {"sha256": fingerprint(path), "at": START.timestamp()}
     assert edited_since_start(inbox, path) is None
 
 
@@ -55,6 +55,6 @@ def test_nothing_is_told_without_a_start_kept_or_a_file_to_read(inbox, tmp_path)
     path = policy_file(tmp_path)
     assert edited_since_start(inbox, path) is None  # the service never started on this database
     mark_started(inbox, str(tmp_path / "missing.toml"), START)  # a policy given otherwise (tests)
-    assert Cursors(inbox).get(KEY) is None
+    assert Cursors(inbox.database).get(KEY) is None
     mark_started(inbox, path, START)
     assert edited_since_start(inbox, str(tmp_path / "gone.toml")) is None

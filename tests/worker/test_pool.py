@@ -37,7 +37,7 @@ def pools():
             api_token="t0ken",
             api_url=fake.url,
             webhook_secrets=(SECRET,),
-            database_url=inbox.engine.url.render_as_string(False),
+            database_url=inbox.database.engine.url.render_as_string(False),
             rules_path=str(SAMPLES / "policy.toml"),
             api_timeout=5.0,
             poll_seconds=poll_seconds,

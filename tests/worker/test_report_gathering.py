@@ -123,7 +123,7 @@ def test_timers_older_than_the_lookback_and_other_rows_are_not_gathered(inbox):
 
 
 def test_every_open_episode_and_those_changed_in_the_period_are_gathered(inbox):
-    escalations = Escalations(inbox)
+    escalations = Escalations(inbox.database)
     long_ago = NOW - timedelta(days=60)
     escalations.save(episode(1, ACTIVE, long_ago), long_ago)  # open, unchanged for weeks
     escalations.save(episode(2, CLOSED, long_ago, closed=long_ago), long_ago)  # closed long before
@@ -178,7 +178,7 @@ def test_only_the_owners_of_open_episodes_are_asked_for(fake_server):
 
 
 def test_make_report_counts_the_period_and_names_the_owners(inbox, fake_server):
-    escalations = Escalations(inbox)
+    escalations = Escalations(inbox.database)
     escalations.save(episode(1, ACTIVE, NOW - timedelta(hours=2), owner=31), NOW - timedelta(hours=2))
     escalations.save(episode(2, ACTIVE, NOW - timedelta(days=3), owner=9033), NOW - timedelta(days=3))
     escalations.save(

@@ -4,6 +4,7 @@ schedule job, which end-to-end tests cannot order (tests/scenarios/test_account_
 from datetime import datetime, timedelta, timezone
 
 from conftest import SAMPLES
+from support.databases import open_inbox
 
 from zendesk_escalator.core.snapshot import TicketSnapshot
 from zendesk_escalator.schemas.policy_file import parse_policy
@@ -27,8 +28,8 @@ ANSWERED = TicketSnapshot(2, status="open", priority="high", created_at=NOW - ti
 
 
 def inbox_at(tmp_path) -> Inbox:
-    inbox = Inbox(f"sqlite:///{tmp_path}/inbox.db")
-    inbox.migrate()
+    inbox = open_inbox(f"sqlite:///{tmp_path}/inbox.db")
+    inbox.database.migrate()
     return inbox
 
 
@@ -37,7 +38,7 @@ def timers(inbox: Inbox) -> list[str]:
 
 
 def test_an_unknown_schedule_is_looked_up_again_at_once_a_known_one_kept_for_minutes(tmp_path):
-    cursors = Cursors(inbox_at(tmp_path))
+    cursors = Cursors(inbox_at(tmp_path).database)
     ticks = iter([0.0, 1.0, 2.0, 400.0, 401.0])
     seen, elsewhere = AccountSchedule(cursors, monotonic=lambda: next(ticks)), AccountSchedule(cursors)
     assert seen() is None
@@ -50,7 +51,7 @@ def test_an_unknown_schedule_is_looked_up_again_at_once_a_known_one_kept_for_min
 
 def test_tickets_read_before_the_schedule_wait_for_it(any_inbox):
     inbox = any_inbox
-    account = AccountSchedule(Cursors(inbox))
+    account = AccountSchedule(Cursors(inbox.database))
     assert TimerPlanner(inbox, POLICY, lambda: NOW, account).plan({1: WAITING, 2: ANSWERED}) == 0
     assert account.waiting() == [1] and timers(inbox) == []
     account.wait([1, 3], NOW.timestamp())  # the feed and the sweep may both see it: one mark
@@ -62,7 +63,7 @@ def test_tickets_read_before_the_schedule_wait_for_it(any_inbox):
 def test_a_schedule_kept_while_the_planner_looked_plans_the_waiting_tickets_at_once(tmp_path):
     """The job kept the schedule and planned what waited just before this planner added its ticket."""
     inbox = inbox_at(tmp_path)
-    account = AccountSchedule(Cursors(inbox))
+    account = AccountSchedule(Cursors(inbox.database))
     answers = iter([None])
 
     class KeptMeanwhile:
@@ -105,7 +106,7 @@ class Zendesk:
 
 def test_many_tickets_that_waited_are_read_a_few_hundred_a_minute(tmp_path):
     inbox = inbox_at(tmp_path)
-    account, zendesk = AccountSchedule(Cursors(inbox)), Zendesk()
+    account, zendesk = AccountSchedule(Cursors(inbox.database)), Zendesk()
     account.wait(list(range(1, 701)), NOW.timestamp())  # a long outage of the schedule read, the sweep going on
     job = ScheduleJob(zendesk, account, TimerPlanner(inbox, POLICY, lambda: NOW, account), lambda: NOW)
     first = job.run({})

@@ -129,7 +129,7 @@ def test_a_referral_that_came_to_nothing_does_not_hold_back_the_next_run(world, 
 def test_a_newest_ticket_in_an_open_escalation_is_not_referred(world, inbox, clock):
     fake, check = world([ticket(101, 6), ticket(102, 3), ticket(103, 0.5, tags=["escalated"])])
     fake.set_priority(103, "high", AGENT)  # people's priority (the audits tell), the ticket escalated by us
-    escalations = Escalations(inbox)
+    escalations = Escalations(inbox.database)
     opened = escalations.save(
         Episode(103, ACTIVE, START, 1, "manual", "manual", history=(Step(START, ACTIVE, 1, "x"),)), START
     )

@@ -3,11 +3,11 @@
 import logging
 
 from conftest import SAMPLES, sample_policy
+from support.databases import open_inbox
 from support.fake_admin import FakeAdmin, serve
 
 from zendesk_escalator.schemas.policy_file import parse_policy
 from zendesk_escalator.settings import Settings
-from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.wiring import build_pool
 
 LINES = [
@@ -30,12 +30,12 @@ def test_a_worker_process_reads_the_lines_once_for_its_threads(fake_server, tmp_
         webhook_secrets=("s",),
         database_url=f"sqlite:///{tmp_path}/inbox.db",
     )
-    inbox = Inbox(settings.database_url)
+    inbox = open_inbox(settings.database_url)
     try:
         pool = build_pool(settings, hotline("line_ids = [12]"), inbox, 3)
         numbers = {w.handlers.handler("notification").policy.phone.numbers for w in pool.workers}
     finally:
-        inbox.close()
+        inbox.database.close()
     assert numbers == {frozenset({"+14155550199"})}
     assert [r.path for r in fake.requests] == ["/api/v2/channels/voice/phone_numbers.json"]
 
@@ -47,10 +47,10 @@ def test_a_worker_process_names_a_chat_target_whose_secret_is_not_set(tmp_path, 
         + '\n[[notify]]\nname = "leads"\nkind = "teams_workflow"\nurl_env = "NOT_SET_ANYWHERE"\n'
     )
     settings = Settings(webhook_secrets=("s",), database_url=f"sqlite:///{tmp_path}/inbox.db")
-    inbox = Inbox(settings.database_url)
+    inbox = open_inbox(settings.database_url)
     try:
         with caplog.at_level(logging.WARNING):
             build_pool(settings, policy, inbox, 2)
     finally:
-        inbox.close()
+        inbox.database.close()
     assert caplog.text.count("[[notify]] leads: the environment variable NOT_SET_ANYWHERE is not set") == 1

@@ -76,7 +76,7 @@ def inbox_gauges(inbox: Inbox, clock: Callable[[], datetime]) -> BusinessGauges:
     """The registry: inbox depth by status and by kind (SLA and lifecycle timers set), the lag of the oldest
     due row, escalations by lifecycle state (and the open ones by level), and the Zendesk credentials' state."""
     figures = BusinessGauges(clock)
-    overview, episodes = Overview(inbox), Escalations(inbox)
+    overview, episodes = Overview(inbox.database), Escalations(inbox.database)
     figures.register(
         "escalator_inbox_rows", "Inbox rows by status (all processes).", ["status"], lambda now: inbox.counts()
     )
@@ -106,7 +106,7 @@ def inbox_gauges(inbox: Inbox, clock: Callable[[], datetime]) -> BusinessGauges:
         ["state", "level"],
         lambda now: overview.open_by_state_and_level(),
     )
-    credentials = CredentialStates(inbox)
+    credentials = CredentialStates(inbox.database)
     figures.register(
         "escalator_zendesk_credentials",
         "1 for the state of the Zendesk credentials as the workers "

@@ -35,8 +35,8 @@ NO_CREDENTIALS = "no Zendesk credentials: people are shown by id, the SLA from t
 def gather(services: WebServices, directory: Directory, filters: Filters) -> Dashboard:
     """Read what the page shows and build its view model."""
     now, policy = services.clock(), services.policy
-    overview = Overview(services.inbox)
-    episodes = Escalations(services.inbox).open_ones()
+    overview = Overview(services.database)
+    episodes = Escalations(services.database).open_ones()
     stored = Stored(
         episodes,
         overview.moments([e.ticket_id for e in episodes]),
@@ -76,7 +76,7 @@ def zendesk_facts(services: WebServices, directory: Directory, episodes: list[Ep
     except ZendeskError as error:
         log.warning("dashboard: Zendesk not read fully (%s)", error)
         problem = f"Zendesk did not answer every read ({error}): what it did not tell is shown by id"
-    account = AccountSchedule(Cursors(services.inbox))() if policy.sla.enabled else None
+    account = AccountSchedule(Cursors(services.database))() if policy.sla.enabled else None
     facts = {
         tid: TicketFacts(
             t.subject,

@@ -13,7 +13,7 @@ ERROR_WIDTH = 90  # the list shows the start of each error; `show` shows all of 
 
 def dead_letters(inbox: Inbox, action: str, row_id: int | None, now: datetime, retry_budget: float) -> int:
     """Run one action: list, show ROW, retry ROW, or retry every dead row (row_id None)."""
-    inbox.migrate()  # a fresh database has no table yet; an old one may lack columns
+    inbox.database.migrate()  # a fresh database has no table yet; an old one may lack columns
     if action == "list":
         return list_dead(inbox)
     if action == "show":

@@ -23,7 +23,7 @@ def check_line(inbox: Inbox, policy: Policy) -> tuple[bool, str] | None:
         moves = moved_fields(last, policy.fields)
         if not moves:
             return True, "[fields] names the fields the open escalations were written to"
-        count = len(Escalations(inbox).open_ones(limit=None))
+        count = len(Escalations(inbox.database).open_ones(limit=None))
     except StorageUnavailable as error:
         return False, f"the service's database could not be read ({error})"
     moved = ", ".join(f"{role}: [fields] {new}, last written {old}" for role, (old, new) in moves.items())
@@ -50,14 +50,14 @@ def carry_over_lines(
             if moves
             else []
         )
-    inbox.migrate()
+    inbox.database.migrate()
     moves = moved_fields(remembered(inbox) or policy.fields, after)
     if not moves:
         if not dry_run:
             remember(inbox, after, now)
         return []
     if dry_run:
-        count = len(Escalations(inbox).open_ones(limit=None))
+        count = len(Escalations(inbox.database).open_ones(limit=None))
         shows = (
             "1 shows the old fields ({}); a real run rewrites it"
             if count == 1

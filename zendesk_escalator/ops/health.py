@@ -17,7 +17,7 @@ def healthz() -> ResponseReturnValue:
     services = current_app.extensions["escalator"]
     answer = {"status": "ok", "dry_run": services.settings.dry_run}
     try:
-        credentials = CredentialStates(services.inbox).read()
+        credentials = CredentialStates(services.database).read()
     except StorageUnavailable:
         return jsonify(answer)
     answer["zendesk_credentials"] = credentials.state
@@ -30,7 +30,7 @@ def healthz() -> ResponseReturnValue:
 def readyz() -> ResponseReturnValue:
     """Ready when the database answers and the workers' last word on the Zendesk credentials was not a refusal."""
     try:
-        credentials = CredentialStates(current_app.extensions["escalator"].inbox).read()
+        credentials = CredentialStates(current_app.extensions["escalator"].database).read()
     except StorageUnavailable as error:
         return jsonify(status="unavailable", error=str(error)), 503
     if credentials.refused:

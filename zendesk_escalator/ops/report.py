@@ -36,7 +36,7 @@ def run_report(
     """Print the report of the last `period` in `fmt`; say on stderr what it cost in API requests."""
     out, err = out or sys.stdout, err or sys.stderr  # looked up now: tests and callers may have replaced them
     inbox = existing_database(settings.database_url)
-    inbox.migrate()  # a fresh database has no tables yet
+    inbox.database.migrate()  # a fresh database has no tables yet
     until = clock()
     client = ZendeskClient(settings) if settings.has_credentials else None
     admin = ZendeskAdmin(client.session, settings.api_timeout) if client else None

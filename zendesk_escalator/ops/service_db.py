@@ -8,6 +8,7 @@ report or list of it would say "nothing" instead of "wrong place".
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..store.handle import Database
 from ..store.inbox import Inbox
 
 SQLITE = "sqlite:///"
@@ -23,7 +24,7 @@ def _missing_file(database_url: str) -> Path | None:
 
 def service_database(database_url: str) -> Inbox | None:
     """The service's database when it exists here (None: a SQLite file that is not there)."""
-    return None if _missing_file(database_url) else Inbox(database_url)
+    return None if _missing_file(database_url) else Inbox(Database(database_url))
 
 
 def existing_database(database_url: str) -> Inbox:
@@ -36,4 +37,4 @@ def existing_database(database_url: str) -> Inbox:
             f"the service's database {missing.absolute()} does not exist{relative}: run "
             f"the command where the service runs, with its DATABASE_URL",
         )
-    return Inbox(database_url)
+    return Inbox(Database(database_url))

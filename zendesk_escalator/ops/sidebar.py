@@ -51,8 +51,8 @@ def ticket(ticket_id: int) -> ResponseReturnValue:
     if ticket_id > LARGEST_ID:
         return _json({"error": f"no ticket has the id {ticket_id}"}, 404)
     try:
-        episode = Escalations(services.inbox).current(ticket_id)
-        moments = Overview(services.inbox).moments([ticket_id])
+        episode = Escalations(services.database).current(ticket_id)
+        moments = Overview(services.database).moments([ticket_id])
     except StorageUnavailable as error:
         return _json({"error": f"The database is unavailable: {error}"}, 503, {"Retry-After": "10"})
     owner = _names(services).name(episode.owner_id) if episode and episode.owner_id else None

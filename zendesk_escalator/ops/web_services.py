@@ -7,6 +7,7 @@ from ..core.policy import Policy
 from ..observability.business_gauges import BusinessGauges
 from ..observability.metrics import Metrics
 from ..settings import Settings
+from ..store.handle import Database
 from ..store.inbox import Inbox
 
 
@@ -18,6 +19,9 @@ class WebServices(Protocol):
 
     @property
     def policy(self) -> Policy: ...
+
+    @property
+    def database(self) -> Database: ...
 
     @property
     def inbox(self) -> Inbox: ...

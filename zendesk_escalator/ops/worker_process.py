@@ -8,6 +8,7 @@ from ..observability.logs import configure_logging
 from ..observability.metrics import Metrics, serve
 from ..schemas.policy_file import load_policy
 from ..settings import load_settings
+from ..store.handle import Database
 from ..store.inbox import Inbox
 from ..store.startup import migrate_or_wait
 from ..worker.feed_access import report_feed_access
@@ -24,8 +25,8 @@ def run_worker(
     policy = load_policy(settings.rules_path)
     announce_modes(settings, policy)
     report_feed_access(settings, policy)
-    inbox = Inbox(settings.database_url)
-    migrate_or_wait(inbox)
+    inbox = Inbox(Database(settings.database_url))
+    migrate_or_wait(inbox.database)
     in_use = metrics_directory.prepare()  # before the first metric is created
     metrics = Metrics()
     pool = build_pool(settings, policy, inbox, threads, metrics=metrics).start(poll_interval)

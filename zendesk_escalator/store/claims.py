@@ -1,7 +1,9 @@
 """Claiming: the next due row whose ticket no worker holds, with the due rows that go with it, leased at once."""
 
-from sqlalchemy import and_, case, exists, or_, select, update
-from sqlalchemy.engine import Connection
+from typing import Any
+
+from sqlalchemy import Select, and_, case, exists, or_, select, update
+from sqlalchemy.engine import Connection, RowMapping
 
 from ..core.kinds import BATCHED
 from .rows import OPEN, InboxRow, finish, row_of
@@ -59,7 +61,7 @@ def claim(conn: Connection, owner: str, now: float, lease_seconds: float, lock_r
     return sorted((row_of(r) for r in rows), key=lambda row: row.id)
 
 
-def _companions(head, now: float, lock_rows: bool):
+def _companions(head: RowMapping, now: float, lock_rows: bool) -> Select[tuple[int]]:
     """The ids of the due rows that go with the head: of its kind for up to BATCH tickets when the kind is
     batched (one read re-checks them all), else its ticket's rows of its kind (one fresh read covers them)."""
     if head["kind"] in BATCHED:
@@ -77,7 +79,7 @@ def _companions(head, now: float, lock_rows: bool):
     )
 
 
-def next_due(now: float, lock_rows: bool, kind: str | None = None, limit: int = 1):
+def next_due(now: float, lock_rows: bool, kind: str | None = None, limit: int = 1) -> Select[Any]:
     """The due rows (of `kind`) whose ticket no worker holds and that no older due row of theirs precedes."""
     other = inbox.alias("other")
     in_hand = and_(other.c.status == RUNNING, other.c.run_at > now)  # a live lease

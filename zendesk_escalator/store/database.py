@@ -3,12 +3,14 @@
 import fcntl
 import os
 import threading
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import Any, Callable, Iterator
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 READ_ONLY = "escalator_read_only"  # execution option: this transaction only reads
+WriterLock = Callable[[], AbstractContextManager[None]]  # held around a write transaction
 
 
 def make_engine(database_url: str) -> Engine:
@@ -26,13 +28,13 @@ def make_engine(database_url: str) -> Engine:
     engine = create_engine(database_url, connect_args={"timeout": 10, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
+    def _on_connect(dbapi_connection: Any, _record: object) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
         for pragma in ("journal_mode=WAL", "synchronous=FULL"):
             dbapi_connection.execute(f"PRAGMA {pragma}")
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: Connection) -> None:
         # Writers take the write lock up front so two claimers cannot both read the
         # same row; readers (READ_ONLY) see a snapshot and never wait (WAL).
         read_only = conn.get_execution_options().get(READ_ONLY, False)
@@ -41,14 +43,14 @@ def make_engine(database_url: str) -> Engine:
     return engine
 
 
-def writer_lock(engine: Engine):
+def writer_lock(engine: Engine) -> WriterLock:
     """A lock to hold around write transactions: a no-op except for SQLite files."""
     path = engine.url.database if engine.dialect.name == "sqlite" else None
     return SqliteWriterLock(path + ".lock") if path and path != ":memory:" else _NoLock()
 
 
 class _NoLock:
-    def __call__(self):
+    def __call__(self) -> AbstractContextManager[None]:
         return nullcontext()
 
 
@@ -64,10 +66,10 @@ class SqliteWriterLock:
     def __init__(self, path: str):
         self.path = path
         self._threads = threading.Lock()  # flock does not exclude threads sharing an fd
-        self._fd, self._pid = None, None
+        self._fd, self._pid = -1, -1  # opened on first use, in this process
 
     @contextmanager
-    def __call__(self):
+    def __call__(self) -> Iterator[None]:
         with self._threads:
             fd = self._descriptor()
             fcntl.flock(fd, fcntl.LOCK_EX)

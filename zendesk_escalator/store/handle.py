@@ -1,6 +1,8 @@
 """The database handle: the engine, its migrations, its transactions, and the wake-ups their commits ring."""
 
 from contextlib import contextmanager
+from types import TracebackType
+from typing import Callable, Iterator, Literal
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -15,7 +17,10 @@ PLANNED = "escalator_planned"  # connection info: rows the transaction made due 
 
 
 class Database:
-    """One database (SQLite or PostgreSQL) the store's tables live on: the inbox, cursors, episodes, marks."""
+    """One database (SQLite or PostgreSQL) the store's tables live on: the inbox, cursors, episodes, marks.
+
+    The service opens it once; each table is an object taking it (Inbox(database), Cursors(database), ...).
+    """
 
     def __init__(self, database_url: str):
         self.engine = make_engine(database_url)
@@ -26,9 +31,16 @@ class Database:
         path = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
         self._pipe = PipeBell(path + ".wake") if path and path != ":memory:" else None
         self._hears_pipe = False
+        self._closers: list[Callable[[], None]] = []
+
+    def on_close(self, closer: Callable[[], None]) -> None:
+        """Have close() call `closer` too: a table's own connection (the inbox's intake) closes with the handle."""
+        self._closers.append(closer)
 
     def close(self) -> None:
         """Close every connection (the handle reconnects if used again)."""
+        for closer in self._closers:
+            closer()
         self.engine.dispose()
 
     def migrate(self) -> str:
@@ -68,7 +80,7 @@ class Database:
         return rows
 
     @contextmanager
-    def transaction(self):
+    def transaction(self) -> Iterator[Connection]:
         """A write transaction (the store's other modules use it too); the rows it planned are rung after it."""
         with _StorageGuard(), self._writer_lock(), self.engine.begin() as conn:
             conn.info[PLANNED] = 0
@@ -77,7 +89,7 @@ class Database:
         self.after_commit(planned)
 
     @contextmanager
-    def reading(self):
+    def reading(self) -> Iterator[Connection]:
         """A transaction that only reads: on SQLite it never waits for a writer."""
         with _StorageGuard(), self.engine.connect() as conn:
             with conn.execution_options(**{READ_ONLY: True}).begin():
@@ -92,10 +104,12 @@ class Database:
 class _StorageGuard:
     """Turn database outages into StorageUnavailable (integrity errors pass through)."""
 
-    def __enter__(self):
+    def __enter__(self) -> "_StorageGuard":
         return self
 
-    def __exit__(self, kind, error, tb):
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> Literal[False]:
         if isinstance(error, DBAPIError) and not isinstance(error, IntegrityError):
             raise StorageUnavailable(f"database unavailable: {error.orig!r}") from error
         return False

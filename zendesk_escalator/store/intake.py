@@ -14,15 +14,19 @@ same statement notifies the listening workers (listen.py) when it stored rows.
 
 import json
 import logging
-from typing import Callable
+from typing import Any, Callable
 
 from sqlalchemy import Table
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import PoolProxiedConnection
 
 from ..errors import StorageUnavailable
 
 log = logging.getLogger(__name__)
+Row = dict[str, Any]  # column name → value, as the JSON array carries it
+# Runs the insert on the driver's own (DB-API) connection, which the drivers leave untyped.
+Insert = Callable[[Any, list[Row]], list[bool]]
 
 
 class Intake:
@@ -39,13 +43,14 @@ class Intake:
         self.engine = engine
         dbapi = engine.dialect.loaded_dbapi
         self._driver_error, self._integrity_error = dbapi.Error, dbapi.IntegrityError
-        self._connection = None  # SQLAlchemy's proxy, kept out of the pool for our sole use
+        # SQLAlchemy's proxy, kept out of the pool for our sole use
+        self._connection: PoolProxiedConnection | None = None
         if engine.dialect.name == "postgresql":
-            self._insert = _postgres_insert(engine, table, columns, key, notify)
+            self._insert: Insert = _postgres_insert(engine, table, columns, key, notify)
         else:
             self._insert = _sqlite_insert(table, columns, key)
 
-    def insert(self, rows: list[dict]) -> list[bool]:
+    def insert(self, rows: list[Row]) -> list[bool]:
         """Store rows durably; for each, True if new, False if its key was stored before.
 
         A lost connection (the database restarted, say) is replaced and the batch
@@ -65,6 +70,7 @@ class Intake:
                 if not lost or attempt == 2:
                     raise StorageUnavailable(f"database unavailable: {error!r}") from error
                 log.warning("intake connection lost (%r); retrying on a new one", error)
+        raise AssertionError("not reached: the second attempt returns or raises")
 
     def close(self) -> None:
         """Drop the dedicated connection (the next insert opens a new one)."""
@@ -72,18 +78,19 @@ class Intake:
         if connection is not None:
             connection.invalidate()  # closes it; never handed back to the pool mid-use
 
-    def _driver(self):
+    def _driver(self) -> Any:
         if self._connection is None:
             try:
                 self._connection = self.engine.raw_connection()
             except DBAPIError as error:  # SQLAlchemy wraps the driver's connect failures
                 raise StorageUnavailable(f"database unavailable: {error!r}") from error
             if self.engine.dialect.name == "postgresql":
-                self._connection.driver_connection.autocommit = True
+                driver: Any = self._connection.driver_connection  # present while the proxy is open
+                driver.autocommit = True
         return self._connection.driver_connection
 
 
-def _sqlite_insert(table: Table, columns: tuple[str, ...], key: str):
+def _sqlite_insert(table: Table, columns: tuple[str, ...], key: str) -> Insert:
     # SQLite's RETURNING keeps the write lock until the last row is fetched, one
     # GIL release per row; asking first which keys exist costs one read instead.
     # Reads never wait in WAL mode. Should a concurrent delivery of the same key
@@ -96,7 +103,7 @@ def _sqlite_insert(table: Table, columns: tuple[str, ...], key: str):
         f"FROM json_each(?) WHERE true ORDER BY key ON CONFLICT ({key}) DO NOTHING"
     )
 
-    def run(connection, rows: list[dict]) -> list[bool]:
+    def run(connection: Any, rows: list[Row]) -> list[bool]:
         keys = [row[key] for row in rows]
         seen = {found for (found,) in connection.execute(existing, (json.dumps(keys),))}
         connection.execute(insert, (json.dumps(rows),))
@@ -107,7 +114,7 @@ def _sqlite_insert(table: Table, columns: tuple[str, ...], key: str):
 
 def _postgres_insert(
     engine: Engine, table: Table, columns: tuple[str, ...], key: str, notify: Callable[[str], str] | None
-):
+) -> Insert:
     types = {name: table.c[name].type.compile(dialect=engine.dialect) for name in columns}
     values = ", ".join(f"(row->>'{name}')::{types[name]}" for name in columns)
     insert = (
@@ -119,7 +126,7 @@ def _postgres_insert(
     told = f", (SELECT {notify('SELECT count(*) FROM stored')})" if notify else ""
     statement = f"WITH stored AS ({insert}) SELECT {key}{told} FROM stored"
 
-    def run(connection, rows: list[dict]) -> list[bool]:
+    def run(connection: Any, rows: list[Row]) -> list[bool]:
         keys = [row[key] for row in rows]
         stored = {found for (found, *_) in connection.execute(statement, (json.dumps(rows),))}
         return _first_new(keys, lambda k: k in stored)
@@ -127,7 +134,7 @@ def _postgres_insert(
     return run
 
 
-def _first_new(keys: list[str], is_new) -> list[bool]:
+def _first_new(keys: list[str], is_new: Callable[[str], bool]) -> list[bool]:
     """A key twice in one batch (two concurrent deliveries): only the first is new."""
     results, taken = [], set()
     for k in keys:

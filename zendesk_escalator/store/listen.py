@@ -11,6 +11,7 @@ is heard, and the safety-net poll carries the work.
 
 import logging
 import threading
+from typing import Any
 
 import psycopg
 from sqlalchemy.engine import URL
@@ -23,7 +24,7 @@ NAME = "escalator-listen"  # its application_name in pg_stat_activity
 STOP_CHECK = 1.0  # seconds between looks at the stop flag while no notification comes
 RECONNECT_FIRST, RECONNECT_CAP = 0.5, 30.0
 # Keepalives: a connection silently gone (a network partition) is noticed within about a minute.
-CONNECT = {
+CONNECT: dict[str, Any] = {  # libpq parameters
     "connect_timeout": 10,
     "application_name": NAME,
     "keepalives": 1,

@@ -14,7 +14,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -43,7 +43,10 @@ def upgrade(engine: Engine) -> str:
 
 def head_revision() -> str:
     """The newest migration's revision: where upgrade() brings every database."""
-    return ScriptDirectory.from_config(_config(None)).get_current_head()
+    head = ScriptDirectory.from_config(_config(None)).get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migration in {MIGRATIONS}")  # the package was installed without them
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -52,7 +55,7 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE}).get_current_revision()
 
 
-def _config(connection) -> Config:
+def _config(connection: Connection | None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes.update(connection=connection, version_table=VERSION_TABLE)

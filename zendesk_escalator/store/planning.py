@@ -1,16 +1,24 @@
 """Planning rows (timers, jobs, notices): insert those not stored yet, plan again those a changed plan superseded."""
 
 import json
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from .handle import Database
 from .rows import SUPERSEDED
 from .schema import DONE, PENDING, inbox
 
 
-def plan(conn: Connection, rows: list[dict], now: float, is_postgres: bool) -> int:
+def schedule_in(database: Database, conn: Connection, rows: list[dict[str, Any]], now: float) -> int:
+    """Plan rows inside a transaction of `database`'s (written with what they follow from: an episode's step);
+    the workers hear of them once it commits. Return how many were new."""
+    return database.planned(conn, plan(conn, rows, now, database.is_postgres)) if rows else 0
+
+
+def plan(conn: Connection, rows: list[dict[str, Any]], now: float, is_postgres: bool) -> int:
     """Store these rows (kind, dedupe_key, ticket_id, payload, run_at) inside `conn`; return how many are new."""
     values = [
         dict(row, payload=json.dumps(row["payload"]), status=PENDING, attempts=0, created_at=now, updated_at=now)
@@ -23,7 +31,7 @@ def plan(conn: Connection, rows: list[dict], now: float, is_postgres: bool) -> i
     return new + (_revive(conn, values, now) if new < len(values) else 0)
 
 
-def _revive(conn: Connection, values: list[dict], now: float) -> int:
+def _revive(conn: Connection, values: list[dict[str, Any]], now: float) -> int:
     """Plan again the rows among these that were superseded (a row that ran never runs twice)."""
     by_key = {row["dedupe_key"]: row for row in values}
     superseded = conn.execute(

@@ -1,14 +1,17 @@
-"""An inbox row as the worker sees it, and the update that ends a lease on rows."""
+"""An inbox row as the worker sees it, the update that ends a lease on rows, and the queue's depth as read by the
+inbox and the overview."""
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import literal_column, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import ColumnElement, func, literal_column, select, update
+from sqlalchemy.engine import Connection, RowMapping
 
-from .schema import PENDING, RUNNING, inbox
+from .schema import DEAD, DONE, PENDING, RUNNING, inbox
 
-OPEN: list = [literal_column(f"'{status}'") for status in (PENDING, RUNNING)]  # matches the partial indexes
+# Matches the partial indexes.
+OPEN: list[ColumnElement[Any]] = [literal_column(f"'{status}'") for status in (PENDING, RUNNING)]
 SUPERSEDED = json.dumps({"status": "superseded"})  # the result of a timer whose plan changed before it ran
 # What Inbox.accept() writes; the other columns start empty (or at their defaults).
 ACCEPTED_COLUMNS = (
@@ -32,7 +35,7 @@ class InboxRow:
     kind: str
     dedupe_key: str
     ticket_id: int
-    payload: dict
+    payload: dict[str, Any]
     status: str
     attempts: int
     run_at: float
@@ -40,12 +43,12 @@ class InboxRow:
     updated_at: float = 0.0
     lease_owner: str | None = None
     last_error: str | None = None
-    result: dict | None = None
+    result: dict[str, Any] | None = None
     deadline: float | None = None
     crashes: int = 0
 
 
-def row_of(r) -> InboxRow:
+def row_of(r: RowMapping) -> InboxRow:
     """The row a query's mapping holds (payload and result decoded)."""
     return InboxRow(
         id=r["id"],
@@ -66,15 +69,29 @@ def row_of(r) -> InboxRow:
     )
 
 
-def owned(rows: list[InboxRow], owner: str) -> tuple:
+def owned(rows: list[InboxRow], owner: str) -> tuple[ColumnElement[bool], ...]:
     """The conditions of rows still leased by `owner`."""
     return inbox.c.id.in_([r.id for r in rows]), inbox.c.lease_owner == owner, inbox.c.status == RUNNING
 
 
-def finish(conn: Connection, ids: list[int], owner: str | None, now: float, **values) -> bool:
+def finish(conn: Connection, ids: list[int], owner: str | None, now: float, **values: Any) -> bool:
     """End the lease on these rows with `values` (only while `owner` holds it, unless None); False when lost."""
-    conditions: list = [inbox.c.id.in_(ids)]
+    conditions: list[ColumnElement[bool]] = [inbox.c.id.in_(ids)]
     if owner is not None:
         conditions += [inbox.c.lease_owner == owner, inbox.c.status == RUNNING]
     done = conn.execute(update(inbox).where(*conditions).values(lease_owner=None, updated_at=now, **values))
     return done.rowcount == len(ids)
+
+
+def status_counts(conn: Connection) -> dict[str, int]:
+    """Rows per status (every status named, 0 when none is in it)."""
+    found = conn.execute(select(inbox.c.status, func.count()).group_by(inbox.c.status))
+    return {PENDING: 0, RUNNING: 0, DONE: 0, DEAD: 0, **{status: count for status, count in found}}
+
+
+def oldest_due(conn: Connection, now: float) -> float | None:
+    """When the longest-waiting due row (pending, or running past its lease) fell due; None when none is."""
+    found: float | None = conn.execute(
+        select(func.min(inbox.c.run_at)).where(inbox.c.status.in_(OPEN), inbox.c.run_at <= now)
+    ).scalar()
+    return found

@@ -3,15 +3,15 @@
 import logging
 
 from ..errors import StorageUnavailable
-from .inbox import Inbox
+from .handle import Database
 
 log = logging.getLogger(__name__)
 
 
-def migrate_or_wait(inbox: Inbox) -> None:
+def migrate_or_wait(database: Database) -> None:
     """Bring the database up to date; if it is down, start anyway and migrate on first use."""
     try:
-        inbox.migrate()
+        database.migrate()
     except StorageUnavailable as error:
         # /readyz says 503, webhooks get 503 + Retry-After, Zendesk retries.
         log.error("database unavailable at start-up: %s", error)

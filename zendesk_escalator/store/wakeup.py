@@ -25,7 +25,7 @@ class Doorbell:
     empty claim and its wait is not missed: that thread claims again at once.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._rung = threading.Condition()
         self._rings = self._waiting = 0
         self.deaf = False  # set while other processes' rings cannot be heard (a lost LISTEN connection)

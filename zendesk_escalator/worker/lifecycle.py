@@ -52,7 +52,7 @@ class Lifecycle:
     ):
         self.inbox, self.reader, self.writer, self.policy, self.clock = inbox, reader, writer, policy, clock
         self.notices = notices  # the chat notices of each step saved (none without [[notify]])
-        self.episodes = Escalations(inbox)
+        self.episodes = Escalations(inbox.database)
         # A dry run keeps no record: an escalation only planned must not count as made once the run is live.
         self.record = record
 

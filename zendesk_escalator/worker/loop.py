@@ -90,7 +90,7 @@ class Worker:
                 elif not self.run_once():
                     idle = self._idle_for(poll_seconds)
                     log.debug("worker %s idle for up to %.3g s, or until rung", self.owner, idle)
-                    self.inbox.doorbell.wait(idle)
+                    self.inbox.database.doorbell.wait(idle)
             except StorageUnavailable as error:
                 log.error("inbox unavailable, retrying in 5s: %s", error)
                 stop.wait(5)

@@ -36,13 +36,13 @@ CONFLICT_ROUNDS = 3
 
 def remembered(inbox: Inbox) -> FieldIds | None:
     """The escalation field ids the service last wrote with (None before this release remembered any)."""
-    stored = Cursors(inbox).get(REMEMBERED)
+    stored = Cursors(inbox.database).get(REMEMBERED)
     return FieldIds(**json.loads(stored)) if stored else None
 
 
 def remember(inbox: Inbox, fields: FieldIds, now: datetime) -> None:
     """Remember the escalation field ids the service writes with from now on."""
-    Cursors(inbox).set(REMEMBERED, json.dumps(asdict(fields)), now.timestamp())
+    Cursors(inbox.database).set(REMEMBERED, json.dumps(asdict(fields)), now.timestamp())
 
 
 def moved_fields(before: FieldIds, after: FieldIds) -> dict[str, tuple[int, int | None]]:
@@ -65,7 +65,7 @@ def carry_over(inbox: Inbox, fields: FieldIds, now: datetime) -> int:
             "payload": {"episode_id": episode.id, "fields": ids},
             "run_at": start + n * PACE,
         }
-        for n, episode in enumerate(Escalations(inbox).open_ones(limit=None))
+        for n, episode in enumerate(Escalations(inbox.database).open_ones(limit=None))
     ]
     inbox.schedule(rows, start)
     remember(inbox, fields, now)
@@ -88,7 +88,7 @@ class MirrorRepair:
     def handle(self, rows: list[InboxRow]) -> Outcome:
         """Send the repair of the newest row (the ticket's others carry older ids)."""
         payload, ticket_id = rows[-1].payload, rows[-1].ticket_id
-        episode = Escalations(self.inbox).current(ticket_id)
+        episode = Escalations(self.inbox.database).current(ticket_id)
         if episode is None or episode.id != payload["episode_id"] or episode.state == CLOSED:
             return Outcome("stale", "the escalation has closed: its mirror says so already")
         policy = replace(self.policy, fields=FieldIds(**payload["fields"]))

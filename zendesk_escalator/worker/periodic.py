@@ -63,7 +63,7 @@ class Periodic:
     def __init__(self, inbox: Inbox, clock: Callable[[], datetime], jobs: list[Job]):
         self.inbox, self.clock = inbox, clock
         self.jobs = {job.name: job for job in jobs}
-        self.cursors = Cursors(inbox)
+        self.cursors = Cursors(inbox.database)
 
     def start(self) -> int:
         """Schedule every job's current slot (a worker starting); return how many were new."""

@@ -24,12 +24,12 @@ def mark_started(inbox: Inbox, path: str, now: datetime) -> None:
     """Remember the policy file a starting process read (the last to start speaks for all)."""
     printed = fingerprint(path)
     if printed:
-        Cursors(inbox).set(KEY, json.dumps({"sha256": printed, "at": now.timestamp()}), now.timestamp())
+        Cursors(inbox.database).set(KEY, json.dumps({"sha256": printed, "at": now.timestamp()}), now.timestamp())
 
 
 def edited_since_start(inbox: Inbox, path: str) -> datetime | None:
     """When the service started, if the file at `path` is not the one it started with; else None."""
-    stored = Cursors(inbox).get(KEY)
+    stored = Cursors(inbox.database).get(KEY)
     printed = fingerprint(path)
     if not stored or not printed:
         return None

@@ -25,7 +25,7 @@ class WorkerPool:
 
     def start(self, poll_seconds: float | None = None) -> "WorkerPool":
         """Listen for the other processes' new rows, and start one thread per worker."""
-        self.listener = self.inbox.listen()
+        self.listener = self.inbox.database.listen()
         for n, worker in enumerate(self.workers):
             thread = threading.Thread(
                 target=worker.run,
@@ -45,7 +45,7 @@ class WorkerPool:
         if its update lands after all, the next worker's fresh read sees it.
         """
         self.stop_event.set()
-        self.inbox.doorbell.ring(len(self.workers))  # the idle ones stop now
+        self.inbox.database.doorbell.ring(len(self.workers))  # the idle ones stop now
         deadline = time.monotonic() + grace
         for thread in self.threads:
             thread.join(max(0.0, deadline - time.monotonic()))

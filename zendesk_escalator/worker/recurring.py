@@ -69,7 +69,7 @@ class RecurringCheck:
     def __init__(self, reader: Reader, inbox: Inbox, policy: Policy, clock: Callable[[], datetime]):
         self.reader, self.inbox, self.policy, self.clock = reader, inbox, policy, clock
         self.every = policy.recurring.check_every.total_seconds()
-        self.cursors, self.escalations = Cursors(inbox), Escalations(inbox)
+        self.cursors, self.escalations = Cursors(inbox.database), Escalations(inbox.database)
         # ticket id -> (its updated_at, the priority people set)
         self.told: dict[int, tuple[str, str | None | _Untold]] = {}
         self._episodes: dict[int, Episode | None] = {}

@@ -41,10 +41,10 @@ def make_report(
 
 def gather(inbox: Inbox, since: datetime, progress: Progress | None = None) -> tuple[list[Episode], list[SlaTimer]]:
     """Every open episode and every one changed since `since`; the SLA timers a report needs."""
-    escalations = Escalations(inbox)
+    escalations = Escalations(inbox.database)
     episodes = {e.id: e for e in escalations.changed_since(since, limit=None)}
     episodes.update({e.id: e for e in escalations.open_ones(limit=None)})
-    history, floor = RowHistory(inbox), (since - LOOKBACK).timestamp()
+    history, floor = RowHistory(inbox.database), (since - LOOKBACK).timestamp()
     timers = []
     with (progress or quiet)(history.count(TIMER, floor)) as advance:
         for page in history.pages(TIMER, floor):
