@@ -11,7 +11,7 @@ from support.service import Clock
 
 from zendesk_escalator.app import create_app
 from zendesk_escalator.errors import StorageUnavailable
-from zendesk_escalator.store.inbox import PENDING
+from zendesk_escalator.store.schema import PENDING
 
 URL = "/webhooks/zendesk"
 

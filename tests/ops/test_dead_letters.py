@@ -9,7 +9,7 @@ import pytest
 from zendesk_escalator.cli import main
 from zendesk_escalator.errors import EscalatorError
 from zendesk_escalator.ops.dead_letters import dead_letters
-from zendesk_escalator.store.inbox import DEAD, PENDING
+from zendesk_escalator.store.schema import DEAD, PENDING
 
 NOW = datetime(2026, 8, 3, 12, 0, tzinfo=timezone.utc)
 BUDGET = 24 * 3600.0

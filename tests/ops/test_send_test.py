@@ -12,7 +12,7 @@ from zendesk_escalator.app import create_app
 from zendesk_escalator.cli import main
 from zendesk_escalator.ops.send_test import send_test, trigger_body
 from zendesk_escalator.schemas.webhooks import load_trigger
-from zendesk_escalator.store.inbox import PENDING
+from zendesk_escalator.store.schema import PENDING
 from zendesk_escalator.wiring import utcnow
 
 

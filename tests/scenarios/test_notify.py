@@ -10,7 +10,7 @@ from support.fake_chat import BOT_TOKEN, HOOK_PATH, TEAMS_PATH, TEAMS_QUERY, sec
 from support.scrape import Scrape
 from support.service import TICKET, Clock, Service, cc_fake, comment_event
 
-from zendesk_escalator.store.inbox import DEAD, PENDING
+from zendesk_escalator.store.schema import DEAD, PENDING
 
 SECRETS = (HOOK_PATH.rsplit("/", 1)[1], BOT_TOKEN, TEAMS_QUERY.split("sig=")[1])
 

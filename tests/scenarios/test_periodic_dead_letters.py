@@ -9,7 +9,7 @@ from support.fake_zendesk import FakeZendesk, Fault
 from support.service import Clock, Service
 
 from zendesk_escalator.cli import main
-from zendesk_escalator.store.inbox import DEAD
+from zendesk_escalator.store.schema import DEAD
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 SLA = '\n[sla]\nwarn_before = "30m"\nbreach_level = 2\n'

@@ -18,7 +18,7 @@ from support.databases import open_inbox
 from support.fake_zendesk import FakeZendesk, Fault, cc_ticket
 from support.processes import Procs, free_port, service_env, wait_until
 
-from zendesk_escalator.store.inbox import DEAD, DONE
+from zendesk_escalator.store.schema import DEAD, DONE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 INTEGRATION_USER = 900000000001

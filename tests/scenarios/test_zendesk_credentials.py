@@ -17,7 +17,7 @@ from support.processes import Procs, free_port, service_env, wait_until
 from support.scrape import Scrape
 from support.service import Service
 
-from zendesk_escalator.store.inbox import DEAD, DONE, PENDING
+from zendesk_escalator.store.schema import DEAD, DONE, PENDING
 
 TICKETS = (501, 502, 503)
 RIGHT = "the-right-token"

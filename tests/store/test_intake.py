@@ -3,10 +3,10 @@
 import pytest
 from conftest import PG_URL, fresh_pg_inbox
 
-from zendesk_escalator.store.inbox import PENDING
-from zendesk_escalator.store.inbox import inbox as inbox_table
 from zendesk_escalator.store.intake import Intake
 from zendesk_escalator.store.rows import ACCEPTED_COLUMNS
+from zendesk_escalator.store.schema import PENDING
+from zendesk_escalator.store.schema import inbox as inbox_table
 
 BIGGEST_ID = 2**63 - 1
 

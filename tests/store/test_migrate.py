@@ -14,8 +14,8 @@ from support.databases import open_inbox
 
 from zendesk_escalator.core.notification import Notification
 from zendesk_escalator.store import migrate
-from zendesk_escalator.store.inbox import DEAD, DONE, PENDING, Inbox
-from zendesk_escalator.store.schema import metadata
+from zendesk_escalator.store.inbox import Inbox
+from zendesk_escalator.store.schema import DEAD, DONE, PENDING, metadata
 
 OLD_ROWS = [  # as 0.1.0 stored them: a waiting webhook, one in a worker's hands, a dead one, a done one
     (

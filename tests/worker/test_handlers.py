@@ -2,7 +2,7 @@
 
 import pytest
 
-from zendesk_escalator.store.inbox import InboxRow
+from zendesk_escalator.store.rows import InboxRow
 from zendesk_escalator.worker.handlers import Handlers, Outcome
 
 

@@ -16,7 +16,7 @@ from conftest import API, sample
 from support.service import Clock
 
 from zendesk_escalator.core.notification import Notification
-from zendesk_escalator.store.inbox import DEAD, DONE, PENDING
+from zendesk_escalator.store.schema import DEAD, DONE, PENDING
 from zendesk_escalator.wiring import build_worker
 
 TICKET_URL, COMMENTS_URL = f"{API}/tickets/35436.json", f"{API}/tickets/35436/comments.json"

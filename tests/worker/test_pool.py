@@ -1,5 +1,5 @@
 """A process's worker threads (worker/pool): started together, handling rows against the fake Zendesk, stopped
-together with nothing left leased. (Wake-ups across processes are tests/worker/test_wakeup.py.)"""
+together with nothing left leased. (Wake-ups across processes are tests/worker/test_pool_wakeups.py.)"""
 
 import threading
 import time
@@ -12,7 +12,7 @@ from support.service import TICKET, cc_fake
 from zendesk_escalator.core.notification import Notification
 from zendesk_escalator.schemas.policy_file import load_policy
 from zendesk_escalator.settings import Settings
-from zendesk_escalator.store.inbox import DONE, PENDING, RUNNING
+from zendesk_escalator.store.schema import DONE, PENDING, RUNNING
 from zendesk_escalator.wiring import build_pool
 
 HOUR = 3600.0

@@ -18,8 +18,9 @@ from support.processes import wait_until
 from zendesk_escalator.app import create_app
 from zendesk_escalator.schemas.policy_file import load_policy
 from zendesk_escalator.settings import Settings
-from zendesk_escalator.store.inbox import DONE, PENDING, Inbox
+from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.store.listen import NAME
+from zendesk_escalator.store.schema import DONE, PENDING
 from zendesk_escalator.store.schema import inbox as inbox_table
 from zendesk_escalator.wiring import build_pool
 

@@ -14,7 +14,7 @@ from zendesk_escalator.core.lifecycle.episode import ACTIVE, CLOSED, MONITORING,
 from zendesk_escalator.core.reporting.report import ACTED, ENDED, FAILED, WAITING
 from zendesk_escalator.schemas.policy_file import load_policy
 from zendesk_escalator.store.escalations import Escalations
-from zendesk_escalator.store.inbox import InboxRow
+from zendesk_escalator.store.rows import InboxRow
 from zendesk_escalator.worker.report_gathering import LOOKBACK, gather, make_report, owner_names, sla_timer
 from zendesk_escalator.zendesk.admin import ZendeskAdmin
 from zendesk_escalator.zendesk.transport import ZendeskSession
