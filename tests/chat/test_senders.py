@@ -63,7 +63,8 @@ def test_a_webhook_variable_without_a_url_is_permanent_and_its_value_is_not_repe
 
 def test_a_bot_token_is_no_url_and_is_taken_without_the_blanks_around_it(chat):
     target = targets(chat)[SLACK_BOT]
-    assert sender_for(target, {"SLACK_BOT_TOKEN": f" {BOT_TOKEN}\n"}, 5).send(message_for(target, None)).startswith("ok")
+    sender = sender_for(target, {"SLACK_BOT_TOKEN": f" {BOT_TOKEN}\n"}, 5)
+    assert sender.send(message_for(target, None)).startswith("ok")
     assert chat.requests[0].headers["authorization"] == f"Bearer {BOT_TOKEN}"
 
 

@@ -62,7 +62,8 @@ def test_a_bot_posts_to_its_channel_with_its_token_and_gives_the_messages_ts(cha
 
 
 @pytest.mark.parametrize(
-    "token, channel, said", [("xoxb-wrong", "C0ESCALATE", "invalid_auth"), (BOT_TOKEN, "C0NOWHERE", "channel_not_found")]
+    "token, channel, said",
+    [("xoxb-wrong", "C0ESCALATE", "invalid_auth"), (BOT_TOKEN, "C0NOWHERE", "channel_not_found")],
 )
 def test_a_bot_refused_in_slacks_ok_false_is_permanent_and_names_slacks_error(chat, token, channel, said):
     with pytest.raises(NoticeFailed) as caught:
