@@ -58,7 +58,6 @@ UNTESTED = {
     "ops/setup_oauth.py": "setup's OAuth client (tests/ops/test_setup.py)",
     "ops/setup_output.py": "what setup prints (tests/ops/test_setup.py)",
     "ops/fields_moved.py": "fields with new ids (tests/ops/test_setup.py, tests/ops/test_check.py)",
-    "ops/reach.py": "Zendesk's webhook test (tests/ops/test_setup.py, tests/ops/test_check_webhook.py)",
     "ops/sessions.py": "dashboard sessions (tests/ops/test_dashboard_auth.py)",
     "ops/dashboard_data.py": "one dashboard view's data (tests/ops/test_dashboard.py)",
     "ops/user_names.py": "agents' names for the sidebar (tests/ops/test_sidebar.py)",
