@@ -55,7 +55,6 @@ UNTESTED = {
     "ops/simulate.py": "`escalator simulate` (tests/test_cli.py)",
     # Parts of a command, tested through the command's own test module.
     "ops/check_context.py": "what every check shares (tests/ops/test_check.py)",
-    "ops/setup_oauth.py": "setup's OAuth client (tests/ops/test_setup.py)",
     "ops/setup_output.py": "what setup prints (tests/ops/test_setup.py)",
     "ops/fields_moved.py": "fields with new ids (tests/ops/test_setup.py, tests/ops/test_check.py)",
     "ops/sessions.py": "dashboard sessions (tests/ops/test_dashboard_auth.py)",
