@@ -21,7 +21,6 @@ UNTESTED = {
     "core/backtest/recurring_runs.py": "recurring runs in a replay (tests/core/backtest/test_period.py)",
     "core/lifecycle/review.py": "a decision's review, through tests/core/lifecycle/test_sequence.py",
     "core/lifecycle/request_checks.py": "a request's checks, through tests/core/lifecycle/test_sequence.py",
-    "core/wording.py": "the notes' words: constants",
     "errors.py": "the error types: classes with a message",
     "ids.py": "Zendesk ids' marshmallow fields (tests/schemas/test_schemas_webhooks.py)",
     "settings_values.py": "how settings read their values (tests/test_settings.py)",
