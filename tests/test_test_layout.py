@@ -57,7 +57,6 @@ UNTESTED = {
     "ops/setup_output.py": "what setup prints (tests/ops/test_setup.py)",
     "ops/fields_moved.py": "fields with new ids (tests/ops/test_setup.py, tests/ops/test_check.py)",
     "ops/dashboard_data.py": "one dashboard view's data (tests/ops/test_dashboard.py)",
-    "zendesk/directory.py": "the dashboard's Zendesk reads (tests/ops/test_dashboard.py)",
     # worker/ and store/: their test modules were being written when this list was; the coordinator prunes it.
     **{
         f"{folder}/{name}.py": "worker/store (done in parallel)"
