@@ -22,8 +22,6 @@ UNTESTED = {
     "core/lifecycle/review.py": "a decision's review, through tests/core/lifecycle/test_sequence.py",
     "core/lifecycle/request_checks.py": "a request's checks, through tests/core/lifecycle/test_sequence.py",
     "errors.py": "the error types: classes with a message",
-    "ids.py": "Zendesk ids' marshmallow fields (tests/schemas/test_schemas_webhooks.py)",
-    "settings_values.py": "how settings read their values (tests/test_settings.py)",
     "observability/gunicorn_hooks.py": "gunicorn's hooks, run by gunicorn (tests/test_gunicorn_conf.py)",
     # The policy file's sections: each schema is tested through parse_policy in tests/schemas/ (test_policy_file,
     # test_phone, test_schemas_notify, test_schemas_report, test_schemas_schedules, test_policy_fuzz).
