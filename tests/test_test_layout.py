@@ -43,7 +43,6 @@ UNTESTED = {
     "schemas/webhook_bodies.py": "the webhook bodies' schemas (tests/schemas/test_schemas_webhooks.py)",
     # Entry points and wiring: started by the command line and the web server, tested end to end.
     "app.py": "the web app's factory (tests/test_webhooks.py, tests/ops/test_dashboard.py)",
-    "cli_arguments.py": "the command's arguments (tests/test_cli.py)",
     "wiring.py": "composition of the service (tests/scenarios/)",
     "ops/embedded_server.py": "`escalator run` under gunicorn (tests/scenarios/test_make_run.py)",
     "ops/worker_process.py": "`escalator worker` (tests/scenarios/test_reliability.py)",
