@@ -46,8 +46,6 @@ UNTESTED = {
     "wiring.py": "composition of the service (tests/scenarios/)",
     "ops/embedded_server.py": "`escalator run` under gunicorn (tests/scenarios/test_make_run.py)",
     "ops/worker_process.py": "`escalator worker` (tests/scenarios/test_reliability.py)",
-    "ops/announcements.py": "what a starting process logs (tests/test_cli.py)",
-    "ops/service_db.py": "opening the service's database for a command (tests/ops/test_dead_letters.py)",
     # Parts of a command, tested through the command's own test module.
     "ops/check_context.py": "what every check shares (tests/ops/test_check.py)",
     "ops/setup_output.py": "what setup prints (tests/ops/test_setup.py)",
