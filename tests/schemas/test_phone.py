@@ -1,13 +1,11 @@
 """The policy file's [phone] section: the hotline it loads to, and errors that name the key."""
 
-from pathlib import Path
-
 import pytest
+from support.policy_texts import EXAMPLE
 
 from zendesk_escalator.errors import ConfigError
 from zendesk_escalator.schemas.policy_file import load_policy, parse_policy
 
-EXAMPLE = Path(__file__).parents[2] / "examples" / "escalation.toml"
 TEXT = EXAMPLE.read_text()
 
 

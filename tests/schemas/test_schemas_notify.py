@@ -1,14 +1,12 @@
 """The policy file's [[notify]] sections: the chat targets they load to, and errors that name the key."""
 
-from pathlib import Path
-
 import pytest
+from support.policy_texts import EXAMPLE
 
 from zendesk_escalator.core.channels import NoticeFilter
 from zendesk_escalator.errors import ConfigError
 from zendesk_escalator.schemas.policy_file import load_policy, parse_policy
 
-EXAMPLE = Path(__file__).parents[2] / "examples" / "escalation.toml"
 TEXT = EXAMPLE.read_text()
 
 
