@@ -41,7 +41,6 @@ UNTESTED = {
     "ops/embedded_server.py": "`escalator run` under gunicorn (tests/scenarios/test_make_run.py)",
     "ops/worker_process.py": "`escalator worker` (tests/scenarios/test_reliability.py)",
     # Parts of a command, tested through the command's own test module.
-    "ops/setup_output.py": "what setup prints (tests/ops/test_setup.py)",
     "ops/dashboard_data.py": "one dashboard view's data (tests/ops/test_dashboard.py)",
     # worker/ and store/: their test modules were being written when this list was; the coordinator prunes it.
     **{
