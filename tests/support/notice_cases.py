@@ -6,9 +6,7 @@ from datetime import datetime, timedelta, timezone
 from conftest import SAMPLES, sample_policy
 
 from zendesk_escalator.core.escalation.rules import Decision
-from zendesk_escalator.core.lifecycle.episode import (
-    escalated,
-)
+from zendesk_escalator.core.lifecycle.episode import escalated
 from zendesk_escalator.core.snapshot import Metric, TicketSnapshot
 from zendesk_escalator.schemas.policy_file import parse_policy
 

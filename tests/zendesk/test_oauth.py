@@ -10,13 +10,7 @@ import pytest
 import responses
 
 from zendesk_escalator.errors import SignInFailed, SignInMisconfigured
-from zendesk_escalator.zendesk.oauth import (
-    REFRESH_SECONDS,
-    TOKEN_SECONDS,
-    ZendeskSignIn,
-    authorize_url,
-    pkce_pair,
-)
+from zendesk_escalator.zendesk.oauth import REFRESH_SECONDS, TOKEN_SECONDS, ZendeskSignIn, authorize_url, pkce_pair
 from zendesk_escalator.zendesk.transport import ZendeskSession
 
 BASE = "https://acme.zendesk.com"

@@ -4,10 +4,7 @@ from support.fake_history import audit, change, comment
 from support.history_cases import AGENT, CUSTOMER, DESK, PEOPLE, T1, T2, T3
 
 from zendesk_escalator.core.backtest.ticket_events import change_from_event, changes_from_export
-from zendesk_escalator.core.backtest.ticket_history import (
-    UNKNOWN,
-    FieldChange,
-)
+from zendesk_escalator.core.backtest.ticket_history import UNKNOWN, FieldChange
 
 
 def test_events_are_grouped_by_ticket_oldest_first_and_each_read_once():

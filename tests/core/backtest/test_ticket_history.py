@@ -4,13 +4,7 @@ from support.fake_history import audit, comment, create
 from support.history_cases import AGENT, CUSTOMER, PEOPLE, T1, T2, T3
 
 from zendesk_escalator.core.backtest.ticket_events import change_from_event
-from zendesk_escalator.core.backtest.ticket_history import (
-    Change,
-    FieldChange,
-    apply_change,
-    apply_update,
-    start_state,
-)
+from zendesk_escalator.core.backtest.ticket_history import Change, FieldChange, apply_change, apply_update, start_state
 from zendesk_escalator.core.snapshot import TicketSnapshot
 
 

@@ -4,9 +4,7 @@ from support.state_table_cases import NOW, SHOWS_LEVEL_2, episode, ticket
 
 from zendesk_escalator.core.lifecycle.close import closing
 from zendesk_escalator.core.lifecycle.episode import ACTIVE, CLOSED
-from zendesk_escalator.core.lifecycle.state_table import (
-    CLOSED_IN_ZENDESK,
-)
+from zendesk_escalator.core.lifecycle.state_table import CLOSED_IN_ZENDESK
 from zendesk_escalator.core.lifecycle.transitions import before_rules
 
 

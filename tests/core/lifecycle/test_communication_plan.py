@@ -6,9 +6,7 @@ from datetime import timedelta
 from support.lifecycle_cases import DECISION, NOW, TICKET, with_lifecycle
 
 from zendesk_escalator.core.lifecycle.communication_plan import plan_lines
-from zendesk_escalator.core.lifecycle.episode import (
-    escalated,
-)
+from zendesk_escalator.core.lifecycle.episode import escalated
 
 
 def test_the_note_states_the_owner_and_the_communication_plan(policy):

@@ -5,13 +5,7 @@ from dataclasses import replace
 import pytest
 from support.lifecycle_cases import DECISION, NOW, TICKET, event, with_lifecycle
 
-from zendesk_escalator.core.lifecycle.episode import (
-    ACTIVE,
-    CLOSED,
-    MONITORING,
-    escalated,
-    standing_of,
-)
+from zendesk_escalator.core.lifecycle.episode import ACTIVE, CLOSED, MONITORING, escalated, standing_of
 from zendesk_escalator.core.lifecycle.screening import screen
 from zendesk_escalator.core.notification import CommentHint
 

@@ -3,9 +3,7 @@
 import pytest
 from support.dashboard_cases import NOW, at
 
-from zendesk_escalator.core.reporting.dashboard_facts import (
-    InboxHealth,
-)
+from zendesk_escalator.core.reporting.dashboard_facts import InboxHealth
 from zendesk_escalator.core.reporting.dashboard_operations import health_view
 
 

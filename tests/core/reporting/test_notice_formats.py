@@ -3,19 +3,9 @@
 from dataclasses import replace
 
 import pytest
-from support.notice_cases import (
-    BREACH,
-    LATER,
-    TICKET,
-    opened,
-    targets_policy,
-)
+from support.notice_cases import BREACH, LATER, TICKET, opened, targets_policy
 
-from zendesk_escalator.core.lifecycle.episode import (
-    CLOSED,
-    DEESCALATED,
-    escalated,
-)
+from zendesk_escalator.core.lifecycle.episode import CLOSED, DEESCALATED, escalated
 from zendesk_escalator.core.reporting.notice_formats import (
     headline,
     slack_message,

@@ -4,14 +4,7 @@ from dataclasses import replace
 
 import pytest
 from conftest import SAMPLES
-from support.notice_cases import (
-    BREACH,
-    LATER,
-    NOW,
-    TICKET,
-    opened,
-    targets_policy,
-)
+from support.notice_cases import BREACH, LATER, NOW, TICKET, opened, targets_policy
 
 from zendesk_escalator.core.channels import NoticeFilter
 from zendesk_escalator.core.kinds import NOTICE_QUEUE_BASE as QUEUE_BASE

@@ -5,9 +5,7 @@ from datetime import date
 import pytest
 from support.schedule_cases import WEEKDAYS_9_17
 
-from zendesk_escalator.core.sla.hours import (
-    Schedule,
-)
+from zendesk_escalator.core.sla.hours import Schedule
 from zendesk_escalator.core.sla.schedule_checks import ScheduleError
 
 

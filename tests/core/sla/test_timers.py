@@ -3,15 +3,7 @@
 from dataclasses import replace
 
 import pytest
-from support.sla_timer_cases import (
-    BREACH_AT,
-    MIN,
-    NOW,
-    active,
-    plan,
-    ticket,
-    with_sla,
-)
+from support.sla_timer_cases import BREACH_AT, MIN, NOW, active, plan, ticket, with_sla
 
 from zendesk_escalator.core.conditions import When
 from zendesk_escalator.core.sla.hours import Schedule
