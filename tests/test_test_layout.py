@@ -14,9 +14,7 @@ UNTESTED = {
     # Pure data: dataclasses and constants, read through the tests of the modules that use them.
     "core/sla_policy.py": "the [sla] section's dataclasses",
     "core/reporting/dashboard_facts.py": "the dashboard's input dataclasses (core/reporting/test_dashboard_view.py)",
-    "core/reporting/dashboard_access.py": "who may see the dashboard: two constants and a dataclass",
     "core/backtest/replayed.py": "the replay's dataclasses (tests/core/backtest/)",
-    "core/backtest/timeline.py": "a replayed ticket's timeline: dataclasses (tests/core/backtest/test_period.py)",
     "core/backtest/recurring_runs.py": "recurring runs in a replay (tests/core/backtest/test_period.py)",
     "core/lifecycle/review.py": "a decision's review, through tests/core/lifecycle/test_sequence.py",
     "core/lifecycle/request_checks.py": "a request's checks, through tests/core/lifecycle/test_sequence.py",
