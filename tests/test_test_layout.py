@@ -13,11 +13,11 @@ OWN_FOLDERS = {"support", "scenarios", "bench"}
 UNTESTED = {
     # Pure data: dataclasses and constants, read through the tests of the modules that use them.
     "core/sla_policy.py": "the [sla] section's dataclasses",
-    "core/reporting/dashboard_facts.py": "the dashboard's input dataclasses (core/reporting/test_dashboard_view.py)",
+    "core/reporting/dashboard_facts.py": "the dashboard's input dataclasses (tests/core/reporting/)",
     "core/backtest/replayed.py": "the replay's dataclasses (tests/core/backtest/)",
     "core/backtest/recurring_runs.py": "recurring runs in a replay (tests/core/backtest/test_period.py)",
-    "core/lifecycle/review.py": "a decision's review, through tests/core/lifecycle/test_sequence.py",
-    "core/lifecycle/request_checks.py": "a request's checks, through tests/core/lifecycle/test_sequence.py",
+    "core/lifecycle/review.py": "the review note at close (tests/scenarios/test_escalation_lifecycle.py)",
+    "core/lifecycle/request_checks.py": "a request's checklist (tests/core/lifecycle/test_sequence.py)",
     "errors.py": "the error types: classes with a message",
     "observability/gunicorn_hooks.py": "gunicorn's hooks, run by gunicorn (tests/test_gunicorn_conf.py)",
     # The policy file's sections: each schema is tested through parse_policy in tests/schemas/ (test_policy_file,
@@ -30,14 +30,14 @@ UNTESTED = {
     "schemas/recurring.py": "[recurring] (tests/core/escalation/test_recurring.py)",
     "schemas/requests.py": "[requests] (tests/schemas/test_policy_file.py)",
     "schemas/ticket_fields.py": "[fields] (tests/schemas/test_policy_file.py)",
-    "schemas/triggers.py": "[triggers] (tests/ops/test_setup.py)",
+    "schemas/triggers.py": "[cc], [manual], [[impact]] (tests/schemas/test_policy_file.py, test_when.py)",
     "schemas/values.py": "value fields (tests/schemas/test_policy_file.py)",
     "schemas/webhook_bodies.py": "the webhook bodies' schemas (tests/schemas/test_schemas_webhooks.py)",
     # Entry points and wiring: started by the command line and the web server, tested end to end.
     "app.py": "the web app's factory (tests/test_webhooks.py, tests/ops/test_dashboard.py)",
     "wiring.py": "composition of the service (tests/scenarios/)",
     "ops/embedded_server.py": "`escalator run` under gunicorn (tests/scenarios/test_make_run.py)",
-    "ops/worker_process.py": "`escalator worker` (tests/scenarios/test_reliability.py)",
+    "ops/worker_process.py": "`escalator worker`, started by tests/support/processes.py for tests/scenarios/",
     # Parts of a command, tested through the command's own test module.
     "ops/dashboard_data.py": "one dashboard view's data (tests/ops/test_dashboard.py)",
     # worker/ and store/: their test modules were being written when this list was; the coordinator prunes it.
