@@ -17,7 +17,7 @@ UNTESTED = {
     "core/backtest/replayed.py": "the replay's dataclasses (tests/core/backtest/)",
     "core/backtest/recurring_runs.py": "recurring runs in a replay (tests/core/backtest/test_period.py)",
     "core/lifecycle/review.py": "the review note at close (tests/scenarios/test_escalation_lifecycle.py)",
-    "core/lifecycle/request_checks.py": "a request's checklist (tests/core/lifecycle/test_sequence.py)",
+    "core/lifecycle/request_checks.py": "a request's checklist (tests/core/lifecycle/test_transitions.py)",
     "errors.py": "the error types: classes with a message",
     "observability/gunicorn_hooks.py": "gunicorn's hooks, run by gunicorn (tests/test_gunicorn_conf.py)",
     # The policy file's sections: each schema is tested through parse_policy in tests/schemas/ (test_policy_file,
