@@ -22,7 +22,7 @@ from zendesk_escalator.store.inbox import Inbox
 from zendesk_escalator.store.migrate import VERSION_TABLE
 from zendesk_escalator.store.schema import metadata
 
-pytest_plugins = ["support.fake_chat"]  # its `chat` fixture, for every test module
+pytest_plugins = ["support.fake_chat", "support.check_account"]  # `chat`; `zendesk` and `service` of check tests
 
 SAMPLES = Path(__file__).parent / "samples"
 SECRET = "dGVzdC1zZWNyZXQtZm9yLXdlYmhvb2tz"

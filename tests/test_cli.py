@@ -6,7 +6,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-import responses
 from conftest import SAMPLES, sample
 from support.fake_history import HistoryEndpoints, audit, comment
 from support.fake_zendesk import FakeZendesk
@@ -16,95 +15,6 @@ from zendesk_escalator.cli import main
 from zendesk_escalator.store.migrate import head_revision
 
 POLICY = str(SAMPLES / "policy.toml")
-
-
-def simulate(capsys, *args):
-    code = main(["simulate", *args, "--rules", POLICY])
-    out = capsys.readouterr()
-    return code, json.loads(out.out) if code == 0 else out.err
-
-
-@responses.activate
-def test_simulate_runs_the_worker_code_on_recorded_answers_and_prints_the_wire_body(capsys, tmp_path):
-    ticket, comments = tmp_path / "ticket.json", tmp_path / "comments.json"
-    ticket.write_text(json.dumps(sample("ticket_cc.json")))
-    comments.write_text(json.dumps(sample("comments_cc.json")))  # as the API lists them: oldest first
-    code, report = simulate(
-        capsys, str(SAMPLES / "event_comment_added.json"), "--ticket", str(ticket), "--comments", str(comments)
-    )
-    assert code == 0
-    assert report["screening"] == {"customer_cc": ["comments"]}
-    assert report["reads"] == ["GET /api/v2/tickets/35436/comments.json", "GET /api/v2/tickets/35436.json"]
-    assert (report["outcome"]["status"], report["outcome"]["rule"]) == ("escalated", "customer_cc")
-    assert report["request"] == "PUT /api/v2/tickets/35436.json"
-    sent = report["body"]["ticket"]
-    assert "assignee_id" in sent and sent["assignee_id"] is None  # exactly as on the wire: nulls included
-    assert sent["group_id"] == 360000000003 and sent["comment"]["public"] is False
-    assert "comment #10004" in sent["comment"]["body"]
-    assert len(responses.calls) == 0  # nothing left the machine
-
-
-def test_simulate_from_payload_hints_only(capsys, tmp_path):
-    payload = tmp_path / "p.json"
-    payload.write_text(json.dumps({"ticket_id": 9, "tags": "outage vip", "actor_role": "Agent"}))
-    code, report = simulate(capsys, str(payload))
-    assert report["outcome"]["rule"] == "impact"
-    assert report["body"]["ticket"]["priority"] == "urgent"
-
-
-def test_simulate_own_update_is_ignored(capsys, tmp_path):
-    payload = tmp_path / "p.json"
-    payload.write_text(json.dumps({"ticket_id": 9, "tags": "outage", "actor_id": "900000000001"}))
-    code, report = simulate(capsys, str(payload))
-    assert report["outcome"]["status"] == "ignored" and "body" not in report
-
-
-def test_simulate_nothing_fires(capsys):
-    code, report = simulate(capsys, str(SAMPLES / "trigger_body.json"))
-    assert code == 0 and report["outcome"]["status"] == "no_action" and "body" not in report
-
-
-def test_simulate_bad_payload_is_a_clear_error(capsys, tmp_path):
-    payload = tmp_path / "p.json"
-    payload.write_text('{"tags": "x"}')
-    code, err = simulate(capsys, str(payload))
-    assert code == 2 and err == (
-        f"escalator: configuration error: payload: {payload} is not a webhook body: "
-        f"ticket_id: Missing data for required field.\n"
-    )
-
-
-@pytest.mark.parametrize(
-    "role, text, says",
-    [
-        ("payload", None, "payload: cannot read {path}: No such file or directory"),
-        ("payload", '{"ticket_id": ', "payload: {path} is not JSON: Expecting value: line 1 column 15 (char 14)"),
-        (
-            "--ticket",
-            '{"id": 35436}',
-            '--ticket: {path} holds no "ticket": give the answer of GET '
-            "/api/v2/tickets/{{id}}.json?include=users as it came",
-        ),
-        (
-            "--comments",
-            "[]",
-            '--comments: {path} holds no "comments": give the answer of GET '
-            "/api/v2/tickets/{{id}}/comments.json?include=users as it came",
-        ),
-    ],
-)
-def test_simulate_names_the_file_it_cannot_use(capsys, tmp_path, role, text, says):
-    path = tmp_path / "given.json"
-    if text is not None:
-        path.write_text(text)
-    files = {
-        "payload": str(SAMPLES / "trigger_body.json"),
-        "--ticket": str(SAMPLES / "ticket_cc.json"),
-        "--comments": str(SAMPLES / "comments_cc.json"),
-        role: str(path),
-    }
-    code, err = simulate(capsys, files["payload"], "--ticket", files["--ticket"], "--comments", files["--comments"])
-    assert code == 2 and err == f"escalator: configuration error: {says.format(path=path)}\n"
 
 
 def test_bad_policy_exits_2_naming_the_key(capsys, tmp_path):
@@ -126,18 +36,6 @@ def test_run_refuses_to_start_without_secret(capsys, monkeypatch, tmp_path):
     monkeypatch.delenv("ESCALATOR_ALLOW_UNSIGNED", raising=False)
     assert main(["run"]) == 2
     assert "ZENDESK_WEBHOOK_SECRET" in capsys.readouterr().err
-
-
-def test_subcommand_is_required(capsys):
-    with pytest.raises(SystemExit):
-        main([])
-
-
-@pytest.mark.parametrize("value", ["0", "-1", "many"])
-def test_worker_threads_must_be_positive(capsys, value):
-    with pytest.raises(SystemExit):
-        main(["worker", "--threads", value])
-    assert "at least 1" in capsys.readouterr().err
 
 
 def test_a_missing_sqlite_folder_is_one_line_naming_database_url(capsys, monkeypatch, tmp_path):
@@ -170,30 +68,6 @@ def test_operator_commands_log_json_only_when_asked(capsys, monkeypatch, tmp_pat
     payload.write_text(json.dumps({"ticket_id": 9, "tags": "outage", "actor_role": "Agent"}))
     assert main(["simulate", str(payload), "--rules", POLICY]) == 0
     assert capsys.readouterr().err.startswith("escalator: warning: DRY RUN: would PUT /api/v2/tickets/9.json {")
-
-
-@pytest.mark.parametrize(
-    "argv, says",
-    [
-        (["dead-letters", "show"], "dead-letters show needs a row id"),
-        (["dead-letters", "retry"], "dead-letters retry needs a row id or --all"),
-        (["dead-letters", "retry", "3", "--all"], "give a row id to show or retry, or --all"),
-        (["dead-letters", "list", "3"], "give a row id to show or retry, or --all"),
-        (["setup"], "setup needs --url (the service's webhook address), or --remove"),
-        (["setup", "--url", "https://esc.example/webhooks/zendesk", "--fields"], "--fields goes with --remove"),
-        (["setup", "--url", "https://esc.example/webhooks/zendesk", "--remove"], "not both"),
-        (["send-test"], "the following arguments are required: --ticket"),
-        (["backtest"], "the following arguments are required: --since"),
-        *[
-            (["backtest", "--since", since], 'a period such as "90m", "12h", "30d" or "2w"')
-            for since in ("30", "0d", "30 days", "1y")
-        ],
-    ],
-)
-def test_operator_commands_refuse_incomplete_arguments(capsys, argv, says):
-    with pytest.raises(SystemExit):
-        main(argv)
-    assert says in capsys.readouterr().err
 
 
 def test_setup_check_and_backtest_without_credentials_say_what_is_missing(capsys, monkeypatch, tmp_path):

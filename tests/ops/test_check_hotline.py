@@ -1,7 +1,7 @@
 """`escalator check` on the escalation hotline: its numbers and lines against the account's Talk lines."""
 
 from conftest import EXTRA_ROUTE, SAMPLES
-from test_check import check, service, zendesk  # noqa: F401 (fixtures)
+from support.check_account import check
 
 LINES = [
     {
@@ -27,7 +27,7 @@ def policy(phone: str) -> str:
     return (SAMPLES / "policy.toml").read_text() + EXTRA_ROUTE + "\n[phone]\n" + phone
 
 
-def test_each_hotline_number_and_line_is_a_talk_line_of_the_account(zendesk, tmp_path, capsys):  # noqa: F811
+def test_each_hotline_number_and_line_is_a_talk_line_of_the_account(zendesk, tmp_path, capsys):
     fake = zendesk(talk_lines=LINES)
     code, rows, lines = check(
         tmp_path,
@@ -49,7 +49,7 @@ def test_each_hotline_number_and_line_is_a_talk_line_of_the_account(zendesk, tmp
     assert [r.path for r in fake.requests].count("/api/v2/channels/voice/phone_numbers.json") == 1
 
 
-def test_without_a_hotline_no_talk_line_is_read(zendesk, tmp_path, capsys):  # noqa: F811
+def test_without_a_hotline_no_talk_line_is_read(zendesk, tmp_path, capsys):
     fake = zendesk(talk_lines=LINES)
     check(tmp_path, capsys, fake)
     assert "/api/v2/channels/voice/phone_numbers.json" not in [r.path for r in fake.requests]

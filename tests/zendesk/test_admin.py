@@ -8,7 +8,6 @@ from responses.matchers import json_params_matcher, query_param_matcher
 
 from zendesk_escalator.errors import ZendeskAdminError
 from zendesk_escalator.zendesk.client import build_admin
-from zendesk_escalator.zendesk.error_words import details
 
 # The smallest trigger Create Trigger accepts (title, conditions, actions).
 TRIGGER = {
@@ -137,13 +136,3 @@ def test_an_account_without_trigger_categories_has_none(admin):
     responses.replace(responses.GET, f"{API}/trigger_categories.json", status=403, json={"error": "Forbidden"})
     with pytest.raises(ZendeskAdminError):
         admin.trigger_categories()
-
-
-def test_details_of_each_error_shape():
-    assert (
-        details({"errors": [{"code": "InvalidInput", "title": "Invalid endpoint URL", "detail": "must be https"}]})
-        == "Invalid endpoint URL — must be https"
-    )
-    assert details({"error": {"title": "Bad", "message": "no webhook"}}) == "Bad — no webhook"
-    assert details({"error": "RecordNotFound", "description": "Not found"}) == "RecordNotFound — Not found"
-    assert details({}) == ""

@@ -2,13 +2,12 @@
 
 import itertools
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
+from support.lifecycle_cases import DECISION, NOW, TICKET, with_lifecycle
 
 from zendesk_escalator.core.conditions import When
-from zendesk_escalator.core.escalation.rules import Decision
-from zendesk_escalator.core.lifecycle.communication_plan import plan_lines
 from zendesk_escalator.core.lifecycle.episode import (
     ACTIVE,
     CLOSED,
@@ -24,14 +23,9 @@ from zendesk_escalator.core.lifecycle.episode import (
     escalated,
     next_state,
     owner_for,
-    standing_of,
 )
-from zendesk_escalator.core.lifecycle.screening import screen
-from zendesk_escalator.core.notification import CommentHint, Notification
-from zendesk_escalator.core.policy import LifecyclePolicy, OwnerRule
-from zendesk_escalator.core.snapshot import TicketSnapshot
+from zendesk_escalator.core.policy import OwnerRule
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 STATES = (None, REQUESTED, ACTIVE, MONITORING, CLOSED)
 EVENTS = (ESCALATED, SOLVED, REOPENED, MONITORED, DEESCALATED)
 EXPECTED = {
@@ -55,21 +49,6 @@ def test_every_transition_and_every_refusal(state, event):
 
 def test_the_table_has_no_transition_the_tests_do_not_know():
     assert TRANSITIONS == EXPECTED
-
-
-DECISION = Decision(
-    "customer_cc",
-    "customer_cc",
-    1,
-    "high",
-    ("comment #7 from the customer was sent to x",),
-    keys=frozenset({"comment:7", "cc:x"}),
-)
-TICKET = TicketSnapshot(id=9, status="open", priority="urgent", organization_id=5)
-
-
-def with_lifecycle(policy, **changes):
-    return replace(policy, lifecycle=replace(LifecyclePolicy(enabled=True), **changes))
 
 
 def test_an_escalation_opens_an_episode_owned_and_consuming_its_evidence(policy):
@@ -99,15 +78,6 @@ def test_owners_by_level_and_condition(policy):
     assert owner_for(TICKET, 2, owned) == 11 and owner_for(TICKET, 1, owned) is None
 
 
-def test_the_note_states_the_owner_and_the_communication_plan(policy):
-    planned = with_lifecycle(policy, cadence=(("urgent", timedelta(hours=2)),))
-    episode = replace(escalated(None, DECISION, TICKET, planned, NOW), owner_id=11)
-    assert plan_lines(episode, TICKET, planned, NOW) == (
-        "Escalation owner: user 11",
-        "Communication plan: a public update to the customer every 2 h; next one due by 2026-11-23 11:00 UTC",
-    )
-
-
 def test_the_record_round_trips(policy):
     episode = replace(escalated(None, DECISION, TICKET, policy, NOW), id=3, review="fine", missing=("Done so far",))
     moved = episode.moved(NOW + timedelta(days=1), MONITORING, SOLVED, "until x")
@@ -122,48 +92,3 @@ def test_the_record_round_trips(policy):
         "owner_id": None,
     }
     assert Episode.from_record(row, moved.to_record()) == moved
-
-
-def event(kind, **hints):
-    return Notification(
-        **{"ticket_id": 9, "source": "event", "event_type": f"ticket.{kind}", "tags": ("billing",), **hints}
-    )
-
-
-ESCALATED_TAGS = ("billing", "escalated", "escalation_level_1")
-
-
-@pytest.mark.parametrize(
-    "state, note, need, lifecycle",
-    [
-        (None, event("status_changed", status="solved"), set(), True),  # no episode: the lifecycle is silent
-        (ACTIVE, event("status_changed", status="solved"), {"ticket"}, True),
-        (ACTIVE, event("status_changed", status="pending"), set(), True),
-        (MONITORING, event("status_changed", status="open"), {"ticket"}, True),
-        (
-            MONITORING,
-            event("comment_added", status="solved", comment=CommentHint(author_is_staff=False)),
-            {"ticket"},
-            True,
-        ),
-        (ACTIVE, event("tags_changed", tags=("deescalate",), status="open"), {"ticket", "comments"}, True),
-        (ACTIVE, event("comment_added", status="open", comment=CommentHint(author_is_staff=True)), set(), True),
-        (CLOSED, event("status_changed", status="open"), set(), True),
-        # Without [lifecycle] a solve or reopen moves nothing; an agent's de-escalation and Zendesk's close still do.
-        (ACTIVE, event("status_changed", status="solved"), set(), False),
-        (ACTIVE, event("custom_field_changed", field_id=360010000001, status="open"), {"ticket", "comments"}, False),
-        (ACTIVE, event("status_changed", status="closed"), {"ticket"}, False),
-        # No record: the webhook's tags show an escalation to adopt, and its de-escalation request is read.
-        (
-            None,
-            event("tags_changed", tags=ESCALATED_TAGS + ("deescalate",), status="open"),
-            {"ticket", "comments"},
-            False,
-        ),
-        (None, event("status_changed", tags=ESCALATED_TAGS, status="solved"), {"ticket"}, True),
-    ],
-)
-def test_what_the_lifecycle_needs_read(policy, state, note, need, lifecycle):
-    policy = with_lifecycle(policy) if lifecycle else policy
-    episode = None if state is None else replace(escalated(None, DECISION, TICKET, policy, NOW), state=state, id=1)
-    assert screen([note], standing_of(episode), policy) == frozenset(need)

@@ -4,9 +4,9 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
+from support.state_table_cases import NOW, SHOWS_LEVEL_2, episode, ticket
 
-from zendesk_escalator.core.lifecycle.close import closing
-from zendesk_escalator.core.lifecycle.episode import ACTIVE, CLOSED, MONITORING, Episode
+from zendesk_escalator.core.lifecycle.episode import ACTIVE, CLOSED, MONITORING
 from zendesk_escalator.core.lifecycle.state_table import (
     ADOPTED,
     CLOSED_IN_ZENDESK,
@@ -19,21 +19,10 @@ from zendesk_escalator.core.lifecycle.state_table import (
     just_adopted,
     row,
 )
-from zendesk_escalator.core.lifecycle.transitions import before_rules, on_ticket
+from zendesk_escalator.core.lifecycle.transitions import on_ticket
 from zendesk_escalator.core.policy import LifecyclePolicy
-from zendesk_escalator.core.snapshot import TicketSnapshot
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 STATUS, LEVEL, REASON, AT = 360010000001, 360010000002, 360010000003, 360010000004
-SHOWS_LEVEL_2 = ("escalated", "escalation_level_2", "escalation_reason_outage", "escalation_active")
-
-
-def episode(state):
-    return None if state is None else Episode(7, state, NOW, 2, "outage", "impact", id=1)
-
-
-def ticket(status="open", tags=(), fields=()):
-    return TicketSnapshot(id=7, status=status, tags=tags, custom_fields=fields)
 
 
 # (episode says, ticket status, ticket shows, [lifecycle]) -> row
@@ -81,14 +70,3 @@ def test_an_escalation_without_a_record_is_adopted_from_the_mirror(policy):
     assert adopt(monitoring, None, policy, NOW).state == ACTIVE  # no monitoring without [lifecycle]
     with_lifecycle = replace(policy, lifecycle=LifecyclePolicy(enabled=True))
     assert adopt(monitoring, None, with_lifecycle, NOW).state == MONITORING
-
-
-def test_zendesk_closing_the_ticket_closes_the_episode_and_only_tags_go_out(policy):
-    closed = ticket("closed", SHOWS_LEVEL_2 + ("vip",))
-    move = before_rules(closed, episode(ACTIVE), policy, NOW)
-    assert (move.cause, move.update, move.needs_review, move.episode.state) == (CLOSED_IN_ZENDESK, None, True, CLOSED)
-    assert closing(closed, move.episode, "the review", policy) == {
-        "id": 7,
-        "additional_tags": ["escalation_closed"],
-        "remove_tags": ["escalated", "escalation_active"],
-    }

@@ -1,8 +1,9 @@
 """The dashboard's view model: ages, SLA countdowns, next steps, decisions, inbox health, the chart's bars."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
+from support.dashboard_cases import NOW, at
 
 from zendesk_escalator.core.kinds import NOTICE
 from zendesk_escalator.core.kinds import NOTICE_QUEUE_BASE as QUEUE_BASE
@@ -16,14 +17,7 @@ from zendesk_escalator.core.reporting.dashboard_facts import (
     Stored,
     TicketFacts,
 )
-from zendesk_escalator.core.reporting.dashboard_operations import health_view
 from zendesk_escalator.core.reporting.dashboard_view import Filters, build, countdown, next_step
-
-NOW = datetime(2026, 11, 23, 12, 10, tzinfo=timezone.utc)
-
-
-def at(**delta) -> float:
-    return (NOW + timedelta(**delta)).timestamp()
 
 
 def sla_timer(breach_in: timedelta, metric: str = "first_reply_time", kind: str = "sla_warning") -> dict:
@@ -206,17 +200,3 @@ def test_a_notice_row_shows_its_ticket_not_its_queue():
         NOW,
     )
     assert view.decisions[0].ticket_id == view.dead[0].ticket_id == 35436
-
-
-@pytest.mark.parametrize(
-    "oldest_due, shown, tone",
-    [
-        (None, "none due", "ok"),
-        (at(seconds=-12), "12 s", "ok"),
-        (at(minutes=-5), "5 min", "behind"),
-        (at(hours=-2, minutes=-1), "2 h 1 min", "behind"),
-    ],
-)
-def test_inbox_health_says_how_long_the_oldest_due_row_waits(oldest_due, shown, tone):
-    view = health_view(InboxHealth({"pending": 3}, 0, oldest_due), NOW)
-    assert (view.oldest_due, view.tone, view.pending, view.dead) == (shown, tone, 3, 0)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.schedule_cases import DAYS, WEEKDAYS_9_17, hours
 
 from zendesk_escalator.core.sla.hours import (
     Schedule,
@@ -16,25 +17,11 @@ from zendesk_escalator.core.sla.hours import (
     is_open,
     next_opening,
 )
-from zendesk_escalator.core.sla.schedule_checks import ScheduleError
 from zendesk_escalator.core.sla.zone_names import UnknownTimeZone
 
 UTC = timezone.utc
-DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 
-def hours(**days: str) -> tuple[tuple[int, int], ...]:
-    """Zendesk week minutes from {"mon": "09:00-12:00 13:00-17:00", ...}."""
-    intervals = []
-    for day, shifts in days.items():
-        for shift in shifts.split():
-            start, end = ([int(part) for part in clock.split(":")] for clock in shift.split("-"))
-            base = DAYS.index(day) * 1440
-            intervals.append((base + start[0] * 60 + start[1], base + end[0] * 60 + end[1]))
-    return tuple(intervals)
-
-
-WEEKDAYS_9_17 = hours(**{day: "09:00-17:00" for day in DAYS[1:6]})
 NEW_YORK = Schedule("America/New_York", WEEKDAYS_9_17)
 BERLIN_SPLIT = Schedule("Europe/Berlin", hours(**{day: "09:00-12:00 13:00-17:00" for day in DAYS[1:6]}))
 BERLIN_HOLIDAYS = Schedule(
@@ -210,28 +197,6 @@ def test_touching_holidays_merge():
     )
     assert schedule.holiday(date(2026, 12, 25)) == (date(2026, 12, 24), date(2027, 1, 3))
     assert schedule.holiday(date(2027, 1, 4)) is None and schedule.holiday(date(2026, 12, 23)) is None
-
-
-@pytest.mark.parametrize(
-    "intervals, holidays, problem",
-    [
-        ((), (), "at least one interval"),
-        (((1440 + 23 * 60, 2 * 1440 + 60),), (), "Monday 23:00-Tuesday 01:00 crosses midnight"),
-        (((1980, 2460), (2400, 2500)), (), "overlap at Monday 16:00"),
-        (((600, 600),), (), "start < end"),
-        (((-60, 60),), (), "start < end"),
-        (((9000, 10081),), (), "start < end"),
-        (((1980.5, 2460),), (), "pair of whole week minutes"),
-        (((True, 2460),), (), "pair of whole week minutes"),
-        (((1980,),), (), "pair of whole week minutes"),
-        (WEEKDAYS_9_17, ((date(2026, 12, 26), date(2026, 12, 24)),), "ends before it starts"),
-        (WEEKDAYS_9_17, (("2026-12-24", "2026-12-26"),), "pair of dates"),
-        (WEEKDAYS_9_17, (date(2026, 12, 24),), "pair of dates"),
-    ],
-)
-def test_bad_schedules_say_why(intervals, holidays, problem):
-    with pytest.raises(ScheduleError, match=problem):
-        Schedule("UTC", intervals, holidays)
 
 
 def test_unknown_zone_is_named():

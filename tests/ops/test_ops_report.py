@@ -9,7 +9,6 @@ import pytest
 from support.report_world import OWNER, busy_hours, make_world, policy_text
 
 from zendesk_escalator.cli import main
-from zendesk_escalator.cli_arguments import period
 
 
 @pytest.fixture
@@ -80,26 +79,6 @@ def test_without_credentials_owners_are_shown_by_id_and_zendesk_is_not_asked(fil
     out, err = capsys.readouterr()
     assert f"- user {OWNER}: 2 active" in out and len(fake.requests) == before
     assert err == "escalator report: 0 Zendesk API request(s) (no Zendesk credentials: owners by id)\n"
-
-
-@pytest.mark.parametrize("since", ["24", "0h", "1 day", "3mo", "0m"])
-def test_the_period_is_minutes_hours_days_or_weeks(capsys, since):
-    with pytest.raises(SystemExit):
-        main(["report", "--since", since])
-    assert 'a period such as "90m", "12h", "30d" or "2w"' in capsys.readouterr().err
-
-
-@pytest.mark.parametrize(
-    "since, span",
-    [
-        ("90m", timedelta(minutes=90)),
-        ("45min", timedelta(minutes=45)),
-        ("12h", timedelta(hours=12)),
-        ("2w", timedelta(weeks=2)),
-    ],
-)
-def test_minutes_count_as_in_the_policys_durations(since, span):
-    assert period(since) == span
 
 
 def test_a_format_it_does_not_know_is_refused(capsys):

@@ -1,25 +1,17 @@
-"""The policy file's [phone] and [[notify]] sections: what they load to, and errors that name the key."""
-
-from pathlib import Path
+"""The policy file's [[notify]] sections: the chat targets they load to, and errors that name the key."""
 
 import pytest
+from support.policy_texts import EXAMPLE
 
 from zendesk_escalator.core.channels import NoticeFilter
 from zendesk_escalator.errors import ConfigError
 from zendesk_escalator.schemas.policy_file import load_policy, parse_policy
 
-EXAMPLE = Path(__file__).parents[2] / "examples" / "escalation.toml"
 TEXT = EXAMPLE.read_text()
 
 
-def test_the_example_loads_its_hotline_and_its_chat_targets():
+def test_the_example_loads_its_chat_targets():
     policy = load_policy(EXAMPLE)
-    assert (policy.phone.numbers, policy.phone.line_ids, policy.phone.level, policy.phone.priority) == (
-        {"+14155550100"},
-        {360000610911},
-        2,
-        "urgent",
-    )
     assert [(t.name, t.kind, t.secret_env) for t in policy.notify] == [
         ("leads", "slack_webhook", "SLACK_WEBHOOK_URL"),
         ("support_managers", "slack_bot", "SLACK_BOT_TOKEN"),
@@ -29,30 +21,12 @@ def test_the_example_loads_its_hotline_and_its_chat_targets():
     assert policy.notify[1].channel == "C0123456789"
 
 
-def test_without_the_sections_there_is_no_hotline_and_no_one_to_tell():
+def test_without_the_sections_there_is_no_one_to_tell():
     policy = parse_policy('[escalation]\naddresses = ["e@acme.example"]\n')
-    assert not policy.phone.enabled and policy.notify == ()
+    assert policy.notify == ()
 
 
-@pytest.mark.parametrize(
-    "old, new", [('numbers = ["+14155550100"]', "numbers = []"), ("line_ids = [360000610911]", "line_ids = []")]
-)
-def test_the_hotline_is_named_by_numbers_or_lines(old, new):
-    assert parse_policy(TEXT.replace(old, new, 1)).phone.enabled
-
-
-NO_LINE = TEXT.replace("line_ids = [360000610911]", "line_ids = []", 1)
 WRONG = [
-    (TEXT, 'numbers = ["+14155550100"]', 'numbers = ["(415) 555-0100"]', "phone.numbers[1]", "E.164"),
-    (NO_LINE, 'numbers = ["+14155550100"]', "numbers = []", "phone.numbers", "name the hotline"),
-    (TEXT, 'reason = "phone"', 'reason = "Phone Call"', "phone.reason", "lower-case"),
-    (
-        TEXT,
-        'level = 2\npriority = "urgent"           # priority floor',
-        'level = 4\npriority = "urgent"           # priority floor',
-        "phone.level",
-        "level 4 has no [[levels]] entry",
-    ),
     (
         TEXT,
         'url_env = "SLACK_WEBHOOK_URL"',

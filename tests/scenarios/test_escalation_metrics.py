@@ -7,15 +7,12 @@ import re
 from datetime import datetime, timezone
 
 import pytest
-from conftest import SAMPLES, sample, sample_policy
+from conftest import sample, sample_policy
 from support.fake_sla import SlaEndpoints
 from support.fake_zendesk import FakeZendesk
 from support.processes import ROOT
 from support.scrape import Scrape
 from support.service import Clock, Service
-
-from zendesk_escalator.observability.metric_labels import OTHER, Labels
-from zendesk_escalator.schemas.policy_file import parse_policy
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 POLICY = '\n[sla]\nwarn_before = "30m"\nbreach_level = 2\nrepeat_every = "1h"\n[lifecycle]\ncadence = { high = "2h" }\n'
@@ -124,13 +121,6 @@ def test_sla_warnings_and_breaches_are_counted_by_metric(scraped):
 
 def test_open_episodes_by_state_and_level(scraped):
     assert scraped.by("escalator_open_escalations", "state", "level") == {("active", "2"): 2, ("active", "3"): 1}
-
-
-def test_label_values_outside_the_policy_are_other():
-    labels = Labels.of(parse_policy((SAMPLES / "policy.toml").read_text()))
-    assert labels.reason("production_down") == "production_down" and labels.reason("<script>") == OTHER
-    assert labels.level(3) == "3" and labels.level(99) == OTHER
-    assert labels.metric("next_reply_time") == "next_reply_time" and labels.metric("x" * 300) == OTHER
 
 
 def grafana_series() -> list[tuple[str, dict[str, str]]]:
