@@ -61,7 +61,7 @@ class Services:
     inbox: Inbox
     metrics: Metrics
     clock: Clock
-    figures: BusinessGauges  # business gauges for /metrics; features register theirs
+    gauges: BusinessGauges  # business gauges for /metrics; features register theirs
 
 
 def build_web_services(

@@ -34,7 +34,7 @@ def test_inbox_depth_and_the_lag_of_the_oldest_due_row(service):
 
 
 def test_a_feature_registers_its_own_figures(service):
-    figures = service.app.extensions["escalator"].figures
+    figures = service.app.extensions["escalator"].gauges
     seen = []
     figures.register(
         "escalator_test_breaches",
@@ -55,7 +55,7 @@ def test_a_feature_registers_its_own_figures(service):
 
 
 def test_database_down_shows_no_figure_and_reads_no_further(service):
-    figures = service.app.extensions["escalator"].figures
+    figures = service.app.extensions["escalator"].gauges
     reads = []
     figures.register("escalator_test_first", "Fails.", [], lambda now: reads.append("first") or _down())
     figures.register("escalator_test_second", "Not read.", [], lambda now: reads.append("second") or 1)

@@ -50,22 +50,22 @@ class BusinessGauges:
 
     def __init__(self, clock: Callable[[], datetime]):
         self.clock = clock
-        self._figures: dict[str, BusinessGauge] = {}
+        self._gauges: dict[str, BusinessGauge] = {}
 
     def register(
         self, name: str, documentation: str, labels: list[str] | tuple[str, ...], read: Callable[[float], Values]
     ) -> None:
         """Read this gauge at each scrape; `read(now)` returns {label values: value}, or a number."""
-        if name in self._figures or name == UP:
+        if name in self._gauges or name == UP:
             raise ValueError(f"figure {name} is registered already")
-        self._figures[name] = BusinessGauge(name, documentation, tuple(labels), read)
+        self._gauges[name] = BusinessGauge(name, documentation, tuple(labels), read)
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         """Read every figure; all or none, with escalator_inbox_up saying which."""
         now = self.clock().timestamp()
         try:
             # One failure means the database is away: stop, do not wait out a timeout per figure.
-            families, up = [figure.family(now) for figure in self._figures.values()], 1
+            families, up = [gauge.family(now) for gauge in self._gauges.values()], 1
         except StorageUnavailable:
             families, up = [], 0
         yield from families
@@ -75,18 +75,18 @@ class BusinessGauges:
 def inbox_gauges(inbox: Inbox, clock: Callable[[], datetime]) -> BusinessGauges:
     """The registry: inbox depth by status and by kind (SLA and lifecycle timers set), the lag of the oldest
     due row, escalations by lifecycle state (and the open ones by level), and the Zendesk credentials' state."""
-    figures = BusinessGauges(clock)
+    gauges = BusinessGauges(clock)
     overview, episodes = Overview(inbox.database), Escalations(inbox.database)
-    figures.register(
+    gauges.register(
         "escalator_inbox_rows", "Inbox rows by status (all processes).", ["status"], lambda now: inbox.counts()
     )
-    figures.register(
+    gauges.register(
         "escalator_inbox_oldest_due_seconds",
         "How long the longest-waiting due row has been due (0 when none is): how far the workers are behind.",
         [],
         lambda now: _age(inbox.oldest_due(now), now),
     )
-    figures.register(
+    gauges.register(
         "escalator_inbox_pending",
         "Pending inbox rows by kind: notification (webhooks waiting), "
         "timer (SLA warnings and breaches set), lifecycle (reminders, monitoring ends), periodic, "
@@ -94,20 +94,20 @@ def inbox_gauges(inbox: Inbox, clock: Callable[[], datetime]) -> BusinessGauges:
         ["kind"],
         lambda now: overview.pending_by_kind(),
     )
-    figures.register(
+    gauges.register(
         "escalator_escalations",
         "Escalation episodes by state (requested, active, monitoring, closed).",
         ["state"],
         lambda now: episodes.by_state(),
     )
-    figures.register(
+    gauges.register(
         "escalator_open_escalations",
         "Open escalation episodes by state (requested, active, monitoring) and level.",
         ["state", "level"],
         lambda now: overview.open_by_state_and_level(),
     )
     credentials = CredentialStates(inbox.database)
-    figures.register(
+    gauges.register(
         "escalator_zendesk_credentials",
         "1 for the state of the Zendesk credentials as the workers "
         "last saw it (ok, rejected: 401, not_agent: the user lost its role, unknown: no call yet), "
@@ -115,7 +115,7 @@ def inbox_gauges(inbox: Inbox, clock: Callable[[], datetime]) -> BusinessGauges:
         ["state"],
         lambda now: _one_of(STATES, credentials.read().state),
     )
-    return figures
+    return gauges
 
 
 def _age(since: float | None, now: float) -> float:

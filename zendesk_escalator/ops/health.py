@@ -42,4 +42,4 @@ def readyz() -> ResponseReturnValue:
 def metrics() -> ResponseReturnValue:
     """Prometheus text: the counts of this machine's processes, business figures from the database."""
     services = current_app.extensions["escalator"]
-    return exposition(services.metrics, services.figures), 200, {"Content-Type": CONTENT_TYPE_PLAIN_0_0_4}
+    return exposition(services.metrics, services.gauges), 200, {"Content-Type": CONTENT_TYPE_PLAIN_0_0_4}
