@@ -15,7 +15,8 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-CUSTOMER, AGENT, GROUP = 20978392, 235323, 98738
+from support.zendesk_records import zendesk_ticket  # bench/common.py puts tests/ on the path
+
 METRIC = "first_reply_time"
 FIRST_ID = 1_000_000
 HOUR, DAY = 3600, 86400
@@ -50,23 +51,14 @@ def metric(breach_at: float, now: float) -> dict:
 
 def open_ticket(ticket_id: int, created: float, breach_at: float, now: float) -> dict:
     """An open ticket as show_many or the export answer it with include=slas."""
-    return {
-        "id": ticket_id,
-        "status": "open",
-        "priority": "high",
-        "group_id": GROUP,
-        "assignee_id": AGENT,
-        "requester_id": CUSTOMER,
-        "tags": ["billing"],
-        "follower_ids": [],
-        "collaborator_ids": [],
-        "email_cc_ids": [],
-        "created_at": stamp(created),
-        "updated_at": stamp(created),
-        "generated_timestamp": int(created),
-        "custom_fields": [{"id": 360010000005, "value": "billing"}],
-        "slas": {"policy_metrics": [metric(breach_at, now)]},
-    }
+    return zendesk_ticket(
+        ticket_id,
+        datetime.fromtimestamp(created, tz=timezone.utc),
+        priority="high",
+        custom_fields=[{"id": 360010000005, "value": "billing"}],
+        generated=int(created),
+        slas={"policy_metrics": [metric(breach_at, now)]},
+    )
 
 
 class World:

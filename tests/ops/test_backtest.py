@@ -9,24 +9,20 @@ from conftest import LIFECYCLE, SAMPLES
 from support.fake_history import HistoryEndpoints, audit, change, comment, create, metric
 from support.fake_zendesk import INTEGRATION_USER, FakeZendesk, Fault
 from support.service import Clock
+from support.zendesk_records import AGENT, CUSTOMER, listed_ticket, sla_policy_text
 
 from zendesk_escalator.errors import EscalatorError
 from zendesk_escalator.ops.backtest import run_backtest
 from zendesk_escalator.settings import Settings
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
-CUSTOMER, AGENT, DESK = 20978392, 235323, 30000001
+DESK = 30000001
 USERS = [
     {"id": CUSTOMER, "name": "Dana Customer", "email": "dana@customer.example", "role": "end-user"},
     {"id": AGENT, "name": "Alex Agent", "email": "alex@acme.example", "role": "agent"},
     {"id": DESK, "name": "Escalation Desk", "email": "Escalation@acme.example", "role": "end-user"},
 ]
-SLA = """
-[sla]
-warn_before = "30m"
-breach_level = 2
-repeat_every = "1h"
-"""
+SLA = sla_policy_text('repeat_every = "1h"')
 
 
 def day(month_day: int, hour: int, minute: int = 0) -> datetime:
@@ -34,26 +30,18 @@ def day(month_day: int, hour: int, minute: int = 0) -> datetime:
 
 
 def ticket(ticket_id: int, created: datetime, tags=(), priority="normal", status="open", fields=(), org=None) -> dict:
-    return {
-        "ticket": {
-            "id": ticket_id,
-            "status": status,
-            "priority": priority,
-            "group_id": 98738,
-            "organization_id": org,
-            "subject": f"Checkout fails ({ticket_id})",
-            "assignee_id": AGENT,
-            "requester_id": CUSTOMER,
-            "tags": list(tags),
-            "follower_ids": [],
-            "collaborator_ids": [],
-            "email_cc_ids": [],
-            "created_at": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "updated_at": NOW.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "generated_timestamp": int(NOW.timestamp()) - 3600,
-            "custom_fields": [{"id": fid, "value": value} for fid, value in fields],
-        }
-    }
+    return listed_ticket(
+        ticket_id,
+        created,
+        status=status,
+        priority=priority,
+        tags=tags,
+        custom_fields=[{"id": fid, "value": value} for fid, value in fields],
+        updated=NOW,
+        generated=int(NOW.timestamp()) - 3600,
+        organization_id=org,
+        subject=f"Checkout fails ({ticket_id})",
+    )
 
 
 def history():

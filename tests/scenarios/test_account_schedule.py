@@ -8,50 +8,20 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from conftest import sample_policy
 from support.fake_sla import SlaEndpoints
-from support.fake_zendesk import FakeZendesk, Fault
+from support.fake_zendesk import Fault
 from support.service import Clock, Service
+from support.sla_world import sla_fake
+from support.zendesk_records import OFFICE, listed_ticket, sla_policy_text
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)  # Monday, 10:00 in Berlin
-OFFICE = {
-    "id": 7,
-    "name": "Office",
-    "time_zone": "Berlin",
-    "holidays": [],
-    "intervals": [{"start_time": day * 1440 + 540, "end_time": day * 1440 + 1020} for day in range(1, 6)],
-}
-POLICY = """
-[sla]
-warn_before = "30m"
-breach_level = 2
-time_zone = "Europe/Berlin"
-
-[[sla.fallback]]
-first_reply = "2h"
-schedule = "zendesk"
-"""
+POLICY = sla_policy_text(
+    'time_zone = "Europe/Berlin"', "", "[[sla.fallback]]", 'first_reply = "2h"', 'schedule = "zendesk"'
+)
 SCHEDULES = "/api/v2/business_hours/schedules.json"
 
 
 def ticket(ticket_id: int, created: datetime) -> dict:
-    stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {
-        "ticket": {
-            "id": ticket_id,
-            "status": "new",
-            "priority": "high",
-            "group_id": 98738,
-            "assignee_id": None,
-            "requester_id": 20978392,
-            "tags": [],
-            "follower_ids": [],
-            "collaborator_ids": [],
-            "email_cc_ids": [],
-            "created_at": stamp,
-            "updated_at": stamp,
-            "generated_timestamp": int(created.timestamp()),
-            "custom_fields": [],
-        }
-    }
+    return listed_ticket(ticket_id, created, status="new", priority="high", assignee_id=None, tags=())
 
 
 @pytest.fixture
@@ -64,13 +34,9 @@ def world(tmp_path, made):
         def fault(method, path, n):
             return Fault(500) if path == SCHEDULES and next(failures, None) is not None else None
 
-        fake = FakeZendesk(
-            {1: ticket(1, START - timedelta(hours=2))},
-            endpoints=[SlaEndpoints(schedule=OFFICE)],
-            clock=lambda: clock().timestamp(),
-            fault=fault,
-        ).start()
-        made.append(fake)
+        fake, _ = sla_fake(
+            clock, [ticket(1, START - timedelta(hours=2))], made, SlaEndpoints(schedule=OFFICE), fault=fault
+        )
         fake.metric_sets[1] = {"replies": 0}
         policy = sample_policy(POLICY)
         service = Service(tmp_path, fake, policy, clock)

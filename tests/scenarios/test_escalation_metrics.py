@@ -8,37 +8,27 @@ from datetime import datetime, timezone
 
 import pytest
 from conftest import sample, sample_policy
-from support.fake_sla import SlaEndpoints
-from support.fake_zendesk import FakeZendesk
 from support.processes import ROOT
 from support.scrape import Scrape
 from support.service import Clock, Service
+from support.sla_world import sla_fake
+from support.zendesk_records import listed_ticket, sla_policy_text
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
-POLICY = '\n[sla]\nwarn_before = "30m"\nbreach_level = 2\nrepeat_every = "1h"\n[lifecycle]\ncadence = { high = "2h" }\n'
+POLICY = sla_policy_text('repeat_every = "1h"', "[lifecycle]", 'cadence = { high = "2h" }')
 GRAFANA = ROOT / "docs" / "grafana-dashboard.json"
 SLA_TICKET, DOWN, BREACH = 1, 2, 3
 
 
 def ticket(ticket_id: int, priority: str, tags: list[str]) -> dict:
-    stamp = START.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {
-        "ticket": {
-            "id": ticket_id,
-            "status": "open",
-            "priority": priority,
-            "requester_id": 20978392,
-            "tags": tags,
-            "follower_ids": [],
-            "collaborator_ids": [],
-            "email_cc_ids": [],
-            "created_at": stamp,
-            "updated_at": stamp,
-            "generated_timestamp": int(START.timestamp()),
-            "subject": f"ticket {ticket_id}",
-            "custom_fields": [],
-        }
-    }
+    return listed_ticket(
+        ticket_id,
+        START,
+        priority=priority,
+        tags=tags,
+        subject=f"ticket {ticket_id}",
+        without=("group_id", "assignee_id"),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -46,19 +36,12 @@ def scraped(tmp_path_factory):
     """Two impact escalations by tag (production down, security breach), then an urgent ticket's SLA warning and
     breach; the scrape after it."""
     clock = Clock(START)
-    sla = SlaEndpoints()
-    fake = FakeZendesk(
-        {
-            t["ticket"]["id"]: t
-            for t in (
-                ticket(SLA_TICKET, "urgent", ["billing"]),
-                ticket(DOWN, "normal", ["production_down"]),
-                ticket(BREACH, "normal", ["security_breach"]),
-            )
-        },
-        endpoints=[sla],
-        clock=lambda: clock().timestamp(),
-    ).start()
+    tickets = [
+        ticket(SLA_TICKET, "urgent", ["billing"]),
+        ticket(DOWN, "normal", ["production_down"]),
+        ticket(BREACH, "normal", ["security_breach"]),
+    ]
+    fake, sla = sla_fake(clock, tickets, None)  # stopped below: the world is the module's
     try:
         policy = sample_policy(POLICY)
         service = Service(tmp_path_factory.mktemp("metrics"), fake, policy, clock)
@@ -84,10 +67,8 @@ def test_escalations_are_counted_by_their_own_reason_and_level(scraped):
 def test_an_update_at_an_unchanged_level_is_no_new_escalation(tmp_path):
     """An agent's request escalates (1); the SLA warning at that same level is sent, but escalates nothing (1);
     an impact tag raises the level (2)."""
-    clock, sla = Clock(START), SlaEndpoints()
-    fake = FakeZendesk(
-        {SLA_TICKET: ticket(SLA_TICKET, "urgent", ["billing"])}, endpoints=[sla], clock=lambda: clock().timestamp()
-    ).start()
+    clock = Clock(START)
+    fake, sla = sla_fake(clock, [ticket(SLA_TICKET, "urgent", ["billing"])], None)  # stopped below
     service = Service(tmp_path, fake, sample_policy(POLICY), clock)
     service.worker.handlers.start()
 

@@ -8,40 +8,18 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from conftest import sample_policy
 from support.fake_sla import SlaEndpoints
-from support.fake_zendesk import FakeZendesk
 from support.service import Clock, Service
+from support.sla_world import sla_fake
+from support.zendesk_records import listed_ticket, sla_policy_text
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)  # a Monday
-SLA = """
-[sla]
-warn_before = "30m"
-breach_level = 2
-repeat_every = "1h"
-time_zone = "Europe/Berlin"
-"""
-CUSTOMER, AGENT = 20978392, 235323
+SLA = sla_policy_text('repeat_every = "1h"', 'time_zone = "Europe/Berlin"')
 
 
 def ticket(ticket_id: int, priority: str = "urgent", created: datetime = START) -> dict:
-    stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {
-        "ticket": {
-            "id": ticket_id,
-            "status": "open",
-            "priority": priority,
-            "group_id": 98738,
-            "assignee_id": AGENT,
-            "requester_id": CUSTOMER,
-            "tags": ["billing"],
-            "follower_ids": [],
-            "collaborator_ids": [],
-            "email_cc_ids": [],
-            "created_at": stamp,
-            "updated_at": stamp,
-            "generated_timestamp": int(created.timestamp()),
-            "custom_fields": [{"id": 360010000005, "value": "billing"}],
-        }
-    }
+    return listed_ticket(
+        ticket_id, created, priority=priority, custom_fields=[{"id": 360010000005, "value": "billing"}]
+    )
 
 
 @pytest.fixture
@@ -50,14 +28,10 @@ def world(tmp_path, made):
 
     def make(tickets, extra_policy=SLA, sla=None, **service_options):
         clock = Clock(START)
-        sla = sla or SlaEndpoints()
-        fake = FakeZendesk(
-            {t["ticket"]["id"]: t for t in tickets}, endpoints=[sla], clock=lambda: clock().timestamp()
-        ).start()
+        fake, sla = sla_fake(clock, tickets, made, sla)
         policy = sample_policy(extra_policy)
         service = Service(tmp_path, fake, policy, clock, **service_options)
         service.worker.handlers.start()  # as a starting worker does: schedule the periodic jobs
-        made.append(fake)
         return service, fake, sla
 
     return make

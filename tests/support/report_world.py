@@ -14,45 +14,26 @@ from support.fake_audits import AuditEndpoints
 from support.fake_sla import SlaEndpoints
 from support.fake_zendesk import FakeZendesk
 from support.service import Clock, Service
+from support.sla_world import sla_fake
+from support.zendesk_records import AGENT, listed_ticket, sla_policy_text
 
 from zendesk_escalator.schemas.policy_file import parse_policy
 
 OWNER = 900000000031
-AGENT, CUSTOMER = 235323, 20978392
-EXTRA = """
-[sla]
-warn_before = "30m"
-breach_level = 2
-repeat_every = "1h"
-
+EXTRA = (
+    sla_policy_text('repeat_every = "1h"')
+    + """
 [lifecycle]
 monitoring = "30m"
 
 [[lifecycle.owners]]
 user_id = 900000000031
 """
+)
 
 
 def ticket(ticket_id: int, created: datetime, priority: str = "urgent", tags=("billing",)) -> dict:
-    stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {
-        "ticket": {
-            "id": ticket_id,
-            "status": "open",
-            "priority": priority,
-            "group_id": 98738,
-            "assignee_id": AGENT,
-            "requester_id": CUSTOMER,
-            "tags": list(tags),
-            "follower_ids": [],
-            "collaborator_ids": [],
-            "email_cc_ids": [],
-            "created_at": stamp,
-            "updated_at": stamp,
-            "generated_timestamp": int(created.timestamp()),
-            "custom_fields": [],
-        }
-    }
+    return listed_ticket(ticket_id, created, priority=priority, tags=tags)
 
 
 def policy_text(extra: str = "") -> str:
@@ -62,14 +43,14 @@ def policy_text(extra: str = "") -> str:
 
 def make_world(tmp_path, start: datetime, extra: str = "", **settings) -> tuple[Service, FakeZendesk, SlaEndpoints]:
     """The service in front of a fake Zendesk holding tickets 1-3 and the owner, at `start`."""
-    clock, sla = Clock(start), SlaEndpoints()
-    tickets = {1: ticket(1, start), 2: ticket(2, start), 3: ticket(3, start, "normal", ("billing", "escalate"))}
-    fake = FakeZendesk(
-        tickets,
-        endpoints=[sla, FakeAdmin(), AuditEndpoints()],
-        clock=lambda: clock().timestamp(),
+    clock = Clock(start)
+    fake, sla = sla_fake(
+        clock,
+        [ticket(1, start), ticket(2, start), ticket(3, start, "normal", ("billing", "escalate"))],
+        None,
+        endpoints=[FakeAdmin(), AuditEndpoints()],
         users=[{"id": OWNER, "name": "Dana Lee", "email": "dana@acme.example", "role": "agent"}],
-    ).start()
+    )
     service = Service(tmp_path, fake, parse_policy(policy_text(extra)), clock, **settings)
     service.worker.handlers.start()  # as a starting worker does: schedule the periodic jobs
     return service, fake, sla

@@ -7,44 +7,31 @@ from conftest import SECRET, sample_policy
 from support.fake_sla import SlaEndpoints
 from support.fake_zendesk import FakeZendesk
 from support.service import Clock
+from support.zendesk_records import SLA, listed_ticket
 
 from zendesk_escalator.actions import ZendeskWriter
 from zendesk_escalator.settings import Settings
 
-SLA = '\n[sla]\nwarn_before = "30m"\nbreach_level = 2\n'
-CUSTOMER, AGENT = 20978392, 235323
-
 
 def open_ticket(ticket_id: int, created: datetime, priority: str = "urgent", status: str = "open") -> dict:
     """A ticket as Zendesk lists it (the fields the SLA planning reads)."""
-    stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {
-        "ticket": {
-            "id": ticket_id,
-            "status": status,
-            "priority": priority,
-            "group_id": 98738,
-            "assignee_id": AGENT,
-            "requester_id": CUSTOMER,
-            "tags": ["billing"],
-            "follower_ids": [],
-            "collaborator_ids": [],
-            "email_cc_ids": [],
-            "created_at": stamp,
-            "updated_at": stamp,
-            "generated_timestamp": int(created.timestamp()),
-            "custom_fields": [],
-        }
-    }
+    return listed_ticket(ticket_id, created, priority=priority, status=status)
 
 
-def sla_fake(clock: Clock, tickets: list[dict], made: list) -> tuple[FakeZendesk, SlaEndpoints]:
-    """A started fake Zendesk with these tickets and an SLA clock, on the test's clock (stopped after the test)."""
-    sla = SlaEndpoints()
+def sla_fake(
+    clock: Clock, tickets: list[dict], made: list | None, sla: SlaEndpoints | None = None, endpoints=(), **options
+) -> tuple[FakeZendesk, SlaEndpoints]:
+    """A started fake Zendesk with these tickets and an SLA clock (`sla`, or a new one) before `endpoints`, on the
+    test's clock (stopped after the test when `made` is the fixture's list)."""
+    sla = sla or SlaEndpoints()
     fake = FakeZendesk(
-        {t["ticket"]["id"]: t for t in tickets}, endpoints=[sla], clock=lambda: clock().timestamp()
+        {t["ticket"]["id"]: t for t in tickets},
+        endpoints=[sla, *endpoints],
+        clock=lambda: clock().timestamp(),
+        **options,
     ).start()
-    made.append(fake)
+    if made is not None:
+        made.append(fake)
     return fake, sla
 
 
