@@ -2,31 +2,17 @@
 tests/worker/test_report_gathering.py)."""
 
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
-from conftest import SAMPLES
 from support.databases import open_inbox
+from support.report_cases import POLICY, UNTIL
+from support.report_cases import timer_payload as payload
 
 from zendesk_escalator.ops.report import PROGRESS_FROM, run_report
-from zendesk_escalator.schemas.policy_file import load_policy
 from zendesk_escalator.settings import Settings
 
-NOW = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
-BREACH = NOW - timedelta(hours=3)
-POLICY = load_policy(SAMPLES / "policy.toml")
-
-
-def payload(kind: str = "sla_warning", breach: datetime = BREACH, n: int = 0) -> dict:
-    return {
-        "kind": kind,
-        "ticket_id": 7,
-        "metric": "first_reply_time",
-        "breach_at": int(breach.timestamp()),
-        "fire_at": int(breach.timestamp()),
-        "stage": "30 min before",
-        "round": n,
-    }
+NOW = UNTIL  # the report is made at its period's end
 
 
 class Terminal(io.StringIO):

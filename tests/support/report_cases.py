@@ -1,4 +1,4 @@
-"""Episodes and SLA timers written as tables for the report core's tests: hours before the period's end."""
+"""Episodes, SLA timers and timer rows' payloads for the report's tests: hours before the period's end."""
 
 from datetime import datetime, timedelta, timezone
 
@@ -11,6 +11,7 @@ from zendesk_escalator.schemas.policy_file import load_policy
 UNTIL = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
 SINCE = UNTIL - timedelta(hours=24)
 POLICY = load_policy(SAMPLES / "policy.toml")
+BREACH = UNTIL - timedelta(hours=3)
 
 
 def ago(hours: float) -> datetime:
@@ -52,3 +53,16 @@ def timer(
 ) -> SlaTimer:
     """An SLA timer for a breach so many hours ago, that acted (or ended ...) so many hours ago."""
     return SlaTimer(kind, ticket, metric, ago(breach_hours_ago), n, state, ago(at_hours_ago))
+
+
+def timer_payload(kind: str = "sla_warning", breach: datetime = BREACH, n: int = 0) -> dict:
+    """An SLA timer row's payload as the worker stores it: ticket 7's first reply, fired at the breach time."""
+    return {
+        "kind": kind,
+        "ticket_id": 7,
+        "metric": "first_reply_time",
+        "breach_at": int(breach.timestamp()),
+        "fire_at": int(breach.timestamp()),
+        "stage": "30 min before",
+        "round": n,
+    }

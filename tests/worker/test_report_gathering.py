@@ -3,38 +3,23 @@ owners' names read from Zendesk (the fake admin API), the report built from them
 
 import logging
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
-from conftest import SAMPLES
 from support.fake_admin import FakeAdmin
 from support.fake_zendesk import Fault
+from support.report_cases import BREACH, POLICY, SINCE, UNTIL
+from support.report_cases import timer_payload as payload
 
 from zendesk_escalator.core.lifecycle.episode import ACTIVE, CLOSED, MONITORING, Episode, Step
 from zendesk_escalator.core.reporting.report import ACTED, ENDED, FAILED, WAITING
-from zendesk_escalator.schemas.policy_file import load_policy
 from zendesk_escalator.store.escalations import Escalations
 from zendesk_escalator.store.rows import InboxRow
 from zendesk_escalator.worker.report_gathering import LOOKBACK, gather, make_report, owner_names, sla_timer
 from zendesk_escalator.zendesk.admin import ZendeskAdmin
 from zendesk_escalator.zendesk.transport import ZendeskSession
 
-NOW = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
-SINCE = NOW - timedelta(hours=24)
-BREACH = NOW - timedelta(hours=3)
-POLICY = load_policy(SAMPLES / "policy.toml")
-
-
-def payload(kind: str = "sla_warning", breach: datetime = BREACH, n: int = 0) -> dict:
-    return {
-        "kind": kind,
-        "ticket_id": 7,
-        "metric": "first_reply_time",
-        "breach_at": int(breach.timestamp()),
-        "fire_at": int(breach.timestamp()),
-        "stage": "30 min before",
-        "round": n,
-    }
+NOW = UNTIL  # the report is made at its period's end
 
 
 def row(status: str, result: dict | None = None, kind: str = "sla_warning") -> InboxRow:
