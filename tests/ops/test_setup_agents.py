@@ -35,7 +35,7 @@ def test_the_view_lists_open_escalations_by_level_oldest_first(policy):
     view = desired_view(policy, IDS)
     assert view["all"] == [
         {"field": "status", "operator": "less_than", "value": "closed"},
-        {"field": "current_tags", "operator": "includes", "value": policy.escalated_tag},
+        {"field": "current_tags", "operator": "includes", "value": "escalated"},  # the sample's [escalation] tag
     ]
     assert view["output"] == {
         "columns": [
