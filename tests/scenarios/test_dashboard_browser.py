@@ -15,11 +15,13 @@ import subprocess
 import pytest
 import requests
 from conftest import SAMPLES, sample, signed_headers
+from support.browser import headless_chromium, needs_browser
 from support.fake_oauth import OAuthEndpoints
 from support.fake_sla import SlaEndpoints
 from support.fake_zendesk import FakeZendesk
 from support.processes import ROOT, Procs, free_port, service_env, wait_until
 from support.service import CUSTOMER, TICKET, comment_event
+from support.zendesk_records import OFFICE
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (requirements-dev.txt)")
 from selenium.webdriver.common.by import By  # noqa: E402 (selenium may be absent: skipped above)
@@ -28,21 +30,12 @@ from selenium.webdriver.support.ui import Select  # noqa: E402
 pytestmark = pytest.mark.e2e
 TOKEN = "browser-token-0123456789"
 CLIENT_SECRET = "browser-client-secret-0123456789"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 ARTIFACTS = ROOT / "test-artifacts"
 AXE_VERSION = "4.14.1"
 AXE = ROOT / ".axe" / "node_modules" / "axe-core" / "axe.min.js"  # git-ignored
 HIDDEN = 4242  # a ticket the integration user may not see: its webhook becomes a dead letter
 MANAGER = {"id": 900000000031, "name": "Olga Owner", "role": "agent", "custom_role_id": None}
 PEOPLE = [MANAGER, {"id": 900000000011, "name": "Lena Lead", "role": "agent"}]
-OFFICE = {
-    "id": 7,
-    "name": "Office",
-    "time_zone": "Berlin",
-    "holidays": [],
-    "intervals": [{"start_time": day * 1440 + 540, "end_time": day * 1440 + 1020} for day in range(1, 6)],
-}
 POLICY = """
 [[lifecycle.owners]]
 user_id = 900000000031
@@ -56,12 +49,6 @@ warn_before = "30m"
 [dashboard]
 roles = ["agent"]
 """
-
-needs_browser = pytest.mark.skipif(
-    not (CHROMIUM and CHROMEDRIVER),
-    reason="chromium or chromedriver not found "
-    "(Debian: apt-get install chromium chromium-driver; .ci/run installs them)",
-)
 
 
 @pytest.fixture(scope="module")
@@ -151,18 +138,7 @@ def service(tmp_path, fake, oauth):
 
 @pytest.fixture
 def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1440,900",
-    ):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=CHROMEDRIVER))
+    driver = headless_chromium("--window-size=1440,900")
     yield driver
     driver.quit()
 

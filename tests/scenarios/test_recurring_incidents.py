@@ -12,6 +12,7 @@ from support.fake_audits import AuditEndpoints
 from support.fake_search import SearchEndpoints
 from support.fake_zendesk import FakeZendesk
 from support.service import AGENT, CUSTOMER, ESCALATION_DESK, Clock, Service, comment_event
+from support.zendesk_records import listed_ticket
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 RECURRING = """
@@ -26,26 +27,16 @@ ORG, OTHER_ORG, LEVEL = 509974, 777, 360010000002
 def ticket(
     ticket_id: int, days_ago: float, priority: str = "high", org: int | None = ORG, status: str = "open"
 ) -> dict:
-    stamp = (START - timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {
-        "ticket": {
-            "id": ticket_id,
-            "status": status,
-            "priority": priority,
-            "organization_id": org,
-            "subject": f"Checkout fails ({ticket_id})",
-            "group_id": 98738,
-            "assignee_id": 235323,
-            "requester_id": 20978392,
-            "tags": [],
-            "follower_ids": [],
-            "collaborator_ids": [],
-            "email_cc_ids": [],
-            "created_at": stamp,
-            "updated_at": stamp,
-            "custom_fields": [],
-        }
-    }
+    return listed_ticket(
+        ticket_id,
+        START - timedelta(days=days_ago),
+        status=status,
+        priority=priority,
+        tags=(),
+        organization_id=org,
+        subject=f"Checkout fails ({ticket_id})",
+        without=("generated_timestamp",),
+    )
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 import pytest
 from conftest import sample
+from support.browser import headless_chromium, needs_browser
 from support.processes import ROOT, wait_until
 from support.service import AGENT, Clock
 from support.sidebar_host import serve, zendesk_host
@@ -26,13 +27,6 @@ webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not in
 from selenium.webdriver.common.by import By  # noqa: E402 (selenium may be absent: skipped above)
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-needs_browser = pytest.mark.skipif(
-    not (CHROMIUM and CHROMEDRIVER),
-    reason="chromium or chromedriver not found "
-    "(Debian: apt-get install chromium chromium-driver; .ci/run installs them)",
-)
 START = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
 ACTIVE, MONITORING, CLOSED, NEVER = 35436, 35437, 35438, 35439
 STATUS_FIELD = "ticket.customField:custom_field_360010000001"
@@ -102,19 +96,7 @@ def timers_planned(service) -> bool:
 
 @pytest.fixture
 def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1290,1090",
-        "--force-device-scale-factor=1",
-    ):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=CHROMEDRIVER))
+    driver = headless_chromium("--window-size=1290,1090", "--force-device-scale-factor=1")
     yield driver
     driver.quit()
 
