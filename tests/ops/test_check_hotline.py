@@ -2,17 +2,10 @@
 
 from conftest import EXTRA_ROUTE, SAMPLES
 from support.check_account import check
+from support.zendesk_records import HOTLINE
 
 LINES = [
-    {
-        "id": 360000610911,
-        "number": "+14155550100",
-        "display_number": "+1 (415) 555-0100",
-        "nickname": "Escalation hotline",
-        "capabilities": {"sms": False, "mms": False, "voice": True},
-        "country_code": "US",
-        "toll_free": False,
-    },
+    HOTLINE,
     {
         "id": 360000610912,
         "number": "+14155550199",

@@ -31,6 +31,7 @@ from support.fake_history import HistoryEndpoints  # noqa: E402
 from support.fake_oauth import OAuthEndpoints  # noqa: E402
 from support.fake_webhooks import http_server  # noqa: E402
 from support.fake_zendesk import INTEGRATION_USER, FakeZendesk  # noqa: E402
+from support.zendesk_records import HOTLINE
 
 SIMULATE = Path(__file__).parents[2] / "examples" / "simulate"
 ADDRESSES = ["https://escalator.acme.example/webhooks/zendesk", "https://escalator-new.acme.example/webhooks/zendesk"]
@@ -81,15 +82,6 @@ SCHEDULE = {
     "holidays": [],
     "intervals": [{"start_time": day * 1440 + 480, "end_time": day * 1440 + 1020} for day in range(1, 6)],
 }
-TALK_LINE = {
-    "id": 360000610911,
-    "number": "+14155550100",
-    "display_number": "+1 (415) 555-0100",
-    "nickname": "Escalation hotline",
-    "capabilities": {"sms": False, "mms": False, "voice": True},
-    "country_code": "US",
-    "toll_free": False,
-}
 PERSON = INTEGRATION_USER  # who the authorization page signs in: an admin
 
 
@@ -125,7 +117,7 @@ def account(service_url: str) -> FakeZendesk:
         forms=FORMS,
         organizations=organizations,
         schedules=[SCHEDULE],
-        talk_lines=[TALK_LINE],
+        talk_lines=[HOTLINE],
         network={address: http_server(service_url) for address in ADDRESSES},
     )
     serve(fake, admin, AGENTS + ticket["users"] + comments["users"])

@@ -1,4 +1,5 @@
-"""Records as the fake Zendesk serves them, shared by the test worlds: a ticket, the SLA policy text, a schedule."""
+"""Records as the fake Zendesk serves them, shared by the test worlds: a ticket, the SLA policy text, a schedule, the
+hotline's Talk line."""
 
 from datetime import datetime
 
@@ -11,6 +12,15 @@ OFFICE = {
     "holidays": [],
     "intervals": [{"start_time": day * 1440 + 540, "end_time": day * 1440 + 1020} for day in range(1, 6)],
 }  # Monday to Friday, 09:00 to 17:00 in Berlin
+HOTLINE = {
+    "id": 360000610911,
+    "number": "+14155550100",
+    "display_number": "+1 (415) 555-0100",
+    "nickname": "Escalation hotline",
+    "capabilities": {"sms": False, "mms": False, "voice": True},
+    "country_code": "US",
+    "toll_free": False,
+}  # the example policy's [phone] hotline as a Talk line of the account
 
 
 def sla_policy_text(*lines: str) -> str:
