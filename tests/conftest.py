@@ -9,6 +9,10 @@ from pathlib import Path
 os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
 
 import pytest
+
+# The shared checks in tests/support explain their failures like a test's own asserts.
+pytest.register_assert_rewrite("support")
+
 import requests
 from support import contract_check, fuzzing, zendesk_contract
 from support.databases import open_inbox
