@@ -20,22 +20,28 @@ class Cursors:
             return conn.execute(select(cursors.c.value).where(cursors.c.name == name)).scalar()
 
     def set(self, name: str, value: str, now: float) -> None:
-        """Remember a position."""
+        """Remember a position (the last one set wins)."""
+        # One statement: an UPDATE, then an INSERT when it found nothing, made two processes setting a new
+        # name at once (each worker process records the credentials' state on its first success) fail on
+        # the duplicate key; the upsert waits for the other's insert and updates it.
+        upsert = self._insert().values(name=name, value=value, updated_at=now)
+        latest = {"value": value, "updated_at": now}
         with self.database.transaction() as conn:
-            changed = conn.execute(cursors.update().where(cursors.c.name == name).values(value=value, updated_at=now))
-            if changed.rowcount == 0:
-                conn.execute(cursors.insert().values(name=name, value=value, updated_at=now))
+            conn.execute(upsert.on_conflict_do_update(index_elements=[cursors.c.name], set_=latest))
 
     def mark(self, names: list[str], now: float) -> None:
         """Set these marks (those set already stay as they are: two workers may mark the same one)."""
         if not names:
             return
-        insert = (postgresql if self.database.is_postgres else sqlite).insert(cursors)
         with self.database.transaction() as conn:
             conn.execute(
-                insert.on_conflict_do_nothing(index_elements=[cursors.c.name]),
+                self._insert().on_conflict_do_nothing(index_elements=[cursors.c.name]),
                 [{"name": name, "value": "", "updated_at": now} for name in names],
             )
+
+    def _insert(self) -> "postgresql.Insert | sqlite.Insert":
+        """An INSERT into the cursors in the database's dialect (it has ON CONFLICT)."""
+        return postgresql.insert(cursors) if self.database.is_postgres else sqlite.insert(cursors)
 
     def marked(self, prefix: str) -> list[str]:
         """The names set under `prefix`, in order."""
