@@ -226,6 +226,46 @@ def test_run_loop_stops_when_told(worker, any_inbox, clock):
     assert len(responses.calls) == 0
 
 
+@responses.activate
+def test_an_unexpected_error_after_a_batch_leaves_the_thread_working(worker, any_inbox, clock, monkeypatch, caplog):
+    """A bug after the update went out (here: the credentials' state not written) is logged; the thread goes on
+    with the next row, and the row in hand comes back when its lease ends."""
+    serve_reads(responses)
+    accept_puts(responses)
+    enqueue(any_inbox, clock)
+
+    def unwritable(*_):
+        raise RuntimeError("the credentials' state could not be written")
+
+    monkeypatch.setattr(worker.credentials.states, "write", unwritable)
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run, args=(stop,), kwargs={"poll_seconds": 0.01})
+    thread.start()
+    try:
+        for _ in range(500):
+            if any(call.request.method == "PUT" for call in responses.calls) and "unexpected error" in caplog.text:
+                break
+            stop.wait(0.01)
+        any_inbox.accept(
+            "notification",
+            "own",
+            35437,
+            Notification(ticket_id=35437, source="event", actor_id=900000000001).to_dict(),
+            clock().timestamp(),
+        )
+        for _ in range(1000):
+            if any_inbox.counts()[DONE]:
+                break
+            stop.wait(0.01)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert "the credentials' state could not be written" in caplog.text
+    assert [r.dedupe_key for r in any_inbox.rows(DONE)] == ["own"]  # the next row was handled by the same thread
+    assert [r.status for r in any_inbox.rows() if r.dedupe_key == "event:1"] == ["running"]  # back at lease end
+
+
 @pytest.mark.parametrize("purges", [True, False])
 def test_finished_rows_are_purged_after_30_days_by_the_purging_worker_only(any_inbox, worker, clock, purges):
     any_inbox.accept("notification", "old", 1, {"ticket_id": 1, "source": "event"}, 1000.0)

@@ -94,6 +94,9 @@ class Worker:
             except StorageUnavailable as error:
                 log.error("inbox unavailable, retrying in 5s: %s", error)
                 stop.wait(5)
+            except Exception:  # a bug: the thread must not die with it (its rows come back when their lease ends)
+                log.exception("worker %s: unexpected error, going on in 5s", self.owner)
+                stop.wait(5)
         log.info("worker %s stopped", self.owner)
 
     def run_once(self) -> bool:
