@@ -17,6 +17,7 @@ from support.fake_search import SearchEndpoints
 from support.fake_sla import SlaEndpoints
 from support.fake_zendesk import FakeZendesk
 from support.service import AGENT, CUSTOMER, TICKET, Clock, Service
+from support.zendesk_records import listed_ticket
 
 from zendesk_escalator.core.lifecycle.episode import ACTIVE, CLOSED
 from zendesk_escalator.core.policy import FieldIds
@@ -238,26 +239,7 @@ def test_a_customers_cc_on_a_ticket_whose_fields_were_re_created_does_not_escala
 
 
 def test_an_sla_breach_moved_after_its_escalation_stays_quiet_through_re_created_fields(world, tmp_path):
-    tickets = {
-        1: {
-            "ticket": {
-                "id": 1,
-                "status": "open",
-                "priority": "urgent",
-                "group_id": 98738,
-                "assignee_id": AGENT,
-                "requester_id": CUSTOMER,
-                "tags": [],
-                "follower_ids": [],
-                "collaborator_ids": [],
-                "email_cc_ids": [],
-                "custom_fields": [],
-                "created_at": "2026-11-23T09:00:00Z",
-                "updated_at": "2026-11-23T09:00:00Z",
-                "generated_timestamp": int(START.timestamp()),
-            }
-        }
-    }
+    tickets = {1: listed_ticket(1, START, tags=())}
     service, fake, sla = world(SLA, tickets)
     sla.start_clock(fake, 1)  # urgent: the first reply is due at 10:00
     for _ in range(62):

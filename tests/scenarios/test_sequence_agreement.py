@@ -15,6 +15,7 @@ from support.fake_history import HistoryEndpoints, audit, change, comment, creat
 from support.fake_sla import SlaEndpoints
 from support.fake_zendesk import FakeZendesk
 from support.service import AGENT, CUSTOMER, Clock, Service
+from support.zendesk_records import listed_ticket
 
 from zendesk_escalator.ops.backtest import run_backtest
 from zendesk_escalator.schemas.policy_file import parse_policy
@@ -41,25 +42,9 @@ USERS = [
 
 
 def ticket(priority: str, stamp: datetime) -> dict:
-    return {
-        "ticket": {
-            "id": 1,
-            "status": "open",
-            "priority": priority,
-            "group_id": 98738,
-            "assignee_id": AGENT,
-            "requester_id": CUSTOMER,
-            "tags": [],
-            "follower_ids": [],
-            "collaborator_ids": [],
-            "email_cc_ids": [],
-            "custom_fields": [],
-            "subject": "Cannot log in",
-            "created_at": T.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "updated_at": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "generated_timestamp": int(stamp.timestamp()),
-        }
-    }
+    return listed_ticket(
+        1, T, priority=priority, tags=(), updated=stamp, generated=int(stamp.timestamp()), subject="Cannot log in"
+    )
 
 
 def lived(tmp_path, made) -> list[tuple]:
