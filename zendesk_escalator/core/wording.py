@@ -1,7 +1,7 @@
 """How the notes write durations, moments and the customer's own words (pure)."""
 
 import unicodedata
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 
 def span(delta: timedelta) -> str:
@@ -11,6 +11,11 @@ def span(delta: timedelta) -> str:
     hours, minutes = divmod(minutes, 60)
     parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
     return " ".join(p for p in parts if p) or "0 min"
+
+
+def moment(epoch: float) -> datetime:
+    """A stored moment (seconds since the epoch, as rows and timers keep them) as an aware UTC datetime."""
+    return datetime.fromtimestamp(epoch, tz=timezone.utc)
 
 
 def utc(moment: datetime | None) -> str:

@@ -5,13 +5,14 @@ Both the daily report (a worker job) and `escalator report` build their report f
 
 import logging
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Callable, ContextManager, Iterator
 
 from ..core.kinds import TIMER
 from ..core.lifecycle.episode import CLOSED, Episode
 from ..core.policy import Policy
 from ..core.reporting.report import ACTED, ENDED, FAILED, WAITING, Report, SlaTimer, build_report
+from ..core.wording import moment
 from ..errors import ZendeskError
 from ..store.escalations import Escalations
 from ..store.inbox import Inbox
@@ -70,10 +71,10 @@ def sla_timer(row: InboxRow) -> SlaTimer:
         payload["kind"],
         row.ticket_id,
         payload["metric"],
-        _moment(payload["breach_at"]),
+        moment(payload["breach_at"]),
         payload.get("round", 0),
         state,
-        _moment(row.updated_at),
+        moment(row.updated_at),
     )
 
 
@@ -93,7 +94,3 @@ def owner_names(admin: ZendeskAdmin | None, episodes: list[Episode]) -> dict[int
 def quiet(total: int) -> Iterator[Callable[[int], None]]:
     """No progress shown: rows read are not counted anywhere."""
     yield lambda count: None
-
-
-def _moment(epoch: float) -> datetime:
-    return datetime.fromtimestamp(epoch, tz=timezone.utc)

@@ -10,13 +10,14 @@ update with one internal note; the record keeps the timeline.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from ..escalation.rules import Decision
 from ..policy import Policy
 from ..snapshot import TicketSnapshot
 from ..state import ESCALATED_PHASES, NOT_ESCALATED, Mirror, Standing
+from ..wording import moment
 
 REQUESTED, ACTIVE, MONITORING, CLOSED = "requested", "active", "monitoring", "closed"
 ESCALATED, SOLVED, REOPENED, MONITORED, DEESCALATED = "escalated", "solved", "reopened", "monitored", "deescalated"
@@ -134,7 +135,7 @@ class Episode:
         return cls(
             ticket_id=row["ticket_id"],
             state=row["state"],
-            opened_at=_moment(row["opened_at"]),
+            opened_at=moment(row["opened_at"]),
             level=row["level"],
             reason=row["reason"],
             rule=record["rule"],
@@ -142,13 +143,13 @@ class Episode:
             owner_id=row["owner_id"],
             id=row["id"],
             history=tuple(
-                Step(_moment(s["at"]), s["state"], s["level"], s["cause"], s["detail"], s.get("reason", ""))
+                Step(moment(s["at"]), s["state"], s["level"], s["cause"], s["detail"], s.get("reason", ""))
                 for s in record["history"]
             ),
             missed_updates=record.get("missed_updates", 0),
             consumed=frozenset(record.get("consumed", ())),
             review=record.get("review"),
-            closed_at=_moment(row["closed_at"]) if row["closed_at"] else None,
+            closed_at=moment(row["closed_at"]) if row["closed_at"] else None,
             missing=tuple(record["missing"]) if record.get("missing") is not None else None,
         )
 
@@ -216,7 +217,3 @@ def agreement(ticket: TicketSnapshot, policy: Policy) -> str | None:
 
 def _epoch(moment: datetime) -> float:
     return moment.timestamp()
-
-
-def _moment(epoch: float) -> datetime:
-    return datetime.fromtimestamp(epoch, tz=timezone.utc)

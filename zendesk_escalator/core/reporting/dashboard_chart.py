@@ -4,6 +4,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from ..wording import moment
+
 DAYS = 14  # the chart's window, today included
 PALETTE = ("#2563eb", "#dc2626", "#d97706", "#059669", "#7c3aed", "#db2777", "#0891b2", "#65a30d")
 # Chart geometry, in SVG user units.
@@ -44,7 +46,7 @@ def per_day(opened: list[tuple[float, str]], now: datetime) -> tuple[list[dateti
     days = [today - timedelta(days=DAYS - 1 - n) for n in range(DAYS)]
     counts: Counter[tuple[int, str]] = Counter()
     for epoch, reason in opened:
-        index = (_moment(epoch) - days[0]).days
+        index = (moment(epoch) - days[0]).days
         if 0 <= index < DAYS:
             counts[(index, reason)] += 1
     return days, counts
@@ -87,7 +89,3 @@ def chart(opened: list[tuple[float, str]], now: datetime) -> Chart:
         tuple((reason, colours[reason], totals[reason]) for reason in reasons),
         sum(totals.values()),
     )
-
-
-def _moment(epoch: float) -> datetime:
-    return datetime.fromtimestamp(epoch, tz=timezone.utc)

@@ -4,9 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..kinds import row_ticket
-from ..wording import span, utc
+from ..wording import moment, span, utc
 from .dashboard_facts import Dead, Decided, InboxHealth
-from .notices import moment
 
 BEHIND = 60.0  # seconds the oldest due row may wait before the workers count as behind
 

@@ -10,11 +10,10 @@ from typing import Any
 from ..kinds import LIFECYCLE, TIMER
 from ..lifecycle.episode import Episode
 from ..sla.timers import NAMES
-from ..wording import span, utc
+from ..wording import moment, span, utc
 from .dashboard_chart import Chart, chart
 from .dashboard_facts import Known, Moment, Stored
 from .dashboard_operations import DeadRow, DecisionRow, HealthView, dead_row, decision_row, health_view
-from .notices import moment
 
 SOON = timedelta(hours=1)  # an SLA breach closer than this is shown as urgent
 NEXT_STEPS = {"update_due": "customer update due", "monitoring_end": "monitoring ends"}

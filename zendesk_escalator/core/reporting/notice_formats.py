@@ -10,8 +10,8 @@ from typing import Any
 
 from ..channels import BREACH, CLOSED, LEVEL, OPENED, REMINDER, REOPENED
 from ..sla.timers import NAMES
-from ..wording import one_line, shortened, utc
-from .notices import Notice, moment
+from ..wording import moment, one_line, shortened, utc
+from .notices import Notice
 
 HEADLINES = {
     OPENED: "Escalated",

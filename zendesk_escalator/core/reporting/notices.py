@@ -9,7 +9,6 @@ saved once is told once, whatever is redelivered or restarted.
 """
 
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
 from typing import Any, cast
 
 from ..channels import BREACH, CLOSED, EVENTS, LEVEL, OPENED, REMINDER, REOPENED
@@ -124,8 +123,3 @@ def next_breach(ticket: TicketSnapshot) -> tuple[str | None, float | None]:
         return None, None
     at, name = min(active)
     return name, at.timestamp()
-
-
-def moment(epoch: float) -> datetime:
-    """A notice's moment as an aware UTC datetime."""
-    return datetime.fromtimestamp(epoch, tz=timezone.utc)

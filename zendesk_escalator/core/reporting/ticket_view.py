@@ -13,7 +13,7 @@ from ..kinds import LIFECYCLE, TIMER
 from ..lifecycle.episode import ACTIVE, CLOSED, REQUESTED, Episode
 from ..policy import Policy
 from ..sla.timers import NAMES
-from ..wording import span
+from ..wording import moment, span
 
 # Each timeline step in words (the record's causes are the state machine's).
 STEPS = {
@@ -162,7 +162,7 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def _iso_epoch(epoch: float) -> str:
-    return iso(datetime.fromtimestamp(epoch, tz=timezone.utc))
+    return iso(moment(epoch))
 
 
 def _episode_moments(episode: Episode, moments: list[Moment]) -> list[Moment]:

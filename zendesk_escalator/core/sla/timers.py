@@ -10,12 +10,12 @@ schedule.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..policy import Policy
 from ..snapshot import TicketSnapshot
-from ..wording import span
+from ..wording import moment, span
 from .hours import Schedule, add_business_minutes, calendar_schedule
 
 WARNING, BREACH = "sla_warning", "sla_breach"
@@ -71,8 +71,8 @@ class Timer:
             data["kind"],
             data["ticket_id"],
             data["metric"],
-            _moment(data["breach_at"]),
-            _moment(data["fire_at"]),
+            moment(data["breach_at"]),
+            moment(data["fire_at"]),
             data["stage"],
             data.get("round", 0),
         )
@@ -192,7 +192,3 @@ def _target(
 
 def _epoch(moment: datetime) -> int:
     return int(moment.timestamp())
-
-
-def _moment(epoch: int) -> datetime:
-    return datetime.fromtimestamp(epoch, tz=timezone.utc)
